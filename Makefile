@@ -1,0 +1,61 @@
+# The README's two commands: `make demo` and `make test`. CI runs `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CCHC := $(BIN)/cchc
+CONFORMANCE := ../shared/conformance/run
+
+# The main job: the shipped national and provincial rulesets on real reported figures.
+DEMO_RULESET := rulesets/tuyen-quang/cchc-2021-2030.yaml
+DEMO_DATA := $(sort $(wildcard examples/demo/*.yaml))
+DEMO_ARGS := $(DEMO_RULESET) $(addprefix --data ,$(DEMO_DATA))
+
+.PHONY: demo test lint unit conformance bench system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+demo: $(VENV)/.installed
+	@mkdir -p out
+	$(CCHC) validate rulesets/national/*.yaml rulesets/tuyen-quang/*.yaml
+	$(CCHC) evaluate $(DEMO_ARGS) --format table || test $$? -eq 1
+	$(CCHC) report $(DEMO_ARGS) --format html --output out/report.html
+	$(CCHC) report $(DEMO_ARGS) --format pdf --output out/report.pdf
+	@echo "wrote out/report.html and out/report.pdf"
+
+# Debian's chromium (browser tests) and libharfbuzz-subset0 (WeasyPrint font subsetting).
+system-deps:
+	@if ! command -v chromium >/dev/null || ! ldconfig -p | grep -q libharfbuzz-subset; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium libharfbuzz-subset0 poppler-utils; \
+	fi
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check cchc_rules tests bench
+
+unit: $(VENV)/.installed-dev system-deps
+	$(BIN)/python -m pytest
+
+conformance: $(VENV)/.installed
+	@if [ -d ../shared/conformance ]; then CCHC=$(CCHC) $(BIN)/python $(CONFORMANCE); \
+	else echo "no ../shared/conformance: skipped"; fi
+
+test: lint unit conformance
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf out .pytest_cache .ruff_cache

@@ -1,0 +1,77 @@
+"""Errors as data: every problem carries its position, a stable code and a hint.
+
+Shared by every pipeline stage (load, validate, compile, evaluate, render).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in an input file; line and col are 1-based, 0 means unknown."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line and self.col:
+            return f"{self.file}:{self.line}:{self.col}"
+        if self.line:
+            return f"{self.file}:{self.line}"
+        return self.file
+
+    def shifted(self, cols: int) -> Position:
+        """The position `cols` characters further on the same line."""
+        return Position(self.file, self.line, self.col + cols if self.col else 0)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: `plan.yaml:12:7: error SCH01 'value' must be a number [hint]`."""
+
+    code: str
+    message: str
+    pos: Position | None = None
+    hint: str | None = None
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        where = f"{self.pos}: " if self.pos else ""
+        hint = f" [{self.hint}]" if self.hint else ""
+        return f"{where}{self.severity} {self.code} {self.message}{hint}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass
+class CchcError(Exception):
+    """Raised with every problem a stage found, never just the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+    @classmethod
+    def one(cls, code: str, message: str, pos: Position | None = None,
+            hint: str | None = None) -> CchcError:
+        return cls([Problem(code, message, pos, hint)])
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
+    """A "did you mean 'x'?" hint when a known name is close to `name`."""
+    close = get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def raise_if(problems: list[Problem]) -> None:
+    """Raise a CchcError when any of `problems` is an error."""
+    if any(p.severity == "error" for p in problems):
+        raise CchcError(problems)
