@@ -1,0 +1,85 @@
+"""Formula AST (validate/compile stages): frozen nodes with 0-based columns.
+
+`col` is excluded from equality so two formulas with the same structure compare
+equal whatever their spacing (the printer round-trip relies on it).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1)}  # name -> (min, max) args
+
+
+@dataclass(frozen=True)
+class Number:
+    value: Fraction
+    col: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Name:
+    id: str
+    col: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str  # "-"
+    operand: Node
+    col: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str  # "+", "-", "*", "/"
+    left: Node
+    right: Node
+    col: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str  # "min", "max", "abs"
+    args: tuple[Node, ...]
+    col: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str  # "==", "!=", "<", "<=", ">", ">="
+    left: Node
+    right: Node
+    col: int = field(default=0, compare=False)
+
+
+Node = Number | Name | Unary | Binary | Call | Compare
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-expressions of `node`, left to right."""
+    if isinstance(node, Unary):
+        return (node.operand,)
+    if isinstance(node, Binary | Compare):
+        return (node.left, node.right)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of the tree, parents before children, left to right."""
+    yield node
+    for child in children(node):
+        yield from walk(child)
+
+
+def name_nodes(node: Node) -> list[Name]:
+    """Every metric reference in reading order (with columns, for error messages)."""
+    return [n for n in walk(node) if isinstance(n, Name)]
+
+
+def names(node: Node) -> set[str]:
+    """The metric ids a formula refers to."""
+    return {n.id for n in name_nodes(node)}

@@ -1,0 +1,188 @@
+"""Formula parser (validate stage): tokens -> AST, one method per precedence level.
+
+Grammar (ruleset-format §1), lowest precedence first:
+    assert     := sum (COMPARE sum)?        comparison only when allow_compare
+    sum        := product (("+" | "-") product)*
+    product    := unary (("*" | "/") unary)*
+    unary      := ("-" | "+") unary | primary
+    primary    := NUMBER | NAME | FUNC "(" sum ("," sum)* ")" | "(" sum ")"
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..errors import CchcError, Position, Problem, did_you_mean
+from .ast import FUNCTIONS, Binary, Call, Compare, Name, Node, Number, Unary
+from .tokens import COMMA, COMPARE_OPS, END, LPAREN, NAME, NUM, OP, RPAREN, Token, tokenize, where
+
+MAX_DEPTH = 100  # keeps hostile input like "((((…" away from Python's recursion limit
+
+
+class _Stop(Exception):
+    """A syntax error after which the rest of the formula cannot be read."""
+
+
+def _describe(tok: Token) -> str:
+    return "the end of the formula" if tok.kind == END else repr(tok.text)
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], pos: Position | None) -> None:
+        self.tokens, self.pos = tokens, pos
+        self.i = 0
+        self.depth = 0
+        self.problems: list[Problem] = []
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def next(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def at_op(self, *ops: str) -> bool:
+        return self.tok.kind == OP and self.tok.text in ops
+
+    def error(self, code: str, message: str, col: int, hint: str | None = None) -> None:
+        self.problems.append(Problem(code, message, where(self.pos, col), hint))
+
+    def stop(self, message: str, hint: str | None = None) -> _Stop:
+        self.error("FRM01", message, self.tok.col, hint)
+        return _Stop()
+
+    def formula(self, allow_compare: bool) -> Node:
+        node = self.sum()
+        if self.at_op(*COMPARE_OPS):
+            op = self.next()
+            if not allow_compare:
+                self.error("FRM05", f"comparison '{op.text}' is only allowed in a check's assert",
+                           op.col)
+            node = Compare(op.text, node, self.sum(), op.col)
+            if self.at_op(*COMPARE_OPS):
+                self.error("FRM05", "chained comparisons are not allowed", self.tok.col,
+                           "write one check per comparison")
+                while self.at_op(*COMPARE_OPS):
+                    self.next()
+                    self.sum()
+        elif allow_compare:
+            self.error("FRM05", "an assert needs one comparison, e.g. 'a == b + c'", 0)
+        if self.tok.kind != END:
+            hint = {NUM: "write an operator between them", NAME: "write an operator between them",
+                    LPAREN: "write an operator between them",
+                    COMMA: "decimals use '.', e.g. 0.5; ',' only separates min/max arguments",
+                    }.get(self.tok.kind)
+            raise self.stop(f"unexpected {_describe(self.tok)}", hint)
+        return node
+
+    def sum(self) -> Node:
+        node = self.product()
+        while self.at_op("+", "-"):
+            op = self.next()
+            node = Binary(op.text, node, self.product(), op.col)
+        return node
+
+    def product(self) -> Node:
+        node = self.unary()
+        while self.at_op("*", "/"):
+            op = self.next()
+            node = Binary(op.text, node, self.unary(), op.col)
+        return node
+
+    def unary(self) -> Node:
+        if not self.at_op("-", "+"):
+            return self.primary()
+        op = self.next()
+        self.enter()
+        if op.text == "+":
+            node = self.unary()
+        elif self.tok.kind == NUM:  # `-3` is a negative literal, `-(3)` a negation
+            node = Number(-self.next().value, op.col)
+        else:
+            node = Unary("-", self.unary(), op.col)
+        self.depth -= 1
+        return node
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.stop(f"formula is nested more than {MAX_DEPTH} levels deep")
+
+    def primary(self) -> Node:
+        tok = self.tok
+        if tok.kind == NUM:
+            self.next()
+            return Number(tok.value if tok.value is not None else Fraction(0), tok.col)
+        if tok.kind == NAME:
+            self.next()
+            if self.tok.kind == LPAREN:
+                return self.call(tok)
+            return Name(tok.text, tok.col)
+        if tok.kind == LPAREN:
+            self.next()
+            self.enter()
+            node = self.sum()
+            if self.at_op(*COMPARE_OPS):
+                self.error("FRM05", "a comparison cannot be inside parentheses", self.tok.col)
+                self.next()
+                self.sum()
+            self.expect_close(tok)
+            self.depth -= 1
+            return node
+        if tok.kind == END:
+            raise self.stop("formula ends where a number, metric id or '(' was expected")
+        raise self.stop(f"unexpected {_describe(tok)}; expected a number, metric id or '('")
+
+    def call(self, name: Token) -> Call:
+        open_paren = self.next()
+        self.enter()
+        if name.text not in FUNCTIONS:
+            hint = did_you_mean(name.text, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS)
+            self.error("FRM03", f"function '{name.text}' is not allowed", name.col, hint)
+        args = [] if self.tok.kind == RPAREN else [self.sum()]
+        while self.tok.kind == COMMA:
+            self.next()
+            args.append(self.sum())
+        self.expect_close(open_paren)
+        self.depth -= 1
+        if name.text in FUNCTIONS:
+            low, high = FUNCTIONS[name.text]
+            if len(args) < low or (high is not None and len(args) > high):
+                want = f"exactly {low}" if low == high else f"at least {low}"
+                self.error("FRM04", f"{name.text}() takes {want} argument{'s' * (low > 1)}, "
+                           f"got {len(args)}", name.col)
+        return Call(name.text, tuple(args), name.col)
+
+    def expect_close(self, opener: Token) -> None:
+        if self.tok.kind == RPAREN:
+            self.next()
+            return
+        if self.tok.kind == END:
+            self.error("FRM01", "'(' is never closed", opener.col)
+            raise _Stop()
+        raise self.stop(f"unexpected {_describe(self.tok)}; expected ')' or an operator")
+
+
+def parse(text: str, pos: Position | None = None, allow_compare: bool = False) -> Node:
+    """The AST of `text`, or CchcError with every problem found.
+
+    `pos` is the file position of the formula's first character; problems are
+    reported at `pos` shifted by their offset (file "<formula>" when None).
+    """
+    tokens, problems = tokenize(text, pos)
+    if tokens[0].kind == END:
+        raise CchcError([Problem("FRM06", "formula is empty", where(pos, 0))])
+    parser = _Parser(tokens, pos)
+    node: Node | None = None
+    try:
+        node = parser.formula(allow_compare)
+    except _Stop:
+        # After a refused construct the token stream is a guess; a syntax
+        # error found then is usually an echo of the first problem.
+        if problems:
+            parser.problems = [p for p in parser.problems if p.code != "FRM01"]
+    problems = sorted(problems + parser.problems, key=lambda p: (p.pos.line, p.pos.col))
+    if problems or node is None:
+        raise CchcError(problems)
+    return node

@@ -1,0 +1,193 @@
+"""Formula tokenizer (validate stage): text -> tokens with 0-based columns.
+
+Refused constructs (strings, '**', '%', attribute access, subscripts, stray
+characters) are reported here, all at once, and replaced by a recovery token so
+the parser can still report what else is wrong.
+"""
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..errors import Position, Problem
+
+NUM, NAME, OP, LPAREN, RPAREN, COMMA, END = (
+    "number", "name", "operator", "(", ")", ",", "end")
+
+COMPARE_OPS = ("==", "!=", "<=", ">=", "<", ">")
+ARITH_OPS = ("+", "-", "*", "/")
+
+# Python keywords and literals look like names but are never metric ids here.
+KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_DIGITS = frozenset("0123456789")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WORD = re.compile(r"\w+")  # identifier-ish run including non-ASCII letters
+_SPACE = " \t\r\n"
+
+# Characters that are refused with a specific explanation.
+_REFUSED = {
+    "%": "'%' (remainder) is not allowed",
+    "^": "'^' is not allowed; formulas have no power operator",
+    "&": "'&' is not allowed; formulas have no logic operators",
+    "|": "'|' is not allowed; formulas have no logic operators",
+    "~": "'~' is not allowed",
+    ":": "':' is not allowed (no lambdas, slices or dicts)",
+    ";": "';' is not allowed; a formula is one expression",
+    "@": "'@' is not allowed",
+    "{": "'{' is not allowed",
+    "}": "'}' is not allowed",
+}
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token; `col` is the 0-based offset in the formula text."""
+
+    kind: str
+    text: str
+    col: int
+    value: Fraction | None = None
+
+
+def where(pos: Position | None, col: int) -> Position:
+    """The file position of 0-based offset `col` of a formula starting at `pos`."""
+    base = pos if pos is not None else Position("<formula>", 1, 1)
+    return base.shifted(col)
+
+
+class _Lexer:
+    def __init__(self, text: str, pos: Position | None) -> None:
+        self.text, self.pos = text, pos
+        self.tokens: list[Token] = []
+        self.problems: list[Problem] = []
+        self.i = 0
+
+    def error(self, code: str, message: str, col: int, hint: str | None = None) -> None:
+        self.problems.append(Problem(code, message, where(self.pos, col), hint))
+
+    def add(self, kind: str, text: str, col: int, value: Fraction | None = None) -> None:
+        self.tokens.append(Token(kind, text, col, value))
+
+    def run(self) -> None:
+        text = self.text
+        while self.i < len(text):
+            ch, start = text[self.i], self.i
+            if ch in _SPACE:
+                self.i += 1
+            elif ch in _DIGITS or (ch == "." and text[self.i + 1:self.i + 2] in _DIGITS):
+                self.number()
+            elif ch.isalpha() or ch == "_":
+                self.name()
+            elif ch in "+-*/<>=!":
+                self.operator()
+            elif ch in "(),":
+                self.add({"(": LPAREN, ")": RPAREN, ",": COMMA}[ch], ch, start)
+                self.i += 1
+            elif ch in "'\"":
+                self.string()
+            elif ch == ".":
+                self.dot()
+            elif ch == "[":
+                self.subscript()
+            elif ch in _REFUSED:
+                self.error("FRM02", _REFUSED[ch], start)
+                if ch == "%":  # recover as a binary operator
+                    self.add(OP, "/", start)
+                self.i += 1
+            else:
+                self.error("FRM01", f"unexpected character {ch!r}", start)
+                self.i += 1
+        self.add(END, "", len(text))
+
+    def number(self) -> None:
+        start, text = self.i, self.text
+        if text[start] == ".":
+            m = _NUMBER.match(text, start + 1)  # `.5` is read as 0.5
+            start_value = "0."
+        else:
+            m = _NUMBER.match(text, start)
+            start_value = ""
+        end = m.end()
+        self.add(NUM, text[start:end], start, Fraction(start_value + m.group()))
+        tail = _WORD.match(text, end)
+        if text[end:end + 1] == "." or tail:
+            # `1.`, `1.2.3`, `1e5`, `2x`: one clear message instead of a cascade.
+            stop = end
+            while stop < len(text) and (text[stop].isalnum() or text[stop] in "._"):
+                stop += 1
+            self.error("FRM08", f"malformed number {text[start:stop]!r}", start,
+                       "numbers are digits with an optional '.' decimal part, e.g. 0.5")
+            end = stop
+        self.i = end
+
+    def name(self) -> None:
+        start = self.i
+        word = _WORD.match(self.text, start).group()
+        if not _NAME.fullmatch(word):
+            self.error("FRM07", f"metric id {word!r} must use ASCII letters, digits and '_'",
+                       start)
+        elif word in KEYWORDS:
+            self.error("FRM02", f"keyword {word!r} is not allowed in a formula", start)
+        self.add(NAME, word, start)
+        self.i = start + len(word)
+
+    def operator(self) -> None:
+        start, text = self.i, self.text
+        two = text[start:start + 2]
+        if two == "**":
+            self.error("FRM02", "'**' (power) is not allowed", start,
+                       "write the multiplication out, e.g. a * a")
+            self.add(OP, "*", start)
+            self.i += 2
+        elif two in COMPARE_OPS:
+            self.add(OP, two, start)
+            self.i += 2
+        elif text[start] == "=":
+            self.error("FRM01", "'=' is not an operator", start, "did you mean '=='?")
+            self.add(OP, "==", start)
+            self.i += 1
+        elif text[start] == "!":
+            self.error("FRM01", "'!' is not an operator", start, "did you mean '!='?")
+            self.i += 1
+        else:
+            self.add(OP, text[start], start)
+            self.i += 1
+
+    def string(self) -> None:
+        start, quote = self.i, self.text[self.i]
+        end = self.text.find(quote, start + 1)
+        end = len(self.text) if end < 0 else end + 1
+        self.error("FRM02", "strings are not allowed in a formula", start)
+        self.add(NUM, self.text[start:end], start, Fraction(0))
+        self.i = end
+
+    def dot(self) -> None:
+        start = self.i
+        after = _WORD.match(self.text, start + 1)
+        if self.tokens and self.tokens[-1].kind in (NAME, RPAREN) and after:
+            self.error("FRM02", f"attribute access '.{after.group()}' is not allowed", start,
+                       "metric ids use '_', not '.'")
+            self.i = after.end()
+        else:
+            self.error("FRM01", "unexpected '.'", start)
+            self.i += 1
+
+    def subscript(self) -> None:
+        start, depth = self.i, 0
+        while self.i < len(self.text):
+            depth += {"[": 1, "]": -1}.get(self.text[self.i], 0)
+            self.i += 1
+            if depth == 0:
+                break
+        self.error("FRM02", "subscripts '[...]' are not allowed", start)
+
+
+def tokenize(text: str, pos: Position | None = None) -> tuple[list[Token], list[Problem]]:
+    """Tokens (always ending with END) and every lexical problem found."""
+    lexer = _Lexer(text, pos)
+    lexer.run()
+    return lexer.tokens, lexer.problems
