@@ -1,0 +1,34 @@
+"""`cchc validate RULESET...`: check rulesets (schema, formulas, cycles, ids) without data.
+
+Problems go to stderr one per line; `ok <file>` to stdout for each valid file; exit 0 or 2.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..cli import EXIT_ERROR, print_problems
+from ..errors import CchcError
+from ..ruleset import load_ruleset
+
+
+@click.command()
+@click.argument("rulesets", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
+    """Check RULESET files: schema, formulas, dependency cycles, ids, extends."""
+    failed = 0
+    for path in rulesets:
+        try:
+            loaded = load_ruleset(path)
+        except CchcError as err:
+            print_problems(err)
+            failed += 1
+            continue
+        model = loaded.model
+        click.echo(f"ok {path} ({len(model.metrics)} metrics, {len(model.checks)} checks, "
+                   f"{len(model.targets)} targets)")
+    if failed:
+        click.echo(f"{failed} of {len(rulesets)} ruleset(s) invalid", err=True)
+        ctx.exit(EXIT_ERROR)

@@ -1,0 +1,233 @@
+"""Load stage: YAML (and JSON) files into plain Python data with a 1-based position for every node.
+
+Safe by construction: nodes are composed, never constructed by PyYAML; only plain scalar tags
+are accepted, duplicate keys and oversized alias expansion are refused, size is capped up front.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import CchcError, Position, Problem
+
+MAX_BYTES = 10 * 1024 * 1024
+# Nodes reached a second time through an alias; a "billion laughs" file hits this in microseconds.
+MAX_ALIAS_NODES = 50_000
+MAX_DEPTH = 200
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_T = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null", _T + "timestamp"}
+_MERGE = _T + "merge"
+_BOM = b"\xef\xbb\xbf"
+_scalars = SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A loaded file: `positions[path]` is where the value at that key path starts."""
+
+    file: str
+    data: Any
+    positions: dict[tuple, Position]
+    key_positions: dict[tuple, Position] = field(default_factory=dict)
+
+    def pos(self, loc: tuple | list = (), key: bool = False) -> Position:
+        """The position of `loc` (a key path, e.g. a pydantic error loc), or of its nearest
+        known ancestor; with `key=True` the mapping key itself when it is known."""
+        loc = tuple(loc)
+        if key and loc in self.key_positions:
+            return self.key_positions[loc]
+        for end in range(len(loc), -1, -1):
+            found = self.positions.get(loc[:end])
+            if found is not None:
+                return found
+        return Position(self.file)
+
+
+def mark_position(file: str, mark: Any) -> Position:
+    """The one place where PyYAML's 0-based marks become 1-based positions."""
+    return Position(file, mark.line + 1, mark.column + 1)
+
+
+def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> Doc:
+    """Read a YAML or JSON file into a `Doc`; `CchcError` with positions on any problem."""
+    file = str(path)
+    text = _read_text(Path(path), file, max_bytes)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        raise CchcError([_syntax_problem(file, text, err)]) from None
+    except yaml.reader.ReaderError as err:
+        char = err.character if isinstance(err.character, int) else ord(err.character)
+        raise CchcError.one("YAML01", f"control character U+{char:04X} is not allowed in YAML",
+                            _offset_position(file, text, err.position)) from None
+    except yaml.YAMLError as err:
+        raise CchcError.one("YAML01", f"not valid YAML: {err}", Position(file)) from None
+    except RecursionError:
+        raise CchcError.one("YAML01", f"nesting deeper than {MAX_DEPTH} levels",
+                            Position(file)) from None
+    if root is None:
+        raise CchcError.one("YAML07", "file is empty", Position(file, 1, 1),
+                            "a ruleset starts with 'ruleset: <id>' and 'title: ...'")
+    builder = _Builder(file)
+    data = builder.build(root, (), 0)
+    if builder.problems:
+        raise CchcError(builder.problems)
+    return Doc(file, data, builder.positions, builder.key_positions)
+
+
+def _read_text(path: Path, file: str, max_bytes: int) -> str:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _too_large(file, size, max_bytes)
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise CchcError.one("IO01", "file not found", Position(file)) from None
+    except IsADirectoryError:
+        raise CchcError.one("IO01", "is a directory, not a file", Position(file)) from None
+    except OSError as err:
+        raise CchcError.one("IO01", f"cannot read: {err.strerror or err}",
+                            Position(file)) from None
+    if len(raw) > max_bytes:
+        raise _too_large(file, len(raw), max_bytes)
+    raw = raw.removeprefix(_BOM)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line_start = raw.rfind(b"\n", 0, err.start) + 1
+        col = len(raw[line_start:err.start].decode("utf-8", errors="replace")) + 1
+        pos = Position(file, raw.count(b"\n", 0, err.start) + 1, col)
+        raise CchcError.one(
+            "YAML06", f"file is not UTF-8 text: byte 0x{raw[err.start]:02X} cannot be read",
+            pos, "save the file as UTF-8 (Excel: 'CSV UTF-8'; Notepad: Encoding → UTF-8)",
+        ) from None
+
+
+def _too_large(file: str, size: int, max_bytes: int) -> CchcError:
+    return CchcError.one("YAML08", f"file is too large ({size:,} bytes; the limit is "
+                         f"{max_bytes:,})", Position(file),
+                         "split the figures into several files")
+
+
+def _offset_position(file: str, text: str, offset: int) -> Position:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Position(file, text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def _syntax_problem(file: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
+    mark = err.problem_mark or err.context_mark
+    if mark is not None:
+        lines = text.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent or "tab" in str(err.problem):
+            return Problem("YAML05", "tab character used for indentation",
+                           Position(file, mark.line + 1, indent.find("\t") + 1 if "\t" in indent
+                                    else mark.column + 1),
+                           "YAML indents with spaces only; replace the tab with spaces")
+    what = " ".join(p for p in (err.context, err.problem) if p) or "not valid YAML"
+    return Problem("YAML01", f"not valid YAML: {what}",
+                   mark_position(file, mark) if mark else Position(file))
+
+
+class _Builder:
+    """Turns composed nodes into plain data, recording positions and refusing unsafe input."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.positions: dict[tuple, Position] = {}
+        self.key_positions: dict[tuple, Position] = {}
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.expanded = 0
+
+    def pos(self, node: Node) -> Position:
+        where = mark_position(self.file, node.start_mark)
+        # Quoted scalars: point at the text itself, so formula columns line up.
+        if isinstance(node, ScalarNode) and node.style in ("'", '"'):
+            return where.shifted(1)
+        return where
+
+    def fail(self, code: str, message: str, node: Node, hint: str | None = None) -> None:
+        self.problems.append(Problem(code, message, self.pos(node), hint))
+
+    def build(self, node: Node, path: tuple, depth: int) -> Any:
+        if id(node) in self.seen:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_NODES:
+                raise CchcError.one("YAML04", f"aliases expand to more than {MAX_ALIAS_NODES:,} "
+                                    "nodes", self.pos(node), "write the values out instead")
+        else:
+            self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise CchcError.one("YAML01", f"nesting deeper than {MAX_DEPTH} levels",
+                                self.pos(node))
+        self.positions.setdefault(path, self.pos(node))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if node.tag not in (_T + "seq", _T + "map"):
+            self.refuse_tag(node)
+            return None
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self.mapping(node, path, depth)
+
+    def refuse_tag(self, node: Node) -> None:
+        tag = node.tag.replace(_T, "!!", 1)
+        self.fail("YAML03", f"tag '{tag}' is not allowed: nothing in the file is run", node,
+                  "only plain text, numbers, true/false, lists and mappings are read")
+
+    def scalar(self, node: ScalarNode) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            self.refuse_tag(node)
+            return None
+        if node.tag in (_T + "str", _T + "timestamp"):
+            return node.value  # dates stay text: periods are text, never date objects
+        try:
+            return getattr(_scalars, "construct_yaml_" + node.tag.rsplit(":", 1)[1])(node)
+        except (ValueError, yaml.YAMLError):
+            self.fail("YAML01", f"cannot read {node.value[:40]!r} as a number", node)
+            return None
+
+    def mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
+        result: dict = {}
+        merges: list[Node] = []
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.tag == _MERGE:
+                merges.append(value_node)
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.fail("YAML09", "a key must be plain text, not a list or mapping", key_node)
+                continue
+            key = self.scalar(key_node)
+            if key in result:
+                self.fail("YAML02", f"duplicate key '{key}'", key_node,
+                          f"'{key}' is already given at line "
+                          f"{self.key_positions[(*path, key)].line}")
+                continue
+            self.key_positions.setdefault((*path, key), self.pos(key_node))
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        for merged in self.merge_sources(merges):
+            for key, value in self.mapping(merged, path, depth).items():
+                result.setdefault(key, value)
+        return result
+
+    def merge_sources(self, merges: list[Node]) -> list[MappingNode]:
+        """`<<: *a` or `<<: [*a, *b]`; earlier sources win, explicit keys win over all."""
+        sources: list[MappingNode] = []
+        for value in merges:
+            items = value.value if isinstance(value, SequenceNode) else [value]
+            for item in items:
+                if isinstance(item, MappingNode):
+                    sources.append(item)
+                else:
+                    self.fail("YAML01", "'<<' merges mappings only", item)
+        return sources

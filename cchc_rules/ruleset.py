@@ -1,0 +1,235 @@
+"""Validate stage: a ruleset file and its `extends` parents → one checked `LoadedRuleset`.
+
+Schema per file, then merge (child wins by id), then formulas, dependency order and the
+semantic rules the schema cannot express. Every problem is collected and raised once.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import expr
+from .errors import CchcError, Position, Problem, did_you_mean
+from .expr.ast import name_nodes
+from .load import Doc, load_yaml
+from .periods import parse_period
+from .schema import Check, Metric, Ruleset, Target, validate_doc
+
+
+@dataclass(frozen=True)
+class LoadedRuleset:
+    model: Ruleset                         # merged after extends (child wins by id)
+    files: tuple[Path, ...]                # the file and every parent, for hashing
+    formulas: dict[str, expr.Node]         # derived metric id -> AST
+    order: tuple[str, ...]                 # derived metric ids, dependencies first
+    asserts: dict[str, expr.Compare]       # check id -> AST
+    raw_inputs: dict[str, frozenset[str]]  # metric id -> raw metrics it needs
+    positions: dict[str, Position]         # "metric:ID", "check:ID", "target:ID",
+                                           # "target:ID:milestone:N", "formula:ID", "assert:ID"
+
+
+@dataclass
+class _Entries:
+    """Merged entries by id, each with the file and key path it came from."""
+
+    metrics: dict[str, tuple[Metric, Doc, tuple]] = field(default_factory=dict)
+    checks: dict[str, tuple[Check, Doc, tuple]] = field(default_factory=dict)
+    targets: dict[str, tuple[Target, Doc, tuple]] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def update(self, other: _Entries) -> None:
+        self.metrics.update(other.metrics)
+        self.checks.update(other.checks)
+        self.targets.update(other.targets)
+        self.files += [f for f in other.files if f not in self.files]
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.done: dict[Path, tuple[Ruleset, _Entries] | None] = {}
+
+    def file(self, path: Path, stack: tuple[Path, ...] = ()) -> tuple[Ruleset, _Entries] | None:
+        real = path.resolve()
+        if real not in self.done:
+            self.done[real] = self._file(path, (*stack, real))
+        return self.done[real]
+
+    def _file(self, path: Path, stack: tuple[Path, ...]) -> tuple[Ruleset, _Entries] | None:
+        try:
+            doc = load_yaml(path)
+        except CchcError as err:
+            self.problems += err.problems
+            return None
+        model, problems = validate_doc(doc)
+        if model is None:
+            self.problems += problems
+            return None
+        merged = _Entries()
+        for i, entry in enumerate(model.extends):
+            parent = self.parent(path, entry, doc.pos(("extends", i)), stack)
+            if parent is not None:
+                merged.update(parent[1])
+        own = self.own_entries(model, doc)
+        own.files = [path]
+        files = [path, *merged.files]
+        merged.update(own)
+        merged.files = [f for i, f in enumerate(files) if f not in files[:i]]
+        return model, merged
+
+    def parent(self, path: Path, entry: str, pos: Position,
+               stack: tuple[Path, ...]) -> tuple[Ruleset, _Entries] | None:
+        target = Path(os.path.normpath(path.parent / entry))
+        if target.resolve() in stack:
+            names = [p.name for p in stack[stack.index(target.resolve()):]] + [target.name]
+            self.problems.append(Problem("EXT02", "extends cycle: " + " → ".join(names), pos,
+                                         "a ruleset cannot extend itself, directly or not"))
+            return None
+        if not target.is_file():
+            self.problems.append(Problem("EXT01", f"parent ruleset '{entry}' not found "
+                                         f"(looked for {target})", pos,
+                                         "paths in extends are relative to this file"))
+            return None
+        return self.file(target, stack)
+
+    def own_entries(self, model: Ruleset, doc: Doc) -> _Entries:
+        own = _Entries()
+        own.metrics = {m: (metric, doc, ("metrics", m)) for m, metric in model.metrics.items()}
+        for kind, items in (("check", model.checks), ("target", model.targets)):
+            table = own.checks if kind == "check" else own.targets
+            for i, item in enumerate(items):
+                loc = (kind + "s", i)
+                if item.id in table:
+                    first = table[item.id][1].pos(table[item.id][2])
+                    self.problems.append(Problem(
+                        "SEM01", f"duplicate {kind} id '{item.id}'", doc.pos((*loc, "id")),
+                        f"first used at line {first.line}; ids must be unique"))
+                    continue
+                table[item.id] = (item, doc, loc)
+        return own
+
+
+def load_ruleset(path: Path | str) -> LoadedRuleset:
+    """Load, merge and check a ruleset; `CchcError` with every problem found otherwise."""
+    loader = _Loader()
+    loaded = loader.file(Path(path))
+    if loaded is None or loader.problems:
+        raise CchcError(loader.problems)
+    model, entries = loaded
+    checker = _Checker(entries)
+    result = checker.run(model)
+    if checker.problems:
+        raise CchcError(checker.problems)
+    return result
+
+
+class _Checker:
+    """Formulas, dependency order and semantic rules over the merged entries."""
+
+    def __init__(self, entries: _Entries) -> None:
+        self.entries = entries
+        self.problems: list[Problem] = []
+        self.positions: dict[str, Position] = {}
+
+    def at(self, source: tuple, *sub: str | int, key: bool = False) -> Position:
+        doc, loc = source[1], source[2]
+        return doc.pos((*loc, *sub), key=key)
+
+    def run(self, model: Ruleset) -> LoadedRuleset:
+        metrics = self.entries.metrics
+        formulas: dict[str, expr.Node] = {}
+        for m, source in metrics.items():
+            self.positions[f"metric:{m}"] = self.at(source, key=True)
+            if source[0].formula is not None:
+                pos = self.positions[f"formula:{m}"] = self.at(source, "formula")
+                node = self.parse(source[0].formula, pos, False)
+                if node is not None:
+                    formulas[m] = node
+        asserts = {}
+        for c, source in self.entries.checks.items():
+            self.positions[f"check:{c}"] = self.at(source)
+            pos = self.positions[f"assert:{c}"] = self.at(source, "assert")
+            node = self.parse(source[0].assert_, pos, True)
+            if isinstance(node, expr.Compare):
+                asserts[c] = node
+        for source in self.entries.targets.values():
+            self.target(source)
+        order: tuple[str, ...] = ()
+        try:
+            order = expr.derived_order(formulas, {m: self.positions[f"formula:{m}"]
+                                                  for m in formulas})
+        except CchcError as err:
+            self.problems += err.problems
+        derived = expr.raw_inputs(formulas)
+        raw = {m: derived.get(m, frozenset({m})) for m in metrics if m in formulas
+               or metrics[m][0].formula is None}
+        merged = model.model_copy(update={
+            "metrics": {m: s[0] for m, s in metrics.items()},
+            "checks": [s[0] for s in self.entries.checks.values()],
+            "targets": [s[0] for s in self.entries.targets.values()]})
+        self.problems.sort(key=lambda p: (p.pos.file, p.pos.line, p.pos.col) if p.pos else ())
+        return LoadedRuleset(merged, tuple(self.entries.files), formulas, order, asserts, raw,
+                             self.positions)
+
+    def parse(self, text: str, pos: Position, allow_compare: bool) -> expr.Node | None:
+        try:
+            node = expr.parse(text, pos, allow_compare=allow_compare)
+        except CchcError as err:
+            self.problems += err.problems
+            return None
+        for name in name_nodes(node):
+            if name.id not in self.entries.metrics:
+                self.unknown_metric(name.id, pos.shifted(name.col))
+        return node
+
+    def unknown_metric(self, name: str, pos: Position) -> None:
+        hint = did_you_mean(name, self.entries.metrics) or "declare it under 'metrics'"
+        self.problems.append(Problem("SEM05", f"unknown metric '{name}'", pos, hint))
+
+    def target(self, source: tuple) -> None:
+        target: Target = source[0]
+        self.positions[f"target:{target.id}"] = self.at(source)
+        metric = self.entries.metrics.get(target.metric)
+        if metric is None:
+            self.unknown_metric(target.metric, self.at(source, "metric"))
+        if target.change is not None and target.baseline is None:
+            self.problems.append(Problem(
+                "SEM06", f"'change: {target.change}' needs a baseline", self.at(source, "change"),
+                "add baseline: {period: \"2021\"}"))
+        percent = metric is not None and metric[0].unit == "percent" and target.change is None
+        if percent and target.baseline and target.baseline.value is not None:
+            self.percent_range(target.baseline.value, self.at(source, "baseline", "value"))
+        previous = parse_period(target.baseline.period) if target.baseline else None
+        for n, milestone in enumerate(target.milestones):
+            self.positions[f"target:{target.id}:milestone:{n}"] = self.at(source, "milestones", n)
+            value_pos = self.at(source, "milestones", n, "value")
+            self.op_value(milestone.op, milestone.value, value_pos)
+            if percent:
+                for value in milestone.value if isinstance(milestone.value, tuple) \
+                        else (milestone.value,):
+                    self.percent_range(value, value_pos)
+            by = parse_period(milestone.by)
+            if previous is not None and by.end <= previous.end:
+                what = "baseline" if n == 0 else f"milestone by '{previous.text}'"
+                self.problems.append(Problem(
+                    "SEM03", f"milestone by '{by.text}' must end after the {what}",
+                    self.at(source, "milestones", n, "by"),
+                    "list milestones in time order, after the baseline period"))
+            previous = by
+
+    def op_value(self, op: str, value: float | tuple[float, float], pos: Position) -> None:
+        if op == "between" and not isinstance(value, tuple):
+            self.problems.append(Problem("SEM02", "op 'between' takes value: [low, high]", pos))
+        elif op == "between" and value[0] > value[1]:
+            self.problems.append(Problem("SEM02", f"low end {value[0]:g} is above high end "
+                                         f"{value[1]:g}", pos, "write [low, high]"))
+        elif op != "between" and isinstance(value, tuple):
+            self.problems.append(Problem("SEM02", f"op '{op}' takes one number, not a pair", pos,
+                                         "use op: between for a range"))
+
+    def percent_range(self, value: float, pos: Position) -> None:
+        if not 0 <= value <= 100:
+            self.problems.append(Problem(
+                "SEM04", f"{value:g} is outside 0–100 for a percent metric", pos,
+                "set change: percent or absolute to compare a change"))

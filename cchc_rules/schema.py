@@ -1,0 +1,332 @@
+"""Validate stage: pydantic v2 models of the ruleset file (spec §1), strict about types and keys.
+
+Pydantic errors become `Problem`s at the file position of the offending key or value.
+"""
+from __future__ import annotations
+
+import math
+import re
+import types
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from .errors import Problem, did_you_mean
+from .expr.tokens import KEYWORDS
+from .load import Doc
+from .periods import parse_period
+
+UNITS = ("count", "percent", "ratio", "score", "days", "vnd")
+AREAS = ("institutions", "procedures", "organization", "civil_service", "public_finance",
+         "digital_government")
+OPS = (">=", ">", "<=", "<", "==", "between")
+CHANGES = ("percent", "absolute")
+
+RULESET_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+METRIC_ID = r"^[A-Za-z_][A-Za-z0-9_]*$"
+ENTRY_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+PERIOD = r"^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _fail(code: str, message: str, value: Any) -> PydanticCustomError:
+    return PydanticCustomError(code, message + ", got {got}", {"got": _show(value)})
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail("SCH01", "must be text", value)
+    if not value.strip():
+        raise _fail("SCH07", "must not be empty", value)
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail("SCH01", "must be a number", value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise _fail("SCH01", "must be a finite number", value)
+    return number
+
+
+def _number_or_pair(value: Any) -> float | tuple[float, float]:
+    if isinstance(value, list):
+        if len(value) != 2:
+            raise _fail("SCH01", "must be a number or a pair [low, high]", value)
+        return (_number(value[0]), _number(value[1]))
+    return _number(value)
+
+
+def _period(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "SCH06", "must be a period in quotes, e.g. \"{year}\", got {year}", {"year": value})
+    try:
+        return parse_period(_text(value)).text
+    except ValueError as err:
+        raise PydanticCustomError("SCH06", ": " + str(err)) from None
+
+
+def _matching(pattern: str, what: str, refused: frozenset[str] = frozenset()):
+    regex = re.compile(pattern)
+
+    def check(value: Any) -> str:
+        text = _text(value)
+        if not regex.match(text) or text in refused:
+            raise _fail("SCH05", f"must be {what}", value)
+        return text
+    return BeforeValidator(check)
+
+
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+Number = Annotated[float, BeforeValidator(_number)]
+Period = Annotated[str, BeforeValidator(_period), Field(json_schema_extra={"pattern": PERIOD})]
+RulesetId = Annotated[str, _matching(RULESET_ID, "lowercase letters, digits and '-'"),
+                      Field(json_schema_extra={"pattern": RULESET_ID})]
+MetricId = Annotated[str, _matching(METRIC_ID, "an id of ASCII letters, digits and '_' "
+                                    "(not a Python keyword)", KEYWORDS),
+                     Field(json_schema_extra={"pattern": METRIC_ID})]
+EntryId = Annotated[str, _matching(ENTRY_ID, "an id of letters, digits, '.', '_' and '-'"),
+                    Field(json_schema_extra={"pattern": ENTRY_ID})]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_alias=True,
+                              validate_by_name=False)
+
+
+class Metric(_Model):
+    """Một chỉ số: số liệu báo cáo (không có công thức) hoặc chỉ số tính ra từ công thức.
+    A metric: a reported figure (no formula) or one derived by its formula."""
+
+    label: Text = Field(description="Tên chỉ số / Display name, e.g. 'Tổng số hồ sơ tiếp nhận'.")
+    unit: Literal["count", "percent", "ratio", "score", "days", "vnd"] = Field(
+        description="Đơn vị / Unit: count, percent (0–100), ratio, score, days, vnd.")
+    formula: Text | None = Field(
+        None, description="Công thức / Formula over other metric ids: numbers, + - * /, "
+        "parentheses, min(..), max(..), abs(..). Absent for a reported figure.",
+        examples=["received_online / received * 100"])
+    description: Text | None = Field(None, description="Ghi chú / Free-text note.")
+
+
+class Check(_Model):
+    """Một đẳng thức số liệu phải thoả mãn / An identity the reported figures must satisfy."""
+
+    id: EntryId = Field(description="Mã kiểm tra / Check id, unique in the ruleset.")
+    assert_: Text = Field(alias="assert", description="Điều kiện / One comparison: "
+                          "== != < <= > >= between two formulas.",
+                          examples=["received == received_online + received_direct + "
+                                    "carried_over"])
+    title: Text | None = Field(None, description="Mô tả / What the check means.")
+
+
+class Baseline(_Model):
+    """Mốc gốc của lộ trình / Where the trajectory starts."""
+
+    period: Period = Field(description="Kỳ gốc / Baseline period: \"2021\", \"2021-H1\", "
+                           "\"2021-Q1\" or \"2021-03\".")
+    value: Number | None = Field(None, description="Giá trị gốc / Baseline value; read from "
+                                 "the reported figures when omitted.")
+
+
+class Milestone(_Model):
+    """Một mốc: đến hết kỳ `by`, chỉ số phải thoả `op value` / By the end of `by`, `op value`."""
+
+    by: Period = Field(description="Hạn / Deadline period; \"2025\" means by the end of 2025.")
+    op: Literal[">=", ">", "<=", "<", "==", "between"] = Field(
+        description="Phép so sánh / Comparison; `between` takes value: [low, high].")
+    value: Annotated[float | tuple[float, float], BeforeValidator(_number_or_pair)] = Field(
+        description="Ngưỡng / Threshold: a number, or [low, high] (both included) for between.")
+
+
+class Target(_Model):
+    """Một chỉ tiêu của kế hoạch / One target of the plan."""
+
+    id: EntryId = Field(description="Mã chỉ tiêu / Target id, unique, e.g. 'TTHC-06'.")
+    title: Text = Field(description="Tên chỉ tiêu / Target as the plan words it.")
+    area: Literal["institutions", "procedures", "organization", "civil_service",
+                  "public_finance", "digital_government"] = Field(
+        description="Lĩnh vực CCHC / Reform area: institutions (thể chế), procedures (TTHC), "
+        "organization (tổ chức bộ máy), civil_service (công vụ), public_finance (tài chính "
+        "công), digital_government (chính phủ điện tử, chính phủ số).")
+    metric: MetricId = Field(description="Chỉ số được đánh giá / Metric id the target compares.")
+    levels: list[Text] | None = Field(
+        None, min_length=1, description="Cấp áp dụng / Unit levels the target applies to, "
+        "e.g. [province, district]; every level when omitted.")
+    baseline: Baseline | None = Field(None, description="Mốc gốc / Baseline period and value.")
+    milestones: list[Milestone] = Field(
+        min_length=1, description="Các mốc theo thời gian / Milestones, in order of `by`.")
+    change: Literal["percent", "absolute"] | None = Field(
+        None, description="So với kỳ gốc / Compare the change against the baseline: percent "
+        "((actual − base) / base × 100) or absolute (actual − base).")
+    source: Text | None = Field(None, description="Căn cứ / Where the plan states the target.")
+    weight: Number = Field(1.0, ge=0, description="Trọng số / Weight in summaries, default 1.")
+
+
+class Ruleset(_Model):
+    """Bộ chỉ tiêu CCHC / A CCHC ruleset (cchc-rules format v1)."""
+
+    ruleset: RulesetId = Field(description="Mã bộ chỉ tiêu / Ruleset id: lowercase letters, "
+                               "digits and '-'.", examples=["tuyen-quang-cchc-2021-2030"])
+    title: Text = Field(description="Tên văn bản / Title of the plan.")
+    issuer: Text | None = Field(None, description="Cơ quan ban hành / Issuing body.")
+    source: Text | None = Field(None, description="Văn bản gốc / Source document.")
+    extends: list[Text] = Field(
+        default_factory=list, description="Kế thừa / Parent rulesets, paths relative to this "
+        "file; a child entry with the same id replaces the parent's.")
+    metrics: dict[MetricId, Metric] = Field(
+        default_factory=dict, description="Chỉ số / Metrics by id (ASCII letters, digits, '_').")
+    checks: list[Check] = Field(
+        default_factory=list, description="Kiểm tra số liệu / Identities the data must satisfy.")
+    targets: list[Target] = Field(default_factory=list, description="Chỉ tiêu / Targets.")
+
+
+CHOICES = {"unit": UNITS, "area": AREAS, "op": OPS, "change": CHANGES}
+_NEAR_OPS = {"=>": ">=", "=<": "<=", "≥": ">=", "≤": "<=", "=": "==", "<>": "between"}
+
+
+def dotted(loc: tuple) -> str:
+    """A key path as planners read it: `targets[0].milestones[1]`."""
+    text = ""
+    for step in loc:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}" if text else str(step)
+    return text
+
+
+def _inner(annotation: Any) -> tuple[type[BaseModel] | None, int]:
+    """The model inside a field's type and how many list/dict layers wrap it."""
+    depth = 0
+    while True:
+        origin = get_origin(annotation)
+        if origin in (Union, types.UnionType):
+            annotation = next(a for a in get_args(annotation) if a is not type(None))
+        elif origin in (list, dict):
+            annotation, depth = get_args(annotation)[-1], depth + 1
+        elif origin is Annotated:
+            annotation = get_args(annotation)[0]
+        else:
+            break
+    model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) \
+        else None
+    return model, depth
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The model a pydantic `loc` points into (for "did you mean" among its keys)."""
+    model: type[BaseModel] | None = Ruleset
+    skip = 0
+    for step in loc:
+        if skip:
+            skip -= 1
+            continue
+        fields = {f.alias or name: f for name, f in model.model_fields.items()} if model else {}
+        if step not in fields:
+            return None
+        model, skip = _inner(fields[step].annotation)
+    return None if skip else model
+
+
+def keys_of(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _field_name(loc: tuple) -> str:
+    if loc and loc[-1] == "[key]":
+        return "metric id"
+    names = [s for s in loc if isinstance(s, str) and s != "[key]"]
+    return names[-1] if names else "ruleset file"
+
+
+def problem_from_error(error: dict, doc: Doc) -> Problem:
+    """One pydantic error as a Problem at the file position of its `loc`."""
+    loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
+    name = _field_name(loc)
+    if kind.startswith("SCH"):
+        sep = "" if error["msg"].startswith(":") else " "
+        return Problem(kind, f"'{name}'{sep}{error['msg']}", doc.pos(loc))
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        hint = did_you_mean(str(loc[-1]), keys_of(model)) if model else None
+        if model and not hint:
+            hint = "known keys: " + ", ".join(keys_of(model))
+        return Problem("SCH02", f"unknown key '{loc[-1]}'", doc.pos(loc, key=True), hint)
+    if kind == "missing":
+        where = loc[:-1]
+        return Problem("SCH03", f"missing required key '{loc[-1]}'", doc.pos(where),
+                       f"in {dotted(where)}" if where else None)
+    if kind == "literal_error":
+        choices = CHOICES.get(name, ())
+        hint = None
+        if isinstance(value, str):
+            near = _NEAR_OPS.get(value.strip())
+            hint = f"did you mean '{near}'?" if near else did_you_mean(value, choices)
+        return Problem("SCH04", f"'{name}' must be one of {', '.join(choices)}, got "
+                       f"{_show(value)}", doc.pos(loc), hint)
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return Problem("SCH01", f"'{name}' must be a mapping (key: value), got {_show(value)}",
+                       doc.pos(loc))
+    if kind == "list_type":
+        return Problem("SCH01", f"'{name}' must be a list, got {_show(value)}", doc.pos(loc))
+    if kind == "greater_than_equal":
+        return Problem("SCH07", f"'{name}' must be at least {_show(error['ctx']['ge'])}, got "
+                       f"{_show(value)}", doc.pos(loc))
+    if kind == "too_short":
+        return Problem("SCH07", f"'{name}' must not be empty", doc.pos(loc))
+    return Problem("SCH07", f"'{name}': {error['msg']}", doc.pos(loc))
+
+
+def validate_doc(doc: Doc) -> tuple[Ruleset | None, list[Problem]]:
+    """The ruleset model of one loaded file, or every schema problem found in it."""
+    try:
+        return Ruleset.model_validate(doc.data), []
+    except ValidationError as err:
+        problems = [problem_from_error(e, doc) for e in err.errors()]
+        return None, sorted(set(problems), key=lambda p: (p.pos.line, p.pos.col, p.code))
+
+
+def _draft7(node: Any) -> Any:
+    """Rewrite pydantic's 2020-12 output with draft-7 keywords (the YAML language server's)."""
+    if isinstance(node, list):
+        return [_draft7(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _draft7(value) for key, value in node.items()}
+    if "prefixItems" in out:
+        out["items"] = out.pop("prefixItems")
+        out["additionalItems"] = False
+    if "patternProperties" in out:
+        out.setdefault("additionalProperties", False)
+    if "$ref" in out and len(out) > 1:  # draft 7 ignores keywords beside $ref
+        out = {"allOf": [{"$ref": out.pop("$ref")}], **out}
+    return out
+
+
+def json_schema() -> dict:
+    """The ruleset format as a draft-7 JSON Schema, generated from the models above."""
+    raw = Ruleset.model_json_schema(by_alias=True, ref_template="#/definitions/{model}")
+    definitions = raw.pop("$defs")
+    milestone = definitions["Milestone"]
+    milestone["if"] = {"properties": {"op": {"const": "between"}}, "required": ["op"]}
+    milestone["then"] = {"properties": {"value": {"type": "array"}}}
+    milestone["else"] = {"properties": {"value": {"type": "number"}}}
+    head = {"$schema": "http://json-schema.org/draft-07/schema#"}
+    return _draft7({**head, **raw, "definitions": definitions})
