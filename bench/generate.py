@@ -1,6 +1,7 @@
 """Benchmark input: a seeded generator of the national monthly one-stop-shop workload.
 
-`python -m bench.generate --out DIR [--scale-units 1.0] [--scale-periods 1.0] [--seed 1]`
+`python -m bench.generate --out DIR [--scale-units 1] [--scale-periods 1] [--scale-targets 1]
+[--seed 1]`
 writes ruleset.yaml, units.yaml, units.csv, data.csv (wide) and manifest.json into DIR.
 """
 from __future__ import annotations
@@ -15,7 +16,15 @@ from pathlib import Path
 
 import yaml
 
-from bench.workload import COMMUNES, PROVINCES, RAW, TARGETS, ruleset_document
+from bench.workload import (
+    COMMUNES,
+    PROVINCES,
+    RAW,
+    TARGETS,
+    Target,
+    ruleset_document,
+    scaled_targets,
+)
 
 BROKEN_SHARE = 0.001   # commune-months with a deliberate typo that breaks an identity
 BLANK_SHARE = 0.0005   # commune-months that did not run the satisfaction survey
@@ -37,12 +46,13 @@ class Workload:
     units: list[Unit]
     periods: list[str]
     rows: list[dict[str, int | None]]   # one per commune and month, keys unit, period, RAW
+    targets: tuple[Target, ...] = TARGETS
     broken: list[dict] = field(default_factory=list)
     blank: list[dict] = field(default_factory=list)
 
     @property
     def evaluations(self) -> int:
-        return len(self.units) * len(self.periods) * len(TARGETS)
+        return len(self.units) * len(self.periods) * len(self.targets)
 
 
 def make_periods(scale: float) -> list[str]:
@@ -161,20 +171,22 @@ def _damage(rng: random.Random, rows: list[dict], work: Workload) -> None:
                            "metrics": ["survey_answers", "survey_satisfied"]})
 
 
-def generate(scale_units: float = 1.0, scale_periods: float = 1.0, seed: int = 1) -> Workload:
+def generate(scale_units: float = 1.0, scale_periods: float = 1.0, seed: int = 1,
+             scale_targets: float = 1.0) -> Workload:
     """The whole workload in memory; the same arguments always give the same workload."""
     rng = random.Random(seed)
     units = make_units(rng, scale_units)
     periods = make_periods(scale_periods)
     rows = [r for u in units if u.level == "commune" for r in _commune_rows(rng, u, periods)]
-    work = Workload(units, periods, rows)
+    work = Workload(units, periods, rows, scaled_targets(scale_targets))
     _damage(rng, rows, work)
     return work
 
 
-def write(work: Workload, out: Path, seed: int, scales: tuple[float, float]) -> dict:
+def write(work: Workload, out: Path, seed: int, scales: tuple[float, float, float]) -> dict:
     out.mkdir(parents=True, exist_ok=True)
-    dump = yaml.safe_dump(ruleset_document(), allow_unicode=True, sort_keys=False, width=100)
+    dump = yaml.safe_dump(ruleset_document(work.targets), allow_unicode=True, sort_keys=False,
+                          width=100)
     (out / "ruleset.yaml").write_text(dump, encoding="utf-8")
     units = [{k: v for k, v in vars(u).items() if v is not None} for u in work.units]
     (out / "units.yaml").write_text(
@@ -192,8 +204,9 @@ def write(work: Workload, out: Path, seed: int, scales: tuple[float, float]) -> 
     levels = [u.level for u in work.units]
     manifest = {
         "seed": seed, "scale_units": scales[0], "scale_periods": scales[1],
+        "scale_targets": scales[2], "target_ids": [t.id for t in work.targets],
         "provinces": levels.count("province"), "communes": levels.count("commune"),
-        "periods": work.periods, "targets": len(TARGETS), "data_rows": len(work.rows),
+        "periods": work.periods, "targets": len(work.targets), "data_rows": len(work.rows),
         "evaluations": work.evaluations, "broken": work.broken, "blank": work.blank,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
@@ -206,12 +219,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--scale-units", type=float, default=1.0)
     ap.add_argument("--scale-periods", type=float, default=1.0)
+    ap.add_argument("--scale-targets", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args(argv)
-    if a.scale_units <= 0 or a.scale_periods <= 0:
+    scales = (a.scale_units, a.scale_periods, a.scale_targets)
+    if min(scales) <= 0:
         ap.error("scales must be positive")
-    m = write(generate(a.scale_units, a.scale_periods, a.seed), a.out, a.seed,
-              (a.scale_units, a.scale_periods))
+    m = write(generate(*scales[:2], a.seed, a.scale_targets), a.out, a.seed, scales)
     print(f"{a.out}: {m['provinces']} provinces, {m['communes']} communes, "
           f"{len(m['periods'])} periods, {m['targets']} targets = {m['evaluations']:,} "
           f"target evaluations; {m['data_rows']:,} data rows, {len(m['broken'])} broken")

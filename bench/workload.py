@@ -5,7 +5,7 @@ same rules as a JDM decision), so both sides evaluate exactly the same thing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # The 34 provinces after the 1 July 2025 reorganization (no district level any more).
 PROVINCES = (
@@ -168,13 +168,25 @@ _CHANGE_WORDS = {None: "", "absolute": ", tăng/giảm so với năm 2024 (đi�
                  "percent": ", tăng/giảm so với năm 2024 (%)"}
 
 
-def ruleset_document() -> dict:
+def scaled_targets(scale: float = 1.0) -> tuple[Target, ...]:
+    """A spread subset of the 40 targets (scale < 1) or copies under new ids (scale > 1)."""
+    n = max(1, round(len(TARGETS) * scale))
+    if n <= len(TARGETS):
+        return tuple(TARGETS[i * len(TARGETS) // n] for i in range(n))
+    copies = []
+    for i in range(n):
+        k, t = divmod(i, len(TARGETS))
+        copies.append(replace(TARGETS[t], id=f"{TARGETS[t].id}-K{k + 1}") if k else TARGETS[t])
+    return tuple(copies)
+
+
+def ruleset_document(targets: tuple[Target, ...] = TARGETS) -> dict:
     """The ruleset as plain data, ready for YAML (spec §1)."""
     metrics: dict[str, dict] = {k: {"label": v, "unit": "count"} for k, v in RAW.items()}
     for rate in RATES:
         metrics[rate.id] = {"label": rate.label, "unit": "percent", "formula": rate.formula}
-    targets = []
-    for t in TARGETS:
+    entries = []
+    for t in targets:
         first = t.milestones[0]
         title = (f"{RATE_BY_ID[t.metric].label} {first[1]} {first[2]:g}% đến {first[0]}"
                  f"{_LEVEL_WORDS[t.levels]}{_CHANGE_WORDS[t.change]}")
@@ -187,7 +199,7 @@ def ruleset_document() -> dict:
             entry["baseline"] = {"period": BASELINE_PERIOD, "value": t.baseline}
         entry["milestones"] = [{"by": by, "op": op, "value": v} for by, op, v in t.milestones]
         entry["source"] = "Bộ dữ liệu đo hiệu năng (sinh ngẫu nhiên có hạt giống)"
-        targets.append(entry)
+        entries.append(entry)
     return {
         "ruleset": "bench-national-2025",
         "title": "Đo hiệu năng: chỉ tiêu CCHC toàn quốc theo tháng, 34 tỉnh và 3.321 xã",
@@ -195,5 +207,5 @@ def ruleset_document() -> dict:
         "source": "bench/generate.py",
         "metrics": metrics,
         "checks": [{"id": cid, "assert": text} for cid, text in CHECKS],
-        "targets": targets,
+        "targets": entries,
     }

@@ -1,0 +1,115 @@
+"""Benchmark children: each measurement runs in a fresh process so its peak RSS is its own.
+
+`python -m bench.measure inproc|zen|profile DIR [--repeat N] [--results FILE]` prints one JSON
+object on stdout; bench/run.py starts these and reads it.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+COMPARED = ("target", "unit", "period", "status", "actual", "expected")
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _units_file(data_dir: Path) -> Path:
+    return data_dir / "units.yaml"
+
+
+def inproc(data_dir: Path, repeat: int, results: Path | None) -> dict:
+    """load_ruleset + read_data once, then evaluate `repeat` times (the core figure)."""
+    from cchc_rules import evaluate, load_ruleset, read_data
+
+    t0 = time.perf_counter()
+    ruleset = load_ruleset(data_dir / "ruleset.yaml")
+    t1 = time.perf_counter()
+    figures = read_data([data_dir / "data.csv"], units_file=_units_file(data_dir))
+    t2 = time.perf_counter()
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        ev = evaluate(ruleset, figures)
+        runs.append(time.perf_counter() - start)
+    if results is not None:
+        ev.results.select(COMPARED).write_parquet(results)
+    return {"load_ruleset_s": t1 - t0, "read_data_s": t2 - t1, "evaluate_runs_s": runs,
+            "evaluate_s": statistics.median(runs), "results": ev.results.height,
+            "checks": ev.checks.height, "summary": _counts(ev.results, "status"),
+            "check_summary": _counts(ev.checks, "status"), "peak_rss_mb": _rss_mb()}
+
+
+def _counts(frame, column: str) -> dict[str, int]:
+    return dict(sorted(frame[column].value_counts().iter_rows()))
+
+
+def zen(data_dir: Path, results: Path | None) -> dict:
+    from bench import zen as zen_run
+
+    run = zen_run.run(data_dir)
+    if results is not None:
+        run.results.select(COMPARED).write_parquet(results)
+    return {"prepare_s": run.prepare_s, "evaluate_s": run.evaluate_s, "collect_s": run.collect_s,
+            "records": run.records, "summary": _counts(run.results, "status"),
+            "peak_rss_mb": _rss_mb()}
+
+
+def profile(data_dir: Path, top: int = 15) -> dict:
+    """cProfile of one evaluate() after a warm-up run; the functions that take the most time."""
+    from cchc_rules import evaluate, load_ruleset, read_data
+
+    ruleset = load_ruleset(data_dir / "ruleset.yaml")
+    figures = read_data([data_dir / "data.csv"], units_file=_units_file(data_dir))
+    evaluate(ruleset, figures)
+    prof = cProfile.Profile()
+    prof.enable()
+    evaluate(ruleset, figures)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    rows = []
+    for (file, line, name), (_, calls, tottime, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
+        rows.append({"function": f"{_short(file)}:{line}({name})", "calls": calls,
+                     "self_s": tottime, "cum_s": cumtime,
+                     "self_pct": 100 * tottime / total if total else 0.0})
+    by_self = sorted(rows, key=lambda r: -r["self_s"])[:top]
+    own = [r for r in rows if "cchc_rules/" in r["function"]]
+    by_cum = sorted(own, key=lambda r: -r["cum_s"])[:top]
+    return {"total_s": total, "by_self": by_self, "by_cumulative_cchc": by_cum}
+
+
+def _short(file: str) -> str:
+    for marker in ("site-packages/", "/work/main/"):
+        if marker in file:
+            return file.split(marker, 1)[1]
+    return file
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench.measure")
+    ap.add_argument("what", choices=["inproc", "zen", "profile"])
+    ap.add_argument("data_dir", type=Path)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--results", type=Path)
+    a = ap.parse_args(argv)
+    if a.what == "inproc":
+        out = inproc(a.data_dir, a.repeat, a.results)
+    elif a.what == "zen":
+        out = zen(a.data_dir, a.results)
+    else:
+        out = profile(a.data_dir)
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""Benchmark driver (`make bench`): generate the national workload, time cchc and zen-engine on it.
+
+Every measurement runs in a fresh child process (peak RSS from wait4); results go to
+bench/RESULTS.md through bench/report.py.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from bench import report
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+CCHC = str(Path(sys.executable).with_name("cchc"))
+SERIES = (0.25, 0.5, 1.0, 2.0)
+ENV = {**os.environ, "PYTHONPATH": str(HERE.parent)}  # children import bench from the tree
+
+
+@dataclass
+class Child:
+    args: list[str]
+    seconds: float
+    peak_rss_mb: float
+    rc: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> dict:
+        if self.rc != 0:
+            raise RuntimeError(f"{' '.join(self.args)} exited {self.rc}: {self.stderr[-2000:]}")
+        return json.loads(self.stdout.strip().splitlines()[-1])
+
+
+def spawn(args: list[str], ok: tuple[int, ...] = (0,)) -> Child:
+    """Run one child; wall time from before fork to reaping, peak RSS from its own rusage."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        pid = os.posix_spawn(args[0], args, ENV,
+                             file_actions=[(os.POSIX_SPAWN_DUP2, out.fileno(), 1),
+                                           (os.POSIX_SPAWN_DUP2, err.fileno(), 2)])
+        _, status, usage = os.wait4(pid, 0)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        child = Child(args, seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status),
+                      out.read(), err.read())
+    if child.rc not in ok:
+        raise RuntimeError(f"{' '.join(args)} exited {child.rc}: {child.stderr[-2000:]}")
+    return child
+
+
+def generate(work: Path, units: float = 1.0, periods: float = 1.0, targets: float = 1.0) -> Path:
+    out = work / f"u{units}-p{periods}-t{targets}"
+    if not (out / "manifest.json").exists():
+        spawn([PY, "-m", "bench.generate", "--out", str(out), "--scale-units", str(units),
+               "--scale-periods", str(periods), "--scale-targets", str(targets)])
+    return out
+
+
+def manifest(data: Path) -> dict:
+    return json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+
+
+def inputs(data: Path) -> list[str]:
+    return [str(data / "ruleset.yaml"), "--data", str(data / "data.csv"),
+            "--units", str(data / "units.yaml")]
+
+
+def timed(args: list[str], repeat: int, ok: tuple[int, ...] = (0, 1)) -> dict:
+    """Median wall time and the largest peak RSS of `repeat` fresh runs."""
+    runs = [spawn(args, ok) for _ in range(repeat)]
+    return {"seconds": statistics.median(r.seconds for r in runs),
+            "runs_s": [r.seconds for r in runs], "peak_rss_mb": max(r.peak_rss_mb for r in runs),
+            "rc": runs[-1].rc}
+
+
+def end_to_end(data: Path, work: Path, repeat: int) -> dict:
+    """`cchc evaluate` to CSV and JSON files, `cchc report` to HTML and a PDF summary."""
+    out = {}
+    for fmt in ("csv", "json"):
+        target = work / f"results.{fmt}"
+        out[f"evaluate_{fmt}"] = timed(
+            [CCHC, "evaluate", *inputs(data), "--format", fmt, "--output", str(target)], repeat)
+        out[f"evaluate_{fmt}"]["bytes"] = target.stat().st_size
+    with open(work / "results.csv", "rb") as fh:
+        out["evaluate_csv"]["rows"] = sum(1 for _ in fh) - 1
+    html, pdf = work / "report.html", work / "report.pdf"
+    out["report_html"] = timed(
+        [CCHC, "report", *inputs(data), "--format", "html", "--output", str(html)], repeat, (0,))
+    out["report_html"]["bytes"] = html.stat().st_size
+    out["report_pdf"] = timed([CCHC, "report", *inputs(data), "--format", "pdf", "--detail",
+                               "summary", "--output", str(pdf)], 1, (0,))
+    out["report_pdf"]["bytes"] = pdf.stat().st_size
+    return out
+
+
+def compare(cchc: Path, zen: Path) -> dict:
+    """Every record of both engines side by side: same status, same numbers (1e-9 relative)."""
+    keys = ["target", "unit", "period"]
+    a, b = pl.read_parquet(cchc), pl.read_parquet(zen)
+    both = a.join(b, on=keys, how="full", suffix="_zen", coalesce=True)
+    differ = both.filter(pl.col("status").ne_missing(pl.col("status_zen")))
+    numeric = both.filter(pl.col("status").is_in(["not_applicable", "no_data", "invalid"]).not_())
+    worst = {}
+    for col in ("actual", "expected"):
+        diff = (pl.col(col) - pl.col(f"{col}_zen")).abs() / pl.max_horizontal(
+            pl.col(col).abs(), pl.lit(1.0))
+        worst[col] = numeric.select(diff.max()).item() or 0.0
+    return {"cchc_rows": a.height, "zen_rows": b.height, "joined": both.height,
+            "status_differs": differ.height,
+            "examples": differ.head(5).to_dicts(), "max_rel_diff": worst}
+
+
+def series(work: Path, base: dict, repeat: int) -> list[dict]:
+    """Core evaluate and end-to-end CSV time as units, periods and targets each vary alone."""
+    points = []
+    for dim in ("units", "periods", "targets"):
+        for scale in SERIES:
+            if scale == 1.0:
+                points.append({"dim": dim, "scale": 1.0, **base})
+                continue
+            data = generate(work, **{dim: scale})
+            core = spawn([PY, "-m", "bench.measure", "inproc", str(data), "--repeat",
+                          str(repeat)]).json()
+            e2e = timed([CCHC, "evaluate", *inputs(data), "--format", "csv", "--output",
+                         str(work / "series.csv")], 1)
+            points.append({"dim": dim, "scale": scale,
+                           "evaluations": manifest(data)["evaluations"],
+                           "core_s": core["evaluate_s"], "e2e_csv_s": e2e["seconds"]})
+            shutil.rmtree(data)
+    return points
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    ap.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
+    ap.add_argument("--scale", type=float, default=1.0, help="units scale of the main run")
+    ap.add_argument("--no-series", action="store_true", help="skip the scaling series")
+    a = ap.parse_args(argv)
+    work = a.work or Path(tempfile.mkdtemp(prefix="cchc-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    step = _stepper(started)
+    step("generating")
+    gen = spawn([PY, "-m", "bench.generate", "--out", str(work / "main"), "--scale-units",
+                 str(a.scale)])
+    data = work / "main"
+    step("in-process evaluate")
+    core = spawn([PY, "-m", "bench.measure", "inproc", str(data), "--repeat", "3",
+                  "--results", str(work / "cchc.parquet")]).json()
+    step("end to end")
+    e2e = end_to_end(data, work, repeat=2)
+    step("zen-engine")
+    zen = spawn([PY, "-m", "bench.measure", "zen", str(data), "--results",
+                 str(work / "zen.parquet")])
+    step("comparing")
+    agreement = compare(work / "cchc.parquet", work / "zen.parquet")
+    step("profiling")
+    prof = spawn([PY, "-m", "bench.measure", "profile", str(data)]).json()
+    points = []
+    if not a.no_series:
+        step("scaling series")
+        base = {"evaluations": manifest(data)["evaluations"], "core_s": core["evaluate_s"],
+                "e2e_csv_s": e2e["evaluate_csv"]["seconds"]}
+        points = series(work, base, repeat=1)
+    step("writing")
+    text = report.render(
+        machine=report.machine(HERE.parent), workload=manifest(data),
+        generate_s=gen.seconds, core=core, e2e=e2e,
+        zen={**zen.json(), "wall_s": zen.seconds, "child_rss_mb": zen.peak_rss_mb},
+        agreement=agreement, profile=prof, series=points,
+        total_s=time.perf_counter() - started)
+    a.output.write_text(text, encoding="utf-8")
+    step(f"wrote {a.output}")
+    if a.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _stepper(started: float):
+    def step(what: str) -> None:
+        print(f"[{time.perf_counter() - started:7.1f} s] {what}", file=sys.stderr, flush=True)
+    return step
+
+
+if __name__ == "__main__":
+    main()
