@@ -1,0 +1,209 @@
+"""Render stage: the documented model every report template receives.
+
+Built from an `Evaluation` by `report_data.build_context`; numbers arrive already
+formatted for the report's language, charts as inline SVG markup.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StatusInfo(_Model):
+    """One of the eight statuses, in report order."""
+
+    key: str = Field(description="Status id as in `cchc evaluate` output, e.g. `off_track`.")
+    label: str = Field(description="Status name in the report language.")
+    symbol: str = Field(description="A glyph shown beside the name so colour is never alone.")
+
+
+class RulesetInfo(_Model):
+    """The cover's facts about the ruleset."""
+
+    id: str = Field(description="The ruleset id (`ruleset:` key).")
+    title: str = Field(description="The ruleset title, as written.")
+    issuer: str | None = Field(description="The issuing body, as written; None if not given.")
+    source: str | None = Field(description="The source document, as written; None if not given.")
+
+
+class PeriodInfo(_Model):
+    """A reporting period covered by the results."""
+
+    text: str = Field(description="The period as written in the data, e.g. `2024-Q1`.")
+    start: str = Field(description="Its first day, formatted for the language.")
+    end: str = Field(description="Its last day, formatted for the language.")
+
+
+class AreaRow(_Model):
+    """Status counts of the results of one reform area."""
+
+    key: str = Field(description="Area id, one of the six in the ruleset format.")
+    label: str = Field(description="Area name in the report language.")
+    targets: int = Field(description="How many targets of the ruleset belong to the area.")
+    counts: dict[str, int] = Field(description="Results per status key (absent = 0).")
+    total: int = Field(description="All results of the area.")
+
+
+class UnitRow(_Model):
+    """A unit's place in the ranking, from its latest period."""
+
+    rank: int = Field(description="1 = best; equal scores share a rank.")
+    id: str = Field(description="Unit id.")
+    name: str = Field(description="Unit name as written in the units list (id if unnamed).")
+    level: str | None = Field(description="Unit level (province, district, commune) or None.")
+    period: str = Field(description="The latest period the ranking uses for this unit.")
+    score: float = Field(description="Weighted share (0-100) of applicable targets met or "
+                                     "on track.")
+    score_text: str = Field(description="`score` formatted as a percentage.")
+    counts: dict[str, int] = Field(description="Results per status key in that period.")
+
+
+class ResultRow(_Model):
+    """One result (target × unit × period), formatted."""
+
+    unit: str = Field(description="Unit id.")
+    unit_name: str = Field(description="Unit name.")
+    period: str = Field(description="Period as written.")
+    status: str = Field(description="Status key.")
+    status_label: str = Field(description="Status name in the report language.")
+    actual: str = Field(description="The compared quantity, formatted in the metric's unit.")
+    threshold: str = Field(description="The milestone in force, e.g. `≥ 50,00%`.")
+    expected: str = Field(description="The trajectory's value for the period, or a dash.")
+    gap: str = Field(description="Actual minus threshold, signed.")
+    needed: str = Field(description="How much the actual must move to meet, or a dash.")
+    deadline: str = Field(description="The milestone's deadline: period and last day.")
+
+
+class TrendPoint(_Model):
+    """One value of a trend line, as text (the chart's text equivalent)."""
+
+    period: str = Field(description="Period as written.")
+    actual: str = Field(description="Formatted actual value, or a dash.")
+
+
+class TrendSeries(_Model):
+    """A unit's values of one target across periods."""
+
+    unit_name: str = Field(description="Unit name.")
+    points: list[TrendPoint] = Field(description="Values in period order.")
+
+
+class TargetSection(_Model):
+    """Everything the report says about one target."""
+
+    id: str = Field(description="Target id, e.g. `TTHC-06`.")
+    title: str = Field(description="Target title, as written.")
+    area: str = Field(description="Area id.")
+    area_label: str = Field(description="Area name in the report language.")
+    metric: str = Field(description="Metric id.")
+    metric_label: str = Field(description="Metric label, as written.")
+    source: str | None = Field(description="Where the target is stated (citation), as written.")
+    milestones: list[str] = Field(description="Each milestone as text, e.g. `≥ 50% — 2025`.")
+    counts: dict[str, int] = Field(description="Results per status key.")
+    rows: list[ResultRow] = Field(description="The results shown (all of them in full detail; "
+                                              "the worst, latest period, in summary).")
+    rows_total: int = Field(description="How many results the target has in all.")
+    bullet_svg: str = Field(description="Inline SVG: actual, threshold and trajectory per unit "
+                                        "shown, latest period.")
+    trend_svg: str = Field(description="Inline SVG trend across periods; empty with one period.")
+    trend: list[TrendSeries] = Field(description="The trend chart's data as text.")
+
+
+class WorstTarget(_Model):
+    """A target ranked by the share of its results that fail."""
+
+    id: str = Field(description="Target id.")
+    title: str = Field(description="Target title.")
+    area_label: str = Field(description="Area name in the report language.")
+    failing: int = Field(description="Results not met, off track or invalid.")
+    total: int = Field(description="Results that are applicable.")
+    share_text: str = Field(description="failing / total as a percentage.")
+
+
+class CheckRow(_Model):
+    """A data check that failed for one unit and period."""
+
+    check: str = Field(description="Check id.")
+    title: str = Field(description="Check title, or its assertion when untitled.")
+    unit: str = Field(description="Unit id.")
+    unit_name: str = Field(description="Unit name.")
+    period: str = Field(description="Period as written.")
+    left: str = Field(description="Value of the assertion's left side.")
+    right: str = Field(description="Value of the assertion's right side.")
+    sources: list[str] = Field(description="Sources (and files) of the figures for that unit "
+                                           "and period.")
+
+
+class MissingRow(_Model):
+    """A result without data, and which figures it lacks."""
+
+    target: str = Field(description="Target id.")
+    unit: str = Field(description="Unit id.")
+    unit_name: str = Field(description="Unit name.")
+    period: str = Field(description="Period as written.")
+    metric: str = Field(description="Metric id of the target.")
+    missing: list[str] = Field(description="Reported metric ids the target needs and lacks.")
+    sources: list[str] = Field(description="Sources of the figures that were reported.")
+
+
+class FigureRow(_Model):
+    """A reported figure, with where it came from."""
+
+    unit: str = Field(description="Unit id.")
+    unit_name: str = Field(description="Unit name.")
+    period: str = Field(description="Period as written.")
+    metric: str = Field(description="Metric id.")
+    label: str = Field(description="Metric label, as written (the id if unknown).")
+    value: str = Field(description="Value, formatted in the metric's unit.")
+    source: str | None = Field(description="The report's stated source, as written.")
+    where: str = Field(description="Data file and line, e.g. `ham-tan.yaml:7`.")
+
+
+class InputFile(_Model):
+    """An input file and its SHA-256, so a printed report can be traced."""
+
+    role: Literal["ruleset", "data", "units"] = Field(description="What the file was used as.")
+    path: str = Field(description="The path as given on the command line.")
+    sha256: str = Field(description="Hex SHA-256 of the file's bytes.")
+
+
+class ReportContext(_Model):
+    """The whole template context; `report.html.j2` receives its fields as variables."""
+
+    lang: Literal["vi", "en"] = Field(description="Report language.")
+    output: Literal["html", "pdf"] = Field(description="What the HTML is rendered for.")
+    t: dict[str, str] = Field(description="The report's words in its language, by key "
+                                          "(see cchc_rules/render/i18n.py).")
+    tool: str = Field(description="Tool name and version, for the footer.")
+    ruleset: RulesetInfo = Field(description="Cover facts about the ruleset.")
+    periods: list[PeriodInfo] = Field(description="Periods covered, in time order.")
+    unit_count: int = Field(description="Units with results.")
+    unit_names: list[str] = Field(description="Names of units covered (at most 30).")
+    detail: Literal["full", "summary"] = Field(description="Full detail, or the bounded "
+                                                           "summary edition for large inputs.")
+    detail_note: str | None = Field(description="Why this is a summary edition, or None.")
+    statuses: list[StatusInfo] = Field(description="The eight statuses, best first.")
+    statuses_used: list[StatusInfo] = Field(description="The statuses that occur in this "
+                                                        "report: the count tables' columns.")
+    totals: dict[str, int] = Field(description="All results per status key.")
+    total: int = Field(description="All results.")
+    status_chart_svg: str = Field(description="Inline SVG: one stacked bar of all results.")
+    areas: list[AreaRow] = Field(description="The six reform areas, in the format's order.")
+    area_chart_svg: str = Field(description="Inline SVG: stacked status bars per area.")
+    units: list[UnitRow] = Field(description="Unit ranking (best first; the top and bottom "
+                                             "only in summary).")
+    units_total: int = Field(description="Units in the ranking in all.")
+    worst: list[WorstTarget] = Field(description="Targets with the largest failing share.")
+    targets: list[TargetSection] = Field(description="One section per target, ruleset order.")
+    failed_checks: list[CheckRow] = Field(description="Failed data checks shown.")
+    failed_checks_total: int = Field(description="Failed data checks in all.")
+    missing: list[MissingRow] = Field(description="Results without data shown.")
+    missing_total: int = Field(description="Results without data in all.")
+    figures: list[FigureRow] = Field(description="Reported figures listed in the appendix.")
+    figures_total: int = Field(description="Reported figures in all.")
+    inputs: list[InputFile] = Field(description="Input files with their SHA-256.")

@@ -1,0 +1,72 @@
+"""Render stage: the compliance report as an A4 PDF through WeasyPrint.
+
+Rendering reads only data: URLs and files inside the template and report folders;
+every other fetch (network, /etc/passwd, …) is refused and listed as a warning.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from ..errors import Problem
+from . import templates
+from .html import render_html
+
+
+class RestrictedFetcher(URLFetcher):
+    """A URL fetcher that serves `data:` URLs and files under `roots`, nothing else."""
+
+    def __init__(self, roots: Iterable[Path]) -> None:
+        super().__init__(timeout=1, allowed_protocols=("data", "file"), allow_redirects=False)
+        self.roots = [Path(r).resolve() for r in roots]
+        self.refused: list[str] = []
+
+    def allows(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return True
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return False
+        path = Path(unquote(parts.path)).resolve()
+        return any(path.is_relative_to(root) for root in self.roots)
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if not self.allows(url):
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url}: reports read only their own folders")
+        return super().fetch(url, headers)
+
+
+def render_pdf(evaluation: Any, output: Path, *, lang: str = "vi", detail: str = "auto",
+               template_dir: Path | None = None, inputs: Iterable[tuple[str, Path]] = ()
+               ) -> tuple[bytes, list[Problem]]:
+    """The report as PDF bytes, and a warning per refused fetch."""
+    html = render_html(evaluation, lang=lang, detail=detail, template_dir=template_dir,
+                       inputs=inputs, output="pdf")
+    return html_to_pdf(html, output, template_dir)
+
+
+def html_to_pdf(html: str, output: Path, template_dir: Path | None = None
+                ) -> tuple[bytes, list[Problem]]:
+    roots = [templates.default_dir(), Path(output).resolve().parent]
+    if template_dir is not None:
+        roots.append(Path(template_dir))
+    fetcher = RestrictedFetcher(roots)
+    base = (template_dir or templates.default_dir()).resolve()
+    # WeasyPrint logs each refused or broken resource; they come back as our warnings instead.
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        pdf = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+    finally:
+        logger.setLevel(level)
+    warnings = [Problem("RPT10", f"not fetched: {url} (only the template and report folders "
+                        "are readable)", severity="warning") for url in fetcher.refused]
+    return pdf, warnings

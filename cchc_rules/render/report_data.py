@@ -1,0 +1,335 @@
+"""Render stage: an `Evaluation` turned into the report's `ReportContext`.
+
+Counting and ranking run as polars aggregations over the whole results frame; only
+the bounded set of rows a report shows is formatted in Python, so a national
+input (1.6 M results) stays fast. `--detail summary` bounds every list.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from .. import __version__
+from ..periods import parse_period
+from . import charts
+from .context import (
+    AreaRow,
+    CheckRow,
+    FigureRow,
+    InputFile,
+    MissingRow,
+    PeriodInfo,
+    ReportContext,
+    ResultRow,
+    RulesetInfo,
+    StatusInfo,
+    TargetSection,
+    TrendPoint,
+    TrendSeries,
+    UnitRow,
+    WorstTarget,
+)
+from .i18n import AREAS, STATUSES, Formatter, check_lang, words
+
+AUTO_FULL_MAX = 5_000      # results above which `auto` detail becomes the summary edition
+SUMMARY_ROWS = 10          # worst results shown per target in the summary edition
+RANK_EDGE = 25             # best and worst units shown in the summary ranking
+SUMMARY_LIST = 50          # failed checks / missing data rows in the summary edition
+SUMMARY_FIGURES = 500      # the appendix is listed in the summary edition only up to this
+CHART_UNITS = 12           # bars in a bullet chart
+TREND_UNITS = 6            # lines in a trend chart
+COVER_UNITS = 30
+WORST = 10
+
+_SEVERITY = {s: i for i, s in enumerate(
+    ("not_met", "off_track", "invalid", "no_data", "pending", "on_track", "met",
+     "not_applicable"))}
+_FAILING = ["not_met", "off_track", "invalid"]
+_OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+
+
+def _counts(frame: pl.DataFrame, *keys: str) -> dict[Any, dict[str, int]]:
+    out: dict[Any, dict[str, int]] = {}
+    for *key, status, n in frame.group_by(*keys, "status").len().rows():
+        out.setdefault(key[0] if len(key) == 1 else tuple(key), {})[status] = n
+    return out
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _Builder:
+    def __init__(self, ev: Any, lang: str, output: str, detail: str) -> None:
+        self.ev, self.model = ev, ev.ruleset.model
+        self.fmt, self.t = Formatter(lang), words(lang)
+        self.names = {uid: u.name for uid, u in ev.figures.units.items()}
+        found = set(ev.results["period"].unique().to_list())
+        found |= set(ev.figures.values["period"].unique().to_list())
+        self.periods = sorted(found, key=lambda p: (parse_period(p).end, parse_period(p).start))
+        order = {p: i for i, p in enumerate(self.periods)}
+        self.res = ev.results.with_columns(
+            pl.col("period").replace_strict(order, return_dtype=pl.Int32).alias("_pi"),
+            pl.col("status").replace_strict(_SEVERITY, return_dtype=pl.Int8).alias("_sev"),
+            pl.col("gap").abs().fill_nan(None).alias("_agap"))
+        self.order = order
+        if detail == "auto":
+            detail = "full" if self.res.height <= AUTO_FULL_MAX else "summary"
+        self.detail, self.lang, self.output = detail, lang, output
+
+    def name(self, unit: str) -> str:
+        return self.names.get(unit) or unit
+
+    def unit_of(self, target: Any) -> str | None:
+        if target.change == "percent":
+            return "percent"
+        metric = self.model.metrics.get(target.metric)
+        return metric.unit if metric else None
+
+    def threshold_text(self, row: dict[str, Any], unit: str | None) -> str:
+        if row["op"] == "between":
+            return (f"{self.fmt.value(row['threshold'], unit)} – "
+                    f"{self.fmt.value(row['threshold_high'], unit)}")
+        if row["threshold"] is None:
+            return "—"
+        return f"{_OPS.get(row['op'], row['op'] or '')} {self.fmt.value(row['threshold'], unit)}"
+
+    def deadline_text(self, deadline: str | None) -> str:
+        if not deadline:
+            return "—"
+        return f"{deadline} ({self.fmt.date(parse_period(deadline).end)})"
+
+    def result_row(self, row: dict[str, Any], unit: str | None) -> ResultRow:
+        v = self.fmt
+        return ResultRow(
+            unit=row["unit"], unit_name=self.name(row["unit"]), period=row["period"],
+            status=row["status"], status_label=self.t[f"status.{row['status']}"],
+            actual=v.value(row["actual"], unit), threshold=self.threshold_text(row, unit),
+            expected=v.value(row["expected"], unit), gap=v.signed(row["gap"], unit),
+            needed=v.value(row["needed"], unit), deadline=self.deadline_text(row["deadline"]))
+
+    # -- sections -------------------------------------------------------------------------
+
+    def units(self) -> tuple[list[UnitRow], int]:
+        latest = self.res.filter(pl.col("_pi") == pl.col("_pi").max().over("unit"))
+        good = pl.col("status").is_in(["met", "on_track"]).cast(pl.Float64)
+        applicable = (pl.col("status") != "not_applicable").cast(pl.Float64)
+        ranked = (latest.group_by("unit").agg(
+            pl.col("period").first(),
+            ((pl.col("weight") * good).sum() / (pl.col("weight") * applicable).sum() * 100)
+            .fill_nan(0.0).fill_null(0.0).alias("score"))
+            .with_columns(pl.col("score").rank("min", descending=True).alias("rank"))
+            .sort(["rank", "unit"]))
+        total = ranked.height
+        if self.detail == "summary" and total > 2 * RANK_EDGE:
+            ranked = pl.concat([ranked.head(RANK_EDGE), ranked.tail(RANK_EDGE)])
+        counts = _counts(latest.join(ranked.select("unit"), on="unit", how="semi"), "unit")
+        level = {uid: u.level for uid, u in self.ev.figures.units.items()}
+        return [UnitRow(rank=r["rank"], id=r["unit"], name=self.name(r["unit"]),
+                        level=level.get(r["unit"]), period=r["period"], score=r["score"],
+                        score_text=self.fmt.percent(r["score"], 1),
+                        counts=counts.get(r["unit"], {}))
+                for r in ranked.iter_rows(named=True)], total
+
+    def target_rows(self) -> dict[str, pl.DataFrame]:
+        if self.detail == "full":
+            shown = self.res.sort(["target", "unit", "_pi"])
+        else:
+            shown = (self.res.filter(pl.col("_pi") == pl.col("_pi").max().over("target"))
+                     .sort(["_sev", "_agap", "unit"], descending=[False, True, False],
+                           nulls_last=True)
+                     .group_by("target", maintain_order=True).head(SUMMARY_ROWS))
+        return {k[0]: f for k, f in shown.partition_by("target", as_dict=True).items()}
+
+    def target(self, target: Any, rows: pl.DataFrame | None, counts: dict[str, int],
+               total: int, index: int) -> TargetSection:
+        unit = self.unit_of(target)
+        metric = self.model.metrics.get(target.metric)
+        rows = rows if rows is not None else self.res.clear()
+        latest = rows.filter(pl.col("_pi") == pl.col("_pi").max()) if rows.height else rows
+        if self.detail == "full":
+            latest = latest.sort(["_sev", "_agap", "unit"], descending=[False, True, False],
+                                 nulls_last=True)
+        bars = [charts.BulletRow(self.name(r["unit"]), r["status"], r["actual"],
+                                 r["threshold"], r["threshold_high"], r["expected"])
+                for r in latest.head(CHART_UNITS).iter_rows(named=True)]
+        title = f"{target.id} — {target.title}"
+        bullet = (charts.bullet(charts.chart_id(index, target.id, "bullet"), bars, unit,
+                                self.fmt, self.t, title) if bars else "")
+        trend_svg, trend = self.trend(target, latest["unit"].head(TREND_UNITS).to_list(),
+                                      unit, index, title)
+        milestones = [f"{_OPS.get(m.op, '')} {self._milestone_value(m, unit)} — "
+                      f"{self.deadline_text(m.by)}".strip() for m in target.milestones]
+        return TargetSection(
+            id=target.id, title=target.title, area=target.area,
+            area_label=self.t[f"area.{target.area}"], metric=target.metric,
+            metric_label=metric.label if metric else target.metric, source=target.source,
+            milestones=milestones, counts=counts,
+            rows=[self.result_row(r, unit) for r in rows.iter_rows(named=True)],
+            rows_total=total, bullet_svg=bullet, trend_svg=trend_svg, trend=trend)
+
+    def _milestone_value(self, m: Any, unit: str | None) -> str:
+        if isinstance(m.value, (list, tuple)):
+            return f"{self.fmt.value(m.value[0], unit)} – {self.fmt.value(m.value[1], unit)}"
+        return self.fmt.value(m.value, unit)
+
+    def trend(self, target: Any, units: list[str], unit: str | None, index: int,
+              title: str) -> tuple[str, list[TrendSeries]]:
+        frame = self.res.filter((pl.col("target") == target.id) & pl.col("unit").is_in(units))
+        pis = sorted(set(frame["_pi"].to_list()))
+        if len(pis) < 2:
+            return "", []
+        periods = [self.periods[i] for i in pis]
+        values: dict[tuple[str, int], Any] = {(u, p): (a, th) for u, p, a, th in frame.select(
+            "unit", "_pi", "actual", "threshold").iter_rows()}
+        series = [charts.Series(self.name(u), [values.get((u, p), (None, None))[0]
+                                               for p in pis]) for u in units]
+        limits = [values.get((units[0], p), (None, None))[1] for p in pis]
+        if target.milestones and target.milestones[-1].op == "between":
+            limits = [None for _ in pis]
+        svg = charts.trend(charts.chart_id(index, target.id, "trend"), periods, series, limits,
+                           unit, self.fmt, self.t, f"{title} — {self.t['trend']}")
+        text = [TrendSeries(unit_name=s.label, points=[
+            TrendPoint(period=p, actual=self.fmt.value(v, unit))
+            for p, v in zip(periods, s.points, strict=True)]) for s in series]
+        return svg, text
+
+    def worst(self) -> list[WorstTarget]:
+        latest = self.res.filter(pl.col("_pi") == pl.col("_pi").max().over("target"))
+        agg = (latest.group_by("target").agg(
+            pl.col("status").is_in(_FAILING).sum().alias("failing"),
+            (pl.col("status") != "not_applicable").sum().alias("total"))
+            .filter(pl.col("failing") > 0)
+            .with_columns((pl.col("failing") / pl.col("total") * 100).alias("share"))
+            .sort(["share", "failing", "target"], descending=[True, True, False]).head(WORST))
+        by_id = {t.id: t for t in self.model.targets}
+        return [WorstTarget(id=r["target"], title=by_id[r["target"]].title if r["target"] in
+                            by_id else r["target"],
+                            area_label=self.t[f"area.{by_id[r['target']].area}"]
+                            if r["target"] in by_id else "",
+                            failing=r["failing"], total=r["total"],
+                            share_text=self.fmt.percent(r["share"], 1))
+                for r in agg.iter_rows(named=True)]
+
+    def sources(self, keys: pl.DataFrame) -> dict[tuple[str, str], list[str]]:
+        vals = self.ev.figures.values.join(keys, on=["unit", "period"], how="semi")
+        out: dict[tuple[str, str], set[str]] = {}
+        for unit, period, source, file in vals.select(
+                "unit", "period", "source", "file").unique().iter_rows():
+            label = f"{source} ({Path(file).name})" if source else Path(file).name
+            out.setdefault((unit, period), set()).add(label)
+        return {k: sorted(v) for k, v in out.items()}
+
+    def _bounded(self, frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.head(SUMMARY_LIST) if self.detail == "summary" else frame
+
+    def failed_checks(self) -> tuple[list[CheckRow], int]:
+        failed = self.ev.checks.filter(pl.col("status") == "fail")
+        order = self.order
+        shown = self._bounded(failed.with_columns(
+            pl.col("period").replace_strict(order, default=0, return_dtype=pl.Int32)
+            .alias("_pi")).sort(["check", "unit", "_pi"]))
+        titles = {c.id: c.title or c.assert_ for c in self.model.checks}
+        srcs = self.sources(shown.select("unit", "period"))
+        return [CheckRow(check=r["check"], title=titles.get(r["check"], r["check"]),
+                         unit=r["unit"], unit_name=self.name(r["unit"]), period=r["period"],
+                         left=self.fmt.number(r["left"]), right=self.fmt.number(r["right"]),
+                         sources=srcs.get((r["unit"], r["period"]), []))
+                for r in shown.iter_rows(named=True)], failed.height
+
+    def missing(self) -> tuple[list[MissingRow], int]:
+        nodata = self.res.filter(pl.col("status") == "no_data")
+        shown = self._bounded(nodata.sort(["target", "unit", "_pi"]))
+        keys = shown.select("unit", "period").unique()
+        present: dict[tuple[str, str], set[str]] = {}
+        for unit, period, metric in self.ev.values.join(
+                keys, on=["unit", "period"], how="semi").select(
+                "unit", "period", "metric").iter_rows():
+            present.setdefault((unit, period), set()).add(metric)
+        srcs = self.sources(keys)
+        raw = self.ev.ruleset.raw_inputs
+        return [MissingRow(target=r["target"], unit=r["unit"], unit_name=self.name(r["unit"]),
+                           period=r["period"], metric=r["metric"],
+                           missing=sorted(set(raw.get(r["metric"], {r["metric"]}))
+                                          - present.get((r["unit"], r["period"]), set())),
+                           sources=srcs.get((r["unit"], r["period"]), []))
+                for r in shown.iter_rows(named=True)], nodata.height
+
+    def figures(self) -> tuple[list[FigureRow], int]:
+        values = self.ev.figures.values
+        if self.detail == "summary" and values.height > SUMMARY_FIGURES:
+            return [], values.height
+        shown = values.with_columns(pl.col("period").replace_strict(
+            self.order, default=0, return_dtype=pl.Int32).alias("_pi")).sort(
+            ["unit", "_pi", "metric"])
+        metrics = self.model.metrics
+        return [FigureRow(unit=r["unit"], unit_name=self.name(r["unit"]), period=r["period"],
+                          metric=r["metric"],
+                          label=metrics[r["metric"]].label if r["metric"] in metrics
+                          else r["metric"],
+                          value=self.fmt.value(r["value"], metrics[r["metric"]].unit
+                                               if r["metric"] in metrics else None),
+                          source=r["source"], where=f"{Path(r['file']).name}:{r['line']}")
+                for r in shown.iter_rows(named=True)], values.height
+
+
+def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: str = "auto",
+                  inputs: Iterable[tuple[str, Path]] = ()) -> ReportContext:
+    """The template context for `ev` (an `Evaluation`); `inputs` are (role, path) pairs."""
+    check_lang(lang)
+    b = _Builder(ev, lang, output, detail)
+    t, fmt, res, model = b.t, b.fmt, b.res, b.model
+    totals = dict(res.group_by("status").len().rows())
+    area_counts = _counts(res, "area")
+    target_counts = _counts(res, "target")
+    target_totals = dict(res.group_by("target").len().rows())
+    area_rows = [AreaRow(key=a, label=t[f"area.{a}"],
+                         targets=sum(1 for x in model.targets if x.area == a),
+                         counts=area_counts.get(a, {}),
+                         total=sum(area_counts.get(a, {}).values())) for a in AREAS]
+    statuses = [StatusInfo(key=s, label=t[f"status.{s}"], symbol=charts.SYMBOL[s])
+                for s in STATUSES]
+    units, units_total = b.units()
+    rows = b.target_rows()
+    checks, checks_total = b.failed_checks()
+    missing, missing_total = b.missing()
+    figures, figures_total = b.figures()
+    unit_ids = sorted(set(res["unit"].unique().to_list()) or
+                      set(ev.figures.values["unit"].unique().to_list()))
+    rule_files: Sequence[Path] = ev.ruleset.files
+    files = [("ruleset", p) for p in rule_files] + list(inputs)
+    return ReportContext(
+        lang=lang, output=output, t=t, tool=f"cchc-rules {__version__}",
+        ruleset=RulesetInfo(id=model.ruleset, title=model.title, issuer=model.issuer,
+                            source=model.source),
+        periods=[PeriodInfo(text=p, start=fmt.date(parse_period(p).start),
+                            end=fmt.date(parse_period(p).end)) for p in b.periods],
+        unit_count=len(unit_ids),
+        unit_names=sorted(b.name(u) for u in unit_ids)[:COVER_UNITS],
+        detail=b.detail,
+        detail_note=t["summary_mode"].format(rows=fmt.number(res.height, 0))
+        if b.detail == "summary" else None,
+        statuses=statuses,
+        statuses_used=[s for s in statuses if totals.get(s.key)] or statuses[:1],
+        totals=totals, total=res.height,
+        status_chart_svg=charts.stacked("c-status", [(t["total"], totals)], t, t["by_status"]),
+        areas=area_rows,
+        area_chart_svg=charts.stacked("c-areas", [(a.label, a.counts) for a in area_rows], t,
+                                      t["by_area"]),
+        units=units, units_total=units_total, worst=b.worst(),
+        targets=[b.target(x, rows.get(x.id), target_counts.get(x.id, {}),
+                          target_totals.get(x.id, 0), i)
+                 for i, x in enumerate(model.targets)],
+        failed_checks=checks, failed_checks_total=checks_total,
+        missing=missing, missing_total=missing_total,
+        figures=figures, figures_total=figures_total,
+        inputs=[InputFile(role=role, path=str(p), sha256=_sha256(Path(p)))
+                for role, p in files])

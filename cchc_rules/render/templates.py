@@ -1,0 +1,82 @@
+"""Render stage: where report templates come from, and the sandbox they run in.
+
+A user's `--templates DIR` is searched first; the shipped templates stay reachable as
+`default:<name>` so a user template can `{% extends "default:report.html.j2" %}`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import CchcError, Position, did_you_mean
+
+REPORT_TEMPLATE = "report.html.j2"
+
+
+def default_dir() -> Path:
+    """Shipped templates: inside the wheel, else the repository's `reports/templates`."""
+    package = Path(__file__).resolve().parent.parent
+    inside = package / "templates"
+    return inside if inside.is_dir() else package.parent / "reports" / "templates"
+
+
+def environment(user_dir: Path | None = None) -> SandboxedEnvironment:
+    """A sandboxed, autoescaping environment over the loader chain (user first)."""
+    default = FileSystemLoader(str(default_dir()))
+    loaders: list[Any] = []
+    if user_dir is not None:
+        if not user_dir.is_dir():
+            raise CchcError.one("RPT02", f"templates folder '{user_dir}' does not exist",
+                                Position(str(user_dir)))
+        loaders.append(FileSystemLoader(str(user_dir)))
+    loaders += [PrefixLoader({"default": default}), default]
+    # Always the sandbox: user templates are input, and sharing one path keeps it tested.
+    return SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True,
+                                undefined=StrictUndefined, trim_blocks=True,
+                                lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def render(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
+    """Render `name`; template mistakes become RPT problems at the template's line."""
+    try:
+        return env.get_template(name).render(context)
+    except TemplateSyntaxError as err:
+        where = Position(err.filename or err.name or name, err.lineno or 0)
+        raise CchcError.one("RPT03", f"template syntax: {err.message}", where) from None
+    except TemplateNotFound as err:
+        raise CchcError.one("RPT04", f"template '{err.name}' not found",
+                            hint=did_you_mean(str(err.name), env.list_templates())) from None
+    except TemplateError as err:
+        raise CchcError.one("RPT05", f"template error: {err.message}",
+                            _failing_template(err, name),
+                            hint=_field_hint(err, context)) from None
+
+
+def _failing_template(err: Exception, name: str) -> Position:
+    # Jinja rewrites the traceback so that the template's own frames name its file and line.
+    where = Position(name)
+    tb = err.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where = Position(filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return where
+
+
+def _field_hint(err: TemplateError, context: dict[str, Any]) -> str | None:
+    message = err.message or ""
+    if "is undefined" in message and message.startswith("'"):
+        return did_you_mean(message.split("'")[1], context)
+    return None
