@@ -129,3 +129,8 @@ def test_random_text_parses_or_raises_positioned_error(text):
             for p in error.problems:
                 assert p.code.startswith("FRM") and p.pos.file == "f.yaml"
                 assert p.pos.col >= 5 and p.pos.line == 3
+
+
+def test_non_text_formula_is_a_problem():
+    codes, _ = problems(100)
+    assert codes == [("FRM06", 1)]

@@ -83,3 +83,28 @@ def name_nodes(node: Node) -> list[Name]:
 def names(node: Node) -> set[str]:
     """The metric ids a formula refers to."""
     return {n.id for n in name_nodes(node)}
+
+
+def ratio_parts(node: Node) -> tuple[Node, Node, Fraction] | None:
+    """(numerator, denominator, k) when `node` is numerator / denominator × k.
+
+    Recognises `a / b`, `a / b * k`, `k * (a / b)`, `a * k / b` and `k * a / b`
+    for a literal k, so the engine can say how much more numerator would meet
+    a threshold with the denominator held. None for any other shape.
+    """
+    if not isinstance(node, Binary):
+        return None
+    if node.op == "*":
+        for ratio, k in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(k, Number) and isinstance(ratio, Binary) and ratio.op == "/":
+                return ratio.left, ratio.right, k.value
+        return None
+    if node.op != "/":
+        return None
+    top = node.left
+    if isinstance(top, Binary) and top.op == "*":
+        if isinstance(top.right, Number):
+            return top.left, node.right, top.right.value
+        if isinstance(top.left, Number):
+            return top.right, node.right, top.left.value
+    return top, node.right, Fraction(1)

@@ -170,6 +170,9 @@ def parse(text: str, pos: Position | None = None, allow_compare: bool = False) -
     `pos` is the file position of the formula's first character; problems are
     reported at `pos` shifted by their offset (file "<formula>" when None).
     """
+    if not isinstance(text, str):
+        raise CchcError([Problem("FRM06", f"a formula must be text, got {text!r}",
+                                 where(pos, 0))])
     tokens, problems = tokenize(text, pos)
     if tokens[0].kind == END:
         raise CchcError([Problem("FRM06", "formula is empty", where(pos, 0))])
