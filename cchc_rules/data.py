@@ -1,0 +1,134 @@
+"""Data stage: reported figures from YAML, JSON, CSV and Excel files into one long table.
+
+`read_data` reads every file, checks units, periods and values, merges repeats (conflicts are
+errors naming both places) and raises one CchcError with every problem found.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+
+import polars as pl
+
+from .errors import Position, Problem, did_you_mean, raise_if
+from .periods import parse_period
+from .readers import Batch, read_into
+from .readers.batch import shown
+from .units import Unit, collect_units
+
+KEYS = ["unit", "period", "metric"]
+COLUMNS = ["unit", "period", "metric", "value", "file", "line", "source"]
+
+
+@dataclass
+class Figures:
+    """`values`: one row per unit × period × metric, with where it was read (file, line) and
+    the report's `source`; `units`: declared units, or when none is declared anywhere, one
+    `Unit(id, id)` per reported unit; `warnings`: problems that did not stop the reading."""
+
+    values: pl.DataFrame
+    units: dict[str, Unit]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None = None,
+              decimal_comma: bool = False,
+              known_metrics: Mapping[str, str] | None = None) -> Figures:
+    """Read and merge figure files. `decimal_comma`: text numbers use '.' for thousands and
+    ',' for decimals. `known_metrics` (metric id -> unit, e.g. from the ruleset): figures of
+    other metrics are dropped with one warning each, and counts and amounts must be >= 0."""
+    batch = Batch(decimal_comma, known_metrics)
+    if units_file is not None:
+        read_into(batch, Path(units_file), units=True)
+    for path in paths:
+        read_into(batch, Path(path))
+    batch.finish()
+    frame = batch.frame()
+    units, problems = collect_units(batch.units)
+    problems = batch.problems + problems + _check_periods(frame)
+    if batch.units:
+        problems += _check_reported_units(frame, units)
+    else:
+        units = {u: Unit(u, u) for u in frame["unit"].unique(maintain_order=True)}
+    frame, conflicts = merge(frame)
+    raise_if(problems + conflicts + batch.warnings)
+    return Figures(frame.select(COLUMNS), units, batch.warnings)
+
+
+def _firsts(frame: pl.DataFrame, column: str) -> list[dict]:
+    """Each distinct value of `column` with the place it first appears and how often."""
+    return frame.group_by(column, maintain_order=True).agg(
+        pl.col("file").first(), pl.col("line").first(), pl.col("col").first(),
+        pl.len().alias("rows")).rows(named=True)
+
+
+def _where(row: Mapping) -> Position:
+    return Position(row["file"], row["line"], row["col"])
+
+
+def _check_periods(frame: pl.DataFrame) -> list[Problem]:
+    firsts = _firsts(frame, "period")
+    good, bad = [], []
+    for row in firsts:
+        try:
+            parse_period(row["period"])
+            good.append(row["period"])
+        except ValueError as err:
+            bad.append((row, str(err)))
+    return [Problem("PER01", message + _more(row), _where(row),
+                    _period_hint(row["period"], good)) for row, message in bad]
+
+
+_REWRITES = [
+    (re.compile(r"(?i)q\.?\s*([1-4])\s*[/\-. ]\s*(\d{4})"), "{1}-Q{0}"),
+    (re.compile(r"(?i)(\d{4})\s*[/\-. ]?\s*q([1-4])"), "{0}-Q{1}"),
+    (re.compile(r"(?i)(\d{4})\s*[/\-. ]?\s*h([12])"), "{0}-H{1}"),
+    (re.compile(r"(\d{1,2})\s*[/\-.]\s*(\d{4})"), "{1}-{0:0>2}"),
+    (re.compile(r"(\d{4})\s*[/.]\s*(\d{1,2})|(\d{4})-(\d)"), "{0}-{1:0>2}"),
+]
+
+
+def _period_hint(text: str, good: list[str]) -> str | None:
+    for pattern, template in _REWRITES:
+        m = pattern.fullmatch(text.strip())
+        if m:
+            groups = [g for g in m.groups() if g is not None]
+            guess = template.format(*groups)
+            try:
+                parse_period(guess)
+            except ValueError:
+                continue
+            return f"did you mean '{guess}'?"
+    return did_you_mean(text, good)
+
+
+def _more(row: Mapping) -> str:
+    return f" ({row['rows']} figures)" if row["rows"] > 1 else ""
+
+
+def _check_reported_units(frame: pl.DataFrame, units: Mapping[str, Unit]) -> list[Problem]:
+    return [Problem("UNT07", f"unit '{row['unit']}' is not declared{_more(row)}", _where(row),
+                    did_you_mean(row["unit"], units) or "add it under 'units:' or to the "
+                    "--units file")
+            for row in _firsts(frame, "unit") if row["unit"] not in units]
+
+
+def merge(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+    """Keep the first of repeated unit × period × metric figures; a repeat with another value
+    is an error at the first place naming the other."""
+    repeated = frame.with_row_index("row").filter(pl.len().over(KEYS) > 1)
+    problems: list[Problem] = []
+    for _, group in repeated.group_by(KEYS, maintain_order=True):
+        first, *others = group.sort("row").rows(named=True)
+        for other in others:
+            if other["value"] != first["value"]:
+                problems.append(Problem(
+                    "DAT09", f"'{first['metric']}' for {first['unit']} in {first['period']} is "
+                    f"given twice: {shown(first['value'])} here, {shown(other['value'])} "
+                    f"at {_where(other)}", _where(first), "keep one of the two figures"))
+    if repeated.height:
+        frame = frame.unique(subset=KEYS, keep="first", maintain_order=True)
+    return frame, problems

@@ -1,0 +1,105 @@
+"""Data stage: CSV files of figures (long or wide) and of units, as planners export them.
+
+UTF-8 with or without BOM, CRLF or LF, quoted fields; ';' or tab separators are recognised
+from the header line (Excel writes ';' where ',' is the decimal mark). Positions are file:line.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..errors import CchcError, Position
+from ..units import FIELDS, parse_unit
+from .batch import Batch
+from .table import read_header, read_rows
+
+MAX_BYTES = 512 * 1024 * 1024
+UTF8_HINT = "save the file as UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')"
+_OS_ERRORS = {FileNotFoundError: "file not found", IsADirectoryError: "is a directory, not a file"}
+
+
+def read_text(path: Path) -> str:
+    """The file's text without a BOM; CchcError naming the line of the first non-UTF-8 byte."""
+    file = str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise CchcError.one("IO02", f"file is larger than {MAX_BYTES:,} bytes",
+                                Position(file), "split the figures into several files")
+        raw = path.read_bytes()
+    except OSError as err:
+        message = _OS_ERRORS.get(type(err)) or f"cannot read: {err.strerror or err}"
+        raise CchcError.one("IO01", message, Position(file)) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise CchcError.one("DAT14", f"file is not UTF-8 text: byte 0x{raw[err.start]:02X} "
+                            "cannot be read", Position(file, line), UTF8_HINT) from None
+
+
+def read_cells(path: Path) -> list[tuple[int, list[str]]]:
+    """(line, cells) for every record; a record's line is where it starts (header = 1)."""
+    text = read_text(path)
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            if cells:
+                records.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise CchcError.one("DAT15", f"not valid CSV: {err}", Position(str(path), start),
+                            "a quoted cell must end with a quote") from None
+    return records
+
+
+def _header_and_rows(batch: Batch, path: Path
+                     ) -> tuple[int, list[str], list[tuple[int, list[str]]]] | None:
+    records = read_cells(path)
+    if not records:
+        batch.error("DAT06", "the file is empty", Position(str(path)))
+        return None
+    (line, header), rows = records[0], records[1:]
+    return line, header, rows
+
+
+def read_csv(batch: Batch, path: Path) -> None:
+    """Figures from a long or wide CSV file into `batch`."""
+    file = str(path)
+    split = _header_and_rows(batch, path)
+    if split is None:
+        return
+    line, header, rows = split
+    width = len(header)
+    layout = read_header(batch, header, [cells for _, cells in rows], file, line, [0] * width)
+    if layout is not None:
+        read_rows(batch, layout, rows, file, [0] * width, width)
+
+
+def read_units_csv(batch: Batch, path: Path) -> None:
+    """Units from a CSV file with columns id, name, level, parent (and optionally valid_from,
+    valid_to, successor)."""
+    file = str(path)
+    split = _header_and_rows(batch, path)
+    if split is None:
+        return
+    line, header, rows = split
+    names = [h.strip() for h in header]
+    unknown = [n for n in names if n not in FIELDS]
+    if unknown or "id" not in names:
+        batch.error("UNT01", "a units file has the columns " + ", ".join(FIELDS)
+                    + (f"; not {', '.join(repr(n) for n in unknown)}" if unknown else ""),
+                    Position(file, line), "id is required, the others optional")
+        return
+    for row_line, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        entry = dict(zip(names, cells, strict=False))
+        unit, problems = parse_unit(entry, lambda _key, at=row_line: Position(file, at))
+        batch.problems.extend(problems)
+        if unit is not None:
+            batch.units.append(unit)

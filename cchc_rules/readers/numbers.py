@@ -1,0 +1,89 @@
+"""Data stage: one reported cell into a float, refusing anything a planner could misread.
+
+"4.917" is 4917 in a Vietnamese report and 4.917 in an English one, so text in that shape is an
+error unless `decimal_comma` says which; NaN and infinity are never figures.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+_PLAIN = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+# One dot followed by exactly three digits: a thousands group or three decimals, no telling.
+_AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
+_COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+_NOT_NUMBERS = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity",
+                "-infinity"}
+_SPACES = "\u00a0\u202f\u2009 "
+DECIMAL_COMMA_HINT = ("pass --decimal-comma to read '.' as the thousands separator and ',' as "
+                      "the decimal mark (4.917 = 4917, 47,18 = 47.18)")
+
+
+class BadValue(ValueError):
+    """A cell that is not a figure; `code` is DAT01 (not a number), DAT02 (number format) or
+    DAT03 (NaN or infinity)."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint = code, message, hint
+
+
+def parse_value(raw: object, decimal_comma: bool = False) -> float | None:
+    """A reported figure as a float, None when the cell is empty (a missing figure, not zero);
+    BadValue otherwise. Numbers from YAML, JSON or Excel are taken as they are; text is read
+    by the format rules above."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise BadValue("DAT01", f"{str(raw).lower()} is not a number",
+                       "figures are numbers; leave the cell empty when a figure is missing")
+    if isinstance(raw, int | float):
+        return _finite(float(raw), str(raw))
+    if not isinstance(raw, str):
+        raise BadValue("DAT01", f"{raw!r} is not a number", "write the figure as a number")
+    text = raw.strip(_SPACES + "\t\r\n")
+    if not text:
+        return None
+    if text.lower() in _NOT_NUMBERS:
+        raise BadValue("DAT03", f"'{text}' is not a figure",
+                       "leave the cell empty when a figure is missing")
+    return _parse_comma(text) if decimal_comma else _parse_dot(text)
+
+
+def _parse_dot(text: str) -> float:
+    if _PLAIN.fullmatch(text):
+        if _AMBIGUOUS.fullmatch(text):
+            raise BadValue("DAT02", f"'{text}' could be {text.replace('.', '')} or {text}",
+                           DECIMAL_COMMA_HINT + f"; for the decimal number write {text}0")
+        return _finite(float(text), text)
+    if _COMMA.fullmatch(text):
+        raise BadValue("DAT02", f"'{text}' is written the Vietnamese way", DECIMAL_COMMA_HINT)
+    raise _not_a_number(text)
+
+
+def _parse_comma(text: str) -> float:
+    if _COMMA.fullmatch(text):
+        return _finite(float(text.replace(".", "").replace(",", ".")), text)
+    if _PLAIN.fullmatch(text):
+        raise BadValue("DAT02", f"'{text}' has '.' where --decimal-comma expects groups of three "
+                       "digits", f"write {text.replace('.', ',')} for the decimal number, or "
+                       "drop --decimal-comma")
+    raise _not_a_number(text)
+
+
+def _not_a_number(text: str) -> BadValue:
+    if text.endswith("%"):
+        hint = "write the number without '%'"
+    elif any(c in text for c in _SPACES) and _PLAIN.fullmatch(
+            "".join(c for c in text if c not in _SPACES)):
+        hint = "write the number without spaces between digit groups"
+    else:
+        hint = "figures are numbers only; leave the cell empty when a figure is missing"
+    return BadValue("DAT01", f"'{text}' is not a number", hint)
+
+
+def _finite(value: float, shown: str) -> float:
+    if not math.isfinite(value):
+        raise BadValue("DAT03", f"'{shown}' is not a figure",
+                       "leave the cell empty when a figure is missing")
+    return value

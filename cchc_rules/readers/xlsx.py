@@ -1,0 +1,139 @@
+"""Data stage: Excel workbooks (.xlsx) of figures, read with python-calamine.
+
+Every visible worksheet whose first non-empty row names `unit` and `period` is read, long or
+wide; other sheets are skipped with a warning. Positions are `book.xlsx[Sheet]:row:col`.
+Merged cells are refused; formulas without a saved result count as missing, with a warning.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import IO
+from xml.etree import ElementTree
+
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+from ..errors import Position
+from .batch import Batch, cell_text
+from .table import read_header, read_rows
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def cell_ref(row: int, col: int) -> str:
+    """1-based row and column as Excel's A1 reference."""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
+
+
+def read_xlsx(batch: Batch, path: Path) -> None:
+    """Figures from every data sheet of the workbook into `batch`."""
+    file = str(path)
+    if not path.is_file():
+        batch.error("IO01", "file not found", Position(file))
+        return
+    try:
+        book = CalamineWorkbook.from_path(file)
+        sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet
+                  and m.visible == SheetVisibleEnum.Visible]
+        grids = {name: book.get_sheet_by_name(name) for name in sheets}
+        tables = {name: grid.to_python(skip_empty_area=False) for name, grid in grids.items()}
+    except Exception as err:  # calamine raises its own types for every kind of damage
+        batch.error("DAT16", f"cannot read as an Excel workbook: {err}", Position(file),
+                    "save it from Excel as .xlsx")
+        return
+    uncached = _uncached_formulas(path)
+    read = 0
+    for name in sheets:
+        rows = tables[name]
+        where = f"{file}[{name}]"
+        top = next((i for i, r in enumerate(rows) if any(_filled(c) for c in r)), None)
+        if top is None:
+            continue
+        header = rows[top]
+        merged = grids[name].merged_cell_ranges or []
+        if not _names_unit_and_period(header):
+            batch.warn("DAT17", f"sheet '{name}' is skipped: its first row has no 'unit' and "
+                       "'period' columns", Position(where, top + 1),
+                       "unmerge its cells and delete title rows above the header" if merged
+                       else None)
+            continue
+        read += 1
+        for (r0, c0), (r1, c1) in merged:
+            what = "header cells" if r0 <= top else "cells"
+            batch.error("DAT13", f"merged {what} {cell_ref(r0 + 1, c0 + 1)}:"
+                        f"{cell_ref(r1 + 1, c1 + 1)}", Position(where, r0 + 1, c0 + 1),
+                        "unmerge them: every column needs its own name and every row its "
+                        "own unit and period")
+        if merged:
+            continue
+        width = len(header)
+        cols = list(range(1, width + 1))
+        body = rows[top + 1:]
+        layout = read_header(batch, header, body, where, top + 1, cols)
+        if layout is not None:
+            read_rows(batch, layout, ((top + 2 + i, r) for i, r in enumerate(body)), where,
+                      cols, width)
+        refs = [ref for row, ref in uncached.get(name, []) if row > top + 1]
+        if refs:
+            batch.warn("DAT18", f"{len(refs)} formula cell(s) have no saved result "
+                       f"({', '.join(refs[:5])}); they count as missing figures",
+                       Position(where), "open the workbook in Excel and save it again")
+    if not read:
+        batch.error("DAT06", "no sheet has a first row naming 'unit' and 'period'",
+                    Position(file), "the first row names the columns: unit, period, then "
+                    "one column per metric (wide) or metric, value (long)")
+
+
+def _filled(cell: object) -> bool:
+    return not (cell is None or (isinstance(cell, str) and not cell.strip()))
+
+
+def _names_unit_and_period(header: list[object]) -> bool:
+    names = set()
+    for cell in header:
+        try:
+            names.add(cell_text(cell))
+        except ValueError:
+            continue
+    return {"unit", "period"} <= names
+
+
+def _uncached_formulas(path: Path) -> dict[str, list[tuple[int, str]]]:
+    """Sheet name -> (row, A1 ref) of formula cells without a saved value. Calamine shows them
+    as empty; only the sheet XML tells them from truly empty cells. Best effort: {} on any
+    surprise, since calamine has already read the values."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    try:
+        with zipfile.ZipFile(path) as book:
+            rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+            for sheet in workbook.iter(f"{_NS}sheet"):
+                target = targets.get(sheet.get(_REL), "")
+                member = target.lstrip("/") if target.startswith("/") else str(
+                    PurePosixPath("xl") / target)
+                with book.open(member) as xml:
+                    cells = _formula_cells(xml)
+                if cells:
+                    found[sheet.get("name", "")] = cells
+    except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    return found
+
+
+def _formula_cells(xml: IO[bytes]) -> list[tuple[int, str]]:
+    cells: list[tuple[int, str]] = []
+    for _, elem in ElementTree.iterparse(xml):
+        if elem.tag == f"{_NS}c":
+            value = elem.find(f"{_NS}v")
+            if elem.find(f"{_NS}f") is not None and (value is None or not value.text):
+                ref = elem.get("r", "")
+                digits = "".join(ch for ch in ref if ch.isdigit())
+                cells.append((int(digits or 0), ref))
+            elem.clear()
+    return cells

@@ -1,0 +1,110 @@
+"""Data stage: YAML and JSON files of figures (spec §2: `units:` and `reports:`) and of units.
+
+Read through `load.load_yaml`, so every figure keeps the line and column it was written at.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import did_you_mean
+from ..load import Doc, load_yaml
+from ..units import parse_unit
+from .batch import Batch
+
+TOP = ("units", "reports")
+REPORT = ("unit", "period", "source", "values")
+_RULESET_KEYS = {"ruleset", "metrics", "targets", "checks", "extends"}
+
+
+def read_yaml(batch: Batch, path: Path, units_only: bool = False) -> None:
+    """Units and reports from a YAML or JSON file into `batch`; a `--units` file
+    (`units_only`) may also be a bare list of units."""
+    doc = load_yaml(path)
+    data = doc.data
+    allowed = ("units",) if units_only else TOP
+    if units_only and isinstance(data, list):
+        data = {"units": data}
+        doc = Doc(doc.file, data, {("units", *k): v for k, v in doc.positions.items()},
+                  {("units", *k): v for k, v in doc.key_positions.items()})
+    if not isinstance(data, dict):
+        batch.error("DAT11", "a data file is a mapping with 'units:' and 'reports:'",
+                    doc.pos(), "see docs/data-format.md")
+        return
+    for key in data:
+        if key not in allowed:
+            hint = ("this looks like a ruleset; give it as RULESET, not --data"
+                    if key in _RULESET_KEYS else did_you_mean(str(key), allowed)
+                    or f"a {'units' if units_only else 'data'} file has "
+                    + " and ".join(f"'{k}:'" for k in allowed))
+            batch.error("DAT11", f"unknown section '{key}'", doc.pos((key,), key=True), hint)
+    _read_units(batch, doc, data.get("units"))
+    if not units_only:
+        _read_reports(batch, doc, data.get("reports"))
+
+
+def _list(batch: Batch, doc: Doc, value: object, key: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        batch.error("DAT11", f"'{key}' must be a list, one '- ' entry each", doc.pos((key,)))
+        return []
+    return value
+
+
+def _read_units(batch: Batch, doc: Doc, section: object) -> None:
+    for i, entry in enumerate(_list(batch, doc, section, "units")):
+        if not isinstance(entry, dict):
+            batch.error("UNT01", "a unit is a mapping like {id: ham-tan, name: Huyện Hàm Tân}",
+                        doc.pos(("units", i)))
+            continue
+        unit, problems = parse_unit(entry, lambda k, i=i: doc.pos(
+            ("units", i) if k is None else ("units", i, k)))
+        batch.problems.extend(problems)
+        if unit is not None:
+            batch.units.append(unit)
+
+
+def _read_reports(batch: Batch, doc: Doc, section: object) -> None:
+    for i, report in enumerate(_list(batch, doc, section, "reports")):
+        at = ("reports", i)
+        if not isinstance(report, dict):
+            batch.error("DAT11", "a report is a mapping with unit, period, values",
+                        doc.pos(at))
+            continue
+        for key in report:
+            if key not in REPORT:
+                batch.error("DAT11", f"unknown report field '{key}'",
+                            doc.pos((*at, key), key=True),
+                            did_you_mean(str(key), REPORT) or "a report has "
+                            + ", ".join(REPORT))
+        unit = _text(batch, doc, report, at, "unit", int_ok=False)
+        period = _text(batch, doc, report, at, "period", int_ok=True)
+        source = _text(batch, doc, report, at, "source", int_ok=False, required=False)
+        values = report.get("values")
+        if not isinstance(values, dict):
+            batch.error("DAT11", "'values' must be a mapping of metric: figure" if values
+                        is not None else "the report has no 'values'",
+                        doc.pos((*at, "values") if "values" in report else at),
+                        "values: {received: 4917, received_online: 246}")
+            continue
+        if unit is None or period is None:
+            continue
+        for metric, raw in values.items():
+            pos = doc.pos((*at, "values", metric))
+            batch.add(unit, period, str(metric), raw, pos.file, pos.line, pos.col, source)
+
+
+def _text(batch: Batch, doc: Doc, report: dict, at: tuple, key: str, int_ok: bool,
+          required: bool = True) -> str | None:
+    raw = report.get(key)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            batch.error("DAT08", f"the report has no '{key}'", doc.pos(at))
+        return None
+    if isinstance(raw, str):
+        return raw.strip()
+    if int_ok and isinstance(raw, int) and not isinstance(raw, bool):
+        return str(raw)
+    batch.error("DAT08", f"'{key}' must be text, got {raw!r}", doc.pos((*at, key)),
+                f'quote it: {key}: "{raw}"')
+    return None
