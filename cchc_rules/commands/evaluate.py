@@ -1,0 +1,113 @@
+"""`cchc evaluate RULESET --data FILE…`: figures against targets, in table, json, csv or junit.
+
+Exit 0 when nothing failed, 1 when a status in `--fail-on` occurred (spec §4), 2 bad input.
+"""
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import EXIT_FAIL, EXIT_OK
+from ..errors import CchcError, Problem, did_you_mean
+from ..result import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
+
+LONG_INPUT = 5_000_000  # bytes of data files above which a terminal gets a progress bar
+
+
+def parse_fail_on(text: str) -> tuple[str, ...]:
+    """`--fail-on not_met,off_track` → statuses; unknown words are an error."""
+    words = tuple(w.strip() for w in text.split(",") if w.strip())
+    problems = [Problem("EVL04", f"unknown status '{w}' in --fail-on", None,
+                        did_you_mean(w, FAIL_ON_CHOICES)
+                        or f"choose from {', '.join(FAIL_ON_CHOICES)}")
+                for w in words if w not in FAIL_ON_CHOICES]
+    if problems:
+        raise CchcError(problems)
+    return words
+
+
+def data_options(func):
+    """The options every command reading figures shares (evaluate, explain)."""
+    for option in reversed((
+        click.argument("ruleset", type=click.Path(path_type=Path, dir_okay=False)),
+        click.option("--data", "data", multiple=True, required=True, metavar="FILE",
+                     type=click.Path(path_type=Path, dir_okay=False),
+                     help="Reported figures: YAML, JSON, CSV or XLSX (repeatable)."),
+        click.option("--units", "units_file", metavar="FILE",
+                     type=click.Path(path_type=Path, dir_okay=False),
+                     help="Units: ids, names, levels, parents."),
+        click.option("--decimal-comma", is_flag=True,
+                     help="Numbers in text are written 4.917,5 (Vietnamese style)."),
+        click.option("--lang", type=click.Choice(["vi", "en"]), default="vi",
+                     show_default=True, help="Language of the fixed words."),
+    )):
+        func = option(func)
+    return func
+
+
+def load(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
+         decimal_comma: bool, progress=None):
+    """Ruleset and figures, data-reader warnings echoed to stderr."""
+    from ..data import read_data
+    from ..ruleset import load_ruleset
+    loaded = load_ruleset(ruleset)
+    _advance(progress)
+    known = {mid: m.unit for mid, m in loaded.model.metrics.items()}
+    figures = read_data(list(data), units_file=units_file, decimal_comma=decimal_comma,
+                        known_metrics=known)
+    _advance(progress)
+    for warning in figures.warnings:
+        click.echo(warning.format(), err=True)
+    return loaded, figures
+
+
+def _advance(progress) -> None:
+    if progress is not None:
+        progress.update(1)
+
+
+def _progress(data: tuple[Path, ...]):
+    """A progress bar on stderr, only for a terminal and a long run."""
+    size = sum(p.stat().st_size for p in data if p.is_file())
+    if not sys.stderr.isatty() or size < LONG_INPUT:
+        return None
+    return click.progressbar(length=4, label="cchc evaluate", file=sys.stderr)
+
+
+@click.command()
+@data_options
+@click.option("--period", "periods", multiple=True, metavar="P", help="Only this period.")
+@click.option("--unit", "units", multiple=True, metavar="ID", help="Only this unit.")
+@click.option("--target", "targets", multiple=True, metavar="ID", help="Only this target.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "csv", "junit"]))
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Write here (atomically) instead of stdout.")
+@click.option("--fail-on", default=",".join(DEFAULT_FAIL_ON), show_default=True,
+              help="Statuses that make the run exit 1; 'fail' is a failed check.")
+@click.pass_context
+def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, periods, units,
+            targets, fmt, output, fail_on) -> None:
+    """Evaluate reported figures against the targets of RULESET."""
+    from ..evaluate import evaluate
+    from ..output import write_atomic
+    from ..render import FORMATS
+    failing = parse_fail_on(fail_on)
+    bar = _progress(data)
+    with bar if bar is not None else contextlib.nullcontext():
+        loaded, figures = load(ruleset, data, units_file, decimal_comma, bar)
+        evaluation = evaluate(loaded, figures, periods=periods or None, units=units or None,
+                              targets=targets or None)
+        _advance(bar)
+        color = output is None and sys.stdout.isatty()
+        text = FORMATS[fmt](evaluation, lang=lang, fail_on=failing, color=color)
+        _advance(bar)
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    ctx.exit(EXIT_FAIL if evaluation.failed(failing) else EXIT_OK)
+

@@ -1,0 +1,87 @@
+"""Render stage: the human table (`--format table`, the default), grouped by unit.
+
+Titles, labels and unit names are shown as written in the ruleset and data; only the fixed
+words (headings, statuses) follow `--lang`. Colour only when the caller says it is a terminal.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import groupby
+from typing import Any
+
+import click
+
+from ..result import DEFAULT_FAIL_ON, STATUSES, Evaluation
+from .i18n import Formatter, words
+
+COLOURS = {"met": "green", "on_track": "green", "pending": "cyan", "off_track": "yellow",
+           "not_met": "red", "invalid": "magenta", "no_data": "bright_black",
+           "not_applicable": "bright_black"}
+OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+COLUMNS = ("period", "target", "actual", "threshold", "expected", "status", "needed")
+
+
+def _threshold(r: dict[str, Any], fmt: Formatter, unit: str | None) -> str:
+    if r["op"] == "between":
+        low, high = r["threshold"]
+        return f"[{fmt.value(low, unit)}; {fmt.value(high, unit)}]"
+    return f"{OP_SIGNS[r['op']]} {fmt.value(r['threshold'], unit)}"
+
+
+def _value_unit(evaluation: Evaluation, r: dict[str, Any]) -> str | None:
+    """How the compared quantity is written: a percent change is a percentage."""
+    target = evaluation.targets_by_id()[r["target"]]
+    if target.change == "percent":
+        return "percent"
+    metric = evaluation.ruleset.model.metrics.get(r["metric"])
+    return metric.unit if metric else None
+
+
+def _row(evaluation: Evaluation, r: dict[str, Any], fmt: Formatter, t: dict[str, str]
+         ) -> list[str]:
+    unit = _value_unit(evaluation, r)
+    return [r["period"], r["target"], fmt.value(r["actual"], unit), _threshold(r, fmt, unit),
+            fmt.value(r["expected"], unit), t[f"status.{r['status']}"],
+            fmt.signed(r["needed"], None) if r["needed"] is not None else "", r["title"]]
+
+
+def _lines(rows: list[list[str]], statuses: list[str | None], color: bool) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    out = []
+    for row, status in zip(rows, statuses, strict=True):
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        if color and status:
+            cells[5] = click.style(cells[5], fg=COLOURS[status])
+        out.append(("  " + "  ".join(cells) + "  " + row[-1]).rstrip())
+    return out
+
+
+def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
+           fail_on: Iterable[str] = DEFAULT_FAIL_ON, **_options: Any) -> str:
+    t, fmt = words(lang), Formatter(lang)
+    units = evaluation.figures.units
+    heading = [t[c] for c in COLUMNS] + [t["target"]]
+    failing_checks = [c for c in evaluation.check_records() if c["status"] in set(fail_on)]
+    checks_by_unit = {u: list(cs) for u, cs in groupby(failing_checks, key=lambda c: c["unit"])}
+    out: list[str] = []
+    for unit_id, records in groupby(evaluation.records(), key=lambda r: r["unit"]):
+        unit = units.get(unit_id)
+        name = unit.name if unit else unit_id
+        level = f" · {unit.level}" if unit and unit.level else ""
+        out.append(click.style(f"{name} ({unit_id}{level})", bold=True) if color
+                   else f"{name} ({unit_id}{level})")
+        records = list(records)
+        rows = [heading] + [_row(evaluation, r, fmt, t) for r in records]
+        out.extend(_lines(rows, [None] + [r["status"] for r in records], color))
+        for c in checks_by_unit.get(unit_id, []):
+            out.append(f"  {t['check']} {c['check']} {c['period']}: {c['status']} "
+                       f"({t['left']} {fmt.number(c['left'])}, "
+                       f"{t['right']} {fmt.number(c['right'])})")
+        out.append("")
+    counts = evaluation.summary()
+    shown = [f"{t[f'status.{s}']} {counts[s]}" for s in STATUSES if counts[s]]
+    checks = evaluation.check_summary()
+    out.append(f"{t['summary']}: " + (" · ".join(shown) or t["none_found"]))
+    if any(checks.values()):
+        out.append(f"{t['check']}: " + " · ".join(f"{k} {v}" for k, v in checks.items()))
+    return "\n".join(out) + "\n"

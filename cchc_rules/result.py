@@ -1,0 +1,106 @@
+"""Evaluate stage output: `Evaluation`, the one record model every renderer reads.
+
+Frames stay columnar (polars); `records()` and `check_records()` give the spec §4 JSON dicts.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+STATUSES = ("met", "on_track", "pending", "off_track", "not_met", "invalid", "no_data",
+            "not_applicable")
+CHECK_STATUSES = ("pass", "fail", "no_data")
+# What makes `cchc evaluate` exit 1 (spec §4); "fail" stands for a failed check.
+DEFAULT_FAIL_ON = ("not_met", "off_track", "invalid", "fail")
+FAIL_ON_CHOICES = (*STATUSES, "fail")
+
+RESULT_SCHEMA: dict[str, Any] = {
+    "target": pl.String, "unit": pl.String, "period": pl.String, "metric": pl.String,
+    "area": pl.String, "level": pl.String, "status": pl.String, "actual": pl.Float64,
+    "op": pl.String, "threshold": pl.Float64, "threshold_high": pl.Float64,
+    "deadline": pl.String, "expected": pl.Float64, "gap": pl.Float64, "needed": pl.Float64,
+    "baseline_period": pl.String, "baseline_value": pl.Float64, "weight": pl.Float64,
+    "milestone": pl.Int64,
+}
+CHECK_SCHEMA: dict[str, Any] = {
+    "check": pl.String, "unit": pl.String, "period": pl.String, "status": pl.String,
+    "left": pl.Float64, "right": pl.Float64,
+}
+VALUE_SCHEMA: dict[str, Any] = {
+    "unit": pl.String, "period": pl.String, "metric": pl.String, "value": pl.Float64,
+    "origin": pl.String,
+}
+
+
+def number(value: float | None, digits: int = 9) -> float | int | None:
+    """A float for JSON: None for missing/NaN/inf, float noise rounded away, 50.0 -> 50."""
+    if value is None or not math.isfinite(value):
+        return None
+    value = round(value, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+@dataclass
+class Evaluation:
+    """Everything one run found. `results` has one row per target × unit × period with data
+    (columns `RESULT_SCHEMA`), `checks` one per check × unit × period (`CHECK_SCHEMA`),
+    `values` every figure after roll-up and derivation (`VALUE_SCHEMA`)."""
+
+    ruleset: Any                     # LoadedRuleset
+    figures: Any                     # Figures
+    values: pl.DataFrame
+    results: pl.DataFrame
+    checks: pl.DataFrame
+    warnings: list = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        """Result counts for every status, zeros included."""
+        return _counts(self.results, STATUSES)
+
+    def check_summary(self) -> dict[str, int]:
+        return _counts(self.checks, CHECK_STATUSES)
+
+    def failed(self, fail_on: Iterable[str] = DEFAULT_FAIL_ON) -> bool:
+        """Whether the run exits 1: any result whose status is in `fail_on`, or a check whose
+        status is `fail` (when "fail" is listed) or `no_data` (when "no_data" is listed)."""
+        wanted = set(fail_on)
+        if self.results.filter(pl.col("status").is_in(list(wanted))).height:
+            return True
+        check_wanted = wanted & set(CHECK_STATUSES)
+        return bool(self.checks.filter(pl.col("status").is_in(list(check_wanted))).height)
+
+    def targets_by_id(self) -> dict[str, Any]:
+        return {t.id: t for t in self.ruleset.model.targets}
+
+    def records(self) -> list[dict[str, Any]]:
+        """The spec §4 result objects, in the frame's (sorted) order."""
+        targets = self.targets_by_id()
+        out = []
+        for row in self.results.iter_rows(named=True):
+            high = row.pop("threshold_high")
+            low = number(row["threshold"])
+            row["threshold"] = [low, number(high)] if high is not None else low
+            for key in ("actual", "expected", "gap", "needed", "baseline_value", "weight"):
+                row[key] = number(row[key])
+            row["title"] = targets[row["target"]].title
+            out.append(row)
+        return out
+
+    def check_records(self) -> list[dict[str, Any]]:
+        out = []
+        for row in self.checks.iter_rows(named=True):
+            row["left"], row["right"] = number(row["left"]), number(row["right"])
+            out.append(row)
+        return out
+
+
+def _counts(frame: pl.DataFrame, statuses: tuple[str, ...]) -> dict[str, int]:
+    counts = dict.fromkeys(statuses, 0)
+    if frame.height:
+        for status, n in frame.group_by("status").len().iter_rows():
+            counts[status] = n
+    return counts

@@ -1,0 +1,106 @@
+"""Evaluate stage: which milestone is in force for a period, and how far along its trajectory.
+
+Spec §3: the milestone in force is the earliest whose `by` has not ended before the period
+ends (after the last one, the last one); its trajectory runs straight from the baseline (first
+milestone) or the previous milestone, over calendar days between the periods' last days.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+from .periods import parse_period
+
+TRAJECTORY_OPS = (">=", ">", "<=", "<")
+
+
+@dataclass(frozen=True)
+class Step:
+    """The milestone in force for one target and one period."""
+
+    index: int                 # position of the milestone in the ruleset's list
+    op: str
+    low: float
+    high: float | None         # only for `between`
+    by: str
+    reached: bool              # the period ends at or after the deadline
+    from_baseline: bool        # trajectory starts at the baseline (first milestone)
+    anchor_period: str | None  # where the trajectory starts; None: no trajectory
+    anchor_value: float | None  # previous milestone's value; None when from the baseline
+    days_done: int | None      # calendar days from the anchor's end to the period's end
+    days_total: int | None     # calendar days from the anchor's end to the deadline's end
+
+    @property
+    def fraction(self) -> float | None:
+        """Share of the trajectory elapsed, clamped to [0, 1]; None without a trajectory."""
+        if self.days_total is None or self.days_done is None or self.days_total <= 0:
+            return None
+        return min(1.0, max(0.0, self.days_done / self.days_total))
+
+
+def _bounds(value: float | tuple[float, float] | list[float]) -> tuple[float, float | None]:
+    if isinstance(value, tuple | list):
+        return float(value[0]), float(value[1])
+    return float(value), None
+
+
+def ordered_milestones(target) -> list[tuple[int, object]]:
+    """(ruleset index, milestone) by deadline; stable for equal deadlines."""
+    indexed = list(enumerate(target.milestones))
+    return sorted(indexed, key=lambda item: parse_period(item[1].by).end)
+
+
+def step_for(target, period: str) -> Step:
+    """The milestone in force for `period` and where its trajectory starts."""
+    end = parse_period(period).end
+    ordered = ordered_milestones(target)
+    pick = next((i for i, (_, m) in enumerate(ordered) if parse_period(m.by).end >= end),
+                len(ordered) - 1)
+    index, milestone = ordered[pick]
+    low, high = _bounds(milestone.value)
+    deadline = parse_period(milestone.by).end
+    anchor_period: str | None = None
+    anchor_value: float | None = None
+    if milestone.op in TRAJECTORY_OPS:
+        if pick == 0:
+            if target.baseline is not None:
+                anchor_period = target.baseline.period
+        else:
+            previous = ordered[pick - 1][1]
+            prev_low, prev_high = _bounds(previous.value)
+            # A `between` milestone gives no single point to start from: no trajectory.
+            if prev_high is None:
+                anchor_period, anchor_value = previous.by, prev_low
+    days_done = days_total = None
+    if anchor_period is not None:
+        anchor_end = parse_period(anchor_period).end
+        days_done, days_total = (end - anchor_end).days, (deadline - anchor_end).days
+        if days_total <= 0:
+            anchor_period = anchor_value = days_done = days_total = None
+    return Step(index, milestone.op, low, high, milestone.by, end >= deadline, pick == 0,
+                anchor_period, anchor_value, days_done, days_total)
+
+
+PLAN_SCHEMA = {
+    "target": pl.String, "period": pl.String, "milestone": pl.Int64, "op": pl.String,
+    "threshold": pl.Float64, "threshold_high": pl.Float64, "deadline": pl.String,
+    "reached": pl.Boolean, "from_baseline": pl.Boolean, "anchor": pl.Float64,
+    "fraction": pl.Float64,
+}
+
+
+def plan(targets: Iterable, periods: Iterable[str]) -> pl.DataFrame:
+    """One row per target × period: the milestone in force and its trajectory fraction.
+
+    Its size is targets × distinct periods (hundreds of rows), independent of the unit count.
+    """
+    rows = []
+    periods = sorted(set(periods))
+    for target in targets:
+        for period in periods:
+            s = step_for(target, period)
+            rows.append((target.id, period, s.index, s.op, s.low, s.high, s.by, s.reached,
+                         s.from_baseline, s.anchor_value, s.fraction))
+    return pl.DataFrame(rows, schema=PLAN_SCHEMA, orient="row")
