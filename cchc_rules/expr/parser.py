@@ -77,17 +77,17 @@ class _Parser:
         return node
 
     def sum(self) -> Node:
-        node = self.product()
-        while self.at_op("+", "-"):
-            op = self.next()
-            node = Binary(op.text, node, self.product(), op.col)
-        return node
+        return self.chain(("+", "-"), self.product)
 
     def product(self) -> Node:
-        node = self.unary()
-        while self.at_op("*", "/"):
+        return self.chain(("*", "/"), self.unary)
+
+    def chain(self, ops: tuple[str, ...], operand) -> Node:
+        """Left-associative run of `ops` between operands of the next level up."""
+        node = operand()
+        while self.at_op(*ops):
             op = self.next()
-            node = Binary(op.text, node, self.unary(), op.col)
+            node = Binary(op.text, node, operand(), op.col)
         return node
 
     def unary(self) -> Node:
