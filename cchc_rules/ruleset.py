@@ -81,12 +81,16 @@ class _Loader:
     def parent(self, path: Path, entry: str, pos: Position,
                stack: tuple[Path, ...]) -> tuple[Ruleset, _Entries] | None:
         target = Path(os.path.normpath(path.parent / entry))
-        if target.resolve() in stack:
+        try:
+            found = target.is_file()
+        except (OSError, ValueError):  # e.g. a NUL byte in the path
+            found = False
+        if found and target.resolve() in stack:
             names = [p.name for p in stack[stack.index(target.resolve()):]] + [target.name]
             self.problems.append(Problem("EXT02", "extends cycle: " + " → ".join(names), pos,
                                          "a ruleset cannot extend itself, directly or not"))
             return None
-        if not target.is_file():
+        if not found:
             self.problems.append(Problem("EXT01", f"parent ruleset '{entry}' not found "
                                          f"(looked for {target})", pos,
                                          "paths in extends are relative to this file"))
