@@ -60,16 +60,16 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
            fail_on: Iterable[str] = DEFAULT_FAIL_ON, **_options: Any) -> str:
     t, fmt = words(lang), Formatter(lang)
     units = evaluation.figures.units
-    heading = [t[c] for c in COLUMNS] + [t["target"]]
+    heading = [t[c] for c in COLUMNS] + [""]
     failing_checks = [c for c in evaluation.check_records() if c["status"] in set(fail_on)]
     checks_by_unit = {u: list(cs) for u, cs in groupby(failing_checks, key=lambda c: c["unit"])}
     out: list[str] = []
     for unit_id, records in groupby(evaluation.records(), key=lambda r: r["unit"]):
         unit = units.get(unit_id)
-        name = unit.name if unit else unit_id
         level = f" · {unit.level}" if unit and unit.level else ""
-        out.append(click.style(f"{name} ({unit_id}{level})", bold=True) if color
-                   else f"{name} ({unit_id}{level})")
+        title = f"{unit.name} ({unit_id}{level})" if unit and unit.name != unit_id \
+            else f"{unit_id}{level}"
+        out.append(click.style(title, bold=True) if color else title)
         records = list(records)
         rows = [heading] + [_row(evaluation, r, fmt, t) for r in records]
         out.extend(_lines(rows, [None] + [r["status"] for r in records], color))
@@ -83,5 +83,5 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
     checks = evaluation.check_summary()
     out.append(f"{t['summary']}: " + (" · ".join(shown) or t["none_found"]))
     if any(checks.values()):
-        out.append(f"{t['check']}: " + " · ".join(f"{k} {v}" for k, v in checks.items()))
+        out.append(f"{t['check']}: " + " · ".join(f"{k} {v}" for k, v in checks.items() if v))
     return "\n".join(out) + "\n"

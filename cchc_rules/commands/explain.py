@@ -1,0 +1,19 @@
+"""`cchc explain RULESET --data FILE… --target T --unit U --period P`: why one result is what
+it is — formula with values, sources, roll-up, milestone, trajectory, status reason."""
+from __future__ import annotations
+
+import click
+
+from .evaluate import data_options, load
+
+
+@click.command()
+@data_options
+@click.option("--target", required=True, metavar="ID", help="Target id.")
+@click.option("--unit", required=True, metavar="ID", help="Unit id.")
+@click.option("--period", required=True, metavar="P", help="Period, e.g. 2024-Q1.")
+def command(ruleset, data, units_file, decimal_comma, lang, target, unit, period) -> None:
+    """Explain the status of one TARGET for one UNIT and PERIOD (Vietnamese by default)."""
+    from ..explain import explain
+    loaded, figures = load(ruleset, data, units_file, decimal_comma)
+    click.echo(explain(loaded, figures, target, unit, period, lang=lang), nl=False)

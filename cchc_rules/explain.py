@@ -1,0 +1,275 @@
+"""Evaluate stage, one result at a time: "why is this red?" as plain text (`cchc explain`).
+
+Re-runs the columnar engine for one target, then traces its result: the formula with values,
+each raw figure and its source, roll-up children, milestone choice, trajectory, status reason.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from .errors import CchcError, Problem, did_you_mean
+from .evaluate import evaluate
+from .expr import evaluate_exact, ratio_parts, substitute, to_text
+from .periods import parse_period
+from .render.i18n import Formatter, words
+from .result import Evaluation
+from .rollup import children_of
+from .trajectory import ordered_milestones, step_for
+
+OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "rolled up"),
+          "derived": ("tính từ công thức", "computed")}
+# key -> (vi, en); {named} fields are filled by str.format.
+TEXT = {
+    "head": ("Chỉ tiêu {id}: {title}", "Target {id}: {title}"),
+    "where": ("Đơn vị: {unit} · Kỳ: {period} (kết thúc {end})",
+              "Unit: {unit} · Period: {period} (ends {end})"),
+    "source": ("Căn cứ: {source}", "Source: {source}"),
+    "metric": ("Chỉ số {id} ({label})", "Metric {id} ({label})"),
+    "formula": ("  công thức: {formula}", "  formula: {formula}"),
+    "values": ("  thay số:   {text} = {value}", "  with values: {text} = {value}"),
+    "figures": ("Số liệu:", "Figures:"),
+    "figure": ("  {id} = {value} ({origin}{where})", "  {id} = {value} ({origin}{where})"),
+    "missing": ("  {id}: không có số liệu", "  {id}: not reported"),
+    "child": ("    + {unit} = {value}{where}", "    + {unit} = {value}{where}"),
+    "children_missing": ("    (không cộng dồn: {units} chưa báo cáo)",
+                         "    (not rolled up: {units} did not report)"),
+    "baseline_given": ("Mốc gốc: kỳ {period} = {value} (ghi trong bộ chỉ tiêu)",
+                       "Baseline: {period} = {value} (given in the ruleset)"),
+    "baseline_data": ("Mốc gốc: kỳ {period} = {value} (số liệu của đơn vị)",
+                      "Baseline: {period} = {value} (the unit's own figure)"),
+    "no_baseline": ("Mốc gốc: không có", "Baseline: none"),
+    "change_percent": ("So với mốc gốc: ({value} − {base}) / {base} × 100 = {actual}",
+                       "Change from baseline: ({value} − {base}) / {base} × 100 = {actual}"),
+    "change_absolute": ("So với mốc gốc: {value} − {base} = {actual}",
+                        "Change from baseline: {value} − {base} = {actual}"),
+    "milestones": ("Các mốc: {list}", "Milestones: {list}"),
+    "chosen": ("Mốc áp dụng: {op} {value} đến hết {by} ({deadline}) — mốc sớm nhất chưa hết "
+               "hạn khi kỳ kết thúc", "Milestone in force: {op} {value} by the end of {by} "
+               "({deadline}) — the earliest not yet ended when the period ends"),
+    "chosen_last": ("Mốc áp dụng: {op} {value} đến hết {by} ({deadline}) — kỳ sau mốc cuối "
+                    "cùng nên áp dụng mốc cuối", "Milestone in force: {op} {value} by the end "
+                    "of {by} ({deadline}) — the period is after the last milestone"),
+    "trajectory": ("Lộ trình: {start} + ({goal} − {start}) × {done}/{total} ngày = {expected} "
+                   "(từ {anchor} đến {end})", "Trajectory: {start} + ({goal} − {start}) × "
+                   "{done}/{total} days = {expected} (from {anchor} to {end})"),
+    "no_trajectory_op": ("Lộ trình: không có (mốc {op} không có lộ trình)",
+                         "Trajectory: none ({op} milestones have none)"),
+    "no_trajectory": ("Lộ trình: không có (không có mốc gốc)",
+                      "Trajectory: none (no baseline)"),
+    "status": ("Kết quả: {word} — {reason}", "Status: {word} — {reason}"),
+    "met": ("{actual} {op} {threshold}", "{actual} {op} {threshold}"),
+    "not_met": ("kỳ kết thúc vào hoặc sau hạn {by} và {actual} không {op} {threshold}",
+                "the period ends at or after the deadline {by} and {actual} is not "
+                "{op} {threshold}"),
+    "on_track": ("chưa đến hạn, chưa đạt nhưng {actual} đã bằng hoặc vượt lộ trình {expected}",
+                 "before the deadline, not yet met, but {actual} is at or past the trajectory "
+                 "{expected}"),
+    "off_track": ("chưa đến hạn, {actual} chưa đạt lộ trình {expected}",
+                  "before the deadline, {actual} is short of the trajectory {expected}"),
+    "pending": ("chưa đến hạn {by}, chưa đạt, không có lộ trình để so sánh",
+                "before the deadline {by}, not yet met, no trajectory to compare with"),
+    "no_data": ("thiếu số liệu: {missing}", "missing figures: {missing}"),
+    "invalid": ("có số liệu nhưng không tính được (chia cho 0)",
+                "the figures give no number (division by zero)"),
+    "not_applicable": ("cấp {level} không thuộc các cấp áp dụng {levels}",
+                       "level {level} is not among the target's levels {levels}"),
+    "needed_more": ("Cần thêm {needed} ở tử số ({numerator}), giữ nguyên mẫu số {den}, để đạt "
+                    "{op} {threshold}.", "Needed: {needed} more in the numerator ({numerator}), "
+                    "the denominator held at {den}, to meet {op} {threshold}."),
+    "needed_less": ("Cần giảm {needed} ở tử số ({numerator}), giữ nguyên mẫu số {den}, để đạt "
+                    "{op} {threshold}.", "Needed: {needed} less in the numerator ({numerator}), "
+                    "the denominator held at {den}, to meet {op} {threshold}."),
+}
+
+
+class _Say:
+    def __init__(self, lang: str) -> None:
+        self.i = 0 if lang == "vi" else 1
+        self.fmt = Formatter(lang)
+        self.words = words(lang)
+
+    def __call__(self, key: str, **fields) -> str:
+        return TEXT[key][self.i].format(**fields)
+
+    def n(self, value: float | None) -> str:
+        return self.fmt.number(value, 3)
+
+
+def explain(ruleset, figures, target: str, unit: str, period: str, lang: str = "vi") -> str:
+    """The trace of one result; CchcError when the target, unit or period is unknown."""
+    evaluation = evaluate(ruleset, figures, targets=[target])
+    rows = evaluation.results.filter((pl.col("unit") == unit) & (pl.col("period") == period))
+    if not rows.height:
+        _unknown(evaluation, unit, period)
+    return "\n".join(_trace(evaluation, rows.row(0, named=True), _Say(lang))) + "\n"
+
+
+def _unknown(evaluation: Evaluation, unit: str, period: str) -> None:
+    units = set(evaluation.results["unit"].unique().to_list())
+    periods = set(evaluation.results.filter(pl.col("unit") == unit)["period"].to_list())
+    problems = []
+    if unit not in units:
+        problems.append(Problem("EVL02", f"no figures for unit '{unit}'", None,
+                                did_you_mean(unit, units)))
+    else:
+        problems.append(Problem("EVL01", f"no figures for unit '{unit}' in period '{period}'",
+                                None, did_you_mean(period, periods)
+                                or f"it has {', '.join(sorted(periods))}"))
+    raise CchcError(problems)
+
+
+def _trace(ev: Evaluation, r: dict, say: _Say) -> list[str]:
+    target = ev.targets_by_id()[r["target"]]
+    units = ev.figures.units
+    unit = units.get(r["unit"])
+    out = [say("head", id=target.id, title=target.title),
+           say("where", unit=f"{unit.name} ({unit.id})" if unit and unit.name != unit.id
+               else r["unit"],
+               period=r["period"], end=say.fmt.date(parse_period(r["period"]).end))]
+    if target.source:
+        out.append(say("source", source=target.source))
+    values = _values_at(ev, r["period"])
+    out += _metric_lines(ev, target.metric, r["unit"], r["period"], values, say)
+    out += _baseline_lines(ev, target, r, say)
+    out += _milestone_lines(target, r, say)
+    out.append(say("status", word=say.words[f"status.{r['status']}"],
+                   reason=_reason(ev, target, r, values, say)))
+    if r["needed"] is not None:
+        out.append(_needed_line(ev, target, r, values, say))
+    return out
+
+
+def _values_at(ev: Evaluation, period: str) -> dict[tuple[str, str], tuple[float, str]]:
+    """(unit, metric) -> (value, origin) for one period, after roll-up and derivation."""
+    frame = ev.values.filter(pl.col("period") == period)
+    return {(u, m): (v, o) for u, m, v, o in
+            frame.select("unit", "metric", "value", "origin").iter_rows()}
+
+
+def _metric_lines(ev: Evaluation, metric: str, unit: str, period: str, values, say: _Say
+                  ) -> list[str]:
+    model = ev.ruleset.model
+    spec = model.metrics[metric]
+    out = [say("metric", id=metric, label=spec.label)]
+    node = ev.ruleset.formulas.get(metric)
+    if node is not None:
+        known = {m: v for (u, m), (v, _) in values.items() if u == unit}
+        out.append(say("formula", formula=to_text(node)))
+        value = values.get((unit, metric), (None, None))[0]
+        out.append(say("values", text=substitute(node, known), value=say.n(value)))
+    out.append(say("figures"))
+    raw = sorted(ev.ruleset.raw_inputs.get(metric, frozenset({metric})))
+    sources = _sources(ev)
+    children = children_of(ev.figures.units)
+    for name in raw:
+        out += _figure_lines(name, unit, period, values, sources, children, say)
+    return out
+
+
+def _sources(ev: Evaluation) -> dict[tuple[str, str, str], str]:
+    """(unit, period, metric) -> " — file:line, source" for reported figures."""
+    frame = ev.figures.values
+    out = {}
+    for u, p, m, file, line, source in frame.select(
+            "unit", "period", "metric", "file", "line", "source").iter_rows():
+        where = f"{file}:{line}" if line else f"{file}"
+        out[(u, p, m)] = f", {where}" + (f", {source}" if source else "")
+    return out
+
+
+def _figure_lines(name: str, unit: str, period: str, values, sources, children, say: _Say
+                  ) -> list[str]:
+    """One raw figure with where it came from; a rolled-up one with the children it sums."""
+    value, origin = values.get((unit, name), (None, None))
+    if value is None:
+        lacking = [c for c in children.get(unit, []) if (c, name) not in values]
+        return [say("missing", id=name)] + \
+            ([say("children_missing", units=", ".join(lacking))] if lacking else [])
+    where = sources.get((unit, period, name), "") if origin == "reported" else ""
+    out = [say("figure", id=name, value=say.n(value), origin=ORIGIN[origin][say.i],
+               where=where)]
+    if origin == "rolled_up":
+        for child in children.get(unit, []):
+            child_value, child_origin = values.get((child, name), (None, None))
+            child_where = sources.get((child, period, name), "") \
+                if child_origin == "reported" else f" ({ORIGIN[child_origin][say.i]})"
+            out.append(say("child", unit=child, value=say.n(child_value), where=child_where))
+    return out
+
+
+def _baseline_lines(ev: Evaluation, target, r: dict, say: _Say) -> list[str]:
+    baseline = target.baseline
+    if baseline is None:
+        return [say("no_baseline")]
+    base = r["baseline_value"]
+    key = "baseline_given" if baseline.value is not None else "baseline_data"
+    out = [say(key, period=baseline.period, value=say.n(base))]
+    if target.change and r["actual"] is not None and base is not None:
+        value = base + r["actual"] * (base / 100 if target.change == "percent" else 1)
+        out.append(say(f"change_{target.change}", value=say.n(value), base=say.n(base),
+                       actual=say.n(r["actual"])))
+    return out
+
+
+def _milestone_lines(target, r: dict, say: _Say) -> list[str]:
+    listed = ", ".join(f"{_cond(m.op, m.value, say)} ({m.by})"
+                       for _, m in ordered_milestones(target))
+    step = step_for(target, r["period"])
+    last = parse_period(r["period"]).end > parse_period(step.by).end
+    out = [say("milestones", list=listed),
+           say("chosen_last" if last else "chosen", op=OP_SIGNS.get(step.op, step.op),
+               value=_value(step, say), by=step.by,
+               deadline=say.fmt.date(parse_period(step.by).end))]
+    if r["status"] == "not_applicable":
+        return out
+    if step.op not in OP_SIGNS or step.op == "==":
+        out.append(say("no_trajectory_op", op=step.op))
+    elif r["expected"] is None or step.fraction is None:
+        out.append(say("no_trajectory"))
+    else:
+        start = step.anchor_value if not step.from_baseline else \
+            (0.0 if target.change else r["baseline_value"])
+        out.append(say("trajectory", start=say.n(start), goal=say.n(step.low),
+                       done=step.days_done, total=step.days_total,
+                       expected=say.n(r["expected"]), anchor=step.anchor_period,
+                       end=r["period"]))
+    return out
+
+
+def _cond(op: str, value, say: _Say) -> str:
+    if op == "between":
+        return f"[{say.n(value[0])}; {say.n(value[1])}]"
+    return f"{OP_SIGNS[op]} {say.n(value)}"
+
+
+def _value(step, say: _Say) -> str:
+    return f"[{say.n(step.low)}; {say.n(step.high)}]" if step.high is not None \
+        else say.n(step.low)
+
+
+def _reason(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
+    status = r["status"]
+    fields = {"actual": say.n(r["actual"]), "op": OP_SIGNS.get(r["op"], "∈"),
+              "threshold": _value(step_for(target, r["period"]), say),
+              "expected": say.n(r["expected"]), "by": r["deadline"]}
+    if status == "no_data":
+        raw = sorted(ev.ruleset.raw_inputs.get(target.metric, frozenset({target.metric})))
+        missing = [m for m in raw if (r["unit"], m) not in values]
+        if target.change and r["baseline_value"] is None:
+            missing.append(f"{target.metric} ({target.baseline.period})")
+        fields["missing"] = ", ".join(missing) or target.metric
+    if status == "not_applicable":
+        fields["level"] = r["level"]
+        fields["levels"] = ", ".join(target.levels or [])
+    return say(status, **fields)
+
+
+def _needed_line(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
+    numerator, denominator, _ = ratio_parts(ev.ruleset.formulas[target.metric])
+    known = {m: v for (u, m), (v, _) in values.items() if u == r["unit"]}
+    den = say.n(float(evaluate_exact(denominator, known)))
+    key = "needed_more" if r["needed"] >= 0 else "needed_less"
+    return say(key, needed=say.fmt.number(abs(r["needed"]), 3), numerator=to_text(numerator),
+               den=den, op=OP_SIGNS.get(r["op"], "∈"),
+               threshold=_value(step_for(target, r["period"]), say))
