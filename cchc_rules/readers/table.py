@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from difflib import get_close_matches
 
-from ..errors import Position, did_you_mean
+from ..errors import Position
 from .batch import Batch, cell_text
 
 LONG = ("unit", "period", "metric", "value", "source")
@@ -50,19 +51,19 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
                 batch.error("DAT05", f"column {j + 1} has figures but no name", pos, HEADER_HINT)
                 ok = False
             continue
-        if name in index or name in metrics.values():
+        if name.lower() in index or name in metrics.values():
             batch.error("DAT05", f"column '{name}' appears twice in the header", pos)
             ok = False
-        elif name in LONG:
-            index[name] = j
+        elif name.lower() in LONG:
+            index[name.lower()] = j
         else:
             metrics[j] = name
     where = Position(file, line, cols[0] if cols else 0)
     for need in ("unit", "period"):
         if need not in index:
-            names = [*index, *metrics.values()]
+            close = get_close_matches(need, list(metrics.values()), n=1, cutoff=0.6)
             batch.error("DAT06", f"the header has no '{need}' column", where,
-                        did_you_mean(need, names) or HEADER_HINT)
+                        f"rename the column '{close[0]}' to '{need}'" if close else HEADER_HINT)
             ok = False
     if "metric" in index or "value" in index:
         for need in ("metric", "value"):
