@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cchc_rules.errors import CchcError, Position
-from cchc_rules.expr import Binary, Call, Compare, Name, Number, Unary, names, parse
+from cchc_rules.expr import Binary, Call, Compare, Name, Number, Unary, names, parse, position_at
 from cchc_rules.expr.tokens import tokenize
 
 
@@ -128,9 +128,16 @@ def test_random_text_parses_or_raises_positioned_error(text):
             assert error.problems
             for p in error.problems:
                 assert p.code.startswith("FRM") and p.pos.file == "f.yaml"
-                assert p.pos.col >= 5 and p.pos.line == 3
+                assert p.pos.col >= 5 and 3 <= p.pos.line <= 3 + text.count("\n")
 
 
 def test_non_text_formula_is_a_problem():
     codes, _ = problems(100)
     assert codes == [("FRM06", 1)]
+
+
+def test_multi_line_formula_positions_count_lines():
+    _, found = problems("a +\n  len(b)", Position("plan.yaml", 9, 7))
+    assert str(found[0].pos) == "plan.yaml:10:9"
+    assert str(position_at(Position("p.yaml", 3, 5), 4, "ab\ncd")) == "p.yaml:4:6"
+    assert str(position_at(None, 2)) == "<formula>:1:3"

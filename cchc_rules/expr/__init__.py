@@ -24,13 +24,13 @@ from .exact import DivisionByZero, Invalid, display_number, evaluate_exact, subs
 from .graph import derived_order, raw_inputs
 from .parser import parse
 from .printer import to_text
+from .tokens import where as position_at
 
 __all__ = [
     "FUNCTIONS", "TOLERANCE", "Binary", "Call", "Compare", "DivisionByZero", "Invalid", "Name",
-    "Node",
-    "Number", "Unary", "approx_cmp", "approx_holds", "compare_to_polars", "derived_order",
-    "display_number", "evaluate_exact", "name_nodes", "names", "parse", "ratio_parts",
-    "raw_inputs", "substitute", "to_polars", "to_text", "walk",
+    "Node", "Number", "Unary", "approx_cmp", "approx_holds", "compare_to_polars",
+    "derived_order", "display_number", "evaluate_exact", "name_nodes", "names", "parse",
+    "position_at", "ratio_parts", "raw_inputs", "substitute", "to_polars", "to_text", "walk",
 ]
 
 _COLUMNAR = {"TOLERANCE", "approx_cmp", "approx_holds", "compare_to_polars", "to_polars"}

@@ -27,8 +27,8 @@ def _describe(tok: Token) -> str:
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token], pos: Position | None) -> None:
-        self.tokens, self.pos = tokens, pos
+    def __init__(self, text: str, tokens: list[Token], pos: Position | None) -> None:
+        self.text, self.tokens, self.pos = text, tokens, pos
         self.i = 0
         self.depth = 0
         self.problems: list[Problem] = []
@@ -46,7 +46,7 @@ class _Parser:
         return self.tok.kind == OP and self.tok.text in ops
 
     def error(self, code: str, message: str, col: int, hint: str | None = None) -> None:
-        self.problems.append(Problem(code, message, where(self.pos, col), hint))
+        self.problems.append(Problem(code, message, where(self.pos, col, self.text), hint))
 
     def stop(self, message: str, hint: str | None = None) -> _Stop:
         self.error("FRM01", message, self.tok.col, hint)
@@ -176,7 +176,7 @@ def parse(text: str, pos: Position | None = None, allow_compare: bool = False) -
     tokens, problems = tokenize(text, pos)
     if tokens[0].kind == END:
         raise CchcError([Problem("FRM06", "formula is empty", where(pos, 0))])
-    parser = _Parser(tokens, pos)
+    parser = _Parser(text, tokens, pos)
     node: Node | None = None
     try:
         node = parser.formula(allow_compare)

@@ -53,10 +53,18 @@ class Token:
     value: Fraction | None = None
 
 
-def where(pos: Position | None, col: int) -> Position:
-    """The file position of 0-based offset `col` of a formula starting at `pos`."""
+def where(pos: Position | None, col: int, text: str = "") -> Position:
+    """The file position of 0-based offset `col` of formula `text` starting at `pos`.
+
+    Text with newlines comes from a literal block scalar, whose lines share one
+    indentation: later lines keep `pos`'s column and count lines down from it.
+    """
     base = pos if pos is not None else Position("<formula>", 1, 1)
-    return base.shifted(col)
+    lines = text.count("\n", 0, col)
+    if not lines:
+        return base.shifted(col)
+    in_line = col - text.rindex("\n", 0, col) - 1
+    return Position(base.file, base.line + lines if base.line else 0, base.col).shifted(in_line)
 
 
 class _Lexer:
@@ -67,7 +75,7 @@ class _Lexer:
         self.i = 0
 
     def error(self, code: str, message: str, col: int, hint: str | None = None) -> None:
-        self.problems.append(Problem(code, message, where(self.pos, col), hint))
+        self.problems.append(Problem(code, message, where(self.pos, col, self.text), hint))
 
     def add(self, kind: str, text: str, col: int, value: Fraction | None = None) -> None:
         self.tokens.append(Token(kind, text, col, value))
