@@ -2,11 +2,13 @@
 
 Every visible worksheet whose first non-empty row names `unit` and `period` is read, long or
 wide; other sheets are skipped with a warning. Positions are `book.xlsx[Sheet]:row:col`.
-Merged cells are refused; formulas without a saved result count as missing, with a warning.
+Merged cells and Excel error values (#DIV/0!…) are refused; formulas without a saved result
+count as missing, with a warning.
 """
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 from xml.etree import ElementTree
@@ -46,7 +48,7 @@ def read_xlsx(batch: Batch, path: Path) -> None:
         batch.error("DAT16", f"cannot read as an Excel workbook: {err}", Position(file),
                     "save it from Excel as .xlsx")
         return
-    uncached = _uncached_formulas(path)
+    hidden = _hidden_cells(path)
     read = 0
     for name in sheets:
         rows = tables[name]
@@ -78,7 +80,13 @@ def read_xlsx(batch: Batch, path: Path) -> None:
         if layout is not None:
             read_rows(batch, layout, ((top + 2 + i, r) for i, r in enumerate(body)), where,
                       cols, width)
-        refs = [ref for row, ref in uncached.get(name, []) if row > top + 1]
+        below = [cell for cell in hidden.get(name, []) if cell.row > top + 1]
+        for cell in below:
+            if cell.error:
+                batch.error("DAT03", f"cell {cell.ref} holds the Excel error {cell.error}",
+                            Position(where, cell.row, cell.col),
+                            "fix the formula, or clear the cell when the figure is missing")
+        refs = [cell.ref for cell in below if not cell.error]
         if refs:
             batch.warn("DAT18", f"{len(refs)} formula cell(s) have no saved result "
                        f"({', '.join(refs[:5])}); they count as missing figures",
@@ -103,11 +111,22 @@ def _names_unit_and_period(header: list[object]) -> bool:
     return {"unit", "period"} <= names
 
 
-def _uncached_formulas(path: Path) -> dict[str, list[tuple[int, str]]]:
-    """Sheet name -> (row, A1 ref) of formula cells without a saved value. Calamine shows them
-    as empty; only the sheet XML tells them from truly empty cells. Best effort: {} on any
-    surprise, since calamine has already read the values."""
-    found: dict[str, list[tuple[int, str]]] = {}
+@dataclass(frozen=True)
+class _Hidden:
+    """A cell calamine shows as empty that is not: an Excel error, or (error None) a formula
+    whose result was never saved."""
+
+    row: int
+    col: int
+    ref: str
+    error: str | None
+
+
+def _hidden_cells(path: Path) -> dict[str, list[_Hidden]]:
+    """Sheet name -> its error cells and formula cells without a saved value; only the sheet
+    XML tells them from truly empty cells. Best effort: {} on any surprise, since calamine has
+    already read the values."""
+    found: dict[str, list[_Hidden]] = {}
     try:
         with zipfile.ZipFile(path) as book:
             rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
@@ -118,22 +137,27 @@ def _uncached_formulas(path: Path) -> dict[str, list[tuple[int, str]]]:
                 member = target.lstrip("/") if target.startswith("/") else str(
                     PurePosixPath("xl") / target)
                 with book.open(member) as xml:
-                    cells = _formula_cells(xml)
+                    cells = _scan(xml)
                 if cells:
                     found[sheet.get("name", "")] = cells
-    except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
         return {}
     return found
 
 
-def _formula_cells(xml: IO[bytes]) -> list[tuple[int, str]]:
-    cells: list[tuple[int, str]] = []
+def _scan(xml: IO[bytes]) -> list[_Hidden]:
+    cells: list[_Hidden] = []
     for _, elem in ElementTree.iterparse(xml):
         if elem.tag == f"{_NS}c":
             value = elem.find(f"{_NS}v")
-            if elem.find(f"{_NS}f") is not None and (value is None or not value.text):
+            text = value.text if value is not None else None
+            error = text or "#N/A" if elem.get("t") == "e" else None
+            if error or (elem.find(f"{_NS}f") is not None and not text):
                 ref = elem.get("r", "")
-                digits = "".join(ch for ch in ref if ch.isdigit())
-                cells.append((int(digits or 0), ref))
+                letters = ref.rstrip("0123456789")
+                col = 0
+                for ch in letters:
+                    col = col * 26 + ord(ch.upper()) - 64
+                cells.append(_Hidden(int(ref[len(letters):]), col, ref, error))
             elem.clear()
     return cells
