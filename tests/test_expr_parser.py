@@ -141,3 +141,7 @@ def test_multi_line_formula_positions_count_lines():
     assert str(found[0].pos) == "plan.yaml:10:9"
     assert str(position_at(Position("p.yaml", 3, 5), 4, "ab\ncd")) == "p.yaml:4:6"
     assert str(position_at(None, 2)) == "<formula>:1:3"
+
+
+def test_soft_keywords_are_metric_ids():
+    assert parse("type + match") == Binary("+", Name("type"), Name("match"))

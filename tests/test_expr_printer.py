@@ -8,15 +8,14 @@ from hypothesis import strategies as st
 
 from cchc_rules.expr import Binary, Call, Compare, Name, Number, Unary, parse, to_text
 from cchc_rules.expr.printer import decimal_text
+from cchc_rules.expr.tokens import KEYWORDS
 
 # Literals the parser can produce: finite decimals, any sign.
 decimals = st.builds(lambda n, places: Fraction(n, 10**places),
                      st.integers(-10**6, 10**6), st.integers(0, 4))
 leaves = st.one_of(st.builds(Number, decimals),
                    st.builds(Name, st.from_regex(r"[a-z_][a-z0-9_]{0,6}", fullmatch=True)
-                             .filter(lambda s: s not in {"if", "in", "is", "or", "as", "and",
-                                                         "not", "del", "for", "def", "try",
-                                                         "case", "type", "match", "_"})))
+                             .filter(lambda s: s not in KEYWORDS)))
 
 
 def _tree(children):

@@ -19,8 +19,9 @@ NUM, NAME, OP, LPAREN, RPAREN, COMMA, END = (
 COMPARE_OPS = ("==", "!=", "<=", ">=", "<", ">")
 ARITH_OPS = ("+", "-", "*", "/")
 
-# Python keywords and literals look like names but are never metric ids here.
-KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+# Python keywords and literals look like names but are never metric ids here;
+# soft keywords (match, case, type, _) stay usable as ids.
+KEYWORDS = frozenset(keyword.kwlist)
 
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _DIGITS = frozenset("0123456789")
