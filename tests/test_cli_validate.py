@@ -131,3 +131,33 @@ def test_schema_command_prints_the_shipped_schema():
     shipped = (ROOT / "schema" / "ruleset.schema.json").read_text(encoding="utf-8")
     assert result.stdout == shipped
     assert json.loads(result.stdout)["$schema"].endswith("draft-07/schema#")
+
+
+DOCS = ROOT / "docs"
+
+
+def yaml_blocks(page: str) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", (DOCS / page).read_text(encoding="utf-8"), re.S)
+
+
+def test_complete_examples_in_the_format_page_are_valid(tmp_path):
+    complete = [b for b in yaml_blocks("ruleset-format.md") if re.search(r"^ruleset:", b, re.M)]
+    assert len(complete) >= 2
+    national = ROOT / "rulesets" / "national" / "nq76-2021-2030.yaml"
+    (tmp_path / "national").mkdir()
+    (tmp_path / "national" / national.name).write_bytes(national.read_bytes())
+    (tmp_path / "plan").mkdir()
+    for n, block in enumerate(complete):
+        path = tmp_path / "plan" / f"example{n}.yaml"
+        path.write_text(block, encoding="utf-8")
+        result = run("validate", str(path))
+        assert result.exit_code == 0, f"example {n}:\n{block}\n{result.output}"
+
+
+def test_every_code_we_emit_is_documented():
+    sources = [ROOT / "cchc_rules" / f for f in ("load.py", "schema.py", "ruleset.py")]
+    emitted = set(re.findall(r"\"((?:YAML|SCH|SEM|EXT|IO)\d\d)\"",
+                             "".join(p.read_text(encoding="utf-8") for p in sources)))
+    assert len(emitted) >= 20
+    page = (DOCS / "validate.md").read_text(encoding="utf-8")
+    assert [c for c in sorted(emitted) if f"**{c}**" not in page] == []
