@@ -145,3 +145,11 @@ def test_multi_line_formula_positions_count_lines():
 
 def test_soft_keywords_are_metric_ids():
     assert parse("type + match") == Binary("+", Name("type"), Name("match"))
+
+
+def test_word_processor_look_alikes_get_the_ascii_operator_as_hint():
+    _, found = problems("a × b ÷ c − d")
+    assert [(p.pos.col, p.hint) for p in found] == [
+        (3, "write '*' instead"), (7, "write '/' instead"), (11, "write '-' instead")]
+    _, found = problems("a ≥ b", allow_compare=True)
+    assert found[0].hint == "write '>=' instead" and len(found) == 1

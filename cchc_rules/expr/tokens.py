@@ -43,6 +43,9 @@ _REFUSED = {
     "}": "'}' is not allowed",
 }
 
+# Look-alikes that come in when a formula is copied from a Word document.
+_LOOKALIKE = {"×": "*", "÷": "/", "−": "-", "–": "-", "≥": ">=", "≤": "<=", "≠": "!="}
+
 
 @dataclass(frozen=True)
 class Token:
@@ -106,6 +109,12 @@ class _Lexer:
                 self.error("FRM02", _REFUSED[ch], start)
                 if ch == "%":  # recover as a binary operator
                     self.add(OP, "/", start)
+                self.i += 1
+            elif ch in _LOOKALIKE:
+                ascii_op = _LOOKALIKE[ch]
+                self.error("FRM01", f"unexpected character {ch!r}", start,
+                           f"write '{ascii_op}' instead")
+                self.add(OP, ascii_op, start)
                 self.i += 1
             else:
                 self.error("FRM01", f"unexpected character {ch!r}", start)
