@@ -2,7 +2,7 @@
 
 A unit without its own figure for a summable metric takes the sum over its children, only
 when every child has one (reported or itself rolled up); the tree is walked bottom-up one
-depth at a time, each depth in a few columnar joins.
+depth at a time, each depth in a few columnar joins on integer codes.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import polars as pl
 from .units import Unit, children_of, depths
 
 KEYS = ["unit", "period", "metric"]
+CODES = ["u", "p", "m"]
 OUTPUT = ["unit", "period", "metric", "value", "origin", "file", "line", "source"]
 _EXTRA = {"origin": pl.String, "file": pl.String, "line": pl.Int64, "source": pl.String}
 
@@ -25,31 +26,43 @@ def roll_up(values: pl.DataFrame, units: Mapping[str, Unit], summable: Set[str]
     period × metric) plus rolled-up rows, sorted by unit, period, metric. `origin` is
     "reported" unless the input already says otherwise (so rolling up twice changes nothing);
     rolled-up rows have no file, line or source. CchcError when the units form a cycle."""
+    depth = depths(units)
     current = values.with_columns(
         [pl.lit("reported" if name == "origin" else None, dtype).alias(name)
          for name, dtype in _EXTRA.items() if name not in values.columns]
-    ).with_columns([pl.col(name).cast(dtype) for name, dtype in _EXTRA.items()]
-                   ).select(OUTPUT)
-    depth = depths(units)
-    tree = pl.DataFrame(
-        {"unit": [u.id for u in units.values() if u.parent in units],
-         "parent": [u.parent for u in units.values() if u.parent in units]},
-        schema={"unit": pl.String, "parent": pl.String},
-    ).with_columns(depth=pl.col("unit").replace_strict(depth, return_dtype=pl.Int64))
-    if tree.is_empty():
-        return current.sort(KEYS)
-    size = tree.group_by("parent").agg(pl.len().alias("children"))
-    wanted = pl.col("metric").is_in(list(summable))
-    for level in range(tree["depth"].max(), 0, -1):
-        kids = tree.filter(pl.col("depth") == level).select("unit", "parent")
-        sums = (current.filter(wanted).join(kids, on="unit")
-                .group_by("parent", "period", "metric")
-                .agg(pl.col("value").sum(), pl.len().alias("reporting"))
-                .join(size, on="parent")
-                .filter(pl.col("reporting") == pl.col("children"))
-                .select(pl.col("parent").alias("unit"), "period", "metric", "value"))
-        new = sums.join(current, on=KEYS, how="anti").with_columns(
-            pl.lit("rolled_up").alias("origin"), pl.lit(None, pl.String).alias("file"),
-            pl.lit(None, pl.Int64).alias("line"), pl.lit(None, pl.String).alias("source"))
-        current = pl.concat([current, new.select(OUTPUT)], how="vertical_relaxed")
-    return current.sort(KEYS)
+    ).with_columns([pl.col(name).cast(dtype) for name, dtype in _EXTRA.items()])
+    # Sorted distinct keys give integer codes whose order is the output order; joins and the
+    # final sort then run on integers, not on strings.
+    names = {key: sorted(set(current[key].unique().to_list())
+                         | (set(units) if key == "unit" else set())) for key in KEYS}
+    codes = {key: {name: i for i, name in enumerate(names[key])} for key in KEYS}
+    current = current.with_columns(
+        [pl.col(key).replace_strict(codes[key], return_dtype=pl.UInt32).alias(code)
+         for key, code in zip(KEYS, CODES, strict=True)]
+    ).select(*CODES, *OUTPUT)
+    linked = [u for u in units.values() if u.parent in units]
+    tree = pl.DataFrame({
+        "u": [codes["unit"][u.id] for u in linked],
+        "parent": [codes["unit"][u.parent] for u in linked],
+        "depth": [depth[u.id] for u in linked],
+    }, schema={"u": pl.UInt32, "parent": pl.UInt32, "depth": pl.Int64})
+    summed = [codes["metric"][m] for m in summable if m in codes["metric"]]
+    if not tree.is_empty() and summed:
+        size = tree.group_by("parent").agg(pl.len().alias("children"))
+        wanted = pl.col("m").is_in(summed)
+        for level in range(tree["depth"].max(), 0, -1):
+            kids = tree.filter(pl.col("depth") == level).select("u", "parent")
+            sums = (current.filter(wanted).join(kids, on="u")
+                    .group_by("parent", "p", "m")
+                    .agg(pl.col("value").sum(), pl.len().alias("reporting"))
+                    .join(size, on="parent")
+                    .filter(pl.col("reporting") == pl.col("children"))
+                    .select(pl.col("parent").alias("u"), "p", "m", "value")
+                    .join(current, on=CODES, how="anti"))
+            current = pl.concat([current, sums.with_columns(
+                [pl.lit(pl.Series(names[key], dtype=pl.String)).gather(pl.col(code)).alias(key)
+                 for key, code in zip(KEYS, CODES, strict=True)]
+                + [pl.lit("rolled_up").alias("origin")]
+                + [pl.lit(None, _EXTRA[n]).alias(n) for n in ("file", "line", "source")]
+            ).select(*CODES, *OUTPUT)])
+    return current.sort(CODES).select(OUTPUT)
