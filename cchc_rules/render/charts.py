@@ -32,6 +32,14 @@ _DASHES = ("", "6 3", "2 2", "8 3 2 3", "4 4")
 WIDTH = 640
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _esc(text: str) -> str:
+    # XML 1.0 has no place for C0 control characters, even escaped; labels are free text.
+    return str(escape(_CONTROL.sub("", text)))
+
+
 def chart_id(*parts: object) -> str:
     """An id usable in SVG and HTML from free-form parts (target ids may hold anything)."""
     return "c-" + "-".join(re.sub(r"[^A-Za-z0-9_-]", "_", str(p)) for p in parts)
@@ -56,13 +64,13 @@ def _svg(uid: str, height: float, title: str, desc: str, body: str, defs: str = 
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{uid}" '
             f'viewBox="0 0 {WIDTH} {height:g}" width="{WIDTH}" height="{height:g}" role="img" '
             f'aria-labelledby="{uid}-title {uid}-desc" font-family="DejaVu Sans, sans-serif" '
-            f'font-size="11"><title id="{uid}-title">{escape(title)}</title>'
-            f'<desc id="{uid}-desc">{escape(desc)}</desc>{defs}{body}</svg>')
+            f'font-size="11"><title id="{uid}-title">{_esc(title)}</title>'
+            f'<desc id="{uid}-desc">{_esc(desc)}</desc>{defs}{body}</svg>')
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>'
-            f"{escape(text)}</text>")
+            f"{_esc(text)}</text>")
 
 
 def _clip(text: str, size: int) -> str:
@@ -185,7 +193,7 @@ def trend(uid: str, periods: Sequence[str], series: Sequence[Series],
                     'stroke-dasharray="1 3" points="'
                     + " ".join(f"{a:.1f},{b:.1f}" for a, b in limit) + '"/>')
         body.append(_text(right + 6, limit[-1][1] + 4, words["threshold"]))
-    descs = []
+    descs, ends = [], []
     for k, s in enumerate(series):
         pts = [(left + i * step, y(v)) for i, v in enumerate(s.points)
                if v is not None and v == v]
@@ -197,10 +205,16 @@ def trend(uid: str, periods: Sequence[str], series: Sequence[Series],
             body.extend(f'<path transform="translate({a:.1f},{b:.1f})" '
                         f'd="{_MARKERS[k % len(_MARKERS)]}" fill="#fff" stroke="#222"/>'
                         for a, b in pts)
-            body.append(_text(right + 6, pts[-1][1] + 4, _clip(s.label, 22)))
+            ends.append((pts[-1][1] + 4, k, s.label))
         descs.append(words["trend_desc"].format(unit=s.label, points=", ".join(
             f"{p} {fmt.value(v, metric_unit)}" for p, v in zip(periods, s.points, strict=True))))
-    return _svg(uid, bottom + 26, title, " ".join(descs), "".join(body))
+    last = -1e9
+    for end_y, k, label in sorted(ends):
+        last = max(end_y, last + 12)  # lines ending together get their labels stacked
+        body.append(f'<path transform="translate({right + 10:.1f},{last - 4:.1f})" '
+                    f'd="{_MARKERS[k % len(_MARKERS)]}" fill="#fff" stroke="#222"/>')
+        body.append(_text(right + 18, last, _clip(label, 20)))
+    return _svg(uid, max(bottom + 26, last + 8), title, " ".join(descs), "".join(body))
 
 
 def stacked(uid: str, rows: Sequence[tuple[str, dict[str, int]]], words: dict[str, str],

@@ -75,7 +75,8 @@ class ResultRow(_Model):
     threshold: str = Field(description="The milestone in force, e.g. `≥ 50,00%`.")
     expected: str = Field(description="The trajectory's value for the period, or a dash.")
     gap: str = Field(description="Actual minus threshold, signed.")
-    needed: str = Field(description="How much the actual must move to meet, or a dash.")
+    needed: str = Field(description="How much the ratio's numerator (e.g. dossiers) must "
+                                    "change, denominator held, to meet; signed; or a dash.")
     deadline: str = Field(description="The milestone's deadline: period and last day.")
 
 

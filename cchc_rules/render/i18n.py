@@ -61,7 +61,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "threshold": ("Ngưỡng", "Threshold"),
     "expected": ("Lộ trình", "Trajectory"),
     "gap": ("Chênh lệch", "Gap"),
-    "needed": ("Cần thêm để đạt", "Needed to meet"),
+    "needed": ("Cần thêm/bớt", "Change needed"),
+    "needed_note": ("Cần thêm/bớt: số đơn vị của tử số (ví dụ số hồ sơ) phải tăng (+) hoặc giảm "
+                    "(−), giữ nguyên mẫu số, để đạt mốc; chỉ có ở chỉ số dạng tỷ lệ.",
+                    "Change needed: how much the ratio's numerator (e.g. dossiers) must rise "
+                    "(+) or fall (−), the denominator held, to meet the milestone; ratio "
+                    "metrics only."),
     "deadline": ("Thời hạn", "Deadline"),
     "baseline": ("Năm gốc", "Baseline"),
     "status": ("Trạng thái", "Status"),
@@ -125,7 +130,8 @@ def check_lang(lang: str) -> str:
 def _half_up(value: float, digits: int) -> Decimal:
     # Officials round half up (47.185 -> 47.19); Babel alone would round half-even.
     # repr() keeps the shortest decimal that round-trips, so 0.125 stays 0.125.
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    # "+ 0" turns -0.00 into 0.00 so a tiny negative never prints as "-0".
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP) + 0
 
 
 @dataclass(frozen=True)

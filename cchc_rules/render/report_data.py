@@ -114,7 +114,8 @@ class _Builder:
             status=row["status"], status_label=self.t[f"status.{row['status']}"],
             actual=v.value(row["actual"], unit), threshold=self.threshold_text(row, unit),
             expected=v.value(row["expected"], unit), gap=v.signed(row["gap"], unit),
-            needed=v.value(row["needed"], unit), deadline=self.deadline_text(row["deadline"]))
+            # `needed` counts the ratio's numerator (dossiers), whatever the metric's unit.
+            needed=v.signed(row["needed"], "score"), deadline=self.deadline_text(row["deadline"]))
 
     # -- sections -------------------------------------------------------------------------
 

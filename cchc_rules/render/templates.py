@@ -40,7 +40,7 @@ def environment(user_dir: Path | None = None) -> SandboxedEnvironment:
             raise CchcError.one("RPT02", f"templates folder '{user_dir}' does not exist",
                                 Position(str(user_dir)))
         loaders.append(FileSystemLoader(str(user_dir)))
-    loaders += [PrefixLoader({"default": default}), default]
+    loaders += [PrefixLoader({"default": default}, delimiter=":"), default]
     # Always the sandbox: user templates are input, and sharing one path keeps it tested.
     return SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True,
                                 undefined=StrictUndefined, trim_blocks=True,

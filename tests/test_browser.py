@@ -1,0 +1,80 @@
+"""The HTML report in a real browser (Debian's headless Chromium through Playwright).
+
+Never skipped: without /usr/bin/chromium the test fails and says how to install it.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_report_support import evaluation
+
+from cchc_rules.render.html import render_html
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("browser")
+    ev = evaluation(folder, unit_name="<script>alert(1)</script>", extra_reports=[
+        {"unit": "ham-tan", "period": "2024-Q2", "source": "Báo cáo kiểm thử quý II",
+         "values": {"received": 5000, "received_online": 600, "received_direct": 2400,
+                    "carried_over": 2000, "resolved_on_time": 3000, "resolved_late": 1000,
+                    "pending_in_time": 500, "pending_overdue": 400}}])
+    path = folder / "report.html"
+    path.write_text(render_html(ev), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail("chromium is not installed: run `make system-deps` (Debian package "
+                    "'chromium'); the browser tests never skip")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, report: Path, width: int):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    seen = {"errors": [], "requests": [], "dialogs": []}
+    page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.goto(report.as_uri(), wait_until="load")
+    return page, seen
+
+
+def test_report_in_chromium(browser, report: Path, tmp_path: Path) -> None:
+    page, seen = open_page(browser, report, 1100)
+    assert seen["errors"] == []
+    assert seen["requests"] == [report.as_uri()], seen["requests"]  # nothing else fetched
+    assert seen["dialogs"] == []  # the hostile unit name did not run
+    assert page.evaluate("document.scripts.length") == 0
+    charts = page.locator("svg.chart")
+    assert charts.count() >= 2 + 3 + 3  # status, areas, a bullet and a trend per target
+    for i in range(charts.count()):
+        box = charts.nth(i).bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 20, (i, box)
+        assert charts.nth(i).get_attribute("aria-labelledby")
+    assert "<script>alert(1)</script>" in page.inner_text("#ranking + p + .table-wrap")
+    shot = tmp_path / "report.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    page.close()
+
+
+def test_report_fits_a_phone(browser, report: Path) -> None:
+    page, seen = open_page(browser, report, 375)
+    assert seen["errors"] == []
+    # Wide tables scroll inside their own box; the page itself never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.locator("svg.chart").first.bounding_box()["width"] <= 375
+    page.close()
