@@ -161,3 +161,13 @@ def test_every_code_we_emit_is_documented():
     assert len(emitted) >= 20
     page = (DOCS / "validate.md").read_text(encoding="utf-8")
     assert [c for c in sorted(emitted) if f"**{c}**" not in page] == []
+
+
+def test_a_directory_stands_for_its_rulesets(make_ruleset, tmp_path):
+    make_ruleset(name="rules/a.yaml")
+    make_ruleset(name="rules/sub/b.yml")
+    make_ruleset(name="rules/a.test.yaml", text="not: a ruleset\n")
+    result = run("validate", str(tmp_path / "rules"))
+    assert result.exit_code == 0, result.output
+    assert [line.split()[1] for line in result.stdout.splitlines()] == [
+        str(tmp_path / "rules" / "a.yaml"), str(tmp_path / "rules" / "sub" / "b.yml")]

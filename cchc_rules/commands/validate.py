@@ -1,6 +1,7 @@
 """`cchc validate RULESET...`: check rulesets (schema, formulas, cycles, ids) without data.
 
 Problems go to stderr one per line; `ok <file>` to stdout for each valid file; exit 0 or 2.
+A directory stands for every ruleset under it (`*.yaml`, `*.yml`, not `*.test.yaml`).
 """
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from ..ruleset import load_ruleset
 @click.argument("rulesets", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_context
 def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
-    """Check RULESET files: schema, formulas, dependency cycles, ids, extends."""
+    """Check RULESET files (or every ruleset in a directory): schema, formulas, dependency
+    cycles, ids, extends."""
+    paths = [p for given in rulesets for p in _expand(given)]
     failed = 0
-    for path in rulesets:
+    for path in paths:
         try:
             loaded = load_ruleset(path)
         except CchcError as err:
@@ -30,5 +33,13 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
         click.echo(f"ok {path} ({len(model.metrics)} metrics, {len(model.checks)} checks, "
                    f"{len(model.targets)} targets)")
     if failed:
-        click.echo(f"{failed} of {len(rulesets)} ruleset(s) invalid", err=True)
+        click.echo(f"{failed} of {len(paths)} ruleset(s) invalid", err=True)
         ctx.exit(EXIT_ERROR)
+
+
+def _expand(path: Path) -> list[Path]:
+    if not path.is_dir():
+        return [path]
+    found = sorted(p for pattern in ("*.yaml", "*.yml") for p in path.rglob(pattern)
+                   if not p.name.endswith((".test.yaml", ".test.yml")))
+    return found or [path]
