@@ -5,6 +5,7 @@ are accepted, duplicate keys and oversized alias expansion are refused, size is 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,23 @@ def _syntax_problem(file: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
                            "YAML indents with spaces only; replace the tab with spaces")
     what = " ".join(p for p in (err.context, err.problem) if p) or "not valid YAML"
     return Problem("YAML01", f"not valid YAML: {what}",
-                   mark_position(file, mark) if mark else Position(file))
+                   mark_position(file, mark) if mark else Position(file),
+                   _syntax_hint(text, err, mark))
+
+
+def _syntax_hint(text: str, err: yaml.MarkedYAMLError, mark: Any) -> str | None:
+    """The usual cause of the planner mistakes YAML reports most obscurely."""
+    lines = text.splitlines()
+    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    if re.search(r":\s*[>|][=<>]", line):  # `op: >=` starts a YAML block scalar
+        return 'put comparison operators in quotes: op: ">="'
+    if "mapping values are not allowed" in str(err.problem):
+        return 'put text that contains ": " in quotes, e.g. title: "Chỉ tiêu: 80%"'
+    start = err.context_mark
+    if start is not None and mark is not None and start.line != mark.line:
+        what = re.sub(r"^while (scanning|parsing) ", "", err.context or "it")
+        return f"{what} starts at line {start.line + 1}, column {start.column + 1}"
+    return None
 
 
 class _Builder:

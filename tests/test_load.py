@@ -204,3 +204,14 @@ def test_any_bytes_load_or_give_a_problem(tmp_path_factory, content):
     except CchcError as err:
         assert err.problems and all(p.pos is not None and p.pos.file for p in err.problems)
     assert os.path.exists(path)
+
+
+@pytest.mark.parametrize("text, hint", [
+    ('milestones:\n  - by: "2025"\n    op: >=\n    value: 50\n', 'op: ">="'),
+    ('milestones: [{by: "2025", op: >=, value: 50}]\n', 'op: ">="'),
+    ("title: Chỉ tiêu: 80%\n", 'title: "Chỉ tiêu: 80%"'),
+    ('title: "Đề án\nissuer: UBND\n', "a quoted scalar starts at line 1, column 8"),
+])
+def test_common_yaml_mistakes_get_a_hint(tmp_path, text, hint):
+    p = problem(write(tmp_path, text))
+    assert p.code == "YAML01" and hint in (p.hint or ""), p
