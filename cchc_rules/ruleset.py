@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import expr
 from .errors import CchcError, Position, Problem, did_you_mean
@@ -29,13 +30,21 @@ class LoadedRuleset:
                                            # "target:ID:milestone:N", "formula:ID", "assert:ID"
 
 
+class _Source(NamedTuple):
+    """An entry with the file and key path it was written at (parents keep their own)."""
+
+    item: Metric | Check | Target
+    doc: Doc
+    loc: tuple
+
+
 @dataclass
 class _Entries:
-    """Merged entries by id, each with the file and key path it came from."""
+    """Merged entries by id."""
 
-    metrics: dict[str, tuple[Metric, Doc, tuple]] = field(default_factory=dict)
-    checks: dict[str, tuple[Check, Doc, tuple]] = field(default_factory=dict)
-    targets: dict[str, tuple[Target, Doc, tuple]] = field(default_factory=dict)
+    metrics: dict[str, _Source] = field(default_factory=dict)
+    checks: dict[str, _Source] = field(default_factory=dict)
+    targets: dict[str, _Source] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
     def update(self, other: _Entries) -> None:
@@ -99,18 +108,19 @@ class _Loader:
 
     def own_entries(self, model: Ruleset, doc: Doc) -> _Entries:
         own = _Entries()
-        own.metrics = {m: (metric, doc, ("metrics", m)) for m, metric in model.metrics.items()}
+        own.metrics = {m: _Source(metric, doc, ("metrics", m))
+                       for m, metric in model.metrics.items()}
         for kind, items in (("check", model.checks), ("target", model.targets)):
             table = own.checks if kind == "check" else own.targets
             for i, item in enumerate(items):
                 loc = (kind + "s", i)
                 if item.id in table:
-                    first = table[item.id][1].pos(table[item.id][2])
+                    first = doc.pos(table[item.id].loc)
                     self.problems.append(Problem(
                         "SEM01", f"duplicate {kind} id '{item.id}'", doc.pos((*loc, "id")),
                         f"first used at line {first.line}; ids must be unique"))
                     continue
-                table[item.id] = (item, doc, loc)
+                table[item.id] = _Source(item, doc, loc)
         return own
 
 
@@ -136,25 +146,24 @@ class _Checker:
         self.problems: list[Problem] = []
         self.positions: dict[str, Position] = {}
 
-    def at(self, source: tuple, *sub: str | int, key: bool = False) -> Position:
-        doc, loc = source[1], source[2]
-        return doc.pos((*loc, *sub), key=key)
+    def at(self, source: _Source, *sub: str | int, key: bool = False) -> Position:
+        return source.doc.pos((*source.loc, *sub), key=key)
 
     def run(self, model: Ruleset) -> LoadedRuleset:
         metrics = self.entries.metrics
         formulas: dict[str, expr.Node] = {}
         for m, source in metrics.items():
             self.positions[f"metric:{m}"] = self.at(source, key=True)
-            if source[0].formula is not None:
+            if source.item.formula is not None:
                 pos = self.positions[f"formula:{m}"] = self.at(source, "formula")
-                node = self.parse(source[0].formula, pos, False)
+                node = self.parse(source.item.formula, pos, False)
                 if node is not None:
                     formulas[m] = node
         asserts = {}
         for c, source in self.entries.checks.items():
             self.positions[f"check:{c}"] = self.at(source)
             pos = self.positions[f"assert:{c}"] = self.at(source, "assert")
-            node = self.parse(source[0].assert_, pos, True)
+            node = self.parse(source.item.assert_, pos, True)
             if isinstance(node, expr.Compare):
                 asserts[c] = node
         for source in self.entries.targets.values():
@@ -167,11 +176,11 @@ class _Checker:
             self.problems += err.problems
         derived = expr.raw_inputs(formulas)
         raw = {m: derived.get(m, frozenset({m})) for m in metrics if m in formulas
-               or metrics[m][0].formula is None}
+               or metrics[m].item.formula is None}
         merged = model.model_copy(update={
-            "metrics": {m: s[0] for m, s in metrics.items()},
-            "checks": [s[0] for s in self.entries.checks.values()],
-            "targets": [s[0] for s in self.entries.targets.values()]})
+            "metrics": {m: s.item for m, s in metrics.items()},
+            "checks": [s.item for s in self.entries.checks.values()],
+            "targets": [s.item for s in self.entries.targets.values()]})
         self.problems.sort(key=lambda p: (p.pos.file, p.pos.line, p.pos.col) if p.pos else ())
         return LoadedRuleset(merged, tuple(self.entries.files), formulas, order, asserts, raw,
                              self.positions)
@@ -191,8 +200,8 @@ class _Checker:
         hint = did_you_mean(name, self.entries.metrics) or "declare it under 'metrics'"
         self.problems.append(Problem("SEM05", f"unknown metric '{name}'", pos, hint))
 
-    def target(self, source: tuple) -> None:
-        target: Target = source[0]
+    def target(self, source: _Source) -> None:
+        target: Target = source.item
         self.positions[f"target:{target.id}"] = self.at(source)
         metric = self.entries.metrics.get(target.metric)
         if metric is None:
@@ -201,7 +210,7 @@ class _Checker:
             self.problems.append(Problem(
                 "SEM06", f"'change: {target.change}' needs a baseline", self.at(source, "change"),
                 "add baseline: {period: \"2021\"}"))
-        percent = metric is not None and metric[0].unit == "percent" and target.change is None
+        percent = metric is not None and metric.item.unit == "percent" and target.change is None
         if percent and target.baseline and target.baseline.value is not None:
             self.percent_range(target.baseline.value, self.at(source, "baseline", "value"))
         previous = parse_period(target.baseline.period) if target.baseline else None
