@@ -1,0 +1,420 @@
+"""Test stage: `*.test.yaml` ruleset tests, shared by `cchc test` and the project's pytest suite.
+
+A test file names a ruleset and holds cases: figures (inline, or `data:` files) and the
+statuses, values and check outcomes the evaluation must give. See docs/test.md.
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import CchcError, Position, Problem, did_you_mean
+from .load import Doc, load_yaml
+
+STATUSES = ("met", "on_track", "pending", "off_track", "not_met", "invalid", "no_data",
+            "not_applicable")
+CHECK_STATUSES = ("pass", "fail", "no_data")
+TARGET_FIELDS = ("actual", "expected", "gap", "threshold", "needed", "deadline")
+CHECK_FIELDS = ("left", "right")
+PATTERNS = ("*.test.yaml", "*.test.yml")
+Outcome = Literal["pass", "fail", "error", "skip"]
+
+
+def _text(value: Any) -> Any:
+    """Periods and ids written bare (2024) arrive as numbers; they are names, not amounts."""
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Expectation(_Model):
+    """One expected row: a target result, a check outcome, or a metric's value."""
+
+    target: str | None = None
+    check: str | None = None
+    metric: str | None = None
+    unit: str
+    period: str
+    status: str | None = None
+    actual: float | None = None
+    expected: float | None = None
+    gap: float | None = None
+    threshold: float | tuple[float, float] | None = None
+    needed: float | None = None
+    deadline: str | None = None
+    left: float | None = None
+    right: float | None = None
+    value: float | None = None
+    tolerance: float | None = Field(default=None, ge=0)
+
+    _names = field_validator("unit", "period", "deadline", "target", "check", "metric",
+                             mode="before")(_text)
+
+    def kind(self) -> str:
+        return "target" if self.target else "check" if self.check else "metric"
+
+    def problems(self) -> list[tuple[tuple, str, str | None]]:
+        """What the schema cannot say: exactly one subject, fields that fit it."""
+        subjects = [k for k in ("target", "check", "metric") if getattr(self, k) is not None]
+        if len(subjects) != 1:
+            return [((), "an expectation names exactly one of 'target', 'check' or 'metric'",
+                     f"got {', '.join(subjects) or 'none'}")]
+        allowed = {"target": ("status", *TARGET_FIELDS), "check": ("status", *CHECK_FIELDS),
+                   "metric": ("value",)}[subjects[0]]
+        out = [((name,), f"'{name}' does not apply to a {subjects[0]} expectation",
+                f"use {', '.join(allowed)}")
+               for name in self.model_fields_set
+               if name not in (*allowed, "unit", "period", "tolerance", subjects[0])]
+        choices = STATUSES if self.target else CHECK_STATUSES
+        if self.status is not None and self.status not in choices:
+            out.append((("status",), f"unknown {subjects[0]} status '{self.status}'",
+                        did_you_mean(self.status, choices) or "one of " + ", ".join(choices)))
+        if not (self.model_fields_set - {"unit", "period", "tolerance", subjects[0]}):
+            out.append(((), "an expectation must expect something",
+                        "add 'status' or a value" if self.metric is None else "add 'value'"))
+        return out
+
+
+class CaseModel(_Model):
+    name: str
+    description: str | None = None
+    skip: str | None = None
+    data: str | list[str] | None = None
+    units: list[Any] | None = None
+    reports: list[Any] | None = None
+    tolerance: float | None = Field(default=None, ge=0)
+    summary: dict[str, int] | None = None
+    expect: list[Expectation] = Field(min_length=1)
+
+
+class TestFileModel(_Model):
+    ruleset: str | None = None
+    tolerance: float = Field(default=0.001, ge=0)
+    cases: list[CaseModel] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Case:
+    index: int
+    model: CaseModel
+    pos: Position
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+
+@dataclass(frozen=True)
+class TestFile:
+    path: Path
+    ruleset: Path
+    tolerance: float
+    cases: tuple[Case, ...]
+    doc: Doc
+
+
+@dataclass
+class CaseResult:
+    file: TestFile
+    case: Case
+    status: Outcome
+    problems: list[Problem] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """`FAIL file:line name` and one indented line per problem."""
+        head = f"{self.status.upper()} {self.case.pos} {self.case.name}"
+        if self.status == "skip" and self.case.model.skip:
+            head += f" ({self.case.model.skip})"
+        return "\n".join([head, *("    " + p.format() for p in self.problems)])
+
+
+# ---- loading -------------------------------------------------------------------------------
+
+def find_test_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Each PATH as given when it is a file, else every `*.test.yaml` below it (sorted)."""
+    found: list[Path] = []
+    missing = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            found.extend(sorted({p for pattern in PATTERNS for p in path.rglob(pattern)}))
+        else:
+            missing.append(Problem("IO01", "no such file or folder", Position(str(path))))
+    if missing:
+        raise CchcError(missing)
+    return list(dict.fromkeys(found))
+
+
+def collect(paths: Iterable[str | Path]) -> list[TestFile]:
+    """Load every test file under `paths`; one CchcError with the problems of all of them."""
+    files, problems = [], []
+    for path in find_test_files(paths):
+        try:
+            files.append(load_test_file(path))
+        except CchcError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise CchcError(problems)
+    return files
+
+
+def load_test_file(path: str | Path) -> TestFile:
+    path = Path(path)
+    doc = load_yaml(path)
+    try:
+        model = TestFileModel.model_validate(doc.data)
+    except ValidationError as err:
+        raise CchcError(sorted({_schema_problem(e, doc) for e in err.errors()},
+                               key=_where)) from None
+    problems = []
+    for i, case in enumerate(model.cases):
+        for j, expectation in enumerate(case.expect):
+            for loc, message, hint in expectation.problems():
+                at = ("cases", i, "expect", j, *loc)
+                problems.append(Problem("TST03", message, doc.pos(at, key=bool(loc)), hint))
+        problems.extend(_data_problems(path, doc, i, case))
+    ruleset = path.parent / model.ruleset if model.ruleset else _default_ruleset(path)
+    if not ruleset.is_file():
+        where = doc.pos(("ruleset",)) if model.ruleset else Position(str(path), 1, 1)
+        problems.append(Problem("TST04", f"ruleset '{ruleset}' not found", where,
+                                None if model.ruleset else "name it with 'ruleset: FILE'"))
+    if problems:
+        raise CchcError(sorted(problems, key=_where))
+    cases = tuple(Case(i, c, doc.pos(("cases", i))) for i, c in enumerate(model.cases))
+    return TestFile(path, ruleset, model.tolerance, cases, doc)
+
+
+def _default_ruleset(path: Path) -> Path:
+    stem = path.name
+    for suffix in (".test.yaml", ".test.yml"):
+        if stem.endswith(suffix):
+            return path.with_name(stem[: -len(suffix)] + ".yaml")
+    return path.with_suffix(".ruleset.yaml")
+
+
+def _data_problems(path: Path, doc: Doc, i: int, case: CaseModel) -> list[Problem]:
+    problems = []
+    for j, name in enumerate(_data_paths(case)):
+        if not (path.parent / name).is_file():
+            at = ("cases", i, "data") if isinstance(case.data, str) else ("cases", i, "data", j)
+            problems.append(Problem("TST05", f"data file '{name}' not found", doc.pos(at),
+                                    "paths are relative to the test file"))
+    if case.data is None and case.reports is None and case.skip is None:
+        problems.append(Problem("TST06", "a case needs figures: 'reports:' or 'data:'",
+                                doc.pos(("cases", i))))
+    return problems
+
+
+def _data_paths(case: CaseModel) -> list[str]:
+    if case.data is None:
+        return []
+    return [case.data] if isinstance(case.data, str) else list(case.data)
+
+
+def _schema_problem(error: dict, doc: Doc) -> Problem:
+    loc, kind = tuple(error["loc"]), error["type"]
+    loc = tuple(s for s in loc if s not in ("str", "float", "tuple[float, float]", "list[str]"))
+    if kind == "extra_forbidden":
+        keys = _keys_for(loc[:-1])
+        return Problem("TST01", f"unknown key '{loc[-1]}'", doc.pos(loc, key=True),
+                       did_you_mean(str(loc[-1]), keys) or "known keys: " + ", ".join(keys))
+    if kind == "missing":
+        return Problem("TST02", f"missing required key '{loc[-1]}'", doc.pos(loc[:-1]))
+    name = next((s for s in reversed(loc) if isinstance(s, str)), "test file")
+    return Problem("TST03", f"'{name}': {error['msg']}, got {error.get('input')!r}"[:300],
+                   doc.pos(loc))
+
+
+def _keys_for(loc: tuple) -> list[str]:
+    named = [s for s in loc if isinstance(s, str)]
+    model = {(): TestFileModel, ("cases",): CaseModel,
+             ("cases", "expect"): Expectation}.get(tuple(named), TestFileModel)
+    return list(model.model_fields)
+
+
+def _where(problem: Problem) -> tuple:
+    pos = problem.pos or Position("")
+    return (pos.file, pos.line, pos.col, problem.code, problem.message)
+
+
+# ---- running -------------------------------------------------------------------------------
+
+def select(files: Iterable[TestFile], pattern: str | None = None) -> Iterator[tuple[TestFile,
+                                                                                   Case]]:
+    """Every (file, case) whose name matches `pattern` (re.search), in file order."""
+    wanted = re.compile(pattern) if pattern else None
+    for test_file in files:
+        for case in test_file.cases:
+            if wanted is None or wanted.search(case.name):
+                yield test_file, case
+
+
+def run(files: Iterable[TestFile], pattern: str | None = None) -> list[CaseResult]:
+    rulesets: dict[Path, Any] = {}
+    return [run_case(f, c, rulesets) for f, c in select(files, pattern)]
+
+
+def run_case(test_file: TestFile, case: Case, rulesets: dict | None = None) -> CaseResult:
+    """Evaluate one case and compare; a ruleset or data problem makes it an ERROR."""
+    if case.model.skip is not None:
+        return CaseResult(test_file, case, "skip")
+    try:
+        evaluation = _evaluate(test_file, case, {} if rulesets is None else rulesets)
+    except CchcError as err:
+        return CaseResult(test_file, case, "error", list(err.problems))
+    failures = compare(test_file, case, evaluation)
+    return CaseResult(test_file, case, "fail" if failures else "pass", failures)
+
+
+def _evaluate(test_file: TestFile, case: Case, rulesets: dict):
+    from .data import read_data
+    from .evaluate import evaluate
+    from .ruleset import load_ruleset
+
+    if test_file.ruleset not in rulesets:
+        rulesets[test_file.ruleset] = load_ruleset(test_file.ruleset)
+    ruleset = rulesets[test_file.ruleset]
+    known = {mid: m.unit for mid, m in ruleset.model.metrics.items()}
+    paths = [test_file.path.parent / p for p in _data_paths(case.model)]
+    with tempfile.TemporaryDirectory(prefix="cchc-test-") as tmp:
+        inline = _inline_figures(test_file, case, Path(tmp))
+        try:
+            figures = read_data([*paths, *inline], known_metrics=known)
+        except CchcError as err:
+            raise CchcError([_relocate(p, inline, test_file, case)
+                             for p in err.problems]) from None
+    return evaluate(ruleset, figures)
+
+
+def _inline_figures(test_file: TestFile, case: Case, tmp: Path) -> list[Path]:
+    """The case's `units:`/`reports:` as a data file that keeps their lines: every other
+    line is blanked and the block is dedented, so a problem maps back to the test file."""
+    keys = [k for k in ("units", "reports") if getattr(case.model, k) is not None]
+    if not keys:
+        return []
+    lines = test_file.path.read_text(encoding="utf-8").splitlines()
+    starts = sorted({p.line for k, p in test_file.doc.key_positions.items()
+                     if len(k) == 3 and k[:2] == ("cases", case.index)}
+                    | {c.pos.line for c in test_file.cases if c.index > case.index})
+    kept = [""] * len(lines)
+    for key in keys:
+        at = test_file.doc.pos(("cases", case.index, key), key=True)
+        end = next((s for s in starts if s > at.line), len(lines) + 1)
+        indent = at.col - 1
+        if lines[at.line - 1][:indent].strip():
+            raise CchcError.one("TST07", f"write '{key}:' on its own line (block style)", at)
+        for n in range(at.line, end):
+            text = lines[n - 1]
+            kept[n - 1] = text[indent:] if not text[:indent].strip() else ""
+    out = tmp / "inline.yaml"
+    out.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return [out]
+
+
+def _relocate(problem: Problem, inline: list[Path], test_file: TestFile, case: Case) -> Problem:
+    """A problem in the inline data file, moved back to its line and column in the test file."""
+    pos = problem.pos
+    if pos is None or not inline or pos.file != str(inline[0]):
+        return problem
+    key = "reports" if case.model.reports is not None else "units"
+    indent = test_file.doc.pos(("cases", case.index, key), key=True).col - 1
+    where = Position(str(test_file.path), pos.line, pos.col + indent if pos.col else 0)
+    return Problem(problem.code, problem.message, where, problem.hint, problem.severity)
+
+
+# ---- comparing -----------------------------------------------------------------------------
+
+def compare(test_file: TestFile, case: Case, evaluation) -> list[Problem]:
+    """Every expectation the evaluation does not meet, at the expectation's line."""
+    results = {(r["target"], r["unit"], r["period"]): r for r in evaluation.records()}
+    checks = {(r["check"], r["unit"], r["period"]): r for r in evaluation.check_records()}
+    values = {(m, u, p): v for u, p, m, v in
+              evaluation.values.select("unit", "period", "metric", "value").iter_rows()}
+    default = case.model.tolerance if case.model.tolerance is not None else test_file.tolerance
+    failures = []
+    for j, want in enumerate(case.model.expect):
+        pos = test_file.doc.pos(("cases", case.index, "expect", j))
+        tol = want.tolerance if want.tolerance is not None else default
+        for message in _mismatches(want, results, checks, values, tol):
+            failures.append(Problem("TST10", message, pos))
+    failures.extend(_summary_mismatches(test_file, case, evaluation))
+    return failures
+
+
+def _mismatches(want: Expectation, results: dict, checks: dict, values: dict,
+                tol: float) -> list[str]:
+    kind = want.kind()
+    name = getattr(want, kind)
+    label = f"{kind} {name} for {want.unit} in {want.period}"
+    if kind == "metric":
+        if (name, want.unit, want.period) not in values:
+            return [f"{label}: no value"]
+        got = values[(name, want.unit, want.period)]
+        return [] if _close(got, want.value, tol) else [
+            f"{label}: value {_show(got)}, expected {_show(want.value)}"]
+    table = results if kind == "target" else checks
+    row = table.get((name, want.unit, want.period))
+    if row is None:
+        return [f"{label}: no result"]
+    fields = ("status", *(TARGET_FIELDS if kind == "target" else CHECK_FIELDS))
+    out = []
+    for key in fields:
+        if key not in want.model_fields_set:
+            continue
+        expected, got = getattr(want, key), row.get(key)
+        same = got == expected if key in ("status", "deadline") else _close(got, expected, tol)
+        if not same:
+            extra = f" (actual {_show(row.get('actual'))})" if key == "status" and \
+                kind == "target" else ""
+            out.append(f"{label}: {key} {_show(got)}, expected {_show(expected)}{extra}")
+    return out
+
+
+def _summary_mismatches(test_file: TestFile, case: Case, evaluation) -> list[Problem]:
+    if not case.model.summary:
+        return []
+    counts = {**evaluation.summary(), **{f"check_{k}": v
+                                         for k, v in evaluation.check_summary().items()}}
+    pos = test_file.doc.pos(("cases", case.index, "summary"))
+    return [Problem("TST11", f"summary: {key} is {counts.get(key, 0)}, expected {want}", pos,
+                    did_you_mean(key, counts) if key not in counts else None)
+            for key, want in case.model.summary.items() if counts.get(key, 0) != want]
+
+
+def _close(got: Any, want: Any, tol: float) -> bool:
+    if want is None or got is None:
+        return want is None and got is None
+    if isinstance(want, tuple | list):
+        return isinstance(got, tuple | list) and len(got) == len(want) and all(
+            _close(g, w, tol) for g, w in zip(got, want, strict=True))
+    if isinstance(got, tuple | list):
+        return False
+    return abs(float(got) - float(want)) <= tol
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+def counts(results: Iterable[CaseResult]) -> dict[str, int]:
+    out = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0}
+    key = {"pass": "passed", "fail": "failed", "error": "errors", "skip": "skipped"}
+    for result in results:
+        out[key[result.status]] += 1
+    return out
