@@ -48,7 +48,7 @@ unit: $(VENV)/.installed-dev system-deps
 	$(BIN)/python -m pytest
 
 conformance: $(VENV)/.installed
-	@if [ -d ../shared/conformance ]; then CCHC=$(CCHC) $(BIN)/python $(CONFORMANCE); \
+	@if [ -d ../shared/conformance ]; then CCHC=$(CURDIR)/$(CCHC) $(BIN)/python $(CONFORMANCE); \
 	else echo "no ../shared/conformance: skipped"; fi
 
 test: lint unit conformance
