@@ -1,0 +1,61 @@
+"""`cchc explain`: the trace of one result, in Vietnamese by default or English."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+from test_cli_evaluate import files  # noqa: F401 - the fixture
+from test_evaluate import HAM_TAN, report, target
+
+from cchc_rules.cli import main
+
+
+def explain(args, *extra):
+    return CliRunner().invoke(main, ["explain", *args, *extra])
+
+
+def test_spec_example_explained_in_vietnamese(files):  # noqa: F811
+    res = explain(files(), "--target", "TTHC-06", "--unit", "ham-tan", "--period", "2024-Q1")
+    assert res.exit_code == 0, res.output
+    out = res.output
+    assert "thay số:   246 / 4917 * 100 = 5,003" in out
+    assert "received = 4.917 (báo cáo, " in out and "d.yaml:" in out
+    assert "Mốc áp dụng: ≥ 50 đến hết 2025 (31/12/2025)" in out
+    assert "Lộ trình: 12 + (50 − 12) × 821/1461 ngày = 33,354" in out
+    assert "Kết quả: Chậm tiến độ" in out
+    assert "Cần thêm 2.213 ở tử số (received_online)" in out
+
+
+def test_roll_up_children_and_english(files):  # noqa: F811
+    args = files()
+    res = explain(args, "--target", "TTHC-06", "--unit", "binh-thuan", "--period", "2024-Q1",
+                  "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert "received = 4,917 (rolled up)" in res.output
+    assert "    + ham-tan = 4,917, " in res.output
+    assert "Status: Off track" in res.output
+
+
+def test_reasons_for_no_data_not_met_and_not_applicable(files):  # noqa: F811
+    defs = [target("LATE", "late_rate", ("2024-Q1", "<=", 5)),
+            target("CUT", "cut_rate", ("2021", ">=", 10), levels=["province"])]
+    args = files(defs=defs, reports=[report("ham-tan", "2024-Q1", **HAM_TAN),
+                                     report("xa-moi", "2024-Q1", received=3)])
+    res = explain(args, "--target", "LATE", "--unit", "ham-tan", "--period", "2024-Q1",
+                  "--lang", "en")
+    assert "Status: Not met — the period ends at or after the deadline 2024-Q1" in res.output
+    assert "Needed: 2,075 less in the numerator (resolved_late + pending_overdue)" in res.output
+    res = explain(args, "--target", "LATE", "--unit", "xa-moi", "--period", "2024-Q1",
+                  "--lang", "en")
+    assert "missing figures: pending_overdue, resolved_late" in res.output
+    assert "  resolved_late: not reported" in res.output
+    res = explain(args, "--target", "CUT", "--unit", "ham-tan", "--period", "2024-Q1")
+    assert "cấp district không thuộc các cấp áp dụng province" in res.output
+
+
+def test_unknown_names_exit_2(files):  # noqa: F811
+    args = files()
+    res = explain(args, "--target", "TTHC-06", "--unit", "ham-ta", "--period", "2024-Q1")
+    assert res.exit_code == 2 and "did you mean 'ham-tan'?" in res.output
+    res = explain(args, "--target", "TTHC-06", "--unit", "ham-tan", "--period", "2024-Q2")
+    assert res.exit_code == 2 and "2024-Q1" in res.output
+    res = explain(args, "--target", "X", "--unit", "ham-tan", "--period", "2024-Q1")
+    assert res.exit_code == 2 and "EVL03" in res.output

@@ -1,0 +1,45 @@
+"""Render stage: the spec §4 JSON document."""
+from __future__ import annotations
+
+import json
+
+from test_evaluate import HAM_TAN, ONLINE, report, run, target
+
+from cchc_rules.render import FORMATS
+
+
+def test_json_document_matches_spec_example(tmp_path):
+    ev = run(tmp_path, [ONLINE], [report("ham-tan", "2024-Q1", **HAM_TAN)],
+             [{"id": "received-breakdown",
+               "assert": "received == received_online + received_direct + carried_over"}],
+             units=["ham-tan"])
+    text = FORMATS["json"](ev)
+    doc = json.loads(text)
+    assert doc["ruleset"] == "test"
+    assert doc["summary"]["off_track"] == 1 and doc["summary"]["met"] == 0
+    assert doc["check_summary"] == {"pass": 1, "fail": 0, "no_data": 0}
+    (r,) = doc["results"]
+    assert (r["status"], r["threshold"], r["deadline"], r["needed"]) == \
+        ("off_track", 50, "2025", 2213)
+    assert round(r["actual"], 3) == 5.003 and round(r["expected"], 3) == 33.354
+    assert round(r["gap"], 3) == -44.997
+    assert doc["checks"] == [{"check": "received-breakdown", "unit": "ham-tan",
+                              "period": "2024-Q1", "status": "pass", "left": 4917,
+                              "right": 4917}]
+    assert "Chỉ tiêu TTHC-06" in text           # UTF-8 as written, not \u escapes
+    assert text == FORMATS["json"](ev)          # same input, same bytes
+    assert list(doc) == sorted(doc)
+
+
+def test_json_has_null_never_nan(tmp_path):
+    ev = run(tmp_path, [target("T", "share", ("2025", ">=", 1))],
+             [report("xa-moi", "2024", a=1, b=0), report("tay-ninh", "2024", a=1)])
+    doc = json.loads(FORMATS["json"](ev))
+    statuses = {r["unit"]: (r["status"], r["actual"]) for r in doc["results"]}
+    assert statuses == {"xa-moi": ("invalid", None), "tay-ninh": ("no_data", None)}
+    assert "NaN" not in FORMATS["json"](ev)
+
+
+def test_empty_lists_are_valid_json(tmp_path):
+    doc = json.loads(FORMATS["json"](run(tmp_path, [ONLINE], [])))
+    assert doc["results"] == [] and doc["checks"] == []
