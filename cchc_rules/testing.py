@@ -231,6 +231,8 @@ def _schema_problem(error: dict, doc: Doc) -> Problem:
     if kind == "missing":
         return Problem("TST02", f"missing required key '{loc[-1]}'", doc.pos(loc[:-1]))
     name = next((s for s in reversed(loc) if isinstance(s, str)), "test file")
+    if kind == "too_short":
+        return Problem("TST03", f"'{name}' must not be empty", doc.pos(loc))
     return Problem("TST03", f"'{name}': {error['msg']}, got {error.get('input')!r}"[:300],
                    doc.pos(loc))
 
