@@ -110,8 +110,8 @@ EntryId = Annotated[str, _matching(ENTRY_ID, "an id of letters, digits, '.', '_'
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_alias=True,
-                              validate_by_name=False)
+    # Keys are read by their YAML names only (`assert`, never `assert_`).
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Metric(_Model):
