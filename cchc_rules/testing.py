@@ -313,11 +313,11 @@ def _inline_figures(test_file: TestFile, case: Case, tmp: Path) -> list[Path]:
         at = test_file.doc.pos(("cases", case.index, key), key=True)
         end = next((s for s in starts if s > at.line), len(lines) + 1)
         indent = at.col - 1
-        if lines[at.line - 1][:indent].strip():
+        if lines[at.line - 1][:indent].strip(" -"):
             raise CchcError.one("TST07", f"write '{key}:' on its own line (block style)", at)
         for n in range(at.line, end):
             text = lines[n - 1]
-            kept[n - 1] = text[indent:] if not text[:indent].strip() else ""
+            kept[n - 1] = text[indent:] if not text[:indent].strip(" -") else ""
     out = tmp / "inline.yaml"
     out.write_text("\n".join(kept) + "\n", encoding="utf-8")
     return [out]

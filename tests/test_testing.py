@@ -160,6 +160,17 @@ def test_bad_inline_figures_point_into_the_test_file(write) -> None:
     assert f"{result.file.path}:7:28" in where, where
 
 
+def test_inline_figures_first_in_a_case_or_in_flow_style(write) -> None:
+    first = GOOD.replace("  - name: spec-example\n    reports:", "  - reports:").replace(
+        "    expect:", "    name: spec-example\n    expect:")
+    assert run_one(write(first)).status == "pass"
+    flow = GOOD.split("  - name")[0] + "  - {name: f, reports: [{unit: u, period: '2024', " \
+        "values: {received: 1}}], expect: [{metric: received, unit: u, period: '2024', " \
+        "value: 1}]}\n"
+    result = run_one(write(flow))
+    assert result.status == "error" and "TST07" in result.describe(), result.describe()
+
+
 def test_a_broken_ruleset_is_an_error(write, tmp_path: Path) -> None:
     (tmp_path / "plan.yaml").write_text("ruleset: x\ntitle: X\nmetrics: {}\nbogus: 1\n",
                                         encoding="utf-8")
