@@ -27,7 +27,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	@mkdir -p out
-	$(CCHC) validate rulesets/national/*.yaml rulesets/tuyen-quang/*.yaml
+	$(CCHC) validate rulesets
 	$(CCHC) evaluate $(DEMO_ARGS) --format table || test $$? -eq 1
 	$(CCHC) report $(DEMO_ARGS) --format html --output out/report.html
 	$(CCHC) report $(DEMO_ARGS) --format pdf --output out/report.pdf
