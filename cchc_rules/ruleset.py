@@ -17,6 +17,8 @@ from .load import Doc, load_yaml
 from .periods import parse_period
 from .schema import Check, Metric, Ruleset, Target, validate_doc
 
+LEVELS = ("province", "district", "commune")  # spec §2; others may be added
+
 
 @dataclass(frozen=True)
 class LoadedRuleset:
@@ -28,6 +30,7 @@ class LoadedRuleset:
     raw_inputs: dict[str, frozenset[str]]  # metric id -> raw metrics it needs
     positions: dict[str, Position]         # "metric:ID", "check:ID", "target:ID",
                                            # "target:ID:milestone:N", "formula:ID", "assert:ID"
+    warnings: tuple[Problem, ...] = ()     # likely mistakes that are still valid
 
 
 class _Source(NamedTuple):
@@ -134,8 +137,13 @@ def load_ruleset(path: Path | str) -> LoadedRuleset:
     checker = _Checker(entries)
     result = checker.run(model)
     if checker.problems:
-        raise CchcError(checker.problems)
+        raise CchcError(sorted(checker.problems + checker.warnings, key=_place))
     return result
+
+
+def _place(problem: Problem) -> tuple:
+    pos = problem.pos or Position("")
+    return (pos.file, pos.line, pos.col)
 
 
 class _Checker:
@@ -144,6 +152,7 @@ class _Checker:
     def __init__(self, entries: _Entries) -> None:
         self.entries = entries
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.positions: dict[str, Position] = {}
 
     def at(self, source: _Source, *sub: str | int, key: bool = False) -> Position:
@@ -181,9 +190,9 @@ class _Checker:
             "metrics": {m: s.item for m, s in metrics.items()},
             "checks": [s.item for s in self.entries.checks.values()],
             "targets": [s.item for s in self.entries.targets.values()]})
-        self.problems.sort(key=lambda p: (p.pos.file, p.pos.line, p.pos.col) if p.pos else ())
+        self.problems.sort(key=_place)
         return LoadedRuleset(merged, tuple(self.entries.files), formulas, order, asserts, raw,
-                             self.positions)
+                             self.positions, tuple(self.warnings))
 
     def parse(self, text: str, pos: Position, allow_compare: bool) -> expr.Node | None:
         try:
@@ -210,9 +219,21 @@ class _Checker:
             self.problems.append(Problem(
                 "SEM06", f"'change: {target.change}' needs a baseline", self.at(source, "change"),
                 "add baseline: {period: \"2021\"}"))
-        percent = metric is not None and metric.item.unit == "percent" and target.change is None
-        if percent and target.baseline and target.baseline.value is not None:
-            self.percent_range(target.baseline.value, self.at(source, "baseline", "value"))
+        is_percent = metric is not None and metric.item.unit == "percent"
+        base = target.baseline.value if target.baseline else None
+        if is_percent and base is not None:
+            self.percent_range(base, self.at(source, "baseline", "value"))
+        if target.change == "percent" and base == 0:
+            self.problems.append(Problem(
+                "SEM06", "'change: percent' cannot start from a baseline value of 0",
+                self.at(source, "baseline", "value"), "use change: absolute"))
+        for n, level in enumerate(target.levels or ()):
+            near = did_you_mean(level, LEVELS) if level not in LEVELS else None
+            if near:
+                self.warnings.append(Problem(
+                    "SEM07", f"level '{level}' is none of {', '.join(LEVELS)}",
+                    self.at(source, "levels", n), near, "warning"))
+        percent = is_percent and target.change is None
         previous = parse_period(target.baseline.period) if target.baseline else None
         for n, milestone in enumerate(target.milestones):
             self.positions[f"target:{target.id}:milestone:{n}"] = self.at(source, "milestones", n)

@@ -171,3 +171,11 @@ def test_a_directory_stands_for_its_rulesets(make_ruleset, tmp_path):
     assert result.exit_code == 0, result.output
     assert [line.split()[1] for line in result.stdout.splitlines()] == [
         str(tmp_path / "rules" / "a.yaml"), str(tmp_path / "rules" / "sub" / "b.yml")]
+
+
+def test_warnings_go_to_stderr_and_keep_exit_0(make_ruleset, base_ruleset):
+    base_ruleset["targets"][0]["levels"] = ["provnice"]
+    result = run("validate", str(make_ruleset(**base_ruleset)))
+    assert result.exit_code == 0, result.output
+    assert "warning SEM07 level 'provnice'" in result.stderr
+    assert result.stdout.startswith("ok ")

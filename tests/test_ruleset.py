@@ -264,3 +264,28 @@ def test_mutated_rulesets_load_or_give_positioned_problems(tmp_path_factory, dat
     path = tmp_path_factory.mktemp("mut") / "r.yaml"
     path.write_text(dump(data), encoding="utf-8")
     assert_loads_or_positioned(path)
+
+
+def test_near_miss_level_is_a_warning(make_ruleset, base_ruleset):
+    base_ruleset["targets"][0]["levels"] = ["province", "distric", "ministry"]
+    loaded = load_ruleset(make_ruleset(**base_ruleset))
+    (warning,) = loaded.warnings
+    assert (warning.code, warning.severity, warning.hint) == (
+        "SEM07", "warning", "did you mean 'district'?")
+    base_ruleset["targets"][0]["metric"] = "nope"
+    problems = problems_of(make_ruleset(**base_ruleset))
+    assert [p.code for p in problems] == ["SEM05", "SEM07"]  # in file order
+
+
+def test_percent_change_needs_a_non_zero_base(make_ruleset, base_ruleset):
+    base_ruleset["targets"][1]["baseline"]["value"] = 0
+    (problem,) = problems_of(make_ruleset(**base_ruleset))
+    assert problem.code == "SEM06" and "baseline value of 0" in problem.message
+
+
+def test_percent_baseline_is_checked_even_with_change(make_ruleset, base_ruleset):
+    target = base_ruleset["targets"][0]
+    target["change"] = "absolute"
+    target["baseline"]["value"] = 120
+    (problem,) = problems_of(make_ruleset(**base_ruleset))
+    assert problem.code == "SEM04" and problem.pos.line > 1

@@ -29,6 +29,8 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
             print_problems(err)
             failed += 1
             continue
+        for warning in loaded.warnings:
+            click.echo(warning.format(), err=True)
         model = loaded.model
         click.echo(f"ok {path} ({len(model.metrics)} metrics, {len(model.checks)} checks, "
                    f"{len(model.targets)} targets)")
