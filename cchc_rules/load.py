@@ -130,9 +130,10 @@ def _syntax_problem(file: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
         line = lines[mark.line] if mark.line < len(lines) else ""
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent or "tab" in str(err.problem):
-            return Problem("YAML05", "tab character used for indentation",
-                           Position(file, mark.line + 1, indent.find("\t") + 1 if "\t" in indent
-                                    else mark.column + 1),
+            pos = mark_position(file, mark)
+            if "\t" in indent:  # the tab itself, wherever the parser noticed it
+                pos = Position(file, pos.line, indent.index("\t") + 1)
+            return Problem("YAML05", "tab character used for indentation", pos,
                            "YAML indents with spaces only; replace the tab with spaces")
     what = " ".join(p for p in (err.context, err.problem) if p) or "not valid YAML"
     return Problem("YAML01", f"not valid YAML: {what}",
