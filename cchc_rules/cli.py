@@ -45,7 +45,7 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(list(COMMANDS.items()))
 
-    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's own signature
+    def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except CchcError as err:
