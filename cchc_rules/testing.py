@@ -96,6 +96,8 @@ class CaseModel(_Model):
 
 
 class TestFileModel(_Model):
+    __test__ = False  # a name pytest would otherwise try to collect
+
     ruleset: str | None = None
     tolerance: float = Field(default=0.001, ge=0)
     cases: list[CaseModel] = Field(min_length=1)
@@ -114,6 +116,8 @@ class Case:
 
 @dataclass(frozen=True)
 class TestFile:
+    __test__ = False  # a name pytest would otherwise try to collect
+
     path: Path
     ruleset: Path
     tolerance: float

@@ -2,10 +2,12 @@
 coverage rule that each target is seen at least once met and once not met (or off track)."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cchc_rules import testing
 from cchc_rules.ruleset import load_ruleset
@@ -67,3 +69,11 @@ def test_tuyen_quang_restates_national_targets_by_id() -> None:
     assert [(m.by, m.value) for m in payment.milestones] == [("2025", 80), ("2030", 100)]
     levels = {t.id: t.levels for t in province.targets if t.metric == "work_records_online_rate"}
     assert levels == {"CQS-08": ["province"], "CQS-09": ["district"], "CQS-10": ["commune"]}
+
+
+def test_shipped_rulesets_match_the_published_json_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((ROOT / "schema/ruleset.schema.json").read_text(encoding="utf-8"))
+    for path in sorted(RULESETS.rglob("*.yaml")):
+        if not path.name.endswith(".test.yaml"):
+            jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
