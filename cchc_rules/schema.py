@@ -77,9 +77,10 @@ def _number_or_pair(value: Any) -> float | tuple[float, float]:
 
 
 def _period(value: Any) -> str:
+    # YAML reads an unquoted `by: 2025` as a number; a whole year means the same
+    # period as "2025", and the data reader accepts it too, so take it.
     if isinstance(value, int) and not isinstance(value, bool):
-        raise PydanticCustomError(
-            "SCH06", "must be a period in quotes, e.g. \"{year}\", got {year}", {"year": value})
+        value = str(value)
     try:
         return parse_period(_text(value)).text
     except ValueError as err:
@@ -99,7 +100,9 @@ def _matching(pattern: str, what: str, refused: frozenset[str] = frozenset()):
 
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
 Number = Annotated[float, BeforeValidator(_number)]
-Period = Annotated[str, BeforeValidator(_period), Field(json_schema_extra={"pattern": PERIOD})]
+Period = Annotated[str, BeforeValidator(_period), WithJsonSchema({"anyOf": [
+    {"type": "string", "pattern": PERIOD},
+    {"type": "integer", "minimum": 1000, "maximum": 9999}]})]
 RulesetId = Annotated[str, _matching(RULESET_ID, "lowercase letters, digits and '-'"),
                       Field(json_schema_extra={"pattern": RULESET_ID})]
 MetricId = Annotated[str, _matching(METRIC_ID, "an id of ASCII letters, digits and '_' "

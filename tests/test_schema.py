@@ -1,6 +1,7 @@
 """Schema: strict types, unknown keys with suggestions, positions, and the draft-7 JSON Schema."""
 from __future__ import annotations
 
+import copy
 import glob
 import json
 import shutil
@@ -12,7 +13,9 @@ import jsonschema
 import pytest
 
 from cchc_rules.load import load_yaml
+from cchc_rules.ruleset import load_ruleset
 from cchc_rules.schema import Ruleset, json_schema, validate_doc
+from tests.conftest import BASE_RULESET
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schema" / "ruleset.schema.json"
@@ -95,7 +98,6 @@ def test_top_level_types_and_ids(make_ruleset, overrides, code, fragment):
 
 
 @pytest.mark.parametrize("change, code, fragment", [
-    ({"baseline": {"period": 2021}}, "SCH06", "in quotes, e.g. \"2021\""),
     ({"baseline": {"period": "2021-Q5"}}, "SCH06", "is not a period"),
     ({"milestones": [{"by": "2025-13", "op": ">=", "value": 1}]}, "SCH06", "'by'"),
     ({"milestones": []}, "SCH07", "'milestones' must not be empty"),
@@ -183,3 +185,14 @@ def test_check_jsonschema_accepts_shipped_and_fixture_rulesets(make_ruleset, tmp
     run = subprocess.run([tool, "--schemafile", str(SCHEMA_FILE), str(bad)],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 1, run.stdout + run.stderr
+
+
+def test_unquoted_year_is_the_same_period_as_quoted(make_ruleset):
+    quoted = load_ruleset(make_ruleset(name="quoted.yaml"))
+    target = copy.deepcopy(BASE_RULESET["targets"][0])
+    target["baseline"] = {"period": 2021, "value": 12}
+    target["milestones"] = [{"by": 2025, "op": ">=", "value": 50}]
+    unquoted = load_ruleset(make_ruleset(name="unquoted.yaml", targets=[target]))
+    want = quoted.model.targets[0]
+    got = unquoted.model.targets[0]
+    assert (got.baseline.period, got.milestones[0].by) == (want.baseline.period, "2025")
