@@ -119,7 +119,7 @@ def test_cells_of_the_wrong_type(tmp_path):
     rows = [["unit", "period", "received"], ["a", 2024.5, 1], ["b", "2024", True]]
     found = "\n".join(problems([book(tmp_path, {"Q1": rows})]))
     assert "DAT08 'period' must be text, got 2024.5" in found
-    assert "DAT01 'received' for b in 2024: true is not a number" in found
+    assert "DAT01 'received' for b in 2024: 'true' is not a number" in found
 
 
 def test_excel_error_values_are_errors(tmp_path):

@@ -1,29 +1,39 @@
-"""Data stage: the figures every reader adds to, column by column, with what went wrong.
+"""Data stage: the figures every reader adds to, with what went wrong.
 
-Readers place each cell (file, line, col) and hand over the raw value; parsing, the
-negative-count rule and unknown metrics are decided here once for every format.
+Readers place each cell (file, line, col) and hand over the raw value, one by one (`add`) or a
+table at a time (`add_cells`, columnar: plain numbers never pass through Python one by one);
+parsing, the negative-count rule and unknown metrics are decided here for every format.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from ..errors import CchcError, Position, Problem, did_you_mean
 from ..units import Unit
-from .numbers import BadValue, parse_value
+from .numbers import SPACES, BadValue, parse_value
 
 NON_NEGATIVE = frozenset({"count", "vnd"})
 SCHEMA = {"unit": pl.String, "period": pl.String, "metric": pl.String, "value": pl.Float64,
           "file": pl.String, "line": pl.Int64, "col": pl.Int64, "source": pl.String}
+# What add_cells takes: a cell is a number in `num`, or text in `text`, or empty (both null).
+CELLS = {**{k: v for k, v in SCHEMA.items() if k != "value"}, "num": pl.Float64,
+         "text": pl.String}
+# Text the columnar path reads itself; everything else (errors included) goes through
+# parse_value, so both paths give the same value and the same message.
+_FAST_DOT = r"^-?\d+(?:\.\d+)?$"
+_AMBIGUOUS = r"^-?[1-9]\d{0,2}\.\d{3}$"
+_FAST_COMMA = r"^-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"
 
 
 @dataclass
 class Batch:
     decimal_comma: bool = False
     known_metrics: Mapping[str, str] | None = None
-    columns: dict[str, list] = field(default_factory=lambda: {k: [] for k in SCHEMA})
+    rows: list[tuple] = field(default_factory=list)
+    chunks: list[pl.DataFrame] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -45,26 +55,72 @@ class Batch:
     def add(self, unit: str, period: str, metric: str, raw: object, file: str, line: int,
             col: int = 0, source: str | None = None) -> None:
         """One reported cell; an empty one is a missing figure and adds nothing."""
+        value = self.check(unit, period, metric, raw, file, line, col)
+        if value is not None:
+            self.rows.append((unit, period, metric, value, file, line, col, source))
+
+    def check(self, unit: str, period: str, metric: str, raw: object, file: str, line: int,
+              col: int) -> float | None:
+        """The cell's figure, or None after recording why there is none."""
         known = self.known_metrics
         if known is not None and metric not in known:
             self.unknown_metrics.setdefault(metric, Position(file, line, col))
-            return
+            return None
         try:
             value = parse_value(raw, self.decimal_comma)
         except BadValue as bad:
             self.error(bad.code, f"'{metric}' for {unit} in {period}: {bad.message}",
                        Position(file, line, col), bad.hint)
-            return
-        if value is None:
-            return
-        if value < 0 and known is not None and known[metric] in NON_NEGATIVE:
+            return None
+        if value is not None and value < 0 and known is not None \
+                and known[metric] in NON_NEGATIVE:
             self.error("DAT04", f"'{metric}' for {unit} in {period} is {shown(value)}, but a "
                        f"{known[metric]} cannot be negative", Position(file, line, col),
                        "check the sign; a decrease is reported as a smaller figure")
-            return
-        for key, item in zip(SCHEMA, (unit, period, metric, value, file, line, col, source),
-                             strict=True):
-            self.columns[key].append(item)
+            return None
+        return value
+
+    def add_cells(self, cells: pl.DataFrame) -> None:
+        """Many cells (CELLS columns) in reading order: plain numbers are read column-wise,
+        the rest one by one through `check`, and the order is kept."""
+        self._flush()
+        frame = cells.with_row_index("i").with_columns(
+            pl.col("text").str.strip_chars(SPACES + "\t\r\n"))
+        frame = frame.filter(pl.col("num").is_not_null() | (pl.col("text") != ""))
+        known = self.known_metrics
+        if known is not None:
+            for row in frame.filter(~pl.col("metric").is_in(list(known))).group_by(
+                    "metric", maintain_order=True).first().iter_rows(named=True):
+                self.unknown_metrics.setdefault(row["metric"], _where(row))
+            frame = frame.filter(pl.col("metric").is_in(list(known)))
+        text = pl.col("text")
+        if self.decimal_comma:
+            fast = pl.when(text.str.contains(_FAST_COMMA)).then(
+                text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+                .cast(pl.Float64))
+        else:
+            fast = pl.when(text.str.contains(_FAST_DOT) & ~text.str.contains(_AMBIGUOUS)
+                           ).then(text.cast(pl.Float64))
+        frame = frame.with_columns(value=pl.coalesce("num", fast))
+        slow = pl.col("value").is_null() | ~pl.col("value").is_finite()
+        if known is not None:
+            signed = [m for m, unit in known.items() if unit in NON_NEGATIVE]
+            slow = slow | ((pl.col("value") < 0) & pl.col("metric").is_in(signed))
+        frame = frame.with_columns(slow=slow)
+        checked = []
+        for row in frame.filter("slow").iter_rows(named=True):
+            raw = row["num"] if row["num"] is not None else row["text"]
+            value = self.check(row["unit"], row["period"], row["metric"], raw, row["file"],
+                               row["line"], row["col"])
+            checked.append(value)
+        redone = frame.filter("slow").with_columns(value=pl.Series(checked, dtype=pl.Float64))
+        self.chunks.append(pl.concat([frame.filter(~pl.col("slow")), redone])
+                           .drop_nulls("value").sort("i").select(list(SCHEMA)))
+
+    def _flush(self) -> None:
+        if self.rows:
+            self.chunks.append(pl.DataFrame(self.rows, schema=SCHEMA, orient="row"))
+            self.rows = []
 
     def finish(self) -> None:
         """Turn the unknown metrics seen into one warning each, at their first place."""
@@ -74,7 +130,26 @@ class Batch:
                       "ignored", pos, did_you_mean(metric, known))
 
     def frame(self) -> pl.DataFrame:
-        return pl.DataFrame(self.columns, schema=SCHEMA)
+        self._flush()
+        return pl.concat(self.chunks) if self.chunks else pl.DataFrame(schema=SCHEMA)
+
+
+def split_cells(values: Sequence[object], text_only: bool = False
+                ) -> tuple[pl.Series, pl.Series]:
+    """A column of cells as (num, text) for `add_cells`: text cells (all of a CSV, so
+    `text_only`) in one step; numbers (Excel) to `num`; anything else as its text, which
+    `parse_value` refuses."""
+    if text_only or all(v is None or v.__class__ is str for v in values):
+        return pl.Series("num", [None] * len(values), dtype=pl.Float64), pl.Series(
+            "text", values, dtype=pl.String)
+    num = [v if v.__class__ in (int, float) else None for v in values]
+    text = [None if v is None or v.__class__ in (int, float) else
+            str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+    return pl.Series("num", num, dtype=pl.Float64), pl.Series("text", text, dtype=pl.String)
+
+
+def _where(row: Mapping) -> Position:
+    return Position(row["file"], row["line"], row["col"])
 
 
 def shown(value: float) -> str:

@@ -44,16 +44,20 @@ def read_cells(path: Path) -> list[tuple[int, list[str]]]:
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count) if first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[tuple[int, list[str]]] = []
-    start = 1
     try:
+        if '"' not in text:
+            # Without quotes every record is one line: let the C reader run uninterrupted.
+            return [(i, cells) for i, cells in enumerate(reader, start=1) if cells]
+        records: list[tuple[int, list[str]]] = []
+        start = 1
         for cells in reader:
             if cells:
                 records.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as err:
-        raise CchcError.one("DAT15", f"not valid CSV: {err}", Position(str(path), start),
-                            "a quoted cell must end with a quote") from None
+        raise CchcError.one("DAT15", f"not valid CSV: {err}",
+                            Position(str(path), reader.line_num), "a quoted cell must end "
+                            "with a quote") from None
     return records
 
 
@@ -77,7 +81,7 @@ def read_csv(batch: Batch, path: Path) -> None:
     width = len(header)
     layout = read_header(batch, header, [cells for _, cells in rows], file, line, [0] * width)
     if layout is not None:
-        read_rows(batch, layout, rows, file, [0] * width, width)
+        read_rows(batch, layout, rows, file, [0] * width, width, text_only=True)
 
 
 def read_units_csv(batch: Batch, path: Path) -> None:

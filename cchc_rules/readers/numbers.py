@@ -14,7 +14,7 @@ _AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 _COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
 _NOT_NUMBERS = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity",
                 "-infinity"}
-_SPACES = "\u00a0\u202f\u2009 "
+SPACES = "\u00a0\u202f\u2009 "
 DECIMAL_COMMA_HINT = ("pass --decimal-comma to read '.' as the thousands separator and ',' as "
                       "the decimal mark (4.917 = 4917, 47,18 = 47.18)")
 
@@ -32,6 +32,8 @@ def parse_value(raw: object, decimal_comma: bool = False) -> float | None:
     """A reported figure as a float, None when the cell is empty (a missing figure, not zero);
     BadValue otherwise. Numbers from YAML, JSON or Excel are taken as they are; text is read
     by the format rules above."""
+    if raw.__class__ is str and raw.isascii() and raw.isdigit():
+        return float(raw)  # the common case, first
     if raw is None:
         return None
     if isinstance(raw, bool):
@@ -41,7 +43,7 @@ def parse_value(raw: object, decimal_comma: bool = False) -> float | None:
         return _finite(float(raw), str(raw))
     if not isinstance(raw, str):
         raise BadValue("DAT01", f"{raw!r} is not a number", "write the figure as a number")
-    text = raw.strip(_SPACES + "\t\r\n")
+    text = raw.strip(SPACES + "\t\r\n")
     if not text:
         return None
     if text.lower() in _NOT_NUMBERS:
@@ -74,8 +76,8 @@ def _parse_comma(text: str) -> float:
 def _not_a_number(text: str) -> BadValue:
     if text.endswith("%"):
         hint = "write the number without '%'"
-    elif any(c in text for c in _SPACES) and _PLAIN.fullmatch(
-            "".join(c for c in text if c not in _SPACES)):
+    elif any(c in text for c in SPACES) and _PLAIN.fullmatch(
+            "".join(c for c in text if c not in SPACES)):
         hint = "write the number without spaces between digit groups"
     else:
         hint = "figures are numbers only; leave the cell empty when a figure is missing"

@@ -9,9 +9,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
 
-from ..errors import Position
-from .batch import Batch, cell_text
+import polars as pl
 
+from ..errors import Position
+from .batch import CELLS, Batch, cell_text, split_cells
+from .numbers import SPACES
+
+BAD = "\x00"  # an identifier cell already reported as not text
 LONG = ("unit", "period", "metric", "value", "source")
 HEADER_HINT = ("the first row names the columns: unit, period, then one column per metric "
                "(wide) or metric, value (long); source is optional")
@@ -82,38 +86,78 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
 
 
 def read_rows(batch: Batch, layout: Layout, rows: Iterable[tuple[int, Sequence[object]]],
-              file: str, cols: Sequence[int], width: int) -> None:
-    """Every data row into `batch`; `rows` gives (line, cells) pairs."""
-    at = layout.index
+              file: str, cols: Sequence[int], width: int, text_only: bool = False) -> None:
+    """Every data row into `batch`; `rows` gives (line, cells) pairs, `text_only` when every
+    cell is a string (CSV). Work is done a column at a time; only rows with problems are
+    looked at one by one."""
+    lines, kept = _fit(batch, rows, file, width)
+    if not kept:
+        return
+    columns = list(zip(*kept, strict=True))
+    names = {key: _texts(batch, key, columns[j], file, lines, cols[j], text_only)
+             for key, j in layout.index.items() if key != "value"}
+    places = ([(layout.index["value"], None)] if layout.long
+              else list(layout.metrics.items()))
+    cells = {j: split_cells(columns[j], text_only) for j, _ in places}
+    frame = pl.DataFrame({"line": lines, **names}, schema_overrides={"line": pl.Int64})
+    filled = [pl.col(k).is_not_null() for k in names] + [
+        num.is_not_null() | text.str.strip_chars(SPACES).fill_null("").ne("")
+        for num, text in cells.values()]
+    needed = [k for k in ("unit", "period", "metric") if k in names]
+    frame = frame.with_columns(blank=~pl.any_horizontal(filled),
+                               missing=pl.any_horizontal([pl.col(k).is_null() for k in needed]),
+                               bad=pl.any_horizontal([pl.col(k).eq_missing(BAD) for k in names]))
+    for row in frame.filter(pl.col("missing") & ~pl.col("blank")).iter_rows(named=True):
+        for key in needed:
+            if row[key] is None:
+                batch.error("DAT08", f"the row has no {key}",
+                            Position(file, row["line"], cols[layout.index[key]]))
+    keep = ~(pl.col("blank") | pl.col("missing") | pl.col("bad"))
+    pieces = []
+    for j, metric in places:
+        num, text = cells[j]
+        pieces.append(frame.with_columns(
+            metric=pl.lit(metric, pl.String) if metric is not None else pl.col("metric"),
+            source=pl.col("source") if "source" in names else pl.lit(None, pl.String),
+            file=pl.lit(file), col=pl.lit(cols[j], pl.Int64), num=num, text=text,
+        ).filter(keep).select(list(CELLS)))
+    # row by row, metrics in column order: the order a reader of the file meets them
+    batch.add_cells(pl.concat(pieces).sort("line", "col", maintain_order=True))
+
+
+def _fit(batch: Batch, rows: Iterable[tuple[int, Sequence[object]]], file: str, width: int
+         ) -> tuple[list[int], list[Sequence[object]]]:
+    """Lines and rows of exactly `width` cells: short rows padded with empty cells; long ones
+    refused unless the extra cells are empty."""
+    rows = list(rows)
+    if set(map(len, (cells for _, cells in rows))) == {width}:
+        return [line for line, _ in rows], [cells for _, cells in rows]
+    lines: list[int] = []
+    kept: list[Sequence[object]] = []
     for line, cells in rows:
-        if all(_empty(c) for c in cells):
-            continue
-        if len(cells) > width and not all(_empty(c) for c in cells[width:]):
-            batch.error("DAT07", f"the row has {len(cells)} cells but the header only {width}",
-                        Position(file, line), "quote cells that contain the separator")
-            continue
-        names = {}
-        for key in ("unit", "period", "source", "metric"):
-            j = at.get(key)
-            if j is None:
+        if len(cells) != width:
+            if len(cells) > width and not all(_empty(c) for c in cells[width:]):
+                batch.error("DAT07", f"the row has {len(cells)} cells but the header only "
+                            f"{width}", Position(file, line),
+                            "quote cells that contain the separator")
                 continue
-            cell = cells[j] if j < len(cells) else None
-            try:
-                names[key] = cell_text(cell)
-            except ValueError:
-                batch.error("DAT08", f"'{key}' must be text, got {cell!r}",
-                            Position(file, line, cols[j]))
-                names[key] = ""
-            if names[key] is None and key != "source":
-                batch.error("DAT08", f"the row has no {key}", Position(file, line, cols[j]))
-        unit, period, source = names.get("unit"), names.get("period"), names.get("source")
-        if not unit or not period or ("metric" in at and not names.get("metric")):
-            continue
-        if layout.long:
-            j = at["value"]
-            batch.add(unit, period, names["metric"], cells[j] if j < len(cells) else None,
-                      file, line, cols[j], source)
-            continue
-        for j, metric in layout.metrics.items():
-            if j < len(cells):
-                batch.add(unit, period, metric, cells[j], file, line, cols[j], source)
+            cells = [*cells[:width], *[None] * (width - len(cells))]
+        lines.append(line)
+        kept.append(cells)
+    return lines, kept
+
+
+def _texts(batch: Batch, key: str, column: Sequence[object], file: str, lines: list[int],
+           col: int, text_only: bool) -> pl.Series:
+    """An identifier column as text, null where empty and BAD where the cell is not text."""
+    if text_only or all(v is None or v.__class__ is str for v in column):
+        text = pl.Series(key, column, dtype=pl.String).str.strip_chars()
+        return pl.select(pl.when(text != "").then(text).alias(key)).to_series()
+    out: list[str | None] = []
+    for line, cell in zip(lines, column, strict=True):
+        try:
+            out.append(cell_text(cell))
+        except ValueError:
+            batch.error("DAT08", f"'{key}' must be text, got {cell!r}", Position(file, line, col))
+            out.append(BAD)
+    return pl.Series(key, out, dtype=pl.String)
