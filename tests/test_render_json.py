@@ -43,3 +43,17 @@ def test_json_has_null_never_nan(tmp_path):
 def test_empty_lists_are_valid_json(tmp_path):
     doc = json.loads(FORMATS["json"](run(tmp_path, [ONLINE], [])))
     assert doc["results"] == [] and doc["checks"] == []
+
+
+def test_json_results_equal_the_record_model(tmp_path):
+    defs = [ONLINE, target("R", "share", ("2025", "between", (6, 10))),
+            target("L", "late_rate", ("2025", "<=", 5)),
+            target("S", "staff", ("2025", "<=", -10), change="percent",
+                   baseline={"period": "2021"})]
+    ev = run(tmp_path, defs, [report("ham-tan", "2024-Q1", **HAM_TAN, a=5, b=100),
+                              report("xa-moi", "2024", a=12, b=0, staff=90),
+                              report("xa-moi", "2021", staff=100)],
+             [{"id": "ab", "assert": "a <= b"}])
+    doc = json.loads(FORMATS["json"](ev))
+    assert doc["results"] == ev.records()
+    assert doc["checks"] == ev.check_records()
