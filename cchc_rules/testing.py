@@ -309,8 +309,9 @@ def _inline_figures(test_file: TestFile, case: Case, tmp: Path) -> list[Path]:
     if not keys:
         return []
     lines = test_file.path.read_text(encoding="utf-8").splitlines()
+    # The block ends where the next key of this case, the next case or a top-level key starts.
     starts = sorted({p.line for k, p in test_file.doc.key_positions.items()
-                     if len(k) == 3 and k[:2] == ("cases", case.index)}
+                     if len(k) == 1 or (len(k) == 3 and k[:2] == ("cases", case.index))}
                     | {c.pos.line for c in test_file.cases if c.index > case.index})
     kept = [""] * len(lines)
     for key in keys:

@@ -171,6 +171,10 @@ def test_inline_figures_first_in_a_case_or_in_flow_style(write) -> None:
     assert result.status == "error" and "TST07" in result.describe(), result.describe()
 
 
+def test_inline_figures_end_before_a_later_top_level_key(write) -> None:
+    assert run_one(write(GOOD + "tolerance: 0.01\n")).status == "pass"
+
+
 def test_a_broken_ruleset_is_an_error(write, tmp_path: Path) -> None:
     (tmp_path / "plan.yaml").write_text("ruleset: x\ntitle: X\nmetrics: {}\nbogus: 1\n",
                                         encoding="utf-8")
