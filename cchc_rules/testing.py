@@ -173,8 +173,12 @@ def collect(paths: Iterable[str | Path]) -> list[TestFile]:
 
 
 def load_test_file(path: str | Path) -> TestFile:
+    """One test file, validated; CchcError with every problem and its position."""
     path = Path(path)
     doc = load_yaml(path)
+    if isinstance(doc.data, dict) and {"metrics", "targets"} & set(doc.data):
+        raise CchcError.one("TST08", "this is a ruleset, not a test file", doc.pos(),
+                            f"give its tests, e.g. {_tests_of(path)}")
     try:
         model = TestFileModel.model_validate(doc.data)
     except ValidationError as err:
@@ -196,6 +200,10 @@ def load_test_file(path: str | Path) -> TestFile:
         raise CchcError(sorted(problems, key=_where))
     cases = tuple(Case(i, c, doc.pos(("cases", i))) for i, c in enumerate(model.cases))
     return TestFile(path, ruleset, model.tolerance, cases, doc)
+
+
+def _tests_of(ruleset: Path) -> Path:
+    return ruleset.with_name(ruleset.name.removesuffix(".yaml") + ".test.yaml")
 
 
 def _default_ruleset(path: Path) -> Path:

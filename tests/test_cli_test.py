@@ -110,6 +110,13 @@ def test_json_and_junit(folder: Path) -> None:
     assert cases[1].find("failure") is not None and cases[1].get("line") == "10"
 
 
+def test_a_ruleset_given_by_mistake(folder: Path) -> None:
+    result = cchc(str(folder / "plan.yaml"))
+    assert result.exit_code == 2, result.output
+    assert "TST08 this is a ruleset, not a test file" in result.output
+    assert "plan.test.yaml" in result.output
+
+
 def test_usage_errors_exit_2(folder: Path) -> None:
     write(folder, ("good", "off_track"))
     assert cchc(str(folder), "--run", "(").exit_code == 2
