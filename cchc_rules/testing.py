@@ -283,11 +283,13 @@ def run_case(test_file: TestFile, case: Case, rulesets: dict | None = None) -> C
     if case.model.skip is not None:
         return CaseResult(test_file, case, "skip")
     try:
-        evaluation = _evaluate(test_file, case, {} if rulesets is None else rulesets)
+        evaluation, warnings = _evaluate(test_file, case, {} if rulesets is None else rulesets)
     except CchcError as err:
         return CaseResult(test_file, case, "error", list(err.problems))
     failures = compare(test_file, case, evaluation)
-    return CaseResult(test_file, case, "fail" if failures else "pass", failures)
+    # A misspelt metric only warns when read; beside a failure it explains the failure.
+    return CaseResult(test_file, case, "fail", failures + warnings) if failures else \
+        CaseResult(test_file, case, "pass")
 
 
 def _evaluate(test_file: TestFile, case: Case, rulesets: dict):
@@ -307,7 +309,8 @@ def _evaluate(test_file: TestFile, case: Case, rulesets: dict):
         except CchcError as err:
             raise CchcError([_relocate(p, inline, test_file, case)
                              for p in err.problems]) from None
-    return evaluate(ruleset, figures)
+        warnings = [_relocate(p, inline, test_file, case) for p in figures.warnings]
+    return evaluate(ruleset, figures), warnings
 
 
 def _inline_figures(test_file: TestFile, case: Case, tmp: Path) -> list[Path]:

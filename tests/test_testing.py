@@ -82,6 +82,14 @@ def test_numbers_compare_within_the_tolerance(write) -> None:
     assert run_one(write(file_wide)).status == "fail"
 
 
+def test_a_misspelt_metric_explains_the_failure(write) -> None:
+    result = run_one(write(GOOD.replace("received_online: 246", "recieved_online: 246")))
+    assert result.status == "fail"
+    warning = [p for p in result.problems if p.severity == "warning"]
+    assert warning and warning[0].pos.file == str(result.file.path), result.describe()
+    assert "recieved_online" in warning[0].message and warning[0].pos.line == 7
+
+
 def test_missing_results_are_named(write) -> None:
     text = GOOD.replace("target: TTHC-06, unit: ham-tan", "target: TTHC-06, unit: la-gi")
     result = run_one(write(text))
