@@ -1,10 +1,12 @@
 """Value rules: numbers only, Vietnamese formats only with --decimal-comma, no NaN."""
 from __future__ import annotations
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cchc_rules.readers.batch import CELLS, Batch, split_cells
 from cchc_rules.readers.numbers import BadValue, parse_value
 
 
@@ -75,3 +77,32 @@ def test_vietnamese_numbers_read_exactly_with_decimal_comma(n, decimals):
 def test_grouped_thousands_are_never_read_silently_without_the_flag(n):
     with pytest.raises(BadValue):
         parse_value(_vietnamese(n, ""))
+
+
+cell_texts = st.one_of(
+    st.integers(-10**25, 10**25).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False, places=4).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(0, 10**9).map(lambda n: f"{n:,}".replace(",", ".")),
+    st.tuples(st.integers(0, 9999), st.integers(0, 999)).map(lambda t: f"{t[0]},{t[1]}"),
+    st.tuples(st.integers(0, 999), st.integers(0, 999)).map(lambda t: f"{t[0]}.{t[1]:03d}"),
+    st.sampled_from(["", " ", "\u00a04917 ", "nan", "-0", "+5", "1e3", "47,18%", "x"]),
+)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["received", "rate", "other"]), cell_texts),
+                max_size=20), st.booleans())
+def test_columnar_and_cell_by_cell_reading_agree(cells, decimal_comma):
+    known = {"received": "count", "rate": "percent"}
+    one, many = Batch(decimal_comma, known), Batch(decimal_comma, known)
+    for line, (metric, text) in enumerate(cells, start=2):
+        one.add("u", "2024", metric, text, "f.csv", line)
+    n = len(cells)
+    num, texts = split_cells([t for _, t in cells], text_only=True)
+    many.add_cells(pl.DataFrame({
+        "unit": ["u"] * n, "period": ["2024"] * n, "metric": [m for m, _ in cells],
+        "file": ["f.csv"] * n, "line": list(range(2, n + 2)), "col": [0] * n,
+        "source": [None] * n, "num": num, "text": texts}, schema=CELLS))
+    assert many.frame().equals(one.frame())
+    assert many.problems == one.problems
+    assert many.unknown_metrics == one.unknown_metrics

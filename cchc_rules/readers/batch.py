@@ -86,13 +86,13 @@ class Batch:
         self._flush()
         frame = cells.with_row_index("i").with_columns(
             pl.col("text").str.strip_chars(SPACES + "\t\r\n"))
-        frame = frame.filter(pl.col("num").is_not_null() | (pl.col("text") != ""))
         known = self.known_metrics
         if known is not None:
             for row in frame.filter(~pl.col("metric").is_in(list(known))).group_by(
                     "metric", maintain_order=True).first().iter_rows(named=True):
                 self.unknown_metrics.setdefault(row["metric"], _where(row))
             frame = frame.filter(pl.col("metric").is_in(list(known)))
+        frame = frame.filter(pl.col("num").is_not_null() | (pl.col("text") != ""))
         text = pl.col("text")
         if self.decimal_comma:
             fast = pl.when(text.str.contains(_FAST_COMMA)).then(
