@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+import yaml
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cchc_rules import testing
@@ -209,3 +210,25 @@ def test_closeness_is_symmetric_and_reflexive(a: float, b: float, tol: float) ->
     assert testing._close(a, a, 0)
     assert testing._close([a, b], (a, b), 0)
     assert not testing._close(None, a, tol) and testing._close(None, None, 0)
+
+
+KEYS = ["ruleset", "tolerance", "cases", "name", "data", "units", "reports", "expect",
+        "target", "check", "metric", "unit", "period", "status", "actual", "threshold",
+        "value", "skip", "summary", "x"]
+SCALARS = st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False,
+                                                                   allow_infinity=False) \
+    | st.sampled_from(["met", "off-track", "2024", "plan.yaml", "", "ham-tan"])
+DOCS = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.sampled_from(KEYS), inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=150)
+@given(doc=DOCS)
+def test_any_document_loads_or_gives_our_own_error(tmp_path_factory, doc) -> None:
+    path = tmp_path_factory.mktemp("t") / "any.test.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    (path.parent / "any.yaml").write_text("ruleset: a\n", encoding="utf-8")
+    try:
+        testing.load_test_file(path)
+    except CchcError as err:
+        assert err.problems and all(p.pos is not None for p in err.problems)
