@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -208,3 +209,13 @@ def test_no_files_gives_an_empty_table():
     figures = read_data([])
     assert figures.values.columns == COLUMNS and figures.values.height == 0
     assert figures.units == {}
+
+
+def test_every_code_we_emit_is_documented():
+    root = Path(__file__).parent.parent / "cchc_rules"
+    sources = [root / "data.py", root / "units.py", *sorted((root / "readers").glob("*.py"))]
+    emitted = set(re.findall(r"\"((?:DAT|UNT|PER|IO)\d\d)\"",
+                             "".join(p.read_text(encoding="utf-8") for p in sources)))
+    assert len(emitted) >= 25
+    page = (root.parent / "docs" / "data-format.md").read_text(encoding="utf-8")
+    assert [c for c in sorted(emitted) if f"**{c}**" not in page] == []
