@@ -51,9 +51,9 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     batch.finish()
     frame = batch.frame()
     units, problems = collect_units(batch.units)
-    problems = batch.problems + problems + _check_periods(frame)
+    problems = batch.problems + problems + _check_periods(frame, batch.places)
     if batch.units:
-        problems += _check_reported_units(frame, units)
+        problems += _check_reported_units(frame, units, batch.places)
     else:
         units = {u: Unit(u, u) for u in frame["unit"].unique(maintain_order=True)}
     frame, conflicts = merge(frame)
@@ -81,11 +81,15 @@ def _firsts(frame: pl.DataFrame, column: str) -> list[dict]:
         pl.len().alias("rows")).rows(named=True)
 
 
-def _where(row: Mapping) -> Position:
-    return Position(row["file"], row["line"], row["col"])
+def _where(row: Mapping, places: Mapping[tuple[str, str], Position] | None = None,
+           kind: str = "") -> Position:
+    """Where the row's `kind` (unit or period) is written, else where its figure is."""
+    found = places.get((kind, row[kind])) if places else None
+    return found or Position(row["file"], row["line"], row["col"])
 
 
-def _check_periods(frame: pl.DataFrame) -> list[Problem]:
+def _check_periods(frame: pl.DataFrame, places: Mapping[tuple[str, str], Position]
+                   ) -> list[Problem]:
     firsts = _firsts(frame, "period")
     good, bad = [], []
     for row in firsts:
@@ -94,7 +98,7 @@ def _check_periods(frame: pl.DataFrame) -> list[Problem]:
             good.append(row["period"])
         except ValueError as err:
             bad.append((row, str(err)))
-    return [Problem("PER01", message + _more(row), _where(row),
+    return [Problem("PER01", message + _more(row), _where(row, places, "period"),
                     _period_hint(row["period"], good)) for row, message in bad]
 
 
@@ -125,8 +129,10 @@ def _more(row: Mapping) -> str:
     return f" ({row['rows']} figures)" if row["rows"] > 1 else ""
 
 
-def _check_reported_units(frame: pl.DataFrame, units: Mapping[str, Unit]) -> list[Problem]:
-    return [Problem("UNT07", f"unit '{row['unit']}' is not declared{_more(row)}", _where(row),
+def _check_reported_units(frame: pl.DataFrame, units: Mapping[str, Unit],
+                          places: Mapping[tuple[str, str], Position]) -> list[Problem]:
+    return [Problem("UNT07", f"unit '{row['unit']}' is not declared{_more(row)}",
+                    _where(row, places, "unit"),
                     did_you_mean(row["unit"], units) or "add it under 'units:' or to the "
                     "--units file")
             for row in _firsts(frame, "unit") if row["unit"] not in units]

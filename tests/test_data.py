@@ -86,7 +86,7 @@ def test_undeclared_unit_is_an_error_with_did_you_mean(tmp_path):
     path = write(tmp_path, "d.yaml", "reports:\n"
                  "  - {unit: ham-tam, period: 2024-Q2, values: {received: 10}}\n")
     found = problems([HAM_TAN, path])
-    assert found == [f"{path}:2:57: error UNT07 unit 'ham-tam' is not declared "
+    assert found == [f"{path}:2:12: error UNT07 unit 'ham-tam' is not declared "
                      "[did you mean 'ham-tan'?]"]
 
 
@@ -121,7 +121,7 @@ def test_bad_periods_are_errors_at_their_place_with_a_suggestion(tmp_path):
                  "  - {unit: a, period: 2024-q3, values: {x: 1}}\n"
                  "  - {unit: a, period: '2024-13', values: {x: 1}}\n")
     found = problems([path])
-    assert found[0] == (f"{path}:2:44: error PER01 'Q1/2024' is not a period; expected \"2024\","
+    assert found[0] == (f"{path}:2:23: error PER01 'Q1/2024' is not a period; expected \"2024\","
                         " \"2024-H1\", \"2024-Q1\" or \"2024-03\" (2 figures) "
                         "[did you mean '2024-Q1'?]")
     assert "did you mean '2024-Q3'?" in found[1]

@@ -134,6 +134,17 @@ def test_excel_error_values_are_errors(tmp_path):
         "clear the cell when the figure is missing]"]
 
 
+def test_unit_and_period_problems_point_at_their_cells(tmp_path):
+    rows = [["received", "unit", "period"], [1, "ham-tam", "2024-q1"], [2, "ham-tam", "2024"]]
+    path = book(tmp_path, {"Q1": rows})
+    found = problems([path], units_file=Path(__file__).parent / "data" / "units.csv")
+    assert found == [
+        f"{path}[Q1]:2:3: error PER01 '2024-q1' is not a period; expected \"2024\", "
+        "\"2024-H1\", \"2024-Q1\" or \"2024-03\" [did you mean '2024-Q1'?]",
+        f"{path}[Q1]:2:2: error UNT07 unit 'ham-tam' is not declared (2 figures) "
+        "[did you mean 'ham-tan'?]"]
+
+
 def test_not_a_workbook(tmp_path):
     path = tmp_path / "fake.xlsx"
     path.write_text("unit,period\n")

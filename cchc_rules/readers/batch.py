@@ -38,6 +38,12 @@ class Batch:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     unknown_metrics: dict[str, Position] = field(default_factory=dict)
+    # ("unit" | "period", text) -> where that text is first written, for unit and period
+    # problems; a figure's own position stands in when a reader gives none.
+    places: dict[tuple[str, str], Position] = field(default_factory=dict)
+
+    def place(self, kind: str, text: str, pos: Position) -> None:
+        self.places.setdefault((kind, text), pos)
 
     def error(self, code: str, message: str, pos: Position | None,
               hint: str | None = None) -> None:

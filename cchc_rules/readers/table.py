@@ -113,6 +113,10 @@ def read_rows(batch: Batch, layout: Layout, rows: Iterable[tuple[int, Sequence[o
                 batch.error("DAT08", f"the row has no {key}",
                             Position(file, row["line"], cols[layout.index[key]]))
     keep = ~(pl.col("blank") | pl.col("missing") | pl.col("bad"))
+    for key in ("unit", "period"):
+        firsts = frame.filter(keep).group_by(key, maintain_order=True).agg(pl.col("line").first())
+        for text, line in firsts.iter_rows():
+            batch.place(key, text, Position(file, line, cols[layout.index[key]]))
     pieces = []
     for j, metric in places:
         num, text = cells[j]

@@ -89,6 +89,8 @@ def _read_reports(batch: Batch, doc: Doc, section: object) -> None:
             continue
         if unit is None or period is None:
             continue
+        batch.place("unit", unit, doc.pos((*at, "unit")))
+        batch.place("period", period, doc.pos((*at, "period")))
         for metric, raw in values.items():
             pos = doc.pos((*at, "values", metric))
             batch.add(unit, period, str(metric), raw, pos.file, pos.line, pos.col, source)
