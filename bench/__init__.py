@@ -1,1 +1,1 @@
-"""National-scale benchmark of cchc-rules (generator, zen-engine comparison, `make bench` driver)."""
+"""National-scale benchmark of cchc-rules: generator, zen-engine comparison, `make bench`."""

@@ -15,7 +15,8 @@ HERE = Path(__file__).resolve().parent
 LINEAR_MAX_EXPONENT = 1.15  # fitted time ~ scale^k; above this growth is worse than linear
 
 
-def machine(repo: Path) -> dict[str, str]:
+def machine(repo: Path, load_before: tuple, load_after: tuple) -> dict[str, str]:
+    """What ran the benchmark; the load averages show whether the machine was shared."""
     cpu = _first("/proc/cpuinfo", "model name") or platform.processor() or "unknown"
     mem_kb = _first("/proc/meminfo", "MemTotal")
     ram = f"{int(mem_kb.split()[0]) / 1024 ** 2:.1f} GiB" if mem_kb else "unknown"
@@ -27,6 +28,8 @@ def machine(repo: Path) -> dict[str, str]:
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "polars": version("polars"), "zen-engine": version("zen-engine"),
         "cchc-rules": f"{version('cchc-rules')} at commit {_git(repo)}",
+        "load average (1/5/15 min)": "before " + "/".join(f"{x:.1f}" for x in load_before)
+        + ", after " + "/".join(f"{x:.1f}" for x in load_after),
     }
 
 
@@ -177,16 +180,20 @@ def _series_section(points: list[dict]) -> list[str]:
     for dim in ("units", "periods", "targets"):
         mine = [p for p in points if p["dim"] == dim]
         for p in mine:
+            e2e_s = p["e2e_csv_s"]
             rows.append([dim, f"{p['scale']:g}×", f"{p['evaluations']:,}", _s(p["core_s"]),
-                         _rate(p["evaluations"], p["core_s"]), _s(p["e2e_csv_s"])])
+                         _rate(p["evaluations"], p["core_s"]),
+                         "" if e2e_s is None else _s(e2e_s)])
         core = fit_exponent([(p["scale"], p["core_s"]) for p in mine])
-        e2e = fit_exponent([(p["scale"], p["e2e_csv_s"]) for p in mine])
+        timed = [(p["scale"], p["e2e_csv_s"]) for p in mine if p["e2e_csv_s"] is not None]
+        e2e = f"{fit_exponent(timed):.2f}" if len(timed) > 1 else ""
         at = {p["scale"]: p for p in mine}
         ratio = at[2.0]["core_s"] / at[1.0]["core_s"] if 2.0 in at and 1.0 in at else math.nan
-        fits.append([dim, f"{core:.2f}", f"{ratio:.2f}", f"{e2e:.2f}"])
+        fits.append([dim, f"{core:.2f}", f"{ratio:.2f}", e2e])
     return ["## Scaling", "",
-            "Each dimension varies alone (the others at 1×). Core = in-process `evaluate()`; "
-            "end to end = `cchc evaluate --format csv`.", "",
+            "Each dimension varies alone (the others at 1×). Core = in-process `evaluate()` "
+            "(one run after loading); end to end = `cchc evaluate --format csv` (units only, to "
+            "keep `make bench` within ten minutes).", "",
             *_table(["dimension", "scale", "evaluations", "core", "core rate", "end to end"],
                     rows), "",
             "Fitted exponent k in time ∝ scaleᵏ (least squares on logs; 1 = linear):", "",
