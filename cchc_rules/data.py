@@ -19,7 +19,7 @@ from .errors import Position, Problem, did_you_mean, raise_if
 from .periods import parse_period
 from .readers import Batch, read_into
 from .readers.batch import shown
-from .units import Unit, collect_units
+from .units import Unit, collect_units, level_warnings
 
 KEYS = ["unit", "period", "metric"]
 COLUMNS = ["unit", "period", "metric", "value", "file", "line", "source"]
@@ -51,6 +51,7 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     batch.finish()
     frame = batch.frame()
     units, problems = collect_units(batch.units)
+    batch.warnings += level_warnings(units)
     problems = batch.problems + problems + _check_periods(frame, batch.places)
     if batch.units:
         problems += _check_reported_units(frame, units, batch.places)

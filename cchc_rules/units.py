@@ -12,6 +12,7 @@ from datetime import date
 from .errors import CchcError, Position, Problem, did_you_mean
 
 FIELDS = ("id", "name", "level", "parent", "valid_from", "valid_to", "successor")
+LEVELS = ("province", "district", "commune")
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,18 @@ def collect_units(declared: Iterable[Unit]) -> tuple[dict[str, Unit], list[Probl
             problems.append(Problem("UNT06", f"unit '{unit.id}' is declared twice, differently",
                                     unit.pos, f"also declared at {first.pos}"))
     return units, problems + check_tree(units)
+
+
+def level_warnings(units: Mapping[str, Unit]) -> list[Problem]:
+    """Levels are free text, but one a letter or two from a standard level is most likely a
+    typo that would silently exempt the unit from per-level targets: warn once per level."""
+    seen: dict[str, Unit] = {}
+    for unit in units.values():
+        if unit.level is not None and unit.level not in LEVELS:
+            seen.setdefault(unit.level, unit)
+    return [Problem("UNT08", f"level '{level}' of unit '{unit.id}' is not a standard level",
+                    unit.pos, hint, "warning")
+            for level, unit in seen.items() if (hint := did_you_mean(level, LEVELS))]
 
 
 def check_tree(units: Mapping[str, Unit]) -> list[Problem]:

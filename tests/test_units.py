@@ -6,7 +6,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cchc_rules.errors import CchcError, Position
-from cchc_rules.units import Unit, check_tree, children_of, collect_units, depths, parse_unit
+from cchc_rules.units import (
+    Unit,
+    check_tree,
+    children_of,
+    collect_units,
+    depths,
+    level_warnings,
+    parse_unit,
+)
 
 
 def at(key):
@@ -90,3 +98,12 @@ def test_depth_of_a_child_is_one_more_than_its_parent(parents):
     assert check_tree(units) == []
     for unit in units.values():
         assert depth[unit.id] == (0 if unit.parent is None else depth[unit.parent] + 1)
+
+
+def test_near_miss_levels_warn_once_and_other_levels_are_free():
+    units = {u.id: u for u in [
+        Unit("a", "A", "provnice", pos=Position("u.yaml", 2, 5)), Unit("b", "B", "provnice"),
+        Unit("c", "C", "ward"), Unit("d", "D", "commune"), Unit("e", "E")]}
+    assert [p.format() for p in level_warnings(units)] == [
+        "u.yaml:2:5: warning UNT08 level 'provnice' of unit 'a' is not a standard level "
+        "[did you mean 'province'?]"]
