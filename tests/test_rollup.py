@@ -78,6 +78,22 @@ def test_multi_level_per_period():
     assert ("d1", "R", "received") not in got and ("p", "R", "received") not in got
 
 
+def test_children_are_waited_for_only_in_periods_they_existed():
+    # 2025 reorganization: the district is dissolved on 30 June, the commune takes over
+    units = {"lam-dong": Unit("lam-dong", "Lâm Đồng"),
+             "ham-tan": Unit("ham-tan", "Hàm Tân", parent="lam-dong", valid_to="2025-06-30"),
+             "tan-minh": Unit("tan-minh", "Tân Minh", parent="lam-dong",
+                              valid_from="2025-07-01")}
+    values = frame(("ham-tan", "2024-Q1", "received", 4917.0),
+                   ("tan-minh", "2025-Q4", "received", 800.0),
+                   ("ham-tan", "2025", "received", 9000.0))
+    got = table(roll_up(values, units, SUMMABLE))
+    assert got[("lam-dong", "2024-Q1", "received")] == (4917.0, "rolled_up")
+    assert got[("lam-dong", "2025-Q4", "received")] == (800.0, "rolled_up")
+    # both existed during 2025, and the commune's 2025 figure is missing
+    assert ("lam-dong", "2025", "received") not in got
+
+
 def test_a_unit_with_no_children_in_the_tree_and_unknown_units_are_left_alone():
     values = frame(("x", "2024", "received", 3.0))
     out = roll_up(values, tree(p=None), SUMMABLE)
