@@ -90,9 +90,14 @@ def test_failed_checks_and_missing_data_carry_their_sources(tmp_path: Path) -> N
     q2 = next(r for r in c.failed_checks if r.period == "2024-Q2" and r.unit == "ham-tan")
     assert q2.left == "4.900" and q2.right == "4.917"
     assert q2.sources == ["Báo cáo sai số liệu (kiểm thử) (ham-tan-2024-q1.yaml)"]
-    late = next(r for r in c.missing if r.target == "TTHC-LATE" and r.unit == "ham-tan")
-    assert late.period == "2024-Q3" and late.missing == ["pending_overdue"]
-    assert late.sources == ["Báo cáo thiếu (kiểm thử) (ham-tan-2024-q1.yaml)"]
+    q3 = next(r for r in c.missing if r.unit == "ham-tan")
+    assert q3.period == "2024-Q3" and q3.targets == ["TTHC-LATE"]
+    assert q3.missing == ["pending_overdue"]
+    assert q3.sources == ["Báo cáo thiếu (kiểm thử) (ham-tan-2024-q1.yaml)"]
+    assert c.missing_total == 2  # Hàm Tân and, by roll-up, Bình Thuận
+    late = next(t for t in c.targets if t.id == "TTHC-LATE")
+    assert late.counts["no_data"] == 2 and late.rows_total == 4
+    assert all(r.status != "no_data" for r in late.rows)
     online = next(t for t in c.targets if t.id == "TTHC-06")
     assert online.trend_svg and [p.period for p in online.trend[0].points] == \
         ["2024-Q1", "2024-Q2", "2024-Q3"]
@@ -105,6 +110,7 @@ def test_summary_edition_bounds_every_list(ham_tan, monkeypatch: pytest.MonkeyPa
     c = build_context(ham_tan, detail="summary")
     assert c.detail == "summary" and "--detail full" in c.detail_note
     assert all(len(t.rows) == 1 and t.rows_total == 2 for t in c.targets)
+    assert c.targets[0].rows[0].unit == "binh-thuan"  # ties are broken by unit id
     assert c.units == [] and c.units_total == 2
     assert c.figures == [] and c.figures_total == len(HAM_TAN_Q1)
     full = build_context(ham_tan, detail="full")

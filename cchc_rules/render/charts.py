@@ -5,6 +5,7 @@ and status is shown by pattern and label as well as colour, so grey print reads.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -183,7 +184,7 @@ def trend(uid: str, periods: Sequence[str], series: Sequence[Series],
             f'<line x1="{left}" x2="{left}" y1="{top}" y2="{bottom}" stroke="#666"/>']
     for v in (lo, (lo + hi) / 2, hi):
         body.append(_text(left - 6, y(v) + 4, fmt.value(v, metric_unit), "end"))
-    every = max(1, len(periods) // 8)
+    every = max(1, math.ceil(len(periods) * 58 / (right - left)))  # labels ~50 px wide
     for i, p in enumerate(periods):
         if i % every == 0 or i == len(periods) - 1:
             body.append(_text(left + i * step, bottom + 14, p, "middle"))

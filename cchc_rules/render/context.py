@@ -106,9 +106,11 @@ class TargetSection(_Model):
     source: str | None = Field(description="Where the target is stated (citation), as written.")
     milestones: list[str] = Field(description="Each milestone as text, e.g. `≥ 50% — 2025`.")
     counts: dict[str, int] = Field(description="Results per status key.")
-    rows: list[ResultRow] = Field(description="The results shown (all of them in full detail; "
-                                              "the worst, latest period, in summary).")
-    rows_total: int = Field(description="How many results the target has in all.")
+    rows: list[ResultRow] = Field(description="The rated results shown (no data and not "
+                                              "applicable are only counted): all in full "
+                                              "detail, the worst of the latest period in "
+                                              "summary.")
+    rows_total: int = Field(description="How many rated results the target has in all.")
     bullet_svg: str = Field(description="Inline SVG: actual, threshold and trajectory per unit "
                                         "shown, latest period.")
     trend_svg: str = Field(description="Inline SVG trend across periods; empty with one period.")
@@ -141,14 +143,13 @@ class CheckRow(_Model):
 
 
 class MissingRow(_Model):
-    """A result without data, and which figures it lacks."""
+    """A unit and period whose results lack data, and which figures they lack."""
 
-    target: str = Field(description="Target id.")
     unit: str = Field(description="Unit id.")
     unit_name: str = Field(description="Unit name.")
     period: str = Field(description="Period as written.")
-    metric: str = Field(description="Metric id of the target.")
-    missing: list[str] = Field(description="Reported metric ids the target needs and lacks.")
+    targets: list[str] = Field(description="Ids of the targets without data there.")
+    missing: list[str] = Field(description="Reported metric ids those targets need and lack.")
     sources: list[str] = Field(description="Sources of the figures that were reported.")
 
 
@@ -203,7 +204,8 @@ class ReportContext(_Model):
     targets: list[TargetSection] = Field(description="One section per target, ruleset order.")
     failed_checks: list[CheckRow] = Field(description="Failed data checks shown.")
     failed_checks_total: int = Field(description="Failed data checks in all.")
-    missing: list[MissingRow] = Field(description="Results without data shown.")
+    missing: list[MissingRow] = Field(description="Units and periods with results lacking "
+                                                  "data (bounded in summary).")
     missing_total: int = Field(description="Results without data in all.")
     figures: list[FigureRow] = Field(description="Reported figures listed in the appendix.")
     figures_total: int = Field(description="Reported figures in all.")

@@ -5,16 +5,24 @@ are values that do not exist (no data, no trajectory), never zeros.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 
 from ..result import Evaluation
 
 
-def render(evaluation: Evaluation, **_options: Any) -> str:
+def _frame(evaluation: Evaluation) -> pl.DataFrame:
     titles = {t.id: t.title for t in evaluation.ruleset.model.targets}
-    frame = evaluation.results.with_columns(
+    return evaluation.results.with_columns(
         pl.col("target").replace_strict(titles, default=None, return_dtype=pl.String)
         .alias("title"))
-    return frame.write_csv(float_precision=None)
+
+
+def write(evaluation: Evaluation, out: BinaryIO, **_options: Any) -> None:
+    """The CSV, UTF-8, straight to a binary stream."""
+    _frame(evaluation).write_csv(out)
+
+
+def render(evaluation: Evaluation, **_options: Any) -> str:
+    return _frame(evaluation).write_csv()

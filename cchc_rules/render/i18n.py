@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 from ..errors import CchcError, did_you_mean
 
@@ -81,6 +83,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "data_quality": ("Chất lượng số liệu", "Data quality"),
     "failed_checks": ("Kiểm tra số liệu không khớp", "Failed data checks"),
     "missing_data": ("Thiếu số liệu", "Missing data"),
+    "missing_results": ("{n} kết quả thiếu số liệu, theo đơn vị và kỳ:",
+                        "{n} results lack data, by unit and period:"),
+    "unrated": ("Không liệt kê: {n} kết quả thiếu số liệu hoặc không áp dụng (xem Chất lượng "
+                "số liệu).", "Not listed: {n} results without data or not applicable (see "
+                "Data quality)."),
     "missing_inputs": ("Số liệu còn thiếu", "Missing figures"),
     "check": ("Kiểm tra", "Check"),
     "left": ("Vế trái", "Left side"),
@@ -134,6 +141,23 @@ def _half_up(value: float, digits: int) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP) + 0
 
 
+@lru_cache(maxsize=64)
+def _pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
+@lru_cache(maxsize=8)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+@lru_cache(maxsize=65536)
+def _format(value: Decimal, pattern: str, lang: str) -> str:
+    # Babel's format_decimal re-parses pattern and locale on every call; a national
+    # report formats tens of thousands of numbers, many of them twice (chart and table).
+    return _pattern(pattern).apply(value, _locale(lang), decimal_quantization=False)
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Numbers, percentages and dates for one language."""
@@ -149,8 +173,7 @@ class Formatter:
         except InvalidOperation:
             return "—"
         pattern = "#,##0" + ("." + "#" * digits if digits else "")
-        return format_decimal(rounded, format=pattern, locale=self.lang,
-                              decimal_quantization=False)
+        return _format(rounded, pattern, self.lang)
 
     def percent(self, value: float | None, digits: int = 2) -> str:
         """A 0–100 percentage with fixed decimals: 47.183 -> '47,18%' (vi) / '47.18%' (en)."""
@@ -158,8 +181,7 @@ class Formatter:
             return "—"
         rounded = _half_up(float(value), digits)
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(rounded, format=pattern, locale=self.lang,
-                              decimal_quantization=False) + "%"
+        return _format(rounded, pattern, self.lang) + "%"
 
     def value(self, value: float | None, metric_unit: str | None) -> str:
         """A metric value in its own unit: percent gets '%', counts no decimals."""

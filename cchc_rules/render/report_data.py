@@ -36,9 +36,9 @@ from .context import (
 from .i18n import AREAS, STATUSES, Formatter, check_lang, words
 
 AUTO_FULL_MAX = 5_000      # results above which `auto` detail becomes the summary edition
-SUMMARY_ROWS = 10          # worst results shown per target in the summary edition
+SUMMARY_ROWS = 5           # worst results shown (and charted) per target in the summary
 RANK_EDGE = 25             # best and worst units shown in the summary ranking
-SUMMARY_LIST = 50          # failed checks / missing data rows in the summary edition
+SUMMARY_LIST = 50          # failed checks / missing-data units in the summary edition
 SUMMARY_FIGURES = 500      # the appendix is listed in the summary edition only up to this
 CHART_UNITS = 12           # bars in a bullet chart
 TREND_UNITS = 6            # lines in a trend chart
@@ -49,14 +49,21 @@ _SEVERITY = {s: i for i, s in enumerate(
     ("not_met", "off_track", "invalid", "no_data", "pending", "on_track", "met",
      "not_applicable"))}
 _FAILING = ["not_met", "off_track", "invalid"]
+_UNRATED = ["no_data", "not_applicable"]
 _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 
 
-def _counts(frame: pl.DataFrame, *keys: str) -> dict[Any, dict[str, int]]:
-    out: dict[Any, dict[str, int]] = {}
-    for *key, status, n in frame.group_by(*keys, "status").len().rows():
-        out.setdefault(key[0] if len(key) == 1 else tuple(key), {})[status] = n
+def _counts(counted: pl.DataFrame, key: str) -> dict[str, dict[str, int]]:
+    """{key value: {status: n}} from a frame of (…, status, len) rows."""
+    out: dict[str, dict[str, int]] = {}
+    for value, status, n in counted.select(key, "status", "len").iter_rows():
+        by_status = out.setdefault(value, {})
+        by_status[status] = by_status.get(status, 0) + n
     return out
+
+
+def _sum(counted: pl.DataFrame, key: str) -> dict[str, int]:
+    return dict(counted.group_by(key).agg(pl.col("len").sum()).rows())
 
 
 def _sha256(path: Path) -> str:
@@ -132,7 +139,8 @@ class _Builder:
         total = ranked.height
         if self.detail == "summary" and total > 2 * RANK_EDGE:
             ranked = pl.concat([ranked.head(RANK_EDGE), ranked.tail(RANK_EDGE)])
-        counts = _counts(latest.join(ranked.select("unit"), on="unit", how="semi"), "unit")
+        counts = _counts(latest.join(ranked.select("unit"), on="unit", how="semi")
+                         .group_by("unit", "status").len(), "unit")
         level = {uid: u.level for uid, u in self.ev.figures.units.items()}
         return [UnitRow(rank=r["rank"], id=r["unit"], name=self.name(r["unit"]),
                         level=level.get(r["unit"]), period=r["period"], score=r["score"],
@@ -141,32 +149,48 @@ class _Builder:
                 for r in ranked.iter_rows(named=True)], total
 
     def target_rows(self) -> dict[str, pl.DataFrame]:
+        # Results without a number (no data, not applicable) are counted, not listed: the
+        # data-quality section lists what is missing once per unit and period.
+        rated = self.res.filter(~pl.col("status").is_in(_UNRATED))
         if self.detail == "full":
-            shown = self.res.sort(["target", "unit", "_pi"])
+            shown = rated.sort(["target", "unit", "_pi"])
         else:
-            shown = (self.res.filter(pl.col("_pi") == pl.col("_pi").max().over("target"))
+            shown = (rated.filter(pl.col("_pi") == pl.col("_pi").max().over("target"))
                      .sort(["_sev", "_agap", "unit"], descending=[False, True, False],
                            nulls_last=True)
                      .group_by("target", maintain_order=True).head(SUMMARY_ROWS))
         return {k[0]: f for k, f in shown.partition_by("target", as_dict=True).items()}
 
-    def target(self, target: Any, rows: pl.DataFrame | None, counts: dict[str, int],
-               total: int, index: int) -> TargetSection:
+    def latest(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """A target's shown rows of its latest period, worst first: the charts' units."""
+        latest = rows.filter(pl.col("_pi") == pl.col("_pi").max())
+        return latest.sort(["_sev", "_agap", "unit"], descending=[False, True, False],
+                           nulls_last=True)
+
+    def trend_frames(self, latest: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+        """Every period of the units each trend chart draws, in one pass over the results."""
+        pairs = [(tid, u) for tid, f in latest.items()
+                 for u in f["unit"].head(TREND_UNITS).to_list()]
+        wanted = pl.DataFrame(pairs, schema={"target": pl.String, "unit": pl.String},
+                              orient="row")
+        found = self.res.join(wanted, on=["target", "unit"], how="semi")
+        return {k[0]: f for k, f in found.partition_by("target", as_dict=True).items()}
+
+    def target(self, target: Any, rows: pl.DataFrame, latest: pl.DataFrame,
+               trend_frame: pl.DataFrame | None, counts: dict[str, int], total: int,
+               index: int) -> TargetSection:
         unit = self.unit_of(target)
         metric = self.model.metrics.get(target.metric)
-        rows = rows if rows is not None else self.res.clear()
-        latest = rows.filter(pl.col("_pi") == pl.col("_pi").max()) if rows.height else rows
-        if self.detail == "full":
-            latest = latest.sort(["_sev", "_agap", "unit"], descending=[False, True, False],
-                                 nulls_last=True)
         bars = [charts.BulletRow(self.name(r["unit"]), r["status"], r["actual"],
                                  r["threshold"], r["threshold_high"], r["expected"])
-                for r in latest.head(CHART_UNITS).iter_rows(named=True)]
+                for r in latest.filter(pl.col("actual").is_not_nan())
+                .head(CHART_UNITS if self.detail == "full" else SUMMARY_ROWS)
+                .iter_rows(named=True)]
         title = f"{target.id} — {target.title}"
         bullet = (charts.bullet(charts.chart_id(index, target.id, "bullet"), bars, unit,
                                 self.fmt, self.t, title) if bars else "")
-        trend_svg, trend = self.trend(target, latest["unit"].head(TREND_UNITS).to_list(),
-                                      unit, index, title)
+        trend_svg, trend = self.trend(target, trend_frame, latest["unit"].head(TREND_UNITS)
+                                      .to_list(), unit, index, title)
         milestones = [f"{_OPS.get(m.op, '')} {self._milestone_value(m, unit)} — "
                       f"{self.deadline_text(m.by)}".strip() for m in target.milestones]
         return TargetSection(
@@ -182,9 +206,10 @@ class _Builder:
             return f"{self.fmt.value(m.value[0], unit)} – {self.fmt.value(m.value[1], unit)}"
         return self.fmt.value(m.value, unit)
 
-    def trend(self, target: Any, units: list[str], unit: str | None, index: int,
-              title: str) -> tuple[str, list[TrendSeries]]:
-        frame = self.res.filter((pl.col("target") == target.id) & pl.col("unit").is_in(units))
+    def trend(self, target: Any, frame: pl.DataFrame | None, units: list[str],
+              unit: str | None, index: int, title: str) -> tuple[str, list[TrendSeries]]:
+        if frame is None:
+            return "", []
         pis = sorted(set(frame["_pi"].to_list()))
         if len(pis) < 2:
             return "", []
@@ -247,9 +272,12 @@ class _Builder:
                 for r in shown.iter_rows(named=True)], failed.height
 
     def missing(self) -> tuple[list[MissingRow], int]:
+        """Results without data, one row per unit and period with the targets affected."""
         nodata = self.res.filter(pl.col("status") == "no_data")
-        shown = self._bounded(nodata.sort(["target", "unit", "_pi"]))
-        keys = shown.select("unit", "period").unique()
+        groups = self._bounded(nodata.group_by("unit", "period", "_pi").agg(
+            pl.col("target").unique(maintain_order=True), pl.col("metric").unique())
+            .sort(["unit", "_pi"]))
+        keys = groups.select("unit", "period")
         present: dict[tuple[str, str], set[str]] = {}
         for unit, period, metric in self.ev.values.join(
                 keys, on=["unit", "period"], how="semi").select(
@@ -257,12 +285,15 @@ class _Builder:
             present.setdefault((unit, period), set()).add(metric)
         srcs = self.sources(keys)
         raw = self.ev.ruleset.raw_inputs
-        return [MissingRow(target=r["target"], unit=r["unit"], unit_name=self.name(r["unit"]),
-                           period=r["period"], metric=r["metric"],
-                           missing=sorted(set(raw.get(r["metric"], {r["metric"]}))
-                                          - present.get((r["unit"], r["period"]), set())),
-                           sources=srcs.get((r["unit"], r["period"]), []))
-                for r in shown.iter_rows(named=True)], nodata.height
+        rows = []
+        for r in groups.iter_rows(named=True):
+            needed = set().union(*(raw.get(m, {m}) for m in r["metric"]))
+            rows.append(MissingRow(
+                unit=r["unit"], unit_name=self.name(r["unit"]), period=r["period"],
+                targets=r["target"],
+                missing=sorted(needed - present.get((r["unit"], r["period"]), set())),
+                sources=srcs.get((r["unit"], r["period"]), [])))
+        return rows, nodata.height
 
     def figures(self) -> tuple[list[FigureRow], int]:
         values = self.ev.figures.values
@@ -288,10 +319,11 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
     check_lang(lang)
     b = _Builder(ev, lang, output, detail)
     t, fmt, res, model = b.t, b.fmt, b.res, b.model
-    totals = dict(res.group_by("status").len().rows())
-    area_counts = _counts(res, "area")
-    target_counts = _counts(res, "target")
-    target_totals = dict(res.group_by("target").len().rows())
+    # One pass over the results for every count the report shows.
+    counted = res.group_by("target", "area", "status").len()
+    totals = _sum(counted, "status")
+    area_counts, target_counts = _counts(counted, "area"), _counts(counted, "target")
+    target_totals = _sum(counted.filter(~pl.col("status").is_in(_UNRATED)), "target")
     area_rows = [AreaRow(key=a, label=t[f"area.{a}"],
                          targets=sum(1 for x in model.targets if x.area == a),
                          counts=area_counts.get(a, {}),
@@ -300,6 +332,9 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
                 for s in STATUSES]
     units, units_total = b.units()
     rows = b.target_rows()
+    latest = {tid: b.latest(f) for tid, f in rows.items()}
+    trend_frames = b.trend_frames(latest)
+    empty = res.clear()
     checks, checks_total = b.failed_checks()
     missing, missing_total = b.missing()
     figures, figures_total = b.figures()
@@ -326,7 +361,8 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
         area_chart_svg=charts.stacked("c-areas", [(a.label, a.counts) for a in area_rows], t,
                                       t["by_area"]),
         units=units, units_total=units_total, worst=b.worst(),
-        targets=[b.target(x, rows.get(x.id), target_counts.get(x.id, {}),
+        targets=[b.target(x, rows.get(x.id, empty), latest.get(x.id, empty),
+                          trend_frames.get(x.id), target_counts.get(x.id, {}),
                           target_totals.get(x.id, 0), i)
                  for i, x in enumerate(model.targets)],
         failed_checks=checks, failed_checks_total=checks_total,
