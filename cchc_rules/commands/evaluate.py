@@ -93,8 +93,8 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
             targets, fmt, output, fail_on) -> None:
     """Evaluate reported figures against the targets of RULESET."""
     from ..evaluate import evaluate
-    from ..output import write_atomic
-    from ..render import FORMATS
+    from ..output import atomic_open
+    from ..render import write
     failing = parse_fail_on(fail_on)
     bar = _progress(data)
     with bar if bar is not None else contextlib.nullcontext():
@@ -102,12 +102,14 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
         evaluation = evaluate(loaded, figures, periods=periods or None, units=units or None,
                               targets=targets or None)
         _advance(bar)
-        color = output is None and sys.stdout.isatty()
-        text = FORMATS[fmt](evaluation, lang=lang, fail_on=failing, color=color)
+        options = {"lang": lang, "fail_on": failing}
+        if output is not None:
+            with atomic_open(output, "wb") as out:
+                write(fmt, evaluation, out, **options)
+        else:
+            sys.stdout.flush()
+            write(fmt, evaluation, sys.stdout.buffer, color=sys.stdout.isatty(), **options)
+            sys.stdout.buffer.flush()
         _advance(bar)
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
     ctx.exit(EXIT_FAIL if evaluation.failed(failing) else EXIT_OK)
 
