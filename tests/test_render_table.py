@@ -19,3 +19,12 @@ def test_table_groups_by_unit_with_titles_and_needed(tmp_path):
     en = FORMATS["table"](ev, lang="en")
     assert "Off track" in en and "+2,213" in en and "Summary: Off track 2" in en
     assert "\x1b[" in FORMATS["table"](ev, color=True)
+
+
+def test_failed_checks_shown_for_units_without_targets(tmp_path):
+    ev = run(tmp_path, [], [report("xa-moi", "2024", received=5, received_online=9)],
+             [{"id": "online-within", "assert": "received_online <= received"}])
+    text = FORMATS["table"](ev, lang="en")
+    assert "Xã Mới (xa-moi · commune)" in text
+    assert "Check online-within 2024: fail (Left side 9, Right side 5)" in text
+    assert "Summary: None." in text

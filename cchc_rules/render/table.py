@@ -6,7 +6,6 @@ words (headings, statuses) follow `--lang`. Colour only when the caller says it 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import groupby
 from typing import Any
 
 import click
@@ -61,18 +60,24 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
     t, fmt = words(lang), Formatter(lang)
     units = evaluation.figures.units
     heading = [t[c] for c in COLUMNS] + [""]
-    failing_checks = [c for c in evaluation.check_records() if c["status"] in set(fail_on)]
-    checks_by_unit = {u: list(cs) for u, cs in groupby(failing_checks, key=lambda c: c["unit"])}
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for r in evaluation.records():
+        by_unit.setdefault(r["unit"], []).append(r)
+    checks_by_unit: dict[str, list[dict[str, Any]]] = {}
+    for c in evaluation.check_records():
+        if c["status"] in set(fail_on):
+            checks_by_unit.setdefault(c["unit"], []).append(c)
     out: list[str] = []
-    for unit_id, records in groupby(evaluation.records(), key=lambda r: r["unit"]):
+    for unit_id in sorted(by_unit.keys() | checks_by_unit.keys()):
         unit = units.get(unit_id)
         level = f" · {unit.level}" if unit and unit.level else ""
         title = f"{unit.name} ({unit_id}{level})" if unit and unit.name != unit_id \
             else f"{unit_id}{level}"
         out.append(click.style(title, bold=True) if color else title)
-        records = list(records)
-        rows = [heading] + [_row(evaluation, r, fmt, t) for r in records]
-        out.extend(_lines(rows, [None] + [r["status"] for r in records], color))
+        records = by_unit.get(unit_id, [])
+        if records:
+            rows = [heading] + [_row(evaluation, r, fmt, t) for r in records]
+            out.extend(_lines(rows, [None] + [r["status"] for r in records], color))
         for c in checks_by_unit.get(unit_id, []):
             out.append(f"  {t['check']} {c['check']} {c['period']}: {c['status']} "
                        f"({t['left']} {fmt.number(c['left'])}, "
