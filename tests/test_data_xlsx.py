@@ -2,6 +2,7 @@
 header cells refused, formulas without saved results warned and treated as missing."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -120,6 +121,9 @@ def test_cells_of_the_wrong_type(tmp_path):
     found = "\n".join(problems([book(tmp_path, {"Q1": rows})]))
     assert "DAT08 'period' must be text, got 2024.5" in found
     assert "DAT01 'received' for b in 2024: 'true' is not a number" in found
+    dated = [["unit", "period", "received"], ["a", datetime(2024, 3, 1), 1]]
+    found = "\n".join(problems([book(tmp_path, {"Q1": dated}, name="dated.xlsx")]))
+    assert "DAT08 'period' must be text" in found and "Excel turned it into a date" in found
 
 
 def test_excel_error_values_are_errors(tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from difflib import get_close_matches
 
 import polars as pl
@@ -162,6 +163,9 @@ def _texts(batch: Batch, key: str, column: Sequence[object], file: str, lines: l
         try:
             out.append(cell_text(cell))
         except ValueError:
-            batch.error("DAT08", f"'{key}' must be text, got {cell!r}", Position(file, line, col))
+            hint = ("Excel turned it into a date: format the column as Text and type the "
+                    "period again, e.g. 2024-03" if isinstance(cell, date) else None)
+            batch.error("DAT08", f"'{key}' must be text, got {cell!r}", Position(file, line, col),
+                        hint)
             out.append(BAD)
     return pl.Series(key, out, dtype=pl.String)
