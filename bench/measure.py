@@ -64,27 +64,81 @@ def zen(data_dir: Path, results: Path | None) -> dict:
 
 
 def profile(data_dir: Path, top: int = 15) -> dict:
-    """cProfile of one evaluate() after a warm-up run; the functions that take the most time."""
+    """Where `read_data` + `evaluate` spend their time, after a warm-up run: polars queries by
+    the cchc line that started them (plain wall time), then cProfile of both."""
     from cchc_rules import evaluate, load_ruleset, read_data
 
     ruleset = load_ruleset(data_dir / "ruleset.yaml")
-    figures = read_data([data_dir / "data.csv"], units_file=_units_file(data_dir))
+
+    def read():
+        return read_data([data_dir / "data.csv"], units_file=_units_file(data_dir))
+
+    figures = read()
     evaluate(ruleset, figures)
+    read_sites = _collect_sites(read)
+    eval_sites = _collect_sites(lambda: evaluate(ruleset, figures))
     prof = cProfile.Profile()
     prof.enable()
-    evaluate(ruleset, figures)
+    evaluate(ruleset, read())
     prof.disable()
     stats = pstats.Stats(prof)
     total = stats.total_tt  # type: ignore[attr-defined]
     rows = []
     for (file, line, name), (_, calls, tottime, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
         rows.append({"function": f"{_short(file)}:{line}({name})", "calls": calls,
-                     "self_s": tottime, "cum_s": cumtime,
-                     "self_pct": 100 * tottime / total if total else 0.0})
+                     "self_s": tottime, "cum_s": cumtime})
     by_self = sorted(rows, key=lambda r: -r["self_s"])[:top]
     own = [r for r in rows if "cchc_rules/" in r["function"]]
     by_cum = sorted(own, key=lambda r: -r["cum_s"])[:top]
-    return {"total_s": total, "by_self": by_self, "by_cumulative_cchc": by_cum}
+    return {"total_s": total, "by_self": by_self, "by_cumulative_cchc": by_cum,
+            "read_sites": read_sites, "evaluate_sites": eval_sites}
+
+
+def _collect_sites(run) -> list[dict]:
+    """Wall time of every polars query (lazy or eager), summed by the cchc line that started
+    it: which query is slow, without the profiler's overhead."""
+    import polars as pl
+
+    spent: dict[str, list[float]] = {}
+
+    def wrap(original):
+        def timed(self, *args, **kwargs):
+            site = _site()
+            start = time.perf_counter()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                spent.setdefault(site, []).append(time.perf_counter() - start)
+        return timed
+
+    # Eager DataFrame methods run through _collect_eager; lazy queries through collect.
+    originals = {name: getattr(pl.LazyFrame, name) for name in ("collect", "_collect_eager")}
+    for name, original in originals.items():
+        setattr(pl.LazyFrame, name, wrap(original))
+    try:
+        start = time.perf_counter()
+        run()
+        total = time.perf_counter() - start
+    finally:
+        for name, original in originals.items():
+            setattr(pl.LazyFrame, name, original)
+    rows = [{"site": k, "calls": len(v), "seconds": sum(v), "pct": 100 * sum(v) / total}
+            for k, v in spent.items()]
+    inside = sum(r["seconds"] for r in rows)
+    return [{"site": "whole call", "calls": 1, "seconds": total, "pct": 100.0},
+            *sorted(rows, key=lambda r: -r["seconds"]),
+            {"site": "outside polars queries (Python, pivot, Series ops)", "calls": 0,
+             "seconds": total - inside, "pct": 100 * (total - inside) / total}]
+
+
+def _site() -> str:
+    """The innermost cchc_rules line on the stack."""
+    frame = sys._getframe(2)
+    while frame is not None and "cchc_rules" not in frame.f_code.co_filename:
+        frame = frame.f_back
+    if frame is None:
+        return "(outside cchc_rules)"
+    return f"{_short(frame.f_code.co_filename)}:{frame.f_lineno}({frame.f_code.co_name})"
 
 
 def _short(file: str) -> str:

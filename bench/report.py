@@ -228,9 +228,27 @@ def _profile_section(profile: dict) -> list[str]:
     def fmt(rows: list[dict], key: str) -> list[list[str]]:
         return [[f"`{r['function']}`", f"{r['calls']:,}", f"{r[key]:.3f}",
                  f"{100 * r[key] / profile['total_s']:.1f}%"] for r in rows]
-    return ["## Profile of one `evaluate()` (cProfile, after a warm-up run)", "",
-            f"Total {_s(profile['total_s'])} under the profiler. Time inside polars shows as "
-            "the Python call that started it.", "",
+
+    def sites(rows: list[dict]) -> list[list[str]]:
+        whole, *lines, outside = rows
+        shown = [r for r in lines if r["pct"] >= 1.0][:12]
+        rest = [r for r in lines if r not in shown]
+        if rest:
+            shown.append({"site": f"{len(rest)} other lines",
+                          "calls": sum(r["calls"] for r in rest),
+                          "seconds": sum(r["seconds"] for r in rest),
+                          "pct": sum(r["pct"] for r in rest)})
+        return [[f"`{r['site']}`" if r in lines or r is whole else r["site"], f"{r['calls']:,}",
+                 f"{r['seconds']:.3f}", f"{r['pct']:.1f}%"] for r in [whole, *shown, outside]]
+    head = ["polars work started at", "calls", "s", "share"]
+    return ["## Profile", "",
+            "After a warm-up run, without a profiler: the wall time of every polars query "
+            "(lazy `collect` and the eager DataFrame methods, which run through it), summed "
+            "by the cchc_rules line that started it.", "",
+            "`read_data`:", "", *_table(head, sites(profile["read_sites"])), "",
+            "`evaluate`:", "", *_table(head, sites(profile["evaluate_sites"])), "",
+            f"cProfile of `read_data` + `evaluate` ({_s(profile['total_s'])} under the "
+            "profiler; time inside polars shows as the Python call that started it). "
             "Most self time:", "",
             *_table(["function", "calls", "self s", "share"], fmt(profile["by_self"], "self_s")),
             "", "cchc_rules functions by cumulative time:", "",
