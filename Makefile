@@ -11,7 +11,7 @@ DEMO_RULESET := rulesets/tuyen-quang/cchc-2021-2030.yaml
 DEMO_DATA := $(sort $(wildcard examples/demo/*.yaml))
 DEMO_ARGS := $(DEMO_RULESET) $(addprefix --data ,$(DEMO_DATA))
 
-.PHONY: demo test lint unit conformance bench system-deps clean
+.PHONY: demo test lint unit conformance bench system-deps clean report-screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ demo: $(VENV)/.installed
 	$(CCHC) report $(DEMO_ARGS) --format html --output out/report.html
 	$(CCHC) report $(DEMO_ARGS) --format pdf --output out/report.pdf
 	@echo "wrote out/report.html and out/report.pdf"
+
+# The picture in docs/report.md: the demo's HTML report in headless Chromium.
+report-screenshot: $(VENV)/.installed-dev system-deps
+	@mkdir -p out docs/img
+	$(CCHC) report $(DEMO_ARGS) --format html --output out/report.html
+	$(BIN)/python -c "import sys; sys.path.insert(0, 'tests'); \
+	  from test_browser import screenshot; screenshot('out/report.html', 'docs/img/report.png')"
 
 # Debian's chromium (browser tests) and libharfbuzz-subset0 (WeasyPrint font subsetting).
 system-deps:

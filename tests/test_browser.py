@@ -4,7 +4,7 @@ Never skipped: without /usr/bin/chromium the test fails and says how to install 
 """
 from __future__ import annotations
 
-import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,16 +29,33 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail("chromium is not installed: run `make system-deps` (Debian package "
-                    "'chromium'); the browser tests never skip")
+@contextmanager
+def launched():
+    """Headless Debian Chromium; a clear failure (never a skip) when it is absent."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed at /usr/bin/chromium: run `make system-deps` "
+                    "(Debian package 'chromium'); the browser tests never skip")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launched() as chromium:
         yield chromium
-        chromium.close()
+
+
+def screenshot(html: str, png: str, width: int = 1000, height: int = 1500) -> None:
+    """The top of a report as PNG (`make report-screenshot` makes docs/img/report.png)."""
+    with launched() as chromium:
+        page = chromium.new_page(viewport={"width": width, "height": height})
+        page.goto(Path(html).resolve().as_uri(), wait_until="load")
+        page.screenshot(path=png)
 
 
 def open_page(browser, report: Path, width: int):

@@ -79,3 +79,34 @@ def test_broken_user_template_exits_2_with_its_line(inputs, tmp_path: Path) -> N
     result = run(ruleset, "--data", data, "--format", "html", "--output", out,
                  "--templates", tmp_path / "nowhere")
     assert result.exit_code == 2 and "RPT02" in result.output, result.output
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_rpt_code_is_documented() -> None:
+    import re
+    sources = [*(ROOT / "cchc_rules" / "render").glob("*.py"),
+               ROOT / "cchc_rules" / "commands" / "report.py"]
+    emitted = set(re.findall(r'"(RPT\d\d)"', "".join(p.read_text("utf-8") for p in sources)))
+    assert len(emitted) >= 6
+    page = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
+    assert [c for c in sorted(emitted) if f"**{c}**" not in page] == []
+    assert (ROOT / "docs" / "img" / "report.png").is_file() and "img/report.png" in page
+
+
+def test_the_documented_cover_override_works(inputs, tmp_path: Path) -> None:
+    import re
+    page = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
+    example = re.search(r"```jinja\n(.*?)```", page, re.S).group(1)
+    own = tmp_path / "my-templates"
+    own.mkdir()
+    (own / "report.html.j2").write_text(example, encoding="utf-8")
+    ruleset, data = inputs
+    out = tmp_path / "r.html"
+    result = run(ruleset, "--data", data, "--format", "html", "--output", out,
+                 "--templates", own)
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "SỞ NỘI VỤ TỈNH TUYÊN QUANG" in html and "Kỳ báo cáo: 2024-Q1" in html
+    assert 'id="targets"' in html

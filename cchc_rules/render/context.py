@@ -206,6 +206,7 @@ class ReportContext(_Model):
     failed_checks_total: int = Field(description="Failed data checks in all.")
     missing: list[MissingRow] = Field(description="Units and periods with results lacking "
                                                   "data (bounded in summary).")
+    missing_groups: int = Field(description="Units × periods lacking data in all.")
     missing_total: int = Field(description="Results without data in all.")
     figures: list[FigureRow] = Field(description="Reported figures listed in the appendix.")
     figures_total: int = Field(description="Reported figures in all.")

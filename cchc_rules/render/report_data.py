@@ -271,12 +271,12 @@ class _Builder:
                          sources=srcs.get((r["unit"], r["period"]), []))
                 for r in shown.iter_rows(named=True)], failed.height
 
-    def missing(self) -> tuple[list[MissingRow], int]:
+    def missing(self) -> tuple[list[MissingRow], int, int]:
         """Results without data, one row per unit and period with the targets affected."""
         nodata = self.res.filter(pl.col("status") == "no_data")
-        groups = self._bounded(nodata.group_by("unit", "period", "_pi").agg(
+        everywhere = nodata.group_by("unit", "period", "_pi").agg(
             pl.col("target").unique(maintain_order=True), pl.col("metric").unique())
-            .sort(["unit", "_pi"]))
+        groups = self._bounded(everywhere.sort(["unit", "_pi"]))
         keys = groups.select("unit", "period")
         present: dict[tuple[str, str], set[str]] = {}
         for unit, period, metric in self.ev.values.join(
@@ -293,7 +293,7 @@ class _Builder:
                 targets=r["target"],
                 missing=sorted(needed - present.get((r["unit"], r["period"]), set())),
                 sources=srcs.get((r["unit"], r["period"]), [])))
-        return rows, nodata.height
+        return rows, everywhere.height, nodata.height
 
     def figures(self) -> tuple[list[FigureRow], int]:
         values = self.ev.figures.values
@@ -336,7 +336,7 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
     trend_frames = b.trend_frames(latest)
     empty = res.clear()
     checks, checks_total = b.failed_checks()
-    missing, missing_total = b.missing()
+    missing, missing_groups, missing_total = b.missing()
     figures, figures_total = b.figures()
     unit_ids = sorted(set(res["unit"].unique().to_list()) or
                       set(ev.figures.values["unit"].unique().to_list()))
@@ -366,7 +366,7 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
                           target_totals.get(x.id, 0), i)
                  for i, x in enumerate(model.targets)],
         failed_checks=checks, failed_checks_total=checks_total,
-        missing=missing, missing_total=missing_total,
+        missing=missing, missing_groups=missing_groups, missing_total=missing_total,
         figures=figures, figures_total=figures_total,
         inputs=[InputFile(role=role, path=str(p), sha256=_sha256(Path(p)))
                 for role, p in files])
