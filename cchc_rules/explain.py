@@ -55,6 +55,9 @@ TEXT = {
                    "{done}/{total} days = {expected} (from {anchor} to {end})"),
     "no_trajectory_op": ("Lộ trình: không có (mốc {op} không có lộ trình)",
                          "Trajectory: none ({op} milestones have none)"),
+    "before_baseline": ("Lộ trình: chưa bắt đầu (kỳ kết thúc trước kỳ gốc {period})",
+                        "Trajectory: not started (the period ends before the baseline "
+                        "period {period})"),
     "no_trajectory": ("Lộ trình: không có (không có mốc gốc)",
                       "Trajectory: none (no baseline)"),
     "status": ("Kết quả: {word} — {reason}", "Status: {word} — {reason}"),
@@ -225,6 +228,8 @@ def _milestone_lines(target, r: dict, say: _Say) -> list[str]:
         return out
     if step.op not in OP_SIGNS or step.op == "==":
         out.append(say("no_trajectory_op", op=step.op))
+    elif step.fraction is None and step.from_baseline and target.baseline is not None:
+        out.append(say("before_baseline", period=target.baseline.period))
     elif r["expected"] is None or step.fraction is None:
         out.append(say("no_trajectory"))
     else:

@@ -34,10 +34,10 @@ class Step:
 
     @property
     def fraction(self) -> float | None:
-        """Share of the trajectory elapsed, clamped to [0, 1]; None without a trajectory."""
-        if self.days_total is None or self.days_done is None or self.days_total <= 0:
+        """Share of the trajectory elapsed, at most 1; None without a trajectory."""
+        if self.days_total is None or self.days_done is None:
             return None
-        return min(1.0, max(0.0, self.days_done / self.days_total))
+        return min(1.0, self.days_done / self.days_total)
 
 
 def _bounds(value: float | tuple[float, float] | list[float]) -> tuple[float, float | None]:
@@ -77,7 +77,8 @@ def step_for(target, period: str) -> Step:
     if anchor_period is not None:
         anchor_end = parse_period(anchor_period).end
         days_done, days_total = (end - anchor_end).days, (deadline - anchor_end).days
-        if days_total <= 0:
+        # Before its starting period ends, a trajectory has not begun: nothing to be behind.
+        if days_total <= 0 or days_done < 0:
             anchor_period = anchor_value = days_done = days_total = None
     return Step(index, milestone.op, low, high, milestone.by, end >= deadline, pick == 0,
                 anchor_period, anchor_value, days_done, days_total)

@@ -59,3 +59,23 @@ def test_unknown_names_exit_2(files):  # noqa: F811
     assert res.exit_code == 2 and "2024-Q1" in res.output
     res = explain(args, "--target", "X", "--unit", "ham-tan", "--period", "2024-Q1")
     assert res.exit_code == 2 and "EVL03" in res.output
+
+
+def test_change_target_before_and_after_its_baseline(files):  # noqa: F811
+    staff = target("STAFF", "staff", ("2025", "<=", -10), change="percent",
+                   baseline={"period": "2021"})
+    args = files(defs=[staff], reports=[report("tay-ninh", "2020", staff=1010),
+                                        report("tay-ninh", "2021", staff=1000),
+                                        report("tay-ninh", "2024", staff=920)])
+    res = explain(args, "--target", "STAFF", "--unit", "tay-ninh", "--period", "2024",
+                  "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert "Baseline: 2021 = 1,000 (the unit's own figure)" in res.output
+    assert "Change from baseline: (920 − 1,000) / 1,000 × 100 = -8" in res.output
+    assert "Trajectory: 0 + (-10 − 0) × 1096/1461 days = -7.502" in res.output
+    assert "Status: On track" in res.output
+    res = explain(args, "--target", "STAFF", "--unit", "tay-ninh", "--period", "2020",
+                  "--lang", "en")
+    assert "Trajectory: not started (the period ends before the baseline period 2021)" \
+        in res.output
+    assert "Status: Pending" in res.output
