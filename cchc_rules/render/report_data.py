@@ -301,7 +301,7 @@ class _Builder:
             return [], values.height
         shown = values.with_columns(pl.col("period").replace_strict(
             self.order, default=0, return_dtype=pl.Int32).alias("_pi")).sort(
-            ["unit", "_pi", "metric"])
+            ["unit", "_pi", "source", "metric"], nulls_last=True)  # one group per source
         metrics = self.model.metrics
         return [FigureRow(unit=r["unit"], unit_name=self.name(r["unit"]), period=r["period"],
                           metric=r["metric"],
