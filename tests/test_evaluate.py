@@ -284,3 +284,11 @@ def test_package_attribute_is_callable_after_the_module_is_imported(tmp_path):
     again = cchc_rules.evaluate(ev.ruleset, ev.figures)
     assert again.results.equals(ev.results)
     assert evaluate(ev.ruleset, ev.figures).results.equals(ev.results)
+
+
+def test_evaluate_files_from_the_package(tmp_path):
+    import cchc_rules
+    ev = run(tmp_path, [ONLINE], [report("ham-tan", "2024-Q1", **HAM_TAN)])
+    again = cchc_rules.evaluate_files(tmp_path / "r.yaml", [tmp_path / "d.yaml"],
+                                      units=["ham-tan"])
+    assert again.records() == [one(ev, "TTHC-06", "ham-tan", "2024-Q1")]
