@@ -85,6 +85,9 @@ def test_report_in_chromium(browser, report: Path, tmp_path: Path) -> None:
     shot = tmp_path / "report.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+    page.emulate_media(media="print")  # the browser's own print keeps every chart
+    assert all(charts.nth(i).bounding_box()["width"] > 100 for i in range(charts.count()))
+    assert seen["errors"] == []
     page.close()
 
 

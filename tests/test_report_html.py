@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
 from test_report_support import evaluation
 
 from cchc_rules.render.html import render_html
@@ -65,3 +70,29 @@ def test_input_hashes_in_the_footer(hostile, tmp_path: Path) -> None:
     assert hashlib.sha256(data.read_bytes()).hexdigest() in html
     for path in hostile.ruleset.files:
         assert hashlib.sha256(Path(path).read_bytes()).hexdigest() in html
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.add(tag)
+
+
+def tags_of(html: str) -> set[str]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(min_size=1, max_size=30))
+def test_no_unit_name_can_add_an_element(hostile, name: str) -> None:
+    units = {uid: replace(u, name=name) for uid, u in hostile.figures.units.items()}
+    ev = replace(hostile, figures=replace(hostile.figures, units=units))
+    html = render_html(ev)
+    assert tags_of(html) <= tags_of(render_html(hostile))
+    assert str(escape(name)) in html
