@@ -57,3 +57,13 @@ def test_json_results_equal_the_record_model(tmp_path):
     doc = json.loads(FORMATS["json"](ev))
     assert doc["results"] == ev.records()
     assert doc["checks"] == ev.check_records()
+
+
+def test_records_written_in_slices_stay_one_valid_array(tmp_path, monkeypatch):
+    import cchc_rules.render.json as module
+    reports = [report(u, p, a=i, b=10) for i, (u, p) in enumerate(
+        [("xa-moi", "2024"), ("xa-moi", "2025"), ("tay-ninh", "2024")])]
+    ev = run(tmp_path, [target("T", "share", ("2025", ">=", 50)), ONLINE], reports)
+    for chunk in (1, 2, 5, 6, 7):
+        monkeypatch.setattr(module, "CHUNK", chunk)
+        assert json.loads(FORMATS["json"](ev))["results"] == ev.records()

@@ -17,6 +17,7 @@ from ..result import Evaluation
 
 TEXT_FIELDS = ("target", "unit", "period", "metric", "area", "level", "status", "op",
                "deadline", "baseline_period", "check")
+CHUNK = 200_000  # records rendered per step
 NUMBER_FIELDS = ("actual", "expected", "gap", "needed", "baseline_value", "weight",
                  "milestone", "left", "right")
 
@@ -56,12 +57,17 @@ def _write_array(frame: pl.DataFrame, fields: dict[str, pl.Expr], out: BinaryIO)
     for i, key in enumerate(sorted(fields)):
         parts += [pl.lit(("{" if i == 0 else ", ") + _dumps(key) + ": "), fields[key]]
     parts.append(pl.lit("}"))
-    lines = frame.select(pl.concat_str(parts).alias("line"))
     out.write(b"[\n    ")
     plain = {"include_header": False, "quote_style": "never"}
-    if lines.height > 1:
-        lines.head(-1).write_csv(out, line_terminator=",\n    ", **plain)
-    lines.tail(1).write_csv(out, line_terminator="\n  ]", **plain)
+    # A slice at a time, so the text of a national run is never all in memory at once.
+    for start in range(0, frame.height, CHUNK):
+        lines = frame.slice(start, CHUNK).select(pl.concat_str(parts).alias("line"))
+        last = start + CHUNK >= frame.height
+        body = lines.head(-1) if last else lines
+        if body.height:
+            body.write_csv(out, line_terminator=",\n    ", **plain)
+        if last:
+            lines.tail(1).write_csv(out, line_terminator="\n  ]", **plain)
 
 
 def _results(evaluation: Evaluation, out: BinaryIO) -> None:
