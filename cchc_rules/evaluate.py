@@ -25,6 +25,12 @@ UNMET = ("not_met", "off_track", "pending")
 OPS = (">=", ">", "<=", "<", "==", "between")
 _NULL = pl.lit(None, dtype=pl.Float64)
 _KEYS = ("unit", "period")
+PREFIX = "m:"  # metric columns of the wide frame, apart from its own (unit, level, row, …)
+
+
+def metric(name: str) -> pl.Expr:
+    """The wide frame's column of metric `name`; the `column` callback of to_polars."""
+    return pl.col(PREFIX + name)
 
 
 def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
@@ -113,13 +119,15 @@ def _wide(ruleset, rolled: pl.DataFrame, figures) -> pl.DataFrame:
     """
     metrics = list(ruleset.model.metrics)
     if rolled.height:
-        wide = rolled.pivot(on="metric", index=list(_KEYS), values="value")
+        wide = rolled.with_columns((PREFIX + pl.col("metric")).alias("metric")).pivot(
+            on="metric", index=list(_KEYS), values="value")
     else:
         wide = pl.DataFrame(schema={"unit": pl.String, "period": pl.String})
-    lf = wide.lazy().with_columns(_NULL.alias(m) for m in metrics if m not in wide.columns)
+    lf = wide.lazy().with_columns(_NULL.alias(PREFIX + m) for m in metrics
+                                  if PREFIX + m not in wide.columns)
     for mid in ruleset.order:
-        lf = lf.with_columns(pl.coalesce(pl.col(mid), to_polars(ruleset.formulas[mid], pl.col))
-                             .alias(mid))
+        lf = lf.with_columns(pl.coalesce(metric(mid), to_polars(ruleset.formulas[mid], metric))
+                             .alias(PREFIX + mid))
     ends = {p: parse_period(p).end for p in wide["period"].unique().to_list()}
     levels = pl.DataFrame({"unit": list(figures.units),
                            "level": [u.level for u in figures.units.values()]},
@@ -139,8 +147,9 @@ def _values(ruleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
     derived = list(ruleset.order)
     if not derived or not scope.height:
         return own.select(list(VALUE_SCHEMA)).cast(VALUE_SCHEMA)
-    computed = (scope.unpivot(on=derived, index=["row"], variable_name="metric",
-                              value_name="value")
+    computed = (scope.unpivot(on=[PREFIX + m for m in derived], index=["row"],
+                              variable_name="metric", value_name="value")
+                .with_columns(pl.col("metric").str.strip_prefix(PREFIX))
                 .with_columns(pl.col("metric").replace_strict(
                     {m: i for i, m in enumerate(derived)}, return_dtype=pl.UInt32).alias("_m"))
                 .sort("row", "_m")
@@ -210,12 +219,12 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
                           if t.baseline is not None and t.baseline.value is None}):
         # A baseline without a value is the unit's own figure for that period, after roll-up.
         own = wide.lazy().filter(pl.col("period") == period).select(
-            "unit", *(pl.col(t.metric).alias(f"_base{i}") for i, t in enumerate(chosen)
+            "unit", *(metric(t.metric).alias(f"_base{i}") for i, t in enumerate(chosen)
                       if t.baseline is not None and t.baseline.value is None
                       and t.baseline.period == period))
         lf = lf.join(own, on="unit", how="left", maintain_order="left")
     for i, target in enumerate(chosen):
-        value, baseline = pl.col(target.metric), target.baseline
+        value, baseline = metric(target.metric), target.baseline
         if baseline is None:
             base = _NULL
         elif baseline.value is not None:
@@ -233,7 +242,7 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
             if target.change is None and target.metric in ruleset.formulas else None
         if parts is not None:
             numerator, denominator, k = parts
-            num, den = to_polars(numerator, pl.col), to_polars(denominator, pl.col)
+            num, den = to_polars(numerator, metric), to_polars(denominator, metric)
             integral = all(metrics[n].unit == "count" for n in names(numerator))
         else:
             num = den = _NULL
@@ -335,7 +344,7 @@ def _checks(ruleset, scope: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema=CHECK_SCHEMA)
     frames = []
     for cid, node in ruleset.asserts.items():
-        left, right = to_polars(node.left, pl.col), to_polars(node.right, pl.col)
+        left, right = to_polars(node.left, metric), to_polars(node.right, metric)
         holds = approx_cmp(node.op, pl.col("left"), pl.col("right"))
         frames.append(scope.lazy().select(
             "row", pl.lit(cid).alias("check"), "unit", "period",

@@ -292,3 +292,22 @@ def test_evaluate_files_from_the_package(tmp_path):
     again = cchc_rules.evaluate_files(tmp_path / "r.yaml", [tmp_path / "d.yaml"],
                                       units=["ham-tan"])
     assert again.records() == [one(ev, "TTHC-06", "ham-tan", "2024-Q1")]
+
+
+def test_metric_ids_that_look_like_internal_columns(tmp_path):
+    metrics = {"row": {"label": "row", "unit": "count"},
+               "level": {"label": "level", "unit": "count"},
+               "unit": {"label": "unit", "unit": "count"},
+               "period_end": {"label": "p", "unit": "percent", "formula": "row / level * 100"}}
+    ruleset = {"ruleset": "names", "title": "Tên", "metrics": metrics,
+               "checks": [{"id": "c", "assert": "unit <= level"}],
+               "targets": [target("T", "period_end", ("2025", ">=", 50))]}
+    (tmp_path / "r.yaml").write_text(yaml.safe_dump(ruleset), "utf-8")
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump({"units": UNITS, "reports": [
+        {"unit": "xa-moi", "period": "2024", "values": {"row": 3, "level": 4, "unit": 1}}]}),
+        "utf-8")
+    ev = evaluate_files(tmp_path / "r.yaml", [tmp_path / "d.yaml"])
+    r = one(ev, "T", "xa-moi", "2024")
+    assert (r["status"], r["actual"], r["level"], r["needed"]) == ("met", 75, "commune",
+                                                                   None)
+    assert ev.check_records()[0]["status"] == "pass"
