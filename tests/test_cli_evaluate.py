@@ -106,3 +106,11 @@ def test_unknown_metric_in_data_is_a_warning_on_stderr(files, tmp_path):
     assert res.exit_code == 1, res.output
     assert "nhan_vien" in res.stderr and "warning" in res.stderr
     assert json.loads(res.stdout)["ruleset"] == "cli"
+
+
+def test_ruleset_warnings_go_to_stderr(files):
+    near_miss = target("CUT", "cut_rate", ("2021", ">=", 10), levels=["distric"])
+    res = cchc(*files(defs=[near_miss]), "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert "warning SEM07" in res.stderr and "did you mean 'district'?" in res.stderr
+    assert json.loads(res.stdout)["summary"]["met"] == 0

@@ -50,7 +50,7 @@ def data_options(func):
 
 def load(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
          decimal_comma: bool, progress=None):
-    """Ruleset and figures, data-reader warnings echoed to stderr."""
+    """Ruleset and figures; the ruleset's and the data reader's warnings go to stderr."""
     from ..data import read_data
     from ..ruleset import load_ruleset
     loaded = load_ruleset(ruleset)
@@ -59,7 +59,7 @@ def load(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
     figures = read_data(list(data), units_file=units_file, decimal_comma=decimal_comma,
                         known_metrics=known)
     _advance(progress)
-    for warning in figures.warnings:
+    for warning in (*loaded.warnings, *figures.warnings):
         click.echo(warning.format(), err=True)
     return loaded, figures
 
