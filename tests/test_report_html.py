@@ -96,3 +96,11 @@ def test_no_unit_name_can_add_an_element(hostile, name: str) -> None:
     html = render_html(ev)
     assert tags_of(html) <= tags_of(render_html(hostile))
     assert str(escape(name)) in html
+
+
+def test_every_internal_link_has_its_target(hostile) -> None:
+    html = render_html(hostile)
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    links = set(re.findall(r'href="#([^"]+)"', html))
+    assert links and links <= ids, links - ids
+    assert len(re.findall(r'\bid="([^"]+)"', html)) == len(ids)  # ids are unique
