@@ -98,7 +98,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "value": ("Giá trị", "Value"),
     "file": ("Tệp", "File"),
     "trend": ("Diễn biến qua các kỳ", "Trend across periods"),
-    "failing": ("Không đạt, chậm tiến độ, không tính được", "Not met, off track or invalid"),
+    "failing": ("Kết quả kém", "Failing"),
+    "worst_note": ("Kết quả kém: Không đạt, Chậm tiến độ hoặc Không tính được, trên số kết quả "
+                   "áp dụng ở kỳ gần nhất của chỉ tiêu.",
+                   "Failing: not met, off track or invalid, out of the applicable results in "
+                   "the target's latest period."),
     "worst": ("Các chỉ tiêu có kết quả kém nhất", "Worst-performing targets"),
     "shown_of": ("Hiển thị {shown} trên {total} dòng.", "Showing {shown} of {total} rows."),
     "summary_mode": ("Bản tóm tắt: dữ liệu lớn ({rows} kết quả). Chạy với --detail full để "
