@@ -74,6 +74,8 @@ def test_ranking_uses_weighted_met_or_on_track_share(ham_tan) -> None:
     row = next(u for u in c.units if u.id == "ham-tan")
     assert row.score == pytest.approx(good / applicable * 100)
     assert c.units_total == 2 and [u.rank for u in c.units] == [1, 1]
+    assert {u.id: u.level for u in c.units} == {"binh-thuan": "cấp tỉnh",
+                                                 "ham-tan": "cấp huyện"}
 
 
 def test_failed_checks_and_missing_data_carry_their_sources(tmp_path: Path) -> None:

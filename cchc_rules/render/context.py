@@ -55,7 +55,8 @@ class UnitRow(_Model):
     rank: int = Field(description="1 = best; equal scores share a rank.")
     id: str = Field(description="Unit id.")
     name: str = Field(description="Unit name as written in the units list (id if unnamed).")
-    level: str | None = Field(description="Unit level (province, district, commune) or None.")
+    level: str | None = Field(description="Unit level in the report language (levels other "
+                                          "than province, district, commune as written).")
     period: str = Field(description="The latest period the ranking uses for this unit.")
     score: float = Field(description="Weighted share (0-100) of applicable targets met or "
                                      "on track.")

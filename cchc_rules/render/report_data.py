@@ -95,6 +95,10 @@ class _Builder:
     def name(self, unit: str) -> str:
         return self.names.get(unit) or unit
 
+    def level_label(self, level: str | None) -> str | None:
+        """The three levels of the format translated; other levels as written."""
+        return self.t.get(f"level.{level}", level) if level else None
+
     def unit_of(self, target: Any) -> str | None:
         if target.change == "percent":
             return "percent"
@@ -143,7 +147,8 @@ class _Builder:
                          .group_by("unit", "status").len(), "unit")
         level = {uid: u.level for uid, u in self.ev.figures.units.items()}
         return [UnitRow(rank=r["rank"], id=r["unit"], name=self.name(r["unit"]),
-                        level=level.get(r["unit"]), period=r["period"], score=r["score"],
+                        level=self.level_label(level.get(r["unit"])), period=r["period"],
+                        score=r["score"],
                         score_text=self.fmt.percent(r["score"], 1),
                         counts=counts.get(r["unit"], {}))
                 for r in ranked.iter_rows(named=True)], total
