@@ -133,13 +133,12 @@ def series(work: Path, base: dict, repeat: int, units: float = 1.0) -> list[dict
             scales = {"units": units, "periods": 1.0, "targets": 1.0}
             scales[dim] *= scale
             data = generate(work, **scales)
-            times = repeat if scale < 1 else 1
             core = spawn([PY, "-m", "bench.measure", "inproc", str(data), "--repeat",
-                          str(times)]).json()
+                          str(repeat)]).json()
             e2e = None
             if dim == "units":
                 e2e = timed([CCHC, "evaluate", *inputs(data), "--format", "csv", "--output",
-                             str(work / "series.csv")], 1)["seconds"]
+                             str(work / "series.csv")], 2)["seconds"]
             points.append({"dim": dim, "scale": scale,
                            "evaluations": manifest(data)["evaluations"],
                            "core_s": core["evaluate_s"], "e2e_csv_s": e2e})
