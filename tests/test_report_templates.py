@@ -69,3 +69,10 @@ def test_missing_template_and_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(CchcError) as err:
         templates.environment(tmp_path / "absent")
     assert err.value.problems[0].code == "RPT02"
+
+
+def test_python_errors_inside_a_template_point_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "div.j2").write_text("a\nb\n{{ 1 // n }}\n")
+    found = problem(tmp_path, "div.j2", n=0)
+    assert found.code == "RPT05" and found.pos.line == 3, found
+    assert "ZeroDivisionError" in found.message

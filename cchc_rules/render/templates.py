@@ -61,6 +61,10 @@ def render(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> str
         raise CchcError.one("RPT05", f"template error: {err.message}",
                             _failing_template(err, name),
                             hint=_field_hint(err, context)) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as err:
+        # A user template's own mistake ({{ 1 // 0 }}, a bad index): still the template's line.
+        raise CchcError.one("RPT05", f"template error: {type(err).__name__}: {err}",
+                            _failing_template(err, name)) from None
 
 
 def _failing_template(err: Exception, name: str) -> Position:
