@@ -110,3 +110,24 @@ def test_the_documented_cover_override_works(inputs, tmp_path: Path) -> None:
     html = out.read_text(encoding="utf-8")
     assert "SỞ NỘI VỤ TỈNH TUYÊN QUANG" in html and "Kỳ báo cáo: 2024-Q1" in html
     assert 'id="targets"' in html
+
+
+def test_units_file_and_csv_data_are_hashed_in_the_footer(tmp_path: Path) -> None:
+    import hashlib
+
+    from test_report_support import HAM_TAN_Q1, RULESET, dump
+    ruleset = tmp_path / "ruleset.yaml"
+    ruleset.write_text(dump(RULESET), encoding="utf-8")
+    units = tmp_path / "units.yaml"
+    units.write_text("units:\n- {id: ham-tan, name: Huyện Hàm Tân, level: district}\n",
+                     encoding="utf-8")
+    data = tmp_path / "ham-tan.csv"
+    data.write_text("unit,period," + ",".join(HAM_TAN_Q1) + "\nham-tan,2024-Q1,"
+                    + ",".join(map(str, HAM_TAN_Q1.values())) + "\n", encoding="utf-8")
+    out = tmp_path / "r.html"
+    result = run(ruleset, "--data", data, "--units", units, "--format", "html", "--output", out)
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    for path in (ruleset, units, data):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in html, path
+    assert "Huyện Hàm Tân" in html and "ham-tan.csv:2" in html
