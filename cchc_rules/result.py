@@ -4,7 +4,6 @@ Frames stay columnar (polars); `records()` and `check_records()` give the spec ย
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,12 +35,19 @@ VALUE_SCHEMA: dict[str, Any] = {
 }
 
 
-def number(value: float | None, digits: int = 9) -> float | int | None:
+# Rounding x to 9 decimals computes x * 1e9; above this that loses digits, and a float's own
+# precision is coarser than 1e-9 anyway, so larger values are kept as they are.
+_ROUND_BELOW = 2.0**53 / 1e9
+
+
+def rounded(value: pl.Expr) -> pl.Expr:
+    """`value` to 9 decimals, which removes float noise (56.99999999999999 -> 57)."""
+    return pl.when(value.abs() < _ROUND_BELOW).then(value.round(9)).otherwise(value)
+
+
+def number(value: float | None) -> float | int | None:
     """A float for JSON: None for missing/NaN/inf, float noise rounded away, 50.0 -> 50."""
-    if value is None or not math.isfinite(value):
-        return None
-    value = round(value, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    return numbers(pl.Series([value], dtype=pl.Float64))[0]
 
 
 @dataclass
@@ -78,24 +84,44 @@ class Evaluation:
 
     def records(self) -> list[dict[str, Any]]:
         """The spec ยง4 result objects, in the frame's (sorted) order."""
-        targets = self.targets_by_id()
-        out = []
-        for row in self.results.iter_rows(named=True):
-            high = row.pop("threshold_high")
-            low = number(row["threshold"])
-            row["threshold"] = [low, number(high)] if high is not None else low
-            for key in ("actual", "expected", "gap", "needed", "baseline_value", "weight"):
-                row[key] = number(row[key])
-            row["title"] = targets[row["target"]].title
-            out.append(row)
-        return out
+        frame = self.results
+        titles = {t.id: t.title for t in self.ruleset.model.targets}
+        columns = {name: numbers(frame[name]) if frame[name].dtype == pl.Float64
+                   else frame[name].to_list()
+                   for name in frame.columns if name != "threshold_high"}
+        highs = numbers(frame["threshold_high"])
+        for i in frame["threshold_high"].is_not_null().arg_true().to_list():
+            columns["threshold"][i] = [columns["threshold"][i], highs[i]]
+        columns["title"] = [titles[t] for t in columns["target"]]
+        return _rows(columns)
 
     def check_records(self) -> list[dict[str, Any]]:
-        out = []
-        for row in self.checks.iter_rows(named=True):
-            row["left"], row["right"] = number(row["left"]), number(row["right"])
-            out.append(row)
-        return out
+        frame = self.checks
+        return _rows({name: numbers(frame[name]) if frame[name].dtype == pl.Float64
+                      else frame[name].to_list() for name in frame.columns})
+
+
+def numbers(series: pl.Series) -> list[float | int | None]:
+    """`number()` of every value, computed by polars: a national run has millions."""
+    frame = series.rename("x").to_frame().select(
+        rounded(pl.col("x")).alias("r"), pl.col("x").is_finite().fill_null(False).alias("f"))
+    frame = frame.with_columns(
+        (pl.col("f") & (pl.col("r") == pl.col("r").floor()) & (pl.col("r").abs() < 2.0**53))
+        .alias("w"))
+    ints = frame.select(pl.when("w").then(pl.col("r").cast(pl.Int64))).to_series().to_list()
+    if frame["w"].all():
+        return ints
+    floats = frame.select(pl.when(pl.col("f") & ~pl.col("w")).then(pl.col("r")) + 0.0) \
+        .to_series().to_list()
+    if not frame["w"].any():
+        return floats
+    return [f if i is None else i for i, f in zip(ints, floats, strict=True)]
+
+
+def _rows(columns: dict[str, list]) -> list[dict[str, Any]]:
+    keys = list(columns)
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(),
+                                                                  strict=True)]
 
 
 def _counts(frame: pl.DataFrame, statuses: tuple[str, ...]) -> dict[str, int]:

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import math
 
+import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_evaluate import HAM_TAN, ONLINE, report, run, target
 
-from cchc_rules.result import DEFAULT_FAIL_ON, STATUSES, number
+from cchc_rules.result import DEFAULT_FAIL_ON, STATUSES, number, numbers
 
 
 @pytest.mark.parametrize(("value", "shown"), [
@@ -16,6 +19,20 @@ from cchc_rules.result import DEFAULT_FAIL_ON, STATUSES, number
 def test_number_for_json(value, shown):
     assert number(value) == shown
     assert type(number(value)) is type(shown)
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(), st.integers(-10**6, 10**6).map(float),
+                         st.sampled_from([56.99999999999999, -0.0, 2.0**60, 5.6e16 + 8]))))
+def test_numbers_drop_float_noise_only(values):
+    got = numbers(pl.Series(values, dtype=pl.Float64))
+    assert len(got) == len(values)
+    for value, shown in zip(values, got, strict=True):
+        if value is None or not math.isfinite(value):
+            assert shown is None
+            continue
+        assert abs(shown - value) <= 5e-10 * max(1.0, abs(value)) + 1e-12
+        assert isinstance(shown, int) == (float(shown).is_integer() and abs(shown) < 2**53)
+    assert got == [number(v) for v in values]
 
 
 def test_summary_counts_every_status_and_failed_follows_fail_on(tmp_path):
