@@ -163,16 +163,16 @@ def _metric_lines(ev: Evaluation, metric: str, unit: str, period: str, values, s
         out.append(say("values", text=substitute(node, known), value=say.n(value)))
     out.append(say("figures"))
     raw = sorted(ev.ruleset.raw_inputs.get(metric, frozenset({metric})))
-    sources = _sources(ev)
+    sources = _sources(ev, period)
     children = children_of(ev.figures.units)
     for name in raw:
         out += _figure_lines(name, unit, period, values, sources, children, say)
     return out
 
 
-def _sources(ev: Evaluation) -> dict[tuple[str, str, str], str]:
-    """(unit, period, metric) -> " — file:line, source" for reported figures."""
-    frame = ev.figures.values
+def _sources(ev: Evaluation, period: str) -> dict[tuple[str, str, str], str]:
+    """(unit, period, metric) -> ", file:line, source text" for one period's reported figures."""
+    frame = ev.figures.values.filter(pl.col("period") == period)
     out = {}
     for u, p, m, file, line, source in frame.select(
             "unit", "period", "metric", "file", "line", "source").iter_rows():
