@@ -75,7 +75,9 @@ def _sha256(path: Path) -> str:
 
 
 class _Builder:
-    def __init__(self, ev: Any, lang: str, output: str, detail: str) -> None:
+    """The results frame with period order, severity and |gap| columns, and the sections."""
+
+    def __init__(self, ev: Any, lang: str, detail: str) -> None:
         self.ev, self.model = ev, ev.ruleset.model
         self.fmt, self.t = Formatter(lang), words(lang)
         self.names = {uid: u.name for uid, u in ev.figures.units.items()}
@@ -90,7 +92,7 @@ class _Builder:
         self.order = order
         if detail == "auto":
             detail = "full" if self.res.height <= AUTO_FULL_MAX else "summary"
-        self.detail, self.lang, self.output = detail, lang, output
+        self.detail = detail
 
     def name(self, unit: str) -> str:
         return self.names.get(unit) or unit
@@ -322,7 +324,7 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
                   inputs: Iterable[tuple[str, Path]] = ()) -> ReportContext:
     """The template context for `ev` (an `Evaluation`); `inputs` are (role, path) pairs."""
     check_lang(lang)
-    b = _Builder(ev, lang, output, detail)
+    b = _Builder(ev, lang, detail)
     t, fmt, res, model = b.t, b.fmt, b.res, b.model
     # One pass over the results for every count the report shows.
     counted = res.group_by("target", "area", "status").len()
