@@ -53,8 +53,9 @@ def test_vietnamese_pdf_text_numbers_pages_and_fonts(ham_tan, tmp_path: Path) ->
         (210, 297)
 
 
-def test_english_pdf(ham_tan, tmp_path: Path) -> None:
+def test_english_pdf_same_input_same_bytes(ham_tan, tmp_path: Path) -> None:
     pdf, _ = render_pdf(ham_tan, tmp_path / "r.pdf", lang="en")
+    assert render_pdf(ham_tan, tmp_path / "r.pdf", lang="en")[0] == pdf  # same bytes
     text = text_of(pdf)
     for expected in ("Huyện Hàm Tân", "4,917", "47.18%", "Pending", "Page 1/"):
         assert expected in text, expected
