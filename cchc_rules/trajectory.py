@@ -6,7 +6,7 @@ milestone) or the previous milestone, over calendar days between the periods' la
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -92,13 +92,13 @@ PLAN_SCHEMA = {
 }
 
 
-def plan(targets: Iterable, periods: Iterable[str]) -> pl.DataFrame:
-    """One row per target × period: the milestone in force and its trajectory fraction.
+def plan(targets: Iterable, periods: Sequence[str]) -> pl.DataFrame:
+    """One row per target × period, targets outer, both in the given order: the milestone in
+    force and its trajectory fraction (row t × len(periods) + p is target t, period p).
 
     Its size is targets × distinct periods (hundreds of rows), independent of the unit count.
     """
     rows = []
-    periods = sorted(set(periods))
     for target in targets:
         for period in periods:
             s = step_for(target, period)
