@@ -15,7 +15,7 @@ import polars as pl
 
 from .errors import CchcError, Problem, did_you_mean
 from .expr import approx_cmp, names, ratio_parts, to_polars
-from .periods import parse_period
+from .periods import is_period, parse_period
 from .result import CHECK_SCHEMA, RESULT_SCHEMA, STATUSES, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
 from .trajectory import plan
@@ -85,8 +85,9 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets):
         asked = list(dict.fromkeys(asked))
         for name in asked:
             if name not in choices:
-                problems.append(Problem(code, f"unknown {kind} '{name}'", None,
-                                        did_you_mean(name, choices)
+                what = f"no figures for period '{name}'" if kind == "period" and \
+                    is_period(name) else f"unknown {kind} '{name}'"
+                problems.append(Problem(code, what, None, did_you_mean(name, choices)
                                         or f"known: {', '.join(sorted(choices)[:10])}"))
         return asked
 
