@@ -19,7 +19,10 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
     """Open a temporary sibling of `path` for writing; it becomes `path` when the block ends."""
     path = Path(path)
     binary = "b" in mode
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:  # name the file the user asked for, not the temporary one
+        raise type(err)(err.errno, err.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else encoding,
                        newline=None if binary else "") as handle:

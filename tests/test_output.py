@@ -24,3 +24,10 @@ def test_an_error_midway_keeps_the_old_file(tmp_path):
         raise RuntimeError("disk full")
     assert path.read_text("utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_a_missing_folder_is_reported_with_the_asked_name(tmp_path):
+    path = tmp_path / "không-có" / "out.json"
+    with pytest.raises(FileNotFoundError) as err:
+        write_atomic(path, "x")
+    assert err.value.filename == str(path)
