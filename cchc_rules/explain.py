@@ -10,6 +10,7 @@ import polars as pl
 from .errors import CchcError, Problem, did_you_mean
 from .evaluate import evaluate
 from .expr import evaluate_exact, ratio_parts, substitute, to_text
+from .expr.exact import Invalid
 from .periods import parse_period
 from .render.i18n import Formatter, words
 from .result import Evaluation
@@ -28,6 +29,9 @@ TEXT = {
     "metric": ("Chỉ số {id} ({label})", "Metric {id} ({label})"),
     "formula": ("  công thức: {formula}", "  formula: {formula}"),
     "values": ("  thay số:   {text} = {value}", "  with values: {text} = {value}"),
+    "reported_wins": ("  (đơn vị tự báo cáo {value}: số báo cáo được dùng thay cho công thức)",
+                      "  (the unit reported {value} itself: its figure is used, not the "
+                      "formula)"),
     "figures": ("Số liệu:", "Figures:"),
     "figure": ("  {id} = {value} ({origin}{where})", "  {id} = {value} ({origin}{where})"),
     "missing": ("  {id}: không có số liệu", "  {id}: not reported"),
@@ -159,8 +163,11 @@ def _metric_lines(ev: Evaluation, metric: str, unit: str, period: str, values, s
     if node is not None:
         known = {m: v for (u, m), (v, _) in values.items() if u == unit}
         out.append(say("formula", formula=to_text(node)))
-        value = values.get((unit, metric), (None, None))[0]
-        out.append(say("values", text=substitute(node, known), value=say.n(value)))
+        value, origin = values.get((unit, metric), (None, None))
+        computed = value if origin != "reported" else _exact(node, known)
+        out.append(say("values", text=substitute(node, known), value=say.n(computed)))
+        if origin == "reported":
+            out.append(say("reported_wins", value=say.n(value)))
     out.append(say("figures"))
     raw = sorted(ev.ruleset.raw_inputs.get(metric, frozenset({metric})))
     sources = _sources(ev, period)
@@ -168,6 +175,15 @@ def _metric_lines(ev: Evaluation, metric: str, unit: str, period: str, values, s
     for name in raw:
         out += _figure_lines(name, unit, period, values, sources, children, say)
     return out
+
+
+def _exact(node, known: dict[str, float]) -> float | None:
+    """The formula's own value from the inputs, None when missing or not a number."""
+    try:
+        exact = evaluate_exact(node, known)
+    except Invalid:
+        return None
+    return None if exact is None else float(exact)
 
 
 def _sources(ev: Evaluation, period: str) -> dict[tuple[str, str, str], str]:

@@ -79,3 +79,14 @@ def test_change_target_before_and_after_its_baseline(files):  # noqa: F811
     assert "Trajectory: not started (the period ends before the baseline period 2021)" \
         in res.output
     assert "Status: Pending" in res.output
+
+
+def test_a_reported_rate_wins_over_its_formula_and_says_so(files):  # noqa: F811
+    args = files(reports=[report("xa-moi", "2024", received=100, received_online=10,
+                                 online_rate=55)])
+    res = explain(args, "--target", "TTHC-06", "--unit", "xa-moi", "--period", "2024",
+                  "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert "with values: 10 / 100 * 100 = 10" in res.output
+    assert "(the unit reported 55 itself: its figure is used, not the formula)" in res.output
+    assert "Status: Met — 55 ≥ 50" in res.output
