@@ -206,7 +206,7 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame) -> pl.Dat
                 pl.lit(steps["op"].replace_strict({op: i for i, op in enumerate(OPS)},
                                                   return_dtype=pl.UInt8))
                 .gather(index).alias("_opc")))
-    return _statuses(rows).select(list(RESULT_SCHEMA)).collect()
+    return _statuses(rows).select(list(RESULT_SCHEMA)).cast(RESULT_SCHEMA).collect()
 
 
 def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
@@ -357,7 +357,7 @@ def _checks(ruleset, scope: pl.DataFrame) -> pl.DataFrame:
                 .when(holds).then(pl.lit("pass"))
                 .otherwise(pl.lit("fail")).alias("status")))
     return (pl.concat(frames).with_row_index("_n").sort("row", "_n")
-            .select(list(CHECK_SCHEMA)).collect())
+            .select(list(CHECK_SCHEMA)).cast(CHECK_SCHEMA).collect())
 
 
 class _CallableModule(types.ModuleType):

@@ -311,3 +311,15 @@ def test_metric_ids_that_look_like_internal_columns(tmp_path):
     assert (r["status"], r["actual"], r["level"], r["needed"]) == ("met", 75, "commune",
                                                                    None)
     assert ev.check_records()[0]["status"] == "pass"
+
+
+def test_frames_keep_their_documented_types_even_when_all_null(tmp_path):
+    from cchc_rules.result import CHECK_SCHEMA, RESULT_SCHEMA, VALUE_SCHEMA
+    ev = run(tmp_path, [target("LATE", "late_rate", ("2025", "<=", 5))],
+             [report("noi-khac", "2024-Q1", **HAM_TAN)],
+             [{"id": "c", "assert": "received == a"}])
+    assert dict(ev.results.schema) == RESULT_SCHEMA
+    assert dict(ev.checks.schema) == CHECK_SCHEMA
+    assert dict(ev.values.schema) == VALUE_SCHEMA
+    empty = run(tmp_path, [ONLINE], [])
+    assert dict(empty.results.schema) == RESULT_SCHEMA
