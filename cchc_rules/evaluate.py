@@ -177,13 +177,14 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame) -> pl.Dat
     lf = scope.lazy().with_columns(
         pl.col("period").replace_strict({p: i for i, p in enumerate(periods)},
                                         return_dtype=pl.UInt32).alias("_p"))
-    lf, columns = _per_target(ruleset, chosen, wide, lf)
+    lf, columns, constants = _per_target(ruleset, chosen, wide, lf)
     n = len(chosen)
     index = pl.col("_t") * len(periods) + pl.col("_p")
     targets = {
         "target": [t.id for t in chosen], "metric": [t.metric for t in chosen],
         "area": [t.area for t in chosen], "weight": [float(t.weight) for t in chosen],
         "baseline_period": [t.baseline.period if t.baseline else None for t in chosen],
+        **constants,
     }
     flat = lf.select("unit", "period", "level", "_p",
                      *(expr.alias(f"{name}{i}") for name, exprs in columns.items()
@@ -210,12 +211,13 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame) -> pl.Dat
 
 
 def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
-    """Per target, the expressions on the wide frame that the results need: the compared
-    value, the baseline, where the trajectory starts, the ratio's parts, applicability."""
+    """Per target, the expressions on the wide frame that the results need (the compared
+    value, the baseline, where the trajectory starts, the ratio's parts, applicability), and
+    the ratio's constant factor and whether its numerator counts things."""
     metrics = ruleset.model.metrics
     columns: dict[str, list[pl.Expr]] = {name: [] for name in (
-        "actual", "baseline_value", "_start", "_num", "_den", "_k", "_integral",
-        "_applicable")}
+        "actual", "baseline_value", "_start", "_num", "_den", "_applicable")}
+    constants: dict[str, list] = {"_k": [], "_integral": []}
     for period in sorted({t.baseline.period for t in chosen
                           if t.baseline is not None and t.baseline.value is None}):
         # A baseline without a value is the unit's own figure for that period, after roll-up.
@@ -252,11 +254,12 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
             pl.col("level").is_null() | pl.col("level").is_in(list(target.levels))
         for name, expr in (("actual", actual), ("baseline_value", base),
                            ("_start", pl.lit(0.0) if target.change else base),
-                           ("_num", num), ("_den", den), ("_k", pl.lit(float(k))),
-                           ("_integral", pl.lit(integral)), ("_applicable", applicable)):
-            columns[name].append(expr.cast(pl.Boolean if name in ("_integral", "_applicable")
+                           ("_num", num), ("_den", den), ("_applicable", applicable)):
+            columns[name].append(expr.cast(pl.Boolean if name == "_applicable"
                                            else pl.Float64))
-    return lf, columns
+        constants["_k"].append(float(k))
+        constants["_integral"].append(integral)
+    return lf, columns, constants
 
 
 def _op(*ops: str) -> pl.Expr:
