@@ -323,3 +323,33 @@ def test_frames_keep_their_documented_types_even_when_all_null(tmp_path):
     assert dict(ev.values.schema) == VALUE_SCHEMA
     empty = run(tmp_path, [ONLINE], [])
     assert dict(empty.results.schema) == RESULT_SCHEMA
+
+
+@pytest.mark.parametrize(("ms", "a", "needed"), [
+    (("2025", ">=", 57.5), 50, 8),        # 57.5 of 100 → 58 dossiers
+    (("2025", ">", 57), 50, 8),           # strictly more than 57 → 58
+    (("2025", "<=", 5), 12, -7),          # at most 5 → 7 fewer
+    (("2025", "<", 5), 12, -8),           # fewer than 5 → at most 4
+    (("2025", "between", (6, 10)), 12, -2),
+    (("2025", "between", (6, 10)), 1, 5),
+])
+def test_needed_for_each_operator(tmp_path, ms, a, needed):
+    r = one(run(tmp_path, [target("T", "share", ms)], [report("xa-moi", "2024", a=a, b=100)]),
+            "T", "xa-moi", "2024")
+    assert (r["status"], r["needed"]) == ("pending", needed)
+
+
+def test_needed_is_not_rounded_for_non_count_numerators_nor_given_for_change(tmp_path):
+    metrics = {**METRICS, "score_share": {"label": "s", "unit": "percent",
+                                          "formula": "staff / b * 100"}}
+    ruleset = {"ruleset": "t", "title": "t", "metrics": {
+        **metrics, "staff": {"label": "điểm", "unit": "score"}},
+        "targets": [target("S", "score_share", ("2025", ">=", 57.5)),
+                    target("C", "b", ("2025", ">=", 10), change="percent",
+                           baseline={"period": "2021", "value": 100})]}
+    (tmp_path / "r.yaml").write_text(yaml.safe_dump(ruleset, allow_unicode=True), "utf-8")
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump({"units": UNITS, "reports": [
+        report("xa-moi", "2024", staff=50, b=100)]}, allow_unicode=True), "utf-8")
+    ev = evaluate_files(tmp_path / "r.yaml", [tmp_path / "d.yaml"])
+    assert one(ev, "S", "xa-moi", "2024")["needed"] == 7.5
+    assert one(ev, "C", "xa-moi", "2024")["needed"] is None
