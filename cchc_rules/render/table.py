@@ -27,18 +27,15 @@ def _threshold(r: dict[str, Any], fmt: Formatter, unit: str | None) -> str:
     return f"{OP_SIGNS[r['op']]} {fmt.value(r['threshold'], unit)}"
 
 
-def _value_unit(evaluation: Evaluation, r: dict[str, Any]) -> str | None:
-    """How the compared quantity is written: a percent change is a percentage."""
-    target = evaluation.targets_by_id()[r["target"]]
-    if target.change == "percent":
-        return "percent"
-    metric = evaluation.ruleset.model.metrics.get(r["metric"])
-    return metric.unit if metric else None
+def _value_units(evaluation: Evaluation) -> dict[str, str | None]:
+    """Per target, how its compared quantity is written: a percent change is a percentage."""
+    metrics = evaluation.ruleset.model.metrics
+    return {t.id: "percent" if t.change == "percent"
+            else metrics[t.metric].unit if t.metric in metrics else None
+            for t in evaluation.ruleset.model.targets}
 
 
-def _row(evaluation: Evaluation, r: dict[str, Any], fmt: Formatter, t: dict[str, str]
-         ) -> list[str]:
-    unit = _value_unit(evaluation, r)
+def _row(r: dict[str, Any], unit: str | None, fmt: Formatter, t: dict[str, str]) -> list[str]:
     return [r["period"], r["target"], fmt.value(r["actual"], unit), _threshold(r, fmt, unit),
             fmt.value(r["expected"], unit), t[f"status.{r['status']}"],
             fmt.signed(r["needed"], None) if r["needed"] is not None else "", r["title"]]
@@ -59,6 +56,7 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
            fail_on: Iterable[str] = DEFAULT_FAIL_ON, **_options: Any) -> str:
     t, fmt = words(lang), Formatter(lang)
     units = evaluation.figures.units
+    value_units = _value_units(evaluation)
     heading = [t[c] for c in COLUMNS] + [""]
     by_unit: dict[str, list[dict[str, Any]]] = {}
     for r in evaluation.records():
@@ -76,7 +74,7 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
         out.append(click.style(title, bold=True) if color else title)
         records = by_unit.get(unit_id, [])
         if records:
-            rows = [heading] + [_row(evaluation, r, fmt, t) for r in records]
+            rows = [heading] + [_row(r, value_units[r["target"]], fmt, t) for r in records]
             out.extend(_lines(rows, [None] + [r["status"] for r in records], color))
         for c in checks_by_unit.get(unit_id, []):
             out.append(f"  {t['check']} {c['check']} {c['period']}: {c['status']} "
