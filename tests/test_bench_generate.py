@@ -103,3 +103,20 @@ def test_ruleset_validates(tiny):
     loaded = ruleset.load_ruleset(tiny / "ruleset.yaml")
     assert len(loaded.model.targets) == 40
     assert set(loaded.order) == {r.id for r in RATES}
+
+
+def test_zen_port_agrees_with_cchc_on_the_generated_workload(tiny):
+    pytest.importorskip("zen")
+    from bench.zen import run
+    from cchc_rules import evaluate, load_ruleset, read_data
+
+    ev = evaluate(load_ruleset(tiny / "ruleset.yaml"),
+                  read_data([tiny / "data.csv"], units_file=tiny / "units.yaml"))
+    zen = run(tiny).results
+    keys = ["target", "unit", "period"]
+    both = ev.results.join(zen, on=keys, how="full", suffix="_zen", coalesce=True)
+    assert both.height == ev.results.height == zen.height == 34 * 12 * 40
+    differ = both.filter(both["status"] != both["status_zen"])
+    assert differ.is_empty(), differ.head(5)
+    assert set(both["status"].unique()) >= {"met", "not_met", "on_track", "off_track",
+                                             "pending", "not_applicable", "invalid"}
