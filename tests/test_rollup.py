@@ -1,7 +1,6 @@
 """Roll-up (spec §2): parents' counts and amounts summed from children, bottom-up."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import polars as pl
@@ -153,7 +152,8 @@ def test_idempotent_and_independent_of_row_order(shape, data):
     assert roll_up(shuffled, units, {"received"}).equals(once)
 
 
-def test_national_scale_in_well_under_a_second():
+def test_national_scale_rolls_up_every_level():
+    # Speed lives in `make bench` (bench/RESULTS.md), not in a timed unit test.
     # 34 provinces of 98 communes (3,332 units, about the 2025 count) × 12 months × 16 metrics
     units = {"vn": Unit("vn", "vn")}
     leaves = []
@@ -170,14 +170,7 @@ def test_national_scale_in_well_under_a_second():
         "metric": [metrics[i % 16] for i in range(n)],
         "value": pl.Series(range(n), dtype=pl.Float64),
     })
-    timings = []
-    # CPU time, best of three: wall time on a shared 2-core machine measures the neighbours.
-    # Polars may use both cores, so 2 s of CPU is at most about 1 s of wall time.
-    for _ in range(3):
-        start = time.process_time()
-        out = roll_up(values, units, set(metrics[:12]))
-        timings.append(time.process_time() - start)
+    out = roll_up(values, units, set(metrics[:12]))
     assert out.height == n + (34 + 1) * 12 * 12
     assert out.filter(unit="vn", period="2024-01", metric="m0")["value"].to_list() == [
         float(sum(range(0, n, 192)))]
-    assert min(timings) < 2.0, f"roll-up of {n:,} rows took {min(timings):.2f} s of CPU"
