@@ -18,6 +18,17 @@ COLOURS = {"met": "green", "on_track": "green", "pending": "cyan", "off_track": 
            "not_applicable": "bright_black"}
 OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 COLUMNS = ("period", "target", "actual", "threshold", "expected", "status", "needed")
+# Rows that say nothing about progress are summed up in one line per unit: a province plan
+# of 60 targets against a district's one-stop report is otherwise mostly "no data".
+QUIET = ("no_data", "not_applicable")
+QUIET_LISTED = 12
+
+
+def _quiet_line(status: str, records: list[dict[str, Any]], t: dict[str, str]) -> str:
+    targets = sorted({r["target"] for r in records})
+    shown = ", ".join(targets[:QUIET_LISTED]) + (", …" if len(targets) > QUIET_LISTED else "")
+    return "  " + t["quiet_rows"].format(status=t[f"status.{status}"], n=len(records),
+                                         targets=shown)
 
 
 def _threshold(r: dict[str, Any], fmt: Formatter, unit: str | None) -> str:
@@ -72,12 +83,16 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
         title = f"{unit.name} ({unit_id}{level})" if unit and unit.name != unit_id \
             else f"{unit_id}{level}"
         out.append(click.style(title, bold=True) if color else title)
-        records = by_unit.get(unit_id, [])
+        records = [r for r in by_unit.get(unit_id, []) if r["status"] not in QUIET]
         if records:
             rows = [heading] + [_row(r, value_units[r["target"]], fmt, t) for r in records]
             out.extend(_lines(rows, [None] + [r["status"] for r in records], color))
+        for status in QUIET:
+            quiet = [r for r in by_unit.get(unit_id, []) if r["status"] == status]
+            if quiet:
+                out.append(_quiet_line(status, quiet, t))
         for c in checks_by_unit.get(unit_id, []):
-            out.append(f"  {t['check']} {c['check']} {c['period']}: {c['status']} "
+            out.append(f"  {t['check']} {c['check']} {c['period']}: {t['check.' + c['status']]} "
                        f"({t['left']} {fmt.number(c['left'])}, "
                        f"{t['right']} {fmt.number(c['right'])})")
         out.append("")
@@ -86,5 +101,6 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
     checks = evaluation.check_summary()
     out.append(f"{t['summary']}: " + (" · ".join(shown) or t["none_found"]))
     if any(checks.values()):
-        out.append(f"{t['check']}: " + " · ".join(f"{k} {v}" for k, v in checks.items() if v))
+        out.append(f"{t['check']}: " + " · ".join(f"{t['check.' + k]} {v}"
+                                                  for k, v in checks.items() if v))
     return "\n".join(out) + "\n"
