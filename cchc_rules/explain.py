@@ -12,12 +12,11 @@ from .evaluate import evaluate
 from .expr import evaluate_exact, ratio_parts, substitute, to_text
 from .expr.exact import Invalid
 from .periods import parse_period
-from .render.i18n import Formatter, words
+from .render.i18n import OP_SIGNS, Formatter, words
 from .result import Evaluation
 from .rollup import children_of
 from .trajectory import ordered_milestones, step_for
 
-OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "rolled up"),
           "derived": ("tính từ công thức", "computed")}
 # key -> (vi, en); {named} fields are filled by str.format.

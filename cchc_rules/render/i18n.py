@@ -132,6 +132,10 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+# How a milestone operator is printed in every output; `between` is written as a range.
+OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+
+
 def words(lang: str) -> dict[str, str]:
     """Every report word in `lang`; templates see it as `t`."""
     index = LANGS.index(lang)

@@ -33,7 +33,7 @@ from .context import (
     UnitRow,
     WorstTarget,
 )
-from .i18n import AREAS, STATUSES, Formatter, check_lang, words
+from .i18n import AREAS, OP_SIGNS, STATUSES, Formatter, check_lang, words
 
 AUTO_FULL_MAX = 5_000      # results above which `auto` detail becomes the summary edition
 SUMMARY_ROWS = 5           # worst results shown (and charted) per target in the summary
@@ -50,7 +50,6 @@ _SEVERITY = {s: i for i, s in enumerate(
      "not_applicable"))}
 _FAILING = ["not_met", "off_track", "invalid"]
 _UNRATED = ["no_data", "not_applicable"]
-_OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 
 
 def _counts(counted: pl.DataFrame, key: str) -> dict[str, dict[str, int]]:
@@ -113,7 +112,8 @@ class _Builder:
                     f"{self.fmt.value(row['threshold_high'], unit)}")
         if row["threshold"] is None:
             return "—"
-        return f"{_OPS.get(row['op'], row['op'] or '')} {self.fmt.value(row['threshold'], unit)}"
+        sign = OP_SIGNS.get(row["op"], row["op"] or "")
+        return f"{sign} {self.fmt.value(row['threshold'], unit)}"
 
     def deadline_text(self, deadline: str | None) -> str:
         if not deadline:
@@ -198,7 +198,7 @@ class _Builder:
                                 self.fmt, self.t, title) if bars else "")
         trend_svg, trend = self.trend(target, trend_frame, latest["unit"].head(TREND_UNITS)
                                       .to_list(), unit, index, title)
-        milestones = [f"{_OPS.get(m.op, '')} {self._milestone_value(m, unit)} — "
+        milestones = [f"{OP_SIGNS.get(m.op, '')} {self._milestone_value(m, unit)} — "
                       f"{self.deadline_text(m.by)}".strip() for m in target.milestones]
         return TargetSection(
             id=target.id, title=target.title, area=target.area,

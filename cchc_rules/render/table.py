@@ -11,12 +11,11 @@ from typing import Any
 import click
 
 from ..result import DEFAULT_FAIL_ON, STATUSES, Evaluation
-from .i18n import Formatter, words
+from .i18n import OP_SIGNS, Formatter, words
 
 COLOURS = {"met": "green", "on_track": "green", "pending": "cyan", "off_track": "yellow",
            "not_met": "red", "invalid": "magenta", "no_data": "bright_black",
            "not_applicable": "bright_black"}
-OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 COLUMNS = ("period", "target", "actual", "threshold", "expected", "status", "needed")
 # Rows that say nothing about progress are summed up in one line per unit: a province plan
 # of 60 targets against a district's one-stop report is otherwise mostly "no data".
