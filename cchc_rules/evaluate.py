@@ -13,16 +13,14 @@ from pathlib import Path
 
 import polars as pl
 
+from .domain import OPS, STATUSES, SUMMABLE_UNITS, UNMET, WHOLE_UNITS
 from .errors import CchcError, Problem, did_you_mean
 from .expr import approx_cmp, names, ratio_parts, to_polars
 from .periods import is_period, parse_period
-from .result import CHECK_SCHEMA, RESULT_SCHEMA, STATUSES, VALUE_SCHEMA, Evaluation
+from .result import CHECK_SCHEMA, RESULT_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
 from .trajectory import plan
 
-SUMMABLE_UNITS = ("count", "vnd")
-UNMET = ("not_met", "off_track", "pending")
-OPS = (">=", ">", "<=", "<", "==", "between")
 _NULL = pl.lit(None, dtype=pl.Float64)
 _KEYS = ("unit", "period")
 PREFIX = "m:"  # metric columns of the wide frame, apart from its own (unit, level, row, …)
@@ -246,7 +244,7 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
         if parts is not None:
             numerator, denominator, k = parts
             num, den = to_polars(numerator, metric), to_polars(denominator, metric)
-            integral = all(metrics[n].unit == "count" for n in names(numerator))
+            integral = all(metrics[n].unit in WHOLE_UNITS for n in names(numerator))
         else:
             num = den = _NULL
             integral, k = False, math.nan

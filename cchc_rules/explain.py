@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import polars as pl
 
+from .domain import OP_SIGNS
 from .errors import CchcError, Problem, did_you_mean
 from .evaluate import evaluate
 from .expr import evaluate_exact, ratio_parts, substitute, to_text
 from .expr.exact import Invalid
 from .periods import parse_period
-from .render.i18n import OP_SIGNS, Formatter, words
+from .render.i18n import Formatter, words
 from .result import Evaluation
 from .rollup import children_of
 from .trajectory import ordered_milestones, step_for

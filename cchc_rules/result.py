@@ -10,12 +10,7 @@ from typing import Any
 
 import polars as pl
 
-STATUSES = ("met", "on_track", "pending", "off_track", "not_met", "invalid", "no_data",
-            "not_applicable")
-CHECK_STATUSES = ("pass", "fail", "no_data")
-# What makes `cchc evaluate` exit 1 (spec §4); "fail" stands for a failed check.
-DEFAULT_FAIL_ON = ("not_met", "off_track", "invalid", "fail")
-FAIL_ON_CHOICES = (*STATUSES, "fail")
+from .domain import CHECK_STATUSES, DEFAULT_FAIL_ON, STATUSES
 
 RESULT_SCHEMA: dict[str, Any] = {
     "target": pl.String, "unit": pl.String, "period": pl.String, "metric": pl.String,

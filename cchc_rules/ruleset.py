@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import expr
+from .domain import LEVELS
 from .errors import CchcError, Position, Problem, did_you_mean
 from .expr.ast import name_nodes
 from .load import Doc, load_yaml
 from .periods import parse_period
 from .schema import Check, Metric, Ruleset, Target, validate_doc
-
-LEVELS = ("province", "district", "commune")  # spec §2; others may be added
 
 
 @dataclass(frozen=True)

@@ -7,21 +7,26 @@ from __future__ import annotations
 import math
 import re
 import types
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .domain import (
+    AREAS,
+    CHANGES,
+    METRIC_UNITS,
+    NEAR_OPS,
+    OPS,
+    AreaLiteral,
+    ChangeLiteral,
+    MetricUnitLiteral,
+    OpLiteral,
+)
 from .errors import Problem, did_you_mean
 from .expr.tokens import KEYWORDS
 from .load import Doc
 from .periods import parse_period
-
-UNITS = ("count", "percent", "ratio", "score", "days", "vnd")
-AREAS = ("institutions", "procedures", "organization", "civil_service", "public_finance",
-         "digital_government")
-OPS = (">=", ">", "<=", "<", "==", "between")
-CHANGES = ("percent", "absolute")
 
 RULESET_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 METRIC_ID = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -122,7 +127,7 @@ class Metric(_Model):
     A metric: a reported figure (no formula) or one derived by its formula."""
 
     label: Text = Field(description="Tên chỉ số / Display name, e.g. 'Tổng số hồ sơ tiếp nhận'.")
-    unit: Literal["count", "percent", "ratio", "score", "days", "vnd"] = Field(
+    unit: MetricUnitLiteral = Field(
         description="Đơn vị / Unit: count, percent (0–100), ratio, score, days, vnd.")
     formula: Text | None = Field(
         None, description="Công thức / Formula over other metric ids: numbers, + - * /, "
@@ -155,7 +160,7 @@ class Milestone(_Model):
     """Một mốc: đến hết kỳ `by`, chỉ số phải thoả `op value` / By the end of `by`, `op value`."""
 
     by: Period = Field(description="Hạn / Deadline period; \"2025\" means by the end of 2025.")
-    op: Literal[">=", ">", "<=", "<", "==", "between"] = Field(
+    op: OpLiteral = Field(
         description="Phép so sánh / Comparison; `between` takes value: [low, high].")
     value: Annotated[float | tuple[float, float], BeforeValidator(_number_or_pair)] = Field(
         description="Ngưỡng / Threshold: a number, or [low, high] (both included) for between.")
@@ -166,8 +171,7 @@ class Target(_Model):
 
     id: EntryId = Field(description="Mã chỉ tiêu / Target id, unique, e.g. 'TTHC-06'.")
     title: Text = Field(description="Tên chỉ tiêu / Target as the plan words it.")
-    area: Literal["institutions", "procedures", "organization", "civil_service",
-                  "public_finance", "digital_government"] = Field(
+    area: AreaLiteral = Field(
         description="Lĩnh vực CCHC / Reform area: institutions (thể chế), procedures (TTHC), "
         "organization (tổ chức bộ máy), civil_service (công vụ), public_finance (tài chính "
         "công), digital_government (chính phủ điện tử, chính phủ số).")
@@ -178,7 +182,7 @@ class Target(_Model):
     baseline: Baseline | None = Field(None, description="Mốc gốc / Baseline period and value.")
     milestones: list[Milestone] = Field(
         min_length=1, description="Các mốc theo thời gian / Milestones, in order of `by`.")
-    change: Literal["percent", "absolute"] | None = Field(
+    change: ChangeLiteral | None = Field(
         None, description="So với kỳ gốc / Compare the change against the baseline: percent "
         "((actual − base) / base × 100) or absolute (actual − base).")
     source: Text | None = Field(None, description="Căn cứ / Where the plan states the target.")
@@ -203,8 +207,7 @@ class Ruleset(_Model):
     targets: list[Target] = Field(default_factory=list, description="Chỉ tiêu / Targets.")
 
 
-CHOICES = {"unit": UNITS, "area": AREAS, "op": OPS, "change": CHANGES}
-_NEAR_OPS = {"=>": ">=", "=<": "<=", "≥": ">=", "≤": "<=", "=": "==", "<>": "between"}
+CHOICES = {"unit": METRIC_UNITS, "area": AREAS, "op": OPS, "change": CHANGES}
 
 
 def dotted(loc: tuple) -> str:
@@ -280,7 +283,7 @@ def problem_from_error(error: dict, doc: Doc) -> Problem:
         choices = CHOICES.get(name, ())
         hint = None
         if isinstance(value, str):
-            near = _NEAR_OPS.get(value.strip())
+            near = NEAR_OPS.get(value.strip())
             hint = f"did you mean '{near}'?" if near else did_you_mean(value, choices)
         return Problem("SCH04", f"'{name}' must be one of {', '.join(choices)}, got "
                        f"{_show(value)}", doc.pos(loc), hint)

@@ -14,12 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .domain import CHECK_STATUSES, STATUSES
 from .errors import CchcError, Position, Problem, did_you_mean
 from .load import Doc, load_yaml
 
-STATUSES = ("met", "on_track", "pending", "off_track", "not_met", "invalid", "no_data",
-            "not_applicable")
-CHECK_STATUSES = ("pass", "fail", "no_data")
 TARGET_FIELDS = ("actual", "expected", "gap", "threshold", "needed", "deadline")
 CHECK_FIELDS = ("left", "right")
 PATTERNS = ("*.test.yaml", "*.test.yml")

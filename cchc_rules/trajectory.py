@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from .domain import TRAJECTORY_OPS
 from .periods import parse_period
-
-TRAJECTORY_OPS = (">=", ">", "<=", "<")
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 
+from .domain import LEVELS
 from .errors import CchcError, Position, Problem, did_you_mean
 
 FIELDS = ("id", "name", "level", "parent", "valid_from", "valid_to", "successor")
-LEVELS = ("province", "district", "commune")
 
 
 @dataclass(frozen=True)

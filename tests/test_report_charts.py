@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cchc_rules.domain import STATUSES, SYMBOLS
 from cchc_rules.render import charts
-from cchc_rules.render.i18n import STATUSES, Formatter, words
+from cchc_rules.render.i18n import Formatter, words
 
 NS = "{http://www.w3.org/2000/svg}"
 VI, T = Formatter("vi"), words("vi")
@@ -47,7 +48,7 @@ def test_text_is_escaped() -> None:
 def test_every_status_has_a_distinct_look_in_grey() -> None:
     looks = {(charts.STYLE[s][0], charts.STYLE[s][2]) for s in STATUSES}
     assert len(looks) == len(STATUSES)
-    assert len(set(charts.SYMBOL.values())) == len(STATUSES)
+    assert len(set(SYMBOLS.values())) == len(STATUSES)
 
 
 def test_stacked_bars_count_every_status_and_name_empty_areas() -> None:

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cchc_rules.domain import AREAS, STATUSES
 from cchc_rules.errors import CchcError
-from cchc_rules.render.i18n import AREAS, LANGS, STATUSES, Formatter, check_lang, words
+from cchc_rules.render.i18n import LANGS, Formatter, check_lang, words
 
 VI, EN = Formatter("vi"), Formatter("en")
 

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_evaluate import HAM_TAN, ONLINE, report, run, target
 
-from cchc_rules.result import DEFAULT_FAIL_ON, STATUSES, number, numbers
+from cchc_rules.domain import DEFAULT_FAIL_ON, STATUSES
+from cchc_rules.result import number, numbers
 
 
 @pytest.mark.parametrize(("value", "shown"), [

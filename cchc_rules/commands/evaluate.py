@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from ..cli import EXIT_FAIL, EXIT_OK
+from ..domain import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
 from ..errors import CchcError, Problem, did_you_mean
-from ..result import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
 
 LONG_INPUT = 5_000_000  # bytes of data files above which a terminal gets a progress bar
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from ..domain import NON_NEGATIVE_UNITS
 from ..errors import CchcError, Position, Problem, did_you_mean
 from ..units import Unit
 from .numbers import SPACES, BadValue, parse_value
 
-NON_NEGATIVE = frozenset({"count", "vnd"})
+NON_NEGATIVE = frozenset(NON_NEGATIVE_UNITS)
 SCHEMA = {"unit": pl.String, "period": pl.String, "metric": pl.String, "value": pl.Float64,
           "file": pl.String, "line": pl.Int64, "col": pl.Int64, "source": pl.String}
 # What add_cells takes: a cell is a number in `num`, or text in `text`, or empty (both null).

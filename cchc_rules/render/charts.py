@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-from .i18n import STATUSES, Formatter
+from ..domain import STATUSES, SYMBOLS
+from .i18n import Formatter
 
 # status -> (background, line colour, pattern path in a 6×6 tile or "")
 STYLE: dict[str, tuple[str, str, str]] = {
@@ -25,8 +26,6 @@ STYLE: dict[str, tuple[str, str, str]] = {
     "no_data": ("#ffffff", "#777777", "M1,1 h1 v1 h-1 z M4,4 h1 v1 h-1 z"),
     "not_applicable": ("#f4f4f4", "#bbbbbb", ""),
 }
-SYMBOL = {"met": "✓", "on_track": "↗", "pending": "…", "off_track": "↘", "not_met": "✗",
-          "invalid": "!", "no_data": "?", "not_applicable": "–"}
 _MARKERS = ("M-4,-4 h8 v8 h-8 z", "M0,-5 L5,4 L-5,4 z", "M0,-5 L5,0 L0,5 L-5,0 z",
             "M-4,-4 L4,4 M-4,4 L4,-4", "M-5,0 h10 M0,-5 v10")
 _DASHES = ("", "6 3", "2 2", "8 3 2 3", "4 4")
@@ -82,7 +81,7 @@ def legend(uid: str, y: float, items: Sequence[tuple[str, str]], labels: dict[st
     """Swatches with their names: items are (status, fill) pairs."""
     out, x = [], 10.0
     for status, fill in items:
-        label = f"{SYMBOL[status]} {labels[status]}"
+        label = f"{SYMBOLS[status]} {labels[status]}"
         out.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="12" height="12" fill="{fill}" '
                    f'stroke="#333" stroke-width="0.5"/>')
         out.append(_text(x + 16, y + 1, label))
@@ -240,7 +239,7 @@ def stacked(uid: str, rows: Sequence[tuple[str, dict[str, int]]], words: dict[st
                         f'fill="{_fill(uid, status)}" stroke="#222" stroke-width="0.5"/>')
             if w >= 26:
                 dark = status in ("met", "not_met", "invalid")
-                body.append(_text(x + w / 2, y + 13, f"{SYMBOL[status]}{n}", "middle",
+                body.append(_text(x + w / 2, y + 13, f"{SYMBOLS[status]}{n}", "middle",
                                   ' fill="#fff"' if dark else ""))
             x += w
         if total:

@@ -14,15 +14,10 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, parse_pattern
 
+from ..domain import decimals
 from ..errors import CchcError, did_you_mean
 
 LANGS = ("vi", "en")
-
-STATUSES = ("met", "on_track", "pending", "off_track", "not_met", "invalid", "no_data",
-            "not_applicable")
-
-AREAS = ("institutions", "procedures", "organization", "civil_service", "public_finance",
-         "digital_government")
 
 # key -> (vi, en)
 _WORDS: dict[str, tuple[str, str]] = {
@@ -132,9 +127,6 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-# How a milestone operator is printed in every output; `between` is written as a range.
-OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
-
 
 def words(lang: str) -> dict[str, str]:
     """Every report word in `lang`; templates see it as `t`."""
@@ -202,9 +194,7 @@ class Formatter:
         """A metric value in its own unit: percent gets '%', counts no decimals."""
         if metric_unit == "percent":
             return self.percent(value)
-        if metric_unit in ("count", "vnd"):
-            return self.number(value, 0)
-        return self.number(value)
+        return self.number(value, decimals(metric_unit))
 
     def signed(self, value: float | None, metric_unit: str | None) -> str:
         """A difference, always with its sign: '+2,5' / '−44,997'."""
@@ -213,7 +203,7 @@ class Formatter:
         text = self.value(abs(value), metric_unit)
         if text == "—":
             return text
-        zero = _half_up(abs(float(value)), 0 if metric_unit in ("count", "vnd") else 2) == 0
+        zero = _half_up(abs(float(value)), decimals(metric_unit)) == 0
         return text if zero else ("+" if value > 0 else "−") + text
 
     def date(self, day: date) -> str:

@@ -10,9 +10,8 @@ from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from ..result import DEFAULT_FAIL_ON, Evaluation, number
-
-SKIPPED = ("not_applicable", "no_data")
+from ..domain import DEFAULT_FAIL_ON, UNRATED
+from ..result import Evaluation, number
 
 
 def _case(classname: str, name: str, status: str, detail: str, failing: bool) -> str:
@@ -20,7 +19,7 @@ def _case(classname: str, name: str, status: str, detail: str, failing: bool) ->
     if failing:
         return (f"{head}>\n      <failure type={quoteattr(status)} message={quoteattr(detail)}>"
                 f"{escape(detail)}</failure>\n    </testcase>")
-    if status in SKIPPED:
+    if status in UNRATED:
         return f"{head}>\n      <skipped message={quoteattr(status)}/>\n    </testcase>"
     return f"{head}/>"
 

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from .. import __version__
+from ..domain import AREAS, BY_SEVERITY, FAILING, GOOD, OP_SIGNS, STATUSES, SYMBOLS, UNRATED
 from ..periods import parse_period
 from . import charts
 from .context import (
@@ -33,7 +34,7 @@ from .context import (
     UnitRow,
     WorstTarget,
 )
-from .i18n import AREAS, OP_SIGNS, STATUSES, Formatter, check_lang, words
+from .i18n import Formatter, check_lang, words
 
 AUTO_FULL_MAX = 5_000      # results above which `auto` detail becomes the summary edition
 SUMMARY_ROWS = 5           # worst results shown (and charted) per target in the summary
@@ -45,11 +46,7 @@ TREND_UNITS = 6            # lines in a trend chart
 COVER_UNITS = 30
 WORST = 10
 
-_SEVERITY = {s: i for i, s in enumerate(
-    ("not_met", "off_track", "invalid", "no_data", "pending", "on_track", "met",
-     "not_applicable"))}
-_FAILING = ["not_met", "off_track", "invalid"]
-_UNRATED = ["no_data", "not_applicable"]
+_SEVERITY = {s: i for i, s in enumerate(BY_SEVERITY)}
 
 
 def _counts(counted: pl.DataFrame, key: str) -> dict[str, dict[str, int]]:
@@ -134,7 +131,7 @@ class _Builder:
 
     def units(self) -> tuple[list[UnitRow], int]:
         latest = self.res.filter(pl.col("_pi") == pl.col("_pi").max().over("unit"))
-        good = pl.col("status").is_in(["met", "on_track"]).cast(pl.Float64)
+        good = pl.col("status").is_in(GOOD).cast(pl.Float64)
         applicable = (pl.col("status") != "not_applicable").cast(pl.Float64)
         ranked = (latest.group_by("unit").agg(
             pl.col("period").first(),
@@ -158,7 +155,7 @@ class _Builder:
     def target_rows(self) -> dict[str, pl.DataFrame]:
         # Results without a number (no data, not applicable) are counted, not listed: the
         # data-quality section lists what is missing once per unit and period.
-        rated = self.res.filter(~pl.col("status").is_in(_UNRATED))
+        rated = self.res.filter(~pl.col("status").is_in(list(UNRATED)))
         if self.detail == "full":
             shown = rated.sort(["target", "unit", "_pi"])
         else:
@@ -238,7 +235,7 @@ class _Builder:
     def worst(self) -> list[WorstTarget]:
         latest = self.res.filter(pl.col("_pi") == pl.col("_pi").max().over("target"))
         agg = (latest.group_by("target").agg(
-            pl.col("status").is_in(_FAILING).sum().alias("failing"),
+            pl.col("status").is_in(list(FAILING)).sum().alias("failing"),
             (pl.col("status") != "not_applicable").sum().alias("total"))
             .filter(pl.col("failing") > 0)
             .with_columns((pl.col("failing") / pl.col("total") * 100).alias("share"))
@@ -333,12 +330,12 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
                .unnest("target").unnest("target"))
     totals = _sum(counted, "status")
     area_counts, target_counts = _counts(counted, "area"), _counts(counted, "target")
-    target_totals = _sum(counted.filter(~pl.col("status").is_in(_UNRATED)), "target")
+    target_totals = _sum(counted.filter(~pl.col("status").is_in(list(UNRATED))), "target")
     area_rows = [AreaRow(key=a, label=t[f"area.{a}"],
                          targets=sum(1 for x in model.targets if x.area == a),
                          counts=area_counts.get(a, {}),
                          total=sum(area_counts.get(a, {}).values())) for a in AREAS]
-    statuses = [StatusInfo(key=s, label=t[f"status.{s}"], symbol=charts.SYMBOL[s])
+    statuses = [StatusInfo(key=s, label=t[f"status.{s}"], symbol=SYMBOLS[s])
                 for s in STATUSES]
     units, units_total = b.units()
     rows = b.target_rows()

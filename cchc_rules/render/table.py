@@ -10,16 +10,14 @@ from typing import Any
 
 import click
 
-from ..result import DEFAULT_FAIL_ON, STATUSES, Evaluation
-from .i18n import OP_SIGNS, Formatter, words
+from ..domain import COLOURS, DEFAULT_FAIL_ON, OP_SIGNS, STATUSES, UNRATED
+from ..result import Evaluation
+from .i18n import Formatter, words
 
-COLOURS = {"met": "green", "on_track": "green", "pending": "cyan", "off_track": "yellow",
-           "not_met": "red", "invalid": "magenta", "no_data": "bright_black",
-           "not_applicable": "bright_black"}
 COLUMNS = ("period", "target", "actual", "threshold", "expected", "status", "needed")
 # Rows that say nothing about progress are summed up in one line per unit: a province plan
 # of 60 targets against a district's one-stop report is otherwise mostly "no data".
-QUIET = ("no_data", "not_applicable")
+QUIET = UNRATED
 QUIET_LISTED = 12
 
 

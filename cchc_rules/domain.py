@@ -1,0 +1,227 @@
+"""The domain vocabulary: statuses, operators, metric units, reform areas and unit levels.
+
+Every attribute of a name lives here, once. Pydantic Literals, i18n keys, table symbols and
+report colours are derived from these tables; no other module spells a set of them again.
+Members are `StrEnum`s, so `Status.MET == "met"` and frames and JSON keep plain strings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    failing: bool      # makes `cchc evaluate` exit 1 by default (spec §4)
+    rated: bool        # says something about progress (no_data / not_applicable do not)
+    unmet: bool        # behind the milestone: `needed` says how far (not for on_track)
+    good: bool         # counts towards a unit's score (met, on track)
+    severity: int      # report order, worst first
+    symbol: str        # one-character mark in tables and charts
+    colour: str        # terminal colour (click) of the table's status word
+
+
+class Status(StrEnum):
+    """The status of one target × unit × period (spec §3), in spec order."""
+
+    MET = "met"
+    ON_TRACK = "on_track"
+    PENDING = "pending"
+    OFF_TRACK = "off_track"
+    NOT_MET = "not_met"
+    INVALID = "invalid"
+    NO_DATA = "no_data"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def info(self) -> StatusInfo:
+        return _STATUS_INFO[self]
+
+    @property
+    def failing(self) -> bool:
+        return self.info.failing
+
+    @property
+    def rated(self) -> bool:
+        return self.info.rated
+
+    @property
+    def code(self) -> int:
+        """A small integer per status (its spec order), for columnar work."""
+        return STATUSES.index(self.value)
+
+
+_STATUS_INFO = {
+    Status.MET: StatusInfo(False, True, False, True, 6, "✓", "green"),
+    Status.ON_TRACK: StatusInfo(False, True, False, True, 5, "↗", "green"),
+    Status.PENDING: StatusInfo(False, True, True, False, 4, "…", "cyan"),
+    Status.OFF_TRACK: StatusInfo(True, True, True, False, 1, "↘", "yellow"),
+    Status.NOT_MET: StatusInfo(True, True, True, False, 0, "✗", "red"),
+    Status.INVALID: StatusInfo(True, True, False, False, 2, "!", "magenta"),
+    Status.NO_DATA: StatusInfo(False, False, False, False, 3, "?", "bright_black"),
+    Status.NOT_APPLICABLE: StatusInfo(False, False, False, False, 7, "–", "bright_black"),
+}
+
+
+class CheckStatus(StrEnum):
+    """The outcome of one data check × unit × period."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NO_DATA = "no_data"
+
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+CHECK_STATUSES: tuple[str, ...] = tuple(s.value for s in CheckStatus)
+BY_SEVERITY: tuple[str, ...] = tuple(sorted(STATUSES, key=lambda s: Status(s).info.severity))
+FAILING: tuple[str, ...] = tuple(s for s in BY_SEVERITY if Status(s).info.failing)
+UNRATED: tuple[str, ...] = tuple(s for s in BY_SEVERITY if not Status(s).info.rated)
+UNMET: tuple[str, ...] = tuple(s for s in BY_SEVERITY if Status(s).info.unmet)
+GOOD: tuple[str, ...] = tuple(s.value for s in Status if s.info.good)
+# What makes `cchc evaluate` exit 1 by default; "fail" stands for a failed check.
+DEFAULT_FAIL_ON: tuple[str, ...] = (*FAILING, CheckStatus.FAIL.value)
+FAIL_ON_CHOICES: tuple[str, ...] = (*STATUSES, CheckStatus.FAIL.value)
+SYMBOLS: dict[str, str] = {s.value: s.info.symbol for s in Status}
+COLOURS: dict[str, str] = {s.value: s.info.colour for s in Status}
+
+
+@dataclass(frozen=True)
+class OpInfo:
+    sign: str          # how the operator is printed: ≥, ≤, …
+    trajectory: bool   # a straight-line trajectory applies (spec §3)
+    direction: int     # +1 higher is better, -1 lower is better, 0 neither
+
+
+class Op(StrEnum):
+    """A milestone's comparison (spec §1)."""
+
+    GE = ">="
+    GT = ">"
+    LE = "<="
+    LT = "<"
+    EQ = "=="
+    BETWEEN = "between"
+
+    @property
+    def info(self) -> OpInfo:
+        return _OP_INFO[self]
+
+    @property
+    def sign(self) -> str:
+        return self.info.sign
+
+    @property
+    def code(self) -> int:
+        return OPS.index(self.value)
+
+
+_OP_INFO = {
+    Op.GE: OpInfo("≥", True, 1),
+    Op.GT: OpInfo(">", True, 1),
+    Op.LE: OpInfo("≤", True, -1),
+    Op.LT: OpInfo("<", True, -1),
+    Op.EQ: OpInfo("=", False, 0),
+    Op.BETWEEN: OpInfo("∈", False, 0),
+}
+OPS: tuple[str, ...] = tuple(o.value for o in Op)
+TRAJECTORY_OPS: tuple[str, ...] = tuple(o.value for o in Op if o.info.trajectory)
+RISING_OPS: tuple[str, ...] = tuple(o.value for o in Op if o.info.direction > 0)
+FALLING_OPS: tuple[str, ...] = tuple(o.value for o in Op if o.info.direction < 0)
+# Printed signs of the single-threshold operators; `between` is written as a range.
+OP_SIGNS: dict[str, str] = {o.value: o.sign for o in Op if o is not Op.BETWEEN}
+# Spellings planners type for an operator, with the one meant.
+NEAR_OPS: dict[str, str] = {"=>": ">=", "=<": "<=", "≥": ">=", "≤": "<=", "=": "==",
+                            "<>": "between"}
+
+
+@dataclass(frozen=True)
+class MetricUnitInfo:
+    summable: bool     # a parent's figure is the sum of its children's (spec §2 roll-up)
+    non_negative: bool # a reported figure below 0 is an error
+    whole: bool        # counts things: `needed` is a whole number
+    decimals: int      # decimals shown in tables and reports
+
+
+class MetricUnit(StrEnum):
+    """What a metric measures in (spec §1)."""
+
+    COUNT = "count"
+    PERCENT = "percent"
+    RATIO = "ratio"
+    SCORE = "score"
+    DAYS = "days"
+    VND = "vnd"
+
+    @property
+    def info(self) -> MetricUnitInfo:
+        return _UNIT_INFO[self]
+
+
+_UNIT_INFO = {
+    MetricUnit.COUNT: MetricUnitInfo(True, True, True, 0),
+    MetricUnit.PERCENT: MetricUnitInfo(False, False, False, 2),
+    MetricUnit.RATIO: MetricUnitInfo(False, False, False, 2),
+    MetricUnit.SCORE: MetricUnitInfo(False, False, False, 2),
+    MetricUnit.DAYS: MetricUnitInfo(False, False, False, 2),
+    MetricUnit.VND: MetricUnitInfo(True, True, False, 0),
+}
+METRIC_UNITS: tuple[str, ...] = tuple(u.value for u in MetricUnit)
+SUMMABLE_UNITS: tuple[str, ...] = tuple(u.value for u in MetricUnit if u.info.summable)
+NON_NEGATIVE_UNITS: tuple[str, ...] = tuple(u.value for u in MetricUnit if u.info.non_negative)
+WHOLE_UNITS: tuple[str, ...] = tuple(u.value for u in MetricUnit if u.info.whole)
+
+
+def unit_info(unit: str | None) -> MetricUnitInfo | None:
+    """The attributes of a metric unit by name; None for no or an unknown unit."""
+    try:
+        return MetricUnit(unit).info if unit is not None else None
+    except ValueError:
+        return None
+
+
+def decimals(unit: str | None) -> int:
+    """Decimals shown for a value in `unit` (2 when the unit is not known)."""
+    info = unit_info(unit)
+    return info.decimals if info else 2
+
+
+class Area(StrEnum):
+    """The six reform areas of Resolution 76/NQ-CP (domain notes)."""
+
+    INSTITUTIONS = "institutions"
+    PROCEDURES = "procedures"
+    ORGANIZATION = "organization"
+    CIVIL_SERVICE = "civil_service"
+    PUBLIC_FINANCE = "public_finance"
+    DIGITAL_GOVERNMENT = "digital_government"
+
+
+AREAS: tuple[str, ...] = tuple(a.value for a in Area)
+
+
+class Level(StrEnum):
+    """The unit levels spec §2 names; a units file may add others (ward, department …)."""
+
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+
+
+LEVELS: tuple[str, ...] = tuple(lv.value for lv in Level)
+
+
+class Change(StrEnum):
+    """A target compared as a change against its baseline (spec §3)."""
+
+    PERCENT = "percent"
+    ABSOLUTE = "absolute"
+
+
+CHANGES: tuple[str, ...] = tuple(c.value for c in Change)
+
+# Pydantic field types derived from the tables above (`Literal[("a", "b")]` is Literal["a", "b"]).
+OpLiteral = Literal[OPS]  # type: ignore[valid-type]
+AreaLiteral = Literal[AREAS]  # type: ignore[valid-type]
+MetricUnitLiteral = Literal[METRIC_UNITS]  # type: ignore[valid-type]
+ChangeLiteral = Literal[CHANGES]  # type: ignore[valid-type]
