@@ -12,7 +12,9 @@ from cchc_rules.data import read_data
 from cchc_rules.evaluate import evaluate_files
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "examples").rglob("*.yaml"))
+# Every data file under examples/ (the README's ruleset there is a ruleset, not data).
+EXAMPLES = sorted(p for p in (ROOT / "examples").rglob("*.yaml") if "ruleset:" not in
+                  p.read_text(encoding="utf-8"))
 DEMO = sorted((ROOT / "examples/demo").glob("*.yaml"))
 DEMO_RULESET = ROOT / "rulesets/tuyen-quang/cchc-2021-2030.yaml"
 
