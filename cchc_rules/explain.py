@@ -13,7 +13,8 @@ from .evaluate import evaluate
 from .expr import evaluate_exact, ratio_parts, substitute, to_text
 from .expr.exact import Invalid
 from .periods import parse_period
-from .render.i18n import Formatter, words
+from .present import Formatter, threshold_text
+from .render.i18n import words
 from .result import Evaluation
 from .rollup import children_of
 from .trajectory import ordered_milestones, step_for
@@ -99,8 +100,10 @@ class _Say:
     def __call__(self, key: str, **fields) -> str:
         return TEXT[key][self.i].format(**fields)
 
+    DIGITS = 3  # a trace shows three decimals, whatever the metric's unit
+
     def n(self, value: float | None) -> str:
-        return self.fmt.number(value, 3)
+        return self.fmt.number(value, self.DIGITS)
 
 
 def explain(ruleset, figures, target: str, unit: str, period: str, lang: str = "vi") -> str:
@@ -259,14 +262,12 @@ def _milestone_lines(target, r: dict, say: _Say) -> list[str]:
 
 
 def _cond(op: str, value, say: _Say) -> str:
-    if op == "between":
-        return f"[{say.n(value[0])}; {say.n(value[1])}]"
-    return f"{OP_SIGNS[op]} {say.n(value)}"
+    low, high = value if op == "between" else (value, None)
+    return threshold_text(op, low, high, None, say.fmt, digits=say.DIGITS)
 
 
 def _value(step, say: _Say) -> str:
-    return f"[{say.n(step.low)}; {say.n(step.high)}]" if step.high is not None \
-        else say.n(step.low)
+    return threshold_text(None, step.low, step.high, None, say.fmt, digits=say.DIGITS)
 
 
 def _reason(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
@@ -291,6 +292,6 @@ def _needed_line(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
     known = {m: v for (u, m), (v, _) in values.items() if u == r["unit"]}
     den = say.n(float(evaluate_exact(denominator, known)))
     key = "needed_more" if r["needed"] >= 0 else "needed_less"
-    return say(key, needed=say.fmt.number(abs(r["needed"]), 3), numerator=to_text(numerator),
+    return say(key, needed=say.n(abs(r["needed"])), numerator=to_text(numerator),
                den=den, op=OP_SIGNS.get(r["op"], "∈"),
                threshold=_value(step_for(target, r["period"]), say))

@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from .domain import CHECK_STATUSES, DEFAULT_FAIL_ON, STATUSES
+from .present import number, numbers  # noqa: F401  (the JSON number rule; kept importable)
 
 RESULT_SCHEMA: dict[str, Any] = {
     "target": pl.String, "unit": pl.String, "period": pl.String, "metric": pl.String,
@@ -28,21 +29,6 @@ VALUE_SCHEMA: dict[str, Any] = {
     "unit": pl.String, "period": pl.String, "metric": pl.String, "value": pl.Float64,
     "origin": pl.String,
 }
-
-
-# Rounding x to 9 decimals computes x * 1e9; above this that loses digits, and a float's own
-# precision is coarser than 1e-9 anyway, so larger values are kept as they are.
-_ROUND_BELOW = 2.0**53 / 1e9
-
-
-def rounded(value: pl.Expr) -> pl.Expr:
-    """`value` to 9 decimals, which removes float noise (56.99999999999999 -> 57)."""
-    return pl.when(value.abs() < _ROUND_BELOW).then(value.round(9)).otherwise(value)
-
-
-def number(value: float | None) -> float | int | None:
-    """A float for JSON: None for missing/NaN/inf, float noise rounded away, 50.0 -> 50."""
-    return numbers(pl.Series([value], dtype=pl.Float64))[0]
 
 
 @dataclass
@@ -94,23 +80,6 @@ class Evaluation:
         frame = self.checks
         return _rows({name: numbers(frame[name]) if frame[name].dtype == pl.Float64
                       else frame[name].to_list() for name in frame.columns})
-
-
-def numbers(series: pl.Series) -> list[float | int | None]:
-    """`number()` of every value, computed by polars: a national run has millions."""
-    frame = series.rename("x").to_frame().select(
-        rounded(pl.col("x")).alias("r"), pl.col("x").is_finite().fill_null(False).alias("f"))
-    frame = frame.with_columns(
-        (pl.col("f") & (pl.col("r") == pl.col("r").floor()) & (pl.col("r").abs() < 2.0**53))
-        .alias("w"))
-    ints = frame.select(pl.when("w").then(pl.col("r").cast(pl.Int64))).to_series().to_list()
-    if frame["w"].all():
-        return ints
-    floats = frame.select(pl.when(pl.col("f") & ~pl.col("w")).then(pl.col("r")) + 0.0) \
-        .to_series().to_list()
-    if not frame["w"].any():
-        return floats
-    return [f if i is None else i for i, f in zip(ints, floats, strict=True)]
 
 
 def _rows(columns: dict[str, list]) -> list[dict[str, Any]]:

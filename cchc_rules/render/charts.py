@@ -9,23 +9,37 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import escape
 
-from ..domain import STATUSES, SYMBOLS
-from .i18n import Formatter
+from ..domain import STATUSES, SYMBOLS, Status
+from ..present import Formatter
 
-# status -> (background, line colour, pattern path in a 6×6 tile or "")
-STYLE: dict[str, tuple[str, str, str]] = {
-    "met": ("#1b7837", "#1b7837", ""),
-    "on_track": ("#a6dba0", "#1b7837", "M-1,1 l2,-2 M0,6 l6,-6 M5,7 l2,-2"),
-    "pending": ("#e0e0e0", "#555555", "M2,2 h1 v1 h-1 z M5,5 h1 v1 h-1 z"),
-    "off_track": ("#fdb863", "#8c510a", "M0,0 l6,6 M6,0 l-6,6"),
-    "not_met": ("#b2182b", "#ffffff", "M0,3 h6 M3,0 v6"),
-    "invalid": ("#762a83", "#ffffff", "M0,1.5 h6 M0,4.5 h6"),
-    "no_data": ("#ffffff", "#777777", "M1,1 h1 v1 h-1 z M4,4 h1 v1 h-1 z"),
-    "not_applicable": ("#f4f4f4", "#bbbbbb", ""),
+
+class Style(NamedTuple):
+    """How a status is drawn, so that it reads in colour and in grey print alike."""
+
+    fill: str        # background colour
+    ink: str         # line colour of the pattern
+    pattern: str     # pattern path in a 6×6 tile, "" for a plain fill
+    dark: bool       # the fill is dark: a count written on it is white
+
+
+STYLE: dict[Status, Style] = {
+    Status.MET: Style("#1b7837", "#1b7837", "", True),
+    Status.ON_TRACK: Style("#a6dba0", "#1b7837", "M-1,1 l2,-2 M0,6 l6,-6 M5,7 l2,-2", False),
+    Status.PENDING: Style("#e0e0e0", "#555555", "M2,2 h1 v1 h-1 z M5,5 h1 v1 h-1 z", False),
+    Status.OFF_TRACK: Style("#fdb863", "#8c510a", "M0,0 l6,6 M6,0 l-6,6", False),
+    Status.NOT_MET: Style("#b2182b", "#ffffff", "M0,3 h6 M3,0 v6", True),
+    Status.INVALID: Style("#762a83", "#ffffff", "M0,1.5 h6 M0,4.5 h6", True),
+    Status.NO_DATA: Style("#ffffff", "#777777", "M1,1 h1 v1 h-1 z M4,4 h1 v1 h-1 z", False),
+    Status.NOT_APPLICABLE: Style("#f4f4f4", "#bbbbbb", "", False),
 }
+# A status added to domain.py without a style would break the first chart that shows it.
+if set(STYLE) != set(Status):
+    raise RuntimeError("render/charts.py STYLE must have exactly one style per domain.Status; "
+                       f"differs on {sorted(set(STYLE) ^ set(Status))}")
 _MARKERS = ("M-4,-4 h8 v8 h-8 z", "M0,-5 L5,4 L-5,4 z", "M0,-5 L5,0 L0,5 L-5,0 z",
             "M-4,-4 L4,4 M-4,4 L4,-4", "M-5,0 h10 M0,-5 v10")
 _DASHES = ("", "6 3", "2 2", "8 3 2 3", "4 4")
@@ -46,13 +60,14 @@ def chart_id(*parts: object) -> str:
 
 
 def _fill(uid: str, status: str) -> str:
-    return f"url(#{uid}-{status})" if STYLE[status][2] else STYLE[status][0]
+    style = STYLE[status]
+    return f"url(#{uid}-{status})" if style.pattern else style.fill
 
 
 def _defs(uid: str, statuses: Sequence[str]) -> str:
     out = []
     for status in statuses:
-        bg, fg, path = STYLE[status]
+        bg, fg, path, _ = STYLE[status]
         if path:
             out.append(f'<pattern id="{uid}-{status}" patternUnits="userSpaceOnUse" width="6" '
                        f'height="6"><rect width="6" height="6" fill="{bg}"/><path d="{path}" '
@@ -238,9 +253,8 @@ def stacked(uid: str, rows: Sequence[tuple[str, dict[str, int]]], words: dict[st
             body.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="18" '
                         f'fill="{_fill(uid, status)}" stroke="#222" stroke-width="0.5"/>')
             if w >= 26:
-                dark = status in ("met", "not_met", "invalid")
                 body.append(_text(x + w / 2, y + 13, f"{SYMBOLS[status]}{n}", "middle",
-                                  ' fill="#fff"' if dark else ""))
+                                  ' fill="#fff"' if STYLE[status].dark else ""))
             x += w
         if total:
             descs.append(words["area_desc"].format(area=label, counts=", ".join(

@@ -50,9 +50,10 @@ class AreaRow(_Model):
 
 
 class UnitRow(_Model):
-    """A unit's place in the ranking, from its latest period."""
+    """A unit's place in the ranking (`cchc_rules.ranking.rank_units`), latest period."""
 
-    rank: int = Field(description="1 = best; equal scores share a rank.")
+    rank: int = Field(description="1 = best; equal scores share the best rank and the next "
+                                  "rank skips (1, 2, 2, 4).")
     id: str = Field(description="Unit id.")
     name: str = Field(description="Unit name as written in the units list (id if unnamed).")
     level: str | None = Field(description="Unit level in the report language (levels other "

@@ -1,21 +1,15 @@
-"""Render stage: locale-aware formatting (Babel) and the report's own words in vi and en.
+"""Render stage: the report's own words in vi and en (number formatting: `present.py`).
 
 Ruleset labels (titles, metric labels, unit names) are shown as written; only the
 report's fixed vocabulary (status names, the six reform areas, headings) is translated.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
-
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import NumberPattern, parse_pattern
-
-from ..domain import decimals
+from ..domain import Area, Level, Status
 from ..errors import CchcError, did_you_mean
+from ..present import Formatter
+
+__all__ = ["LANGS", "Formatter", "check_lang", "words"]
 
 LANGS = ("vi", "en")
 
@@ -125,7 +119,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no_targets": ("không có chỉ tiêu", "no targets"),
     "not_available": ("—", "—"),
 }
-
+# Every status, area and level has its words; a new one in domain.py fails here, at import.
+_UNWORDED = [key for key in [f"status.{s}" for s in Status] + [f"area.{a}" for a in Area]
+             + [f"level.{lv}" for lv in Level]
+             if key not in _WORDS]
+if _UNWORDED:
+    raise RuntimeError(f"render/i18n.py has no words for {', '.join(_UNWORDED)}")
 
 
 def words(lang: str) -> dict[str, str]:
@@ -139,74 +138,3 @@ def check_lang(lang: str) -> str:
         raise CchcError.one("RPT01", f"unknown report language '{lang}'; expected vi or en",
                             hint=did_you_mean(lang, LANGS))
     return lang
-
-
-def _half_up(value: float, digits: int) -> Decimal:
-    # Officials round half up (47.185 -> 47.19); Babel alone would round half-even.
-    # repr() keeps the shortest decimal that round-trips, so 0.125 stays 0.125.
-    # "+ 0" turns -0.00 into 0.00 so a tiny negative never prints as "-0".
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP) + 0
-
-
-@lru_cache(maxsize=64)
-def _pattern(pattern: str) -> NumberPattern:
-    return parse_pattern(pattern)
-
-
-@lru_cache(maxsize=8)
-def _locale(lang: str) -> Locale:
-    return Locale.parse(lang)
-
-
-@lru_cache(maxsize=65536)
-def _format(value: Decimal, pattern: str, lang: str) -> str:
-    # Babel's format_decimal re-parses pattern and locale on every call; a national
-    # report formats tens of thousands of numbers, many of them twice (chart and table).
-    return _pattern(pattern).apply(value, _locale(lang), decimal_quantization=False)
-
-
-@dataclass(frozen=True)
-class Formatter:
-    """Numbers, percentages and dates for one language."""
-
-    lang: str
-
-    def number(self, value: float | None, digits: int = 2) -> str:
-        """4917 -> '4.917' (vi) / '4,917' (en); up to `digits` decimals, trailing zeros cut."""
-        if value is None or value != value or value in (float("inf"), float("-inf")):
-            return "—"
-        try:
-            rounded = _half_up(float(value), digits)
-        except InvalidOperation:
-            return "—"
-        pattern = "#,##0" + ("." + "#" * digits if digits else "")
-        return _format(rounded, pattern, self.lang)
-
-    def percent(self, value: float | None, digits: int = 2) -> str:
-        """A 0–100 percentage with fixed decimals: 47.183 -> '47,18%' (vi) / '47.18%' (en)."""
-        if value is None or value != value or value in (float("inf"), float("-inf")):
-            return "—"
-        rounded = _half_up(float(value), digits)
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return _format(rounded, pattern, self.lang) + "%"
-
-    def value(self, value: float | None, metric_unit: str | None) -> str:
-        """A metric value in its own unit: percent gets '%', counts no decimals."""
-        if metric_unit == "percent":
-            return self.percent(value)
-        return self.number(value, decimals(metric_unit))
-
-    def signed(self, value: float | None, metric_unit: str | None) -> str:
-        """A difference, always with its sign: '+2,5' / '−44,997'."""
-        if value is None or value != value:
-            return "—"
-        text = self.value(abs(value), metric_unit)
-        if text == "—":
-            return text
-        zero = _half_up(abs(float(value)), decimals(metric_unit)) == 0
-        return text if zero else ("+" if value > 0 else "−") + text
-
-    def date(self, day: date) -> str:
-        """31/03/2024 (vi) / 03/31/2024 (en)."""
-        return format_date(day, "dd/MM/yyyy" if self.lang == "vi" else "MM/dd/yyyy",
-                           locale=self.lang)

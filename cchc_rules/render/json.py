@@ -13,8 +13,8 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
+from ..present import number_text
 from ..result import Evaluation
-from ..result import rounded as result_rounded
 
 TEXT_FIELDS = ("target", "unit", "period", "metric", "area", "level", "status", "op",
                "deadline", "baseline_period", "check")
@@ -28,13 +28,7 @@ def _dumps(value: Any) -> str:
 
 
 def _number(column: str) -> pl.Expr:
-    """Like result.number(): null for missing/NaN/inf, 9 decimals, 50.0 written 50."""
-    value = pl.col(column).cast(pl.Float64)
-    rounded = result_rounded(value) + 0.0  # + 0.0 turns -0.0 into 0.0
-    whole = (rounded == rounded.floor()) & (rounded.abs() < 2.0**53)
-    return (pl.when(value.is_null() | ~value.is_finite()).then(pl.lit("null"))
-            .when(whole).then(rounded.cast(pl.Int64).cast(pl.String))
-            .otherwise(rounded.cast(pl.String)))
+    return number_text(pl.col(column))
 
 
 def _text(frame: pl.DataFrame, column: str, mapping: dict | None = None) -> pl.Expr:

@@ -11,7 +11,8 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from ..domain import DEFAULT_FAIL_ON, UNRATED
-from ..result import Evaluation, number
+from ..present import number
+from ..result import Evaluation
 
 
 def _case(classname: str, name: str, status: str, detail: str, failing: bool) -> str:

@@ -14,8 +14,10 @@ from typing import Any
 import polars as pl
 
 from .. import __version__
-from ..domain import AREAS, BY_SEVERITY, FAILING, GOOD, OP_SIGNS, STATUSES, SYMBOLS, UNRATED
+from ..domain import AREAS, BY_SEVERITY, FAILING, STATUSES, SYMBOLS, UNRATED
 from ..periods import parse_period
+from ..present import RANGE_DASH, Formatter, compared_unit, threshold_text
+from ..ranking import rank_units, status_counts
 from . import charts
 from .context import (
     AreaRow,
@@ -34,7 +36,7 @@ from .context import (
     UnitRow,
     WorstTarget,
 )
-from .i18n import Formatter, check_lang, words
+from .i18n import check_lang, words
 
 AUTO_FULL_MAX = 5_000      # results above which `auto` detail becomes the summary edition
 SUMMARY_ROWS = 5           # worst results shown (and charted) per target in the summary
@@ -98,19 +100,7 @@ class _Builder:
         return self.t.get(f"level.{level}", level) if level else None
 
     def unit_of(self, target: Any) -> str | None:
-        if target.change == "percent":
-            return "percent"
-        metric = self.model.metrics.get(target.metric)
-        return metric.unit if metric else None
-
-    def threshold_text(self, row: dict[str, Any], unit: str | None) -> str:
-        if row["op"] == "between":
-            return (f"{self.fmt.value(row['threshold'], unit)} – "
-                    f"{self.fmt.value(row['threshold_high'], unit)}")
-        if row["threshold"] is None:
-            return "—"
-        sign = OP_SIGNS.get(row["op"], row["op"] or "")
-        return f"{sign} {self.fmt.value(row['threshold'], unit)}"
+        return compared_unit(target, self.model.metrics)
 
     def deadline_text(self, deadline: str | None) -> str:
         if not deadline:
@@ -122,34 +112,25 @@ class _Builder:
         return ResultRow(
             unit=row["unit"], unit_name=self.name(row["unit"]), period=row["period"],
             status=row["status"], status_label=self.t[f"status.{row['status']}"],
-            actual=v.value(row["actual"], unit), threshold=self.threshold_text(row, unit),
+            actual=v.value(row["actual"], unit),
+            threshold=threshold_text(row["op"], row["threshold"], row["threshold_high"], unit,
+                                     v, style=RANGE_DASH),
             expected=v.value(row["expected"], unit), gap=v.signed(row["gap"], unit),
-            # `needed` counts the ratio's numerator (dossiers), whatever the metric's unit.
-            needed=v.signed(row["needed"], "score"), deadline=self.deadline_text(row["deadline"]))
+            needed=v.needed(row["needed"]), deadline=self.deadline_text(row["deadline"]))
 
     # -- sections -------------------------------------------------------------------------
 
     def units(self) -> tuple[list[UnitRow], int]:
-        latest = self.res.filter(pl.col("_pi") == pl.col("_pi").max().over("unit"))
-        good = pl.col("status").is_in(GOOD).cast(pl.Float64)
-        applicable = (pl.col("status") != "not_applicable").cast(pl.Float64)
-        ranked = (latest.group_by("unit").agg(
-            pl.col("period").first(),
-            ((pl.col("weight") * good).sum() / (pl.col("weight") * applicable).sum() * 100)
-            .fill_nan(0.0).fill_null(0.0).alias("score"))
-            .with_columns(pl.col("score").rank("min", descending=True).alias("rank"))
-            .sort(["rank", "unit"]))
+        ranked = rank_units(self.ev)
         total = ranked.height
         if self.detail == "summary" and total > 2 * RANK_EDGE:
             ranked = pl.concat([ranked.head(RANK_EDGE), ranked.tail(RANK_EDGE)])
-        counts = _counts(latest.join(ranked.select("unit"), on="unit", how="semi")
-                         .group_by("unit", "status").len(), "unit")
         level = {uid: u.level for uid, u in self.ev.figures.units.items()}
         return [UnitRow(rank=r["rank"], id=r["unit"], name=self.name(r["unit"]),
                         level=self.level_label(level.get(r["unit"])), period=r["period"],
                         score=r["score"],
                         score_text=self.fmt.percent(r["score"], 1),
-                        counts=counts.get(r["unit"], {}))
+                        counts=status_counts(r))
                 for r in ranked.iter_rows(named=True)], total
 
     def target_rows(self) -> dict[str, pl.DataFrame]:
@@ -195,8 +176,8 @@ class _Builder:
                                 self.fmt, self.t, title) if bars else "")
         trend_svg, trend = self.trend(target, trend_frame, latest["unit"].head(TREND_UNITS)
                                       .to_list(), unit, index, title)
-        milestones = [f"{OP_SIGNS.get(m.op, '')} {self._milestone_value(m, unit)} — "
-                      f"{self.deadline_text(m.by)}".strip() for m in target.milestones]
+        milestones = [f"{self._milestone_text(m, unit)} — {self.deadline_text(m.by)}"
+                      for m in target.milestones]
         return TargetSection(
             id=target.id, title=target.title, area=target.area,
             area_label=self.t[f"area.{target.area}"], metric=target.metric,
@@ -205,10 +186,9 @@ class _Builder:
             rows=[self.result_row(r, unit) for r in rows.iter_rows(named=True)],
             rows_total=total, bullet_svg=bullet, trend_svg=trend_svg, trend=trend)
 
-    def _milestone_value(self, m: Any, unit: str | None) -> str:
-        if isinstance(m.value, (list, tuple)):
-            return f"{self.fmt.value(m.value[0], unit)} – {self.fmt.value(m.value[1], unit)}"
-        return self.fmt.value(m.value, unit)
+    def _milestone_text(self, m: Any, unit: str | None) -> str:
+        low, high = m.value if isinstance(m.value, (list, tuple)) else (m.value, None)
+        return threshold_text(m.op, low, high, unit, self.fmt, style=RANGE_DASH)
 
     def trend(self, target: Any, frame: pl.DataFrame | None, units: list[str],
               unit: str | None, index: int, title: str) -> tuple[str, list[TrendSeries]]:

@@ -10,9 +10,10 @@ from typing import Any
 
 import click
 
-from ..domain import COLOURS, DEFAULT_FAIL_ON, OP_SIGNS, STATUSES, UNRATED
+from ..domain import COLOURS, DEFAULT_FAIL_ON, STATUSES, UNRATED
+from ..present import Formatter, compared_unit, threshold_text
 from ..result import Evaluation
-from .i18n import Formatter, words
+from .i18n import words
 
 COLUMNS = ("period", "target", "actual", "threshold", "expected", "status", "needed")
 # Rows that say nothing about progress are summed up in one line per unit: a province plan
@@ -29,24 +30,21 @@ def _quiet_line(status: str, records: list[dict[str, Any]], t: dict[str, str]) -
 
 
 def _threshold(r: dict[str, Any], fmt: Formatter, unit: str | None) -> str:
-    if r["op"] == "between":
-        low, high = r["threshold"]
-        return f"[{fmt.value(low, unit)}; {fmt.value(high, unit)}]"
-    return f"{OP_SIGNS[r['op']]} {fmt.value(r['threshold'], unit)}"
+    # A record writes a `between` threshold as its [low, high] pair.
+    low, high = r["threshold"] if isinstance(r["threshold"], list) else (r["threshold"], None)
+    return threshold_text(r["op"], low, high, unit, fmt)
 
 
 def _value_units(evaluation: Evaluation) -> dict[str, str | None]:
     """Per target, how its compared quantity is written: a percent change is a percentage."""
-    metrics = evaluation.ruleset.model.metrics
-    return {t.id: "percent" if t.change == "percent"
-            else metrics[t.metric].unit if t.metric in metrics else None
-            for t in evaluation.ruleset.model.targets}
+    model = evaluation.ruleset.model
+    return {t.id: compared_unit(t, model.metrics) for t in model.targets}
 
 
 def _row(r: dict[str, Any], unit: str | None, fmt: Formatter, t: dict[str, str]) -> list[str]:
     return [r["period"], r["target"], fmt.value(r["actual"], unit), _threshold(r, fmt, unit),
             fmt.value(r["expected"], unit), t[f"status.{r['status']}"],
-            fmt.signed(r["needed"], None) if r["needed"] is not None else "", r["title"]]
+            fmt.needed(r["needed"]) if r["needed"] is not None else "", r["title"]]
 
 
 def _lines(rows: list[list[str]], statuses: list[str | None], color: bool) -> list[str]:

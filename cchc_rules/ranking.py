@@ -1,0 +1,72 @@
+"""Ranking: units placed by how many of their targets are met or on track, latest period.
+
+A domain rule, not a rendering one: the report's ranking table reads it today, and JSON,
+CSV, the table and a future web page are to read the same frame, so every output gives
+a unit the same rank.
+
+The rule, per unit:
+- Only the unit's latest period with results counts (latest by end date, then start date).
+- score = 100 × Σ weight of results that are `good` (met, on track)
+                / Σ weight of results that apply (everything but not_applicable);
+  0 when nothing applies or every applicable weight is 0.
+- Ranks are competition ranks ("1224"): equal scores share the best rank, and the next
+  rank skips. Scores are equal only when they are the same float (no tolerance).
+- Rows are ordered by rank, then unit id, so tied units are listed by id.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from .domain import GOOD, STATUSES, Status
+from .periods import parse_period
+
+RANKING_SCHEMA: dict[str, Any] = {
+    "unit": pl.String, "period": pl.String, "score": pl.Float64, "rank": pl.UInt32,
+    **{status: pl.UInt32 for status in STATUSES},
+}
+
+
+def period_order(periods: list[str]) -> dict[str, int]:
+    """Each period's place in time: by end date, then start date (then text, so the order
+    never depends on the input's)."""
+    def key(text: str) -> tuple:
+        period = parse_period(text)
+        return period.end, period.start, text
+    return {p: i for i, p in enumerate(sorted(set(periods), key=key))}
+
+
+def latest_results(results: pl.DataFrame) -> pl.DataFrame:
+    """Each unit's results of its latest period, in the frame's order."""
+    if not results.height:
+        return results
+    order = period_order(results["period"].unique().to_list())
+    index = pl.col("period").replace_strict(order, return_dtype=pl.Int32)
+    return results.filter(index == index.max().over("unit"))
+
+
+def rank_units(source: Any) -> pl.DataFrame:
+    """The ranking of `source` (an `Evaluation`, or its results frame): one row per unit with
+    columns `RANKING_SCHEMA` — unit, its latest period, score (0–100), rank (1 = best), and
+    how many of its latest results have each status — ordered by rank, then unit id."""
+    results = source if isinstance(source, pl.DataFrame) else source.results
+    latest = latest_results(results)
+    if not latest.height:
+        return pl.DataFrame(schema=RANKING_SCHEMA)
+    good = pl.col("status").is_in(GOOD).cast(pl.Float64)
+    applicable = (pl.col("status") != Status.NOT_APPLICABLE).cast(pl.Float64)
+    return (latest.group_by("unit").agg(
+        pl.col("period").first(),
+        ((pl.col("weight") * good).sum() / (pl.col("weight") * applicable).sum() * 100)
+        .fill_nan(0.0).fill_null(0.0).alias("score"),
+        *[(pl.col("status") == status).sum().cast(pl.UInt32).alias(status)
+          for status in STATUSES])
+        .with_columns(pl.col("score").rank("min", descending=True).alias("rank"))
+        .select(list(RANKING_SCHEMA))
+        .sort(["rank", "unit"]))
+
+
+def status_counts(row: dict[str, Any]) -> dict[str, int]:
+    """The statuses a ranking row counts, without the zeros: {status: n}."""
+    return {status: row[status] for status in STATUSES if row[status]}
