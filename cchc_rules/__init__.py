@@ -1,15 +1,15 @@
 """cchc-rules: declarative rulesets for Vietnam's administrative-reform targets.
 
-Public API: `load_ruleset`, `read_data`, `evaluate`, `evaluate_files`.
+Public API: `load_ruleset`, `read_data`, `evaluate`, `evaluate_files`, `Session`.
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "evaluate", "evaluate_files", "load_ruleset", "read_data"]
+__all__ = ["Session", "__version__", "evaluate", "evaluate_files", "load_ruleset", "read_data"]
 
 
-def __getattr__(name: str):  # lazy, so `import cchc_rules` stays cheap
+def __getattr__(name: str):  # lazy, so `import cchc_rules` stays cheap (no polars)
     if name == "load_ruleset":
         from .ruleset import load_ruleset
         return load_ruleset
@@ -19,7 +19,7 @@ def __getattr__(name: str):  # lazy, so `import cchc_rules` stays cheap
     if name == "evaluate":
         from .evaluate import evaluate
         return evaluate
-    if name == "evaluate_files":
-        from .evaluate import evaluate_files
-        return evaluate_files
+    if name in ("evaluate_files", "Session"):
+        from . import pipeline
+        return getattr(pipeline, name)
     raise AttributeError(name)

@@ -5,10 +5,8 @@ errors naming both places) and raises one CchcError with every problem found.
 """
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -43,11 +41,10 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     ',' for decimals. `known_metrics` (metric id -> unit, e.g. from the ruleset): figures of
     other metrics are dropped with one warning each, and counts and amounts must be >= 0."""
     batch = Batch(decimal_comma, known_metrics)
-    with _collector_paused():
-        if units_file is not None:
-            read_into(batch, Path(units_file), units=True)
-        for path in paths:
-            read_into(batch, Path(path))
+    if units_file is not None:
+        read_into(batch, Path(units_file), units=True)
+    for path in paths:
+        read_into(batch, Path(path))
     batch.finish()
     frame = batch.frame()
     units, problems = collect_units(batch.units)
@@ -60,19 +57,6 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     frame, conflicts = merge(frame)
     raise_if(problems + conflicts + batch.warnings)
     return Figures(frame.select(COLUMNS), units, batch.warnings)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reading creates millions of small lists and strings that all stay alive; the cyclic
-    garbage collector would rescan them again and again (3-4× the reading time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _firsts(frame: pl.DataFrame, column: str) -> list[dict]:

@@ -54,14 +54,9 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
 def evaluate_files(ruleset_path: str | Path, data_paths: Sequence[str | Path],
                    units_file: str | Path | None = None, decimal_comma: bool = False,
                    **filters) -> Evaluation:
-    """Load a ruleset and data files, then `evaluate` (filters: periods, units, targets)."""
-    from .data import read_data
-    from .ruleset import load_ruleset
-    ruleset = load_ruleset(Path(ruleset_path))
-    known = {mid: m.unit for mid, m in ruleset.model.metrics.items()}
-    figures = read_data([Path(p) for p in data_paths], units_file=units_file,
-                        decimal_comma=decimal_comma, known_metrics=known)
-    return evaluate(ruleset, figures, **filters)
+    """Load a ruleset and data files, then `evaluate`: see pipeline.evaluate_files."""
+    from .pipeline import evaluate_files
+    return evaluate_files(ruleset_path, data_paths, units_file, decimal_comma, **filters)
 
 
 def _rolled(ruleset, figures) -> pl.DataFrame:

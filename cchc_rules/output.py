@@ -6,6 +6,7 @@ puts it in place in one step; on any error the temporary file is removed and the
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -48,6 +49,17 @@ def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~process_umask()
+
+
+@functools.cache
+def process_umask() -> int:
+    """The umask, read once: from /proc where Linux shows it, else by the set-and-restore
+    probe, which briefly changes it for the whole process (so only once, never per write)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .domain import CHECK_STATUSES, STATUSES
 from .errors import CchcError, Position, Problem, did_you_mean
 from .load import Doc, load_yaml
+from .pipeline import Inputs, Session, known_metrics
 
 TARGET_FIELDS = ("actual", "expected", "gap", "threshold", "needed", "deadline")
 CHECK_FIELDS = ("left", "right")
@@ -271,17 +272,20 @@ def select(files: Iterable[TestFile], pattern: str | None = None) -> Iterator[tu
                 yield test_file, case
 
 
-def run(files: Iterable[TestFile], pattern: str | None = None) -> list[CaseResult]:
-    rulesets: dict[Path, Any] = {}
-    return [run_case(f, c, rulesets) for f, c in select(files, pattern)]
+def run(files: Iterable[TestFile], pattern: str | None = None,
+        session: Session | None = None) -> list[CaseResult]:
+    """Every selected case; one session, so each ruleset is loaded once for all its cases."""
+    session = session if session is not None else Session()
+    return [run_case(f, c, session) for f, c in select(files, pattern)]
 
 
-def run_case(test_file: TestFile, case: Case, rulesets: dict | None = None) -> CaseResult:
+def run_case(test_file: TestFile, case: Case, session: Session | None = None) -> CaseResult:
     """Evaluate one case and compare; a ruleset or data problem makes it an ERROR."""
     if case.model.skip is not None:
         return CaseResult(test_file, case, "skip")
     try:
-        evaluation, warnings = _evaluate(test_file, case, {} if rulesets is None else rulesets)
+        evaluation, warnings = _evaluate(test_file, case,
+                                         session if session is not None else Session())
     except CchcError as err:
         return CaseResult(test_file, case, "error", list(err.problems))
     failures = compare(test_file, case, evaluation)
@@ -290,25 +294,18 @@ def run_case(test_file: TestFile, case: Case, rulesets: dict | None = None) -> C
         CaseResult(test_file, case, "pass")
 
 
-def _evaluate(test_file: TestFile, case: Case, rulesets: dict):
-    from .data import read_data
-    from .evaluate import evaluate
-    from .ruleset import load_ruleset
-
-    if test_file.ruleset not in rulesets:
-        rulesets[test_file.ruleset] = load_ruleset(test_file.ruleset)
-    ruleset = rulesets[test_file.ruleset]
-    known = {mid: m.unit for mid, m in ruleset.model.metrics.items()}
+def _evaluate(test_file: TestFile, case: Case, session: Session):
+    ruleset = session.load_ruleset(test_file.ruleset)
     paths = [test_file.path.parent / p for p in _data_paths(case.model)]
     with tempfile.TemporaryDirectory(prefix="cchc-test-") as tmp:
         inline = _inline_figures(test_file, case, Path(tmp))
         try:
-            figures = read_data([*paths, *inline], known_metrics=known)
+            figures = session.read_figures([*paths, *inline], known=known_metrics(ruleset))
         except CchcError as err:
             raise CchcError([_relocate(p, inline, test_file, case)
                              for p in err.problems]) from None
         warnings = [_relocate(p, inline, test_file, case) for p in figures.warnings]
-    return evaluate(ruleset, figures), warnings
+    return session.evaluate_inputs(Inputs(ruleset, figures)), warnings
 
 
 def _inline_figures(test_file: TestFile, case: Case, tmp: Path) -> list[Path]:

@@ -49,24 +49,14 @@ def data_options(func):
 
 
 def load(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
-         decimal_comma: bool, progress=None):
-    """Ruleset and figures; the ruleset's and the data reader's warnings go to stderr."""
-    from ..data import read_data
-    from ..ruleset import load_ruleset
-    loaded = load_ruleset(ruleset)
-    _advance(progress)
-    known = {mid: m.unit for mid, m in loaded.model.metrics.items()}
-    figures = read_data(list(data), units_file=units_file, decimal_comma=decimal_comma,
-                        known_metrics=known)
-    _advance(progress)
-    for warning in (*loaded.warnings, *figures.warnings):
-        click.echo(warning.format(), err=True)
-    return loaded, figures
+         decimal_comma: bool):
+    """Ruleset and figures through the pipeline; every warning goes to stderr."""
+    from ..pipeline import Session
+    return Session().load(ruleset, data, units_file, decimal_comma, warn=echo_warning)
 
 
-def _advance(progress) -> None:
-    if progress is not None:
-        progress.update(1)
+def echo_warning(warning: Problem) -> None:
+    click.echo(warning.format(), err=True)
 
 
 def _progress(data: tuple[Path, ...]):
@@ -92,24 +82,25 @@ def _progress(data: tuple[Path, ...]):
 def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, periods, units,
             targets, fmt, output, fail_on) -> None:
     """Evaluate reported figures against the targets of RULESET."""
-    from ..evaluate import evaluate
     from ..output import atomic_open
-    from ..render import write
+    from ..pipeline import Session
     failing = parse_fail_on(fail_on)
+    session = Session()
     bar = _progress(data)
+    step = (lambda: bar.update(1)) if bar is not None else None
     with bar if bar is not None else contextlib.nullcontext():
-        loaded, figures = load(ruleset, data, units_file, decimal_comma, bar)
-        evaluation = evaluate(loaded, figures, periods=periods or None, units=units or None,
-                              targets=targets or None)
-        _advance(bar)
+        evaluation = session.evaluate(ruleset, data, units_file, decimal_comma, step=step,
+                                      warn=echo_warning, periods=periods or None,
+                                      units=units or None, targets=targets or None)
         options = {"lang": lang, "fail_on": failing}
         if output is not None:
             with atomic_open(output, "wb") as out:
-                write(fmt, evaluation, out, **options)
+                session.render(evaluation, fmt, out, **options)
         else:
             sys.stdout.flush()
-            write(fmt, evaluation, sys.stdout.buffer, color=sys.stdout.isatty(), **options)
+            session.render(evaluation, fmt, sys.stdout.buffer, color=sys.stdout.isatty(),
+                           **options)
             sys.stdout.buffer.flush()
-        _advance(bar)
+        if step is not None:
+            step()
     ctx.exit(EXIT_FAIL if evaluation.failed(failing) else EXIT_OK)
-

@@ -15,5 +15,6 @@ from .evaluate import data_options, load
 def command(ruleset, data, units_file, decimal_comma, lang, target, unit, period) -> None:
     """Explain the status of one TARGET for one UNIT and PERIOD (Vietnamese by default)."""
     from ..explain import explain
-    loaded, figures = load(ruleset, data, units_file, decimal_comma)
-    click.echo(explain(loaded, figures, target, unit, period, lang=lang), nl=False)
+    inputs = load(ruleset, data, units_file, decimal_comma)
+    click.echo(explain(inputs.ruleset, inputs.figures, target, unit, period, lang=lang),
+               nl=False)

@@ -5,11 +5,12 @@ themselves never change the exit code. Figures are read exactly as `cchc evaluat
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import click
 
-from .evaluate import data_options, load
+from .evaluate import data_options, echo_warning
 
 DETAILS = ("auto", "full", "summary")
 
@@ -28,20 +29,17 @@ def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
             decimal_comma: bool, lang: str, fmt: str, output: Path,
             template_dir: Path | None, detail: str) -> None:
     """Render a compliance report of RULESET against the reported figures."""
-    from ..evaluate import evaluate
     from ..output import write_atomic
+    from ..pipeline import Session
 
-    loaded, figures = load(ruleset, data, units_file, decimal_comma)
-    evaluation = evaluate(loaded, figures)
+    session = Session()
+    evaluation = session.evaluate(ruleset, data, units_file, decimal_comma, warn=echo_warning)
     inputs = [("data", p) for p in data] + ([("units", units_file)] if units_file else [])
     options = {"lang": lang, "detail": detail, "template_dir": template_dir, "inputs": inputs}
-    if fmt == "html":
-        from ..render.html import render_html
-        write_atomic(output, render_html(evaluation, **options).encode("utf-8"))
-    else:
-        from ..render.pdf import render_pdf
-        pdf, warnings = render_pdf(evaluation, output, **options)
-        for warning in warnings:
-            click.echo(warning.format(), err=True)
-        write_atomic(output, pdf)
+    if fmt == "pdf":
+        options["output"] = output
+    rendered = io.BytesIO()  # all of it first: a template error leaves no file behind
+    for warning in session.render(evaluation, fmt, rendered, **options):
+        echo_warning(warning)
+    write_atomic(output, rendered.getvalue())
     click.echo(f"wrote {output}", err=True)

@@ -11,7 +11,7 @@ import click
 
 from ..cli import EXIT_ERROR, print_problems
 from ..errors import CchcError
-from ..ruleset import load_ruleset
+from ..pipeline import Session
 
 
 @click.command()
@@ -22,9 +22,10 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
     cycles, ids, extends."""
     paths = [p for given in rulesets for p in _expand(given)]
     failed = 0
+    session = Session()
     for path in paths:
         try:
-            loaded = load_ruleset(path)
+            loaded = session.load_ruleset(path)
         except CchcError as err:
             print_problems(err)
             failed += 1

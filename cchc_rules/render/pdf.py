@@ -6,6 +6,7 @@ every other fetch (network, /etc/passwd, …) is refused and listed as a warning
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,24 @@ from weasyprint.urls import URLFetcher
 from ..errors import Problem
 from . import templates
 from .html import render_html
+
+
+class _QuietThreads(logging.Filter):
+    """WeasyPrint logs each refused or broken resource; they come back as our RPT10 warnings
+    instead. Silences only the threads rendering a PDF right now: the logger's level, shared
+    by every thread of the process, is left alone."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: set[int] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.CRITICAL or record.thread not in self.threads
+
+
+_QUIET = _QuietThreads()
+for _name in ("weasyprint", "weasyprint.progress"):
+    logging.getLogger(_name).addFilter(_QUIET)
 
 
 class RestrictedFetcher(URLFetcher):
@@ -59,14 +78,12 @@ def html_to_pdf(html: str, output: Path, template_dir: Path | None = None
         roots.append(Path(template_dir))
     fetcher = RestrictedFetcher(roots)
     base = (template_dir or templates.default_dir()).resolve()
-    # WeasyPrint logs each refused or broken resource; they come back as our warnings instead.
-    logger = logging.getLogger("weasyprint")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
+    thread = threading.get_ident()
+    _QUIET.threads.add(thread)
     try:
         pdf = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).write_pdf()
     finally:
-        logger.setLevel(level)
+        _QUIET.threads.discard(thread)
     warnings = [Problem("RPT10", f"not fetched: {url} (only the template and report folders "
                         "are readable)", severity="warning") for url in fetcher.refused]
     return pdf, warnings

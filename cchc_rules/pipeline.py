@@ -1,0 +1,163 @@
+"""Pipeline layer: ruleset → figures → evaluation → output, assembled in one place.
+
+A `Session` is what the CLI, `cchc test`, the report and the Python API call. It caches each
+loaded ruleset under the SHA-256 of the ruleset file and every `extends` parent, so a
+long-running caller (a test run, a web server) loads a ruleset once and reloads it as soon
+as any of its files changes. One session may be shared by threads; it changes no process-wide
+state (the CLI alone pauses the garbage collector, see cli.py).
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:  # the heavy modules (polars, WeasyPrint) load only when a step runs
+    from .data import Figures
+    from .errors import Problem
+    from .result import Evaluation
+    from .ruleset import LoadedRuleset
+
+PathArg = str | PathLike
+Step = Callable[[], None]            # called after each stage (a progress bar advances)
+Warn = Callable[["Problem"], None]   # called once per warning, before evaluation starts
+REPORT_FORMATS = ("html", "pdf")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A loaded ruleset and the figures read for it."""
+
+    ruleset: LoadedRuleset
+    figures: Figures
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return (*self.ruleset.warnings, *self.figures.warnings)
+
+
+@dataclass(frozen=True)
+class _Cached:
+    digest: str                 # of every file in ruleset.files, in order
+    ruleset: LoadedRuleset
+
+
+def digest(files: Iterable[Path]) -> str | None:
+    """SHA-256 over each file's name and content; None when one cannot be read."""
+    sha = hashlib.sha256()
+    try:
+        for path in files:
+            sha.update(str(path).encode("utf-8") + b"\0")
+            sha.update(hashlib.sha256(Path(path).read_bytes()).digest())
+    except OSError:
+        return None
+    return sha.hexdigest()
+
+
+def known_metrics(ruleset: LoadedRuleset) -> dict[str, str]:
+    """Metric id -> metric unit: what `read_data` keeps and how it checks values."""
+    return {mid: m.unit for mid, m in ruleset.model.metrics.items()}
+
+
+class Session:
+    """Load, read, evaluate and render, with loaded rulesets cached by content hash."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rulesets: dict[Path, _Cached] = {}
+
+    def load_ruleset(self, path: PathArg) -> LoadedRuleset:
+        """The ruleset at `path` (and its parents), loaded once per content; CchcError when
+        invalid (an invalid ruleset is not cached: the next call reports it again)."""
+        from .ruleset import load_ruleset
+
+        key = Path(path).absolute()
+        with self._lock:  # one load at a time: two threads never load the same file twice
+            cached = self._rulesets.get(key)
+            if cached is not None and digest(cached.ruleset.files) == cached.digest:
+                return cached.ruleset
+            before = digest([key])
+            loaded = load_ruleset(Path(path))
+            now = digest(loaded.files)
+            # Edited while it was being read: serve it, but let the next call read it again.
+            if now is not None and before == digest([key]):
+                self._rulesets[key] = _Cached(now, loaded)
+            else:
+                self._rulesets.pop(key, None)
+            return loaded
+
+    def read_figures(self, paths: Sequence[PathArg], units_file: PathArg | None = None,
+                     decimal_comma: bool = False,
+                     known: Mapping[str, str] | None = None) -> Figures:
+        """Figures from data files (never cached: they are the part that changes)."""
+        from .data import read_data
+        return read_data([Path(p) for p in paths], units_file=units_file,
+                         decimal_comma=decimal_comma, known_metrics=known)
+
+    def load(self, ruleset_path: PathArg, data_paths: Sequence[PathArg],
+             units_file: PathArg | None = None, decimal_comma: bool = False, *,
+             step: Step | None = None, warn: Warn | None = None) -> Inputs:
+        """The ruleset, then the figures of its metrics; `warn` gets every warning of both."""
+        ruleset = self.load_ruleset(ruleset_path)
+        _call(step)
+        figures = self.read_figures(data_paths, units_file, decimal_comma,
+                                    known_metrics(ruleset))
+        _call(step)
+        inputs = Inputs(ruleset, figures)
+        if warn is not None:
+            for warning in inputs.warnings:
+                warn(warning)
+        return inputs
+
+    def evaluate(self, ruleset_path: PathArg, data_paths: Sequence[PathArg],
+                 units_file: PathArg | None = None, decimal_comma: bool = False, *,
+                 step: Step | None = None, warn: Warn | None = None,
+                 **filters: Iterable[str] | None) -> Evaluation:
+        """Load, read and evaluate (filters: `periods`, `units`, `targets`)."""
+        inputs = self.load(ruleset_path, data_paths, units_file, decimal_comma,
+                           step=step, warn=warn)
+        evaluation = self.evaluate_inputs(inputs, **filters)
+        _call(step)
+        return evaluation
+
+    @staticmethod
+    def evaluate_inputs(inputs: Inputs, **filters: Iterable[str] | None) -> Evaluation:
+        from .evaluate import evaluate
+        return evaluate(inputs.ruleset, inputs.figures, **filters)
+
+    @staticmethod
+    def render(evaluation: Evaluation, fmt: str, out: BinaryIO, **options: Any
+               ) -> list[Problem]:
+        """Write format `fmt` of `evaluation` to the binary stream `out`; the warnings found
+        while rendering (RPT10 for a PDF). Formats: table, json, csv, junit (options `lang`,
+        `fail_on`, `color`) and the reports html, pdf (`lang`, `detail`, `template_dir`,
+        `inputs`; a PDF also needs `output`, the path it is written to, for its fetch roots)."""
+        if fmt == "html":
+            from .render.html import render_html
+            out.write(render_html(evaluation, **options).encode("utf-8"))
+            return []
+        if fmt == "pdf":
+            from .render.pdf import render_pdf
+            pdf, warnings = render_pdf(evaluation, options.pop("output"), **options)
+            out.write(pdf)
+            return warnings
+        from .render import write
+        write(fmt, evaluation, out, **options)
+        return []
+
+
+def _call(step: Step | None) -> None:
+    if step is not None:
+        step()
+
+
+def evaluate_files(ruleset_path: PathArg, data_paths: Sequence[PathArg],
+                   units_file: PathArg | None = None, decimal_comma: bool = False,
+                   **filters: Iterable[str] | None) -> Evaluation:
+    """Load a ruleset and data files, then evaluate (filters: periods, units, targets).
+    A fresh session per call: nothing stays cached between calls of this function."""
+    return Session().evaluate(ruleset_path, data_paths, units_file, decimal_comma, **filters)
