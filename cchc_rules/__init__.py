@@ -17,7 +17,7 @@ def __getattr__(name: str):  # lazy, so `import cchc_rules` stays cheap (no pola
         from .data import read_data
         return read_data
     if name == "evaluate":
-        from .evaluate import evaluate
+        from .evaluator import evaluate
         return evaluate
     if name in ("evaluate_files", "Session"):
         from . import pipeline

@@ -9,7 +9,7 @@ import polars as pl
 
 from .domain import OP_SIGNS
 from .errors import CchcError, Problem, did_you_mean
-from .evaluate import evaluate
+from .evaluator import evaluate
 from .expr import evaluate_exact, ratio_parts, substitute, to_text
 from .expr.exact import Invalid
 from .periods import parse_period

@@ -126,7 +126,7 @@ class Session:
 
     @staticmethod
     def evaluate_inputs(inputs: Inputs, **filters: Iterable[str] | None) -> Evaluation:
-        from .evaluate import evaluate
+        from .evaluator import evaluate
         return evaluate(inputs.ruleset, inputs.figures, **filters)
 
     @staticmethod

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
+from cchc_rules import evaluate, evaluate_files
 from cchc_rules.errors import CchcError
-from cchc_rules.evaluate import evaluate, evaluate_files
 from cchc_rules.result import Evaluation
 
 # Hàm Tân district, Q1/2024 (seed 001): 4917 = 246 + 2180 + 2491 = 1770 + 1733 + 827 + 587.

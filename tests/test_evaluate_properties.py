@@ -8,9 +8,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cchc_rules import evaluate
 from cchc_rules.data import Figures
 from cchc_rules.domain import STATUSES
-from cchc_rules.evaluate import evaluate
 from cchc_rules.render import FORMATS
 from cchc_rules.ruleset import load_ruleset
 from cchc_rules.units import Unit

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cchc_rules import evaluate_files
 from cchc_rules.data import read_data
-from cchc_rules.evaluate import evaluate_files
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every data file under examples/ (the README's ruleset there is a ruleset, not data).

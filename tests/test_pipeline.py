@@ -8,11 +8,11 @@ import json
 import logging
 import os
 import threading
+import types
 from pathlib import Path
 
 import pytest
 
-import cchc_rules
 from cchc_rules import output
 from cchc_rules.errors import CchcError
 from cchc_rules.pipeline import Session, evaluate_files
@@ -107,10 +107,12 @@ def test_warnings_and_steps_reach_the_caller(make_ruleset, tmp_path):
 
 
 def test_the_package_functions_are_plain_functions(make_ruleset):
+    import cchc_rules.evaluator  # importing the engine module must not shadow the function
     ruleset = make_ruleset()
     loaded = cchc_rules.load_ruleset(ruleset)
     figures = cchc_rules.read_data([DATA])
-    assert callable(cchc_rules.evaluate)
+    assert isinstance(cchc_rules.evaluate, types.FunctionType)
+    assert cchc_rules.evaluate is cchc_rules.evaluator.evaluate
     ev = cchc_rules.evaluate(loaded, figures)
     assert ev.records() == cchc_rules.evaluate_files(ruleset, [DATA]).records()
     assert cchc_rules.Session is Session

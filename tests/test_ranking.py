@@ -7,8 +7,8 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cchc_rules import evaluate_files
 from cchc_rules.domain import STATUSES
-from cchc_rules.evaluate import evaluate_files
 from cchc_rules.ranking import RANKING_SCHEMA, latest_results, rank_units, status_counts
 from cchc_rules.render.report_data import build_context
 from cchc_rules.result import RESULT_SCHEMA

@@ -6,10 +6,7 @@ expressions, then every target over every unit and period at once; no Python loo
 from __future__ import annotations
 
 import math
-import sys
-import types
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Iterable
 
 import polars as pl
 
@@ -49,14 +46,6 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     results = _results(ruleset, chosen, wide, scope)
     checks = _checks(ruleset, scope)
     return Evaluation(ruleset, figures, values, results, checks, list(figures.warnings))
-
-
-def evaluate_files(ruleset_path: str | Path, data_paths: Sequence[str | Path],
-                   units_file: str | Path | None = None, decimal_comma: bool = False,
-                   **filters) -> Evaluation:
-    """Load a ruleset and data files, then `evaluate`: see pipeline.evaluate_files."""
-    from .pipeline import evaluate_files
-    return evaluate_files(ruleset_path, data_paths, units_file, decimal_comma, **filters)
 
 
 def _rolled(ruleset, figures) -> pl.DataFrame:
@@ -355,13 +344,3 @@ def _checks(ruleset, scope: pl.DataFrame) -> pl.DataFrame:
     return (pl.concat(frames).with_row_index("_n").sort("row", "_n")
             .select(list(CHECK_SCHEMA)).cast(CHECK_SCHEMA).collect())
 
-
-class _CallableModule(types.ModuleType):
-    """`cchc_rules.evaluate` is both this module and the public function: importing the
-    module replaces the package's lazy attribute, so the module itself must be callable."""
-
-    def __call__(self, *args, **kwargs) -> Evaluation:
-        return evaluate(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
