@@ -1,21 +1,29 @@
 """The `cchc` command line: a thin click group; library errors become exit codes only here.
 
-Exit codes: 0 ran clean, 1 ran and found failures, 2 could not run (bad input, usage).
+Exit codes: 0 ran clean, 1 ran and found failures, 2 could not run (bad input, usage, a
+failed write, even to stderr), 130 interrupted (Ctrl-C), 128+N killed by signal N (SIGTERM,
+SIGHUP: the temporary output file is removed first).
 Each command lives in `cchc_rules/commands/<name>.py` as `command` and is imported
 only when it runs, so `cchc validate` does not pay for polars or WeasyPrint.
 """
 from __future__ import annotations
 
+import errno
 import gc
 import importlib
+import os
+import signal
 import sys
 
 import click
 
 from . import __version__
-from .errors import CchcError
+from .errors import CchcError, Position, Problem, did_you_mean
+from .output import WRITE_NOTE, remove_pending
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 COMMANDS: dict[str, str] = {
     "validate": "Check rulesets: schema, formulas, cycles, ids.",
@@ -46,6 +54,12 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(list(COMMANDS.items()))
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name and name not in COMMANDS and not name.startswith("-"):
+            raise UnknownCommand(name, ctx)
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -55,14 +69,111 @@ class LazyGroup(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except OSError as err:
+            if err.errno == errno.EPIPE or not _flushes(sys.stderr):
+                raise
             name = getattr(err, "filename", None)
-            where = f"{name}: " if name else ""
-            click.echo(f"{where}error IO01 {err.strerror or err}", err=True)
+            write = WRITE_NOTE in getattr(err, "__notes__", ())
+            if name is None and err.errno in _FULL:  # output.py names its files: stdout
+                name, write = "<stdout>", True
+            message = f"{'cannot write: ' if write else ''}{err.strerror or err}"
+            click.echo(Problem("IO04" if write else "IO01", message,
+                               Position(str(name)) if name else None).format(), err=True)
             ctx.exit(EXIT_ERROR)
         except Exception as err:  # the last line of defence: never a traceback
-            click.echo(f"error INT01 internal error: {type(err).__name__}: {err} "
-                       "[please report this with the input that caused it]", err=True)
+            click.echo(Problem("INT01", f"internal error: {type(err).__name__}: {err}", None,
+                               "please report this with the input that caused it").format(),
+                       err=True)
             ctx.exit(EXIT_ERROR)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
+             **extra):
+        """Every outcome becomes an exit code here: click's usage errors one `USG` line
+        (exit 2), Ctrl-C 130, and a stdout or stderr that cannot be written 2."""
+        try:
+            code = _run(lambda: super(LazyGroup, self).main(
+                args, prog_name, complete_var, standalone_mode=False, **extra))
+        except KeyboardInterrupt:
+            code = EXIT_INTERRUPTED
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
+
+class UnknownCommand(click.UsageError):
+    def __init__(self, name: str, ctx: click.Context) -> None:
+        super().__init__(f"No such command '{name}'", ctx)
+        self.name = name
+
+
+def usage_problem(err: click.UsageError) -> Problem:
+    """A click usage error as one coded line: USG01 unknown option, command or argument,
+    USG02 missing argument or option, USG03 invalid value, USG04 any other misuse."""
+    command = err.ctx.command_path if err.ctx else "cchc"
+    hint = f"see '{command} --help'"
+    if isinstance(err, click.NoSuchOption):
+        code, message = "USG01", err.message
+        hint = (f"did you mean '{err.possibilities[0]}'?" if err.possibilities else hint)
+    elif isinstance(err, UnknownCommand):
+        code, message = "USG01", err.message
+        hint = did_you_mean(err.name, COMMANDS) or "commands: " + ", ".join(COMMANDS)
+    elif isinstance(err, click.MissingParameter):
+        code, message = "USG02", err.format_message()
+    elif isinstance(err, click.BadParameter):
+        code, message = "USG03", err.format_message()
+    elif "unexpected extra argument" in err.message:
+        code, message = "USG01", err.message
+    else:
+        code, message = "USG04", err.format_message()
+    return Problem(code, " ".join(message.split()).rstrip("."), None, hint)
+
+
+def _run(main) -> int:
+    try:
+        try:
+            code = main()
+        except click.exceptions.NoArgsIsHelpError as err:
+            err.show()
+            code = err.exit_code
+        except click.UsageError as err:
+            click.echo(usage_problem(err).format(), err=True)
+            code = EXIT_ERROR
+        except click.ClickException as err:
+            click.echo(Problem("USG04", err.format_message()).format(), err=True)
+            code = EXIT_ERROR
+        except click.Abort:  # click's own name for Ctrl-C
+            code = EXIT_INTERRUPTED
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # stdout closed early (EPIPE) or stderr full: nothing more can be said
+        _silence()
+        return EXIT_ERROR
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def _flushes(stream) -> bool:
+    try:
+        stream.flush()
+    except OSError:
+        return False
+    return True
+
+
+def _silence() -> None:
+    """Point the broken standard streams at /dev/null, so the interpreter's last flush does
+    not fail again (a message and exit 120)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            continue  # not a real file (e.g. a test runner's buffer)
+    os.close(devnull)
+
+
+def _on_signal(signum: int, frame) -> None:
+    """SIGTERM, SIGHUP: remove the temporary output file and exit 128 + the signal."""
+    remove_pending()
+    os._exit(128 + signum)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,12 +183,15 @@ def main() -> None:
 
 
 def run() -> None:
-    """Console entry point; click's usage errors already exit with 2."""
+    """Console entry point: signals that end the run clean up after it first."""
     # Reading figures creates millions of small objects that all stay alive; the cyclic
     # collector would rescan them again and again (3-4x the reading time). A one-shot
     # process can skip it; the library itself never touches gc (threads share it).
     gc.disable()
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _on_signal)
     try:
-        main(standalone_mode=True)
+        main()
     except KeyboardInterrupt:
-        sys.exit(EXIT_ERROR)
+        sys.exit(EXIT_INTERRUPTED)

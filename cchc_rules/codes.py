@@ -13,7 +13,8 @@ DOC = "docs/errors.md"
 FAMILIES = {
     "YAML": "load", "SCH": "schema", "FRM": "formula", "SEM": "semantic",
     "EXT": "extends", "DAT": "data", "PER": "period", "UNT": "units", "EVL": "evaluate",
-    "TST": "ruleset tests", "RPT": "report", "IO": "files", "INT": "internal",
+    "TST": "ruleset tests", "RPT": "report", "IO": "files", "USG": "command line",
+    "INT": "internal",
 }
 
 
@@ -122,7 +123,14 @@ _ALL = (
     Code("IO01", "the file cannot be read", "không đọc được tệp"),
     Code("IO02", "the file is too large", "tệp quá lớn"),
     Code("IO03", "an unsupported file type", "loại tệp không hỗ trợ"),
+    Code("IO04", "the output cannot be written", "không ghi được tệp kết quả"),
     Code("INT01", "internal error", "lỗi nội bộ"),
+    Code("USG01", "an unknown option, command or extra argument",
+         "tuỳ chọn, lệnh hay đối số không có"),
+    Code("USG02", "a required argument or option is missing",
+         "thiếu đối số hay tuỳ chọn bắt buộc"),
+    Code("USG03", "an option's value is not valid", "giá trị tuỳ chọn không hợp lệ"),
+    Code("USG04", "the command line is not usable", "dòng lệnh không dùng được"),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}

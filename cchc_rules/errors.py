@@ -4,12 +4,30 @@ Shared by every pipeline stage (load, validate, compile, evaluate, render).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+# C0 and C1 control characters, DEL and the Unicode line/paragraph separators: inside a
+# message they could start a forged `file:1:1: error …` line or drive the terminal (ANSI
+# escapes), so they are shown escaped, as Python writes them: \n, \r, \t, \x1b, \u2028.
+_CONTROLS = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
+_ESCAPES = {c: chr(c).encode("unicode_escape").decode("ascii") for c in _CONTROLS}
+_CONTROL_CLASS = re.compile("[" + "".join(f"\\u{c:04x}" for c in _CONTROLS) + "]")
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control character written as an escape (`\n`, `\x1b`)."""
+    return text.translate(_ESCAPES)
+
+
+def has_controls(text: str) -> bool:
+    """Whether `text` holds a character `escape_controls` would rewrite."""
+    return _CONTROL_CLASS.search(text) is not None
 
 
 @dataclass(frozen=True, order=True)
@@ -45,7 +63,7 @@ class Problem:
     def format(self) -> str:
         where = f"{self.pos}: " if self.pos else ""
         hint = f" [{self.hint}]" if self.hint else ""
-        return f"{where}{self.severity} {self.code} {self.message}{hint}"
+        return escape_controls(f"{where}{self.severity} {self.code} {self.message}{hint}")
 
     def __str__(self) -> str:
         return self.format()

@@ -15,6 +15,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import CchcError, Position, Problem
+from .files import read_capped
 
 MAX_BYTES = 10 * 1024 * 1024
 # Nodes reached a second time through an alias; a "billion laughs" file hits this in microseconds.
@@ -84,21 +85,7 @@ def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> Doc:
 
 
 def _read_text(path: Path, file: str, max_bytes: int) -> str:
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _too_large(file, size, max_bytes)
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise CchcError.one("IO01", "file not found", Position(file)) from None
-    except IsADirectoryError:
-        raise CchcError.one("IO01", "is a directory, not a file", Position(file)) from None
-    except OSError as err:
-        raise CchcError.one("IO01", f"cannot read: {err.strerror or err}",
-                            Position(file)) from None
-    if len(raw) > max_bytes:
-        raise _too_large(file, len(raw), max_bytes)
+    raw = read_capped(path, max_bytes, lambda size: _too_large(file, size, max_bytes))
     raw = raw.removeprefix(_BOM)
     try:
         return raw.decode("utf-8")

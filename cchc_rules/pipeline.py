@@ -16,6 +16,8 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from .errors import CchcError
+
 if TYPE_CHECKING:  # the heavy modules (polars, WeasyPrint) load only when a step runs
     from .data import Figures
     from .errors import Problem
@@ -47,13 +49,17 @@ class _Cached:
 
 
 def digest(files: Iterable[Path]) -> str | None:
-    """SHA-256 over each file's name and content; None when one cannot be read."""
+    """SHA-256 over each file's name and content; None when one cannot be read (or is not a
+    regular file: read through files.read_capped, so a FIFO or a device never blocks)."""
+    from .files import read_capped
+    from .load import MAX_BYTES
+
     sha = hashlib.sha256()
     try:
         for path in files:
             sha.update(str(path).encode("utf-8") + b"\0")
-            sha.update(hashlib.sha256(Path(path).read_bytes()).digest())
-    except OSError:
+            sha.update(hashlib.sha256(read_capped(path, MAX_BYTES)).digest())
+    except CchcError:
         return None
     return sha.hexdigest()
 

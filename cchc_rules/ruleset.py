@@ -62,7 +62,7 @@ class _Loader:
         self.done: dict[Path, tuple[Ruleset, _Entries] | None] = {}
 
     def file(self, path: Path, stack: tuple[Path, ...] = ()) -> tuple[Ruleset, _Entries] | None:
-        real = path.resolve()
+        real = Path(os.path.realpath(path))  # a symlink loop is then an IO01 when read
         if real not in self.done:
             self.done[real] = self._file(path, (*stack, real))
         return self.done[real]

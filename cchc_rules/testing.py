@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .domain import CHECK_STATUSES, STATUSES
 from .errors import CchcError, Position, Problem, did_you_mean
-from .load import Doc, load_yaml
+from .files import read_capped
+from .load import MAX_BYTES, Doc, load_yaml
 from .pipeline import Inputs, Session, known_metrics
 
 TARGET_FIELDS = ("actual", "expected", "gap", "threshold", "needed", "deadline")
@@ -314,7 +315,7 @@ def _inline_figures(test_file: TestFile, case: Case, tmp: Path) -> list[Path]:
     keys = [k for k in ("units", "reports") if getattr(case.model, k) is not None]
     if not keys:
         return []
-    lines = test_file.path.read_text(encoding="utf-8").splitlines()
+    lines = read_capped(test_file.path, MAX_BYTES).decode("utf-8").splitlines()
     # The block ends where the next key of this case, the next case or a top-level key starts.
     starts = sorted({p.line for k, p in test_file.doc.key_positions.items()
                      if len(k) == 1 or (len(k) == 3 and k[:2] == ("cases", case.index))}

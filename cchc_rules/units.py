@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from .domain import LEVELS
-from .errors import CchcError, Position, Problem, did_you_mean
+from .errors import CchcError, Position, Problem, did_you_mean, has_controls
 
 FIELDS = ("id", "name", "level", "parent", "valid_from", "valid_to", "successor")
 
@@ -51,6 +51,9 @@ def parse_unit(entry: Mapping[str, object], pos_of: Callable[[str | None], Posit
             values[key] = None
         elif isinstance(raw, str):
             values[key] = raw.strip()
+            if has_controls(values[key]):  # would forge message lines and break JUnit XML
+                problems.append(Problem("UNT01", f"unit field '{key}' holds a control "
+                                        "character", pos_of(key), "retype it as plain text"))
         else:
             problems.append(Problem("UNT01", f"unit field '{key}' must be text, got {raw!r}",
                                     pos_of(key), "quote it: codes like 01 lose their zero "

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..cli import EXIT_ERROR, print_problems
-from ..errors import CchcError
+from ..errors import CchcError, escape_controls
 from ..pipeline import Session
 
 
@@ -33,8 +33,8 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
         for warning in loaded.warnings:
             click.echo(warning.format(), err=True)
         model = loaded.model
-        click.echo(f"ok {path} ({len(model.metrics)} metrics, {len(model.checks)} checks, "
-                   f"{len(model.targets)} targets)")
+        click.echo(escape_controls(f"ok {path} ({len(model.metrics)} metrics, "
+                                   f"{len(model.checks)} checks, {len(model.targets)} targets)"))
     if failed:
         click.echo(f"{failed} of {len(paths)} ruleset(s) invalid", err=True)
         ctx.exit(EXIT_ERROR)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ..domain import NON_NEGATIVE_UNITS
-from ..errors import CchcError, Position, Problem, did_you_mean
+from ..errors import CchcError, Position, Problem, did_you_mean, has_controls
 from ..units import Unit
 from .numbers import SPACES, BadValue, parse_value
 
@@ -44,6 +44,10 @@ class Batch:
     places: dict[tuple[str, str], Position] = field(default_factory=dict)
 
     def place(self, kind: str, text: str, pos: Position) -> None:
+        if (kind, text) not in self.places and has_controls(text):
+            # a newline or an escape code would forge lines in messages and break JUnit XML
+            self.error("DAT08", f"the {kind} '{text}' holds a control character", pos,
+                       "retype the cell: ids are letters, digits and punctuation")
         self.places.setdefault((kind, text), pos)
 
     def error(self, code: str, message: str, pos: Position | None,

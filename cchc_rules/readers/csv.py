@@ -10,26 +10,21 @@ import io
 from pathlib import Path
 
 from ..errors import CchcError, Position
+from ..files import read_capped
 from ..units import FIELDS, parse_unit
 from .batch import Batch
 from .table import read_header, read_rows
 
 MAX_BYTES = 512 * 1024 * 1024
 UTF8_HINT = "save the file as UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')"
-_OS_ERRORS = {FileNotFoundError: "file not found", IsADirectoryError: "is a directory, not a file"}
 
 
 def read_text(path: Path) -> str:
     """The file's text without a BOM; CchcError naming the line of the first non-UTF-8 byte."""
     file = str(path)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise CchcError.one("IO02", f"file is larger than {MAX_BYTES:,} bytes",
-                                Position(file), "split the figures into several files")
-        raw = path.read_bytes()
-    except OSError as err:
-        message = _OS_ERRORS.get(type(err)) or f"cannot read: {err.strerror or err}"
-        raise CchcError.one("IO01", message, Position(file)) from None
+    raw = read_capped(path, MAX_BYTES, lambda size: CchcError.one(
+        "IO02", f"file is larger than {MAX_BYTES:,} bytes", Position(file),
+        "split the figures into several files"))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from ..errors import Position
+from ..files import regular_size
 from .batch import Batch, cell_text
 from .table import read_header, read_rows
 
@@ -35,9 +36,7 @@ def cell_ref(row: int, col: int) -> str:
 def read_xlsx(batch: Batch, path: Path) -> None:
     """Figures from every data sheet of the workbook into `batch`."""
     file = str(path)
-    if not path.is_file():
-        batch.error("IO01", "file not found", Position(file))
-        return
+    regular_size(path)  # a FIFO or a device is refused before calamine opens it
     try:
         book = CalamineWorkbook.from_path(file)
         sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ..domain import COLOURS, DEFAULT_FAIL_ON, STATUSES, UNRATED
+from ..errors import escape_controls
 from ..present import Formatter, compared_unit, threshold_text
 from ..result import Evaluation
 from .i18n import words
@@ -48,6 +49,7 @@ def _row(r: dict[str, Any], unit: str | None, fmt: Formatter, t: dict[str, str])
 
 
 def _lines(rows: list[list[str]], statuses: list[str | None], color: bool) -> list[str]:
+    rows = [[escape_controls(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     out = []
     for row, status in zip(rows, statuses, strict=True):
@@ -77,6 +79,7 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
         level = f" · {unit.level}" if unit and unit.level else ""
         title = f"{unit.name} ({unit_id}{level})" if unit and unit.name != unit_id \
             else f"{unit_id}{level}"
+        title = escape_controls(title)
         out.append(click.style(title, bold=True) if color else title)
         records = [r for r in by_unit.get(unit_id, []) if r["status"] not in QUIET]
         if records:
