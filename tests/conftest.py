@@ -16,6 +16,25 @@ settings.register_profile(
     "cchc", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("cchc")
 
+# The `slow` tests (pyproject's `markers`): national-size data, headless Chromium and PDF
+# rendering. Listed here, by module or by test, so the modules need no edit; a test may also
+# carry `@pytest.mark.slow` itself. `pytest -m "not slow"` skips them; `make test` runs all.
+SLOW = (
+    "test_browser.py::",                                    # headless Chromium
+    "test_report_pdf.py::",                                 # WeasyPrint PDFs
+    "test_report_cli.py::test_pdf_report_in_english_written",
+    "test_rollup.py::test_national_scale_rolls_up_every_level",
+    "test_bench_generate.py::test_full_scale_shape",        # the national unit tree
+    "test_bench_generate.py::test_zen_port_agrees_with_cchc_on_the_generated_workload",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.rpartition("/")[2].startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+
+
 MakeRuleset = Callable[..., Path]
 SPEC_EXAMPLE_REPORTS = (report("ham-tan", "2024-Q1", **HAM_TAN),)
 
