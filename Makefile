@@ -56,7 +56,8 @@ unit: $(VENV)/.installed-dev system-deps
 
 conformance: $(VENV)/.installed
 	@if [ -d ../shared/conformance ]; then CCHC=$(CURDIR)/$(CCHC) $(BIN)/python $(CONFORMANCE); \
-	else echo "no ../shared/conformance: skipped"; fi
+	else echo "skipped the shared conformance cases: ../shared/conformance not found" \
+	  "(tests/conformance covers the same ground, run by make unit)"; fi
 
 test: lint unit conformance
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: `make_ruleset(**overrides)` writes a ruleset (or a variant) to tmp_path."""
+"""Shared fixtures over tests/factory.py: `make_ruleset(**overrides)` writes a ruleset (or a
+variant) to tmp_path; `files(...)` writes a ruleset and data pair and gives the CLI arguments."""
 from __future__ import annotations
 
 import copy
@@ -7,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from factory import BASE_RULESET, CHECKS, HAM_TAN, ONLINE, dump, report, write_pair
 from hypothesis import HealthCheck, settings
 
 # Two noisy cores: hypothesis deadlines would fail on timing, not on behaviour.
@@ -15,44 +16,27 @@ settings.register_profile(
     "cchc", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("cchc")
 
-# Hàm Tân district one-stop figures (Q1/2024: 4,917 received, 246 online) and the
-# Tuyên Quang online-rate target (12% in 2021, ≥ 50% by 2025, ≥ 80% by 2030).
-BASE_RULESET: dict[str, Any] = {
-    "ruleset": "test-ham-tan",
-    "title": "Bộ chỉ tiêu thử nghiệm",
-    "issuer": "UBND tỉnh Tuyên Quang",
-    "metrics": {
-        "received": {"label": "Tổng số hồ sơ tiếp nhận", "unit": "count"},
-        "received_online": {"label": "Hồ sơ tiếp nhận trực tuyến", "unit": "count"},
-        "received_direct": {"label": "Hồ sơ tiếp nhận trực tiếp, bưu chính", "unit": "count"},
-        "carried_over": {"label": "Hồ sơ kỳ trước chuyển qua", "unit": "count"},
-        "online_rate": {"label": "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "unit": "percent",
-                        "formula": "received_online / received * 100"},
-        "salaried_staff": {"label": "Biên chế sự nghiệp", "unit": "count"},
-    },
-    "checks": [
-        {"id": "received-breakdown",
-         "assert": "received == received_online + received_direct + carried_over"},
-    ],
-    "targets": [
-        {"id": "TTHC-06", "title": "Tỷ lệ hồ sơ giải quyết trực tuyến", "area": "procedures",
-         "metric": "online_rate", "levels": ["province", "district"],
-         "baseline": {"period": "2021", "value": 12},
-         "milestones": [{"by": "2025", "op": ">=", "value": 50},
-                        {"by": "2030", "op": ">=", "value": 80}],
-         "source": "Đề án, mục II.2"},
-        {"id": "TCBM-02", "title": "Giảm tối thiểu 10% biên chế sự nghiệp",
-         "area": "organization", "metric": "salaried_staff", "change": "percent",
-         "baseline": {"period": "2021"},
-         "milestones": [{"by": "2025", "op": "<=", "value": -10}]},
-    ],
-}
+# The `slow` tests (pyproject's `markers`): national-size data, headless Chromium and PDF
+# rendering. Listed here, by module or by test, so the modules need no edit; a test may also
+# carry `@pytest.mark.slow` itself. `pytest -m "not slow"` skips them; `make test` runs all.
+SLOW = (
+    "test_browser.py::",                                    # headless Chromium
+    "test_report_pdf.py::",                                 # WeasyPrint PDFs
+    "test_report_cli.py::test_pdf_report_in_english_written",
+    "test_rollup.py::test_national_scale_rolls_up_every_level",
+    "test_bench_generate.py::test_full_scale_shape",        # the national unit tree
+    "test_bench_generate.py::test_zen_port_agrees_with_cchc_on_the_generated_workload",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.rpartition("/")[2].startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+
 
 MakeRuleset = Callable[..., Path]
-
-
-def dump(data: Any) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+SPEC_EXAMPLE_REPORTS = (report("ham-tan", "2024-Q1", **HAM_TAN),)
 
 
 @pytest.fixture
@@ -82,3 +66,17 @@ def make_ruleset(tmp_path: Path) -> MakeRuleset:
 def base_ruleset() -> dict[str, Any]:
     """A fresh deep copy of the valid base ruleset, to mutate in a test."""
     return copy.deepcopy(BASE_RULESET)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Callable[..., list[str]]:
+    """`files(defs, reports, checks)` writes r.yaml and d.yaml; returns `r.yaml --data d.yaml`.
+
+    The defaults are the spec's example: TTHC-06 on Hàm Tân's Q1/2024 figures.
+    """
+    def write(defs=(ONLINE,), reports=SPEC_EXAMPLE_REPORTS,
+              checks=(CHECKS["received-breakdown"],)) -> list[str]:
+        rules, figures = write_pair(tmp_path, defs, reports, checks, ruleset_id="cli",
+                                    title="CLI")
+        return [str(rules), "--data", str(figures)]
+    return write

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from test_report_support import evaluation
+from factory import evaluation
 
 from cchc_rules.render.html import render_html
 

@@ -4,28 +4,10 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 from click.testing import CliRunner
-from test_evaluate import HAM_TAN, METRICS, ONLINE, UNITS, report, target
+from factory import HAM_TAN, report, target
 
 from cchc_rules.cli import main
-
-HAM_TAN_Q1 = (report("ham-tan", "2024-Q1", **HAM_TAN),)
-CHECK = {"id": "received-breakdown",
-         "assert": "received == received_online + received_direct + carried_over"}
-
-
-@pytest.fixture
-def files(tmp_path):
-    def write(defs=(ONLINE,), reports=HAM_TAN_Q1,
-              checks=(CHECK,)):
-        ruleset = {"ruleset": "cli", "title": "CLI", "metrics": METRICS,
-                   "checks": list(checks), "targets": list(defs)}
-        (tmp_path / "r.yaml").write_text(yaml.safe_dump(ruleset, allow_unicode=True), "utf-8")
-        (tmp_path / "d.yaml").write_text(yaml.safe_dump(
-            {"units": UNITS, "reports": list(reports)}, allow_unicode=True), "utf-8")
-        return [str(tmp_path / "r.yaml"), "--data", str(tmp_path / "d.yaml")]
-    return write
 
 
 def cchc(*args: str):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from factory import HAM_TAN
 
 from cchc_rules.cli import main
 
@@ -16,8 +17,9 @@ CASE = """\
     reports:
       - unit: ham-tan
         period: 2024-Q1
-        values: {{received: 4917, received_online: 246, received_direct: 2180,
-                 carried_over: 2491}}
+        values: {{received: {received}, received_online: {received_online}, \
+received_direct: {received_direct},
+                 carried_over: {carried_over}}}
     expect:
       - {{target: TTHC-06, unit: ham-tan, period: 2024-Q1, status: {status}, actual: 5.003}}
 """
@@ -30,7 +32,7 @@ def folder(tmp_path: Path, make_ruleset) -> Path:
 
 
 def write(folder: Path, *cases: tuple[str, str], name: str = "plan.test.yaml") -> Path:
-    text = "cases:\n" + "".join(CASE.format(name=n, status=s) for n, s in cases)
+    text = "cases:\n" + "".join(CASE.format(name=n, status=s, **HAM_TAN) for n, s in cases)
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
@@ -83,8 +85,8 @@ def test_errors_skips_and_their_line(folder: Path) -> None:
     (folder / "other.yaml").write_text("ruleset: other\ntitle: T\nmetrics: {}\nwrong: 1\n",
                                        encoding="utf-8")
     broken = folder / "other.test.yaml"
-    broken.write_text((CASE.format(name="err", status="met") + "    skip: later\n").join(
-        ["cases:\n", ""]) + CASE.format(name="err2", status="met"), encoding="utf-8")
+    broken.write_text((CASE.format(name="err", status="met", **HAM_TAN) + "    skip: later\n").join(
+        ["cases:\n", ""]) + CASE.format(name="err2", status="met", **HAM_TAN), encoding="utf-8")
     result = cchc(str(folder))
     assert result.exit_code == 2, result.output
     assert f"ERROR {broken}:11:5 err2" in result.output, result.output

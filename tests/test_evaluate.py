@@ -2,75 +2,11 @@
 trajectories, change, between, tolerance, roll-up and "needed to meet"."""
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
-import yaml
+from factory import HAM_TAN, METRICS, ONLINE, TAY_NINH, one, report, run, target, write_pair
 
 from cchc_rules import evaluate, evaluate_files
 from cchc_rules.errors import CchcError
-from cchc_rules.result import Evaluation
-
-# Hàm Tân district, Q1/2024 (seed 001): 4917 = 246 + 2180 + 2491 = 1770 + 1733 + 827 + 587.
-HAM_TAN = {"received": 4917, "received_online": 246, "received_direct": 2180,
-           "carried_over": 2491, "resolved_on_time": 1770, "resolved_late": 1733,
-           "pending_in_time": 827, "pending_overdue": 587}
-# Tây Ninh 2015–2021 (seed 000): 204 of 2,010 civil servants cut, 10.15%.
-TAY_NINH = {"staff_cut": 204, "staff_assigned": 2010}
-
-COUNTS = [*HAM_TAN, *TAY_NINH, "staff", "a", "b"]
-METRICS: dict[str, Any] = {m: {"label": m, "unit": "count"} for m in COUNTS}
-METRICS.update({
-    "online_rate": {"label": "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "unit": "percent",
-                    "formula": "received_online / received * 100"},
-    "online_new_rate": {"label": "Tỷ lệ trực tuyến trên hồ sơ mới", "unit": "percent",
-                        "formula": "received_online / (received_online + received_direct) * 100"},
-    "late_rate": {"label": "Tỷ lệ hồ sơ trễ hẹn", "unit": "percent",
-                  "formula": "(resolved_late + pending_overdue) / received * 100"},
-    "cut_rate": {"label": "Tỷ lệ tinh giản biên chế", "unit": "percent",
-                 "formula": "staff_cut / staff_assigned * 100"},
-    "share": {"label": "a trên b", "unit": "percent", "formula": "a / b * 100"},
-})
-UNITS = [
-    {"id": "binh-thuan", "name": "Tỉnh Bình Thuận", "level": "province"},
-    {"id": "ham-tan", "name": "Huyện Hàm Tân", "level": "district", "parent": "binh-thuan"},
-    {"id": "tay-ninh", "name": "Tỉnh Tây Ninh", "level": "province"},
-    {"id": "xa-moi", "name": "Xã Mới", "level": "commune"},
-    {"id": "noi-khac", "name": "Nơi khác"},
-]
-
-
-def target(tid: str, metric: str, *milestones: tuple, **extra: Any) -> dict[str, Any]:
-    ms = [{"by": by, "op": op, "value": list(v) if isinstance(v, tuple) else v}
-          for by, op, v in milestones]
-    return {"id": tid, "title": f"Chỉ tiêu {tid}", "area": "procedures", "metric": metric,
-            "milestones": ms, **extra}
-
-
-def run(tmp_path: Path, defs: list[dict], reports: list[dict], checks=(), **filters
-        ) -> Evaluation:
-    ruleset = {"ruleset": "test", "title": "Thử", "metrics": METRICS, "checks": list(checks),
-               "targets": defs}
-    (tmp_path / "r.yaml").write_text(yaml.safe_dump(ruleset, allow_unicode=True), "utf-8")
-    (tmp_path / "d.yaml").write_text(
-        yaml.safe_dump({"units": UNITS, "reports": reports}, allow_unicode=True), "utf-8")
-    return evaluate_files(tmp_path / "r.yaml", [tmp_path / "d.yaml"], **filters)
-
-
-def one(ev: Evaluation, tid: str, unit: str, period: str) -> dict[str, Any]:
-    rows = [r for r in ev.records()
-            if (r["target"], r["unit"], r["period"]) == (tid, unit, period)]
-    assert len(rows) == 1, rows
-    return rows[0]
-
-
-def report(unit: str, period: str, **values: float) -> dict[str, Any]:
-    return {"unit": unit, "period": period, "values": values}
-
-
-ONLINE = target("TTHC-06", "online_rate", ("2025", ">=", 50), ("2030", ">=", 80),
-                baseline={"period": "2021", "value": 12})
 
 
 def test_spec_example_is_off_track_with_trajectory_gap_and_needed(tmp_path):
@@ -299,14 +235,10 @@ def test_metric_ids_that_look_like_internal_columns(tmp_path):
                "level": {"label": "level", "unit": "count"},
                "unit": {"label": "unit", "unit": "count"},
                "period_end": {"label": "p", "unit": "percent", "formula": "row / level * 100"}}
-    ruleset = {"ruleset": "names", "title": "Tên", "metrics": metrics,
-               "checks": [{"id": "c", "assert": "unit <= level"}],
-               "targets": [target("T", "period_end", ("2025", ">=", 50))]}
-    (tmp_path / "r.yaml").write_text(yaml.safe_dump(ruleset), "utf-8")
-    (tmp_path / "d.yaml").write_text(yaml.safe_dump({"units": UNITS, "reports": [
-        {"unit": "xa-moi", "period": "2024", "values": {"row": 3, "level": 4, "unit": 1}}]}),
-        "utf-8")
-    ev = evaluate_files(tmp_path / "r.yaml", [tmp_path / "d.yaml"])
+    rules, figures = write_pair(tmp_path, [target("T", "period_end", ("2025", ">=", 50))],
+                                [report("xa-moi", "2024", **{"row": 3, "level": 4, "unit": 1})],
+                                [{"id": "c", "assert": "unit <= level"}], metrics=metrics)
+    ev = evaluate_files(rules, [figures])
     r = one(ev, "T", "xa-moi", "2024")
     assert (r["status"], r["actual"], r["level"], r["needed"]) == ("met", 75, "commune",
                                                                    None)
@@ -340,16 +272,13 @@ def test_needed_for_each_operator(tmp_path, ms, a, needed):
 
 
 def test_needed_is_not_rounded_for_non_count_numerators_nor_given_for_change(tmp_path):
-    metrics = {**METRICS, "score_share": {"label": "s", "unit": "percent",
-                                          "formula": "staff / b * 100"}}
-    ruleset = {"ruleset": "t", "title": "t", "metrics": {
-        **metrics, "staff": {"label": "điểm", "unit": "score"}},
-        "targets": [target("S", "score_share", ("2025", ">=", 57.5)),
-                    target("C", "b", ("2025", ">=", 10), change="percent",
-                           baseline={"period": "2021", "value": 100})]}
-    (tmp_path / "r.yaml").write_text(yaml.safe_dump(ruleset, allow_unicode=True), "utf-8")
-    (tmp_path / "d.yaml").write_text(yaml.safe_dump({"units": UNITS, "reports": [
-        report("xa-moi", "2024", staff=50, b=100)]}, allow_unicode=True), "utf-8")
-    ev = evaluate_files(tmp_path / "r.yaml", [tmp_path / "d.yaml"])
+    metrics = {**METRICS, "staff": {"label": "điểm", "unit": "score"},
+               "score_share": {"label": "s", "unit": "percent", "formula": "staff / b * 100"}}
+    targets = [target("S", "score_share", ("2025", ">=", 57.5)),
+               target("C", "b", ("2025", ">=", 10), change="percent",
+                      baseline={"period": "2021", "value": 100})]
+    rules, figures = write_pair(tmp_path, targets, [report("xa-moi", "2024", staff=50, b=100)],
+                                metrics=metrics)
+    ev = evaluate_files(rules, [figures])
     assert one(ev, "S", "xa-moi", "2024")["needed"] == 7.5
     assert one(ev, "C", "xa-moi", "2024")["needed"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 import yaml
+from factory import metrics
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,12 +18,7 @@ from cchc_rules.units import Unit
 
 RULESET = {
     "ruleset": "laws", "title": "Luật",
-    "metrics": {
-        "received": {"label": "Tổng số hồ sơ", "unit": "count"},
-        "received_online": {"label": "Hồ sơ trực tuyến", "unit": "count"},
-        "online_rate": {"label": "Tỷ lệ trực tuyến", "unit": "percent",
-                        "formula": "received_online / received * 100"},
-    },
+    "metrics": metrics("received", "received_online", "online_rate"),
     "checks": [{"id": "online-within", "assert": "received_online <= received"}],
     "targets": [
         {"id": "GE", "title": "≥", "area": "procedures", "metric": "online_rate",

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
-from test_cli_evaluate import files  # noqa: F401 - the fixture
-from test_evaluate import HAM_TAN, report, target
+from factory import HAM_TAN, report, target
 
 from cchc_rules.cli import main
 
@@ -12,7 +11,7 @@ def explain(args, *extra):
     return CliRunner().invoke(main, ["explain", *args, *extra])
 
 
-def test_spec_example_explained_in_vietnamese(files):  # noqa: F811
+def test_spec_example_explained_in_vietnamese(files):
     res = explain(files(), "--target", "TTHC-06", "--unit", "ham-tan", "--period", "2024-Q1")
     assert res.exit_code == 0, res.output
     out = res.output
@@ -24,7 +23,7 @@ def test_spec_example_explained_in_vietnamese(files):  # noqa: F811
     assert "Cần thêm 2.213 ở tử số (received_online)" in out
 
 
-def test_roll_up_children_and_english(files):  # noqa: F811
+def test_roll_up_children_and_english(files):
     args = files()
     res = explain(args, "--target", "TTHC-06", "--unit", "binh-thuan", "--period", "2024-Q1",
                   "--lang", "en")
@@ -34,7 +33,7 @@ def test_roll_up_children_and_english(files):  # noqa: F811
     assert "Status: Off track" in res.output
 
 
-def test_reasons_for_no_data_not_met_and_not_applicable(files):  # noqa: F811
+def test_reasons_for_no_data_not_met_and_not_applicable(files):
     defs = [target("LATE", "late_rate", ("2024-Q1", "<=", 5)),
             target("CUT", "cut_rate", ("2021", ">=", 10), levels=["province"])]
     args = files(defs=defs, reports=[report("ham-tan", "2024-Q1", **HAM_TAN),
@@ -51,7 +50,7 @@ def test_reasons_for_no_data_not_met_and_not_applicable(files):  # noqa: F811
     assert "cấp district không thuộc các cấp áp dụng province" in res.output
 
 
-def test_unknown_names_exit_2(files):  # noqa: F811
+def test_unknown_names_exit_2(files):
     args = files()
     res = explain(args, "--target", "TTHC-06", "--unit", "ham-ta", "--period", "2024-Q1")
     assert res.exit_code == 2 and "did you mean 'ham-tan'?" in res.output
@@ -61,7 +60,7 @@ def test_unknown_names_exit_2(files):  # noqa: F811
     assert res.exit_code == 2 and "EVL03" in res.output
 
 
-def test_change_target_before_and_after_its_baseline(files):  # noqa: F811
+def test_change_target_before_and_after_its_baseline(files):
     staff = target("STAFF", "staff", ("2025", "<=", -10), change="percent",
                    baseline={"period": "2021"})
     args = files(defs=[staff], reports=[report("tay-ninh", "2020", staff=1010),
@@ -81,7 +80,7 @@ def test_change_target_before_and_after_its_baseline(files):  # noqa: F811
     assert "Status: Pending" in res.output
 
 
-def test_a_reported_rate_wins_over_its_formula_and_says_so(files):  # noqa: F811
+def test_a_reported_rate_wins_over_its_formula_and_says_so(files):
     args = files(reports=[report("xa-moi", "2024", received=100, received_online=10,
                                  online_rate=55)])
     res = explain(args, "--target", "TTHC-06", "--unit", "xa-moi", "--period", "2024",

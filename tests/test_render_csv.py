@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
-from test_evaluate import HAM_TAN, ONLINE, report, run
+from factory import HAM_TAN, ONLINE, report, run
 
 from cchc_rules.render import FORMATS
 from cchc_rules.result import RESULT_SCHEMA

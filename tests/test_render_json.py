@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from test_evaluate import HAM_TAN, ONLINE, report, run, target
+from factory import HAM_TAN, ONLINE, report, run, target
 
 from cchc_rules.render import FORMATS
 

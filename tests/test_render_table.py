@@ -1,7 +1,7 @@
 """Render stage: the human table, grouped by unit, vi/en words, colour only on request."""
 from __future__ import annotations
 
-from test_evaluate import HAM_TAN, ONLINE, report, run, target
+from factory import HAM_TAN, ONLINE, report, run, target
 
 from cchc_rules.render import FORMATS
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_report_support import write_inputs
+from factory import write_inputs
 
 from cchc_rules.cli import main
 
@@ -115,7 +115,7 @@ def test_the_documented_cover_override_works(inputs, tmp_path: Path) -> None:
 def test_units_file_and_csv_data_are_hashed_in_the_footer(tmp_path: Path) -> None:
     import hashlib
 
-    from test_report_support import HAM_TAN_Q1, RULESET, dump
+    from factory import HAM_TAN_Q1, RULESET, dump
     ruleset = tmp_path / "ruleset.yaml"
     ruleset.write_text(dump(RULESET), encoding="utf-8")
     units = tmp_path / "units.yaml"

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from factory import HAM_TAN_Q1, evaluation
 from pydantic import BaseModel
-from test_report_support import HAM_TAN_Q1, evaluation
 
 from cchc_rules.render import context as ctx_models
 from cchc_rules.render import report_data

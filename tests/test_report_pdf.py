@@ -6,8 +6,8 @@ import socket
 from pathlib import Path
 
 import pytest
+from factory import evaluation
 from pypdf import PdfReader
-from test_report_support import evaluation
 
 from cchc_rules.render.pdf import RestrictedFetcher, render_pdf
 

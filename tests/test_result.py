@@ -5,9 +5,9 @@ import math
 
 import polars as pl
 import pytest
+from factory import HAM_TAN, ONLINE, report, run, target
 from hypothesis import given
 from hypothesis import strategies as st
-from test_evaluate import HAM_TAN, ONLINE, report, run, target
 
 from cchc_rules.domain import DEFAULT_FAIL_ON, STATUSES
 from cchc_rules.result import number, numbers

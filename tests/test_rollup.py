@@ -13,7 +13,7 @@ from cchc_rules.errors import CchcError
 from cchc_rules.rollup import OUTPUT, children_of, roll_up
 from cchc_rules.units import Unit
 
-CASE = Path("/work/shared/conformance/cases/rollup-sums-not-averages/data.yaml")
+CASE = Path(__file__).parent / "conformance" / "rollup-sums-not-averages" / "data.yaml"
 SUMMABLE = {"received", "received_online"}
 
 

@@ -5,7 +5,7 @@ import copy
 from pathlib import Path
 
 import pytest
-from conftest import BASE_RULESET, dump
+from factory import BASE_RULESET, dump
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

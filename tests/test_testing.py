@@ -6,18 +6,20 @@ from pathlib import Path
 
 import pytest
 import yaml
+from factory import HAM_TAN as Q1
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cchc_rules import testing
 from cchc_rules.errors import CchcError
 
-HAM_TAN = """\
+HAM_TAN = f"""\
     reports:
       - unit: ham-tan
         period: 2024-Q1
-        values: {received: 4917, received_online: 246, received_direct: 2180,
-                 carried_over: 2491}
+        values: {{received: {Q1['received']}, received_online: {Q1['received_online']}, \
+received_direct: {Q1['received_direct']},
+                 carried_over: {Q1['carried_over']}}}
 """
 GOOD = f"""\
 ruleset: plan.yaml
