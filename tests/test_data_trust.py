@@ -210,3 +210,123 @@ def test_non_ascii_digits_in_yaml_text_are_refused(tmp_path):
     result = evaluate(tmp_path, data)
     assert result.exit_code == 2
     assert "error DAT01" in result.stderr
+
+
+# --- hostile 3: workbooks that would make calamine allocate without bound ------------------
+
+def workbook(tmp_path: Path, name: str = "b.xlsx", far: tuple[int, int] | None = None) -> Path:
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    path = tmp_path / name
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Q1")
+    sheet.write_row(0, 0, ["unit", "period", "docs"])
+    sheet.write_row(1, 0, ["nt", "2025", 37])
+    if far is not None:
+        sheet.write(*far, 1)
+    book.close()
+    return path
+
+
+def rewrite(path: Path, member: str, change) -> None:
+    """Replace one part of a zip with change(its bytes)."""
+    import zipfile
+    with zipfile.ZipFile(path) as old:
+        parts = [(info, old.read(info)) for info in old.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info, data in parts:
+            new.writestr(info.filename, change(data) if info.filename == member else data)
+
+
+def declare_size(path: Path, member: str, size: int) -> None:
+    """Forge the uncompressed size the zip's central directory declares for `member`."""
+    raw = bytearray(path.read_bytes())
+    at = raw.index(b"PK\x01\x02")
+    while True:
+        length = int.from_bytes(raw[at + 28:at + 30], "little")
+        if raw[at + 46:at + 46 + length] == member.encode():
+            raw[at + 24:at + 28] = size.to_bytes(4, "little")
+            break
+        at = raw.index(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(raw))
+
+
+def only_line(result) -> str:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "INT01" not in result.output
+    [line] = result.stderr.splitlines()
+    return line
+
+
+def test_a_cell_at_xfd1048576_is_refused_before_reading(tmp_path):
+    path = workbook(tmp_path, far=(1_048_575, 16_383))
+    assert path.stat().st_size < 10_000
+    line = only_line(evaluate(tmp_path, str(path)))
+    assert line.startswith(f"{path}[Q1]: error DAT23 the sheet spans 1,048,576 rows × 16,384 "
+                           "columns")
+
+
+def test_the_used_cells_count_even_without_a_dimension(tmp_path):
+    import re
+    path = workbook(tmp_path, far=(19_999, 16_383))  # XFD20000: over 300 M cells from A1
+    rewrite(path, "xl/worksheets/sheet1.xml",
+            lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml))
+    line = only_line(evaluate(tmp_path, str(path)))
+    assert "error DAT23" in line and "cell XFD20000 is used" in line
+
+
+def test_a_workbook_declaring_more_than_the_limit_unpacked_is_refused(tmp_path):
+    path = workbook(tmp_path)
+    declare_size(path, "xl/sharedStrings.xml", 1_000_000_000)  # 1 GB in a 5 KB file
+    line = only_line(evaluate(tmp_path, str(path)))
+    assert line.startswith(f"{path}: error DAT23 the workbook unpacks to ")
+    assert "the limit is 536,870,912" in line
+
+
+def test_a_part_larger_than_it_declares_is_refused(tmp_path):
+    path = workbook(tmp_path)
+    declare_size(path, "xl/sharedStrings.xml", 10)
+    line = only_line(evaluate(tmp_path, str(path)))
+    assert "error DAT16 cannot read as an Excel workbook" in line
+
+
+def test_the_unpacked_limit_applies_to_real_sizes(tmp_path, monkeypatch):
+    from cchc_rules.readers import xlsx
+    path = workbook(tmp_path)
+    monkeypatch.setattr(xlsx, "MAX_BYTES", 1_000)
+    assert "error DAT23" in only_line(evaluate(tmp_path, str(path)))
+
+
+def test_a_workbook_within_the_limits_still_reads(tmp_path):
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    path = tmp_path / "long.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Q1")
+    sheet.write_row(0, 0, ["unit", "period", "docs", "docs_on_time"])
+    sheet.write_row(49_999, 0, ["nt", "2025", 37, 35])  # far down, but 200,000 cells
+    book.close()
+    result = evaluate(tmp_path, str(path), extra=("--format", "json"))
+    assert result.exit_code == 1, result.output
+    [row] = json.loads(result.stdout)["results"]
+    assert row["unit"] == "nt" and row["actual"] == pytest.approx(35 / 37 * 100)
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda p: p.write_bytes(b""), "error DAT06 the file is empty"),
+    (lambda p: __import__("zipfile").ZipFile(p, "w").close(),
+     "error DAT06 the workbook is empty: it holds no sheet"),
+])
+def test_an_empty_xlsx_says_so(tmp_path, make, message):
+    path = tmp_path / "empty.xlsx"
+    make(path)
+    line = only_line(evaluate(tmp_path, str(path)))
+    assert line.startswith(f"{path}: {message}") and "not found" not in line
+
+
+def test_a_workbook_whose_sheets_are_blank_says_so(tmp_path):
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    path = tmp_path / "blank.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Sheet1")
+    book.close()
+    line = only_line(evaluate(tmp_path, str(path)))
+    assert "error DAT06 the workbook is empty: no visible sheet holds a cell" in line
