@@ -27,6 +27,11 @@ def write(tmp_path: Path, name: str, text: str) -> str:
     return str(path)
 
 
+def report(received: int, online: int) -> str:
+    return ("reports:\n  - {unit: ham-tan, period: 2024-Q1, "
+            f"values: {{received: {received}, received_online: {online}}}}}\n")
+
+
 def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
@@ -100,11 +105,9 @@ def test_a_plain_duplicate_key_message_is_unchanged(tmp_path):
 
 
 def test_a_data_file_with_units_is_accepted_as_the_units_file(tmp_path):
-    both = write(tmp_path, "both.yaml", "units:\n  - {id: ham-tan, name: Huyện Hàm Tân}\n"
-                 "reports:\n  - {unit: ham-tan, period: 2024-Q1, "
-                 "values: {received: 9, received_online: 9}}\n")
-    data = write(tmp_path, "d.yaml", "reports:\n  - {unit: ham-tan, period: 2024-Q1, "
-                 "values: {received: 4917, received_online: 246}}\n")
+    units = "units:\n  - {id: ham-tan, name: Huyện Hàm Tân}\n"
+    both = write(tmp_path, "both.yaml", units + report(9, 9))
+    data = write(tmp_path, "d.yaml", report(4917, 246))
     result = evaluate(tmp_path, "--data", data, "--units", both, "--format", "json")
     assert result.exit_code == 0, result.output  # pending; its reports (9 of 9) not read
     assert "DAT11" not in result.stderr
