@@ -140,11 +140,16 @@ def test_inputs_in_another_file_are_named_there(tmp_path):
 
 
 def test_report_command_prints_the_warning_and_the_evaluation_keeps_it(tmp_path):
-    from cchc_rules.evaluate import evaluate_files
+    from cchc_rules import evaluate_files
     data = rate_file(tmp_path, "100")
-    evaluation = evaluate_files(write(tmp_path, "ruleset.yaml", RULESET), [data])
-    assert [w.code for w in evaluation.warnings] == ["DAT22"]
-    assert evaluation.warnings[0].severity == "warning"
+    ruleset = write(tmp_path, "ruleset.yaml", RULESET)
+    evaluation = evaluate_files(ruleset, [data])
+    assert [(w.code, w.severity) for w in evaluation.warnings] == [("DAT22", "warning")]
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["report", ruleset, "--data", data, "--format", "html",
+                                       "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"{data}:7: warning DAT22" in result.stderr and out.exists()
 
 
 # --- hostile 4 and 8: numbers that are not finite, or not digits ---------------------------
