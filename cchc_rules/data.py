@@ -63,7 +63,9 @@ def _firsts(frame: pl.DataFrame, column: str) -> list[dict]:
     """Each distinct value of `column` with the place it first appears and how often."""
     return frame.group_by(column, maintain_order=True).agg(
         pl.col("file").first(), pl.col("line").first(), pl.col("col").first(),
-        pl.len().alias("rows")).rows(named=True)
+        pl.len().alias("rows"),
+        pl.col("metric").unique(maintain_order=True).head(_LISTED + 1).alias("metrics"),
+        pl.col("metric").n_unique().alias("n_metrics")).rows(named=True)
 
 
 def _where(row: Mapping, places: Mapping[tuple[str, str], Position] | None = None,
@@ -110,8 +112,17 @@ def _period_hint(text: str, good: list[str]) -> str | None:
     return did_you_mean(text, good)
 
 
+_LISTED = 3  # metric ids named when a bad unit or period is used by many figures
+
+
 def _more(row: Mapping) -> str:
-    return f" ({row['rows']} figures)" if row["rows"] > 1 else ""
+    """Which figures use the bad unit or period, when more than the one pointed at."""
+    if row["rows"] <= 1:
+        return ""
+    metrics = ", ".join(row["metrics"][:_LISTED])
+    if row["n_metrics"] > _LISTED:
+        metrics += f" and {row['n_metrics'] - _LISTED} more metrics"
+    return f" (used by {row['rows']} figures, of {metrics}; the first is here)"
 
 
 def _check_reported_units(frame: pl.DataFrame, units: Mapping[str, Unit],

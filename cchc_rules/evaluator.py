@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
+from .consistency import reported_vs_computed
 from .domain import OPS, STATUSES, SUMMABLE_UNITS, UNMET, WHOLE_UNITS
 from .errors import CchcError, Problem, did_you_mean
 from .expr import approx_cmp, names, ratio_parts, to_polars
@@ -45,7 +46,8 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     values = _values(ruleset, rolled, scope)
     results = _results(ruleset, chosen, wide, scope)
     checks = _checks(ruleset, scope)
-    return Evaluation(ruleset, figures, values, results, checks, list(figures.warnings))
+    return Evaluation(ruleset, figures, values, results, checks,
+                      [*figures.warnings, *reported_vs_computed(ruleset, figures.values)])
 
 
 def _rolled(ruleset, figures) -> pl.DataFrame:

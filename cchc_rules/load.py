@@ -150,6 +150,7 @@ class _Builder:
         self.file = file
         self.positions: dict[tuple, Position] = {}
         self.key_positions: dict[tuple, Position] = {}
+        self.key_texts: dict[tuple, str] = {}  # each key as written, for messages
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.expanded = 0
@@ -214,11 +215,16 @@ class _Builder:
                 continue
             key = self.scalar(key_node)
             if key in result:
-                self.fail("YAML02", f"duplicate key '{key}'", key_node,
-                          f"'{key}' is already given at line "
-                          f"{self.key_positions[(*path, key)].line}")
+                # as written: `1:` and `true:` are one key to Python, never 'True' to a reader
+                first = self.key_texts.get((*path, key), str(key))
+                same = "" if first == key_node.value else \
+                    f" ('{key_node.value}' and '{first}' are read as the same key)"
+                self.fail("YAML02", f"duplicate key '{key_node.value}'", key_node,
+                          f"'{first}' is already given at line "
+                          f"{self.key_positions[(*path, key)].line}{same}")
                 continue
             self.key_positions.setdefault((*path, key), self.pos(key_node))
+            self.key_texts.setdefault((*path, key), key_node.value)
             result[key] = self.build(value_node, (*path, key), depth + 1)
         for merged in self.merge_sources(merges):
             for key, value in self.mapping(merged, path, depth).items():

@@ -127,6 +127,9 @@ class Session:
         inputs = self.load(ruleset_path, data_paths, units_file, decimal_comma,
                            step=step, warn=warn)
         evaluation = self.evaluate_inputs(inputs, **filters)
+        if warn is not None:  # what evaluating found (DAT22), after the inputs' own warnings
+            for warning in evaluation.warnings[len(inputs.figures.warnings):]:
+                warn(warning)
         _call(step)
         return evaluation
 

@@ -262,6 +262,31 @@ def _field_name(loc: tuple) -> str:
     return names[-1] if names else "ruleset file"
 
 
+def _split_scalar_hint(doc: Doc, loc: tuple) -> str | None:
+    """`{label: Điểm (tối đa 61,5), unit: score}`: YAML cuts the unquoted label at the comma
+    and `5)` becomes a key without a value. Such a key sits on the line of the text before
+    it (no two keys of a block mapping can), so the hint says to quote that text."""
+    mapping = doc.data
+    for step in loc[:-1]:
+        try:
+            mapping = mapping[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if not isinstance(mapping, dict) or mapping.get(loc[-1], "") is not None:
+        return None
+    keys = list(mapping)
+    at = keys.index(loc[-1])
+    if at == 0 or not isinstance(mapping[keys[at - 1]], str):
+        return None
+    before, text = keys[at - 1], mapping[keys[at - 1]]
+    start, tail = doc.pos((*loc[:-1], before)), doc.key_positions.get(loc)
+    if tail is None or not start.line or (start.line, start.file) != (tail.line, tail.file):
+        return None
+    gap = tail.col - start.col - len(text)  # the comma and the spaces after it
+    whole = f"{text},{' ' * (gap - 1)}{loc[-1]}" if gap in (1, 2) else f"{text}, …"
+    return f'đặt nhãn trong dấu ngoặc kép / quote the label: {before}: "{whole}"'
+
+
 def problem_from_error(error: dict, doc: Doc) -> Problem:
     """One pydantic error as a Problem at the file position of its `loc`."""
     loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
@@ -272,6 +297,7 @@ def problem_from_error(error: dict, doc: Doc) -> Problem:
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         hint = did_you_mean(str(loc[-1]), keys_of(model)) if model else None
+        hint = hint or _split_scalar_hint(doc, loc)
         if model and not hint:
             hint = "known keys: " + ", ".join(keys_of(model))
         return Problem("SCH02", f"unknown key '{loc[-1]}'", doc.pos(loc, key=True), hint)

@@ -122,7 +122,8 @@ def test_bad_periods_are_errors_at_their_place_with_a_suggestion(tmp_path):
                  "  - {unit: a, period: '2024-13', values: {x: 1}}\n")
     found = problems([path])
     assert found[0] == (f"{path}:2:23: error PER01 'Q1/2024' is not a period; expected \"2024\","
-                        " \"2024-H1\", \"2024-Q1\" or \"2024-03\" (2 figures) "
+                        " \"2024-H1\", \"2024-Q1\" or \"2024-03\" (used by 2 figures, of x, y; "
+                        "the first is here) "
                         "[did you mean '2024-Q1'?]")
     assert "did you mean '2024-Q3'?" in found[1]
     assert "'2024-13' is not a period" in found[2]

@@ -45,7 +45,7 @@ def test_every_problem_of_every_file_at_once(tmp_path):
     stderr = result.stderr
     assert "DAT04 'received' for d1 in 2024-q1 is -1, but a count cannot be negative" in stderr
     assert f"{b}:2: error DAT03" in stderr
-    assert "DAT11 unknown section 'reports'" in stderr  # the --units file holds units only
+    assert "warning UNT09 the units file also has 'reports:'" in stderr  # units read only
 
 
 def test_warnings_do_not_stop_the_run(tmp_path):

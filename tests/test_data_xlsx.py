@@ -145,7 +145,8 @@ def test_unit_and_period_problems_point_at_their_cells(tmp_path):
     assert found == [
         f"{path}[Q1]:2:3: error PER01 '2024-q1' is not a period; expected \"2024\", "
         "\"2024-H1\", \"2024-Q1\" or \"2024-03\" [did you mean '2024-Q1'?]",
-        f"{path}[Q1]:2:2: error UNT07 unit 'ham-tam' is not declared (2 figures) "
+        f"{path}[Q1]:2:2: error UNT07 unit 'ham-tam' is not declared (used by 2 figures, of "
+        "received; the first is here) "
         "[did you mean 'ham-tan'?]"]
 
 

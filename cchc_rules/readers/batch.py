@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from ..domain import NON_NEGATIVE_UNITS
+from ..domain import NON_NEGATIVE_UNITS, WHOLE_UNITS
 from ..errors import CchcError, Position, Problem, did_you_mean, has_controls
 from ..units import Unit
-from .numbers import SPACES, BadValue, parse_value
+from .numbers import SPACES, BadValue, parse_value, whole_number_problem
 
 NON_NEGATIVE = frozenset(NON_NEGATIVE_UNITS)
+WHOLE = frozenset(WHOLE_UNITS)
 SCHEMA = {"unit": pl.String, "period": pl.String, "metric": pl.String, "value": pl.Float64,
           "file": pl.String, "line": pl.Int64, "col": pl.Int64, "source": pl.String}
 # What add_cells takes: a cell is a number in `num`, or text in `text`, or empty (both null).
@@ -24,9 +25,10 @@ CELLS = {**{k: v for k, v in SCHEMA.items() if k != "value"}, "num": pl.Float64,
          "text": pl.String}
 # Text the columnar path reads itself; everything else (errors included) goes through
 # parse_value, so both paths give the same value and the same message.
-_FAST_DOT = r"^-?\d+(?:\.\d+)?$"
-_AMBIGUOUS = r"^-?[1-9]\d{0,2}\.\d{3}$"
-_FAST_COMMA = r"^-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"
+# ASCII digits only: polars' \d would also take Arabic-Indic digits, which cannot be cast.
+_FAST_DOT = r"^-?[0-9]+(?:\.[0-9]+)?$"
+_AMBIGUOUS = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
+_FAST_COMMA = r"^-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$"
 
 
 @dataclass
@@ -89,6 +91,12 @@ class Batch:
                        f"{known[metric]} cannot be negative", Position(file, line, col),
                        "check the sign; a decrease is reported as a smaller figure")
             return None
+        if value is not None and known is not None and known[metric] in WHOLE \
+                and not value.is_integer():
+            bad = whole_number_problem(value)
+            self.error(bad.code, f"'{metric}' for {unit} in {period} {bad.message}",
+                       Position(file, line, col), bad.hint)
+            return None
         return value
 
     def add_cells(self, cells: pl.DataFrame) -> None:
@@ -117,6 +125,9 @@ class Batch:
         if known is not None:
             signed = [m for m, unit in known.items() if unit in NON_NEGATIVE]
             slow = slow | ((pl.col("value") < 0) & pl.col("metric").is_in(signed))
+            whole = [m for m, unit in known.items() if unit in WHOLE]
+            slow = slow | ((pl.col("value") != pl.col("value").round(0))
+                           & pl.col("metric").is_in(whole))
         frame = frame.with_columns(slow=slow)
         checked = []
         for row in frame.filter("slow").iter_rows(named=True):

@@ -1,17 +1,20 @@
 """Data stage: one reported cell into a float, refusing anything a planner could misread.
 
 "4.917" is 4917 in a Vietnamese report and 4.917 in an English one, so text in that shape is an
-error unless `decimal_comma` says which; NaN and infinity are never figures.
+error unless `decimal_comma` says which; NaN and infinity are never figures, and neither is a
+number too large for a float (a 400-digit integer, "1" and 309 zeros). Digits are ASCII 0-9 only:
+Python and polars would read Arabic-Indic or full-width digits as numbers, planners never write
+them on purpose.
 """
 from __future__ import annotations
 
 import math
 import re
 
-_PLAIN = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_PLAIN = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?", re.ASCII)
 # One dot followed by exactly three digits: a thousands group or three decimals, no telling.
-_AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
-_COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+_AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}", re.ASCII)
+_COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?", re.ASCII)
 _NOT_NUMBERS = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity",
                 "-infinity"}
 SPACES = "\u00a0\u202f\u2009 "
@@ -33,14 +36,19 @@ def parse_value(raw: object, decimal_comma: bool = False) -> float | None:
     BadValue otherwise. Numbers from YAML, JSON or Excel are taken as they are; text is read
     by the format rules above."""
     if raw.__class__ is str and raw.isascii() and raw.isdigit():
-        return float(raw)  # the common case, first
+        return _finite(float(raw), raw)  # the common case, first
     if raw is None:
         return None
     if isinstance(raw, bool):
         raise BadValue("DAT01", f"{str(raw).lower()} is not a number",
                        "figures are numbers; leave the cell empty when a figure is missing")
-    if isinstance(raw, int | float):
-        return _finite(float(raw), str(raw))
+    if isinstance(raw, int):
+        try:
+            return float(raw)
+        except OverflowError:  # YAML and JSON integers have no size limit
+            raise _too_large(str(raw)) from None
+    if isinstance(raw, float):
+        return _finite(raw, str(raw))
     if not isinstance(raw, str):
         raise BadValue("DAT01", f"{raw!r} is not a number", "write the figure as a number")
     text = raw.strip(SPACES + "\t\r\n")
@@ -76,16 +84,44 @@ def _parse_comma(text: str) -> float:
 def _not_a_number(text: str) -> BadValue:
     if text.endswith("%"):
         hint = "write the number without '%'"
+    elif any(c.isdigit() and not c.isascii() for c in text):
+        hint = "write the figure with the digits 0-9 / viết số bằng chữ số 0-9"
     elif any(c in text for c in SPACES) and _PLAIN.fullmatch(
             "".join(c for c in text if c not in SPACES)):
         hint = "write the number without spaces between digit groups"
     else:
         hint = "figures are numbers only; leave the cell empty when a figure is missing"
-    return BadValue("DAT01", f"'{text}' is not a number", hint)
+    return BadValue("DAT01", f"'{short(text, 60)}' is not a number", hint)
 
 
 def _finite(value: float, shown: str) -> float:
     if not math.isfinite(value):
-        raise BadValue("DAT03", f"'{shown}' is not a figure",
+        if _PLAIN.fullmatch(shown.strip(SPACES + "\t\r\n")) or _COMMA.fullmatch(shown):
+            raise _too_large(shown)
+        raise BadValue("DAT03", f"'{short(shown)}' is not a figure",
                        "leave the cell empty when a figure is missing")
     return value
+
+
+def _too_large(text: str) -> BadValue:
+    return BadValue("DAT03", f"'{short(text)}' is too large to be a figure",
+                    "check the cell: no reported figure has that many digits")
+
+
+def short(text: str, keep: int = 24) -> str:
+    """Text for a message, cut in the middle when long: a hostile cell stays one short line."""
+    if len(text) <= keep:
+        return text
+    return f"{text[:10]}…{text[-6:]} ({len(text)} characters)"
+
+
+def whole_number_problem(value: float) -> BadValue:
+    """Why a fractional figure is refused for a `count` (spec §2: a whole number in every
+    format). 16.298 is how a Vietnamese report writes 16,298, so that shape says so."""
+    text = repr(value)
+    if _AMBIGUOUS.fullmatch(text):
+        whole = text.replace(".", "")
+        return BadValue("DAT02", f"is {text}, but a count is a whole number",
+                        f"{text} viết theo kiểu Việt Nam là {whole}? / write {whole}")
+    return BadValue("DAT21", f"is {text}, but a count is a whole number",
+                    "số đếm phải là số nguyên / a count is a whole number")

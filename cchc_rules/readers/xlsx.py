@@ -4,6 +4,10 @@ Every visible worksheet whose first non-empty row names `unit` and `period` is r
 wide; other sheets are skipped with a warning. Positions are `book.xlsx[Sheet]:row:col`.
 Merged cells and Excel error values (#DIV/0!…) are refused; formulas without a saved result
 count as missing, with a warning.
+
+A workbook is a zip of XML: 5 KB can declare a cell at XFD1048576 (calamine would allocate the
+whole 17-billion-cell grid) or expand to gigabytes. So before calamine sees it, the zip's
+declared sizes and every sheet's used range are checked against the limits below (DAT23).
 """
 from __future__ import annotations
 
@@ -20,6 +24,10 @@ from ..files import regular_size
 from .batch import Batch, cell_text
 from .table import read_header, read_rows
 
+# Limits: the uncompressed parts together, like the CSV reader's file size; the cells of the
+# grid calamine builds (from A1 to the last used row and column, empty ones included).
+MAX_BYTES = 512 * 1024 * 1024
+MAX_CELLS = 10_000_000
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -38,6 +46,12 @@ def read_xlsx(batch: Batch, path: Path) -> None:
     file = str(path)
     regular_size(path)  # a FIFO or a device is refused before calamine opens it
     try:
+        hidden = _inspect(path)
+    except _Refused as refused:
+        where = file if refused.sheet is None else f"{file}[{refused.sheet}]"
+        batch.error(refused.code, refused.message, Position(where), refused.hint)
+        return
+    try:
         book = CalamineWorkbook.from_path(file)
         sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet
                   and m.visible == SheetVisibleEnum.Visible]
@@ -47,14 +61,14 @@ def read_xlsx(batch: Batch, path: Path) -> None:
         batch.error("DAT16", f"cannot read as an Excel workbook: {err}", Position(file),
                     "save it from Excel as .xlsx")
         return
-    hidden = _hidden_cells(path)
-    read = 0
+    read = filled = 0
     for name in sheets:
         rows = tables[name]
         where = f"{file}[{name}]"
         top = next((i for i, r in enumerate(rows) if any(_filled(c) for c in r)), None)
         if top is None:
             continue
+        filled += 1
         header = rows[top]
         merged = grids[name].merged_cell_ranges or []
         if not _names_unit_and_period(header):
@@ -90,7 +104,10 @@ def read_xlsx(batch: Batch, path: Path) -> None:
             batch.warn("DAT18", f"{len(refs)} formula cell(s) have no saved result "
                        f"({', '.join(refs[:5])}); they count as missing figures",
                        Position(where), "open the workbook in Excel and save it again")
-    if not read:
+    if not filled:
+        batch.error("DAT06", "the workbook is empty: no visible sheet holds a cell",
+                    Position(file), _EMPTY_HINT)
+    elif not read:
         batch.error("DAT06", "no sheet has a first row naming 'unit' and 'period'",
                     Position(file), "the first row names the columns: unit, period, then "
                     "one column per metric (wide) or metric, value (long)")
@@ -121,13 +138,41 @@ class _Hidden:
     error: str | None
 
 
-def _hidden_cells(path: Path) -> dict[str, list[_Hidden]]:
-    """Sheet name -> its error cells and formula cells without a saved value; only the sheet
-    XML tells them from truly empty cells. Best effort: {} on any surprise, since calamine has
-    already read the values."""
+class _Refused(Exception):
+    """A workbook not handed to calamine: empty, damaged or over a limit; `sheet` names the
+    sheet at fault, if one is."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None,
+                 sheet: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint, self.sheet = code, message, hint, sheet
+
+
+_EMPTY_HINT = "the first row names the columns: unit, period, then one column per metric"
+_SPLIT_HINT = "split the figures into several workbooks, or save the sheet as CSV"
+
+
+def _inspect(path: Path) -> dict[str, list[_Hidden]]:
+    """Sheet name -> its hidden cells (see `_Hidden`), after refusing (`_Refused`) an empty
+    workbook or one over MAX_BYTES or MAX_CELLS. Anything else unexpected is left for calamine
+    to report: it gives {} then."""
+    if path.stat().st_size == 0:
+        raise _Refused("DAT06", "the file is empty", _EMPTY_HINT)
     found: dict[str, list[_Hidden]] = {}
     try:
         with zipfile.ZipFile(path) as book:
+            members = book.infolist()
+            if not members:
+                raise _Refused("DAT06", "the workbook is empty: it holds no sheet",
+                               _EMPTY_HINT)
+            declared = sum(m.file_size for m in members)
+            if declared > MAX_BYTES:
+                raise _Refused("DAT23", f"the workbook unpacks to {declared:,} bytes; the "
+                               f"limit is {MAX_BYTES:,}", _SPLIT_HINT)
+            names = {m.filename for m in members}
+            if "xl/workbook.xml" not in names:
+                raise _Refused("DAT06", "the workbook is empty: it has no sheet with data "
+                               "(no xl/workbook.xml)", "save it from Excel as .xlsx")
             rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
             targets = {r.get("Id"): r.get("Target", "") for r in rels}
             workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
@@ -135,28 +180,90 @@ def _hidden_cells(path: Path) -> dict[str, list[_Hidden]]:
                 target = targets.get(sheet.get(_REL), "")
                 member = target.lstrip("/") if target.startswith("/") else str(
                     PurePosixPath("xl") / target)
-                with book.open(member) as xml:
-                    cells = _scan(xml)
+                name = sheet.get("name", "")
+                try:
+                    with book.open(member) as xml:
+                        cells = _scan(xml, name)
+                except (zipfile.BadZipFile, ElementTree.ParseError, EOFError) as err:
+                    # its size is not vouched for: calamine must not be the one to find out
+                    raise _Refused("DAT16", f"cannot read as an Excel workbook: the sheet "
+                                   f"is damaged ({err})", "save it from Excel as .xlsx",
+                                   name) from None
                 if cells:
-                    found[sheet.get("name", "")] = cells
+                    found[name] = cells
+                names.discard(member)
+            for member in sorted(names):
+                _drain(book, member)
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
         return {}
     return found
 
 
-def _scan(xml: IO[bytes]) -> list[_Hidden]:
+def _scan(xml: IO[bytes], sheet: str) -> list[_Hidden]:
+    """The sheet's hidden cells; `_Refused` as soon as its declared dimension or its last used
+    row × column exceeds MAX_CELLS, before calamine would build that grid."""
     cells: list[_Hidden] = []
-    for _, elem in ElementTree.iterparse(xml):
-        if elem.tag == f"{_NS}c":
-            value = elem.find(f"{_NS}v")
-            text = value.text if value is not None else None
-            error = text or "#N/A" if elem.get("t") == "e" else None
-            if error or (elem.find(f"{_NS}f") is not None and not text):
-                ref = elem.get("r", "")
-                letters = ref.rstrip("0123456789")
-                col = 0
-                for ch in letters:
-                    col = col * 26 + ord(ch.upper()) - 64
-                cells.append(_Hidden(int(ref[len(letters):]), col, ref, error))
+    row = col = rows = cols = 0
+    for event, elem in ElementTree.iterparse(xml, events=("start", "end")):
+        if event == "start":
+            if elem.tag == f"{_NS}row":
+                row, col = _number(elem.get("r")) or row + 1, 0
+            elif elem.tag == f"{_NS}dimension":
+                last = (elem.get("ref") or "").rpartition(":")[2]
+                _check_area(sheet, *_ref_parts(last), f"its declared range ends at {last}")
+            continue
+        if elem.tag == f"{_NS}row":
             elem.clear()
+        if elem.tag != f"{_NS}c":
+            continue
+        ref = elem.get("r") or ""
+        at_row, at_col = _ref_parts(ref)
+        col = at_col or col + 1
+        here = at_row or row
+        rows, cols = max(rows, here), max(cols, col)
+        _check_area(sheet, rows, cols, f"cell {cell_ref(here, col)} is used")
+        value = elem.find(f"{_NS}v")
+        text = value.text if value is not None else None
+        error = text or "#N/A" if elem.get("t") == "e" else None
+        if error or (elem.find(f"{_NS}f") is not None and not text):
+            cells.append(_Hidden(here, col, ref or cell_ref(here, col), error))
+        elem.clear()
     return cells
+
+
+def _drain(book: zipfile.ZipFile, member: str) -> None:
+    """Unpack a part without keeping it: zipfile stops at the declared size and checks the
+    CRC, so a part that unpacks to more than it declares is refused here, not in calamine."""
+    try:
+        with book.open(member) as part:
+            while part.read(1 << 20):
+                pass
+    except (zipfile.BadZipFile, EOFError, NotImplementedError) as err:
+        raise _Refused("DAT16", f"cannot read as an Excel workbook: part {member} is "
+                       f"damaged ({err})", "save it from Excel as .xlsx") from None
+
+
+def _check_area(sheet: str, rows: int, cols: int, why: str) -> None:
+    if rows * cols > MAX_CELLS:
+        raise _Refused("DAT23", f"the sheet spans {rows:,} rows × {cols:,} columns ({why}); "
+                       f"the limit is {MAX_CELLS:,} cells from A1", _SPLIT_HINT
+                       + "; delete stray cells far below or right of the table", sheet)
+
+
+def _ref_parts(ref: str) -> tuple[int, int]:
+    """`XFD1048576` -> (1048576, 16384); (0, 0) for anything else."""
+    letters = ref.rstrip("0123456789")
+    if not letters.isascii() or not letters.isalpha() or len(letters) > 3:
+        return 0, 0
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch.upper()) - 64
+    return _number(ref[len(letters):]), col
+
+
+def _number(text: str | None) -> int:
+    """A row number; 0 when absent or not digits, and capped (a 5,000-digit one is just
+    too large)."""
+    if not (text and text.isascii() and text.isdigit()):
+        return 0
+    return int(text) if len(text) < 13 else 10 ** 12

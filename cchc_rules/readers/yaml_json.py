@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import did_you_mean
+from ..errors import CchcError, Problem, did_you_mean
 from ..load import Doc, load_yaml
 from ..units import parse_unit
 from .batch import Batch
@@ -14,12 +14,18 @@ from .batch import Batch
 TOP = ("units", "reports")
 REPORT = ("unit", "period", "source", "values")
 _RULESET_KEYS = {"ruleset", "metrics", "targets", "checks", "extends"}
+_EMPTY_HINT = ('a data file has \'reports:\' (and optionally \'units:\'), e.g. reports: '
+               '[{unit: ham-tan, period: 2024-Q1, values: {received: 4917}}]')
 
 
 def read_yaml(batch: Batch, path: Path, units_only: bool = False) -> None:
     """Units and reports from a YAML or JSON file into `batch`; a `--units` file
     (`units_only`) may also be a bare list of units."""
-    doc = load_yaml(path)
+    try:
+        doc = load_yaml(path)
+    except CchcError as err:  # load_yaml's hints speak of rulesets; this is a data file
+        raise CchcError([Problem(p.code, p.message, p.pos, _EMPTY_HINT, p.severity)
+                         if p.code == "YAML07" else p for p in err.problems]) from None
     data = doc.data
     allowed = ("units",) if units_only else TOP
     if units_only and isinstance(data, list):
@@ -31,6 +37,11 @@ def read_yaml(batch: Batch, path: Path, units_only: bool = False) -> None:
                     doc.pos(), "see docs/data-format.md")
         return
     for key in data:
+        if units_only and key == "reports":
+            batch.warn("UNT09", "the units file also has 'reports:'; only its units are read "
+                       "here", doc.pos((key,), key=True),
+                       "give it as --data as well to read its figures")
+            continue
         if key not in allowed:
             hint = ("this looks like a ruleset; give it as RULESET, not --data"
                     if key in _RULESET_KEYS else did_you_mean(str(key), allowed)
