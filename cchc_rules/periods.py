@@ -1,47 +1,137 @@
-"""Reporting periods: "2024", "2024-H1", "2024-Q1", "2024-03", with their first and last days."""
+"""Data stage: reporting periods as calendar spans — "2024", "2024-H1", "2024-Q1", "2024-03".
+
+A `Period` knows its first and last days, its kind, its place among the periods of its kind
+(`ordinal`, `shift`), whether it contains another, and the shorter periods that tile it. The
+ranges of spec §5 ("2024-01/2024-09", kind "range") can be built and parsed on request
+(`parse_period(text, ranges=True)`), but no input accepts them yet.
+"""
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, total_ordering
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(?:H([12])|Q([1-4])|(0[1-9]|1[0-2])))?$")
+KINDS = ("year", "half", "quarter", "month")   # calendar kinds, longest first
+RANGE = "range"                                 # START/END of two calendar periods (spec §5)
+MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}  # months in one period of a kind
+_RANK = {kind: i for i, kind in enumerate((*KINDS, RANGE))}
+# One calendar period, as the JSON Schema of the ruleset spells it for editors.
+PATTERN = r"^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$"
+_MATCH = re.compile(PATTERN).match
+_EXPECTED = "expected \"2024\", \"2024-H1\", \"2024-Q1\" or \"2024-03\""
 
 
+@total_ordering
 @dataclass(frozen=True)
 class Period:
+    """A span of whole months, both ends included.
+
+    Order (`key`): by last day, then by first day (of periods ending together the longer comes
+    first), then by kind, then by text. So a period that ends before another sorts before it,
+    and of two periods that end on the same day the one containing the other sorts first.
+    """
+
     text: str
-    kind: str  # "year", "half", "quarter", "month"
+    kind: str  # one of KINDS, or RANGE
     start: date
     end: date
 
     def __str__(self) -> str:
         return self.text
 
+    @property
+    def key(self) -> tuple[date, date, int, str]:
+        return self.end, self.start, _RANK[self.kind], self.text
+
+    def __lt__(self, other: Period) -> bool:
+        return self.key < other.key
+
+    @property
+    def ordinal(self) -> int:
+        """Position among the periods of the same calendar kind (consecutive periods differ by
+        one): 2024-Q1 is one after 2023-Q4. ValueError for a range."""
+        return _month_index(self.start) // _months(self)
+
+    def shift(self, steps: int) -> Period:
+        """The period of the same kind `steps` later (earlier when negative): 2025-Q3 shifted
+        by -1 is 2025-Q2, by -4 it is 2024-Q3. ValueError for a range."""
+        return _nth(self.kind, self.ordinal + steps)
+
+    def contains(self, other: Period) -> bool:
+        """Every day of `other` lies in this period (a period contains itself)."""
+        return self.start <= other.start and other.end <= self.end
+
+    def sub_periods(self, kind: str) -> tuple[Period, ...]:
+        """The periods of calendar `kind` that tile this one, in order: 2024 → four quarters,
+        2024-H1 → six months, 2024-Q1/2024-Q2 → two quarters. ValueError when they cannot
+        (a quarter into halves)."""
+        step = MONTHS[kind]
+        first, last = _month_index(self.start), _month_index(self.end) + 1
+        if first % step or last % step:
+            raise ValueError(f"'{self.text}' is not made of whole {_plural(kind)}")
+        return tuple(_nth(kind, i) for i in range(first // step, last // step))
+
+    @classmethod
+    def between(cls, first: Period, last: Period) -> Period:
+        """The range from the start of `first` to the end of `last` (spec §5)."""
+        if first.kind == RANGE or last.kind == RANGE:
+            raise ValueError("a range is made of two periods, not of ranges")
+        if last.end < first.start or last.start < first.start:
+            raise ValueError(f"'{first.text}/{last.text}' ends before it starts")
+        return cls(f"{first.text}/{last.text}", RANGE, first.start, last.end)
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _months(period: Period) -> int:
+    if period.kind not in MONTHS:
+        raise ValueError(f"'{period.text}' is a range, not one period of a kind")
+    return MONTHS[period.kind]
+
+
+def _plural(kind: str) -> str:
+    return {"half": "halves"}.get(kind, kind + "s")
+
+
+def _nth(kind: str, ordinal: int) -> Period:
+    """The period of `kind` at `ordinal` (see Period.ordinal)."""
+    year, index = divmod(ordinal, 12 // MONTHS[kind])
+    suffix = {"year": "", "half": f"-H{index + 1}", "quarter": f"-Q{index + 1}",
+              "month": f"-{index + 1:02d}"}[kind]
+    return parse_period(f"{year:04d}{suffix}")
+
 
 @lru_cache(maxsize=4096)
-def parse_period(text: str) -> Period:
-    """Parse a period string; ValueError with a planner-readable message otherwise."""
-    m = _PATTERN.match(str(text).strip()) if isinstance(text, str) else None
-    if not m:
-        raise ValueError(
-            f"'{text}' is not a period; expected \"2024\", \"2024-H1\", \"2024-Q1\" or \"2024-03\"")
-    year = int(m.group(1))
-    if m.group(2):
-        half = int(m.group(2))
+def parse_period(text: str, *, ranges: bool = False) -> Period:
+    """Parse a period string; ValueError with a planner-readable message otherwise.
+    `ranges=True` also accepts "START/END" (spec §5); no caller asks for it yet."""
+    if ranges and isinstance(text, str) and "/" in text:
+        first, _, last = text.strip().partition("/")
+        try:
+            return Period.between(parse_period(first), parse_period(last))
+        except ValueError as err:
+            raise ValueError(f"'{text}' is not a period range: {err}") from None
+    clean = text.strip() if isinstance(text, str) else None
+    if clean is None or not _MATCH(clean):
+        raise ValueError(f"'{text}' is not a period; {_EXPECTED}")
+    year, mark = int(clean[:4]), clean[5:6]
+    if mark == "H":
+        half = int(clean[6])
         first, last, kind = 6 * half - 5, 6 * half, "half"
-    elif m.group(3):
-        q = int(m.group(3))
+    elif mark == "Q":
+        q = int(clean[6])
         first, last, kind = 3 * q - 2, 3 * q, "quarter"
-    elif m.group(4):
-        first = last = int(m.group(4))
+    elif mark:
+        first = last = int(clean[5:])
         kind = "month"
     else:
         first, last, kind = 1, 12, "year"
     end = date(year, last, calendar.monthrange(year, last)[1])
-    return Period(text.strip(), kind, date(year, first, 1), end)
+    return Period(clean, kind, date(year, first, 1), end)
 
 
 def is_period(text: object) -> bool:
@@ -50,3 +140,8 @@ def is_period(text: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+def period_key(text: str) -> tuple[date, date, int, str]:
+    """Sort key for period strings: the order of `Period` (by last day, then first day)."""
+    return parse_period(text).key

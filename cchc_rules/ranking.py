@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from .domain import GOOD, STATUSES, Status
-from .periods import parse_period
+from .periods import period_key
 
 RANKING_SCHEMA: dict[str, Any] = {
     "unit": pl.String, "period": pl.String, "score": pl.Float64, "rank": pl.UInt32,
@@ -29,12 +29,9 @@ RANKING_SCHEMA: dict[str, Any] = {
 
 
 def period_order(periods: list[str]) -> dict[str, int]:
-    """Each period's place in time: by end date, then start date (then text, so the order
-    never depends on the input's)."""
-    def key(text: str) -> tuple:
-        period = parse_period(text)
-        return period.end, period.start, text
-    return {p: i for i, p in enumerate(sorted(set(periods), key=key))}
+    """Each period's place in time: the order of `Period` (by end date, then start date, then
+    kind and text, so the order never depends on the input's)."""
+    return {p: i for i, p in enumerate(sorted(set(periods), key=period_key))}
 
 
 def latest_results(results: pl.DataFrame) -> pl.DataFrame:

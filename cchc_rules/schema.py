@@ -26,12 +26,12 @@ from .domain import (
 from .errors import Problem, did_you_mean
 from .expr.tokens import KEYWORDS
 from .load import Doc
+from .periods import PATTERN as PERIOD
 from .periods import parse_period
 
 RULESET_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 METRIC_ID = r"^[A-Za-z_][A-Za-z0-9_]*$"
 ENTRY_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-PERIOD = r"^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$"
 
 
 def _show(value: Any) -> str:

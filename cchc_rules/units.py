@@ -138,12 +138,17 @@ def check_tree(units: Mapping[str, Unit]) -> list[Problem]:
     return problems
 
 
-def depths(units: Mapping[str, Unit]) -> dict[str, int]:
-    """Distance from the root for every unit (roots 0); a parent that is not in `units` makes
-    the unit a root. CchcError on a cycle."""
+def refuse_cycles(units: Mapping[str, Unit]) -> None:
+    """CchcError naming each cycle of declared parents, so nothing walks the tree forever."""
     problems = [p for p in check_tree(units) if p.code == "UNT03"]
     if problems:
         raise CchcError(problems)
+
+
+def depths(units: Mapping[str, Unit]) -> dict[str, int]:
+    """Distance from the root for every unit (roots 0); a parent that is not in `units` makes
+    the unit a root. CchcError on a cycle."""
+    refuse_cycles(units)
     depth: dict[str, int] = {}
     for start in units:
         chain: list[str] = []

@@ -15,7 +15,7 @@ import polars as pl
 
 from .. import __version__
 from ..domain import AREAS, BY_SEVERITY, FAILING, STATUSES, SYMBOLS, UNRATED
-from ..periods import parse_period
+from ..periods import parse_period, period_key
 from ..present import RANGE_DASH, Formatter, compared_unit, threshold_text
 from ..ranking import rank_units, status_counts
 from . import charts
@@ -81,7 +81,7 @@ class _Builder:
         self.names = {uid: u.name for uid, u in ev.figures.units.items()}
         found = set(ev.results["period"].unique().to_list())
         found |= set(ev.figures.values["period"].unique().to_list())
-        self.periods = sorted(found, key=lambda p: (parse_period(p).end, parse_period(p).start))
+        self.periods = sorted(found, key=period_key)
         order = {p: i for i, p in enumerate(self.periods)}
         self.res = ev.results.with_columns(
             pl.col("period").replace_strict(order, return_dtype=pl.Int32).alias("_pi"),
