@@ -6,7 +6,8 @@ One AST, many generators, as in sqlglot: `plan_polars` turns nodes into polars e
 `plan_rows` evaluates them on one Python dict; a SQL generator would be a third.
 
 Value semantics every generator keeps (they are polars', the first backend):
-- numbers are floats where null = missing and NaN = "no number"; null propagates through
+- numbers are finite floats where null = missing and NaN = "no number" (an overflow is
+  NaN, as formulas make it); null propagates through
   `Arith`, `Floor`, `Ceil`, `Round`, `Abs`; x/0 is ±inf (NaN for 0/0);
 - `Cmp` is null when a side is null; NaN sorts above every number and equals itself;
 - `ApproxCmp` compares with relative tolerance TOLERANCE and is null when a side is null
