@@ -194,9 +194,9 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame
                 pl.lit(steps["op"].replace_strict({op: i for i, op in enumerate(OPS)},
                                                   return_dtype=pl.UInt8))
                 .gather(index).alias("_opc")))
-    done = apply(rows, STATUS_PLAN).select(*RESULT_SCHEMA, *TRACE_SCHEMA).collect()
-    return (done.select(list(RESULT_SCHEMA)).cast(RESULT_SCHEMA),
-            done.select(list(TRACE_SCHEMA)).cast(TRACE_SCHEMA))
+    done = apply(rows, STATUS_PLAN).select(*RESULT_SCHEMA, *TRACE_SCHEMA) \
+        .cast(RESULT_SCHEMA | TRACE_SCHEMA).collect()
+    return done.select(list(RESULT_SCHEMA)), done.select(list(TRACE_SCHEMA))
 
 
 def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):

@@ -12,6 +12,7 @@ import polars as pl
 
 from .domain import CHECK_STATUSES, DEFAULT_FAIL_ON, STATUSES
 from .present import number, numbers  # noqa: F401  (the JSON number rule; kept importable)
+from .status_plan import REASONS, TRAJECTORIES
 
 RESULT_SCHEMA: dict[str, Any] = {
     "target": pl.String, "unit": pl.String, "period": pl.String, "metric": pl.String,
@@ -26,9 +27,9 @@ RESULT_SCHEMA: dict[str, Any] = {
 # start_period/start_value: where a running trajectory starts; raw: the value before
 # `change`; days_done/days_total: the trajectory's elapsed and whole span in days.
 TRACE_SCHEMA: dict[str, Any] = {
-    "reason": pl.String, "trajectory": pl.String, "start_period": pl.String,
-    "start_value": pl.Float64, "raw": pl.Float64, "days_done": pl.Int64,
-    "days_total": pl.Int64,
+    "reason": pl.Enum(REASONS), "trajectory": pl.Enum(TRAJECTORIES),
+    "start_period": pl.Categorical, "start_value": pl.Float64, "raw": pl.Float64,
+    "days_done": pl.Int32, "days_total": pl.Int32,
 }
 CHECK_SCHEMA: dict[str, Any] = {
     "check": pl.String, "unit": pl.String, "period": pl.String, "status": pl.String,

@@ -41,7 +41,7 @@ def to_polars(node: n.Node) -> pl.Expr:
         otherwise = to_polars(node.otherwise)
         return otherwise if chain is None else chain.otherwise(otherwise)
     if isinstance(node, n.Lookup):
-        return pl.lit(pl.Series(list(node.table))).gather(to_polars(node.index))
+        return pl.lit(_table(node.table)).gather(to_polars(node.index))
     if isinstance(node, n.In):
         return to_polars(node.arg).is_in(list(node.values))
     if isinstance(node, n.Max):
@@ -49,6 +49,13 @@ def to_polars(node: n.Node) -> pl.Expr:
     if isinstance(node, n.Unary):
         return _UNARY[type(node)](to_polars(node.arg))
     raise TypeError(f"not a plan node: {node!r}")
+
+
+def _table(values: tuple) -> pl.Series:
+    """A lookup table; names become an Enum (one byte a row, not a string)."""
+    if all(isinstance(v, str) for v in values) and len(set(values)) == len(values):
+        return pl.Series(list(values), dtype=pl.Enum(list(values)))
+    return pl.Series(list(values))
 
 
 def _lit(value) -> pl.Expr:
