@@ -13,12 +13,14 @@ Input columns (one row per result; `evaluate._results` builds them):
   reached         the period ends at or after the milestone's deadline
   from_baseline   the milestone is the first, so its trajectory starts at the baseline
   anchor          the previous milestone's value; fraction: share of the trajectory elapsed
-                  (null: no trajectory); anchor_period: where the trajectory starts
+                  (null: no trajectory); anchor_period: where the trajectory starts;
+                  days_done, days_total: its elapsed and whole span in calendar days
   _applicable     the unit's level is one of the target's levels
   _num, _den, _k, _integral   a ratio metric's numerator, denominator, factor, and whether
                   the numerator counts things (null parts: not a ratio)
 Output columns: status, actual, expected, gap, needed (the spec's, masked as spec §4 says)
-and the trace that `explain` narrates: reason, trajectory, start_period, start_value.
+and the trace that `explain` narrates: reason, trajectory, and for a running trajectory
+start_period, start_value, days_done, days_total.
 """
 from __future__ import annotations
 
@@ -200,7 +202,9 @@ def _plan() -> Plan:
          ("reason", Lookup(Col("_reason"), REASONS)),
          ("trajectory", Lookup(Col("_trajectory"), TRAJECTORIES)),
          ("start_period", case((running, Col("anchor_period")))),
-         ("start_value", case((running, anchor)))),
+         ("start_value", case((running, anchor))),
+         ("days_done", case((running, Col("days_done")))),
+         ("days_total", case((running, Col("days_total"))))),
     )
 
 

@@ -88,10 +88,11 @@ INPUTS = {
     "threshold": pl.Float64, "threshold_high": pl.Float64, "reached": pl.Boolean,
     "from_baseline": pl.Boolean, "anchor": pl.Float64, "fraction": pl.Float64,
     "anchor_period": pl.String, "_applicable": pl.Boolean, "_num": pl.Float64,
-    "_den": pl.Float64, "_k": pl.Float64, "_integral": pl.Boolean,
+    "_den": pl.Float64, "_k": pl.Float64, "_integral": pl.Boolean, "days_done": pl.Int64,
+    "days_total": pl.Int64,
 }
 OUTPUTS = ("status", "actual", "expected", "gap", "needed", "reason", "trajectory",
-           "start_period", "start_value")
+           "start_period", "start_value", "days_done", "days_total")
 finite = st.one_of(st.integers(-200, 200).map(float), st.floats(-1e4, 1e4))
 numbers = st.one_of(finite, finite, finite, st.none(), st.just(NAN))  # mostly numbers
 mostly = st.sampled_from([True, True, True, False])
@@ -115,6 +116,8 @@ def plan_rows_(draw) -> dict:
         "_applicable": draw(mostly), "_num": draw(st.one_of(maybe, st.just(NAN))),
         "_den": draw(st.one_of(maybe, st.just(NAN))),
         "_k": draw(st.sampled_from([1.0, 100.0, 0.5, NAN])), "_integral": draw(st.booleans()),
+        "days_done": draw(st.one_of(st.none(), st.integers(0, 4000))),
+        "days_total": draw(st.one_of(st.none(), st.integers(1, 4000))),
     }
 
 

@@ -59,9 +59,8 @@ def _table(values: tuple) -> pl.Series:
 
 
 def _lit(value) -> pl.Expr:
-    if value is None or isinstance(value, float):
-        return pl.lit(value, dtype=pl.Float64)
-    return pl.lit(value)
+    # A bare null takes the type of the other branches; a float stays a float.
+    return pl.lit(value, dtype=pl.Float64) if isinstance(value, float) else pl.lit(value)
 
 
 def apply(frame: pl.LazyFrame, stages: n.Plan) -> pl.LazyFrame:
