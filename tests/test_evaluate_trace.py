@@ -6,8 +6,8 @@ import polars as pl
 import pytest
 
 import cchc_rules.explain as explain_module
+from cchc_rules import evaluate
 from cchc_rules.data import read_data
-from cchc_rules.evaluate import evaluate
 from cchc_rules.explain import explain
 from cchc_rules.render import FORMATS
 from cchc_rules.result import RESULT_SCHEMA, TRACE_SCHEMA

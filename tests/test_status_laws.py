@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from cchc_rules import evaluate
 from cchc_rules.data import Figures
 from cchc_rules.domain import FALLING_OPS, RISING_OPS, TRAJECTORY_OPS, Op, Status
-from cchc_rules.evaluate import evaluate
 from cchc_rules.ruleset import load_ruleset
 from cchc_rules.units import Unit
 
