@@ -11,12 +11,14 @@ from collections.abc import Iterable
 import polars as pl
 
 from .consistency import reported_vs_computed
-from .domain import OPS, STATUSES, SUMMABLE_UNITS, UNMET, WHOLE_UNITS
+from .domain import OPS, SUMMABLE_UNITS, WHOLE_UNITS
 from .errors import CchcError, Problem, did_you_mean
 from .expr import approx_cmp, names, ratio_parts, to_polars
+from .expr.plan_polars import apply
 from .periods import is_period, parse_period
-from .result import CHECK_SCHEMA, RESULT_SCHEMA, VALUE_SCHEMA, Evaluation
+from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
+from .status_plan import STATUS_PLAN
 from .trajectory import plan
 
 _NULL = pl.lit(None, dtype=pl.Float64)
@@ -44,10 +46,10 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     keep = _keep(periods, units)
     scope = wide.filter(keep) if keep is not None else wide
     values = _values(ruleset, rolled, scope)
-    results = _results(ruleset, chosen, wide, scope)
+    results, trace = _results(ruleset, chosen, wide, scope)
     checks = _checks(ruleset, scope)
-    return Evaluation(ruleset, figures, values, results, checks,
-                      [*figures.warnings, *reported_vs_computed(ruleset, figures.values)])
+    warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values)]
+    return Evaluation(ruleset, figures, values, results, checks, warnings, trace)
 
 
 def _rolled(ruleset, figures) -> pl.DataFrame:
@@ -150,12 +152,15 @@ def _values(ruleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
                       computed.select(list(VALUE_SCHEMA)).cast(VALUE_SCHEMA)])
 
 
-def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
+def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame
+             ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every chosen target over every (unit, period) of `scope`, row-major: each (unit,
     period) row of the wide frame becomes one row per target, in ruleset order (per-target
-    columns built on the wide frame, then interleaved: no join, no sort at 1.6 M rows)."""
+    columns built on the wide frame, then interleaved: no join, no sort at 1.6 M rows).
+    The status plan (`status_plan.STATUS_PLAN`) then decides every row; returns the results
+    and their trace, row for row."""
     if not chosen or not scope.height:
-        return pl.DataFrame(schema=RESULT_SCHEMA)
+        return pl.DataFrame(schema=RESULT_SCHEMA), pl.DataFrame(schema=TRACE_SCHEMA)
     periods = sorted(scope["period"].unique().to_list())
     steps = plan(chosen, periods)      # row t × len(periods) + p: target t, period p
     lf = scope.lazy().with_columns(
@@ -191,16 +196,19 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame) -> pl.Dat
                 pl.lit(steps["op"].replace_strict({op: i for i, op in enumerate(OPS)},
                                                   return_dtype=pl.UInt8))
                 .gather(index).alias("_opc")))
-    return _statuses(rows).select(list(RESULT_SCHEMA)).cast(RESULT_SCHEMA).collect()
+    done = apply(rows, STATUS_PLAN).select(*RESULT_SCHEMA, *TRACE_SCHEMA) \
+        .cast(RESULT_SCHEMA | TRACE_SCHEMA).collect()
+    return done.select(list(RESULT_SCHEMA)), done.select(list(TRACE_SCHEMA))
 
 
 def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
     """Per target, the expressions on the wide frame that the results need (the compared
-    value, the baseline, where the trajectory starts, the ratio's parts, applicability), and
+    value and the value before `change`, the baseline, where the trajectory starts, the
+    ratio's parts, applicability), and
     the ratio's constant factor and whether its numerator counts things."""
     metrics = ruleset.model.metrics
     columns: dict[str, list[pl.Expr]] = {name: [] for name in (
-        "actual", "baseline_value", "_start", "_num", "_den", "_applicable")}
+        "actual", "raw", "baseline_value", "_start", "_num", "_den", "_applicable")}
     constants: dict[str, list] = {"_k": [], "_integral": []}
     for period in sorted({t.baseline.period for t in chosen
                           if t.baseline is not None and t.baseline.value is None}):
@@ -236,7 +244,7 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
             integral, k = False, math.nan
         applicable = pl.lit(True) if target.levels is None else \
             pl.col("level").is_null() | pl.col("level").is_in(list(target.levels))
-        for name, expr in (("actual", actual), ("baseline_value", base),
+        for name, expr in (("actual", actual), ("raw", value), ("baseline_value", base),
                            ("_start", pl.lit(0.0) if target.change else base),
                            ("_num", num), ("_den", den), ("_applicable", applicable)):
             columns[name].append(expr.cast(pl.Boolean if name == "_applicable"
@@ -244,86 +252,6 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
         constants["_k"].append(float(k))
         constants["_integral"].append(integral)
     return lf, columns, constants
-
-
-def _op(*ops: str) -> pl.Expr:
-    """Whether the milestone in force has one of `ops` (compared as small integer codes)."""
-    return pl.col("_opc").is_in([OPS.index(o) for o in ops])
-
-
-def _code(*statuses: str) -> pl.Expr:
-    return pl.col("_status").is_in([STATUSES.index(s) for s in statuses])
-
-
-def _status(name: str) -> pl.Expr:
-    return pl.lit(STATUSES.index(name), dtype=pl.UInt8)
-
-
-def _holds(actual: pl.Expr) -> pl.Expr:
-    """Whether the milestone's condition holds, within the relative tolerance."""
-    low, high = pl.col("threshold"), pl.col("threshold_high")
-    return (pl.when(_op(">=")).then(approx_cmp(">=", actual, low))
-            .when(_op(">")).then(approx_cmp(">", actual, low))
-            .when(_op("<=")).then(approx_cmp("<=", actual, low))
-            .when(_op("<")).then(approx_cmp("<", actual, low))
-            .when(_op("==")).then(approx_cmp("==", actual, low))
-            .otherwise(approx_cmp(">=", actual, low) & approx_cmp("<=", actual, high)))
-
-
-def _statuses(rows: pl.LazyFrame) -> pl.LazyFrame:
-    """Status, expected, gap and needed (spec §3–4, issue §6) for every row at once."""
-    actual = pl.col("actual")
-    anchor = pl.when(pl.col("from_baseline")).then(pl.col("_start")).otherwise(pl.col("anchor"))
-    expected = anchor + (pl.col("threshold") - anchor) * pl.col("fraction")
-    rows = rows.with_columns(
-        pl.when(expected.is_nan()).then(None).otherwise(expected).alias("expected"),
-        _holds(actual).alias("_holds"))
-    expected = pl.col("expected")
-    on_track = pl.when(_op(">=", ">")).then(approx_cmp(">=", actual, expected)) \
-        .otherwise(approx_cmp("<=", actual, expected))
-    status = (pl.when(~pl.col("_applicable")).then(_status("not_applicable"))
-              .when(actual.is_null()).then(_status("no_data"))
-              .when(actual.is_nan()).then(_status("invalid"))
-              .when(pl.col("_holds")).then(_status("met"))
-              .when(pl.col("reached")).then(_status("not_met"))
-              .when(expected.is_null()).then(_status("pending"))
-              .when(on_track).then(_status("on_track"))
-              .otherwise(_status("off_track")))
-    rows = rows.with_columns(status.alias("_status"))
-    shown = ~_code("not_applicable", "no_data", "invalid")
-    return rows.with_columns(
-        pl.lit(pl.Series(STATUSES)).gather(pl.col("_status")).alias("status"),
-        pl.when(shown).then(actual).alias("actual"),
-        pl.when(~_code("not_applicable")).then(expected).alias("expected"),
-        pl.when(shown).then(_gap(actual)).alias("gap"),
-        pl.when(_code(*UNMET)).then(_needed(actual)).alias("needed"))
-
-
-def _gap(actual: pl.Expr) -> pl.Expr:
-    """actual − threshold; for `between` the signed distance to the nearer end, 0 inside."""
-    low, high = pl.col("threshold"), pl.col("threshold_high")
-    return (pl.when(~_op("between")).then(actual - low)
-            .when(pl.col("_holds")).then(0.0)
-            .when(actual < low).then(actual - low)
-            .otherwise(actual - high))
-
-
-def _needed(actual: pl.Expr) -> pl.Expr:
-    """How much the numerator of a ratio metric must change, the denominator held, for the
-    milestone to hold: positive = more needed, negative = that much less (for `<=`/`<`).
-    Whole numbers when the numerator counts dossiers; null when the metric is not a ratio."""
-    low, high = pl.col("threshold"), pl.col("threshold_high")
-    num, den, k = pl.col("_num"), pl.col("_den"), pl.col("_k")
-    below = _op(">=", ">") | (_op("between") & (actual < low))
-    goal = pl.when(_op("between") & ~below).then(high).otherwise(low) * den / k
-    slack = 1e-9 * pl.max_horizontal(pl.lit(1.0), goal.abs())  # float noise, not a miss
-    whole = (pl.when(_op(">")).then((goal + slack).floor() + 1)
-             .when(below).then((goal - slack).ceil())
-             .when(_op("<")).then((goal - slack).ceil() - 1)
-             .when(_op("==")).then(goal.round(0))
-             .otherwise((goal + slack).floor()))
-    usable = num.is_not_null() & ~num.is_nan() & (den > 0) & (k > 0)
-    return pl.when(usable).then(pl.when(pl.col("_integral")).then(whole).otherwise(goal) - num)
 
 
 def _checks(ruleset, scope: pl.DataFrame) -> pl.DataFrame:

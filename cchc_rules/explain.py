@@ -2,12 +2,14 @@
 
 Re-runs the columnar engine for one target, then traces its result: the formula with values,
 each raw figure and its source, roll-up children, milestone choice, trajectory, status reason.
+What the engine decided (the value before `change`, the trajectory, the status's reason) is
+read from the evaluation's trace, never worked out again here.
 """
 from __future__ import annotations
 
 import polars as pl
 
-from .domain import OP_SIGNS
+from .domain import OP_SIGNS, Status
 from .errors import CchcError, Problem, did_you_mean
 from .evaluator import evaluate
 from .expr import evaluate_exact, ratio_parts, substitute, to_text
@@ -17,7 +19,8 @@ from .present import Formatter, threshold_text
 from .render.i18n import words
 from .result import Evaluation
 from .rollup import children_of
-from .trajectory import ordered_milestones, step_for
+from .status_plan import Reason, Trajectory
+from .trajectory import ordered_milestones
 
 ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "rolled up"),
           "derived": ("tính từ công thức", "computed")}
@@ -109,7 +112,7 @@ class _Say:
 def explain(ruleset, figures, target: str, unit: str, period: str, lang: str = "vi") -> str:
     """The trace of one result; CchcError when the target, unit or period is unknown."""
     evaluation = evaluate(ruleset, figures, targets=[target])
-    rows = evaluation.results.filter((pl.col("unit") == unit) & (pl.col("period") == period))
+    rows = evaluation.traced().filter((pl.col("unit") == unit) & (pl.col("period") == period))
     if not rows.height:
         _unknown(evaluation, unit, period)
     return "\n".join(_trace(evaluation, rows.row(0, named=True), _Say(lang))) + "\n"
@@ -228,8 +231,7 @@ def _baseline_lines(ev: Evaluation, target, r: dict, say: _Say) -> list[str]:
     key = "baseline_given" if baseline.value is not None else "baseline_data"
     out = [say(key, period=baseline.period, value=say.n(base))]
     if target.change and r["actual"] is not None and base is not None:
-        value = base + r["actual"] * (base / 100 if target.change == "percent" else 1)
-        out.append(say(f"change_{target.change}", value=say.n(value), base=say.n(base),
+        out.append(say(f"change_{target.change}", value=say.n(r["raw"]), base=say.n(base),
                        actual=say.n(r["actual"])))
     return out
 
@@ -237,26 +239,25 @@ def _baseline_lines(ev: Evaluation, target, r: dict, say: _Say) -> list[str]:
 def _milestone_lines(target, r: dict, say: _Say) -> list[str]:
     listed = ", ".join(f"{_cond(m.op, m.value, say)} ({m.by})"
                        for _, m in ordered_milestones(target))
-    step = step_for(target, r["period"])
-    last = parse_period(r["period"]).end > parse_period(step.by).end
+    deadline = parse_period(r["deadline"]).end
+    last = parse_period(r["period"]).end > deadline
     out = [say("milestones", list=listed),
-           say("chosen_last" if last else "chosen", op=OP_SIGNS.get(step.op, step.op),
-               value=_value(step, say), by=step.by,
-               deadline=say.fmt.date(parse_period(step.by).end))]
-    if r["status"] == "not_applicable":
+           say("chosen_last" if last else "chosen", op=OP_SIGNS.get(r["op"], r["op"]),
+               value=_value(r["threshold"], r["threshold_high"], say), by=r["deadline"],
+               deadline=say.fmt.date(deadline))]
+    if r["status"] == Status.NOT_APPLICABLE:
         return out
-    if step.op not in OP_SIGNS or step.op == "==":
-        out.append(say("no_trajectory_op", op=step.op))
-    elif step.fraction is None and step.from_baseline and target.baseline is not None:
-        out.append(say("before_baseline", period=target.baseline.period))
-    elif r["expected"] is None or step.fraction is None:
+    trajectory = Trajectory(r["trajectory"])
+    if trajectory is Trajectory.NONE_FOR_OP:
+        out.append(say("no_trajectory_op", op=r["op"]))
+    elif trajectory is Trajectory.NOT_STARTED:
+        out.append(say("before_baseline", period=r["baseline_period"]))
+    elif trajectory is Trajectory.NO_START:
         out.append(say("no_trajectory"))
     else:
-        start = step.anchor_value if not step.from_baseline else \
-            (0.0 if target.change else r["baseline_value"])
-        out.append(say("trajectory", start=say.n(start), goal=say.n(step.low),
-                       done=step.days_done, total=step.days_total,
-                       expected=say.n(r["expected"]), anchor=step.anchor_period,
+        out.append(say("trajectory", start=say.n(r["start_value"]), goal=say.n(r["threshold"]),
+                       done=r["days_done"], total=r["days_total"],
+                       expected=say.n(r["expected"]), anchor=r["start_period"],
                        end=r["period"]))
     return out
 
@@ -266,25 +267,25 @@ def _cond(op: str, value, say: _Say) -> str:
     return threshold_text(op, low, high, None, say.fmt, digits=say.DIGITS)
 
 
-def _value(step, say: _Say) -> str:
-    return threshold_text(None, step.low, step.high, None, say.fmt, digits=say.DIGITS)
+def _value(low: float, high: float | None, say: _Say) -> str:
+    return threshold_text(None, low, high, None, say.fmt, digits=say.DIGITS)
 
 
 def _reason(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
-    status = r["status"]
+    status = Reason(r["reason"]).status
     fields = {"actual": say.n(r["actual"]), "op": OP_SIGNS.get(r["op"], "∈"),
-              "threshold": _value(step_for(target, r["period"]), say),
+              "threshold": _value(r["threshold"], r["threshold_high"], say),
               "expected": say.n(r["expected"]), "by": r["deadline"]}
-    if status == "no_data":
+    if status is Status.NO_DATA:
         raw = sorted(ev.ruleset.raw_inputs.get(target.metric, frozenset({target.metric})))
         missing = [m for m in raw if (r["unit"], m) not in values]
         if target.change and r["baseline_value"] is None:
             missing.append(f"{target.metric} ({target.baseline.period})")
         fields["missing"] = ", ".join(missing) or target.metric
-    if status == "not_applicable":
+    if status is Status.NOT_APPLICABLE:
         fields["level"] = r["level"]
         fields["levels"] = ", ".join(target.levels or [])
-    return say(status, **fields)
+    return say(status.value, **fields)
 
 
 def _needed_line(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
@@ -294,4 +295,4 @@ def _needed_line(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
     key = "needed_more" if r["needed"] >= 0 else "needed_less"
     return say(key, needed=say.n(abs(r["needed"])), numerator=to_text(numerator),
                den=den, op=OP_SIGNS.get(r["op"], "∈"),
-               threshold=_value(step_for(target, r["period"]), say))
+               threshold=_value(r["threshold"], r["threshold_high"], say))

@@ -12,6 +12,7 @@ import polars as pl
 
 from .domain import CHECK_STATUSES, DEFAULT_FAIL_ON, STATUSES
 from .present import number, numbers  # noqa: F401  (the JSON number rule; kept importable)
+from .status_plan import REASONS, TRAJECTORIES
 
 RESULT_SCHEMA: dict[str, Any] = {
     "target": pl.String, "unit": pl.String, "period": pl.String, "metric": pl.String,
@@ -20,6 +21,15 @@ RESULT_SCHEMA: dict[str, Any] = {
     "deadline": pl.String, "expected": pl.Float64, "gap": pl.Float64, "needed": pl.Float64,
     "baseline_period": pl.String, "baseline_value": pl.Float64, "weight": pl.Float64,
     "milestone": pl.Int64,
+}
+# Internal, row for row with the results: what `explain` narrates, never in records or
+# renderers. `reason` is a status_plan.Reason, `trajectory` a status_plan.Trajectory;
+# start_period/start_value: where a running trajectory starts; raw: the value before
+# `change`; days_done/days_total: the trajectory's elapsed and whole span in days.
+TRACE_SCHEMA: dict[str, Any] = {
+    "reason": pl.Enum(REASONS), "trajectory": pl.Enum(TRAJECTORIES),
+    "start_period": pl.Categorical, "start_value": pl.Float64, "raw": pl.Float64,
+    "days_done": pl.Int32, "days_total": pl.Int32,
 }
 CHECK_SCHEMA: dict[str, Any] = {
     "check": pl.String, "unit": pl.String, "period": pl.String, "status": pl.String,
@@ -43,6 +53,13 @@ class Evaluation:
     results: pl.DataFrame
     checks: pl.DataFrame
     warnings: list = field(default_factory=list)
+    trace: pl.DataFrame | None = None  # TRACE_SCHEMA, row for row with `results`
+
+    def traced(self) -> pl.DataFrame:
+        """`results` with the trace columns beside them (for `explain`)."""
+        if self.trace is None:
+            raise ValueError("this evaluation carries no trace")
+        return pl.concat([self.results, self.trace], how="horizontal")
 
     def summary(self) -> dict[str, int]:
         """Result counts for every status, zeros included."""

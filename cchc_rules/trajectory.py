@@ -87,7 +87,8 @@ PLAN_SCHEMA = {
     "target": pl.String, "period": pl.String, "milestone": pl.Int64, "op": pl.String,
     "threshold": pl.Float64, "threshold_high": pl.Float64, "deadline": pl.String,
     "reached": pl.Boolean, "from_baseline": pl.Boolean, "anchor": pl.Float64,
-    "fraction": pl.Float64,
+    "fraction": pl.Float64, "anchor_period": pl.String, "days_done": pl.Int64,
+    "days_total": pl.Int64,
 }
 
 
@@ -102,5 +103,6 @@ def plan(targets: Iterable, periods: Sequence[str]) -> pl.DataFrame:
         for period in periods:
             s = step_for(target, period)
             rows.append((target.id, period, s.index, s.op, s.low, s.high, s.by, s.reached,
-                         s.from_baseline, s.anchor_value, s.fraction))
+                         s.from_baseline, s.anchor_value, s.fraction, s.anchor_period,
+                         s.days_done, s.days_total))
     return pl.DataFrame(rows, schema=PLAN_SCHEMA, orient="row")

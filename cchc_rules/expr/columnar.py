@@ -11,8 +11,9 @@ from fractions import Fraction
 import polars as pl
 
 from .ast import Binary, Call, Compare, Name, Node, Number, Unary
+from .plan import TOLERANCE, approx_holds
 
-TOLERANCE = 1e-9  # relative: 57/100*100 = 56.99999999999999 still meets ">= 57"
+__all__ = ["TOLERANCE", "approx_cmp", "approx_holds", "compare_to_polars", "to_polars"]
 
 _NAN = float("nan")
 _NULL_F64 = pl.lit(None, dtype=pl.Float64)
@@ -86,13 +87,6 @@ def approx_cmp(op: str, a: pl.Expr | float, b: pl.Expr | float) -> pl.Expr:
     }[op]
     unknown = a.is_null() | b.is_null() | a.is_nan() | b.is_nan()
     return pl.when(unknown).then(_NULL_BOOL).otherwise(holds)
-
-
-def approx_holds(op: str, a: float, b: float) -> bool:
-    """Scalar twin of approx_cmp for code that works on single values (not NaN/None)."""
-    tol = TOLERANCE * max(1.0, abs(a), abs(b))
-    return {">=": a >= b - tol, ">": a > b + tol, "<=": a <= b + tol, "<": a < b - tol,
-            "==": abs(a - b) <= tol, "!=": abs(a - b) > tol}[op]
 
 
 def compare_to_polars(node: Compare, column: Column) -> tuple[pl.Expr, pl.Expr, pl.Expr]:

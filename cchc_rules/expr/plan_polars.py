@@ -1,0 +1,70 @@
+"""Row plans → polars (compile stage): one generator of the plan AST in `plan.py`."""
+from __future__ import annotations
+
+import polars as pl
+
+from . import plan as n
+from .columnar import approx_cmp
+
+_CMP = {"==": pl.Expr.__eq__, "!=": pl.Expr.__ne__, "<": pl.Expr.__lt__,
+        "<=": pl.Expr.__le__, ">": pl.Expr.__gt__, ">=": pl.Expr.__ge__}
+_UNARY = {n.Not: pl.Expr.__invert__, n.IsNull: pl.Expr.is_null, n.IsNaN: pl.Expr.is_nan,
+          n.Floor: pl.Expr.floor, n.Ceil: pl.Expr.ceil, n.Abs: pl.Expr.abs,
+          n.Round: lambda e: e.round(0)}
+_ARITH = {"+": pl.Expr.__add__, "-": pl.Expr.__sub__, "*": pl.Expr.__mul__,
+          "/": pl.Expr.__truediv__}
+
+
+def to_polars(node: n.Node) -> pl.Expr:
+    """The polars expression of `node`; columns are read by name."""
+    if isinstance(node, n.Col):
+        return pl.col(node.name)
+    if isinstance(node, n.Lit):
+        return _lit(node.value)
+    if isinstance(node, n.Arith):
+        return _ARITH[node.op](to_polars(node.left), to_polars(node.right))
+    if isinstance(node, n.Cmp):
+        return _CMP[node.op](to_polars(node.left), to_polars(node.right))
+    if isinstance(node, n.ApproxCmp):
+        return approx_cmp(node.op, to_polars(node.left), to_polars(node.right))
+    if isinstance(node, n.And | n.Or):
+        args = [to_polars(a) for a in node.args]
+        out = args[0]
+        for arg in args[1:]:
+            out = out & arg if isinstance(node, n.And) else out | arg
+        return out
+    if isinstance(node, n.Case):
+        chain = None
+        for cond, value in node.whens:
+            chain = (pl.when(to_polars(cond)) if chain is None
+                     else chain.when(to_polars(cond))).then(to_polars(value))
+        otherwise = to_polars(node.otherwise)
+        return otherwise if chain is None else chain.otherwise(otherwise)
+    if isinstance(node, n.Lookup):
+        return pl.lit(_table(node.table)).gather(to_polars(node.index))
+    if isinstance(node, n.In):
+        return to_polars(node.arg).is_in(list(node.values))
+    if isinstance(node, n.Max):
+        return pl.max_horizontal(*(to_polars(a) for a in node.args))
+    if isinstance(node, n.Unary):
+        return _UNARY[type(node)](to_polars(node.arg))
+    raise TypeError(f"not a plan node: {node!r}")
+
+
+def _table(values: tuple) -> pl.Series:
+    """A lookup table; names become an Enum (one byte a row, not a string)."""
+    if all(isinstance(v, str) for v in values) and len(set(values)) == len(values):
+        return pl.Series(list(values), dtype=pl.Enum(list(values)))
+    return pl.Series(list(values))
+
+
+def _lit(value) -> pl.Expr:
+    # A bare null takes the type of the other branches; a float stays a float.
+    return pl.lit(value, dtype=pl.Float64) if isinstance(value, float) else pl.lit(value)
+
+
+def apply(frame: pl.LazyFrame, stages: n.Plan) -> pl.LazyFrame:
+    """`frame` with every stage's columns added (or replaced), stage after stage."""
+    for stage in stages:
+        frame = frame.with_columns(to_polars(node).alias(name) for name, node in stage)
+    return frame
