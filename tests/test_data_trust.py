@@ -33,9 +33,10 @@ def write(tmp_path: Path, name: str, text: str) -> str:
     return str(path)
 
 
-def evaluate(tmp_path: Path, *data: str, extra: tuple[str, ...] = ()):
+def evaluate(tmp_path: Path, *data: str, extra: tuple[str, ...] = (),
+             command: str = "evaluate"):
     ruleset = write(tmp_path, "ruleset.yaml", RULESET)
-    args = ["evaluate", ruleset, *[a for d in data for a in ("--data", d)], *extra]
+    args = [command, ruleset, *[a for d in data for a in ("--data", d)], *extra]
     return CliRunner().invoke(main, args)
 
 
@@ -335,3 +336,14 @@ def test_a_workbook_whose_sheets_are_blank_says_so(tmp_path):
     book.close()
     line = only_line(evaluate(tmp_path, str(path)))
     assert "error DAT06 the workbook is empty: no visible sheet holds a cell" in line
+
+
+def test_the_report_lists_the_warning_in_its_data_quality_section(tmp_path):
+    data = rate_file(tmp_path, "100")
+    out = tmp_path / "r.html"
+    result = evaluate(tmp_path, data, command="report",
+                      extra=("--format", "html", "--output", str(out)))
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    quality = html[html.index('id="quality"'):html.index('id="appendix"')]
+    assert "Cảnh báo về số liệu" in quality and "DAT22" in quality and "94.595" in quality

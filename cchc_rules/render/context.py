@@ -210,6 +210,9 @@ class ReportContext(_Model):
                                                   "data (bounded in summary).")
     missing_groups: int = Field(description="Units × periods lacking data in all.")
     missing_total: int = Field(description="Results without data in all.")
+    warnings: list[str] = Field(default_factory=list, description="Warnings about the figures "
+                                "(file:line, code, message), bounded in summary.")
+    warnings_total: int = Field(0, description="Warnings about the figures in all.")
     figures: list[FigureRow] = Field(description="Reported figures listed in the appendix.")
     figures_total: int = Field(description="Reported figures in all.")
     inputs: list[InputFile] = Field(description="Input files with their SHA-256.")

@@ -75,6 +75,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "data_quality": ("Chất lượng số liệu", "Data quality"),
     "failed_checks": ("Kiểm tra số liệu không khớp", "Failed data checks"),
     "missing_data": ("Thiếu số liệu", "Missing data"),
+    "data_warnings": ("Cảnh báo về số liệu", "Warnings about the figures"),
     "missing_results": ("{n} kết quả thiếu số liệu, theo đơn vị và kỳ:",
                         "{n} results lack data, by unit and period:"),
     "unrated": ("Không liệt kê: {n} kết quả thiếu số liệu hoặc không áp dụng (xem Chất lượng "

@@ -325,6 +325,10 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
     checks, checks_total = b.failed_checks()
     missing, missing_groups, missing_total = b.missing()
     figures, figures_total = b.figures()
+    # Warnings that did not stop the run (a reported rate its own inputs contradict, figures
+    # of unknown metrics …): a leader reads the report, not stderr.
+    warnings = [w.format() for w in ev.warnings]
+    shown_warnings = warnings[:SUMMARY_LIST] if b.detail == "summary" else warnings
     unit_ids = sorted(set(res["unit"].unique().to_list()) or
                       set(ev.figures.values["unit"].unique().to_list()))
     rule_files: Sequence[Path] = ev.ruleset.files
@@ -354,6 +358,7 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
                  for i, x in enumerate(model.targets)],
         failed_checks=checks, failed_checks_total=checks_total,
         missing=missing, missing_groups=missing_groups, missing_total=missing_total,
+        warnings=shown_warnings, warnings_total=len(warnings),
         figures=figures, figures_total=figures_total,
         inputs=[InputFile(role=role, path=str(p), sha256=_sha256(Path(p)))
                 for role, p in files])
