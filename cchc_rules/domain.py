@@ -86,6 +86,62 @@ SYMBOLS: dict[str, str] = {s.value: s.info.symbol for s in Status}
 COLOURS: dict[str, str] = {s.value: s.info.colour for s in Status}
 
 
+
+class Reason(StrEnum):
+    """Why a result has its status; each reason belongs to exactly one status."""
+
+    NOT_APPLICABLE_LEVEL = "not_applicable_level"  # the unit's level is not a target level
+    NO_DATA = "no_data"                  # a figure the metric needs is not reported
+    NO_DATA_BASELINE = "no_data_baseline"  # the value exists, the `change` baseline does not
+    INVALID_NO_NUMBER = "invalid_no_number"  # the figures give no number (division by 0)
+    INVALID_BASELINE = "invalid_baseline"  # the `change` baseline itself is no number
+    INVALID_ZERO_BASE = "invalid_zero_base"  # a percent change from a baseline of 0
+    MET = "met"                          # the milestone's condition holds
+    NOT_MET_DEADLINE_PASSED = "not_met_deadline_passed"  # deadline reached, not holding
+    PENDING_NO_TRAJECTORY_OP = "pending_no_trajectory_op"  # `==`/`between`: no trajectory
+    PENDING_NOT_STARTED = "pending_not_started"  # the period ends before the baseline's
+    PENDING_NO_START = "pending_no_start"  # no start value: no baseline (figure), or the
+    #                                        previous milestone is a range
+    ON_TRACK = "on_track"                # at or past the trajectory's expected value
+    OFF_TRACK = "off_track"              # short of the trajectory's expected value
+
+    @property
+    def status(self) -> Status:
+        return _REASON_STATUS[self]
+
+    @property
+    def code(self) -> int:
+        return REASONS.index(self.value)
+
+
+_REASON_STATUS = {
+    Reason.NOT_APPLICABLE_LEVEL: Status.NOT_APPLICABLE, Reason.NO_DATA: Status.NO_DATA,
+    Reason.NO_DATA_BASELINE: Status.NO_DATA, Reason.INVALID_NO_NUMBER: Status.INVALID,
+    Reason.INVALID_BASELINE: Status.INVALID, Reason.INVALID_ZERO_BASE: Status.INVALID,
+    Reason.MET: Status.MET, Reason.NOT_MET_DEADLINE_PASSED: Status.NOT_MET,
+    Reason.PENDING_NO_TRAJECTORY_OP: Status.PENDING, Reason.PENDING_NOT_STARTED: Status.PENDING,
+    Reason.PENDING_NO_START: Status.PENDING, Reason.ON_TRACK: Status.ON_TRACK,
+    Reason.OFF_TRACK: Status.OFF_TRACK,
+}
+REASONS: tuple[str, ...] = tuple(r.value for r in Reason)
+
+
+class Trajectory(StrEnum):
+    """What the straight-line trajectory of the milestone in force is, for one result."""
+
+    NONE_FOR_OP = "none_for_op"    # `==` and `between` milestones have none
+    NOT_STARTED = "not_started"    # the period ends before the baseline period does
+    NO_START = "no_start"          # nothing to start from (no baseline value, or a range)
+    RUNNING = "running"            # start value, fraction elapsed and expected value known
+
+    @property
+    def code(self) -> int:
+        return TRAJECTORIES.index(self.value)
+
+
+TRAJECTORIES: tuple[str, ...] = tuple(t.value for t in Trajectory)
+
+
 @dataclass(frozen=True)
 class OpInfo:
     sign: str          # how the operator is printed: ≥, ≤, …

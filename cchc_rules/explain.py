@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .domain import OP_SIGNS, Status
+from .domain import OP_SIGNS, Reason, Status, Trajectory
 from .errors import CchcError, Problem, did_you_mean
 from .evaluator import evaluate
 from .expr import evaluate_exact, ratio_parts, substitute, to_text
@@ -19,7 +19,6 @@ from .present import Formatter, threshold_text
 from .render.i18n import words
 from .result import Evaluation
 from .rollup import children_of
-from .status_plan import Reason, Trajectory
 from .trajectory import ordered_milestones
 
 ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "rolled up"),

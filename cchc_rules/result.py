@@ -10,9 +10,8 @@ from typing import Any
 
 import polars as pl
 
-from .domain import CHECK_STATUSES, DEFAULT_FAIL_ON, STATUSES
+from .domain import CHECK_STATUSES, DEFAULT_FAIL_ON, REASONS, STATUSES, TRAJECTORIES
 from .present import number, numbers  # noqa: F401  (the JSON number rule; kept importable)
-from .status_plan import REASONS, TRAJECTORIES
 
 RESULT_SCHEMA: dict[str, Any] = {
     "target": pl.String, "unit": pl.String, "period": pl.String, "metric": pl.String,

@@ -8,11 +8,11 @@ import pytest
 import cchc_rules.explain as explain_module
 from cchc_rules import evaluate
 from cchc_rules.data import read_data
+from cchc_rules.domain import Reason, Trajectory
 from cchc_rules.explain import explain
 from cchc_rules.render import FORMATS
 from cchc_rules.result import RESULT_SCHEMA, TRACE_SCHEMA
 from cchc_rules.ruleset import load_ruleset
-from cchc_rules.status_plan import Reason, Trajectory
 
 # Hàm Tân Q1/2024 (246 of 4,917 online) against TTHC-06; staff for the percent change.
 DATA = """unit,period,received,received_online,salaried_staff

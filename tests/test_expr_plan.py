@@ -8,10 +8,10 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_rules.domain import OPS, STATUSES, Op
+from cchc_rules.domain import OPS, REASONS, STATUSES, TRAJECTORIES, Op, Reason
 from cchc_rules.expr import plan as n
 from cchc_rules.expr import plan_polars, plan_rows
-from cchc_rules.status_plan import REASONS, STATUS_PLAN, TRAJECTORIES, Reason
+from cchc_rules.status_plan import STATUS_PLAN
 
 NAN = math.nan
 x, y = n.Col("x"), n.Col("y")
