@@ -1,7 +1,8 @@
 """Render stage: the compliance report as an A4 PDF through WeasyPrint.
 
-Rendering reads only data: URLs and files inside the template and report folders;
-every other fetch (network, /etc/passwd, …) is refused and listed as a warning.
+Rendering reads only data: URLs and files inside the template folders (shipped and
+`--templates`); every other fetch (network, /etc/passwd, a file beside the output, a
+`<link rel=attachment>` that would embed a local file) is refused and listed as a warning.
 """
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ class RestrictedFetcher(URLFetcher):
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return False
         path = Path(unquote(parts.path)).resolve()
-        return any(path.is_relative_to(root) for root in self.roots)
+        # A regular file only: a FIFO or device inside a root would hang or never end.
+        return path.is_file() and any(path.is_relative_to(root) for root in self.roots)
 
     def fetch(self, url: str, headers: Any = None) -> Any:
         if not self.allows(url):
@@ -73,7 +75,8 @@ def render_pdf(evaluation: Any, output: Path, *, lang: str = "vi", detail: str =
 
 def html_to_pdf(html: str, output: Path, template_dir: Path | None = None
                 ) -> tuple[bytes, list[Problem]]:
-    roots = [templates.default_dir(), Path(output).resolve().parent]
+    # Not the output's folder: a template could embed any file there as an attachment.
+    roots = [templates.default_dir()]
     if template_dir is not None:
         roots.append(Path(template_dir))
     fetcher = RestrictedFetcher(roots)
@@ -84,6 +87,6 @@ def html_to_pdf(html: str, output: Path, template_dir: Path | None = None
         pdf = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).write_pdf()
     finally:
         _QUIET.threads.discard(thread)
-    warnings = [Problem("RPT10", f"not fetched: {url} (only the template and report folders "
+    warnings = [Problem("RPT10", f"not fetched: {url} (only the template folders "
                         "are readable)", severity="warning") for url in fetcher.refused]
     return pdf, warnings
