@@ -193,11 +193,10 @@ def parse(text: str, pos: Position | None = None, allow_compare: bool = False) -
         # error found then is usually an echo of the first problem.
         if problems:
             parser.problems = [p for p in parser.problems if p.code != "FRM01"]
-    if node is not None and not problems and not parser.problems:
-        if _too_deep(node):
-            parser.error("FRM09", f"formula is more than {MAX_HEIGHT} operations deep "
-                         "(each operator of a chain a + b + … counts one)", 0,
-                         "split it into derived metrics, e.g. subtotals of 100 terms")
+    if node is not None and not problems and not parser.problems and _too_deep(node):
+        parser.error("FRM09", f"formula is more than {MAX_HEIGHT} operations deep "
+                     "(each operator of a chain a + b + … counts one)", 0,
+                     "split it into derived metrics, e.g. subtotals of 100 terms")
     problems = sorted(problems + parser.problems, key=lambda p: (p.pos.line, p.pos.col))
     if problems or node is None:
         raise CchcError(problems)
