@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from ..errors import Problem
+from ..errors import CchcError, Problem
 from . import templates
 from .html import render_html
 
@@ -64,12 +64,34 @@ class RestrictedFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+# Results above which `--detail auto` gives the summary edition in a PDF. Layout costs far
+# more than HTML: 500 full-detail results took 84 s and 2.1 GB (bench/pdf_cost.py,
+# docs/report.md §5); the summary edition stays bounded whatever the input.
+PDF_AUTO_FULL_MAX = 200
+# Every target gets its own section even in the summary edition, and WeasyPrint's memory
+# grows faster than the page count: 200 targets peak at 0.45 GB, 500 at 2.1 GB, 5,000 went
+# past 15 GB. Above this a PDF is refused before layout, so no report passes 2 GB.
+PDF_MAX_TARGETS = 300
+
+
+def pdf_detail(results: int, detail: str) -> str:
+    """The edition a PDF of `results` result rows gets for `--detail detail`."""
+    if detail == "auto" and results > PDF_AUTO_FULL_MAX:
+        return "summary"
+    return detail
+
+
 def render_pdf(evaluation: Any, output: Path, *, lang: str = "vi", detail: str = "auto",
                template_dir: Path | None = None, inputs: Iterable[tuple[str, Path]] = ()
                ) -> tuple[bytes, list[Problem]]:
     """The report as PDF bytes, and a warning per refused fetch."""
-    html = render_html(evaluation, lang=lang, detail=detail, template_dir=template_dir,
-                       inputs=inputs, output="pdf")
+    sections = evaluation.results["target"].n_unique()
+    if sections > PDF_MAX_TARGETS:
+        raise CchcError.one("RPT08", f"a PDF of {sections:,} targets is refused (at most "
+                            f"{PDF_MAX_TARGETS}: its layout would need gigabytes)",
+                            hint="use --format html (a browser prints it to PDF page by page)")
+    html = render_html(evaluation, lang=lang, detail=pdf_detail(evaluation.results.height, detail),
+                       template_dir=template_dir, inputs=inputs, output="pdf")
     return html_to_pdf(html, output, template_dir)
 
 
