@@ -69,9 +69,9 @@ class RestrictedFetcher(URLFetcher):
 # docs/report.md §5); the summary edition stays bounded whatever the input.
 PDF_AUTO_FULL_MAX = 200
 # Every target gets its own section even in the summary edition, and WeasyPrint's memory
-# grows faster than the page count: 200 targets peak at 0.45 GB, 500 at 2.1 GB, 5,000 went
-# past 15 GB. Above this a PDF is refused before layout, so no report passes 2 GB.
-PDF_MAX_TARGETS = 300
+# grows with them: summary 200 targets 0.46 GB, 500 0.83 GB; full 500 2.1 GB, and 5,000
+# went past 15 GB. Above these a PDF is refused before layout, so none passes 2 GB.
+PDF_MAX_TARGETS = {"full": 300, "summary": 1_000}
 
 
 def pdf_detail(results: int, detail: str) -> str:
@@ -85,13 +85,17 @@ def render_pdf(evaluation: Any, output: Path, *, lang: str = "vi", detail: str =
                template_dir: Path | None = None, inputs: Iterable[tuple[str, Path]] = ()
                ) -> tuple[bytes, list[Problem]]:
     """The report as PDF bytes, and a warning per refused fetch."""
+    detail = pdf_detail(evaluation.results.height, detail)
+    edition = "summary" if detail == "summary" else "full"  # auto stays full up to here
     sections = evaluation.results["target"].n_unique()
-    if sections > PDF_MAX_TARGETS:
-        raise CchcError.one("RPT08", f"a PDF of {sections:,} targets is refused (at most "
-                            f"{PDF_MAX_TARGETS}: its layout would need gigabytes)",
-                            hint="use --format html (a browser prints it to PDF page by page)")
-    html = render_html(evaluation, lang=lang, detail=pdf_detail(evaluation.results.height, detail),
-                       template_dir=template_dir, inputs=inputs, output="pdf")
+    if sections > PDF_MAX_TARGETS[edition]:
+        raise CchcError.one("RPT08", f"a {edition} PDF of {sections:,} targets is refused "
+                            f"(at most {PDF_MAX_TARGETS[edition]:,}: its layout would need "
+                            "gigabytes)", hint="use --format html (a browser prints it to PDF "
+                            "page by page)" + (", or --detail summary" if edition == "full"
+                                               else ""))
+    html = render_html(evaluation, lang=lang, detail=detail, template_dir=template_dir,
+                       inputs=inputs, output="pdf")
     return html_to_pdf(html, output, template_dir)
 
 
