@@ -9,9 +9,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from cchc_rules import evaluate_files
 from cchc_rules.checktext import check_text
 from cchc_rules.cli import main
-from cchc_rules.evaluate import evaluate_files
 from cchc_rules.expr import parse
 from cchc_rules.render import FORMATS
 from cchc_rules.render.i18n import Formatter

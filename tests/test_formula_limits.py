@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import BASE_RULESET
+from factory import BASE_RULESET
 
 from cchc_rules.cli import main
 from cchc_rules.errors import CchcError

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_report_support import write_inputs
+from factory import write_inputs
 
 from cchc_rules.cli import main
 from cchc_rules.errors import CchcError
