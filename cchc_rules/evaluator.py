@@ -259,9 +259,10 @@ def _checks(ruleset, scope: pl.DataFrame) -> pl.DataFrame:
     if not ruleset.asserts or not scope.height:
         return pl.DataFrame(schema=CHECK_SCHEMA)
     frames = []
+    tolerance = {c.id: c.tolerance or 0.0 for c in ruleset.model.checks}
     for cid, node in ruleset.asserts.items():
         left, right = to_polars(node.left, metric), to_polars(node.right, metric)
-        holds = approx_cmp(node.op, pl.col("left"), pl.col("right"))
+        holds = approx_cmp(node.op, pl.col("left"), pl.col("right"), tolerance.get(cid, 0.0))
         frames.append(scope.lazy().select(
             "row", pl.lit(cid).alias("check"), "unit", "period",
             left.alias("left"), right.alias("right"))

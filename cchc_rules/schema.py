@@ -145,6 +145,10 @@ class Check(_Model):
                           examples=["received == received_online + received_direct + "
                                     "carried_over"])
     title: Text | None = Field(None, description="Mô tả / What the check means.")
+    tolerance: Number | None = Field(
+        None, ge=0, description="Dung sai tuyệt đối / Absolute tolerance: the two sides may "
+        "differ by this much (e.g. 0.01 for figures published to two decimals); an "
+        "extension of the spec.", examples=[0.01])
 
 
 class Baseline(_Model):

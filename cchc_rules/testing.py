@@ -375,7 +375,7 @@ def _mismatches(want: Expectation, results: dict, checks: dict, values: dict,
             return [f"{label}: no value"]
         got = values[(name, want.unit, want.period)]
         return [] if _close(got, want.value, tol) else [
-            f"{label}: value {_show(got)}, expected {_show(want.value)}"]
+            f"{label}: value {_show(got)}, test wants {_show(want.value)}"]
     table = results if kind == "target" else checks
     row = table.get((name, want.unit, want.period))
     if row is None:
@@ -390,7 +390,7 @@ def _mismatches(want: Expectation, results: dict, checks: dict, values: dict,
         if not same:
             extra = f" (actual {_show(row.get('actual'))})" if key == "status" and \
                 kind == "target" else ""
-            out.append(f"{label}: {key} {_show(got)}, expected {_show(expected)}{extra}")
+            out.append(f"{label}: {key} {_show(got)}, test wants {_show(expected)}{extra}")
     return out
 
 
@@ -400,7 +400,7 @@ def _summary_mismatches(test_file: TestFile, case: Case, evaluation) -> list[Pro
     counts = {**evaluation.summary(), **{f"check_{k}": v
                                          for k, v in evaluation.check_summary().items()}}
     pos = test_file.doc.pos(("cases", case.index, "summary"))
-    return [Problem("TST11", f"summary: {key} is {counts.get(key, 0)}, expected {want}", pos,
+    return [Problem("TST11", f"summary: {key} is {counts.get(key, 0)}, test wants {want}", pos,
                     did_you_mean(key, counts) if key not in counts else None)
             for key, want in case.model.summary.items() if counts.get(key, 0) != want]
 

@@ -57,7 +57,7 @@ def test_a_failure_exits_1_with_its_place(folder: Path) -> None:
     assert result.exit_code == 1, result.output
     assert f"FAIL {path}:10:5 bad" in result.output
     assert f"{path}:17:9: error TST10 target TTHC-06 for ham-tan in 2024-Q1: status " \
-           "off_track, expected met" in result.output
+           "off_track, test wants met" in result.output
     assert "1 passed, 1 failed" in result.output.splitlines()
 
 

@@ -26,7 +26,7 @@ def test_failed_checks_shown_for_units_without_targets(tmp_path):
              [{"id": "online-within", "assert": "received_online <= received"}])
     text = FORMATS["table"](ev, lang="en")
     assert "Xã Mới (xa-moi · commune)" in text
-    assert "Check online-within 2024: fail (Left side 9, Right side 5)" in text
+    assert "Check online-within 2024: fail: 9 <= 5\n" in text
     assert "Summary: None." in text
 
 

@@ -71,8 +71,8 @@ def test_a_wrong_expectation_fails_at_its_line(write) -> None:
     result = run_one(path)
     assert result.status == "fail"
     text = result.describe()
-    assert f"{path}:10:9:" in text and "status off_track, expected on_track" in text, text
-    assert f"{path}:13:" in text and "value 5.00305, expected 10.14" in text, text
+    assert f"{path}:10:9:" in text and "status off_track, test wants on_track" in text, text
+    assert f"{path}:13:" in text and "value 5.00305, test wants 10.14" in text, text
     assert result.describe().startswith(f"FAIL {path}:3:")
 
 
@@ -104,7 +104,7 @@ def test_summary_counts(write) -> None:
                         "    expect:")
     result = run_one(write(text))
     assert result.status == "fail"
-    assert "summary: met is 0, expected 1" in result.describe()
+    assert "summary: met is 0, test wants 1" in result.describe()
     assert "off_track" not in result.describe()
 
 

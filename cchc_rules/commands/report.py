@@ -24,7 +24,8 @@ DETAILS = ("auto", "full", "summary")
               help="Folder whose templates override the shipped ones "
                    "(the shipped ones stay reachable as default:NAME).")
 @click.option("--detail", type=click.Choice(DETAILS), default="auto", show_default=True,
-              help="full: every row; summary: bounded lists; auto: summary above 5,000 results.")
+              help="full: every row; summary: bounded lists; auto: summary above 5,000 results "
+                   "(above 200 in a PDF).")
 def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
             decimal_comma: bool, lang: str, fmt: str, output: Path,
             template_dir: Path | None, detail: str) -> None:

@@ -2,7 +2,7 @@
 
 Problem codes: FRM01 syntax, FRM02 refused construct, FRM03 unknown function,
 FRM04 argument count, FRM05 comparison misuse, FRM06 empty, FRM07 non-ASCII id,
-FRM08 malformed number, FRM20 formula cycle.
+FRM08 malformed or over-long number, FRM09 formula too deep, FRM20 formula cycle.
 """
 from __future__ import annotations
 

@@ -72,15 +72,19 @@ def _float(value: Fraction) -> float:
         return float("inf") if value > 0 else float("-inf")
 
 
-def approx_cmp(op: str, a: pl.Expr | float, b: pl.Expr | float) -> pl.Expr:
+def approx_cmp(op: str, a: pl.Expr | float, b: pl.Expr | float,
+               absolute: float = 0.0) -> pl.Expr:
     """`a op b` with relative tolerance TOLERANCE; null when either side is null or NaN.
 
     `op` is one of == != < <= > >=. Used for asserts and for target milestones,
-    so "57 of 100" meets ">= 57" in both.
+    so "57 of 100" meets ">= 57" in both. `absolute` (a check's `tolerance`) is added to
+    the relative slack: sides that far apart count as equal.
     """
     a = a if isinstance(a, pl.Expr) else pl.lit(float(a), dtype=pl.Float64)
     b = b if isinstance(b, pl.Expr) else pl.lit(float(b), dtype=pl.Float64)
     tol = TOLERANCE * pl.max_horizontal(pl.lit(1.0), a.abs(), b.abs())
+    if absolute:
+        tol = tol + absolute
     holds = {
         ">=": a >= b - tol, ">": a > b + tol, "<=": a <= b + tol, "<": a < b - tol,
         "==": (a - b).abs() <= tol, "!=": (a - b).abs() > tol,

@@ -12,10 +12,14 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..errors import CchcError, Position, Problem, did_you_mean
-from .ast import FUNCTIONS, Binary, Call, Compare, Name, Node, Number, Unary
+from .ast import FUNCTIONS, Binary, Call, Compare, Name, Node, Number, Unary, children
 from .tokens import COMMA, COMPARE_OPS, END, LPAREN, NAME, NUM, OP, RPAREN, Token, tokenize, where
 
 MAX_DEPTH = 100  # keeps hostile input like "((((…" away from Python's recursion limit
+# The tree's height, each operator of a chain `a + b + …` counting one: every later stage
+# (printer, explain, polars) walks the tree by recursion, and polars slows sharply past it.
+MAX_HEIGHT = 256
+MAX_TOKENS = 10_000  # a bound on parse time too: a 10 MB formula would take minutes
 
 
 class _Stop(Exception):
@@ -176,6 +180,10 @@ def parse(text: str, pos: Position | None = None, allow_compare: bool = False) -
     tokens, problems = tokenize(text, pos)
     if tokens[0].kind == END:
         raise CchcError([Problem("FRM06", "formula is empty", where(pos, 0))])
+    if len(tokens) > MAX_TOKENS:
+        raise CchcError([Problem("FRM09", f"formula has more than {MAX_TOKENS:,} numbers, "
+                                 "names and signs", where(pos, 0),
+                                 "split it into derived metrics")])
     parser = _Parser(text, tokens, pos)
     node: Node | None = None
     try:
@@ -185,7 +193,22 @@ def parse(text: str, pos: Position | None = None, allow_compare: bool = False) -
         # error found then is usually an echo of the first problem.
         if problems:
             parser.problems = [p for p in parser.problems if p.code != "FRM01"]
+    if node is not None and not problems and not parser.problems and _too_deep(node):
+        parser.error("FRM09", f"formula is more than {MAX_HEIGHT} operations deep "
+                     "(each operator of a chain a + b + … counts one)", 0,
+                     "split it into derived metrics, e.g. subtotals of 100 terms")
     problems = sorted(problems + parser.problems, key=lambda p: (p.pos.line, p.pos.col))
     if problems or node is None:
         raise CchcError(problems)
     return node
+
+
+def _too_deep(node: Node) -> bool:
+    """Whether the tree is more than MAX_HEIGHT levels high (iterative: it may be deep)."""
+    todo = [(node, 1)]
+    while todo:
+        node, depth = todo.pop()
+        if depth > MAX_HEIGHT:
+            return True
+        todo.extend((child, depth + 1) for child in children(node))
+    return False

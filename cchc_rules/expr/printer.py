@@ -6,7 +6,7 @@ the parser produces). A number with no finite decimal, like 1/3, prints as
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 from .ast import Binary, Call, Compare, Name, Node, Number, Unary
@@ -50,8 +50,8 @@ def _level(node: Node) -> int:
 
 
 class _Printer:
-    def __init__(self, number: Callable[[Fraction], str]) -> None:
-        self.number = number
+    def __init__(self, number: Callable[[Fraction], str], names: Mapping[str, str]) -> None:
+        self.number, self.names = number, names
 
     def wrapped(self, node: Node, wrap: bool) -> str:
         text = self.text(node)
@@ -61,7 +61,7 @@ class _Printer:
         if isinstance(node, Number):
             return self.number(node.value)
         if isinstance(node, Name):
-            return node.id
+            return self.names.get(node.id, node.id)
         if isinstance(node, Call):
             return f"{node.func}({', '.join(self.text(a) for a in node.args)})"
         if isinstance(node, Unary):
@@ -81,6 +81,11 @@ class _Printer:
         return f"{left} {node.op} {right}"
 
 
-def to_text(node: Node, number: Callable[[Fraction], str] = number_text) -> str:
-    """The formula text of `node`; `number` spells each literal (default: exact)."""
-    return _Printer(number).text(node)
+def to_text(node: Node, number: Callable[[Fraction], str] = number_text,
+            names: Mapping[str, str] | None = None) -> str:
+    """The formula text of `node`; `number` spells each literal (default: exact).
+
+    `names` replaces metric ids by text (a figure already spelled, for a check's message);
+    a replacement starting with '-' is parenthesised where a minus would misread.
+    """
+    return _Printer(number, names or {}).text(node)

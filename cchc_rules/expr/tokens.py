@@ -23,6 +23,8 @@ ARITH_OPS = ("+", "-", "*", "/")
 # soft keywords (match, case, type, _) stay usable as ids.
 KEYWORDS = frozenset(keyword.kwlist)
 
+MAX_NUMBER_DIGITS = 1_000  # far past any figure (floats end at 309); Python stops at 4,300
+
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _DIGITS = frozenset("0123456789")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -130,6 +132,13 @@ class _Lexer:
             m = _NUMBER.match(text, start)
             start_value = ""
         end = m.end()
+        digits = len(m.group()) - ("." in m.group())
+        if digits > MAX_NUMBER_DIGITS:
+            self.error("FRM08", f"number of {digits:,} digits (at most {MAX_NUMBER_DIGITS:,})",
+                       start, "write the figure in the data, or in a smaller unit")
+            self.add(NUM, text[start:end], start, Fraction(0))
+            self.i = end
+            return
         self.add(NUM, text[start:end], start, Fraction(start_value + m.group()))
         tail = _WORD.match(text, end)
         if text[end:end + 1] == "." or tail:

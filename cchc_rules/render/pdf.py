@@ -1,7 +1,8 @@
 """Render stage: the compliance report as an A4 PDF through WeasyPrint.
 
-Rendering reads only data: URLs and files inside the template and report folders;
-every other fetch (network, /etc/passwd, …) is refused and listed as a warning.
+Rendering reads only data: URLs and files inside the template folders (shipped and
+`--templates`); every other fetch (network, /etc/passwd, a file beside the output, a
+`<link rel=attachment>` that would embed a local file) is refused and listed as a warning.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from ..errors import Problem
+from ..errors import CchcError, Problem
 from . import templates
 from .html import render_html
 
@@ -53,7 +54,8 @@ class RestrictedFetcher(URLFetcher):
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return False
         path = Path(unquote(parts.path)).resolve()
-        return any(path.is_relative_to(root) for root in self.roots)
+        # A regular file only: a FIFO or device inside a root would hang or never end.
+        return path.is_file() and any(path.is_relative_to(root) for root in self.roots)
 
     def fetch(self, url: str, headers: Any = None) -> Any:
         if not self.allows(url):
@@ -62,10 +64,36 @@ class RestrictedFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+# Results above which `--detail auto` gives the summary edition in a PDF. Layout costs far
+# more than HTML: 500 full-detail results took 84 s and 2.1 GB (bench/pdf_cost.py,
+# docs/report.md §5); the summary edition stays bounded whatever the input.
+PDF_AUTO_FULL_MAX = 200
+# Every target gets its own section even in the summary edition, and WeasyPrint's memory
+# grows with them: summary 200 targets 0.46 GB, 500 0.83 GB; full 500 2.1 GB, and 5,000
+# went past 15 GB. Above these a PDF is refused before layout, so none passes 2 GB.
+PDF_MAX_TARGETS = {"full": 300, "summary": 1_000}
+
+
+def pdf_detail(results: int, detail: str) -> str:
+    """The edition a PDF of `results` result rows gets for `--detail detail`."""
+    if detail == "auto" and results > PDF_AUTO_FULL_MAX:
+        return "summary"
+    return detail
+
+
 def render_pdf(evaluation: Any, output: Path, *, lang: str = "vi", detail: str = "auto",
                template_dir: Path | None = None, inputs: Iterable[tuple[str, Path]] = ()
                ) -> tuple[bytes, list[Problem]]:
     """The report as PDF bytes, and a warning per refused fetch."""
+    detail = pdf_detail(evaluation.results.height, detail)
+    edition = "summary" if detail == "summary" else "full"  # auto stays full up to here
+    sections = evaluation.results["target"].n_unique()
+    if sections > PDF_MAX_TARGETS[edition]:
+        raise CchcError.one("RPT08", f"a {edition} PDF of {sections:,} targets is refused "
+                            f"(at most {PDF_MAX_TARGETS[edition]:,}: its layout would need "
+                            "gigabytes)", hint="use --format html (a browser prints it to PDF "
+                            "page by page)" + (", or --detail summary" if edition == "full"
+                                               else ""))
     html = render_html(evaluation, lang=lang, detail=detail, template_dir=template_dir,
                        inputs=inputs, output="pdf")
     return html_to_pdf(html, output, template_dir)
@@ -73,7 +101,8 @@ def render_pdf(evaluation: Any, output: Path, *, lang: str = "vi", detail: str =
 
 def html_to_pdf(html: str, output: Path, template_dir: Path | None = None
                 ) -> tuple[bytes, list[Problem]]:
-    roots = [templates.default_dir(), Path(output).resolve().parent]
+    # Not the output's folder: a template could embed any file there as an attachment.
+    roots = [templates.default_dir()]
     if template_dir is not None:
         roots.append(Path(template_dir))
     fetcher = RestrictedFetcher(roots)
@@ -84,6 +113,6 @@ def html_to_pdf(html: str, output: Path, template_dir: Path | None = None
         pdf = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).write_pdf()
     finally:
         _QUIET.threads.discard(thread)
-    warnings = [Problem("RPT10", f"not fetched: {url} (only the template and report folders "
+    warnings = [Problem("RPT10", f"not fetched: {url} (only the template folders "
                         "are readable)", severity="warning") for url in fetcher.refused]
     return pdf, warnings

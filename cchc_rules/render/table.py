@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from ..checktext import check_texts
 from ..domain import COLOURS, DEFAULT_FAIL_ON, STATUSES, UNRATED
 from ..errors import escape_controls
 from ..present import Formatter, compared_unit, threshold_text
@@ -73,6 +74,8 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
     for c in evaluation.check_records():
         if c["status"] in set(fail_on):
             checks_by_unit.setdefault(c["unit"], []).append(c)
+    shown = [c for cs in checks_by_unit.values() for c in cs]
+    texts = dict(zip(map(id, shown), check_texts(evaluation, shown, fmt.number), strict=True))
     out: list[str] = []
     for unit_id in sorted(by_unit.keys() | checks_by_unit.keys()):
         unit = units.get(unit_id)
@@ -90,9 +93,8 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
             if quiet:
                 out.append(_quiet_line(status, quiet, t))
         for c in checks_by_unit.get(unit_id, []):
-            out.append(f"  {t['check']} {c['check']} {c['period']}: {t['check.' + c['status']]} "
-                       f"({t['left']} {fmt.number(c['left'])}, "
-                       f"{t['right']} {fmt.number(c['right'])})")
+            out.append(f"  {t['check']} {c['check']} {c['period']}: {t['check.' + c['status']]}"
+                       f": {texts[id(c)]}")
         out.append("")
     counts = evaluation.summary()
     shown = [f"{t[f'status.{s}']} {counts[s]}" for s in STATUSES if counts[s]]
