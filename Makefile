@@ -11,7 +11,7 @@ DEMO_RULESET := rulesets/tuyen-quang/cchc-2021-2030.yaml
 DEMO_DATA := $(sort $(wildcard examples/demo/*.yaml))
 DEMO_ARGS := $(DEMO_RULESET) $(addprefix --data ,$(DEMO_DATA))
 
-.PHONY: demo test lint unit conformance bench system-deps clean report-screenshot
+.PHONY: demo test lint unit conformance bench fuzz system-deps clean report-screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ test: lint unit conformance
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/python -m bench.run
+
+# The standing fuzz suite with a large budget (make test runs it with a small one).
+fuzz: $(VENV)/.installed-dev
+	CCHC_FUZZ_EXAMPLES=$${CCHC_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

@@ -140,6 +140,8 @@ class CheckRow(_Model):
     period: str = Field(description="Period as written.")
     left: str = Field(description="Value of the assertion's left side.")
     right: str = Field(description="Value of the assertion's right side.")
+    text: str = Field("", description="The assertion with the figures put in, e.g. "
+                      "'abs(5 - 0) <= 0,01 → 5 <= 0,01'.")
     sources: list[str] = Field(description="Sources (and files) of the figures for that unit "
                                            "and period.")
 

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from .. import __version__
+from ..checktext import check_texts
 from ..domain import AREAS, BY_SEVERITY, FAILING, STATUSES, SYMBOLS, UNRATED
 from ..periods import parse_period, period_key
 from ..present import RANGE_DASH, Formatter, compared_unit, threshold_text
@@ -249,11 +250,13 @@ class _Builder:
             .alias("_pi")).sort(["check", "unit", "_pi"]))
         titles = {c.id: c.title or c.assert_ for c in self.model.checks}
         srcs = self.sources(shown.select("unit", "period"))
+        rows = list(shown.iter_rows(named=True))
+        texts = check_texts(self.ev, rows, self.fmt.number)
         return [CheckRow(check=r["check"], title=titles.get(r["check"], r["check"]),
                          unit=r["unit"], unit_name=self.name(r["unit"]), period=r["period"],
                          left=self.fmt.number(r["left"]), right=self.fmt.number(r["right"]),
-                         sources=srcs.get((r["unit"], r["period"]), []))
-                for r in shown.iter_rows(named=True)], failed.height
+                         text=text, sources=srcs.get((r["unit"], r["period"]), []))
+                for r, text in zip(rows, texts, strict=True)], failed.height
 
     def missing(self) -> tuple[list[MissingRow], int, int]:
         """Results without data, one row per unit and period with the targets affected."""
