@@ -269,7 +269,8 @@ def test_dash_and_dev_stdout_are_standard_output(plan, tmp_path):
 def test_an_empty_or_missing_folder_output_gives_one_clear_line(plan, tmp_path):
     res = cchc(*plan(), "--output", "")
     assert res.exit_code == 2, res.output
-    assert res.output == ".: error IO04 cannot write: Is a directory\n"
+    assert res.output == "error IO04 the output file name is empty [give a file name, or - for "\
+                         "standard output]\n"
     res = cchc(*plan(), "--output", str(tmp_path / "no" / "out.json"))
     assert res.output == f"{tmp_path / 'no' / 'out.json'}: error IO04 cannot write: " \
                          "No such file or directory\n"

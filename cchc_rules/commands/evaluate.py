@@ -13,6 +13,7 @@ import click
 from ..cli import EXIT_FAIL, EXIT_OK
 from ..domain import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
 from ..errors import CchcError, Problem, did_you_mean
+from . import OUTPUT
 
 LONG_INPUT = 5_000_000  # bytes of data files above which a terminal gets a progress bar
 
@@ -74,7 +75,7 @@ def _progress(data: tuple[Path, ...]):
 @click.option("--target", "targets", multiple=True, metavar="ID", help="Only this target.")
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "json", "csv", "junit"]))
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+@click.option("--output", type=OUTPUT, metavar="FILE",
               help="Write here (atomically) instead of stdout.")
 @click.option("--fail-on", default=",".join(DEFAULT_FAIL_ON), show_default=True,
               help="Statuses that make the run exit 1; 'fail' is a failed check.")

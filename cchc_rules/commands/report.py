@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from . import OUTPUT
 from .evaluate import data_options, echo_warning
 
 DETAILS = ("auto", "full", "summary")
@@ -18,7 +19,7 @@ DETAILS = ("auto", "full", "summary")
 @click.command()
 @data_options
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), required=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--output", "-o", type=OUTPUT,
               required=True, metavar="FILE", help="Where to write (atomically).")
 @click.option("--templates", "template_dir", type=click.Path(path_type=Path), metavar="DIR",
               help="Folder whose templates override the shipped ones "
