@@ -29,6 +29,11 @@ def chain(terms: int, op: str = "+") -> str:
     return f" {op} ".join(["a"] * terms)
 
 
+# A bound that catches a hang (minutes before the fix), not a speed goal: speed is measured
+# by `make bench`, never here.
+HANG = 60
+
+
 @pytest.mark.parametrize("text, col", [
     ("1" * 5000, 1), ("a + " + "9" * (MAX_NUMBER_DIGITS + 1), 5),
     ("a * 0." + "1" * MAX_NUMBER_DIGITS, 5)])
@@ -52,14 +57,14 @@ def test_chains_up_to_the_limit_parse_print_and_evaluate(op: str) -> None:
     assert evaluate_exact(node, {"a": Fraction(2)}) == expected
     started = time.monotonic()
     column = pl.DataFrame({"a": [2.0]}).select(to_polars(node, pl.col).alias("x"))["x"]
-    assert column[0] == pytest.approx(float(expected)) and time.monotonic() - started < 5
+    assert column[0] == pytest.approx(float(expected)) and time.monotonic() - started < HANG
 
 
 @pytest.mark.parametrize("terms", [MAX_HEIGHT + 2, 1000, 5000])
 def test_a_longer_chain_is_one_frm09_line(terms: int) -> None:
     started = time.monotonic()
     found = problems(chain(terms))
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < HANG
     assert [p.code for p in found] == ["FRM09"], found
     assert str(MAX_HEIGHT) in found[0].message and found[0].pos.col == 1
 
@@ -67,7 +72,7 @@ def test_a_longer_chain_is_one_frm09_line(terms: int) -> None:
 def test_a_huge_formula_is_refused_before_parsing() -> None:
     started = time.monotonic()
     found = problems(chain(MAX_TOKENS))
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < HANG
     assert [p.code for p in found] == ["FRM09"] and f"{MAX_TOKENS:,}" in found[0].message
 
 
@@ -85,3 +90,13 @@ def test_validate_gives_positioned_lines_not_int01(tmp_path) -> None:
     assert any(" error FRM08 " in line for line in lines), lines
     assert all(line.startswith(f"{path}:") for line in lines), lines
     assert "INT01" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("func", ["min", "max"])
+def test_nested_min_max_stay_linear(func: str) -> None:
+    """Each argument is referred to once, so 60 nested calls compile and run at once."""
+    text = "a"
+    for _ in range(60):
+        text = f"{func}({text}, a)"
+    column = pl.DataFrame({"a": [2.0, None]}).select(to_polars(parse(text), pl.col))
+    assert column.to_series().to_list() == [2.0, None]
