@@ -11,7 +11,9 @@ declared sizes and every sheet's used range are checked against the limits below
 """
 from __future__ import annotations
 
+import lzma
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -39,6 +41,12 @@ def cell_ref(row: int, col: int) -> str:
         col, rest = divmod(col - 1, 26)
         letters = chr(65 + rest) + letters
     return f"{letters}{row}"
+
+
+# What unpacking a damaged zip part raises: a bad header or CRC, a cut stream, a broken deflate
+# or lzma stream, an unsupported or encrypted method.
+_DAMAGED = (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, OSError,
+            zlib.error, lzma.LZMAError)
 
 
 def read_xlsx(batch: Batch, path: Path) -> None:
@@ -184,7 +192,7 @@ def _inspect(path: Path) -> dict[str, list[_Hidden]]:
                 try:
                     with book.open(member) as xml:
                         cells = _scan(xml, name)
-                except (zipfile.BadZipFile, ElementTree.ParseError, EOFError) as err:
+                except (*_DAMAGED, ElementTree.ParseError) as err:
                     # its size is not vouched for: calamine must not be the one to find out
                     raise _Refused("DAT16", f"cannot read as an Excel workbook: the sheet "
                                    f"is damaged ({err})", "save it from Excel as .xlsx",
@@ -238,7 +246,7 @@ def _drain(book: zipfile.ZipFile, member: str) -> None:
         with book.open(member) as part:
             while part.read(1 << 20):
                 pass
-    except (zipfile.BadZipFile, EOFError, NotImplementedError) as err:
+    except _DAMAGED as err:
         raise _Refused("DAT16", f"cannot read as an Excel workbook: part {member} is "
                        f"damaged ({err})", "save it from Excel as .xlsx") from None
 
