@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "explain": "Show why one target has its status for one unit and period.",
     "report": "Render a compliance report (HTML or PDF).",
     "test": "Run ruleset tests (*.test.yaml).",
+    "form": "Write an Excel data-entry form for a ruleset's metrics.",
 }
 
 

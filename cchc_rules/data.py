@@ -36,11 +36,13 @@ class Figures:
 
 def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None = None,
               decimal_comma: bool = False,
-              known_metrics: Mapping[str, str] | None = None) -> Figures:
+              known_metrics: Mapping[str, str] | None = None,
+              metric_labels: Mapping[str, str] | None = None) -> Figures:
     """Read and merge figure files. `decimal_comma`: text numbers use '.' for thousands and
     ',' for decimals. `known_metrics` (metric id -> unit, e.g. from the ruleset): figures of
-    other metrics are dropped with one warning each, and counts and amounts must be >= 0."""
-    batch = Batch(decimal_comma, known_metrics)
+    other metrics are dropped with one warning each, and counts and amounts must be >= 0.
+    `metric_labels` (metric id -> label): a wide table's column may name a metric by label."""
+    batch = Batch(decimal_comma, known_metrics, metric_labels)
     if units_file is not None:
         read_into(batch, Path(units_file), units=True)
     for path in paths:

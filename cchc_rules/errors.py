@@ -30,15 +30,29 @@ def has_controls(text: str) -> bool:
     return _CONTROL_CLASS.search(text) is not None
 
 
+def cell_ref(row: int, col: int) -> str:
+    """1-based row and column as Excel's A1 reference."""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
+
+
 @dataclass(frozen=True, order=True)
 class Position:
-    """A place in an input file; line and col are 1-based, 0 means unknown."""
+    """A place in an input file; line and col are 1-based, 0 means unknown. A `file` ending
+    in '!' is a sheet of a form workbook (`form.xlsx!Số liệu!`): its cells read `…!D7`."""
 
     file: str
     line: int = 0
     col: int = 0
 
     def __str__(self) -> str:
+        if self.file.endswith("!"):
+            if self.line and self.col:
+                return self.file + cell_ref(self.line, self.col)
+            return f"{self.file[:-1]}:{self.line}" if self.line else self.file[:-1]
         if self.line and self.col:
             return f"{self.file}:{self.line}:{self.col}"
         if self.line:

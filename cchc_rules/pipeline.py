@@ -69,6 +69,11 @@ def known_metrics(ruleset: LoadedRuleset) -> dict[str, str]:
     return {mid: m.unit for mid, m in ruleset.model.metrics.items()}
 
 
+def metric_labels(ruleset: LoadedRuleset) -> dict[str, str]:
+    """Metric id -> label: a sheet's column may name a metric by its label."""
+    return {mid: m.label for mid, m in ruleset.model.metrics.items()}
+
+
 class Session:
     """Load, read, evaluate and render, with loaded rulesets cached by content hash."""
 
@@ -98,11 +103,13 @@ class Session:
 
     def read_figures(self, paths: Sequence[PathArg], units_file: PathArg | None = None,
                      decimal_comma: bool = False,
-                     known: Mapping[str, str] | None = None) -> Figures:
+                     known: Mapping[str, str] | None = None,
+                     labels: Mapping[str, str] | None = None) -> Figures:
         """Figures from data files (never cached: they are the part that changes)."""
         from .data import read_data
         return read_data([Path(p) for p in paths], units_file=units_file,
-                         decimal_comma=decimal_comma, known_metrics=known)
+                         decimal_comma=decimal_comma, known_metrics=known,
+                         metric_labels=labels)
 
     def load(self, ruleset_path: PathArg, data_paths: Sequence[PathArg],
              units_file: PathArg | None = None, decimal_comma: bool = False, *,
@@ -111,7 +118,7 @@ class Session:
         ruleset = self.load_ruleset(ruleset_path)
         _call(step)
         figures = self.read_figures(data_paths, units_file, decimal_comma,
-                                    known_metrics(ruleset))
+                                    known_metrics(ruleset), metric_labels(ruleset))
         _call(step)
         inputs = Inputs(ruleset, figures)
         if warn is not None:

@@ -56,8 +56,9 @@ def test_every_data_sheet_is_read_and_others_are_skipped_with_a_warning(tmp_path
     assert figures.values.height == 4
     assert figures.values.filter(period="2024")["file"].to_list() == [f"{path}[Năm]"]
     assert [w.format() for w in figures.warnings] == [
-        f"{path}[Ghi chú]:1: warning DAT17 sheet 'Ghi chú' is skipped: its first row has no "
-        "'unit' and 'period' columns"]
+        f"{path}[Ghi chú]:1: warning DAT17 sheet 'Ghi chú' is skipped: no row among its first "
+        "11 names the columns 'unit' and 'period' (or 'Đơn vị' and 'Kỳ báo cáo'); first row: "
+        "found 'Báo cáo CCHC'"]
 
 
 def test_header_may_start_below_and_right_and_errors_name_the_cell(tmp_path):
@@ -84,12 +85,11 @@ def test_merged_header_cells_are_an_error(tmp_path):
         "needs its own name and every row its own unit and period]"]
 
 
-def test_title_row_merged_above_the_header_explains_the_skip(tmp_path):
+def test_title_row_merged_above_the_header_is_skipped(tmp_path):
     rows = [["BÁO CÁO QUÝ I/2024"], ["unit", "period", "received"], ["a", "2024", 1]]
     path = book(tmp_path, {"Q1": rows}, merge="A1:C1")
-    found = problems([path])
-    assert "DAT06 no sheet has a first row naming 'unit' and 'period'" in "\n".join(found)
-    assert "delete title rows above the header" in "\n".join(found)
+    values = read_data([path]).values
+    assert values.select("unit", "metric", "value", "line").rows() == [("a", "received", 1, 3)]
 
 
 def test_formula_without_saved_result_is_missing_with_a_warning(tmp_path):

@@ -35,6 +35,7 @@ _FAST_COMMA = r"^-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$"
 class Batch:
     decimal_comma: bool = False
     known_metrics: Mapping[str, str] | None = None
+    metric_labels: Mapping[str, str] | None = None  # id -> label: wide columns may use labels
     rows: list[tuple] = field(default_factory=list)
     chunks: list[pl.DataFrame] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)

@@ -13,7 +13,7 @@ from ..errors import CchcError, Position
 from ..files import read_capped
 from ..units import FIELDS, parse_unit
 from .batch import Batch
-from .table import read_header, read_rows
+from .table import TITLE_ROWS, find_header, read_header, read_rows
 
 MAX_BYTES = 512 * 1024 * 1024
 UTF8_HINT = "save the file as UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')"
@@ -36,7 +36,9 @@ def read_text(path: Path) -> str:
 def read_cells(path: Path) -> list[tuple[int, list[str]]]:
     """(line, cells) for every record; a record's line is where it starts (header = 1)."""
     text = read_text(path)
-    first = text.split("\n", 1)[0]
+    # the first line with a separator decides it (title lines above the header may have none)
+    top = text.split("\n", TITLE_ROWS + 1)[:TITLE_ROWS + 1]
+    first = next((line for line in top if any(d in line for d in ",;\t")), "")
     delimiter = max((",", ";", "\t"), key=first.count) if first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
@@ -62,7 +64,8 @@ def _header_and_rows(batch: Batch, path: Path
     if not records:
         batch.error("DAT06", "the file is empty", Position(str(path)))
         return None
-    (line, header), rows = records[0], records[1:]
+    top = find_header([cells for _, cells in records]) or 0  # title rows above the header
+    (line, header), rows = records[top], records[top + 1:]
     return line, header, rows
 
 

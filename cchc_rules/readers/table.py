@@ -5,6 +5,7 @@ one column per metric, where an empty cell is a missing figure, not zero.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,8 +19,60 @@ from .numbers import SPACES
 
 BAD = "\x00"  # an identifier cell already reported as not text
 LONG = ("unit", "period", "metric", "value", "source")
+# The names planners give these columns; compared after `normalise`.
+VIETNAMESE = {"đơn vị": "unit", "kỳ báo cáo": "period", "chỉ số": "metric", "giá trị": "value",
+              "nguồn": "source"}
+NAMES = {key: f"'{key}' or '{vi[0].upper() + vi[1:]}'" for vi, key in VIETNAMESE.items()}
+NOTE = "#"           # a column whose name starts with it is a note, not read (form name columns)
+TITLE_ROWS = 10      # title rows allowed above the header
 HEADER_HINT = ("the first row names the columns: unit, period, then one column per metric "
                "(wide) or metric, value (long); source is optional")
+
+
+def normalise(text: str) -> str:
+    """Case, Unicode composition and runs of spaces do not matter in a column name."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def column_role(name: str) -> str | None:
+    """`unit`, `period`, `metric`, `value` or `source` when `name` is one, in English or
+    Vietnamese."""
+    key = normalise(name)
+    return key if key in LONG else VIETNAMESE.get(key)
+
+
+def _names(row: Sequence[object]) -> list[str]:
+    out = []
+    for cell in row:
+        try:
+            text = cell_text(cell)
+        except ValueError:
+            continue
+        if text is not None:
+            out.append(text)
+    return out
+
+
+def find_header(rows: Sequence[Sequence[object]]) -> int | None:
+    """The index of the header row: among the first non-empty rows (titles may stand above
+    it), the first that names `unit` and `period` by id (a form's id row, below its
+    Vietnamese labels), else the first that names them in English or Vietnamese."""
+    filled = [i for i, row in enumerate(rows[:TITLE_ROWS * 4]) if _names(row)][:TITLE_ROWS + 1]
+    for exact in (True, False):
+        for i in filled:
+            names = _names(rows[i])
+            roles = ({normalise(n) for n in names} if exact
+                     else {column_role(n) for n in names})
+            if {"unit", "period"} <= roles:
+                return i
+    return None
+
+
+def describe(row: Sequence[object]) -> str:
+    """The names a row holds, for a message saying what was found."""
+    names = _names(row)
+    shown = ", ".join(f"'{n}'" for n in names[:8]) + (", …" if len(names) > 8 else "")
+    return f"found {shown}" if names else "found an empty row"
 
 
 @dataclass(frozen=True)
@@ -45,6 +98,7 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
     index: dict[str, int] = {}
     metrics: dict[int, str] = {}
     ok = True
+    labels = _labels(batch)
     for j, cell in enumerate(header):
         pos = Position(file, line, cols[j])
         try:
@@ -56,24 +110,39 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
                 batch.error("DAT05", f"column {j + 1} has figures but no name", pos, HEADER_HINT)
                 ok = False
             continue
-        if name.lower() in index or name in metrics.values():
+        if name.startswith(NOTE):
+            continue
+        role = column_role(name)
+        metric = name if role is None else None
+        if role is None and batch.known_metrics is not None and name not in batch.known_metrics:
+            matches = labels.get(normalise(name), [])
+            if len(matches) > 1:
+                batch.error("DAT05", f"column '{name}' is the label of both '{matches[0]}' "
+                            f"and '{matches[1]}'", pos, "name the column by the metric's id")
+                ok = False
+                continue
+            metric = matches[0] if matches else name
+        if (role or "") in index or metric in metrics.values():
             batch.error("DAT05", f"column '{name}' appears twice in the header", pos)
             ok = False
-        elif name.lower() in LONG:
-            index[name.lower()] = j
+        elif role is not None:
+            index[role] = j
         else:
-            metrics[j] = name
+            metrics[j] = metric
     where = Position(file, line, cols[0] if cols else 0)
+    found = describe(header)
     for need in ("unit", "period"):
         if need not in index:
             close = get_close_matches(need, list(metrics.values()), n=1, cutoff=0.6)
-            batch.error("DAT06", f"the header has no '{need}' column", where,
+            batch.error("DAT06", f"the header has no '{need}' column (expected {NAMES[need]};"
+                        f" {found})", where,
                         f"rename the column '{close[0]}' to '{need}'" if close else HEADER_HINT)
             ok = False
     if "metric" in index or "value" in index:
         for need in ("metric", "value"):
             if need not in index:
-                batch.error("DAT06", f"a long table needs a '{need}' column too", where,
+                batch.error("DAT06", f"a long table needs a '{need}' column too (expected "
+                            f"{NAMES[need]}; {found})", where,
                             HEADER_HINT)
                 ok = False
         for j, name in metrics.items():
@@ -84,6 +153,14 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
         batch.error("DAT06", "the header names no metric columns", where, HEADER_HINT)
         ok = False
     return Layout(index, metrics) if ok else None
+
+
+def _labels(batch: Batch) -> dict[str, list[str]]:
+    """Normalised metric label -> the metric ids that carry it."""
+    out: dict[str, list[str]] = {}
+    for mid, label in (batch.metric_labels or {}).items():
+        out.setdefault(normalise(label), []).append(mid)
+    return out
 
 
 def read_rows(batch: Batch, layout: Layout, rows: Iterable[tuple[int, Sequence[object]]],

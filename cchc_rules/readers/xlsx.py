@@ -1,9 +1,10 @@
 """Data stage: Excel workbooks (.xlsx) of figures, read with python-calamine.
 
-Every visible worksheet whose first non-empty row names `unit` and `period` is read, long or
-wide; other sheets are skipped with a warning. Positions are `book.xlsx[Sheet]:row:col`.
-Merged cells and Excel error values (#DIV/0!…) are refused; formulas without a saved result
-count as missing, with a warning.
+Every visible worksheet with a header row naming `unit` and `period` (in English or
+Vietnamese, below up to 10 title rows) is read, long or wide; other sheets are skipped with a
+warning. Positions are `book.xlsx[Sheet]:row:col`, or `form.xlsx!Sheet!D7` in a workbook
+`cchc form` wrote. Merged cells below the titles and Excel error values (#DIV/0!…) are
+refused; formulas without a saved result count as missing, with a warning.
 
 A workbook is a zip of XML: 5 KB can declare a cell at XFD1048576 (calamine would allocate the
 whole 17-billion-cell grid) or expand to gigabytes. So before calamine sees it, the zip's
@@ -21,10 +22,10 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from ..errors import Position
+from ..errors import Position, cell_ref
 from ..files import regular_size
-from .batch import Batch, cell_text
-from .table import read_header, read_rows
+from .batch import Batch
+from .table import TITLE_ROWS, describe, find_header, read_header, read_rows
 
 # Limits: the uncompressed parts together, like the CSV reader's file size; the cells of the
 # grid calamine builds (from A1 to the last used row and column, empty ones included).
@@ -32,15 +33,6 @@ MAX_BYTES = 512 * 1024 * 1024
 MAX_CELLS = 10_000_000
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-
-
-def cell_ref(row: int, col: int) -> str:
-    """1-based row and column as Excel's A1 reference."""
-    letters = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row}"
 
 
 # What unpacking a damaged zip part raises: a bad header or CRC, a cut stream, a broken deflate
@@ -69,23 +61,30 @@ def read_xlsx(batch: Batch, path: Path) -> None:
         batch.error("DAT16", f"cannot read as an Excel workbook: {err}", Position(file),
                     "save it from Excel as .xlsx")
         return
+    form = _is_form(path)
     read = filled = 0
     for name in sheets:
         rows = tables[name]
-        where = f"{file}[{name}]"
-        top = next((i for i, r in enumerate(rows) if any(_filled(c) for c in r)), None)
-        if top is None:
+        where = f"{file}!{name}!" if form else f"{file}[{name}]"
+        first = next((i for i, r in enumerate(rows) if any(_filled(c) for c in r)), None)
+        if first is None:
             continue
         filled += 1
-        header = rows[top]
+        top = find_header(rows)
         merged = grids[name].merged_cell_ranges or []
-        if not _names_unit_and_period(header):
-            batch.warn("DAT17", f"sheet '{name}' is skipped: its first row has no 'unit' and "
-                       "'period' columns", Position(where, top + 1),
+        if top is None:
+            if form:  # the form's instructions sheet
+                continue
+            batch.warn("DAT17", f"sheet '{name}' is skipped: no row among its first "
+                       f"{TITLE_ROWS + 1} names the columns 'unit' and 'period' (or 'Đơn vị' "
+                       f"and 'Kỳ báo cáo'); first row: {describe(rows[first])}",
+                       Position(where, first + 1),
                        "unmerge its cells and delete title rows above the header" if merged
                        else None)
             continue
         read += 1
+        header = rows[top]
+        merged = [m for m in merged if m[1][0] >= top]  # titles above the header may merge
         for (r0, c0), (r1, c1) in merged:
             what = "header cells" if r0 <= top else "cells"
             batch.error("DAT13", f"merged {what} {cell_ref(r0 + 1, c0 + 1)}:"
@@ -116,7 +115,8 @@ def read_xlsx(batch: Batch, path: Path) -> None:
         batch.error("DAT06", "the workbook is empty: no visible sheet holds a cell",
                     Position(file), _EMPTY_HINT)
     elif not read:
-        batch.error("DAT06", "no sheet has a first row naming 'unit' and 'period'",
+        batch.error("DAT06", "no sheet has a header row naming 'unit' and 'period' (or "
+                    "'Đơn vị' and 'Kỳ báo cáo')",
                     Position(file), "the first row names the columns: unit, period, then "
                     "one column per metric (wide) or metric, value (long)")
 
@@ -125,14 +125,17 @@ def _filled(cell: object) -> bool:
     return not (cell is None or (isinstance(cell, str) and not cell.strip()))
 
 
-def _names_unit_and_period(header: list[object]) -> bool:
-    names = set()
-    for cell in header:
-        try:
-            names.add(cell_text(cell))
-        except ValueError:
-            continue
-    return {"unit", "period"} <= names
+def _is_form(path: Path) -> bool:
+    """Whether `cchc form` wrote the workbook (its custom property): then its problems are
+    placed Excel-style, `form.xlsx!Số liệu!D7`."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            info = book.getinfo("docProps/custom.xml")
+            if info.file_size > 1 << 20:
+                return False
+            return b'name="cchc-form"' in book.read(info)
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
 
 
 @dataclass(frozen=True)
