@@ -1,7 +1,10 @@
 """Data stage: a table of cells (a CSV file or a spreadsheet) into figures, long or wide.
 
 Long tables have `unit, period, metric, value[, source]`; wide ones `unit, period[, source]` and
-one column per metric, where an empty cell is a missing figure, not zero.
+one column per metric, where an empty cell is a missing figure, not zero. Planners' sheets are
+read as they are kept: up to 10 title rows above the header, the Vietnamese column names
+(`Đơn vị`, `Kỳ báo cáo`, `Chỉ số`, `Giá trị`, `Nguồn`) and a metric's label for its id,
+compared without regard to case and spacing. Columns named `#…` are notes (a form's names).
 """
 from __future__ import annotations
 
@@ -98,6 +101,7 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
     index: dict[str, int] = {}
     metrics: dict[int, str] = {}
     ok = True
+    ambiguous = False  # a column already refused as two metrics' label
     labels = _labels(batch)
     for j, cell in enumerate(header):
         pos = Position(file, line, cols[j])
@@ -119,7 +123,7 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
             if len(matches) > 1:
                 batch.error("DAT05", f"column '{name}' is the label of both '{matches[0]}' "
                             f"and '{matches[1]}'", pos, "name the column by the metric's id")
-                ok = False
+                ok, ambiguous = False, True
                 continue
             metric = matches[0] if matches else name
         if (role or "") in index or metric in metrics.values():
@@ -149,7 +153,7 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
             batch.error("DAT05", f"unexpected column '{name}' in a long table", Position(
                 file, line, cols[j]), "a long table has unit, period, metric, value, source")
             ok = False
-    elif not metrics:
+    elif not metrics and not ambiguous:
         batch.error("DAT06", "the header names no metric columns", where, HEADER_HINT)
         ok = False
     return Layout(index, metrics) if ok else None
