@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "report": "Render a compliance report (HTML or PDF).",
     "test": "Run ruleset tests (*.test.yaml).",
     "form": "Write an Excel data-entry form for a ruleset's metrics.",
+    "init": "Start a ruleset: write starter files into a folder.",
 }
 
 
