@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "test": "Run ruleset tests (*.test.yaml).",
     "form": "Write an Excel data-entry form for a ruleset's metrics.",
     "init": "Start a ruleset: write starter files into a folder.",
+    "lint": "Point out what validates in a ruleset but is probably a mistake.",
 }
 
 

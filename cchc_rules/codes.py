@@ -14,7 +14,7 @@ FAMILIES = {
     "YAML": "load", "SCH": "schema", "FRM": "formula", "SEM": "semantic",
     "EXT": "extends", "DAT": "data", "PER": "period", "UNT": "units", "EVL": "evaluate",
     "TST": "ruleset tests", "RPT": "report", "IO": "files", "USG": "command line",
-    "INT": "internal",
+    "INT": "internal", "LNT": "lint",
 }
 
 
@@ -120,6 +120,17 @@ _ALL = (
     Code("TST08", "a ruleset given instead of its tests", "đưa bộ chỉ tiêu thay cho tệp kiểm thử"),
     Code("TST10", "an expectation not met", "kỳ vọng không đúng"),
     Code("TST11", "summary counts differ", "số đếm tổng hợp không khớp"),
+    Code("LNT01", "a target without a source", "chỉ tiêu không ghi căn cứ", warning=True),
+    Code("LNT02", "a percentage that is not a ratio of counts",
+         "tỷ lệ không phải thương hai số đếm", warning=True),
+    Code("LNT03", "a target without a baseline", "chỉ tiêu không có mốc gốc", warning=True),
+    Code("LNT04", "a metric never used", "chỉ số không được dùng", warning=True),
+    Code("LNT05", "a title and thresholds that disagree",
+         "tên chỉ tiêu và ngưỡng không khớp", warning=True),
+    Code("LNT06", "a rate whose unit is not a percentage",
+         "chỉ số tỷ lệ nhưng đơn vị không phải phần trăm", warning=True),
+    Code("LNT07", "a ruleset without a source document",
+         "bộ chỉ tiêu không ghi văn bản gốc", warning=True),
     Code("RPT01", "unknown report language", "ngôn ngữ báo cáo không hỗ trợ"),
     Code("RPT02", "the --templates folder does not exist", "thư mục --templates không tồn tại"),
     Code("RPT03", "template syntax error", "mẫu sai cú pháp"),
