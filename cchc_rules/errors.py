@@ -49,7 +49,7 @@ class Position:
     col: int = 0
 
     def __str__(self) -> str:
-        if self.file.endswith("!"):
+        if self.file.endswith("!") and self.file.count("!") > 1:
             if self.line and self.col:
                 return self.file + cell_ref(self.line, self.col)
             return f"{self.file[:-1]}:{self.line}" if self.line else self.file[:-1]

@@ -156,7 +156,8 @@ def write_form(ruleset: LoadedRuleset, units: Mapping[str, Unit], periods: Seque
     sheet.set_column(1, 1, 24)
     sheet.set_column(2, 2, 10)
     sheet.set_column(3, 3, 16)
-    sheet.set_column(4, 3 + len(cols), 18)
+    if cols:
+        sheet.set_column(4, 3 + len(cols), 18)
     sheet.set_row(1, 60)
     sheet.freeze_panes(ID_ROW, 4)
     sheet.protect("", {"format_columns": True, "format_rows": True})

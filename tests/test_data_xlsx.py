@@ -58,7 +58,8 @@ def test_every_data_sheet_is_read_and_others_are_skipped_with_a_warning(tmp_path
     assert [w.format() for w in figures.warnings] == [
         f"{path}[Ghi chú]:1: warning DAT17 sheet 'Ghi chú' is skipped: no row among its first "
         "11 names the columns 'unit' and 'period' (or 'Đơn vị' and 'Kỳ báo cáo'); first row: "
-        "found 'Báo cáo CCHC'"]
+        "found 'Báo cáo CCHC' [one row names the columns: unit (or Đơn vị), period (or Kỳ báo "
+        "cáo), then the metrics; title rows may stand above]"]
 
 
 def test_header_may_start_below_and_right_and_errors_name_the_cell(tmp_path):

@@ -64,7 +64,8 @@ def _header_and_rows(batch: Batch, path: Path
     if not records:
         batch.error("DAT06", "the file is empty", Position(str(path)))
         return None
-    top = find_header([cells for _, cells in records]) or 0  # title rows above the header
+    # title rows may stand above the header
+    top = find_header([cells for _, cells in records[:TITLE_ROWS * 4]]) or 0
     (line, header), rows = records[top], records[top + 1:]
     return line, header, rows
 

@@ -71,20 +71,19 @@ def read_xlsx(batch: Batch, path: Path) -> None:
             continue
         filled += 1
         top = find_header(rows)
-        merged = grids[name].merged_cell_ranges or []
         if top is None:
             if form:  # the form's instructions sheet
                 continue
             batch.warn("DAT17", f"sheet '{name}' is skipped: no row among its first "
                        f"{TITLE_ROWS + 1} names the columns 'unit' and 'period' (or 'Đơn vị' "
                        f"and 'Kỳ báo cáo'); first row: {describe(rows[first])}",
-                       Position(where, first + 1),
-                       "unmerge its cells and delete title rows above the header" if merged
-                       else None)
+                       Position(where, first + 1), "one row names the columns: unit (or Đơn vị),"
+                       " period (or Kỳ báo cáo), then the metrics; title rows may stand above")
             continue
         read += 1
         header = rows[top]
-        merged = [m for m in merged if m[1][0] >= top]  # titles above the header may merge
+        merged = [m for m in grids[name].merged_cell_ranges or []
+                  if m[1][0] >= top]  # title rows above the header may be merged
         for (r0, c0), (r1, c1) in merged:
             what = "header cells" if r0 <= top else "cells"
             batch.error("DAT13", f"merged {what} {cell_ref(r0 + 1, c0 + 1)}:"
