@@ -133,7 +133,7 @@ def _is_form(path: Path) -> bool:
             if info.file_size > 1 << 20:
                 return False
             return b'name="cchc-form"' in book.read(info)
-    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+    except (KeyError, ValueError, *_DAMAGED):
         return False
 
 
