@@ -46,6 +46,10 @@ TEXT = {
     "baseline_data": ("Mốc gốc: kỳ {period} = {value} (số liệu của đơn vị)",
                       "Baseline: {period} = {value} (the unit's own figure)"),
     "no_baseline": ("Mốc gốc: không có", "Baseline: none"),
+    "restated": ("  tính lại trên địa bàn của kỳ {period}: {members} (đơn vị đã sáp nhập vào)",
+                 "  restated on the territory of {period}: {members} (units merged into it)"),
+    "territory_changed": ("  địa bàn thay đổi ngày {day}; hãy báo cáo số liệu đã tính lại",
+                          "  territory changed on {day}; report a restated figure"),
     "change_percent": ("So với mốc gốc: ({value} − {base}) / {base} × 100 = {actual}",
                        "Change from baseline: ({value} − {base}) / {base} × 100 = {actual}"),
     "change_absolute": ("So với mốc gốc: {value} − {base} = {actual}",
@@ -229,6 +233,10 @@ def _baseline_lines(ev: Evaluation, target, r: dict, say: _Say) -> list[str]:
     base = r["baseline_value"]
     key = "baseline_given" if baseline.value is not None else "baseline_data"
     out = [say(key, period=baseline.period, value=say.n(base))]
+    if r.get("territory_changed"):   # spec §6: a split, no automatic restatement
+        out.append(say("territory_changed", day=r["territory_changed"]))
+    elif r.get("territory"):
+        out.append(say("restated", period=r["period"], members=r["territory"]))
     if target.change and r["actual"] is not None and base is not None:
         out.append(say(f"change_{target.change}", value=say.n(r["raw"]), base=say.n(base),
                        actual=say.n(r["actual"])))

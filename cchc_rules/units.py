@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 
 from .domain import LEVELS
 from .errors import CchcError, Position, Problem, did_you_mean, has_controls
 
-FIELDS = ("id", "name", "level", "parent", "valid_from", "valid_to", "successor")
+FIELDS = ("id", "name", "level", "parent", "valid_from", "valid_to", "successor", "split_into",
+          "code")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Unit:
     valid_from: str | None = None
     valid_to: str | None = None
     successor: str | None = None
+    split_into: tuple[str, ...] = ()   # a partial merge: the units that each took a part
+    code: str | None = None            # the official code (e.g. "08"), kept as text
 
     def same_as(self, other: Unit) -> bool:
         """Equal in everything but where it was declared."""
@@ -42,6 +45,9 @@ def parse_unit(entry: Mapping[str, object], pos_of: Callable[[str | None], Posit
     problems: list[Problem] = []
     values: dict[str, str | None] = {}
     for key, raw in entry.items():
+        if key == "split_into" and isinstance(raw, list) and all(
+                isinstance(x, str) for x in raw):
+            raw = ",".join(raw)   # YAML list or "a, b" text: one form from here on
         if key not in FIELDS:
             problems.append(Problem("UNT01", f"unknown unit field '{key}'", pos_of(key),
                                     did_you_mean(str(key), FIELDS)
@@ -73,7 +79,13 @@ def parse_unit(entry: Mapping[str, object], pos_of: Callable[[str | None], Posit
     uid = values["id"]
     return Unit(uid, values.get("name") or uid, values.get("level"), values.get("parent"),
                 pos_of(None), values.get("valid_from"), values.get("valid_to"),
-                values.get("successor")), problems
+                values.get("successor"), split_ids(values.get("split_into")),
+                values.get("code")), problems
+
+
+def split_ids(text: str | None) -> tuple[str, ...]:
+    """`split_into` text ("a, b") as ids."""
+    return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
 
 def _is_date(text: str | None) -> bool:
@@ -121,20 +133,51 @@ def check_tree(units: Mapping[str, Unit]) -> list[Problem]:
                 problems.append(Problem(
                     "UNT02", f"unit '{unit.id}' has {what} '{ref}', which is not declared",
                     unit.pos, did_you_mean(ref, units) or "declare it under 'units:'"))
+        for ref in unit.split_into:
+            if ref not in units:
+                problems.append(Problem(
+                    "UNT02", f"unit '{unit.id}' is split into '{ref}', which is not declared",
+                    unit.pos, did_you_mean(ref, units) or "declare it under 'units:'"))
+    problems += successor_problems(units)
+    problems += [Problem("UNT03", "units form a cycle: " + " → ".join([*cycle, cycle[0]]),
+                         units[cycle[0]].pos, "a unit cannot be its own ancestor")
+                 for cycle in _cycles(units, "parent")]
+    return problems
+
+
+def _cycles(units: Mapping[str, Unit], link: str) -> list[list[str]]:
+    """Each cycle of the `link` field (parent or successor) once, from where it is met."""
+    found: list[list[str]] = []
     on_cycle: set[str] = set()
     for start in units:
         path: list[str] = []
-        seen: set[str] = set()
         node: str | None = start
-        while node is not None and node in units and node not in seen and node not in on_cycle:
-            seen.add(node)
+        while node is not None and node in units and node not in path and node not in on_cycle:
             path.append(node)
-            node = units[node].parent
-        if node is not None and node in seen:
-            cycle = path[path.index(node):]
-            on_cycle.update(cycle)
-            problems.append(Problem("UNT03", "units form a cycle: " + " → ".join(
-                [*cycle, node]), units[node].pos, "a unit cannot be its own ancestor"))
+            node = getattr(units[node], link)
+        if node is not None and node in path:
+            found.append(path[path.index(node):])
+            on_cycle.update(found[-1])
+    return found
+
+
+def successor_problems(units: Mapping[str, Unit]) -> list[Problem]:
+    """Successor cycles (UNT10), and a successor that starts later than the day after its
+    predecessor ended (UNT11: the territory would belong to nobody in between)."""
+    problems = [Problem("UNT10", "successors form a cycle: " + " → ".join([*cycle, cycle[0]]),
+                        units[cycle[0]].pos, "a unit cannot succeed itself")
+                for cycle in _cycles(units, "successor")]
+    for unit in units.values():
+        heir = units.get(unit.successor or "")
+        if heir is None or not unit.valid_to or not heir.valid_from \
+                or not _is_date(unit.valid_to) or not _is_date(heir.valid_from):
+            continue
+        next_day = date.fromisoformat(unit.valid_to) + timedelta(days=1)
+        if date.fromisoformat(heir.valid_from) > next_day:
+            problems.append(Problem(
+                "UNT11", f"unit '{unit.id}' ends on {unit.valid_to} but its successor "
+                f"'{heir.id}' starts only on {heir.valid_from}", unit.pos,
+                f"the successor should start by {next_day.isoformat()}"))
     return problems
 
 
