@@ -19,7 +19,7 @@ from .periods import is_period, parse_period
 from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
 from .status_plan import STATUS_PLAN
-from .territory import restated_figures, territories, territory_frame
+from .territory import restated_figures, territories, territory_frame, within_validity
 from .trajectory import plan
 from .unitgraph import UnitGraph
 
@@ -63,7 +63,8 @@ def _summable(ruleset) -> set[str]:
 def _rolled(ruleset, figures) -> pl.DataFrame:
     """Reported figures of the ruleset's metrics plus parents' sums (spec §2)."""
     known = figures.values.filter(pl.col("metric").is_in(list(ruleset.model.metrics)))
-    return roll_up(known, figures.units, _summable(ruleset))
+    # a unit gets results only for periods that overlap its validity (spec §6)
+    return within_validity(roll_up(known, figures.units, _summable(ruleset)), figures.units)
 
 
 def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.DataFrame

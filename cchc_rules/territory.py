@@ -142,16 +142,10 @@ def outside_validity(values: pl.DataFrame, units: dict) -> tuple[pl.DataFrame, l
     """`values` without the figures of a unit for a period wholly outside its validity
     (`valid_from`/`valid_to`), and one UNT12 warning per such unit and period, at its first
     figure (spec §6: a unit only gets results for periods that overlap its validity)."""
-    dated = {uid: (u.valid_from, u.valid_to) for uid, u in units.items()
-             if u.valid_from or u.valid_to}
-    if not dated or not values.height:
+    gone = _outside(values, units)
+    if gone is None:
         return values, []
-    pairs = values.select("unit", "period").unique().rows()
-    out = [(u, p) for u, p in pairs if u in dated and (span := _period(p)) is not None
-           and not _overlaps(dated[u], span)]
-    if not out:
-        return values, []
-    gone = pl.DataFrame(out, schema=["unit", "period"], orient="row")
+    dated = {uid: (u.valid_from, u.valid_to) for uid, u in units.items()}
     dropped = values.join(gone, on=["unit", "period"], how="semi", maintain_order="left")
     warnings = []
     for (unit, period), group in dropped.group_by("unit", "period", maintain_order=True):
@@ -165,6 +159,26 @@ def outside_validity(values: pl.DataFrame, units: dict) -> tuple[pl.DataFrame, l
             "report them for the unit in force then (its successor), or fix the period",
             "warning"))
     return values.join(gone, on=["unit", "period"], how="anti", maintain_order="left"), warnings
+
+
+def within_validity(values: pl.DataFrame, units: dict) -> pl.DataFrame:
+    """`values` without the rows of a unit for a period wholly outside its validity (sums
+    rolled up into a unit that did not exist then)."""
+    gone = _outside(values, units)
+    return values if gone is None else values.join(gone, on=["unit", "period"], how="anti",
+                                                   maintain_order="left")
+
+
+def _outside(values: pl.DataFrame, units: dict) -> pl.DataFrame | None:
+    """(unit, period) pairs of `values` wholly outside the unit's validity; None if none."""
+    dated = {uid: (u.valid_from, u.valid_to) for uid, u in units.items()
+             if u.valid_from or u.valid_to}
+    if not dated or not values.height:
+        return None
+    pairs = values.select("unit", "period").unique(maintain_order=True).rows()
+    out = [(u, p) for u, p in pairs if u in dated and (span := _period(p)) is not None
+           and not _overlaps(dated[u], span)]
+    return pl.DataFrame(out, schema=["unit", "period"], orient="row") if out else None
 
 
 def _overlaps(span: tuple[str | None, str | None], period: Period) -> bool:
