@@ -130,3 +130,39 @@ def test_figures_outside_validity_are_dropped_with_a_warning(tmp_path):
     [warning] = figures.warnings
     assert warning.code == "UNT12" and warning.pos.line == 4 and "from 2025-07-01" in \
         warning.message
+
+
+def test_dated_parents_roll_up_to_the_parent_in_force_at_the_period_end(tmp_path):
+    from cchc_rules.rollup import roll_up
+    data = tmp_path / "d.yaml"
+    data.write_text(
+        "units:\n  - {id: lam-dong, name: Lâm Đồng, level: province}\n"
+        "  - {id: ham-tan, name: Hàm Tân, level: district, parent: lam-dong,"
+        " valid_to: 2025-06-30}\n"
+        "  - {id: xa, name: Xã A, level: commune, parents: [{id: ham-tan, to: 2025-06-30},"
+        " {id: lam-dong, from: 2025-07-01}]}\n"
+        "  - {id: xb, name: Xã B, level: commune,"
+        " parents: 'ham-tan until 2025-06-30; lam-dong from 2025-07-01'}\n"
+        "reports:\n  - {unit: xa, period: 2025-Q1, values: {n: 1}}\n"
+        "  - {unit: xb, period: 2025-Q1, values: {n: 2}}\n"
+        "  - {unit: xa, period: 2025-Q3, values: {n: 10}}\n"
+        "  - {unit: xb, period: 2025-Q3, values: {n: 20}}\n", encoding="utf-8")
+    figures = read_data([data])
+    assert figures.units["xa"].parents == (("ham-tan", None, "2025-06-30"),
+                                           ("lam-dong", "2025-07-01", None))
+    rolled = roll_up(figures.values, figures.units, {"n"}).filter(
+        origin="rolled_up").select("unit", "period", "value").rows()
+    assert sorted(rolled) == [("ham-tan", "2025-Q1", 3), ("lam-dong", "2025-Q1", 3),
+                              ("lam-dong", "2025-Q3", 30)]
+
+
+@pytest.mark.parametrize("text", ["ham-tan after 2025-06-30", "ham-tan until 30/6/2025",
+                                  "ham-tan from 2025-07-01 until 2025-06-30"])
+def test_unreadable_dated_parents_are_positioned_errors(tmp_path, text):
+    data = tmp_path / "d.yaml"
+    data.write_text(f"units:\n  - {{id: ham-tan, name: H}}\n  - {{id: xa, name: A, parents: "
+                    f"'{text}'}}\nreports:\n  - {{unit: xa, period: '2026', values: {{n: 1}}}}\n",
+                    encoding="utf-8")
+    with pytest.raises(CchcError) as err:
+        read_data([data])
+    assert [(p.code, p.pos.line) for p in err.value.problems] == [("UNT13", 3)]
