@@ -112,6 +112,7 @@ _ALL = (
     Code("UNT12", "figures outside the unit's validity",
          "số liệu ngoài thời gian hiệu lực của đơn vị", warning=True),
     Code("UNT13", "unreadable dated parents", "cấp trên theo thời gian viết sai"),
+    Code("UNT14", "a bad crosswalk row or header", "bảng chuyển đổi mã viết sai"),
     Code("EVL01", "no such period", "không có kỳ này"),
     Code("EVL02", "no such unit", "không có đơn vị này"),
     Code("EVL03", "no such target", "không có chỉ tiêu này"),

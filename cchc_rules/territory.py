@@ -78,8 +78,10 @@ def territory(graph: UnitGraph, unit: str, base: Period, period: Period) -> Terr
     if split:
         changed = min(graph.lifetime(u)[1] for u in split) + timedelta(days=1)
         return Territory((unit,), changed)
-    if merged:
-        return Territory((unit, *merged))
+    if merged:   # a unit that began after the base period has no own figure for it
+        began = graph.lifetime(unit)[0]
+        own = (unit,) if began is None or began <= base.end else ()
+        return Territory((*own, *merged))
     return None
 
 

@@ -166,3 +166,45 @@ def test_unreadable_dated_parents_are_positioned_errors(tmp_path, text):
     with pytest.raises(CchcError) as err:
         read_data([data])
     assert [(p.code, p.pos.line) for p in err.value.problems] == [("UNT13", 3)]
+
+
+def test_commune_crosswalk_csv_reads_as_units(tmp_path):
+    crosswalk = tmp_path / "xa.csv"
+    crosswalk.write_text(
+        "old_code,new_code,kind,old_name,new_name\n"
+        "00001,10001,whole,Xã A,Xã Mới\n00002,10001,whole,Xã B,Xã Mới\n"
+        "00003,10001,partial,Xã C,Xã Mới\n00003,10002,partial,Xã C,Xã Khác\n"
+        "00004,00004,whole,Xã D,Xã D\n", encoding="utf-8")
+    data = tmp_path / "d.yaml"
+    data.write_text("reports:\n  - {unit: '00001', period: '2022', values: {n: 1}}\n"
+                    "  - {unit: '00002', period: '2022', values: {n: 2}}\n"
+                    "  - {unit: '10001', period: '2026', values: {n: 6}}\n", encoding="utf-8")
+    units = read_data([data], units_file=crosswalk).units
+    assert (units["00001"].successor, units["00001"].valid_to) == ("10001", "2025-06-30")
+    assert units["00003"].successor is None and units["00003"].split_into == ("10001", "10002")
+    assert units["10001"].valid_from == "2025-07-01" and units["10001"].name == "Xã Mới"
+    assert units["00004"].valid_from is None and units["00004"].valid_to is None
+    # the new commune began after 2022: its 2022 territory is its predecessors' alone, but
+    # a part of Xã C also went into it, so no automatic restatement
+    found = territory(UnitGraph.from_units(units), "10001", parse_period("2022"),
+                      parse_period("2026"))
+    assert found.changed.isoformat() == "2025-07-01"
+
+
+def test_new_unit_restated_from_whole_predecessors_only():
+    a = Unit("a", "A", valid_to="2025-06-30", successor="n")
+    b = Unit("b", "B", valid_to="2025-06-30", successor="n")
+    found = territory(_graph(Unit("n", "N", valid_from="2025-07-01"), a, b), "n",
+                      parse_period("2022"), parse_period("2026"))
+    assert found.merged == ("a", "b") and found.changed is None
+
+
+def test_bad_crosswalk_rows_are_positioned_errors(tmp_path):
+    crosswalk = tmp_path / "xa.csv"
+    crosswalk.write_text("old_code,new_code,kind\n00001,10001,entire\n", encoding="utf-8")
+    data = tmp_path / "d.yaml"
+    data.write_text("reports:\n  - {unit: '10001', period: '2026', values: {n: 6}}\n",
+                    encoding="utf-8")
+    with pytest.raises(CchcError) as err:
+        read_data([data], units_file=crosswalk)
+    assert [(p.code, p.pos.line) for p in err.value.problems][:1] == [("UNT14", 2)]
