@@ -68,8 +68,11 @@ def test_partial_merge_explain_asks_for_a_restated_figure(tmp_path):
 
 def test_restated_explain_names_the_territory(tmp_path):
     out = _explain(tmp_path, "merger-restated-rate", "RATE", "tuyen-quang")
-    assert "Baseline: 2022 = 20 " in out
-    assert "restated on the territory of 2026: tuyen-quang + ha-giang" in out
+    assert "Baseline: 2022 = 20, restated on the territory of 2026 (with the units merged " \
+        "into it): tuyen-quang + ha-giang" in out
+    out = _explain(tmp_path / "2", "merger-restated-rate", "ONLINE", "tuyen-quang")
+    assert "Baseline: 2022 = 400, restated on the territory of 2026 (with the units merged " \
+        "into it): tuyen-quang 100 + ha-giang 300" in out
 
 
 def test_restated_reports_are_kept_apart_from_own_figures(tmp_path):
