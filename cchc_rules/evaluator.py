@@ -236,8 +236,9 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
                 pl.lit(steps["op"].replace_strict({op: i for i, op in enumerate(OPS)},
                                                   return_dtype=pl.UInt8))
                 .gather(index).alias("_opc")))
-    done = apply(rows, STATUS_PLAN).select(*RESULT_SCHEMA, *TRACE_SCHEMA) \
-        .cast(RESULT_SCHEMA | TRACE_SCHEMA).collect()
+    done = apply(rows, STATUS_PLAN).with_columns(   # no compared value: no origin
+        pl.when(pl.col("actual").is_not_null()).then(pl.col("origin")).alias("origin")) \
+        .select(*RESULT_SCHEMA, *TRACE_SCHEMA).cast(RESULT_SCHEMA | TRACE_SCHEMA).collect()
     return done.select(list(RESULT_SCHEMA)), done.select(list(TRACE_SCHEMA))
 
 
