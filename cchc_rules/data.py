@@ -16,7 +16,8 @@ import polars as pl
 from .errors import Position, Problem, did_you_mean, raise_if
 from .periods import parse_period
 from .readers import Batch, read_into
-from .readers.batch import shown
+from .readers.batch import SCHEMA, shown
+from .territory import outside_validity
 from .units import Unit, collect_units, level_warnings
 
 KEYS = ["unit", "period", "metric"]
@@ -32,6 +33,9 @@ class Figures:
     values: pl.DataFrame
     units: dict[str, Unit]
     warnings: list[Problem] = field(default_factory=list)
+    # figures reported with `restated: true`: on the unit's territory of today (spec §6)
+    restated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema={c: t for c, t in SCHEMA.items() if c in COLUMNS}))
 
 
 def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None = None,
@@ -48,7 +52,7 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     for path in paths:
         read_into(batch, Path(path))
     batch.finish()
-    frame = batch.frame()
+    frame, restated = _split_restated(batch.frame(), batch.restated_at)
     units, problems = collect_units(batch.units)
     batch.warnings += level_warnings(units)
     problems = batch.problems + problems + _check_periods(frame, batch.places)
@@ -57,8 +61,23 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     else:
         units = {u: Unit(u, u) for u in frame["unit"].unique(maintain_order=True)}
     frame, conflicts = merge(frame)
-    raise_if(problems + conflicts + batch.warnings)
-    return Figures(frame.select(COLUMNS), units, batch.warnings)
+    restated, restated_conflicts = merge(restated)
+    raise_if(problems + conflicts + restated_conflicts + batch.warnings)
+    frame, outside = outside_validity(frame, units)
+    batch.warnings += outside
+    return Figures(frame.select(COLUMNS), units, batch.warnings, restated.select(COLUMNS))
+
+
+def _split_restated(frame: pl.DataFrame, places: set[tuple[str, int, int]]
+                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The unit's own figures, and those reported `restated: true` (kept apart: both may
+    exist for the same unit, period and metric)."""
+    if not places:
+        return frame, frame.clear()
+    marked = pl.DataFrame(list(places), schema={"file": pl.String, "line": pl.Int64,
+                                                "col": pl.Int64}, orient="row")
+    return (frame.join(marked, on=["file", "line", "col"], how="anti", maintain_order="left"),
+            frame.join(marked, on=["file", "line", "col"], how="semi", maintain_order="left"))
 
 
 def _firsts(frame: pl.DataFrame, column: str) -> list[dict]:

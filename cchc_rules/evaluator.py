@@ -19,7 +19,9 @@ from .periods import is_period, parse_period
 from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
 from .status_plan import STATUS_PLAN
+from .territory import restated_figures, territories, territory_frame, within_validity
 from .trajectory import plan
+from .unitgraph import UnitGraph
 
 _NULL = pl.lit(None, dtype=pl.Float64)
 _KEYS = ("unit", "period")
@@ -46,19 +48,60 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     keep = _keep(periods, units)
     scope = wide.filter(keep) if keep is not None else wide
     values = _values(ruleset, rolled, scope)
-    results, trace = _results(ruleset, chosen, wide, scope)
+    bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
+    results, trace = _results(ruleset, chosen, wide, scope, bases, rolled)
     checks = _checks(ruleset, scope)
     warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values)]
     return Evaluation(ruleset, figures, values, results, checks, warnings, trace)
 
 
+def _summable(ruleset) -> set[str]:
+    return {mid for mid, m in ruleset.model.metrics.items()
+            if m.formula is None and m.unit in SUMMABLE_UNITS}
+
+
 def _rolled(ruleset, figures) -> pl.DataFrame:
     """Reported figures of the ruleset's metrics plus parents' sums (spec §2)."""
-    metrics = ruleset.model.metrics
-    summable = {mid for mid, m in metrics.items()
-                if m.formula is None and m.unit in SUMMABLE_UNITS}
-    known = figures.values.filter(pl.col("metric").is_in(list(metrics)))
-    return roll_up(known, figures.units, summable)
+    known = figures.values.filter(pl.col("metric").is_in(list(ruleset.model.metrics)))
+    # a unit gets results only for periods that overlap its validity (spec §6)
+    return within_validity(roll_up(known, figures.units, _summable(ruleset)), figures.units)
+
+
+def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.DataFrame
+                    ) -> dict[str, pl.DataFrame]:
+    """Base period -> one row per restated (unit, period) of `scope` (spec §6): the base
+    period's metrics on that period's territory (`m:` columns, derived ones computed from the
+    restated sums) and `territory`, `territory_changed` (territory.TERRITORY_SCHEMA)."""
+    graph = UnitGraph.from_units(figures.units)
+    rows = scope.select(*_KEYS).rows()
+    restated = getattr(figures, "restated", None)
+    out: dict[str, pl.DataFrame] = {}
+    for period in sorted({t.baseline.period for t in chosen
+                          if t.baseline is not None and t.baseline.value is None}):
+        found = territories(graph, rows, period)
+        if not found:
+            continue
+        long = restated_figures(found, rolled, restated if restated is not None
+                                else rolled.clear(), period, _summable(ruleset))
+        wide = territory_frame(found)
+        if long.height:
+            wide = wide.join(long.with_columns((PREFIX + pl.col("metric")).alias("metric"))
+                             .pivot(on="metric", index=list(_KEYS), values="value"),
+                             on=list(_KEYS), how="left")
+        out[period] = _derive(ruleset, wide.lazy()).collect()
+    return out
+
+
+def _derive(ruleset, lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Every metric as a column: missing ones null, formula metrics computed unless the
+    frame already has a figure for them (a reported figure wins)."""
+    have = lf.collect_schema().names()
+    lf = lf.with_columns(_NULL.alias(PREFIX + m) for m in ruleset.model.metrics
+                         if PREFIX + m not in have)
+    for mid in ruleset.order:
+        lf = lf.with_columns(pl.coalesce(metric(mid), to_polars(ruleset.formulas[mid], metric))
+                             .alias(PREFIX + mid))
+    return lf
 
 
 def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets):
@@ -104,17 +147,12 @@ def _wide(ruleset, rolled: pl.DataFrame, figures) -> pl.DataFrame:
     A formula metric is computed from the rolled-up raw figures; a unit's own reported figure
     for it wins, as it does for raw figures.
     """
-    metrics = list(ruleset.model.metrics)
     if rolled.height:
         wide = rolled.with_columns((PREFIX + pl.col("metric")).alias("metric")).pivot(
             on="metric", index=list(_KEYS), values="value")
     else:
         wide = pl.DataFrame(schema={"unit": pl.String, "period": pl.String})
-    lf = wide.lazy().with_columns(_NULL.alias(PREFIX + m) for m in metrics
-                                  if PREFIX + m not in wide.columns)
-    for mid in ruleset.order:
-        lf = lf.with_columns(pl.coalesce(metric(mid), to_polars(ruleset.formulas[mid], metric))
-                             .alias(PREFIX + mid))
+    lf = _derive(ruleset, wide.lazy())
     ends = {p: parse_period(p).end for p in wide["period"].unique().to_list()}
     levels = pl.DataFrame({"unit": list(figures.units),
                            "level": [u.level for u in figures.units.values()]},
@@ -152,7 +190,8 @@ def _values(ruleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
                       computed.select(list(VALUE_SCHEMA)).cast(VALUE_SCHEMA)])
 
 
-def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame
+def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
+             bases: dict[str, pl.DataFrame], rolled: pl.DataFrame
              ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every chosen target over every (unit, period) of `scope`, row-major: each (unit,
     period) row of the wide frame becomes one row per target, in ruleset order (per-target
@@ -166,7 +205,8 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame
     lf = scope.lazy().with_columns(
         pl.col("period").replace_strict({p: i for i, p in enumerate(periods)},
                                         return_dtype=pl.UInt32).alias("_p"))
-    lf, columns, constants = _per_target(ruleset, chosen, wide, lf)
+    lf = _with_rolled_metrics(lf, rolled)
+    lf, columns, constants = _per_target(ruleset, chosen, wide, lf, bases)
     n = len(chosen)
     index = pl.col("_t") * len(periods) + pl.col("_p")
     targets = {
@@ -196,19 +236,43 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame
                 pl.lit(steps["op"].replace_strict({op: i for i, op in enumerate(OPS)},
                                                   return_dtype=pl.UInt8))
                 .gather(index).alias("_opc")))
-    done = apply(rows, STATUS_PLAN).select(*RESULT_SCHEMA, *TRACE_SCHEMA) \
-        .cast(RESULT_SCHEMA | TRACE_SCHEMA).collect()
+    done = apply(rows, STATUS_PLAN).with_columns(   # no compared value: no origin
+        pl.when(pl.col("actual").is_not_null()).then(pl.col("origin")).alias("origin")) \
+        .select(*RESULT_SCHEMA, *TRACE_SCHEMA).cast(RESULT_SCHEMA | TRACE_SCHEMA).collect()
     return done.select(list(RESULT_SCHEMA)), done.select(list(TRACE_SCHEMA))
 
 
-def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
+def _with_rolled_metrics(lf: pl.LazyFrame, rolled: pl.DataFrame) -> pl.LazyFrame:
+    """`_rolled_up`: per (unit, period), the metrics whose figure was rolled up (for the
+    result's `origin`)."""
+    summed = (rolled.lazy().filter(pl.col("origin") == "rolled_up")
+              .group_by(*_KEYS).agg(pl.col("metric").alias("_rolled_up")))
+    return lf.join(summed, on=list(_KEYS), how="left", maintain_order="left")
+
+
+def _origin(ruleset, target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:
+    """Where the result's value comes from: "restated" when its base period was restated on
+    today's territory (spec §6), "rolled_up" when a figure it uses was summed from the
+    children, else "reported"; null without a value."""
+    node = ruleset.formulas.get(target.metric)
+    used = sorted(names(node)) if node is not None else [target.metric]
+    summed = pl.col("_rolled_up").list.set_intersection(pl.lit(used)).list.len() > 0
+    return (pl.when(value.is_null()).then(None)
+            .when(territory.is_not_null()).then(pl.lit("restated"))
+            .when(summed.fill_null(False)).then(pl.lit("rolled_up"))
+            .otherwise(pl.lit("reported")))
+
+
+def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
+                bases: dict[str, pl.DataFrame]):
     """Per target, the expressions on the wide frame that the results need (the compared
     value and the value before `change`, the baseline, where the trajectory starts, the
     ratio's parts, applicability), and
     the ratio's constant factor and whether its numerator counts things."""
     metrics = ruleset.model.metrics
     columns: dict[str, list[pl.Expr]] = {name: [] for name in (
-        "actual", "raw", "baseline_value", "_start", "_num", "_den", "_applicable")}
+        "actual", "raw", "baseline_value", "_start", "_num", "_den", "_applicable",
+        "origin", "territory", "territory_changed")}
     constants: dict[str, list] = {"_k": [], "_integral": []}
     for period in sorted({t.baseline.period for t in chosen
                           if t.baseline is not None and t.baseline.value is None}):
@@ -218,12 +282,30 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
                       if t.baseline is not None and t.baseline.value is None
                       and t.baseline.period == period))
         lf = lf.join(own, on="unit", how="left", maintain_order="left")
+        if period in bases:   # spec §6: the base period on the result period's territory
+            lf = lf.join(bases[period].lazy().select(
+                *_KEYS, pl.col("territory").alias(f"_terr:{period}"),
+                pl.col("territory_changed").alias(f"_changed:{period}"),
+                *(metric(t.metric).alias(f"_rbase{i}") for i, t in enumerate(chosen)
+                  if t.baseline is not None and t.baseline.value is None
+                  and t.baseline.period == period)), on=list(_KEYS), how="left",
+                maintain_order="left")
+    no_text = pl.lit(None, dtype=pl.String)
     for i, target in enumerate(chosen):
         value, baseline = metric(target.metric), target.baseline
+        territory = changed = no_text
         if baseline is None:
             base = _NULL
         elif baseline.value is not None:
             base = pl.lit(float(baseline.value))
+        elif baseline.period in bases:
+            territory = pl.col(f"_terr:{baseline.period}")
+            changed = pl.col(f"_changed:{baseline.period}")
+            base = pl.when(territory.is_not_null()).then(pl.col(f"_rbase{i}")) \
+                .otherwise(pl.col(f"_base{i}"))
+            if not target.change:   # a split without a restated figure: no data (spec §6)
+                value = pl.when(changed.is_not_null() & base.is_null()).then(None) \
+                    .otherwise(value)
         else:
             base = pl.col(f"_base{i}")
         if target.change == "percent":
@@ -249,6 +331,10 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
                            ("_num", num), ("_den", den), ("_applicable", applicable)):
             columns[name].append(expr.cast(pl.Boolean if name == "_applicable"
                                            else pl.Float64))
+        columns["origin"].append(_origin(ruleset, target, actual,
+                                         pl.when(changed.is_null()).then(territory)))
+        columns["territory"].append(territory)
+        columns["territory_changed"].append(changed)
         constants["_k"].append(float(k))
         constants["_integral"].append(integral)
     return lf, columns, constants

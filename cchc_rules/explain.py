@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .domain import OP_SIGNS, Reason, Status, Trajectory
+from .domain import OP_SIGNS, SUMMABLE_UNITS, Reason, Status, Trajectory
 from .errors import CchcError, Problem, did_you_mean
 from .evaluator import evaluate
 from .expr import evaluate_exact, ratio_parts, substitute, to_text
@@ -46,6 +46,12 @@ TEXT = {
     "baseline_data": ("Mốc gốc: kỳ {period} = {value} (số liệu của đơn vị)",
                       "Baseline: {period} = {value} (the unit's own figure)"),
     "no_baseline": ("Mốc gốc: không có", "Baseline: none"),
+    "restated": ("Mốc gốc: kỳ {base} = {value}, tính lại trên địa bàn của kỳ {period} (gồm "
+                 "đơn vị đã sáp nhập vào): {members}",
+                 "Baseline: {base} = {value}, restated on the territory of {period} (with the "
+                 "units merged into it): {members}"),
+    "territory_changed": ("  địa bàn thay đổi ngày {day}; hãy báo cáo số liệu đã tính lại",
+                          "  territory changed on {day}; report a restated figure"),
     "change_percent": ("So với mốc gốc: ({value} − {base}) / {base} × 100 = {actual}",
                        "Change from baseline: ({value} − {base}) / {base} × 100 = {actual}"),
     "change_absolute": ("So với mốc gốc: {value} − {base} = {actual}",
@@ -228,11 +234,29 @@ def _baseline_lines(ev: Evaluation, target, r: dict, say: _Say) -> list[str]:
         return [say("no_baseline")]
     base = r["baseline_value"]
     key = "baseline_given" if baseline.value is not None else "baseline_data"
-    out = [say(key, period=baseline.period, value=say.n(base))]
+    if r.get("territory") and not r.get("territory_changed"):   # spec §6
+        out = [say("restated", base=baseline.period, value=say.n(base), period=r["period"],
+                   members=_members(ev, target.metric, baseline.period, r["territory"], say))]
+    else:
+        out = [say(key, period=baseline.period, value=say.n(base))]
+    if r.get("territory_changed"):   # spec §6: a split, no automatic restatement
+        out.append(say("territory_changed", day=r["territory_changed"]))
     if target.change and r["actual"] is not None and base is not None:
         out.append(say(f"change_{target.change}", value=say.n(r["raw"]), base=say.n(base),
                        actual=say.n(r["actual"])))
     return out
+
+
+def _members(ev: Evaluation, metric: str, period: str, territory: str, say: _Say) -> str:
+    """"tuyen-quang 16,000 + ha-giang 19,000" for a summed metric that each unit has for the
+    base period, else the units alone (a rate is computed from the sums, not added)."""
+    values = _values_at(ev, period)
+    units = territory.split(" + ")
+    spec = ev.ruleset.model.metrics[metric]
+    if spec.formula is None and spec.unit in SUMMABLE_UNITS \
+            and all((u, metric) in values for u in units):
+        return " + ".join(f"{u} {say.n(values[(u, metric)][0])}" for u in units)
+    return territory
 
 
 def _milestone_lines(target, r: dict, say: _Say) -> list[str]:

@@ -197,6 +197,8 @@ class _Builder:
             return None
         if node.tag in (_T + "str", _T + "timestamp"):
             return node.value  # dates stay text: periods are text, never date objects
+        if node.tag == _T + "bool" and node.value.lower() not in ("true", "false"):
+            return node.value  # YAML 1.2: yes/no/on/off are text (a target id `ON`)
         try:
             return getattr(_scalars, "construct_yaml_" + node.tag.rsplit(":", 1)[1])(node)
         except (ValueError, yaml.YAMLError):

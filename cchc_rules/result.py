@@ -19,7 +19,7 @@ RESULT_SCHEMA: dict[str, Any] = {
     "op": pl.String, "threshold": pl.Float64, "threshold_high": pl.Float64,
     "deadline": pl.String, "expected": pl.Float64, "gap": pl.Float64, "needed": pl.Float64,
     "baseline_period": pl.String, "baseline_value": pl.Float64, "weight": pl.Float64,
-    "milestone": pl.Int64,
+    "milestone": pl.Int64, "origin": pl.String,
 }
 # Internal, row for row with the results: what `explain` narrates, never in records or
 # renderers. `reason` is a status_plan.Reason, `trajectory` a status_plan.Trajectory;
@@ -29,6 +29,7 @@ TRACE_SCHEMA: dict[str, Any] = {
     "reason": pl.Enum(REASONS), "trajectory": pl.Enum(TRAJECTORIES),
     "start_period": pl.Categorical, "start_value": pl.Float64, "raw": pl.Float64,
     "days_done": pl.Int32, "days_total": pl.Int32,
+    "territory": pl.String, "territory_changed": pl.String,  # spec §6 restatement (territory.py)
 }
 CHECK_SCHEMA: dict[str, Any] = {
     "check": pl.String, "unit": pl.String, "period": pl.String, "status": pl.String,

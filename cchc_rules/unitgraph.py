@@ -1,9 +1,9 @@
 """Data stage: the units as a dated graph — parent edges in force between two dates, and
 successor edges — and, for a list of periods, the child → parent frame roll-up sums along.
 
-Today every parent edge comes from `Unit.parent` and is undated (always in force); dated
-edges (a commune under a district until 2025-06-30, under the province from 2025-07-01) can be
-given to `UnitGraph.from_units` but no input syntax declares them yet.
+`Unit.parent` is an undated edge (always in force); `Unit.parents` holds dated edges (a
+commune under a district until 2025-06-30, under the province from 2025-07-01), which win
+on the days they are in force.
 """
 from __future__ import annotations
 
@@ -51,7 +51,9 @@ class UnitGraph:
         """The `dated` edges, then each unit's declared `parent` as an undated edge: on a day
         when a dated edge of a unit is in force it wins over the undated one. Edges and
         successors naming an undeclared unit are left out (check_tree reports them)."""
-        edges = [e for e in dated if e.child in units and e.parent in units]
+        declared = [ParentEdge(u.id, pid, _day(start), _day(end))
+                    for u in units.values() for pid, start, end in u.parents]
+        edges = [e for e in (*dated, *declared) if e.child in units and e.parent in units]
         edges += [ParentEdge(u.id, u.parent) for u in units.values() if u.parent in units]
         successors = {u.id: u.successor for u in units.values() if u.successor in units}
         return cls(units, tuple(edges), successors)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 
 from .domain import LEVELS
 from .errors import CchcError, Position, Problem, did_you_mean, has_controls
 
-FIELDS = ("id", "name", "level", "parent", "valid_from", "valid_to", "successor")
+FIELDS = ("id", "name", "level", "parent", "valid_from", "valid_to", "successor", "split_into",
+          "code", "parents")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ class Unit:
     valid_from: str | None = None
     valid_to: str | None = None
     successor: str | None = None
+    split_into: tuple[str, ...] = ()   # a partial merge: the units that each took a part
+    code: str | None = None            # the official code (e.g. "08"), kept as text
+    # dated parents: (parent id, from, to), ISO dates or None (open), e.g. a commune under a
+    # district until 2025-06-30 and under the province from 2025-07-01
+    parents: tuple[tuple[str, str | None, str | None], ...] = ()
 
     def same_as(self, other: Unit) -> bool:
         """Equal in everything but where it was declared."""
@@ -42,6 +48,11 @@ def parse_unit(entry: Mapping[str, object], pos_of: Callable[[str | None], Posit
     problems: list[Problem] = []
     values: dict[str, str | None] = {}
     for key, raw in entry.items():
+        if key == "split_into" and isinstance(raw, list) and all(
+                isinstance(x, str) for x in raw):
+            raw = ",".join(raw)   # YAML list or "a, b" text: one form from here on
+        if key == "parents" and isinstance(raw, list):
+            raw = _parents_text(raw)  # YAML list of {id, from, to}: the CSV text form
         if key not in FIELDS:
             problems.append(Problem("UNT01", f"unknown unit field '{key}'", pos_of(key),
                                     did_you_mean(str(key), FIELDS)
@@ -71,9 +82,58 @@ def parse_unit(entry: Mapping[str, object], pos_of: Callable[[str | None], Posit
                                                                          else None)))
         return None, problems
     uid = values["id"]
+    parents, bad = parse_parents(values.get("parents"))
+    if bad:
+        problems.append(Problem("UNT13", f"dated parents: {bad}", pos_of("parents"),
+                                "write 'ham-tan until 2025-06-30; lam-dong from 2025-07-01' "
+                                "or a list of {id, from, to}"))
     return Unit(uid, values.get("name") or uid, values.get("level"), values.get("parent"),
                 pos_of(None), values.get("valid_from"), values.get("valid_to"),
-                values.get("successor")), problems
+                values.get("successor"), split_ids(values.get("split_into")),
+                values.get("code"), parents), problems
+
+
+def _parents_text(entries: list) -> object:
+    """A YAML list of {id, from, to} as the CSV text form; anything else stays as it is (and
+    is refused as not text)."""
+    parts = []
+    for entry in entries:
+        if not isinstance(entry, dict) or set(entry) - {"id", "from", "to"} \
+                or not all(isinstance(v, str) for v in entry.values()):
+            return entries
+        text = entry.get("id", "")
+        if entry.get("from"):
+            text += f" from {entry['from']}"
+        if entry.get("to"):
+            text += f" until {entry['to']}"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def parse_parents(text: str | None) -> tuple[tuple, str | None]:
+    """'ham-tan until 2025-06-30; lam-dong from 2025-07-01' as ((id, from, to), …), or the
+    reason it cannot be read."""
+    out = []
+    for part in (text or "").split(";"):
+        words = part.split()
+        if not words:
+            continue
+        pid, dates = words[0], {"from": None, "until": None}
+        rest = words[1:]
+        while rest:
+            if len(rest) < 2 or rest[0] not in dates or not _is_date(rest[1]):
+                return (), f"cannot read '{part.strip()}'"
+            dates[rest[0]] = rest[1]
+            rest = rest[2:]
+        if dates["from"] and dates["until"] and dates["from"] > dates["until"]:
+            return (), f"'{part.strip()}' ends before it starts"
+        out.append((pid, dates["from"], dates["until"]))
+    return tuple(out), None
+
+
+def split_ids(text: str | None) -> tuple[str, ...]:
+    """`split_into` text ("a, b") as ids."""
+    return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
 
 def _is_date(text: str | None) -> bool:
@@ -121,20 +181,51 @@ def check_tree(units: Mapping[str, Unit]) -> list[Problem]:
                 problems.append(Problem(
                     "UNT02", f"unit '{unit.id}' has {what} '{ref}', which is not declared",
                     unit.pos, did_you_mean(ref, units) or "declare it under 'units:'"))
+        for ref in (*unit.split_into, *(p[0] for p in unit.parents)):
+            if ref not in units:
+                problems.append(Problem(
+                    "UNT02", f"unit '{unit.id}' names '{ref}', which is not declared",
+                    unit.pos, did_you_mean(ref, units) or "declare it under 'units:'"))
+    problems += successor_problems(units)
+    problems += [Problem("UNT03", "units form a cycle: " + " → ".join([*cycle, cycle[0]]),
+                         units[cycle[0]].pos, "a unit cannot be its own ancestor")
+                 for cycle in _cycles(units, "parent")]
+    return problems
+
+
+def _cycles(units: Mapping[str, Unit], link: str) -> list[list[str]]:
+    """Each cycle of the `link` field (parent or successor) once, from where it is met."""
+    found: list[list[str]] = []
     on_cycle: set[str] = set()
     for start in units:
         path: list[str] = []
-        seen: set[str] = set()
         node: str | None = start
-        while node is not None and node in units and node not in seen and node not in on_cycle:
-            seen.add(node)
+        while node is not None and node in units and node not in path and node not in on_cycle:
             path.append(node)
-            node = units[node].parent
-        if node is not None and node in seen:
-            cycle = path[path.index(node):]
-            on_cycle.update(cycle)
-            problems.append(Problem("UNT03", "units form a cycle: " + " → ".join(
-                [*cycle, node]), units[node].pos, "a unit cannot be its own ancestor"))
+            node = getattr(units[node], link)
+        if node is not None and node in path:
+            found.append(path[path.index(node):])
+            on_cycle.update(found[-1])
+    return found
+
+
+def successor_problems(units: Mapping[str, Unit]) -> list[Problem]:
+    """Successor cycles (UNT10), and a successor that starts later than the day after its
+    predecessor ended (UNT11: the territory would belong to nobody in between)."""
+    problems = [Problem("UNT10", "successors form a cycle: " + " → ".join([*cycle, cycle[0]]),
+                        units[cycle[0]].pos, "a unit cannot succeed itself")
+                for cycle in _cycles(units, "successor")]
+    for unit in units.values():
+        heir = units.get(unit.successor or "")
+        if heir is None or not unit.valid_to or not heir.valid_from \
+                or not _is_date(unit.valid_to) or not _is_date(heir.valid_from):
+            continue
+        next_day = date.fromisoformat(unit.valid_to) + timedelta(days=1)
+        if date.fromisoformat(heir.valid_from) > next_day:
+            problems.append(Problem(
+                "UNT11", f"unit '{unit.id}' ends on {unit.valid_to} but its successor "
+                f"'{heir.id}' starts only on {heir.valid_from}", unit.pos,
+                f"the successor should start by {next_day.isoformat()}"))
     return problems
 
 

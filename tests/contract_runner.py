@@ -17,8 +17,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import yaml
 from click.testing import CliRunner, Result
+
+from cchc_rules.load import load_yaml
 
 TOL = 1e-3
 LISTS = ("results", "checks", "scores", "groups", "rankings")
@@ -51,7 +52,8 @@ def invoke(args: list[str], cwd: Path) -> Result:
 
 def run_case(case: Path, tmp: Path) -> list[str]:
     """The problems of `case` run in a fresh copy under `tmp`; [] when it passes."""
-    spec = yaml.safe_load((case / "expect.yaml").read_text(encoding="utf-8"))
+    # YAML 1.2 booleans, as the tool reads its inputs: `target: ON` is the text "ON"
+    spec = load_yaml(case / "expect.yaml").data
     work = tmp / case.name
     shutil.copytree(case, work)  # symlinks into ../_shared become plain copies
     args = [str(a) for a in spec["args"]]

@@ -176,7 +176,7 @@ def test_check_jsonschema_accepts_shipped_and_fixture_rulesets(make_ruleset, tmp
     tool = _check_jsonschema()
     assert tool, "check-jsonschema is a dev dependency"
     shipped = [f for f in glob.glob(str(ROOT / "rulesets" / "**" / "*.yaml"), recursive=True)
-               if not f.endswith(".test.yaml")]
+               if not f.endswith(".test.yaml") and not Path(f).name.startswith("units-")]
     files = [*shipped, str(make_ruleset())]
     run = subprocess.run([tool, "--schemafile", str(SCHEMA_FILE), *files],
                          capture_output=True, text=True, timeout=120)

@@ -1,7 +1,8 @@
 """`cchc validate RULESET...`: check rulesets (schema, formulas, cycles, ids) without data.
 
 Problems go to stderr one per line; `ok <file>` to stdout for each valid file; exit 0 or 2.
-A directory stands for every ruleset under it (`*.yaml`, `*.yml`, not `*.test.yaml`).
+A directory stands for every ruleset under it (`*.yaml`, `*.yml`, not `*.test.yaml`); in it,
+`units-*.yaml` files are lists of units (`--units`), checked as such (docs/validate.md).
 """
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
     failed = 0
     session = Session()
     for path in paths:
+        if _is_units_file(path):
+            failed += not _check_units(path)
+            continue
         try:
             loaded = session.load_ruleset(path)
         except CchcError as err:
@@ -38,6 +42,27 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
     if failed:
         click.echo(f"{failed} of {len(paths)} ruleset(s) invalid", err=True)
         ctx.exit(EXIT_ERROR)
+
+
+def _is_units_file(path: Path) -> bool:
+    return path.name.startswith("units-") and path.suffix in (".yaml", ".yml")
+
+
+def _check_units(path: Path) -> bool:
+    """A units file (a shipped crosswalk): read and checked as `--units` would be."""
+    from ..readers import Batch, read_into
+    from ..units import collect_units
+    batch = Batch()
+    read_into(batch, path, units=True)
+    units, problems = collect_units(batch.units)
+    problems = batch.problems + problems
+    for warning in batch.warnings:
+        click.echo(warning.format(), err=True)
+    if problems:
+        print_problems(CchcError(problems))
+        return False
+    click.echo(escape_controls(f"ok {path} ({len(units)} units)"))
+    return True
 
 
 def _expand(path: Path) -> list[Path]:

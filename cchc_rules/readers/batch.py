@@ -42,6 +42,8 @@ class Batch:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     unknown_metrics: dict[str, Position] = field(default_factory=dict)
+    # (file, line, col) of figures reported with `restated: true` (spec §6)
+    restated_at: set[tuple[str, int, int]] = field(default_factory=set)
     # ("unit" | "period", text) -> where that text is first written, for unit and period
     # problems; a figure's own position stands in when a reader gives none.
     places: dict[tuple[str, str], Position] = field(default_factory=dict)

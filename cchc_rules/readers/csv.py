@@ -13,6 +13,7 @@ from ..errors import CchcError, Position
 from ..files import read_capped
 from ..units import FIELDS, parse_unit
 from .batch import Batch
+from .crosswalk import is_crosswalk, read_crosswalk
 from .table import TITLE_ROWS, find_header, read_header, read_rows
 
 MAX_BYTES = 512 * 1024 * 1024
@@ -92,6 +93,9 @@ def read_units_csv(batch: Batch, path: Path) -> None:
         return
     line, header, rows = split
     names = [h.strip() for h in header]
+    if is_crosswalk(names):   # old_code,new_code,kind: a crosswalk of the reorganisation
+        read_crosswalk(batch, file, line, names, rows)
+        return
     unknown = [n for n in names if n not in FIELDS]
     if unknown or "id" not in names:
         batch.error("UNT01", "a units file has the columns " + ", ".join(FIELDS)

@@ -12,7 +12,7 @@ from ..units import parse_unit
 from .batch import Batch
 
 TOP = ("units", "reports")
-REPORT = ("unit", "period", "source", "values")
+REPORT = ("unit", "period", "source", "values", "restated")
 _RULESET_KEYS = {"ruleset", "metrics", "targets", "checks", "extends"}
 _EMPTY_HINT = ('a data file has \'reports:\' (and optionally \'units:\'), e.g. reports: '
                '[{unit: ham-tan, period: 2024-Q1, values: {received: 4917}}]')
@@ -102,8 +102,14 @@ def _read_reports(batch: Batch, doc: Doc, section: object) -> None:
             continue
         batch.place("unit", unit, doc.pos((*at, "unit")))
         batch.place("period", period, doc.pos((*at, "period")))
+        restated = report.get("restated", False)
+        if not isinstance(restated, bool):
+            batch.error("DAT11", "'restated' must be true or false",
+                        doc.pos((*at, "restated")))
         for metric, raw in values.items():
             pos = doc.pos((*at, "values", metric))
+            if restated is True:  # on today's territory (spec §6): kept apart from own figures
+                batch.restated_at.add((pos.file, pos.line, pos.col))
             batch.add(unit, period, str(metric), raw, pos.file, pos.line, pos.col, source)
 
 
