@@ -276,8 +276,20 @@ class Change(StrEnum):
 
 CHANGES: tuple[str, ...] = tuple(c.value for c in Change)
 
+
+class Fallback(StrEnum):
+    """What a scoring indicator is worth when its input is missing or gives no number (§7)."""
+
+    ZERO = "zero"          # 0 of max
+    FULL = "full"          # max of max
+    EXCLUDE = "exclude"    # left out of points and max
+
+
+FALLBACKS: tuple[str, ...] = tuple(f.value for f in Fallback)
+
 # Pydantic field types derived from the tables above (`Literal[("a", "b")]` is Literal["a", "b"]).
 OpLiteral = Literal[OPS]  # type: ignore[valid-type]
 AreaLiteral = Literal[AREAS]  # type: ignore[valid-type]
 MetricUnitLiteral = Literal[METRIC_UNITS]  # type: ignore[valid-type]
 ChangeLiteral = Literal[CHANGES]  # type: ignore[valid-type]
+FallbackLiteral = Literal[FALLBACKS]  # type: ignore[valid-type]

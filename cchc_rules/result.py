@@ -54,6 +54,17 @@ class Evaluation:
     checks: pl.DataFrame
     warnings: list = field(default_factory=list)
     trace: pl.DataFrame | None = None  # TRACE_SCHEMA, row for row with `results`
+    _scores: Any = field(default=None, repr=False)
+
+    def scores(self) -> Any:
+        """The spec §7 points and ranks (scoring.Scores), computed once when first asked;
+        None when the ruleset has no `scoring`."""
+        scoring = self.ruleset.model.scoring
+        if scoring is not None and self._scores is None:
+            from .scoring import score
+            levels = {u.id: u.level for u in self.figures.units.values()}
+            self._scores = score(scoring, self.values, self.results, levels)
+        return self._scores
 
     def traced(self) -> pl.DataFrame:
         """`results` with the trace columns beside them (for `explain`)."""

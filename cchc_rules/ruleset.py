@@ -48,8 +48,10 @@ class _Entries:
     checks: dict[str, _Source] = field(default_factory=dict)
     targets: dict[str, _Source] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    scoring: _Source | None = None         # a child's scoring replaces its parent's whole
 
     def update(self, other: _Entries) -> None:
+        self.scoring = other.scoring or self.scoring
         self.metrics.update(other.metrics)
         self.checks.update(other.checks)
         self.targets.update(other.targets)
@@ -112,6 +114,8 @@ class _Loader:
         own = _Entries()
         own.metrics = {m: _Source(metric, doc, ("metrics", m))
                        for m, metric in model.metrics.items()}
+        if model.scoring is not None:
+            own.scoring = _Source(model.scoring, doc, ("scoring",))
         for kind, items in (("check", model.checks), ("target", model.targets)):
             table = own.checks if kind == "check" else own.targets
             for i, item in enumerate(items):
@@ -176,6 +180,8 @@ class _Checker:
                 asserts[c] = node
         for source in self.entries.targets.values():
             self.target(source)
+        if self.entries.scoring is not None:
+            self.scoring(self.entries.scoring)
         order: tuple[str, ...] = ()
         try:
             order = expr.derived_order(formulas, {m: self.positions[f"formula:{m}"]
@@ -188,7 +194,8 @@ class _Checker:
         merged = model.model_copy(update={
             "metrics": {m: s.item for m, s in metrics.items()},
             "checks": [s.item for s in self.entries.checks.values()],
-            "targets": [s.item for s in self.entries.targets.values()]})
+            "targets": [s.item for s in self.entries.targets.values()],
+            "scoring": self.entries.scoring.item if self.entries.scoring else None})
         self.problems.sort(key=_place)
         return LoadedRuleset(merged, tuple(self.entries.files), formulas, order, asserts, raw,
                              self.positions, tuple(self.warnings))
@@ -250,6 +257,18 @@ class _Checker:
                     self.at(source, "milestones", n, "by"),
                     "list milestones in time order, after the baseline period"))
             previous = by
+
+    def scoring(self, source: _Source) -> None:
+        """Each indicator's metric and target exist (after extends)."""
+        targets = self.entries.targets
+        for i, indicator in enumerate(source.item.indicators):
+            if indicator.metric is not None and indicator.metric not in self.entries.metrics:
+                self.unknown_metric(indicator.metric, self.at(source, "indicators", i, "metric"))
+            if indicator.target is not None and indicator.target not in targets:
+                self.problems.append(Problem(
+                    "SEM37", f"unknown target '{indicator.target}' in indicator "
+                    f"'{indicator.id}'", self.at(source, "indicators", i, "target"),
+                    did_you_mean(indicator.target, targets) or "declare it under 'targets'"))
 
     def op_value(self, op: str, value: float | tuple[float, float], pos: Position) -> None:
         if op == "between" and not isinstance(value, tuple):

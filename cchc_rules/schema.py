@@ -15,11 +15,13 @@ from pydantic_core import PydanticCustomError
 from .domain import (
     AREAS,
     CHANGES,
+    FALLBACKS,
     METRIC_UNITS,
     NEAR_OPS,
     OPS,
     AreaLiteral,
     ChangeLiteral,
+    FallbackLiteral,
     MetricUnitLiteral,
     OpLiteral,
 )
@@ -193,6 +195,72 @@ class Target(_Model):
     weight: Number = Field(1.0, ge=0, description="Trọng số / Weight in summaries, default 1.")
 
 
+class Band(_Model):
+    """Một hạng / A band on the index: the first whose `min` is at most the index."""
+
+    id: EntryId = Field(description="Mã hạng / Band id, e.g. 'A'.")
+    min: Number = Field(description="Chỉ số tối thiểu / Lowest index in the band.")
+
+
+class ScoreGroup(_Model):
+    """Một nhóm tiêu chí / A group of indicators (e.g. 'Tiến độ, kết quả giải quyết')."""
+
+    id: EntryId = Field(description="Mã nhóm / Group id, unique.")
+    title: Text = Field(description="Tên nhóm / Group title.")
+
+
+class Step(_Model):
+    """Một bậc điểm / One step: its points when `op value` holds for the value."""
+
+    op: OpLiteral = Field(description="Phép so sánh / Comparison; `between` takes [low, high].")
+    value: Annotated[float | tuple[float, float], BeforeValidator(_number_or_pair)] = Field(
+        description="Ngưỡng / Threshold: a number, or [low, high] for between.")
+    points: Number = Field(ge=0, description="Điểm / Points when the condition holds.")
+
+
+class Indicator(_Model):
+    """Một tiêu chí chấm điểm / One scored indicator: `max` and exactly one rule (full_at,
+    steps, by_status with target, or as_points)."""
+
+    id: EntryId = Field(description="Mã tiêu chí / Indicator id, unique, e.g. '2.1'.")
+    title: Text = Field(description="Tên tiêu chí / Indicator title.")
+    group: EntryId | None = Field(None, description="Nhóm / Group id from scoring.groups.")
+    metric: MetricId | None = Field(None, description="Chỉ số được chấm / Metric scored.")
+    target: EntryId | None = Field(None, description="Chỉ tiêu / Target whose status is "
+                                   "scored (with by_status).")
+    max: Number = Field(gt=0, description="Điểm tối đa / Maximum points, above 0.")
+    full_at: Number | None = Field(None, description="Đạt điểm tối đa tại / Value giving full "
+                                   "points: points = max × clamp((v − zero_at) / (full_at − "
+                                   "zero_at), 0, 1).")
+    zero_at: Number | None = Field(None, description="Không điểm tại / Value giving 0 points "
+                                   "(default 0); with full_at.")
+    steps: list[Step] | None = Field(None, min_length=1, description="Bậc điểm / The points "
+                                     "of the first step whose condition holds; none → 0.")
+    by_status: dict[str, Number] | None = Field(
+        None, description="Điểm theo trạng thái / Points by the target's status; a status "
+        "not listed → 0, not_applicable → excluded.")
+    as_points: bool | None = Field(None, description="Giá trị là điểm / The value is the "
+                                   "points, clamped to 0–max.")
+    when_no_data: FallbackLiteral | None = Field(
+        None, description="Khi thiếu số liệu / A missing input is worth: zero, full or "
+        "exclude (default exclude).")
+    when_invalid: FallbackLiteral | None = Field(
+        None, description="Khi không tính được / An input that gives no number (division by "
+        "zero) is worth: zero (default), full or exclude.")
+
+
+class Scoring(_Model):
+    """Chấm điểm và xếp hạng / Points and ranking (PAR Index, Decision 766)."""
+
+    scale: Number = Field(100.0, gt=0, description="Thang điểm / index = points / max × "
+                          "scale; default 100.")
+    bands: list[Band] = Field(default_factory=list, description="Xếp loại / Bands on the "
+                              "index, highest `min` first.")
+    groups: list[ScoreGroup] = Field(default_factory=list, description="Nhóm tiêu chí / "
+                                     "Groups of indicators.")
+    indicators: list[Indicator] = Field(min_length=1, description="Tiêu chí / Indicators.")
+
+
 class Ruleset(_Model):
     """Bộ chỉ tiêu CCHC / A CCHC ruleset (cchc-rules format v1)."""
 
@@ -209,9 +277,11 @@ class Ruleset(_Model):
     checks: list[Check] = Field(
         default_factory=list, description="Kiểm tra số liệu / Identities the data must satisfy.")
     targets: list[Target] = Field(default_factory=list, description="Chỉ tiêu / Targets.")
+    scoring: Scoring | None = Field(None, description="Chấm điểm / Points and ranking (§7).")
 
 
-CHOICES = {"unit": METRIC_UNITS, "area": AREAS, "op": OPS, "change": CHANGES}
+CHOICES = {"unit": METRIC_UNITS, "area": AREAS, "op": OPS, "change": CHANGES,
+           "when_no_data": FALLBACKS, "when_invalid": FALLBACKS}
 
 
 def dotted(loc: tuple) -> str:
@@ -325,6 +395,9 @@ def problem_from_error(error: dict, doc: Doc) -> Problem:
     if kind == "greater_than_equal":
         return Problem("SCH07", f"'{name}' must be at least {_show(error['ctx']['ge'])}, got "
                        f"{_show(value)}", doc.pos(loc))
+    if kind == "greater_than":
+        return Problem("SCH07", f"'{name}' must be above {_show(error['ctx']['gt'])}, got "
+                       f"{_show(value)}", doc.pos(loc))
     if kind == "too_short":
         return Problem("SCH07", f"'{name}' must not be empty", doc.pos(loc))
     return Problem("SCH07", f"'{name}': {error['msg']}", doc.pos(loc))
@@ -333,10 +406,13 @@ def problem_from_error(error: dict, doc: Doc) -> Problem:
 def validate_doc(doc: Doc) -> tuple[Ruleset | None, list[Problem]]:
     """The ruleset model of one loaded file, or every schema problem found in it."""
     try:
-        return Ruleset.model_validate(doc.data), []
+        model = Ruleset.model_validate(doc.data)
     except ValidationError as err:
         problems = [problem_from_error(e, doc) for e in err.errors()]
         return None, sorted(set(problems), key=lambda p: (p.pos.line, p.pos.col, p.code))
+    from .scoring_check import scoring_problems  # the rules pydantic cannot say
+    problems = scoring_problems(model.scoring, doc)
+    return (None, problems) if problems else (model, [])
 
 
 def _draft7(node: Any) -> Any:
@@ -364,5 +440,10 @@ def json_schema() -> dict:
     milestone["if"] = {"properties": {"op": {"const": "between"}}, "required": ["op"]}
     milestone["then"] = {"properties": {"value": {"type": "array"}}}
     milestone["else"] = {"properties": {"value": {"type": "number"}}}
+    # Exactly one scoring rule (spec §7); by_status goes with a target, the others a metric.
+    definitions["Indicator"]["oneOf"] = [
+        {"required": ["full_at", "metric"]}, {"required": ["steps", "metric"]},
+        {"required": ["by_status", "target"]},
+        {"required": ["as_points", "metric"], "properties": {"as_points": {"const": True}}}]
     head = {"$schema": "http://json-schema.org/draft-07/schema#"}
     return _draft7({**head, **raw, "definitions": definitions})

@@ -17,7 +17,8 @@ from ..present import number_text
 from ..result import Evaluation
 
 TEXT_FIELDS = ("target", "unit", "period", "metric", "area", "level", "status", "op",
-               "deadline", "baseline_period", "check", "origin")
+               "deadline", "baseline_period", "check", "origin", "indicator", "group",
+               "band")
 CHUNK = 200_000  # records rendered per step
 NUMBER_FIELDS = ("actual", "expected", "gap", "needed", "baseline_value", "weight",
                  "milestone", "left", "right")
@@ -83,6 +84,18 @@ def _checks(evaluation: Evaluation, out: BinaryIO) -> None:
     _write_array(frame, fields, out)
 
 
+def _scored(name: str):
+    """A writer of one §7 list (`scores`, `groups`, `rankings`); texts and numbers as above.
+    `status` (by_status indicators only) is left out when no indicator has one."""
+    def write_list(evaluation: Evaluation, out: BinaryIO) -> None:
+        frame = getattr(evaluation.scores(), name)
+        if "status" in frame.columns and frame["status"].null_count() == frame.height:
+            frame = frame.drop("status")
+        fields = {c: _text(frame, c) if c in TEXT_FIELDS else _number(c) for c in frame.columns}
+        _write_array(frame, fields, out)
+    return write_list
+
+
 def document(evaluation: Evaluation) -> dict[str, Any]:
     """The top-level fields besides the result and check lists."""
     model = evaluation.ruleset.model
@@ -94,6 +107,8 @@ def write(evaluation: Evaluation, out: BinaryIO, **_options: Any) -> None:
     """The whole document, UTF-8, to a binary stream."""
     small = {key: _dumps(value) for key, value in document(evaluation).items()}
     lists = {"results": _results, "checks": _checks}
+    if evaluation.ruleset.model.scoring is not None:
+        lists |= {name: _scored(name) for name in ("scores", "groups", "rankings")}
     for i, key in enumerate(sorted([*small, *lists])):
         out.write(("{\n" if i == 0 else ",\n").encode() + f"  {_dumps(key)}: ".encode())
         if key in lists:

@@ -1,0 +1,217 @@
+"""Score stage (spec §7): points per indicator, group and unit, the index, bands and ranks.
+
+Runs after evaluation on its columnar output: metric values (`Evaluation.values`, NaN where
+a formula gives no number) and target statuses (`Evaluation.results`). One row per
+indicator × unit × period with data; numbers stay unrounded (renderers round).
+
+- An indicator's rule gives raw points, clamped to [0, max]. A missing input is worth its
+  `when_no_data` (default exclude), a value that gives no number its `when_invalid`
+  (default zero); `exclude` leaves the indicator out of points and max (both null).
+- index = points / max × scale (null when max is 0); band: the first whose min ≤ index.
+- Ranks per period and level, highest index first; indices within `TIE` of the first of a
+  run share its rank and the next rank skips (1, 2, 2, 4). `previous_index` is the index of
+  the period before of the same kind; `rank_change` only when both periods ranked the same
+  units.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from .domain import Fallback, Op, Status
+from .expr.plan import TOLERANCE
+from .periods import parse_period
+
+TIE = 0.005
+_NO_DATA, _INVALID, _EXCLUDED, _OK = "no_data", "invalid", "excluded", "ok"
+
+SCORE_SCHEMA: dict[str, Any] = {
+    "unit": pl.String, "period": pl.String, "indicator": pl.String, "group": pl.String,
+    "value": pl.Float64, "status": pl.String, "points": pl.Float64, "max": pl.Float64}
+GROUP_SCHEMA: dict[str, Any] = {
+    "unit": pl.String, "period": pl.String, "group": pl.String, "points": pl.Float64,
+    "max": pl.Float64}
+RANKING_SCHEMA: dict[str, Any] = {
+    "unit": pl.String, "period": pl.String, "level": pl.String, "points": pl.Float64,
+    "max": pl.Float64, "index": pl.Float64, "band": pl.String, "rank": pl.Int64,
+    "of": pl.Int64, "previous_index": pl.Float64, "rank_change": pl.Int64}
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The three §7 lists, as frames: `scores` (SCORE_SCHEMA; `status` only for by_status
+    indicators), `groups` (GROUP_SCHEMA), `rankings` (RANKING_SCHEMA)."""
+
+    scores: pl.DataFrame
+    groups: pl.DataFrame
+    rankings: pl.DataFrame
+
+
+def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
+          levels: dict[str, str | None]) -> Scores:
+    """Score every unit and period found in `values` (unit, period, metric, value) by the
+    `scoring` model; `results` (target, unit, period, status) feed by_status indicators."""
+    keys = values.select("unit", "period").unique()
+    periods = sorted(keys["period"].unique().to_list(), key=lambda p: parse_period(p).key)
+    order = {p: i for i, p in enumerate(periods)}
+    keys = keys.with_columns(pl.col("period").replace_strict(order, return_dtype=pl.Int64)
+                             .alias("_p"))
+    parts = [_indicator(ind, i, keys, values, results)
+             for i, ind in enumerate(scoring.indicators)]
+    scores = (pl.concat(parts) if parts else pl.DataFrame(schema={**SCORE_SCHEMA, "_p": pl.Int64,
+                                                                 "_i": pl.Int64}))
+    scores = scores.sort("_p", "unit", "_i")
+    groups = (scores.filter(pl.col("group").is_not_null())
+              .group_by("_p", "unit", "period", "group", maintain_order=True)
+              .agg(pl.col("points").sum(), pl.col("max").sum())
+              .select(list(GROUP_SCHEMA)))
+    totals = (scores.group_by("_p", "unit", "period", maintain_order=True)
+              .agg(pl.col("points").sum(), pl.col("max").sum()))
+    rankings = _rank(totals, scoring, levels, periods)
+    return Scores(scores.select(list(SCORE_SCHEMA)), groups, rankings)
+
+
+def _indicator(ind: Any, i: int, keys: pl.DataFrame, values: pl.DataFrame,
+               results: pl.DataFrame) -> pl.DataFrame:
+    """One indicator's rows over every key: value, state, points, max."""
+    top = float(ind.max)
+    if ind.by_status is not None:
+        wanted = results.filter(pl.col("target") == ind.target).select("unit", "period", "status")
+        frame = keys.join(wanted, on=["unit", "period"], how="left") \
+            .with_columns(pl.lit(None, pl.Float64).alias("value"))
+        status = pl.col("status")
+        state = (pl.when(status.is_null() | (status == Status.NO_DATA.value)).then(pl.lit(_NO_DATA))
+                 .when(status == Status.INVALID.value).then(pl.lit(_INVALID))
+                 .when(status == Status.NOT_APPLICABLE.value).then(pl.lit(_EXCLUDED))
+                 .otherwise(pl.lit(_OK)))
+        raw = status.replace_strict({s: float(p) for s, p in ind.by_status.items()},
+                                    default=0.0, return_dtype=pl.Float64)
+    else:
+        wanted = values.filter(pl.col("metric") == ind.metric).select("unit", "period", "value")
+        frame = keys.join(wanted, on=["unit", "period"], how="left") \
+            .with_columns(pl.lit(None, pl.String).alias("status"))
+        value = pl.col("value")
+        state = (pl.when(value.is_null()).then(pl.lit(_NO_DATA))
+                 .when(~value.is_finite()).then(pl.lit(_INVALID))
+                 .otherwise(pl.lit(_OK)))
+        raw = _rule(ind, value)
+    no_data = ind.when_no_data or Fallback.EXCLUDE.value
+    invalid = ind.when_invalid or Fallback.ZERO.value
+    points = (pl.when(pl.col("_state") == _OK).then(raw.clip(0.0, top))
+              .when(pl.col("_state") == _NO_DATA).then(_fallback(no_data, top))
+              .when(pl.col("_state") == _INVALID).then(_fallback(invalid, top))
+              .otherwise(None))
+    return (frame.with_columns(state.alias("_state"))
+            .with_columns(points.cast(pl.Float64).alias("points"))
+            .with_columns(pl.when(pl.col("points").is_null()).then(None).otherwise(pl.lit(top))
+                          .cast(pl.Float64).alias("max"),
+                          pl.when(pl.col("_state") == _OK).then(pl.col("value")).alias("value"),
+                          pl.lit(ind.id).alias("indicator"),
+                          pl.lit(ind.group, pl.String).alias("group"),
+                          pl.lit(i, pl.Int64).alias("_i"))
+            .select(*SCORE_SCHEMA, "_p", "_i"))
+
+
+def _fallback(choice: str, top: float) -> pl.Expr:
+    return {Fallback.ZERO.value: pl.lit(0.0), Fallback.FULL.value: pl.lit(top),
+            Fallback.EXCLUDE.value: pl.lit(None, pl.Float64)}[choice]
+
+
+def _rule(ind: Any, value: pl.Expr) -> pl.Expr:
+    """Raw points of a metric rule (clamped by the caller)."""
+    top = float(ind.max)
+    if ind.as_points:
+        return value
+    if ind.full_at is not None:
+        zero = float(ind.zero_at or 0.0)
+        return top * ((value - zero) / (float(ind.full_at) - zero)).clip(0.0, 1.0)
+    points = pl.lit(0.0)
+    for step in reversed(ind.steps):  # the first step that holds wins
+        points = pl.when(holds(step.op, value, step.value)).then(pl.lit(float(step.points))) \
+            .otherwise(points)
+    return points
+
+
+def holds(op: str, value: pl.Expr, threshold: float | tuple[float, float]) -> pl.Expr:
+    """`value op threshold` within the comparison tolerance targets use (57/100*100 ≥ 57)."""
+    if op == Op.BETWEEN.value:
+        low, high = threshold  # type: ignore[misc]
+        return holds(">=", value, low) & holds("<=", value, high)
+    b = float(threshold)  # type: ignore[arg-type]
+    tol = TOLERANCE * pl.max_horizontal(pl.lit(1.0), value.abs(), pl.lit(abs(b)))
+    return {">=": value >= b - tol, ">": value > b + tol, "<=": value <= b + tol,
+            "<": value < b - tol, "==": (value - b).abs() <= tol}[op]
+
+
+def _rank(totals: pl.DataFrame, scoring: Any, levels: dict[str, str | None],
+          periods: list[str]) -> pl.DataFrame:
+    """Index, band, rank, previous index and rank change per unit and period."""
+    scale = float(scoring.scale)
+    frame = totals.with_columns(
+        pl.col("unit").replace_strict(levels, default=None, return_dtype=pl.String)
+        .alias("level"),
+        pl.when(pl.col("max") > 0).then(pl.col("points") / pl.col("max") * scale)
+        .alias("index"))
+    band = pl.lit(None, pl.String)
+    for b in reversed(scoring.bands):  # the first band whose min ≤ index
+        band = pl.when(pl.col("index") >= b.min).then(pl.lit(b.id)).otherwise(band)
+    frame = frame.with_columns(band.alias("band")).sort(
+        "_p", "level", pl.col("index").fill_null(-float("inf")), "unit",
+        descending=[False, False, True, False], nulls_last=True)
+    ranks, counts = _competition_ranks(frame)
+    frame = frame.with_columns(pl.Series("rank", ranks, pl.Int64),
+                               pl.Series("of", counts, pl.Int64))
+    return _previous(frame, periods).select(list(RANKING_SCHEMA))
+
+
+def _competition_ranks(frame: pl.DataFrame) -> tuple[list[int | None], list[int]]:
+    """Ranks over rows sorted by (period, level, index desc): a run of indices within TIE of
+    its first shares that first's rank; the next rank skips. Null index → no rank."""
+    ranks: list[int | None] = []
+    sizes: list[int] = []
+    group_of: list[int] = []
+    previous_key, lead, lead_rank, seen = None, 0.0, 0, 0
+    for p, level, index in zip(frame["_p"], frame["level"], frame["index"], strict=True):
+        key = (p, level)
+        if key != previous_key:
+            previous_key, seen = key, 0
+            sizes.append(0)
+        group_of.append(len(sizes) - 1)
+        if index is None:
+            ranks.append(None)
+            continue
+        seen += 1
+        sizes[-1] += 1
+        if seen == 1 or lead - index > TIE + 1e-9:
+            lead, lead_rank = index, seen
+        ranks.append(lead_rank)
+    return ranks, [sizes[g] for g in group_of]
+
+
+def _previous(frame: pl.DataFrame, periods: list[str]) -> pl.DataFrame:
+    """previous_index and rank_change from the period before of the same kind."""
+    before = {}
+    for text in periods:
+        try:
+            before[text] = parse_period(text).shift(-1).text
+        except ValueError:  # a range has no period before
+            continue
+    ranked = frame.filter(pl.col("rank").is_not_null())
+    cohorts = (ranked.group_by("period", "level")
+               .agg(pl.col("unit").sort().str.join("\n").alias("_cohort")))
+    mine = frame.join(cohorts, on=["period", "level"], how="left", nulls_equal=True) \
+        .with_columns(pl.col("period").replace_strict(before, default=None,
+                                                      return_dtype=pl.String).alias("_before"))
+    earlier = (frame.join(cohorts, on=["period", "level"], how="left", nulls_equal=True)
+               .select("unit", pl.col("period").alias("_before"),
+                       pl.col("level").alias("_level_before"),
+                       pl.col("index").alias("previous_index"),
+                       pl.col("rank").alias("_rank_before"),
+                       pl.col("_cohort").alias("_cohort_before")))
+    joined = mine.join(earlier, on=["unit", "_before"], how="left", maintain_order="left")
+    same = ((pl.col("_cohort") == pl.col("_cohort_before"))
+            & pl.col("level").eq_missing(pl.col("_level_before")))
+    return joined.with_columns(
+        pl.when(same).then(pl.col("_rank_before") - pl.col("rank")).alias("rank_change"))

@@ -1,0 +1,112 @@
+"""Validate stage, scoring part (spec §7): the rules of a `scoring` block that its pydantic
+model cannot say: one rule per indicator, rule inputs, known statuses and groups, unique
+ids, bands from the highest. Metric and target ids are checked after `extends` (ruleset.py).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .domain import STATUSES
+from .errors import Problem, did_you_mean
+from .load import Doc
+
+RULES = ("full_at", "steps", "by_status", "as_points")
+
+
+def rules_of(indicator: Any) -> list[str]:
+    """The scoring rules an indicator writes (`as_points: false` writes none)."""
+    return [r for r in RULES if getattr(indicator, r) is not None
+            and getattr(indicator, r) is not False]
+
+
+def scoring_problems(scoring: Any, doc: Doc) -> list[Problem]:
+    """Every problem of one file's `scoring` block (schema-valid), at its position."""
+    if scoring is None:
+        return []
+    problems: list[Problem] = []
+
+    def at(*loc: Any, key: bool = False):
+        return doc.pos(("scoring", *loc), key=key)
+
+    problems += _unique("group", [g.id for g in scoring.groups], lambda i: at("groups", i, "id"))
+    problems += _unique("band", [b.id for b in scoring.bands], lambda i: at("bands", i, "id"))
+    problems += _unique("indicator", [d.id for d in scoring.indicators],
+                        lambda i: at("indicators", i, "id"))
+    for i in range(1, len(scoring.bands)):
+        low, high = scoring.bands[i], scoring.bands[i - 1]
+        if low.min >= high.min:
+            problems.append(Problem(
+                "SEM36", f"band '{low.id}' (min {low.min:g}) must come after bands with a "
+                f"higher min; '{high.id}' has {high.min:g}", at("bands", i, "min"),
+                "list bands from the highest min down: [{id: A, min: 90}, {id: B, min: 80}]"))
+    groups = [g.id for g in scoring.groups]
+    for i, indicator in enumerate(scoring.indicators):
+        problems += _indicator(indicator, groups, lambda *loc, key=False, i=i:
+                               at("indicators", i, *loc, key=key))
+    return sorted(problems, key=lambda p: (p.pos.line, p.pos.col, p.code))
+
+
+def _unique(kind: str, ids: list[str], where) -> list[Problem]:
+    problems, first = [], {}
+    for i, ident in enumerate(ids):
+        if ident in first:
+            problems.append(Problem("SEM35", f"duplicate {kind} id '{ident}'", where(i),
+                                    f"first used at line {where(first[ident]).line}; "
+                                    "ids must be unique"))
+        first.setdefault(ident, i)
+    return problems
+
+
+def _indicator(indicator: Any, groups: list[str], at) -> list[Problem]:
+    problems = []
+    rules = rules_of(indicator)
+    name = f"indicator '{indicator.id}'"
+    if len(rules) != 1:
+        what = "no scoring rule" if not rules else "rules " + ", ".join(rules)
+        hint = ("add one of: full_at, steps, by_status (with target), as_points: true"
+                if not rules else f"keep one of {', '.join(rules)}")
+        where = at(rules[1], key=True) if len(rules) > 1 else at()
+        problems.append(Problem("SEM30", f"{name} has {what}; it needs exactly one", where,
+                                hint))
+    rule = rules[0] if len(rules) == 1 else None
+    if indicator.zero_at is not None and rule != "full_at":
+        problems.append(Problem("SEM30", f"{name}: zero_at goes with full_at",
+                                at("zero_at", key=True), "add full_at, or remove zero_at"))
+    if rule == "full_at" and indicator.full_at == (indicator.zero_at or 0.0):
+        problems.append(Problem(
+            "SEM31", f"{name}: full_at and zero_at are both {indicator.full_at:g}",
+            at("full_at"), "full_at is the value worth max points, zero_at (default 0) the one "
+            "worth none; they must differ"))
+    if rule == "by_status":
+        if indicator.target is None:
+            hint = ("by_status scores a target's status: write target: <id> instead of metric"
+                    if indicator.metric is not None else "add target: <target id>")
+            problems.append(Problem("SEM32", f"{name}: by_status needs a target",
+                                    at("by_status", key=True), hint))
+        for status in indicator.by_status:
+            if status not in STATUSES:
+                problems.append(Problem(
+                    "SEM33", f"{name}: unknown status '{status}' in by_status",
+                    at("by_status", status, key=True),
+                    did_you_mean(status, STATUSES) or f"known: {', '.join(STATUSES)}"))
+    elif rule is not None:
+        if indicator.metric is None:
+            problems.append(Problem("SEM32", f"{name}: {rule} needs a metric", at(),
+                                    "add metric: <metric id>"))
+        if indicator.target is not None:
+            problems.append(Problem("SEM32", f"{name}: target goes with by_status",
+                                    at("target", key=True), "score the target's status with "
+                                    "by_status, or remove target"))
+    if rule == "steps":
+        for n, step in enumerate(indicator.steps):
+            pair = isinstance(step.value, tuple)
+            if (step.op == "between") != pair:
+                takes = "[low, high]" if step.op == "between" else "one number"
+                problems.append(Problem("SEM02", f"op '{step.op}' takes {takes}",
+                                        at("steps", n, "value")))
+    if indicator.group is not None and indicator.group not in groups:
+        problems.append(Problem(
+            "SEM34", f"{name}: unknown group '{indicator.group}'", at("group"),
+            did_you_mean(indicator.group, groups) or
+            (f"known: {', '.join(groups)}" if groups else "declare it under scoring.groups")))
+    return problems
