@@ -127,6 +127,8 @@ _ALL = (
     Code("EVL02", "no such unit", "không có đơn vị này"),
     Code("EVL03", "no such target", "không có chỉ tiêu này"),
     Code("EVL04", "unknown status in --fail-on", "trạng thái lạ trong --fail-on"),
+    Code("EVL05", "the ruleset has no scoring", "bộ chỉ tiêu không có phần chấm điểm"),
+    Code("EVL06", "no scored units for a level", "không có đơn vị được chấm điểm ở cấp này"),
     Code("TST01", "unknown key in a test file", "khoá lạ trong tệp kiểm thử"),
     Code("TST02", "a required key is missing in a test file", "tệp kiểm thử thiếu khoá bắt buộc"),
     Code("TST03", "a bad value in a test file", "giá trị sai trong tệp kiểm thử"),

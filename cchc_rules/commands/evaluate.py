@@ -77,11 +77,14 @@ def _progress(data: tuple[Path, ...]):
               type=click.Choice(["table", "json", "csv", "junit"]))
 @click.option("--output", type=OUTPUT, metavar="FILE",
               help="Write here (atomically) instead of stdout.")
+@click.option("--what", type=click.Choice(["results", "scores", "groups", "rankings"]),
+              default="results", show_default=True,
+              help="With --format csv: the rows to write (scores and ranks: spec §7).")
 @click.option("--fail-on", default=",".join(DEFAULT_FAIL_ON), show_default=True,
               help="Statuses that make the run exit 1; 'fail' is a failed check.")
 @click.pass_context
 def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, periods, units,
-            targets, fmt, output, fail_on) -> None:
+            targets, fmt, output, what, fail_on) -> None:
     """Evaluate reported figures against the targets of RULESET."""
     from ..output import atomic_open
     from ..pipeline import Session
@@ -94,6 +97,8 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
                                       warn=echo_warning, periods=periods or None,
                                       units=units or None, targets=targets or None)
         options = {"lang": lang, "fail_on": failing}
+        if fmt == "csv" and what != "results":
+            options["what"] = what
         if output is not None:
             with atomic_open(output, "wb") as out:
                 session.render(evaluation, fmt, out, **options)

@@ -1,4 +1,5 @@
-"""Render stage: one CSV row per result (`--format csv`), written by polars for speed.
+"""Render stage: one CSV row per result (`--format csv`), written by polars for speed;
+`--what scores|groups|rankings` writes that spec §7 list instead.
 
 Columns are the results frame's (docs/architecture.md) plus the target's title; empty cells
 are values that do not exist (no data, no trajectory), never zeros. A text cell that would
@@ -24,10 +25,26 @@ def _frame(evaluation: Evaluation) -> pl.DataFrame:
                               for name, dtype in frame.schema.items() if dtype == pl.String)
 
 
-def write(evaluation: Evaluation, out: BinaryIO, **_options: Any) -> None:
+def _chosen(evaluation: Evaluation, what: str | None) -> pl.DataFrame:
+    """`what`: None or "results" (the result rows), or a §7 list: scores, groups, rankings
+    (an empty list when the ruleset has no scoring)."""
+    if what in (None, "results"):
+        return _frame(evaluation)
+    from .scores import csv_frame
+    scores = evaluation.scores()
+    if scores is None:
+        from ..scoring import GROUP_SCHEMA, RANKING_SCHEMA, SCORE_SCHEMA
+        schema = {"scores": SCORE_SCHEMA, "groups": GROUP_SCHEMA, "rankings": RANKING_SCHEMA}
+        return pl.DataFrame(schema=schema[what])
+    titles = {i.id: i.title for i in evaluation.ruleset.model.scoring.indicators}
+    return csv_frame(scores, what, titles)
+
+
+def write(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
+          **_options: Any) -> None:
     """The CSV, UTF-8, straight to a binary stream."""
-    _frame(evaluation).write_csv(out)
+    _chosen(evaluation, what).write_csv(out)
 
 
-def render(evaluation: Evaluation, **_options: Any) -> str:
-    return _frame(evaluation).write_csv()
+def render(evaluation: Evaluation, *, what: str | None = None, **_options: Any) -> str:
+    return _chosen(evaluation, what).write_csv()

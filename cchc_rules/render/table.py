@@ -96,6 +96,10 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
             out.append(f"  {t['check']} {c['check']} {c['period']}: {t['check.' + c['status']]}"
                        f": {texts[id(c)]}")
         out.append("")
+    if evaluation.ruleset.model.scoring is not None:
+        from .scores import ranking_text
+        names = {uid: u.name for uid, u in units.items()}
+        out += [*ranking_text(evaluation.scores().rankings, names, lang), ""]
     counts = evaluation.summary()
     shown = [f"{t[f'status.{s}']} {counts[s]}" for s in STATUSES if counts[s]]
     checks = evaluation.check_summary()
