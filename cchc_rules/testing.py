@@ -53,22 +53,35 @@ class Expectation(_Model):
     left: float | None = None
     right: float | None = None
     value: float | None = None
+    # Scoring (spec §7): an indicator's, a group's or the unit's ranking row.
+    indicator: str | None = None
+    group: str | None = None
+    ranking: Literal[True] | None = None
+    points: float | None = None
+    max: float | None = None
+    index: float | None = None
+    band: str | None = None
+    rank: int | None = None
+    of: int | None = None
+    previous_index: float | None = None
+    rank_change: int | None = None
     tolerance: float | None = Field(default=None, ge=0)
 
     _names = field_validator("unit", "period", "deadline", "target", "check", "metric",
-                             mode="before")(_text)
+                             "indicator", "group", "band", mode="before")(_text)
 
     def kind(self) -> str:
-        return "target" if self.target else "check" if self.check else "metric"
+        return next((k for k in SUBJECTS if getattr(self, k) is not None), "metric")
 
     def problems(self) -> list[tuple[tuple, str, str | None]]:
         """What the schema cannot say: exactly one subject, fields that fit it."""
-        subjects = [k for k in ("target", "check", "metric") if getattr(self, k) is not None]
+        subjects = [k for k in SUBJECTS if getattr(self, k) is not None]
         if len(subjects) != 1:
-            return [((), "an expectation names exactly one of 'target', 'check' or 'metric'",
+            return [((), "an expectation names exactly one of 'target', 'check' or 'metric' "
+                     "(with scoring: 'indicator', 'group' or 'ranking')",
                      f"got {', '.join(subjects) or 'none'}")]
         allowed = {"target": ("status", *TARGET_FIELDS), "check": ("status", *CHECK_FIELDS),
-                   "metric": ("value",)}[subjects[0]]
+                   "metric": ("value",), **SCORE_FIELDS}[subjects[0]]
         out = [((name,), f"'{name}' does not apply to a {subjects[0]} expectation",
                 f"use {', '.join(allowed)}")
                for name in self.model_fields_set
@@ -81,6 +94,13 @@ class Expectation(_Model):
             out.append(((), "an expectation must expect something",
                         "add 'status' or a value" if self.metric is None else "add 'value'"))
         return out
+
+
+SUBJECTS = ("target", "check", "metric", "indicator", "group", "ranking")
+SCORE_FIELDS = {"indicator": ("value", "points", "max"), "group": ("points", "max"),
+                "ranking": ("points", "max", "index", "band", "rank", "of", "previous_index",
+                            "rank_change")}
+_SCORE_LISTS = {"indicator": "scores", "group": "groups", "ranking": "rankings"}
 
 
 class CaseModel(_Model):
@@ -355,10 +375,15 @@ def compare(test_file: TestFile, case: Case, evaluation) -> list[Problem]:
     values = {(m, u, p): v for u, p, m, v in
               evaluation.values.select("unit", "period", "metric", "value").iter_rows()}
     default = case.model.tolerance if case.model.tolerance is not None else test_file.tolerance
+    scored = _scored(evaluation)
     failures = []
     for j, want in enumerate(case.model.expect):
         pos = test_file.doc.pos(("cases", case.index, "expect", j))
         tol = want.tolerance if want.tolerance is not None else default
+        if want.kind() in SCORE_FIELDS:
+            failures += [Problem("TST10", message, pos)
+                         for message in _score_mismatches(want, scored, tol)]
+            continue
         for message in _mismatches(want, results, checks, values, tol):
             failures.append(Problem("TST10", message, pos))
     failures.extend(_summary_mismatches(test_file, case, evaluation))
@@ -391,6 +416,37 @@ def _mismatches(want: Expectation, results: dict, checks: dict, values: dict,
             extra = f" (actual {_show(row.get('actual'))})" if key == "status" and \
                 kind == "target" else ""
             out.append(f"{label}: {key} {_show(got)}, test wants {_show(expected)}{extra}")
+    return out
+
+
+def _scored(evaluation) -> dict[tuple, dict]:
+    """The §7 rows by (kind, name, unit, period); empty without scoring."""
+    scores = evaluation.scores()
+    if scores is None:
+        return {}
+    rows: dict[tuple, dict] = {}
+    for kind, name in _SCORE_LISTS.items():
+        for row in getattr(scores, name).iter_rows(named=True):
+            subject = True if kind == "ranking" else row[kind if kind == "group" else "indicator"]
+            rows[(kind, subject, row["unit"], row["period"])] = row
+    return rows
+
+
+def _score_mismatches(want: Expectation, scored: dict, tol: float) -> list[str]:
+    kind = want.kind()
+    name = getattr(want, kind)
+    label = f"{kind} {name} for {want.unit} in {want.period}" if kind != "ranking" \
+        else f"ranking of {want.unit} in {want.period}"
+    row = scored.get((kind, name, want.unit, want.period))
+    if row is None:
+        return [f"{label}: not scored (does the ruleset have this in its scoring?)"]
+    out = []
+    for key in SCORE_FIELDS[kind]:
+        if key in want.model_fields_set:
+            expected, got = getattr(want, key), row.get(key)
+            same = got == expected if key == "band" else _close(got, expected, tol)
+            if not same:
+                out.append(f"{label}: {key} {_show(got)}, expected {_show(expected)}")
     return out
 
 
