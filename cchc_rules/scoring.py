@@ -27,11 +27,13 @@ from .periods import parse_period
 TIE = 0.005
 _NO_DATA, _INVALID, _EXCLUDED, _OK = "no_data", "invalid", "excluded", "ok"
 
+# `indicator` and `group` are Enum columns of the ruleset's ids (a national run has 1.6 M
+# score rows: one string per id, not per row).
 SCORE_SCHEMA: dict[str, Any] = {
-    "unit": pl.String, "period": pl.String, "indicator": pl.String, "group": pl.String,
+    "unit": pl.String, "period": pl.String, "indicator": pl.Categorical, "group": pl.Categorical,
     "value": pl.Float64, "status": pl.String, "points": pl.Float64, "max": pl.Float64}
 GROUP_SCHEMA: dict[str, Any] = {
-    "unit": pl.String, "period": pl.String, "group": pl.String, "points": pl.Float64,
+    "unit": pl.String, "period": pl.String, "group": pl.Categorical, "points": pl.Float64,
     "max": pl.Float64}
 RANKING_SCHEMA: dict[str, Any] = {
     "unit": pl.String, "period": pl.String, "level": pl.String, "points": pl.Float64,
@@ -52,34 +54,77 @@ class Scores:
 def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
           levels: dict[str, str | None]) -> Scores:
     """Score every unit and period found in `values` (unit, period, metric, value) by the
-    `scoring` model; `results` (target, unit, period, status) feed by_status indicators."""
+    `scoring` model; `results` (target, unit, period, status) feed by_status indicators.
+
+    Each indicator is scored over the same key rows (unit × period, in period then unit
+    order), so groups and totals are sums across columns and the long lists are one gather
+    away: no group-by and no sort over the million rows of a national run."""
     keys = values.select("unit", "period").unique()
     periods = sorted(keys["period"].unique().to_list(), key=lambda p: parse_period(p).key)
     order = {p: i for i, p in enumerate(periods)}
     keys = keys.with_columns(pl.col("period").replace_strict(order, return_dtype=pl.Int64)
-                             .alias("_p"))
-    parts = [_indicator(ind, i, keys, values, results)
-             for i, ind in enumerate(scoring.indicators)]
-    scores = (pl.concat(parts) if parts else pl.DataFrame(schema={**SCORE_SCHEMA, "_p": pl.Int64,
-                                                                 "_i": pl.Int64}))
-    scores = scores.sort("_p", "unit", "_i")
-    groups = (scores.filter(pl.col("group").is_not_null())
-              .group_by("_p", "unit", "period", "group", maintain_order=True)
-              .agg(pl.col("points").sum(), pl.col("max").sum())
-              .select(list(GROUP_SCHEMA)))
-    totals = (scores.group_by("_p", "unit", "period", maintain_order=True)
-              .agg(pl.col("points").sum(), pl.col("max").sum()))
+                             .alias("_p")).sort("_p", "unit")
+    metrics = {i.metric for i in scoring.indicators if i.metric is not None}
+    by_metric = values.filter(pl.col("metric").is_in(list(metrics))) \
+        .partition_by("metric", as_dict=True, include_key=False)
+    columns = [_indicator(ind, keys, by_metric.get((ind.metric,)), results)
+               for ind in scoring.indicators]
+    ids = [i.id for i in scoring.indicators]
+    scores = _long(keys, columns, "indicator", ids,
+                   {"group": [i.group for i in scoring.indicators]})
+    group_ids = [g.id for g in scoring.groups]
+    members = [[c for c, i in zip(columns, scoring.indicators, strict=True) if i.group == g]
+               for g in group_ids]
+    groups = _long(keys, [_sum(keys.height, m) for m in members], "group", group_ids, {})
+    totals = keys.hstack(_sum(keys.height, columns))
     rankings = _rank(totals, scoring, levels, periods)
-    return Scores(scores.select(list(SCORE_SCHEMA)), groups, rankings)
+    return Scores(scores.select(list(SCORE_SCHEMA)), groups.select(list(GROUP_SCHEMA)),
+                  rankings)
 
 
-def _indicator(ind: Any, i: int, keys: pl.DataFrame, values: pl.DataFrame,
+def _sum(height: int, columns: list[pl.DataFrame]) -> pl.DataFrame:
+    """Points and max summed across indicator columns (an excluded one adds nothing)."""
+    if not columns:
+        return pl.DataFrame({"points": [0.0] * height, "max": [0.0] * height})
+    points = pl.DataFrame([c["points"].rename(f"p{n}") for n, c in enumerate(columns)])
+    tops = pl.DataFrame([c["max"].rename(f"m{n}") for n, c in enumerate(columns)])
+    return pl.DataFrame([points.select(pl.sum_horizontal(pl.all())).to_series()
+                         .rename("points"),
+                         tops.select(pl.sum_horizontal(pl.all())).to_series().rename("max")])
+
+
+def _long(keys: pl.DataFrame, columns: list[pl.DataFrame], name: str, ids: list[str],
+          extra: dict[str, list]) -> pl.DataFrame:
+    """Per key row, one row per column (in ruleset order): the columns interleaved by one
+    gather of numbers; ids are Enum columns (strings only once per id)."""
+    count, height = len(columns), keys.height
+    texts = {name: ids, **extra}
+    enums = {k: pl.Enum(list(dict.fromkeys(v for v in vs if v is not None)))
+             for k, vs in texts.items()}
+    if not count or not height:
+        return pl.DataFrame(schema={"unit": pl.String, "period": pl.String, **enums,
+                                    "value": pl.Float64, "status": pl.String,
+                                    "points": pl.Float64, "max": pl.Float64})
+    at = pl.int_range(count * height, eager=True)
+    row, col = at // count, at % count
+    stacked = pl.concat([c.select(pl.col("value") if "value" in c.columns else
+                                  pl.lit(None, pl.Float64).alias("value"),
+                                  pl.col("status") if "status" in c.columns else
+                                  pl.lit(None, pl.String).alias("status"), "points", "max")
+                         for c in columns])
+    body = stacked.select(pl.all().gather(col * height + row))
+    names = [pl.Series(k, vs, dtype=enums[k]).gather(col) for k, vs in texts.items()]
+    return keys.select(pl.col("unit").gather(row), pl.col("period").gather(row)) \
+        .hstack([*names, *body.get_columns()])
+
+
+def _indicator(ind: Any, keys: pl.DataFrame, figures: pl.DataFrame | None,
                results: pl.DataFrame) -> pl.DataFrame:
-    """One indicator's rows over every key: value, state, points, max."""
+    """One indicator over the key rows, in their order: value, status, points, max."""
     top = float(ind.max)
     if ind.by_status is not None:
         wanted = results.filter(pl.col("target") == ind.target).select("unit", "period", "status")
-        frame = keys.join(wanted, on=["unit", "period"], how="left") \
+        frame = keys.join(wanted, on=["unit", "period"], how="left", maintain_order="left") \
             .with_columns(pl.lit(None, pl.Float64).alias("value"))
         status = pl.col("status")
         state = (pl.when(status.is_null() | (status == Status.NO_DATA.value)).then(pl.lit(_NO_DATA))
@@ -89,8 +134,11 @@ def _indicator(ind: Any, i: int, keys: pl.DataFrame, values: pl.DataFrame,
         raw = status.replace_strict({s: float(p) for s, p in ind.by_status.items()},
                                     default=0.0, return_dtype=pl.Float64)
     else:
-        wanted = values.filter(pl.col("metric") == ind.metric).select("unit", "period", "value")
-        frame = keys.join(wanted, on=["unit", "period"], how="left") \
+        if figures is None:
+            figures = pl.DataFrame(schema={"unit": pl.String, "period": pl.String,
+                                           "value": pl.Float64})
+        frame = keys.join(figures.select("unit", "period", "value"), on=["unit", "period"],
+                          how="left", maintain_order="left") \
             .with_columns(pl.lit(None, pl.String).alias("status"))
         value = pl.col("value")
         state = (pl.when(value.is_null()).then(pl.lit(_NO_DATA))
@@ -105,13 +153,11 @@ def _indicator(ind: Any, i: int, keys: pl.DataFrame, values: pl.DataFrame,
               .otherwise(None))
     return (frame.with_columns(state.alias("_state"))
             .with_columns(points.cast(pl.Float64).alias("points"))
-            .with_columns(pl.when(pl.col("points").is_null()).then(None).otherwise(pl.lit(top))
-                          .cast(pl.Float64).alias("max"),
-                          pl.when(pl.col("_state") == _OK).then(pl.col("value")).alias("value"),
-                          pl.lit(ind.id).alias("indicator"),
-                          pl.lit(ind.group, pl.String).alias("group"),
-                          pl.lit(i, pl.Int64).alias("_i"))
-            .select(*SCORE_SCHEMA, "_p", "_i"))
+            .select(pl.when(pl.col("_state") == _OK).then(pl.col("value")).alias("value"),
+                    pl.col("status").cast(pl.String),
+                    "points",
+                    pl.when(pl.col("points").is_null()).then(None).otherwise(pl.lit(top))
+                    .cast(pl.Float64).alias("max")))
 
 
 def _fallback(choice: str, top: float) -> pl.Expr:
