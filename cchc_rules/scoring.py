@@ -30,10 +30,10 @@ _NO_DATA, _INVALID, _EXCLUDED, _OK = "no_data", "invalid", "excluded", "ok"
 # `indicator` and `group` are Enum columns of the ruleset's ids (a national run has 1.6 M
 # score rows: one string per id, not per row).
 SCORE_SCHEMA: dict[str, Any] = {
-    "unit": pl.String, "period": pl.String, "indicator": pl.Categorical, "group": pl.Categorical,
+    "unit": pl.String, "period": pl.String, "indicator": pl.Enum, "group": pl.Enum,
     "value": pl.Float64, "status": pl.String, "points": pl.Float64, "max": pl.Float64}
 GROUP_SCHEMA: dict[str, Any] = {
-    "unit": pl.String, "period": pl.String, "group": pl.Categorical, "points": pl.Float64,
+    "unit": pl.String, "period": pl.String, "group": pl.Enum, "points": pl.Float64,
     "max": pl.Float64}
 RANKING_SCHEMA: dict[str, Any] = {
     "unit": pl.String, "period": pl.String, "level": pl.String, "points": pl.Float64,
