@@ -102,6 +102,8 @@ def _title_numbers(target: Target, pos: Position | None) -> Iterator[Problem]:
 def _metrics(ruleset: LoadedRuleset) -> Iterator[Problem]:
     model = ruleset.model
     used = {t.metric for t in model.targets}
+    if model.scoring is not None:  # a scored metric is used (spec §7)
+        used |= {i.metric for i in model.scoring.indicators if i.metric is not None}
     for node in (*ruleset.asserts.values(), *ruleset.formulas.values()):
         used |= {n.id for n in walk(node) if isinstance(n, Name)}
     for mid, metric in model.metrics.items():
