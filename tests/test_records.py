@@ -295,3 +295,12 @@ def test_dates_are_compared_by_day_whatever_the_time(tmp_path):
     assert got[("x", "2025-03", "received")] == 1
     assert got[("x", "2025-Q1", "overdue_pending")] == 0   # due on the last day: not yet late
     assert ("x", "2025-04", "received") not in got
+
+
+def test_report_renders_html_from_records(data, tmp_path):
+    folder: Path = data["folder"]
+    res = CliRunner().invoke(main, [
+        "report", str(folder / "ruleset.yaml"), "--records", f"dossiers={folder}/2025/*.parquet",
+        "--format", "html", "--output", str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    assert "ONLINE" in (tmp_path / "r.html").read_text(encoding="utf-8")
