@@ -127,7 +127,8 @@ class _Model(BaseModel):
 
 COLUMN_TYPE = Literal[tuple(COLUMN_TYPES)]
 PERIOD_KIND = Literal[KINDS]
-AGGREGATE = Literal["count", "sum", "count_distinct", "mean_days"]
+AGGREGATES = ("count", "sum", "count_distinct", "mean_days")
+AGGREGATE = Literal[AGGREGATES]
 
 
 class Source(_Model):
@@ -334,7 +335,8 @@ class Ruleset(_Model):
 
 
 CHOICES = {"unit": METRIC_UNITS, "area": AREAS, "op": OPS, "change": CHANGES,
-           "when_no_data": FALLBACKS, "when_invalid": FALLBACKS}
+            "when_no_data": FALLBACKS, "when_invalid": FALLBACKS,
+            "aggregate": AGGREGATES, "periods": KINDS}
 
 
 def dotted(loc: tuple) -> str:
@@ -434,6 +436,8 @@ def problem_from_error(error: dict, doc: Doc) -> Problem:
                        f"in {dotted(where)}" if where else None)
     if kind == "literal_error":
         choices = CHOICES.get(name, ())
+        if not choices and loc[:1] == ("sources",) and "columns" in loc:
+            choices, name = tuple(COLUMN_TYPES), f"column {name}"
         hint = None
         if isinstance(value, str):
             near = NEAR_OPS.get(value.strip())

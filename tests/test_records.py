@@ -304,3 +304,22 @@ def test_report_renders_html_from_records(data, tmp_path):
         "--format", "html", "--output", str(tmp_path / "r.html")])
     assert res.exit_code == 0, res.output
     assert "ONLINE" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_units_file_parents_get_rolled_up_counts_and_direct_distinct_counts(data, tmp_path):
+    folder: Path = data["folder"]
+    (tmp_path / "units.yaml").write_text(
+        "units:\n  - {id: ham-tan, name: Hàm Tân, level: district}\n" + "".join(
+            f"  - {{id: {u}, name: {u}, level: commune, parent: ham-tan}}\n" for u in UNITS),
+        encoding="utf-8")
+    evaluation = Session().evaluate(folder / "ruleset.yaml", [],
+                                    units_file=tmp_path / "units.yaml",
+                                    records=[f"dossiers={folder}/dossiers.csv"])
+    values = {(r["unit"], r["period"], r["metric"]): (r["value"], r["origin"])
+              for r in evaluation.values.iter_rows(named=True)}
+    want = expected(data["rows"])
+    assert values[("ham-tan", "2025-Q2", "received")] == (
+        sum(want[(u, "2025-Q2", "received")] for u in UNITS), "rolled_up")
+    rows = [r for r in data["rows"] if r["received_at"].date().month in (4, 5, 6)]
+    assert values[("ham-tan", "2025-Q2", "applicants")] == (
+        len({r["applicant"] for r in rows}), "reported")
