@@ -57,7 +57,8 @@ def test_a_valid_source_and_metric(tmp_path):
      "r.yaml:13:59: error REC01", "did you mean 'channel'?"),
     ({"records": "{source: dossiers, aggregate: count, stock: true, date: received_at}"},
      "r.yaml:13:70: error REC04", "a stock has no 'date'"),
-    ({"records": "{source: dossiers, aggregate: sums}"}, "r.yaml:13:44: error SCH04", "did you mean"),
+    ({"records": "{source: dossiers, aggregate: sums}"}, "r.yaml:13:44: error SCH04",
+     "did you mean"),
 ])
 def test_mistakes_are_reported_at_their_place(tmp_path, kwargs, where, words):
     res = validate(tmp_path, **kwargs)
