@@ -142,11 +142,14 @@ class Source(_Model):
                        "record in a period, e.g. received_at.")
     columns: dict[str, COLUMN_TYPE] = Field(
         min_length=1, description="Các cột và kiểu / Declared columns and their types: text, "
-        "integer, number, date, timestamp, boolean. Only these can be used.")
+        "integer, number, date, timestamp (local time), timestamptz (an instant), boolean. Only these can be used.")
     periods: list[PERIOD_KIND] = Field(
         default_factory=lambda: ["month"], min_length=1,
         description="Kỳ tính / Period kinds counted straight from the records, default "
         "[month]; add quarter, half, year to count longer periods directly.")
+    utc_offset: int = Field(
+        7, ge=-12, le=14, description="Múi giờ / Hours ahead of UTC where periods are cut "
+        "(default 7, Vietnam): a timestamptz instant is moved to this local time first.")
     description: Text | None = Field(None, description="Ghi chú / Free-text note.")
 
 

@@ -323,3 +323,19 @@ def test_units_file_parents_get_rolled_up_counts_and_direct_distinct_counts(data
     rows = [r for r in data["rows"] if r["received_at"].date().month in (4, 5, 6)]
     assert values[("ham-tan", "2025-Q2", "applicants")] == (
         len({r["applicant"] for r in rows}), "reported")
+
+
+def test_instants_are_cut_into_periods_in_vietnam_time(tmp_path):
+    """A dossier received at 23:30 on 31 March in Vietnam, stored in UTC (16:30Z), counts in
+    March and Q1; one at 00:30 on 1 April local (17:30Z on 31 March) counts in April."""
+    (tmp_path / "ruleset.yaml").write_text(RULESET.replace(
+        "received_at: timestamp", "received_at: timestamptz"), encoding="utf-8")
+    (tmp_path / "tz.csv").write_text(
+        "dossier_id,unit_id,applicant,received_at,due_at,resolved_at,channel,fee\n"
+        "a,x,p,2025-03-31T16:30:00Z,2025-04-10,,online,0\n"
+        "b,x,p,2025-03-31T23:30:00+07:00,2025-04-10,,online,0\n"
+        "c,x,p,2025-03-31T17:30:00Z,2025-04-10,,online,0\n", encoding="utf-8")
+    got = counted({"folder": tmp_path}, "tz.csv")
+    assert got[("x", "2025-03", "received")] == 2
+    assert got[("x", "2025-Q1", "received")] == 2
+    assert got[("x", "2025-04", "received")] == 1

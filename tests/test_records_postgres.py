@@ -14,7 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -37,7 +37,8 @@ sources:
     date: received_at
     periods: [month, quarter, year]
     columns: {dossier_id: text, unit_id: text, applicant: text, received_at: timestamp,
-              due_at: date, resolved_at: date, channel: text, fee: number}
+              due_at: date, resolved_at: date, channel: text, fee: number,
+              sent_at: timestamptz}
 metrics:
   received: {label: R, unit: count, records: {source: dossiers, aggregate: count}}
   online:
@@ -50,6 +51,10 @@ metrics:
     unit: count
     records: {source: dossiers, aggregate: count, date: resolved_at,
               where: "resolved_at <= due_at"}
+  sent:
+    label: S
+    unit: count
+    records: {source: dossiers, aggregate: count, date: sent_at, where: "sent_at is not null"}
   fees: {label: F, unit: vnd, records: {source: dossiers, aggregate: sum, column: fee}}
   applicants:
     label: A
@@ -83,7 +88,10 @@ def _rows(n: int = 2000) -> list[dict]:
                      "due_at": received.date() + timedelta(days=rng.choice((3, 7, 15))),
                      "resolved_at": resolved,
                      "channel": rng.choice(("online", "direct", "it's")),
-                     "fee": float(rng.choice((0, 5_000, 20_000)))})
+                     "fee": float(rng.choice((0, 5_000, 20_000))),
+                     # an instant in UTC, near midnight in Vietnam now and then
+                     "sent_at": (received + timedelta(hours=rng.randrange(-9, 9)))
+                     .replace(tzinfo=UTC)})
     return rows
 
 
@@ -130,9 +138,9 @@ def loaded(server, tmp_path_factory):
     with psycopg.connect(server, autocommit=True) as con:
         con.execute("CREATE TABLE dossiers (dossier_id text, unit_id text, applicant text, "
                     "received_at timestamp, due_at date, resolved_at date, channel text, "
-                    "fee double precision)")
+                    "fee double precision, sent_at timestamptz)")
         with con.cursor() as cur:
-            cur.executemany("INSERT INTO dossiers VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            cur.executemany("INSERT INTO dossiers VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                             [tuple(r.values()) for r in rows])
     return folder, server
 
@@ -148,7 +156,7 @@ def test_duckdb_and_postgresql_give_the_same_figures(loaded):
     folder, server = loaded
     duck = _figures(folder, f"dossiers={folder}/dossiers.parquet")
     pg = _figures(folder, f"dossiers={server}?table=dossiers")
-    assert len(duck) == 3 * (6 + 2 + 1) * 7
+    assert len(duck) == 3 * (6 + 2 + 1) * 8
     assert set(duck) == set(pg)
     for key, value in duck.items():
         assert pg[key] == pytest.approx(value, rel=1e-12), key

@@ -39,7 +39,7 @@ from .tokens import COMMA, COMPARE_OPS, END, LBRACK, LPAREN, NAME, RBRACK, STR, 
 PERIOD_NAMES = ("period_start", "period_end")  # the first and last day of the period counted
 # Declared column type -> what the condition checks it as.
 COLUMN_TYPES = {"text": "text", "integer": "number", "number": "number", "date": "date",
-                "timestamp": "date", "boolean": "boolean"}
+                "timestamp": "date", "timestamptz": "date", "boolean": "boolean"}
 
 
 def _word(tok, *words: str) -> bool:

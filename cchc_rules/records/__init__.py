@@ -110,7 +110,7 @@ def _stats(engine, name: str, source) -> list[tuple]:
     unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
                                     table=exp.to_identifier(RECORD)),
                     to=exp.DataType.build("TEXT"))
-    when = column(source.date, source.columns)
+    when = column(source.date, source.columns, source.utc_offset)
     if not isinstance(when, exp.Cast):
         when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
     query = (exp.select(unit.as_("unit"), exp.Count(this=exp.Star()).as_("n"),

@@ -139,7 +139,9 @@ class Postgres:
         self.tables: dict[str, str] = {}
         for loc in locations:
             try:
-                self.connections[loc.source] = psycopg.connect(loc.url, autocommit=True)
+                # Session in UTC: a timestamptz cast to timestamp is then UTC, as in DuckDB.
+                self.connections[loc.source] = psycopg.connect(
+                    loc.url, autocommit=True, options="-c TimeZone=UTC")
             except self.error as err:
                 raise _problem(f"records of '{loc.source}': cannot connect to "
                                f"{loc.text}: {_first(err)}", code="REC06") from None

@@ -39,6 +39,7 @@ from ..expr.ast import (
 from ..expr.condition import COLUMN_TYPES, literal_date
 
 RECORD, PERIOD = "r", "p"  # table aliases
+LOCAL_OFFSET = 7  # Vietnam: UTC+7 all year (no daylight saving)
 _COMPARE = {"==": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT,
             ">=": exp.GTE}
 _ARITH = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "/": exp.Div}
@@ -59,10 +60,20 @@ def table(name: str) -> exp.Table:
     return exp.Table(this=identifier(last), **{k: identifier(v) for k, v in keys.items()})
 
 
-def column(name: str, columns: Mapping[str, str]) -> exp.Expression:
-    """A record column; a date or timestamp column as a DATE (compared by day)."""
+def column(name: str, columns: Mapping[str, str], offset: int = LOCAL_OFFSET
+           ) -> exp.Expression:
+    """A record column; a date or timestamp column as a DATE (compared by day). A
+    `timestamptz` column is an instant: it is moved to local time (`offset` hours ahead of
+    UTC) before its day is taken; a `timestamp` column is already local time."""
     col = exp.Column(this=identifier(name), table=exp.to_identifier(RECORD))
-    if COLUMN_TYPES.get(columns.get(name, "")) == "date":
+    kind = columns.get(name, "")
+    if kind == "timestamptz":
+        utc = exp.Cast(this=exp.Cast(this=col, to=exp.DataType.build("TIMESTAMPTZ")),
+                       to=exp.DataType.build("TIMESTAMP"))
+        local = exp.Add(this=utc, expression=exp.Interval(
+            this=exp.Literal.string(str(int(offset))), unit=exp.Var(this="HOUR")))
+        return exp.Cast(this=local, to=exp.DataType.build("DATE"))
+    if COLUMN_TYPES.get(kind) == "date":
         return exp.Cast(this=col, to=exp.DataType.build("DATE"))
     return col
 
@@ -77,7 +88,8 @@ def number(value: Fraction) -> exp.Expression:
     return exp.Neg(this=literal) if value < 0 else literal
 
 
-def condition(node: Node, columns: Mapping[str, str]) -> exp.Expression:
+def condition(node: Node, columns: Mapping[str, str], offset: int = LOCAL_OFFSET
+              ) -> exp.Expression:
     """The sqlglot tree of a checked condition (expr/condition.py)."""
     def go(n: Node, other: Node | None = None) -> exp.Expression:
         if isinstance(n, Logic):
@@ -116,7 +128,7 @@ def condition(node: Node, columns: Mapping[str, str]) -> exp.Expression:
             if n.id in _PERIOD_COLUMNS:
                 return exp.Column(this=exp.to_identifier(_PERIOD_COLUMNS[n.id]),
                                   table=exp.to_identifier(PERIOD))
-            return column(n.id, columns)
+            return column(n.id, columns, offset)
         raise TypeError(n)  # pragma: no cover - the checker allows no other node
     return go(node)
 
@@ -136,15 +148,17 @@ def periods_table(periods: Sequence) -> exp.Expression:
     return exp.Values(expressions=rows, alias=alias)
 
 
-def aggregate(spec, columns: Mapping[str, str]) -> exp.Expression:
+def aggregate(spec, columns: Mapping[str, str], offset: int = LOCAL_OFFSET) -> exp.Expression:
     if spec.aggregate == "count":
         return exp.Count(this=exp.Star())
     if spec.aggregate == "sum":
-        return exp.Sum(this=exp.Cast(this=column(spec.column, columns),
+        return exp.Sum(this=exp.Cast(this=column(spec.column, columns, offset),
                                      to=exp.DataType.build("DOUBLE")))
     if spec.aggregate == "count_distinct":
-        return exp.Count(this=exp.Distinct(expressions=[column(spec.column, columns)]))
-    days = exp.Sub(this=column(spec.to, columns), expression=column(spec.from_, columns))
+        return exp.Count(this=exp.Distinct(expressions=[column(spec.column, columns,
+                                                                offset)]))
+    days = exp.Sub(this=column(spec.to, columns, offset),
+                   expression=column(spec.from_, columns, offset))
     return exp.Avg(this=exp.Cast(this=days, to=exp.DataType.build("DOUBLE")))
 
 
@@ -153,14 +167,14 @@ def metric_query(source, spec, where: Node | None, table_name: str, periods: Seq
     """The query of one metric over `periods` (periods.Period). `groups`: (unit, group)
     pairs when records count towards other units too (a parent's figure computed straight
     from its children's records); None groups by the record's own unit."""
-    columns = source.columns
+    columns, offset = source.columns, source.utc_offset
     unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
                                     table=exp.to_identifier(RECORD)),
                     to=exp.DataType.build("TEXT"))
     if spec.stock:
         placed: exp.Expression = exp.Boolean(this=True)
     else:
-        when = column(spec.date or source.date, columns)
+        when = column(spec.date or source.date, columns, offset)
         if not isinstance(when, exp.Cast):
             when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
         placed = exp.Between(this=when,
@@ -168,7 +182,8 @@ def metric_query(source, spec, where: Node | None, table_name: str, periods: Seq
                              high=exp.Column(this="last_day", table=exp.to_identifier(PERIOD)))
     filters: exp.Expression = exp.Not(this=exp.Is(this=unit.copy(), expression=exp.Null()))
     if where is not None:
-        filters = exp.And(this=filters, expression=exp.Paren(this=condition(where, columns)))
+        filters = exp.And(this=filters, expression=exp.Paren(this=condition(where, columns,
+                                                                               offset)))
     query = (exp.select(exp.Column(this="period", table=exp.to_identifier(PERIOD))
                         .as_("period"))
              .from_(table(table_name).as_(RECORD))
@@ -182,7 +197,7 @@ def metric_query(source, spec, where: Node | None, table_name: str, periods: Seq
         query = query.join(tree, on=exp.EQ(this=unit.copy(), expression=exp.Column(
             this="member", table=exp.to_identifier("g"))))
         unit = exp.Column(this="grp", table=exp.to_identifier("g"))
-    return (query.select(unit.as_("unit"), aggregate(spec, columns).as_("value"))
+    return (query.select(unit.as_("unit"), aggregate(spec, columns, offset).as_("value"))
             .where(filters)
             .group_by(exp.Column(this="period", table=exp.to_identifier(PERIOD)), unit.copy()))
 
