@@ -142,7 +142,8 @@ class Source(_Model):
                        "record in a period, e.g. received_at.")
     columns: dict[str, COLUMN_TYPE] = Field(
         min_length=1, description="Các cột và kiểu / Declared columns and their types: text, "
-        "integer, number, date, timestamp (local time), timestamptz (an instant), boolean. Only these can be used.")
+        "integer, number, date, timestamp (local time), timestamptz (an instant), boolean. "
+        "Only these can be used.")
     periods: list[PERIOD_KIND] = Field(
         default_factory=lambda: ["month"], min_length=1,
         description="Kỳ tính / Period kinds counted straight from the records, default "
