@@ -339,3 +339,12 @@ def test_instants_are_cut_into_periods_in_vietnam_time(tmp_path):
     assert got[("x", "2025-03", "received")] == 2
     assert got[("x", "2025-Q1", "received")] == 2
     assert got[("x", "2025-04", "received")] == 1
+
+
+def test_how_each_counted_figure_adds_up_over_time(data):
+    from cchc_rules.records import over_time
+    metrics = Session().load_ruleset(data["folder"] / "ruleset.yaml").model.metrics
+    got = {m: over_time(x.records) for m, x in metrics.items() if x.records is not None}
+    assert got == {"received": "sum", "received_online": "sum", "resolved_on_time": "sum",
+                   "fees": "sum", "applicants": None, "mean_days": None,
+                   "overdue_pending": "last"}

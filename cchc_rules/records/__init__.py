@@ -28,7 +28,7 @@ from ..periods import Period, parse_period
 from .engines import DuckDB, Location, Postgres, parse_location
 from .sql import RECORD, column, identifier, metric_query, table
 
-__all__ = ["Location", "RecordFigures", "count_figures", "parse_location"]
+__all__ = ["Location", "RecordFigures", "count_figures", "over_time", "parse_location"]
 
 ADDITIVE = ("count", "sum")  # aggregates whose parent figure is the sum of its children's
 ZERO_WHEN_EMPTY = ("count", "sum", "count_distinct")
@@ -91,6 +91,15 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
     if units is not None:
         values = values.filter(pl.col("unit").is_in(list(units)))
     return RecordFigures(values, [u for u in seen if u is not None], warnings, queries)
+
+
+def over_time(spec) -> str | None:
+    """How a figure counted by `spec` (schema.Records) adds up over time, in the words of
+    spec §5 `over_time`: a flow of counts or sums adds up (`sum`), a stock is the last
+    period's (`last`), a distinct count or a mean never adds up (None)."""
+    if spec.stock:
+        return "last"
+    return "sum" if spec.aggregate in ADDITIVE else None
 
 
 def covering(first: date, last: date, kinds: Sequence[str]) -> list[Period]:
