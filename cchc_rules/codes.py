@@ -13,8 +13,8 @@ DOC = "docs/errors.md"
 FAMILIES = {
     "YAML": "load", "SCH": "schema", "FRM": "formula", "SEM": "semantic",
     "EXT": "extends", "DAT": "data", "PER": "period", "UNT": "units", "EVL": "evaluate",
-    "TST": "ruleset tests", "RPT": "report", "IO": "files", "USG": "command line",
-    "INT": "internal", "LNT": "lint",
+    "TST": "ruleset tests", "REC": "records", "RPT": "report", "IO": "files",
+    "USG": "command line", "INT": "internal", "LNT": "lint",
 }
 
 
@@ -123,6 +123,19 @@ _ALL = (
          "số liệu ngoài thời gian hiệu lực của đơn vị", warning=True),
     Code("UNT13", "unreadable dated parents", "cấp trên theo thời gian viết sai"),
     Code("UNT14", "a bad crosswalk row or header", "bảng chuyển đổi mã viết sai"),
+    Code("REC01", "a column not declared in the record source",
+         "cột chưa khai báo trong nguồn hồ sơ"),
+    Code("REC02", "a column or value of the wrong type for its use",
+         "cột hay giá trị sai kiểu so với cách dùng"),
+    Code("REC03", "an unknown record source", "nguồn hồ sơ không tồn tại"),
+    Code("REC04", "a records entry whose keys do not fit its aggregate",
+         "mục đếm hồ sơ có khoá không khớp phép đếm"),
+    Code("REC05", "a --records value that is not usable", "giá trị --records không dùng được"),
+    Code("REC06", "records that cannot be read or counted", "không đọc hay đếm được hồ sơ"),
+    Code("REC07", "records without a declared unit, not counted",
+         "hồ sơ không thuộc đơn vị đã khai báo, không được đếm", warning=True),
+    Code("REC08", "a figure both reported and counted from records",
+         "một số liệu vừa được báo cáo vừa được đếm từ hồ sơ"),
     Code("EVL01", "no such period", "không có kỳ này"),
     Code("EVL02", "no such unit", "không có đơn vị này"),
     Code("EVL03", "no such target", "không có chỉ tiêu này"),

@@ -113,12 +113,16 @@ class Session:
 
     def load(self, ruleset_path: PathArg, data_paths: Sequence[PathArg],
              units_file: PathArg | None = None, decimal_comma: bool = False, *,
-             step: Step | None = None, warn: Warn | None = None) -> Inputs:
-        """The ruleset, then the figures of its metrics; `warn` gets every warning of both."""
+             step: Step | None = None, warn: Warn | None = None,
+             records: Sequence[str] = ()) -> Inputs:
+        """The ruleset, then the figures of its metrics; `warn` gets every warning of both.
+        `records`: `NAME=LOCATION` texts (--records), figures counted from dossier records."""
         ruleset = self.load_ruleset(ruleset_path)
         _call(step)
         figures = self.read_figures(data_paths, units_file, decimal_comma,
                                     known_metrics(ruleset), metric_labels(ruleset))
+        if records:
+            figures = add_records(ruleset, figures, records)
         _call(step)
         inputs = Inputs(ruleset, figures)
         if warn is not None:
@@ -129,10 +133,11 @@ class Session:
     def evaluate(self, ruleset_path: PathArg, data_paths: Sequence[PathArg],
                  units_file: PathArg | None = None, decimal_comma: bool = False, *,
                  step: Step | None = None, warn: Warn | None = None,
+                 records: Sequence[str] = (),
                  **filters: Iterable[str] | None) -> Evaluation:
         """Load, read and evaluate (filters: `periods`, `units`, `targets`)."""
         inputs = self.load(ruleset_path, data_paths, units_file, decimal_comma,
-                           step=step, warn=warn)
+                           step=step, warn=warn, records=records)
         evaluation = self.evaluate_inputs(inputs, **filters)
         if warn is not None:  # what evaluating found (DAT22), after the inputs' own warnings
             for warning in evaluation.warnings[len(inputs.figures.warnings):]:
@@ -164,6 +169,36 @@ class Session:
         from .render import write
         write(fmt, evaluation, out, **options)
         return []
+
+
+def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str]) -> Figures:
+    """`figures` plus those counted from dossier records (records/), as if reported. A
+    figure both reported and counted is an error (REC08): which one is right is not ours to
+    guess. Without declared units, the records' units become units as reported ones do."""
+    import polars as pl
+
+    from .data import COLUMNS, KEYS
+    from .data import Figures as FiguresType
+    from .errors import Problem
+    from .records import count_figures, parse_location
+    from .units import Unit
+
+    sources = ruleset.model.sources
+    locations = [parse_location(text, sources) for text in records]
+    declared = any(u.pos is not None for u in figures.units.values())
+    counted = count_figures(ruleset, locations, figures.units if declared else None)
+    both = figures.values.join(counted.values, on=KEYS, how="semi")
+    if both.height:
+        first = both.row(0, named=True)
+        raise CchcError([Problem(
+            "REC08", f"{both.height} figure(s) are both reported and counted from records, "
+            f"e.g. '{first['metric']}' for {first['unit']} in {first['period']}",
+            None, "drop the metric from the --data files or from --records")])
+    units = dict(figures.units)
+    if not declared:
+        units.update({u: Unit(u, u) for u in counted.units if u not in units})
+    values = pl.concat([figures.values.select(COLUMNS), counted.values.select(COLUMNS)])
+    return FiguresType(values, units, [*figures.warnings, *counted.warnings])
 
 
 def _call(step: Step | None) -> None:

@@ -30,6 +30,7 @@ class LoadedRuleset:
     positions: dict[str, Position]         # "metric:ID", "check:ID", "target:ID",
                                            # "target:ID:milestone:N", "formula:ID", "assert:ID"
     warnings: tuple[Problem, ...] = ()     # likely mistakes that are still valid
+    conditions: dict[str, expr.Node] = field(default_factory=dict)  # records metric -> where
 
 
 class _Source(NamedTuple):
@@ -47,6 +48,7 @@ class _Entries:
     metrics: dict[str, _Source] = field(default_factory=dict)
     checks: dict[str, _Source] = field(default_factory=dict)
     targets: dict[str, _Source] = field(default_factory=dict)
+    sources: dict[str, _Source] = field(default_factory=dict)  # record sources by name
     files: list[Path] = field(default_factory=list)
     scoring: _Source | None = None         # a child's scoring replaces its parent's whole
 
@@ -55,6 +57,7 @@ class _Entries:
         self.metrics.update(other.metrics)
         self.checks.update(other.checks)
         self.targets.update(other.targets)
+        self.sources.update(other.sources)
         self.files += [f for f in other.files if f not in self.files]
 
 
@@ -116,6 +119,8 @@ class _Loader:
                        for m, metric in model.metrics.items()}
         if model.scoring is not None:
             own.scoring = _Source(model.scoring, doc, ("scoring",))
+        own.sources = {n: _Source(source, doc, ("sources", n))
+                       for n, source in model.sources.items()}
         for kind, items in (("check", model.checks), ("target", model.targets)):
             table = own.checks if kind == "check" else own.targets
             for i, item in enumerate(items):
@@ -182,6 +187,7 @@ class _Checker:
             self.target(source)
         if self.entries.scoring is not None:
             self.scoring(self.entries.scoring)
+        conditions = self.records()
         order: tuple[str, ...] = ()
         try:
             order = expr.derived_order(formulas, {m: self.positions[f"formula:{m}"]
@@ -195,10 +201,29 @@ class _Checker:
             "metrics": {m: s.item for m, s in metrics.items()},
             "checks": [s.item for s in self.entries.checks.values()],
             "targets": [s.item for s in self.entries.targets.values()],
-            "scoring": self.entries.scoring.item if self.entries.scoring else None})
+            "scoring": self.entries.scoring.item if self.entries.scoring else None,
+            "sources": {n: s.item for n, s in self.entries.sources.items()}})
         self.problems.sort(key=_place)
         return LoadedRuleset(merged, tuple(self.entries.files), formulas, order, asserts, raw,
-                             self.positions, tuple(self.warnings))
+                             self.positions, tuple(self.warnings), conditions)
+
+    def records(self) -> dict[str, expr.Node]:
+        """Check the record sources and the metrics counted from them (records/check.py);
+        the parsed `where` of each such metric."""
+        from .records.check import check_metric, check_source
+        sources = {n: s.item for n, s in self.entries.sources.items()}
+        for source in self.entries.sources.values():
+            self.problems += check_source(source.item, lambda *k, s=source: self.at(s, *k))
+        conditions = {}
+        for m, source in self.entries.metrics.items():
+            if source.item.records is not None:
+                node, problems = check_metric(
+                    m, source.item, sources,
+                    lambda *k, s=source, key=False: self.at(s, *k, key=key))
+                self.problems += problems
+                if node is not None:
+                    conditions[m] = node
+        return conditions
 
     def parse(self, text: str, pos: Position, allow_compare: bool) -> expr.Node | None:
         try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 import types
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -26,10 +26,11 @@ from .domain import (
     OpLiteral,
 )
 from .errors import Problem, did_you_mean
+from .expr.condition import COLUMN_TYPES
 from .expr.tokens import KEYWORDS
 from .load import Doc
+from .periods import KINDS, parse_period
 from .periods import PATTERN as PERIOD
-from .periods import parse_period
 
 RULESET_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 METRIC_ID = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -124,6 +125,57 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+COLUMN_TYPE = Literal[tuple(COLUMN_TYPES)]
+PERIOD_KIND = Literal[KINDS]
+AGGREGATES = ("count", "sum", "count_distinct", "mean_days")
+AGGREGATE = Literal[AGGREGATES]
+
+
+class Source(_Model):
+    """Một bảng hồ sơ / A table of dossier records the figures are counted from."""
+
+    table: Text = Field(description="Tên bảng / Table name in a database (a file given with "
+                        "--records NAME=FILE needs none, but names it here too).",
+                        examples=["dossiers"])
+    unit: Text = Field(description="Cột mã đơn vị / Column holding the unit id.")
+    date: Text = Field(description="Cột ngày xếp hồ sơ vào kỳ / Date column that places a "
+                       "record in a period, e.g. received_at.")
+    columns: dict[str, COLUMN_TYPE] = Field(
+        min_length=1, description="Các cột và kiểu / Declared columns and their types: text, "
+        "integer, number, date, timestamp (local time), timestamptz (an instant), boolean. "
+        "Only these can be used.")
+    periods: list[PERIOD_KIND] = Field(
+        default_factory=lambda: ["month"], min_length=1,
+        description="Kỳ tính / Period kinds counted straight from the records, default "
+        "[month]; add quarter, half, year to count longer periods directly.")
+    utc_offset: int = Field(
+        7, ge=-12, le=14, description="Múi giờ / Hours ahead of UTC where periods are cut "
+        "(default 7, Vietnam): a timestamptz instant is moved to this local time first.")
+    description: Text | None = Field(None, description="Ghi chú / Free-text note.")
+
+
+class Records(_Model):
+    """Cách đếm chỉ số từ hồ sơ / How a raw metric is counted from a record source."""
+
+    source: Text = Field(description="Tên nguồn / Source name under `sources:`.")
+    aggregate: AGGREGATE = Field(
+        description="Phép đếm / count (rows), sum (of `column`), count_distinct (of "
+        "`column`), mean_days (mean of `to` − `from` in days).")
+    column: Text | None = Field(None, description="Cột / Column for sum and count_distinct.")
+    from_: Text | None = Field(None, alias="from", description="Ngày bắt đầu / mean_days: "
+                               "the earlier date column, e.g. received_at.")
+    to: Text | None = Field(None, description="Ngày kết thúc / mean_days: the later date "
+                            "column, e.g. resolved_at.")
+    where: Text | None = Field(
+        None, description="Điều kiện / Condition over the columns: == != < <= > >=, and or "
+        "not, is null, in [...], 'text', period_start, period_end.",
+        examples=["resolved_at is not null and resolved_at <= due_at"])
+    date: Text | None = Field(None, description="Cột ngày riêng / Date column placing the "
+                              "record in a period for this metric (default: the source's).")
+    stock: bool = Field(False, description="Số tồn / A stock counted at each period's end: "
+                        "no date column places the record; `where` uses period_end.")
+
+
 class Metric(_Model):
     """Một chỉ số: số liệu báo cáo (không có công thức) hoặc chỉ số tính ra từ công thức.
     A metric: a reported figure (no formula) or one derived by its formula."""
@@ -136,6 +188,9 @@ class Metric(_Model):
         "parentheses, min(..), max(..), abs(..). Absent for a reported figure.",
         examples=["received_online / received * 100"])
     description: Text | None = Field(None, description="Ghi chú / Free-text note.")
+    records: Records | None = Field(
+        None, description="Đếm từ hồ sơ / Count this raw metric from a record source "
+        "(see docs/records.md) instead of reading it from reports.")
 
 
 class Check(_Model):
@@ -274,6 +329,9 @@ class Ruleset(_Model):
         "file; a child entry with the same id replaces the parent's.")
     metrics: dict[MetricId, Metric] = Field(
         default_factory=dict, description="Chỉ số / Metrics by id (ASCII letters, digits, '_').")
+    sources: dict[MetricId, Source] = Field(
+        default_factory=dict, description="Nguồn hồ sơ / Record sources by name (tables of "
+        "dossiers the `records:` metrics are counted from).")
     checks: list[Check] = Field(
         default_factory=list, description="Kiểm tra số liệu / Identities the data must satisfy.")
     targets: list[Target] = Field(default_factory=list, description="Chỉ tiêu / Targets.")
@@ -281,7 +339,8 @@ class Ruleset(_Model):
 
 
 CHOICES = {"unit": METRIC_UNITS, "area": AREAS, "op": OPS, "change": CHANGES,
-           "when_no_data": FALLBACKS, "when_invalid": FALLBACKS}
+            "when_no_data": FALLBACKS, "when_invalid": FALLBACKS,
+            "aggregate": AGGREGATES, "periods": KINDS}
 
 
 def dotted(loc: tuple) -> str:
@@ -381,6 +440,8 @@ def problem_from_error(error: dict, doc: Doc) -> Problem:
                        f"in {dotted(where)}" if where else None)
     if kind == "literal_error":
         choices = CHOICES.get(name, ())
+        if not choices and loc[:1] == ("sources",) and "columns" in loc:
+            choices, name = tuple(COLUMN_TYPES), f"column {name}"
         hint = None
         if isinstance(value, str):
             near = NEAR_OPS.get(value.strip())

@@ -30,11 +30,19 @@ def parse_fail_on(text: str) -> tuple[str, ...]:
     return words
 
 
-def data_options(func):
-    """The options every command reading figures shares (evaluate, explain)."""
+def data_options(func=None, *, records: bool = False):
+    """The options every command reading figures shares (evaluate, explain). With
+    `records`, --data is optional and --records NAME=LOCATION is offered beside it (one of
+    the two is then required: see `require_figures`)."""
+    if func is None:
+        return lambda f: data_options(f, records=records)
+    extra = (click.option(
+        "--records", "records", multiple=True, metavar="NAME=LOCATION",
+        help="Count figures from dossier records: NAME=exports/*.parquet (or .csv), or "
+        "NAME=postgresql://host/db?table=T (repeatable; docs/records.md)."),) if records else ()
     for option in reversed((
         click.argument("ruleset", type=click.Path(path_type=Path, dir_okay=False)),
-        click.option("--data", "data", multiple=True, required=True, metavar="FILE",
+        click.option("--data", "data", multiple=True, required=not records, metavar="FILE",
                      type=click.Path(path_type=Path, dir_okay=False),
                      help="Reported figures: YAML, JSON, CSV or XLSX (repeatable)."),
         click.option("--units", "units_file", metavar="FILE",
@@ -44,6 +52,7 @@ def data_options(func):
                      help="Numbers in text are written 4.917,5 (Vietnamese style)."),
         click.option("--lang", type=click.Choice(["vi", "en"]), default="vi",
                      show_default=True, help="Language of the fixed words."),
+        *extra,
     )):
         func = option(func)
     return func
@@ -68,8 +77,15 @@ def _progress(data: tuple[Path, ...]):
     return click.progressbar(length=4, label="cchc evaluate", file=sys.stderr)
 
 
+def require_figures(ctx: click.Context, data, records) -> None:
+    """--data is required unless --records gives the figures (the same error as before)."""
+    if not data and not records:
+        param = next(p for p in ctx.command.params if p.name == "data")
+        raise click.MissingParameter(ctx=ctx, param=param)
+
+
 @click.command()
-@data_options
+@data_options(records=True)
 @click.option("--period", "periods", multiple=True, metavar="P", help="Only this period.")
 @click.option("--unit", "units", multiple=True, metavar="ID", help="Only this unit.")
 @click.option("--target", "targets", multiple=True, metavar="ID", help="Only this target.")
@@ -83,18 +99,20 @@ def _progress(data: tuple[Path, ...]):
 @click.option("--fail-on", default=",".join(DEFAULT_FAIL_ON), show_default=True,
               help="Statuses that make the run exit 1; 'fail' is a failed check.")
 @click.pass_context
-def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, periods, units,
-            targets, fmt, output, what, fail_on) -> None:
+def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, records,
+            periods, units, targets, fmt, output, what, fail_on) -> None:
     """Evaluate reported figures against the targets of RULESET."""
     from ..output import atomic_open
     from ..pipeline import Session
+    require_figures(ctx, data, records)
     failing = parse_fail_on(fail_on)
     session = Session()
     bar = _progress(data)
     step = (lambda: bar.update(1)) if bar is not None else None
     with bar if bar is not None else contextlib.nullcontext():
         evaluation = session.evaluate(ruleset, data, units_file, decimal_comma, step=step,
-                                      warn=echo_warning, periods=periods or None,
+                                      warn=echo_warning, records=records,
+                                      periods=periods or None,
                                       units=units or None, targets=targets or None)
         options = {"lang": lang, "fail_on": failing}
         if fmt == "csv" and what != "results":

@@ -11,13 +11,13 @@ from pathlib import Path
 import click
 
 from . import OUTPUT
-from .evaluate import data_options, echo_warning
+from .evaluate import data_options, echo_warning, require_figures
 
 DETAILS = ("auto", "full", "summary")
 
 
 @click.command()
-@data_options
+@data_options(records=True)
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), required=True)
 @click.option("--output", "-o", type=OUTPUT,
               required=True, metavar="FILE", help="Where to write (atomically).")
@@ -28,14 +28,16 @@ DETAILS = ("auto", "full", "summary")
               help="full: every row; summary: bounded lists; auto: summary above 5,000 results "
                    "(above 200 in a PDF).")
 def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
-            decimal_comma: bool, lang: str, fmt: str, output: Path,
+            decimal_comma: bool, lang: str, records: tuple[str, ...], fmt: str, output: Path,
             template_dir: Path | None, detail: str) -> None:
     """Render a compliance report of RULESET against the reported figures."""
     from ..output import write_atomic
     from ..pipeline import Session
 
+    require_figures(click.get_current_context(), data, records)
     session = Session()
-    evaluation = session.evaluate(ruleset, data, units_file, decimal_comma, warn=echo_warning)
+    evaluation = session.evaluate(ruleset, data, units_file, decimal_comma, warn=echo_warning,
+                                  records=records)
     inputs = [("data", p) for p in data] + ([("units", units_file)] if units_file else [])
     options = {"lang": lang, "detail": detail, "template_dir": template_dir, "inputs": inputs}
     if fmt == "pdf":

@@ -54,15 +54,58 @@ class Compare:
     col: int = field(default=0, compare=False)
 
 
-Node = Number | Name | Unary | Binary | Call | Compare
+# Records conditions (`where`) only: text, true/false, logic, `is null` and `in [...]`.
+@dataclass(frozen=True)
+class Text:
+    value: str
+    col: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Bool:
+    value: bool
+    col: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Logic:
+    op: str  # "and", "or"
+    left: Node
+    right: Node
+    col: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Node
+    col: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class IsNull:
+    operand: Node
+    negated: bool  # `is not null`
+    col: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class In:
+    operand: Node
+    items: tuple[Node, ...]
+    col: int = field(default=0, compare=False)
+
+
+Node = Number | Name | Unary | Binary | Call | Compare | Text | Bool | Logic | Not | IsNull | In
 
 
 def children(node: Node) -> tuple[Node, ...]:
     """The direct sub-expressions of `node`, left to right."""
-    if isinstance(node, Unary):
+    if isinstance(node, Unary | Not | IsNull):
         return (node.operand,)
-    if isinstance(node, Binary | Compare):
+    if isinstance(node, Binary | Compare | Logic):
         return (node.left, node.right)
+    if isinstance(node, In):
+        return (node.operand, *node.items)
     if isinstance(node, Call):
         return node.args
     return ()

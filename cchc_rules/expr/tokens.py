@@ -15,6 +15,7 @@ from ..errors import Position, Problem
 
 NUM, NAME, OP, LPAREN, RPAREN, COMMA, END = (
     "number", "name", "operator", "(", ")", ",", "end")
+STR, LBRACK, RBRACK = "string", "[", "]"  # conditions only (records' `where`)
 
 COMPARE_OPS = ("==", "!=", "<=", ">=", "<", ">")
 ARITH_OPS = ("+", "-", "*", "/")
@@ -22,6 +23,8 @@ ARITH_OPS = ("+", "-", "*", "/")
 # Python keywords and literals look like names but are never metric ids here;
 # soft keywords (match, case, type, _) stay usable as ids.
 KEYWORDS = frozenset(keyword.kwlist)
+# Words a records condition reads as its own (and/or/not/is/in, null, true/false).
+CONDITION_WORDS = frozenset({"and", "or", "not", "is", "in", "null", "true", "false"})
 
 MAX_NUMBER_DIGITS = 1_000  # far past any figure (floats end at 309); Python stops at 4,300
 
@@ -74,8 +77,8 @@ def where(pos: Position | None, col: int, text: str = "") -> Position:
 
 
 class _Lexer:
-    def __init__(self, text: str, pos: Position | None) -> None:
-        self.text, self.pos = text, pos
+    def __init__(self, text: str, pos: Position | None, condition: bool = False) -> None:
+        self.text, self.pos, self.condition = text, pos, condition
         self.tokens: list[Token] = []
         self.problems: list[Problem] = []
         self.i = 0
@@ -105,6 +108,9 @@ class _Lexer:
                 self.string()
             elif ch == ".":
                 self.dot()
+            elif ch in "[]" and self.condition:
+                self.add(LBRACK if ch == "[" else RBRACK, ch, start)
+                self.i += 1
             elif ch == "[":
                 self.subscript()
             elif ch in _REFUSED:
@@ -157,6 +163,8 @@ class _Lexer:
         if not _NAME.fullmatch(word):
             self.error("FRM07", f"metric id {word!r} must use ASCII letters, digits and '_'",
                        start)
+        elif word.lower() in CONDITION_WORDS and self.condition:
+            word = self.text[start:start + len(word)]
         elif word in KEYWORDS:
             self.error("FRM02", f"keyword {word!r} is not allowed in a formula", start)
         self.add(NAME, word, start)
@@ -188,6 +196,12 @@ class _Lexer:
         start, quote = self.i, self.text[self.i]
         end = self.text.find(quote, start + 1)
         end = len(self.text) if end < 0 else end + 1
+        if self.condition:
+            if not self.text.endswith(quote, start + 1, end):
+                self.error("FRM01", "text is never closed", start, f"end it with {quote}")
+            self.add(STR, self.text[start + 1:end - 1], start)
+            self.i = end
+            return
         self.error("FRM02", "strings are not allowed in a formula", start)
         self.add(NUM, self.text[start:end], start, Fraction(0))
         self.i = end
@@ -213,8 +227,11 @@ class _Lexer:
         self.error("FRM02", "subscripts '[...]' are not allowed", start)
 
 
-def tokenize(text: str, pos: Position | None = None) -> tuple[list[Token], list[Problem]]:
-    """Tokens (always ending with END) and every lexical problem found."""
-    lexer = _Lexer(text, pos)
+def tokenize(text: str, pos: Position | None = None, condition: bool = False
+             ) -> tuple[list[Token], list[Problem]]:
+    """Tokens (always ending with END) and every lexical problem found. `condition`: the
+    records `where` language, which also reads text in quotes, `[`/`]` lists and the
+    CONDITION_WORDS."""
+    lexer = _Lexer(text, pos, condition)
     lexer.run()
     return lexer.tokens, lexer.problems

@@ -1,0 +1,180 @@
+"""Figures counted straight from dossier records (docs/records.md).
+
+`count_figures(ruleset, locations, units)` runs one query per metric counted from records
+(records/sql.py) on the source's engine (records/engines.py: DuckDB for files, PostgreSQL
+for a server) over every period of the source's `periods` kinds that its records touch, and
+returns the figures in the long shape of data.Figures, so roll-up and evaluation treat them
+exactly as reported figures.
+
+- Flows (count, sum, count_distinct, mean_days) are placed in a period by a date column;
+  a unit with records in the source but none in a period counts 0 there (mean_days: no
+  figure). Longer periods listed in `periods` are counted from the records, not summed.
+- Stocks (`stock: true`) are counted at each period's end through `period_end` in their
+  `where`; nothing sums them over time.
+- count_distinct and mean_days do not add up over units; when units have parents, each
+  parent's figure is counted from all its descendants' records (static `parent`).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+from sqlglot import exp
+
+from ..errors import Problem, did_you_mean
+from ..periods import Period, parse_period
+from .engines import DuckDB, Location, Postgres, parse_location
+from .sql import RECORD, column, identifier, metric_query, table
+
+__all__ = ["Location", "RecordFigures", "count_figures", "over_time", "parse_location"]
+
+ADDITIVE = ("count", "sum")  # aggregates whose parent figure is the sum of its children's
+ZERO_WHEN_EMPTY = ("count", "sum", "count_distinct")
+
+
+@dataclass
+class RecordFigures:
+    values: pl.DataFrame                       # unit, period, metric, value, file, line, source
+    units: list[str]                           # units seen in the records, first seen first
+    warnings: list[Problem] = field(default_factory=list)
+    queries: dict[str, str] = field(default_factory=dict)   # metric -> SQL (provenance)
+
+
+def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None = None
+                  ) -> RecordFigures:
+    """Every metric of `ruleset` counted from the sources in `locations`. `units`: the
+    declared units (id -> units.Unit), or None when no unit is declared anywhere."""
+    model = ruleset.model
+    by_source = {loc.source: loc for loc in locations}
+    files = [loc for loc in locations if loc.files]
+    servers = [loc for loc in locations if loc.url]
+    engines = {}
+    try:
+        if files:
+            duck = DuckDB(files)
+            engines.update({loc.source: duck for loc in files})
+        if servers:
+            pg = Postgres(servers)
+            engines.update({loc.source: pg for loc in servers})
+        frames, seen, warnings, queries = [], {}, [], {}
+        for name, loc in by_source.items():
+            source, engine = model.sources[name], engines[name]
+            stats = _stats(engine, name, source)
+            counts = {u: n for u, n, _, _ in stats}
+            for unit, rows in counts.items():
+                seen.setdefault(unit, rows)
+            warnings += _unit_warnings(name, counts, units)
+            days = [d for _, _, first, last in stats for d in (first, last) if d is not None]
+            if not days:
+                continue
+            periods = covering(min(days), max(days), source.periods)
+            known = [u for u in counts if u is not None and (units is None or u in units)]
+            for mid, metric in model.metrics.items():
+                spec = metric.records
+                if spec is None or spec.source != name:
+                    continue
+                groups = None
+                if spec.aggregate not in ADDITIVE and units is not None:
+                    groups = _ancestry(known, units)
+                query = metric_query(source, spec, ruleset.conditions.get(mid),
+                                     engine.tables[name], periods, groups)
+                queries[mid] = query.sql(dialect=engine.dialect)
+                rows = engine.rows(name, query)
+                frames.append(_frame(rows, mid, spec, periods,
+                                     [g for _, g in groups] if groups else known, loc.text))
+    finally:
+        for engine in set(map(id, engines.values())):
+            next(e for e in engines.values() if id(e) == engine).close()
+    values = pl.concat(frames) if frames else _empty()
+    if units is not None:
+        values = values.filter(pl.col("unit").is_in(list(units)))
+    return RecordFigures(values, [u for u in seen if u is not None], warnings, queries)
+
+
+def over_time(spec) -> str | None:
+    """How a figure counted by `spec` (schema.Records) adds up over time, in the words of
+    spec §5 `over_time`: a flow of counts or sums adds up (`sum`), a stock is the last
+    period's (`last`), a distinct count or a mean never adds up (None)."""
+    if spec.stock:
+        return "last"
+    return "sum" if spec.aggregate in ADDITIVE else None
+
+
+def covering(first: date, last: date, kinds: Sequence[str]) -> list[Period]:
+    """Every period of each kind in `kinds` that overlaps first..last, in time order."""
+    out = []
+    for kind in kinds:
+        period = next(p for p in parse_period(f"{first.year:04d}").sub_periods(kind)
+                      if p.start <= first <= p.end)
+        while period.start <= last:
+            out.append(period)
+            period = period.shift(1)
+    return sorted(out)
+
+
+def _stats(engine, name: str, source) -> list[tuple]:
+    """(unit, rows, first day, last day) per unit of the source, unit None included."""
+    unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
+                                    table=exp.to_identifier(RECORD)),
+                    to=exp.DataType.build("TEXT"))
+    when = column(source.date, source.columns, source.utc_offset)
+    if not isinstance(when, exp.Cast):
+        when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
+    query = (exp.select(unit.as_("unit"), exp.Count(this=exp.Star()).as_("n"),
+                        exp.Min(this=when).as_("first_day"),
+                        exp.Max(this=when.copy()).as_("last_day"))
+             .from_(table(engine.tables[name]).as_(RECORD))
+             .group_by(unit.copy()))
+    return sorted(engine.rows(name, query), key=lambda r: (r[0] is None, r[0] or ""))
+
+
+def _unit_warnings(name: str, counts: Mapping, units: Mapping | None) -> list[Problem]:
+    """Rows without a unit, and rows whose unit is not declared: counted, never silent."""
+    problems = []
+    if counts.get(None):
+        problems.append(Problem("REC07", f"{counts[None]} record(s) of '{name}' have no unit "
+                                "and are not counted", None, None, "warning"))
+    if units is not None:
+        for unit, rows in counts.items():
+            if unit is not None and unit not in units:
+                problems.append(Problem(
+                    "REC07", f"{rows} record(s) of '{name}' belong to undeclared unit "
+                    f"'{unit}' and are not counted", None,
+                    did_you_mean(unit, units) or "declare the unit", "warning"))
+    return problems
+
+
+def _ancestry(members: Sequence[str], units: Mapping) -> list[tuple[str, str]]:
+    """(unit, group) for each unit and each of its ancestors (itself included)."""
+    pairs = []
+    for unit in members:
+        current, seen = unit, set()
+        while current is not None and current not in seen and current in units:
+            pairs.append((unit, current))
+            seen.add(current)
+            current = units[current].parent
+    return pairs
+
+
+def _frame(rows: list[tuple], metric: str, spec, periods: Sequence[Period],
+           units: Sequence[str], where: str) -> pl.DataFrame:
+    got = pl.DataFrame([(p, u, None if v is None else float(v)) for p, u, v in rows],
+                       schema={"period": pl.String, "unit": pl.String, "value": pl.Float64},
+                       orient="row")
+    if spec.aggregate in ZERO_WHEN_EMPTY and units:
+        grid = pl.DataFrame({"unit": list(dict.fromkeys(units))}).join(
+            pl.DataFrame({"period": [p.text for p in periods]}), how="cross")
+        got = grid.join(got, on=["unit", "period"], how="left").with_columns(
+            pl.col("value").fill_null(0.0))
+    return got.drop_nulls("value").select(
+        "unit", "period", pl.lit(metric).alias("metric"), "value",
+        pl.lit(where).alias("file"), pl.lit(0, pl.Int64).alias("line"),
+        pl.lit(f"records:{metric}").alias("source"))
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema={"unit": pl.String, "period": pl.String, "metric": pl.String,
+                                "value": pl.Float64, "file": pl.String, "line": pl.Int64,
+                                "source": pl.String})

@@ -1,0 +1,81 @@
+"""Validate stage: the `sources:` of a ruleset and the metrics counted from them.
+
+Every column a source or a metric names must be declared in the source's `columns`, with a
+type that fits its use (REC01, REC02); a metric's source must exist (REC03) and its keys must
+fit its aggregate (REC04). Conditions are parsed here once (expr/condition.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import CchcError, Position, Problem, did_you_mean
+from ..expr.ast import Node
+from ..expr.condition import COLUMN_TYPES, parse_condition
+
+Place = Any  # a callable (key path below the entry) -> Position
+
+
+def _column(problems: list[Problem], columns: Mapping[str, str], name: str, pos: Position,
+            want: tuple[str, ...], use: str) -> None:
+    if name not in columns:
+        problems.append(Problem("REC01", f"unknown column '{name}'", pos,
+                                did_you_mean(name, columns)
+                                or "declare it under the source's 'columns'"))
+    elif COLUMN_TYPES[columns[name]] not in want:
+        problems.append(Problem("REC02", f"{use} needs a {' or '.join(want)} column; "
+                                f"'{name}' is {columns[name]}", pos))
+
+
+def check_source(source, at) -> list[Problem]:
+    """The unit and date columns of one source are declared; the date is a date."""
+    problems: list[Problem] = []
+    _column(problems, source.columns, source.unit, at("unit"), ("text", "number"), "'unit'")
+    _column(problems, source.columns, source.date, at("date"), ("date",), "'date'")
+    return problems
+
+
+def check_metric(metric_id: str, metric, sources: Mapping[str, Any], at
+                 ) -> tuple[Node | None, list[Problem]]:
+    """The parsed `where` of a metric counted from records (None without one) and every
+    problem of its `records:` entry. `at(*keys)` places a key below the metric."""
+    spec = metric.records
+    problems: list[Problem] = []
+    if metric.formula is not None:
+        problems.append(Problem("REC04", f"metric '{metric_id}' has both a formula and "
+                                "records", at("records", key=True),
+                                "a metric is either counted from records or derived"))
+    source = sources.get(spec.source)
+    if source is None:
+        problems.append(Problem("REC03", f"unknown record source '{spec.source}'",
+                                at("records", "source"), did_you_mean(spec.source, sources)
+                                or "declare it under 'sources:'"))
+        return None, problems
+    columns = source.columns
+    needs = {"sum": ("column",), "count_distinct": ("column",), "mean_days": ("from", "to"),
+             "count": ()}[spec.aggregate]
+    given = {"column": spec.column, "from": spec.from_, "to": spec.to}
+    for key, value in given.items():
+        if key in needs and value is None:
+            problems.append(Problem("REC04", f"'aggregate: {spec.aggregate}' needs '{key}'",
+                                    at("records", "aggregate")))
+        elif key not in needs and value is not None:
+            problems.append(Problem("REC04", f"'{key}' is not used by 'aggregate: "
+                                    f"{spec.aggregate}'", at("records", key, key=True)))
+    if spec.column is not None and "column" in needs:
+        want = ("number",) if spec.aggregate == "sum" else tuple(set(COLUMN_TYPES.values()))
+        _column(problems, columns, spec.column, at("records", "column"), want,
+                f"'aggregate: {spec.aggregate}'")
+    for key, name in (("from", spec.from_), ("to", spec.to), ("date", spec.date)):
+        if name is not None and (key == "date" or key in needs):
+            _column(problems, columns, name, at("records", key), ("date",), f"'{key}'")
+    if spec.stock and spec.date is not None:
+        problems.append(Problem("REC04", "a stock has no 'date': it is counted at each "
+                                "period's end through its 'where'", at("records", "date")))
+    node = None
+    if spec.where is not None:
+        try:
+            node = parse_condition(spec.where, columns, at("records", "where"))
+        except CchcError as err:
+            problems += err.problems
+    return node, problems

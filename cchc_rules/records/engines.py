@@ -1,0 +1,165 @@
+"""Where record queries run: DuckDB embedded over CSV/Parquet files, or inside PostgreSQL.
+
+An engine runs the sqlglot trees of records/sql.py in its own dialect and returns rows; only
+the per-unit, per-period figures come back from a server. Any failure of the engine (a file
+it cannot read, text in a date column, a lost connection) becomes one REC06 problem naming
+the source, never a traceback.
+"""
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+from sqlglot import exp
+
+from ..errors import CchcError, Problem, did_you_mean
+
+FILE_KINDS = {".parquet": "parquet", ".csv": "csv"}
+SERVER_SCHEMES = ("postgresql", "postgres")
+MEMORY_LIMIT = "1GB"  # DuckDB spills to disk past this, so big exports fit a small machine
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where one source's records are: files (a glob) or a PostgreSQL table."""
+
+    source: str
+    text: str                       # as given, with any password removed (for messages)
+    files: tuple[Path, ...] = ()
+    url: str | None = None          # PostgreSQL conninfo URL without `table`
+    table: str | None = None
+
+
+def _problem(message: str, hint: str | None = None, code: str = "REC05") -> CchcError:
+    return CchcError([Problem(code, message, None, hint)])
+
+
+def parse_location(text: str, sources) -> Location:
+    """`NAME=FILES` or `NAME=postgresql://host/db?table=T` (the --records option's value)."""
+    name, sep, where = text.partition("=")
+    name = name.strip()
+    if not sep or not where.strip():
+        raise _problem(f"--records '{_hide(text)}' is not NAME=LOCATION",
+                       "e.g. --records dossiers=exports/2025/*.parquet")
+    if name not in sources:
+        raise _problem(f"--records names no source of the ruleset: '{name}'",
+                       did_you_mean(name, sources) or "sources: " + ", ".join(sorted(sources))
+                       if sources else "the ruleset has no 'sources:'")
+    where = where.strip()
+    if urlsplit(where).scheme in SERVER_SCHEMES:
+        return _server(name, where, sources[name])
+    files = tuple(Path(p) for p in sorted(glob.glob(os.path.expanduser(where))))
+    if not files:
+        raise _problem(f"--records {name}: no file matches '{where}'", code="REC06")
+    kinds = {FILE_KINDS.get(_suffix(p)) for p in files}
+    if None in kinds or len(kinds) > 1:
+        raise _problem(f"--records {name}: files must all be .parquet or all .csv",
+                       code="REC06")
+    return Location(name, f"{name}={where}", files=files)
+
+
+def _suffix(path: Path) -> str:
+    return path.suffix.lower()
+
+
+def _hide(text: str) -> str:
+    """`text` with the password of a URL in it replaced by ***."""
+    parts = urlsplit(text.partition("=")[2].strip()) if "://" in text else None
+    if parts is None or parts.password is None:
+        return text
+    netloc = parts.netloc.replace(":" + parts.password + "@", ":***@")
+    return text.partition("=")[0] + "=" + urlunsplit(parts._replace(netloc=netloc))
+
+
+def _server(name: str, where: str, source) -> Location:
+    parts = urlsplit(where)
+    if parts.password is not None:
+        raise _problem(f"--records {name}: a password on the command line is refused",
+                       "put it in PGPASSWORD or ~/.pgpass")
+    query = parse_qs(parts.query)
+    table = query.pop("table", [source.table])[-1]
+    rest = "&".join(f"{k}={v[-1]}" for k, v in query.items())
+    url = urlunsplit(parts._replace(query=rest))
+    return Location(name, f"{name}={url}?table={table}", url=url, table=table)
+
+
+class DuckDB:
+    """Every file-based source as a DuckDB view; queries run embedded."""
+
+    dialect = "duckdb"
+
+    def __init__(self, locations: list[Location]) -> None:
+        import duckdb
+        self.error = duckdb.Error
+        self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+        self.tables: dict[str, str] = {}
+        for loc in locations:
+            view = f"records_{loc.source}"
+            files = [str(p) for p in loc.files]
+            try:
+                if FILE_KINDS[_suffix(loc.files[0])] == "parquet":
+                    relation = self.con.read_parquet(files)
+                else:
+                    relation = self.con.read_csv(files, header=True)
+                relation.create_view(view)
+            except self.error as err:
+                raise _problem(f"records of '{loc.source}' cannot be read: {_first(err)}",
+                               code="REC06") from None
+            self.tables[loc.source] = view
+
+    def rows(self, source: str, query: exp.Expression) -> list[tuple]:
+        try:
+            return self.con.execute(query.sql(dialect=self.dialect)).fetchall()
+        except self.error as err:
+            raise _problem(f"records of '{source}' cannot be counted: {_first(err)}",
+                           "check the column types declared under the source",
+                           code="REC06") from None
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class Postgres:
+    """Queries run inside a PostgreSQL server (psycopg); the password comes from the
+    environment (PGPASSWORD) or ~/.pgpass, as libpq reads them."""
+
+    dialect = "postgres"
+
+    def __init__(self, locations: list[Location]) -> None:
+        try:
+            import psycopg
+        except ImportError:
+            raise _problem("PostgreSQL records need the psycopg package",
+                           "pip install 'psycopg[binary]'", code="REC06") from None
+        self.error = psycopg.Error
+        self.connections = {}
+        self.tables: dict[str, str] = {}
+        for loc in locations:
+            try:
+                # Session in UTC: a timestamptz cast to timestamp is then UTC, as in DuckDB.
+                self.connections[loc.source] = psycopg.connect(
+                    loc.url, autocommit=True, options="-c TimeZone=UTC")
+            except self.error as err:
+                raise _problem(f"records of '{loc.source}': cannot connect to "
+                               f"{loc.text}: {_first(err)}", code="REC06") from None
+            self.tables[loc.source] = loc.table
+
+    def rows(self, source: str, query: exp.Expression) -> list[tuple]:
+        try:
+            with self.connections[source].cursor() as cur:
+                cur.execute(query.sql(dialect=self.dialect))
+                return cur.fetchall()
+        except self.error as err:
+            raise _problem(f"records of '{source}' cannot be counted: {_first(err)}",
+                           code="REC06") from None
+
+    def close(self) -> None:
+        for con in self.connections.values():
+            con.close()
+
+
+def _first(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__

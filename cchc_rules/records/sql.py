@@ -1,0 +1,206 @@
+"""Compile stage for records: one metric of a record source → one SQL query, built with sqlglot.
+
+The query is a tree of sqlglot nodes made from the ruleset's AST, never text pasted together:
+identifiers are quoted by sqlglot, text is a sqlglot string literal (sqlglot escapes quotes),
+dates are `CAST('YYYY-MM-DD' AS DATE)` from a date Python has parsed, numbers are written from
+exact fractions. The same tree is generated for DuckDB and PostgreSQL (`dialect`).
+
+    SELECT p.period, CAST(r.unit AS TEXT) AS unit, AGG(...) AS value
+    FROM table AS r JOIN (VALUES (period, first_day, last_day), ...) AS p
+      ON CAST(r.date AS DATE) BETWEEN p.first_day AND p.last_day     -- ON TRUE for a stock
+    WHERE r.unit IS NOT NULL AND (where)
+    GROUP BY p.period, unit
+
+Dates are compared by day: a timestamp column is cast to DATE wherever it is used.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from fractions import Fraction
+
+from sqlglot import exp
+
+from ..expr.ast import (
+    Binary,
+    Bool,
+    Call,
+    Compare,
+    In,
+    IsNull,
+    Logic,
+    Name,
+    Node,
+    Not,
+    Number,
+    Text,
+    Unary,
+)
+from ..expr.condition import COLUMN_TYPES, literal_date
+
+RECORD, PERIOD = "r", "p"  # table aliases
+LOCAL_OFFSET = 7  # Vietnam: UTC+7 all year (no daylight saving)
+_COMPARE = {"==": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT,
+            ">=": exp.GTE}
+_ARITH = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "/": exp.Div}
+_PERIOD_COLUMNS = {"period_start": "first_day", "period_end": "last_day"}
+
+
+def identifier(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+def table(name: str) -> exp.Table:
+    """A table named `schema.table` (each part quoted; no part is parsed as SQL)."""
+    parts = name.split(".")
+    if len(parts) > 3 or not all(parts):
+        raise ValueError(f"'{name}' is not a table name")
+    *outer, last = parts
+    keys = dict(zip(("catalog", "db")[-len(outer):] if outer else (), outer, strict=True))
+    return exp.Table(this=identifier(last), **{k: identifier(v) for k, v in keys.items()})
+
+
+def column(name: str, columns: Mapping[str, str], offset: int = LOCAL_OFFSET
+           ) -> exp.Expression:
+    """A record column; a date or timestamp column as a DATE (compared by day). A
+    `timestamptz` column is an instant: it is moved to local time (`offset` hours ahead of
+    UTC) before its day is taken; a `timestamp` column is already local time."""
+    col = exp.Column(this=identifier(name), table=exp.to_identifier(RECORD))
+    kind = columns.get(name, "")
+    if kind == "timestamptz":
+        utc = exp.Cast(this=exp.Cast(this=col, to=exp.DataType.build("TIMESTAMPTZ")),
+                       to=exp.DataType.build("TIMESTAMP"))
+        local = exp.Add(this=utc, expression=exp.Interval(
+            this=exp.Literal.string(str(int(offset))), unit=exp.Var(this="HOUR")))
+        return exp.Cast(this=local, to=exp.DataType.build("DATE"))
+    if COLUMN_TYPES.get(kind) == "date":
+        return exp.Cast(this=col, to=exp.DataType.build("DATE"))
+    return col
+
+
+def day(value: date) -> exp.Expression:
+    return exp.Cast(this=exp.Literal.string(value.isoformat()), to=exp.DataType.build("DATE"))
+
+
+def number(value: Fraction) -> exp.Expression:
+    text = str(value.numerator) if value.denominator == 1 else repr(float(value))
+    literal = exp.Literal.number(text.lstrip("-"))
+    return exp.Neg(this=literal) if value < 0 else literal
+
+
+def condition(node: Node, columns: Mapping[str, str], offset: int = LOCAL_OFFSET
+              ) -> exp.Expression:
+    """The sqlglot tree of a checked condition (expr/condition.py)."""
+    def go(n: Node, other: Node | None = None) -> exp.Expression:
+        if isinstance(n, Logic):
+            kind = exp.And if n.op == "and" else exp.Or
+            return kind(this=exp.Paren(this=go(n.left)), expression=exp.Paren(this=go(n.right)))
+        if isinstance(n, Not):
+            return exp.Not(this=exp.Paren(this=go(n.operand)))
+        if isinstance(n, IsNull):
+            test = exp.Is(this=go(n.operand), expression=exp.Null())
+            return exp.Not(this=test) if n.negated else test
+        if isinstance(n, In):
+            return exp.In(this=go(n.operand), expressions=[go(i, n.operand) for i in n.items])
+        if isinstance(n, Compare):
+            return _COMPARE[n.op](this=go(n.left, n.right), expression=go(n.right, n.left))
+        if isinstance(n, Binary):
+            return exp.Paren(this=_ARITH[n.op](this=go(n.left), expression=go(n.right)))
+        if isinstance(n, Unary):
+            return exp.Neg(this=exp.Paren(this=go(n.operand)))
+        if isinstance(n, Call):
+            args = [go(a) for a in n.args]
+            if n.func == "abs":
+                return exp.Abs(this=args[0])
+            kind = exp.Least if n.func == "min" else exp.Greatest
+            return kind(this=args[0], expressions=args[1:])
+        if isinstance(n, Number):
+            return number(n.value)
+        if isinstance(n, Bool):
+            return exp.Boolean(this=n.value)
+        if isinstance(n, Text):
+            # Text beside a date is a date literal (the checker made sure it parses).
+            if other is not None and _is_date(other, columns):
+                found = literal_date(n.value)
+                return day(found if type(found) is date else found.date())
+            return exp.Literal.string(n.value)
+        if isinstance(n, Name):
+            if n.id in _PERIOD_COLUMNS:
+                return exp.Column(this=exp.to_identifier(_PERIOD_COLUMNS[n.id]),
+                                  table=exp.to_identifier(PERIOD))
+            return column(n.id, columns, offset)
+        raise TypeError(n)  # pragma: no cover - the checker allows no other node
+    return go(node)
+
+
+def _is_date(node: Node, columns: Mapping[str, str]) -> bool:
+    return isinstance(node, Name) and (node.id in _PERIOD_COLUMNS
+                                       or COLUMN_TYPES.get(columns.get(node.id, "")) == "date")
+
+
+def periods_table(periods: Sequence) -> exp.Expression:
+    """`(VALUES ('2025-01', DATE, DATE), ...) AS p(period, first_day, last_day)`."""
+    rows = [exp.Tuple(expressions=[exp.Literal.string(p.text), day(p.start), day(p.end)])
+            for p in periods]
+    alias = exp.TableAlias(this=exp.to_identifier(PERIOD),
+                           columns=[exp.to_identifier(c) for c in
+                                    ("period", "first_day", "last_day")])
+    return exp.Values(expressions=rows, alias=alias)
+
+
+def aggregate(spec, columns: Mapping[str, str], offset: int = LOCAL_OFFSET) -> exp.Expression:
+    if spec.aggregate == "count":
+        return exp.Count(this=exp.Star())
+    if spec.aggregate == "sum":
+        return exp.Sum(this=exp.Cast(this=column(spec.column, columns, offset),
+                                     to=exp.DataType.build("DOUBLE")))
+    if spec.aggregate == "count_distinct":
+        return exp.Count(this=exp.Distinct(expressions=[column(spec.column, columns,
+                                                                offset)]))
+    days = exp.Sub(this=column(spec.to, columns, offset),
+                   expression=column(spec.from_, columns, offset))
+    return exp.Avg(this=exp.Cast(this=days, to=exp.DataType.build("DOUBLE")))
+
+
+def metric_query(source, spec, where: Node | None, table_name: str, periods: Sequence,
+                 groups: Sequence[tuple[str, str]] | None = None) -> exp.Select:
+    """The query of one metric over `periods` (periods.Period). `groups`: (unit, group)
+    pairs when records count towards other units too (a parent's figure computed straight
+    from its children's records); None groups by the record's own unit."""
+    columns, offset = source.columns, source.utc_offset
+    unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
+                                    table=exp.to_identifier(RECORD)),
+                    to=exp.DataType.build("TEXT"))
+    if spec.stock:
+        placed: exp.Expression = exp.Boolean(this=True)
+    else:
+        when = column(spec.date or source.date, columns, offset)
+        if not isinstance(when, exp.Cast):
+            when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
+        placed = exp.Between(this=when,
+                             low=exp.Column(this="first_day", table=exp.to_identifier(PERIOD)),
+                             high=exp.Column(this="last_day", table=exp.to_identifier(PERIOD)))
+    filters: exp.Expression = exp.Not(this=exp.Is(this=unit.copy(), expression=exp.Null()))
+    if where is not None:
+        filters = exp.And(this=filters, expression=exp.Paren(this=condition(where, columns,
+                                                                               offset)))
+    query = (exp.select(exp.Column(this="period", table=exp.to_identifier(PERIOD))
+                        .as_("period"))
+             .from_(table(table_name).as_(RECORD))
+             .join(periods_table(periods), on=placed))
+    if groups is not None:
+        pairs = [exp.Tuple(expressions=[exp.Literal.string(a), exp.Literal.string(b)])
+                 for a, b in groups]
+        tree = exp.Values(expressions=pairs, alias=exp.TableAlias(
+            this=exp.to_identifier("g"),
+            columns=[exp.to_identifier("member"), exp.to_identifier("grp")]))
+        query = query.join(tree, on=exp.EQ(this=unit.copy(), expression=exp.Column(
+            this="member", table=exp.to_identifier("g"))))
+        unit = exp.Column(this="grp", table=exp.to_identifier("g"))
+    return (query.select(unit.as_("unit"), aggregate(spec, columns, offset).as_("value"))
+            .where(filters)
+            .group_by(exp.Column(this="period", table=exp.to_identifier(PERIOD)), unit.copy()))
+
+
+def to_sql(query: exp.Expression, dialect: str) -> str:
+    return query.sql(dialect=dialect)
