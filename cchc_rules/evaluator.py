@@ -11,19 +11,21 @@ from collections.abc import Iterable
 import polars as pl
 
 from .consistency import reported_vs_computed
-from .domain import OPS, SUMMABLE_UNITS, WHOLE_UNITS
+from .domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin
 from .errors import CchcError, Problem, did_you_mean
 from .expr import approx_cmp, names, ratio_parts, to_polars
 from .expr.plan_polars import apply
-from .periods import is_period, parse_period
+from .periods import is_period, parse_period, period_key
 from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
+from .timeroll import TimeRoll, absent_parts, derive, needed_periods
 from .status_plan import STATUS_PLAN
 from .trajectory import plan
 
 _NULL = pl.lit(None, dtype=pl.Float64)
 _KEYS = ("unit", "period")
 PREFIX = "m:"  # metric columns of the wide frame, apart from its own (unit, level, row, …)
+ORIGIN_PREFIX = "o:"  # per target metric: where its figure comes from (see _with_origins)
 
 
 def metric(name: str) -> pl.Expr:
@@ -40,28 +42,63 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     every figure); an unknown name raises CchcError with a "did you mean".
     """
     model = ruleset.model
-    rolled = _rolled(ruleset, figures)
-    periods, units, chosen = _filters(model, rolled, figures, periods, units, targets)
-    wide = _wide(ruleset, rolled, figures)
+    timed = _over_time(ruleset, figures, periods)
+    rolled = _rolled(ruleset, timed.values, figures)
+    periods, units, chosen = _filters(model, rolled, figures, periods, units, targets,
+                                      timed.missing)
+    wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures), rolled)
     keep = _keep(periods, units)
     scope = wide.filter(keep) if keep is not None else wide
     values = _values(ruleset, rolled, scope)
     results, trace = _results(ruleset, chosen, wide, scope)
     checks = _checks(ruleset, scope)
-    warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values)]
-    return Evaluation(ruleset, figures, values, results, checks, warnings, trace)
+    warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values),
+                *timed.warnings]
+    return Evaluation(ruleset, figures, values, results, checks, warnings, trace, timed)
 
 
-def _rolled(ruleset, figures) -> pl.DataFrame:
-    """Reported figures of the ruleset's metrics plus parents' sums (spec §2)."""
+def _over_time(ruleset, figures, periods) -> TimeRoll:
+    """Spec §5, per unit and before the roll-up over units: the needed periods' figures
+    derived from the unit's shorter reported periods (timeroll.py)."""
+    metrics = ruleset.model.metrics
+    known = figures.values.filter(pl.col("metric").is_in(list(metrics)))
+    over_time = {mid: m.over_time for mid, m in metrics.items()
+                 if m.over_time is not None and m.formula is None}
+    return derive(known, over_time, needed_periods(ruleset.model, periods))
+
+
+def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
+    """Reported (and derived over time) figures plus parents' sums (spec §2)."""
     metrics = ruleset.model.metrics
     summable = {mid for mid, m in metrics.items()
                 if m.formula is None and m.unit in SUMMABLE_UNITS}
-    known = figures.values.filter(pl.col("metric").is_in(list(metrics)))
     return roll_up(known, figures.units, summable)
 
 
-def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets):
+def _with_origins(ruleset, chosen, wide: pl.DataFrame, rolled: pl.DataFrame) -> pl.DataFrame:
+    """`wide` plus, per target metric, the code (index in ORIGINS) of where its figure comes
+    from: a raw metric's own origin; a formula metric's strongest among its raw inputs
+    (restated > rolled up > derived over time > reported), unless the unit reported it."""
+    rank = {name: i for i, name in enumerate(ORIGINS)}
+    moved = rolled.filter(pl.col("origin") != Origin.REPORTED.value).select(
+        "unit", "period", "metric",
+        pl.col("origin").replace_strict(rank, default=0, return_dtype=pl.UInt8).alias("_o"))
+    own = rolled.filter(pl.col("origin") == Origin.REPORTED.value).select(
+        "unit", "period", "metric")
+    for name in sorted({t.metric for t in chosen}):
+        column = ORIGIN_PREFIX + name
+        inputs = sorted(ruleset.raw_inputs.get(name, frozenset({name})))
+        codes = (moved.filter(pl.col("metric").is_in(inputs))
+                 .group_by("unit", "period").agg(pl.col("_o").max().alias(column)))
+        if name in ruleset.formulas:   # a formula figure the unit reported itself
+            codes = codes.join(own.filter(pl.col("metric") == name), on=["unit", "period"],
+                               how="anti")
+        wide = wide.join(codes, on=list(_KEYS), how="left", maintain_order="left")
+    return wide
+
+
+def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
+             missing: pl.DataFrame):
     """Check the filter names against what exists; all unknown names are reported at once."""
     problems: list[Problem] = []
 
@@ -70,11 +107,14 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets):
             return None
         asked = list(dict.fromkeys(asked))
         for name in asked:
-            if name not in choices:
-                what = f"no figures for period '{name}'" if kind == "period" and \
-                    is_period(name) else f"unknown {kind} '{name}'"
-                problems.append(Problem(code, what, None, did_you_mean(name, choices)
-                                        or f"known: {', '.join(sorted(choices)[:10])}"))
+            if name in choices:
+                continue
+            if kind == "period" and is_period(name):
+                problems.append(_no_period(name, choices, missing))
+                continue
+            problems.append(Problem(code, f"unknown {kind} '{name}'", None,
+                                    did_you_mean(name, choices)
+                                    or f"known: {', '.join(sorted(choices)[:10])}"))
         return asked
 
     data_periods = set(rolled["period"].unique().to_list())
@@ -87,6 +127,24 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets):
         raise CchcError(problems)
     chosen = [t for t in model.targets if wanted is None or t.id in wanted]
     return periods, units, chosen
+
+
+def _no_period(name: str, choices, missing: pl.DataFrame) -> Problem:
+    """EVL01 for a well-formed period nobody has or can derive (spec §5): the sub-periods it
+    lacks when shorter ones were reported, else the periods of its kind that exist."""
+    absent = sorted(set(missing.filter(pl.col("period") == name)["absent"].explode()
+                        .drop_nulls().to_list()), key=period_key) \
+        or absent_parts(name, choices)
+    if absent:
+        return Problem("EVL01", f"no figures for period '{name}', and it cannot be derived: "
+                       f"no figures for {', '.join(absent)}", None,
+                       f"report {' and '.join(absent)}, or ask for a reported period")
+    kind = parse_period(name).kind
+    alike = sorted((p for p in choices if is_period(p) and parse_period(p).kind == kind),
+                   key=period_key)
+    return Problem("EVL01", f"no figures for period '{name}'", None,
+                   did_you_mean(name, alike) or "known: " + ", ".join(
+                       (alike or sorted(choices, key=period_key))[-10:]))
 
 
 def _keep(periods, units) -> pl.Expr | None:
@@ -196,7 +254,10 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame
                 pl.lit(steps["op"].replace_strict({op: i for i, op in enumerate(OPS)},
                                                   return_dtype=pl.UInt8))
                 .gather(index).alias("_opc")))
-    done = apply(rows, STATUS_PLAN).select(*RESULT_SCHEMA, *TRACE_SCHEMA) \
+    origin = pl.lit(pl.Series(ORIGINS, dtype=pl.String)).gather(pl.col("_origin"))
+    done = apply(rows, STATUS_PLAN).with_columns(
+        pl.when(pl.col("actual").is_not_null()).then(origin).alias("origin")) \
+        .select(*RESULT_SCHEMA, *TRACE_SCHEMA) \
         .cast(RESULT_SCHEMA | TRACE_SCHEMA).collect()
     return done.select(list(RESULT_SCHEMA)), done.select(list(TRACE_SCHEMA))
 
@@ -208,7 +269,8 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
     the ratio's constant factor and whether its numerator counts things."""
     metrics = ruleset.model.metrics
     columns: dict[str, list[pl.Expr]] = {name: [] for name in (
-        "actual", "raw", "baseline_value", "_start", "_num", "_den", "_applicable")}
+        "actual", "raw", "baseline_value", "_start", "_num", "_den", "_applicable",
+        "_origin")}
     constants: dict[str, list] = {"_k": [], "_integral": []}
     for period in sorted({t.baseline.period for t in chosen
                           if t.baseline is not None and t.baseline.value is None}):
@@ -246,9 +308,10 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame):
             pl.col("level").is_null() | pl.col("level").is_in(list(target.levels))
         for name, expr in (("actual", actual), ("raw", value), ("baseline_value", base),
                            ("_start", pl.lit(0.0) if target.change else base),
-                           ("_num", num), ("_den", den), ("_applicable", applicable)):
-            columns[name].append(expr.cast(pl.Boolean if name == "_applicable"
-                                           else pl.Float64))
+                           ("_num", num), ("_den", den), ("_applicable", applicable),
+                           ("_origin", pl.col(ORIGIN_PREFIX + target.metric).fill_null(0))):
+            columns[name].append(expr.cast(pl.Boolean if name == "_applicable" else
+                                           pl.UInt8 if name == "_origin" else pl.Float64))
         constants["_k"].append(float(k))
         constants["_integral"].append(integral)
     return lf, columns, constants

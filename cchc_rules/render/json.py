@@ -17,7 +17,7 @@ from ..present import number_text
 from ..result import Evaluation
 
 TEXT_FIELDS = ("target", "unit", "period", "metric", "area", "level", "status", "op",
-               "deadline", "baseline_period", "check")
+               "deadline", "baseline_period", "check", "origin")
 CHUNK = 200_000  # records rendered per step
 NUMBER_FIELDS = ("actual", "expected", "gap", "needed", "baseline_value", "weight",
                  "milestone", "left", "right")
