@@ -121,7 +121,7 @@ def parse_period(text: str, *, ranges: bool = True) -> Period:
         first, _, last = text.strip().partition("/")
         if _DAY_MATCH(first) and _DAY_MATCH(last):
             return _day_range(text.strip(), first, last)
-        if is_period(first) or is_period(last):
+        if is_period(first):   # "Q1/2024" stays one bad period, with its rewrite hint
             try:
                 return Period.between(parse_period(first), parse_period(last))
             except ValueError as err:

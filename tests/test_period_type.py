@@ -20,7 +20,7 @@ def any_period(draw) -> Period:
     first = draw(calendar_periods)
     if not draw(st.booleans()):
         return first
-    last = draw(calendar_periods.filter(lambda p: p.start >= first.start))
+    last = draw(calendar_periods.filter(lambda p: p.start >= first.start and p.end >= first.end))
     return Period.between(first, last)
 
 
