@@ -18,8 +18,8 @@ from .expr.plan_polars import apply
 from .periods import is_period, parse_period, period_key
 from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
-from .timeroll import TimeRoll, absent_parts, derive, needed_periods
 from .status_plan import STATUS_PLAN
+from .timeroll import TimeRoll, absent_parts, derive, needed_periods
 from .trajectory import plan
 
 _NULL = pl.lit(None, dtype=pl.Float64)

@@ -215,8 +215,8 @@ def _sources(ev: Evaluation, period: str) -> dict[tuple[str, str, str], str]:
     return out
 
 
-def _figure_lines(ev: Evaluation, name: str, unit: str, period: str, values, sources, children, say: _Say
-                  ) -> list[str]:
+def _figure_lines(ev: Evaluation, name: str, unit: str, period: str, values, sources,
+                  children, say: _Say) -> list[str]:
     """One raw figure with where it came from; a rolled-up one with the children it sums."""
     value, origin = values.get((unit, name), (None, None))
     time = ev.time
