@@ -45,7 +45,7 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     timed = _over_time(ruleset, figures, periods)
     rolled = _rolled(ruleset, timed.values, figures)
     periods, units, chosen = _filters(model, rolled, figures, periods, units, targets,
-                                      timed.missing)
+                                      timed)
     wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures), rolled)
     keep = _keep(periods, units)
     scope = wide.filter(keep) if keep is not None else wide
@@ -98,7 +98,7 @@ def _with_origins(ruleset, chosen, wide: pl.DataFrame, rolled: pl.DataFrame) -> 
 
 
 def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
-             missing: pl.DataFrame):
+             timed: TimeRoll):
     """Check the filter names against what exists; all unknown names are reported at once."""
     problems: list[Problem] = []
 
@@ -110,7 +110,7 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
             if name in choices:
                 continue
             if kind == "period" and is_period(name):
-                problems.append(_no_period(name, choices, missing))
+                problems.append(_no_period(name, choices, timed.missing(period=name)))
                 continue
             problems.append(Problem(code, f"unknown {kind} '{name}'", None,
                                     did_you_mean(name, choices)

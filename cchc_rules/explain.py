@@ -263,8 +263,7 @@ def _time_lines(ev: Evaluation, name: str, unit: str, period: str, value: float,
 
 
 def _time_missing(time, name: str, unit: str, period: str, say: _Say) -> list[str]:
-    rows = time.missing.filter((pl.col("unit") == unit) & (pl.col("period") == period)
-                               & (pl.col("metric") == name))
+    rows = time.missing(unit, period).filter(pl.col("metric") == name)
     if not rows.height:
         return []
     return [say("time_missing", parts=", ".join(rows["absent"][0].to_list()))]

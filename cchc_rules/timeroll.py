@@ -37,14 +37,51 @@ TILE, DIFFERENCE = "tile", "difference"
 
 @dataclass
 class TimeRoll:
-    """`values`: the input plus the derived rows (origin "derived_time"); `how`: one row per
-    derived figure (HOW_SCHEMA); `missing`: per unit × period × metric whose tiling lacks a
-    piece, the pieces without the figure; `warnings`: PER02."""
+    """`values`: the input plus the derived rows (origin "derived_time"); `plan`: the pieces
+    of every unit's tiling or difference of every needed period (PLAN_SCHEMA); `warnings`:
+    PER02. `how` and `missing` read one figure's story back (for explain and messages)."""
 
     values: pl.DataFrame
-    how: pl.DataFrame
-    missing: pl.DataFrame
+    plan: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PLAN_SCHEMA))
     warnings: list[Problem] = field(default_factory=list)
+
+    def _pieces(self, keep: pl.Expr) -> pl.DataFrame:
+        plan = self.plan.filter(keep)
+        return plan.join(self.values.select("unit", pl.col("period").alias("part"), "metric",
+                                            "value", "origin"),
+                         on=["unit", "part"], how="left").sort("pos")
+
+    @property
+    def how(self) -> pl.DataFrame:
+        """One row per derived figure (HOW_SCHEMA): how, its parts and their figures."""
+        derived = self.values.filter(pl.col("origin") == Origin.DERIVED_TIME.value).select(
+            "unit", "period", "metric")
+        if not derived.height:
+            return pl.DataFrame(schema=HOW_SCHEMA)
+        pieces = self._pieces(pl.col("unit").is_in(derived["unit"].unique().to_list()))
+        return (pieces.join(derived, on=["unit", "period", "metric"])
+                .group_by("unit", "period", "metric", "how", maintain_order=True)
+                .agg(pl.col("part").alias("parts"), pl.col("value").alias("values"))
+                .select(list(HOW_SCHEMA)).cast(HOW_SCHEMA))
+
+    def missing(self, unit: str | None = None, period: str | None = None) -> pl.DataFrame:
+        """Per unit × period × metric whose tiling has the figure in some pieces but not all:
+        the pieces without it (`absent`), optionally for one unit and/or period."""
+        keep = pl.col("how") == TILE
+        if unit is not None:
+            keep &= pl.col("unit") == unit
+        if period is not None:
+            keep &= pl.col("period") == period
+        pieces = self._pieces(keep)
+        whole = pieces.select("unit", "period", "part", "pos").unique()
+        have = pieces.drop_nulls("metric").select("unit", "period", "metric", "part")
+        if not have.height:
+            return _no_missing()
+        wanted = have.select("unit", "period", "metric").unique().join(
+            whole, on=["unit", "period"])
+        return (wanted.join(have, on=["unit", "period", "metric", "part"], how="anti")
+                .sort("pos").group_by("unit", "period", "metric", maintain_order=True)
+                .agg(pl.col("part").alias("absent")))
 
 
 def needed_periods(model, asked: Iterable[str] | None) -> list[str]:
@@ -62,7 +99,7 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
     """`values` (unit, period, metric, value, file, line, source; reported figures) plus the
     figures spec §5 derives for the `needed` periods of the metrics in `over_time`
     (metric id → sum | first | last)."""
-    empty = TimeRoll(values, pl.DataFrame(schema=HOW_SCHEMA), _no_missing())
+    empty = TimeRoll(values.with_columns(pl.lit(Origin.REPORTED.value).alias("origin")))
     needed = [parse_period(p) for p in needed]
     if not over_time or not needed or not values.height:
         return empty
@@ -77,13 +114,17 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
               .join(kinds, on="metric")
               # a difference only makes sense for a flow
               .filter((pl.col("how") == TILE) | (pl.col("over_time") == OverTime.SUM)))
-    groups = (joined.sort("pos")
-              .group_by("unit", "period", "metric", "how", "over_time", "parts")
-              .agg(pl.len().alias("_n"), pl.col("part"), pl.col("value"),
-                   (pl.col("value") * pl.col("sign")).sum().alias("_sum")))
+    groups = (joined
+              # one plan per unit and period: how, over_time and parts are the same in a group
+              .group_by("unit", "period", "metric")
+              .agg(pl.col("how", "over_time", "parts").first(), pl.len().alias("_n"),
+                   (pl.col("value") * pl.col("sign")).sum().alias("_sum"),
+                   pl.col("value").filter(pl.col("pos") == 0).first().alias("_first"),
+                   pl.col("value").filter(pl.col("pos") == pl.col("parts") - 1).first()
+                   .alias("_last")))
     complete = groups.filter(pl.col("_n") == pl.col("parts")).with_columns(
-        pl.when(pl.col("over_time") == OverTime.FIRST).then(pl.col("value").list.first())
-        .when(pl.col("over_time") == OverTime.LAST).then(pl.col("value").list.last())
+        pl.when(pl.col("over_time") == OverTime.FIRST).then(pl.col("_first"))
+        .when(pl.col("over_time") == OverTime.LAST).then(pl.col("_last"))
         .otherwise(pl.col("_sum")).alias("_derived"))
     reported = values.select("unit", "period", "metric", pl.col("value").alias("_reported"),
                              "file", "line")
@@ -101,9 +142,7 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
         out = out.with_columns(pl.when(pl.int_range(pl.len()) < values.height)
                                .then(pl.lit(Origin.REPORTED.value))
                                .otherwise(pl.lit(Origin.DERIVED_TIME.value)).alias("origin"))
-    how = new.select("unit", "period", "metric", "how", pl.col("part").alias("parts"),
-                     pl.col("value").alias("values")).cast(HOW_SCHEMA)
-    return TimeRoll(out, how, _missing(plan, groups), _clashes(clash, known))
+    return TimeRoll(out, plan, _clashes(clash, known, plan))
 
 
 def _no_missing() -> pl.DataFrame:
@@ -111,19 +150,7 @@ def _no_missing() -> pl.DataFrame:
                                 "absent": pl.List(pl.String)})
 
 
-def _missing(plan: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
-    """Per unit × period × metric with part of a tiling: the tiling's pieces without it."""
-    partial = groups.filter((pl.col("_n") < pl.col("parts")) & (pl.col("how") == TILE))
-    if not partial.height:
-        return _no_missing()
-    pieces = plan.filter(pl.col("how") == TILE).group_by("unit", "period").agg(
-        pl.col("part").sort_by("pos").alias("_all"))
-    return (partial.join(pieces, on=["unit", "period"])
-            .with_columns(pl.col("_all").list.set_difference(pl.col("part")).alias("absent"))
-            .select("unit", "period", "metric", "absent"))
-
-
-def _clashes(clash: pl.DataFrame, known: pl.DataFrame) -> list[Problem]:
+def _clashes(clash: pl.DataFrame, known: pl.DataFrame, plan: pl.DataFrame) -> list[Problem]:
     """PER02 for each reported figure that a complete tiling contradicts (beyond rounding)."""
     wrong = clash.filter((pl.col("_derived") - pl.col("_reported")).abs()
                          > 1e-9 * pl.max_horizontal(pl.col("_reported").abs(), pl.lit(1.0)))
@@ -131,11 +158,13 @@ def _clashes(clash: pl.DataFrame, known: pl.DataFrame) -> list[Problem]:
         return []
     places = {(u, p, m): Position(f or "", ln or 0) for u, p, m, f, ln in known.select(
         "unit", "period", "metric", "file", "line").iter_rows()}
+    pieces = {(u, p): parts for u, p, parts in plan.filter(pl.col("how") == TILE).sort("pos")
+              .group_by("unit", "period", maintain_order=True).agg("part").iter_rows()}
     problems = []
     for row in wrong.sort("unit", "period", "metric").iter_rows(named=True):
         key = (row["unit"], row["period"], row["metric"])
         parts = ", ".join(f"{p} at {places.get((row['unit'], p, row['metric']), '?')}"
-                          for p in row["part"])
+                          for p in pieces[(row["unit"], row["period"])])
         problems.append(Problem(
             "PER02", f"'{row['metric']}' for {row['unit']} in {row['period']} is reported as "
             f"{shown(row['_reported'])}, but its {row['over_time']} over {parts} is "
