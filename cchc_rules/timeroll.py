@@ -208,13 +208,13 @@ def _shape_plan(reported: tuple[str, ...], needed: list[Period]) -> list[tuple]:
 
 
 def tile(target: Period, periods: Collection[Period], *, start=None) -> list[Period] | None:
-    """The fewest of `periods` (each inside `target`, shorter than it) that cover `target` from
+    """The fewest of `periods` (each inside `target`, not itself) that cover `target` from
     `start` (default its first day) to its end with no gap or overlap; None when none do.
     Breadth-first over days, longer pieces tried first: of tilings with as many pieces, the
     one whose pieces come longest first wins."""
     begin = start or target.start
     inside = sorted((p for p in periods if target.contains(p) and p.start >= begin
-                     and (p.start, p.end) != (target.start, target.end)),
+                     and p.text != target.text),
                     key=lambda p: (p.start, -(p.end - p.start).days, p.text))
     starting: dict = {}
     for p in inside:
@@ -251,8 +251,6 @@ def difference(target: Period, periods: Collection[Period]
         span = Period(f"{whole.text}-before", "range", whole.start,
                       target.start - timedelta(days=1))
         before = tile(span, periods)
-        if before is None and any((p.start, p.end) == (span.start, span.end) for p in periods):
-            before = [next(p for p in periods if (p.start, p.end) == (span.start, span.end))]
         if before and (best is None or len(before) < len(best[1])):
             best = (whole, before)
     return best

@@ -51,8 +51,10 @@ def test_the_fewest_pieces_tile_a_period():
     # a gap, or only overlapping pieces, tile nothing
     assert tile(year, periods("2025-Q1", "2025-Q2", "2025-Q4")) is None
     assert tile(year, periods("2025-H1", "2025-Q2", "2025-Q3")) is None
-    # the period itself is no tiling of itself
+    # the period itself is no tiling of itself; the same days written as a range are
     assert tile(year, periods("2025")) is None
+    assert [p.text for p in tile(year, periods("2025", "2025-01/2025-12"))] == [
+        "2025-01/2025-12"]
 
 
 def test_of_equally_short_tilings_the_longer_pieces_come_first():
