@@ -287,9 +287,35 @@ class Fallback(StrEnum):
 
 FALLBACKS: tuple[str, ...] = tuple(f.value for f in Fallback)
 
+
+class OverTime(StrEnum):
+    """How a raw figure adds up over the shorter periods that tile a longer one (spec §5)."""
+
+    SUM = "sum"      # a flow: received in the year = received in each quarter, added
+    FIRST = "first"  # a stock at the period's start: carried over from before
+    LAST = "last"    # a stock at the period's end: pending at the year's end
+
+
+OVER_TIMES: tuple[str, ...] = tuple(o.value for o in OverTime)
+# Metric units whose figures never add up over time (a rate of a year is no sum of rates).
+NOT_OVER_TIME_UNITS: tuple[str, ...] = (MetricUnit.PERCENT.value, MetricUnit.RATIO.value)
+
+
+class Origin(StrEnum):
+    """Where a result's actual figure comes from (the `origin` field of a result)."""
+
+    REPORTED = "reported"          # the unit reported it for the period (or its inputs)
+    DERIVED_TIME = "derived_time"  # from the unit's shorter periods (spec §5)
+    ROLLED_UP = "rolled_up"        # summed over the unit's children (spec §2)
+    RESTATED = "restated"          # on the territory after a merger (spec §6)
+
+
+ORIGINS: tuple[str, ...] = tuple(o.value for o in Origin)
+
 # Pydantic field types derived from the tables above (`Literal[("a", "b")]` is Literal["a", "b"]).
 OpLiteral = Literal[OPS]  # type: ignore[valid-type]
 AreaLiteral = Literal[AREAS]  # type: ignore[valid-type]
 MetricUnitLiteral = Literal[METRIC_UNITS]  # type: ignore[valid-type]
 ChangeLiteral = Literal[CHANGES]  # type: ignore[valid-type]
 FallbackLiteral = Literal[FALLBACKS]  # type: ignore[valid-type]
+OverTimeLiteral = Literal[OVER_TIMES]  # type: ignore[valid-type]

@@ -11,21 +11,23 @@ from collections.abc import Iterable
 import polars as pl
 
 from .consistency import reported_vs_computed
-from .domain import OPS, SUMMABLE_UNITS, WHOLE_UNITS
+from .domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin
 from .errors import CchcError, Problem, did_you_mean
 from .expr import approx_cmp, names, ratio_parts, to_polars
 from .expr.plan_polars import apply
-from .periods import is_period, parse_period
+from .periods import is_period, parse_period, period_key
 from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
 from .status_plan import STATUS_PLAN
 from .territory import restated_figures, territories, territory_frame, within_validity
+from .timeroll import TimeRoll, absent_parts, derive, needed_periods
 from .trajectory import plan
 from .unitgraph import UnitGraph
 
 _NULL = pl.lit(None, dtype=pl.Float64)
 _KEYS = ("unit", "period")
 PREFIX = "m:"  # metric columns of the wide frame, apart from its own (unit, level, row, …)
+ORIGIN_PREFIX = "o:"  # per target metric: where its figure comes from (see _with_origins)
 
 
 def metric(name: str) -> pl.Expr:
@@ -42,17 +44,20 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     every figure); an unknown name raises CchcError with a "did you mean".
     """
     model = ruleset.model
-    rolled = _rolled(ruleset, figures)
-    periods, units, chosen = _filters(model, rolled, figures, periods, units, targets)
-    wide = _wide(ruleset, rolled, figures)
+    timed = _over_time(ruleset, figures, periods)
+    rolled = _rolled(ruleset, timed.values, figures)
+    periods, units, chosen = _filters(model, rolled, figures, periods, units, targets,
+                                      timed)
+    wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures), rolled)
     keep = _keep(periods, units)
     scope = wide.filter(keep) if keep is not None else wide
     values = _values(ruleset, rolled, scope)
     bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
     results, trace = _results(ruleset, chosen, wide, scope, bases, rolled)
     checks = _checks(ruleset, scope)
-    warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values)]
-    return Evaluation(ruleset, figures, values, results, checks, warnings, trace)
+    warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values),
+                *timed.warnings]
+    return Evaluation(ruleset, figures, values, results, checks, warnings, trace, timed)
 
 
 def _summable(ruleset) -> set[str]:
@@ -60,9 +65,19 @@ def _summable(ruleset) -> set[str]:
             if m.formula is None and m.unit in SUMMABLE_UNITS}
 
 
-def _rolled(ruleset, figures) -> pl.DataFrame:
-    """Reported figures of the ruleset's metrics plus parents' sums (spec §2)."""
-    known = figures.values.filter(pl.col("metric").is_in(list(ruleset.model.metrics)))
+def _over_time(ruleset, figures, periods) -> TimeRoll:
+    """Spec §5, per unit and before the roll-up over units: the needed periods' figures
+    derived from the unit's shorter reported periods (timeroll.py)."""
+    metrics = ruleset.model.metrics
+    known = figures.values.filter(pl.col("metric").is_in(list(metrics)))
+    over_time = {mid: m.over_time for mid, m in metrics.items()
+                 if m.over_time is not None and m.formula is None}
+    return derive(known, over_time, needed_periods(ruleset.model, periods))
+
+
+def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
+    """Reported (and derived over time) figures plus parents' sums (spec §2)."""
+    known = known.filter(pl.col("metric").is_in(list(ruleset.model.metrics)))
     # a unit gets results only for periods that overlap its validity (spec §6)
     return within_validity(roll_up(known, figures.units, _summable(ruleset)), figures.units)
 
@@ -104,7 +119,30 @@ def _derive(ruleset, lf: pl.LazyFrame) -> pl.LazyFrame:
     return lf
 
 
-def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets):
+def _with_origins(ruleset, chosen, wide: pl.DataFrame, rolled: pl.DataFrame) -> pl.DataFrame:
+    """`wide` plus, per target metric, the code (index in ORIGINS) of where its figure comes
+    from: a raw metric's own origin; a formula metric's strongest among its raw inputs
+    (restated > rolled up > derived over time > reported), unless the unit reported it."""
+    rank = {name: i for i, name in enumerate(ORIGINS)}
+    moved = rolled.filter(pl.col("origin") != Origin.REPORTED.value).select(
+        "unit", "period", "metric",
+        pl.col("origin").replace_strict(rank, default=0, return_dtype=pl.UInt8).alias("_o"))
+    own = rolled.filter(pl.col("origin") == Origin.REPORTED.value).select(
+        "unit", "period", "metric")
+    for name in sorted({t.metric for t in chosen}):
+        column = ORIGIN_PREFIX + name
+        inputs = sorted(ruleset.raw_inputs.get(name, frozenset({name})))
+        codes = (moved.filter(pl.col("metric").is_in(inputs))
+                 .group_by("unit", "period").agg(pl.col("_o").max().alias(column)))
+        if name in ruleset.formulas:   # a formula figure the unit reported itself
+            codes = codes.join(own.filter(pl.col("metric") == name), on=["unit", "period"],
+                               how="anti")
+        wide = wide.join(codes, on=list(_KEYS), how="left", maintain_order="left")
+    return wide
+
+
+def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
+             timed: TimeRoll):
     """Check the filter names against what exists; all unknown names are reported at once."""
     problems: list[Problem] = []
 
@@ -113,11 +151,14 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets):
             return None
         asked = list(dict.fromkeys(asked))
         for name in asked:
-            if name not in choices:
-                what = f"no figures for period '{name}'" if kind == "period" and \
-                    is_period(name) else f"unknown {kind} '{name}'"
-                problems.append(Problem(code, what, None, did_you_mean(name, choices)
-                                        or f"known: {', '.join(sorted(choices)[:10])}"))
+            if name in choices:
+                continue
+            if kind == "period" and is_period(name):
+                problems.append(_no_period(name, choices, timed.missing(period=name)))
+                continue
+            problems.append(Problem(code, f"unknown {kind} '{name}'", None,
+                                    did_you_mean(name, choices)
+                                    or f"known: {', '.join(sorted(choices)[:10])}"))
         return asked
 
     data_periods = set(rolled["period"].unique().to_list())
@@ -130,6 +171,24 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets):
         raise CchcError(problems)
     chosen = [t for t in model.targets if wanted is None or t.id in wanted]
     return periods, units, chosen
+
+
+def _no_period(name: str, choices, missing: pl.DataFrame) -> Problem:
+    """EVL01 for a well-formed period nobody has or can derive (spec §5): the sub-periods it
+    lacks when shorter ones were reported, else the periods of its kind that exist."""
+    absent = sorted(set(missing.filter(pl.col("period") == name)["absent"].explode()
+                        .drop_nulls().to_list()), key=period_key) \
+        or absent_parts(name, choices)
+    if absent:
+        return Problem("EVL01", f"no figures for period '{name}', and it cannot be derived: "
+                       f"no figures for {', '.join(absent)}", None,
+                       f"report {' and '.join(absent)}, or ask for a reported period")
+    kind = parse_period(name).kind
+    alike = sorted((p for p in choices if is_period(p) and parse_period(p).kind == kind),
+                   key=period_key)
+    return Problem("EVL01", f"no figures for period '{name}'", None,
+                   did_you_mean(name, alike) or "known: " + ", ".join(
+                       (alike or sorted(choices, key=period_key))[-10:]))
 
 
 def _keep(periods, units) -> pl.Expr | None:
@@ -260,6 +319,8 @@ def _origin(ruleset, target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:
     return (pl.when(value.is_null()).then(None)
             .when(territory.is_not_null()).then(pl.lit("restated"))
             .when(summed.fill_null(False)).then(pl.lit("rolled_up"))
+            .when(pl.col(ORIGIN_PREFIX + target.metric).fill_null(0) ==
+                  ORIGINS.index("derived_time")).then(pl.lit("derived_time"))
             .otherwise(pl.lit("reported")))
 
 

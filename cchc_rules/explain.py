@@ -22,7 +22,10 @@ from .rollup import children_of
 from .trajectory import ordered_milestones
 
 ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "rolled up"),
-          "derived": ("tính từ công thức", "computed")}
+          "derived": ("tính từ công thức", "computed"),
+          "derived_time": ("tính từ các kỳ ngắn hơn", "derived from shorter periods"),
+          "restated": ("tính lại theo địa giới mới", "restated")}
+
 # key -> (vi, en); {named} fields are filled by str.format.
 TEXT = {
     "head": ("Chỉ tiêu {id}: {title}", "Target {id}: {title}"),
@@ -38,6 +41,11 @@ TEXT = {
     "figures": ("Số liệu:", "Figures:"),
     "figure": ("  {id} = {value} ({origin}{where})", "  {id} = {value} ({origin}{where})"),
     "missing": ("  {id}: không có số liệu", "  {id}: not reported"),
+    "time": ("    {period} = {parts} = {values}", "    {period} = {parts} = {values}"),
+    "time_pick": ("    {period} = {pick} ({which} trong {parts}) = {value}",
+                  "    {period} = {pick} (the {which} of {parts}) = {value}"),
+    "time_missing": ("    (không tính được từ các kỳ ngắn hơn: thiếu {parts})",
+                     "    (not derived from shorter periods: {parts} missing)"),
     "child": ("    + {unit} = {value}{where}", "    + {unit} = {value}{where}"),
     "children_missing": ("    (không cộng dồn: {units} chưa báo cáo)",
                          "    (not rolled up: {units} did not report)"),
@@ -116,7 +124,12 @@ class _Say:
 
 def explain(ruleset, figures, target: str, unit: str, period: str, lang: str = "vi") -> str:
     """The trace of one result; CchcError when the target, unit or period is unknown."""
-    evaluation = evaluate(ruleset, figures, targets=[target])
+    try:   # asking for the period derives it over time when it can be (spec §5)
+        evaluation = evaluate(ruleset, figures, targets=[target], periods=[period])
+    except CchcError as err:
+        if any("cannot be derived" in p.message for p in err.problems):
+            raise
+        evaluation = evaluate(ruleset, figures, targets=[target])
     rows = evaluation.traced().filter((pl.col("unit") == unit) & (pl.col("period") == period))
     if not rows.height:
         _unknown(evaluation, unit, period)
@@ -184,7 +197,7 @@ def _metric_lines(ev: Evaluation, metric: str, unit: str, period: str, values, s
     sources = _sources(ev, period)
     children = children_of(ev.figures.units)
     for name in raw:
-        out += _figure_lines(name, unit, period, values, sources, children, say)
+        out += _figure_lines(ev, name, unit, period, values, sources, children, say)
     return out
 
 
@@ -208,17 +221,21 @@ def _sources(ev: Evaluation, period: str) -> dict[tuple[str, str, str], str]:
     return out
 
 
-def _figure_lines(name: str, unit: str, period: str, values, sources, children, say: _Say
-                  ) -> list[str]:
+def _figure_lines(ev: Evaluation, name: str, unit: str, period: str, values, sources,
+                  children, say: _Say) -> list[str]:
     """One raw figure with where it came from; a rolled-up one with the children it sums."""
     value, origin = values.get((unit, name), (None, None))
+    time = ev.time
     if value is None:
         lacking = [c for c in children.get(unit, []) if (c, name) not in values]
         return [say("missing", id=name)] + \
-            ([say("children_missing", units=", ".join(lacking))] if lacking else [])
+            ([say("children_missing", units=", ".join(lacking))] if lacking else []) + \
+            (_time_missing(time, name, unit, period, say) if time is not None else [])
     where = sources.get((unit, period, name), "") if origin == "reported" else ""
     out = [say("figure", id=name, value=say.n(value), origin=ORIGIN[origin][say.i],
                where=where)]
+    if origin == "derived_time" and time is not None:
+        out += _time_lines(ev, name, unit, period, value, say)
     if origin == "rolled_up":
         for child in children.get(unit, []):
             child_value, child_origin = values.get((child, name), (None, None))
@@ -226,6 +243,36 @@ def _figure_lines(name: str, unit: str, period: str, values, sources, children, 
                 if child_origin == "reported" else f" ({ORIGIN[child_origin][say.i]})"
             out.append(say("child", unit=child, value=say.n(child_value), where=child_where))
     return out
+
+
+def _time_lines(ev: Evaluation, name: str, unit: str, period: str, value: float, say: _Say
+                ) -> list[str]:
+    """"2024 = 2024-Q1 + … = 100 + …", or the first/last part, or a difference."""
+    rows = ev.time.how.filter((pl.col("unit") == unit) & (pl.col("period") == period)
+                              & (pl.col("metric") == name))
+    if not rows.height:
+        return []
+    how, parts, numbers = rows.select("how", "parts", "values").row(0)
+    over = ev.ruleset.model.metrics[name].over_time
+    if how == "tile" and over != "sum":
+        which = {"first": ("kỳ đầu", "first"), "last": ("kỳ cuối", "last")}[over][say.i]
+        return [say("time_pick", period=period, which=which, parts=", ".join(parts),
+                    pick=parts[0] if over == "first" else parts[-1], value=say.n(value))]
+    if how == "difference":
+        head, *rest = parts
+        text = head + "".join(" − " + p for p in rest)
+        shown = say.n(numbers[0]) + "".join(" − " + say.n(v) for v in numbers[1:])
+    else:
+        text = " + ".join(parts)
+        shown = " + ".join(say.n(v) for v in numbers)
+    return [say("time", period=period, parts=text, values=f"{shown} = {say.n(value)}")]
+
+
+def _time_missing(time, name: str, unit: str, period: str, say: _Say) -> list[str]:
+    rows = time.missing(unit, period).filter(pl.col("metric") == name)
+    if not rows.height:
+        return []
+    return [say("time_missing", parts=", ".join(rows["absent"][0].to_list()))]
 
 
 def _baseline_lines(ev: Evaluation, target, r: dict, say: _Say) -> list[str]:
@@ -251,6 +298,10 @@ def _members(ev: Evaluation, metric: str, period: str, territory: str, say: _Say
     """"tuyen-quang 16,000 + ha-giang 19,000" for a summed metric that each unit has for the
     base period, else the units alone (a rate is computed from the sums, not added)."""
     values = _values_at(ev, period)
+    # explain evaluates its own period only; the base period's figures are the reported ones
+    reported = ev.figures.values.filter(pl.col("period") == period)
+    for u, m, v in reported.select("unit", "metric", "value").iter_rows():
+        values.setdefault((u, m), (v, "reported"))
     units = territory.split(" + ")
     spec = ev.ruleset.model.metrics[metric]
     if spec.formula is None and spec.unit in SUMMABLE_UNITS \

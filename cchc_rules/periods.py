@@ -2,8 +2,8 @@
 
 A `Period` knows its first and last days, its kind, its place among the periods of its kind
 (`ordinal`, `shift`), whether it contains another, and the shorter periods that tile it. The
-ranges of spec §5 ("2024-01/2024-09", kind "range") can be built and parsed on request
-(`parse_period(text, ranges=True)`), but no input accepts them yet.
+ranges of spec §5 ("2024-01/2024-09", "2024-Q1/2024-Q3", kind "range") and ISO date ranges
+("2021-09-28/2024-08-31", both days included) are periods too, in every input.
 """
 from __future__ import annotations
 
@@ -18,15 +18,20 @@ RANGE = "range"                                 # START/END of two calendar peri
 MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}  # months in one period of a kind
 _RANK = {kind: i for i, kind in enumerate((*KINDS, RANGE))}
 # One calendar period, as the JSON Schema of the ruleset spells it for editors.
-PATTERN = r"^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$"
+_ONE = r"\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?"
+_DAY = r"\d{4}-\d{2}-\d{2}"
+PATTERN = rf"^{_ONE}$"
+# Any period an input accepts: one calendar period, a range of two, or a range of two days.
+RANGE_PATTERN = rf"^({_ONE}|{_ONE}/{_ONE}|{_DAY}/{_DAY})$"
 _MATCH = re.compile(PATTERN).match
+_DAY_MATCH = re.compile(rf"^{_DAY}$").match
 _EXPECTED = "expected \"2024\", \"2024-H1\", \"2024-Q1\" or \"2024-03\""
 
 
 @total_ordering
 @dataclass(frozen=True)
 class Period:
-    """A span of whole months, both ends included.
+    """A span of days, both ends included: whole months, except for an ISO date range.
 
     Order (`key`): by last day, then by first day (of periods ending together the longer comes
     first), then by kind, then by text. So a period that ends before another sorts before it,
@@ -80,6 +85,9 @@ class Period:
             raise ValueError("a range is made of two periods, not of ranges")
         if last.end < first.start or last.start < first.start:
             raise ValueError(f"'{first.text}/{last.text}' ends before it starts")
+        if last.end < first.end:
+            # "2024/2024-03": the second part lies inside the first; no order says what it means
+            raise ValueError(f"'{first.text}/{last.text}' ends before its first part ends")
         return cls(f"{first.text}/{last.text}", RANGE, first.start, last.end)
 
 
@@ -106,15 +114,18 @@ def _nth(kind: str, ordinal: int) -> Period:
 
 
 @lru_cache(maxsize=4096)
-def parse_period(text: str, *, ranges: bool = False) -> Period:
+def parse_period(text: str, *, ranges: bool = True) -> Period:
     """Parse a period string; ValueError with a planner-readable message otherwise.
-    `ranges=True` also accepts "START/END" (spec §5); no caller asks for it yet."""
+    Accepts "START/END" of two periods (spec §5) or of two ISO dates unless `ranges=False`."""
     if ranges and isinstance(text, str) and "/" in text:
         first, _, last = text.strip().partition("/")
-        try:
-            return Period.between(parse_period(first), parse_period(last))
-        except ValueError as err:
-            raise ValueError(f"'{text}' is not a period range: {err}") from None
+        if _DAY_MATCH(first) and _DAY_MATCH(last):
+            return _day_range(text.strip(), first, last)
+        if is_period(first):   # "Q1/2024" stays one bad period, with its rewrite hint
+            try:
+                return Period.between(parse_period(first), parse_period(last))
+            except ValueError as err:
+                raise ValueError(f"'{text}' is not a period range: {err}") from None
     clean = text.strip() if isinstance(text, str) else None
     if clean is None or not _MATCH(clean):
         raise ValueError(f"'{text}' is not a period; {_EXPECTED}")
@@ -134,9 +145,20 @@ def parse_period(text: str, *, ranges: bool = False) -> Period:
     return Period(clean, kind, date(year, first, 1), end)
 
 
-def is_period(text: object) -> bool:
+def _day_range(text: str, first: str, last: str) -> Period:
+    """"2021-09-28/2024-08-31": from the first day to the last, both included."""
     try:
-        parse_period(text)  # type: ignore[arg-type]
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError as err:
+        raise ValueError(f"'{text}' is not a date range: {err}") from None
+    if end < start:
+        raise ValueError(f"'{text}' is not a date range: it ends before it starts")
+    return Period(text, RANGE, start, end)
+
+
+def is_period(text: object, *, ranges: bool = True) -> bool:
+    try:
+        parse_period(text, ranges=ranges)  # type: ignore[arg-type]
     except ValueError:
         return False
     return True

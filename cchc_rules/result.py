@@ -21,6 +21,10 @@ RESULT_SCHEMA: dict[str, Any] = {
     "baseline_period": pl.String, "baseline_value": pl.Float64, "weight": pl.Float64,
     "milestone": pl.Int64, "origin": pl.String,
 }
+# `origin`: where the actual figure comes from (domain.Origin): "reported", "derived_time"
+# (from the unit's shorter periods, spec §5), "rolled_up" (summed over its children, spec §2)
+# or "restated" (on the territory after a merger, spec §6); for a formula metric, the
+# strongest of its raw inputs' origins in that order. Null when there is no actual.
 # Internal, row for row with the results: what `explain` narrates, never in records or
 # renderers. `reason` is a status_plan.Reason, `trajectory` a status_plan.Trajectory;
 # start_period/start_value: where a running trajectory starts; raw: the value before
@@ -54,6 +58,7 @@ class Evaluation:
     checks: pl.DataFrame
     warnings: list = field(default_factory=list)
     trace: pl.DataFrame | None = None  # TRACE_SCHEMA, row for row with `results`
+    time: Any = None  # timeroll.TimeRoll: how figures were derived over time (for explain)
     _scores: Any = field(default=None, repr=False)
 
     def scores(self) -> Any:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import expr
-from .domain import LEVELS
+from .domain import LEVELS, NOT_OVER_TIME_UNITS
 from .errors import CchcError, Position, Problem, did_you_mean
 from .expr.ast import name_nodes
 from .load import Doc, load_yaml
@@ -171,6 +171,7 @@ class _Checker:
         formulas: dict[str, expr.Node] = {}
         for m, source in metrics.items():
             self.positions[f"metric:{m}"] = self.at(source, key=True)
+            self.over_time(m, source)
             if source.item.formula is not None:
                 pos = self.positions[f"formula:{m}"] = self.at(source, "formula")
                 node = self.parse(source.item.formula, pos, False)
@@ -235,6 +236,23 @@ class _Checker:
             if name.id not in self.entries.metrics:
                 self.unknown_metric(name.id, pos.shifted(name.col))
         return node
+
+    def over_time(self, name: str, source: _Source) -> None:
+        """`over_time` only on a raw figure that adds up (spec §5): a formula metric is derived
+        from its derived inputs, and a rate of a year is no sum of its quarters' rates."""
+        metric = source.item
+        if metric.over_time is None:
+            return
+        why = ("a formula metric is computed from its inputs' figures for the period"
+               if metric.formula is not None else
+               f"a {metric.unit} metric does not add up over time"
+               if metric.unit in NOT_OVER_TIME_UNITS else None)
+        if why:
+            self.problems.append(Problem(
+                "SEM08", f"'over_time' is not allowed on '{name}': {why}",
+                self.at(source, "over_time"), "remove over_time" + (
+                    ", and set it on the raw metrics the formula uses"
+                    if metric.formula is not None else "")))
 
     def unknown_metric(self, name: str, pos: Position) -> None:
         hint = did_you_mean(name, self.entries.metrics) or "declare it under 'metrics'"

@@ -24,13 +24,14 @@ from .domain import (
     FallbackLiteral,
     MetricUnitLiteral,
     OpLiteral,
+    OverTimeLiteral,
 )
 from .errors import Problem, did_you_mean
 from .expr.condition import COLUMN_TYPES
 from .expr.tokens import KEYWORDS
 from .load import Doc
 from .periods import KINDS, parse_period
-from .periods import PATTERN as PERIOD
+from .periods import RANGE_PATTERN as PERIOD
 
 RULESET_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 METRIC_ID = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -187,6 +188,10 @@ class Metric(_Model):
         None, description="Công thức / Formula over other metric ids: numbers, + - * /, "
         "parentheses, min(..), max(..), abs(..). Absent for a reported figure.",
         examples=["received_online / received * 100"])
+    over_time: OverTimeLiteral | None = Field(
+        None, description="Cộng dồn theo thời gian / How a raw figure adds up over time (spec "
+        "§5): sum (a flow), first or last (a stock at the start or end of the period). Absent: "
+        "never derived across periods. Not for formula, percent or ratio metrics.")
     description: Text | None = Field(None, description="Ghi chú / Free-text note.")
     records: Records | None = Field(
         None, description="Đếm từ hồ sơ / Count this raw metric from a record source "
@@ -212,7 +217,7 @@ class Baseline(_Model):
     """Mốc gốc của lộ trình / Where the trajectory starts."""
 
     period: Period = Field(description="Kỳ gốc / Baseline period: \"2021\", \"2021-H1\", "
-                           "\"2021-Q1\" or \"2021-03\".")
+                           "\"2021-Q1\", \"2021-03\" or a range \"2021-01/2021-09\".")
     value: Number | None = Field(None, description="Giá trị gốc / Baseline value; read from "
                                  "the reported figures when omitted.")
 
