@@ -53,7 +53,7 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     scope = wide.filter(keep) if keep is not None else wide
     values = _values(ruleset, rolled, scope)
     bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
-    results, trace = _results(ruleset, chosen, wide, scope, bases, rolled)
+    results, trace = _results(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
     warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values),
                 *timed.warnings]
@@ -250,8 +250,7 @@ def _values(ruleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
 
 
 def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
-             bases: dict[str, pl.DataFrame], rolled: pl.DataFrame
-             ) -> tuple[pl.DataFrame, pl.DataFrame]:
+             bases: dict[str, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every chosen target over every (unit, period) of `scope`, row-major: each (unit,
     period) row of the wide frame becomes one row per target, in ruleset order (per-target
     columns built on the wide frame, then interleaved: no join, no sort at 1.6 M rows).
@@ -264,7 +263,6 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
     lf = scope.lazy().with_columns(
         pl.col("period").replace_strict({p: i for i, p in enumerate(periods)},
                                         return_dtype=pl.UInt32).alias("_p"))
-    lf = _with_rolled_metrics(lf, rolled)
     lf, columns, constants = _per_target(ruleset, chosen, wide, lf, bases)
     n = len(chosen)
     index = pl.col("_t") * len(periods) + pl.col("_p")
@@ -301,27 +299,14 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
     return done.select(list(RESULT_SCHEMA)), done.select(list(TRACE_SCHEMA))
 
 
-def _with_rolled_metrics(lf: pl.LazyFrame, rolled: pl.DataFrame) -> pl.LazyFrame:
-    """`_rolled_up`: per (unit, period), the metrics whose figure was rolled up (for the
-    result's `origin`)."""
-    summed = (rolled.lazy().filter(pl.col("origin") == "rolled_up")
-              .group_by(*_KEYS).agg(pl.col("metric").alias("_rolled_up")))
-    return lf.join(summed, on=list(_KEYS), how="left", maintain_order="left")
-
-
-def _origin(ruleset, target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:
+def _origin(target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:
     """Where the result's value comes from: "restated" when its base period was restated on
-    today's territory (spec §6), "rolled_up" when a figure it uses was summed from the
-    children, else "reported"; null without a value."""
-    node = ruleset.formulas.get(target.metric)
-    used = sorted(names(node)) if node is not None else [target.metric]
-    summed = pl.col("_rolled_up").list.set_intersection(pl.lit(used)).list.len() > 0
+    today's territory (spec §6), else the metric's origin code from `_with_origins`
+    (rolled up > derived over time > reported); null without a value."""
+    code = pl.col(ORIGIN_PREFIX + target.metric).fill_null(0)
     return (pl.when(value.is_null()).then(None)
-            .when(territory.is_not_null()).then(pl.lit("restated"))
-            .when(summed.fill_null(False)).then(pl.lit("rolled_up"))
-            .when(pl.col(ORIGIN_PREFIX + target.metric).fill_null(0) ==
-                  ORIGINS.index("derived_time")).then(pl.lit("derived_time"))
-            .otherwise(pl.lit("reported")))
+            .when(territory.is_not_null()).then(pl.lit(Origin.RESTATED.value))
+            .otherwise(pl.lit(pl.Series(ORIGINS, dtype=pl.String)).gather(code)))
 
 
 def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
@@ -392,7 +377,7 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
                            ("_num", num), ("_den", den), ("_applicable", applicable)):
             columns[name].append(expr.cast(pl.Boolean if name == "_applicable"
                                            else pl.Float64))
-        columns["origin"].append(_origin(ruleset, target, actual,
+        columns["origin"].append(_origin(target, actual,
                                          pl.when(changed.is_null()).then(territory)))
         columns["territory"].append(territory)
         columns["territory_changed"].append(changed)
