@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "form": "Write an Excel data-entry form for a ruleset's metrics.",
     "init": "Start a ruleset: write starter files into a folder.",
     "lint": "Point out what validates in a ruleset but is probably a mistake.",
+    "serve": "Serve the results as a live local web app that follows file changes.",
 }
 
 

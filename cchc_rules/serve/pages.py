@@ -1,0 +1,288 @@
+"""Page contexts of `cchc serve`, built with the report's own builders and formatter.
+
+The summary and data-quality pages are the report's sections (`report_data.build_context`,
+rendered by templates that extend `report.html.j2`); the unit, target and explanation pages
+format their rows with the report's `result_row`, so a figure reads the same in the app, the
+report and the terminal. Ids from a URL are only looked up in the evaluated results: an id
+that is not there is a 404 page, never a file name.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
+
+import polars as pl
+
+from ..errors import CchcError, did_you_mean
+from ..periods import period_key
+from ..render import templates
+from ..render.report_data import _Builder, build_context
+from .workspace import Snapshot
+
+if TYPE_CHECKING:
+    from ..render.context import ReportContext
+    from ..result import Evaluation
+
+# The app's own words, key -> (vi, en); the report's words come from render/i18n.py.
+APP_WORDS: dict[str, tuple[str, str]] = {
+    "app": ("Bàn làm việc chỉ tiêu CCHC", "CCHC targets workbench"),
+    "live": ("Tự cập nhật khi tệp thay đổi", "Updates itself when a file changes"),
+    "home": ("Tổng hợp", "Summary"),
+    "quality": ("Chất lượng số liệu", "Data quality"),
+    "errors": ("Tệp không hợp lệ: đang hiển thị kết quả hợp lệ gần nhất.",
+               "A file does not validate: the last good results are shown below."),
+    "no_results": ("Chưa có kết quả: sửa các lỗi trên, trang sẽ tự cập nhật.",
+                   "No results yet: fix the errors above and the page updates itself."),
+    "all_periods": ("Tất cả các kỳ", "All periods"),
+    "explain": ("Giải thích", "Explanation"),
+    "explain_link": ("Xem giải thích", "See the explanation"),
+    "not_found": ("Không tìm thấy", "Not found"),
+    "not_found_text": ("Không có {what} '{id}' trong kết quả đã đánh giá.",
+                       "There is no {what} '{id}' in the evaluated results."),
+    "did_you_mean": ("Có phải: {id}?", "Did you mean: {id}?"),
+    "unit_word": ("đơn vị", "unit"), "target_word": ("chỉ tiêu", "target"),
+    "result_word": ("kết quả", "result"), "period_word": ("kỳ", "period"),
+    "parent": ("Trực thuộc", "Part of"), "children": ("Đơn vị trực thuộc", "Units under it"),
+    "upload": ("Xem trước một biểu mẫu", "Preview a form"),
+    "upload_hint": ("Thả vào đây biểu mẫu đã điền (.xlsx) hoặc tệp CSV, hoặc chọn tệp. Tệp chỉ "
+                    "được đánh giá để xem trước, không ghi vào tệp nào. Tối đa {size}.",
+                    "Drop a filled-in form (.xlsx) or a CSV file here, or choose one. It is "
+                    "evaluated for a preview only; no file is written. At most {size}."),
+    "preview": ("Xem trước: {name}", "Preview: {name}"),
+    "preview_none": ("Tệp không có kết quả nào cho bộ chỉ tiêu này.",
+                     "The file gives no result for this ruleset."),
+    "preview_errors": ("Tệp tải lên có lỗi:", "The uploaded file has errors:"),
+    "updated": ("Cập nhật lần {version}, đánh giá mất {ms} ms.",
+                "Update {version}, evaluated in {ms} ms."),
+}
+
+
+def app_words(lang: str) -> dict[str, str]:
+    index = 0 if lang == "vi" else 1
+    return {key: pair[index] for key, pair in APP_WORDS.items()}
+
+
+def link(kind: str, ident: str = "", **query: str | None) -> str:
+    """The app's URL for a page: `/unit/ham-tan?period=2024-Q1`."""
+    path = f"/{kind}/{quote(ident, safe='')}" if ident else f"/{kind}"
+    shown = {k: v for k, v in query.items() if v}
+    return path + ("?" + urlencode(shown) if shown else "")
+
+
+def explain_link(target: str, unit: str, period: str) -> str:
+    return link("explain", target=target, unit=unit, period=period)
+
+
+class NotFound(Exception):
+    """An id that is not in the evaluated results (a 404 page, with a did-you-mean)."""
+
+    def __init__(self, what: str, ident: str, known: list[str]) -> None:
+        super().__init__(ident)
+        self.what, self.ident, self.hint = what, ident, did_you_mean(ident, known)
+
+
+@dataclass(frozen=True)
+class Page:
+    template: str
+    context: dict[str, Any]
+    status: int = 200
+
+
+@dataclass(frozen=True)
+class _Built:
+    """Everything a version's pages share, built once per version."""
+
+    version: int
+    report: ReportContext
+    builder: _Builder
+    targets: dict[str, Any]          # target id -> schema.Target, ruleset order
+    units: dict[str, str]            # unit id -> name, units with results
+    periods: list[str]               # every period, time order
+
+
+class Pages:
+    """Page contexts for the workspace's current snapshot (cached per version)."""
+
+    def __init__(self, lang: str, detail: str = "auto") -> None:
+        self.lang, self.detail = lang, detail
+        self.env = templates.environment()
+        self._lock = threading.Lock()
+        self._built: _Built | None = None
+
+    def render(self, page: Page) -> str:
+        return templates.render(self.env, page.template, page.context)
+
+    def built(self, snap: Snapshot) -> _Built | None:
+        ev = snap.evaluation
+        if ev is None:
+            return None
+        with self._lock:
+            if self._built is None or self._built.version != id(ev):
+                self._built = self._build(ev)
+            return self._built
+
+    def _build(self, ev: Evaluation) -> _Built:
+        report = build_context(ev, lang=self.lang, detail=self.detail)
+        builder = _Builder(ev, self.lang, "full")
+        units = {u: builder.name(u) for u in sorted(ev.results["unit"].unique().to_list())}
+        return _Built(id(ev), report, builder, {t.id: t for t in ev.ruleset.model.targets},
+                      units, builder.periods)
+
+    # -- the frame every page shares --------------------------------------------------------
+
+    def app_info(self, snap: Snapshot, title: str, page: str = "") -> dict[str, Any]:
+        """The app's frame around every page (header, banner, upload zone): `app` in the
+        templates, so it never collides with a report field."""
+        from .upload import MAX_BYTES
+
+        built = self.built(snap)
+        report = built.report if built else None
+        return {
+            "a": app_words(self.lang), "title": title, "page": page,
+            "version": snap.version, "problems": [p.format() for p in snap.problems],
+            "ms": round(snap.seconds * 1000), "has_results": built is not None,
+            "ruleset_title": report.ruleset.title if report else "",
+            "upload_limit": f"{MAX_BYTES // (1024 * 1024)} MB",
+        }
+
+    def frame(self, snap: Snapshot, title: str, page: str = "") -> dict[str, Any]:
+        """A stand-alone page's context: the app frame and what the report macros read."""
+        from ..render.i18n import words
+
+        built = self.built(snap)
+        report = built.report if built else None
+        return {"app": self.app_info(snap, title, page), "lang": self.lang,
+                "t": report.t if report else words(self.lang),
+                "statuses": report.statuses if report else [],
+                "statuses_used": report.statuses if report else []}
+
+    def _report_page(self, snap: Snapshot, template: str, title_key: str) -> Page:
+        built = self.built(snap)
+        if built is None:
+            return Page("app/empty.html.j2", self.frame(snap, app_words(self.lang)["app"]))
+        context = dict(built.report) | {
+            "app": self.app_info(snap, built.report.ruleset.title, title_key)}
+        context["app"]["units_list"] = [(uid, name, link("unit", uid))
+                                        for uid, name in built.units.items()]
+        context["app"]["targets_list"] = [
+            (s.id, s.title, s.counts, link("target", s.id)) for s in built.report.targets]
+        return Page(template, context)
+
+    def summary(self, snap: Snapshot) -> Page:
+        return self._report_page(snap, "app/summary.html.j2", "home")
+
+    def quality(self, snap: Snapshot) -> Page:
+        return self._report_page(snap, "app/quality.html.j2", "quality")
+
+    # -- one unit, one target, one result ---------------------------------------------------
+
+    def _need(self, snap: Snapshot) -> _Built:
+        built = self.built(snap)
+        if built is None:
+            raise NotFound("result", "", [])
+        return built
+
+    def _periods(self, frame: pl.DataFrame, period: str | None, base: str,
+                 ident: str) -> tuple[pl.DataFrame, list[tuple[str, str, bool]], str | None]:
+        """Rows of `period` (the latest when None, every one for 'all') and the period links."""
+        periods = sorted(set(frame["period"].to_list()), key=period_key)
+        if period is None and periods:
+            period = periods[-1]
+        if period not in (*periods, "all", None):
+            raise NotFound("period", period or "", periods)
+        links = [(p, link(base, ident, period=p), p == period) for p in periods]
+        links.append((app_words(self.lang)["all_periods"], link(base, ident, period="all"),
+                      period == "all"))
+        shown = frame if period == "all" else frame.filter(pl.col("period") == period)
+        return shown, links, period
+
+    def unit(self, snap: Snapshot, unit_id: str, period: str | None) -> Page:
+        built = self._need(snap)
+        if unit_id not in built.units:
+            raise NotFound("unit", unit_id, list(built.units))
+        b = built.builder
+        frame = b.res.filter(pl.col("unit") == unit_id)
+        shown, periods, chosen = self._periods(frame, period, "unit", unit_id)
+        order = {tid: i for i, tid in enumerate(built.targets)}
+        rows = []
+        for r in sorted(shown.iter_rows(named=True),
+                        key=lambda r: (r["_pi"], order.get(r["target"], 0))):
+            target = built.targets.get(r["target"])
+            rows.append({"target": r["target"], "title": target.title if target else "",
+                         "target_url": link("target", r["target"], period=r["period"]),
+                         "row": b.result_row(r, b.unit_of(target) if target else None),
+                         "explain_url": explain_link(r["target"], unit_id, r["period"])})
+        units = snap.evaluation.figures.units if snap.evaluation else {}
+        declared = units.get(unit_id)
+        parent = declared.parent if declared else None
+        children = [(uid, built.units[uid], link("unit", uid)) for uid, u in units.items()
+                    if u.parent == unit_id and uid in built.units]
+        rank = next((u for u in built.report.units if u.id == unit_id), None)
+        checks = [c for c in built.report.failed_checks if c.unit == unit_id
+                  and chosen in (c.period, "all")]
+        context = self.frame(snap, b.name(unit_id)) | {
+            "unit": {"id": unit_id, "name": b.name(unit_id),
+                     "level": b.level_label(declared.level if declared else None)},
+            "parent": (parent, built.units.get(parent, parent), link("unit", parent))
+            if parent and parent in built.units else None,
+            "children": children, "rank": rank, "periods": periods, "rows": rows,
+            "checks": checks}
+        return Page("app/unit.html.j2", context)
+
+    def target(self, snap: Snapshot, target_id: str, period: str | None) -> Page:
+        built = self._need(snap)
+        if target_id not in built.targets:
+            raise NotFound("target", target_id, list(built.targets))
+        section = next(s for s in built.report.targets if s.id == target_id)
+        periods = sorted({r.period for r in section.rows}, key=period_key)
+        if period not in (*periods, "all", None):
+            raise NotFound("period", period or "", periods)
+        period = period or "all"
+        links = [(p, link("target", target_id, period=p), p == period) for p in periods]
+        links.append((app_words(self.lang)["all_periods"], link("target", target_id),
+                      period == "all"))
+        rows = [{"row": r, "target": target_id,
+                 "unit_url": link("unit", r.unit, period=r.period),
+                 "explain_url": explain_link(target_id, r.unit, r.period)}
+                for r in section.rows if period in (r.period, "all")]
+        context = self.frame(snap, f"{section.id} — {section.title}") | {
+            "x": section, "periods": links if periods else [], "rows": rows}
+        return Page("app/target.html.j2", context)
+
+    def explain(self, snap: Snapshot, target_id: str, unit_id: str, period: str) -> Page:
+        from ..explain import explain
+
+        built = self._need(snap)
+        ev = snap.evaluation
+        found = built.builder.res.filter(
+            (pl.col("target") == target_id) & (pl.col("unit") == unit_id)
+            & (pl.col("period") == period))
+        if not found.height:
+            if target_id not in built.targets:
+                raise NotFound("target", target_id, list(built.targets))
+            if unit_id not in built.units:
+                raise NotFound("unit", unit_id, list(built.units))
+            raise NotFound("result", f"{target_id} · {unit_id} · {period}", [])
+        r = found.row(0, named=True)
+        target = built.targets[target_id]
+        try:
+            text = explain(ev.ruleset, ev.figures, target_id, unit_id, period, lang=self.lang)
+        except CchcError as err:  # kept as data: the page says why, as the CLI would
+            text = "\n".join(p.format() for p in err.problems)
+        context = self.frame(
+            snap, f"{target_id} · {built.builder.name(unit_id)} · {period}") | {
+            "target": target, "unit": {"id": unit_id, "name": built.builder.name(unit_id)},
+            "period": period, "row": built.builder.result_row(r, built.builder.unit_of(target)),
+            "text": text, "unit_url": link("unit", unit_id, period=period),
+            "target_url": link("target", target_id, period=period)}
+        return Page("app/explain.html.j2", context)
+
+    def not_found(self, snap: Snapshot, err: NotFound) -> Page:
+        a = app_words(self.lang)
+        what = a.get(f"{err.what}_word", err.what)
+        context = self.frame(snap, a["not_found"]) | {
+            "message": a["not_found_text"].format(what=what, id=err.ident),
+            "hint": err.hint}
+        return Page("app/missing.html.j2", context, 404)
