@@ -182,6 +182,8 @@ _ALL = (
     Code("IO03", "an unsupported file type", "loại tệp không hỗ trợ"),
     Code("IO04", "the output cannot be written", "không ghi được tệp kết quả"),
     Code("IO05", "a file that would be overwritten", "tệp đã có, không ghi đè"),
+    Code("IO06", "the web app cannot listen on that address",
+         "ứng dụng web không mở được cổng ở địa chỉ đó"),
     Code("INT01", "internal error", "lỗi nội bộ"),
     Code("USG01", "an unknown option, command or extra argument",
          "tuỳ chọn, lệnh hay đối số không có"),
