@@ -181,6 +181,7 @@ def create_app(workspace: Workspace, *, watching: bool = True,
         Route("/explain", serve.explain), Route("/events", serve.events),
         Route("/state", serve.state), Route("/static/live.js", serve.live_js),
         Route("/upload", serve.upload, methods=["POST"]),
+        Route("/favicon.ico", lambda request: Response(status_code=204, headers=HEADERS)),
     ]
     middleware = ([Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))]
                   if allowed_hosts else [])
