@@ -67,6 +67,7 @@ test: lint unit conformance
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.serve_latency
 
 # The standing fuzz suite with a large budget (make test runs it with a small one).
 fuzz: $(VENV)/.installed-dev

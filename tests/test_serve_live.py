@@ -77,7 +77,7 @@ def events(url: str) -> Iterator[dict]:
 
 def test_an_edit_on_disk_reaches_the_event_stream_and_ctrl_c_stops_clean(tmp_path) -> None:
     ruleset, data = write_inputs(tmp_path)
-    with served(str(ruleset), "--data", str(data)) as (proc, url, lines):
+    with served(str(ruleset), "--data", str(data)) as (proc, url, _):
         assert url.startswith("http://127.0.0.1:")
         stream = events(url)
         first = next(stream)
