@@ -94,7 +94,7 @@ def test_an_edit_on_disk_reaches_the_event_stream_and_ctrl_c_stops_clean(tmp_pat
         assert not third["ok"] and re.match(rf"{re.escape(str(ruleset))}:\d+:\d+: error",
                                             third["problems"][0])
         code, err = stop(proc)
-    assert code == 130
+    assert code == 130, (code, err)
     assert "Traceback" not in err and "Error" not in err
 
 
@@ -104,7 +104,7 @@ def test_another_host_is_announced_with_a_warning(tmp_path) -> None:
         assert url.startswith("http://127.0.0.2:")
         assert any("warning" in line and "127.0.0.2" in line for line in lines)
         code, err = stop(proc)
-    assert code == 130 and "Traceback" not in err
+    assert code == 130 and "Traceback" not in err, (code, err)
 
 
 def test_a_port_in_use_is_one_io06_line(tmp_path) -> None:
@@ -201,4 +201,4 @@ def test_the_app_in_chromium(tmp_path) -> None:
         assert problems == []
         browser.close()
         code, err = stop(proc)
-    assert code == 130 and "Traceback" not in err
+    assert code == 130 and "Traceback" not in err, (code, err)

@@ -156,8 +156,8 @@ class ServeApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette, watching: bool = True) -> AsyncIterator[None]:
-        task = (asyncio.create_task(watch(self.ws.watched, self.changed, self.stopping))
-                if watching else None)
+        task = (asyncio.create_task(watch(self.ws.watched, self.changed, self.stopping,
+                                          seen=self.ws.seen)) if watching else None)
         try:
             yield
         finally:

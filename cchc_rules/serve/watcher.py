@@ -58,10 +58,12 @@ class Hub:
 
 
 async def watch(files: Callable[[], Iterable[Path]], changed: Callable[[], Awaitable[None]],
-                stop: asyncio.Event, interval: float = POLL_SECONDS) -> None:
-    """Call `changed()` whenever the signature of `files()` differs from the last one seen,
+                stop: asyncio.Event, interval: float = POLL_SECONDS,
+                seen: Signature | None = None) -> None:
+    """Call `changed()` whenever the signature of `files()` differs from the last one seen
+    (`seen`: as of the evaluation on show, so an edit made before watching starts counts),
     until `stop` is set. Changes made while `changed()` runs are caught on the next look."""
-    seen = signature(files())
+    seen = signature(files()) if seen is None else seen
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), interval)

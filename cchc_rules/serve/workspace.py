@@ -47,6 +47,7 @@ class Workspace:
         self._lock = threading.Lock()          # one refresh at a time
         self._parents: tuple[Path, ...] = ()   # the ruleset's `extends` files, last seen
         self.snapshot = Snapshot(0, None)
+        self.seen: tuple = ()                  # the watched files' signature as last evaluated
 
     def watched(self) -> tuple[Path, ...]:
         """Every file whose change means a new evaluation, the ruleset's parents included
@@ -59,11 +60,13 @@ class Workspace:
     def refresh(self) -> Snapshot:
         """Evaluate the files as they are now; the new snapshot (problems kept as data)."""
         from ..messages import set_language
+        from .watcher import signature
 
         set_language(self.lang)
         with self._lock:
             start = time.perf_counter()
             last = self.snapshot
+            self.seen = signature(self.watched())
             try:
                 ruleset = self.session.load_ruleset(self.ruleset)
                 self._parents = tuple(ruleset.files[1:])
@@ -77,4 +80,6 @@ class Workspace:
                 self.snapshot = Snapshot(last.version + 1, evaluation, (),
                                          time.perf_counter() - start,
                                          tuple(evaluation.warnings))
+            if len(self.watched()) != len(self.seen):  # parents found (or lost) by this load
+                self.seen = signature(self.watched())
             return self.snapshot
