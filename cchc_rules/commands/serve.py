@@ -79,8 +79,9 @@ def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
     else:
         click.echo(_("warning: listening on {host}: anyone who can reach this address can "
                      "read these results").format(host=host), err=True)
-    app = create_app(workspace, allowed_hosts=allowed)
-    click.echo(_("serving {url} (Ctrl-C to stop)").format(url=url_of(sock)), err=True)
+    url = url_of(sock)
+    app = create_app(workspace, allowed_hosts=allowed, ready=lambda: click.echo(
+        _("serving {url} (Ctrl-C to stop)").format(url=url), err=True))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                             timeout_graceful_shutdown=2)
     server = _Server(config, app.state.serve.stop)

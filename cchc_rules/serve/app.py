@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import anyio
@@ -155,9 +155,12 @@ class ServeApp:
         self.hub.publish(None)
 
     @contextlib.asynccontextmanager
-    async def lifespan(self, app: Starlette, watching: bool = True) -> AsyncIterator[None]:
+    async def lifespan(self, app: Starlette, watching: bool = True,
+                       ready: Callable[[], None] | None = None) -> AsyncIterator[None]:
         task = (asyncio.create_task(watch(self.ws.watched, self.changed, self.stopping,
                                           seen=self.ws.seen)) if watching else None)
+        if ready is not None:  # the server's signal handlers are in place from here on
+            ready()
         try:
             yield
         finally:
@@ -169,9 +172,11 @@ class ServeApp:
 
 
 def create_app(workspace: Workspace, *, watching: bool = True,
-               allowed_hosts: Sequence[str] | None = None, detail: str = "auto") -> Starlette:
+               allowed_hosts: Sequence[str] | None = None, detail: str = "auto",
+               ready: Callable[[], None] | None = None) -> Starlette:
     """The app over `workspace` (refreshed once first if it never was). `allowed_hosts`:
-    Host header values accepted (a DNS-rebinding guard for a loopback server)."""
+    Host header values accepted (a DNS-rebinding guard for a loopback server); `ready` is
+    called once the app has started."""
     if workspace.snapshot.version == 0:
         workspace.refresh()
     serve = ServeApp(workspace, detail)
@@ -186,7 +191,7 @@ def create_app(workspace: Workspace, *, watching: bool = True,
     middleware = ([Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))]
                   if allowed_hosts else [])
     app = Starlette(routes=routes, middleware=middleware,
-                    lifespan=lambda app: serve.lifespan(app, watching))
+                    lifespan=lambda app: serve.lifespan(app, watching, ready))
     app.state.serve = serve
     app.state.words = app_words(workspace.lang)
     return app
