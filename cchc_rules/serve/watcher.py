@@ -2,7 +2,8 @@
 
 Polling `stat` every few tens of milliseconds costs nothing for a handful of files, needs no
 platform notification API and sees an editor's save-by-rename as well as an in-place write
-(the signature is size, modification time and inode). Pages listen through server-sent
+(the signature is size, modification time and inode). A change is evaluated once two looks
+agree, so a save in several writes is evaluated once, whole. Pages listen through server-sent
 events: each gets a queue that holds only the newest version (a slow page skips ones it
 never needed).
 """
@@ -71,8 +72,29 @@ async def watch(files: Callable[[], Iterable[Path]], changed: Callable[[], Await
             return
         now = signature(files())
         if now != seen:
-            seen = now
+            # Settle first: an editor's save is several writes, and a half-written file
+            # would flash an error banner and cost one more evaluation right after.
+            settled = await _settled(files, now, interval, stop)
+            if settled is None:
+                return
+            seen = now = settled
             await changed()
             seen_after = signature(files())  # the watched set may change (a new parent)
             if seen_after != now:
                 seen = ()  # look again at once: something moved while we evaluated
+
+
+async def _settled(files: Callable[[], Iterable[Path]], now: Signature, interval: float,
+                   stop: asyncio.Event, most: int = 20) -> Signature | None:
+    """The signature once two looks `interval` apart agree (at most `most` looks: a file
+    written without pause is evaluated anyway); None when `stop` is set meanwhile."""
+    for _ in range(most):
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
+        if stop.is_set():
+            return None
+        again = signature(files())
+        if again == now:
+            break
+        now = again
+    return now
