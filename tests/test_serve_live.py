@@ -57,8 +57,9 @@ def stop(proc: subprocess.Popen) -> tuple[int, str]:
     return code, proc.stderr.read()
 
 
-def events(url: str) -> Iterator[dict]:
-    """The server's update events, parsed, as they come."""
+def events(url: str, busy: bool = False) -> Iterator[dict]:
+    """The server's update events, parsed, as they come (not the 'busy' notices that a file
+    changed and is being evaluated)."""
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
     conn.request("GET", "/events")
@@ -69,7 +70,7 @@ def events(url: str) -> Iterator[dict]:
             line = response.readline().decode()
             if not line:
                 return
-            if line.startswith("data: "):
+            if line.startswith("data: ") and (busy or not json.loads(line[6:]).get("busy")):
                 yield json.loads(line[6:])
     finally:
         conn.close()
@@ -79,18 +80,20 @@ def test_an_edit_on_disk_reaches_the_event_stream_and_ctrl_c_stops_clean(tmp_pat
     ruleset, data = write_inputs(tmp_path)
     with served(str(ruleset), "--data", str(data)) as (proc, url, _):
         assert url.startswith("http://127.0.0.1:")
-        stream = events(url)
+        stream = events(url, busy=True)
         first = next(stream)
         assert first["version"] == 1 and first["ok"]
         start = time.monotonic()
         data.write_text(data.read_text(encoding="utf-8").replace(
             f"received_online: {HAM_TAN['received_online']}", "received_online: 3000"),
             encoding="utf-8")
+        notice = next(stream)   # at once: a file changed, its evaluation follows
+        assert notice["busy"] and notice["version"] == 1
         second = next(stream)
         assert second["version"] == 2 and second["ok"]
         assert time.monotonic() - start < 5
         ruleset.write_text("ruleset: [\n", encoding="utf-8")
-        third = next(stream)
+        third = next(s for s in stream if not s.get("busy"))
         assert not third["ok"] and re.match(rf"{re.escape(str(ruleset))}:\d+:\d+: error",
                                             third["problems"][0])
         code, err = stop(proc)

@@ -125,6 +125,8 @@ class ServeApp:
     # -- live -------------------------------------------------------------------------------
 
     async def changed(self) -> None:
+        # Said at once, so a page can show that new results are on their way.
+        self.hub.publish(json.dumps(state(self.ws.snapshot) | {"busy": True}))
         snap = await anyio.to_thread.run_sync(self.ws.refresh)
         self.hub.publish(json.dumps(state(snap)))
 

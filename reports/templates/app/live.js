@@ -24,6 +24,8 @@
     events.addEventListener("error", () => state && state.classList.remove("on"));
     events.addEventListener("update", (event) => {
       const data = JSON.parse(event.data);
+      if (state) state.classList.toggle("busy", Boolean(data.busy));
+      if (data.busy) return;  // a file changed; its evaluation follows
       const live = byId("live");
       if (live && String(data.version) === live.dataset.version) return;
       // One fetch at a time; a newer event while one runs fetches again afterwards.
