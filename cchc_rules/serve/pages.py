@@ -107,12 +107,17 @@ class Pages:
 
     def __init__(self, lang: str, detail: str = "auto") -> None:
         self.lang, self.detail = lang, detail
-        self.env = templates.environment()
+        self._local = threading.local()
         self._lock = threading.Lock()
         self._built: _Built | None = None
 
     def render(self, page: Page) -> str:
-        return templates.render(self.env, page.template, page.context)
+        # One environment per thread: the sandbox keeps each render's time and range budget
+        # on the environment, and pages are rendered by several threads at once.
+        env = getattr(self._local, "env", None)
+        if env is None:
+            env = self._local.env = templates.environment()
+        return templates.render(env, page.template, page.context)
 
     def built(self, snap: Snapshot) -> _Built | None:
         ev = snap.evaluation
