@@ -246,3 +246,14 @@ def test_the_watcher_sees_a_change_and_the_hub_keeps_the_newest(tmp_path) -> Non
     asyncio.run(scenario())
     assert seen == [0]
     assert signature([tmp_path / "missing"]) == (None,)
+
+
+def test_pages_rendered_at_once_by_several_threads_agree(client) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    urls = ["/", "/unit/ham-tan", "/target/TTHC-06", "/quality"] * 4
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(client.get, urls))
+    assert all(p.status_code == 200 for p in pages)
+    for url in set(urls):
+        assert len({p.text for u, p in zip(urls, pages, strict=True) if u == url}) == 1
