@@ -257,3 +257,15 @@ def test_pages_rendered_at_once_by_several_threads_agree(client) -> None:
     assert all(p.status_code == 200 for p in pages)
     for url in set(urls):
         assert len({p.text for u, p in zip(urls, pages, strict=True) if u == url}) == 1
+
+
+def test_the_rulesets_parents_are_watched(tmp_path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    ruleset = root / "rulesets/tuyen-quang/cchc-2021-2030.yaml"
+    data = root / "examples/demo/ham-tan-2024-q1.yaml"
+    ws = Workspace(ruleset, [data], tmp_path / "units.yaml")
+    assert ws.watched() == (ruleset, data, tmp_path / "units.yaml")  # before any load
+    ws.refresh()
+    names = [p.name for p in ws.watched()]
+    assert names[:3] == ["cchc-2021-2030.yaml", "nq76-2021-2030.yaml", "one-stop.yaml"]
+    assert len(ws.seen) == len(ws.watched())
