@@ -119,6 +119,45 @@ _WORDS: dict[str, tuple[str, str]] = {
     "area_desc": ("{area}: {counts}.", "{area}: {counts}."),
     "no_targets": ("không có chỉ tiêu", "no targets"),
     "not_available": ("—", "—"),
+    # The scoring section (spec §7): points, index, bands, ranks.
+    "score.section": ("Chấm điểm và xếp hạng", "Points and ranking"),
+    "score.cover": ("Chỉ số (điểm)", "Index (points)"),
+    "score.cover_entry": ("{name}: {index} ({band}), hạng {rank}/{of}",
+                          "{name}: {index} ({band}), rank {rank} of {of}"),
+    "score.cover_more": ("và {n} đơn vị khác", "and {n} more units"),
+    "score.note": ("Chỉ số = tổng điểm / tổng điểm tối đa × {scale}. Chỉ xếp hạng các đơn vị "
+                   "cùng cấp, cùng kỳ; tiêu chí thiếu số liệu không tính vào điểm tối đa.",
+                   "Index = points / maximum points × {scale}. Units are ranked only against "
+                   "units of the same level and period; an indicator without data is left out "
+                   "of the maximum."),
+    "score.cohort": ("Kỳ {period} · {level}", "Period {period} · {level}"),
+    "score.points": ("Điểm", "Points"),
+    "score.max": ("Tối đa", "Max"),
+    "score.index": ("Chỉ số", "Index"),
+    "score.band": ("Xếp loại", "Band"),
+    "score.previous": ("Chỉ số kỳ trước", "Previous index"),
+    "score.change": ("Thay đổi so với kỳ trước", "Change since the previous period"),
+    "score.index_change": ("chỉ số {diff}", "index {diff}"),
+    "score.no_previous": ("chưa có kỳ trước", "no previous period"),
+    "score.other_cohort": ("kỳ trước khác nhóm đơn vị, không so hạng",
+                           "previous period ranked other units: ranks not compared"),
+    "score.bars": ("Điểm theo nhóm tiêu chí", "Points by group"),
+    "score.bars_desc": ("{unit}: {points} trên {max} điểm; {groups}.",
+                        "{unit}: {points} of {max} points; {groups}."),
+    "score.group_desc": ("{group} {points}/{max}", "{group} {points}/{max}"),
+    "score.lost": ("Điểm chưa đạt", "Points not earned"),
+    "score.by_indicator": ("Điểm từng tiêu chí", "Points per indicator"),
+    "score.indicator": ("Tiêu chí", "Indicator"),
+    "score.group": ("Nhóm", "Group"),
+    "score.excluded": ("— : không chấm (thiếu số liệu hoặc không áp dụng), không tính vào "
+                       "điểm tối đa.", "— : not scored (no data or not applicable), left out "
+                       "of the maximum."),
+    "score.unranked": ("{n} đơn vị × kỳ không có tiêu chí nào chấm được nên không xếp hạng.",
+                       "{n} unit × period pairs had no scoreable indicator and are not "
+                       "ranked."),
+    "score.band_text": ("Xếp loại {band}", "Band {band}"),
+    "score.other_group": ("Tiêu chí khác", "Other indicators"),
+    "score.bands": ("Xếp loại theo chỉ số", "Bands on the index"),
 }
 # Every status, area and level has its words; a new one in domain.py fails here, at import.
 _UNWORDED = [key for key in [f"status.{s}" for s in Status] + [f"area.{a}" for a in Area]

@@ -19,7 +19,7 @@ from ..domain import AREAS, BY_SEVERITY, FAILING, STATUSES, SYMBOLS, UNRATED
 from ..periods import parse_period, period_key
 from ..present import RANGE_DASH, Formatter, compared_unit, threshold_text
 from ..ranking import rank_units, status_counts
-from . import charts
+from . import charts, score_report
 from .context import (
     AreaRow,
     CheckRow,
@@ -364,4 +364,5 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
         warnings=shown_warnings, warnings_total=len(warnings),
         figures=figures, figures_total=figures_total,
         inputs=[InputFile(role=role, path=str(p), sha256=_sha256(Path(p)))
-                for role, p in files])
+                for role, p in files],
+        scores=score_report.build(ev, fmt, t, b.name, b.level_label, b.detail, RANK_EDGE))
