@@ -240,3 +240,17 @@ def test_pdf_carries_the_section(scored, tmp_path: Path) -> None:
     for expected in ("Chấm điểm và xếp hạng", "Kỳ 2025 · cấp huyện", "Xếp loại A",
                      "tăng 2 bậc", "giảm 1 bậc", "100,00 (A), hạng 1/3", "Điểm từng tiêu chí"):
         assert expected in text, expected
+
+
+def test_names_from_the_inputs_are_escaped_in_tables_and_charts(tmp_path: Path) -> None:
+    hostile = "<img src=x onerror=alert(1)>"
+    ruleset = {**RULESET, "scoring": {**RULESET["scoring"], "groups": [
+        {"id": "progress", "title": hostile}, {"id": "satisfaction", "title": "Hài lòng"}]}}
+    units = [UNITS[0], {**UNITS[1], "name": hostile}, *UNITS[2:]]
+    (tmp_path / "r.yaml").write_text(yaml.safe_dump(ruleset, allow_unicode=True), "utf-8")
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump({"units": units, "reports": REPORTS},
+                                                    allow_unicode=True), "utf-8")
+    ev = evaluate(load_ruleset(tmp_path / "r.yaml"), read_data([tmp_path / "d.yaml"]))
+    html = section(render_html(ev))
+    assert hostile not in html
+    assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 6  # rows, bars, legend, tables
