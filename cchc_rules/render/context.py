@@ -65,6 +65,95 @@ class UnitRow(_Model):
     counts: dict[str, int] = Field(description="Results per status key in that period.")
 
 
+class GroupPoints(_Model):
+    """A unit's points in one group of indicators (spec §7), formatted with two decimals."""
+
+    group: str = Field(description="Group id (`scoring.groups`), or '' for indicators "
+                                   "without a group.")
+    title: str = Field(description="Group title, as written.")
+    points: str = Field(description="Points earned in the group.")
+    max: str = Field(description="The group's maximum (excluded indicators left out).")
+
+
+class ScoreRow(_Model):
+    """A unit's place in one ranking by points (`scoring.score`), formatted."""
+
+    rank: int = Field(description="1 = best; indices within 0.005 share a rank, the next "
+                                  "skips (1, 2, 2, 4).")
+    of: int = Field(description="How many units this ranking places.")
+    unit: str = Field(description="Unit id.")
+    name: str = Field(description="Unit name.")
+    points: str = Field(description="Total points, two decimals.")
+    max: str = Field(description="Total maximum points (excluded indicators left out).")
+    index: str = Field(description="points / max × scale, two decimals.")
+    band: str | None = Field(description="The band id (first whose `min` ≤ index), or None.")
+    band_class: str = Field(description="CSS class of the band: `band-0` for the highest band "
+                                        "of the ruleset, `band-1` the next …, `band-none`.")
+    previous_index: str = Field(description="The index of the previous period of the same "
+                                            "kind, or a dash.")
+    index_change: str = Field(description="Index minus previous index, signed, or ''.")
+    change: str = Field(description="Rank change as an arrow and words ('▲ tăng 2 bậc'), or "
+                                    "why there is none.")
+    change_class: Literal["up", "down", "same", "none"] = Field(
+        description="Direction of the rank change, for styling.")
+    groups: list[GroupPoints] = Field(description="Points per group, ruleset order.")
+
+
+class IndicatorLine(_Model):
+    """One indicator's points for every unit of a ranking (the columns of the table)."""
+
+    id: str = Field(description="Indicator id, e.g. `2.1`.")
+    title: str = Field(description="Indicator title, as written.")
+    group: str = Field(description="Title of its group, or ''.")
+    max: str = Field(description="The indicator's maximum points.")
+    points: list[str] = Field(description="Points per unit, in the ranking's row order; a "
+                                          "dash where the indicator is excluded.")
+
+
+class ScoreCohort(_Model):
+    """One ranking: the units of one level scored for one period, never mixed with another."""
+
+    period: str = Field(description="The period every unit of this ranking is scored for.")
+    level: str | None = Field(description="The units' level in the report language, or None.")
+    heading: str = Field(description="`Kỳ 2025 · cấp tỉnh`: period and level as a heading.")
+    rows: list[ScoreRow] = Field(description="Units by rank (the top and bottom only in "
+                                             "summary).")
+    rows_total: int = Field(description="Units ranked in all.")
+    bars_svg: str = Field(description="Inline SVG: a bar per unit shown, split by group, "
+                                      "points against max.")
+    indicators: list[IndicatorLine] = Field(description="Per indicator, the points of every "
+                                                        "unit shown.")
+
+
+class BandInfo(_Model):
+    """A band of the ruleset, as its legend shows it."""
+
+    id: str = Field(description="Band id, e.g. `A`.")
+    min: str = Field(description="Lowest index of the band.")
+    band_class: str = Field(description="CSS class, as in `ScoreRow.band_class`.")
+
+
+class CoverIndex(_Model):
+    """The cover's index line for one level: its latest ranking, best units first."""
+
+    heading: str = Field(description="Period and level, e.g. `Kỳ 2025 · cấp tỉnh`.")
+    entries: list[str] = Field(description="`Name: 87,41 (B), hạng 1/3` for the first units.")
+    more: int = Field(description="Units of that ranking not named on the cover.")
+
+
+class ScoreReport(_Model):
+    """The scoring section (spec §7), present only when the ruleset has `scoring`."""
+
+    note: str = Field(description="How the index is computed and ranked, in the language.")
+    bands: list[BandInfo] = Field(description="The ruleset's bands, highest first.")
+    cohorts: list[ScoreCohort] = Field(description="One ranking per level and period, "
+                                                   "levels in the format's order, newest "
+                                                   "period first (summary: each unit's latest "
+                                                   "period only).")
+    unranked: int = Field(description="Unit × period pairs with no scoreable indicator.")
+    cover: list[CoverIndex] = Field(description="Per level, the latest ranking for the cover.")
+
+
 class ResultRow(_Model):
     """One result (target × unit × period), formatted."""
 
@@ -178,95 +267,6 @@ class InputFile(_Model):
     sha256: str = Field(description="Hex SHA-256 of the file's bytes.")
 
 
-class GroupPoints(_Model):
-    """A unit's points in one group of indicators (spec §7), formatted with two decimals."""
-
-    group: str = Field(description="Group id (`scoring.groups`), or '' for indicators "
-                                   "without a group.")
-    title: str = Field(description="Group title, as written.")
-    points: str = Field(description="Points earned in the group.")
-    max: str = Field(description="The group's maximum (excluded indicators left out).")
-
-
-class ScoreRow(_Model):
-    """A unit's place in one ranking by points (`scoring.score`), formatted."""
-
-    rank: int = Field(description="1 = best; indices within 0.005 share a rank, the next "
-                                  "skips (1, 2, 2, 4).")
-    of: int = Field(description="How many units this ranking places.")
-    unit: str = Field(description="Unit id.")
-    name: str = Field(description="Unit name.")
-    points: str = Field(description="Total points, two decimals.")
-    max: str = Field(description="Total maximum points (excluded indicators left out).")
-    index: str = Field(description="points / max × scale, two decimals.")
-    band: str | None = Field(description="The band id (first whose `min` ≤ index), or None.")
-    band_class: str = Field(description="CSS class of the band: `band-0` for the highest band "
-                                        "of the ruleset, `band-1` the next …, `band-none`.")
-    previous_index: str = Field(description="The index of the previous period of the same "
-                                            "kind, or a dash.")
-    index_change: str = Field(description="Index minus previous index, signed, or ''.")
-    change: str = Field(description="Rank change as an arrow and words ('▲ tăng 2 bậc'), or "
-                                    "why there is none.")
-    change_class: Literal["up", "down", "same", "none"] = Field(
-        description="Direction of the rank change, for styling.")
-    groups: list[GroupPoints] = Field(description="Points per group, ruleset order.")
-
-
-class IndicatorLine(_Model):
-    """One indicator's points for every unit of a ranking (the columns of the table)."""
-
-    id: str = Field(description="Indicator id, e.g. `2.1`.")
-    title: str = Field(description="Indicator title, as written.")
-    group: str = Field(description="Title of its group, or ''.")
-    max: str = Field(description="The indicator's maximum points.")
-    points: list[str] = Field(description="Points per unit, in the ranking's row order; a "
-                                          "dash where the indicator is excluded.")
-
-
-class ScoreCohort(_Model):
-    """One ranking: the units of one level scored for one period, never mixed with another."""
-
-    period: str = Field(description="The period every unit of this ranking is scored for.")
-    level: str | None = Field(description="The units' level in the report language, or None.")
-    heading: str = Field(description="`Kỳ 2025 · cấp tỉnh`: period and level as a heading.")
-    rows: list[ScoreRow] = Field(description="Units by rank (the top and bottom only in "
-                                             "summary).")
-    rows_total: int = Field(description="Units ranked in all.")
-    bars_svg: str = Field(description="Inline SVG: a bar per unit shown, split by group, "
-                                      "points against max.")
-    indicators: list[IndicatorLine] = Field(description="Per indicator, the points of every "
-                                                        "unit shown.")
-
-
-class BandInfo(_Model):
-    """A band of the ruleset, as its legend shows it."""
-
-    id: str = Field(description="Band id, e.g. `A`.")
-    min: str = Field(description="Lowest index of the band.")
-    band_class: str = Field(description="CSS class, as in `ScoreRow.band_class`.")
-
-
-class CoverIndex(_Model):
-    """The cover's index line for one level: its latest ranking, best units first."""
-
-    heading: str = Field(description="Period and level, e.g. `Kỳ 2025 · cấp tỉnh`.")
-    entries: list[str] = Field(description="`Name: 87,41 (B), hạng 1/3` for the first units.")
-    more: int = Field(description="Units of that ranking not named on the cover.")
-
-
-class ScoreReport(_Model):
-    """The scoring section (spec §7), present only when the ruleset has `scoring`."""
-
-    note: str = Field(description="How the index is computed and ranked, in the language.")
-    bands: list[BandInfo] = Field(description="The ruleset's bands, highest first.")
-    cohorts: list[ScoreCohort] = Field(description="One ranking per level and period, "
-                                                   "levels in the format's order, newest "
-                                                   "period first (summary: each unit's latest "
-                                                   "period only).")
-    unranked: int = Field(description="Unit × period pairs with no scoreable indicator.")
-    cover: list[CoverIndex] = Field(description="Per level, the latest ranking for the cover.")
-
-
 class ReportContext(_Model):
     """The whole template context; `report.html.j2` receives its fields as variables."""
 
@@ -293,6 +293,8 @@ class ReportContext(_Model):
     units: list[UnitRow] = Field(description="Unit ranking (best first; the top and bottom "
                                              "only in summary).")
     units_total: int = Field(description="Units in the ranking in all.")
+    scores: ScoreReport | None = Field(None, description="Points and ranking (spec §7); "
+                                       "None when the ruleset has no `scoring`.")
     worst: list[WorstTarget] = Field(description="Targets with the largest failing share.")
     targets: list[TargetSection] = Field(description="One section per target, ruleset order.")
     failed_checks: list[CheckRow] = Field(description="Failed data checks shown.")
@@ -307,5 +309,3 @@ class ReportContext(_Model):
     figures: list[FigureRow] = Field(description="Reported figures listed in the appendix.")
     figures_total: int = Field(description="Reported figures in all.")
     inputs: list[InputFile] = Field(description="Input files with their SHA-256.")
-    scores: ScoreReport | None = Field(None, description="Points and ranking (spec §7); "
-                                       "None when the ruleset has no `scoring`.")
