@@ -254,3 +254,15 @@ def test_names_from_the_inputs_are_escaped_in_tables_and_charts(tmp_path: Path) 
     html = section(render_html(ev))
     assert hostile not in html
     assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 6  # rows, bars, legend, tables
+
+
+def test_summary_bounds_each_ranking_and_says_so(scored, monkeypatch: pytest.MonkeyPatch
+                                                 ) -> None:
+    from cchc_rules.render import report_data
+
+    monkeypatch.setattr(report_data, "RANK_EDGE", 1)
+    year = cohorts(render_html(scored, detail="summary"))["Kỳ 2025 · cấp huyện"]
+    names = [re.search(r'<th scope="row">(.*?)</th>', r).group(1) for r in ranking_rows(year)]
+    assert names == ["Huyện A", "Huyện B"]   # the best and the worst of three
+    assert "Hiển thị 2 trên 3 dòng." in year
+    assert "Huyện C" not in year
