@@ -19,6 +19,7 @@ import click
 
 from . import __version__
 from .errors import CchcError, Position, Problem, did_you_mean
+from .messages import _
 from .output import WRITE_NOTE, remove_pending
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
@@ -80,13 +81,15 @@ class LazyGroup(click.Group):
             write = WRITE_NOTE in getattr(err, "__notes__", ())
             if name is None and err.errno in _FULL:  # output.py names its files: stdout
                 name, write = "<stdout>", True
-            message = f"{'cannot write: ' if write else ''}{err.strerror or err}"
+            message = (_("cannot write: {reason}") if write else "{reason}").format(
+                reason=err.strerror or err)
             click.echo(Problem("IO04" if write else "IO01", message,
                                Position(str(name)) if name else None).format(), err=True)
             ctx.exit(EXIT_ERROR)
         except Exception as err:  # the last line of defence: never a traceback
-            click.echo(Problem("INT01", f"internal error: {type(err).__name__}: {err}", None,
-                               "please report this with the input that caused it").format(),
+            click.echo(Problem("INT01", _("internal error: {kind}: {err}").format(
+                                          kind=type(err).__name__, err=err), None,
+                               _("please report this with the input that caused it")).format(),
                        err=True)
             ctx.exit(EXIT_ERROR)
 
@@ -114,13 +117,15 @@ def usage_problem(err: click.UsageError) -> Problem:
     """A click usage error as one coded line: USG01 unknown option, command or argument,
     USG02 missing argument or option, USG03 invalid value, USG04 any other misuse."""
     command = err.ctx.command_path if err.ctx else "cchc"
-    hint = f"see '{command} --help'"
+    hint = _("see '{command} --help'").format(command=command)
     if isinstance(err, click.NoSuchOption):
         code, message = "USG01", err.message
-        hint = (f"did you mean '{err.possibilities[0]}'?" if err.possibilities else hint)
+        hint = (_("did you mean '{name}'?").format(name=err.possibilities[0])
+                if err.possibilities else hint)
     elif isinstance(err, UnknownCommand):
         code, message = "USG01", err.message
-        hint = did_you_mean(err.name, COMMANDS) or "commands: " + ", ".join(COMMANDS)
+        hint = did_you_mean(err.name, COMMANDS) or _("commands: {names}").format(
+            names=", ".join(COMMANDS))
     elif isinstance(err, click.MissingParameter):
         code, message = "USG02", err.format_message()
     elif isinstance(err, click.BadParameter):

@@ -15,6 +15,7 @@ import polars as pl
 
 from .errors import Position, Problem
 from .expr import display_number, name_nodes, to_polars, to_text
+from .messages import _
 from .readers.batch import shown
 
 MAX_LISTED_INPUTS = 4  # inputs named in one warning; a long formula's list is cut
@@ -89,13 +90,13 @@ def _warning(ruleset, mid: str, inputs: list[str], row: dict) -> Problem:
     listed = [f"{name} {shown(row[name])} ({row['@' + name]})"
               for name in inputs[:MAX_LISTED_INPUTS]]
     if len(inputs) > MAX_LISTED_INPUTS:
-        listed.append(f"… {len(inputs) - MAX_LISTED_INPUTS} more")
+        listed.append(_("… {n} more").format(n=len(inputs) - MAX_LISTED_INPUTS))
     shown_decimals = len(repr(row["value"]).partition(".")[2])
     computed = display_number(row["_computed"], max(3, shown_decimals + 2))
-    message = (f"'{mid}' for {row['unit']} in {row['period']} is reported as "
-               f"{shown(row['value'])}, but {to_text(ruleset.formulas[mid])} gives {computed} "
-               f"from the reported {', '.join(listed)}; the reported figure is used")
+    message = _("'{mid}' for {unit} in {period} is reported as {value}, but {formula} gives "
+                "{computed} from the reported {inputs}; the reported figure is used").format(
+                mid=mid, unit=row["unit"], period=row["period"], value=shown(row["value"]),
+                formula=to_text(ruleset.formulas[mid]), computed=computed, inputs=", ".join(listed))
     return Problem("DAT22", message, Position(row["file"], row["line"]),
-                   "kiểm tra lại: số báo cáo được dùng, bỏ nó đi để dùng số tính theo công "
-                   "thức / check both: the reported figure is used; remove it to use the "
-                   "computed one", "warning")
+                   _("check both: the reported figure is used; remove it to use the computed "
+                     "one"), "warning")

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from .errors import Position, Problem, did_you_mean, raise_if
+from .messages import _
 from .periods import parse_period
 from .readers import Batch, read_into
 from .readers.batch import SCHEMA, shown
@@ -142,16 +143,18 @@ def _more(row: Mapping) -> str:
         return ""
     metrics = ", ".join(row["metrics"][:_LISTED])
     if row["n_metrics"] > _LISTED:
-        metrics += f" and {row['n_metrics'] - _LISTED} more metrics"
-    return f" (used by {row['rows']} figures, of {metrics}; the first is here)"
+        metrics += _(" and {n} more metrics").format(n=row["n_metrics"] - _LISTED)
+    return _(" (used by {rows} figures, of {metrics}; the first is here)").format(
+        rows=row["rows"], metrics=metrics)
 
 
 def _check_reported_units(frame: pl.DataFrame, units: Mapping[str, Unit],
                           places: Mapping[tuple[str, str], Position]) -> list[Problem]:
-    return [Problem("UNT07", f"unit '{row['unit']}' is not declared{_more(row)}",
+    return [Problem("UNT07", _("unit '{unit}' is not declared{more}").format(
+                               unit=row['unit'], more=_more(row)),
                     _where(row, places, "unit"),
-                    did_you_mean(row["unit"], units) or "add it under 'units:' or to the "
-                    "--units file")
+                    did_you_mean(row["unit"], units) or _("add it under 'units:' or to the "
+                                                          "--units file"))
             for row in _firsts(frame, "unit") if row["unit"] not in units]
 
 
@@ -160,14 +163,17 @@ def merge(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
     is an error at the first place naming the other."""
     repeated = frame.with_row_index("row").filter(pl.struct(KEYS).is_duplicated())
     problems: list[Problem] = []
-    for _, group in repeated.group_by(KEYS, maintain_order=True):
+    for _key, group in repeated.group_by(KEYS, maintain_order=True):
         first, *others = group.sort("row").rows(named=True)
         for other in others:
             if other["value"] != first["value"]:
                 problems.append(Problem(
-                    "DAT09", f"'{first['metric']}' for {first['unit']} in {first['period']} is "
-                    f"given twice: {shown(first['value'])} here, {shown(other['value'])} "
-                    f"at {_where(other)}", _where(first), "keep one of the two figures"))
+                    "DAT09", _("'{metric}' for {unit} in {period} is given twice: {value} here, "
+                               "{value2} at {where}").format(
+                               metric=first['metric'], unit=first['unit'], period=first['period'],
+                               value=shown(first['value']), value2=shown(other['value']),
+                               where=_where(other)), _where(first),
+                    _("keep one of the two figures")))
     if repeated.height:
         frame = frame.unique(subset=KEYS, keep="first", maintain_order=True)
     return frame, problems

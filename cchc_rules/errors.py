@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Literal
 
+from .messages import _
+
 Severity = Literal["error", "warning"]
 
 # C0 and C1 control characters, DEL and the Unicode line/paragraph separators: inside a
@@ -101,7 +103,7 @@ class CchcError(Exception):
 def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
     """A "did you mean 'x'?" hint when a known name is close to `name`."""
     close = get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    return _("did you mean '{name}'?").format(name=close[0]) if close else None
 
 
 def raise_if(problems: list[Problem]) -> None:

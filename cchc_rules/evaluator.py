@@ -15,6 +15,7 @@ from .domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin
 from .errors import CchcError, Problem, did_you_mean
 from .expr import approx_cmp, names, ratio_parts, to_polars
 from .expr.plan_polars import apply
+from .messages import _
 from .periods import is_period, parse_period, period_key
 from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
@@ -156,9 +157,11 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
             if kind == "period" and is_period(name):
                 problems.append(_no_period(name, choices, timed.missing(period=name)))
                 continue
-            problems.append(Problem(code, f"unknown {kind} '{name}'", None,
+            problems.append(Problem(code, _("unknown {kind} '{name}'").format(
+                                            kind=kind, name=name), None,
                                     did_you_mean(name, choices)
-                                    or f"known: {', '.join(sorted(choices)[:10])}"))
+                                    or _("known: {choices}").format(
+                                         choices=', '.join(sorted(choices)[:10]))))
         return asked
 
     data_periods = set(rolled["period"].unique().to_list())
@@ -180,15 +183,18 @@ def _no_period(name: str, choices, missing: pl.DataFrame) -> Problem:
                         .drop_nulls().to_list()), key=period_key) \
         or absent_parts(name, choices)
     if absent:
-        return Problem("EVL01", f"no figures for period '{name}', and it cannot be derived: "
-                       f"no figures for {', '.join(absent)}", None,
-                       f"report {' and '.join(absent)}, or ask for a reported period")
+        return Problem("EVL01", _("no figures for period '{name}', and it cannot be derived: no "
+                                  "figures for {absent}").format(
+                                  name=name, absent=', '.join(absent)), None,
+                       _("report {absent}, or ask for a reported period").format(
+                         absent=' and '.join(absent)))
     kind = parse_period(name).kind
     alike = sorted((p for p in choices if is_period(p) and parse_period(p).kind == kind),
                    key=period_key)
-    return Problem("EVL01", f"no figures for period '{name}'", None,
-                   did_you_mean(name, alike) or "known: " + ", ".join(
-                       (alike or sorted(choices, key=period_key))[-10:]))
+    return Problem("EVL01", _("no figures for period '{name}'").format(name=name), None,
+                   did_you_mean(name, alike) or _("known: {value}").format(
+                                                  value=", ".join(
+                       (alike or sorted(choices, key=period_key))[-10:])))
 
 
 def _keep(periods, units) -> pl.Expr | None:

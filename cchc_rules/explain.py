@@ -14,6 +14,7 @@ from .errors import CchcError, Problem, did_you_mean
 from .evaluator import evaluate
 from .expr import evaluate_exact, ratio_parts, substitute, to_text
 from .expr.exact import Invalid
+from .messages import _
 from .periods import parse_period
 from .present import Formatter, threshold_text
 from .render.i18n import words
@@ -141,12 +142,15 @@ def _unknown(evaluation: Evaluation, unit: str, period: str) -> None:
     periods = set(evaluation.results.filter(pl.col("unit") == unit)["period"].to_list())
     problems = []
     if unit not in units:
-        problems.append(Problem("EVL02", f"no figures for unit '{unit}'", None,
+        problems.append(Problem("EVL02", _("no figures for unit '{unit}'").format(unit=unit), None,
                                 did_you_mean(unit, units)))
     else:
-        problems.append(Problem("EVL01", f"no figures for unit '{unit}' in period '{period}'",
+        problems.append(Problem("EVL01", _("no figures for unit '{unit}' in period "
+                                           "'{period}'").format(
+                                           unit=unit, period=period),
                                 None, did_you_mean(period, periods)
-                                or f"it has {', '.join(sorted(periods))}"))
+                                or _("it has {periods}").format(
+                                     periods=', '.join(sorted(periods)))))
     raise CchcError(problems)
 
 

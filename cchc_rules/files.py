@@ -14,26 +14,28 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import CchcError, Position
+from .messages import N_, _, translate
 
-_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_KINDS = ((stat.S_ISFIFO, N_("a FIFO (named pipe)")), (stat.S_ISCHR, N_("a character device")),
+          (stat.S_ISBLK, N_("a block device")), (stat.S_ISSOCK, N_("a socket")))
 
 
 def kind_of(mode: int) -> str:
     """What a non-regular file is, in words."""
-    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return next((translate(name) for test, name in _KINDS if test(mode)),
+                _("not a regular file"))
 
 
 def io_error(file: str, err: OSError) -> CchcError:
     """An input file's OSError as one positioned IO01 line."""
     if isinstance(err, FileNotFoundError):
-        message = "file not found"
+        message = _("file not found")
     elif isinstance(err, IsADirectoryError):
-        message = "is a directory, not a file"
+        message = _("is a directory, not a file")
     elif err.errno == errno.ELOOP:
-        message = "cannot read: the symbolic link loops back on itself"
+        message = _("cannot read: the symbolic link loops back on itself")
     else:
-        message = f"cannot read: {err.strerror or err}"
+        message = _("cannot read: {reason}").format(reason=err.strerror or err)
     return CchcError.one("IO01", message, Position(file))
 
 
@@ -55,7 +57,7 @@ def read_capped(path: str | Path, limit: int,
     `too_large(size)` (default: IO02) is raised when it holds more than `limit`."""
     file = str(path)
     too_large = too_large or (lambda size: CchcError.one(
-        "IO02", f"file is larger than {limit:,} bytes", Position(file)))
+        "IO02", _("file is larger than {limit:,} bytes").format(limit=limit), Position(file)))
     regular_size(path)
     try:
         # O_NONBLOCK: should a FIFO be swapped in after the stat, opening it does not wait.
@@ -78,7 +80,8 @@ def read_capped(path: str | Path, limit: int,
 
 def _require_regular(file: str, mode: int) -> None:
     if stat.S_ISDIR(mode):
-        raise CchcError.one("IO01", "is a directory, not a file", Position(file))
+        raise CchcError.one("IO01", _("is a directory, not a file"), Position(file))
     if not stat.S_ISREG(mode):
-        raise CchcError.one("IO03", f"not a regular file: {kind_of(mode)}", Position(file),
-                            "give a file saved on disk")
+        raise CchcError.one("IO03", _("not a regular file: {kind_of}").format(
+                                      kind_of=kind_of(mode)), Position(file),
+                            _("give a file saved on disk"))

@@ -17,6 +17,7 @@ from typing import BinaryIO
 from .domain import MetricUnit
 from .errors import CchcError, Problem, cell_ref
 from .expr import ast
+from .messages import _
 from .periods import Period, parse_period
 from .ruleset import LoadedRuleset
 from .units import Unit
@@ -64,7 +65,8 @@ def parse_periods(texts: Sequence[str]) -> list[Period]:
             periods.append(parse_period(text))
         except ValueError as err:
             problems.append(Problem("PER01", str(err), None,
-                                    'e.g. --period 2024-Q1 (also "2024", "2024-H1", "2024-03")'))
+                                    _("e.g. --period 2024-Q1 (also \"2024\", \"2024-H1\", "
+                                      "\"2024-03\")")))
     if problems:
         raise CchcError(problems)
     return periods
@@ -209,8 +211,8 @@ def _checks(sheet, ruleset: LoadedRuleset, cols: Sequence[Column], last: int, f:
         node = ruleset.asserts.get(check.id)
         formula = None if node is None else excel_formula(node, cells, ruleset.formulas)
         if formula is None or span is None:
-            notes.append(f"check '{check.id}' has no Excel form; it is checked by cchc "
-                         "evaluate only")
+            notes.append(_("check '{id}' has no Excel form; it is checked by cchc evaluate "
+                           "only").format(id=check.id))
             continue
         used = sorted({cells[n] for n in _raw_names(node, ruleset) if n in cells})
         filled = f"COUNT({','.join(used)})={len(used)}"
@@ -265,8 +267,8 @@ def form_units(path: Path) -> dict[str, Unit]:
     units, problems = collect_units(batch.units)
     problems = batch.problems + problems
     if not problems and not units:
-        problems.append(Problem("UNT01", f"{path} declares no unit", None,
-                                "give a units file or a data file with 'units:'"))
+        problems.append(Problem("UNT01", _("{path} declares no unit").format(path=path), None,
+                                _("give a units file or a data file with 'units:'")))
     if problems:
         raise CchcError(problems)
     return units

@@ -14,6 +14,7 @@ from pathlib import Path
 from .domain import MetricUnit, Op
 from .errors import Position, Problem
 from .expr.ast import Name, names, ratio_parts, walk
+from .messages import _
 from .ruleset import LoadedRuleset
 from .schema import Target
 
@@ -43,14 +44,15 @@ def _targets(ruleset: LoadedRuleset) -> Iterator[Problem]:
         pos = ruleset.positions.get(f"target:{target.id}")
         metric = model.metrics.get(target.metric)
         if not target.source:
-            yield _warn("LNT01", f"target '{target.id}' has no source", pos,
-                        "add source: the plan's section that states it, e.g. 'Mục II.2'")
+            yield _warn("LNT01", _("target '{id}' has no source").format(id=target.id), pos,
+                        _("add source: the plan's section that states it, e.g. 'Mục II.2'"))
         if metric is not None and metric.unit == MetricUnit.PERCENT and metric.formula:
             yield from _percent_formula(ruleset, target, pos)
         if target.baseline is None and any(m.op != Op.BETWEEN for m in target.milestones):
-            yield _warn("LNT03", f"target '{target.id}' has no baseline: before its deadline "
-                        "it can only be 'pending', never on or off track", pos,
-                        "add baseline: {period: \"2021\", value: …} to draw a trajectory")
+            yield _warn("LNT03", _("target '{id}' has no baseline: before its deadline it can "
+                                   "only be 'pending', never on or off track").format(
+                                   id=target.id), pos,
+                        _("add baseline: {period: \"2021\", value: …} to draw a trajectory"))
         yield from _title_numbers(target, pos)
 
 
@@ -66,21 +68,22 @@ def _percent_formula(ruleset: LoadedRuleset, target: Target, pos: Position | Non
     parts = ratio_parts(node)
     if parts is None:
         if units - {MetricUnit.PERCENT}:
-            yield _warn("LNT02", f"target '{target.id}' is a percentage, but "
-                        f"'{target.metric}' is not a ratio of counts", pos,
-                        "write it as part / whole * 100")
+            yield _warn("LNT02", _("target '{id}' is a percentage, but '{metric}' is not a ratio "
+                                   "of counts").format(id=target.id, metric=target.metric), pos,
+                        _("write it as part / whole * 100"))
         return
     top, bottom, k = parts
     mixed = sorted({metrics[n].unit for part in (top, bottom) for n in names(part)
                     if n in metrics})
     if k != 100:
-        yield _warn("LNT02", f"target '{target.id}' is a percentage, but '{target.metric}' "
-                    f"multiplies its ratio by {_show(k)}, not 100", pos,
-                    "write part / whole * 100")
+        yield _warn("LNT02", _("target '{id}' is a percentage, but '{metric}' multiplies its "
+                               "ratio by {k}, not 100").format(
+                               id=target.id, metric=target.metric, k=_show(k)), pos,
+                    _("write part / whole * 100"))
     elif len(mixed) > 1:
-        yield _warn("LNT02", f"target '{target.id}' is a percentage of quantities in "
-                    f"different units ({', '.join(mixed)})", pos,
-                    "a percentage divides two counts (or two amounts) of the same kind")
+        yield _warn("LNT02", _("target '{id}' is a percentage of quantities in different units "
+                               "({mixed})").format(id=target.id, mixed=', '.join(mixed)), pos,
+                    _("a percentage divides two counts (or two amounts) of the same kind"))
 
 
 def _title_numbers(target: Target, pos: Position | None) -> Iterator[Problem]:
@@ -94,9 +97,11 @@ def _title_numbers(target: Target, pos: Position | None) -> Iterator[Problem]:
     wrong = [n for n in said if not any(abs(n - v) < 1e-9 for v in values)]
     if wrong and values:
         shown = ", ".join(f"{_show(v)}" for v in sorted(values))
-        yield _warn("LNT05", f"target '{target.id}': the title says "
-                    f"{', '.join(f'{_show(n)}%' for n in wrong)}, the milestones say {shown}",
-                    pos, "correct the title or the milestone value")
+        yield _warn("LNT05", _("target '{id}': the title says {value}, the milestones say "
+                               "{shown}").format(
+                               id=target.id, value=', '.join(f'{_show(n)}%' for n in wrong),
+                               shown=shown),
+                    pos, _("correct the title or the milestone value"))
 
 
 def _metrics(ruleset: LoadedRuleset) -> Iterator[Problem]:
@@ -109,21 +114,24 @@ def _metrics(ruleset: LoadedRuleset) -> Iterator[Problem]:
     for mid, metric in model.metrics.items():
         pos = ruleset.positions.get(f"metric:{mid}")
         if mid not in used:
-            yield _warn("LNT04", f"metric '{mid}' is defined but no target, check or formula "
-                        "uses it", pos, "remove it, or add the target that needs it")
+            yield _warn("LNT04", _("metric '{mid}' is defined but no target, check or formula "
+                                   "uses it").format(
+                                   mid=mid), pos, _("remove it, or add the target that needs it"))
         rate = metric.label.casefold().startswith(_RATE_WORDS)
         if rate and metric.unit not in (MetricUnit.PERCENT, MetricUnit.RATIO):
-            yield _warn("LNT06", f"metric '{mid}' is labelled as a rate ('{metric.label}') but "
-                        f"its unit is {metric.unit}", pos,
-                        "use unit: percent (or ratio), or rename it")
+            yield _warn("LNT06", _("metric '{mid}' is labelled as a rate ('{label}') but its unit "
+                                   "is {unit}").format(
+                                   mid=mid, label=metric.label, unit=metric.unit), pos,
+                        _("use unit: percent (or ratio), or rename it"))
 
 
 def _document(ruleset: LoadedRuleset) -> Iterator[Problem]:
     model = ruleset.model
     if not model.source:
-        yield _warn("LNT07", f"ruleset '{model.ruleset}' names no source document",
+        yield _warn("LNT07", _("ruleset '{ruleset}' names no source document").format(
+                               ruleset=model.ruleset),
                     _key_line(ruleset.files[0], "ruleset:") if ruleset.files else None,
-                    "add source: the plan's number and date, e.g. 'Quyết định 123/QĐ-UBND'")
+                    _("add source: the plan's number and date, e.g. 'Quyết định 123/QĐ-UBND'"))
 
 
 def _key_line(path: Path, key: str) -> Position:

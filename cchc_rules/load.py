@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import CchcError, Position, Problem
 from .files import read_capped
+from .messages import _
 
 MAX_BYTES = 10 * 1024 * 1024
 # Nodes reached a second time through an alias; a "billion laughs" file hits this in microseconds.
@@ -67,16 +68,20 @@ def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> Doc:
         raise CchcError([_syntax_problem(file, text, err)]) from None
     except yaml.reader.ReaderError as err:
         char = err.character if isinstance(err.character, int) else ord(err.character)
-        raise CchcError.one("YAML01", f"control character U+{char:04X} is not allowed in YAML",
+        raise CchcError.one("YAML01", _("control character U+{char:04X} is not allowed in "
+                                        "YAML").format(
+                                        char=char),
                             _offset_position(file, text, err.position)) from None
     except yaml.YAMLError as err:
-        raise CchcError.one("YAML01", f"not valid YAML: {err}", Position(file)) from None
+        raise CchcError.one("YAML01", _("not valid YAML: {err}").format(
+                                        err=err), Position(file)) from None
     except RecursionError:
-        raise CchcError.one("YAML01", f"nesting deeper than {MAX_DEPTH} levels",
+        raise CchcError.one("YAML01", _("nesting deeper than {MAX_DEPTH} levels").format(
+                                        MAX_DEPTH=MAX_DEPTH),
                             Position(file)) from None
     if root is None:
-        raise CchcError.one("YAML07", "file is empty", Position(file, 1, 1),
-                            "a ruleset starts with 'ruleset: <id>' and 'title: ...'")
+        raise CchcError.one("YAML07", _("file is empty"), Position(file, 1, 1),
+                            _("a ruleset starts with 'ruleset: <id>' and 'title: ...'"))
     builder = _Builder(file)
     data = builder.build(root, (), 0)
     if builder.problems:
@@ -94,15 +99,17 @@ def _read_text(path: Path, file: str, max_bytes: int) -> str:
         col = len(raw[line_start:err.start].decode("utf-8", errors="replace")) + 1
         pos = Position(file, raw.count(b"\n", 0, err.start) + 1, col)
         raise CchcError.one(
-            "YAML06", f"file is not UTF-8 text: byte 0x{raw[err.start]:02X} cannot be read",
-            pos, "save the file as UTF-8 (Excel: 'CSV UTF-8'; Notepad: Encoding → UTF-8)",
+            "YAML06", _("file is not UTF-8 text: byte 0x{raw:02X} cannot be read").format(
+                        raw=raw[err.start]),
+            pos, _("save the file as UTF-8 (Excel: 'CSV UTF-8'; Notepad: Encoding → UTF-8)"),
         ) from None
 
 
 def _too_large(file: str, size: int, max_bytes: int) -> CchcError:
-    return CchcError.one("YAML08", f"file is too large ({size:,} bytes; the limit is "
-                         f"{max_bytes:,})", Position(file),
-                         "split the figures into several files")
+    return CchcError.one("YAML08", _("file is too large ({size:,} bytes; the limit is "
+                                     "{max_bytes:,})").format(
+                                     size=size, max_bytes=max_bytes), Position(file),
+                         _("split the figures into several files"))
 
 
 def _offset_position(file: str, text: str, offset: int) -> Position:
@@ -120,10 +127,10 @@ def _syntax_problem(file: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
             pos = mark_position(file, mark)
             if "\t" in indent:  # the tab itself, wherever the parser noticed it
                 pos = Position(file, pos.line, indent.index("\t") + 1)
-            return Problem("YAML05", "tab character used for indentation", pos,
-                           "YAML indents with spaces only; replace the tab with spaces")
+            return Problem("YAML05", _("tab character used for indentation"), pos,
+                           _("YAML indents with spaces only; replace the tab with spaces"))
     what = " ".join(p for p in (err.context, err.problem) if p) or "not valid YAML"
-    return Problem("YAML01", f"not valid YAML: {what}",
+    return Problem("YAML01", _("not valid YAML: {what}").format(what=what),
                    mark_position(file, mark) if mark else Position(file),
                    _syntax_hint(text, err, mark))
 
@@ -133,13 +140,14 @@ def _syntax_hint(text: str, err: yaml.MarkedYAMLError, mark: Any) -> str | None:
     lines = text.splitlines()
     line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
     if re.search(r":\s*[>|][=<>]", line):  # `op: >=` starts a YAML block scalar
-        return 'put comparison operators in quotes: op: ">="'
+        return _('put comparison operators in quotes: op: ">="')
     if "mapping values are not allowed" in str(err.problem):
-        return 'put text that contains ": " in quotes, e.g. title: "Chỉ tiêu: 80%"'
+        return _('put text that contains ": " in quotes, e.g. title: "Chỉ tiêu: 80%"')
     start = err.context_mark
     if start is not None and mark is not None and start.line != mark.line:
         what = re.sub(r"^while (scanning|parsing) ", "", err.context or "it")
-        return f"{what} starts at line {start.line + 1}, column {start.column + 1}"
+        return _("{what} starts at line {line}, column {col}").format(
+            what=what, line=start.line + 1, col=start.column + 1)
     return None
 
 
@@ -169,12 +177,14 @@ class _Builder:
         if id(node) in self.seen:
             self.expanded += 1
             if self.expanded > MAX_ALIAS_NODES:
-                raise CchcError.one("YAML04", f"aliases expand to more than {MAX_ALIAS_NODES:,} "
-                                    "nodes", self.pos(node), "write the values out instead")
+                raise CchcError.one("YAML04", _("aliases expand to more than {n:,} nodes").format(
+                                                n=MAX_ALIAS_NODES), self.pos(node),
+                                    _("write the values out instead"))
         else:
             self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            raise CchcError.one("YAML01", f"nesting deeper than {MAX_DEPTH} levels",
+            raise CchcError.one("YAML01", _("nesting deeper than {MAX_DEPTH} levels").format(
+                                            MAX_DEPTH=MAX_DEPTH),
                                 self.pos(node))
         self.positions.setdefault(path, self.pos(node))
         if isinstance(node, ScalarNode):
@@ -188,8 +198,9 @@ class _Builder:
 
     def refuse_tag(self, node: Node) -> None:
         tag = node.tag.replace(_T, "!!", 1)
-        self.fail("YAML03", f"tag '{tag}' is not allowed: nothing in the file is run", node,
-                  "only plain text, numbers, true/false, lists and mappings are read")
+        self.fail("YAML03", _("tag '{tag}' is not allowed: nothing in the file is run").format(
+                              tag=tag), node,
+                  _("only plain text, numbers, true/false, lists and mappings are read"))
 
     def scalar(self, node: ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
@@ -202,7 +213,8 @@ class _Builder:
         try:
             return getattr(_scalars, "construct_yaml_" + node.tag.rsplit(":", 1)[1])(node)
         except (ValueError, yaml.YAMLError):
-            self.fail("YAML01", f"cannot read {node.value[:40]!r} as a number", node)
+            self.fail("YAML01", _("cannot read {value!r} as a number").format(
+                                  value=node.value[:40]), node)
             return None
 
     def mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
@@ -213,17 +225,19 @@ class _Builder:
                 merges.append(value_node)
                 continue
             if not isinstance(key_node, ScalarNode):
-                self.fail("YAML09", "a key must be plain text, not a list or mapping", key_node)
+                self.fail("YAML09", _("a key must be plain text, not a list or mapping"), key_node)
                 continue
             key = self.scalar(key_node)
             if key in result:
                 # as written: `1:` and `true:` are one key to Python, never 'True' to a reader
                 first = self.key_texts.get((*path, key), str(key))
                 same = "" if first == key_node.value else \
-                    f" ('{key_node.value}' and '{first}' are read as the same key)"
-                self.fail("YAML02", f"duplicate key '{key_node.value}'", key_node,
-                          f"'{first}' is already given at line "
-                          f"{self.key_positions[(*path, key)].line}{same}")
+                    _(" ('{value}' and '{first}' are read as the same key)").format(
+                        value=key_node.value, first=first)
+                self.fail("YAML02", _("duplicate key '{value}'").format(
+                                      value=key_node.value), key_node,
+                          _("'{first}' is already given at line {line}{same}").format(
+                            first=first, line=self.key_positions[(*path, key)].line, same=same))
                 continue
             self.key_positions.setdefault((*path, key), self.pos(key_node))
             self.key_texts.setdefault((*path, key), key_node.value)
@@ -242,5 +256,5 @@ class _Builder:
                 if isinstance(item, MappingNode):
                     sources.append(item)
                 else:
-                    self.fail("YAML01", "'<<' merges mappings only", item)
+                    self.fail("YAML01", _("'<<' merges mappings only"), item)
         return sources

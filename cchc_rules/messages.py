@@ -1,16 +1,27 @@
 """User-facing words through a message catalogue: Vietnamese by default, English on request.
 
 Messages are written in English in the code (the catalogue's msgid) and translated from the
-catalogue under `cchc_rules/locale/`. Write a message as a template and fill it afterwards,
-`_("no figure for {unit}").format(unit=unit)`, never as an f-string inside `_()`: the
-catalogue must see the template, not one filled-in sentence.
+catalogue `cchc_rules/locale/vi/LC_MESSAGES/cchc.po`. Write a message as a template and fill
+it afterwards, `_("no figure for {unit}").format(unit=unit)`, never as an f-string inside
+`_()`: the catalogue must see the template, not one filled-in sentence. A message kept in a
+module constant is marked `N_("…")` where it is written and translated where it is used,
+`translate(HINT)` (a constant is made at import, before the language is known).
 
-The language is chosen once per command (`--lang`, else the locale) and held in a context
+The language: `--lang`, else the environment (CCHC_LANG, then the locale LC_ALL,
+LC_MESSAGES, LANG: the first one set decides), else Vietnamese. A value starting with `en`
+means English, anything else (`vi_VN`, `C`, `POSIX`, `C.UTF-8`, `fr_FR`) Vietnamese: C and
+POSIX say "no preference", and the tool's own language is Vietnamese. It is held in a context
 variable, so the web app's requests and the tests can each use their own.
+
+The .po file is read directly (a few hundred entries, about a millisecond): no compiled .mo
+to rebuild, so `pip install .`, `pip install -e .` and a fresh clone all work alike. Problem
+codes, positions and the words `error`/`warning` are the same in both languages.
 """
 from __future__ import annotations
 
-import gettext
+import ast
+import os
+from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -18,26 +29,83 @@ from pathlib import Path
 LANGS = ("vi", "en")
 DOMAIN = "cchc"
 LOCALE_DIR = Path(__file__).parent / "locale"
+ENV_VARS = ("CCHC_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
 
-_LANG: ContextVar[str] = ContextVar("cchc_lang", default="vi")
+_LANG: ContextVar[str | None] = ContextVar("cchc_lang", default=None)
 
 
-def set_language(lang: str) -> None:
-    """Use `lang` ('vi' or 'en') for every message from here on in this context."""
-    _LANG.set(lang if lang in LANGS else "vi")
+def language_from_env(environ: Mapping[str, str] = os.environ) -> str:
+    """'en' when the first of CCHC_LANG, LC_ALL, LC_MESSAGES, LANG that is set starts with
+    'en'; 'vi' otherwise (also for C and POSIX)."""
+    for name in ENV_VARS:
+        value = environ.get(name, "").strip().lower()
+        if value:
+            return "en" if value.startswith("en") else "vi"
+    return "vi"
+
+
+def set_language(lang: str | None) -> None:
+    """Use `lang` ('vi' or 'en') for every message from here on in this context; None goes
+    back to the environment's choice."""
+    _LANG.set(lang if lang in LANGS else None if lang is None else "vi")
 
 
 def language() -> str:
-    return _LANG.get()
+    return _LANG.get() or language_from_env()
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_po(path: Path) -> dict[str, str]:
+    """msgid -> msgstr of a .po file's translated, non-fuzzy entries (no plurals or contexts:
+    the catalogue has none). tests/test_messages.py checks it reads what Babel reads."""
+    found: dict[str, str] = {}
+    entry: dict[str, list[str]] | None = None
+    key, fuzzy, next_fuzzy = "", False, False
+
+    def close() -> None:
+        if entry is not None and not fuzzy:
+            msgid, msgstr = "".join(entry["msgid"]), "".join(entry["msgstr"])
+            if msgid and msgstr:
+                found[msgid] = msgstr
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("#"):
+            next_fuzzy = next_fuzzy or (line.startswith("#,") and "fuzzy" in line)
+            continue
+        if line.startswith("msgid "):
+            close()
+            entry, key, fuzzy, next_fuzzy = {"msgid": [], "msgstr": []}, "msgid", next_fuzzy, False
+            line = line[len("msgid "):]
+        elif line.startswith("msgstr "):
+            key, line = "msgstr", line[len("msgstr "):]
+        if entry is not None and line.startswith('"'):
+            entry[key].append(ast.literal_eval(line))
+    close()
+    return found
 
 
 @cache
-def _catalogue(lang: str) -> gettext.NullTranslations:
-    # fallback=True: a missing catalogue gives the English msgid back, never an error
-    return gettext.translation(DOMAIN, LOCALE_DIR, [lang], fallback=True)
+def _catalogue(lang: str) -> dict[str, str]:
+    path = po_path(lang)
+    # a missing catalogue gives the English msgid back, never an error
+    return read_po(path) if path.is_file() else {}
 
 
 def _(msgid: str) -> str:
-    """`msgid` in the current language."""
-    lang = _LANG.get()
-    return msgid if lang == "en" else _catalogue(lang).gettext(msgid)
+    """`msgid` in the current language (the English msgid when untranslated)."""
+    lang = language()
+    return msgid if lang == "en" else _catalogue(lang).get(msgid, msgid)
+
+
+def translate(msgid: str) -> str:
+    """`_()` for a message kept in a constant marked `N_()`."""
+    return _(msgid)
+
+
+def N_(msgid: str) -> str:  # gettext's name: "mark for the catalogue"
+    """Mark `msgid` for the catalogue without translating it (module constants)."""
+    return msgid

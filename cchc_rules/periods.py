@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, total_ordering
 
+from .messages import N_, _, translate
+
 KINDS = ("year", "half", "quarter", "month")   # calendar kinds, longest first
 RANGE = "range"                                 # START/END of two calendar periods (spec §5)
 MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}  # months in one period of a kind
@@ -25,7 +27,7 @@ PATTERN = rf"^{_ONE}$"
 RANGE_PATTERN = rf"^({_ONE}|{_ONE}/{_ONE}|{_DAY}/{_DAY})$"
 _MATCH = re.compile(PATTERN).match
 _DAY_MATCH = re.compile(rf"^{_DAY}$").match
-_EXPECTED = "expected \"2024\", \"2024-H1\", \"2024-Q1\" or \"2024-03\""
+_EXPECTED = N_('expected "2024", "2024-H1", "2024-Q1" or "2024-03"')
 
 
 @total_ordering
@@ -75,19 +77,22 @@ class Period:
         step = MONTHS[kind]
         first, last = _month_index(self.start), _month_index(self.end) + 1
         if first % step or last % step:
-            raise ValueError(f"'{self.text}' is not made of whole {_plural(kind)}")
+            raise ValueError(_("'{text}' is not made of whole {plural}").format(
+                               text=self.text, plural=_plural(kind)))
         return tuple(_nth(kind, i) for i in range(first // step, last // step))
 
     @classmethod
     def between(cls, first: Period, last: Period) -> Period:
         """The range from the start of `first` to the end of `last` (spec §5)."""
         if first.kind == RANGE or last.kind == RANGE:
-            raise ValueError("a range is made of two periods, not of ranges")
+            raise ValueError(_("a range is made of two periods, not of ranges"))
         if last.end < first.start or last.start < first.start:
-            raise ValueError(f"'{first.text}/{last.text}' ends before it starts")
+            raise ValueError(_("'{text}/{text2}' ends before it starts").format(
+                               text=first.text, text2=last.text))
         if last.end < first.end:
             # "2024/2024-03": the second part lies inside the first; no order says what it means
-            raise ValueError(f"'{first.text}/{last.text}' ends before its first part ends")
+            raise ValueError(_("'{text}/{text2}' ends before its first part ends").format(
+                               text=first.text, text2=last.text))
         return cls(f"{first.text}/{last.text}", RANGE, first.start, last.end)
 
 
@@ -97,12 +102,14 @@ def _month_index(day: date) -> int:
 
 def _months(period: Period) -> int:
     if period.kind not in MONTHS:
-        raise ValueError(f"'{period.text}' is a range, not one period of a kind")
+        raise ValueError(_("'{text}' is a range, not one period of a kind").format(
+                           text=period.text))
     return MONTHS[period.kind]
 
 
 def _plural(kind: str) -> str:
-    return {"half": "halves"}.get(kind, kind + "s")
+    return {"year": _("years"), "half": _("halves"), "quarter": _("quarters"),
+            "month": _("months")}.get(kind, kind + "s")
 
 
 def _nth(kind: str, ordinal: int) -> Period:
@@ -118,17 +125,19 @@ def parse_period(text: str, *, ranges: bool = True) -> Period:
     """Parse a period string; ValueError with a planner-readable message otherwise.
     Accepts "START/END" of two periods (spec §5) or of two ISO dates unless `ranges=False`."""
     if ranges and isinstance(text, str) and "/" in text:
-        first, _, last = text.strip().partition("/")
+        first, _slash, last = text.strip().partition("/")
         if _DAY_MATCH(first) and _DAY_MATCH(last):
             return _day_range(text.strip(), first, last)
         if is_period(first):   # "Q1/2024" stays one bad period, with its rewrite hint
             try:
                 return Period.between(parse_period(first), parse_period(last))
             except ValueError as err:
-                raise ValueError(f"'{text}' is not a period range: {err}") from None
+                raise ValueError(_("'{text}' is not a period range: {err}").format(
+                                   text=text, err=err)) from None
     clean = text.strip() if isinstance(text, str) else None
     if clean is None or not _MATCH(clean):
-        raise ValueError(f"'{text}' is not a period; {_EXPECTED}")
+        raise ValueError(_("'{text}' is not a period; {EXPECTED}").format(
+                           text=text, EXPECTED=translate(_EXPECTED)))
     year, mark = int(clean[:4]), clean[5:6]
     if mark == "H":
         half = int(clean[6])
@@ -150,9 +159,11 @@ def _day_range(text: str, first: str, last: str) -> Period:
     try:
         start, end = date.fromisoformat(first), date.fromisoformat(last)
     except ValueError as err:
-        raise ValueError(f"'{text}' is not a date range: {err}") from None
+        raise ValueError(_("'{text}' is not a date range: {err}").format(
+                           text=text, err=err)) from None
     if end < start:
-        raise ValueError(f"'{text}' is not a date range: it ends before it starts")
+        raise ValueError(_("'{text}' is not a date range: it ends before it starts").format(
+                           text=text))
     return Period(text, RANGE, start, end)
 
 

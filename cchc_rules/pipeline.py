@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import CchcError
+from .messages import _
 
 if TYPE_CHECKING:  # the heavy modules (polars, WeasyPrint) load only when a step runs
     from .data import Figures
@@ -191,9 +192,11 @@ def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str]
     if both.height:
         first = both.row(0, named=True)
         raise CchcError([Problem(
-            "REC08", f"{both.height} figure(s) are both reported and counted from records, "
-            f"e.g. '{first['metric']}' for {first['unit']} in {first['period']}",
-            None, "drop the metric from the --data files or from --records")])
+            "REC08", _("{height} figure(s) are both reported and counted from records, e.g. "
+                       "'{metric}' for {unit} in {period}").format(
+                       height=both.height, metric=first['metric'], unit=first['unit'],
+                       period=first['period']),
+            None, _("drop the metric from the --data files or from --records"))])
     units = dict(figures.units)
     if not declared:
         units.update({u: Unit(u, u) for u in counted.units if u not in units})

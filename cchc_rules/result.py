@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from .domain import CHECK_STATUSES, DEFAULT_FAIL_ON, REASONS, STATUSES, TRAJECTORIES
+from .messages import _
 from .present import number, numbers  # noqa: F401  (the JSON number rule; kept importable)
 
 RESULT_SCHEMA: dict[str, Any] = {
@@ -74,7 +75,7 @@ class Evaluation:
     def traced(self) -> pl.DataFrame:
         """`results` with the trace columns beside them (for `explain`)."""
         if self.trace is None:
-            raise ValueError("this evaluation carries no trace")
+            raise ValueError(_("this evaluation carries no trace"))
         return pl.concat([self.results, self.trace], how="horizontal")
 
     def summary(self) -> dict[str, int]:

@@ -15,6 +15,7 @@ from .domain import LEVELS, NOT_OVER_TIME_UNITS
 from .errors import CchcError, Position, Problem, did_you_mean
 from .expr.ast import name_nodes
 from .load import Doc, load_yaml
+from .messages import _
 from .periods import parse_period
 from .schema import Check, Metric, Ruleset, Target, validate_doc
 
@@ -103,13 +104,15 @@ class _Loader:
             found = False
         if found and target.resolve() in stack:
             names = [p.name for p in stack[stack.index(target.resolve()):]] + [target.name]
-            self.problems.append(Problem("EXT02", "extends cycle: " + " → ".join(names), pos,
-                                         "a ruleset cannot extend itself, directly or not"))
+            self.problems.append(Problem("EXT02", _("extends cycle: {names}").format(
+                                                    names=" → ".join(names)), pos,
+                                         _("a ruleset cannot extend itself, directly or not")))
             return None
         if not found:
-            self.problems.append(Problem("EXT01", f"parent ruleset '{entry}' not found "
-                                         f"(looked for {target})", pos,
-                                         "paths in extends are relative to this file"))
+            self.problems.append(Problem("EXT01", _("parent ruleset '{entry}' not found (looked "
+                                                    "for {target})").format(
+                                                    entry=entry, target=target), pos,
+                                         _("paths in extends are relative to this file")))
             return None
         return self.file(target, stack)
 
@@ -128,8 +131,10 @@ class _Loader:
                 if item.id in table:
                     first = doc.pos(table[item.id].loc)
                     self.problems.append(Problem(
-                        "SEM01", f"duplicate {kind} id '{item.id}'", doc.pos((*loc, "id")),
-                        f"first used at line {first.line}; ids must be unique"))
+                        "SEM01", _("duplicate {kind} id '{id}'").format(
+                                   kind=kind, id=item.id), doc.pos((*loc, "id")),
+                        _("first used at line {line}; ids must be unique").format(
+                          line=first.line)))
                     continue
                 table[item.id] = _Source(item, doc, loc)
         return own
@@ -243,20 +248,22 @@ class _Checker:
         metric = source.item
         if metric.over_time is None:
             return
-        why = ("a formula metric is computed from its inputs' figures for the period"
+        why = (_("a formula metric is computed from its inputs' figures for the period")
                if metric.formula is not None else
-               f"a {metric.unit} metric does not add up over time"
+               _("a {unit} metric does not add up over time").format(unit=metric.unit)
                if metric.unit in NOT_OVER_TIME_UNITS else None)
         if why:
             self.problems.append(Problem(
-                "SEM08", f"'over_time' is not allowed on '{name}': {why}",
-                self.at(source, "over_time"), "remove over_time" + (
-                    ", and set it on the raw metrics the formula uses"
-                    if metric.formula is not None else "")))
+                "SEM08", _("'over_time' is not allowed on '{name}': {why}").format(
+                           name=name, why=why),
+                self.at(source, "over_time"),
+                _("remove over_time, and set it on the raw metrics the formula uses")
+                if metric.formula is not None else _("remove over_time")))
 
     def unknown_metric(self, name: str, pos: Position) -> None:
-        hint = did_you_mean(name, self.entries.metrics) or "declare it under 'metrics'"
-        self.problems.append(Problem("SEM05", f"unknown metric '{name}'", pos, hint))
+        hint = did_you_mean(name, self.entries.metrics) or _("declare it under 'metrics'")
+        self.problems.append(Problem("SEM05", _("unknown metric '{name}'").format(
+                                                name=name), pos, hint))
 
     def target(self, source: _Source) -> None:
         target: Target = source.item
@@ -266,21 +273,23 @@ class _Checker:
             self.unknown_metric(target.metric, self.at(source, "metric"))
         if target.change is not None and target.baseline is None:
             self.problems.append(Problem(
-                "SEM06", f"'change: {target.change}' needs a baseline", self.at(source, "change"),
-                "add baseline: {period: \"2021\"}"))
+                "SEM06", _("'change: {change}' needs a baseline").format(
+                           change=target.change), self.at(source, "change"),
+                _("add baseline: {period: \"2021\"}")))
         is_percent = metric is not None and metric.item.unit == "percent"
         base = target.baseline.value if target.baseline else None
         if is_percent and base is not None:
             self.percent_range(base, self.at(source, "baseline", "value"))
         if target.change == "percent" and base == 0:
             self.problems.append(Problem(
-                "SEM06", "'change: percent' cannot start from a baseline value of 0",
-                self.at(source, "baseline", "value"), "use change: absolute"))
+                "SEM06", _("'change: percent' cannot start from a baseline value of 0"),
+                self.at(source, "baseline", "value"), _("use change: absolute")))
         for n, level in enumerate(target.levels or ()):
             near = did_you_mean(level, LEVELS) if level not in LEVELS else None
             if near:
                 self.warnings.append(Problem(
-                    "SEM07", f"level '{level}' is none of {', '.join(LEVELS)}",
+                    "SEM07", _("level '{level}' is none of {LEVELS}").format(
+                               level=level, LEVELS=', '.join(LEVELS)),
                     self.at(source, "levels", n), near, "warning"))
         percent = is_percent and target.change is None
         previous = parse_period(target.baseline.period) if target.baseline else None
@@ -296,9 +305,10 @@ class _Checker:
             if previous is not None and by.end <= previous.end:
                 what = "baseline" if n == 0 else f"milestone by '{previous.text}'"
                 self.problems.append(Problem(
-                    "SEM03", f"milestone by '{by.text}' must end after the {what}",
+                    "SEM03", _("milestone by '{text}' must end after the {what}").format(
+                               text=by.text, what=what),
                     self.at(source, "milestones", n, "by"),
-                    "list milestones in time order, after the baseline period"))
+                    _("list milestones in time order, after the baseline period")))
             previous = by
 
     def scoring(self, source: _Source) -> None:
@@ -309,22 +319,28 @@ class _Checker:
                 self.unknown_metric(indicator.metric, self.at(source, "indicators", i, "metric"))
             if indicator.target is not None and indicator.target not in targets:
                 self.problems.append(Problem(
-                    "SEM37", f"unknown target '{indicator.target}' in indicator "
-                    f"'{indicator.id}'", self.at(source, "indicators", i, "target"),
-                    did_you_mean(indicator.target, targets) or "declare it under 'targets'"))
+                    "SEM37", _("unknown target '{target}' in indicator '{id}'").format(
+                               target=indicator.target,
+                               id=indicator.id), self.at(source, "indicators", i, "target"),
+                    did_you_mean(indicator.target, targets) or _("declare it under 'targets'")))
 
     def op_value(self, op: str, value: float | tuple[float, float], pos: Position) -> None:
         if op == "between" and not isinstance(value, tuple):
-            self.problems.append(Problem("SEM02", "op 'between' takes value: [low, high]", pos))
+            self.problems.append(Problem("SEM02", _("op 'between' takes value: [low, high]"), pos))
         elif op == "between" and value[0] > value[1]:
-            self.problems.append(Problem("SEM02", f"low end {value[0]:g} is above high end "
-                                         f"{value[1]:g}", pos, "write [low, high]"))
+            self.problems.append(Problem("SEM02", _("low end {value:g} is above high end "
+                                                    "{value2:g}").format(
+                                                    value=value[0],
+                                                    value2=value[1]), pos, _("write [low, high]")))
         elif op != "between" and isinstance(value, tuple):
-            self.problems.append(Problem("SEM02", f"op '{op}' takes one number, not a pair", pos,
-                                         "use op: between for a range"))
+            self.problems.append(Problem("SEM02", _("op '{op}' takes one number, not a "
+                                                    "pair").format(
+                                                    op=op), pos,
+                                         _("use op: between for a range")))
 
     def percent_range(self, value: float, pos: Position) -> None:
         if not 0 <= value <= 100:
             self.problems.append(Problem(
-                "SEM04", f"{value:g} is outside 0–100 for a percent metric", pos,
-                "set change: percent or absolute to compare a change"))
+                "SEM04", _("{value:g} is outside 0–100 for a percent metric").format(
+                           value=value), pos,
+                _("set change: percent or absolute to compare a change")))

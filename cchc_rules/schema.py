@@ -30,6 +30,7 @@ from .errors import Problem, did_you_mean
 from .expr.condition import COLUMN_TYPES
 from .expr.tokens import KEYWORDS
 from .load import Doc
+from .messages import N_, _, translate
 from .periods import KINDS, parse_period
 from .periods import RANGE_PATTERN as PERIOD
 
@@ -54,33 +55,33 @@ def _show(value: Any) -> str:
 
 
 def _fail(code: str, message: str, value: Any) -> PydanticCustomError:
-    return PydanticCustomError(code, message + ", got {got}", {"got": _show(value)})
+    return PydanticCustomError(code, message + _(", got {got}"), {"got": _show(value)})
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise _fail("SCH01", "must be text", value)
+        raise _fail("SCH01", _("must be text"), value)
     if not value.strip():
-        raise _fail("SCH07", "must not be empty", value)
+        raise _fail("SCH07", _("must not be empty"), value)
     return value
 
 
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _fail("SCH01", "must be a number", value)
+        raise _fail("SCH01", _("must be a number"), value)
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise _fail("SCH01", "must be a finite number", value)
+        raise _fail("SCH01", _("must be a finite number"), value)
     return number
 
 
 def _number_or_pair(value: Any) -> float | tuple[float, float]:
     if isinstance(value, list):
         if len(value) != 2:
-            raise _fail("SCH01", "must be a number or a pair [low, high]", value)
+            raise _fail("SCH01", _("must be a number or a pair [low, high]"), value)
         return (_number(value[0]), _number(value[1]))
     return _number(value)
 
@@ -102,7 +103,7 @@ def _matching(pattern: str, what: str, refused: frozenset[str] = frozenset()):
     def check(value: Any) -> str:
         text = _text(value)
         if not regex.match(text) or text in refused:
-            raise _fail("SCH05", f"must be {what}", value)
+            raise _fail("SCH05", _("must be {what}").format(what=translate(what)), value)
         return text
     return BeforeValidator(check)
 
@@ -112,12 +113,12 @@ Number = Annotated[float, BeforeValidator(_number)]
 Period = Annotated[str, BeforeValidator(_period), WithJsonSchema({"anyOf": [
     {"type": "string", "pattern": PERIOD},
     {"type": "integer", "minimum": 1000, "maximum": 9999}]})]
-RulesetId = Annotated[str, _matching(RULESET_ID, "lowercase letters, digits and '-'"),
+RulesetId = Annotated[str, _matching(RULESET_ID, N_("lowercase letters, digits and '-'")),
                       Field(json_schema_extra={"pattern": RULESET_ID})]
-MetricId = Annotated[str, _matching(METRIC_ID, "an id of ASCII letters, digits and '_' "
-                                    "(not a Python keyword)", KEYWORDS),
+MetricId = Annotated[str, _matching(METRIC_ID, N_("an id of ASCII letters, digits and '_' "
+                                       "(not a Python keyword)"), KEYWORDS),
                      Field(json_schema_extra={"pattern": METRIC_ID})]
-EntryId = Annotated[str, _matching(ENTRY_ID, "an id of letters, digits, '.', '_' and '-'"),
+EntryId = Annotated[str, _matching(ENTRY_ID, N_("an id of letters, digits, '.', '_' and '-'")),
                     Field(json_schema_extra={"pattern": ENTRY_ID})]
 
 
@@ -422,7 +423,7 @@ def _split_scalar_hint(doc: Doc, loc: tuple) -> str | None:
         return None
     gap = tail.col - start.col - len(text)  # the comma and the spaces after it
     whole = f"{text},{' ' * (gap - 1)}{loc[-1]}" if gap in (1, 2) else f"{text}, …"
-    return f'đặt nhãn trong dấu ngoặc kép / quote the label: {before}: "{whole}"'
+    return _('quote the label: {key}: "{text}"').format(key=before, text=whole)
 
 
 def problem_from_error(error: dict, doc: Doc) -> Problem:
@@ -438,11 +439,13 @@ def problem_from_error(error: dict, doc: Doc) -> Problem:
         hint = hint or _split_scalar_hint(doc, loc)
         if model and not hint:
             hint = "known keys: " + ", ".join(keys_of(model))
-        return Problem("SCH02", f"unknown key '{loc[-1]}'", doc.pos(loc, key=True), hint)
+        return Problem("SCH02", _("unknown key '{loc}'").format(
+                                  loc=loc[-1]), doc.pos(loc, key=True), hint)
     if kind == "missing":
         where = loc[:-1]
-        return Problem("SCH03", f"missing required key '{loc[-1]}'", doc.pos(where),
-                       f"in {dotted(where)}" if where else None)
+        return Problem("SCH03", _("missing required key '{loc}'").format(
+                                  loc=loc[-1]), doc.pos(where),
+                       _("in {where}").format(where=dotted(where)) if where else None)
     if kind == "literal_error":
         choices = CHOICES.get(name, ())
         if not choices and loc[:1] == ("sources",) and "columns" in loc:
@@ -451,22 +454,27 @@ def problem_from_error(error: dict, doc: Doc) -> Problem:
         if isinstance(value, str):
             near = NEAR_OPS.get(value.strip())
             hint = f"did you mean '{near}'?" if near else did_you_mean(value, choices)
-        return Problem("SCH04", f"'{name}' must be one of {', '.join(choices)}, got "
-                       f"{_show(value)}", doc.pos(loc), hint)
+        return Problem("SCH04", _("'{name}' must be one of {choices}, got {value}").format(
+                                  name=name, choices=', '.join(choices),
+                                  value=_show(value)), doc.pos(loc), hint)
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return Problem("SCH01", f"'{name}' must be a mapping (key: value), got {_show(value)}",
+        return Problem("SCH01", _("'{name}' must be a mapping (key: value), got {value}").format(
+                                  name=name, value=_show(value)),
                        doc.pos(loc))
     if kind == "list_type":
-        return Problem("SCH01", f"'{name}' must be a list, got {_show(value)}", doc.pos(loc))
+        return Problem("SCH01", _("'{name}' must be a list, got {value}").format(
+                                  name=name, value=_show(value)), doc.pos(loc))
     if kind == "greater_than_equal":
-        return Problem("SCH07", f"'{name}' must be at least {_show(error['ctx']['ge'])}, got "
-                       f"{_show(value)}", doc.pos(loc))
+        return Problem("SCH07", _("'{name}' must be at least {ge}, got {value}").format(
+                                  name=name, ge=_show(error['ctx']['ge']),
+                                  value=_show(value)), doc.pos(loc))
     if kind == "greater_than":
-        return Problem("SCH07", f"'{name}' must be above {_show(error['ctx']['gt'])}, got "
-                       f"{_show(value)}", doc.pos(loc))
+        return Problem("SCH07", _("'{name}' must be above {gt}, got {value}").format(
+                                  name=name, gt=_show(error['ctx']['gt']),
+                                  value=_show(value)), doc.pos(loc))
     if kind == "too_short":
-        return Problem("SCH07", f"'{name}' must not be empty", doc.pos(loc))
-    return Problem("SCH07", f"'{name}': {error['msg']}", doc.pos(loc))
+        return Problem("SCH07", _("'{name}' must not be empty").format(name=name), doc.pos(loc))
+    return Problem("SCH07", _("'{name}': {msg}").format(name=name, msg=error['msg']), doc.pos(loc))
 
 
 def validate_doc(doc: Doc) -> tuple[Ruleset | None, list[Problem]]:

@@ -9,6 +9,7 @@ from typing import Any
 from .domain import STATUSES
 from .errors import Problem, did_you_mean
 from .load import Doc
+from .messages import _
 
 RULES = ("full_at", "steps", "by_status", "as_points")
 
@@ -36,9 +37,11 @@ def scoring_problems(scoring: Any, doc: Doc) -> list[Problem]:
         low, high = scoring.bands[i], scoring.bands[i - 1]
         if low.min >= high.min:
             problems.append(Problem(
-                "SEM36", f"band '{low.id}' (min {low.min:g}) must come after bands with a "
-                f"higher min; '{high.id}' has {high.min:g}", at("bands", i, "min"),
-                "list bands from the highest min down: [{id: A, min: 90}, {id: B, min: 80}]"))
+                "SEM36", _("band '{id}' (min {min:g}) must come after bands with a higher min; "
+                           "'{id2}' has {min2:g}").format(
+                           id=low.id, min=low.min, id2=high.id,
+                           min2=high.min), at("bands", i, "min"),
+                _("list bands from the highest min down: [{id: A, min: 90}, {id: B, min: 80}]")))
     groups = [g.id for g in scoring.groups]
     for i, indicator in enumerate(scoring.indicators):
         problems += _indicator(indicator, groups, lambda *loc, key=False, i=i:
@@ -50,9 +53,10 @@ def _unique(kind: str, ids: list[str], where) -> list[Problem]:
     problems, first = [], {}
     for i, ident in enumerate(ids):
         if ident in first:
-            problems.append(Problem("SEM35", f"duplicate {kind} id '{ident}'", where(i),
-                                    f"first used at line {where(first[ident]).line}; "
-                                    "ids must be unique"))
+            problems.append(Problem("SEM35", _("duplicate {kind} id '{ident}'").format(
+                                               kind=kind, ident=ident), where(i),
+                                    _("first used at line {line}; ids must be unique").format(
+                                      line=where(first[ident]).line)))
         first.setdefault(ident, i)
     return problems
 
@@ -60,53 +64,64 @@ def _unique(kind: str, ids: list[str], where) -> list[Problem]:
 def _indicator(indicator: Any, groups: list[str], at) -> list[Problem]:
     problems = []
     rules = rules_of(indicator)
-    name = f"indicator '{indicator.id}'"
+    name = _("indicator '{id}'").format(id=indicator.id)
     if len(rules) != 1:
-        what = "no scoring rule" if not rules else "rules " + ", ".join(rules)
-        hint = ("add one of: full_at, steps, by_status (with target), as_points: true"
-                if not rules else f"keep one of {', '.join(rules)}")
+        what = _("no scoring rule") if not rules else _("rules {rules}").format(
+            rules=", ".join(rules))
+        hint = (_("add one of: full_at, steps, by_status (with target), as_points: true")
+                if not rules else _("keep one of {rules}").format(rules=", ".join(rules)))
         where = at(rules[1], key=True) if len(rules) > 1 else at()
-        problems.append(Problem("SEM30", f"{name} has {what}; it needs exactly one", where,
+        problems.append(Problem("SEM30", _("{name} has {what}; it needs exactly one").format(
+                                           name=name, what=what), where,
                                 hint))
     rule = rules[0] if len(rules) == 1 else None
     if indicator.zero_at is not None and rule != "full_at":
-        problems.append(Problem("SEM30", f"{name}: zero_at goes with full_at",
-                                at("zero_at", key=True), "add full_at, or remove zero_at"))
+        problems.append(Problem("SEM30", _("{name}: zero_at goes with full_at").format(name=name),
+                                at("zero_at", key=True), _("add full_at, or remove zero_at")))
     if rule == "full_at" and indicator.full_at == (indicator.zero_at or 0.0):
         problems.append(Problem(
-            "SEM31", f"{name}: full_at and zero_at are both {indicator.full_at:g}",
-            at("full_at"), "full_at is the value worth max points, zero_at (default 0) the one "
-            "worth none; they must differ"))
+            "SEM31", _("{name}: full_at and zero_at are both {full_at:g}").format(
+                       name=name, full_at=indicator.full_at),
+            at("full_at"), _("full_at is the value worth max points, zero_at (default 0) the one "
+                             "worth none; they must differ")))
     if rule == "by_status":
         if indicator.target is None:
-            hint = ("by_status scores a target's status: write target: <id> instead of metric"
-                    if indicator.metric is not None else "add target: <target id>")
-            problems.append(Problem("SEM32", f"{name}: by_status needs a target",
+            hint = (_("by_status scores a target's status: write target: <id> instead of "
+                      "metric") if indicator.metric is not None else _("add target: <target id>"))
+            problems.append(Problem("SEM32", _("{name}: by_status needs a target").format(
+                                               name=name),
                                     at("by_status", key=True), hint))
         for status in indicator.by_status:
             if status not in STATUSES:
                 problems.append(Problem(
-                    "SEM33", f"{name}: unknown status '{status}' in by_status",
+                    "SEM33", _("{name}: unknown status '{status}' in by_status").format(
+                               name=name, status=status),
                     at("by_status", status, key=True),
-                    did_you_mean(status, STATUSES) or f"known: {', '.join(STATUSES)}"))
+                    did_you_mean(status, STATUSES) or _("known: {STATUSES}").format(
+                                                        STATUSES=', '.join(STATUSES))))
     elif rule is not None:
         if indicator.metric is None:
-            problems.append(Problem("SEM32", f"{name}: {rule} needs a metric", at(),
-                                    "add metric: <metric id>"))
+            problems.append(Problem("SEM32", _("{name}: {rule} needs a metric").format(
+                                               name=name, rule=rule), at(),
+                                    _("add metric: <metric id>")))
         if indicator.target is not None:
-            problems.append(Problem("SEM32", f"{name}: target goes with by_status",
-                                    at("target", key=True), "score the target's status with "
-                                    "by_status, or remove target"))
+            problems.append(Problem("SEM32", _("{name}: target goes with by_status").format(
+                                               name=name),
+                                    at("target", key=True), _("score the target's status with "
+                                                              "by_status, or remove target")))
     if rule == "steps":
         for n, step in enumerate(indicator.steps):
             pair = isinstance(step.value, tuple)
             if (step.op == "between") != pair:
                 takes = "[low, high]" if step.op == "between" else "one number"
-                problems.append(Problem("SEM02", f"op '{step.op}' takes {takes}",
+                problems.append(Problem("SEM02", _("op '{op}' takes {takes}").format(
+                                                   op=step.op, takes=takes),
                                         at("steps", n, "value")))
     if indicator.group is not None and indicator.group not in groups:
         problems.append(Problem(
-            "SEM34", f"{name}: unknown group '{indicator.group}'", at("group"),
+            "SEM34", _("{name}: unknown group '{group}'").format(
+                       name=name, group=indicator.group), at("group"),
             did_you_mean(indicator.group, groups) or
-            (f"known: {', '.join(groups)}" if groups else "declare it under scoring.groups")))
+            (_("known: {groups}").format(
+               groups=', '.join(groups)) if groups else _("declare it under scoring.groups"))))
     return problems

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from .errors import Position, Problem
+from .messages import _
 from .periods import Period, parse_period
 from .unitgraph import UnitGraph
 
@@ -83,6 +84,13 @@ def territory(graph: UnitGraph, unit: str, base: Period, period: Period) -> Terr
         own = (unit,) if began is None or began <= base.end else ()
         return Territory((*own, *merged))
     return None
+
+
+def _span(start: str | None, end: str | None) -> str:
+    """When a unit exists: 'from 2025-07-01', 'until 2025-06-30' or both."""
+    if start and end:
+        return _("from {start} until {end}").format(start=start, end=end)
+    return _("from {start}").format(start=start) if start else _("until {end}").format(end=end)
 
 
 def territories(graph: UnitGraph, rows: Iterable[tuple[str, str]], base_text: str
@@ -154,11 +162,10 @@ def outside_validity(values: pl.DataFrame, units: dict) -> tuple[pl.DataFrame, l
         first = group.row(0, named=True)
         start, end = dated[unit]
         warnings.append(Problem(
-            "UNT12", f"figures of '{unit}' for {period} are ignored: the unit exists only "
-            f"{'from ' + start if start else ''}{' ' if start and end else ''}"
-            f"{'until ' + end if end else ''}",
+            "UNT12", _("figures of '{unit}' for {period} are ignored: the unit exists only "
+                       "{span}").format(unit=unit, period=period, span=_span(start, end)),
             Position(first["file"], first["line"], first.get("col") or 0),
-            "report them for the unit in force then (its successor), or fix the period",
+            _("report them for the unit in force then (its successor), or fix the period"),
             "warning"))
     return values.join(gone, on=["unit", "period"], how="anti", maintain_order="left"), warnings
 

@@ -18,6 +18,7 @@ from .domain import CHECK_STATUSES, STATUSES
 from .errors import CchcError, Position, Problem, did_you_mean
 from .files import read_capped
 from .load import MAX_BYTES, Doc, load_yaml
+from .messages import _
 from .pipeline import Inputs, Session, known_metrics
 
 TARGET_FIELDS = ("actual", "expected", "gap", "threshold", "needed", "deadline")
@@ -77,22 +78,25 @@ class Expectation(_Model):
         """What the schema cannot say: exactly one subject, fields that fit it."""
         subjects = [k for k in SUBJECTS if getattr(self, k) is not None]
         if len(subjects) != 1:
-            return [((), "an expectation names exactly one of 'target', 'check' or 'metric' "
-                     "(with scoring: 'indicator', 'group' or 'ranking')",
-                     f"got {', '.join(subjects) or 'none'}")]
+            return [((), _("an expectation names exactly one of 'target', 'check' or 'metric' "
+                           "(with scoring: 'indicator', 'group' or 'ranking')"),
+                     _("got {subjects}").format(subjects=", ".join(subjects) or "-"))]
         allowed = {"target": ("status", *TARGET_FIELDS), "check": ("status", *CHECK_FIELDS),
                    "metric": ("value",), **SCORE_FIELDS}[subjects[0]]
-        out = [((name,), f"'{name}' does not apply to a {subjects[0]} expectation",
-                f"use {', '.join(allowed)}")
+        out = [((name,), _("'{name}' does not apply to a {kind} expectation").format(
+                    name=name, kind=subjects[0]),
+                _("use {fields}").format(fields=", ".join(allowed)))
                for name in self.model_fields_set
                if name not in (*allowed, "unit", "period", "tolerance", subjects[0])]
         choices = STATUSES if self.target else CHECK_STATUSES
         if self.status is not None and self.status not in choices:
-            out.append((("status",), f"unknown {subjects[0]} status '{self.status}'",
-                        did_you_mean(self.status, choices) or "one of " + ", ".join(choices)))
+            out.append((("status",), _("unknown {kind} status '{status}'").format(
+                            kind=subjects[0], status=self.status),
+                        did_you_mean(self.status, choices) or _("one of {choices}").format(
+                            choices=", ".join(choices))))
         if not (self.model_fields_set - {"unit", "period", "tolerance", subjects[0]}):
-            out.append(((), "an expectation must expect something",
-                        "add 'status' or a value" if self.metric is None else "add 'value'"))
+            out.append(((), _("an expectation must expect something"),
+                        _("add 'status' or a value") if self.metric is None else _("add 'value'")))
         return out
 
 
@@ -173,7 +177,7 @@ def find_test_files(paths: Iterable[str | Path]) -> list[Path]:
         elif path.is_dir():
             found.extend(sorted({p for pattern in PATTERNS for p in path.rglob(pattern)}))
         else:
-            missing.append(Problem("IO01", "no such file or folder", Position(str(path))))
+            missing.append(Problem("IO01", _("no such file or folder"), Position(str(path))))
     if missing:
         raise CchcError(missing)
     return list(dict.fromkeys(found))
@@ -197,8 +201,8 @@ def load_test_file(path: str | Path) -> TestFile:
     path = Path(path)
     doc = load_yaml(path)
     if isinstance(doc.data, dict) and {"metrics", "targets"} & set(doc.data):
-        raise CchcError.one("TST08", "this is a ruleset, not a test file", doc.pos(),
-                            f"give its tests, e.g. {_tests_of(path)}")
+        raise CchcError.one("TST08", _("this is a ruleset, not a test file"), doc.pos(),
+                            _("give its tests, e.g. {tests_of}").format(tests_of=_tests_of(path)))
     try:
         model = TestFileModel.model_validate(doc.data)
     except ValidationError as err:
@@ -214,8 +218,9 @@ def load_test_file(path: str | Path) -> TestFile:
     ruleset = path.parent / model.ruleset if model.ruleset else _default_ruleset(path)
     if not ruleset.is_file():
         where = doc.pos(("ruleset",)) if model.ruleset else Position(str(path), 1, 1)
-        problems.append(Problem("TST04", f"ruleset '{ruleset}' not found", where,
-                                None if model.ruleset else "name it with 'ruleset: FILE'"))
+        problems.append(Problem("TST04", _("ruleset '{ruleset}' not found").format(
+                                           ruleset=ruleset), where,
+                                None if model.ruleset else _("name it with 'ruleset: FILE'")))
     if problems:
         raise CchcError(sorted(problems, key=_where))
     cases = tuple(Case(i, c, doc.pos(("cases", i))) for i, c in enumerate(model.cases))
@@ -239,10 +244,11 @@ def _data_problems(path: Path, doc: Doc, i: int, case: CaseModel) -> list[Proble
     for j, name in enumerate(_data_paths(case)):
         if not (path.parent / name).is_file():
             at = ("cases", i, "data") if isinstance(case.data, str) else ("cases", i, "data", j)
-            problems.append(Problem("TST05", f"data file '{name}' not found", doc.pos(at),
-                                    "paths are relative to the test file"))
+            problems.append(Problem("TST05", _("data file '{name}' not found").format(
+                                               name=name), doc.pos(at),
+                                    _("paths are relative to the test file")))
     if case.data is None and case.reports is None and case.skip is None:
-        problems.append(Problem("TST06", "a case needs figures: 'reports:' or 'data:'",
+        problems.append(Problem("TST06", _("a case needs figures: 'reports:' or 'data:'"),
                                 doc.pos(("cases", i))))
     return problems
 
@@ -258,13 +264,16 @@ def _schema_problem(error: dict, doc: Doc) -> Problem:
     loc = tuple(s for s in loc if s not in ("str", "float", "tuple[float, float]", "list[str]"))
     if kind == "extra_forbidden":
         keys = _keys_for(loc[:-1])
-        return Problem("TST01", f"unknown key '{loc[-1]}'", doc.pos(loc, key=True),
-                       did_you_mean(str(loc[-1]), keys) or "known keys: " + ", ".join(keys))
+        return Problem("TST01", _("unknown key '{loc}'").format(
+                                  loc=loc[-1]), doc.pos(loc, key=True),
+                       did_you_mean(str(loc[-1]), keys) or _("known keys: {keys}").format(
+                                                             keys=", ".join(keys)))
     if kind == "missing":
-        return Problem("TST02", f"missing required key '{loc[-1]}'", doc.pos(loc[:-1]))
+        return Problem("TST02", _("missing required key '{loc}'").format(
+                                  loc=loc[-1]), doc.pos(loc[:-1]))
     name = next((s for s in reversed(loc) if isinstance(s, str)), "test file")
     if kind == "too_short":
-        return Problem("TST03", f"'{name}' must not be empty", doc.pos(loc))
+        return Problem("TST03", _("'{name}' must not be empty").format(name=name), doc.pos(loc))
     return Problem("TST03", f"'{name}': {error['msg']}, got {error.get('input')!r}"[:300],
                    doc.pos(loc))
 
@@ -346,7 +355,8 @@ def _inline_figures(test_file: TestFile, case: Case, tmp: Path) -> list[Path]:
         end = next((s for s in starts if s > at.line), len(lines) + 1)
         indent = at.col - 1
         if lines[at.line - 1][:indent].strip(" -"):
-            raise CchcError.one("TST07", f"write '{key}:' on its own line (block style)", at)
+            raise CchcError.one("TST07", _("write '{key}:' on its own line (block style)").format(
+                                           key=key), at)
         for n in range(at.line, end):
             text = lines[n - 1]
             kept[n - 1] = text[indent:] if not text[:indent].strip(" -") else ""
@@ -394,17 +404,19 @@ def _mismatches(want: Expectation, results: dict, checks: dict, values: dict,
                 tol: float) -> list[str]:
     kind = want.kind()
     name = getattr(want, kind)
-    label = f"{kind} {name} for {want.unit} in {want.period}"
+    label = _("{kind} {name} for {unit} in {period}").format(
+        kind=kind, name=name, unit=want.unit, period=want.period)
     if kind == "metric":
         if (name, want.unit, want.period) not in values:
-            return [f"{label}: no value"]
+            return [_("{label}: no value").format(label=label)]
         got = values[(name, want.unit, want.period)]
         return [] if _close(got, want.value, tol) else [
-            f"{label}: value {_show(got)}, test wants {_show(want.value)}"]
+            _("{label}: value {got}, test wants {want}").format(
+                label=label, got=_show(got), want=_show(want.value))]
     table = results if kind == "target" else checks
     row = table.get((name, want.unit, want.period))
     if row is None:
-        return [f"{label}: no result"]
+        return [_("{label}: no result").format(label=label)]
     fields = ("status", *(TARGET_FIELDS if kind == "target" else CHECK_FIELDS))
     out = []
     for key in fields:
@@ -413,9 +425,10 @@ def _mismatches(want: Expectation, results: dict, checks: dict, values: dict,
         expected, got = getattr(want, key), row.get(key)
         same = got == expected if key in ("status", "deadline") else _close(got, expected, tol)
         if not same:
-            extra = f" (actual {_show(row.get('actual'))})" if key == "status" and \
-                kind == "target" else ""
-            out.append(f"{label}: {key} {_show(got)}, test wants {_show(expected)}{extra}")
+            extra = _(" (actual {actual})").format(actual=_show(row.get("actual"))) \
+                if key == "status" and kind == "target" else ""
+            out.append(_("{label}: {key} {got}, test wants {want}").format(
+                label=label, key=key, got=_show(got), want=_show(expected)) + extra)
     return out
 
 
@@ -435,18 +448,21 @@ def _scored(evaluation) -> dict[tuple, dict]:
 def _score_mismatches(want: Expectation, scored: dict, tol: float) -> list[str]:
     kind = want.kind()
     name = getattr(want, kind)
-    label = f"{kind} {name} for {want.unit} in {want.period}" if kind != "ranking" \
-        else f"ranking of {want.unit} in {want.period}"
+    label = _("{kind} {name} for {unit} in {period}").format(
+        kind=kind, name=name, unit=want.unit, period=want.period) if kind != "ranking" \
+        else _("ranking of {unit} in {period}").format(unit=want.unit, period=want.period)
     row = scored.get((kind, name, want.unit, want.period))
     if row is None:
-        return [f"{label}: not scored (does the ruleset have this in its scoring?)"]
+        return [_("{label}: not scored (does the ruleset have this in its scoring?)").format(
+            label=label)]
     out = []
     for key in SCORE_FIELDS[kind]:
         if key in want.model_fields_set:
             expected, got = getattr(want, key), row.get(key)
             same = got == expected if key == "band" else _close(got, expected, tol)
             if not same:
-                out.append(f"{label}: {key} {_show(got)}, expected {_show(expected)}")
+                out.append(_("{label}: {key} {got}, expected {want}").format(
+                    label=label, key=key, got=_show(got), want=_show(expected)))
     return out
 
 
@@ -456,7 +472,8 @@ def _summary_mismatches(test_file: TestFile, case: Case, evaluation) -> list[Pro
     counts = {**evaluation.summary(), **{f"check_{k}": v
                                          for k, v in evaluation.check_summary().items()}}
     pos = test_file.doc.pos(("cases", case.index, "summary"))
-    return [Problem("TST11", f"summary: {key} is {counts.get(key, 0)}, test wants {want}", pos,
+    return [Problem("TST11", _("summary: {key} is {get}, test wants {want}").format(
+                               key=key, get=counts.get(key, 0), want=want), pos,
                     did_you_mean(key, counts) if key not in counts else None)
             for key, want in case.model.summary.items() if counts.get(key, 0) != want]
 

@@ -24,6 +24,7 @@ import polars as pl
 
 from .domain import Origin, OverTime
 from .errors import Position, Problem
+from .messages import _
 from .periods import Period, is_period, parse_period
 from .readers.batch import shown
 
@@ -166,10 +167,12 @@ def _clashes(clash: pl.DataFrame, known: pl.DataFrame, plan: pl.DataFrame) -> li
         parts = ", ".join(f"{p} at {places.get((row['unit'], p, row['metric']), '?')}"
                           for p in pieces[(row["unit"], row["period"])])
         problems.append(Problem(
-            "PER02", f"'{row['metric']}' for {row['unit']} in {row['period']} is reported as "
-            f"{shown(row['_reported'])}, but its {row['over_time']} over {parts} is "
-            f"{shown(row['_derived'])}", places.get(key),
-            "the reported figure is used; check both for a typing error", "warning"))
+            "PER02", _("'{metric}' for {unit} in {period} is reported as {_reported}, but its "
+                       "{over_time} over {parts} is {_derived}").format(
+                       metric=row['metric'], unit=row['unit'], period=row['period'],
+                       _reported=shown(row['_reported']), over_time=row['over_time'], parts=parts,
+                       _derived=shown(row['_derived'])), places.get(key),
+            _("the reported figure is used; check both for a typing error"), "warning"))
     return problems
 
 

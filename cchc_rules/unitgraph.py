@@ -15,6 +15,7 @@ from functools import cached_property
 import polars as pl
 
 from .errors import CchcError, Problem
+from .messages import _
 from .periods import Period
 from .units import Unit, check_tree
 
@@ -133,7 +134,7 @@ class UnitGraph:
                 break
             if len(found) > len(self.units):
                 raise CchcError([p for p in check_tree(self.units) if p.code == "UNT03"]
-                                or [Problem("UNT03", "units form a cycle through their dated "
-                                            "parents", None)])
+                                or [Problem("UNT03", _("units form a cycle through their dated "
+                                                       "parents"), None)])
             found.append(walk.select("child", "p", pl.lit(len(found) + 1).alias("level")))
         return pl.concat(found).group_by("child", "p").agg(pl.col("level").max())

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from .domain import LEVELS
 from .errors import CchcError, Position, Problem, did_you_mean, has_controls
+from .messages import _
 
 FIELDS = ("id", "name", "level", "parent", "valid_from", "valid_to", "successor", "split_into",
           "code", "parents")
@@ -54,39 +55,46 @@ def parse_unit(entry: Mapping[str, object], pos_of: Callable[[str | None], Posit
         if key == "parents" and isinstance(raw, list):
             raw = _parents_text(raw)  # YAML list of {id, from, to}: the CSV text form
         if key not in FIELDS:
-            problems.append(Problem("UNT01", f"unknown unit field '{key}'", pos_of(key),
+            problems.append(Problem("UNT01", _("unknown unit field '{key}'").format(
+                                               key=key), pos_of(key),
                                     did_you_mean(str(key), FIELDS)
-                                    or f"a unit has {', '.join(FIELDS)}"))
+                                    or _("a unit has {FIELDS}").format(FIELDS=', '.join(FIELDS))))
             continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             values[key] = None
         elif isinstance(raw, str):
             values[key] = raw.strip()
             if has_controls(values[key]):  # would forge message lines and break JUnit XML
-                problems.append(Problem("UNT01", f"unit field '{key}' holds a control "
-                                        "character", pos_of(key), "retype it as plain text"))
+                problems.append(Problem("UNT01", _("unit field '{key}' holds a control "
+                                                   "character").format(key=key), pos_of(key),
+                                        _("retype it as plain text")))
         else:
-            problems.append(Problem("UNT01", f"unit field '{key}' must be text, got {raw!r}",
-                                    pos_of(key), "quote it: codes like 01 lose their zero "
-                                    "when read as numbers"))
+            problems.append(Problem("UNT01", _("unit field '{key}' must be text, got "
+                                               "{raw!r}").format(
+                                               key=key, raw=raw),
+                                    pos_of(key), _("quote it: codes like 01 lose their zero when "
+                                                   "read as numbers")))
     for key in ("valid_from", "valid_to"):
         if values.get(key) and not _is_date(values[key]):
-            problems.append(Problem("UNT05", f"'{key}' must be a date like 2025-07-01, got "
-                                    f"'{values[key]}'", pos_of(key)))
+            problems.append(Problem("UNT05", _("'{key}' must be a date like 2025-07-01, got "
+                                               "'{values}'").format(
+                                               key=key, values=values[key]), pos_of(key)))
             values[key] = None
     if values.get("valid_from") and values.get("valid_to") \
             and values["valid_from"] > values["valid_to"]:
-        problems.append(Problem("UNT05", "'valid_from' is after 'valid_to'", pos_of("valid_to")))
+        problems.append(Problem("UNT05", _("'valid_from' is after "
+                                           "'valid_to'"), pos_of("valid_to")))
     if not values.get("id"):
-        problems.append(Problem("UNT01", "a unit needs an 'id'", pos_of("id" if "id" in entry
+        problems.append(Problem("UNT01", _("a unit needs an 'id'"), pos_of("id" if "id" in entry
                                                                          else None)))
         return None, problems
     uid = values["id"]
     parents, bad = parse_parents(values.get("parents"))
     if bad:
-        problems.append(Problem("UNT13", f"dated parents: {bad}", pos_of("parents"),
-                                "write 'ham-tan until 2025-06-30; lam-dong from 2025-07-01' "
-                                "or a list of {id, from, to}"))
+        problems.append(Problem("UNT13", _("dated parents: {bad}").format(
+                                           bad=bad), pos_of("parents"),
+                                _("write 'ham-tan until 2025-06-30; lam-dong from 2025-07-01' or "
+                                  "a list of {id, from, to}")))
     return Unit(uid, values.get("name") or uid, values.get("level"), values.get("parent"),
                 pos_of(None), values.get("valid_from"), values.get("valid_to"),
                 values.get("successor"), split_ids(values.get("split_into")),
@@ -122,11 +130,11 @@ def parse_parents(text: str | None) -> tuple[tuple, str | None]:
         rest = words[1:]
         while rest:
             if len(rest) < 2 or rest[0] not in dates or not _is_date(rest[1]):
-                return (), f"cannot read '{part.strip()}'"
+                return (), _("cannot read '{part}'").format(part=part.strip())
             dates[rest[0]] = rest[1]
             rest = rest[2:]
         if dates["from"] and dates["until"] and dates["from"] > dates["until"]:
-            return (), f"'{part.strip()}' ends before it starts"
+            return (), _("'{part}' ends before it starts").format(part=part.strip())
         out.append((pid, dates["from"], dates["until"]))
     return tuple(out), None
 
@@ -154,8 +162,10 @@ def collect_units(declared: Iterable[Unit]) -> tuple[dict[str, Unit], list[Probl
         if first is None:
             units[unit.id] = unit
         elif not first.same_as(unit):
-            problems.append(Problem("UNT06", f"unit '{unit.id}' is declared twice, differently",
-                                    unit.pos, f"also declared at {first.pos}"))
+            problems.append(Problem("UNT06", _("unit '{id}' is declared twice, "
+                                               "differently").format(
+                                               id=unit.id),
+                                    unit.pos, _("also declared at {pos}").format(pos=first.pos)))
     return units, problems + check_tree(units)
 
 
@@ -166,7 +176,8 @@ def level_warnings(units: Mapping[str, Unit]) -> list[Problem]:
     for unit in units.values():
         if unit.level is not None and unit.level not in LEVELS:
             seen.setdefault(unit.level, unit)
-    return [Problem("UNT08", f"level '{level}' of unit '{unit.id}' is not a standard level",
+    return [Problem("UNT08", _("level '{level}' of unit '{id}' is not a standard level").format(
+                               level=level, id=unit.id),
                     unit.pos, hint, "warning")
             for level, unit in seen.items() if (hint := did_you_mean(level, LEVELS))]
 
@@ -179,16 +190,19 @@ def check_tree(units: Mapping[str, Unit]) -> list[Problem]:
             ref = getattr(unit, what)
             if ref is not None and ref not in units:
                 problems.append(Problem(
-                    "UNT02", f"unit '{unit.id}' has {what} '{ref}', which is not declared",
-                    unit.pos, did_you_mean(ref, units) or "declare it under 'units:'"))
+                    "UNT02", _("unit '{id}' has {what} '{ref}', which is not declared").format(
+                               id=unit.id, what=what, ref=ref),
+                    unit.pos, did_you_mean(ref, units) or _("declare it under 'units:'")))
         for ref in (*unit.split_into, *(p[0] for p in unit.parents)):
             if ref not in units:
                 problems.append(Problem(
-                    "UNT02", f"unit '{unit.id}' names '{ref}', which is not declared",
-                    unit.pos, did_you_mean(ref, units) or "declare it under 'units:'"))
+                    "UNT02", _("unit '{id}' names '{ref}', which is not declared").format(
+                               id=unit.id, ref=ref),
+                    unit.pos, did_you_mean(ref, units) or _("declare it under 'units:'")))
     problems += successor_problems(units)
-    problems += [Problem("UNT03", "units form a cycle: " + " → ".join([*cycle, cycle[0]]),
-                         units[cycle[0]].pos, "a unit cannot be its own ancestor")
+    problems += [Problem("UNT03", _("units form a cycle: {value}").format(
+                                    value=" → ".join([*cycle, cycle[0]])),
+                         units[cycle[0]].pos, _("a unit cannot be its own ancestor"))
                  for cycle in _cycles(units, "parent")]
     return problems
 
@@ -212,8 +226,9 @@ def _cycles(units: Mapping[str, Unit], link: str) -> list[list[str]]:
 def successor_problems(units: Mapping[str, Unit]) -> list[Problem]:
     """Successor cycles (UNT10), and a successor that starts later than the day after its
     predecessor ended (UNT11: the territory would belong to nobody in between)."""
-    problems = [Problem("UNT10", "successors form a cycle: " + " → ".join([*cycle, cycle[0]]),
-                        units[cycle[0]].pos, "a unit cannot succeed itself")
+    problems = [Problem("UNT10", _("successors form a cycle: {value}").format(
+                                   value=" → ".join([*cycle, cycle[0]])),
+                        units[cycle[0]].pos, _("a unit cannot succeed itself"))
                 for cycle in _cycles(units, "successor")]
     for unit in units.values():
         heir = units.get(unit.successor or "")
@@ -223,9 +238,12 @@ def successor_problems(units: Mapping[str, Unit]) -> list[Problem]:
         next_day = date.fromisoformat(unit.valid_to) + timedelta(days=1)
         if date.fromisoformat(heir.valid_from) > next_day:
             problems.append(Problem(
-                "UNT11", f"unit '{unit.id}' ends on {unit.valid_to} but its successor "
-                f"'{heir.id}' starts only on {heir.valid_from}", unit.pos,
-                f"the successor should start by {next_day.isoformat()}"))
+                "UNT11", _("unit '{id}' ends on {valid_to} but its successor '{id2}' starts only "
+                           "on {valid_from}").format(
+                           id=unit.id, valid_to=unit.valid_to, id2=heir.id,
+                           valid_from=heir.valid_from), unit.pos,
+                _("the successor should start by {next_day}").format(
+                  next_day=next_day.isoformat())))
     return problems
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from ..errors import CchcError
+from ..messages import _
 
 
 class OutputFile(click.Path):
@@ -19,8 +20,8 @@ class OutputFile(click.Path):
 
     def convert(self, value, param, ctx):
         if isinstance(value, str) and not value.strip():
-            raise CchcError.one("IO04", "the output file name is empty",
-                                hint="give a file name, or - for standard output")
+            raise CchcError.one("IO04", _("the output file name is empty"),
+                                hint=_("give a file name, or - for standard output"))
         return super().convert(value, param, ctx)
 
 

@@ -13,6 +13,7 @@ import click
 from ..cli import EXIT_FAIL, EXIT_OK
 from ..domain import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
 from ..errors import CchcError, Problem, did_you_mean
+from ..messages import _
 from . import OUTPUT
 
 LONG_INPUT = 5_000_000  # bytes of data files above which a terminal gets a progress bar
@@ -21,9 +22,10 @@ LONG_INPUT = 5_000_000  # bytes of data files above which a terminal gets a prog
 def parse_fail_on(text: str) -> tuple[str, ...]:
     """`--fail-on not_met,off_track` → statuses; unknown words are an error."""
     words = tuple(w.strip() for w in text.split(",") if w.strip())
-    problems = [Problem("EVL04", f"unknown status '{w}' in --fail-on", None,
+    problems = [Problem("EVL04", _("unknown status '{w}' in --fail-on").format(w=w), None,
                         did_you_mean(w, FAIL_ON_CHOICES)
-                        or f"choose from {', '.join(FAIL_ON_CHOICES)}")
+                        or _("choose from {FAIL_ON_CHOICES}").format(
+                             FAIL_ON_CHOICES=', '.join(FAIL_ON_CHOICES)))
                 for w in words if w not in FAIL_ON_CHOICES]
     if problems:
         raise CchcError(problems)

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from ..errors import CchcError, Position, Problem
+from ..messages import _
 
 STARTER = Path(__file__).resolve().parent.parent / "starter"
 SCHEMA = "ruleset.schema.json"
@@ -33,13 +34,14 @@ def command(folder: Path) -> None:
     files = starter_files()
     taken = [folder / name for name in files if (folder / name).exists()]
     if taken:
-        raise CchcError([Problem("IO05", "the file already exists; cchc init does not "
-                                 "overwrite", Position(str(path)),
-                                 "choose an empty folder, or move the file away")
+        raise CchcError([Problem("IO05", _("the file already exists; cchc init does not "
+                                           "overwrite"), Position(str(path)),
+                                 _("choose an empty folder, or move the file away"))
                          for path in taken])
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         with open(folder / name, "x", encoding="utf-8") as out:  # "x": never overwrite
             out.write(text)
-    click.echo(f"wrote {len(files)} files in {folder}: " + ", ".join(files))
-    click.echo(f"next: cd {folder} && cchc test .")
+    click.echo(_("wrote {n} files in {folder}: {files}").format(
+        n=len(files), folder=folder, files=", ".join(files)))
+    click.echo(_("next: cd {folder} && cchc test .").format(folder=folder))

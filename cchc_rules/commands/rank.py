@@ -15,6 +15,7 @@ import click
 
 from ..cli import EXIT_OK
 from ..errors import CchcError, Problem, did_you_mean
+from ..messages import _
 from .evaluate import data_options, echo_warning
 
 
@@ -38,13 +39,14 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
     from ..render import scores as render
 
     if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+        raise click.UsageError(_("--format xlsx writes a workbook: give --output FILE.xlsx"))
     session = Session()
     evaluation = session.evaluate(ruleset, data, units_file, decimal_comma, warn=echo_warning)
     model = evaluation.ruleset.model
     if model.scoring is None:
-        raise CchcError([Problem("EVL05", f"ruleset '{model.ruleset}' has no scoring", None,
-                                 "add a scoring block (spec §7, docs/scoring.md)")])
+        raise CchcError([Problem("EVL05", _("ruleset '{ruleset}' has no scoring").format(
+                                            ruleset=model.ruleset), None,
+                                 _("add a scoring block (spec §7, docs/scoring.md)"))])
     scores = evaluation.scores()
     _check_asked(scores.rankings, periods, levels)
     picked = type(scores)(*(render.pick(getattr(scores, name), list(periods), list(levels))
@@ -81,8 +83,10 @@ def _check_asked(rankings, periods, levels) -> None:
     for kind, code, asked, column in (("period", "EVL01", periods, "period"),
                                       ("level", "EVL06", levels, "level")):
         known = sorted(v for v in rankings[column].unique().to_list() if v is not None)
-        problems += [Problem(code, f"no scored units for {kind} '{name}'", None,
-                             did_you_mean(name, known) or f"known: {', '.join(known[:10])}")
+        problems += [Problem(code, _("no scored units for {kind} '{name}'").format(
+                                     kind=kind, name=name), None,
+                             did_you_mean(name, known) or _("known: {known}").format(
+                                                            known=', '.join(known[:10])))
                      for name in dict.fromkeys(asked) if name not in known]
     if problems:
         raise CchcError(problems)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from ..errors import CchcError, Position, Problem, did_you_mean
+from ..messages import _
 from .ast import (
     Binary,
     Bool,
@@ -76,15 +77,16 @@ class _ConditionParser(_Parser):
             op = self.next()
             node = Compare(op.text, node, self.sum(), op.col)
             if self.at_op(*COMPARE_OPS):
-                raise self.stop("chained comparisons are not allowed",
-                                "join two comparisons with 'and'")
+                raise self.stop(_("chained comparisons are not allowed"),
+                                _("join two comparisons with 'and'"))
         elif _word(self.tok, "is"):
             op = self.next()
             negated = _word(self.tok, "not")
             if negated:
                 self.next()
             if not _word(self.tok, "null"):
-                raise self.stop(f"expected 'null' after 'is{' not' * negated}'")
+                raise self.stop(_("expected 'null' after 'is{value}'").format(
+                                  value=' not' * negated))
             self.next()
             node = IsNull(node, negated, op.col)
         elif _word(self.tok, "in") or (_word(self.tok, "not")
@@ -100,14 +102,14 @@ class _ConditionParser(_Parser):
 
     def items(self) -> tuple[Node, ...]:
         if self.tok.kind != LBRACK:
-            raise self.stop("expected '[' after 'in'", "write a list: channel in ['a', 'b']")
+            raise self.stop(_("expected '[' after 'in'"), _("write a list: channel in ['a', 'b']"))
         self.next()
         items = [self.sum()]
         while self.tok.kind == COMMA:
             self.next()
             items.append(self.sum())
         if self.tok.kind != RBRACK:
-            raise self.stop("expected ']' or ',' in the list")
+            raise self.stop(_("expected ']' or ',' in the list"))
         self.next()
         return tuple(items)
 
@@ -120,9 +122,10 @@ class _ConditionParser(_Parser):
             self.next()
             return Bool(tok.text.lower() == "true", tok.col)
         if _word(tok, "null"):
-            raise self.stop("'null' only follows 'is'", "write 'column is null'")
+            raise self.stop(_("'null' only follows 'is'"), _("write 'column is null'"))
         if _word(tok, "and", "or", "not", "is", "in"):
-            raise self.stop(f"unexpected '{tok.text}'; expected a column, a value or '('")
+            raise self.stop(_("unexpected '{text}'; expected a column, a value or '('").format(
+                              text=tok.text))
         if tok.kind == LPAREN:
             self.next()
             self.enter()
@@ -138,16 +141,17 @@ def parse_condition(text: str, columns: Mapping[str, str], pos: Position | None 
     """The checked tree of condition `text` over `columns` (name -> declared type), or
     CchcError with every problem found, each at its place in the file."""
     if not isinstance(text, str) or not text.strip():
-        raise CchcError([Problem("FRM06", "a condition must be non-empty text, got "
-                                 f"{text!r}", where(pos, 0))])
+        raise CchcError([Problem("FRM06", _("a condition must be non-empty text, got "
+                                            "{text!r}").format(
+                                            text=text), where(pos, 0))])
     tokens, problems = tokenize(text, pos, condition=True)
     parser = _ConditionParser(text, tokens, pos)
     node: Node | None = None
     try:
         node = parser.condition()
         if parser.tok.kind != END:
-            raise parser.stop(f"unexpected {parser.tok.text!r}",
-                              "join conditions with 'and' or 'or'")
+            raise parser.stop(_("unexpected {text!r}").format(text=parser.tok.text),
+                              _("join conditions with 'and' or 'or'"))
     except _Stop:
         node = None
         if problems:  # after a refused character the rest is an echo of it
@@ -156,7 +160,7 @@ def parse_condition(text: str, columns: Mapping[str, str], pos: Position | None 
     if node is not None and not problems:
         checker = _Types(text, pos, columns)
         if checker.type_of(node) not in ("boolean", None):
-            checker.error("REC02", "a condition must be true or false, e.g. 'x > 0'", node)
+            checker.error("REC02", _("a condition must be true or false, e.g. 'x > 0'"), node)
         problems = checker.problems
     if problems or node is None:
         raise CchcError(sorted(problems, key=lambda p: (p.pos.line, p.pos.col)))
@@ -198,14 +202,15 @@ class _Types:
             kinds = [self.type_of(p) for p in parts]
             for part, kind in zip(parts, kinds, strict=True):
                 if kind not in ("number", None):
-                    self.error("REC02", f"arithmetic needs numbers, not {kind}", part)
+                    self.error("REC02", _("arithmetic needs numbers, not {kind}").format(
+                                          kind=kind), part)
             return "number"
         if isinstance(node, Logic | Not):
             parts = (node.left, node.right) if isinstance(node, Logic) else (node.operand,)
             for part in parts:
                 if self.type_of(part) not in ("boolean", None):
-                    self.error("REC02", "'and', 'or' and 'not' join conditions, e.g. "
-                               "'x > 0 and y is null'", part)
+                    self.error("REC02", _("'and', 'or' and 'not' join conditions, e.g. 'x > 0 and "
+                                          "y is null'"), part)
             return "boolean"
         if isinstance(node, IsNull):
             self.type_of(node.operand)
@@ -224,9 +229,9 @@ class _Types:
         declared = self.columns.get(node.id)
         if declared is None:
             choices = [*self.columns, *PERIOD_NAMES]
-            self.error("REC01", f"unknown column '{node.id}'", node,
+            self.error("REC01", _("unknown column '{id}'").format(id=node.id), node,
                        did_you_mean(node.id, choices)
-                       or "columns: " + ", ".join(sorted(self.columns)))
+                       or _("columns: {columns}").format(columns=", ".join(sorted(self.columns))))
             return None
         return COLUMN_TYPES[declared]
 
@@ -244,9 +249,11 @@ class _Types:
                 if isinstance(text, Text) and literal_date(text.value) is not None:
                     continue
                 if isinstance(text, Text):
-                    self.error("REC02", f"'{text.value}' is not a date", text,
-                               "write dates as 'YYYY-MM-DD'")
+                    self.error("REC02", _("'{value}' is not a date").format(
+                                          value=text.value), text,
+                               _("write dates as 'YYYY-MM-DD'"))
                     continue
-            self.error("REC02", f"'{op}' compares {kind} with {other}", right)
+            self.error("REC02", _("'{op}' compares {kind} with {other}").format(
+                                  op=op, kind=kind, other=other), right)
         if op in ("<", "<=", ">", ">=") and kind == "boolean":
-            self.error("REC02", f"'{op}' does not order true and false", left)
+            self.error("REC02", _("'{op}' does not order true and false").format(op=op), left)

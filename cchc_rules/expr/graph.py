@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..errors import CchcError, Position, Problem
+from ..messages import _
 from .ast import Node, name_nodes
 
 
@@ -99,8 +100,10 @@ def derived_order(formulas: Mapping[str, Node],
         for m in sorted(members, key=list(formulas).index):
             path = _cycle_path(formulas, m, members)
             via = "" if path == [m] else " through " + " → ".join(path)
-            problems.append(Problem("FRM20", f"formula of '{m}' refers to itself{via}",
-                                    positions.get(m), "a formula cannot depend on its own result"))
+            problems.append(Problem("FRM20", _("formula of '{m}' refers to itself{via}").format(
+                                               m=m, via=via),
+                                    positions.get(m), _("a formula cannot depend on its own "
+                                                        "result")))
     if problems:
         raise CchcError(problems)
     return tuple(order)

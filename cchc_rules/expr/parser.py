@@ -12,6 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..errors import CchcError, Position, Problem, did_you_mean
+from ..messages import _
 from .ast import FUNCTIONS, Binary, Call, Compare, Name, Node, Number, Unary, children
 from .tokens import COMMA, COMPARE_OPS, END, LPAREN, NAME, NUM, OP, RPAREN, Token, tokenize, where
 
@@ -27,7 +28,7 @@ class _Stop(Exception):
 
 
 def _describe(tok: Token) -> str:
-    return "the end of the formula" if tok.kind == END else repr(tok.text)
+    return _("the end of the formula") if tok.kind == END else repr(tok.text)
 
 
 class _Parser:
@@ -61,23 +62,25 @@ class _Parser:
         if self.at_op(*COMPARE_OPS):
             op = self.next()
             if not allow_compare:
-                self.error("FRM05", f"comparison '{op.text}' is only allowed in a check's assert",
+                self.error("FRM05", _("comparison '{text}' is only allowed in a check's "
+                                      "assert").format(
+                                      text=op.text),
                            op.col)
             node = Compare(op.text, node, self.sum(), op.col)
             if self.at_op(*COMPARE_OPS):
-                self.error("FRM05", "chained comparisons are not allowed", self.tok.col,
-                           "write one check per comparison")
+                self.error("FRM05", _("chained comparisons are not allowed"), self.tok.col,
+                           _("write one check per comparison"))
                 while self.at_op(*COMPARE_OPS):
                     self.next()
                     self.sum()
         elif allow_compare:
-            self.error("FRM05", "an assert needs one comparison, e.g. 'a == b + c'", 0)
+            self.error("FRM05", _("an assert needs one comparison, e.g. 'a == b + c'"), 0)
         if self.tok.kind != END:
-            hint = {NUM: "write an operator between them", NAME: "write an operator between them",
-                    LPAREN: "write an operator between them",
-                    COMMA: "decimals use '.', e.g. 0.5; ',' only separates min/max arguments",
+            between = _("write an operator between them")
+            hint = {NUM: between, NAME: between, LPAREN: between,
+                    COMMA: _("decimals use '.', e.g. 0.5; ',' only separates min/max arguments"),
                     }.get(self.tok.kind)
-            raise self.stop(f"unexpected {_describe(self.tok)}", hint)
+            raise self.stop(_("unexpected {describe}").format(describe=_describe(self.tok)), hint)
         return node
 
     def sum(self) -> Node:
@@ -111,7 +114,8 @@ class _Parser:
     def enter(self) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.stop(f"formula is nested more than {MAX_DEPTH} levels deep")
+            raise self.stop(_("formula is nested more than {MAX_DEPTH} levels deep").format(
+                              MAX_DEPTH=MAX_DEPTH))
 
     def primary(self) -> Node:
         tok = self.tok
@@ -128,22 +132,25 @@ class _Parser:
             self.enter()
             node = self.sum()
             if self.at_op(*COMPARE_OPS):
-                self.error("FRM05", "a comparison cannot be inside parentheses", self.tok.col)
+                self.error("FRM05", _("a comparison cannot be inside parentheses"), self.tok.col)
                 self.next()
                 self.sum()
             self.expect_close(tok)
             self.depth -= 1
             return node
         if tok.kind == END:
-            raise self.stop("formula ends where a number, metric id or '(' was expected")
-        raise self.stop(f"unexpected {_describe(tok)}; expected a number, metric id or '('")
+            raise self.stop(_("formula ends where a number, metric id or '(' was expected"))
+        raise self.stop(_("unexpected {describe}; expected a number, metric id or '('").format(
+                          describe=_describe(tok)))
 
     def call(self, name: Token) -> Call:
         open_paren = self.next()
         self.enter()
         if name.text not in FUNCTIONS:
-            hint = did_you_mean(name.text, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS)
-            self.error("FRM03", f"function '{name.text}' is not allowed", name.col, hint)
+            hint = did_you_mean(name.text, FUNCTIONS) or _("functions: {names}").format(
+                names=", ".join(FUNCTIONS))
+            self.error("FRM03", _("function '{text}' is not allowed").format(
+                                  text=name.text), name.col, hint)
         args = [] if self.tok.kind == RPAREN else [self.sum()]
         while self.tok.kind == COMMA:
             self.next()
@@ -153,9 +160,9 @@ class _Parser:
         if name.text in FUNCTIONS:
             low, high = FUNCTIONS[name.text]
             if len(args) < low or (high is not None and len(args) > high):
-                want = f"exactly {low}" if low == high else f"at least {low}"
-                self.error("FRM04", f"{name.text}() takes {want} argument{'s' * (low > 1)}, "
-                           f"got {len(args)}", name.col)
+                takes = _("{name}() takes exactly {low} argument(s), got {n}") if low == high \
+                    else _("{name}() takes at least {low} argument(s), got {n}")
+                self.error("FRM04", takes.format(name=name.text, low=low, n=len(args)), name.col)
         return Call(name.text, tuple(args), name.col)
 
     def expect_close(self, opener: Token) -> None:
@@ -163,9 +170,10 @@ class _Parser:
             self.next()
             return
         if self.tok.kind == END:
-            self.error("FRM01", "'(' is never closed", opener.col)
+            self.error("FRM01", _("'(' is never closed"), opener.col)
             raise _Stop()
-        raise self.stop(f"unexpected {_describe(self.tok)}; expected ')' or an operator")
+        raise self.stop(_("unexpected {describe}; expected ')' or an operator").format(
+                          describe=_describe(self.tok)))
 
 
 def parse(text: str, pos: Position | None = None, allow_compare: bool = False) -> Node:
@@ -175,15 +183,17 @@ def parse(text: str, pos: Position | None = None, allow_compare: bool = False) -
     reported at `pos` shifted by their offset (file "<formula>" when None).
     """
     if not isinstance(text, str):
-        raise CchcError([Problem("FRM06", f"a formula must be text, got {text!r}",
+        raise CchcError([Problem("FRM06", _("a formula must be text, got {text!r}").format(
+                                            text=text),
                                  where(pos, 0))])
     tokens, problems = tokenize(text, pos)
     if tokens[0].kind == END:
-        raise CchcError([Problem("FRM06", "formula is empty", where(pos, 0))])
+        raise CchcError([Problem("FRM06", _("formula is empty"), where(pos, 0))])
     if len(tokens) > MAX_TOKENS:
-        raise CchcError([Problem("FRM09", f"formula has more than {MAX_TOKENS:,} numbers, "
-                                 "names and signs", where(pos, 0),
-                                 "split it into derived metrics")])
+        raise CchcError([Problem("FRM09", _("formula has more than {MAX_TOKENS:,} numbers, names "
+                                            "and signs").format(
+                                            MAX_TOKENS=MAX_TOKENS), where(pos, 0),
+                                 _("split it into derived metrics"))])
     parser = _Parser(text, tokens, pos)
     node: Node | None = None
     try:
@@ -194,9 +204,10 @@ def parse(text: str, pos: Position | None = None, allow_compare: bool = False) -
         if problems:
             parser.problems = [p for p in parser.problems if p.code != "FRM01"]
     if node is not None and not problems and not parser.problems and _too_deep(node):
-        parser.error("FRM09", f"formula is more than {MAX_HEIGHT} operations deep "
-                     "(each operator of a chain a + b + … counts one)", 0,
-                     "split it into derived metrics, e.g. subtotals of 100 terms")
+        parser.error("FRM09", _("formula is more than {MAX_HEIGHT} operations deep (each operator "
+                                "of a chain a + b + … counts one)").format(
+                                MAX_HEIGHT=MAX_HEIGHT), 0,
+                     _("split it into derived metrics, e.g. subtotals of 100 terms"))
     problems = sorted(problems + parser.problems, key=lambda p: (p.pos.line, p.pos.col))
     if problems or node is None:
         raise CchcError(problems)

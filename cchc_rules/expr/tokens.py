@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import Position, Problem
+from ..messages import N_, _, translate
 
 NUM, NAME, OP, LPAREN, RPAREN, COMMA, END = (
     "number", "name", "operator", "(", ")", ",", "end")
@@ -36,16 +37,16 @@ _SPACE = " \t\r\n"
 
 # Characters that are refused with a specific explanation.
 _REFUSED = {
-    "%": "'%' (remainder) is not allowed",
-    "^": "'^' is not allowed; formulas have no power operator",
-    "&": "'&' is not allowed; formulas have no logic operators",
-    "|": "'|' is not allowed; formulas have no logic operators",
-    "~": "'~' is not allowed",
-    ":": "':' is not allowed (no lambdas, slices or dicts)",
-    ";": "';' is not allowed; a formula is one expression",
-    "@": "'@' is not allowed",
-    "{": "'{' is not allowed",
-    "}": "'}' is not allowed",
+    "%": N_("'%' (remainder) is not allowed"),
+    "^": N_("'^' is not allowed; formulas have no power operator"),
+    "&": N_("'&' is not allowed; formulas have no logic operators"),
+    "|": N_("'|' is not allowed; formulas have no logic operators"),
+    "~": N_("'~' is not allowed"),
+    ":": N_("':' is not allowed (no lambdas, slices or dicts)"),
+    ";": N_("';' is not allowed; a formula is one expression"),
+    "@": N_("'@' is not allowed"),
+    "{": N_("'{' is not allowed"),
+    "}": N_("'}' is not allowed"),
 }
 
 # Look-alikes that come in when a formula is copied from a Word document.
@@ -114,18 +115,18 @@ class _Lexer:
             elif ch == "[":
                 self.subscript()
             elif ch in _REFUSED:
-                self.error("FRM02", _REFUSED[ch], start)
+                self.error("FRM02", translate(_REFUSED[ch]), start)
                 if ch == "%":  # recover as a binary operator
                     self.add(OP, "/", start)
                 self.i += 1
             elif ch in _LOOKALIKE:
                 ascii_op = _LOOKALIKE[ch]
-                self.error("FRM01", f"unexpected character {ch!r}", start,
-                           f"write '{ascii_op}' instead")
+                self.error("FRM01", _("unexpected character {ch!r}").format(ch=ch), start,
+                           _("write '{ascii_op}' instead").format(ascii_op=ascii_op))
                 self.add(OP, ascii_op, start)
                 self.i += 1
             else:
-                self.error("FRM01", f"unexpected character {ch!r}", start)
+                self.error("FRM01", _("unexpected character {ch!r}").format(ch=ch), start)
                 self.i += 1
         self.add(END, "", len(text))
 
@@ -140,8 +141,10 @@ class _Lexer:
         end = m.end()
         digits = len(m.group()) - ("." in m.group())
         if digits > MAX_NUMBER_DIGITS:
-            self.error("FRM08", f"number of {digits:,} digits (at most {MAX_NUMBER_DIGITS:,})",
-                       start, "write the figure in the data, or in a smaller unit")
+            self.error("FRM08", _("number of {digits:,} digits (at most "
+                                  "{MAX_NUMBER_DIGITS:,})").format(
+                                  digits=digits, MAX_NUMBER_DIGITS=MAX_NUMBER_DIGITS),
+                       start, _("write the figure in the data, or in a smaller unit"))
             self.add(NUM, text[start:end], start, Fraction(0))
             self.i = end
             return
@@ -152,8 +155,9 @@ class _Lexer:
             stop = end
             while stop < len(text) and (text[stop].isalnum() or text[stop] in "._"):
                 stop += 1
-            self.error("FRM08", f"malformed number {text[start:stop]!r}", start,
-                       "numbers are digits with an optional '.' decimal part, e.g. 0.5")
+            self.error("FRM08", _("malformed number {text!r}").format(
+                                  text=text[start:stop]), start,
+                       _("numbers are digits with an optional '.' decimal part, e.g. 0.5"))
             end = stop
         self.i = end
 
@@ -161,12 +165,15 @@ class _Lexer:
         start = self.i
         word = _WORD.match(self.text, start).group()
         if not _NAME.fullmatch(word):
-            self.error("FRM07", f"metric id {word!r} must use ASCII letters, digits and '_'",
+            self.error("FRM07", _("metric id {word!r} must use ASCII letters, digits and "
+                                  "'_'").format(
+                                  word=word),
                        start)
         elif word.lower() in CONDITION_WORDS and self.condition:
             word = self.text[start:start + len(word)]
         elif word in KEYWORDS:
-            self.error("FRM02", f"keyword {word!r} is not allowed in a formula", start)
+            self.error("FRM02", _("keyword {word!r} is not allowed in a formula").format(
+                                  word=word), start)
         self.add(NAME, word, start)
         self.i = start + len(word)
 
@@ -174,19 +181,19 @@ class _Lexer:
         start, text = self.i, self.text
         two = text[start:start + 2]
         if two == "**":
-            self.error("FRM02", "'**' (power) is not allowed", start,
-                       "write the multiplication out, e.g. a * a")
+            self.error("FRM02", _("'**' (power) is not allowed"), start,
+                       _("write the multiplication out, e.g. a * a"))
             self.add(OP, "*", start)
             self.i += 2
         elif two in COMPARE_OPS:
             self.add(OP, two, start)
             self.i += 2
         elif text[start] == "=":
-            self.error("FRM01", "'=' is not an operator", start, "did you mean '=='?")
+            self.error("FRM01", _("'=' is not an operator"), start, _("did you mean '=='?"))
             self.add(OP, "==", start)
             self.i += 1
         elif text[start] == "!":
-            self.error("FRM01", "'!' is not an operator", start, "did you mean '!='?")
+            self.error("FRM01", _("'!' is not an operator"), start, _("did you mean '!='?"))
             self.i += 1
         else:
             self.add(OP, text[start], start)
@@ -198,11 +205,12 @@ class _Lexer:
         end = len(self.text) if end < 0 else end + 1
         if self.condition:
             if not self.text.endswith(quote, start + 1, end):
-                self.error("FRM01", "text is never closed", start, f"end it with {quote}")
+                self.error("FRM01", _("text is never closed"), start,
+                           _("end it with {quote}").format(quote=quote))
             self.add(STR, self.text[start + 1:end - 1], start)
             self.i = end
             return
-        self.error("FRM02", "strings are not allowed in a formula", start)
+        self.error("FRM02", _("strings are not allowed in a formula"), start)
         self.add(NUM, self.text[start:end], start, Fraction(0))
         self.i = end
 
@@ -210,11 +218,12 @@ class _Lexer:
         start = self.i
         after = _WORD.match(self.text, start + 1)
         if self.tokens and self.tokens[-1].kind in (NAME, RPAREN) and after:
-            self.error("FRM02", f"attribute access '.{after.group()}' is not allowed", start,
-                       "metric ids use '_', not '.'")
+            self.error("FRM02", _("attribute access '.{group}' is not allowed").format(
+                                  group=after.group()), start,
+                       _("metric ids use '_', not '.'"))
             self.i = after.end()
         else:
-            self.error("FRM01", "unexpected '.'", start)
+            self.error("FRM01", _("unexpected '.'"), start)
             self.i += 1
 
     def subscript(self) -> None:
@@ -224,7 +233,7 @@ class _Lexer:
             self.i += 1
             if depth == 0:
                 break
-        self.error("FRM02", "subscripts '[...]' are not allowed", start)
+        self.error("FRM02", _("subscripts '[...]' are not allowed"), start)
 
 
 def tokenize(text: str, pos: Position | None = None, condition: bool = False

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import CchcError, Position
+from ..messages import _
 from .batch import Batch
 from .csv import read_csv, read_units_csv
 from .xlsx import read_xlsx
@@ -28,9 +29,10 @@ def read_into(batch: Batch, path: Path, units: bool = False) -> None:
     readers = UNIT_READERS if units else READERS
     reader = readers.get(path.suffix.lower())
     if reader is None:
-        batch.error("IO03", f"unknown {'units' if units else 'data'} file type "
-                    f"'{path.suffix or path.name}'", Position(str(path)),
-                    "use " + ", ".join(sorted(readers)))
+        batch.error("IO03", _("unknown {value} file type '{value2}'").format(
+                              value='units' if units else 'data',
+                              value2=path.suffix or path.name), Position(str(path)),
+                    _("use {readers}").format(readers=", ".join(sorted(readers))))
         return
     try:
         reader(batch, path)

@@ -13,6 +13,7 @@ import polars as pl
 
 from ..domain import NON_NEGATIVE_UNITS, WHOLE_UNITS
 from ..errors import CchcError, Position, Problem, did_you_mean, has_controls
+from ..messages import _
 from ..units import Unit
 from .numbers import SPACES, BadValue, parse_value, whole_number_problem
 
@@ -51,8 +52,9 @@ class Batch:
     def place(self, kind: str, text: str, pos: Position) -> None:
         if (kind, text) not in self.places and has_controls(text):
             # a newline or an escape code would forge lines in messages and break JUnit XML
-            self.error("DAT08", f"the {kind} '{text}' holds a control character", pos,
-                       "retype the cell: ids are letters, digits and punctuation")
+            self.error("DAT08", _("the {kind} '{text}' holds a control character").format(
+                                  kind=kind, text=text), pos,
+                       _("retype the cell: ids are letters, digits and punctuation"))
         self.places.setdefault((kind, text), pos)
 
     def error(self, code: str, message: str, pos: Position | None,
@@ -90,9 +92,11 @@ class Batch:
             return None
         if value is not None and value < 0 and known is not None \
                 and known[metric] in NON_NEGATIVE:
-            self.error("DAT04", f"'{metric}' for {unit} in {period} is {shown(value)}, but a "
-                       f"{known[metric]} cannot be negative", Position(file, line, col),
-                       "check the sign; a decrease is reported as a smaller figure")
+            self.error("DAT04", _("'{metric}' for {unit} in {period} is {value}, but a {known} "
+                                  "cannot be negative").format(
+                                  metric=metric, unit=unit, period=period, value=shown(value),
+                                  known=known[metric]), Position(file, line, col),
+                       _("check the sign; a decrease is reported as a smaller figure"))
             return None
         if value is not None and known is not None and known[metric] in WHOLE \
                 and not value.is_integer():
@@ -151,8 +155,9 @@ class Batch:
         """Turn the unknown metrics seen into one warning each, at their first place."""
         known = list(self.known_metrics or ())
         for metric, pos in self.unknown_metrics.items():
-            self.warn("DAT20", f"metric '{metric}' is not in the ruleset; its figures are "
-                      "ignored", pos, did_you_mean(metric, known))
+            self.warn("DAT20", _("metric '{metric}' is not in the ruleset; its figures are "
+                                 "ignored").format(
+                                 metric=metric), pos, did_you_mean(metric, known))
 
     def frame(self) -> pl.DataFrame:
         self._flush()
@@ -189,9 +194,9 @@ def cell_text(raw: object) -> str | None:
     if isinstance(raw, str):
         return raw.strip() or None
     if isinstance(raw, bool):
-        raise ValueError(f"{raw!r} is not text")
+        raise ValueError(_("{raw!r} is not text").format(raw=raw))
     if isinstance(raw, int):
         return str(raw)
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
-    raise ValueError(f"{raw!r} is not text")
+    raise ValueError(_("{raw!r} is not text").format(raw=raw))

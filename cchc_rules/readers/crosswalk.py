@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..errors import Position
+from ..messages import _
 from ..units import Unit
 from .batch import Batch
 
@@ -29,9 +30,10 @@ def read_crosswalk(batch: Batch, file: str, line: int, names: list[str],
     """Units from the crosswalk rows (`names`: the header at `line`)."""
     unknown = [n for n in names if n not in COLUMNS]
     if unknown:
-        batch.error("UNT14", "a crosswalk has the columns " + ", ".join(COLUMNS) + "; not "
-                    + ", ".join(repr(n) for n in unknown), Position(file, line),
-                    "old_code, new_code and kind are required")
+        batch.error("UNT14", _("a crosswalk has the columns {COLUMNS}; not {value}").format(
+                               COLUMNS=", ".join(COLUMNS),
+                               value=", ".join(repr(n) for n in unknown)), Position(file, line),
+                    _("old_code, new_code and kind are required"))
         return
     olds: dict[str, dict] = {}
     news: dict[str, dict] = {}
@@ -43,9 +45,10 @@ def read_crosswalk(batch: Batch, file: str, line: int, names: list[str],
         old, new, kind = row.get("old_code", ""), row.get("new_code", ""), row.get("kind", "")
         last = row.get("valid_to") or LAST_DAY
         if not old or not new or kind not in KINDS or not _is_day(last):
-            batch.error("UNT14", "a crosswalk row needs old_code, new_code, kind (whole or "
-                        "partial) and, if given, valid_to as a date", where,
-                        f"got old_code '{old}', new_code '{new}', kind '{kind}'")
+            batch.error("UNT14", _("a crosswalk row needs old_code, new_code, kind (whole or "
+                                   "partial) and, if given, valid_to as a date"), where,
+                        _("got old_code '{old}', new_code '{new}', kind '{kind}'").format(
+                          old=old, new=new, kind=kind))
             continue
         entry = olds.setdefault(old, {"new": [], "partial": False, "pos": where,
                                       "name": row.get("old_name") or old,

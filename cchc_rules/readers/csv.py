@@ -11,27 +11,30 @@ from pathlib import Path
 
 from ..errors import CchcError, Position
 from ..files import read_capped
+from ..messages import N_, _, translate
 from ..units import FIELDS, parse_unit
 from .batch import Batch
 from .crosswalk import is_crosswalk, read_crosswalk
 from .table import TITLE_ROWS, find_header, read_header, read_rows
 
 MAX_BYTES = 512 * 1024 * 1024
-UTF8_HINT = "save the file as UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')"
+UTF8_HINT = N_("save the file as UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')")
 
 
 def read_text(path: Path) -> str:
     """The file's text without a BOM; CchcError naming the line of the first non-UTF-8 byte."""
     file = str(path)
     raw = read_capped(path, MAX_BYTES, lambda size: CchcError.one(
-        "IO02", f"file is larger than {MAX_BYTES:,} bytes", Position(file),
-        "split the figures into several files"))
+        "IO02", _("file is larger than {MAX_BYTES:,} bytes").format(
+                  MAX_BYTES=MAX_BYTES), Position(file),
+        _("split the figures into several files")))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
-        raise CchcError.one("DAT14", f"file is not UTF-8 text: byte 0x{raw[err.start]:02X} "
-                            "cannot be read", Position(file, line), UTF8_HINT) from None
+        raise CchcError.one("DAT14", _("file is not UTF-8 text: byte 0x{byte:02X} cannot be "
+                                       "read").format(byte=raw[err.start]), Position(file, line),
+                            translate(UTF8_HINT)) from None
 
 
 def read_cells(path: Path) -> list[tuple[int, list[str]]]:
@@ -53,9 +56,9 @@ def read_cells(path: Path) -> list[tuple[int, list[str]]]:
                 records.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as err:
-        raise CchcError.one("DAT15", f"not valid CSV: {err}",
-                            Position(str(path), reader.line_num), "a quoted cell must end "
-                            "with a quote") from None
+        raise CchcError.one("DAT15", _("not valid CSV: {err}").format(err=err),
+                            Position(str(path), reader.line_num), _("a quoted cell must end with "
+                                                                    "a quote")) from None
     return records
 
 
@@ -63,7 +66,7 @@ def _header_and_rows(batch: Batch, path: Path
                      ) -> tuple[int, list[str], list[tuple[int, list[str]]]] | None:
     records = read_cells(path)
     if not records:
-        batch.error("DAT06", "the file is empty", Position(str(path)))
+        batch.error("DAT06", _("the file is empty"), Position(str(path)))
         return None
     # title rows may stand above the header
     top = find_header([cells for _, cells in records[:TITLE_ROWS * 4]]) or 0
@@ -98,9 +101,11 @@ def read_units_csv(batch: Batch, path: Path) -> None:
         return
     unknown = [n for n in names if n not in FIELDS]
     if unknown or "id" not in names:
-        batch.error("UNT01", "a units file has the columns " + ", ".join(FIELDS)
-                    + (f"; not {', '.join(repr(n) for n in unknown)}" if unknown else ""),
-                    Position(file, line), "id is required, the others optional")
+        columns = (_("a units file has the columns {fields}; not {unknown}") if unknown
+                   else _("a units file has the columns {fields}"))
+        batch.error("UNT01", columns.format(fields=", ".join(FIELDS),
+                                            unknown=", ".join(repr(n) for n in unknown)),
+                    Position(file, line), _("id is required, the others optional"))
         return
     for row_line, cells in rows:
         if not any(c.strip() for c in cells):

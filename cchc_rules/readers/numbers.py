@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import re
 
+from ..messages import N_, _, translate
+
 _PLAIN = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?", re.ASCII)
 # One dot followed by exactly three digits: a thousands group or three decimals, no telling.
 _AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}", re.ASCII)
@@ -18,8 +20,8 @@ _COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?", re.ASCII)
 _NOT_NUMBERS = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity",
                 "-infinity"}
 SPACES = "\u00a0\u202f\u2009 "
-DECIMAL_COMMA_HINT = ("pass --decimal-comma to read '.' as the thousands separator and ',' as "
-                      "the decimal mark (4.917 = 4917, 47,18 = 47.18)")
+DECIMAL_COMMA_HINT = N_("pass --decimal-comma to read '.' as the thousands separator and ',' "
+                        "as the decimal mark (4.917 = 4917, 47,18 = 47.18)")
 
 
 class BadValue(ValueError):
@@ -40,8 +42,8 @@ def parse_value(raw: object, decimal_comma: bool = False) -> float | None:
     if raw is None:
         return None
     if isinstance(raw, bool):
-        raise BadValue("DAT01", f"{str(raw).lower()} is not a number",
-                       "figures are numbers; leave the cell empty when a figure is missing")
+        raise BadValue("DAT01", _("{lower} is not a number").format(lower=str(raw).lower()),
+                       _("figures are numbers; leave the cell empty when a figure is missing"))
     if isinstance(raw, int):
         try:
             return float(raw)
@@ -50,24 +52,28 @@ def parse_value(raw: object, decimal_comma: bool = False) -> float | None:
     if isinstance(raw, float):
         return _finite(raw, str(raw))
     if not isinstance(raw, str):
-        raise BadValue("DAT01", f"{raw!r} is not a number", "write the figure as a number")
+        raise BadValue("DAT01", _("{raw!r} is not a number").format(
+                                  raw=raw), _("write the figure as a number"))
     text = raw.strip(SPACES + "\t\r\n")
     if not text:
         return None
     if text.lower() in _NOT_NUMBERS:
-        raise BadValue("DAT03", f"'{text}' is not a figure",
-                       "leave the cell empty when a figure is missing")
+        raise BadValue("DAT03", _("'{text}' is not a figure").format(text=text),
+                       _("leave the cell empty when a figure is missing"))
     return _parse_comma(text) if decimal_comma else _parse_dot(text)
 
 
 def _parse_dot(text: str) -> float:
     if _PLAIN.fullmatch(text):
         if _AMBIGUOUS.fullmatch(text):
-            raise BadValue("DAT02", f"'{text}' could be {text.replace('.', '')} or {text}",
-                           DECIMAL_COMMA_HINT + f"; for the decimal number write {text}0")
+            raise BadValue("DAT02", _("'{text}' could be {replace} or {text}").format(
+                                      text=text, replace=text.replace('.', '')),
+                           translate(DECIMAL_COMMA_HINT) + _("; for the decimal number write "
+                                                             "{text}0").format(text=text))
         return _finite(float(text), text)
     if _COMMA.fullmatch(text):
-        raise BadValue("DAT02", f"'{text}' is written the Vietnamese way", DECIMAL_COMMA_HINT)
+        raise BadValue("DAT02", _("'{text}' is written the Vietnamese way").format(
+                                  text=text), translate(DECIMAL_COMMA_HINT))
     raise _not_a_number(text)
 
 
@@ -75,37 +81,38 @@ def _parse_comma(text: str) -> float:
     if _COMMA.fullmatch(text):
         return _finite(float(text.replace(".", "").replace(",", ".")), text)
     if _PLAIN.fullmatch(text):
-        raise BadValue("DAT02", f"'{text}' has '.' where --decimal-comma expects groups of three "
-                       "digits", f"write {text.replace('.', ',')} for the decimal number, or "
-                       "drop --decimal-comma")
+        raise BadValue("DAT02", _("'{text}' has '.' where --decimal-comma expects groups of three "
+                                  "digits").format(text=text),
+                       _("write {replace} for the decimal number, or drop "
+                         "--decimal-comma").format(replace=text.replace('.', ',')))
     raise _not_a_number(text)
 
 
 def _not_a_number(text: str) -> BadValue:
     if text.endswith("%"):
-        hint = "write the number without '%'"
+        hint = _("write the number without '%'")
     elif any(c.isdigit() and not c.isascii() for c in text):
-        hint = "write the figure with the digits 0-9 / viết số bằng chữ số 0-9"
+        hint = _("write the figure with the digits 0-9")
     elif any(c in text for c in SPACES) and _PLAIN.fullmatch(
             "".join(c for c in text if c not in SPACES)):
-        hint = "write the number without spaces between digit groups"
+        hint = _("write the number without spaces between digit groups")
     else:
-        hint = "figures are numbers only; leave the cell empty when a figure is missing"
-    return BadValue("DAT01", f"'{short(text, 60)}' is not a number", hint)
+        hint = _("figures are numbers only; leave the cell empty when a figure is missing")
+    return BadValue("DAT01", _("'{text}' is not a number").format(text=short(text, 60)), hint)
 
 
 def _finite(value: float, shown: str) -> float:
     if not math.isfinite(value):
         if _PLAIN.fullmatch(shown.strip(SPACES + "\t\r\n")) or _COMMA.fullmatch(shown):
             raise _too_large(shown)
-        raise BadValue("DAT03", f"'{short(shown)}' is not a figure",
-                       "leave the cell empty when a figure is missing")
+        raise BadValue("DAT03", _("'{shown}' is not a figure").format(shown=short(shown)),
+                       _("leave the cell empty when a figure is missing"))
     return value
 
 
 def _too_large(text: str) -> BadValue:
-    return BadValue("DAT03", f"'{short(text)}' is too large to be a figure",
-                    "check the cell: no reported figure has that many digits")
+    return BadValue("DAT03", _("'{text}' is too large to be a figure").format(text=short(text)),
+                    _("check the cell: no reported figure has that many digits"))
 
 
 def short(text: str, keep: int = 24) -> str:
@@ -121,7 +128,8 @@ def whole_number_problem(value: float) -> BadValue:
     text = repr(value)
     if _AMBIGUOUS.fullmatch(text):
         whole = text.replace(".", "")
-        return BadValue("DAT02", f"is {text}, but a count is a whole number",
-                        f"{text} viết theo kiểu Việt Nam là {whole}? / write {whole}")
-    return BadValue("DAT21", f"is {text}, but a count is a whole number",
-                    "số đếm phải là số nguyên / a count is a whole number")
+        return BadValue("DAT02", _("is {text}, but a count is a whole number").format(text=text),
+                        _("is {text} the Vietnamese way of writing {whole}? write {whole}").format(
+                          text=text, whole=whole))
+    return BadValue("DAT21", _("is {text}, but a count is a whole number").format(text=text),
+                    _("a count is a whole number"))

@@ -17,6 +17,7 @@ from difflib import get_close_matches
 import polars as pl
 
 from ..errors import Position
+from ..messages import N_, _, translate
 from .batch import CELLS, Batch, cell_text, split_cells
 from .numbers import SPACES
 
@@ -28,8 +29,8 @@ VIETNAMESE = {"đơn vị": "unit", "kỳ báo cáo": "period", "chỉ số": "m
 NAMES = {key: f"'{key}' or '{vi[0].upper() + vi[1:]}'" for vi, key in VIETNAMESE.items()}
 NOTE = "#"           # a column whose name starts with it is a note, not read (form name columns)
 TITLE_ROWS = 10      # title rows allowed above the header
-HEADER_HINT = ("the first row names the columns: unit, period, then one column per metric "
-               "(wide) or metric, value (long); source is optional")
+HEADER_HINT = N_("the first row names the columns: unit, period, then one column per metric "
+                 "(wide) or metric, value (long); source is optional")
 
 
 def normalise(text: str) -> str:
@@ -75,7 +76,7 @@ def describe(row: Sequence[object]) -> str:
     """The names a row holds, for a message saying what was found."""
     names = _names(row)
     shown = ", ".join(f"'{n}'" for n in names[:8]) + (", …" if len(names) > 8 else "")
-    return f"found {shown}" if names else "found an empty row"
+    return _("found {names}").format(names=shown) if names else _("found an empty row")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
             name = str(cell)
         if name is None:
             if any(j < len(row) and not _empty(row[j]) for row in rows):
-                batch.error("DAT05", f"column {j + 1} has figures but no name", pos, HEADER_HINT)
+                batch.error("DAT05", _("column {j} has figures but no name").format(
+                                       j=j + 1), pos, translate(HEADER_HINT))
                 ok = False
             continue
         if name.startswith(NOTE):
@@ -121,13 +123,17 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
         if role is None and batch.known_metrics is not None and name not in batch.known_metrics:
             matches = labels.get(normalise(name), [])
             if len(matches) > 1:
-                batch.error("DAT05", f"column '{name}' is the label of both '{matches[0]}' "
-                            f"and '{matches[1]}'", pos, "name the column by the metric's id")
+                batch.error("DAT05", _("column '{name}' is the label of both '{matches}' and "
+                                       "'{matches2}'").format(
+                                       name=name, matches=matches[0],
+                                       matches2=matches[1]), pos,
+                            _("name the column by the metric's id"))
                 ok, ambiguous = False, True
                 continue
             metric = matches[0] if matches else name
         if (role or "") in index or metric in metrics.values():
-            batch.error("DAT05", f"column '{name}' appears twice in the header", pos)
+            batch.error("DAT05", _("column '{name}' appears twice in the header").format(
+                                   name=name), pos)
             ok = False
         elif role is not None:
             index[role] = j
@@ -138,23 +144,27 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
     for need in ("unit", "period"):
         if need not in index:
             close = get_close_matches(need, list(metrics.values()), n=1, cutoff=0.6)
-            batch.error("DAT06", f"the header has no '{need}' column (expected {NAMES[need]};"
-                        f" {found})", where,
-                        f"rename the column '{close[0]}' to '{need}'" if close else HEADER_HINT)
+            batch.error("DAT06", _("the header has no '{need}' column (expected {NAMES}; "
+                                   "{found})").format(
+                                   need=need, NAMES=NAMES[need], found=found), where,
+                        _("rename the column '{close}' to '{need}'").format(
+                          close=close[0], need=need) if close else translate(HEADER_HINT))
             ok = False
     if "metric" in index or "value" in index:
         for need in ("metric", "value"):
             if need not in index:
-                batch.error("DAT06", f"a long table needs a '{need}' column too (expected "
-                            f"{NAMES[need]}; {found})", where,
-                            HEADER_HINT)
+                batch.error("DAT06", _("a long table needs a '{need}' column too (expected "
+                                       "{NAMES}; {found})").format(
+                                       need=need, NAMES=NAMES[need], found=found), where,
+                            translate(HEADER_HINT))
                 ok = False
         for j, name in metrics.items():
-            batch.error("DAT05", f"unexpected column '{name}' in a long table", Position(
-                file, line, cols[j]), "a long table has unit, period, metric, value, source")
+            batch.error("DAT05", _("unexpected column '{name}' in a long table").format(
+                                   name=name), Position(
+                file, line, cols[j]), _("a long table has unit, period, metric, value, source"))
             ok = False
     elif not metrics and not ambiguous:
-        batch.error("DAT06", "the header names no metric columns", where, HEADER_HINT)
+        batch.error("DAT06", _("the header names no metric columns"), where, translate(HEADER_HINT))
         ok = False
     return Layout(index, metrics) if ok else None
 
@@ -192,7 +202,7 @@ def read_rows(batch: Batch, layout: Layout, rows: Iterable[tuple[int, Sequence[o
     for row in frame.filter(pl.col("missing") & ~pl.col("blank")).iter_rows(named=True):
         for key in needed:
             if row[key] is None:
-                batch.error("DAT08", f"the row has no {key}",
+                batch.error("DAT08", _("the row has no {key}").format(key=key),
                             Position(file, row["line"], cols[layout.index[key]]))
     keep = ~(pl.col("blank") | pl.col("missing") | pl.col("bad"))
     for key in ("unit", "period"):
@@ -223,9 +233,9 @@ def _fit(batch: Batch, rows: Iterable[tuple[int, Sequence[object]]], file: str, 
     for line, cells in rows:
         if len(cells) != width:
             if len(cells) > width and not all(_empty(c) for c in cells[width:]):
-                batch.error("DAT07", f"the row has {len(cells)} cells but the header only "
-                            f"{width}", Position(file, line),
-                            "quote cells that contain the separator")
+                batch.error("DAT07", _("the row has {n} cells but the header only {width}").format(
+                                       n=len(cells), width=width), Position(file, line),
+                            _("quote cells that contain the separator"))
                 continue
             cells = [*cells[:width], *[None] * (width - len(cells))]
         lines.append(line)
@@ -244,9 +254,10 @@ def _texts(batch: Batch, key: str, column: Sequence[object], file: str, lines: l
         try:
             out.append(cell_text(cell))
         except ValueError:
-            hint = ("Excel turned it into a date: format the column as Text and type the "
-                    "period again, e.g. 2024-03" if isinstance(cell, date) else None)
-            batch.error("DAT08", f"'{key}' must be text, got {cell!r}", Position(file, line, col),
+            hint = (_("Excel turned it into a date: format the column as Text and type the "
+                      "period again, e.g. 2024-03") if isinstance(cell, date) else None)
+            batch.error("DAT08", _("'{key}' must be text, got {cell!r}").format(
+                                   key=key, cell=cell), Position(file, line, col),
                         hint)
             out.append(BAD)
     return pl.Series(key, out, dtype=pl.String)

@@ -24,6 +24,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from ..errors import Position, cell_ref
 from ..files import regular_size
+from ..messages import N_, _, translate
 from .batch import Batch
 from .table import TITLE_ROWS, describe, find_header, read_header, read_rows
 
@@ -58,8 +59,9 @@ def read_xlsx(batch: Batch, path: Path) -> None:
         grids = {name: book.get_sheet_by_name(name) for name in sheets}
         tables = {name: grid.to_python(skip_empty_area=False) for name, grid in grids.items()}
     except Exception as err:  # calamine raises its own types for every kind of damage
-        batch.error("DAT16", f"cannot read as an Excel workbook: {err}", Position(file),
-                    "save it from Excel as .xlsx")
+        batch.error("DAT16", _("cannot read as an Excel workbook: {err}").format(
+                               err=err), Position(file),
+                    _("save it from Excel as .xlsx"))
         return
     form = _is_form(path)
     read = filled = 0
@@ -74,22 +76,27 @@ def read_xlsx(batch: Batch, path: Path) -> None:
         if top is None:
             if form:  # the form's instructions sheet
                 continue
-            batch.warn("DAT17", f"sheet '{name}' is skipped: no row among its first "
-                       f"{TITLE_ROWS + 1} names the columns 'unit' and 'period' (or 'Đơn vị' "
-                       f"and 'Kỳ báo cáo'); first row: {describe(rows[first])}",
-                       Position(where, first + 1), "one row names the columns: unit (or Đơn vị),"
-                       " period (or Kỳ báo cáo), then the metrics; title rows may stand above")
+            batch.warn("DAT17", _("sheet '{name}' is skipped: no row among its first {TITLE_ROWS} "
+                                  "names the columns 'unit' and 'period' (or 'Đơn vị' and 'Kỳ báo "
+                                  "cáo'); first row: {describe}").format(
+                                  name=name, TITLE_ROWS=TITLE_ROWS + 1,
+                                  describe=describe(rows[first])),
+                       Position(where, first + 1), _("one row names the columns: unit (or Đơn "
+                                                     "vị), period (or Kỳ báo cáo), then the "
+                                                     "metrics; title rows may stand above"))
             continue
         read += 1
         header = rows[top]
         merged = [m for m in grids[name].merged_cell_ranges or []
                   if m[1][0] >= top]  # title rows above the header may be merged
         for (r0, c0), (r1, c1) in merged:
-            what = "header cells" if r0 <= top else "cells"
-            batch.error("DAT13", f"merged {what} {cell_ref(r0 + 1, c0 + 1)}:"
-                        f"{cell_ref(r1 + 1, c1 + 1)}", Position(where, r0 + 1, c0 + 1),
-                        "unmerge them: every column needs its own name and every row its "
-                        "own unit and period")
+            merged_cells = _("merged header cells {cells}") if r0 <= top \
+                else _("merged cells {cells}")
+            batch.error("DAT13", merged_cells.format(
+                                   cells=f"{cell_ref(r0 + 1, c0 + 1)}:{cell_ref(r1 + 1, c1 + 1)}"),
+                        Position(where, r0 + 1, c0 + 1),
+                        _("unmerge them: every column needs its own name and every row its own "
+                          "unit and period"))
         if merged:
             continue
         width = len(header)
@@ -102,22 +109,24 @@ def read_xlsx(batch: Batch, path: Path) -> None:
         below = [cell for cell in hidden.get(name, []) if cell.row > top + 1]
         for cell in below:
             if cell.error:
-                batch.error("DAT03", f"cell {cell.ref} holds the Excel error {cell.error}",
+                batch.error("DAT03", _("cell {ref} holds the Excel error {error}").format(
+                                       ref=cell.ref, error=cell.error),
                             Position(where, cell.row, cell.col),
-                            "fix the formula, or clear the cell when the figure is missing")
+                            _("fix the formula, or clear the cell when the figure is missing"))
         refs = [cell.ref for cell in below if not cell.error]
         if refs:
-            batch.warn("DAT18", f"{len(refs)} formula cell(s) have no saved result "
-                       f"({', '.join(refs[:5])}); they count as missing figures",
-                       Position(where), "open the workbook in Excel and save it again")
+            batch.warn("DAT18", _("{n} formula cell(s) have no saved result ({refs}); they count "
+                                  "as missing figures").format(
+                                  n=len(refs), refs=', '.join(refs[:5])),
+                       Position(where), _("open the workbook in Excel and save it again"))
     if not filled:
-        batch.error("DAT06", "the workbook is empty: no visible sheet holds a cell",
-                    Position(file), _EMPTY_HINT)
+        batch.error("DAT06", _("the workbook is empty: no visible sheet holds a cell"),
+                    Position(file), translate(_EMPTY_HINT))
     elif not read:
-        batch.error("DAT06", "no sheet has a header row naming 'unit' and 'period' (or "
-                    "'Đơn vị' and 'Kỳ báo cáo')",
-                    Position(file), "the first row names the columns: unit, period, then "
-                    "one column per metric (wide) or metric, value (long)")
+        batch.error("DAT06", _("no sheet has a header row naming 'unit' and 'period' (or 'Đơn vị' "
+                               "and 'Kỳ báo cáo')"),
+                    Position(file), _("the first row names the columns: unit, period, then one "
+                                      "column per metric (wide) or metric, value (long)"))
 
 
 def _filled(cell: object) -> bool:
@@ -158,8 +167,8 @@ class _Refused(Exception):
         self.code, self.message, self.hint, self.sheet = code, message, hint, sheet
 
 
-_EMPTY_HINT = "the first row names the columns: unit, period, then one column per metric"
-_SPLIT_HINT = "split the figures into several workbooks, or save the sheet as CSV"
+_EMPTY_HINT = N_("the first row names the columns: unit, period, then one column per metric")
+_SPLIT_HINT = N_("split the figures into several workbooks, or save the sheet as CSV")
 
 
 def _inspect(path: Path) -> dict[str, list[_Hidden]]:
@@ -167,22 +176,24 @@ def _inspect(path: Path) -> dict[str, list[_Hidden]]:
     workbook or one over MAX_BYTES or MAX_CELLS. Anything else unexpected is left for calamine
     to report: it gives {} then."""
     if path.stat().st_size == 0:
-        raise _Refused("DAT06", "the file is empty", _EMPTY_HINT)
+        raise _Refused("DAT06", _("the file is empty"), translate(_EMPTY_HINT))
     found: dict[str, list[_Hidden]] = {}
     try:
         with zipfile.ZipFile(path) as book:
             members = book.infolist()
             if not members:
-                raise _Refused("DAT06", "the workbook is empty: it holds no sheet",
-                               _EMPTY_HINT)
+                raise _Refused("DAT06", _("the workbook is empty: it holds no sheet"),
+                               translate(_EMPTY_HINT))
             declared = sum(m.file_size for m in members)
             if declared > MAX_BYTES:
-                raise _Refused("DAT23", f"the workbook unpacks to {declared:,} bytes; the "
-                               f"limit is {MAX_BYTES:,}", _SPLIT_HINT)
+                raise _Refused("DAT23", _("the workbook unpacks to {declared:,} bytes; the limit "
+                                          "is {MAX_BYTES:,}").format(
+                                          declared=declared, MAX_BYTES=MAX_BYTES),
+                               translate(_SPLIT_HINT))
             names = {m.filename for m in members}
             if "xl/workbook.xml" not in names:
-                raise _Refused("DAT06", "the workbook is empty: it has no sheet with data "
-                               "(no xl/workbook.xml)", "save it from Excel as .xlsx")
+                raise _Refused("DAT06", _("the workbook is empty: it has no sheet with data (no "
+                                          "xl/workbook.xml)"), _("save it from Excel as .xlsx"))
             rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
             targets = {r.get("Id"): r.get("Target", "") for r in rels}
             workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
@@ -196,8 +207,9 @@ def _inspect(path: Path) -> dict[str, list[_Hidden]]:
                         cells = _scan(xml, name)
                 except (*_DAMAGED, ElementTree.ParseError) as err:
                     # its size is not vouched for: calamine must not be the one to find out
-                    raise _Refused("DAT16", f"cannot read as an Excel workbook: the sheet "
-                                   f"is damaged ({err})", "save it from Excel as .xlsx",
+                    raise _Refused("DAT16", _("cannot read as an Excel workbook: the sheet is "
+                                              "damaged ({err})").format(
+                                              err=err), _("save it from Excel as .xlsx"),
                                    name) from None
                 if cells:
                     found[name] = cells
@@ -220,7 +232,8 @@ def _scan(xml: IO[bytes], sheet: str) -> list[_Hidden]:
                 row, col = _number(elem.get("r")) or row + 1, 0
             elif elem.tag == f"{_NS}dimension":
                 last = (elem.get("ref") or "").rpartition(":")[2]
-                _check_area(sheet, *_ref_parts(last), f"its declared range ends at {last}")
+                _check_area(sheet, *_ref_parts(last),
+                            _("its declared range ends at {last}").format(last=last))
             continue
         if elem.tag == f"{_NS}row":
             elem.clear()
@@ -249,15 +262,18 @@ def _drain(book: zipfile.ZipFile, member: str) -> None:
             while part.read(1 << 20):
                 pass
     except _DAMAGED as err:
-        raise _Refused("DAT16", f"cannot read as an Excel workbook: part {member} is "
-                       f"damaged ({err})", "save it from Excel as .xlsx") from None
+        raise _Refused("DAT16", _("cannot read as an Excel workbook: part {member} is damaged "
+                                  "({err})").format(member=member, err=err),
+                       _("save it from Excel as .xlsx")) from None
 
 
 def _check_area(sheet: str, rows: int, cols: int, why: str) -> None:
     if rows * cols > MAX_CELLS:
-        raise _Refused("DAT23", f"the sheet spans {rows:,} rows × {cols:,} columns ({why}); "
-                       f"the limit is {MAX_CELLS:,} cells from A1", _SPLIT_HINT
-                       + "; delete stray cells far below or right of the table", sheet)
+        raise _Refused("DAT23", _("the sheet spans {rows:,} rows × {cols:,} columns ({why}); the "
+                                  "limit is {MAX_CELLS:,} cells from A1").format(
+                                  rows=rows, cols=cols, why=why, MAX_CELLS=MAX_CELLS),
+                       translate(_SPLIT_HINT) + _("; delete stray cells far below or right of "
+                                                  "the table"), sheet)
 
 
 def _ref_parts(ref: str) -> tuple[int, int]:

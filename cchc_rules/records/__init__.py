@@ -24,6 +24,7 @@ import polars as pl
 from sqlglot import exp
 
 from ..errors import Problem, did_you_mean
+from ..messages import _
 from ..periods import Period, parse_period
 from .engines import DuckDB, Location, Postgres, parse_location
 from .sql import RECORD, column, identifier, metric_query, table
@@ -134,15 +135,17 @@ def _unit_warnings(name: str, counts: Mapping, units: Mapping | None) -> list[Pr
     """Rows without a unit, and rows whose unit is not declared: counted, never silent."""
     problems = []
     if counts.get(None):
-        problems.append(Problem("REC07", f"{counts[None]} record(s) of '{name}' have no unit "
-                                "and are not counted", None, None, "warning"))
+        problems.append(Problem("REC07", _("{counts} record(s) of '{name}' have no unit and are "
+                                           "not counted").format(
+                                           counts=counts[None], name=name), None, None, "warning"))
     if units is not None:
         for unit, rows in counts.items():
             if unit is not None and unit not in units:
                 problems.append(Problem(
-                    "REC07", f"{rows} record(s) of '{name}' belong to undeclared unit "
-                    f"'{unit}' and are not counted", None,
-                    did_you_mean(unit, units) or "declare the unit", "warning"))
+                    "REC07", _("{rows} record(s) of '{name}' belong to undeclared unit '{unit}' "
+                               "and are not counted").format(
+                               rows=rows, name=name, unit=unit), None,
+                    did_you_mean(unit, units) or _("declare the unit"), "warning"))
     return problems
 
 

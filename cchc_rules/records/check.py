@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import CchcError, Position, Problem, did_you_mean
 from ..expr.ast import Node
 from ..expr.condition import COLUMN_TYPES, parse_condition
+from ..messages import _
 
 Place = Any  # a callable (key path below the entry) -> Position
 
@@ -19,12 +20,14 @@ Place = Any  # a callable (key path below the entry) -> Position
 def _column(problems: list[Problem], columns: Mapping[str, str], name: str, pos: Position,
             want: tuple[str, ...], use: str) -> None:
     if name not in columns:
-        problems.append(Problem("REC01", f"unknown column '{name}'", pos,
+        problems.append(Problem("REC01", _("unknown column '{name}'").format(name=name), pos,
                                 did_you_mean(name, columns)
-                                or "declare it under the source's 'columns'"))
+                                or _("declare it under the source's 'columns'")))
     elif COLUMN_TYPES[columns[name]] not in want:
-        problems.append(Problem("REC02", f"{use} needs a {' or '.join(want)} column; "
-                                f"'{name}' is {columns[name]}", pos))
+        problems.append(Problem("REC02", _("{use} needs a {want} column; '{name}' is "
+                                           "{columns}").format(
+                                           use=use, want=' or '.join(want), name=name,
+                                           columns=columns[name]), pos))
 
 
 def check_source(source, at) -> list[Problem]:
@@ -42,14 +45,16 @@ def check_metric(metric_id: str, metric, sources: Mapping[str, Any], at
     spec = metric.records
     problems: list[Problem] = []
     if metric.formula is not None:
-        problems.append(Problem("REC04", f"metric '{metric_id}' has both a formula and "
-                                "records", at("records", key=True),
-                                "a metric is either counted from records or derived"))
+        problems.append(Problem("REC04", _("metric '{metric_id}' has both a formula and "
+                                           "records").format(
+                                           metric_id=metric_id), at("records", key=True),
+                                _("a metric is either counted from records or derived")))
     source = sources.get(spec.source)
     if source is None:
-        problems.append(Problem("REC03", f"unknown record source '{spec.source}'",
+        problems.append(Problem("REC03", _("unknown record source '{source}'").format(
+                                           source=spec.source),
                                 at("records", "source"), did_you_mean(spec.source, sources)
-                                or "declare it under 'sources:'"))
+                                or _("declare it under 'sources:'")))
         return None, problems
     columns = source.columns
     needs = {"sum": ("column",), "count_distinct": ("column",), "mean_days": ("from", "to"),
@@ -57,11 +62,14 @@ def check_metric(metric_id: str, metric, sources: Mapping[str, Any], at
     given = {"column": spec.column, "from": spec.from_, "to": spec.to}
     for key, value in given.items():
         if key in needs and value is None:
-            problems.append(Problem("REC04", f"'aggregate: {spec.aggregate}' needs '{key}'",
+            problems.append(Problem("REC04", _("'aggregate: {aggregate}' needs '{key}'").format(
+                                               aggregate=spec.aggregate, key=key),
                                     at("records", "aggregate")))
         elif key not in needs and value is not None:
-            problems.append(Problem("REC04", f"'{key}' is not used by 'aggregate: "
-                                    f"{spec.aggregate}'", at("records", key, key=True)))
+            problems.append(Problem("REC04", _("'{key}' is not used by 'aggregate: "
+                                               "{aggregate}'").format(key=key,
+                                                                     aggregate=spec.aggregate),
+                                    at("records", key, key=True)))
     if spec.column is not None and "column" in needs:
         want = ("number",) if spec.aggregate == "sum" else tuple(set(COLUMN_TYPES.values()))
         _column(problems, columns, spec.column, at("records", "column"), want,
@@ -70,8 +78,8 @@ def check_metric(metric_id: str, metric, sources: Mapping[str, Any], at
         if name is not None and (key == "date" or key in needs):
             _column(problems, columns, name, at("records", key), ("date",), f"'{key}'")
     if spec.stock and spec.date is not None:
-        problems.append(Problem("REC04", "a stock has no 'date': it is counted at each "
-                                "period's end through its 'where'", at("records", "date")))
+        problems.append(Problem("REC04", _("a stock has no 'date': it is counted at each period's "
+                                           "end through its 'where'"), at("records", "date")))
     node = None
     if spec.where is not None:
         try:

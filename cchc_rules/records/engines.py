@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 from sqlglot import exp
 
 from ..errors import CchcError, Problem, did_you_mean
+from ..messages import _
 
 FILE_KINDS = {".parquet": "parquet", ".csv": "csv"}
 SERVER_SCHEMES = ("postgresql", "postgres")
@@ -42,21 +43,24 @@ def parse_location(text: str, sources) -> Location:
     name, sep, where = text.partition("=")
     name = name.strip()
     if not sep or not where.strip():
-        raise _problem(f"--records '{_hide(text)}' is not NAME=LOCATION",
-                       "e.g. --records dossiers=exports/2025/*.parquet")
+        raise _problem(_("--records '{hide}' is not NAME=LOCATION").format(hide=_hide(text)),
+                       _("e.g. --records dossiers=exports/2025/*.parquet"))
     if name not in sources:
-        raise _problem(f"--records names no source of the ruleset: '{name}'",
-                       did_you_mean(name, sources) or "sources: " + ", ".join(sorted(sources))
-                       if sources else "the ruleset has no 'sources:'")
+        raise _problem(_("--records names no source of the ruleset: '{name}'").format(name=name),
+                       did_you_mean(name, sources) or _("sources: {sources}").format(
+                                                        sources=", ".join(sorted(sources)))
+                       if sources else _("the ruleset has no 'sources:'"))
     where = where.strip()
     if urlsplit(where).scheme in SERVER_SCHEMES:
         return _server(name, where, sources[name])
     files = tuple(Path(p) for p in sorted(glob.glob(os.path.expanduser(where))))
     if not files:
-        raise _problem(f"--records {name}: no file matches '{where}'", code="REC06")
+        raise _problem(_("--records {name}: no file matches '{where}'").format(
+                         name=name, where=where), code="REC06")
     kinds = {FILE_KINDS.get(_suffix(p)) for p in files}
     if None in kinds or len(kinds) > 1:
-        raise _problem(f"--records {name}: files must all be .parquet or all .csv",
+        raise _problem(_("--records {name}: files must all be .parquet or all .csv").format(
+                         name=name),
                        code="REC06")
     return Location(name, f"{name}={where}", files=files)
 
@@ -77,8 +81,9 @@ def _hide(text: str) -> str:
 def _server(name: str, where: str, source) -> Location:
     parts = urlsplit(where)
     if parts.password is not None:
-        raise _problem(f"--records {name}: a password on the command line is refused",
-                       "put it in PGPASSWORD or ~/.pgpass")
+        raise _problem(_("--records {name}: a password on the command line is refused").format(
+                         name=name),
+                       _("put it in PGPASSWORD or ~/.pgpass"))
     query = parse_qs(parts.query)
     table = query.pop("table", [source.table])[-1]
     rest = "&".join(f"{k}={v[-1]}" for k, v in query.items())
@@ -106,7 +111,8 @@ class DuckDB:
                     relation = self.con.read_csv(files, header=True)
                 relation.create_view(view)
             except self.error as err:
-                raise _problem(f"records of '{loc.source}' cannot be read: {_first(err)}",
+                raise _problem(_("records of '{source}' cannot be read: {first}").format(
+                                 source=loc.source, first=_first(err)),
                                code="REC06") from None
             self.tables[loc.source] = view
 
@@ -114,8 +120,9 @@ class DuckDB:
         try:
             return self.con.execute(query.sql(dialect=self.dialect)).fetchall()
         except self.error as err:
-            raise _problem(f"records of '{source}' cannot be counted: {_first(err)}",
-                           "check the column types declared under the source",
+            raise _problem(_("records of '{source}' cannot be counted: {first}").format(
+                             source=source, first=_first(err)),
+                           _("check the column types declared under the source"),
                            code="REC06") from None
 
     def close(self) -> None:
@@ -132,8 +139,8 @@ class Postgres:
         try:
             import psycopg
         except ImportError:
-            raise _problem("PostgreSQL records need the psycopg package",
-                           "pip install 'psycopg[binary]'", code="REC06") from None
+            raise _problem(_("PostgreSQL records need the psycopg package"),
+                           _("pip install 'psycopg[binary]'"), code="REC06") from None
         self.error = psycopg.Error
         self.connections = {}
         self.tables: dict[str, str] = {}
@@ -143,8 +150,10 @@ class Postgres:
                 self.connections[loc.source] = psycopg.connect(
                     loc.url, autocommit=True, options="-c TimeZone=UTC")
             except self.error as err:
-                raise _problem(f"records of '{loc.source}': cannot connect to "
-                               f"{loc.text}: {_first(err)}", code="REC06") from None
+                raise _problem(_("records of '{source}': cannot connect to {text}: "
+                                 "{first}").format(
+                                 source=loc.source, text=loc.text,
+                                 first=_first(err)), code="REC06") from None
             self.tables[loc.source] = loc.table
 
     def rows(self, source: str, query: exp.Expression) -> list[tuple]:
@@ -153,7 +162,8 @@ class Postgres:
                 cur.execute(query.sql(dialect=self.dialect))
                 return cur.fetchall()
         except self.error as err:
-            raise _problem(f"records of '{source}' cannot be counted: {_first(err)}",
+            raise _problem(_("records of '{source}' cannot be counted: {first}").format(
+                             source=source, first=_first(err)),
                            code="REC06") from None
 
     def close(self) -> None:

@@ -37,6 +37,7 @@ from ..expr.ast import (
     Unary,
 )
 from ..expr.condition import COLUMN_TYPES, literal_date
+from ..messages import _
 
 RECORD, PERIOD = "r", "p"  # table aliases
 LOCAL_OFFSET = 7  # Vietnam: UTC+7 all year (no daylight saving)
@@ -54,7 +55,7 @@ def table(name: str) -> exp.Table:
     """A table named `schema.table` (each part quoted; no part is parsed as SQL)."""
     parts = name.split(".")
     if len(parts) > 3 or not all(parts):
-        raise ValueError(f"'{name}' is not a table name")
+        raise ValueError(_("'{name}' is not a table name").format(name=name))
     *outer, last = parts
     keys = dict(zip(("catalog", "db")[-len(outer):] if outer else (), outer, strict=True))
     return exp.Table(this=identifier(last), **{k: identifier(v) for k, v in keys.items()})

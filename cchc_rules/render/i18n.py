@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..domain import Area, Level, Status
 from ..errors import CchcError, did_you_mean
+from ..messages import _
 from ..present import Formatter
 
 __all__ = ["LANGS", "Formatter", "check_lang", "words"]
@@ -175,6 +176,8 @@ def words(lang: str) -> dict[str, str]:
 
 def check_lang(lang: str) -> str:
     if lang not in LANGS:
-        raise CchcError.one("RPT01", f"unknown report language '{lang}'; expected vi or en",
+        raise CchcError.one("RPT01", _("unknown report language '{lang}'; expected vi or "
+                                       "en").format(
+                                       lang=lang),
                             hint=did_you_mean(lang, LANGS))
     return lang

@@ -17,6 +17,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from ..errors import CchcError, Problem
+from ..messages import _
 from . import templates
 from .html import render_html
 
@@ -60,7 +61,9 @@ class RestrictedFetcher(URLFetcher):
     def fetch(self, url: str, headers: Any = None) -> Any:
         if not self.allows(url):
             self.refused.append(url)
-            raise ValueError(f"refused to fetch {url}: reports read only their own folders")
+            raise ValueError(_("refused to fetch {url}: reports read only their own "
+                               "folders").format(
+                               url=url))
         return super().fetch(url, headers)
 
 
@@ -89,11 +92,14 @@ def render_pdf(evaluation: Any, output: Path, *, lang: str = "vi", detail: str =
     edition = "summary" if detail == "summary" else "full"  # auto stays full up to here
     sections = evaluation.results["target"].n_unique()
     if sections > PDF_MAX_TARGETS[edition]:
-        raise CchcError.one("RPT08", f"a {edition} PDF of {sections:,} targets is refused "
-                            f"(at most {PDF_MAX_TARGETS[edition]:,}: its layout would need "
-                            "gigabytes)", hint="use --format html (a browser prints it to PDF "
-                            "page by page)" + (", or --detail summary" if edition == "full"
-                                               else ""))
+        raise CchcError.one("RPT08", _("a {edition} PDF of {sections:,} targets is refused (at "
+                                       "most {PDF_MAX_TARGETS:,}: its layout would need "
+                                       "gigabytes)").format(
+                                       edition=edition, sections=sections,
+                                       PDF_MAX_TARGETS=PDF_MAX_TARGETS[edition]),
+                            hint=_("use --format html (a browser prints it to PDF page by page), "
+                                   "or --detail summary") if edition == "full" else
+                            _("use --format html (a browser prints it to PDF page by page)"))
     html = render_html(evaluation, lang=lang, detail=detail, template_dir=template_dir,
                        inputs=inputs, output="pdf")
     return html_to_pdf(html, output, template_dir)
@@ -113,6 +119,7 @@ def html_to_pdf(html: str, output: Path, template_dir: Path | None = None
         pdf = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).write_pdf()
     finally:
         _QUIET.threads.discard(thread)
-    warnings = [Problem("RPT10", f"not fetched: {url} (only the template folders "
-                        "are readable)", severity="warning") for url in fetcher.refused]
+    warnings = [Problem("RPT10", _("not fetched: {url} (only the template folders are "
+                                   "readable)").format(
+                                   url=url), severity="warning") for url in fetcher.refused]
     return pdf, warnings

@@ -20,6 +20,8 @@ from jinja2.compiler import CodeGenerator
 from jinja2.filters import FILTERS
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..messages import _
+
 MAX_ITEMS = 100_000            # one range, string, list or tuple a template builds
 MAX_RANGE_TOTAL = 1_000_000    # every range item of one render together
 MAX_INT_BITS = 10_000          # an integer a power or product may reach (~3,000 digits)
@@ -82,40 +84,49 @@ class BoundedEnvironment(SandboxedEnvironment):
             self.deadline = float("inf")
 
     def _on_alarm(self, signum: int, frame: Any) -> None:
-        raise TemplateLimit(f"rendering took longer than {RENDER_SECONDS:g} s")
+        raise TemplateLimit(_("rendering took longer than {RENDER_SECONDS:g} s").format(
+                              RENDER_SECONDS=RENDER_SECONDS))
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
-            raise TemplateLimit(f"rendering took longer than {RENDER_SECONDS:g} s")
+            raise TemplateLimit(_("rendering took longer than {RENDER_SECONDS:g} s").format(
+                                  RENDER_SECONDS=RENDER_SECONDS))
 
     def bounded(self, value: Any) -> Any:
         """`value` when it is small enough, else TemplateLimit."""
         self.check_time()
         if _too_long(value):
-            raise TemplateLimit(f"a template value of more than {MAX_ITEMS:,} items or characters")
+            raise TemplateLimit(_("a template value of more than {MAX_ITEMS:,} items or "
+                                  "characters").format(
+                                  MAX_ITEMS=MAX_ITEMS))
         return value
 
     def bounded_range(self, *args: int) -> range:
         items = range(*args)
         if len(items) > MAX_ITEMS:
-            raise TemplateLimit(f"range of {len(items):,} items (at most {MAX_ITEMS:,})")
+            raise TemplateLimit(_("range of {n:,} items (at most {MAX_ITEMS:,})").format(
+                                  n=len(items), MAX_ITEMS=MAX_ITEMS))
         self.range_left -= len(items)
         if self.range_left < 0:
-            raise TemplateLimit(f"ranges of more than {MAX_RANGE_TOTAL:,} items in all")
+            raise TemplateLimit(_("ranges of more than {MAX_RANGE_TOTAL:,} items in all").format(
+                                  MAX_RANGE_TOTAL=MAX_RANGE_TOTAL))
         return items
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         self.check_time()
         if operator == "**" and _big_power(left, right):
-            raise TemplateLimit(f"power beyond {MAX_INT_BITS:,} bits")
+            raise TemplateLimit(_("power beyond {MAX_INT_BITS:,} bits").format(
+                                  MAX_INT_BITS=MAX_INT_BITS))
         if operator == "*":
             _check_product(left, right)
         if operator == "+" and isinstance(left, Sized) and isinstance(right, Sized) and \
                 isinstance(left, str | list | tuple) and \
                 len(left) + len(right) > MAX_ITEMS:
-            raise TemplateLimit(f"a template value of more than {MAX_ITEMS:,} items or characters")
+            raise TemplateLimit(_("a template value of more than {MAX_ITEMS:,} items or "
+                                  "characters").format(
+                                  MAX_ITEMS=MAX_ITEMS))
         if operator == "%" and isinstance(left, str) and _WIDE.search(left):
-            raise TemplateLimit("a format width of a million or more")
+            raise TemplateLimit(_("a format width of a million or more"))
         return self.bounded(super().call_binop(context, operator, left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
@@ -124,7 +135,8 @@ class BoundedEnvironment(SandboxedEnvironment):
             __self.bounded(__obj.__self__)
             if any(isinstance(a, int) and a > MAX_ITEMS for a in (*args, *kwargs.values())) \
                     or _WIDE.search(__obj.__self__):
-                raise TemplateLimit(f"a string method asked for more than {MAX_ITEMS:,} characters")
+                raise TemplateLimit(_("a string method asked for more than {MAX_ITEMS:,} "
+                                      "characters").format(MAX_ITEMS=MAX_ITEMS))
         return __self.bounded(super().call(__context, __obj, *args, **kwargs))
 
     def wrap_str_format(self, value: Any) -> Any:
@@ -137,7 +149,8 @@ class BoundedEnvironment(SandboxedEnvironment):
             wide = _NESTED.search(text) and any(
                 isinstance(a, int) and a > MAX_ITEMS for a in (*args, *kwargs.values()))
             if wide or _WIDE.search(text):
-                raise TemplateLimit(f"a string method asked for more than {MAX_ITEMS:,} characters")
+                raise TemplateLimit(_("a string method asked for more than {MAX_ITEMS:,} "
+                                      "characters").format(MAX_ITEMS=MAX_ITEMS))
             return self.bounded(wrapped(*args, **kwargs))
         return checked
 
@@ -154,7 +167,9 @@ class BoundedEnvironment(SandboxedEnvironment):
             values = [a for a in (*args, *kwargs.values()) if not isinstance(a, Environment)]
             if any(isinstance(a, int) and a > MAX_ITEMS for a in values[1:]) or \
                     (values and isinstance(values[0], str) and _WIDE.search(values[0])):
-                raise TemplateLimit(f"a filter asked for more than {MAX_ITEMS:,} characters")
+                raise TemplateLimit(_("a filter asked for more than {MAX_ITEMS:,} "
+                                      "characters").format(
+                                      MAX_ITEMS=MAX_ITEMS))
             return self.bounded(original(*args, **kwargs))
         if hasattr(original, "jinja_pass_arg"):  # keep @pass_environment
             checked.jinja_pass_arg = original.jinja_pass_arg  # type: ignore[attr-defined]
@@ -171,7 +186,10 @@ def _check_product(left: Any, right: Any) -> None:
     for seq, count in ((left, right), (right, left)):
         if isinstance(seq, str | list | tuple) and isinstance(count, int) and \
                 len(seq) * count > MAX_ITEMS:
-            raise TemplateLimit(f"a repetition of more than {MAX_ITEMS:,} items or characters")
+            raise TemplateLimit(_("a repetition of more than {MAX_ITEMS:,} items or "
+                                  "characters").format(
+                                  MAX_ITEMS=MAX_ITEMS))
     if isinstance(left, int) and isinstance(right, int) and \
             abs(left).bit_length() + abs(right).bit_length() > MAX_INT_BITS:
-        raise TemplateLimit(f"a product beyond {MAX_INT_BITS:,} bits")
+        raise TemplateLimit(_("a product beyond {MAX_INT_BITS:,} bits").format(
+                              MAX_INT_BITS=MAX_INT_BITS))

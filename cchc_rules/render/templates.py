@@ -25,6 +25,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import CchcError, Position, did_you_mean
+from ..messages import _
 from .sandbox import BoundedEnvironment, TemplateLimit
 
 REPORT_TEMPLATE = "report.html.j2"
@@ -41,7 +42,8 @@ class TemplateOutside(TemplateError):
     """A template whose real path (symlinks resolved) is outside its templates folder."""
 
     def __init__(self, name: str, real: str) -> None:
-        super().__init__(f"template '{name}' resolves to {real}, outside its templates folder")
+        super().__init__(_("template '{name}' resolves to {real}, outside its templates "
+                           "folder").format(name=name, real=real))
         self.name = name
 
 
@@ -69,7 +71,8 @@ def environment(user_dir: Path | None = None) -> SandboxedEnvironment:
     loaders: list[Any] = []
     if user_dir is not None:
         if not user_dir.is_dir():
-            raise CchcError.one("RPT02", f"templates folder '{user_dir}' does not exist",
+            raise CchcError.one("RPT02", _("templates folder '{user_dir}' does not exist").format(
+                                           user_dir=user_dir),
                                 Position(str(user_dir)))
         loaders.append(ContainedLoader(str(user_dir)))
     loaders += [PrefixLoader({"default": default}, delimiter=":"), default]
@@ -88,29 +91,31 @@ def render(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> str
         return env.get_template(name).render(context)
     except TemplateOutside as err:
         raise CchcError.one("RPT06", str(err.message), Position(err.name),
-                            hint="templates are read only from inside their folder") from None
+                            hint=_("templates are read only from inside their folder")) from None
     except TemplateLimit as err:
-        raise CchcError.one("RPT07", f"template refused: {err.message}",
+        raise CchcError.one("RPT07", _("template refused: {message}").format(message=err.message),
                             _failing_template(err, name)) from None
     except (RecursionError, MemoryError) as err:
-        what = "recursion too deep (a template that extends or includes itself, or a " \
-            "macro that calls itself without end)" if isinstance(err, RecursionError) \
-            else "out of memory"
-        raise CchcError.one("RPT07", f"template refused: {what}",
+        what = _("recursion too deep (a template that extends or includes itself, or a "
+                 "macro that calls itself without end)") if isinstance(err, RecursionError) \
+            else _("out of memory")
+        raise CchcError.one("RPT07", _("template refused: {what}").format(what=what),
                             _failing_template(err, name)) from None
     except TemplateSyntaxError as err:
         where = Position(err.filename or err.name or name, err.lineno or 0)
-        raise CchcError.one("RPT03", f"template syntax: {err.message}", where) from None
+        raise CchcError.one("RPT03", _("template syntax: {message}").format(
+                                       message=err.message), where) from None
     except TemplateNotFound as err:
-        raise CchcError.one("RPT04", f"template '{err.name}' not found",
+        raise CchcError.one("RPT04", _("template '{name}' not found").format(name=err.name),
                             hint=did_you_mean(str(err.name), env.list_templates())) from None
     except TemplateError as err:
-        raise CchcError.one("RPT05", f"template error: {err.message}",
+        raise CchcError.one("RPT05", _("template error: {message}").format(message=err.message),
                             _failing_template(err, name),
                             hint=_field_hint(err, context)) from None
     except (ArithmeticError, LookupError, TypeError, ValueError) as err:
         # A user template's own mistake ({{ 1 // 0 }}, a bad index): still the template's line.
-        raise CchcError.one("RPT05", f"template error: {type(err).__name__}: {err}",
+        raise CchcError.one("RPT05", _("template error: {kind}: {err}").format(
+                                       kind=type(err).__name__, err=err),
                             _failing_template(err, name)) from None
 
 
