@@ -19,7 +19,7 @@ import click
 
 from . import __version__
 from .errors import CchcError, Position, Problem, did_you_mean
-from .messages import _
+from .messages import LANGS, _, set_language
 from .output import WRITE_NOTE, remove_pending
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
@@ -41,6 +41,32 @@ COMMANDS: dict[str, str] = {
 }
 
 
+def _use_language(ctx: click.Context, param: click.Parameter, value: str | None):
+    """`--lang vi|en`: the language of every message from here on (given on a command that
+    renders, also of its tables and reports). Eager, so it holds before anything is read."""
+    source = ctx.get_parameter_source(param.name) if param.name else None
+    if value is not None and source is not click.core.ParameterSource.DEFAULT:
+        set_language(value)
+    return value
+
+
+def lang_option() -> click.Option:
+    return click.Option(["--lang"], type=click.Choice(LANGS), default=None, is_eager=True,
+                        expose_value=False, callback=_use_language,
+                        help="Language of messages: vi (the default) or en; also set by "
+                        "CCHC_LANG or an English locale (LANG=en_US.UTF-8).")
+
+
+def with_language(command: click.Command) -> click.Command:
+    """Every command takes --lang: its own (report words, kept) or the messages' one."""
+    own = next((p for p in command.params if p.name == "lang"), None)
+    if own is None:
+        command.params.append(lang_option())
+    elif own.callback is not _use_language:
+        own.is_eager, own.callback = True, _use_language
+    return command
+
+
 def print_problems(err: CchcError) -> None:
     for problem in err.problems:
         click.echo(problem.format(), err=True)
@@ -54,7 +80,7 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module = importlib.import_module(f"cchc_rules.commands.{name}")
-        return module.command
+        return with_language(module.command)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
@@ -97,6 +123,7 @@ class LazyGroup(click.Group):
              **extra):
         """Every outcome becomes an exit code here: click's usage errors one `USG` line
         (exit 2), Ctrl-C 130, and a stdout or stderr that cannot be written 2."""
+        set_language(None)  # the environment's choice until a --lang says otherwise
         try:
             code = _run(lambda: super(LazyGroup, self).main(
                 args, prog_name, complete_var, standalone_mode=False, **extra))
@@ -186,7 +213,8 @@ def _on_signal(signum: int, frame) -> None:
     os._exit(128 + signum)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             params=[lang_option()])
 @click.version_option(__version__, prog_name="cchc")
 def main() -> None:
     """cchc — check administrative-reform (CCHC) targets against reported figures."""

@@ -19,8 +19,8 @@ codes, positions and the words `error`/`warning` are the same in both languages.
 """
 from __future__ import annotations
 
-import ast
 import os
+import re
 from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import cache
@@ -31,6 +31,8 @@ DOMAIN = "cchc"
 LOCALE_DIR = Path(__file__).parent / "locale"
 ENV_VARS = ("CCHC_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
 
+_ESCAPE = re.compile(r'\\(.)')
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _LANG: ContextVar[str | None] = ContextVar("cchc_lang", default=None)
 
 
@@ -83,7 +85,9 @@ def read_po(path: Path) -> dict[str, str]:
         elif line.startswith("msgstr "):
             key, line = "msgstr", line[len("msgstr "):]
         if entry is not None and line.startswith('"'):
-            entry[key].append(ast.literal_eval(line))
+            text = line[1:-1]
+            entry[key].append(_ESCAPE.sub(lambda m: _ESCAPES.get(m[1], m[0]), text)
+                              if "\\" in text else text)
     close()
     return found
 

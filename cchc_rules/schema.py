@@ -438,7 +438,7 @@ def problem_from_error(error: dict, doc: Doc) -> Problem:
         hint = did_you_mean(str(loc[-1]), keys_of(model)) if model else None
         hint = hint or _split_scalar_hint(doc, loc)
         if model and not hint:
-            hint = "known keys: " + ", ".join(keys_of(model))
+            hint = _("known keys: {keys}").format(keys=", ".join(keys_of(model)))
         return Problem("SCH02", _("unknown key '{loc}'").format(
                                   loc=loc[-1]), doc.pos(loc, key=True), hint)
     if kind == "missing":

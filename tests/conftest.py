@@ -3,6 +3,7 @@ variant) to tmp_path; `files(...)` writes a ruleset and data pair and gives the 
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 import pytest
 from factory import BASE_RULESET, CHECKS, HAM_TAN, ONLINE, dump, report, write_pair
 from hypothesis import HealthCheck, settings
+
+from cchc_rules.messages import set_language
 
 # Two noisy cores: hypothesis deadlines would fail on timing, not on behaviour.
 settings.register_profile(
@@ -33,6 +36,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.nodeid.rpartition("/")[2].startswith(SLOW):
             item.add_marker(pytest.mark.slow)
+
+
+# Messages come in Vietnamese by default and in English with CCHC_LANG=en (docs/errors.md).
+# The tests assert the English texts, so the suite runs in English, and so does every `cchc`
+# it starts; a test of the Vietnamese texts asks for them (tests/test_messages*.py).
+os.environ["CCHC_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _messages_from_the_environment():
+    """Each test starts with the language the environment gives (English, above): a test
+    that sets another in this thread does not leak it into the next."""
+    set_language(None)
+    yield
+    set_language(None)
 
 
 MakeRuleset = Callable[..., Path]

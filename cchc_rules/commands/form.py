@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from ..messages import _
+
 
 @click.command()
 @click.argument("ruleset", type=click.Path(path_type=Path, dir_okay=False))
@@ -33,5 +35,6 @@ def command(ruleset: Path, units_file: Path, periods: tuple[str, ...], output: P
     with atomic_open(output, "wb") as out:
         notes = write_form(loaded, units, wanted, out, str(ruleset))
     for note in notes:
-        click.echo(f"note: {note}", err=True)
-    click.echo(f"wrote {output} ({len(units)} units × {len(wanted)} periods)")
+        click.echo(_("note: {note}").format(note=note), err=True)
+    click.echo(_("wrote {output} ({units} units × {periods} periods)").format(
+        output=output, units=len(units), periods=len(wanted)))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..messages import _
 from . import OUTPUT
 from .evaluate import data_options, echo_warning, require_figures
 
@@ -46,4 +47,4 @@ def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
     for warning in session.render(evaluation, fmt, rendered, **options):
         echo_warning(warning)
     write_atomic(output, rendered.getvalue())
-    click.echo(f"wrote {output}", err=True)
+    click.echo(_("wrote {output}").format(output=output), err=True)

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 import click
 
 from ..cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK
+from ..messages import _
 from ..testing import CaseResult, collect, counts, run
 
 
@@ -44,8 +45,9 @@ def command(ctx: click.Context, paths: tuple[Path, ...], pattern: str | None, fm
     ran = tally["passed"] + tally["failed"]
     if tally["failed"] or not ran:
         if not ran and fmt == "text":
-            where = f" matching --run {pattern!r}" if pattern else ""
-            click.echo(f"no test ran{where}", err=True)
+            ran_none = _("no test ran matching --run {pattern!r}") if pattern \
+                else _("no test ran")
+            click.echo(ran_none.format(pattern=pattern), err=True)
         ctx.exit(EXIT_FAIL)
     ctx.exit(EXIT_OK)
 

@@ -12,6 +12,7 @@ import click
 
 from ..cli import EXIT_ERROR, print_problems
 from ..errors import CchcError, escape_controls
+from ..messages import _
 from ..pipeline import Session
 
 
@@ -40,7 +41,8 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
         click.echo(escape_controls(f"ok {path} ({len(model.metrics)} metrics, "
                                    f"{len(model.checks)} checks, {len(model.targets)} targets)"))
     if failed:
-        click.echo(f"{failed} of {len(paths)} ruleset(s) invalid", err=True)
+        click.echo(_("{failed} of {n} ruleset(s) invalid").format(failed=failed, n=len(paths)),
+                   err=True)
         ctx.exit(EXIT_ERROR)
 
 
