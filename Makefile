@@ -40,12 +40,15 @@ report-screenshot: $(VENV)/.installed-dev system-deps
 	$(BIN)/python -c "import sys; sys.path.insert(0, 'tests'); \
 	  from test_browser import screenshot; screenshot('out/report.html', 'docs/img/report.png')"
 
-# Debian's chromium (browser tests) and libharfbuzz-subset0 (WeasyPrint font subsetting).
+# Debian's chromium (browser tests), libharfbuzz-subset0 (WeasyPrint font subsetting) and
+# libreoffice-calc-nogui (the form opened in LibreOffice: tests/test_form_libreoffice.py).
 system-deps:
-	@if ! command -v chromium >/dev/null || ! ldconfig -p | grep -q libharfbuzz-subset; then \
+	@if ! command -v chromium >/dev/null || ! ldconfig -p | grep -q libharfbuzz-subset \
+	    || ! command -v soffice >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium libharfbuzz-subset0 poppler-utils; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium libharfbuzz-subset0 poppler-utils \
+	    libreoffice-calc-nogui; \
 	fi
 
 lint: $(VENV)/.installed-dev
