@@ -12,6 +12,7 @@ import errno
 import gc
 import importlib
 import os
+import re
 import signal
 import sys
 
@@ -19,7 +20,7 @@ import click
 
 from . import __version__
 from .errors import CchcError, Position, Problem, did_you_mean
-from .messages import LANGS, _, set_language
+from .messages import LANGS, N_, _, set_language, translate
 from .output import WRITE_NOTE, remove_pending
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
@@ -136,7 +137,7 @@ class LazyGroup(click.Group):
 
 class UnknownCommand(click.UsageError):
     def __init__(self, name: str, ctx: click.Context) -> None:
-        super().__init__(f"No such command '{name}'", ctx)
+        super().__init__(_("No such command '{name}'").format(name=name), ctx)
         self.name = name
 
 
@@ -161,7 +162,27 @@ def usage_problem(err: click.UsageError) -> Problem:
         code, message = "USG01", err.message
     else:
         code, message = "USG04", err.format_message()
-    return Problem(code, " ".join(message.split()).rstrip("."), None, hint)
+    return Problem(code, _click_words(" ".join(message.split()).rstrip(".")), None, hint)
+
+
+# click's own usage sentences, matched in English and said in the message language; the
+# details inside them (a choice list, an argument) stay as click wrote them.
+_CLICK_SENTENCES = (
+    (re.compile(r"No such option:? (?P<name>.+)"), N_("No such option: {name}")),
+    (re.compile(r"Missing argument (?P<name>.+)"), N_("Missing argument {name}")),
+    (re.compile(r"Missing option (?P<name>.+)"), N_("Missing option {name}")),
+    (re.compile(r"Invalid value for (?P<name>'[^']*'): (?P<detail>.+)"),
+     N_("Invalid value for {name}: {detail}")),
+    (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)"),
+     N_("Got unexpected extra argument(s) ({args})")),
+)
+
+
+def _click_words(message: str) -> str:
+    for pattern, template in _CLICK_SENTENCES:
+        if (found := pattern.fullmatch(message)) and translate(template) != template:
+            return translate(template).format(**found.groupdict())
+    return message
 
 
 def _run(main) -> int:

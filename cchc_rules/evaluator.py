@@ -15,7 +15,7 @@ from .domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin
 from .errors import CchcError, Problem, did_you_mean
 from .expr import approx_cmp, names, ratio_parts, to_polars
 from .expr.plan_polars import apply
-from .messages import _
+from .messages import _, noun
 from .periods import is_period, parse_period, period_key
 from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
@@ -158,7 +158,7 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
                 problems.append(_no_period(name, choices, timed.missing(period=name)))
                 continue
             problems.append(Problem(code, _("unknown {kind} '{name}'").format(
-                                            kind=kind, name=name), None,
+                                            kind=noun(kind), name=name), None,
                                     did_you_mean(name, choices)
                                     or _("known: {choices}").format(
                                          choices=', '.join(sorted(choices)[:10]))))

@@ -113,3 +113,15 @@ def translate(msgid: str) -> str:
 def N_(msgid: str) -> str:  # gettext's name: "mark for the catalogue"
     """Mark `msgid` for the catalogue without translating it (module constants)."""
     return msgid
+
+
+# The names of the things a message names by kind (`unknown {kind} '{name}'`).
+_NOUNS = {"period": N_("period"), "unit": N_("unit"), "target": N_("target"),
+          "check": N_("check"), "metric": N_("metric"), "level": N_("level"),
+          "indicator": N_("indicator"), "group": N_("group"), "band": N_("band"),
+          "parent": N_("parent"), "successor": N_("successor")}
+
+
+def noun(kind: str) -> str:
+    """`kind` ('period', 'unit', 'target', …) in the current language."""
+    return translate(_NOUNS[kind]) if kind in _NOUNS else kind

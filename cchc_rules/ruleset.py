@@ -15,7 +15,7 @@ from .domain import LEVELS, NOT_OVER_TIME_UNITS
 from .errors import CchcError, Position, Problem, did_you_mean
 from .expr.ast import name_nodes
 from .load import Doc, load_yaml
-from .messages import _
+from .messages import _, noun
 from .periods import parse_period
 from .schema import Check, Metric, Ruleset, Target, validate_doc
 
@@ -132,7 +132,7 @@ class _Loader:
                     first = doc.pos(table[item.id].loc)
                     self.problems.append(Problem(
                         "SEM01", _("duplicate {kind} id '{id}'").format(
-                                   kind=kind, id=item.id), doc.pos((*loc, "id")),
+                                   kind=noun(kind), id=item.id), doc.pos((*loc, "id")),
                         _("first used at line {line}; ids must be unique").format(
                           line=first.line)))
                     continue
@@ -303,10 +303,10 @@ class _Checker:
                     self.percent_range(value, value_pos)
             by = parse_period(milestone.by)
             if previous is not None and by.end <= previous.end:
-                what = "baseline" if n == 0 else f"milestone by '{previous.text}'"
+                after = _("milestone by '{text}' must end after the baseline") if n == 0 \
+                    else _("milestone by '{text}' must end after the milestone by '{previous}'")
                 self.problems.append(Problem(
-                    "SEM03", _("milestone by '{text}' must end after the {what}").format(
-                               text=by.text, what=what),
+                    "SEM03", after.format(text=by.text, previous=previous.text),
                     self.at(source, "milestones", n, "by"),
                     _("list milestones in time order, after the baseline period")))
             previous = by

@@ -9,7 +9,7 @@ from typing import Any
 from .domain import STATUSES
 from .errors import Problem, did_you_mean
 from .load import Doc
-from .messages import _
+from .messages import _, noun
 
 RULES = ("full_at", "steps", "by_status", "as_points")
 
@@ -54,7 +54,7 @@ def _unique(kind: str, ids: list[str], where) -> list[Problem]:
     for i, ident in enumerate(ids):
         if ident in first:
             problems.append(Problem("SEM35", _("duplicate {kind} id '{ident}'").format(
-                                               kind=kind, ident=ident), where(i),
+                                               kind=noun(kind), ident=ident), where(i),
                                     _("first used at line {line}; ids must be unique").format(
                                       line=where(first[ident]).line)))
         first.setdefault(ident, i)

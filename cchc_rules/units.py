@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from .domain import LEVELS
 from .errors import CchcError, Position, Problem, did_you_mean, has_controls
-from .messages import _
+from .messages import _, noun
 
 FIELDS = ("id", "name", "level", "parent", "valid_from", "valid_to", "successor", "split_into",
           "code", "parents")
@@ -191,7 +191,7 @@ def check_tree(units: Mapping[str, Unit]) -> list[Problem]:
             if ref is not None and ref not in units:
                 problems.append(Problem(
                     "UNT02", _("unit '{id}' has {what} '{ref}', which is not declared").format(
-                               id=unit.id, what=what, ref=ref),
+                               id=unit.id, what=noun(what), ref=ref),
                     unit.pos, did_you_mean(ref, units) or _("declare it under 'units:'")))
         for ref in (*unit.split_into, *(p[0] for p in unit.parents)):
             if ref not in units:

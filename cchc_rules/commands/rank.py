@@ -15,7 +15,7 @@ import click
 
 from ..cli import EXIT_OK
 from ..errors import CchcError, Problem, did_you_mean
-from ..messages import _
+from ..messages import _, noun
 from .evaluate import data_options, echo_warning
 
 
@@ -84,7 +84,7 @@ def _check_asked(rankings, periods, levels) -> None:
                                       ("level", "EVL06", levels, "level")):
         known = sorted(v for v in rankings[column].unique().to_list() if v is not None)
         problems += [Problem(code, _("no scored units for {kind} '{name}'").format(
-                                     kind=kind, name=name), None,
+                                     kind=noun(kind), name=name), None,
                              did_you_mean(name, known) or _("known: {known}").format(
                                                             known=', '.join(known[:10])))
                      for name in dict.fromkeys(asked) if name not in known]

@@ -85,8 +85,8 @@ class _ConditionParser(_Parser):
             if negated:
                 self.next()
             if not _word(self.tok, "null"):
-                raise self.stop(_("expected 'null' after 'is{value}'").format(
-                                  value=' not' * negated))
+                raise self.stop(_("expected 'null' after 'is not'") if negated
+                                else _("expected 'null' after 'is'"))
             self.next()
             node = IsNull(node, negated, op.col)
         elif _word(self.tok, "in") or (_word(self.tok, "not")

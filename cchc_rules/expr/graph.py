@@ -99,9 +99,9 @@ def derived_order(formulas: Mapping[str, Node],
         members = set(comp)
         for m in sorted(members, key=list(formulas).index):
             path = _cycle_path(formulas, m, members)
-            via = "" if path == [m] else " through " + " → ".join(path)
-            problems.append(Problem("FRM20", _("formula of '{m}' refers to itself{via}").format(
-                                               m=m, via=via),
+            itself = _("formula of '{m}' refers to itself") if path == [m] \
+                else _("formula of '{m}' refers to itself through {path}")
+            problems.append(Problem("FRM20", itself.format(m=m, path=" → ".join(path)),
                                     positions.get(m), _("a formula cannot depend on its own "
                                                         "result")))
     if problems:

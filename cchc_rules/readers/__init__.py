@@ -29,9 +29,9 @@ def read_into(batch: Batch, path: Path, units: bool = False) -> None:
     readers = UNIT_READERS if units else READERS
     reader = readers.get(path.suffix.lower())
     if reader is None:
-        batch.error("IO03", _("unknown {value} file type '{value2}'").format(
-                              value='units' if units else 'data',
-                              value2=path.suffix or path.name), Position(str(path)),
+        unknown = _("unknown units file type '{name}'") if units \
+            else _("unknown data file type '{name}'")
+        batch.error("IO03", unknown.format(name=path.suffix or path.name), Position(str(path)),
                     _("use {readers}").format(readers=", ".join(sorted(readers))))
         return
     try:

@@ -13,7 +13,7 @@ import polars as pl
 
 from ..domain import NON_NEGATIVE_UNITS, WHOLE_UNITS
 from ..errors import CchcError, Position, Problem, did_you_mean, has_controls
-from ..messages import _
+from ..messages import _, noun
 from ..units import Unit
 from .numbers import SPACES, BadValue, parse_value, whole_number_problem
 
@@ -53,7 +53,7 @@ class Batch:
         if (kind, text) not in self.places and has_controls(text):
             # a newline or an escape code would forge lines in messages and break JUnit XML
             self.error("DAT08", _("the {kind} '{text}' holds a control character").format(
-                                  kind=kind, text=text), pos,
+                                  kind=noun(kind), text=text), pos,
                        _("retype the cell: ids are letters, digits and punctuation"))
         self.places.setdefault((kind, text), pos)
 
