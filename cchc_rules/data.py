@@ -130,7 +130,7 @@ def _period_hint(text: str, good: list[str]) -> str | None:
                 parse_period(guess)
             except ValueError:
                 continue
-            return f"did you mean '{guess}'?"
+            return _("did you mean '{name}'?").format(name=guess)
     return did_you_mean(text, good)
 
 

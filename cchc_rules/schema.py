@@ -453,7 +453,8 @@ def problem_from_error(error: dict, doc: Doc) -> Problem:
         hint = None
         if isinstance(value, str):
             near = NEAR_OPS.get(value.strip())
-            hint = f"did you mean '{near}'?" if near else did_you_mean(value, choices)
+            hint = _("did you mean '{name}'?").format(name=near) if near \
+                else did_you_mean(value, choices)
         return Problem("SCH04", _("'{name}' must be one of {choices}, got {value}").format(
                                   name=name, choices=', '.join(choices),
                                   value=_show(value)), doc.pos(loc), hint)

@@ -66,14 +66,13 @@ def _indicator(indicator: Any, groups: list[str], at) -> list[Problem]:
     rules = rules_of(indicator)
     name = _("indicator '{id}'").format(id=indicator.id)
     if len(rules) != 1:
-        what = _("no scoring rule") if not rules else _("rules {rules}").format(
-            rules=", ".join(rules))
         hint = (_("add one of: full_at, steps, by_status (with target), as_points: true")
                 if not rules else _("keep one of {rules}").format(rules=", ".join(rules)))
         where = at(rules[1], key=True) if len(rules) > 1 else at()
-        problems.append(Problem("SEM30", _("{name} has {what}; it needs exactly one").format(
-                                           name=name, what=what), where,
-                                hint))
+        rules_text = _("{name} has no scoring rule; it needs exactly one") if not rules \
+            else _("{name} has rules {rules}; it needs exactly one")
+        problems.append(Problem("SEM30", rules_text.format(name=name, rules=", ".join(rules)),
+                                where, hint))
     rule = rules[0] if len(rules) == 1 else None
     if indicator.zero_at is not None and rule != "full_at":
         problems.append(Problem("SEM30", _("{name}: zero_at goes with full_at").format(name=name),

@@ -164,8 +164,9 @@ def _clashes(clash: pl.DataFrame, known: pl.DataFrame, plan: pl.DataFrame) -> li
     problems = []
     for row in wrong.sort("unit", "period", "metric").iter_rows(named=True):
         key = (row["unit"], row["period"], row["metric"])
-        parts = ", ".join(f"{p} at {places.get((row['unit'], p, row['metric']), '?')}"
-                          for p in pieces[(row["unit"], row["period"])])
+        parts = ", ".join(_("{period} at {where}").format(
+            period=p, where=places.get((row["unit"], p, row["metric"]), "?"))
+            for p in pieces[(row["unit"], row["period"])])
         problems.append(Problem(
             "PER02", _("'{metric}' for {unit} in {period} is reported as {_reported}, but its "
                        "{over_time} over {parts} is {_derived}").format(

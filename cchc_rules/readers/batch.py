@@ -87,7 +87,8 @@ class Batch:
         try:
             value = parse_value(raw, self.decimal_comma)
         except BadValue as bad:
-            self.error(bad.code, f"'{metric}' for {unit} in {period}: {bad.message}",
+            self.error(bad.code, _("'{metric}' for {unit} in {period}: {problem}").format(
+                                     metric=metric, unit=unit, period=period, problem=bad.message),
                        Position(file, line, col), bad.hint)
             return None
         if value is not None and value < 0 and known is not None \
