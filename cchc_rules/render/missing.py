@@ -33,7 +33,10 @@ def missing_rows(b: Any) -> tuple[list[MissingRow], int, int]:
     for unit, period, metric in b.ev.values.join(keys, on=["unit", "period"], how="semi") \
             .select("unit", "period", "metric").iter_rows():
         present.setdefault((unit, period), set()).add(metric)
-    srcs = b.sources(keys.select("unit", "period"))
+    # sources only of the units a row names (a national row may lack thousands)
+    srcs = b.sources(shown.select("period", pl.col("units").list.head(MISSING_UNITS))
+                     .explode("units").rename({"units": "unit"}).unique()
+                     .select("unit", "period"))
     raw = b.ev.ruleset.raw_inputs
 
     def label(metric: str) -> str:
