@@ -228,7 +228,7 @@ def test_missing_data_by_metric_and_period_with_labels(merged, html_vi) -> None:
     fees_2021 = [r for r in c.missing if r.metric == "fee_share" and r.period == "2021"]
     assert len(fees_2021) == 1   # both units in one line
     row = fees_2021[0]
-    assert row.units == ["ha-giang", "tuyen-quang"] and row.targets == ["FEES"]
+    assert row.units == ["ha-giang", "tuyen-quang"] and row.targets == ["FEES"]  # by name
     assert row.missing == ["Số thủ tục có thu phí", "Tổng số thủ tục"]
     section = html_vi[html_vi.index('class="missing"'):]
     section = section[:section.index("</table>")]

@@ -48,7 +48,7 @@ def missing_rows(b: Any) -> tuple[list[MissingRow], int, int]:
         needed = raw.get(r["metric"], {r["metric"]})
         lacking = set().union(*(needed - present.get((u, r["period"]), set())
                                 for u in r["units"]))
-        units = r["units"][:MISSING_UNITS]
+        units = sorted(r["units"], key=lambda u: (b.name(u).casefold(), u))[:MISSING_UNITS]
         rows.append(MissingRow(
             metric=r["metric"], label=label(r["metric"]), period=r["period"], units=units,
             unit_names=[b.name(u) for u in units], units_total=len(r["units"]),

@@ -171,17 +171,18 @@ class _Builder:
         """The units each trend chart draws: the latest period's, worst first; in full detail
         then every other unit with a value (a unit that ended keeps its history), worst in
         its own latest period first; each followed by the units that ended into it."""
-        valid = self.res.filter(pl.col("actual").is_not_null() & pl.col("actual").is_not_nan())
+        valid = pl.col("actual").is_not_null() & pl.col("actual").is_not_nan()
         others: dict[str, list[str]] = {}
-        if self.detail == "full":
-            own = (valid.sort("_pi").group_by("target", "unit").last()
+        if self.detail == "full":   # at most AUTO_FULL_MAX rows, or asked for
+            own = (self.res.filter(valid).sort("_pi").group_by("target", "unit").last()
                    .sort(["target", "_sev", "_agap", "unit"],
                          descending=[False, False, True, False], nulls_last=True))
             others = {k[0]: f["unit"].to_list()
                       for k, f in own.partition_by("target", as_dict=True).items()}
-        ended = [u for u in self.times.graph.successors]
-        has = {k[0]: set(f["unit"].to_list()) for k, f in valid.filter(
-            pl.col("unit").is_in(ended)).partition_by("target", as_dict=True).items()}
+        ended = list(self.times.graph.successors)
+        has = {k[0]: set(f["unit"].to_list()) for k, f in self.res.filter(
+            pl.col("unit").is_in(ended) & valid).select("target", "unit")
+            .partition_by("target", as_dict=True).items()}
         out: dict[str, list[str]] = {}
         for tid in set(latest) | set(others):
             order = latest[tid]["unit"].to_list() if tid in latest else []
