@@ -97,6 +97,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "trend": ("Diễn biến qua các kỳ", "Trend across periods"),
     # the report over time (issue 10): units that ended, territory, time axis, UNT12
     "ended": ("Đã kết thúc", "Ended"),
+    "ended_title": ("đã kết thúc: đơn vị giải thể trước thời hạn, kết quả sẽ không đến hạn",
+                    "ended: the unit was dissolved before the deadline, the result will never "
+                    "be due"),
     "ended.merged": ("đã giải thể: hoạt động đến {day}, sáp nhập vào {successor}",
                      "dissolved: existed until {day}, merged into {successor}"),
     "ended.split": ("đã giải thể: hoạt động đến {day}, chia cho {successor}",
