@@ -174,7 +174,7 @@ def test_dissolved_unit_marked_and_its_pending_results_ended(html_vi) -> None:
     tq = rows_of(article(html_vi, "ONLINE"), "Tỉnh Tuyên Quang")
     assert tq and all("Chưa đến hạn" in r and "Đã kết thúc" not in r for r in tq)
     cover = html_vi[:html_vi.index('id="summary"')]
-    assert "Đơn vị đã giải thể" in cover and mark in cover
+    assert "Đơn vị đã giải thể" in cover and mark in cover and "Tỉnh Hà Giang †" in cover
     appendix = html_vi[html_vi.index('id="appendix"'):]
     assert mark in text(appendix)
     assert "kết quả Chưa đến hạn thuộc đơn vị đã giải thể" in html_vi

@@ -322,7 +322,8 @@ class ReportContext(_Model):
     ruleset: RulesetInfo = Field(description="Cover facts about the ruleset.")
     periods: list[PeriodInfo] = Field(description="Periods covered, in time order.")
     unit_count: int = Field(description="Units with results.")
-    unit_names: list[str] = Field(description="Names of units covered (at most 30).")
+    unit_names: list[str] = Field(description="Names of units covered (at most 30); † after "
+                                               "the name of a unit that ended.")
     detail: Literal["full", "summary"] = Field(description="Full detail, or the bounded "
                                                            "summary edition for large inputs.")
     detail_note: str | None = Field(description="Why this is a summary edition, or None.")

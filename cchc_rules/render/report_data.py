@@ -211,7 +211,7 @@ class _Builder:
                ) -> TargetSection:
         unit = self.unit_of(target)
         metric = self.model.metrics.get(target.metric)
-        bars = [charts.BulletRow(self.chart_name(r["unit"]), r["status"], r["actual"],
+        bars = [charts.BulletRow(self.marked_name(r["unit"]), r["status"], r["actual"],
                                  r["threshold"], r["threshold_high"], r["expected"])
                 for r in latest.filter(pl.col("actual").is_not_nan())
                 .head(CHART_UNITS if self.detail == "full" else SUMMARY_ROWS)
@@ -245,8 +245,9 @@ class _Builder:
                 out[tid] = out.get(tid, 0) + 1
         return out
 
-    def chart_name(self, unit: str) -> str:
-        """A name in a chart: a unit that ended carries † (the note says what it means)."""
+    def marked_name(self, unit: str) -> str:
+        """A name in a chart or a list of names: a unit that ended carries † (a note says
+        what it means)."""
         return self.name(unit) + (" †" if self.times.last_day(unit) else "")
 
     def _milestone_text(self, m: Any, unit: str | None) -> str:
@@ -271,7 +272,7 @@ class _Builder:
         for p, th in frame.select("_pi", "threshold").drop_nulls().iter_rows():
             limit_of.setdefault(p, th)
         units = [u for u in units if any((u, p) in values for p in pis)]
-        series = [charts.Series(self.chart_name(u), [values.get((u, p)) for p in pis])
+        series = [charts.Series(self.marked_name(u), [values.get((u, p)) for p in pis])
                   for u in units]
         limits = [limit_of.get(p) for p in pis]
         if target.milestones and target.milestones[-1].op == "between":
@@ -404,7 +405,7 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
         periods=[PeriodInfo(text=p, start=fmt.date(parse_period(p).start),
                             end=fmt.date(parse_period(p).end)) for p in b.periods],
         unit_count=len(unit_ids),
-        unit_names=sorted(b.name(u) for u in unit_ids)[:COVER_UNITS],
+        unit_names=sorted(b.marked_name(u) for u in unit_ids)[:COVER_UNITS],  # † ended
         detail=b.detail,
         detail_note=t["summary_mode"].format(rows=fmt.number(res.height, 0))
         if b.detail == "summary" else None,
