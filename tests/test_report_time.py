@@ -149,8 +149,10 @@ def test_lower_is_better_reads_as_such(merged, html_vi, html_en) -> None:
     assert by_id["FEES"].direction == "lower" and by_id["ONLINE"].direction == "higher"
     fees = article(html_vi, "FEES")
     assert "↓ càng thấp càng tốt" in text(fees)
-    desc = ET.fromstring(by_id["FEES"].trend_svg).find(f"{NS}desc").text
-    assert "↓ càng thấp càng tốt" in desc
+    for svg in (by_id["FEES"].trend_svg, by_id["FEES"].bullet_svg):
+        assert "↓ càng thấp càng tốt" in ET.fromstring(svg).find(f"{NS}desc").text
+    assert "↓ càng thấp càng tốt" in by_id["STAFF"].bullet_svg   # a change target, <= too
+    assert "↑ càng cao càng tốt" in by_id["ONLINE"].bullet_svg
     assert "↓ lower is better" in text(article(html_en, "FEES"))
 
 

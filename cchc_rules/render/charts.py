@@ -126,8 +126,9 @@ def _domain(values: Sequence[float | None]) -> tuple[float, float]:
 
 
 def bullet(uid: str, rows: Sequence[BulletRow], metric_unit: str | None, fmt: Formatter,
-           words: dict[str, str], title: str) -> str:
-    """One bar per unit: actual (patterned by status), threshold tick, trajectory diamond."""
+           words: dict[str, str], title: str, *, direction: str | None = None) -> str:
+    """One bar per unit: actual (patterned by status), threshold tick, trajectory diamond;
+    `direction` ("lower"/"higher") writes which way is better beside the key."""
     lo, hi = _domain([v for r in rows for v in (r.actual, r.threshold, r.threshold_high,
                                                 r.expected)])
     left, right, row_h = 190.0, WIDTH - 20.0, 30.0
@@ -174,6 +175,10 @@ def bullet(uid: str, rows: Sequence[BulletRow], metric_unit: str | None, fmt: Fo
                   f'stroke-width="2.5"/>' + _text(127, key_y, words["threshold"])
                 + f'<path transform="translate(240,{key_y - 4})" d="M0,-6 L5,0 L0,6 L-5,0 z" '
                   f'fill="#fff" stroke="#000"/>' + _text(250, key_y, words["expected"]))
+    if direction:
+        body.append(_text(380, key_y, words[f"direction.{direction}"],
+                          extra=' font-weight="bold"'))
+        descs.append(words[f"direction.{direction}"] + ".")
     return _svg(uid, key_y + 10, title, " ".join(descs), "".join(body),
                 _defs(uid, sorted({r.status for r in rows})))
 

@@ -218,7 +218,8 @@ class _Builder:
                 .iter_rows(named=True)]
         title = f"{target.id} — {target.title}"
         bullet = (charts.bullet(charts.chart_id(index, target.id, "bullet"), bars, unit,
-                                self.fmt, self.t, title) if bars else "")
+                                self.fmt, self.t, title, direction=direction(target))
+                  if bars else "")
         trend_svg, trend, trend_note = self.trend(target, trend_frame, trend_units, unit,
                                                   index, title)
         milestones = [f"{self._milestone_text(m, unit)} — {self.deadline_text(m.by)}"
