@@ -92,9 +92,10 @@ def test_failed_checks_and_missing_data_carry_their_sources(tmp_path: Path) -> N
     q2 = next(r for r in c.failed_checks if r.period == "2024-Q2" and r.unit == "ham-tan")
     assert q2.left == "4.900" and q2.right == "4.917"
     assert q2.sources == ["Báo cáo sai số liệu (kiểm thử) (ham-tan-2024-q1.yaml)"]
-    q3 = next(r for r in c.missing if r.unit == "ham-tan")
+    q3 = next(r for r in c.missing if "ham-tan" in r.units)   # one row per metric and period
     assert q3.period == "2024-Q3" and q3.targets == ["TTHC-LATE"]
-    assert q3.missing == ["pending_overdue"]
+    assert q3.unit_names == ["Huyện Hàm Tân", "Tỉnh Bình Thuận"]
+    assert q3.missing == ["Hồ sơ đang giải quyết quá hạn"]   # labels, not ids
     assert q3.sources == ["Báo cáo thiếu (kiểm thử) (ham-tan-2024-q1.yaml)"]
     assert c.missing_total == 2  # Hàm Tân and, by roll-up, Bình Thuận
     late = next(t for t in c.targets if t.id == "TTHC-LATE")

@@ -5,15 +5,16 @@ and status is shown by pattern and label as well as colour, so grey print reads.
 """
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import NamedTuple
 
 from markupsafe import escape
 
 from ..domain import STATUSES, SYMBOLS, Status
+from ..periods import parse_period
 from ..present import Formatter
 
 
@@ -125,8 +126,9 @@ def _domain(values: Sequence[float | None]) -> tuple[float, float]:
 
 
 def bullet(uid: str, rows: Sequence[BulletRow], metric_unit: str | None, fmt: Formatter,
-           words: dict[str, str], title: str) -> str:
-    """One bar per unit: actual (patterned by status), threshold tick, trajectory diamond."""
+           words: dict[str, str], title: str, *, direction: str | None = None) -> str:
+    """One bar per unit: actual (patterned by status), threshold tick, trajectory diamond;
+    `direction` ("lower"/"higher") writes which way is better beside the key."""
     lo, hi = _domain([v for r in rows for v in (r.actual, r.threshold, r.threshold_high,
                                                 r.expected)])
     left, right, row_h = 190.0, WIDTH - 20.0, 30.0
@@ -173,6 +175,10 @@ def bullet(uid: str, rows: Sequence[BulletRow], metric_unit: str | None, fmt: Fo
                   f'stroke-width="2.5"/>' + _text(127, key_y, words["threshold"])
                 + f'<path transform="translate(240,{key_y - 4})" d="M0,-6 L5,0 L0,6 L-5,0 z" '
                   f'fill="#fff" stroke="#000"/>' + _text(250, key_y, words["expected"]))
+    if direction:
+        body.append(_text(380, key_y, words[f"direction.{direction}"],
+                          extra=' font-weight="bold"'))
+        descs.append(words[f"direction.{direction}"] + ".")
     return _svg(uid, key_y + 10, title, " ".join(descs), "".join(body),
                 _defs(uid, sorted({r.status for r in rows})))
 
@@ -183,38 +189,104 @@ class Series:
     points: Sequence[float | None]
 
 
+def _time_spans(periods: Sequence[str]) -> tuple[list[tuple[float, float]], bool]:
+    """Each period as (first day, day after its last) in day numbers, and whether they are
+    real dates; text that is no period falls back to equal steps."""
+    try:
+        spans = [parse_period(p) for p in periods]
+    except ValueError:
+        return [(float(i), float(i + 1)) for i in range(len(periods))], False
+    return [(float(p.start.toordinal()), float(p.end.toordinal() + 1)) for p in spans], True
+
+
+def mixed_spans(periods: Sequence[str]) -> bool:
+    """The periods differ in length (a month and a year, say): each point then gets a bar
+    spanning its period. Months differ by 3 days at most, quarters and years by less."""
+    spans, dated = _time_spans(periods)
+    lengths = [b - a for a, b in spans]
+    return dated and max(lengths) - min(lengths) > 3
+
+
+def _kept_labels(xs: Sequence[float], texts: Sequence[str]) -> list[int]:
+    """Indexes of the period labels that fit side by side (the last one always shown)."""
+    kept: list[int] = []
+    def width(i: int) -> float:
+        return 6.2 * len(texts[i]) + 8
+
+    for i, x in enumerate(xs):
+        if not kept or x - xs[kept[-1]] >= (width(i) + width(kept[-1])) / 2:
+            kept.append(i)
+        elif i == len(xs) - 1:
+            kept[-1] = i
+    return kept
+
+
 def trend(uid: str, periods: Sequence[str], series: Sequence[Series],
           thresholds: Sequence[float | None], metric_unit: str | None, fmt: Formatter,
-          words: dict[str, str], title: str) -> str:
-    """A line per unit across periods (marker shape and dash tell them apart), threshold dashed."""
+          words: dict[str, str], title: str, *, direction: str | None = None,
+          events: Sequence[tuple[date, str]] = ()) -> str:
+    """A line per unit across periods placed on a real time axis (a point at the middle of
+    its period; a bar through it spans the period when kinds are mixed), marker shape and
+    dash tell units apart, threshold dotted. `direction` ("lower"/"higher") says which way
+    is better; `events` (day, text) draw a dashed vertical line, e.g. a merger."""
     lo, hi = _domain([v for s in series for v in s.points] + list(thresholds))
-    left, right, top, bottom = 70.0, WIDTH - 150.0, 12.0, 190.0
-    step = (right - left) / max(len(periods) - 1, 1)
+    left, right, top, bottom = 70.0, WIDTH - 150.0, 32.0, 210.0
+    spans, dated = _time_spans(periods)
+    t0, t1 = min(a for a, _ in spans), max(b for _, b in spans)
+
+    def xt(day: float) -> float:
+        return left + (day - t0) / (t1 - t0) * (right - left)
 
     def y(v: float) -> float:
         return bottom - (v - lo) / (hi - lo) * (bottom - top)
 
-    body = [f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="#666"/>',
-            f'<line x1="{left}" x2="{left}" y1="{top}" y2="{bottom}" stroke="#666"/>']
+    xs = [xt((a + b) / 2) for a, b in spans]
+    mixed = mixed_spans(periods)
+    body = []
+    if dated and date.fromordinal(int(t1)).year - date.fromordinal(int(t0)).year <= 40:
+        first = date.fromordinal(int(t0)).year + 1
+        for year in range(first, date.fromordinal(int(t1) - 1).year + 1):
+            gx = xt(date(year, 1, 1).toordinal())
+            body.append(f'<line x1="{gx:.1f}" x2="{gx:.1f}" y1="{top}" y2="{bottom}" '
+                        'stroke="#dddddd" stroke-width="0.8"/>')
+    body += [f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="#666"/>',
+             f'<line x1="{left}" x2="{left}" y1="{top}" y2="{bottom}" stroke="#666"/>']
     for v in (lo, (lo + hi) / 2, hi):
         body.append(_text(left - 6, y(v) + 4, fmt.value(v, metric_unit), "end"))
-    every = max(1, math.ceil(len(periods) * 58 / (right - left)))  # labels ~50 px wide
-    for i, p in enumerate(periods):
-        if i % every == 0 or i == len(periods) - 1:
-            body.append(_text(left + i * step, bottom + 14, p, "middle"))
-    limit = [(left + i * step, y(v)) for i, v in enumerate(thresholds) if v is not None]
+    if direction:
+        body.append(_text(8, 14, words[f"direction.{direction}"], extra=' font-weight="bold"'))
+    for i in _kept_labels(xs, periods):
+        body.append(f'<line x1="{xs[i]:.1f}" x2="{xs[i]:.1f}" y1="{bottom}" '
+                    f'y2="{bottom + 3}" stroke="#666"/>')
+        body.append(_text(xs[i], bottom + 14, periods[i], "middle"))
+    shown_events = [(day, text) for day, text in events if dated and t0 < day.toordinal() < t1]
+    for day, text in shown_events:
+        ex = xt(day.toordinal())
+        body.append(f'<line x1="{ex:.1f}" x2="{ex:.1f}" y1="{top - 6}" y2="{bottom}" '
+                    'stroke="#333" stroke-width="1.2" stroke-dasharray="5 3"/>')
+        late = ex > (left + right) / 2   # the label goes on the side with room
+        body.append(_text(ex - 3 if late else ex + 3, top - 9,
+                          _clip(f"{fmt.date(day)}: {text}", 48), "end" if late else "start",
+                          ' font-size="9"'))
+    limit = [(xs[i], y(v)) for i, v in enumerate(thresholds) if v is not None]
     if limit:
         body.append('<polyline fill="none" stroke="#000" stroke-width="1.5" '
                     'stroke-dasharray="1 3" points="'
                     + " ".join(f"{a:.1f},{b:.1f}" for a, b in limit) + '"/>')
-        body.append(_text(right + 6, limit[-1][1] + 4, words["threshold"]))
-    descs, ends = [], []
+    descs: list[str] = []
+    ends: list[tuple[float, int, str]] = []   # (y, marker or -1 for the threshold, label)
+    if limit:
+        ends.append((limit[-1][1] + 4, -1, words["threshold"]))
     for k, s in enumerate(series):
-        pts = [(left + i * step, y(v)) for i, v in enumerate(s.points)
-               if v is not None and v == v]
+        known = [i for i, v in enumerate(s.points) if v is not None and v == v]
+        pts = [(xs[i], y(s.points[i])) for i in known]
         dash = _DASHES[k % len(_DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         if pts:
+            if mixed:
+                body.extend(f'<line x1="{xt(spans[i][0]):.1f}" x2="{xt(spans[i][1]):.1f}" '
+                            f'y1="{b:.1f}" y2="{b:.1f}" stroke="#888" stroke-width="1"/>'
+                            for i, (_, b) in zip(known, pts, strict=True))
             body.append(f'<polyline fill="none" stroke="#222" stroke-width="1.6"{dash_attr} '
                         'points="' + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts) + '"/>')
             body.extend(f'<path transform="translate({a:.1f},{b:.1f})" '
@@ -223,9 +295,17 @@ def trend(uid: str, periods: Sequence[str], series: Sequence[Series],
             ends.append((pts[-1][1] + 4, k, s.label))
         descs.append(words["trend_desc"].format(unit=s.label, points=", ".join(
             f"{p} {fmt.value(v, metric_unit)}" for p, v in zip(periods, s.points, strict=True))))
+    if direction:
+        descs.append(words[f"direction.{direction}"] + ".")
+    if shown_events:
+        descs.append(words["trend_events"].format(events="; ".join(
+            f"{fmt.date(day)}: {text}" for day, text in shown_events)))
     last = -1e9
     for end_y, k, label in sorted(ends):
         last = max(end_y, last + 12)  # lines ending together get their labels stacked
+        if k < 0:
+            body.append(_text(right + 6, last, label))
+            continue
         body.append(f'<path transform="translate({right + 10:.1f},{last - 4:.1f})" '
                     f'd="{_MARKERS[k % len(_MARKERS)]}" fill="#fff" stroke="#222"/>')
         body.append(_text(right + 18, last, _clip(label, 20)))

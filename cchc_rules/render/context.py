@@ -169,6 +169,13 @@ class ResultRow(_Model):
     needed: str = Field(description="How much the ratio's numerator (e.g. dossiers) must "
                                     "change, denominator held, to meet; signed; or a dash.")
     deadline: str = Field(description="The milestone's deadline: period and last day.")
+    ended: bool = Field(False, description="Pending, but the unit ended before the deadline: "
+                                           "shown as ended, never as not yet due.")
+    restated: bool = Field(False, description="Its origin is `restated`: the baseline was "
+                                              "restated on the unit's present territory.")
+    territory: str = Field("", description="The territory the result was compared on, in "
+                                           "words (spec §6), e.g. a baseline restated on "
+                                           "the merged province; empty when no unit changed.")
 
 
 class TrendPoint(_Model):
@@ -176,6 +183,8 @@ class TrendPoint(_Model):
 
     period: str = Field(description="Period as written.")
     actual: str = Field(description="Formatted actual value, or a dash.")
+    span: str = Field("", description="The period's first and last day, formatted: where "
+                                      "the chart places it on its time axis.")
 
 
 class TrendSeries(_Model):
@@ -183,6 +192,7 @@ class TrendSeries(_Model):
 
     unit_name: str = Field(description="Unit name.")
     points: list[TrendPoint] = Field(description="Values in period order.")
+    unit: str = Field("", description="Unit id (to mark a unit that ended).")
 
 
 class TargetSection(_Model):
@@ -206,6 +216,14 @@ class TargetSection(_Model):
                                         "shown, latest period.")
     trend_svg: str = Field(description="Inline SVG trend across periods; empty with one period.")
     trend: list[TrendSeries] = Field(description="The trend chart's data as text.")
+    ended: int = Field(0, description="Pending results of units that ended before the "
+                                      "deadline, shown as ended (counted in `counts` as "
+                                      "pending).")
+    direction: Literal["higher", "lower"] | None = Field(
+        None, description="Which way is better: `lower` for a `<=`/`<` milestone, `higher` "
+                          "for `>=`/`>`, None for `between`/`==`.")
+    trend_note: str = Field("", description="How the trend chart is read: its time axis, "
+                                            "which way is better, the units that ended.")
 
 
 class WorstTarget(_Model):
@@ -236,14 +254,40 @@ class CheckRow(_Model):
 
 
 class MissingRow(_Model):
-    """A unit and period whose results lack data, and which figures they lack."""
+    """A metric and period whose results lack data: the units and targets hit, and the
+    figures to report."""
 
-    unit: str = Field(description="Unit id.")
+    metric: str = Field(description="Metric id of the targets without data.")
+    label: str = Field(description="Metric label, as written (the id if unlabelled).")
+    period: str = Field(description="Period as written.")
+    units: list[str] = Field(description="Ids of the units without data, at most 30.")
+    unit_names: list[str] = Field(description="Their names, in the same order.")
+    units_total: int = Field(description="Units without data in all.")
+    targets: list[str] = Field(description="Ids of the targets without data there.")
+    missing: list[str] = Field(description="Labels of the reported figures those targets need "
+                                           "and some of those units lack.")
+    sources: list[str] = Field(description="Sources of the figures those units did report.")
+
+
+class EndedUnit(_Model):
+    """A unit that ended (`valid_to`), e.g. a province merged into another on 2025-07-01."""
+
+    id: str = Field(description="Unit id.")
+    name: str = Field(description="Unit name.")
+    last_day: str = Field(description="Its last day (`valid_to`), formatted.")
+    successors: list[str] = Field(description="Names of the unit(s) that took it over.")
+    note: str = Field(description="The mark shown beside its name, e.g. 'đã giải thể: đến "
+                                  "30/06/2025, sáp nhập vào Tỉnh Tuyên Quang'.")
+
+
+class IgnoredRow(_Model):
+    """Figures ignored because the period lies wholly outside the unit's validity (UNT12)."""
+
+    unit: str = Field(description="Unit id (empty if it could not be told).")
     unit_name: str = Field(description="Unit name.")
     period: str = Field(description="Period as written.")
-    targets: list[str] = Field(description="Ids of the targets without data there.")
-    missing: list[str] = Field(description="Reported metric ids those targets need and lack.")
-    sources: list[str] = Field(description="Sources of the figures that were reported.")
+    where: str = Field(description="Data file and line of its first figure.")
+    reason: str = Field(description="The unit's validity, in words.")
 
 
 class FigureRow(_Model):
@@ -278,7 +322,8 @@ class ReportContext(_Model):
     ruleset: RulesetInfo = Field(description="Cover facts about the ruleset.")
     periods: list[PeriodInfo] = Field(description="Periods covered, in time order.")
     unit_count: int = Field(description="Units with results.")
-    unit_names: list[str] = Field(description="Names of units covered (at most 30).")
+    unit_names: list[str] = Field(description="Names of units covered (at most 30); † after "
+                                               "the name of a unit that ended.")
     detail: Literal["full", "summary"] = Field(description="Full detail, or the bounded "
                                                            "summary edition for large inputs.")
     detail_note: str | None = Field(description="Why this is a summary edition, or None.")
@@ -299,10 +344,18 @@ class ReportContext(_Model):
     targets: list[TargetSection] = Field(description="One section per target, ruleset order.")
     failed_checks: list[CheckRow] = Field(description="Failed data checks shown.")
     failed_checks_total: int = Field(description="Failed data checks in all.")
-    missing: list[MissingRow] = Field(description="Units and periods with results lacking "
-                                                  "data (bounded in summary).")
-    missing_groups: int = Field(description="Units × periods lacking data in all.")
+    missing: list[MissingRow] = Field(description="Metrics and periods with results "
+                                                  "lacking data (bounded in summary).")
+    missing_groups: int = Field(description="Metrics × periods lacking data in all.")
     missing_total: int = Field(description="Results without data in all.")
+    ended: dict[str, EndedUnit] = Field(default_factory=dict, description="Units shown that "
+                                        "ended, by id: marked wherever they appear.")
+    ended_pending: int = Field(0, description="Pending results shown as ended in all.")
+    ignored: list[IgnoredRow] = Field(default_factory=list, description="Figures ignored "
+                                      "outside a unit's validity (bounded in summary).")
+    ignored_total: int = Field(0, description="Such ignored (unit, period) groups in all.")
+    territory_changes: bool = Field(False, description="Some unit ended or took another "
+                                    "over: results show the territory compared on.")
     warnings: list[str] = Field(default_factory=list, description="Warnings about the figures "
                                 "(file:line, code, message), bounded in summary.")
     warnings_total: int = Field(0, description="Warnings about the figures in all.")

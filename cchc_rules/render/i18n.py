@@ -77,8 +77,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "failed_checks": ("Kiểm tra số liệu không khớp", "Failed data checks"),
     "missing_data": ("Thiếu số liệu", "Missing data"),
     "data_warnings": ("Cảnh báo về số liệu", "Warnings about the figures"),
-    "missing_results": ("{n} kết quả thiếu số liệu, theo đơn vị và kỳ:",
-                        "{n} results lack data, by unit and period:"),
+    "missing_results": ("{n} kết quả thiếu số liệu, theo chỉ số và kỳ:",
+                        "{n} results lack data, by metric and period:"),
     "unrated": ("Không liệt kê: {n} kết quả thiếu số liệu hoặc không áp dụng (xem Chất lượng "
                 "số liệu).", "Not listed: {n} results without data or not applicable (see "
                 "Data quality)."),
@@ -96,6 +96,61 @@ _WORDS: dict[str, tuple[str, str]] = {
     "value": ("Giá trị", "Value"),
     "file": ("Tệp", "File"),
     "trend": ("Diễn biến qua các kỳ", "Trend across periods"),
+    # the report over time (issue 10): units that ended, territory, time axis, UNT12
+    "ended": ("Đã kết thúc", "Ended"),
+    "ended_title": ("đã kết thúc: đơn vị giải thể trước thời hạn, kết quả sẽ không đến hạn",
+                    "ended: the unit was dissolved before the deadline, the result will never "
+                    "be due"),
+    "ended.merged": ("đã giải thể: hoạt động đến {day}, sáp nhập vào {successor}",
+                     "dissolved: existed until {day}, merged into {successor}"),
+    "ended.split": ("đã giải thể: hoạt động đến {day}, chia cho {successor}",
+                    "dissolved: existed until {day}, split among {successor}"),
+    "ended.plain": ("đã giải thể: hoạt động đến {day}", "dissolved: existed until {day}"),
+    "ended_units": ("Đơn vị đã giải thể", "Dissolved units"),
+    "ended_note": ("{n} kết quả Chưa đến hạn thuộc đơn vị đã giải thể trước thời hạn được ghi "
+                   "là Đã kết thúc.", "{n} pending results of units dissolved before the "
+                   "deadline are shown as Ended."),
+    "territory": ("Địa bàn so sánh", "Compared on"),
+    "territory.restated": ("so với địa bàn {unit} mới (gồm {members}) từ {since}",
+                           "compared on the territory of the new {unit} (including {members}) "
+                           "from {since}"),
+    "territory.new": ("địa bàn {unit} mới (gồm {members}) từ {since}",
+                      "territory of the new {unit} (including {members}) from {since}"),
+    "territory.old": ("địa bàn {unit} cũ (trước {since})",
+                      "territory of the former {unit} (before {since})"),
+    "territory.until": ("địa bàn {unit} (đến {day})", "territory of {unit} (until {day})"),
+    "territory.changed": ("địa bàn thay đổi từ {day}: cần số liệu đã tính lại",
+                          "territory changed on {day}: a restated figure is needed"),
+    "territory.same": ("không đổi", "unchanged"),
+    "territory_note": ("Địa bàn so sánh: kỳ gốc của đơn vị đã nhận sáp nhập được tính lại trên "
+                       "địa bàn hiện tại (cộng số liệu của các đơn vị hợp thành).",
+                       "Compared on: the baseline of a unit that took others over is restated "
+                       "on its present territory (the merged units' figures added up)."),
+    "better": ("Chiều tốt", "Better"),
+    "direction.lower": ("↓ càng thấp càng tốt", "↓ lower is better"),
+    "direction.higher": ("↑ càng cao càng tốt", "↑ higher is better"),
+    "trend_axis": ("Trục thời gian theo ngày thực: mỗi điểm nằm ở giữa kỳ của nó.",
+                   "The time axis follows real dates: each point sits at the middle of its "
+                   "period."),
+    "trend_spans": ("Các kỳ dài ngắn khác nhau: vạch ngang qua mỗi điểm là độ dài kỳ.",
+                    "Periods differ in length: the bar through each point spans its period."),
+    "trend_events": ("Sáp nhập (đường đứt đứng): {events}.",
+                     "Mergers (dashed vertical line): {events}."),
+    "span": ("Từ ngày – đến ngày", "First – last day"),
+    "units_lacking": ("Đơn vị thiếu", "Units lacking"),
+    "and_more": ("và {n} đơn vị khác", "and {n} more units"),
+    "ignored_figures": ("Số liệu bị bỏ qua vì ngoài thời gian hiệu lực của đơn vị",
+                        "Figures ignored: outside the unit's validity"),
+    "ignored_note": ("Các số liệu này không được dùng: hãy báo cáo cho đơn vị đang hoạt động "
+                     "trong kỳ đó (đơn vị kế thừa) hoặc sửa kỳ.",
+                     "These figures were not used: report them for the unit in force then "
+                     "(its successor), or fix the period."),
+    "ignored.until": ("đơn vị chỉ tồn tại đến {end}", "the unit exists only until {end}"),
+    "ignored.from": ("đơn vị chỉ tồn tại từ {start}", "the unit exists only from {start}"),
+    "ignored.between": ("đơn vị chỉ tồn tại từ {start} đến {end}",
+                        "the unit exists only from {start} until {end}"),
+    "reason": ("Lý do", "Reason"),
+    "where": ("Vị trí", "Where"),
     "failing": ("Kết quả kém", "Failing"),
     "worst_note": ("Kết quả kém: Không đạt, Chậm tiến độ hoặc Không tính được, trên số kết quả "
                    "áp dụng ở kỳ gần nhất của chỉ tiêu.",

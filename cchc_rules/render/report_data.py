@@ -25,7 +25,6 @@ from .context import (
     CheckRow,
     FigureRow,
     InputFile,
-    MissingRow,
     PeriodInfo,
     ReportContext,
     ResultRow,
@@ -38,6 +37,8 @@ from .context import (
     WorstTarget,
 )
 from .i18n import check_lang, words
+from .missing import missing_rows
+from .report_time import UnitTimes, direction
 
 AUTO_FULL_MAX = 5_000      # results above which `auto` detail becomes the summary edition
 SUMMARY_ROWS = 5           # worst results shown (and charted) per target in the summary
@@ -89,6 +90,14 @@ class _Builder:
             pl.col("status").replace_strict(_SEVERITY, return_dtype=pl.Int8).alias("_sev"),
             pl.col("gap").abs().fill_nan(None).alias("_agap"))
         self.order = order
+        self.times = UnitTimes(ev.figures.units, self.names, self.fmt, self.t)
+        # spec §6: on which territory each result was compared (row for row with results)
+        trace = ev.trace if ev.trace is not None and "territory" in ev.trace.columns else None
+        self.res = self.res.with_columns(
+            trace["territory"] if trace is not None else pl.lit(None, pl.String).alias(
+                "territory"),
+            trace["territory_changed"] if trace is not None else pl.lit(None, pl.String)
+            .alias("territory_changed"))
         if detail == "auto":
             detail = "full" if self.res.height <= AUTO_FULL_MAX else "summary"
         self.detail = detail
@@ -117,7 +126,12 @@ class _Builder:
             threshold=threshold_text(row["op"], row["threshold"], row["threshold_high"], unit,
                                      v, style=RANGE_DASH),
             expected=v.value(row["expected"], unit), gap=v.signed(row["gap"], unit),
-            needed=v.needed(row["needed"]), deadline=self.deadline_text(row["deadline"]))
+            needed=v.needed(row["needed"]), deadline=self.deadline_text(row["deadline"]),
+            ended=self.times.is_ended_pending(row["unit"], row["status"], row["deadline"]),
+            restated=row["origin"] == "restated",
+            territory=self.times.compared_on(row["unit"], row["period"], row["territory"],
+                                             row["territory_changed"])
+            if self.times.changes else "")
 
     # -- sections -------------------------------------------------------------------------
 
@@ -153,30 +167,61 @@ class _Builder:
         return latest.sort(["_sev", "_agap", "unit"], descending=[False, True, False],
                            nulls_last=True)
 
-    def trend_frames(self, latest: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    def trend_units(self, latest: dict[str, pl.DataFrame]) -> dict[str, list[str]]:
+        """The units each trend chart draws: the latest period's, worst first; in full detail
+        then every other unit with a value (a unit that ended keeps its history), worst in
+        its own latest period first; each followed by the units that ended into it."""
+        valid = pl.col("actual").is_not_null() & pl.col("actual").is_not_nan()
+        others: dict[str, list[str]] = {}
+        if self.detail == "full":   # at most AUTO_FULL_MAX rows, or asked for
+            own = (self.res.filter(valid).sort("_pi").group_by("target", "unit").last()
+                   .sort(["target", "_sev", "_agap", "unit"],
+                         descending=[False, False, True, False], nulls_last=True))
+            others = {k[0]: f["unit"].to_list()
+                      for k, f in own.partition_by("target", as_dict=True).items()}
+        ended = list(self.times.graph.successors)
+        has = {k[0]: set(f["unit"].to_list()) for k, f in self.res.filter(
+            pl.col("unit").is_in(ended) & valid).select("target", "unit")
+            .partition_by("target", as_dict=True).items()}
+        out: dict[str, list[str]] = {}
+        for tid in set(latest) | set(others):
+            order = latest[tid]["unit"].to_list() if tid in latest else []
+            seen = set(order)
+            order += [u for u in others.get(tid, []) if u not in seen]
+            picked: list[str] = []
+            for unit in order:
+                picked += [u for u in self.times.with_predecessors([unit], has.get(tid, set()))
+                           if u not in picked]
+                if len(picked) >= TREND_UNITS:
+                    break
+            out[tid] = picked
+        return out
+
+    def trend_frames(self, units: dict[str, list[str]]) -> dict[str, pl.DataFrame]:
         """Every period of the units each trend chart draws, in one pass over the results."""
-        pairs = [(tid, u) for tid, f in latest.items()
-                 for u in f["unit"].head(TREND_UNITS).to_list()]
+        pairs = [(tid, u) for tid, us in units.items() for u in us]
         wanted = pl.DataFrame(pairs, schema={"target": pl.String, "unit": pl.String},
                               orient="row")
         found = self.res.join(wanted, on=["target", "unit"], how="semi")
         return {k[0]: f for k, f in found.partition_by("target", as_dict=True).items()}
 
     def target(self, target: Any, rows: pl.DataFrame, latest: pl.DataFrame,
-               trend_frame: pl.DataFrame | None, counts: dict[str, int], total: int,
-               index: int) -> TargetSection:
+               trend_frame: pl.DataFrame | None, trend_units: list[str],
+               counts: dict[str, int], total: int, index: int, ended: int = 0
+               ) -> TargetSection:
         unit = self.unit_of(target)
         metric = self.model.metrics.get(target.metric)
-        bars = [charts.BulletRow(self.name(r["unit"]), r["status"], r["actual"],
+        bars = [charts.BulletRow(self.marked_name(r["unit"]), r["status"], r["actual"],
                                  r["threshold"], r["threshold_high"], r["expected"])
                 for r in latest.filter(pl.col("actual").is_not_nan())
                 .head(CHART_UNITS if self.detail == "full" else SUMMARY_ROWS)
                 .iter_rows(named=True)]
         title = f"{target.id} — {target.title}"
         bullet = (charts.bullet(charts.chart_id(index, target.id, "bullet"), bars, unit,
-                                self.fmt, self.t, title) if bars else "")
-        trend_svg, trend = self.trend(target, trend_frame, latest["unit"].head(TREND_UNITS)
-                                      .to_list(), unit, index, title)
+                                self.fmt, self.t, title, direction=direction(target))
+                  if bars else "")
+        trend_svg, trend, trend_note = self.trend(target, trend_frame, trend_units, unit,
+                                                  index, title)
         milestones = [f"{self._milestone_text(m, unit)} — {self.deadline_text(m.by)}"
                       for m in target.milestones]
         return TargetSection(
@@ -185,33 +230,72 @@ class _Builder:
             metric_label=metric.label if metric else target.metric, source=target.source,
             milestones=milestones, counts=counts,
             rows=[self.result_row(r, unit) for r in rows.iter_rows(named=True)],
-            rows_total=total, bullet_svg=bullet, trend_svg=trend_svg, trend=trend)
+            rows_total=total, bullet_svg=bullet, trend_svg=trend_svg, trend=trend,
+            ended=ended, direction=direction(target), trend_note=trend_note)
+
+    def ended_pending(self) -> dict[str, int]:
+        """Per target, the pending results of units that ended before the deadline."""
+        ended = [u for u in self.res["unit"].unique().to_list() if self.times.last_day(u)]
+        if not ended:
+            return {}
+        out: dict[str, int] = {}
+        for tid, unit, deadline in self.res.filter(
+                (pl.col("status") == "pending") & pl.col("unit").is_in(ended)).select(
+                "target", "unit", "deadline").iter_rows():
+            if self.times.is_ended_pending(unit, "pending", deadline):
+                out[tid] = out.get(tid, 0) + 1
+        return out
+
+    def marked_name(self, unit: str) -> str:
+        """A name in a chart or a list of names: a unit that ended carries † (a note says
+        what it means)."""
+        return self.name(unit) + (" †" if self.times.last_day(unit) else "")
 
     def _milestone_text(self, m: Any, unit: str | None) -> str:
         low, high = m.value if isinstance(m.value, (list, tuple)) else (m.value, None)
         return threshold_text(m.op, low, high, unit, self.fmt, style=RANGE_DASH)
 
     def trend(self, target: Any, frame: pl.DataFrame | None, units: list[str],
-              unit: str | None, index: int, title: str) -> tuple[str, list[TrendSeries]]:
+              unit: str | None, index: int, title: str
+              ) -> tuple[str, list[TrendSeries], str]:
+        """The trend chart over every period in which a charted unit has a value, placed by
+        the periods' dates, and its text equivalent and reading note."""
         if frame is None:
-            return "", []
-        pis = sorted(set(frame["_pi"].to_list()))
+            return "", [], ""
+        valid = frame.filter(pl.col("actual").is_not_null() & pl.col("actual").is_not_nan())
+        pis = sorted(set(valid["_pi"].to_list()))
         if len(pis) < 2:
-            return "", []
+            return "", [], ""
         periods = [self.periods[i] for i in pis]
-        values: dict[tuple[str, int], Any] = {(u, p): (a, th) for u, p, a, th in frame.select(
-            "unit", "_pi", "actual", "threshold").iter_rows()}
-        series = [charts.Series(self.name(u), [values.get((u, p), (None, None))[0]
-                                               for p in pis]) for u in units]
-        limits = [values.get((units[0], p), (None, None))[1] for p in pis]
+        values: dict[tuple[str, int], Any] = {(u, p): a for u, p, a in valid.select(
+            "unit", "_pi", "actual").iter_rows()}
+        limit_of: dict[int, Any] = {}
+        for p, th in frame.select("_pi", "threshold").drop_nulls().iter_rows():
+            limit_of.setdefault(p, th)
+        units = [u for u in units if any((u, p) in values for p in pis)]
+        series = [charts.Series(self.marked_name(u), [values.get((u, p)) for p in pis])
+                  for u in units]
+        limits = [limit_of.get(p) for p in pis]
         if target.milestones and target.milestones[-1].op == "between":
             limits = [None for _ in pis]
+        better = direction(target)
+        events = self.times.events(units)
         svg = charts.trend(charts.chart_id(index, target.id, "trend"), periods, series, limits,
-                           unit, self.fmt, self.t, f"{title} — {self.t['trend']}")
-        text = [TrendSeries(unit_name=s.label, points=[
-            TrendPoint(period=p, actual=self.fmt.value(v, unit))
-            for p, v in zip(periods, s.points, strict=True)]) for s in series]
-        return svg, text
+                           unit, self.fmt, self.t, f"{title} — {self.t['trend']}",
+                           direction=better, events=events)
+        spans = [parse_period(p) for p in periods]
+        text = [TrendSeries(unit=u, unit_name=self.name(u), points=[
+            TrendPoint(period=p, actual=self.fmt.value(v, unit),
+                       span=f"{self.fmt.date(d.start)} – {self.fmt.date(d.end)}")
+            for p, v, d in zip(periods, s.points, spans, strict=True)])
+            for u, s in zip(units, series, strict=True)]
+        note = [self.t["trend_axis"]]
+        if charts.mixed_spans(periods):
+            note.append(self.t["trend_spans"])
+        if better:
+            note.append(self.t[f"direction.{better}"] + ".")
+        note += [f"† {e.name}: {e.note}." for u in units if (e := self.times.ended(u))]
+        return svg, text, " ".join(note)
 
     def worst(self) -> list[WorstTarget]:
         latest = self.res.filter(pl.col("_pi") == pl.col("_pi").max().over("target"))
@@ -258,30 +342,6 @@ class _Builder:
                          text=text, sources=srcs.get((r["unit"], r["period"]), []))
                 for r, text in zip(rows, texts, strict=True)], failed.height
 
-    def missing(self) -> tuple[list[MissingRow], int, int]:
-        """Results without data, one row per unit and period with the targets affected."""
-        nodata = self.res.filter(pl.col("status") == "no_data")
-        everywhere = nodata.group_by("unit", "period", "_pi").agg(
-            pl.col("target").unique(maintain_order=True), pl.col("metric").unique())
-        groups = self._bounded(everywhere.sort(["unit", "_pi"]))
-        keys = groups.select("unit", "period")
-        present: dict[tuple[str, str], set[str]] = {}
-        for unit, period, metric in self.ev.values.join(
-                keys, on=["unit", "period"], how="semi").select(
-                "unit", "period", "metric").iter_rows():
-            present.setdefault((unit, period), set()).add(metric)
-        srcs = self.sources(keys)
-        raw = self.ev.ruleset.raw_inputs
-        rows = []
-        for r in groups.iter_rows(named=True):
-            needed = set().union(*(raw.get(m, {m}) for m in r["metric"]))
-            rows.append(MissingRow(
-                unit=r["unit"], unit_name=self.name(r["unit"]), period=r["period"],
-                targets=r["target"],
-                missing=sorted(needed - present.get((r["unit"], r["period"]), set())),
-                sources=srcs.get((r["unit"], r["period"]), [])))
-        return rows, everywhere.height, nodata.height
-
     def figures(self) -> tuple[list[FigureRow], int]:
         values = self.ev.figures.values
         if self.detail == "summary" and values.height > SUMMARY_FIGURES:
@@ -323,14 +383,17 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
     units, units_total = b.units()
     rows = b.target_rows()
     latest = {tid: b.latest(f) for tid, f in rows.items()}
-    trend_frames = b.trend_frames(latest)
+    trend_units = b.trend_units(latest)
+    trend_frames = b.trend_frames(trend_units)
     empty = res.clear()
     checks, checks_total = b.failed_checks()
-    missing, missing_groups, missing_total = b.missing()
+    missing, missing_groups, missing_total = missing_rows(b)
     figures, figures_total = b.figures()
     # Warnings that did not stop the run (a reported rate its own inputs contradict, figures
     # of unknown metrics …): a leader reads the report, not stderr.
-    warnings = [w.format() for w in ev.warnings]
+    ignored, other_warnings = b.times.ignored(list(ev.warnings))   # UNT12: a table of its own
+    warnings = [w.format() for w in other_warnings]
+    ended_pending = b.ended_pending()
     shown_warnings = warnings[:SUMMARY_LIST] if b.detail == "summary" else warnings
     unit_ids = sorted(set(res["unit"].unique().to_list()) or
                       set(ev.figures.values["unit"].unique().to_list()))
@@ -343,7 +406,7 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
         periods=[PeriodInfo(text=p, start=fmt.date(parse_period(p).start),
                             end=fmt.date(parse_period(p).end)) for p in b.periods],
         unit_count=len(unit_ids),
-        unit_names=sorted(b.name(u) for u in unit_ids)[:COVER_UNITS],
+        unit_names=sorted(b.marked_name(u) for u in unit_ids)[:COVER_UNITS],  # † ended
         detail=b.detail,
         detail_note=t["summary_mode"].format(rows=fmt.number(res.height, 0))
         if b.detail == "summary" else None,
@@ -356,11 +419,17 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
                                       t["by_area"]),
         units=units, units_total=units_total, worst=b.worst(),
         targets=[b.target(x, rows.get(x.id, empty), latest.get(x.id, empty),
-                          trend_frames.get(x.id), target_counts.get(x.id, {}),
-                          target_totals.get(x.id, 0), i)
+                          trend_frames.get(x.id), trend_units.get(x.id, []),
+                          target_counts.get(x.id, {}), target_totals.get(x.id, 0), i,
+                          ended_pending.get(x.id, 0))
                  for i, x in enumerate(model.targets)],
         failed_checks=checks, failed_checks_total=checks_total,
         missing=missing, missing_groups=missing_groups, missing_total=missing_total,
+        ended=b.times.ended_units(set(unit_ids) | set(ev.figures.values["unit"].unique())
+                                  | {r.unit for r in ignored}),
+        ended_pending=sum(ended_pending.values()),
+        ignored=ignored[:SUMMARY_LIST] if b.detail == "summary" else ignored,
+        ignored_total=len(ignored), territory_changes=b.times.changes,
         warnings=shown_warnings, warnings_total=len(warnings),
         figures=figures, figures_total=figures_total,
         inputs=[InputFile(role=role, path=str(p), sha256=_sha256(Path(p)))
