@@ -197,6 +197,8 @@ class MetricUnitInfo:
     non_negative: bool # a reported figure below 0 is an error
     whole: bool        # counts things: `needed` is a whole number
     decimals: int      # decimals shown in tables and reports
+    lowest: float | None = None  # the smallest figure that makes sense (a rank starts at 1)
+    better: int = 1    # +1 a higher figure is better, -1 a lower one (a rank: 1 is best)
 
 
 class MetricUnit(StrEnum):
@@ -208,6 +210,7 @@ class MetricUnit(StrEnum):
     SCORE = "score"
     DAYS = "days"
     VND = "vnd"
+    RANK = "rank"
 
     @property
     def info(self) -> MetricUnitInfo:
@@ -221,11 +224,18 @@ _UNIT_INFO = {
     MetricUnit.SCORE: MetricUnitInfo(False, False, False, 2),
     MetricUnit.DAYS: MetricUnitInfo(False, False, False, 2),
     MetricUnit.VND: MetricUnitInfo(True, True, False, 0),
+    # A published place (PAR Index 12/63): whole, from 1, lower is better; never summed.
+    MetricUnit.RANK: MetricUnitInfo(False, True, True, 0, lowest=1.0, better=-1),
 }
 METRIC_UNITS: tuple[str, ...] = tuple(u.value for u in MetricUnit)
 SUMMABLE_UNITS: tuple[str, ...] = tuple(u.value for u in MetricUnit if u.info.summable)
 NON_NEGATIVE_UNITS: tuple[str, ...] = tuple(u.value for u in MetricUnit if u.info.non_negative)
 WHOLE_UNITS: tuple[str, ...] = tuple(u.value for u in MetricUnit if u.info.whole)
+# Units whose figures start above 0 (a rank starts at 1), with that lowest figure.
+LOWEST: dict[str, float] = {u.value: u.info.lowest for u in MetricUnit
+                            if u.info.lowest is not None and u.info.lowest > 0}
+LOWER_IS_BETTER_UNITS: tuple[str, ...] = tuple(u.value for u in MetricUnit
+                                               if u.info.better < 0)
 
 
 def unit_info(unit: str | None) -> MetricUnitInfo | None:
@@ -240,6 +250,13 @@ def decimals(unit: str | None) -> int:
     """Decimals shown for a value in `unit` (2 when the unit is not known)."""
     info = unit_info(unit)
     return info.decimals if info else 2
+
+
+def better(unit: str | None) -> int:
+    """+1 when a higher figure in `unit` is better (and for no or an unknown unit), -1 when a
+    lower one is (a rank: first place is 1)."""
+    info = unit_info(unit)
+    return info.better if info else 1
 
 
 class Area(StrEnum):
@@ -298,7 +315,8 @@ class OverTime(StrEnum):
 
 OVER_TIMES: tuple[str, ...] = tuple(o.value for o in OverTime)
 # Metric units whose figures never add up over time (a rate of a year is no sum of rates).
-NOT_OVER_TIME_UNITS: tuple[str, ...] = (MetricUnit.PERCENT.value, MetricUnit.RATIO.value)
+NOT_OVER_TIME_UNITS: tuple[str, ...] = (MetricUnit.PERCENT.value, MetricUnit.RATIO.value,
+                                        MetricUnit.RANK.value)
 
 
 class Origin(StrEnum):

@@ -182,6 +182,7 @@ class _Checker:
                 node = self.parse(source.item.formula, pos, False)
                 if node is not None:
                     formulas[m] = node
+        self.ranks(metrics)
         asserts = {}
         for c, source in self.entries.checks.items():
             self.positions[f"check:{c}"] = self.at(source)
@@ -310,6 +311,19 @@ class _Checker:
                     self.at(source, "milestones", n, "by"),
                     _("list milestones in time order, after the baseline period")))
             previous = by
+
+    def ranks(self, metrics: dict[str, _Source]) -> None:
+        """Rank metrics' `of` (ranks.py); each adds its check `rank <= of`."""
+        from .ranks import field_checks, rank_problems
+        specs = {m: s.item for m, s in metrics.items()}
+        for m, source in metrics.items():
+            self.problems += rank_problems(m, source.item, specs, lambda *k, key=False,
+                                           s=source: self.at(s, *k, key=key))
+        for cid, text in field_checks(specs).items():
+            source = metrics[cid.rsplit(".", 1)[0]]
+            self.entries.checks.setdefault(cid, _Source(
+                Check.model_validate({"id": cid, "assert": text}), source.doc,
+                (*source.loc, "of")))
 
     def scoring(self, source: _Source) -> None:
         """Each indicator's metric and target exist (after extends)."""

@@ -184,7 +184,12 @@ class Metric(_Model):
 
     label: Text = Field(description="Tên chỉ số / Display name, e.g. 'Tổng số hồ sơ tiếp nhận'.")
     unit: MetricUnitLiteral = Field(
-        description="Đơn vị / Unit: count, percent (0–100), ratio, score, days, vnd.")
+        description="Đơn vị / Unit: count, percent (0–100), ratio, score, days, vnd, rank "
+        "(a place from 1, lower is better).")
+    of: MetricId | None = Field(
+        None, description="Trên tổng số / With unit rank: the count metric holding the size "
+        "of the field ranked (63 provinces before 2025, 34 after); adds the check rank ≤ of.",
+        examples=["provinces_ranked"])
     formula: Text | None = Field(
         None, description="Công thức / Formula over other metric ids: numbers, + - * /, "
         "parentheses, min(..), max(..), abs(..). Absent for a reported figure.",

@@ -41,7 +41,8 @@ def test_score_is_weighted_and_not_applicable_does_not_count():
     frame = results(("x", "2024", "A", "met", 3.0), ("x", "2024", "B", "not_met", 1.0),
                     ("x", "2024", "C", "not_applicable", 5.0),
                     ("y", "2024", "A", "not_applicable"), ("z", "2024", "A", "met", 0.0))
-    assert ranked(frame) == [("x", 75.0, 1), ("y", 0.0, 2), ("z", 0.0, 2)]
+    # y has nothing that applies: not ranked at all; z's rated weight is 0
+    assert ranked(frame) == [("x", 75.0, 1), ("z", 0.0, 2)]
 
 
 def test_only_each_units_latest_period_counts():
@@ -49,9 +50,9 @@ def test_only_each_units_latest_period_counts():
     frame = results(("x", "2023", "A", "met"), ("x", "2024-Q4", "A", "not_met"),
                     ("x", "2024", "A", "met"), ("y", "2023", "A", "met"))
     assert latest_results(frame)["period"].to_list() == ["2024-Q4", "2023"]
-    table = rank_units(frame)
-    assert table.select("unit", "period", "score").rows() == [("y", "2023", 100.0),
-                                                              ("x", "2024-Q4", 0.0)]
+    table = rank_units(frame)    # never side by side: each period ranks its own units
+    assert table.select("unit", "period", "score", "rank").rows() == [
+        ("x", "2024-Q4", 0.0, 1), ("y", "2023", 100.0, 1)]
 
 
 def test_counts_per_status_in_the_latest_period():

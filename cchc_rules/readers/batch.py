@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from math import inf
 
 import polars as pl
 
-from ..domain import NON_NEGATIVE_UNITS, WHOLE_UNITS
+from ..domain import LOWEST, NON_NEGATIVE_UNITS, WHOLE_UNITS
 from ..errors import CchcError, Position, Problem, did_you_mean, has_controls
 from ..messages import _, noun
 from ..units import Unit
@@ -99,6 +100,13 @@ class Batch:
                                   known=known[metric]), Position(file, line, col),
                        _("check the sign; a decrease is reported as a smaller figure"))
             return None
+        if value is not None and known is not None and value < LOWEST.get(known[metric], -inf):
+            self.error("DAT24", _("'{metric}' for {unit} in {period} is {value}, but a {kind} "
+                                  "starts at {lowest}").format(
+                metric=metric, unit=unit, period=period, value=shown(value), kind=known[metric],
+                lowest=shown(float(LOWEST[known[metric]]))), Position(file, line, col),
+                _("a rank counts from 1 (first place)"))
+            return None
         if value is not None and known is not None and known[metric] in WHOLE \
                 and not value.is_integer():
             bad = whole_number_problem(value)
@@ -133,6 +141,9 @@ class Batch:
         if known is not None:
             signed = [m for m, unit in known.items() if unit in NON_NEGATIVE]
             slow = slow | ((pl.col("value") < 0) & pl.col("metric").is_in(signed))
+            for unit_name, lowest in LOWEST.items():
+                low = [m for m, unit in known.items() if unit == unit_name]
+                slow = slow | ((pl.col("value") < lowest) & pl.col("metric").is_in(low))
             whole = [m for m, unit in known.items() if unit in WHOLE]
             slow = slow | ((pl.col("value") != pl.col("value").round(0))
                            & pl.col("metric").is_in(whole))

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from markupsafe import escape
 
-from ..domain import STATUSES, SYMBOLS, Status
+from ..domain import STATUSES, SYMBOLS, Status, better
 from ..periods import parse_period
 from ..present import Formatter
 
@@ -133,8 +133,8 @@ def bullet(uid: str, rows: Sequence[BulletRow], metric_unit: str | None, fmt: Fo
                                                 r.expected)])
     left, right, row_h = 190.0, WIDTH - 20.0, 30.0
 
-    def x(v: float) -> float:
-        return left + (v - lo) / (hi - lo) * (right - left)
+    def x(v: float) -> float:  # a lower-is-better unit (rank) has its best end on the right
+        return left + (v - lo if better(metric_unit) > 0 else hi - v) / (hi - lo) * (right - left)
 
     body, descs = [], []
     for i, r in enumerate(rows):
@@ -237,8 +237,8 @@ def trend(uid: str, periods: Sequence[str], series: Sequence[Series],
     def xt(day: float) -> float:
         return left + (day - t0) / (t1 - t0) * (right - left)
 
-    def y(v: float) -> float:
-        return bottom - (v - lo) / (hi - lo) * (bottom - top)
+    def y(v: float) -> float:  # a lower-is-better unit (rank): first place at the top
+        return bottom - (v - lo if better(metric_unit) > 0 else hi - v) / (hi - lo) * (bottom - top)
 
     xs = [xt((a + b) / 2) for a, b in spans]
     mixed = mixed_spans(periods)
