@@ -68,8 +68,11 @@ class Evaluation:
         scoring = self.ruleset.model.scoring
         if scoring is not None and self._scores is None:
             from .scoring import score
+            from .unitgraph import UnitGraph
             levels = {u.id: u.level for u in self.figures.units.values()}
-            self._scores = score(scoring, self.values, self.results, levels)
+            graph = UnitGraph.from_units(self.figures.units) \
+                if any(i.inherit for i in scoring.indicators) else None
+            self._scores = score(scoring, self.values, self.results, levels, graph)
         return self._scores
 
     def traced(self) -> pl.DataFrame:

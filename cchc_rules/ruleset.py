@@ -331,6 +331,10 @@ class _Checker:
         for i, indicator in enumerate(source.item.indicators):
             if indicator.metric is not None and indicator.metric not in self.entries.metrics:
                 self.unknown_metric(indicator.metric, self.at(source, "indicators", i, "metric"))
+            if indicator.self_assessed is not None \
+                    and indicator.self_assessed not in self.entries.metrics:
+                self.unknown_metric(indicator.self_assessed,
+                                    self.at(source, "indicators", i, "self_assessed"))
             if indicator.target is not None and indicator.target not in targets:
                 self.problems.append(Problem(
                     "SEM37", _("unknown target '{target}' in indicator '{id}'").format(

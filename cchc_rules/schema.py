@@ -313,6 +313,15 @@ class Indicator(_Model):
     when_invalid: FallbackLiteral | None = Field(
         None, description="Khi không tính được / An input that gives no number (division by "
         "zero) is worth: zero (default), full or exclude.")
+    inherit: Text | None = Field(
+        None, description="Lấy điểm của cấp trên / Take the points of the unit's ancestor at "
+        "this level (e.g. province: Decision 766's transparency items are scored for the "
+        "province and copied to each commune); a unit of that level scores itself.",
+        examples=["province"])
+    self_assessed: MetricId | None = Field(
+        None, description="Điểm tự đánh giá / The metric holding the unit's own figure, "
+        "scored by the same rule and shown beside the points that count (the appraised "
+        "`metric`, điểm thẩm định), with the difference.", examples=["plan_self"])
 
 
 class Scoring(_Model):

@@ -40,6 +40,11 @@ RANKING_SCHEMA: dict[str, Any] = {
     "max": pl.Float64, "index": pl.Float64, "band": pl.String, "rank": pl.Int64,
     "of": pl.Int64, "previous_index": pl.Float64, "rank_change": pl.Int64}
 
+# Columns present only when the ruleset uses them (see `score`).
+OPTIONAL_SCHEMA: dict[str, Any] = {
+    "inherited_from": pl.String, "self_assessed_value": pl.Float64,
+    "self_assessed_points": pl.Float64, "difference": pl.Float64}
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -52,45 +57,144 @@ class Scores:
 
 
 def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
-          levels: dict[str, str | None]) -> Scores:
+          levels: dict[str, str | None], graph: Any = None) -> Scores:
     """Score every unit and period found in `values` (unit, period, metric, value) by the
-    `scoring` model; `results` (target, unit, period, status) feed by_status indicators.
+    `scoring` model; `results` (target, unit, period, status) feed by_status indicators;
+    `graph` (a unitgraph.UnitGraph) finds the ancestors `inherit` takes points from.
 
     Each indicator is scored over the same key rows (unit × period, in period then unit
     order), so groups and totals are sums across columns and the long lists are one gather
-    away: no group-by and no sort over the million rows of a national run."""
+    away: no group-by and no sort over the million rows of a national run.
+
+    Optional columns, present only when the ruleset uses them (so §7 outputs keep their
+    shape otherwise): `inherited_from` (scores) when an indicator inherits;
+    `self_assessed_value`, `self_assessed_points` and `difference` (scores) and
+    `self_assessed_points`, `difference` (groups, rankings) when one has `self_assessed`."""
     keys = values.select("unit", "period").unique()
     periods = sorted(keys["period"].unique().to_list(), key=lambda p: parse_period(p).key)
     order = {p: i for i, p in enumerate(periods)}
     keys = keys.with_columns(pl.col("period").replace_strict(order, return_dtype=pl.Int64)
                              .alias("_p")).sort("_p", "unit")
-    metrics = {i.metric for i in scoring.indicators if i.metric is not None}
+    indicators = scoring.indicators
+    metrics = {m for i in indicators for m in (i.metric, i.self_assessed) if m is not None}
     by_metric = values.filter(pl.col("metric").is_in(list(metrics))) \
         .partition_by("metric", as_dict=True, include_key=False)
-    columns = [_indicator(ind, keys, by_metric.get((ind.metric,)), results)
-               for ind in scoring.indicators]
-    ids = [i.id for i in scoring.indicators]
-    scores = _long(keys, columns, "indicator", ids,
-                   {"group": [i.group for i in scoring.indicators]})
+    columns = []
+    sources: dict[str, tuple[pl.Series, pl.Series]] = {}
+    for ind in indicators:
+        column = _indicator(ind, keys, by_metric.get((ind.metric,)), results)
+        if ind.self_assessed is not None:
+            own = _indicator(ind, keys, by_metric.get((ind.self_assessed,)), results)
+            column = column.with_columns(
+                own["value"].alias("self_assessed_value"),
+                own["points"].alias("self_assessed_points"))
+        if ind.inherit is not None:
+            if ind.inherit not in sources:
+                sources[ind.inherit] = inherit_rows(keys, levels, graph, ind.inherit)
+            column = _inherited(ind, column, *sources[ind.inherit])
+        columns.append(column)
+    appraised = any(i.self_assessed is not None for i in indicators)
+    inherits = any(i.inherit is not None for i in indicators)
+    columns = [_complete(c, appraised, inherits) for c in columns]
+    ids = [i.id for i in indicators]
+    scores = _long(keys, columns, "indicator", ids, {"group": [i.group for i in indicators]})
     group_ids = [g.id for g in scoring.groups]
-    members = [[c for c, i in zip(columns, scoring.indicators, strict=True) if i.group == g]
+    members = [[c for c, i in zip(columns, indicators, strict=True) if i.group == g]
                for g in group_ids]
-    groups = _long(keys, [_sum(keys.height, m) for m in members], "group", group_ids, {})
-    totals = keys.hstack(_sum(keys.height, columns))
+    extra = ["self_assessed_points", "difference"] if appraised else []
+    groups = _long(keys, [_sum(keys.height, m, appraised) for m in members], "group",
+                   group_ids, {})
+    totals = keys.hstack(_sum(keys.height, columns, appraised))
     rankings = _rank(totals, scoring, levels, periods)
-    return Scores(scores.select(list(SCORE_SCHEMA)), groups.select(list(GROUP_SCHEMA)),
-                  rankings)
+    optional = [*(["inherited_from"] if inherits else []),
+                *(["self_assessed_value", *extra] if appraised else [])]
+    return Scores(scores.select([*SCORE_SCHEMA, *optional]),
+                  groups.select([*GROUP_SCHEMA, *extra]),
+                  rankings.select([*RANKING_SCHEMA, *extra]))
 
 
-def _sum(height: int, columns: list[pl.DataFrame]) -> pl.DataFrame:
-    """Points and max summed across indicator columns (an excluded one adds nothing)."""
+def _complete(column: pl.DataFrame, appraised: bool, inherits: bool) -> pl.DataFrame:
+    """The optional columns every indicator carries when any indicator uses them: the
+    self-assessed side of an indicator without one is its own points (nothing disputed)."""
+    if appraised:
+        if "self_assessed_points" not in column.columns:
+            column = column.with_columns(pl.lit(None, pl.Float64).alias("self_assessed_value"),
+                                         pl.lit(None, pl.Float64).alias("self_assessed_points"))
+        column = column.with_columns(
+            (pl.col("points") - pl.col("self_assessed_points")).alias("difference"))
+    if inherits and "inherited_from" not in column.columns:
+        column = column.with_columns(pl.lit(None, pl.String).alias("inherited_from"))
+    return column
+
+
+def _sum(height: int, columns: list[pl.DataFrame], appraised: bool = False) -> pl.DataFrame:
+    """Points and max summed across indicator columns (an excluded one adds nothing); with
+    `appraised`, the self-assessed total (an indicator without a self-assessed figure counts
+    its points) and the difference points − self-assessed."""
     if not columns:
-        return pl.DataFrame({"points": [0.0] * height, "max": [0.0] * height})
-    points = pl.DataFrame([c["points"].rename(f"p{n}") for n, c in enumerate(columns)])
-    tops = pl.DataFrame([c["max"].rename(f"m{n}") for n, c in enumerate(columns)])
-    return pl.DataFrame([points.select(pl.sum_horizontal(pl.all())).to_series()
-                         .rename("points"),
-                         tops.select(pl.sum_horizontal(pl.all())).to_series().rename("max")])
+        zeros = [0.0] * height
+        return pl.DataFrame({"points": zeros, "max": zeros, **(
+            {"self_assessed_points": zeros, "difference": zeros} if appraised else {})})
+    parts = {"points": [c["points"] for c in columns], "max": [c["max"] for c in columns]}
+    if appraised:
+        parts["difference"] = [c["difference"] for c in columns]
+    out = pl.DataFrame([pl.DataFrame([s.rename(str(n)) for n, s in enumerate(series)])
+                        .select(pl.sum_horizontal(pl.all())).to_series().rename(name)
+                        for name, series in parts.items()])
+    if appraised:
+        out = out.with_columns((pl.col("points") - pl.col("difference"))
+                               .alias("self_assessed_points")) \
+            .select("points", "max", "self_assessed_points", "difference")
+    return out
+
+
+def inherit_rows(keys: pl.DataFrame, levels: dict[str, str | None], graph: Any,
+                 level: str) -> tuple[pl.Series, pl.Series]:
+    """For each key row (unit, period): the row of its ancestor at `level` in the same period
+    (the parent edges in force on the period's last day; a unit of that level is its own
+    source) and that ancestor's id; null when there is none or it has no row."""
+    row_of = {key: i for i, key in enumerate(zip(keys["unit"], keys["period"], strict=True))}
+    ends = {p: parse_period(p).end for p in keys["period"].unique().to_list()}
+    rows: list[int | None] = []
+    names: list[str | None] = []
+    memo: dict[tuple[str, str], str | None] = {}
+    for unit, period in zip(keys["unit"], keys["period"], strict=True):
+        found = memo.get((unit, period), "")
+        if found == "":
+            found = _ancestor(unit, ends[period], levels, graph, level)
+            memo[(unit, period)] = found
+        rows.append(row_of.get((found, period)) if found is not None else None)
+        names.append(found)
+    return pl.Series("_row", rows, pl.UInt32), pl.Series("_from", names, pl.String)
+
+
+def _ancestor(unit: str, day: Any, levels: dict[str, str | None], graph: Any,
+              level: str) -> str | None:
+    seen = 0
+    while unit is not None and levels.get(unit) != level:
+        if graph is None or seen > 16 or unit not in graph.units:
+            return None
+        unit, seen = graph.parent_at(unit, day), seen + 1
+    return unit
+
+
+def _inherited(ind: Any, column: pl.DataFrame, rows: pl.Series, names: pl.Series
+               ) -> pl.DataFrame:
+    """The indicator's columns taken from each unit's ancestor row; a unit without one (no
+    ancestor at the level, or the ancestor has no figures that period) gets `when_no_data`.
+    `inherited_from` names the ancestor (null for a unit scored on its own figures)."""
+    top = float(ind.max)
+    fallback = _fallback(ind.when_no_data or Fallback.EXCLUDE.value, top)
+    missing = pl.col("_row").is_null()
+    copied = column.select(pl.all().gather(rows)).with_columns(
+        rows, names, pl.int_range(pl.len(), dtype=pl.UInt32).alias("_self"))
+    points = pl.when(missing).then(fallback).otherwise(pl.col("points")).cast(pl.Float64)
+    return copied.with_columns(
+        points.alias("points"),
+        pl.when(missing).then(pl.when(points.is_null()).then(None).otherwise(pl.lit(top)))
+        .otherwise(pl.col("max")).cast(pl.Float64).alias("max"),
+        pl.when(missing | (pl.col("_row") == pl.col("_self"))).then(None)
+        .otherwise(pl.col("_from")).alias("inherited_from")).drop("_row", "_from", "_self")
 
 
 def _long(keys: pl.DataFrame, columns: list[pl.DataFrame], name: str, ids: list[str],
@@ -104,13 +208,16 @@ def _long(keys: pl.DataFrame, columns: list[pl.DataFrame], name: str, ids: list[
     if not count or not height:
         return pl.DataFrame(schema={"unit": pl.String, "period": pl.String, **enums,
                                     "value": pl.Float64, "status": pl.String,
-                                    "points": pl.Float64, "max": pl.Float64})
+                                    "points": pl.Float64, "max": pl.Float64,
+                                    **OPTIONAL_SCHEMA})
     at = pl.int_range(count * height, eager=True)
     row, col = at // count, at % count
+    extra = [c for c in columns[0].columns if c in OPTIONAL_SCHEMA]
     stacked = pl.concat([c.select(pl.col("value") if "value" in c.columns else
                                   pl.lit(None, pl.Float64).alias("value"),
                                   pl.col("status") if "status" in c.columns else
-                                  pl.lit(None, pl.String).alias("status"), "points", "max")
+                                  pl.lit(None, pl.String).alias("status"), "points", "max",
+                                  *extra)
                          for c in columns])
     body = stacked.select(pl.all().gather(col * height + row))
     names = [pl.Series(k, vs, dtype=enums[k]).gather(col) for k, vs in texts.items()]
@@ -209,7 +316,8 @@ def _rank(totals: pl.DataFrame, scoring: Any, levels: dict[str, str | None],
     ranks, counts = _competition_ranks(frame)
     frame = frame.with_columns(pl.Series("rank", ranks, pl.Int64),
                                pl.Series("of", counts, pl.Int64))
-    return _previous(frame, periods).select(list(RANKING_SCHEMA))
+    extra = [c for c in totals.columns if c in OPTIONAL_SCHEMA]
+    return _previous(frame, periods).select([*RANKING_SCHEMA, *extra])
 
 
 def _competition_ranks(frame: pl.DataFrame) -> tuple[list[int | None], list[int]]:

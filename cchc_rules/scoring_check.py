@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .domain import STATUSES
+from .domain import LEVELS, STATUSES
 from .errors import Problem, did_you_mean
 from .load import Doc
 from .messages import _, noun
@@ -116,6 +116,19 @@ def _indicator(indicator: Any, groups: list[str], at) -> list[Problem]:
                 problems.append(Problem("SEM02", _("op '{op}' takes {takes}").format(
                                                    op=step.op, takes=takes),
                                         at("steps", n, "value")))
+    problems += _inherit(indicator, name, at)
+    if indicator.self_assessed is not None:
+        if rule == "by_status":
+            problems.append(Problem(
+                "SEM42", _("{name}: self_assessed goes with a metric rule, not by_status")
+                .format(name=name), at("self_assessed", key=True),
+                _("score the self-assessed figure with full_at, steps or as_points")))
+        elif indicator.self_assessed == indicator.metric:
+            problems.append(Problem(
+                "SEM42", _("{name}: self_assessed names the metric that counts").format(
+                    name=name), at("self_assessed"),
+                _("metric is the appraised figure (điểm thẩm định), self_assessed the unit's "
+                  "own (điểm tự đánh giá): two different metrics")))
     if indicator.group is not None and indicator.group not in groups:
         problems.append(Problem(
             "SEM34", _("{name}: unknown group '{group}'").format(
@@ -124,3 +137,21 @@ def _indicator(indicator: Any, groups: list[str], at) -> list[Problem]:
             (_("known: {groups}").format(
                groups=', '.join(groups)) if groups else _("declare it under scoring.groups"))))
     return problems
+
+
+def _inherit(indicator: Any, name: str, at) -> list[Problem]:
+    """`inherit` names a level that can be above a unit: province or district (SEM41)."""
+    level = indicator.inherit
+    if level is None:
+        return []
+    above = LEVELS[:-1]  # the lowest level is nobody's ancestor
+    if level in above:
+        return []
+    if level in LEVELS:
+        return [Problem("SEM41", _("{name}: no unit has a {level} above it to inherit from")
+                        .format(name=name, level=level), at("inherit"),
+                        _("inherit from one of: {levels}").format(levels=", ".join(above)))]
+    return [Problem("SEM41", _("{name}: unknown level '{level}' in inherit").format(
+        name=name, level=level), at("inherit"),
+        did_you_mean(level, LEVELS) or _("inherit from one of: {levels}").format(
+            levels=", ".join(above)))]

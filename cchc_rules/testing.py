@@ -66,10 +66,14 @@ class Expectation(_Model):
     of: int | None = None
     previous_index: float | None = None
     rank_change: int | None = None
+    inherited_from: str | None = None        # an inherited indicator's ancestor
+    self_assessed_points: float | None = None  # điểm tự đánh giá (with `self_assessed`)
+    difference: float | None = None          # points − self_assessed_points
     tolerance: float | None = Field(default=None, ge=0)
 
     _names = field_validator("unit", "period", "deadline", "target", "check", "metric",
-                             "indicator", "group", "band", mode="before")(_text)
+                             "indicator", "group", "band", "inherited_from",
+                             mode="before")(_text)
 
     def kind(self) -> str:
         return next((k for k in SUBJECTS if getattr(self, k) is not None), "metric")
@@ -101,9 +105,12 @@ class Expectation(_Model):
 
 
 SUBJECTS = ("target", "check", "metric", "indicator", "group", "ranking")
-SCORE_FIELDS = {"indicator": ("value", "points", "max"), "group": ("points", "max"),
+_APPRAISAL = ("self_assessed_points", "difference")
+SCORE_FIELDS = {"indicator": ("value", "points", "max", "inherited_from", *_APPRAISAL),
+                "group": ("points", "max", *_APPRAISAL),
                 "ranking": ("points", "max", "index", "band", "rank", "of", "previous_index",
-                            "rank_change")}
+                            "rank_change", *_APPRAISAL)}
+_TEXT_FIELDS = ("band", "inherited_from")
 _SCORE_LISTS = {"indicator": "scores", "group": "groups", "ranking": "rankings"}
 
 
@@ -459,7 +466,7 @@ def _score_mismatches(want: Expectation, scored: dict, tol: float) -> list[str]:
     for key in SCORE_FIELDS[kind]:
         if key in want.model_fields_set:
             expected, got = getattr(want, key), row.get(key)
-            same = got == expected if key == "band" else _close(got, expected, tol)
+            same = got == expected if key in _TEXT_FIELDS else _close(got, expected, tol)
             if not same:
                 out.append(_("{label}: {key} {got}, expected {want}").format(
                     label=label, key=key, got=_show(got), want=_show(expected)))

@@ -66,7 +66,9 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
     elif fmt == "json":
         buffer.write(_json(picked, model.ruleset).encode("utf-8"))
     else:
-        text = "\n".join(render.ranking_text(picked.rankings, names, lang)) + "\n"
+        lines = render.ranking_text(picked.rankings, names, lang)
+        appraisal = render.appraisal_text(picked, names, titles, lang)
+        text = "\n".join([*lines, *(["", *appraisal] if appraisal else [])]) + "\n"
         buffer.write(text.encode("utf-8"))
     if output is not None:
         with atomic_open(output, "wb") as out:

@@ -311,6 +311,23 @@ class InputFile(_Model):
     sha256: str = Field(description="Hex SHA-256 of the file's bytes.")
 
 
+class AppraisalRow(_Model):
+    """One row of the self-assessed / appraised table (latest scored period): an indicator
+    with a self-assessed figure, or a unit's total (render/scores.appraisal_context)."""
+
+    unit: str = Field(description="Unit id.")
+    name: str = Field(description="Unit name.")
+    period: str = Field(description="The period scored.")
+    indicator: str = Field(description="Indicator id ('' on a total row).")
+    title: str = Field(description="Indicator title ('' on a total row).")
+    total: bool = Field(description="The unit's total over every indicator.")
+    self_assessed: str = Field(description="Self-assessed points (điểm tự đánh giá), text.")
+    appraised: str = Field(description="Appraised points that count (điểm thẩm định), text.")
+    max: str = Field(description="Maximum points, text.")
+    difference: str = Field(description="Appraised − self-assessed, signed text.")
+    lower: bool = Field(description="The appraisal took points off.")
+
+
 class ReportContext(_Model):
     """The whole template context; `report.html.j2` receives its fields as variables."""
 
@@ -362,3 +379,6 @@ class ReportContext(_Model):
     figures: list[FigureRow] = Field(description="Reported figures listed in the appendix.")
     figures_total: int = Field(description="Reported figures in all.")
     inputs: list[InputFile] = Field(description="Input files with their SHA-256.")
+    appraisal: list[AppraisalRow] = Field(
+        default_factory=list, description="Self-assessed and appraised points per indicator "
+        "and in total, latest scored period (rulesets with `self_assessed`); else empty.")

@@ -47,6 +47,18 @@ _WORDS: dict[str, tuple[str, str]] = {
     "by_status": ("Theo trạng thái", "By status"),
     "by_area": ("Theo lĩnh vực cải cách", "By reform area"),
     "by_unit": ("Xếp hạng đơn vị", "Unit ranking"),
+    "appraisal.heading": ("Điểm tự đánh giá và điểm thẩm định",
+                          "Self-assessed and appraised points"),
+    "appraisal.note": ("Điểm thẩm định là điểm được tính; chênh lệch = điểm thẩm định − "
+                       "điểm tự đánh giá (âm: bị trừ điểm khi thẩm định).",
+                       "The appraised points count; difference = appraised − self-assessed "
+                       "(negative: the appraisal took points off)."),
+    "appraisal.self": ("Tự đánh giá", "Self-assessed"),
+    "appraisal.appraised": ("Thẩm định", "Appraised"),
+    "appraisal.difference": ("Chênh lệch", "Difference"),
+    "appraisal.indicator": ("Tiêu chí", "Indicator"),
+    "appraisal.max": ("Điểm tối đa", "Max"),
+    "appraisal.total": ("Tổng", "Total"),
     "targets": ("Chỉ tiêu", "Targets"),
     "target": ("Chỉ tiêu", "Target"),
     "area": ("Lĩnh vực", "Area"),

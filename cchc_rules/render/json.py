@@ -18,7 +18,7 @@ from ..result import Evaluation
 
 TEXT_FIELDS = ("target", "unit", "period", "metric", "area", "level", "status", "op",
                "deadline", "baseline_period", "check", "origin", "indicator", "group",
-               "band")
+               "band", "inherited_from")
 CHUNK = 200_000  # records rendered per step
 NUMBER_FIELDS = ("actual", "expected", "gap", "needed", "baseline_value", "weight",
                  "milestone", "left", "right")

@@ -399,7 +399,12 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
                       set(ev.figures.values["unit"].unique().to_list()))
     rule_files: Sequence[Path] = ev.ruleset.files
     files = [("ruleset", p) for p in rule_files] + list(inputs)
+    from .scores import appraisal_context
+    appraisal = appraisal_context(ev.scores(), {u: b.name(u) for u in ev.figures.units},
+                                  {i.id: i.title for i in model.scoring.indicators}, lang) \
+        if model.scoring is not None else []
     return ReportContext(
+        appraisal=appraisal,
         lang=lang, output=output, t=t, tool=f"cchc-rules {__version__}",
         ruleset=RulesetInfo(id=model.ruleset, title=model.title, issuer=model.issuer,
                             source=model.source),

@@ -24,7 +24,12 @@ _WORDS = {
            "indicator": "Tiêu chí", "title": "Tên tiêu chí", "group": "Nhóm",
            "value": "Giá trị", "status": "Trạng thái", "up": "tăng {n} bậc",
            "down": "giảm {n} bậc", "same": "giữ hạng", "sheet_rank": "Xếp hạng",
-           "sheet_points": "Điểm tiêu chí", "none": "Không có đơn vị nào được chấm điểm."},
+           "sheet_points": "Điểm tiêu chí", "none": "Không có đơn vị nào được chấm điểm.",
+           "self_assessed_points": "Điểm tự đánh giá", "difference": "Chênh lệch",
+           "self_assessed_value": "Giá trị tự đánh giá", "inherited_from": "Lấy điểm của",
+           "appraised": "Điểm thẩm định", "total": "Tổng",
+           "appraisal_heading": "Điểm tự đánh giá và điểm thẩm định",
+           "sheet_appraisal": "Tự đánh giá - thẩm định"},
     "en": {"heading": "Ranking by points", "rank": "Rank", "unit": "Unit",
            "name": "Unit name", "period": "Period", "level": "Level", "points": "Points",
            "max": "Max", "index": "Index", "band": "Band", "of": "Of",
@@ -32,7 +37,11 @@ _WORDS = {
            "indicator": "Indicator", "title": "Indicator title", "group": "Group",
            "value": "Value", "status": "Status", "up": "up {n}", "down": "down {n}",
            "same": "unchanged", "sheet_rank": "Ranking", "sheet_points": "Indicator points",
-           "none": "No unit was scored."},
+           "none": "No unit was scored.", "self_assessed_points": "Self-assessed",
+           "difference": "Difference", "self_assessed_value": "Self-assessed value",
+           "inherited_from": "Points of", "appraised": "Appraised", "total": "Total",
+           "appraisal_heading": "Self-assessed and appraised points",
+           "sheet_appraisal": "Self-assessed - appraised"},
 }
 
 
@@ -67,8 +76,10 @@ def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str) -> li
     out = [t["heading"]]
     if not rankings.height:
         return [*out, "  " + t["none"]]
+    appraised = "difference" in rankings.columns
     head = [t["rank"], t["unit"], t["points"], t["max"], t["index"], t["band"],
-            t["rank_change"]]
+            t["rank_change"], *([t["self_assessed_points"], t["difference"]] if appraised
+                                else [])]
     for (period, level), part in rankings.group_by("period", "level", maintain_order=True):
         out.append(f"  {period} · {level or '—'}")
         rows = [head]
@@ -77,12 +88,71 @@ def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str) -> li
                 else f"{names[r['unit']]} ({r['unit']})"
             rank = "—" if r["rank"] is None else f"{r['rank']}/{r['of']}"
             rows.append([rank, unit, _two(fmt, r["points"]), _two(fmt, r["max"]),
-                         _two(fmt, r["index"]), r["band"] or "", change_text(r["rank_change"], t)])
+                         _two(fmt, r["index"]), r["band"] or "", change_text(r["rank_change"], t),
+                         *([_two(fmt, r["self_assessed_points"]), _signed(fmt, r["difference"])]
+                           if appraised else [])])
         rows = [[escape_controls(c) for c in row] for row in rows]
         widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
         out += ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
                 for row in rows]
     return out
+
+
+def appraisal_rows(scores: Any) -> pl.DataFrame:
+    """Per unit and period, the indicators with a self-assessed figure and a total row
+    (indicator null): self-assessed points, appraised points and the difference — the table
+    a Home Affairs department argues over. Empty when no indicator has `self_assessed`."""
+    frame = scores.scores
+    if "difference" not in frame.columns:
+        return pl.DataFrame(schema={"unit": pl.String, "period": pl.String,
+                                    "indicator": pl.String, "self_assessed_points": pl.Float64,
+                                    "points": pl.Float64, "max": pl.Float64,
+                                    "difference": pl.Float64})
+    rows = frame.with_row_index("_n").filter(pl.col("self_assessed_points").is_not_null()) \
+        .select("_n", "unit", "period", pl.col("indicator").cast(pl.String),
+                "self_assessed_points", "points", "max", "difference")
+    firsts = rows.group_by("unit", "period").agg(pl.col("_n").min())
+    totals = scores.rankings.join(firsts, on=["unit", "period"]).select(
+        "_n", "unit", "period", pl.lit(None, pl.String).alias("indicator"),
+        "self_assessed_points", "points", "max", "difference")
+    # each unit's rows in ruleset order, its total last (score rows are period, unit order)
+    return pl.concat([rows.with_columns(pl.lit(0).alias("_t")),
+                      totals.with_columns(pl.lit(1).alias("_t"))]) \
+        .with_columns(pl.col("_n").min().over("unit", "period").alias("_first")) \
+        .sort("_first", "_t", "_n").drop("_n", "_t", "_first")
+
+
+def appraisal_text(scores: Any, names: dict[str, str], titles: dict[str, str],
+                   lang: str) -> list[str]:
+    """The self-assessed / appraised section: per period and unit, each indicator with a
+    self-assessed figure and the unit's total; [] when no indicator has one."""
+    frame = appraisal_rows(scores)
+    if not frame.height:
+        return []
+    t, fmt = words(lang), Formatter(lang)
+    out = [t["appraisal_heading"]]
+    head = [t["indicator"], t["title"], t["self_assessed_points"], t["appraised"], t["max"],
+            t["difference"]]
+    for (period, unit), part in frame.group_by("period", "unit", maintain_order=True):
+        out.append(f"  {period} · {names.get(unit) or unit} ({unit})")
+        rows = [head] + [[r["indicator"] or t["total"],
+                          titles.get(r["indicator"], "") if r["indicator"] else "",
+                          _two(fmt, r["self_assessed_points"]), _two(fmt, r["points"]),
+                          _two(fmt, r["max"]), _signed(fmt, r["difference"])]
+                         for r in part.iter_rows(named=True)]
+        rows = [[escape_controls(c) for c in row] for row in rows]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+        out += ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                for row in rows]
+    return out
+
+
+def _signed(fmt: Formatter, value: float | None) -> str:
+    """A difference with two decimals and its sign: '−0,50', '+1,00', '0,00'."""
+    if value is None:
+        return "—"
+    text = _two(fmt, abs(value))
+    return text if text.strip("0,.") == "" else ("+" if value > 0 else "−") + text
 
 
 def _two(fmt: Formatter, value: float | None) -> str:
@@ -119,9 +189,11 @@ def write_xlsx(scores: Any, out: BinaryIO, names: dict[str, str], titles: dict[s
     whole = book.add_format({"num_format": "0"})
     ranks = scores.rankings.with_columns(pl.col("unit").replace_strict(
         names, default=None, return_dtype=pl.String).alias("name"))
+    appraised = "difference" in scores.rankings.columns
+    both = ["self_assessed_points", "difference"] if appraised else []
     _sheet(book, t["sheet_rank"], ranks, ["period", "level", "rank", "of", "unit", "name",
                                           "points", "max", "index", "band", "previous_index",
-                                          "rank_change"], t, bold, two, whole)
+                                          "rank_change", *both], t, bold, two, whole)
     points = scores.scores.with_columns(
         pl.col("unit").replace_strict(names, default=None, return_dtype=pl.String).alias("name"),
         pl.col("indicator").replace_strict(titles, default=None, return_dtype=pl.String)
@@ -129,6 +201,12 @@ def write_xlsx(scores: Any, out: BinaryIO, names: dict[str, str], titles: dict[s
     columns = ["period", "unit", "name", "group", "indicator", "title", "value", "points", "max"]
     if points["status"].null_count() < points.height:
         columns.insert(7, "status")
+    if appraised:
+        columns[columns.index("points"):columns.index("points")] = ["self_assessed_value",
+                                                                    "self_assessed_points"]
+        columns.append("difference")
+    if "inherited_from" in points.columns:
+        columns.append("inherited_from")
     _sheet(book, t["sheet_points"], points, columns, t, bold, two, whole)
     book.close()
 
@@ -152,3 +230,24 @@ def _sheet(book, title: str, frame: pl.DataFrame, columns: list[str], t: dict[st
                 fmt = whole if name in _WHOLE else two
                 sheet.write_number(r, c, float(cell), fmt)
     sheet.autofilter(0, 0, max(frame.height, 1), len(columns) - 1)
+
+
+def appraisal_context(scores: Any, names: dict[str, str], titles: dict[str, str],
+                      lang: str) -> list[dict[str, Any]]:
+    """The report's self-assessed / appraised table (reports/templates/_appraisal.html.j2),
+    for the latest scored period only (units side by side in one period): one dict per row,
+    numbers as text with two decimals; `total` marks each unit's total row. [] when no
+    indicator has `self_assessed`."""
+    from ..ranking import latest_period
+
+    frame = latest_period(appraisal_rows(scores))
+    fmt = Formatter(lang)
+    return [{"unit": r["unit"], "name": names.get(r["unit"]) or r["unit"],
+             "period": r["period"], "indicator": r["indicator"] or "",
+             "title": titles.get(r["indicator"], "") if r["indicator"] else "",
+             "total": r["indicator"] is None,
+             "self_assessed": _two(fmt, r["self_assessed_points"]),
+             "appraised": _two(fmt, r["points"]), "max": _two(fmt, r["max"]),
+             "difference": _signed(fmt, r["difference"]),
+             "lower": (r["difference"] or 0.0) < -0.005}
+            for r in frame.iter_rows(named=True)]

@@ -97,9 +97,12 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
                        f": {texts[id(c)]}")
         out.append("")
     if evaluation.ruleset.model.scoring is not None:
-        from .scores import ranking_text
+        from .scores import appraisal_text, ranking_text
         names = {uid: u.name for uid, u in units.items()}
         out += [*ranking_text(evaluation.scores().rankings, names, lang), ""]
+        titles = {i.id: i.title for i in evaluation.ruleset.model.scoring.indicators}
+        appraisal = appraisal_text(evaluation.scores(), names, titles, lang)
+        out += [*appraisal, ""] if appraisal else []
     counts = evaluation.summary()
     shown = [f"{t[f'status.{s}']} {counts[s]}" for s in STATUSES if counts[s]]
     checks = evaluation.check_summary()
