@@ -24,6 +24,7 @@ from bench.workload import (
     Target,
     ruleset_document,
     scaled_targets,
+    scoring_document,
 )
 
 BROKEN_SHARE = 0.001   # commune-months with a deliberate typo that breaks an identity
@@ -188,6 +189,11 @@ def write(work: Workload, out: Path, seed: int, scales: tuple[float, float, floa
     dump = yaml.safe_dump(ruleset_document(work.targets), allow_unicode=True, sort_keys=False,
                           width=100)
     (out / "ruleset.yaml").write_text(dump, encoding="utf-8")
+    # The same ruleset with 40 scoring indicators: what scoring adds is measured against it.
+    scored = {**ruleset_document(work.targets), "ruleset": "bench-national-2025-scored",
+              "scoring": scoring_document(work.targets)}
+    (out / "ruleset-scored.yaml").write_text(
+        yaml.safe_dump(scored, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
     units = [{k: v for k, v in vars(u).items() if v is not None} for u in work.units]
     (out / "units.yaml").write_text(
         yaml.safe_dump({"units": units}, allow_unicode=True, sort_keys=False, width=200),

@@ -209,3 +209,42 @@ def ruleset_document(targets: tuple[Target, ...] = TARGETS) -> dict:
         "checks": [{"id": cid, "assert": text} for cid, text in CHECKS],
         "targets": entries,
     }
+
+
+# Decision 766-like groups for the scored variant of the workload.
+_GROUPS = (("progress", "Tiến độ, kết quả giải quyết"), ("online", "Dịch vụ trực tuyến"),
+           ("digital", "Số hóa hồ sơ"), ("satisfaction", "Mức độ hài lòng"),
+           ("targets", "Thực hiện chỉ tiêu"))
+_RATE_GROUP = {"online_rate": "online", "on_time_rate": "progress", "late_rate": "progress",
+               "progress_rate": "progress", "online_payment_rate": "online",
+               "digital_result_rate": "digital", "complaint_resolution_rate": "satisfaction",
+               "satisfaction_rate": "satisfaction"}
+
+
+def scoring_document(targets: tuple[Target, ...] = TARGETS, count: int = 40) -> dict:
+    """A spec §7 `scoring` block of `count` indicators over the workload: per rate one
+    proportional (`full_at`, lower-is-better for the late rate) and one `steps` indicator,
+    the rest `by_status` on the targets in turn; five groups, bands A/B/C."""
+    indicators: list[dict] = []
+    for rate in RATES:
+        group = _RATE_GROUP[rate.id]
+        lower = rate.id == "late_rate"
+        indicators.append({"id": f"{rate.id}.p", "title": f"{rate.label} (tỷ lệ)",
+                           "group": group, "metric": rate.id, "max": 5,
+                           **({"full_at": 0, "zero_at": 20} if lower else {"full_at": 90}),
+                           "when_invalid": "exclude"})
+        indicators.append({"id": f"{rate.id}.s", "title": f"{rate.label} (bậc)",
+                           "group": group, "metric": rate.id, "max": 2,
+                           "steps": [{"op": "<=" if lower else ">=", "value": 5 if lower else 90,
+                                      "points": 2},
+                                     {"op": "<=" if lower else ">=", "value": 10 if lower else 70,
+                                      "points": 1}]})
+    for i in range(max(0, count - len(indicators))):
+        target = targets[i % len(targets)]
+        indicators.append({"id": f"T{i + 1}.{target.id}", "title": f"Chỉ tiêu {target.id}",
+                           "group": "targets", "target": target.id, "max": 3,
+                           "by_status": {"met": 3, "on_track": 2, "off_track": 1}})
+    return {"scale": 100, "bands": [{"id": "A", "min": 90}, {"id": "B", "min": 80},
+                                    {"id": "C", "min": 0}],
+            "groups": [{"id": g, "title": title} for g, title in _GROUPS],
+            "indicators": indicators[:count]}

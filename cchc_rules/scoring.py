@@ -76,18 +76,18 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
     keys = keys.with_columns(pl.col("period").replace_strict(order, return_dtype=pl.Int64)
                              .alias("_p")).sort("_p", "unit")
     indicators = scoring.indicators
-    metrics = {m for i in indicators for m in (i.metric, i.self_assessed) if m is not None}
-    by_metric = values.filter(pl.col("metric").is_in(list(metrics))) \
-        .partition_by("metric", as_dict=True, include_key=False)
+    wide = _aligned(keys, values, results, indicators)
+    exprs = [e for n, ind in enumerate(indicators) for e in _indicator(ind, n, wide)]
+    computed = wide.select(exprs)  # every indicator in one parallel pass over the key rows
     columns = []
     sources: dict[str, tuple[pl.Series, pl.Series]] = {}
-    for ind in indicators:
-        column = _indicator(ind, keys, by_metric.get((ind.metric,)), results)
+    for n, ind in enumerate(indicators):
+        parts = ["value", "status", "points", "max"]
+        column = computed.select(pl.col(f"{n}:{c}").alias(c) for c in parts)
         if ind.self_assessed is not None:
-            own = _indicator(ind, keys, by_metric.get((ind.self_assessed,)), results)
             column = column.with_columns(
-                own["value"].alias("self_assessed_value"),
-                own["points"].alias("self_assessed_points"))
+                computed[f"{n}:self:value"].alias("self_assessed_value"),
+                computed[f"{n}:self:points"].alias("self_assessed_points"))
         if ind.inherit is not None:
             if ind.inherit not in sources:
                 sources[ind.inherit] = inherit_rows(keys, levels, graph, ind.inherit)
@@ -225,46 +225,112 @@ def _long(keys: pl.DataFrame, columns: list[pl.DataFrame], name: str, ids: list[
         .hstack([*names, *body.get_columns()])
 
 
-def _indicator(ind: Any, keys: pl.DataFrame, figures: pl.DataFrame | None,
-               results: pl.DataFrame) -> pl.DataFrame:
-    """One indicator over the key rows, in their order: value, status, points, max."""
-    top = float(ind.max)
+def _aligned(keys: pl.DataFrame, values: pl.DataFrame, results: pl.DataFrame,
+             indicators: list) -> pl.DataFrame:
+    """One column per metric (`v:<id>`) and per by_status target (`s:<id>`) the indicators
+    read, row for row with the key rows (null where the unit reported nothing): one join of
+    the figures to the keys, then each column is filled by a scatter, not a join of its own."""
+    height = keys.height
+    rows = keys.select("unit", "period").with_row_index("_row")
+    metrics = sorted({m for i in indicators for m in (i.metric, i.self_assessed)
+                      if m is not None and i.by_status is None})
+    targets = sorted({i.target for i in indicators if i.by_status is not None})
+    columns = [pl.repeat(None, height, dtype=pl.Float64, eager=True).alias(f"v:{m}")
+               for m in metrics]
+    columns += [pl.repeat(None, height, dtype=pl.String, eager=True).alias(f"s:{t}")
+                for t in targets]
+    dense = {c.name: c for c in columns}
+    if targets and _row_major_statuses(results, targets, rows, dense):
+        targets = []  # read straight from the evaluator's layout: no join
+    for prefix, frame, name, column in (("v:", values, "metric", "value"),
+                                        ("s:", results, "target", "status")):
+        wanted = metrics if prefix == "v:" else targets
+        if not wanted or not frame.height:
+            continue
+        found = frame.filter(pl.col(name).is_in(wanted)).select(
+            name, "unit", "period", pl.col(column).cast(dense[prefix + wanted[0]].dtype)) \
+            .join(rows, on=["unit", "period"], how="inner")
+        for (ident,), part in found.partition_by(name, as_dict=True).items():
+            dense[f"{prefix}{ident}"].scatter(part["_row"], part[column])
+    return pl.DataFrame(columns, schema={c.name: c.dtype for c in columns}) if columns \
+        else pl.DataFrame({"_": [None] * height})
+
+
+def _row_major_statuses(results: pl.DataFrame, targets: list[str], rows: pl.DataFrame,
+                        dense: dict[str, pl.Series]) -> bool:
+    """Fill the `s:<target>` columns from results laid out as the evaluator writes them
+    (evaluator._results: result j is the (unit, period) row j // n and target j % n, n
+    targets): a strided gather per target and one join of the (unit, period) rows, instead
+    of joining every result. False (nothing filled) when the frame is not laid out so."""
+    height = results.height
+    if not height:
+        return False
+    head = results.head(2048)
+    same = (head["unit"] == head["unit"][0]) & (head["period"] == head["period"][0])
+    n = int(same.arg_min()) if not same.all() else head.height
+    order = head["target"].head(n).to_list()
+    if n == 0 or height % n or len(set(order)) != n or not set(targets) <= set(order):
+        return False
+    block = pl.int_range(height // n, dtype=pl.UInt32, eager=True) * n
+    first = results.select(pl.col("unit", "period").gather(block))
+    last = results.select(pl.col("unit", "period").gather(block + (n - 1)))
+    if not first.equals(last):
+        return False
+    where = first.with_row_index("_b").join(rows, on=["unit", "period"], how="inner")
+    if where.height != first.height:
+        return False
+    for target in targets:
+        t = order.index(target)
+        picked = results.select(pl.col("target", "status").gather(block + t))
+        if not (picked["target"] == target).all():
+            return False
+        dense[f"s:{target}"].scatter(where["_row"], picked["status"].gather(where["_b"]))
+    return True
+
+
+def _indicator(ind: Any, n: int, wide: pl.DataFrame) -> list[pl.Expr]:
+    """The expressions of one indicator over the aligned key rows, named `<n>:value`,
+    `<n>:status`, `<n>:points`, `<n>:max` (and `<n>:self:value`, `<n>:self:points` for the
+    self-assessed figure, scored by the same rule)."""
     if ind.by_status is not None:
-        wanted = results.filter(pl.col("target") == ind.target).select("unit", "period", "status")
-        frame = keys.join(wanted, on=["unit", "period"], how="left", maintain_order="left") \
-            .with_columns(pl.lit(None, pl.Float64).alias("value"))
-        status = pl.col("status")
-        state = (pl.when(status.is_null() | (status == Status.NO_DATA.value)).then(pl.lit(_NO_DATA))
-                 .when(status == Status.INVALID.value).then(pl.lit(_INVALID))
-                 .when(status == Status.NOT_APPLICABLE.value).then(pl.lit(_EXCLUDED))
-                 .otherwise(pl.lit(_OK)))
+        return _scored_exprs(ind, f"{n}:", None, pl.col(f"s:{ind.target}"))
+    out = _scored_exprs(ind, f"{n}:", pl.col(f"v:{ind.metric}"), None)
+    if ind.self_assessed is not None:
+        out += _scored_exprs(ind, f"{n}:self:", pl.col(f"v:{ind.self_assessed}"), None)[::2]
+    return out
+
+
+def _scored_exprs(ind: Any, name: str, value: pl.Expr | None, status: pl.Expr | None
+                  ) -> list[pl.Expr]:
+    """[value, status, points, max] of a metric rule (`value`) or a by_status rule
+    (`status`): the points clamped to [0, max], a missing input worth `when_no_data`
+    (default exclude), one that gives no number `when_invalid` (default zero)."""
+    top = float(ind.max)
+    if status is not None:
+        no_data = status.is_null() | (status == Status.NO_DATA.value)
+        invalid = status == Status.INVALID.value
+        excluded = status == Status.NOT_APPLICABLE.value
         raw = status.replace_strict({s: float(p) for s, p in ind.by_status.items()},
                                     default=0.0, return_dtype=pl.Float64)
+        shown_value = pl.lit(None, pl.Float64)
+        shown_status = status
     else:
-        if figures is None:
-            figures = pl.DataFrame(schema={"unit": pl.String, "period": pl.String,
-                                           "value": pl.Float64})
-        frame = keys.join(figures.select("unit", "period", "value"), on=["unit", "period"],
-                          how="left", maintain_order="left") \
-            .with_columns(pl.lit(None, pl.String).alias("status"))
-        value = pl.col("value")
-        state = (pl.when(value.is_null()).then(pl.lit(_NO_DATA))
-                 .when(~value.is_finite()).then(pl.lit(_INVALID))
-                 .otherwise(pl.lit(_OK)))
+        assert value is not None
+        no_data = value.is_null()
+        invalid = ~value.is_finite()
+        excluded = pl.lit(False)
         raw = _rule(ind, value)
-    no_data = ind.when_no_data or Fallback.EXCLUDE.value
-    invalid = ind.when_invalid or Fallback.ZERO.value
-    points = (pl.when(pl.col("_state") == _OK).then(raw.clip(0.0, top))
-              .when(pl.col("_state") == _NO_DATA).then(_fallback(no_data, top))
-              .when(pl.col("_state") == _INVALID).then(_fallback(invalid, top))
-              .otherwise(None))
-    return (frame.with_columns(state.alias("_state"))
-            .with_columns(points.cast(pl.Float64).alias("points"))
-            .select(pl.when(pl.col("_state") == _OK).then(pl.col("value")).alias("value"),
-                    pl.col("status").cast(pl.String),
-                    "points",
-                    pl.when(pl.col("points").is_null()).then(None).otherwise(pl.lit(top))
-                    .cast(pl.Float64).alias("max")))
+        shown_value = pl.when(~no_data & ~invalid).then(value)
+        shown_status = pl.lit(None, pl.String)
+    when_no_data = _fallback(ind.when_no_data or Fallback.EXCLUDE.value, top)
+    when_invalid = _fallback(ind.when_invalid or Fallback.ZERO.value, top)
+    points = (pl.when(no_data).then(when_no_data).when(invalid).then(when_invalid)
+              .when(excluded).then(None).otherwise(raw.clip(0.0, top)).cast(pl.Float64))
+    return [shown_value.cast(pl.Float64).alias(name + "value"),
+            shown_status.cast(pl.String).alias(name + "status"),
+            points.alias(name + "points"),
+            pl.when(points.is_null()).then(None).otherwise(pl.lit(top)).cast(pl.Float64)
+            .alias(name + "max")]
 
 
 def _fallback(choice: str, top: float) -> pl.Expr:
@@ -314,34 +380,42 @@ def _rank(totals: pl.DataFrame, scoring: Any, levels: dict[str, str | None],
         "_p", "level", pl.col("index").fill_null(-float("inf")), "unit",
         descending=[False, False, True, False], nulls_last=True)
     ranks, counts = _competition_ranks(frame)
-    frame = frame.with_columns(pl.Series("rank", ranks, pl.Int64),
-                               pl.Series("of", counts, pl.Int64))
+    frame = frame.with_columns(ranks.cast(pl.Int64), counts.cast(pl.Int64))
     extra = [c for c in totals.columns if c in OPTIONAL_SCHEMA]
     return _previous(frame, periods).select([*RANKING_SCHEMA, *extra])
 
 
-def _competition_ranks(frame: pl.DataFrame) -> tuple[list[int | None], list[int]]:
+def _competition_ranks(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
     """Ranks over rows sorted by (period, level, index desc): a run of indices within TIE of
-    its first shares that first's rank; the next rank skips. Null index → no rank."""
-    ranks: list[int | None] = []
-    sizes: list[int] = []
-    group_of: list[int] = []
-    previous_key, lead, lead_rank, seen = None, 0.0, 0, 0
-    for p, level, index in zip(frame["_p"], frame["level"], frame["index"], strict=True):
-        key = (p, level)
-        if key != previous_key:
-            previous_key, seen = key, 0
-            sizes.append(0)
-        group_of.append(len(sizes) - 1)
-        if index is None:
-            ranks.append(None)
-            continue
-        seen += 1
-        sizes[-1] += 1
-        if seen == 1 or lead - index > TIE + 1e-9:
-            lead, lead_rank = index, seen
-        ranks.append(lead_rank)
-    return ranks, [sizes[g] for g in group_of]
+    its first shares that first's rank; the next rank skips. Null index → no rank.
+
+    Columnar: a gap wider than TIE always starts a run, so the rows split into clusters of
+    close indices; a cluster no wider than TIE is one run (nearly all). Only a wider
+    cluster, where a run's start depends on the run before, is walked row by row."""
+    group = pl.struct("_p", "level").rle_id()
+    ranked = frame.select(
+        group.alias("g"), pl.col("index"),
+        (pl.col("index").is_not_null().cast(pl.Int64).cum_sum().over(group)).alias("seen"),
+        pl.col("index").is_not_null().sum().over(group).cast(pl.Int64).alias("of"))
+    gap = (pl.col("index").shift(1) - pl.col("index") > TIE + 1e-9).fill_null(True)
+    cluster = ((pl.col("g") != pl.col("g").shift(1)).fill_null(True) | gap).cum_sum()
+    ranked = ranked.with_columns(cluster.alias("c")).with_columns(
+        pl.col("seen").first().over("c").alias("rank"),
+        ((pl.col("index").max() - pl.col("index").min()).over("c") > TIE + 1e-9)
+        .alias("wide"))
+    ranks = ranked.select(pl.when(pl.col("index").is_not_null()).then(pl.col("rank"))) \
+        .to_series().rename("rank")
+    walk = ranked.with_row_index("_i").filter(pl.col("wide") & pl.col("index").is_not_null())
+    if walk.height:
+        rows, found = walk["_i"].to_list(), []
+        lead, lead_rank, cluster = 0.0, 0, None
+        for c, index, seen in zip(walk["c"].to_list(), walk["index"].to_list(),
+                                  walk["seen"].to_list(), strict=True):
+            if c != cluster or lead - index > TIE + 1e-9:
+                lead, lead_rank, cluster = index, seen, c
+            found.append(lead_rank)
+        ranks = ranks.scatter(pl.Series(rows, dtype=pl.UInt32), pl.Series(found))
+    return ranks, ranked["of"].rename("of")
 
 
 def _previous(frame: pl.DataFrame, periods: list[str]) -> pl.DataFrame:

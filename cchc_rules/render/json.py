@@ -91,9 +91,21 @@ def _scored(name: str):
         frame = getattr(evaluation.scores(), name)
         if "status" in frame.columns and frame["status"].null_count() == frame.height:
             frame = frame.drop("status")
-        fields = {c: _text(frame, c) if c in TEXT_FIELDS else _number(c) for c in frame.columns}
+        fields = {c: _text(frame, c) if c in TEXT_FIELDS else _few_numbers(frame, c)
+                  for c in frame.columns}
         _write_array(frame, fields, out)
     return write_list
+
+
+def _few_numbers(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """`_number`, but a column of few distinct numbers (max, step and status points: 1.6 M
+    rows of a national run) has each distinct one written once and looked up per row."""
+    distinct = frame[column].drop_nulls().unique()
+    if distinct.len() > 50_000 or not distinct.dtype.is_float():
+        return _number(column)
+    texts = distinct.to_frame().select(number_text(pl.col(column))).to_series()
+    return pl.col(column).replace_strict(distinct, texts, default="null",
+                                         return_dtype=pl.String)
 
 
 def document(evaluation: Evaluation) -> dict[str, Any]:
