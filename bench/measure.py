@@ -1,7 +1,7 @@
 """Benchmark children: each measurement runs in a fresh process so its peak RSS is its own.
 
-`python -m bench.measure inproc|zen|profile DIR [--repeat N] [--results FILE]` prints one JSON
-object on stdout; bench/run.py starts these and reads it.
+`python -m bench.measure inproc|zen|profile|scoring DIR [--repeat N] [--results FILE]` prints
+one JSON object on stdout; bench/run.py starts these and reads it.
 """
 from __future__ import annotations
 
@@ -47,6 +47,35 @@ def inproc(data_dir: Path, repeat: int, results: Path | None) -> dict:
             "evaluate_s": statistics.median(runs), "results": ev.results.height,
             "checks": ev.checks.height, "summary": _counts(ev.results, "status"),
             "check_summary": _counts(ev.checks, "status"), "peak_rss_mb": _rss_mb()}
+
+
+def scoring(data_dir: Path, repeat: int) -> dict:
+    """The spec §7 stage on the scored variant (ruleset-scored.yaml, 40 indicators):
+    evaluate once, then `score()` `repeat` times and the JSON of its three lists once."""
+    import io
+
+    from cchc_rules import evaluate, load_ruleset, read_data
+    from cchc_rules.render.json import _scored
+
+    ruleset = load_ruleset(data_dir / "ruleset-scored.yaml")
+    figures = read_data([data_dir / "data.csv"], units_file=_units_file(data_dir))
+    ev = evaluate(ruleset, figures)
+    runs, cpu = [], []
+    for _ in range(repeat):
+        ev._scores = None
+        start, tick = time.perf_counter(), time.process_time()
+        scores = ev.scores()
+        runs.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - tick)
+    sink = io.BytesIO()
+    start = time.perf_counter()
+    for name in ("scores", "groups", "rankings"):
+        _scored(name)(ev, sink)
+    return {"score_runs_s": runs, "score_s": statistics.median(runs),
+            "score_cpu_s": statistics.median(cpu), "json_s": time.perf_counter() - start,
+            "json_bytes": sink.tell(), "indicators": len(ruleset.model.scoring.indicators),
+            "score_rows": scores.scores.height, "ranking_rows": scores.rankings.height,
+            "peak_rss_mb": _rss_mb()}
 
 
 def _counts(frame, column: str) -> dict[str, int]:
@@ -151,7 +180,7 @@ def _short(file: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.measure")
-    ap.add_argument("what", choices=["inproc", "zen", "profile"])
+    ap.add_argument("what", choices=["inproc", "zen", "profile", "scoring"])
     ap.add_argument("data_dir", type=Path)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--results", type=Path)
@@ -160,6 +189,8 @@ def main(argv: list[str] | None = None) -> None:
         out = inproc(a.data_dir, a.repeat, a.results)
     elif a.what == "zen":
         out = zen(a.data_dir, a.results)
+    elif a.what == "scoring":
+        out = scoring(a.data_dir, a.repeat)
     else:
         out = profile(a.data_dir)
     json.dump(out, sys.stdout)

@@ -88,7 +88,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def render(*, machine: dict, workload: dict, generate_s: float, core: dict, e2e: dict,
            zen: dict, agreement: dict, profile: dict, series: list[dict],
-           total_s: float) -> str:
+           total_s: float, scored: dict | None = None) -> str:
     n = workload["evaluations"]
     loaded = core["load_ruleset_s"] + core["read_data_s"] + core["evaluate_s"]
     zen_total = zen["prepare_s"] + zen["evaluate_s"] + zen["collect_s"]
@@ -122,6 +122,7 @@ def render(*, machine: dict, workload: dict, generate_s: float, core: dict, e2e:
                f"{len(e2e[k]['runs_s'])}; {e2e[k]['bytes'] / 1e6:.0f} MB written)",
                _s(e2e[k]["seconds"]), _rate(n, e2e[k]["seconds"]), _mb(e2e[k]["peak_rss_mb"])]
               for f, k in (("csv", "evaluate_csv"), ("json", "evaluate_json"))],
+            *_scoring_rows(scored, e2e),
             ["`cchc report --format html` (all units; "
              f"{e2e['report_html']['bytes'] / 1e6:.1f} MB)", _s(e2e["report_html"]["seconds"]),
              "", _mb(e2e["report_html"]["peak_rss_mb"])],
@@ -265,3 +266,24 @@ def _profile_section(profile: dict) -> list[str]:
             "", "cchc_rules functions by cumulative time:", "",
             *_table(["function", "calls", "cum s", "share"],
                     fmt(profile["by_cumulative_cchc"], "cum_s")), ""]
+
+
+def _scoring_rows(scored: dict | None, e2e: dict) -> list[list[str]]:
+    """Scoring (spec §7) on the scored variant of the ruleset (40 indicators): what it adds
+    to `cchc evaluate --format json` against the plain run above, measured in the same run."""
+    if not scored:
+        return []
+    plain, with_scores = e2e["evaluate_json"], scored["evaluate_json"]
+    added = with_scores["seconds"] - plain["seconds"]
+    return [
+        [f"in-process `score()`: {scored['indicators']} indicators, "
+         f"{scored['score_rows']:,} indicator rows, {scored['ranking_rows']:,} ranked (median "
+         f"of {len(scored['score_runs_s'])}; CPU {_s(scored['score_cpu_s'])})",
+         _s(scored["score_s"]), "", _mb(scored["peak_rss_mb"])],
+        [f"in-process JSON of `scores`, `groups`, `rankings` ({scored['json_bytes'] / 1e6:.0f}"
+         " MB)", _s(scored["json_s"]), "", "(same process)"],
+        ["`cchc evaluate … --format json` with the 40 scoring indicators (end to end, 1 run; "
+         f"{with_scores['bytes'] / 1e6:.0f} MB; {'+' if added >= 0 else '−'}{_s(abs(added))} "
+         "on the plain JSON run)", _s(with_scores["seconds"]), "",
+         _mb(with_scores["peak_rss_mb"])],
+    ]

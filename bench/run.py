@@ -166,6 +166,14 @@ def main(argv: list[str] | None = None) -> None:
                   "--results", str(work / "cchc.parquet")]).json()
     step("end to end")
     e2e = end_to_end(data, work, repeat=2)
+    step("scoring")
+    scored = spawn([PY, "-m", "bench.measure", "scoring", str(data), "--repeat", "3"]).json()
+    scored_json = work / "scored.json"
+    scored["evaluate_json"] = timed(
+        [CCHC, "evaluate", str(data / "ruleset-scored.yaml"), *inputs(data)[1:], "--format",
+         "json", "--output", str(scored_json)], 1)
+    scored["evaluate_json"]["bytes"] = scored_json.stat().st_size
+    scored_json.unlink()
     step("zen-engine")
     zen = spawn([PY, "-m", "bench.measure", "zen", str(data), "--results",
                  str(work / "zen.parquet")])
@@ -183,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
     text = report.render(
         machine=report.machine(HERE.parent, load_before, os.getloadavg()),
         workload=manifest(data),
-        generate_s=gen.seconds, core=core, e2e=e2e,
+        generate_s=gen.seconds, core=core, e2e=e2e, scored=scored,
         zen={**zen.json(), "wall_s": zen.seconds, "child_rss_mb": zen.peak_rss_mb},
         agreement=agreement, profile=prof, series=points,
         total_s=time.perf_counter() - started)

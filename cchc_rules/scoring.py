@@ -218,7 +218,7 @@ def _long(keys: pl.DataFrame, columns: list[pl.DataFrame], name: str, ids: list[
                                   pl.col("status") if "status" in c.columns else
                                   pl.lit(None, pl.String).alias("status"), "points", "max",
                                   *extra)
-                         for c in columns])
+                         for c in columns], rechunk=True)  # a gather across chunks is slow
     body = stacked.select(pl.all().gather(col * height + row))
     names = [pl.Series(k, vs, dtype=enums[k]).gather(col) for k, vs in texts.items()]
     return keys.select(pl.col("unit").gather(row), pl.col("period").gather(row)) \
