@@ -12,6 +12,9 @@ indicator × unit × period with data; numbers stay unrounded (renderers round).
   run share its rank and the next rank skips (1, 2, 2, 4). `previous_index` is the index of
   the period before of the same kind; `rank_change` only when both periods ranked the same
   units.
+- `inherit: <level>`: an indicator's columns are copied from the unit's ancestor at that
+  level (dated parents, unitgraph.py); `self_assessed: <metric>`: the unit's own figure,
+  scored by the same rule and shown beside the appraised points with the difference.
 """
 from __future__ import annotations
 
@@ -25,7 +28,6 @@ from .expr.plan import TOLERANCE
 from .periods import parse_period
 
 TIE = 0.005
-_NO_DATA, _INVALID, _EXCLUDED, _OK = "no_data", "invalid", "excluded", "ok"
 
 # `indicator` and `group` are Enum columns of the ruleset's ids (a national run has 1.6 M
 # score rows: one string per id, not per row).
@@ -114,8 +116,9 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
 
 
 def _complete(column: pl.DataFrame, appraised: bool, inherits: bool) -> pl.DataFrame:
-    """The optional columns every indicator carries when any indicator uses them: the
-    self-assessed side of an indicator without one is its own points (nothing disputed)."""
+    """The optional columns every indicator carries when any indicator uses them: an
+    indicator without `self_assessed` has none (null) and no difference, so its totals
+    count its appraised points on both sides (nothing disputed)."""
     if appraised:
         if "self_assessed_points" not in column.columns:
             column = column.with_columns(pl.lit(None, pl.Float64).alias("self_assessed_value"),
