@@ -2,7 +2,7 @@
 
 `count_figures(ruleset, locations, units)` runs one query per metric counted from records
 (records/sql.py) on the source's engine (records/engines.py: DuckDB for files, PostgreSQL
-for a server) over every period of the source's `periods` kinds that its records touch, and
+for a server, Spark for `spark:` files) over every period of the source's `periods` kinds that its records touch, and
 returns the figures in the long shape of data.Figures, so roll-up and evaluation treat them
 exactly as reported figures.
 
@@ -26,13 +26,14 @@ from sqlglot import exp
 from ..errors import Problem, did_you_mean
 from ..messages import _
 from ..periods import Period, parse_period
-from .engines import DuckDB, Location, Postgres, parse_location
+from .engines import DuckDB, Location, Postgres, Spark, parse_location
 from .sql import RECORD, column, identifier, metric_query, table
 
 __all__ = ["Location", "RecordFigures", "count_figures", "over_time", "parse_location"]
 
 ADDITIVE = ("count", "sum")  # aggregates whose parent figure is the sum of its children's
 ZERO_WHEN_EMPTY = ("count", "sum", "count_distinct")
+ENGINES = {"duckdb": DuckDB, "postgres": Postgres, "spark": Spark}  # Location.engine -> class
 
 
 @dataclass
@@ -49,16 +50,13 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
     declared units (id -> units.Unit), or None when no unit is declared anywhere."""
     model = ruleset.model
     by_source = {loc.source: loc for loc in locations}
-    files = [loc for loc in locations if loc.files]
-    servers = [loc for loc in locations if loc.url]
     engines = {}
     try:
-        if files:
-            duck = DuckDB(files)
-            engines.update({loc.source: duck for loc in files})
-        if servers:
-            pg = Postgres(servers)
-            engines.update({loc.source: pg for loc in servers})
+        for kind, make in ENGINES.items():
+            mine = [loc for loc in locations if loc.engine == kind]
+            if mine:
+                engine = make(mine)
+                engines.update({loc.source: engine for loc in mine})
         frames, seen, warnings, queries = [], {}, [], {}
         for name, loc in by_source.items():
             source, engine = model.sources[name], engines[name]

@@ -1,4 +1,6 @@
-"""Where record queries run: DuckDB embedded over CSV/Parquet files, or inside PostgreSQL.
+"""Where record queries run: DuckDB embedded over CSV/Parquet files, inside PostgreSQL, or
+in Spark (pyspark; local mode unless a Spark session is already running, e.g. under
+spark-submit on a cluster) for files that sit in a data lake (`NAME=spark:PATH`).
 
 An engine runs the sqlglot trees of records/sql.py in its own dialect and returns rows; only
 the per-unit, per-period figures come back from a server. Any failure of the engine (a file
@@ -8,7 +10,9 @@ the source, never a traceback.
 from __future__ import annotations
 
 import glob
+import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -20,6 +24,17 @@ from ..messages import _
 
 FILE_KINDS = {".parquet": "parquet", ".csv": "csv"}
 SERVER_SCHEMES = ("postgresql", "postgres")
+SPARK_PREFIX = "spark:"
+# Spark's own logging, off: its errors reach the user as one REC06 line instead.
+QUIET_LOG4J = """\
+rootLogger.level = off
+rootLogger.appenderRef.stderr.ref = stderr
+appender.console.type = Console
+appender.console.name = stderr
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %m%n
+"""
 MEMORY_LIMIT = "1GB"  # DuckDB spills to disk past this, so big exports fit a small machine
 
 
@@ -32,6 +47,7 @@ class Location:
     files: tuple[Path, ...] = ()
     url: str | None = None          # PostgreSQL conninfo URL without `table`
     table: str | None = None
+    engine: str = "duckdb"          # duckdb | postgres | spark
 
 
 def _problem(message: str, hint: str | None = None, code: str = "REC05") -> CchcError:
@@ -53,6 +69,9 @@ def parse_location(text: str, sources) -> Location:
     where = where.strip()
     if urlsplit(where).scheme in SERVER_SCHEMES:
         return _server(name, where, sources[name])
+    engine = "duckdb"
+    if where.startswith(SPARK_PREFIX):
+        engine, where = "spark", where[len(SPARK_PREFIX):]
     files = tuple(Path(p) for p in sorted(glob.glob(os.path.expanduser(where))))
     if not files:
         raise _problem(_("--records {name}: no file matches '{where}'").format(
@@ -62,7 +81,8 @@ def parse_location(text: str, sources) -> Location:
         raise _problem(_("--records {name}: files must all be .parquet or all .csv").format(
                          name=name),
                        code="REC06")
-    return Location(name, f"{name}={where}", files=files)
+    text = f"{name}={SPARK_PREFIX if engine == 'spark' else ''}{where}"
+    return Location(name, text, files=files, engine=engine)
 
 
 def _suffix(path: Path) -> str:
@@ -88,7 +108,8 @@ def _server(name: str, where: str, source) -> Location:
     table = query.pop("table", [source.table])[-1]
     rest = "&".join(f"{k}={v[-1]}" for k, v in query.items())
     url = urlunsplit(parts._replace(query=rest))
-    return Location(name, f"{name}={url}?table={table}", url=url, table=table)
+    return Location(name, f"{name}={url}?table={table}", url=url, table=table,
+                    engine="postgres")
 
 
 class DuckDB:
@@ -169,6 +190,87 @@ class Postgres:
     def close(self) -> None:
         for con in self.connections.values():
             con.close()
+
+
+class Spark:
+    """Every `spark:` source as a temporary view of a Spark session; queries run in Spark
+    SQL. The session is the running one if any (spark-submit), else a local one
+    (`CCHC_SPARK_MASTER`, default local[*]; `CCHC_SPARK_MEMORY`, default 1g); closing drops
+    the views and leaves the session to whoever started it (the JVM ends with Python)."""
+
+    dialect = "spark"
+
+    def __init__(self, locations: list[Location]) -> None:
+        try:
+            from pyspark.errors import PySparkException
+            from py4j.protocol import Py4JError
+        except ImportError:
+            raise _problem(_("Spark records need the pyspark package and a Java runtime"),
+                           "pip install 'cchc-rules[spark]'", code="REC06") from None
+        self.error = (PySparkException, Py4JError)
+        try:
+            self.spark = spark_session()
+        except (*self.error, OSError, RuntimeError) as err:
+            raise _problem(_("Spark cannot start: {error}").format(error=_first(err)),
+                           _("is Java 17 or later installed (java -version)?"),
+                           code="REC06") from None
+        self.tables: dict[str, str] = {}
+        for loc in locations:
+            view = f"records_{loc.source}"
+            files = [str(p) for p in loc.files]
+            try:
+                reader = self.spark.read
+                frame = (reader.parquet(*files)
+                         if FILE_KINDS[_suffix(loc.files[0])] == "parquet"
+                         else reader.csv(files, header=True, inferSchema=True))
+                frame.createOrReplaceTempView(view)
+            except self.error as err:
+                raise _problem(_("records of '{source}' cannot be read: {error}").format(
+                    source=loc.source, error=_first(err)), code="REC06") from None
+            self.tables[loc.source] = view
+
+    def rows(self, source: str, query: exp.Expression) -> list[tuple]:
+        try:
+            return [tuple(r) for r in self.spark.sql(query.sql(dialect=self.dialect))
+                    .collect()]
+        except self.error as err:
+            raise _problem(_("records of '{source}' cannot be counted: {error}").format(
+                source=source, error=_first(err)),
+                "check the column types declared under the source", code="REC06") from None
+
+    def close(self) -> None:
+        for view in self.tables.values():
+            self.spark.catalog.dropTempView(view)
+
+
+def spark_session():
+    """The active Spark session, or a quiet local one: UTC session time (a timestamptz
+    cast to timestamp is then UTC, as in DuckDB and PostgreSQL), no web UI, few shuffle
+    partitions (the figures are small), logs off (errors come back as REC06)."""
+    from pyspark.sql import SparkSession
+
+    # pyspark logs each failed query as JSON on stderr before raising it
+    logging.getLogger("SQLQueryContextLogger").disabled = True
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.conf.set("spark.sql.session.timeZone", "UTC")
+        return active
+    quiet = Path(tempfile.gettempdir()) / "cchc-spark-log4j2.properties"
+    if not quiet.exists():
+        quiet.write_text(QUIET_LOG4J, encoding="utf-8")
+    options = f"-Dlog4j2.configurationFile=file:{quiet}"
+    spark = (SparkSession.builder
+             .master(os.environ.get("CCHC_SPARK_MASTER", "local[*]"))
+             .appName("cchc-records")
+             .config("spark.driver.memory", os.environ.get("CCHC_SPARK_MEMORY", "1g"))
+             .config("spark.driver.extraJavaOptions", options)
+             .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.sql.shuffle.partitions", "4")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("OFF")
+    return spark
 
 
 def _first(err: Exception) -> str:

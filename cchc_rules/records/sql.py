@@ -3,7 +3,7 @@
 The query is a tree of sqlglot nodes made from the ruleset's AST, never text pasted together:
 identifiers are quoted by sqlglot, text is a sqlglot string literal (sqlglot escapes quotes),
 dates are `CAST('YYYY-MM-DD' AS DATE)` from a date Python has parsed, numbers are written from
-exact fractions. The same tree is generated for DuckDB and PostgreSQL (`dialect`).
+exact fractions. The same tree is generated for DuckDB, PostgreSQL and Spark (`dialect`).
 
     SELECT p.period, CAST(r.unit AS TEXT) AS unit, AGG(...) AS value
     FROM table AS r JOIN (VALUES (period, first_day, last_day), ...) AS p
@@ -158,8 +158,10 @@ def aggregate(spec, columns: Mapping[str, str], offset: int = LOCAL_OFFSET) -> e
     if spec.aggregate == "count_distinct":
         return exp.Count(this=exp.Distinct(expressions=[column(spec.column, columns,
                                                                 offset)]))
-    days = exp.Sub(this=column(spec.to, columns, offset),
-                   expression=column(spec.from_, columns, offset))
+    # DATEDIFF, not `to - from`: in Spark a date difference is an interval, not a number.
+    days = exp.DateDiff(this=column(spec.to, columns, offset),
+                        expression=column(spec.from_, columns, offset),
+                        unit=exp.Var(this="DAY"))
     return exp.Avg(this=exp.Cast(this=days, to=exp.DataType.build("DOUBLE")))
 
 

@@ -1,31 +1,27 @@
-"""DuckDB and PostgreSQL count the same figures from the same dossier records.
+"""DuckDB, PostgreSQL and Spark count identical figures from the same dossier records.
 
-The test starts its own throw-away PostgreSQL 15 cluster (initdb + pg_ctl, a temp folder, a
-free loopback port, trust authentication for that port only) and stops it at the end. As
-root, the server runs as the `postgres` user (PostgreSQL refuses to run as root). Skipped,
-with the reason, when the binaries, psycopg or that user are missing.
+The module starts its own throw-away PostgreSQL 15 cluster and one small local Spark
+session (records_services.py) and stops them at the end. A case is skipped, with the
+reason, when its binaries or packages (psycopg, pyspark, java) are missing. Spark takes
+half a minute to start on a small machine: its case is marked slow (`make test` runs it).
 """
 from __future__ import annotations
 
-import os
-import pwd
 import random
-import shutil
-import socket
-import subprocess
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
+from records_services import load_table, postgres_server, spark_ready
 
 from cchc_rules.errors import CchcError
 from cchc_rules.pipeline import Session
 from cchc_rules.records import count_figures, parse_location
 
-BIN = Path("/usr/lib/postgresql/15/bin")
-psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed")
+COLUMNS = {"dossier_id": "text", "unit_id": "text", "applicant": "text",
+           "received_at": "timestamp", "due_at": "date", "resolved_at": "date",
+           "channel": "text", "fee": "double precision", "sent_at": "timestamptz"}
 
 RULESET = """\
 ruleset: records-pg
@@ -95,38 +91,11 @@ def _rows(n: int = 2000) -> list[dict]:
     return rows
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    if not (BIN / "initdb").exists():
-        pytest.skip(f"PostgreSQL binaries not found in {BIN}")
-    prefix: list[str] = []
-    folder = Path(tempfile.mkdtemp(prefix="cchc-pg-"))
-    if os.geteuid() == 0:  # PostgreSQL refuses root: run it as the postgres user
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no 'postgres' user")
-        os.chown(folder, user.pw_uid, user.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    data, port = folder / "data", _free_port()
-    run = dict(check=True, capture_output=True, timeout=120)
-    subprocess.run([*prefix, str(BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "cchc",
-                    "--no-sync", "-E", "UTF8"], **run)
-    subprocess.run([*prefix, str(BIN / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"),
-                    "-w", "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
-                    "-c fsync=off", "start"], **run)
-    try:
-        yield f"postgresql://cchc@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*prefix, str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "stop"], capture_output=True, timeout=60)
-        shutil.rmtree(folder, ignore_errors=True)
+    pytest.importorskip("psycopg", reason="psycopg is not installed")
+    with postgres_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -135,13 +104,7 @@ def loaded(server, tmp_path_factory):
     folder = tmp_path_factory.mktemp("pg")
     pl.DataFrame(rows).write_parquet(folder / "dossiers.parquet")
     (folder / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
-    with psycopg.connect(server, autocommit=True) as con:
-        con.execute("CREATE TABLE dossiers (dossier_id text, unit_id text, applicant text, "
-                    "received_at timestamp, due_at date, resolved_at date, channel text, "
-                    "fee double precision, sent_at timestamptz)")
-        with con.cursor() as cur:
-            cur.executemany("INSERT INTO dossiers VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                            [tuple(r.values()) for r in rows])
+    load_table(server, "dossiers", COLUMNS, rows)
     return folder, server
 
 
@@ -152,16 +115,50 @@ def _figures(folder: Path, location: str) -> dict:
             for r in got.values.iter_rows(named=True)}
 
 
-def test_duckdb_and_postgresql_give_the_same_figures(loaded):
-    folder, server = loaded
-    duck = _figures(folder, f"dossiers={folder}/dossiers.parquet")
-    pg = _figures(folder, f"dossiers={server}?table=dossiers")
-    assert len(duck) == 3 * (6 + 2 + 1) * 8
-    assert set(duck) == set(pg)
-    for key, value in duck.items():
-        assert pg[key] == pytest.approx(value, rel=1e-12), key
-    assert duck[("a", "2025", "received")] == sum(
-        duck[("a", f"2025-{m:02d}", "received")] for m in range(1, 7))
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """The records as Parquet and the ruleset, for the engines that read files."""
+    folder = tmp_path_factory.mktemp("records")
+    pl.DataFrame(_rows()).write_parquet(folder / "dossiers.parquet")
+    (folder / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(folder) -> dict:
+    """DuckDB's figures, checked against the rows themselves on a few sums."""
+    got = _figures(folder, f"dossiers={folder}/dossiers.parquet")
+    rows = _rows()
+    assert len(got) == 3 * (6 + 2 + 1) * 8     # units × (months, quarters, year) × metrics
+    for unit in "abc":
+        mine = [r for r in rows if r["unit_id"] == unit]
+        assert got[(unit, "2025", "received")] == len(mine)
+        assert got[(unit, "2025", "fees")] == sum(r["fee"] for r in mine)
+        assert got[(unit, "2025", "received")] == sum(
+            got[(unit, f"2025-{m:02d}", "received")] for m in range(1, 7))
+    return got
+
+
+def _location(engine: str, request) -> tuple[Path, str]:
+    folder = request.getfixturevalue("folder")
+    if engine == "postgres":
+        folder, server = request.getfixturevalue("loaded")
+        return folder, f"dossiers={server}?table=dossiers"
+    if engine == "spark":
+        spark_ready()
+        return folder, f"dossiers=spark:{folder}/dossiers.parquet"
+    return folder, f"dossiers={folder}/dossiers.parquet"
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres",
+                                    pytest.param("spark", marks=pytest.mark.slow)])
+def test_every_engine_gives_identical_figures(engine, reference, request):
+    folder, location = _location(engine, request)
+    got = _figures(folder, location)
+    assert set(got) == set(reference)
+    for key, value in reference.items():
+        # Counts and sums are exact; a mean may differ in its last bit (summation order).
+        assert got[key] == pytest.approx(value, rel=1e-12, abs=0), (engine, key)
 
 
 def test_an_unknown_table_is_one_rec06_error(loaded):
