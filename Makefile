@@ -50,6 +50,12 @@ system-deps:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium libharfbuzz-subset0 poppler-utils \
 	    libreoffice-calc-nogui; \
 	fi
+	@# The records agreement test: a throw-away PostgreSQL 15 cluster and Spark's Java runtime.
+	@if ! command -v java >/dev/null || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15 openjdk-17-jre-headless; \
+	fi
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check cchc_rules tests bench

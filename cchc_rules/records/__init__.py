@@ -2,9 +2,9 @@
 
 `count_figures(ruleset, locations, units)` runs one query per metric counted from records
 (records/sql.py) on the source's engine (records/engines.py: DuckDB for files, PostgreSQL
-for a server, Spark for `spark:` files) over every period of the source's `periods` kinds that its records touch, and
-returns the figures in the long shape of data.Figures, so roll-up and evaluation treat them
-exactly as reported figures.
+for a server, Spark for `spark:` files) over every period of the source's `periods` kinds
+that its records touch, and returns the figures in the long shape of data.Figures, so
+roll-up and evaluation treat them exactly as reported figures.
 
 - Flows (count, sum, count_distinct, mean_days) are placed in a period by a date column;
   a unit with records in the source but none in a period counts 0 there (mean_days: no
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 from sqlglot import exp
@@ -27,9 +27,12 @@ from ..errors import Problem, did_you_mean
 from ..messages import _
 from ..periods import Period, parse_period
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
+from .quality import Query, RecordsInfo, SourceQuality, date_counts, duplicates, unit_problems
+from .quality import warnings as quality_warnings
 from .sql import RECORD, column, identifier, metric_query, table
 
-__all__ = ["Location", "RecordFigures", "count_figures", "over_time", "parse_location"]
+__all__ = ["Location", "RecordFigures", "RecordsInfo", "count_figures", "over_time",
+           "parse_location"]
 
 ADDITIVE = ("count", "sum")  # aggregates whose parent figure is the sum of its children's
 ZERO_WHEN_EMPTY = ("count", "sum", "count_distinct")
@@ -41,13 +44,14 @@ class RecordFigures:
     values: pl.DataFrame                       # unit, period, metric, value, file, line, source
     units: list[str]                           # units seen in the records, first seen first
     warnings: list[Problem] = field(default_factory=list)
-    queries: dict[str, str] = field(default_factory=dict)   # metric -> SQL (provenance)
+    info: RecordsInfo = field(default_factory=RecordsInfo)  # quality + SQL (provenance)
 
 
-def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None = None
-                  ) -> RecordFigures:
+def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None = None,
+                  today: date | None = None) -> RecordFigures:
     """Every metric of `ruleset` counted from the sources in `locations`. `units`: the
-    declared units (id -> units.Unit), or None when no unit is declared anywhere."""
+    declared units (id -> units.Unit), or None when no unit is declared anywhere. `today`
+    (default: the day now in each source's local time) dates "resolved in the future"."""
     model = ruleset.model
     by_source = {loc.source: loc for loc in locations}
     engines = {}
@@ -57,15 +61,25 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
             if mine:
                 engine = make(mine)
                 engines.update({loc.source: engine for loc in mine})
-        frames, seen, warnings, queries = [], {}, [], {}
+        frames, seen, warnings, info = [], {}, [], RecordsInfo()
         for name, loc in by_source.items():
             source, engine = model.sources[name], engines[name]
+            day = today or local_today(source.utc_offset)
             stats = _stats(engine, name, source)
             counts = {u: n for u, n, _, _ in stats}
             for unit, rows in counts.items():
                 seen.setdefault(unit, rows)
             warnings += _unit_warnings(name, counts, units)
             days = [d for _, _, first, last in stats for d in (first, last) if d is not None]
+            quality = SourceQuality(name, loc.text, loc.engine, sum(counts.values()),
+                                    min(days, default=None), max(days, default=None),
+                                    dates=date_counts(engine, name, source, day))
+            unit_problems(quality, counts, units)
+            if source.id is not None:
+                (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids,
+                 quality.duplicate_examples) = duplicates(engine, name, source)
+            warnings += quality_warnings(quality)
+            info.sources.append(quality)
             if not days:
                 continue
             periods = covering(min(days), max(days), source.periods)
@@ -78,8 +92,8 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
                 if spec.aggregate not in ADDITIVE and units is not None:
                     groups = _ancestry(known, units)
                 query = metric_query(source, spec, ruleset.conditions.get(mid),
-                                     engine.tables[name], periods, groups)
-                queries[mid] = query.sql(dialect=engine.dialect)
+                                     engine.tables[name], periods, groups, day)
+                info.queries[mid] = Query(name, loc.engine, engine.dialect, query)
                 rows = engine.rows(name, query)
                 frames.append(_frame(rows, mid, spec, periods,
                                      [g for _, g in groups] if groups else known, loc.text))
@@ -89,7 +103,12 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
     values = pl.concat(frames) if frames else _empty()
     if units is not None:
         values = values.filter(pl.col("unit").is_in(list(units)))
-    return RecordFigures(values, [u for u in seen if u is not None], warnings, queries)
+    return RecordFigures(values, [u for u in seen if u is not None], warnings, info)
+
+
+def local_today(offset: int) -> date:
+    """Today's date where the source's periods are cut (`offset` hours ahead of UTC)."""
+    return (datetime.now(UTC) + timedelta(hours=offset)).date()
 
 
 def over_time(spec) -> str | None:

@@ -202,8 +202,8 @@ class Spark:
 
     def __init__(self, locations: list[Location]) -> None:
         try:
-            from pyspark.errors import PySparkException
             from py4j.protocol import Py4JError
+            from pyspark.errors import PySparkException
         except ImportError:
             raise _problem(_("Spark records need the pyspark package and a Java runtime"),
                            "pip install 'cchc-rules[spark]'", code="REC06") from None

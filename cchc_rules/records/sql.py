@@ -165,11 +165,33 @@ def aggregate(spec, columns: Mapping[str, str], offset: int = LOCAL_OFFSET) -> e
     return exp.Avg(this=exp.Cast(this=days, to=exp.DataType.build("DOUBLE")))
 
 
+def bad_dates(source, today: date) -> dict[str, exp.Expression]:
+    """Kind -> condition of a missing or inconsistent date (records/quality.py), each true or
+    false, never null: no `date`; `due` before `date`; `resolved` before `date` or after
+    `today` (the run's day in the source's local time). Kinds need their columns declared."""
+    columns, offset = source.columns, source.utc_offset
+    when = column(source.date, columns, offset)
+    kinds: dict[str, exp.Expression] = {
+        "no_date": exp.Is(this=when.copy(), expression=exp.Null())}
+    if source.due is not None:
+        kinds["due_before_date"] = exp.LT(this=column(source.due, columns, offset),
+                                          expression=when.copy())
+    if source.resolved is not None:
+        kinds["resolved_before_date"] = exp.LT(this=column(source.resolved, columns, offset),
+                                               expression=when.copy())
+        kinds["resolved_in_future"] = exp.GT(this=column(source.resolved, columns, offset),
+                                             expression=day(today))
+    return {k: exp.Coalesce(this=c, expressions=[exp.Boolean(this=False)])
+            for k, c in kinds.items()}
+
+
 def metric_query(source, spec, where: Node | None, table_name: str, periods: Sequence,
-                 groups: Sequence[tuple[str, str]] | None = None) -> exp.Select:
+                 groups: Sequence[tuple[str, str]] | None = None,
+                 today: date | None = None) -> exp.Select:
     """The query of one metric over `periods` (periods.Period). `groups`: (unit, group)
     pairs when records count towards other units too (a parent's figure computed straight
-    from its children's records); None groups by the record's own unit."""
+    from its children's records); None groups by the record's own unit. With `today`,
+    records with a missing or inconsistent date (bad_dates) are left out."""
     columns, offset = source.columns, source.utc_offset
     unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
                                     table=exp.to_identifier(RECORD)),
@@ -184,6 +206,9 @@ def metric_query(source, spec, where: Node | None, table_name: str, periods: Seq
                              low=exp.Column(this="first_day", table=exp.to_identifier(PERIOD)),
                              high=exp.Column(this="last_day", table=exp.to_identifier(PERIOD)))
     filters: exp.Expression = exp.Not(this=exp.Is(this=unit.copy(), expression=exp.Null()))
+    if today is not None:
+        bad = exp.or_(*bad_dates(source, today).values())
+        filters = exp.And(this=filters, expression=exp.Not(this=exp.Paren(this=bad)))
     if where is not None:
         filters = exp.And(this=filters, expression=exp.Paren(this=condition(where, columns,
                                                                                offset)))

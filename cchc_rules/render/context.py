@@ -311,6 +311,22 @@ class InputFile(_Model):
     sha256: str = Field(description="Hex SHA-256 of the file's bytes.")
 
 
+class RecordSourceRow(_Model):
+    """A source of dossier records (`--records`) in the data-quality section (records.md §6)."""
+
+    source: str = Field(description="The source's name under `sources:`.")
+    location: str = Field(description="Where its records were read (no password).")
+    engine: str = Field(description="duckdb, postgres or spark.")
+    rows: str = Field(description="Records read, formatted.")
+    dates: str = Field(description="First – last day of the source's `date`, formatted.")
+    no_unit: str = Field(description="Records without a unit, formatted.")
+    unknown_units: list[str] = Field(description="`unit: rows (did you mean …?)` per "
+                                     "undeclared unit; counted in no figure.")
+    bad_dates: list[str] = Field(description="`kind: rows` per kind of missing or "
+                                 "inconsistent date; counted in no figure.")
+    duplicates: str | None = Field(description="Dossier ids seen twice or more, or None.")
+
+
 class ReportContext(_Model):
     """The whole template context; `report.html.j2` receives its fields as variables."""
 
@@ -362,3 +378,5 @@ class ReportContext(_Model):
     figures: list[FigureRow] = Field(description="Reported figures listed in the appendix.")
     figures_total: int = Field(description="Reported figures in all.")
     inputs: list[InputFile] = Field(description="Input files with their SHA-256.")
+    record_sources: list[RecordSourceRow] = Field(
+        default_factory=list, description="Sources of dossier records, with their quality.")
