@@ -167,3 +167,15 @@ def test_an_unknown_table_is_one_rec06_error(loaded):
         _figures(folder, f"dossiers={server}?table=public.nothing_here")
     (problem,) = err.value.problems
     assert problem.code == "REC06" and "nothing_here" in problem.message
+
+
+def test_text_in_a_date_column_of_a_table_names_the_column(loaded):
+    folder, server = loaded
+    rows = [dict(r, due_at=str(r["due_at"])) for r in _rows(20)]
+    rows[7]["due_at"] = "soon"
+    load_table(server, "dossiers_text", {**COLUMNS, "due_at": "text"}, rows)
+    with pytest.raises(CchcError) as err:
+        _figures(folder, f"dossiers={server}?table=dossiers_text")
+    (problem,) = err.value.problems
+    assert problem.code == "REC06", problem.format()
+    assert "table dossiers_text, column 'due_at'" in problem.message, problem.message

@@ -23,13 +23,14 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 from sqlglot import exp
 
-from ..errors import Problem, did_you_mean
+from ..errors import CchcError, Problem, did_you_mean
 from ..messages import _
 from ..periods import Period, parse_period
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
 from .quality import Query, RecordsInfo, SourceQuality, date_counts, duplicates, unit_problems
 from .quality import warnings as quality_warnings
 from .sql import RECORD, column, identifier, metric_query, table
+from .types import locate_column
 
 __all__ = ["Location", "RecordFigures", "RecordsInfo", "count_figures", "over_time",
            "parse_location"]
@@ -64,39 +65,17 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
         frames, seen, warnings, info = [], {}, [], RecordsInfo()
         for name, loc in by_source.items():
             source, engine = model.sources[name], engines[name]
-            day = today or local_today(source.utc_offset)
-            stats = _stats(engine, name, source)
-            counts = {u: n for u, n, _, _ in stats}
-            for unit, rows in counts.items():
+            engine.check(name, source)
+            try:
+                got = _count_source(ruleset, loc, engine, units, today or local_today(
+                    source.utc_offset), info)
+            except CchcError:   # trace a failure to its column when one is to blame
+                locate_column(engine, name, source, engine.tables[name])
+                raise
+            frames += got[0]
+            warnings += got[2]
+            for unit, rows in got[1].items():
                 seen.setdefault(unit, rows)
-            warnings += _unit_warnings(name, counts, units)
-            days = [d for _, _, first, last in stats for d in (first, last) if d is not None]
-            quality = SourceQuality(name, loc.text, loc.engine, sum(counts.values()),
-                                    min(days, default=None), max(days, default=None),
-                                    dates=date_counts(engine, name, source, day))
-            unit_problems(quality, counts, units)
-            if source.id is not None:
-                (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids,
-                 quality.duplicate_examples) = duplicates(engine, name, source)
-            warnings += quality_warnings(quality)
-            info.sources.append(quality)
-            if not days:
-                continue
-            periods = covering(min(days), max(days), source.periods)
-            known = [u for u in counts if u is not None and (units is None or u in units)]
-            for mid, metric in model.metrics.items():
-                spec = metric.records
-                if spec is None or spec.source != name:
-                    continue
-                groups = None
-                if spec.aggregate not in ADDITIVE and units is not None:
-                    groups = _ancestry(known, units)
-                query = metric_query(source, spec, ruleset.conditions.get(mid),
-                                     engine.tables[name], periods, groups, day)
-                info.queries[mid] = Query(name, loc.engine, engine.dialect, query)
-                rows = engine.rows(name, query)
-                frames.append(_frame(rows, mid, spec, periods,
-                                     [g for _, g in groups] if groups else known, loc.text))
     finally:
         for engine in set(map(id, engines.values())):
             next(e for e in engines.values() if id(e) == engine).close()
@@ -104,6 +83,45 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
     if units is not None:
         values = values.filter(pl.col("unit").is_in(list(units)))
     return RecordFigures(values, [u for u in seen if u is not None], warnings, info)
+
+
+def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: date,
+                  info: RecordsInfo) -> tuple[list[pl.DataFrame], dict, list[Problem]]:
+    """One source: its quality (into `info`), then each of its metrics' figures."""
+    model, name = ruleset.model, loc.source
+    source = model.sources[name]
+    stats = _stats(engine, name, source)
+    counts = {u: n for u, n, _, _ in stats}
+    warnings = _unit_warnings(name, counts, units)
+    days = [d for _, _, first, last in stats for d in (first, last) if d is not None]
+    quality = SourceQuality(name, loc.text, loc.engine, sum(counts.values()),
+                            min(days, default=None), max(days, default=None),
+                            dates=date_counts(engine, name, source, day))
+    unit_problems(quality, counts, units)
+    if source.id is not None:
+        (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids,
+         quality.duplicate_examples) = duplicates(engine, name, source)
+    warnings += quality_warnings(quality)
+    info.sources.append(quality)
+    if not days:
+        return [], counts, warnings
+    periods = covering(min(days), max(days), source.periods)
+    known = [u for u in counts if u is not None and (units is None or u in units)]
+    frames = []
+    for mid, metric in model.metrics.items():
+        spec = metric.records
+        if spec is None or spec.source != name:
+            continue
+        groups = None
+        if spec.aggregate not in ADDITIVE and units is not None:
+            groups = _ancestry(known, units)
+        query = metric_query(source, spec, ruleset.conditions.get(mid), engine.tables[name],
+                             periods, groups, day)
+        info.queries[mid] = Query(name, loc.engine, engine.dialect, query)
+        rows = engine.rows(name, query)
+        frames.append(_frame(rows, mid, spec, periods,
+                             [g for _, g in groups] if groups else known, loc.text))
+    return frames, counts, warnings
 
 
 def local_today(offset: int) -> date:

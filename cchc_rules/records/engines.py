@@ -136,6 +136,16 @@ class DuckDB:
                                  source=loc.source, first=_first(err)),
                                code="REC06") from None
             self.tables[loc.source] = view
+        self.locations = {loc.source: loc for loc in locations}
+
+    def check(self, source: str, spec) -> None:
+        """One REC06 at file:row:column for the first value not of its declared type."""
+        from .types import check_files
+        try:
+            check_files(self.con, self.locations[source], spec, _read_one)
+        except self.error as err:
+            raise _problem(f"records of '{source}' cannot be read: {_first(err)}",
+                           code="REC06") from None
 
     def rows(self, source: str, query: exp.Expression) -> list[tuple]:
         try:
@@ -148,6 +158,13 @@ class DuckDB:
 
     def close(self) -> None:
         self.con.close()
+
+
+def _read_one(con, path: Path):
+    """One file as DuckDB reads it into a view; Parquet with its row numbers."""
+    if FILE_KINDS[_suffix(path)] == "parquet":
+        return con.read_parquet(str(path), file_row_number=True)
+    return con.read_csv(str(path), header=True)
 
 
 class Postgres:
@@ -176,6 +193,9 @@ class Postgres:
                                  source=loc.source, text=loc.text,
                                  first=_first(err)), code="REC06") from None
             self.tables[loc.source] = loc.table
+
+    def check(self, source: str, spec) -> None:
+        """Nothing before counting: a failure is traced to its column (types.py)."""
 
     def rows(self, source: str, query: exp.Expression) -> list[tuple]:
         try:
@@ -228,6 +248,9 @@ class Spark:
                 raise _problem(_("records of '{source}' cannot be read: {error}").format(
                     source=loc.source, error=_first(err)), code="REC06") from None
             self.tables[loc.source] = view
+
+    def check(self, source: str, spec) -> None:
+        """Nothing before counting: a failure is traced to its column (types.py)."""
 
     def rows(self, source: str, query: exp.Expression) -> list[tuple]:
         try:
