@@ -11,8 +11,9 @@ roll-up and evaluation treat them exactly as reported figures.
   figure). Longer periods listed in `periods` are counted from the records, not summed.
 - Stocks (`stock: true`) are counted at each period's end through `period_end` in their
   `where`; nothing sums them over time.
-- count_distinct and mean_days do not add up over units; when units have parents, each
-  parent's figure is counted from all its descendants' records (static `parent`).
+- When units have parents, each parent's figure is counted from its own records and all
+  its descendants' (static `parent`): count_distinct and mean_days do not add up, and a
+  parent that receives dossiers itself would otherwise lose them or its children's.
 """
 from __future__ import annotations
 
@@ -107,13 +108,17 @@ def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: da
         return [], counts, warnings
     periods = covering(min(days), max(days), source.periods)
     known = [u for u in counts if u is not None and (units is None or u in units)]
+    # Units with parents: every figure of a parent is counted from its own records and its
+    # descendants' (a parent may receive dossiers itself: a sum of its children's would
+    # miss them, and its own figure alone would hide theirs).
+    nested = units is not None and any(units[u].parent for u in known)
     frames = []
     for mid, metric in model.metrics.items():
         spec = metric.records
         if spec is None or spec.source != name:
             continue
         groups = None
-        if spec.aggregate not in ADDITIVE and units is not None:
+        if units is not None and (spec.aggregate not in ADDITIVE or nested):
             groups = _ancestry(known, units)
         query = metric_query(source, spec, ruleset.conditions.get(mid), engine.tables[name],
                              periods, groups, day)
