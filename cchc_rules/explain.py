@@ -259,7 +259,8 @@ def _records_lines(ev: Evaluation, name: str, unit: str, period: str, value: flo
     query = info.queries.get(name) if info is not None else None
     if query is None:
         return []
-    head = _("    counted from records '{source}' by {engine}, with:").format(
+    head = _("    counted from records '{source}' by {engine}; the SQL of this figure (run "
+             "in one pass with the metrics placed by the same date):").format(
         source=query.source, engine=query.engine)
     row = _("    its row for unit {unit}, period {period}: {value}").format(
         unit=unit, period=period, value=say.n(value))

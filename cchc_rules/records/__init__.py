@@ -30,7 +30,7 @@ from ..periods import Period, parse_period
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
 from .quality import Query, RecordsInfo, SourceQuality, date_counts, duplicates, unit_problems
 from .quality import warnings as quality_warnings
-from .sql import RECORD, column, identifier, metric_query, table
+from .sql import RECORD, column, fused_query, identifier, metric_query, placement, table
 from .types import locate_column
 
 __all__ = ["Location", "RecordFigures", "RecordsInfo", "count_figures", "over_time",
@@ -112,20 +112,28 @@ def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: da
     # descendants' (a parent may receive dossiers itself: a sum of its children's would
     # miss them, and its own figure alone would hide theirs).
     nested = units is not None and any(units[u].parent for u in known)
-    frames = []
+    # Metrics placed alike (same date column, or stocks) and grouped alike run as one
+    # query, one pass over the records; explain shows each metric's own query.
+    batches: dict[tuple, list[str]] = {}
     for mid, metric in model.metrics.items():
         spec = metric.records
         if spec is None or spec.source != name:
             continue
-        groups = None
-        if units is not None and (spec.aggregate not in ADDITIVE or nested):
-            groups = _ancestry(known, units)
-        query = metric_query(source, spec, ruleset.conditions.get(mid), engine.tables[name],
-                             periods, groups, day)
-        info.queries[mid] = Query(name, loc.engine, engine.dialect, query)
+        grouped = units is not None and (spec.aggregate not in ADDITIVE or nested)
+        batches.setdefault((placement(spec), grouped), []).append(mid)
+    frames = []
+    for (_, grouped), mids in batches.items():
+        groups = _ancestry(known, units) if grouped else None
+        specs = [(model.metrics[m].records, ruleset.conditions.get(m)) for m in mids]
+        for mid, (spec, where) in zip(mids, specs, strict=True):
+            info.queries[mid] = Query(name, loc.engine, engine.dialect, metric_query(
+                source, spec, where, engine.tables[name], periods, groups, day))
+        query = fused_query(source, specs, engine.tables[name], periods, groups, day)
         rows = engine.rows(name, query)
-        frames.append(_frame(rows, mid, spec, periods,
-                             [g for _, g in groups] if groups else known, loc.text))
+        members = [g for _, g in groups] if groups else known
+        for i, (mid, (spec, _)) in enumerate(zip(mids, specs, strict=True)):
+            picked = [(r[0], r[1], r[2 + i]) for r in rows] if len(mids) > 1 else rows
+            frames.append(_frame(picked, mid, spec, periods, members, loc.text))
     return frames, counts, warnings
 
 

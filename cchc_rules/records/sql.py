@@ -188,18 +188,35 @@ def bad_dates(source, today: date) -> dict[str, exp.Expression]:
 def metric_query(source, spec, where: Node | None, table_name: str, periods: Sequence,
                  groups: Sequence[tuple[str, str]] | None = None,
                  today: date | None = None) -> exp.Select:
-    """The query of one metric over `periods` (periods.Period). `groups`: (unit, group)
-    pairs when records count towards other units too (a parent's figure computed straight
-    from its children's records); None groups by the record's own unit. With `today`,
-    records with a missing or inconsistent date (bad_dates) are left out."""
+    """The query of one metric over `periods` (periods.Period), its figure in `value`.
+    `groups`: (unit, group) pairs when records count towards other units too (a parent's
+    figure computed straight from its children's records); None groups by the record's own
+    unit. With `today`, records with a missing or inconsistent date (bad_dates) are left
+    out."""
+    return fused_query(source, [(spec, where)], table_name, periods, groups, today)
+
+
+def placement(spec) -> tuple[str, str | None]:
+    """What places a metric's records in a period: metrics with the same placement can be
+    counted by one query (fused_query)."""
+    return ("stock", None) if spec.stock else ("date", spec.date)
+
+
+def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequence,
+                groups: Sequence[tuple[str, str]] | None = None,
+                today: date | None = None) -> exp.Select:
+    """One query counting several metrics of the same placement in one pass over the
+    records: `metrics` are (spec, where) pairs; one metric's figure is in `value`, several
+    metrics' in `v0`, `v1`, … (each aggregate with its own `FILTER (WHERE …)`)."""
     columns, offset = source.columns, source.utc_offset
+    first = metrics[0][0]
     unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
                                     table=exp.to_identifier(RECORD)),
                     to=exp.DataType.build("TEXT"))
-    if spec.stock:
+    if first.stock:
         placed: exp.Expression = exp.Boolean(this=True)
     else:
-        when = column(spec.date or source.date, columns, offset)
+        when = column(first.date or source.date, columns, offset)
         if not isinstance(when, exp.Cast):
             when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
         placed = exp.Between(this=when,
@@ -209,9 +226,10 @@ def metric_query(source, spec, where: Node | None, table_name: str, periods: Seq
     if today is not None:
         bad = exp.or_(*bad_dates(source, today).values())
         filters = exp.And(this=filters, expression=exp.Not(this=exp.Paren(this=bad)))
-    if where is not None:
-        filters = exp.And(this=filters, expression=exp.Paren(this=condition(where, columns,
-                                                                               offset)))
+    single = len(metrics) == 1
+    if single and metrics[0][1] is not None:
+        filters = exp.And(this=filters, expression=exp.Paren(
+            this=condition(metrics[0][1], columns, offset)))
     query = (exp.select(exp.Column(this="period", table=exp.to_identifier(PERIOD))
                         .as_("period"))
              .from_(table(table_name).as_(RECORD))
@@ -225,7 +243,14 @@ def metric_query(source, spec, where: Node | None, table_name: str, periods: Seq
         query = query.join(tree, on=exp.EQ(this=unit.copy(), expression=exp.Column(
             this="member", table=exp.to_identifier("g"))))
         unit = exp.Column(this="grp", table=exp.to_identifier("g"))
-    return (query.select(unit.as_("unit"), aggregate(spec, columns, offset).as_("value"))
+    values = []
+    for i, (spec, where) in enumerate(metrics):
+        agg = aggregate(spec, columns, offset)
+        if not single and where is not None:
+            agg = exp.Filter(this=agg, expression=exp.Where(
+                this=condition(where, columns, offset)))
+        values.append(agg.as_("value" if single else f"v{i}"))
+    return (query.select(unit.as_("unit"), *values)
             .where(filters)
             .group_by(exp.Column(this="period", table=exp.to_identifier(PERIOD)), unit.copy()))
 
