@@ -147,6 +147,17 @@ class DuckDB:
             raise _problem(f"records of '{source}' cannot be read: {_first(err)}",
                            code="REC06") from None
 
+    def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
+        """A table of (member, grp) unit pairs for `source`'s queries; its name."""
+        import polars as pl
+        name = f"records_{source}_groups"
+        with tempfile.TemporaryDirectory(prefix="cchc-") as folder:
+            path = Path(folder) / "groups.parquet"
+            pl.DataFrame(pairs, schema=["member", "grp"], orient="row").write_parquet(path)
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
+                             f"SELECT * FROM read_parquet('{path}')")
+        return name
+
     def rows(self, source: str, query: exp.Expression) -> list[tuple]:
         try:
             return self.con.execute(query.sql(dialect=self.dialect)).fetchall()
@@ -196,6 +207,20 @@ class Postgres:
 
     def check(self, source: str, spec) -> None:
         """Nothing before counting: a failure is traced to its column (types.py)."""
+
+    def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
+        """A temporary table of (member, grp) unit pairs on `source`'s connection."""
+        name = f"records_{source}_groups"
+        try:
+            with self.connections[source].cursor() as cur:
+                cur.execute(f'CREATE TEMP TABLE "{name}" (member text, grp text)')
+                with cur.copy(f'COPY "{name}" FROM STDIN') as copy:
+                    for pair in pairs:
+                        copy.write_row(pair)
+        except self.error as err:
+            raise _problem(f"records of '{source}' cannot be counted: {_first(err)}",
+                           code="REC06") from None
+        return name
 
     def rows(self, source: str, query: exp.Expression) -> list[tuple]:
         try:
@@ -251,6 +276,14 @@ class Spark:
 
     def check(self, source: str, spec) -> None:
         """Nothing before counting: a failure is traced to its column (types.py)."""
+
+    def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
+        """A temporary view of (member, grp) unit pairs; its name."""
+        name = f"records_{source}_groups"
+        self.spark.createDataFrame(pairs, "member string, grp string"
+                                   ).createOrReplaceTempView(name)
+        self.tables[f"{source} groups"] = name   # dropped with the others on close
+        return name
 
     def rows(self, source: str, query: exp.Expression) -> list[tuple]:
         try:

@@ -8,8 +8,9 @@ exact fractions. The same tree is generated for DuckDB, PostgreSQL and Spark (`d
     SELECT p.period, CAST(r.unit AS TEXT) AS unit, AGG(...) AS value
     FROM table AS r JOIN (VALUES (period, first_day, last_day), ...) AS p
       ON CAST(r.date AS DATE) BETWEEN p.first_day AND p.last_day     -- ON TRUE for a stock
-    WHERE r.unit IS NOT NULL AND (where)
-    GROUP BY p.period, unit
+    [JOIN groups AS g ON r.unit = g.member]          -- parents: own + descendants' records
+    WHERE r.unit IS NOT NULL AND NOT (bad dates) AND (where)
+    GROUP BY p.period, unit                          -- g.grp with groups
 
 Dates are compared by day: a timestamp column is cast to DATE wherever it is used.
 """
@@ -186,13 +187,12 @@ def bad_dates(source, today: date) -> dict[str, exp.Expression]:
 
 
 def metric_query(source, spec, where: Node | None, table_name: str, periods: Sequence,
-                 groups: Sequence[tuple[str, str]] | None = None,
-                 today: date | None = None) -> exp.Select:
+                 groups: str | None = None, today: date | None = None) -> exp.Select:
     """The query of one metric over `periods` (periods.Period), its figure in `value`.
-    `groups`: (unit, group) pairs when records count towards other units too (a parent's
-    figure computed straight from its children's records); None groups by the record's own
-    unit. With `today`, records with a missing or inconsistent date (bad_dates) are left
-    out."""
+    `groups`: the name of a table of (member, grp) unit pairs when records count towards
+    other units too (a parent's figure counted from its own and its descendants' records);
+    None groups by the record's own unit. With `today`, records with a missing or
+    inconsistent date (bad_dates) are left out."""
     return fused_query(source, [(spec, where)], table_name, periods, groups, today)
 
 
@@ -203,8 +203,7 @@ def placement(spec) -> tuple[str, str | None]:
 
 
 def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequence,
-                groups: Sequence[tuple[str, str]] | None = None,
-                today: date | None = None) -> exp.Select:
+                groups: str | None = None, today: date | None = None) -> exp.Select:
     """One query counting several metrics of the same placement in one pass over the
     records: `metrics` are (spec, where) pairs; one metric's figure is in `value`, several
     metrics' in `v0`, `v1`, … (each aggregate with its own `FILTER (WHERE …)`)."""
@@ -232,16 +231,13 @@ def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequ
             this=condition(metrics[0][1], columns, offset)))
     query = (exp.select(exp.Column(this="period", table=exp.to_identifier(PERIOD))
                         .as_("period"))
-             .from_(table(table_name).as_(RECORD))
-             .join(periods_table(periods), on=placed))
+             .from_(table(table_name).as_(RECORD), copy=False)
+             .join(periods_table(periods), on=placed, copy=False))
     if groups is not None:
-        pairs = [exp.Tuple(expressions=[exp.Literal.string(a), exp.Literal.string(b)])
-                 for a, b in groups]
-        tree = exp.Values(expressions=pairs, alias=exp.TableAlias(
-            this=exp.to_identifier("g"),
-            columns=[exp.to_identifier("member"), exp.to_identifier("grp")]))
-        query = query.join(tree, on=exp.EQ(this=unit.copy(), expression=exp.Column(
-            this="member", table=exp.to_identifier("g"))))
+        query = query.join(table(groups).as_("g"), on=exp.EQ(
+            this=unit.copy(), expression=exp.Column(this="member",
+                                                    table=exp.to_identifier("g"))),
+            copy=False)
         unit = exp.Column(this="grp", table=exp.to_identifier("g"))
     values = []
     for i, (spec, where) in enumerate(metrics):
@@ -250,9 +246,10 @@ def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequ
             agg = exp.Filter(this=agg, expression=exp.Where(
                 this=condition(where, columns, offset)))
         values.append(agg.as_("value" if single else f"v{i}"))
-    return (query.select(unit.as_("unit"), *values)
-            .where(filters)
-            .group_by(exp.Column(this="period", table=exp.to_identifier(PERIOD)), unit.copy()))
+    return (query.select(unit.as_("unit"), *values, copy=False)
+            .where(filters, copy=False)
+            .group_by(exp.Column(this="period", table=exp.to_identifier(PERIOD)), unit.copy(),
+                      copy=False))
 
 
 def to_sql(query: exp.Expression, dialect: str) -> str:
