@@ -35,7 +35,9 @@ appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %m%n
 """
-MEMORY_LIMIT = "1GB"  # DuckDB spills to disk past this, so big exports fit a small machine
+# DuckDB spills to disk past this, so big exports fit a small machine: the whole process
+# (Python, polars, the figures) stays under 1 GB.
+MEMORY_LIMIT = "600MB"
 
 
 @dataclass(frozen=True)

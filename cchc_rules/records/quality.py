@@ -101,13 +101,21 @@ def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
         parts += [exp.Coalesce(this=exp.Cast(this=column(col, {}), to=exp.DataType.build(
             "TEXT")), expressions=[exp.Literal.string("\u2205")]), exp.Literal.string("|")]
     content = exp.Concat(expressions=parts)
-    groups = (exp.select(ident.as_("id"), exp.Count(this=exp.Star()).as_("n"),
+    records = table(engine.tables[name]).as_(RECORD)
+    # Ids seen twice first (one pass); the contents of only their rows compared after.
+    twice = (exp.select(ident.as_("id"), exp.Count(this=exp.Star()).as_("n"))
+             .from_(records.copy())
+             .where(exp.Not(this=exp.Is(this=ident.copy(), expression=exp.Null())))
+             .group_by(ident.copy())
+             .having(exp.GT(this=exp.Count(this=exp.Star()),
+                            expression=exp.Literal.number(1))))
+    groups = (exp.select(exp.column("id", table="t"), exp.Max(this=exp.column("n", table="t"))
+                         .as_("n"),
                          exp.Count(this=exp.Distinct(expressions=[content])).as_("variants"))
-              .from_(table(engine.tables[name]).as_(RECORD))
-              .where(exp.Not(this=exp.Is(this=ident.copy(), expression=exp.Null())))
-              .group_by(ident.copy())
-              .having(exp.GT(this=exp.Count(this=exp.Star()),
-                             expression=exp.Literal.number(1))))
+              .from_(records.copy())
+              .join(twice.subquery("t"), on=exp.EQ(this=ident.copy(),
+                                                   expression=exp.column("id", table="t")))
+              .group_by(exp.column("id", table="t")))
     totals = exp.select(exp.Count(this=exp.Star()), exp.Sum(this=exp.column("n")),
                         _count_if(exp.GT(this=exp.column("variants"),
                                          expression=exp.Literal.number(1)))
