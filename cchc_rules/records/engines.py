@@ -122,7 +122,10 @@ class DuckDB:
     def __init__(self, locations: list[Location]) -> None:
         import duckdb
         self.error = duckdb.Error
-        self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+        # Spill files in the system's temp folder, not a `.tmp` in the user's folder.
+        spill = Path(tempfile.gettempdir()) / "cchc-duckdb"
+        self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT,
+                                          "temp_directory": str(spill)})
         self.tables: dict[str, str] = {}
         for loc in locations:
             view = f"records_{loc.source}"
