@@ -108,9 +108,9 @@ def loaded(server, tmp_path_factory):
     return folder, server
 
 
-def _figures(folder: Path, location: str) -> dict:
+def _figures(folder: Path, location: str, units=None) -> dict:
     ruleset = Session().load_ruleset(folder / "ruleset.yaml")
-    got = count_figures(ruleset, [parse_location(location, ruleset.model.sources)])
+    got = count_figures(ruleset, [parse_location(location, ruleset.model.sources)], units)
     return {(r["unit"], r["period"], r["metric"]): r["value"]
             for r in got.values.iter_rows(named=True)}
 
@@ -179,3 +179,17 @@ def test_text_in_a_date_column_of_a_table_names_the_column(loaded):
     (problem,) = err.value.problems
     assert problem.code == "REC06", problem.format()
     assert "table dossiers_text, column 'due_at'" in problem.message, problem.message
+
+
+def test_parents_count_the_same_in_postgresql_as_in_duckdb(loaded):
+    """Units with a parent: each engine gets the (member, group) table of its own."""
+    from cchc_rules.units import Unit
+    folder, server = loaded
+    units = {"p": Unit("p", "P", "district"),
+             **{u: Unit(u, u, "commune", "p") for u in "abc"}}
+    duck = _figures(folder, f"dossiers={folder}/dossiers.parquet", units)
+    pg = _figures(folder, f"dossiers={server}?table=dossiers", units)
+    assert set(duck) == set(pg) and ("p", "2025", "applicants") in duck
+    assert duck[("p", "2025", "received")] == 2000
+    for key, value in duck.items():
+        assert pg[key] == pytest.approx(value, rel=1e-12, abs=0), key
