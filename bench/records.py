@@ -298,7 +298,16 @@ def run_child(way: str, folder: Path, timeout: int = 3600) -> dict:
         result = {"skipped": (proc.stderr.strip().splitlines() or ["no output"])[-1]}
     result["wall"] = wall
     print(f"{way} {folder.name}: {result}", file=sys.stderr, flush=True)
+    (folder / f"result-{way}.json").write_text(json.dumps(result), encoding="utf-8")
     return result
+
+
+def earlier(way: str, folder: Path) -> dict:
+    """The last measurement of `way` on `folder` (--reuse), or skipped."""
+    path = folder / f"result-{way}.json"
+    if not path.exists():
+        return {"skipped": "not run"}
+    return {**json.loads(path.read_text(encoding="utf-8")), "reused": True}
 
 
 # ---- the report -------------------------------------------------------------------------
@@ -390,6 +399,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=Path("/tmp/cchc-bench-records"))
     parser.add_argument("--results", type=Path, default=ROOT / "bench/RESULTS.md")
     parser.add_argument("--ways", default="cchc,duckdb,polars,pandas,postgres,spark,big")
+    parser.add_argument("--reuse", action="store_true",
+                        help="ways not in --ways: their last measurement on the same data")
     parser.add_argument("--child", choices=sorted(WAYS))
     args = parser.parse_args(argv)
     if args.child:
@@ -401,12 +412,14 @@ def main(argv: list[str] | None = None) -> None:
     results = {w: run_child(w, main_dir) for w in ("cchc", "duckdb", "polars", "pandas")
                if w in ways}
     for w in ("cchc", "duckdb", "polars", "pandas"):
-        results.setdefault(w, {"skipped": "not run"})
+        results.setdefault(w, earlier(w, main_dir) if args.reuse else {"skipped": "not run"})
     if args.small and {"postgres", "spark"} & set(ways):
         small_dir = data_dir(args.data, args.small)
         for w in ("postgres", "spark"):
             if w in ways:
                 results[w] = run_child(w, small_dir)
+            elif args.reuse:
+                results[w] = earlier(w, small_dir)
     big = args.big or None
     if big and "big" in ways:
         results["big"] = run_child("cchc", data_dir(args.data, big))
