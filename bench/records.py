@@ -401,6 +401,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ways", default="cchc,duckdb,polars,pandas,postgres,spark,big")
     parser.add_argument("--reuse", action="store_true",
                         help="ways not in --ways: their last measurement on the same data")
+    parser.add_argument("--note", default="", help="a paragraph added below the table")
     parser.add_argument("--child", choices=sorted(WAYS))
     args = parser.parse_args(argv)
     if args.child:
@@ -413,7 +414,7 @@ def main(argv: list[str] | None = None) -> None:
                if w in ways}
     for w in ("cchc", "duckdb", "polars", "pandas"):
         results.setdefault(w, earlier(w, main_dir) if args.reuse else {"skipped": "not run"})
-    if args.small and {"postgres", "spark"} & set(ways):
+    if args.small and ({"postgres", "spark"} & set(ways) or args.reuse):
         small_dir = data_dir(args.data, args.small)
         for w in ("postgres", "spark"):
             if w in ways:
@@ -423,7 +424,10 @@ def main(argv: list[str] | None = None) -> None:
     big = args.big or None
     if big and "big" in ways:
         results["big"] = run_child("cchc", data_dir(args.data, big))
-    write_section(args.results, section(results, args.rows, big, args.small, load))
+    text = section(results, args.rows, big, args.small, load)
+    if args.note:
+        text = text.rstrip() + "\n\n" + args.note + "\n"
+    write_section(args.results, text)
     print(f"wrote the records section of {args.results}", file=sys.stderr)
 
 
