@@ -122,9 +122,9 @@ def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: da
         grouped = units is not None and (spec.aggregate not in ADDITIVE or nested)
         batches.setdefault((placement(spec), grouped), []).append(mid)
     frames = []
-    pairs = _ancestry(known, units) if any(g for _, g in batches) else []
+    pairs = _ancestry(known, units) if any(g for _place, g in batches) else []
     group_table = engine.groups(name, pairs) if pairs else None
-    for (_, grouped), mids in batches.items():
+    for (_place, grouped), mids in batches.items():
         groups = group_table if grouped else None
         specs = [(model.metrics[m].records, ruleset.conditions.get(m)) for m in mids]
         for mid, (spec, where) in zip(mids, specs, strict=True):
@@ -133,7 +133,7 @@ def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: da
         query = fused_query(source, specs, engine.tables[name], periods, groups, day)
         rows = engine.rows(name, query)
         members = [g for _, g in pairs] if grouped else known
-        for i, (mid, (spec, _)) in enumerate(zip(mids, specs, strict=True)):
+        for i, (mid, (spec, _where)) in enumerate(zip(mids, specs, strict=True)):
             picked = [(r[0], r[1], r[2 + i]) for r in rows] if len(mids) > 1 else rows
             frames.append(_frame(picked, mid, spec, periods, members, loc.text))
     return frames, counts, warnings

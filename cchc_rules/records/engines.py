@@ -149,8 +149,8 @@ class DuckDB:
         try:
             check_files(self.con, self.locations[source], spec, _read_one)
         except self.error as err:
-            raise _problem(f"records of '{source}' cannot be read: {_first(err)}",
-                           code="REC06") from None
+            raise _problem(_("records of '{source}' cannot be read: {first}").format(
+                source=source, first=_first(err)), code="REC06") from None
 
     def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
         """A table of (member, grp) unit pairs for `source`'s queries; its name."""
@@ -223,8 +223,8 @@ class Postgres:
                     for pair in pairs:
                         copy.write_row(pair)
         except self.error as err:
-            raise _problem(f"records of '{source}' cannot be counted: {_first(err)}",
-                           code="REC06") from None
+            raise _problem(_("records of '{source}' cannot be counted: {first}").format(
+                source=source, first=_first(err)), code="REC06") from None
         return name
 
     def rows(self, source: str, query: exp.Expression) -> list[tuple]:
@@ -275,8 +275,8 @@ class Spark:
                          else reader.csv(files, header=True, inferSchema=True))
                 frame.createOrReplaceTempView(view)
             except self.error as err:
-                raise _problem(_("records of '{source}' cannot be read: {error}").format(
-                    source=loc.source, error=_first(err)), code="REC06") from None
+                raise _problem(_("records of '{source}' cannot be read: {first}").format(
+                    source=loc.source, first=_first(err)), code="REC06") from None
             self.tables[loc.source] = view
 
     def check(self, source: str, spec) -> None:
@@ -295,8 +295,8 @@ class Spark:
             return [tuple(r) for r in self.spark.sql(query.sql(dialect=self.dialect))
                     .collect()]
         except self.error as err:
-            raise _problem(_("records of '{source}' cannot be counted: {error}").format(
-                source=source, error=_first(err)),
+            raise _problem(_("records of '{source}' cannot be counted: {first}").format(
+                source=source, first=_first(err)),
                 "check the column types declared under the source", code="REC06") from None
 
     def close(self) -> None:
