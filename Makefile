@@ -11,7 +11,7 @@ DEMO_RULESET := rulesets/tuyen-quang/cchc-2021-2030.yaml
 DEMO_DATA := $(sort $(wildcard examples/demo/*.yaml))
 DEMO_ARGS := $(DEMO_RULESET) $(addprefix --data ,$(DEMO_DATA))
 
-.PHONY: demo test lint unit conformance bench fuzz system-deps clean report-screenshot
+.PHONY: demo demo-records test lint unit conformance bench fuzz system-deps clean report-screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ demo: $(VENV)/.installed
 	$(CCHC) report $(DEMO_ARGS) --format pdf --output out/report.pdf
 	@echo "wrote out/report.html and out/report.pdf"
 
+# docs/records.md: the Decision 766 figures counted from a Parquet export of dossier records.
+RECORDS_ARGS := rulesets/national/qd766-records.yaml --units examples/records/units.csv \
+  --records 'dossiers=examples/records/*.parquet'
+demo-records: $(VENV)/.installed
+	@mkdir -p out
+	$(CCHC) validate rulesets/national/qd766-records.yaml
+	$(CCHC) evaluate $(RECORDS_ARGS) --period 2025 --format table || test $$? -eq 1
+	$(CCHC) report $(RECORDS_ARGS) --format html --output out/records-report.html
+	@echo "wrote out/records-report.html"
+
 # The picture in docs/report.md: the demo's HTML report in headless Chromium.
 report-screenshot: $(VENV)/.installed-dev system-deps
 	@mkdir -p out docs/img
@@ -49,6 +59,12 @@ system-deps:
 	  $$SUDO apt-get update -q && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium libharfbuzz-subset0 poppler-utils \
 	    libreoffice-calc-nogui; \
+	fi
+	@# The records agreement test: a throw-away PostgreSQL 15 cluster and Spark's Java runtime.
+	@if ! command -v java >/dev/null || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15 openjdk-17-jre-headless; \
 	fi
 
 lint: $(VENV)/.installed-dev
@@ -71,6 +87,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.serve_latency
+	$(BIN)/python -m bench.records
 
 # The standing fuzz suite with a large budget (make test runs it with a small one).
 fuzz: $(VENV)/.installed-dev

@@ -37,6 +37,7 @@ class Figures:
     # figures reported with `restated: true`: on the unit's territory of today (spec §6)
     restated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
         schema={c: t for c, t in SCHEMA.items() if c in COLUMNS}))
+    records: object = None  # records.RecordsInfo when figures were counted from records
 
 
 def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None = None,

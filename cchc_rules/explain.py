@@ -238,6 +238,8 @@ def _figure_lines(ev: Evaluation, name: str, unit: str, period: str, values, sou
     where = sources.get((unit, period, name), "") if origin == "reported" else ""
     out = [say("figure", id=name, value=say.n(value), origin=ORIGIN[origin][say.i],
                where=where)]
+    if origin == "reported":
+        out += _records_lines(ev, name, unit, period, value, say)
     if origin == "derived_time" and time is not None:
         out += _time_lines(ev, name, unit, period, value, say)
     if origin == "rolled_up":
@@ -247,6 +249,22 @@ def _figure_lines(ev: Evaluation, name: str, unit: str, period: str, values, sou
                 if child_origin == "reported" else f" ({ORIGIN[child_origin][say.i]})"
             out.append(say("child", unit=child, value=say.n(child_value), where=child_where))
     return out
+
+
+def _records_lines(ev: Evaluation, name: str, unit: str, period: str, value: float,
+                   say: _Say) -> list[str]:
+    """A figure counted from records: the SQL its engine ran (narrowed to this period),
+    and the row of its result that gave the figure."""
+    info = getattr(ev.figures, "records", None)
+    query = info.queries.get(name) if info is not None else None
+    if query is None:
+        return []
+    head = _("    counted from records '{source}' by {engine}; the SQL of this figure (run "
+             "in one pass with the metrics placed by the same date):").format(
+        source=query.source, engine=query.engine)
+    row = _("    its row for unit {unit}, period {period}: {value}").format(
+        unit=unit, period=period, value=say.n(value))
+    return [head, *("      " + line for line in query.sql(period).splitlines()), row]
 
 
 def _time_lines(ev: Evaluation, name: str, unit: str, period: str, value: float, say: _Say

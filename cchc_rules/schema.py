@@ -153,6 +153,12 @@ class Source(_Model):
     utc_offset: int = Field(
         7, ge=-12, le=14, description="Múi giờ / Hours ahead of UTC where periods are cut "
         "(default 7, Vietnam): a timestamptz instant is moved to this local time first.")
+    id: Text | None = Field(None, description="Cột mã hồ sơ / Dossier-id column: the same "
+                            "id twice is reported in the data-quality section.")
+    due: Text | None = Field(None, description="Cột hạn giải quyết / Due-date column: a due "
+                             "date before the `date` is an inconsistent record.")
+    resolved: Text | None = Field(None, description="Cột ngày giải quyết / Resolved-date "
+                                  "column: before the `date` or in the future is inconsistent.")
     description: Text | None = Field(None, description="Ghi chú / Free-text note.")
 
 

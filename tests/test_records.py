@@ -188,8 +188,8 @@ def test_a_parent_counts_distinct_values_and_mean_days_from_its_childrens_record
     days = [(r["resolved_at"] - r["received_at"].date()).days for r in rows
             if r["resolved_at"] is not None]
     assert got[("ham-tan", "2025-Q1", "mean_days")] == pytest.approx(sum(days) / len(days))
-    # Additive counts are left to the roll-up, which sums the children as for reports.
-    assert ("ham-tan", "2025-Q1", "received") not in got
+    # Counts too are counted from the descendants' records (and the parent's own, if any).
+    assert got[("ham-tan", "2025-Q1", "received")] == len(rows)
 
 
 def _pos():
@@ -306,7 +306,7 @@ def test_report_renders_html_from_records(data, tmp_path):
     assert "ONLINE" in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
-def test_units_file_parents_get_rolled_up_counts_and_direct_distinct_counts(data, tmp_path):
+def test_units_file_parents_get_counts_and_distinct_counts_from_records(data, tmp_path):
     folder: Path = data["folder"]
     (tmp_path / "units.yaml").write_text(
         "units:\n  - {id: ham-tan, name: Hàm Tân, level: district}\n" + "".join(
@@ -319,7 +319,7 @@ def test_units_file_parents_get_rolled_up_counts_and_direct_distinct_counts(data
               for r in evaluation.values.iter_rows(named=True)}
     want = expected(data["rows"])
     assert values[("ham-tan", "2025-Q2", "received")] == (
-        sum(want[(u, "2025-Q2", "received")] for u in UNITS), "rolled_up")
+        sum(want[(u, "2025-Q2", "received")] for u in UNITS), "reported")
     rows = [r for r in data["rows"] if r["received_at"].date().month in (4, 5, 6)]
     assert values[("ham-tan", "2025-Q2", "applicants")] == (
         len({r["applicant"] for r in rows}), "reported")

@@ -40,8 +40,9 @@ def data_options(func=None, *, records: bool = False):
         return lambda f: data_options(f, records=records)
     extra = (click.option(
         "--records", "records", multiple=True, metavar="NAME=LOCATION",
-        help="Count figures from dossier records: NAME=exports/*.parquet (or .csv), or "
-        "NAME=postgresql://host/db?table=T (repeatable; docs/records.md)."),) if records else ()
+        help="Count figures from dossier records: NAME=exports/*.parquet (or .csv), "
+        "NAME=postgresql://host/db?table=T, or NAME=spark:PATH (repeatable; "
+        "docs/records.md)."),) if records else ()
     for option in reversed((
         click.argument("ruleset", type=click.Path(path_type=Path, dir_okay=False)),
         click.option("--data", "data", multiple=True, required=not records, metavar="FILE",

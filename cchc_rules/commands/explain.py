@@ -1,20 +1,25 @@
 """`cchc explain RULESET --data FILE… --target T --unit U --period P`: why one result is what
-it is — formula with values, sources, roll-up, milestone, trajectory, status reason."""
+it is — formula with values, sources, roll-up, milestone, trajectory, status reason. With
+`--records NAME=LOCATION`, a figure counted from records shows its SQL and count."""
 from __future__ import annotations
 
 import click
 
-from .evaluate import data_options, load
+from .evaluate import data_options, echo_warning, require_figures
 
 
 @click.command()
-@data_options
+@data_options(records=True)
 @click.option("--target", required=True, metavar="ID", help="Target id.")
 @click.option("--unit", required=True, metavar="ID", help="Unit id.")
 @click.option("--period", required=True, metavar="P", help="Period, e.g. 2024-Q1.")
-def command(ruleset, data, units_file, decimal_comma, lang, target, unit, period) -> None:
+def command(ruleset, data, units_file, decimal_comma, lang, records, target, unit, period
+            ) -> None:
     """Explain the status of one TARGET for one UNIT and PERIOD (Vietnamese by default)."""
     from ..explain import explain
-    inputs = load(ruleset, data, units_file, decimal_comma)
+    from ..pipeline import Session
+    require_figures(click.get_current_context(), data, records)
+    inputs = Session().load(ruleset, data, units_file, decimal_comma, warn=echo_warning,
+                            records=records)
     click.echo(explain(inputs.ruleset, inputs.figures, target, unit, period, lang=lang),
                nl=False)

@@ -2,37 +2,43 @@
 
 `count_figures(ruleset, locations, units)` runs one query per metric counted from records
 (records/sql.py) on the source's engine (records/engines.py: DuckDB for files, PostgreSQL
-for a server) over every period of the source's `periods` kinds that its records touch, and
-returns the figures in the long shape of data.Figures, so roll-up and evaluation treat them
-exactly as reported figures.
+for a server, Spark for `spark:` files) over every period of the source's `periods` kinds
+that its records touch, and returns the figures in the long shape of data.Figures, so
+roll-up and evaluation treat them exactly as reported figures.
 
 - Flows (count, sum, count_distinct, mean_days) are placed in a period by a date column;
   a unit with records in the source but none in a period counts 0 there (mean_days: no
   figure). Longer periods listed in `periods` are counted from the records, not summed.
 - Stocks (`stock: true`) are counted at each period's end through `period_end` in their
   `where`; nothing sums them over time.
-- count_distinct and mean_days do not add up over units; when units have parents, each
-  parent's figure is counted from all its descendants' records (static `parent`).
+- When units have parents, each parent's figure is counted from its own records and all
+  its descendants' (static `parent`): count_distinct and mean_days do not add up, and a
+  parent that receives dossiers itself would otherwise lose them or its children's.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 from sqlglot import exp
 
-from ..errors import Problem, did_you_mean
+from ..errors import CchcError, Problem, did_you_mean
 from ..messages import _
 from ..periods import Period, parse_period
-from .engines import DuckDB, Location, Postgres, parse_location
-from .sql import RECORD, column, identifier, metric_query, table
+from .engines import DuckDB, Location, Postgres, Spark, parse_location
+from .quality import Query, RecordsInfo, SourceQuality, date_counts, duplicates, unit_problems
+from .quality import warnings as quality_warnings
+from .sql import RECORD, column, fused_query, identifier, metric_query, placement, table
+from .types import locate_column
 
-__all__ = ["Location", "RecordFigures", "count_figures", "over_time", "parse_location"]
+__all__ = ["Location", "RecordFigures", "RecordsInfo", "count_figures", "over_time",
+           "parse_location"]
 
 ADDITIVE = ("count", "sum")  # aggregates whose parent figure is the sum of its children's
 ZERO_WHEN_EMPTY = ("count", "sum", "count_distinct")
+ENGINES = {"duckdb": DuckDB, "postgres": Postgres, "spark": Spark}  # Location.engine -> class
 
 
 @dataclass
@@ -40,58 +46,102 @@ class RecordFigures:
     values: pl.DataFrame                       # unit, period, metric, value, file, line, source
     units: list[str]                           # units seen in the records, first seen first
     warnings: list[Problem] = field(default_factory=list)
-    queries: dict[str, str] = field(default_factory=dict)   # metric -> SQL (provenance)
+    info: RecordsInfo = field(default_factory=RecordsInfo)  # quality + SQL (provenance)
 
 
-def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None = None
-                  ) -> RecordFigures:
+def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None = None,
+                  today: date | None = None) -> RecordFigures:
     """Every metric of `ruleset` counted from the sources in `locations`. `units`: the
-    declared units (id -> units.Unit), or None when no unit is declared anywhere."""
+    declared units (id -> units.Unit), or None when no unit is declared anywhere. `today`
+    (default: the day now in each source's local time) dates "resolved in the future"."""
     model = ruleset.model
     by_source = {loc.source: loc for loc in locations}
-    files = [loc for loc in locations if loc.files]
-    servers = [loc for loc in locations if loc.url]
     engines = {}
     try:
-        if files:
-            duck = DuckDB(files)
-            engines.update({loc.source: duck for loc in files})
-        if servers:
-            pg = Postgres(servers)
-            engines.update({loc.source: pg for loc in servers})
-        frames, seen, warnings, queries = [], {}, [], {}
+        for kind, make in ENGINES.items():
+            mine = [loc for loc in locations if loc.engine == kind]
+            if mine:
+                engine = make(mine)
+                engines.update({loc.source: engine for loc in mine})
+        frames, seen, warnings, info = [], {}, [], RecordsInfo()
         for name, loc in by_source.items():
             source, engine = model.sources[name], engines[name]
-            stats = _stats(engine, name, source)
-            counts = {u: n for u, n, _, _ in stats}
-            for unit, rows in counts.items():
+            engine.check(name, source)
+            try:
+                got = _count_source(ruleset, loc, engine, units, today or local_today(
+                    source.utc_offset), info)
+            except CchcError:   # trace a failure to its column when one is to blame
+                locate_column(engine, name, source, engine.tables[name])
+                raise
+            frames += got[0]
+            warnings += got[2]
+            for unit, rows in got[1].items():
                 seen.setdefault(unit, rows)
-            warnings += _unit_warnings(name, counts, units)
-            days = [d for _, _, first, last in stats for d in (first, last) if d is not None]
-            if not days:
-                continue
-            periods = covering(min(days), max(days), source.periods)
-            known = [u for u in counts if u is not None and (units is None or u in units)]
-            for mid, metric in model.metrics.items():
-                spec = metric.records
-                if spec is None or spec.source != name:
-                    continue
-                groups = None
-                if spec.aggregate not in ADDITIVE and units is not None:
-                    groups = _ancestry(known, units)
-                query = metric_query(source, spec, ruleset.conditions.get(mid),
-                                     engine.tables[name], periods, groups)
-                queries[mid] = query.sql(dialect=engine.dialect)
-                rows = engine.rows(name, query)
-                frames.append(_frame(rows, mid, spec, periods,
-                                     [g for _, g in groups] if groups else known, loc.text))
     finally:
         for engine in set(map(id, engines.values())):
             next(e for e in engines.values() if id(e) == engine).close()
     values = pl.concat(frames) if frames else _empty()
     if units is not None:
         values = values.filter(pl.col("unit").is_in(list(units)))
-    return RecordFigures(values, [u for u in seen if u is not None], warnings, queries)
+    return RecordFigures(values, [u for u in seen if u is not None], warnings, info)
+
+
+def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: date,
+                  info: RecordsInfo) -> tuple[list[pl.DataFrame], dict, list[Problem]]:
+    """One source: its quality (into `info`), then each of its metrics' figures."""
+    model, name = ruleset.model, loc.source
+    source = model.sources[name]
+    stats = _stats(engine, name, source)
+    counts = {u: n for u, n, _, _ in stats}
+    warnings = _unit_warnings(name, counts, units)
+    days = [d for _, _, first, last in stats for d in (first, last) if d is not None]
+    quality = SourceQuality(name, loc.text, loc.engine, sum(counts.values()),
+                            min(days, default=None), max(days, default=None),
+                            dates=date_counts(engine, name, source, day))
+    unit_problems(quality, counts, units)
+    if source.id is not None:
+        (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids,
+         quality.duplicate_examples) = duplicates(engine, name, source)
+    warnings += quality_warnings(quality)
+    info.sources.append(quality)
+    if not days:
+        return [], counts, warnings
+    periods = covering(min(days), max(days), source.periods)
+    known = [u for u in counts if u is not None and (units is None or u in units)]
+    # Units with parents: every figure of a parent is counted from its own records and its
+    # descendants' (a parent may receive dossiers itself: a sum of its children's would
+    # miss them, and its own figure alone would hide theirs).
+    nested = units is not None and any(units[u].parent for u in known)
+    # Metrics placed alike (same date column, or stocks) and grouped alike run as one
+    # query, one pass over the records; explain shows each metric's own query.
+    batches: dict[tuple, list[str]] = {}
+    for mid, metric in model.metrics.items():
+        spec = metric.records
+        if spec is None or spec.source != name:
+            continue
+        grouped = units is not None and (spec.aggregate not in ADDITIVE or nested)
+        batches.setdefault((placement(spec), grouped), []).append(mid)
+    frames = []
+    pairs = _ancestry(known, units) if any(g for _place, g in batches) else []
+    group_table = engine.groups(name, pairs) if pairs else None
+    for (_place, grouped), mids in batches.items():
+        groups = group_table if grouped else None
+        specs = [(model.metrics[m].records, ruleset.conditions.get(m)) for m in mids]
+        for mid, (spec, where) in zip(mids, specs, strict=True):
+            info.queries[mid] = Query(name, loc.engine, engine.dialect, metric_query(
+                source, spec, where, engine.tables[name], periods, groups, day))
+        query = fused_query(source, specs, engine.tables[name], periods, groups, day)
+        rows = engine.rows(name, query)
+        members = [g for _, g in pairs] if grouped else known
+        for i, (mid, (spec, _where)) in enumerate(zip(mids, specs, strict=True)):
+            picked = [(r[0], r[1], r[2 + i]) for r in rows] if len(mids) > 1 else rows
+            frames.append(_frame(picked, mid, spec, periods, members, loc.text))
+    return frames, counts, warnings
+
+
+def local_today(offset: int) -> date:
+    """Today's date where the source's periods are cut (`offset` hours ahead of UTC)."""
+    return (datetime.now(UTC) + timedelta(hours=offset)).date()
 
 
 def over_time(spec) -> str | None:

@@ -31,10 +31,17 @@ def _column(problems: list[Problem], columns: Mapping[str, str], name: str, pos:
 
 
 def check_source(source, at) -> list[Problem]:
-    """The unit and date columns of one source are declared; the date is a date."""
+    """The unit, date (and id, due, resolved) columns of one source are declared; the dates
+    are dates."""
     problems: list[Problem] = []
     _column(problems, source.columns, source.unit, at("unit"), ("text", "number"), "'unit'")
     _column(problems, source.columns, source.date, at("date"), ("date",), "'date'")
+    if source.id is not None:
+        _column(problems, source.columns, source.id, at("id"), ("text", "number"), "'id'")
+    for key in ("due", "resolved"):
+        if getattr(source, key) is not None:
+            _column(problems, source.columns, getattr(source, key), at(key), ("date",),
+                    f"'{key}'")
     return problems
 
 

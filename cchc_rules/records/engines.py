@@ -1,4 +1,6 @@
-"""Where record queries run: DuckDB embedded over CSV/Parquet files, or inside PostgreSQL.
+"""Where record queries run: DuckDB embedded over CSV/Parquet files, inside PostgreSQL, or
+in Spark (pyspark; local mode unless a Spark session is already running, e.g. under
+spark-submit on a cluster) for files that sit in a data lake (`NAME=spark:PATH`).
 
 An engine runs the sqlglot trees of records/sql.py in its own dialect and returns rows; only
 the per-unit, per-period figures come back from a server. Any failure of the engine (a file
@@ -8,7 +10,9 @@ the source, never a traceback.
 from __future__ import annotations
 
 import glob
+import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -20,7 +24,20 @@ from ..messages import _
 
 FILE_KINDS = {".parquet": "parquet", ".csv": "csv"}
 SERVER_SCHEMES = ("postgresql", "postgres")
-MEMORY_LIMIT = "1GB"  # DuckDB spills to disk past this, so big exports fit a small machine
+SPARK_PREFIX = "spark:"
+# Spark's own logging, off: its errors reach the user as one REC06 line instead.
+QUIET_LOG4J = """\
+rootLogger.level = off
+rootLogger.appenderRef.stderr.ref = stderr
+appender.console.type = Console
+appender.console.name = stderr
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %m%n
+"""
+# DuckDB spills to disk past this, so big exports fit a small machine: the whole process
+# (Python, polars, the figures) stays under 1 GB.
+MEMORY_LIMIT = "600MB"
 
 
 @dataclass(frozen=True)
@@ -32,6 +49,7 @@ class Location:
     files: tuple[Path, ...] = ()
     url: str | None = None          # PostgreSQL conninfo URL without `table`
     table: str | None = None
+    engine: str = "duckdb"          # duckdb | postgres | spark
 
 
 def _problem(message: str, hint: str | None = None, code: str = "REC05") -> CchcError:
@@ -53,6 +71,9 @@ def parse_location(text: str, sources) -> Location:
     where = where.strip()
     if urlsplit(where).scheme in SERVER_SCHEMES:
         return _server(name, where, sources[name])
+    engine = "duckdb"
+    if where.startswith(SPARK_PREFIX):
+        engine, where = "spark", where[len(SPARK_PREFIX):]
     files = tuple(Path(p) for p in sorted(glob.glob(os.path.expanduser(where))))
     if not files:
         raise _problem(_("--records {name}: no file matches '{where}'").format(
@@ -62,7 +83,8 @@ def parse_location(text: str, sources) -> Location:
         raise _problem(_("--records {name}: files must all be .parquet or all .csv").format(
                          name=name),
                        code="REC06")
-    return Location(name, f"{name}={where}", files=files)
+    text = f"{name}={SPARK_PREFIX if engine == 'spark' else ''}{where}"
+    return Location(name, text, files=files, engine=engine)
 
 
 def _suffix(path: Path) -> str:
@@ -88,7 +110,8 @@ def _server(name: str, where: str, source) -> Location:
     table = query.pop("table", [source.table])[-1]
     rest = "&".join(f"{k}={v[-1]}" for k, v in query.items())
     url = urlunsplit(parts._replace(query=rest))
-    return Location(name, f"{name}={url}?table={table}", url=url, table=table)
+    return Location(name, f"{name}={url}?table={table}", url=url, table=table,
+                    engine="postgres")
 
 
 class DuckDB:
@@ -99,7 +122,10 @@ class DuckDB:
     def __init__(self, locations: list[Location]) -> None:
         import duckdb
         self.error = duckdb.Error
-        self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+        # Spill files in the system's temp folder, not a `.tmp` in the user's folder.
+        spill = Path(tempfile.gettempdir()) / "cchc-duckdb"
+        self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT,
+                                          "temp_directory": str(spill)})
         self.tables: dict[str, str] = {}
         for loc in locations:
             view = f"records_{loc.source}"
@@ -115,6 +141,27 @@ class DuckDB:
                                  source=loc.source, first=_first(err)),
                                code="REC06") from None
             self.tables[loc.source] = view
+        self.locations = {loc.source: loc for loc in locations}
+
+    def check(self, source: str, spec) -> None:
+        """One REC06 at file:row:column for the first value not of its declared type."""
+        from .types import check_files
+        try:
+            check_files(self.con, self.locations[source], spec, _read_one)
+        except self.error as err:
+            raise _problem(_("records of '{source}' cannot be read: {first}").format(
+                source=source, first=_first(err)), code="REC06") from None
+
+    def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
+        """A table of (member, grp) unit pairs for `source`'s queries; its name."""
+        import polars as pl
+        name = f"records_{source}_groups"
+        with tempfile.TemporaryDirectory(prefix="cchc-") as folder:
+            path = Path(folder) / "groups.parquet"
+            pl.DataFrame(pairs, schema=["member", "grp"], orient="row").write_parquet(path)
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
+                             f"SELECT * FROM read_parquet('{path}')")
+        return name
 
     def rows(self, source: str, query: exp.Expression) -> list[tuple]:
         try:
@@ -127,6 +174,13 @@ class DuckDB:
 
     def close(self) -> None:
         self.con.close()
+
+
+def _read_one(con, path: Path):
+    """One file as DuckDB reads it into a view; Parquet with its row numbers."""
+    if FILE_KINDS[_suffix(path)] == "parquet":
+        return con.read_parquet(str(path), file_row_number=True)
+    return con.read_csv(str(path), header=True)
 
 
 class Postgres:
@@ -156,6 +210,23 @@ class Postgres:
                                  first=_first(err)), code="REC06") from None
             self.tables[loc.source] = loc.table
 
+    def check(self, source: str, spec) -> None:
+        """Nothing before counting: a failure is traced to its column (types.py)."""
+
+    def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
+        """A temporary table of (member, grp) unit pairs on `source`'s connection."""
+        name = f"records_{source}_groups"
+        try:
+            with self.connections[source].cursor() as cur:
+                cur.execute(f'CREATE TEMP TABLE "{name}" (member text, grp text)')
+                with cur.copy(f'COPY "{name}" FROM STDIN') as copy:
+                    for pair in pairs:
+                        copy.write_row(pair)
+        except self.error as err:
+            raise _problem(_("records of '{source}' cannot be counted: {first}").format(
+                source=source, first=_first(err)), code="REC06") from None
+        return name
+
     def rows(self, source: str, query: exp.Expression) -> list[tuple]:
         try:
             with self.connections[source].cursor() as cur:
@@ -169,6 +240,98 @@ class Postgres:
     def close(self) -> None:
         for con in self.connections.values():
             con.close()
+
+
+class Spark:
+    """Every `spark:` source as a temporary view of a Spark session; queries run in Spark
+    SQL. The session is the running one if any (spark-submit), else a local one
+    (`CCHC_SPARK_MASTER`, default local[*]; `CCHC_SPARK_MEMORY`, default 1g); closing drops
+    the views and leaves the session to whoever started it (the JVM ends with Python)."""
+
+    dialect = "spark"
+
+    def __init__(self, locations: list[Location]) -> None:
+        try:
+            from py4j.protocol import Py4JError
+            from pyspark.errors import PySparkException
+        except ImportError:
+            raise _problem(_("Spark records need the pyspark package and a Java runtime"),
+                           "pip install 'cchc-rules[spark]'", code="REC06") from None
+        self.error = (PySparkException, Py4JError)
+        try:
+            self.spark = spark_session()
+        except (*self.error, OSError, RuntimeError) as err:
+            raise _problem(_("Spark cannot start: {error}").format(error=_first(err)),
+                           _("is Java 17 or later installed (java -version)?"),
+                           code="REC06") from None
+        self.tables: dict[str, str] = {}
+        for loc in locations:
+            view = f"records_{loc.source}"
+            files = [str(p) for p in loc.files]
+            try:
+                reader = self.spark.read
+                frame = (reader.parquet(*files)
+                         if FILE_KINDS[_suffix(loc.files[0])] == "parquet"
+                         else reader.csv(files, header=True, inferSchema=True))
+                frame.createOrReplaceTempView(view)
+            except self.error as err:
+                raise _problem(_("records of '{source}' cannot be read: {first}").format(
+                    source=loc.source, first=_first(err)), code="REC06") from None
+            self.tables[loc.source] = view
+
+    def check(self, source: str, spec) -> None:
+        """Nothing before counting: a failure is traced to its column (types.py)."""
+
+    def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
+        """A temporary view of (member, grp) unit pairs; its name."""
+        name = f"records_{source}_groups"
+        self.spark.createDataFrame(pairs, "member string, grp string"
+                                   ).createOrReplaceTempView(name)
+        self.tables[f"{source} groups"] = name   # dropped with the others on close
+        return name
+
+    def rows(self, source: str, query: exp.Expression) -> list[tuple]:
+        try:
+            return [tuple(r) for r in self.spark.sql(query.sql(dialect=self.dialect))
+                    .collect()]
+        except self.error as err:
+            raise _problem(_("records of '{source}' cannot be counted: {first}").format(
+                source=source, first=_first(err)),
+                "check the column types declared under the source", code="REC06") from None
+
+    def close(self) -> None:
+        for view in self.tables.values():
+            self.spark.catalog.dropTempView(view)
+
+
+def spark_session():
+    """The active Spark session, or a quiet local one: UTC session time (a timestamptz
+    cast to timestamp is then UTC, as in DuckDB and PostgreSQL), no web UI, few shuffle
+    partitions (the figures are small), logs off (errors come back as REC06)."""
+    from pyspark.sql import SparkSession
+
+    # pyspark logs each failed query as JSON on stderr before raising it
+    logging.getLogger("SQLQueryContextLogger").disabled = True
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.conf.set("spark.sql.session.timeZone", "UTC")
+        return active
+    quiet = Path(tempfile.gettempdir()) / "cchc-spark-log4j2.properties"
+    if not quiet.exists():
+        quiet.write_text(QUIET_LOG4J, encoding="utf-8")
+    options = f"-Dlog4j2.configurationFile=file:{quiet}"
+    spark = (SparkSession.builder
+             .master(os.environ.get("CCHC_SPARK_MASTER", "local[*]"))
+             .appName("cchc-records")
+             .config("spark.driver.memory", os.environ.get("CCHC_SPARK_MEMORY", "1g"))
+             .config("spark.driver.extraJavaOptions", options)
+             .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.sql.shuffle.partitions", "4")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("OFF")
+    return spark
 
 
 def _first(err: Exception) -> str:

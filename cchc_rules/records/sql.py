@@ -3,13 +3,14 @@
 The query is a tree of sqlglot nodes made from the ruleset's AST, never text pasted together:
 identifiers are quoted by sqlglot, text is a sqlglot string literal (sqlglot escapes quotes),
 dates are `CAST('YYYY-MM-DD' AS DATE)` from a date Python has parsed, numbers are written from
-exact fractions. The same tree is generated for DuckDB and PostgreSQL (`dialect`).
+exact fractions. The same tree is generated for DuckDB, PostgreSQL and Spark (`dialect`).
 
     SELECT p.period, CAST(r.unit AS TEXT) AS unit, AGG(...) AS value
     FROM table AS r JOIN (VALUES (period, first_day, last_day), ...) AS p
       ON CAST(r.date AS DATE) BETWEEN p.first_day AND p.last_day     -- ON TRUE for a stock
-    WHERE r.unit IS NOT NULL AND (where)
-    GROUP BY p.period, unit
+    [JOIN groups AS g ON r.unit = g.member]          -- parents: own + descendants' records
+    WHERE r.unit IS NOT NULL AND NOT (bad dates) AND (where)
+    GROUP BY p.period, unit                          -- g.grp with groups
 
 Dates are compared by day: a timestamp column is cast to DATE wherever it is used.
 """
@@ -158,49 +159,97 @@ def aggregate(spec, columns: Mapping[str, str], offset: int = LOCAL_OFFSET) -> e
     if spec.aggregate == "count_distinct":
         return exp.Count(this=exp.Distinct(expressions=[column(spec.column, columns,
                                                                 offset)]))
-    days = exp.Sub(this=column(spec.to, columns, offset),
-                   expression=column(spec.from_, columns, offset))
+    # DATEDIFF, not `to - from`: in Spark a date difference is an interval, not a number.
+    days = exp.DateDiff(this=column(spec.to, columns, offset),
+                        expression=column(spec.from_, columns, offset),
+                        unit=exp.Var(this="DAY"))
     return exp.Avg(this=exp.Cast(this=days, to=exp.DataType.build("DOUBLE")))
 
 
-def metric_query(source, spec, where: Node | None, table_name: str, periods: Sequence,
-                 groups: Sequence[tuple[str, str]] | None = None) -> exp.Select:
-    """The query of one metric over `periods` (periods.Period). `groups`: (unit, group)
-    pairs when records count towards other units too (a parent's figure computed straight
-    from its children's records); None groups by the record's own unit."""
+def bad_dates(source, today: date) -> dict[str, exp.Expression]:
+    """Kind -> condition of a missing or inconsistent date (records/quality.py), each true or
+    false, never null: no `date`; `due` before `date`; `resolved` before `date` or after
+    `today` (the run's day in the source's local time). Kinds need their columns declared."""
     columns, offset = source.columns, source.utc_offset
+    when = column(source.date, columns, offset)
+    kinds: dict[str, exp.Expression] = {
+        "no_date": exp.Is(this=when.copy(), expression=exp.Null())}
+    if source.due is not None:
+        kinds["due_before_date"] = exp.LT(this=column(source.due, columns, offset),
+                                          expression=when.copy())
+    if source.resolved is not None:
+        kinds["resolved_before_date"] = exp.LT(this=column(source.resolved, columns, offset),
+                                               expression=when.copy())
+        kinds["resolved_in_future"] = exp.GT(this=column(source.resolved, columns, offset),
+                                             expression=day(today))
+    return {k: exp.Coalesce(this=c, expressions=[exp.Boolean(this=False)])
+            for k, c in kinds.items()}
+
+
+def metric_query(source, spec, where: Node | None, table_name: str, periods: Sequence,
+                 groups: str | None = None, today: date | None = None) -> exp.Select:
+    """The query of one metric over `periods` (periods.Period), its figure in `value`.
+    `groups`: the name of a table of (member, grp) unit pairs when records count towards
+    other units too (a parent's figure counted from its own and its descendants' records);
+    None groups by the record's own unit. With `today`, records with a missing or
+    inconsistent date (bad_dates) are left out."""
+    return fused_query(source, [(spec, where)], table_name, periods, groups, today)
+
+
+def placement(spec) -> tuple[str, str | None]:
+    """What places a metric's records in a period: metrics with the same placement can be
+    counted by one query (fused_query)."""
+    return ("stock", None) if spec.stock else ("date", spec.date)
+
+
+def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequence,
+                groups: str | None = None, today: date | None = None) -> exp.Select:
+    """One query counting several metrics of the same placement in one pass over the
+    records: `metrics` are (spec, where) pairs; one metric's figure is in `value`, several
+    metrics' in `v0`, `v1`, … (each aggregate with its own `FILTER (WHERE …)`)."""
+    columns, offset = source.columns, source.utc_offset
+    first = metrics[0][0]
     unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
                                     table=exp.to_identifier(RECORD)),
                     to=exp.DataType.build("TEXT"))
-    if spec.stock:
+    if first.stock:
         placed: exp.Expression = exp.Boolean(this=True)
     else:
-        when = column(spec.date or source.date, columns, offset)
+        when = column(first.date or source.date, columns, offset)
         if not isinstance(when, exp.Cast):
             when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
         placed = exp.Between(this=when,
                              low=exp.Column(this="first_day", table=exp.to_identifier(PERIOD)),
                              high=exp.Column(this="last_day", table=exp.to_identifier(PERIOD)))
     filters: exp.Expression = exp.Not(this=exp.Is(this=unit.copy(), expression=exp.Null()))
-    if where is not None:
-        filters = exp.And(this=filters, expression=exp.Paren(this=condition(where, columns,
-                                                                               offset)))
+    if today is not None:
+        bad = exp.or_(*bad_dates(source, today).values())
+        filters = exp.And(this=filters, expression=exp.Not(this=exp.Paren(this=bad)))
+    single = len(metrics) == 1
+    if single and metrics[0][1] is not None:
+        filters = exp.And(this=filters, expression=exp.Paren(
+            this=condition(metrics[0][1], columns, offset)))
     query = (exp.select(exp.Column(this="period", table=exp.to_identifier(PERIOD))
                         .as_("period"))
-             .from_(table(table_name).as_(RECORD))
-             .join(periods_table(periods), on=placed))
+             .from_(table(table_name).as_(RECORD), copy=False)
+             .join(periods_table(periods), on=placed, copy=False))
     if groups is not None:
-        pairs = [exp.Tuple(expressions=[exp.Literal.string(a), exp.Literal.string(b)])
-                 for a, b in groups]
-        tree = exp.Values(expressions=pairs, alias=exp.TableAlias(
-            this=exp.to_identifier("g"),
-            columns=[exp.to_identifier("member"), exp.to_identifier("grp")]))
-        query = query.join(tree, on=exp.EQ(this=unit.copy(), expression=exp.Column(
-            this="member", table=exp.to_identifier("g"))))
+        query = query.join(table(groups).as_("g"), on=exp.EQ(
+            this=unit.copy(), expression=exp.Column(this="member",
+                                                    table=exp.to_identifier("g"))),
+            copy=False)
         unit = exp.Column(this="grp", table=exp.to_identifier("g"))
-    return (query.select(unit.as_("unit"), aggregate(spec, columns, offset).as_("value"))
-            .where(filters)
-            .group_by(exp.Column(this="period", table=exp.to_identifier(PERIOD)), unit.copy()))
+    values = []
+    for i, (spec, where) in enumerate(metrics):
+        agg = aggregate(spec, columns, offset)
+        if not single and where is not None:
+            agg = exp.Filter(this=agg, expression=exp.Where(
+                this=condition(where, columns, offset)))
+        values.append(agg.as_("value" if single else f"v{i}"))
+    return (query.select(unit.as_("unit"), *values, copy=False)
+            .where(filters, copy=False)
+            .group_by(exp.Column(this="period", table=exp.to_identifier(PERIOD)), unit.copy(),
+                      copy=False))
 
 
 def to_sql(query: exp.Expression, dialect: str) -> str:

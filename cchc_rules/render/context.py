@@ -327,6 +327,21 @@ class AppraisalRow(_Model):
     difference: str = Field(description="Appraised − self-assessed, signed text.")
     lower: bool = Field(description="The appraisal took points off.")
 
+class RecordSourceRow(_Model):
+    """A source of dossier records (`--records`) in the data-quality section (records.md §6)."""
+
+    source: str = Field(description="The source's name under `sources:`.")
+    location: str = Field(description="Where its records were read (no password).")
+    engine: str = Field(description="duckdb, postgres or spark.")
+    rows: str = Field(description="Records read, formatted.")
+    dates: str = Field(description="First – last day of the source's `date`, formatted.")
+    no_unit: str = Field(description="Records without a unit, formatted.")
+    unknown_units: list[str] = Field(description="`unit: rows (did you mean …?)` per "
+                                     "undeclared unit; counted in no figure.")
+    bad_dates: list[str] = Field(description="`kind: rows` per kind of missing or "
+                                 "inconsistent date; counted in no figure.")
+    duplicates: str | None = Field(description="Dossier ids seen twice or more, or None.")
+
 
 class ReportContext(_Model):
     """The whole template context; `report.html.j2` receives its fields as variables."""
@@ -382,3 +397,6 @@ class ReportContext(_Model):
     appraisal: list[AppraisalRow] = Field(
         default_factory=list, description="Self-assessed and appraised points per indicator "
         "and in total, latest scored period (rulesets with `self_assessed`); else empty.")
+
+    record_sources: list[RecordSourceRow] = Field(
+        default_factory=list, description="Sources of dossier records, with their quality.")

@@ -226,6 +226,28 @@ _WORDS: dict[str, tuple[str, str]] = {
     "score.band_text": ("Xếp loại {band}", "Band {band}"),
     "score.other_group": ("Tiêu chí khác", "Other indicators"),
     "score.bands": ("Xếp loại theo chỉ số", "Bands on the index"),
+    # dossier records (docs/records.md §6): the data-quality table of sources
+    "record_sources": ("Nguồn hồ sơ", "Dossier record sources"),
+    "record_source": ("Nguồn", "Source"),
+    "record_rows": ("Số hồ sơ", "Records"),
+    "record_dates": ("Từ ngày – đến ngày", "First – last day"),
+    "record_no_unit": ("Không có mã đơn vị", "Without a unit"),
+    "record_unknown_units": ("Đơn vị chưa khai báo", "Undeclared units"),
+    "record_bad_dates": ("Ngày thiếu hay mâu thuẫn", "Missing or inconsistent dates"),
+    "record_duplicates": ("Mã hồ sơ trùng", "Duplicate dossier ids"),
+    "record_note": ("Hồ sơ không có đơn vị, thuộc đơn vị chưa khai báo, hay có ngày thiếu/mâu "
+                    "thuẫn không được đếm vào số liệu nào; hồ sơ trùng mã được đếm mọi bản.",
+                    "Records without a unit, of an undeclared unit, or with a missing or "
+                    "inconsistent date count in no figure; every copy of a duplicate id "
+                    "counts."),
+    "record_did_you_mean": ("có phải {id}?", "did you mean {id}?"),
+    "date.no_date": ("thiếu ngày", "no date"),
+    "date.due_before_date": ("hạn trước ngày nhận", "due before received"),
+    "date.resolved_before_date": ("giải quyết trước ngày nhận", "resolved before received"),
+    "date.resolved_in_future": ("giải quyết ở tương lai", "resolved in the future"),
+    "record_duplicates_text": ("{ids} mã ({rows} hồ sơ, {differing} khác nội dung): {examples}",
+                               "{ids} ids ({rows} records, {differing} with different "
+                               "contents): {examples}"),
 }
 # Every status, area and level has its words; a new one in domain.py fails here, at import.
 _UNWORDED = [key for key in [f"status.{s}" for s in Status] + [f"area.{a}" for a in Area]

@@ -38,6 +38,7 @@ from .context import (
 )
 from .i18n import check_lang, words
 from .missing import missing_rows
+from .records_quality import record_rows
 from .report_time import UnitTimes, direction
 
 AUTO_FULL_MAX = 5_000      # results above which `auto` detail becomes the summary edition
@@ -439,4 +440,5 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
         figures=figures, figures_total=figures_total,
         inputs=[InputFile(role=role, path=str(p), sha256=_sha256(Path(p)))
                 for role, p in files],
-        scores=score_report.build(ev, fmt, t, b.name, b.level_label, b.detail, RANK_EDGE))
+        scores=score_report.build(ev, fmt, t, b.name, b.level_label, b.detail, RANK_EDGE),
+        record_sources=record_rows(getattr(ev.figures, "records", None), t, fmt))

@@ -1,0 +1,162 @@
+"""What the records themselves say about their quality, per source (docs/records.md §6).
+
+Counted in the source's own engine, one small query each, and kept for the report's
+data-quality section (`SourceQuality`) and as warnings:
+
+- rows, and the first and last day of the source's `date`;
+- rows without a unit, and rows of an undeclared unit (with a did-you-mean) — REC07;
+- rows with a missing or inconsistent date, by kind — REC09. Such a row counts in no
+  figure (sql.bad_dates is left out of every query): a dossier resolved before it was
+  received, or in the future, is neither on time nor late until the export is fixed;
+- dossier ids seen more than once, and how many of them differ in content — REC10. Every
+  copy counts, as the export has it: a database table has no order in which one copy would
+  be "the first" or "the last", so none is chosen silently; the ids are listed to fix.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlglot import exp
+
+from ..errors import Problem, did_you_mean
+from ..messages import _
+from .sql import PERIOD, RECORD, bad_dates, column, identifier, table
+
+DATE_KINDS = ("no_date", "due_before_date", "resolved_before_date", "resolved_in_future")
+EXAMPLES = 5  # duplicate ids and undeclared units shown by name
+
+
+@dataclass
+class SourceQuality:
+    source: str
+    location: str                 # where the records were read (no password)
+    engine: str                   # duckdb | postgres | spark
+    rows: int
+    first_day: date | None
+    last_day: date | None
+    no_unit: int = 0
+    unknown_units: list[tuple[str, int, str | None]] = field(default_factory=list)
+    dates: dict[str, int] = field(default_factory=dict)   # kind -> rows (DATE_KINDS)
+    duplicate_ids: int = 0        # ids seen more than once
+    duplicate_rows: int = 0       # rows carrying those ids
+    differing_ids: int = 0        # of those ids, copies that differ in content
+    duplicate_examples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Query:
+    """The query one counted metric ran (all periods at once), for `cchc explain`."""
+
+    source: str
+    engine: str
+    dialect: str
+    tree: exp.Select
+
+    def sql(self, period: str | None = None) -> str:
+        """The SQL, narrowed to one period's row of the periods table when `period` is
+        given: run as it is, it gives that period's figures."""
+        tree = self.tree.copy()
+        if period is not None:
+            for values in tree.find_all(exp.Values):
+                if values.alias == PERIOD:
+                    rows = [r for r in values.expressions if r.expressions[0].name == period]
+                    values.set("expressions", rows or values.expressions)
+        return tree.sql(dialect=self.dialect, pretty=True)
+
+
+@dataclass
+class RecordsInfo:
+    """Provenance of counted figures: each source's quality and each metric's query."""
+
+    sources: list[SourceQuality] = field(default_factory=list)
+    queries: dict[str, Query] = field(default_factory=dict)
+
+
+def _count_if(condition: exp.Expression) -> exp.Expression:
+    return exp.Sum(this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))],
+                                 default=exp.Literal.number(0)))
+
+
+def date_counts(engine, name: str, source, today: date) -> dict[str, int]:
+    """Rows per kind of missing or inconsistent date (only the kinds the source can show:
+    due and resolved need the source's `due` and `resolved` columns)."""
+    kinds = bad_dates(source, today)
+    query = exp.select(*(_count_if(cond).as_(kind) for kind, cond in kinds.items())).from_(
+        table(engine.tables[name]).as_(RECORD))
+    (row,) = engine.rows(name, query)
+    return {kind: int(n or 0) for kind, n in zip(kinds, row, strict=True)}
+
+
+def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
+    """(ids seen twice or more, their rows, ids whose copies differ, a few such ids)."""
+    ident = exp.Cast(this=exp.Column(this=identifier(source.id),
+                                     table=exp.to_identifier(RECORD)),
+                     to=exp.DataType.build("TEXT"))
+    # One text per row: every declared column, a missing value marked, so that two copies
+    # differ exactly when one of their columns does (compared within one engine only).
+    parts: list[exp.Expression] = []
+    for col in source.columns:
+        parts += [exp.Coalesce(this=exp.Cast(this=column(col, {}), to=exp.DataType.build(
+            "TEXT")), expressions=[exp.Literal.string("\u2205")]), exp.Literal.string("|")]
+    content = exp.Concat(expressions=parts)
+    records = table(engine.tables[name]).as_(RECORD)
+    # Ids seen twice first (one pass); the contents of only their rows compared after.
+    twice = (exp.select(ident.as_("id"), exp.Count(this=exp.Star()).as_("n"))
+             .from_(records.copy())
+             .where(exp.Not(this=exp.Is(this=ident.copy(), expression=exp.Null())))
+             .group_by(ident.copy())
+             .having(exp.GT(this=exp.Count(this=exp.Star()),
+                            expression=exp.Literal.number(1))))
+    groups = (exp.select(exp.column("id", table="t"), exp.Max(this=exp.column("n", table="t"))
+                         .as_("n"),
+                         exp.Count(this=exp.Distinct(expressions=[content])).as_("variants"))
+              .from_(records.copy())
+              .join(twice.subquery("t"), on=exp.EQ(this=ident.copy(),
+                                                   expression=exp.column("id", table="t")))
+              .group_by(exp.column("id", table="t")))
+    totals = exp.select(exp.Count(this=exp.Star()), exp.Sum(this=exp.column("n")),
+                        _count_if(exp.GT(this=exp.column("variants"),
+                                         expression=exp.Literal.number(1)))
+                        ).from_(groups.subquery("d"))
+    (ids, rows, differing), = engine.rows(name, totals)
+    examples = []
+    if ids:
+        first = (exp.select(exp.column("id")).from_(groups.subquery("d"))
+                 .where(exp.GT(this=exp.column("variants"), expression=exp.Literal.number(1)))
+                 .order_by(exp.column("id")).limit(EXAMPLES))
+        examples = [r[0] for r in engine.rows(name, first)]
+    return int(ids or 0), int(rows or 0), int(differing or 0), examples
+
+
+def unit_problems(quality: SourceQuality, counts: Mapping, units: Mapping | None
+                  ) -> None:
+    """Fill in the rows without a unit and the rows of undeclared units."""
+    quality.no_unit = counts.get(None, 0)
+    if units is not None:
+        quality.unknown_units = sorted(
+            ((u, n, did_you_mean(u, units)) for u, n in counts.items()
+             if u is not None and u not in units), key=lambda x: (-x[1], x[0]))
+
+
+def warnings(quality: SourceQuality) -> list[Problem]:
+    """REC09 and REC10: missing or inconsistent dates, duplicate ids (never silent)."""
+    out = []
+    bad = {k: n for k, n in quality.dates.items() if n}
+    if bad:
+        out.append(Problem("REC09", _(
+            "{rows} record(s) of '{source}' have a missing or inconsistent date and are "
+            "counted in no figure: {kinds}").format(
+                rows=sum(bad.values()), source=quality.source,
+                kinds=", ".join(f"{k} {n}" for k, n in bad.items())),
+            None, _("see the data-quality section; fix the dates in the export"), "warning"))
+    if quality.duplicate_ids:
+        out.append(Problem("REC10", _(
+            "{ids} dossier id(s) of '{source}' occur more than once ({rows} rows, {differing} "
+            "with different contents); every copy is counted").format(
+                ids=quality.duplicate_ids, source=quality.source,
+                rows=quality.duplicate_rows, differing=quality.differing_ids),
+            None, _("e.g. {ids}").format(ids=", ".join(quality.duplicate_examples))
+            if quality.duplicate_examples else None, "warning"))
+    return out

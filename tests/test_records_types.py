@@ -1,0 +1,76 @@
+"""Wrong types in records give one positioned REC06 error and exit 2 (docs/records.md §6):
+`file:row:column` for CSV and Parquet, the column name for a database table (see
+test_records_engines.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from cchc_rules.cli import main
+
+RULESET = """\
+ruleset: records-types
+title: Records types
+sources:
+  dossiers:
+    table: dossiers
+    unit: unit_id
+    date: received_at
+    columns: {dossier_id: text, unit_id: text, received_at: date, due_at: date,
+              fee: number, pages: integer}
+metrics:
+  received: {label: R, unit: count, records: {source: dossiers, aggregate: count}}
+  fees: {label: F, unit: vnd, records: {source: dossiers, aggregate: sum, column: fee}}
+"""
+HEADER = "dossier_id,unit_id,received_at,due_at,fee,pages\n"
+GOOD = "HS-{i},tan-ha,2025-01-{d:02d},2025-01-20,1000,3\n"
+
+
+def run(folder: Path, location: str):
+    (folder / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
+    return CliRunner().invoke(main, ["evaluate", str(folder / "ruleset.yaml"), "--records",
+                                     f"dossiers={location}", "--format", "json"])
+
+
+def csv(folder: Path, bad_line: str, at: int = 4) -> Path:
+    lines = [GOOD.format(i=i, d=i + 1) for i in range(6)]
+    lines.insert(at - 2, bad_line)      # line 1 is the header: record i is on line i + 2
+    path = folder / "d.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("bad_line, column, words", [
+    ("HS-x,tan-ha,2025-01-03,soon,1000,3\n", 4, "'soon' in column 'due_at' is not a valid date"),
+    ("HS-x,tan-ha,2025-01-03,2025-01-20,1e400,3\n", 5, "'inf' in column 'fee'"),
+    ("HS-x,tan-ha,2025-01-03,2025-01-20,10,99999999999999999999999\n", 6,
+     "in column 'pages' is not a valid integer"),
+])
+def test_a_bad_csv_value_is_one_error_at_file_row_column(tmp_path, bad_line, column, words):
+    path = csv(tmp_path, bad_line)
+    res = run(tmp_path, str(path))
+    assert res.exit_code == 2, res.output
+    lines = [x for x in res.output.splitlines() if "REC06" in x]
+    assert len(lines) == 1 and lines[0].startswith(f"{path}:4:{column}: error REC06"), lines
+    assert words in lines[0] and "Traceback" not in res.output
+
+
+def test_text_in_a_parquet_date_column_is_one_error_at_its_row(tmp_path):
+    frame = pl.DataFrame({"dossier_id": ["a", "b", "c"], "unit_id": ["x", "x", "x"],
+                          "received_at": ["2025-01-01", "2025-01-02", "2025-01-03"],
+                          "due_at": ["2025-01-09", "2025-01-10", "31/01/2025"],
+                          "fee": [1.0, 2.0, 3.0], "pages": [1, 2, 3]})
+    frame.write_parquet(tmp_path / "d.parquet")
+    res = run(tmp_path, str(tmp_path / "d.parquet"))
+    assert res.exit_code == 2, res.output
+    (line,) = [x for x in res.output.splitlines() if "REC06" in x]
+    assert line.startswith(f"{tmp_path / 'd.parquet'}:3:4: error REC06 '31/01/2025'"), line
+
+
+def test_clean_typed_files_count_as_before(tmp_path):
+    path = csv(tmp_path, GOOD.format(i=9, d=9))
+    res = run(tmp_path, str(path))
+    assert res.exit_code in (0, 1) and "REC06" not in res.output, res.output
