@@ -17,6 +17,7 @@ from .expr import approx_cmp, names, ratio_parts, to_polars
 from .expr.plan_polars import apply
 from .messages import _, noun
 from .periods import is_period, parse_period, period_key
+from .relative import base_groups, join_base, with_resolved_baselines
 from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
 from .status_plan import STATUS_PLAN
@@ -73,7 +74,8 @@ def _over_time(ruleset, figures, periods) -> TimeRoll:
     known = figures.values.filter(pl.col("metric").is_in(list(metrics)))
     over_time = {mid: m.over_time for mid, m in metrics.items()
                  if m.over_time is not None and m.formula is None}
-    return derive(known, over_time, needed_periods(ruleset.model, periods))
+    return derive(known, over_time, needed_periods(ruleset.model, periods,
+                                                   known["period"].unique().to_list()))
 
 
 def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
@@ -92,19 +94,23 @@ def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.Da
     rows = scope.select(*_KEYS).rows()
     restated = getattr(figures, "restated", None)
     out: dict[str, pl.DataFrame] = {}
-    for period in sorted({t.baseline.period for t in chosen
-                          if t.baseline is not None and t.baseline.value is None}):
-        found = territories(graph, rows, period)
-        if not found:
-            continue
-        long = restated_figures(found, rolled, restated if restated is not None
-                                else rolled.clear(), period, _summable(ruleset))
-        wide = territory_frame(found)
-        if long.height:
-            wide = wide.join(long.with_columns((PREFIX + pl.col("metric")).alias("metric"))
-                             .pivot(on="metric", index=list(_KEYS), values="value"),
-                             on=list(_KEYS), how="left")
-        out[period] = _derive(ruleset, wide.lazy()).collect()
+    for label in sorted({t.baseline.period for t in chosen
+                         if t.baseline is not None and t.baseline.value is None}):
+        frames = []
+        for period, group in base_groups(label, rows):   # a relative baseline: many periods
+            found = territories(graph, group, period)
+            if not found:
+                continue
+            long = restated_figures(found, rolled, restated if restated is not None
+                                    else rolled.clear(), period, _summable(ruleset))
+            wide = territory_frame(found)
+            if long.height:
+                wide = wide.join(long.with_columns((PREFIX + pl.col("metric")).alias("metric"))
+                                 .pivot(on="metric", index=list(_KEYS), values="value"),
+                                 on=list(_KEYS), how="left")
+            frames.append(_derive(ruleset, wide.lazy()).collect())
+        if frames:
+            out[label] = pl.concat(frames, how="diagonal_relaxed")
     return out
 
 
@@ -300,7 +306,8 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
                                                   return_dtype=pl.UInt8))
                 .gather(index).alias("_opc")))
     done = apply(rows, STATUS_PLAN).with_columns(   # no compared value: no origin
-        pl.when(pl.col("actual").is_not_null()).then(pl.col("origin")).alias("origin")) \
+        pl.when(pl.col("actual").is_not_null()).then(pl.col("origin")).alias("origin"),
+        with_resolved_baselines(periods)) \
         .select(*RESULT_SCHEMA, *TRACE_SCHEMA).cast(RESULT_SCHEMA | TRACE_SCHEMA).collect()
     return done.select(list(RESULT_SCHEMA)), done.select(list(TRACE_SCHEMA))
 
@@ -329,11 +336,10 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
     for period in sorted({t.baseline.period for t in chosen
                           if t.baseline is not None and t.baseline.value is None}):
         # A baseline without a value is the unit's own figure for that period, after roll-up.
-        own = wide.lazy().filter(pl.col("period") == period).select(
-            "unit", *(metric(t.metric).alias(f"_base{i}") for i, t in enumerate(chosen)
-                      if t.baseline is not None and t.baseline.value is None
-                      and t.baseline.period == period))
-        lf = lf.join(own, on="unit", how="left", maintain_order="left")
+        lf = join_base(lf, wide, period, [metric(t.metric).alias(f"_base{i}")
+                                          for i, t in enumerate(chosen)
+                                          if t.baseline is not None and t.baseline.value is None
+                                          and t.baseline.period == period])
         if period in bases:   # spec §6: the base period on the result period's territory
             lf = lf.join(bases[period].lazy().select(
                 *_KEYS, pl.col("territory").alias(f"_terr:{period}"),

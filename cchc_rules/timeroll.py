@@ -27,6 +27,7 @@ from .errors import Position, Problem
 from .messages import _
 from .periods import Period, is_period, parse_period
 from .readers.batch import shown
+from .relative import is_relative, resolved
 
 PLAN_SCHEMA = {"unit": pl.String, "period": pl.String, "part": pl.String, "pos": pl.Int32,
                "sign": pl.Float64, "parts": pl.Int32, "how": pl.String}
@@ -85,14 +86,24 @@ class TimeRoll:
                 .agg(pl.col("part").alias("absent")))
 
 
-def needed_periods(model, asked: Iterable[str] | None) -> list[str]:
-    """The periods spec §5 derives: `--period`, every baseline's and every milestone's."""
+def needed_periods(model, asked: Iterable[str] | None, reported: Iterable[str] = ()
+                   ) -> list[str]:
+    """The periods spec §5 derives: `--period`, every baseline's and every milestone's; for
+    a relative baseline (relative.py), the period it names for each of those and for each
+    `reported` period."""
     found = list(asked or ())
+    relative = set()
     for target in model.targets:
         if target.baseline is not None:
-            found.append(target.baseline.period)
+            if is_relative(target.baseline.period):
+                relative.add(target.baseline.period)
+            else:
+                found.append(target.baseline.period)
         found += [m.by for m in target.milestones]
-    return sorted({p for p in found if is_period(p)}, key=lambda p: parse_period(p).key)
+    found = [p for p in found if is_period(p)]
+    for kind in sorted(relative):
+        found += resolved(kind, {*found, *reported}).values()
+    return sorted(set(found), key=lambda p: parse_period(p).key)
 
 
 def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[str]
