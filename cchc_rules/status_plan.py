@@ -80,10 +80,11 @@ def _holds():
 
 
 def _expected():
-    """anchor + (threshold − anchor) × fraction; NaN (a NaN baseline) counts as none."""
+    """anchor + (threshold − anchor) × fraction; NaN (a NaN baseline) counts as none, and a
+    milestone that must hold every period has no trajectory."""
     anchor = case((Col("from_baseline"), Col("_start")), otherwise=Col("anchor"))
     line = anchor + (low - anchor) * fraction
-    return case((IsNaN(line), NULL), otherwise=line), anchor
+    return case((IsNaN(line) | Col("held"), NULL), otherwise=line), anchor
 
 
 def _trajectory():
