@@ -20,6 +20,7 @@ from .periods import is_period, parse_period, period_key
 from .relative import base_groups, join_base, with_resolved_baselines
 from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
+from .selection import nothing_selected, unit_lacks_period
 from .status_plan import STATUS_PLAN
 from .territory import restated_figures, territories, territory_frame, within_validity
 from .timeroll import TimeRoll, absent_parts, derive, needed_periods
@@ -53,6 +54,8 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures), rolled)
     keep = _keep(periods, units)
     scope = wide.filter(keep) if keep is not None else wide
+    if keep is not None and not scope.height and chosen:   # say why, never an empty table
+        raise CchcError([nothing_selected(wide, figures.units, periods, units)])
     values = _values(ruleset, rolled, scope)
     bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
     results, trace = _results(ruleset, chosen, wide, scope, bases)
@@ -161,7 +164,8 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
             if name in choices:
                 continue
             if kind == "period" and is_period(name):
-                problems.append(_no_period(name, choices, timed.missing(period=name)))
+                problems.append(unit_lacks_period(name, units, rolled, figures.units, timed)
+                                or _no_period(name, choices, timed.missing(period=name)))
                 continue
             problems.append(Problem(code, _("unknown {kind} '{name}'").format(
                                             kind=noun(kind), name=name), None,

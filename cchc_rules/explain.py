@@ -138,9 +138,10 @@ class _Say:
 def explain(ruleset, figures, target: str, unit: str, period: str, lang: str = "vi") -> str:
     """The trace of one result; CchcError when the target, unit or period is unknown."""
     try:   # asking for the period derives it over time when it can be (spec §5)
-        evaluation = evaluate(ruleset, figures, targets=[target], periods=[period])
+        evaluation = evaluate(ruleset, figures, targets=[target], periods=[period],
+                              units=[unit])
     except CchcError as err:
-        if any("cannot be derived" in p.message for p in err.problems):
+        if any("cannot be derived" in p.message or p.code == "EVL10" for p in err.problems):
             raise
         evaluation = evaluate(ruleset, figures, targets=[target])
     rows = evaluation.traced().filter((pl.col("unit") == unit) & (pl.col("period") == period))
