@@ -21,6 +21,7 @@ from .relative import is_relative
 from .render.i18n import words
 from .result import Evaluation
 from .rollup import children_of
+from .selection import nothing_selected
 from .trajectory import ordered_milestones
 
 ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "rolled up"),
@@ -138,10 +139,9 @@ class _Say:
 def explain(ruleset, figures, target: str, unit: str, period: str, lang: str = "vi") -> str:
     """The trace of one result; CchcError when the target, unit or period is unknown."""
     try:   # asking for the period derives it over time when it can be (spec §5)
-        evaluation = evaluate(ruleset, figures, targets=[target], periods=[period],
-                              units=[unit])
+        evaluation = evaluate(ruleset, figures, targets=[target], periods=[period])
     except CchcError as err:
-        if any("cannot be derived" in p.message or p.code == "EVL10" for p in err.problems):
+        if any("cannot be derived" in p.message for p in err.problems):
             raise
         evaluation = evaluate(ruleset, figures, targets=[target])
     rows = evaluation.traced().filter((pl.col("unit") == unit) & (pl.col("period") == period))
@@ -154,7 +154,11 @@ def _unknown(evaluation: Evaluation, unit: str, period: str) -> None:
     units = set(evaluation.results["unit"].unique().to_list())
     periods = set(evaluation.results.filter(pl.col("unit") == unit)["period"].to_list())
     problems = []
-    if unit not in units:
+    known = unit in evaluation.figures.units or unit in set(evaluation.values["unit"])
+    if unit not in units and known:   # the unit exists, only not in this period: say why
+        problems.append(nothing_selected(evaluation.values, evaluation.figures.units,
+                                         [period], [unit]))
+    elif unit not in units:
         problems.append(Problem("EVL02", _("no figures for unit '{unit}'").format(unit=unit), None,
                                 did_you_mean(unit, units)))
     else:
