@@ -20,7 +20,7 @@ from .periods import is_period, parse_period, period_key
 from .relative import base_groups, join_base, with_resolved_baselines
 from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
-from .selection import nothing_selected, unit_lacks_period
+from .selection import bad_range, nothing_selected, unit_lacks_period
 from .status_plan import STATUS_PLAN
 from .territory import restated_figures, territories, territory_frame, within_validity
 from .timeroll import TimeRoll, absent_parts, derive, needed_periods
@@ -166,6 +166,9 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
             if kind == "period" and is_period(name):
                 problems.append(unit_lacks_period(name, units, rolled, figures.units, timed)
                                 or _no_period(name, choices, timed.missing(period=name)))
+                continue
+            if kind == "period" and bad_range(name):   # "2024-09/2024-01": say what is wrong
+                problems.append(bad_range(name))
                 continue
             problems.append(Problem(code, _("unknown {kind} '{name}'").format(
                                             kind=noun(kind), name=name), None,

@@ -86,3 +86,17 @@ def unit_lacks_period(name: str, asked_units: Sequence[str] | None, rolled: pl.D
                                parts=" and ".join(absent)))
         return nothing_selected(own, units, [name], [unit])
     return None
+
+
+def bad_range(name: str) -> Problem | None:
+    """EVL01 saying why `--period START/END` is no range (it ends before it starts, its
+    parts cannot be ordered); None for anything that is not meant as a range."""
+    first = name.partition("/")[0] if isinstance(name, str) else ""
+    if "/" not in name or not (is_period(first, ranges=False) or first[:4].isdigit()):
+        return None   # "Q1/2024" is no range: the usual unknown-period message
+    try:
+        parse_period(name)
+    except ValueError as err:
+        return Problem("EVL01", str(err), None,
+                       _("write START/END with END not before START, e.g. 2024-01/2024-09"))
+    return None
