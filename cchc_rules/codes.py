@@ -122,6 +122,8 @@ _ALL = (
     Code("PER01", "not a period", "kỳ sai dạng"),
     Code("PER02", "a reported figure differs from the sum of its sub-periods",
          "số liệu báo cáo khác số tính từ các kỳ con", warning=True),
+    Code("PER03", "two equally short tilings of a period disagree",
+         "hai cách ghép kỳ ngắn như nhau cho số khác nhau", warning=True),
     Code("UNT01", "a bad unit declaration", "khai báo đơn vị sai"),
     Code("UNT02", "an undeclared parent or successor", "cấp trên hay đơn vị kế thừa chưa khai báo"),
     Code("UNT03", "units form a cycle", "vòng lặp cấp trên"),

@@ -35,6 +35,7 @@ PLAN_SCHEMA = {"unit": pl.String, "period": pl.String, "part": pl.String, "pos":
 HOW_SCHEMA = {"unit": pl.String, "period": pl.String, "metric": pl.String, "how": pl.String,
               "parts": pl.List(pl.String), "values": pl.List(pl.Float64)}
 TILE, DIFFERENCE = "tile", "difference"
+ALTERNATIVE = "alternative"   # an equally short tiling not chosen: only checked against (PER03)
 
 
 @dataclass
@@ -121,23 +122,9 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
     known = values.filter(pl.col("metric").is_in(list(over_time)))
     kinds = pl.DataFrame({"metric": list(over_time), "over_time": list(over_time.values())},
                          schema={"metric": pl.String, "over_time": pl.String})
-    joined = (plan.join(known.select("unit", pl.col("period").alias("part"), "metric", "value"),
-                        on=["unit", "part"])
-              .join(kinds, on="metric")
-              # a difference only makes sense for a flow
-              .filter((pl.col("how") == TILE) | (pl.col("over_time") == OverTime.SUM)))
-    groups = (joined
-              # one plan per unit and period: how, over_time and parts are the same in a group
-              .group_by("unit", "period", "metric")
-              .agg(pl.col("how", "over_time", "parts").first(), pl.len().alias("_n"),
-                   (pl.col("value") * pl.col("sign")).sum().alias("_sum"),
-                   pl.col("value").filter(pl.col("pos") == 0).first().alias("_first"),
-                   pl.col("value").filter(pl.col("pos") == pl.col("parts") - 1).first()
-                   .alias("_last")))
-    complete = groups.filter(pl.col("_n") == pl.col("parts")).with_columns(
-        pl.when(pl.col("over_time") == OverTime.FIRST).then(pl.col("_first"))
-        .when(pl.col("over_time") == OverTime.LAST).then(pl.col("_last"))
-        .otherwise(pl.col("_sum")).alias("_derived"))
+    others = plan.filter(pl.col("how") == ALTERNATIVE)
+    plan = plan.filter(pl.col("how") != ALTERNATIVE)
+    complete = _complete(plan, known, kinds)
     reported = values.select("unit", "period", "metric", pl.col("value").alias("_reported"),
                              "file", "line")
     clash = complete.filter(pl.col("how") == TILE).join(
@@ -154,7 +141,62 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
         out = out.with_columns(pl.when(pl.int_range(pl.len()) < values.height)
                                .then(pl.lit(Origin.REPORTED.value))
                                .otherwise(pl.lit(Origin.DERIVED_TIME.value)).alias("origin"))
-    return TimeRoll(out, plan, _clashes(clash, known, plan))
+    return TimeRoll(out, plan, _clashes(clash, known, plan)
+                    + _ambiguous(complete, _complete(others, known, kinds), plan, others,
+                                 known))
+
+
+def _complete(plan: pl.DataFrame, known: pl.DataFrame, kinds: pl.DataFrame) -> pl.DataFrame:
+    """Per unit × period × metric whose plan pieces all have the figure: `_derived`, the
+    pieces' sum (signed: a difference subtracts), first or last as its `over_time` says."""
+    joined = (plan.join(known.select("unit", pl.col("period").alias("part"), "metric", "value"),
+                        on=["unit", "part"])
+              .join(kinds, on="metric")
+              # a difference only makes sense for a flow
+              .filter((pl.col("how") != DIFFERENCE) | (pl.col("over_time") == OverTime.SUM)))
+    groups = (joined
+              # one plan per unit and period: how, over_time and parts are the same in a group
+              .group_by("unit", "period", "metric")
+              .agg(pl.col("how", "over_time", "parts").first(), pl.len().alias("_n"),
+                   (pl.col("value") * pl.col("sign")).sum().alias("_sum"),
+                   pl.col("value").filter(pl.col("pos") == 0).first().alias("_first"),
+                   pl.col("value").filter(pl.col("pos") == pl.col("parts") - 1).first()
+                   .alias("_last")))
+    return groups.filter(pl.col("_n") == pl.col("parts")).with_columns(
+        pl.when(pl.col("over_time") == OverTime.FIRST).then(pl.col("_first"))
+        .when(pl.col("over_time") == OverTime.LAST).then(pl.col("_last"))
+        .otherwise(pl.col("_sum")).alias("_derived"))
+
+
+def _ambiguous(chosen: pl.DataFrame, others: pl.DataFrame, plan: pl.DataFrame,
+               alternatives: pl.DataFrame, known: pl.DataFrame) -> list[Problem]:
+    """PER03 where an equally short tiling, not chosen, gives another figure."""
+    if not others.height:
+        return []
+    keys = ["unit", "period", "metric"]
+    wrong = chosen.filter(pl.col("how") == TILE).join(
+        others.select(*keys, pl.col("_derived").alias("_other")), on=keys).filter(
+        (pl.col("_derived") - pl.col("_other")).abs()
+        > 1e-9 * pl.max_horizontal(pl.col("_other").abs(), pl.lit(1.0)))
+    places = {(u, p, m): Position(f or "", ln or 0) for u, p, m, f, ln in known.select(
+        "unit", "period", "metric", "file", "line").iter_rows()}
+    first = {(u, p): parts[0] for u, p, parts in plan.filter(pl.col("how") == TILE)
+             .sort("pos").group_by("unit", "period", maintain_order=True).agg("part")
+             .iter_rows()}
+    pieces = {}
+    for frame in (plan.filter(pl.col("how") == TILE), alternatives):
+        for unit, period, how, parts in frame.sort("pos").group_by(
+                "unit", "period", "how", maintain_order=True).agg("part").iter_rows():
+            pieces[(unit, period, how)] = " + ".join(parts)
+    return [Problem("PER03", _("'{metric}' for {unit} in {period} is {chosen} over {parts}, "
+                               "but {other} over {others}, which tiles it as well").format(
+                        metric=m, unit=u, period=p, chosen=shown(a), parts=pieces[(u, p, TILE)],
+                        other=shown(b), others=pieces[(u, p, ALTERNATIVE)]),
+                    places.get((u, first[(u, p)], m)),
+                    _("the tiling with longer pieces first is used; check the reports that "
+                      "overlap"), "warning")
+            for u, p, m, a, b in wrong.sort(keys).select(*keys, "_derived", "_other")
+            .iter_rows()]
 
 
 def _no_missing() -> pl.DataFrame:
@@ -210,6 +252,9 @@ def _shape_plan(reported: tuple[str, ...], needed: list[Period]) -> list[tuple]:
         if tiling:
             rows += [(target.text, p.text, i, 1.0, len(tiling), TILE)
                      for i, p in enumerate(tiling)]
+            other = alternative(target, own, tiling)
+            rows += [(target.text, p.text, i, 1.0, len(other), ALTERNATIVE)
+                     for i, p in enumerate(other or ())]
             continue
         if target.text in reported:
             continue
@@ -253,6 +298,17 @@ def tile(target: Period, periods: Collection[Period], *, start=None) -> list[Per
         day, piece = came[day]
         pieces.append(piece)
     return pieces[::-1]
+
+
+def alternative(target: Period, periods: Collection[Period], chosen: list[Period]
+                ) -> list[Period] | None:
+    """Another tiling of `target` with as few pieces as `chosen`, when overlapping reports
+    make one (2024 = 2024-01/2024-09 + Q4 = H1 + 2024-07/2024-12); None when none."""
+    for piece in chosen:
+        other = tile(target, [p for p in periods if p != piece])
+        if other and len(other) == len(chosen):
+            return other
+    return None
 
 
 def difference(target: Period, periods: Collection[Period]

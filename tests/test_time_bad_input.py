@@ -95,3 +95,21 @@ def test_a_milestone_that_holds_from_after_its_deadline(tmp_path):
     ruleset = RULESET.replace('value: 90}', 'value: 90, every_period_from: "2026-Q1"}')
     assert "2026-Q1" in _one_error(_cli(tmp_path, ruleset=ruleset), "SEM09",
                                    str(tmp_path / "r.yaml") + ":9:")
+
+
+OVERLAP = ("unit,period,received,on_time\nx,2024-01/2024-09,90,80\nx,2024-Q4,10,10\n"
+           "x,2024-H1,60,50\nx,2024-07/2024-12,{late},40\n")
+
+
+def test_overlapping_reports_tile_by_the_rule_and_warn_when_they_disagree(tmp_path):
+    res = _cli(tmp_path, data=OVERLAP.format(late=45), extra=("--period", "2024", "--format",
+                                                               "json"))
+    assert res.exit_code == 0, res.output
+    # the nine months + Q4 tiling is used (longer pieces first): 90/100 on time
+    assert '"actual": 90' in res.output
+    warning = [line for line in res.output.splitlines() if "PER03" in line]
+    assert len(warning) == 1 and warning[0].startswith(str(tmp_path / "d.csv") + ":2")
+    assert ("'received' for x in 2024 is 100 over 2024-01/2024-09 + 2024-Q4, but 105 over "
+            "2024-H1 + 2024-07/2024-12") in warning[0]
+    agree = _cli(tmp_path, data=OVERLAP.format(late=40), extra=("--period", "2024"))
+    assert agree.exit_code == 0 and "PER03" not in agree.output
