@@ -78,7 +78,8 @@ def _over_time(ruleset, figures, periods) -> TimeRoll:
     over_time = {mid: m.over_time for mid, m in metrics.items()
                  if m.over_time is not None and m.formula is None}
     return derive(known, over_time, needed_periods(ruleset.model, periods,
-                                                   known["period"].unique().to_list()))
+                                                   known["period"].unique().to_list()),
+                  figures.units, getattr(figures, "restated", None), _summable(ruleset))
 
 
 def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:

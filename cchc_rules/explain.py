@@ -255,7 +255,7 @@ def _figure_lines(ev: Evaluation, name: str, unit: str, period: str, values, sou
     where = sources.get((unit, period, name), "") if origin == "reported" else ""
     out = [say("figure", id=name, value=say.n(value), origin=ORIGIN[origin][say.i],
                where=where)]
-    if origin == "derived_time" and time is not None:
+    if origin in ("derived_time", "restated") and time is not None:   # restated: pieces
         out += _time_lines(ev, name, unit, period, value, say)
     if origin == "rolled_up":
         for child in children.get(unit, []):

@@ -34,6 +34,9 @@ PLAN_SCHEMA = {"unit": pl.String, "period": pl.String, "part": pl.String, "pos":
 # What explain reads: how each derived figure was made, its parts and their figures in order.
 HOW_SCHEMA = {"unit": pl.String, "period": pl.String, "metric": pl.String, "how": pl.String,
               "parts": pl.List(pl.String), "values": pl.List(pl.Float64)}
+# A tiling piece's figure on the territory of the period it helps derive (spec §6).
+PIECE_SCHEMA = {"unit": pl.String, "period": pl.String, "part": pl.String,
+                "metric": pl.String, "value": pl.Float64}
 TILE, DIFFERENCE = "tile", "difference"
 ALTERNATIVE = "alternative"   # an equally short tiling not chosen: only checked against (PER03)
 
@@ -47,17 +50,28 @@ class TimeRoll:
     values: pl.DataFrame
     plan: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PLAN_SCHEMA))
     warnings: list[Problem] = field(default_factory=list)
+    # pieces taken on the territory of the derived period (spec §6): PIECE_SCHEMA
+    restated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PIECE_SCHEMA))
 
     def _pieces(self, keep: pl.Expr) -> pl.DataFrame:
         plan = self.plan.filter(keep)
-        return plan.join(self.values.select("unit", pl.col("period").alias("part"), "metric",
-                                            "value", "origin"),
-                         on=["unit", "part"], how="left").sort("pos")
+        figures = self.values.select("unit", pl.col("period").alias("part"), "metric", "value",
+                                     "origin")
+        own = plan.join(figures, on=["unit", "part"], how="left")
+        if self.restated.height:
+            keys = ["unit", "period", "part"]
+            own = pl.concat([
+                own.join(self.restated, on=keys, how="anti"),
+                plan.join(self.restated.with_columns(pl.lit(Origin.RESTATED.value)
+                                                     .alias("origin")), on=keys)
+                .select(own.columns)])
+        return own.sort("pos")
 
     @property
     def how(self) -> pl.DataFrame:
         """One row per derived figure (HOW_SCHEMA): how, its parts and their figures."""
-        derived = self.values.filter(pl.col("origin") == Origin.DERIVED_TIME.value).select(
+        derived = self.values.filter(pl.col("origin").is_in(
+            [Origin.DERIVED_TIME.value, Origin.RESTATED.value])).select(
             "unit", "period", "metric")
         if not derived.height:
             return pl.DataFrame(schema=HOW_SCHEMA)
@@ -107,11 +121,14 @@ def needed_periods(model, asked: Iterable[str] | None, reported: Iterable[str] =
     return sorted(set(found), key=lambda p: parse_period(p).key)
 
 
-def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[str]
-           ) -> TimeRoll:
+def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[str],
+           units: Mapping | None = None, restated: pl.DataFrame | None = None,
+           summable: Collection[str] = ()) -> TimeRoll:
     """`values` (unit, period, metric, value, file, line, source; reported figures) plus the
     figures spec §5 derives for the `needed` periods of the metrics in `over_time`
-    (metric id → sum | first | last)."""
+    (metric id → sum | first | last). With `units`, a piece that ends before units merged
+    into the unit (spec §6) is taken on the derived period's territory: the `summable`
+    metrics added over the merged units, or the unit's own `restated` report."""
     empty = TimeRoll(values.with_columns(pl.lit(Origin.REPORTED.value).alias("origin")))
     needed = [parse_period(p) for p in needed]
     if not over_time or not needed or not values.height:
@@ -124,33 +141,41 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
                          schema={"metric": pl.String, "over_time": pl.String})
     others = plan.filter(pl.col("how") == ALTERNATIVE)
     plan = plan.filter(pl.col("how") != ALTERNATIVE)
-    complete = _complete(plan, known, kinds)
+    moved = restated_pieces(plan, values, units, restated, summable) if units else \
+        pl.DataFrame(schema=PIECE_SCHEMA)
+    complete = _complete(plan, known, kinds, moved)
     reported = values.select("unit", "period", "metric", pl.col("value").alias("_reported"),
                              "file", "line")
     clash = complete.filter(pl.col("how") == TILE).join(
         reported, on=["unit", "period", "metric"])
     new = complete.join(reported, on=["unit", "period", "metric"], how="anti").sort(
         "unit", "period", "metric")
-    rows = new.select("unit", "period", "metric", pl.col("_derived").alias("value"))
-    out = pl.concat([values, rows.with_columns(
-        *(pl.lit(None, values.schema[c]).alias(c) for c in values.columns if c not in rows.columns)
-    ).select(values.columns)])
-    if "origin" in out.columns:
-        out = out.with_columns(pl.col("origin").fill_null(Origin.DERIVED_TIME.value))
-    else:
-        out = out.with_columns(pl.when(pl.int_range(pl.len()) < values.height)
-                               .then(pl.lit(Origin.REPORTED.value))
-                               .otherwise(pl.lit(Origin.DERIVED_TIME.value)).alias("origin"))
+    rows = new.select("unit", "period", "metric", pl.col("_derived").alias("value"),
+                      pl.when(pl.col("_restated")).then(pl.lit(Origin.RESTATED.value))
+                      .otherwise(pl.lit(Origin.DERIVED_TIME.value)).alias("origin"))
+    base = values if "origin" in values.columns else \
+        values.with_columns(pl.lit(Origin.REPORTED.value).alias("origin"))
+    out = pl.concat([base, rows.with_columns(
+        *(pl.lit(None, base.schema[c]).alias(c) for c in base.columns if c not in rows.columns)
+    ).select(base.columns)])
     return TimeRoll(out, plan, _clashes(clash, known, plan)
-                    + _ambiguous(complete, _complete(others, known, kinds), plan, others,
-                                 known))
+                    + _ambiguous(complete, _complete(others, known, kinds, moved), plan,
+                                 others, known), moved)
 
 
-def _complete(plan: pl.DataFrame, known: pl.DataFrame, kinds: pl.DataFrame) -> pl.DataFrame:
+def _complete(plan: pl.DataFrame, known: pl.DataFrame, kinds: pl.DataFrame,
+              moved: pl.DataFrame) -> pl.DataFrame:
     """Per unit × period × metric whose plan pieces all have the figure: `_derived`, the
-    pieces' sum (signed: a difference subtracts), first or last as its `over_time` says."""
-    joined = (plan.join(known.select("unit", pl.col("period").alias("part"), "metric", "value"),
-                        on=["unit", "part"])
+    pieces' sum (signed: a difference subtracts), first or last as its `over_time` says;
+    `_restated` when a piece was taken on a later territory (`moved`, PIECE_SCHEMA)."""
+    keys = ["unit", "period", "part"]
+    pieces = plan.join(known.select("unit", pl.col("period").alias("part"), "metric", "value"),
+                       on=["unit", "part"]).with_columns(pl.lit(False).alias("_r"))
+    if moved.height:
+        pieces = pl.concat([pieces.join(moved, on=keys, how="anti"),
+                            plan.join(moved, on=keys).with_columns(pl.lit(True).alias("_r"))
+                            .select(pieces.columns)])
+    joined = (pieces
               .join(kinds, on="metric")
               # a difference only makes sense for a flow
               .filter((pl.col("how") != DIFFERENCE) | (pl.col("over_time") == OverTime.SUM)))
@@ -158,6 +183,7 @@ def _complete(plan: pl.DataFrame, known: pl.DataFrame, kinds: pl.DataFrame) -> p
               # one plan per unit and period: how, over_time and parts are the same in a group
               .group_by("unit", "period", "metric")
               .agg(pl.col("how", "over_time", "parts").first(), pl.len().alias("_n"),
+                   pl.col("_r").any().alias("_restated"),
                    (pl.col("value") * pl.col("sign")).sum().alias("_sum"),
                    pl.col("value").filter(pl.col("pos") == 0).first().alias("_first"),
                    pl.col("value").filter(pl.col("pos") == pl.col("parts") - 1).first()
@@ -166,6 +192,27 @@ def _complete(plan: pl.DataFrame, known: pl.DataFrame, kinds: pl.DataFrame) -> p
         pl.when(pl.col("over_time") == OverTime.FIRST).then(pl.col("_first"))
         .when(pl.col("over_time") == OverTime.LAST).then(pl.col("_last"))
         .otherwise(pl.col("_sum")).alias("_derived"))
+
+
+def restated_pieces(plan: pl.DataFrame, values: pl.DataFrame, units: Mapping,
+                    restated: pl.DataFrame | None, summable: Collection[str]) -> pl.DataFrame:
+    """PIECE_SCHEMA rows for the plan's pieces that end before units merged into the unit,
+    taken on the territory of the period they derive (territory.py): a piece whose unit
+    absorbed others before that period ends is their sum (every one must have it); after a
+    split, only the unit's own restated report."""
+    from .territory import restated_figures, territories
+    from .unitgraph import UnitGraph
+    graph = UnitGraph.from_units(dict(units))
+    reports = restated if restated is not None else values.clear()
+    frames = []
+    for part, rows in plan.select("part", "unit", "period").unique().group_by("part"):
+        found = territories(graph, rows.select("unit", "period").rows(), part[0])
+        if found:
+            frames.append(restated_figures(found, values, reports, part[0], summable)
+                          .with_columns(pl.lit(part[0]).alias("part")))
+    if not frames:
+        return pl.DataFrame(schema=PIECE_SCHEMA)
+    return pl.concat(frames).select(list(PIECE_SCHEMA)).cast(PIECE_SCHEMA)
 
 
 def _ambiguous(chosen: pl.DataFrame, others: pl.DataFrame, plan: pl.DataFrame,
