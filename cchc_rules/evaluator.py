@@ -315,7 +315,7 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
                 .gather(index).alias("_opc")))
     done = apply(rows, STATUS_PLAN).with_columns(   # no compared value: no origin
         pl.when(pl.col("actual").is_not_null()).then(pl.col("origin")).alias("origin"),
-        with_resolved_baselines(periods)) \
+        with_resolved_baselines(periods, chosen)) \
         .select(*RESULT_SCHEMA, *TRACE_SCHEMA).cast(RESULT_SCHEMA | TRACE_SCHEMA).collect()
     return done.select(list(RESULT_SCHEMA)), done.select(list(TRACE_SCHEMA))
 

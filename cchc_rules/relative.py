@@ -106,12 +106,14 @@ def join_base(lf: pl.LazyFrame, wide: pl.DataFrame, baseline: str, columns: list
             .drop("_base_period"))
 
 
-def with_resolved_baselines(periods: Iterable[str]) -> pl.Expr:
+def with_resolved_baselines(periods: Iterable[str], targets: Iterable) -> pl.Expr:
     """The `baseline_period` column with each relative name replaced by the period it names
-    for the row's period (what the JSON result and explain show)."""
+    for the row's period (what the JSON result and explain show); unchanged when no target
+    has a relative baseline."""
     periods = list(periods)
     column = pl.col("baseline_period")
-    for relative in RELATIVE_PERIODS:
+    used = {t.baseline.period for t in targets if t.baseline is not None}
+    for relative in sorted(used & set(RELATIVE_PERIODS)):
         names = resolved(relative, periods)
         column = pl.when(pl.col("baseline_period") == relative).then(
             pl.col("period").replace_strict(names, default=None, return_dtype=pl.String)

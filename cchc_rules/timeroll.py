@@ -200,16 +200,25 @@ def restated_pieces(plan: pl.DataFrame, values: pl.DataFrame, units: Mapping,
     taken on the territory of the period they derive (territory.py): a piece whose unit
     absorbed others before that period ends is their sum (every one must have it); after a
     split, only the unit's own restated report."""
-    from .territory import restated_figures, territories
+    from .territory import restated_figures, territory
     from .unitgraph import UnitGraph
+    # only units something ended into can change territory: found in one pass, so a country
+    # without mergers costs nothing here
+    touched = {u.successor for u in units.values() if u.successor} \
+        | {s for u in units.values() for s in u.split_into}
+    rows = plan.filter(pl.col("unit").is_in(list(touched))).select(
+        "part", "unit", "period").unique()
+    if not rows.height:
+        return pl.DataFrame(schema=PIECE_SCHEMA)
     graph = UnitGraph.from_units(dict(units))
     reports = restated if restated is not None else values.clear()
     frames = []
-    for part, rows in plan.select("part", "unit", "period").unique().group_by("part"):
-        found = territories(graph, rows.select("unit", "period").rows(), part[0])
+    for (part,), group in rows.group_by("part"):
+        found = {(u, p): t for u, p in group.select("unit", "period").rows()
+                 if (t := territory(graph, u, parse_period(part), parse_period(p)))}
         if found:
-            frames.append(restated_figures(found, values, reports, part[0], summable)
-                          .with_columns(pl.lit(part[0]).alias("part")))
+            frames.append(restated_figures(found, values, reports, part, summable)
+                          .with_columns(pl.lit(part).alias("part")))
     if not frames:
         return pl.DataFrame(schema=PIECE_SCHEMA)
     return pl.concat(frames).select(list(PIECE_SCHEMA)).cast(PIECE_SCHEMA)
