@@ -47,6 +47,8 @@ TEXT = {
     "time": ("    {period} = {parts} = {values}", "    {period} = {parts} = {values}"),
     "time_pick": ("    {period} = {pick} ({which} trong {parts}) = {value}",
                   "    {period} = {pick} (the {which} of {parts}) = {value}"),
+    "time_territory": ("    ({part}: {territory}, trên địa bàn của kỳ {period})",
+                       "    ({part}: {territory}, on the territory of {period})"),
     "time_missing": ("    (không tính được từ các kỳ ngắn hơn: thiếu {parts})",
                      "    (not derived from shorter periods: {parts} missing)"),
     "child": ("    + {unit} = {value}{where}", "    + {unit} = {value}{where}"),
@@ -286,7 +288,12 @@ def _time_lines(ev: Evaluation, name: str, unit: str, period: str, value: float,
     else:
         text = " + ".join(parts)
         shown = " + ".join(say.n(v) for v in numbers)
-    return [say("time", period=period, parts=text, values=f"{shown} = {say.n(value)}")]
+    moved = ev.time.restated.filter((pl.col("unit") == unit) & (pl.col("period") == period)
+                                    & (pl.col("metric") == name))
+    return [say("time", period=period, parts=text, values=f"{shown} = {say.n(value)}"),
+            *(say("time_territory", part=part, territory=territory, period=period)
+              for part, territory in moved.select("part", "territory").iter_rows()
+              if territory)]
 
 
 def _time_missing(time, name: str, unit: str, period: str, say: _Say) -> list[str]:

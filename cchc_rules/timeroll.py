@@ -36,7 +36,7 @@ HOW_SCHEMA = {"unit": pl.String, "period": pl.String, "metric": pl.String, "how"
               "parts": pl.List(pl.String), "values": pl.List(pl.Float64)}
 # A tiling piece's figure on the territory of the period it helps derive (spec §6).
 PIECE_SCHEMA = {"unit": pl.String, "period": pl.String, "part": pl.String,
-                "metric": pl.String, "value": pl.Float64}
+                "metric": pl.String, "value": pl.Float64, "territory": pl.String}
 TILE, DIFFERENCE = "tile", "difference"
 ALTERNATIVE = "alternative"   # an equally short tiling not chosen: only checked against (PER03)
 
@@ -62,8 +62,8 @@ class TimeRoll:
             keys = ["unit", "period", "part"]
             own = pl.concat([
                 own.join(self.restated, on=keys, how="anti"),
-                plan.join(self.restated.with_columns(pl.lit(Origin.RESTATED.value)
-                                                     .alias("origin")), on=keys)
+                plan.join(self.restated.drop("territory").with_columns(
+                    pl.lit(Origin.RESTATED.value).alias("origin")), on=keys)
                 .select(own.columns)])
         return own.sort("pos")
 
@@ -173,8 +173,8 @@ def _complete(plan: pl.DataFrame, known: pl.DataFrame, kinds: pl.DataFrame,
                        on=["unit", "part"]).with_columns(pl.lit(False).alias("_r"))
     if moved.height:
         pieces = pl.concat([pieces.join(moved, on=keys, how="anti"),
-                            plan.join(moved, on=keys).with_columns(pl.lit(True).alias("_r"))
-                            .select(pieces.columns)])
+                            plan.join(moved.drop("territory"), on=keys)
+                            .with_columns(pl.lit(True).alias("_r")).select(pieces.columns)])
     joined = (pieces
               .join(kinds, on="metric")
               # a difference only makes sense for a flow
@@ -217,8 +217,11 @@ def restated_pieces(plan: pl.DataFrame, values: pl.DataFrame, units: Mapping,
         found = {(u, p): t for u, p in group.select("unit", "period").rows()
                  if (t := territory(graph, u, parse_period(part), parse_period(p)))}
         if found:
+            where = pl.DataFrame([(u, p, t.text) for (u, p), t in found.items()],
+                                 schema=["unit", "period", "territory"], orient="row")
             frames.append(restated_figures(found, values, reports, part, summable)
-                          .with_columns(pl.lit(part).alias("part")))
+                          .with_columns(pl.lit(part).alias("part"))
+                          .join(where, on=["unit", "period"], how="left"))
     if not frames:
         return pl.DataFrame(schema=PIECE_SCHEMA)
     return pl.concat(frames).select(list(PIECE_SCHEMA)).cast(PIECE_SCHEMA)

@@ -74,3 +74,4 @@ def test_explain_shows_the_restated_pieces(tmp_path):
     text = explain(rules, figures, "R", "tuyen-quang", "2025", lang="en")
     assert "received = 85 (restated)" in text
     assert "2025 = 2025-Q1 + 2025-Q2 + 2025-Q3 + 2025-Q4 = 15 + 10 + 30 + 30 = 85" in text
+    assert "(2025-Q1: tuyen-quang + ha-giang, on the territory of 2025)" in text
