@@ -91,31 +91,27 @@ def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
 
 def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.DataFrame
                     ) -> dict[str, pl.DataFrame]:
-    """Base period -> one row per restated (unit, period) of `scope` (spec §6): the base
-    period's metrics on that period's territory (`m:` columns, derived ones computed from the
-    restated sums) and `territory`, `territory_changed` (territory.TERRITORY_SCHEMA)."""
+    """Baseline period (or relative name) -> one row per restated (unit, period) of `scope`
+    (spec §6): the base period's metrics on that period's territory (`m:` columns, derived
+    ones computed from the restated sums) and `territory`, `territory_changed`
+    (territory.TERRITORY_SCHEMA)."""
     graph = UnitGraph.from_units(figures.units)
     rows = scope.select(*_KEYS).rows()
     restated = getattr(figures, "restated", None)
-    out: dict[str, pl.DataFrame] = {}
-    for label in sorted({t.baseline.period for t in chosen
-                         if t.baseline is not None and t.baseline.value is None}):
-        frames = []
-        for period, group in base_groups(label, rows):   # a relative baseline: many periods
-            found = territories(graph, group, period)
-            if not found:
-                continue
-            long = restated_figures(found, rolled, restated if restated is not None
-                                    else rolled.clear(), period, _summable(ruleset))
-            wide = territory_frame(found)
-            if long.height:
-                wide = wide.join(long.with_columns((PREFIX + pl.col("metric")).alias("metric"))
-                                 .pivot(on="metric", index=list(_KEYS), values="value"),
-                                 on=list(_KEYS), how="left")
-            frames.append(_derive(ruleset, wide.lazy()).collect())
-        if frames:
-            out[label] = pl.concat(frames, how="diagonal_relaxed")
-    return out
+    out: dict[str, list[pl.DataFrame]] = {}
+    for label, period, group in base_groups(chosen, rows):   # relative: one per period
+        found = territories(graph, group, period)
+        if not found:
+            continue
+        long = restated_figures(found, rolled, restated if restated is not None
+                                else rolled.clear(), period, _summable(ruleset))
+        wide = territory_frame(found)
+        if long.height:
+            wide = wide.join(long.with_columns((PREFIX + pl.col("metric")).alias("metric"))
+                             .pivot(on="metric", index=list(_KEYS), values="value"),
+                             on=list(_KEYS), how="left")
+        out.setdefault(label, []).append(_derive(ruleset, wide.lazy()).collect())
+    return {label: pl.concat(frames, how="diagonal_relaxed") for label, frames in out.items()}
 
 
 def _derive(ruleset, lf: pl.LazyFrame) -> pl.LazyFrame:

@@ -74,19 +74,25 @@ def resolved(relative: str, periods: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def base_groups(baseline: str, rows: Iterable[tuple[str, str]]
-                ) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The (unit, period) result `rows` grouped by the base period `baseline` names for them:
-    one group for a fixed period, one per resolved period for a relative one."""
+def base_groups(targets: Iterable, rows: Iterable[tuple[str, str]]
+                ) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(baseline, base period, the (unit, period) result `rows` that read it) for every
+    baseline without a value among `targets`: a fixed period reads one base period for all
+    rows, a relative one a base period per row's period."""
     rows = list(rows)
-    if not is_relative(baseline):
-        return [(baseline, rows)]
-    names = resolved(baseline, {period for _, period in rows})
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for unit, period in rows:
-        if period in names:
-            groups.setdefault(names[period], []).append((unit, period))
-    return sorted(groups.items())
+    out = []
+    for baseline in sorted({t.baseline.period for t in targets
+                            if t.baseline is not None and t.baseline.value is None}):
+        if not is_relative(baseline):
+            out.append((baseline, baseline, rows))
+            continue
+        names = resolved(baseline, {period for _, period in rows})
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for unit, period in rows:
+            if period in names:
+                groups.setdefault(names[period], []).append((unit, period))
+        out += [(baseline, base, group) for base, group in sorted(groups.items())]
+    return out
 
 
 def join_base(lf: pl.LazyFrame, wide: pl.DataFrame, baseline: str, columns: list[pl.Expr]
