@@ -22,7 +22,7 @@ from .render.i18n import words
 from .result import Evaluation
 from .rollup import children_of
 from .selection import nothing_selected
-from .trajectory import ordered_milestones
+from .trajectory import held_since, ordered_milestones
 
 ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "rolled up"),
           "derived": ("tính từ công thức", "computed"),
@@ -373,7 +373,7 @@ def _milestone_lines(target, r: dict, say: _Say) -> list[str]:
 
 
 def _held_from(target, r: dict) -> str:
-    return target.milestones[r["milestone"]].every_period_from
+    return held_since(target, target.milestones[r["milestone"]])
 
 
 def _cond(op: str, value, say: _Say) -> str:

@@ -321,16 +321,20 @@ class _Checker:
                     _("list milestones in time order, after the baseline period")))
             previous = by
             if milestone.every_period_from is not None:
-                self.every_period_from(source, n, parse_period(milestone.every_period_from), by)
+                self.every_period_from(source, ("milestones", n, "every_period_from"),
+                                       parse_period(milestone.every_period_from), by)
+        if target.every_period_from is not None and previous is not None:
+            self.every_period_from(source, ("every_period_from",),
+                                   parse_period(target.every_period_from), previous)
 
-    def every_period_from(self, source: _Source, n: int, start, by) -> None:
-        """A milestone that must hold every period from `start` on: `start` begins no later
-        than the milestone's deadline ends."""
+    def every_period_from(self, source: _Source, where: tuple, start, by) -> None:
+        """A milestone (or a target's last one) that must hold every period from `start` on:
+        `start` begins no later than the milestone's deadline ends."""
         if start.start > by.end:
             self.problems.append(Problem(
                 "SEM09", _("'every_period_from: {start}' begins after the milestone's "
                            "deadline '{by}' ends").format(start=start.text, by=by.text),
-                self.at(source, "milestones", n, "every_period_from"),
+                self.at(source, *where),
                 _("use a period that starts by the end of {by}").format(by=by.text)))
 
     def ranks(self, metrics: dict[str, _Source]) -> None:

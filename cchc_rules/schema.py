@@ -285,6 +285,9 @@ class Target(_Model):
         "((actual − base) / base × 100) or absolute (actual − base).")
     source: Text | None = Field(None, description="Căn cứ / Where the plan states the target.")
     weight: Number = Field(1.0, ge=0, description="Trọng số / Weight in summaries, default 1.")
+    every_period_from: Period | None = Field(
+        None, description="Duy trì / Every milestone must hold in every period from this one "
+        "on (as `every_period_from` on each milestone that has none of its own).")
 
 
 class Band(_Model):

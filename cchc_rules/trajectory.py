@@ -58,6 +58,12 @@ def ordered_milestones(target) -> list[tuple[int, object]]:
     return sorted(indexed, key=lambda item: parse_period(item[1].by).end)
 
 
+def held_since(target, milestone) -> str | None:
+    """The period from which `milestone` must hold in every period: its own
+    `every_period_from`, else the target's; None when neither says."""
+    return milestone.every_period_from or getattr(target, "every_period_from", None)
+
+
 def step_for(target, period: str) -> Step:
     """The milestone in force for `period` and where its trajectory starts."""
     start, end = parse_period(period).start, parse_period(period).end
@@ -69,8 +75,8 @@ def step_for(target, period: str) -> Step:
     deadline = parse_period(milestone.by).end
     anchor_period: str | None = None
     anchor_value: float | None = None
-    held = milestone.every_period_from is not None \
-        and start >= parse_period(milestone.every_period_from).start
+    held_from = held_since(target, milestone)
+    held = held_from is not None and start >= parse_period(held_from).start
     relative = target.baseline is not None and is_relative(target.baseline.period)
     if milestone.op in TRAJECTORY_OPS and not held:
         if pick == 0:
