@@ -100,7 +100,8 @@ def test_a_held_row_is_never_pending_on_track_or_off_track(actual, low, op, reac
 
 
 def test_a_target_may_say_it_holds_every_period_for_all_its_milestones(tmp_path):
-    ruleset = RULESET.replace(', every_period_from: "2024"}]}', '}],\n     every_period_from: "2024"}')
+    ruleset = RULESET.replace(', every_period_from: "2024"}]}',
+                              '}],\n     every_period_from: "2024"}')
     assert 'every_period_from: "2024"}' in ruleset
     _, _, ev = _run(tmp_path, "khanh-hoa,2024,22\nkhanh-hoa,2025,18\n", ruleset)
     assert _status(ev, "2024") == "not_met" and _status(ev, "2025") == "met"
