@@ -98,6 +98,7 @@ class Reason(StrEnum):
     INVALID_ZERO_BASE = "invalid_zero_base"  # a percent change from a baseline of 0
     MET = "met"                          # the milestone's condition holds
     NOT_MET_DEADLINE_PASSED = "not_met_deadline_passed"  # deadline reached, not holding
+    NOT_MET_EVERY_PERIOD = "not_met_every_period"  # must hold every period from a start on
     PENDING_NO_TRAJECTORY_OP = "pending_no_trajectory_op"  # `==`/`between`: no trajectory
     PENDING_NOT_STARTED = "pending_not_started"  # the period ends before the baseline's
     PENDING_NO_START = "pending_no_start"  # no start value: no baseline (figure), or the
@@ -119,6 +120,7 @@ _REASON_STATUS = {
     Reason.NO_DATA_BASELINE: Status.NO_DATA, Reason.INVALID_NO_NUMBER: Status.INVALID,
     Reason.INVALID_BASELINE: Status.INVALID, Reason.INVALID_ZERO_BASE: Status.INVALID,
     Reason.MET: Status.MET, Reason.NOT_MET_DEADLINE_PASSED: Status.NOT_MET,
+    Reason.NOT_MET_EVERY_PERIOD: Status.NOT_MET,
     Reason.PENDING_NO_TRAJECTORY_OP: Status.PENDING, Reason.PENDING_NOT_STARTED: Status.PENDING,
     Reason.PENDING_NO_START: Status.PENDING, Reason.ON_TRACK: Status.ON_TRACK,
     Reason.OFF_TRACK: Status.OFF_TRACK,
@@ -133,6 +135,7 @@ class Trajectory(StrEnum):
     NOT_STARTED = "not_started"    # the period ends before the baseline period does
     NO_START = "no_start"          # nothing to start from (no baseline value, or a range)
     RUNNING = "running"            # start value, fraction elapsed and expected value known
+    EVERY_PERIOD = "every_period"  # the milestone must hold in each period: none needed
 
     @property
     def code(self) -> int:
@@ -329,6 +332,16 @@ class Origin(StrEnum):
 
 
 ORIGINS: tuple[str, ...] = tuple(o.value for o in Origin)
+
+
+class RelativePeriod(StrEnum):
+    """A baseline period named relative to each result's own period ("cùng kỳ năm trước")."""
+
+    SAME_LAST_YEAR = "same_last_year"  # 2025-Q3 → 2024-Q3 (cùng kỳ năm trước)
+    PREVIOUS = "previous"              # 2025-Q3 → 2025-Q2 (kỳ trước)
+
+
+RELATIVE_PERIODS: tuple[str, ...] = tuple(r.value for r in RelativePeriod)
 
 # Pydantic field types derived from the tables above (`Literal[("a", "b")]` is Literal["a", "b"]).
 OpLiteral = Literal[OPS]  # type: ignore[valid-type]

@@ -17,8 +17,10 @@ from .expr import approx_cmp, names, ratio_parts, to_polars
 from .expr.plan_polars import apply
 from .messages import _, noun
 from .periods import is_period, parse_period, period_key
+from .relative import base_groups, join_base, with_resolved_baselines
 from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
 from .rollup import roll_up
+from .selection import bad_range, nothing_selected, unit_lacks_period
 from .status_plan import STATUS_PLAN
 from .territory import restated_figures, territories, territory_frame, within_validity
 from .timeroll import TimeRoll, absent_parts, derive, needed_periods
@@ -52,6 +54,8 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures), rolled)
     keep = _keep(periods, units)
     scope = wide.filter(keep) if keep is not None else wide
+    if keep is not None and not scope.height and chosen:   # say why, never an empty table
+        raise CchcError([nothing_selected(wide, figures.units, periods, units)])
     values = _values(ruleset, rolled, scope)
     bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
     results, trace = _results(ruleset, chosen, wide, scope, bases)
@@ -73,7 +77,9 @@ def _over_time(ruleset, figures, periods) -> TimeRoll:
     known = figures.values.filter(pl.col("metric").is_in(list(metrics)))
     over_time = {mid: m.over_time for mid, m in metrics.items()
                  if m.over_time is not None and m.formula is None}
-    return derive(known, over_time, needed_periods(ruleset.model, periods))
+    return derive(known, over_time, needed_periods(ruleset.model, periods,
+                                                   known["period"].unique().to_list()),
+                  figures.units, getattr(figures, "restated", None), _summable(ruleset))
 
 
 def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
@@ -85,16 +91,16 @@ def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
 
 def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.DataFrame
                     ) -> dict[str, pl.DataFrame]:
-    """Base period -> one row per restated (unit, period) of `scope` (spec §6): the base
-    period's metrics on that period's territory (`m:` columns, derived ones computed from the
-    restated sums) and `territory`, `territory_changed` (territory.TERRITORY_SCHEMA)."""
+    """Baseline period (or relative name) -> one row per restated (unit, period) of `scope`
+    (spec §6): the base period's metrics on that period's territory (`m:` columns, derived
+    ones computed from the restated sums) and `territory`, `territory_changed`
+    (territory.TERRITORY_SCHEMA)."""
     graph = UnitGraph.from_units(figures.units)
     rows = scope.select(*_KEYS).rows()
     restated = getattr(figures, "restated", None)
-    out: dict[str, pl.DataFrame] = {}
-    for period in sorted({t.baseline.period for t in chosen
-                          if t.baseline is not None and t.baseline.value is None}):
-        found = territories(graph, rows, period)
+    out: dict[str, list[pl.DataFrame]] = {}
+    for label, period, group in base_groups(chosen, rows):   # relative: one per period
+        found = territories(graph, group, period)
         if not found:
             continue
         long = restated_figures(found, rolled, restated if restated is not None
@@ -104,8 +110,8 @@ def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.Da
             wide = wide.join(long.with_columns((PREFIX + pl.col("metric")).alias("metric"))
                              .pivot(on="metric", index=list(_KEYS), values="value"),
                              on=list(_KEYS), how="left")
-        out[period] = _derive(ruleset, wide.lazy()).collect()
-    return out
+        out.setdefault(label, []).append(_derive(ruleset, wide.lazy()).collect())
+    return {label: pl.concat(frames, how="diagonal_relaxed") for label, frames in out.items()}
 
 
 def _derive(ruleset, lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -155,7 +161,11 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
             if name in choices:
                 continue
             if kind == "period" and is_period(name):
-                problems.append(_no_period(name, choices, timed.missing(period=name)))
+                problems.append(unit_lacks_period(name, units, rolled, figures.units, timed)
+                                or _no_period(name, choices, timed.missing(period=name)))
+                continue
+            if kind == "period" and bad_range(name):   # "2024-09/2024-01": say what is wrong
+                problems.append(bad_range(name))
                 continue
             problems.append(Problem(code, _("unknown {kind} '{name}'").format(
                                             kind=noun(kind), name=name), None,
@@ -300,7 +310,8 @@ def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
                                                   return_dtype=pl.UInt8))
                 .gather(index).alias("_opc")))
     done = apply(rows, STATUS_PLAN).with_columns(   # no compared value: no origin
-        pl.when(pl.col("actual").is_not_null()).then(pl.col("origin")).alias("origin")) \
+        pl.when(pl.col("actual").is_not_null()).then(pl.col("origin")).alias("origin"),
+        with_resolved_baselines(periods, chosen)) \
         .select(*RESULT_SCHEMA, *TRACE_SCHEMA).cast(RESULT_SCHEMA | TRACE_SCHEMA).collect()
     return done.select(list(RESULT_SCHEMA)), done.select(list(TRACE_SCHEMA))
 
@@ -329,11 +340,10 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
     for period in sorted({t.baseline.period for t in chosen
                           if t.baseline is not None and t.baseline.value is None}):
         # A baseline without a value is the unit's own figure for that period, after roll-up.
-        own = wide.lazy().filter(pl.col("period") == period).select(
-            "unit", *(metric(t.metric).alias(f"_base{i}") for i, t in enumerate(chosen)
-                      if t.baseline is not None and t.baseline.value is None
-                      and t.baseline.period == period))
-        lf = lf.join(own, on="unit", how="left", maintain_order="left")
+        lf = join_base(lf, wide, period, [metric(t.metric).alias(f"_base{i}")
+                                          for i, t in enumerate(chosen)
+                                          if t.baseline is not None and t.baseline.value is None
+                                          and t.baseline.period == period])
         if period in bases:   # spec §6: the base period on the result period's territory
             lf = lf.join(bases[period].lazy().select(
                 *_KEYS, pl.col("territory").alias(f"_terr:{period}"),

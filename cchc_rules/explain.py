@@ -17,10 +17,12 @@ from .expr.exact import Invalid
 from .messages import _
 from .periods import parse_period
 from .present import Formatter, threshold_text
+from .relative import is_relative
 from .render.i18n import words
 from .result import Evaluation
 from .rollup import children_of
-from .trajectory import ordered_milestones
+from .selection import nothing_selected
+from .trajectory import held_since, ordered_milestones
 
 ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "rolled up"),
           "derived": ("tính từ công thức", "computed"),
@@ -45,6 +47,8 @@ TEXT = {
     "time": ("    {period} = {parts} = {values}", "    {period} = {parts} = {values}"),
     "time_pick": ("    {period} = {pick} ({which} trong {parts}) = {value}",
                   "    {period} = {pick} (the {which} of {parts}) = {value}"),
+    "time_territory": ("    ({part}: {territory}, trên địa bàn của kỳ {period})",
+                       "    ({part}: {territory}, on the territory of {period})"),
     "time_missing": ("    (không tính được từ các kỳ ngắn hơn: thiếu {parts})",
                      "    (not derived from shorter periods: {parts} missing)"),
     "child": ("    + {unit} = {value}{where}", "    + {unit} = {value}{where}"),
@@ -55,6 +59,17 @@ TEXT = {
     "baseline_data": ("Mốc gốc: kỳ {period} = {value} (số liệu của đơn vị)",
                       "Baseline: {period} = {value} (the unit's own figure)"),
     "no_baseline": ("Mốc gốc: không có", "Baseline: none"),
+    "same_last_year": ("cùng kỳ năm trước", "the same period last year"),
+    "previous": ("kỳ trước", "the previous period"),
+    "relative": ("{base} ({which} của {period})", "{base} ({which} of {period})"),
+    "relative_trajectory": ("Lộ trình: không có (mốc gốc đổi theo từng kỳ)",
+                            "Trajectory: none (the baseline moves with the period)"),
+    "every_period": ("Duy trì: mốc phải đạt ở mọi kỳ bắt đầu từ {start} trở đi, không xét lộ "
+                     "trình", "Must hold: the milestone applies to every period starting from "
+                     "{start} on, with no trajectory"),
+    "not_met_every_period": ("mốc phải đạt ở mọi kỳ từ {start} và {actual} không {op} "
+                             "{threshold}", "the milestone must hold in every period from "
+                             "{start} and {actual} is not {op} {threshold}"),
     "restated": ("Mốc gốc: kỳ {base} = {value}, tính lại trên địa bàn của kỳ {period} (gồm "
                  "đơn vị đã sáp nhập vào): {members}",
                  "Baseline: {base} = {value}, restated on the territory of {period} (with the "
@@ -141,7 +156,11 @@ def _unknown(evaluation: Evaluation, unit: str, period: str) -> None:
     units = set(evaluation.results["unit"].unique().to_list())
     periods = set(evaluation.results.filter(pl.col("unit") == unit)["period"].to_list())
     problems = []
-    if unit not in units:
+    known = unit in evaluation.figures.units or unit in set(evaluation.values["unit"])
+    if unit not in units and known:   # the unit exists, only not in this period: say why
+        problems.append(nothing_selected(evaluation.values, evaluation.figures.units,
+                                         [period], [unit]))
+    elif unit not in units:
         problems.append(Problem("EVL02", _("no figures for unit '{unit}'").format(unit=unit), None,
                                 did_you_mean(unit, units)))
     else:
@@ -240,7 +259,7 @@ def _figure_lines(ev: Evaluation, name: str, unit: str, period: str, values, sou
                where=where)]
     if origin == "reported":
         out += _records_lines(ev, name, unit, period, value, say)
-    if origin == "derived_time" and time is not None:
+    if origin in ("derived_time", "restated") and time is not None:   # restated: pieces
         out += _time_lines(ev, name, unit, period, value, say)
     if origin == "rolled_up":
         for child in children.get(unit, []):
@@ -287,7 +306,12 @@ def _time_lines(ev: Evaluation, name: str, unit: str, period: str, value: float,
     else:
         text = " + ".join(parts)
         shown = " + ".join(say.n(v) for v in numbers)
-    return [say("time", period=period, parts=text, values=f"{shown} = {say.n(value)}")]
+    moved = ev.time.restated.filter((pl.col("unit") == unit) & (pl.col("period") == period)
+                                    & (pl.col("metric") == name))
+    return [say("time", period=period, parts=text, values=f"{shown} = {say.n(value)}"),
+            *(say("time_territory", part=part, territory=territory, period=period)
+              for part, territory in moved.select("part", "territory").iter_rows()
+              if territory)]
 
 
 def _time_missing(time, name: str, unit: str, period: str, say: _Say) -> list[str]:
@@ -301,13 +325,15 @@ def _baseline_lines(ev: Evaluation, target, r: dict, say: _Say) -> list[str]:
     baseline = target.baseline
     if baseline is None:
         return [say("no_baseline")]
-    base = r["baseline_value"]
+    base, period = r["baseline_value"], r["baseline_period"]   # a relative one resolved
     key = "baseline_given" if baseline.value is not None else "baseline_data"
+    shown = say("relative", which=say(baseline.period), period=r["period"], base=period) \
+        if is_relative(baseline.period) else period
     if r.get("territory") and not r.get("territory_changed"):   # spec §6
-        out = [say("restated", base=baseline.period, value=say.n(base), period=r["period"],
-                   members=_members(ev, target.metric, baseline.period, r["territory"], say))]
+        out = [say("restated", base=shown, value=say.n(base), period=r["period"],
+                   members=_members(ev, target.metric, period, r["territory"], say))]
     else:
-        out = [say(key, period=baseline.period, value=say.n(base))]
+        out = [say(key, period=shown, value=say.n(base))]
     if r.get("territory_changed"):   # spec §6: a split, no automatic restatement
         out.append(say("territory_changed", day=r["territory_changed"]))
     if target.change and r["actual"] is not None and base is not None:
@@ -344,7 +370,13 @@ def _milestone_lines(target, r: dict, say: _Say) -> list[str]:
     if r["status"] == Status.NOT_APPLICABLE:
         return out
     trajectory = Trajectory(r["trajectory"])
-    if trajectory is Trajectory.NONE_FOR_OP:
+    relative = target.baseline is not None and is_relative(target.baseline.period)
+    if trajectory is Trajectory.EVERY_PERIOD:
+        out.append(say("every_period", start=_held_from(target, r)))
+    elif relative and trajectory is Trajectory.NO_START and r["milestone"] == \
+            ordered_milestones(target)[0][0]:
+        out.append(say("relative_trajectory"))
+    elif trajectory is Trajectory.NONE_FOR_OP:
         out.append(say("no_trajectory_op", op=r["op"]))
     elif trajectory is Trajectory.NOT_STARTED:
         out.append(say("before_baseline", period=r["baseline_period"]))
@@ -356,6 +388,10 @@ def _milestone_lines(target, r: dict, say: _Say) -> list[str]:
                        expected=say.n(r["expected"]), anchor=r["start_period"],
                        end=r["period"]))
     return out
+
+
+def _held_from(target, r: dict) -> str:
+    return held_since(target, target.milestones[r["milestone"]])
 
 
 def _cond(op: str, value, say: _Say) -> str:
@@ -376,11 +412,13 @@ def _reason(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
         raw = sorted(ev.ruleset.raw_inputs.get(target.metric, frozenset({target.metric})))
         missing = [m for m in raw if (r["unit"], m) not in values]
         if target.change and r["baseline_value"] is None:
-            missing.append(f"{target.metric} ({target.baseline.period})")
+            missing.append(f"{target.metric} ({r['baseline_period']})")
         fields["missing"] = ", ".join(missing) or target.metric
     if status is Status.NOT_APPLICABLE:
         fields["level"] = r["level"]
         fields["levels"] = ", ".join(target.levels or [])
+    if r["reason"] == Reason.NOT_MET_EVERY_PERIOD:
+        return say("not_met_every_period", start=_held_from(target, r), **fields)
     return say(status.value, **fields)
 
 

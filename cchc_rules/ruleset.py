@@ -17,6 +17,7 @@ from .expr.ast import name_nodes
 from .load import Doc, load_yaml
 from .messages import _, noun
 from .periods import parse_period
+from .relative import is_relative
 from .schema import Check, Metric, Ruleset, Target, validate_doc
 
 
@@ -293,7 +294,15 @@ class _Checker:
                                level=level, LEVELS=', '.join(LEVELS)),
                     self.at(source, "levels", n), near, "warning"))
         percent = is_percent and target.change is None
-        previous = parse_period(target.baseline.period) if target.baseline else None
+        relative = target.baseline is not None and is_relative(target.baseline.period)
+        if relative and target.baseline.value is not None:
+            self.problems.append(Problem(
+                "SEM10", _("a relative baseline ('{period}') takes the unit's own figures, "
+                           "not a value").format(period=target.baseline.period),
+                self.at(source, "baseline", "value"),
+                _("remove value, or name the baseline period, e.g. \"2021\"")))
+        previous = parse_period(target.baseline.period) \
+            if target.baseline and not relative else None
         for n, milestone in enumerate(target.milestones):
             self.positions[f"target:{target.id}:milestone:{n}"] = self.at(source, "milestones", n)
             value_pos = self.at(source, "milestones", n, "value")
@@ -311,6 +320,22 @@ class _Checker:
                     self.at(source, "milestones", n, "by"),
                     _("list milestones in time order, after the baseline period")))
             previous = by
+            if milestone.every_period_from is not None:
+                self.every_period_from(source, ("milestones", n, "every_period_from"),
+                                       parse_period(milestone.every_period_from), by)
+        if target.every_period_from is not None and previous is not None:
+            self.every_period_from(source, ("every_period_from",),
+                                   parse_period(target.every_period_from), previous)
+
+    def every_period_from(self, source: _Source, where: tuple, start, by) -> None:
+        """A milestone (or a target's last one) that must hold every period from `start` on:
+        `start` begins no later than the milestone's deadline ends."""
+        if start.start > by.end:
+            self.problems.append(Problem(
+                "SEM09", _("'every_period_from: {start}' begins after the milestone's "
+                           "deadline '{by}' ends").format(start=start.text, by=by.text),
+                self.at(source, *where),
+                _("use a period that starts by the end of {by}").format(by=by.text)))
 
     def ranks(self, metrics: dict[str, _Source]) -> None:
         """Rank metrics' `of` (ranks.py); each adds its check `rank <= of`."""

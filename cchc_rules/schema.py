@@ -19,6 +19,7 @@ from .domain import (
     METRIC_UNITS,
     NEAR_OPS,
     OPS,
+    RELATIVE_PERIODS,
     AreaLiteral,
     ChangeLiteral,
     FallbackLiteral,
@@ -97,6 +98,22 @@ def _period(value: Any) -> str:
         raise PydanticCustomError("SCH06", ": " + str(err)) from None
 
 
+def _baseline_period(value: Any) -> str:
+    """A period, or a relative one (relative.py): same_last_year, previous."""
+    if isinstance(value, str) and value.strip() in RELATIVE_PERIODS:
+        return value.strip()
+    try:
+        return _period(value)
+    except PydanticCustomError:
+        near = did_you_mean(value.strip().replace("-", "_").lower(), RELATIVE_PERIODS) \
+            if isinstance(value, str) and not any(c.isdigit() for c in value) else None
+        if near is None:
+            raise
+        raise PydanticCustomError("SCH06", _(": {text} is neither a period nor one of {choices}"),
+                                  {"text": repr(value), "choices": ", ".join(RELATIVE_PERIODS),
+                                   "hint": near}) from None
+
+
 def _matching(pattern: str, what: str, refused: frozenset[str] = frozenset()):
     regex = re.compile(pattern)
 
@@ -112,6 +129,9 @@ Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", 
 Number = Annotated[float, BeforeValidator(_number)]
 Period = Annotated[str, BeforeValidator(_period), WithJsonSchema({"anyOf": [
     {"type": "string", "pattern": PERIOD},
+    {"type": "integer", "minimum": 1000, "maximum": 9999}]})]
+BaselinePeriod = Annotated[str, BeforeValidator(_baseline_period), WithJsonSchema({"anyOf": [
+    {"type": "string", "pattern": PERIOD}, {"enum": list(RELATIVE_PERIODS)},
     {"type": "integer", "minimum": 1000, "maximum": 9999}]})]
 RulesetId = Annotated[str, _matching(RULESET_ID, N_("lowercase letters, digits and '-'")),
                       Field(json_schema_extra={"pattern": RULESET_ID})]
@@ -228,8 +248,10 @@ class Check(_Model):
 class Baseline(_Model):
     """Mốc gốc của lộ trình / Where the trajectory starts."""
 
-    period: Period = Field(description="Kỳ gốc / Baseline period: \"2021\", \"2021-H1\", "
-                           "\"2021-Q1\", \"2021-03\" or a range \"2021-01/2021-09\".")
+    period: BaselinePeriod = Field(
+        description="Kỳ gốc / Baseline period: \"2021\", \"2021-H1\", \"2021-Q1\", \"2021-03\", "
+        "a range \"2021-01/2021-09\", or relative to each result's period: same_last_year "
+        "(cùng kỳ năm trước) or previous (kỳ trước).")
     value: Number | None = Field(None, description="Giá trị gốc / Baseline value; read from "
                                  "the reported figures when omitted.")
 
@@ -242,6 +264,10 @@ class Milestone(_Model):
         description="Phép so sánh / Comparison; `between` takes value: [low, high].")
     value: Annotated[float | tuple[float, float], BeforeValidator(_number_or_pair)] = Field(
         description="Ngưỡng / Threshold: a number, or [low, high] (both included) for between.")
+    every_period_from: Period | None = Field(
+        None, description="Duy trì / Must hold in every period from this one on (\"2024\": "
+        "each period starting in 2024 or later is met or not_met, with no trajectory), up to "
+        "the next milestone.")
 
 
 class Target(_Model):
@@ -265,6 +291,9 @@ class Target(_Model):
         "((actual − base) / base × 100) or absolute (actual − base).")
     source: Text | None = Field(None, description="Căn cứ / Where the plan states the target.")
     weight: Number = Field(1.0, ge=0, description="Trọng số / Weight in summaries, default 1.")
+    every_period_from: Period | None = Field(
+        None, description="Duy trì / Every milestone must hold in every period from this one "
+        "on (as `every_period_from` on each milestone that has none of its own).")
 
 
 class Band(_Model):
@@ -452,7 +481,8 @@ def problem_from_error(error: dict, doc: Doc) -> Problem:
     name = _field_name(loc)
     if kind.startswith("SCH"):
         sep = "" if error["msg"].startswith(":") else " "
-        return Problem(kind, f"'{name}'{sep}{error['msg']}", doc.pos(loc))
+        return Problem(kind, f"'{name}'{sep}{error['msg']}", doc.pos(loc),
+                       (error.get("ctx") or {}).get("hint"))
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         hint = did_you_mean(str(loc[-1]), keys_of(model)) if model else None

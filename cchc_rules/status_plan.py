@@ -11,6 +11,8 @@ Input columns (one row per result; `evaluate._results` builds them):
   _start          where a trajectory from the baseline starts (0 for `change` targets)
   _opc            `Op.code` of the milestone in force; threshold, threshold_high
   reached         the period ends at or after the milestone's deadline
+  held            the milestone must hold in this period (`every_period_from`): met or
+                  not_met, never pending, on_track or off_track
   from_baseline   the milestone is the first, so its trajectory starts at the baseline
   anchor          the previous milestone's value; fraction: share of the trajectory elapsed
                   (null: no trajectory); anchor_period: where the trajectory starts;
@@ -78,14 +80,16 @@ def _holds():
 
 
 def _expected():
-    """anchor + (threshold − anchor) × fraction; NaN (a NaN baseline) counts as none."""
+    """anchor + (threshold − anchor) × fraction; NaN (a NaN baseline) counts as none, and a
+    milestone that must hold every period has no trajectory."""
     anchor = case((Col("from_baseline"), Col("_start")), otherwise=Col("anchor"))
     line = anchor + (low - anchor) * fraction
-    return case((IsNaN(line), NULL), otherwise=line), anchor
+    return case((IsNaN(line) | Col("held"), NULL), otherwise=line), anchor
 
 
 def _trajectory():
     return case(
+        (Col("held"), Trajectory.EVERY_PERIOD.code),
         (~op_in(*TRAJECTORY_OPS), Trajectory.NONE_FOR_OP.code),
         (IsNull(fraction) & Col("from_baseline") & ~IsNull(Col("baseline_period")),
          Trajectory.NOT_STARTED.code),
@@ -105,6 +109,8 @@ def _reason():
         (IsNaN(actual) & IsNaN(base), Reason.INVALID_BASELINE.code),
         (IsNaN(actual), Reason.INVALID_ZERO_BASE.code),
         (Col("_holds"), Reason.MET.code),
+        # "duy trì": a milestone that must hold every period is missed in each one it misses
+        (Col("held"), Reason.NOT_MET_EVERY_PERIOD.code),
         (Col("reached"), Reason.NOT_MET_DEADLINE_PASSED.code),
         (IsNull(expected) & In(trajectory, (Trajectory.NONE_FOR_OP.code,)),
          Reason.PENDING_NO_TRAJECTORY_OP.code),

@@ -27,13 +27,18 @@ from .errors import Position, Problem
 from .messages import _
 from .periods import Period, is_period, parse_period
 from .readers.batch import shown
+from .relative import is_relative, resolved
 
 PLAN_SCHEMA = {"unit": pl.String, "period": pl.String, "part": pl.String, "pos": pl.Int32,
                "sign": pl.Float64, "parts": pl.Int32, "how": pl.String}
 # What explain reads: how each derived figure was made, its parts and their figures in order.
 HOW_SCHEMA = {"unit": pl.String, "period": pl.String, "metric": pl.String, "how": pl.String,
               "parts": pl.List(pl.String), "values": pl.List(pl.Float64)}
+# A tiling piece's figure on the territory of the period it helps derive (spec §6).
+PIECE_SCHEMA = {"unit": pl.String, "period": pl.String, "part": pl.String,
+                "metric": pl.String, "value": pl.Float64, "territory": pl.String}
 TILE, DIFFERENCE = "tile", "difference"
+ALTERNATIVE = "alternative"   # an equally short tiling not chosen: only checked against (PER03)
 
 
 @dataclass
@@ -45,17 +50,28 @@ class TimeRoll:
     values: pl.DataFrame
     plan: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PLAN_SCHEMA))
     warnings: list[Problem] = field(default_factory=list)
+    # pieces taken on the territory of the derived period (spec §6): PIECE_SCHEMA
+    restated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PIECE_SCHEMA))
 
     def _pieces(self, keep: pl.Expr) -> pl.DataFrame:
         plan = self.plan.filter(keep)
-        return plan.join(self.values.select("unit", pl.col("period").alias("part"), "metric",
-                                            "value", "origin"),
-                         on=["unit", "part"], how="left").sort("pos")
+        figures = self.values.select("unit", pl.col("period").alias("part"), "metric", "value",
+                                     "origin")
+        own = plan.join(figures, on=["unit", "part"], how="left")
+        if self.restated.height:
+            keys = ["unit", "period", "part"]
+            own = pl.concat([
+                own.join(self.restated, on=keys, how="anti"),
+                plan.join(self.restated.drop("territory").with_columns(
+                    pl.lit(Origin.RESTATED.value).alias("origin")), on=keys)
+                .select(own.columns)])
+        return own.sort("pos")
 
     @property
     def how(self) -> pl.DataFrame:
         """One row per derived figure (HOW_SCHEMA): how, its parts and their figures."""
-        derived = self.values.filter(pl.col("origin") == Origin.DERIVED_TIME.value).select(
+        derived = self.values.filter(pl.col("origin").is_in(
+            [Origin.DERIVED_TIME.value, Origin.RESTATED.value])).select(
             "unit", "period", "metric")
         if not derived.height:
             return pl.DataFrame(schema=HOW_SCHEMA)
@@ -85,21 +101,34 @@ class TimeRoll:
                 .agg(pl.col("part").alias("absent")))
 
 
-def needed_periods(model, asked: Iterable[str] | None) -> list[str]:
-    """The periods spec §5 derives: `--period`, every baseline's and every milestone's."""
+def needed_periods(model, asked: Iterable[str] | None, reported: Iterable[str] = ()
+                   ) -> list[str]:
+    """The periods spec §5 derives: `--period`, every baseline's and every milestone's; for
+    a relative baseline (relative.py), the period it names for each of those and for each
+    `reported` period."""
     found = list(asked or ())
+    relative = set()
     for target in model.targets:
         if target.baseline is not None:
-            found.append(target.baseline.period)
+            if is_relative(target.baseline.period):
+                relative.add(target.baseline.period)
+            else:
+                found.append(target.baseline.period)
         found += [m.by for m in target.milestones]
-    return sorted({p for p in found if is_period(p)}, key=lambda p: parse_period(p).key)
+    found = [p for p in found if is_period(p)]
+    for kind in sorted(relative):
+        found += resolved(kind, {*found, *reported}).values()
+    return sorted(set(found), key=lambda p: parse_period(p).key)
 
 
-def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[str]
-           ) -> TimeRoll:
+def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[str],
+           units: Mapping | None = None, restated: pl.DataFrame | None = None,
+           summable: Collection[str] = ()) -> TimeRoll:
     """`values` (unit, period, metric, value, file, line, source; reported figures) plus the
     figures spec §5 derives for the `needed` periods of the metrics in `over_time`
-    (metric id → sum | first | last)."""
+    (metric id → sum | first | last). With `units`, a piece that ends before units merged
+    into the unit (spec §6) is taken on the derived period's territory: the `summable`
+    metrics added over the merged units, or the unit's own `restated` report."""
     empty = TimeRoll(values.with_columns(pl.lit(Origin.REPORTED.value).alias("origin")))
     needed = [parse_period(p) for p in needed]
     if not over_time or not needed or not values.height:
@@ -110,40 +139,123 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
     known = values.filter(pl.col("metric").is_in(list(over_time)))
     kinds = pl.DataFrame({"metric": list(over_time), "over_time": list(over_time.values())},
                          schema={"metric": pl.String, "over_time": pl.String})
-    joined = (plan.join(known.select("unit", pl.col("period").alias("part"), "metric", "value"),
-                        on=["unit", "part"])
-              .join(kinds, on="metric")
-              # a difference only makes sense for a flow
-              .filter((pl.col("how") == TILE) | (pl.col("over_time") == OverTime.SUM)))
-    groups = (joined
-              # one plan per unit and period: how, over_time and parts are the same in a group
-              .group_by("unit", "period", "metric")
-              .agg(pl.col("how", "over_time", "parts").first(), pl.len().alias("_n"),
-                   (pl.col("value") * pl.col("sign")).sum().alias("_sum"),
-                   pl.col("value").filter(pl.col("pos") == 0).first().alias("_first"),
-                   pl.col("value").filter(pl.col("pos") == pl.col("parts") - 1).first()
-                   .alias("_last")))
-    complete = groups.filter(pl.col("_n") == pl.col("parts")).with_columns(
-        pl.when(pl.col("over_time") == OverTime.FIRST).then(pl.col("_first"))
-        .when(pl.col("over_time") == OverTime.LAST).then(pl.col("_last"))
-        .otherwise(pl.col("_sum")).alias("_derived"))
+    others = plan.filter(pl.col("how") == ALTERNATIVE)
+    plan = plan.filter(pl.col("how") != ALTERNATIVE)
+    moved = restated_pieces(plan, values, units, restated, summable) if units else \
+        pl.DataFrame(schema=PIECE_SCHEMA)
+    complete = _complete(plan, known, kinds, moved)
     reported = values.select("unit", "period", "metric", pl.col("value").alias("_reported"),
                              "file", "line")
     clash = complete.filter(pl.col("how") == TILE).join(
         reported, on=["unit", "period", "metric"])
     new = complete.join(reported, on=["unit", "period", "metric"], how="anti").sort(
         "unit", "period", "metric")
-    rows = new.select("unit", "period", "metric", pl.col("_derived").alias("value"))
-    out = pl.concat([values, rows.with_columns(
-        *(pl.lit(None, values.schema[c]).alias(c) for c in values.columns if c not in rows.columns)
-    ).select(values.columns)])
-    if "origin" in out.columns:
-        out = out.with_columns(pl.col("origin").fill_null(Origin.DERIVED_TIME.value))
-    else:
-        out = out.with_columns(pl.when(pl.int_range(pl.len()) < values.height)
-                               .then(pl.lit(Origin.REPORTED.value))
-                               .otherwise(pl.lit(Origin.DERIVED_TIME.value)).alias("origin"))
-    return TimeRoll(out, plan, _clashes(clash, known, plan))
+    rows = new.select("unit", "period", "metric", pl.col("_derived").alias("value"),
+                      pl.when(pl.col("_restated")).then(pl.lit(Origin.RESTATED.value))
+                      .otherwise(pl.lit(Origin.DERIVED_TIME.value)).alias("origin"))
+    base = values if "origin" in values.columns else \
+        values.with_columns(pl.lit(Origin.REPORTED.value).alias("origin"))
+    out = pl.concat([base, rows.with_columns(
+        *(pl.lit(None, base.schema[c]).alias(c) for c in base.columns if c not in rows.columns)
+    ).select(base.columns)])
+    return TimeRoll(out, plan, _clashes(clash, known, plan)
+                    + _ambiguous(complete, _complete(others, known, kinds, moved), plan,
+                                 others, known), moved)
+
+
+def _complete(plan: pl.DataFrame, known: pl.DataFrame, kinds: pl.DataFrame,
+              moved: pl.DataFrame) -> pl.DataFrame:
+    """Per unit × period × metric whose plan pieces all have the figure: `_derived`, the
+    pieces' sum (signed: a difference subtracts), first or last as its `over_time` says;
+    `_restated` when a piece was taken on a later territory (`moved`, PIECE_SCHEMA)."""
+    keys = ["unit", "period", "part"]
+    pieces = plan.join(known.select("unit", pl.col("period").alias("part"), "metric", "value"),
+                       on=["unit", "part"]).with_columns(pl.lit(False).alias("_r"))
+    if moved.height:
+        pieces = pl.concat([pieces.join(moved, on=keys, how="anti"),
+                            plan.join(moved.drop("territory"), on=keys)
+                            .with_columns(pl.lit(True).alias("_r")).select(pieces.columns)])
+    joined = (pieces
+              .join(kinds, on="metric")
+              # a difference only makes sense for a flow
+              .filter((pl.col("how") != DIFFERENCE) | (pl.col("over_time") == OverTime.SUM)))
+    groups = (joined
+              # one plan per unit and period: how, over_time and parts are the same in a group
+              .group_by("unit", "period", "metric")
+              .agg(pl.col("how", "over_time", "parts").first(), pl.len().alias("_n"),
+                   pl.col("_r").any().alias("_restated"),
+                   (pl.col("value") * pl.col("sign")).sum().alias("_sum"),
+                   pl.col("value").filter(pl.col("pos") == 0).first().alias("_first"),
+                   pl.col("value").filter(pl.col("pos") == pl.col("parts") - 1).first()
+                   .alias("_last")))
+    return groups.filter(pl.col("_n") == pl.col("parts")).with_columns(
+        pl.when(pl.col("over_time") == OverTime.FIRST).then(pl.col("_first"))
+        .when(pl.col("over_time") == OverTime.LAST).then(pl.col("_last"))
+        .otherwise(pl.col("_sum")).alias("_derived"))
+
+
+def restated_pieces(plan: pl.DataFrame, values: pl.DataFrame, units: Mapping,
+                    restated: pl.DataFrame | None, summable: Collection[str]) -> pl.DataFrame:
+    """PIECE_SCHEMA rows for the plan's pieces that end before units merged into the unit,
+    taken on the territory of the period they derive (territory.py): a piece whose unit
+    absorbed others before that period ends is their sum (every one must have it); after a
+    split, only the unit's own restated report."""
+    from .territory import restated_figures, territory
+    from .unitgraph import UnitGraph
+    # only units something ended into can change territory: found in one pass, so a country
+    # without mergers costs nothing here
+    touched = {u.successor for u in units.values() if u.successor} \
+        | {s for u in units.values() for s in u.split_into}
+    rows = plan.filter(pl.col("unit").is_in(list(touched))).select(
+        "part", "unit", "period").unique()
+    if not rows.height:
+        return pl.DataFrame(schema=PIECE_SCHEMA)
+    graph = UnitGraph.from_units(dict(units))
+    reports = restated if restated is not None else values.clear()
+    frames = []
+    for (part,), group in rows.group_by("part"):
+        found = {(u, p): t for u, p in group.select("unit", "period").rows()
+                 if (t := territory(graph, u, parse_period(part), parse_period(p)))}
+        if found:
+            where = pl.DataFrame([(u, p, t.text) for (u, p), t in found.items()],
+                                 schema=["unit", "period", "territory"], orient="row")
+            frames.append(restated_figures(found, values, reports, part, summable)
+                          .with_columns(pl.lit(part).alias("part"))
+                          .join(where, on=["unit", "period"], how="left"))
+    if not frames:
+        return pl.DataFrame(schema=PIECE_SCHEMA)
+    return pl.concat(frames).select(list(PIECE_SCHEMA)).cast(PIECE_SCHEMA)
+
+
+def _ambiguous(chosen: pl.DataFrame, others: pl.DataFrame, plan: pl.DataFrame,
+               alternatives: pl.DataFrame, known: pl.DataFrame) -> list[Problem]:
+    """PER03 where an equally short tiling, not chosen, gives another figure."""
+    if not others.height:
+        return []
+    keys = ["unit", "period", "metric"]
+    wrong = chosen.filter(pl.col("how") == TILE).join(
+        others.select(*keys, pl.col("_derived").alias("_other")), on=keys).filter(
+        (pl.col("_derived") - pl.col("_other")).abs()
+        > 1e-9 * pl.max_horizontal(pl.col("_other").abs(), pl.lit(1.0)))
+    places = {(u, p, m): Position(f or "", ln or 0) for u, p, m, f, ln in known.select(
+        "unit", "period", "metric", "file", "line").iter_rows()}
+    first = {(u, p): parts[0] for u, p, parts in plan.filter(pl.col("how") == TILE)
+             .sort("pos").group_by("unit", "period", maintain_order=True).agg("part")
+             .iter_rows()}
+    pieces = {}
+    for frame in (plan.filter(pl.col("how") == TILE), alternatives):
+        for unit, period, how, parts in frame.sort("pos").group_by(
+                "unit", "period", "how", maintain_order=True).agg("part").iter_rows():
+            pieces[(unit, period, how)] = " + ".join(parts)
+    return [Problem("PER03", _("'{metric}' for {unit} in {period} is {chosen} over {parts}, "
+                               "but {other} over {others}, which tiles it as well").format(
+                        metric=m, unit=u, period=p, chosen=shown(a), parts=pieces[(u, p, TILE)],
+                        other=shown(b), others=pieces[(u, p, ALTERNATIVE)]),
+                    places.get((u, first[(u, p)], m)),
+                    _("the tiling with longer pieces first is used; check the reports that "
+                      "overlap"), "warning")
+            for u, p, m, a, b in wrong.sort(keys).select(*keys, "_derived", "_other")
+            .iter_rows()]
 
 
 def _no_missing() -> pl.DataFrame:
@@ -199,6 +311,9 @@ def _shape_plan(reported: tuple[str, ...], needed: list[Period]) -> list[tuple]:
         if tiling:
             rows += [(target.text, p.text, i, 1.0, len(tiling), TILE)
                      for i, p in enumerate(tiling)]
+            other = alternative(target, own, tiling)
+            rows += [(target.text, p.text, i, 1.0, len(other), ALTERNATIVE)
+                     for i, p in enumerate(other or ())]
             continue
         if target.text in reported:
             continue
@@ -242,6 +357,17 @@ def tile(target: Period, periods: Collection[Period], *, start=None) -> list[Per
         day, piece = came[day]
         pieces.append(piece)
     return pieces[::-1]
+
+
+def alternative(target: Period, periods: Collection[Period], chosen: list[Period]
+                ) -> list[Period] | None:
+    """Another tiling of `target` with as few pieces as `chosen`, when overlapping reports
+    make one (2024 = 2024-01/2024-09 + Q4 = H1 + 2024-07/2024-12); None when none."""
+    for piece in chosen:
+        other = tile(target, [p for p in periods if p != piece])
+        if other and len(other) == len(chosen):
+            return other
+    return None
 
 
 def difference(target: Period, periods: Collection[Period]

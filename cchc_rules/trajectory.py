@@ -3,6 +3,11 @@
 Spec §3: the milestone in force is the earliest whose `by` has not ended before the period
 ends (after the last one, the last one); its trajectory runs straight from the baseline (first
 milestone) or the previous milestone, over calendar days between the periods' last days.
+
+A relative baseline (same_last_year, previous) moves with the period: no trajectory starts
+from it. A milestone with `every_period_from` must hold in every period that starts on or
+after that period's first day ("duy trì"): such a period is `held`, met or not met, with no
+trajectory.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import polars as pl
 
 from .domain import TRAJECTORY_OPS
 from .periods import parse_period
+from .relative import is_relative
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class Step:
     anchor_value: float | None  # previous milestone's value; None when from the baseline
     days_done: int | None      # calendar days from the anchor's end to the period's end
     days_total: int | None     # calendar days from the anchor's end to the deadline's end
+    held: bool = False         # the milestone must hold in this period (every_period_from)
 
     @property
     def fraction(self) -> float | None:
@@ -51,9 +58,15 @@ def ordered_milestones(target) -> list[tuple[int, object]]:
     return sorted(indexed, key=lambda item: parse_period(item[1].by).end)
 
 
+def held_since(target, milestone) -> str | None:
+    """The period from which `milestone` must hold in every period: its own
+    `every_period_from`, else the target's; None when neither says."""
+    return milestone.every_period_from or getattr(target, "every_period_from", None)
+
+
 def step_for(target, period: str) -> Step:
     """The milestone in force for `period` and where its trajectory starts."""
-    end = parse_period(period).end
+    start, end = parse_period(period).start, parse_period(period).end
     ordered = ordered_milestones(target)
     pick = next((i for i, (_, m) in enumerate(ordered) if parse_period(m.by).end >= end),
                 len(ordered) - 1)
@@ -62,9 +75,12 @@ def step_for(target, period: str) -> Step:
     deadline = parse_period(milestone.by).end
     anchor_period: str | None = None
     anchor_value: float | None = None
-    if milestone.op in TRAJECTORY_OPS:
+    held_from = held_since(target, milestone)
+    held = held_from is not None and start >= parse_period(held_from).start
+    relative = target.baseline is not None and is_relative(target.baseline.period)
+    if milestone.op in TRAJECTORY_OPS and not held:
         if pick == 0:
-            if target.baseline is not None:
+            if target.baseline is not None and not relative:
                 anchor_period = target.baseline.period
         else:
             previous = ordered[pick - 1][1]
@@ -79,8 +95,9 @@ def step_for(target, period: str) -> Step:
         # Before its starting period ends, a trajectory has not begun: nothing to be behind.
         if days_total <= 0 or days_done < 0:
             anchor_period = anchor_value = days_done = days_total = None
-    return Step(index, milestone.op, low, high, milestone.by, end >= deadline, pick == 0,
-                anchor_period, anchor_value, days_done, days_total)
+    return Step(index, milestone.op, low, high, milestone.by, end >= deadline,
+                pick == 0 and not relative, anchor_period, anchor_value, days_done, days_total,
+                held)
 
 
 PLAN_SCHEMA = {
@@ -88,7 +105,7 @@ PLAN_SCHEMA = {
     "threshold": pl.Float64, "threshold_high": pl.Float64, "deadline": pl.String,
     "reached": pl.Boolean, "from_baseline": pl.Boolean, "anchor": pl.Float64,
     "fraction": pl.Float64, "anchor_period": pl.String, "days_done": pl.Int64,
-    "days_total": pl.Int64,
+    "days_total": pl.Int64, "held": pl.Boolean,
 }
 
 
@@ -104,5 +121,5 @@ def plan(targets: Iterable, periods: Sequence[str]) -> pl.DataFrame:
             s = step_for(target, period)
             rows.append((target.id, period, s.index, s.op, s.low, s.high, s.by, s.reached,
                          s.from_baseline, s.anchor_value, s.fraction, s.anchor_period,
-                         s.days_done, s.days_total))
+                         s.days_done, s.days_total, s.held))
     return pl.DataFrame(rows, schema=PLAN_SCHEMA, orient="row")

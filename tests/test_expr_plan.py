@@ -89,7 +89,7 @@ INPUTS = {
     "from_baseline": pl.Boolean, "anchor": pl.Float64, "fraction": pl.Float64,
     "anchor_period": pl.String, "_applicable": pl.Boolean, "_num": pl.Float64,
     "_den": pl.Float64, "_k": pl.Float64, "_integral": pl.Boolean, "days_done": pl.Int64,
-    "days_total": pl.Int64,
+    "days_total": pl.Int64, "held": pl.Boolean,
 }
 OUTPUTS = ("status", "actual", "expected", "gap", "needed", "reason", "trajectory",
            "start_period", "start_value", "days_done", "days_total")
@@ -118,6 +118,7 @@ def plan_rows_(draw) -> dict:
         "_k": draw(st.sampled_from([1.0, 100.0, 0.5, NAN])), "_integral": draw(st.booleans()),
         "days_done": draw(st.one_of(st.none(), st.integers(0, 4000))),
         "days_total": draw(st.one_of(st.none(), st.integers(1, 4000))),
+        "held": draw(st.sampled_from([False, False, True])),
     }
 
 

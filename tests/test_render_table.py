@@ -27,7 +27,7 @@ def test_failed_checks_shown_for_units_without_targets(tmp_path):
     text = FORMATS["table"](ev, lang="en")
     assert "Xã Mới (xa-moi · commune)" in text
     assert "Check online-within 2024: fail: 9 <= 5\n" in text
-    assert "Summary: None." in text
+    assert "Summary: no results: the ruleset has no targets" in text
 
 
 def test_rows_without_data_or_not_applicable_are_summed_up_per_unit(tmp_path):

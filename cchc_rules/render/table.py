@@ -15,6 +15,7 @@ from ..domain import COLOURS, DEFAULT_FAIL_ON, STATUSES, UNRATED
 from ..errors import escape_controls
 from ..present import Formatter, compared_unit, threshold_text
 from ..result import Evaluation
+from ..selection import empty_reason
 from .i18n import words
 
 COLUMNS = ("period", "target", "actual", "threshold", "expected", "status", "needed")
@@ -106,7 +107,7 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
     counts = evaluation.summary()
     shown = [f"{t[f'status.{s}']} {counts[s]}" for s in STATUSES if counts[s]]
     checks = evaluation.check_summary()
-    out.append(f"{t['summary']}: " + (" · ".join(shown) or t["none_found"]))
+    out.append(f"{t['summary']}: " + (" · ".join(shown) or empty_reason(evaluation)))
     if any(checks.values()):
         out.append(f"{t['check']}: " + " · ".join(f"{t['check.' + k]} {v}"
                                                   for k, v in checks.items() if v))
