@@ -15,21 +15,25 @@ from ..present import spreadsheet_safe
 from ..result import Evaluation
 
 
-def _frame(evaluation: Evaluation) -> pl.DataFrame:
+def _frame(evaluation: Evaluation, safe: bool = True) -> pl.DataFrame:
     titles = {t.id: t.title for t in evaluation.ruleset.model.targets}
     frame = evaluation.results.with_columns(
         pl.col("target").replace_strict(titles, default=None, return_dtype=pl.String)
         .alias("title"))
+    if not safe:
+        return frame
     # Text columns only: numbers stay numbers, a negative gap is not a formula.
     return frame.with_columns(spreadsheet_safe(pl.col(name)).alias(name)
                               for name, dtype in frame.schema.items() if dtype == pl.String)
 
 
-def _chosen(evaluation: Evaluation, what: str | None) -> pl.DataFrame:
+def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True
+                 ) -> pl.DataFrame:
     """`what`: None or "results" (the result rows), or a §7 list: scores, groups, rankings
-    (an empty list when the ruleset has no scoring)."""
+    (an empty list when the ruleset has no scoring). `safe`: text cells that would start a
+    spreadsheet formula get a leading ' (the result rows; the §7 lists have their own)."""
     if what in (None, "results"):
-        return _frame(evaluation)
+        return _frame(evaluation, safe)
     from .scores import csv_frame
     scores = evaluation.scores()
     if scores is None:
@@ -43,8 +47,8 @@ def _chosen(evaluation: Evaluation, what: str | None) -> pl.DataFrame:
 def write(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
           **_options: Any) -> None:
     """The CSV, UTF-8, straight to a binary stream."""
-    _chosen(evaluation, what).write_csv(out)
+    chosen_frame(evaluation, what).write_csv(out)
 
 
 def render(evaluation: Evaluation, *, what: str | None = None, **_options: Any) -> str:
-    return _chosen(evaluation, what).write_csv()
+    return chosen_frame(evaluation, what).write_csv()
