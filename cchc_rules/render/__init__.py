@@ -12,8 +12,8 @@ from . import columnar, csv, json, junit, table
 
 FORMATS = {"table": table.render, "json": json.render, "csv": csv.render,
            "junit": junit.render}
-_WRITERS = {"json": json.write, "csv": csv.write, "parquet": columnar.write_parquet,
-            "arrow": columnar.write_arrow}
+_WRITERS = {"json": json.write, "csv": csv.write, "junit": junit.write,
+            "parquet": columnar.write_parquet, "arrow": columnar.write_arrow}
 
 
 def write(name: str, evaluation, out: BinaryIO, **options: Any) -> None:
