@@ -61,8 +61,8 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     if statuses is None:
         return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,
                           warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={})
-    return Evaluation(ruleset, figures, values, lambda: statuses.long()[0], checks, warnings,
-                      lambda: statuses.long()[1], timed, counts=statuses.counts())
+    return Evaluation(ruleset, figures, values, statuses.results, checks, warnings,
+                      statuses.trace, timed, counts=statuses.counts())
 
 
 def _summable(ruleset) -> set[str]:

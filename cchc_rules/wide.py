@@ -3,7 +3,7 @@
 `evaluate` decides every target's status on the (unit, period) frame it already has (40 k
 rows nationally), one small frame per target, instead of on the long frame of one row per
 result (1.6 M rows). The long results and trace are built from the same plan only when an
-output reads them (`WideStatuses.long`), so a run that only counts statuses never allocates
+output reads them (`WideStatuses.results`, `.trace`), so a run that only counts statuses never allocates
 them. status_plan.STATUS_PLAN stays the one statement of the rules: each target runs it
 folded on what is one value for all its rows (expr/plan_fold.py), compiled once per such set.
 """
@@ -61,7 +61,6 @@ class WideStatuses:
             raise KeyError(f"the status plan reads {sorted(missing)}, which evaluate does "
                            "not provide")
         self.status = self.decide(("status",))
-        self._long: tuple[pl.DataFrame, pl.DataFrame] | None = None
 
     def counts(self) -> dict[str, int]:
         """How many results have each status (statuses with none left out)."""
@@ -110,34 +109,37 @@ class WideStatuses:
         return (apply(frame, self._compiled[key]).select(shown)
                 .rename(lambda name: f"{name}#{k}"))
 
-    def long(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """(results, trace), built once."""
-        if self._long is None:
-            self._long = self._build()
-        return self._long
+    def results(self) -> pl.DataFrame:
+        """One row per result (RESULT_SCHEMA), row-major: see `_long`."""
+        return self._long(RESULT_SCHEMA)
 
-    def _build(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """Row-major: result j is (unit, period) row j // n and target j % n, in ruleset
-        order. Stacking each quantity's per-target columns end to end and gathering by this
-        permutation is a plain memory copy (concat_list + explode costs ten times more);
-        per-target and per-milestone values are gathered from small tables."""
+    def trace(self) -> pl.DataFrame:
+        """What explain narrates (TRACE_SCHEMA), row for row with `results()`; built
+        apart, so a run that writes results never holds it."""
+        return self._long(TRACE_SCHEMA)
+
+    def _long(self, schema: dict) -> pl.DataFrame:
+        """The columns of `schema`, row-major: result j is (unit, period) row j // n and
+        target j % n, in ruleset order. Stacking each quantity's per-target columns end to
+        end and gathering by this permutation is a plain memory copy (concat_list + explode
+        costs ten times more); per-target and per-milestone values are gathered from small
+        tables. One quantity at a time, so its per-target columns go before the next."""
         n = self.n
         keys = self.inputs.select("unit", "period", "level", "_p").collect()
-        flat = self.decide(ROW)
+        row = tuple(name for name in ROW if name in schema)
+        flat = self.decide(row)
         j = pl.int_range(keys.height * n, dtype=pl.UInt32, eager=True)
         perm = (j % n) * keys.height + j // n
+        done = keys.gather(j // n).with_columns((j % n).alias("_t"))
+        for name in row:
+            stacked = pl.concat([flat[f"{name}#{k}"] for k in range(n)], rechunk=True)
+            flat = flat.drop([f"{name}#{k}" for k in range(n)])
+            done = done.with_columns(stacked.gather(perm).cast(schema[name]).alias(name))
+            del stacked
         index = pl.col("_t") * self.periods + pl.col("_p")
-        done = (keys.gather(j // n)
-                .with_columns((j % n).alias("_t"),
-                              *(pl.concat([flat[f"{name}#{k}"] for k in range(n)],
-                                          rechunk=True).gather(perm).alias(name)
-                                for name in ROW))
-                .lazy()
-                .with_columns(
-                    *(pl.lit(pl.Series(name, values)).gather(pl.col("_t")).alias(name)
-                      for name, values in self.per_target.items() if name in RESULT_SCHEMA),
-                    *(pl.lit(self.steps[name]).gather(index).alias(name)
-                      for name in FROM_STEPS))
-                .select(*RESULT_SCHEMA, *TRACE_SCHEMA).cast(RESULT_SCHEMA | TRACE_SCHEMA)
-                .collect())
-        return done.select(list(RESULT_SCHEMA)), done.select(list(TRACE_SCHEMA))
+        return (done.lazy().with_columns(
+            *(pl.lit(pl.Series(name, values)).gather(pl.col("_t")).alias(name)
+              for name, values in self.per_target.items() if name in schema),
+            *(pl.lit(self.steps[name]).gather(index).alias(name)
+              for name in FROM_STEPS if name in schema))
+            .select(list(schema)).cast(schema).collect())
