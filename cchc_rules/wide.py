@@ -3,8 +3,8 @@
 `evaluate` decides every target's status on the (unit, period) frame it already has (40 k
 rows nationally), one small frame per target, instead of on the long frame of one row per
 result (1.6 M rows). The long results and trace are built from the same plan only when an
-output reads them (`WideStatuses.results`, `.trace`), so a run that only counts statuses never allocates
-them. status_plan.STATUS_PLAN stays the one statement of the rules: each target runs it
+output reads them (`WideStatuses.results`, `.trace`): a run that only counts statuses never
+allocates them. status_plan.STATUS_PLAN stays the one statement of the rules: each target runs it
 folded on what is one value for all its rows (expr/plan_fold.py), compiled once per such set.
 """
 from __future__ import annotations
