@@ -123,14 +123,19 @@ def compare(cchc: Path, zen: Path) -> dict:
             "examples": differ.head(5).to_dicts(), "max_rel_diff": worst}
 
 
-def series(work: Path, base: dict, repeat: int, units: float = 1.0) -> list[dict]:
+def series(work: Path, base: dict, repeat: int, units: float = 1.0,
+           points: list[dict] | None = None, saved=None) -> list[dict]:
     """Core evaluate time as units, periods and targets each vary alone; end-to-end CSV time
-    too along units (the whole series end to end would not fit in ten minutes)."""
-    points = []
+    too along units (the whole series end to end would not fit in ten minutes). `points`
+    already measured are kept; `saved(points)` is called after each new one."""
+    points = [p for p in points or [] if p["scale"] != 1.0]
+    done = {(p["dim"], p["scale"]) for p in points}
     for dim in ("units", "periods", "targets"):
         for scale in UNIT_SERIES if dim == "units" else SERIES:
             if scale == 1.0:
                 points.append({"dim": dim, "scale": 1.0, **base})
+                continue
+            if (dim, scale) in done:
                 continue
             scales = {"units": units, "periods": 1.0, "targets": 1.0}
             scales[dim] *= scale
@@ -145,7 +150,10 @@ def series(work: Path, base: dict, repeat: int, units: float = 1.0) -> list[dict
                            "evaluations": manifest(data)["evaluations"],
                            "core_s": core["evaluate_s"], "e2e_csv_s": e2e})
             shutil.rmtree(data)
-    return points
+            if saved is not None:
+                saved(points)
+    order = {d: i for i, d in enumerate(("units", "periods", "targets"))}
+    return sorted(points, key=lambda p: (order[p["dim"]], p["scale"]))
 
 
 STEPS = ("core", "e2e", "zen", "lean", "compare", "render", "quarters", "profile", "series")
@@ -209,7 +217,12 @@ def _lean(data: Path, work: Path, m: dict) -> dict:
 def _series(data: Path, work: Path, m: dict) -> list[dict]:
     base = {"evaluations": manifest(data)["evaluations"], "core_s": m["core"]["evaluate_s"],
             "e2e_csv_s": m["e2e"]["evaluate_csv"]["seconds"]}
-    return series(work, base, repeat=3, units=manifest(data).get("scale_units", 1.0))
+    saved = work / "measurements.json"
+
+    def keep(points: list[dict]) -> None:   # a long series survives an interruption
+        saved.write_text(json.dumps({**m, "series": points}), encoding="utf-8")
+    return series(work, base, repeat=3, units=manifest(data).get("scale_units", 1.0),
+                  points=m.get("series"), saved=keep)
 
 
 _STEP = {
