@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
     text = report.render(
         machine=report.machine(HERE.parent, load_before, os.getloadavg()),
         workload=manifest(data), m=m, total_s=time.perf_counter() - started)
-    a.output.write_text(text, encoding="utf-8")
+    a.output.write_text(text + _appended(a.output), encoding="utf-8")
     step(f"wrote {a.output}")
     if a.work is None:
         shutil.rmtree(work, ignore_errors=True)
@@ -239,6 +239,22 @@ _STEP = {
                                             str(data)]).json(),
     "series": _series,
 }
+
+
+# Headings of what `make bench` writes (and wrote before); any other `## ` section of
+# RESULTS.md was appended by another benchmark (serve latency, …) and is kept below ours.
+OURS = ("Machine", "Workload", "Timings", "National run", "cchc against zen-engine",
+        "Quarterly-to-yearly", "Scaling", "Goals", "Profile", "Findings")
+
+
+def _appended(path: Path) -> str:
+    if not path.exists():
+        return ""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith("## ") and not line[3:].startswith(OURS):
+            return "\n" + "".join(lines[i:])
+    return ""
 
 
 def _stepper(started: float):
