@@ -306,7 +306,15 @@ def _goals(n: int, m: dict) -> list[str]:
         ratio = q["quarters_s"] / q["national_s"]
         rows.append(["quarters and year derived from 12 months ≤ 1.5× the national run",
                      f"{ratio:.2f}×", mark(ratio <= 1.5)])
-    return ["## Goals", "", *_table(["goal", "measured", "status"], rows), ""]
+    loads = [v[0] for v in m.get("load", {}).values()]
+    note = []
+    if loads and max(loads) > 4:
+        note = [f"The machine's load average was {min(loads):.0f}–{max(loads):.0f} on its 2 "
+                "cores during these steps, so absolute times (and the goals written in seconds "
+                "or evaluations per second) are several times their quiet values; ratios "
+                "measured in one run, and the CPU figures in the findings, are the ones to "
+                "read.", ""]
+    return ["## Goals", "", *note, *_table(["goal", "measured", "status"], rows), ""]
 
 
 def _profile_section(profile: dict) -> list[str]:
