@@ -1,6 +1,6 @@
 """Benchmark children: each measurement runs in a fresh process so its peak RSS is its own.
 
-`python -m bench.measure inproc|quarters|zen|lean|render|profile DIR [--repeat N]
+`python -m bench.measure inproc|quarters|zen|lean|render|scoring|profile DIR [--repeat N]
 [--results FILE]` prints one JSON object on stdout; bench/run.py starts these and reads it.
 """
 from __future__ import annotations
@@ -116,6 +116,35 @@ def render(data_dir: Path, formats: list[str]) -> dict:
     return out
 
 
+def scoring(data_dir: Path, repeat: int) -> dict:
+    """The spec §7 stage on the scored variant (ruleset-scored.yaml, 40 indicators):
+    evaluate once, then `score()` `repeat` times and the JSON of its three lists once."""
+    import io
+
+    from cchc_rules import evaluate, load_ruleset, read_data
+    from cchc_rules.render.json import _scored
+
+    ruleset = load_ruleset(data_dir / "ruleset-scored.yaml")
+    figures = read_data([data_dir / "data.csv"], units_file=_units_file(data_dir))
+    ev = evaluate(ruleset, figures)
+    runs, cpu = [], []
+    for _ in range(repeat):
+        ev._scores = None
+        start, tick = time.perf_counter(), time.process_time()
+        scores = ev.scores()
+        runs.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - tick)
+    sink = io.BytesIO()
+    start = time.perf_counter()
+    for name in ("scores", "groups", "rankings"):
+        _scored(name)(ev, sink)
+    return {"score_runs_s": runs, "score_s": statistics.median(runs),
+            "score_cpu_s": statistics.median(cpu), "json_s": time.perf_counter() - start,
+            "json_bytes": sink.tell(), "indicators": len(ruleset.model.scoring.indicators),
+            "score_rows": scores.scores.height, "ranking_rows": scores.rankings.height,
+            "peak_rss_mb": _rss_mb()}
+
+
 def _counts(frame, column: str) -> dict[str, int]:
     return dict(sorted(frame[column].value_counts().iter_rows()))
 
@@ -226,7 +255,8 @@ def _short(file: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.measure")
-    ap.add_argument("what", choices=["inproc", "quarters", "zen", "lean", "render", "profile"])
+    ap.add_argument("what", choices=["inproc", "quarters", "zen", "lean", "render", "scoring",
+                                     "profile"])
     ap.add_argument("data_dir", type=Path)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--results", type=Path)
@@ -242,6 +272,8 @@ def main(argv: list[str] | None = None) -> None:
         out = lean(a.data_dir)
     elif a.what == "render":
         out = render(a.data_dir, a.formats.split(","))
+    elif a.what == "scoring":
+        out = scoring(a.data_dir, a.repeat)
     else:
         out = profile(a.data_dir)
     json.dump(out, sys.stdout)

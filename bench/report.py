@@ -126,6 +126,7 @@ def render(*, machine: dict, workload: dict, m: dict, total_s: float) -> str:
                    + core["results_s"]), "", "(same process)"]] if core else []),
             *[_e2e_row(f"`cchc evaluate … --format {f} --output FILE`, end to end",
                        e2e.get(f"evaluate_{f}"), n) for f in ("csv", "parquet", "json")],
+            *(_scoring_rows(m["scoring"], e2e) if "scoring" in m and e2e else []),
             _e2e_row("`cchc report --format html`, all units", e2e.get("report_html"), None),
             _e2e_row("`cchc report --format pdf --detail summary`", e2e.get("report_pdf"),
                      None),
@@ -350,3 +351,24 @@ def _profile_section(profile: dict) -> list[str]:
             "", "cchc_rules functions by cumulative time:", "",
             *_table(["function", "calls", "cum s", "share"],
                     fmt(profile["by_cumulative_cchc"], "cum_s")), ""]
+
+
+def _scoring_rows(scored: dict | None, e2e: dict) -> list[list[str]]:
+    """Scoring (spec §7) on the scored variant of the ruleset (40 indicators): what it adds
+    to `cchc evaluate --format json` against the plain run above, measured in the same run."""
+    if not scored:
+        return []
+    plain, with_scores = e2e["evaluate_json"], scored["evaluate_json"]
+    added = with_scores["seconds"] - plain["seconds"]
+    return [
+        [f"in-process `score()`: {scored['indicators']} indicators, "
+         f"{scored['score_rows']:,} indicator rows, {scored['ranking_rows']:,} ranked (median "
+         f"of {len(scored['score_runs_s'])}; CPU {_s(scored['score_cpu_s'])})",
+         _s(scored["score_s"]), "", _mb(scored["peak_rss_mb"])],
+        [f"in-process JSON of `scores`, `groups`, `rankings` ({scored['json_bytes'] / 1e6:.0f}"
+         " MB)", _s(scored["json_s"]), "", "(same process)"],
+        ["`cchc evaluate … --format json` with the 40 scoring indicators (end to end, 1 run; "
+         f"{with_scores['bytes'] / 1e6:.0f} MB; {'+' if added >= 0 else '−'}{_s(abs(added))} "
+         "on the plain JSON run)", _s(with_scores["seconds"]), "",
+         _mb(with_scores["peak_rss_mb"])],
+    ]

@@ -156,7 +156,8 @@ def series(work: Path, base: dict, repeat: int, units: float = 1.0,
     return sorted(points, key=lambda p: (order[p["dim"]], p["scale"]))
 
 
-STEPS = ("core", "e2e", "zen", "lean", "compare", "render", "quarters", "profile", "series")
+STEPS = ("core", "e2e", "scoring", "zen", "lean", "compare", "render", "quarters", "profile",
+         "series")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -202,6 +203,19 @@ def _core(data: Path, work: Path, m: dict) -> dict:
                   "--results", str(work / "cchc.parquet")]).json()
 
 
+def _scoring(data: Path, work: Path, m: dict) -> dict:
+    """Spec §7 on the scored variant (40 indicators): score() in process, and `cchc evaluate
+    --format json` with it, against the plain JSON run of the e2e step."""
+    scored = spawn([PY, "-m", "bench.measure", "scoring", str(data), "--repeat", "3"]).json()
+    scored_json = work / "scored.json"
+    scored["evaluate_json"] = timed(
+        [CCHC, "evaluate", str(data / "ruleset-scored.yaml"), *inputs(data)[1:], "--format",
+         "json", "--output", str(scored_json)], 1)
+    scored["evaluate_json"]["bytes"] = scored_json.stat().st_size
+    scored_json.unlink()
+    return scored
+
+
 def _zen(data: Path, work: Path, m: dict) -> dict:
     zen = spawn([PY, "-m", "bench.measure", "zen", str(data), "--results",
                  str(work / "zen.parquet")])
@@ -228,6 +242,7 @@ def _series(data: Path, work: Path, m: dict) -> list[dict]:
 _STEP = {
     "core": _core,
     "e2e": lambda data, work, m: end_to_end(data, work, repeat=3),
+    "scoring": _scoring,
     "zen": _zen,
     "lean": _lean,
     "compare": lambda data, work, m: compare(work / "cchc.parquet", work / "zen.parquet"),
