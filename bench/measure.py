@@ -1,7 +1,7 @@
 """Benchmark children: each measurement runs in a fresh process so its peak RSS is its own.
 
-`python -m bench.measure inproc|zen|profile|scoring DIR [--repeat N] [--results FILE]` prints
-one JSON object on stdout; bench/run.py starts these and reads it.
+`python -m bench.measure inproc|quarters|zen|lean|render|scoring|profile DIR [--repeat N]
+[--results FILE]` prints one JSON object on stdout; bench/run.py starts these and reads it.
 """
 from __future__ import annotations
 
@@ -35,18 +35,85 @@ def inproc(data_dir: Path, repeat: int, results: Path | None) -> dict:
     t1 = time.perf_counter()
     figures = read_data([data_dir / "data.csv"], units_file=_units_file(data_dir))
     t2 = time.perf_counter()
-    runs, ev = [], None
+    runs, long_runs, ev = [], [], None
     for _ in range(repeat):
         ev = None  # let the last run's frames go first: peak RSS is one evaluation's
         start = time.perf_counter()
         ev = evaluate(ruleset, figures)
         runs.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        ev.results  # noqa: B018  (the long results frame, built on first read)
+        long_runs.append(time.perf_counter() - start)
     if results is not None:
         ev.results.select(COMPARED).write_parquet(results)
     return {"load_ruleset_s": t1 - t0, "read_data_s": t2 - t1, "evaluate_runs_s": runs,
-            "evaluate_s": statistics.median(runs), "results": ev.results.height,
+            "evaluate_s": statistics.median(runs), "results_runs_s": long_runs,
+            "results_s": statistics.median(long_runs), "results": ev.results.height,
             "checks": ev.checks.height, "summary": _counts(ev.results, "status"),
             "check_summary": _counts(ev.checks, "status"), "peak_rss_mb": _rss_mb()}
+
+
+def quarters_ruleset(data_dir: Path) -> Path:
+    """The national ruleset with spec §5 `over_time` on every raw count, beside it."""
+    import yaml
+
+    from bench.workload import OVER_TIME
+
+    path = data_dir / "ruleset-quarters.yaml"
+    if not path.exists():
+        doc = yaml.safe_load((data_dir / "ruleset.yaml").read_text(encoding="utf-8"))
+        for name, how in OVER_TIME.items():
+            doc["metrics"][name]["over_time"] = how
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+    return path
+
+
+def quarters(data_dir: Path, repeat: int) -> dict:
+    """Issue 10's variant: the 12 months of every unit derived into the quarters and the
+    year (timeroll.py), every target evaluated on those five periods; the national run
+    (the same figures, months as reported) timed in the same process for the ratio."""
+    from bench.workload import QUARTERS_AND_YEAR
+    from cchc_rules import evaluate, load_ruleset, read_data
+
+    figures = read_data([data_dir / "data.csv"], units_file=_units_file(data_dir))
+    plain = load_ruleset(data_dir / "ruleset.yaml")
+    rolled = load_ruleset(quarters_ruleset(data_dir))
+    national, derived, ev = [], [], None
+    for _ in range(repeat):
+        for runs, run in ((national, lambda: evaluate(plain, figures)),
+                          (derived, lambda: evaluate(rolled, figures,
+                                                     periods=list(QUARTERS_AND_YEAR)))):
+            ev = None
+            start = time.perf_counter()
+            ev = run()
+            ev.results  # noqa: B018  (both with their long results)
+            runs.append(time.perf_counter() - start)
+    return {"national_runs_s": national, "quarters_runs_s": derived,
+            "national_s": statistics.median(national), "quarters_s": statistics.median(derived),
+            "quarters_results": ev.results.height, "summary": _counts(ev.results, "status"),
+            "peak_rss_mb": _rss_mb()}
+
+
+def render(data_dir: Path, formats: list[str]) -> dict:
+    """`table` and `junit` of the national run, each written as `cchc evaluate` writes it
+    (to a file), timed after one evaluation whose long results are already built."""
+    import tempfile
+
+    from cchc_rules import evaluate, load_ruleset, read_data
+    from cchc_rules.render import write
+
+    ev = evaluate(load_ruleset(data_dir / "ruleset.yaml"),
+                  read_data([data_dir / "data.csv"], units_file=_units_file(data_dir)))
+    ev.results  # noqa: B018
+    out = {}
+    for fmt in formats:
+        with tempfile.TemporaryFile() as handle:
+            start = time.perf_counter()
+            write(fmt, ev, handle)
+            out[fmt] = {"seconds": time.perf_counter() - start, "bytes": handle.tell()}
+    out["peak_rss_mb"] = _rss_mb()
+    return out
 
 
 def scoring(data_dir: Path, repeat: int) -> dict:
@@ -91,6 +158,14 @@ def zen(data_dir: Path, results: Path | None) -> dict:
     return {"prepare_s": run.prepare_s, "evaluate_s": run.evaluate_s, "collect_s": run.collect_s,
             "records": run.records, "summary": _counts(run.results, "status"),
             "peak_rss_mb": _rss_mb()}
+
+
+def lean(data_dir: Path) -> dict:
+    from bench import zen as zen_run
+
+    run = zen_run.lean_run(data_dir)
+    return {"prepare_s": run.prepare_s, "evaluate_s": run.evaluate_s, "records": run.records,
+            "answers": run.answers, "met": run.met, "peak_rss_mb": _rss_mb()}
 
 
 def profile(data_dir: Path, top: int = 15) -> dict:
@@ -180,15 +255,23 @@ def _short(file: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.measure")
-    ap.add_argument("what", choices=["inproc", "zen", "profile", "scoring"])
+    ap.add_argument("what", choices=["inproc", "quarters", "zen", "lean", "render", "scoring",
+                                     "profile"])
     ap.add_argument("data_dir", type=Path)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--results", type=Path)
+    ap.add_argument("--formats", default="table,junit")
     a = ap.parse_args(argv)
     if a.what == "inproc":
         out = inproc(a.data_dir, a.repeat, a.results)
+    elif a.what == "quarters":
+        out = quarters(a.data_dir, a.repeat)
     elif a.what == "zen":
         out = zen(a.data_dir, a.results)
+    elif a.what == "lean":
+        out = lean(a.data_dir)
+    elif a.what == "render":
+        out = render(a.data_dir, a.formats.split(","))
     elif a.what == "scoring":
         out = scoring(a.data_dir, a.repeat)
     else:

@@ -88,6 +88,11 @@ RATES = (
 )
 RATE_BY_ID = {r.id: r for r in RATES}
 
+# Spec §5, for the quarterly-to-yearly variant: how each raw count adds up over time.
+OVER_TIME = {name: "sum" for name in RAW} | {
+    "carried_over": "first", "pending_in_time": "last", "pending_overdue": "last"}
+QUARTERS_AND_YEAR = ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2025")
+
 CHECKS = (
     ("received-breakdown", "received == received_online + received_direct + carried_over"),
     ("received-outcome",

@@ -14,7 +14,6 @@ from .consistency import reported_vs_computed
 from .domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin
 from .errors import CchcError, Problem, did_you_mean
 from .expr import approx_cmp, names, ratio_parts, to_polars
-from .expr.plan_polars import apply
 from .messages import _, noun
 from .periods import is_period, parse_period, period_key
 from .relative import base_groups, join_base, with_resolved_baselines
@@ -26,6 +25,7 @@ from .territory import restated_figures, territories, territory_frame, within_va
 from .timeroll import TimeRoll, absent_parts, derive, needed_periods
 from .trajectory import plan
 from .unitgraph import UnitGraph
+from .wide import WideStatuses
 
 _NULL = pl.lit(None, dtype=pl.Float64)
 _KEYS = ("unit", "period")
@@ -56,13 +56,17 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     scope = wide.filter(keep) if keep is not None else wide
     if keep is not None and not scope.height and chosen:   # say why, never an empty table
         raise CchcError([nothing_selected(wide, figures.units, periods, units)])
-    values = _values(ruleset, rolled, scope)
+    values = lambda: _values(ruleset, rolled, scope)  # noqa: E731  (built when read)
     bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
-    results, trace = _results(ruleset, chosen, wide, scope, bases)
+    statuses = _statuses(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
     warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values),
                 *timed.warnings]
-    return Evaluation(ruleset, figures, values, results, checks, warnings, trace, timed)
+    if statuses is None:
+        return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,
+                          warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={})
+    return Evaluation(ruleset, figures, values, statuses.results, checks, warnings,
+                      statuses.trace, timed, counts=statuses.counts())
 
 
 def _summable(ruleset) -> set[str]:
@@ -265,55 +269,32 @@ def _values(ruleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
                       computed.select(list(VALUE_SCHEMA)).cast(VALUE_SCHEMA)])
 
 
-def _results(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
-             bases: dict[str, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Every chosen target over every (unit, period) of `scope`, row-major: each (unit,
-    period) row of the wide frame becomes one row per target, in ruleset order (per-target
-    columns built on the wide frame, then interleaved: no join, no sort at 1.6 M rows).
-    The status plan (`status_plan.STATUS_PLAN`) then decides every row; returns the results
-    and their trace, row for row."""
+def _statuses(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
+              bases: dict[str, pl.DataFrame]) -> WideStatuses | None:
+    """Every chosen target over every (unit, period) of `scope`, decided wide (wide.py): the
+    plan's row inputs per target are columns of the (unit, period) frame (`_per_target`), the
+    milestone in force per period (trajectory.plan), and per-target constants."""
     if not chosen or not scope.height:
-        return pl.DataFrame(schema=RESULT_SCHEMA), pl.DataFrame(schema=TRACE_SCHEMA)
+        return None
     periods = sorted(scope["period"].unique().to_list())
     steps = plan(chosen, periods)      # row t × len(periods) + p: target t, period p
+    steps = steps.with_columns(pl.col("op").replace_strict(
+        {op: i for i, op in enumerate(OPS)}, return_dtype=pl.UInt8).alias("_opc"))
     lf = scope.lazy().with_columns(
         pl.col("period").replace_strict({p: i for i, p in enumerate(periods)},
                                         return_dtype=pl.UInt32).alias("_p"))
     lf, columns, constants = _per_target(ruleset, chosen, wide, lf, bases)
-    n = len(chosen)
-    index = pl.col("_t") * len(periods) + pl.col("_p")
-    targets = {
+    per_target = {
         "target": [t.id for t in chosen], "metric": [t.metric for t in chosen],
         "area": [t.area for t in chosen], "weight": [float(t.weight) for t in chosen],
         "baseline_period": [t.baseline.period if t.baseline else None for t in chosen],
         **constants,
     }
-    flat = lf.select("unit", "period", "level", "_p",
-                     *(expr.alias(f"{name}{i}") for name, exprs in columns.items()
-                       for i, expr in enumerate(exprs))).collect()
-    # Row-major order: result j is (unit, period) row j // n and target j % n. Stacking each
-    # quantity's per-target columns end to end and gathering by this permutation is a plain
-    # memory copy, where concat_list + explode costs ten times more.
-    j = pl.int_range(flat.height * n, dtype=pl.UInt32, eager=True)
-    perm = (j % n) * flat.height + j // n
-    rows = (flat.select("unit", "period", "level", "_p").gather(j // n)
-            .with_columns((j % n).alias("_t"),
-                          *(pl.concat([flat[f"{name}{i}"] for i in range(n)], rechunk=True)
-                            .gather(perm).alias(name) for name in columns))
-            .lazy()
-            .with_columns(
-                *(pl.lit(pl.Series(name, values)).gather(pl.col("_t")).alias(name)
-                  for name, values in targets.items()),
-                *(pl.lit(steps[name]).gather(index).alias(name)
-                  for name in steps.columns if name not in ("target", "period")),
-                pl.lit(steps["op"].replace_strict({op: i for i, op in enumerate(OPS)},
-                                                  return_dtype=pl.UInt8))
-                .gather(index).alias("_opc")))
-    done = apply(rows, STATUS_PLAN).with_columns(   # no compared value: no origin
-        pl.when(pl.col("actual").is_not_null()).then(pl.col("origin")).alias("origin"),
-        with_resolved_baselines(periods, chosen)) \
-        .select(*RESULT_SCHEMA, *TRACE_SCHEMA).cast(RESULT_SCHEMA | TRACE_SCHEMA).collect()
-    return done.select(list(RESULT_SCHEMA)), done.select(list(TRACE_SCHEMA))
+    inputs = lf.select("unit", "period", "level", "_p",
+                       *(expr.alias(f"{name}#{k}") for name, exprs in columns.items()
+                         for k, expr in enumerate(exprs)))
+    return WideStatuses(STATUS_PLAN, inputs, list(columns), steps, per_target, len(periods),
+                        finish=(with_resolved_baselines(periods, chosen),))
 
 
 def _origin(target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:

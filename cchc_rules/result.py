@@ -4,6 +4,7 @@ Frames stay columnar (polars); `records()` and `check_records()` give the spec �
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,31 @@ VALUE_SCHEMA: dict[str, Any] = {
 }
 
 
+class _Deferred:
+    """A frame field that may be given as a zero-argument function instead: called on the
+    first read, once. The evaluator computes statuses wide (one row per unit and period) and
+    builds the long frames (one row per result) only when an output reads them."""
+
+    def __init__(self, default: Any = dataclasses.MISSING) -> None:
+        self.default = default
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:   # dataclasses asks the class for the field's default
+            if self.default is dataclasses.MISSING:
+                raise AttributeError(self.slot)
+            return self.default
+        value = obj.__dict__[self.slot]
+        if callable(value):
+            value = obj.__dict__[self.slot] = value()
+        return value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass
 class Evaluation:
     """Everything one run found. `results` has one row per target × unit × period with data
@@ -54,13 +80,14 @@ class Evaluation:
 
     ruleset: Any                     # LoadedRuleset
     figures: Any                     # Figures
-    values: pl.DataFrame
-    results: pl.DataFrame
+    values: pl.DataFrame = _Deferred()    # or a function giving it (see _Deferred)
+    results: pl.DataFrame = _Deferred()   # likewise
     checks: pl.DataFrame
     warnings: list = field(default_factory=list)
-    trace: pl.DataFrame | None = None  # TRACE_SCHEMA, row for row with `results`
+    trace: pl.DataFrame | None = _Deferred(None)  # TRACE_SCHEMA, row for row with `results`
     time: Any = None  # timeroll.TimeRoll: how figures were derived over time (for explain)
     _scores: Any = field(default=None, repr=False)
+    counts: dict[str, int] | None = None  # status counts, when known without `results`
 
     def scores(self) -> Any:
         """The spec §7 points and ranks (scoring.Scores), computed once when first asked;
@@ -83,6 +110,8 @@ class Evaluation:
 
     def summary(self) -> dict[str, int]:
         """Result counts for every status, zeros included."""
+        if self.counts is not None:
+            return dict.fromkeys(STATUSES, 0) | self.counts
         return _counts(self.results, STATUSES)
 
     def check_summary(self) -> dict[str, int]:
@@ -92,7 +121,10 @@ class Evaluation:
         """Whether the run exits 1: any result whose status is in `fail_on`, or a check whose
         status is `fail` (when "fail" is listed) or `no_data` (when "no_data" is listed)."""
         wanted = set(fail_on)
-        if self.results.filter(pl.col("status").is_in(list(wanted))).height:
+        if self.counts is not None:
+            if any(self.counts.get(s) for s in wanted):
+                return True
+        elif self.results.filter(pl.col("status").is_in(list(wanted))).height:
             return True
         check_wanted = wanted & set(CHECK_STATUSES)
         return bool(self.checks.filter(pl.col("status").is_in(list(check_wanted))).height)

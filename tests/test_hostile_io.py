@@ -346,7 +346,7 @@ def test_a_stdout_that_cannot_be_written_exits_2_naming_it(plan):
      "[see 'cchc evaluate --help']"),
     (["evaluate", "r.yaml", "--data", "d.csv", "--format", "xml"],
      "error USG03 Invalid value for '--format': 'xml' is not one of 'table', 'json', 'csv', "
-     "'junit' [see 'cchc evaluate --help']"),
+     "'junit', 'parquet', 'arrow' [see 'cchc evaluate --help']"),
     (["evaluate", "r.yaml", "d.csv", "--data", "d.csv"],
      "error USG01 Got unexpected extra argument (d.csv) [see 'cchc evaluate --help']"),
 ])

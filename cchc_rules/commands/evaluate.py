@@ -93,12 +93,13 @@ def require_figures(ctx: click.Context, data, records) -> None:
 @click.option("--unit", "units", multiple=True, metavar="ID", help="Only this unit.")
 @click.option("--target", "targets", multiple=True, metavar="ID", help="Only this target.")
 @click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json", "csv", "junit"]))
+              type=click.Choice(["table", "json", "csv", "junit", "parquet", "arrow"]))
 @click.option("--output", type=OUTPUT, metavar="FILE",
               help="Write here (atomically) instead of stdout.")
 @click.option("--what", type=click.Choice(["results", "scores", "groups", "rankings"]),
               default="results", show_default=True,
-              help="With --format csv: the rows to write (scores and ranks: spec §7).")
+              help="With --format csv, parquet or arrow: the rows to write (scores and ranks:"
+              " spec §7).")
 @click.option("--fail-on", default=",".join(DEFAULT_FAIL_ON), show_default=True,
               help="Statuses that make the run exit 1; 'fail' is a failed check.")
 @click.pass_context
@@ -118,7 +119,7 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
                                       periods=periods or None,
                                       units=units or None, targets=targets or None)
         options = {"lang": lang, "fail_on": failing}
-        if fmt == "csv" and what != "results":
+        if fmt in ("csv", "parquet", "arrow") and what != "results":
             options["what"] = what
         if output is not None:
             with atomic_open(output, "wb") as out:

@@ -63,8 +63,19 @@ def _lit(value) -> pl.Expr:
     return pl.lit(value, dtype=pl.Float64) if isinstance(value, float) else pl.lit(value)
 
 
-def apply(frame: pl.LazyFrame, stages: n.Plan) -> pl.LazyFrame:
-    """`frame` with every stage's columns added (or replaced), stage after stage."""
-    for stage in stages:
-        frame = frame.with_columns(to_polars(node).alias(name) for name, node in stage)
+Compiled = list[list[pl.Expr]]
+
+
+def compile_plan(stages: n.Plan) -> Compiled:
+    """Every stage's expressions, built once: an expression can be applied to many frames
+    (the wide evaluation runs the same plan on one frame per target)."""
+    return [[to_polars(node).alias(name) for name, node in stage] for stage in stages]
+
+
+def apply(frame: pl.LazyFrame, stages: n.Plan | Compiled) -> pl.LazyFrame:
+    """`frame` with every stage's columns added (or replaced), stage after stage; `stages`
+    may be compiled already (compile_plan)."""
+    compiled = stages if stages and isinstance(stages[0], list) else compile_plan(stages)
+    for exprs in compiled:
+        frame = frame.with_columns(exprs)
     return frame

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
-from . import csv, json, junit, table
+from . import columnar, csv, json, junit, table
 
 FORMATS = {"table": table.render, "json": json.render, "csv": csv.render,
            "junit": junit.render}
-_WRITERS = {"json": json.write, "csv": csv.write}
+_WRITERS = {"json": json.write, "csv": csv.write, "junit": junit.write,
+            "parquet": columnar.write_parquet, "arrow": columnar.write_arrow}
 
 
 def write(name: str, evaluation, out: BinaryIO, **options: Any) -> None:

@@ -11,25 +11,47 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
-from ..present import spreadsheet_safe
+from ..present import FORMULA_STARTS, spreadsheet_safe
 from ..result import Evaluation
 
 
-def _frame(evaluation: Evaluation) -> pl.DataFrame:
+def _frame(evaluation: Evaluation, safe: bool = True) -> pl.DataFrame:
     titles = {t.id: t.title for t in evaluation.ruleset.model.targets}
+    if safe:
+        titles = {tid: _safe(title) for tid, title in titles.items()}
+    # One copy of each title (an enum), not one per result row: a national run has 1.6 M.
     frame = evaluation.results.with_columns(
-        pl.col("target").replace_strict(titles, default=None, return_dtype=pl.String)
+        pl.col("target").replace_strict(titles, default=None,
+                                        return_dtype=pl.Enum(sorted(set(titles.values()))))
         .alias("title"))
-    # Text columns only: numbers stay numbers, a negative gap is not a formula.
+    if not safe:
+        return frame
+    # Text columns only: numbers stay numbers, a negative gap is not a formula. Only the
+    # columns that have such a cell are rewritten (each rewrite copies the column).
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not texts or not frame.height:
+        return frame
+    risky = frame.select(_risky(pl.col(name)).any() for name in texts).row(0)
     return frame.with_columns(spreadsheet_safe(pl.col(name)).alias(name)
-                              for name, dtype in frame.schema.items() if dtype == pl.String)
+                              for name, found in zip(texts, risky, strict=True) if found)
 
 
-def _chosen(evaluation: Evaluation, what: str | None) -> pl.DataFrame:
+def _risky(text: pl.Expr) -> pl.Expr:
+    return pl.any_horizontal(text.str.starts_with(start) for start in FORMULA_STARTS)
+
+
+def _safe(text: str) -> str:
+    """spreadsheet_safe for one text."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True
+                 ) -> pl.DataFrame:
     """`what`: None or "results" (the result rows), or a §7 list: scores, groups, rankings
-    (an empty list when the ruleset has no scoring)."""
+    (an empty list when the ruleset has no scoring). `safe`: text cells that would start a
+    spreadsheet formula get a leading ' (the result rows; the §7 lists have their own)."""
     if what in (None, "results"):
-        return _frame(evaluation)
+        return _frame(evaluation, safe)
     from .scores import csv_frame
     scores = evaluation.scores()
     if scores is None:
@@ -43,8 +65,8 @@ def _chosen(evaluation: Evaluation, what: str | None) -> pl.DataFrame:
 def write(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
           **_options: Any) -> None:
     """The CSV, UTF-8, straight to a binary stream."""
-    _chosen(evaluation, what).write_csv(out)
+    chosen_frame(evaluation, what).write_csv(out)
 
 
 def render(evaluation: Evaluation, *, what: str | None = None, **_options: Any) -> str:
-    return _chosen(evaluation, what).write_csv()
+    return chosen_frame(evaluation, what).write_csv()

@@ -1,0 +1,79 @@
+"""Before/after figures for bench/FINDINGS.md: the same measurement on two source trees,
+alternating in fresh processes, so both see the same machine load.
+
+`python -m bench.before_after DATA_DIR OLD_TREE NEW_TREE [--repeat 3] [--what WHAT]`
+(WHAT: evaluate, results, or an output format) prints, per tree, the median wall time and
+the median CPU time (user + system, all threads) of the measured call; on a shared machine
+the CPU time is the steadier of the two.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+CHILD = r'''
+import json, resource, sys, time
+from pathlib import Path
+from cchc_rules import evaluate, load_ruleset, read_data
+d, what = Path(sys.argv[1]), sys.argv[2]
+rules = load_ruleset(d / "ruleset.yaml")
+figures = read_data([d / "data.csv"], units_file=d / "units.yaml")
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+if what in ("evaluate", "results"):
+    t, c = time.perf_counter(), cpu()
+    ev = evaluate(rules, figures)
+    if what == "results":
+        ev.results
+else:
+    ev = evaluate(rules, figures)
+    ev.results
+    from cchc_rules.render import write
+    import tempfile
+    with tempfile.TemporaryFile() as out:
+        t, c = time.perf_counter(), cpu()
+        write(what, ev, out)
+print(json.dumps({"wall": time.perf_counter() - t, "cpu": cpu() - c,
+                  "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+'''
+
+
+def run(tree: Path, data: Path, what: str) -> dict:
+    import subprocess
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(CHILD)
+    try:
+        done = subprocess.run([sys.executable, f.name, str(data), what], capture_output=True,
+                              text=True, check=True, env={**os.environ, "PYTHONPATH": str(tree)})
+    finally:
+        os.unlink(f.name)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench.before_after", description=__doc__)
+    ap.add_argument("data", type=Path)
+    ap.add_argument("old", type=Path)
+    ap.add_argument("new", type=Path)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--what", default="evaluate")
+    a = ap.parse_args(argv)
+    runs: dict[str, list[dict]] = {"old": [], "new": []}
+    for _ in range(a.repeat):
+        for name, tree in (("old", a.old), ("new", a.new)):
+            runs[name].append(run(tree, a.data, a.what))
+    out = {name: {key: statistics.median(r[key] for r in rs) for key in ("wall", "cpu", "rss")}
+           | {"runs": rs} for name, rs in runs.items()}
+    out["ratio_wall"] = out["old"]["wall"] / out["new"]["wall"]
+    out["ratio_cpu"] = out["old"]["cpu"] / out["new"]["cpu"]
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Render stage: the CSV's rows as a typed file for DuckDB, BI tools and warehouses:
+`--format parquet` (Apache Parquet, zstd) and `--format arrow` (Arrow IPC file).
+
+Same columns as `--format csv` (and `--what` picks the same lists); numbers stay numbers and
+empty cells are nulls. Texts are written as they are: the leading ' that keeps a spreadsheet
+from reading a CSV cell as a formula has no reason to be in a typed column.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any, BinaryIO
+
+import polars as pl
+
+from ..result import Evaluation
+from .csv import chosen_frame
+
+# Repeated texts (unit, target, status, …) stored once per file, indexed per row.
+REPEATED = ("target", "unit", "period", "metric", "area", "level", "status", "op", "deadline",
+            "baseline_period", "origin", "title")
+
+
+def _typed(evaluation: Evaluation, what: str | None) -> pl.DataFrame:
+    frame = chosen_frame(evaluation, what, safe=False)
+    return frame.with_columns(pl.col(name).cast(pl.Categorical) for name in REPEATED
+                              if frame.schema.get(name) == pl.String)
+
+
+def _write(out: BinaryIO, save) -> None:
+    """`save(stream)`, straight to `out` when it can seek (a file), else through memory (a
+    pipe: both formats end with a footer that points back into the file)."""
+    try:
+        seekable = out.seekable()
+    except (AttributeError, ValueError):
+        seekable = False
+    if seekable:
+        save(out)
+        return
+    buffer = io.BytesIO()
+    save(buffer)
+    out.write(buffer.getbuffer())
+
+
+def write_parquet(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
+                  **_options: Any) -> None:
+    frame = _typed(evaluation, what)
+    _write(out, lambda stream: frame.write_parquet(stream, compression="zstd"))
+
+
+def write_arrow(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
+                **_options: Any) -> None:
+    frame = _typed(evaluation, what)
+    _write(out, lambda stream: frame.write_ipc(stream, compression="zstd"))

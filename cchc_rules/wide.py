@@ -1,0 +1,148 @@
+"""Evaluate stage: the status plan run wide, on one row per (unit, period) and per target.
+
+`evaluate` decides every target's status on the (unit, period) frame it already has (40 k
+rows nationally), one small frame per target, instead of on the long frame of one row per
+result (1.6 M rows). The long results and trace are built from the same plan only when an
+output reads them (`WideStatuses.results`, `.trace`): a run that only counts statuses never
+allocates them. status_plan.STATUS_PLAN stays the one statement of the rules: each target runs it
+folded on what is one value for all its rows (expr/plan_fold.py), compiled once per such set.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from .domain import STATUSES
+from .expr.plan import Plan
+from .expr.plan import columns as node_columns
+from .expr.plan_fold import fold
+from .expr.plan_polars import Compiled, apply, compile_plan
+from .result import RESULT_SCHEMA, TRACE_SCHEMA
+
+# Per result, what the long frames take from the plan's outputs and the target's own inputs.
+ROW = ("status", "actual", "expected", "gap", "needed", "reason", "trajectory",
+       "start_period", "start_value", "days_done", "days_total",
+       "raw", "baseline_value", "origin", "territory", "territory_changed")
+# The per-target columns' types: the long frames' types, with the status an enum.
+WIDE_SCHEMA = RESULT_SCHEMA | TRACE_SCHEMA | {"status": pl.Enum(STATUSES)}
+# Per (target, period): what the long results take from the milestone in force.
+FROM_STEPS = ("milestone", "op", "threshold", "threshold_high", "deadline")
+
+
+def pruned(stages: Plan, outputs: set[str]) -> tuple[Plan, set[str]]:
+    """Only the columns of `stages` that `outputs` need, and the columns that pruned plan
+    reads that none of its stages makes (its inputs)."""
+    wanted, kept = set(outputs), []
+    for stage in reversed(stages):
+        made = tuple((name, node) for name, node in stage if name in wanted)
+        wanted -= {name for name, _ in made}
+        for _, node in made:
+            wanted |= node_columns(node)
+        if made:
+            kept.append(made)
+    return tuple(reversed(kept)), wanted
+
+
+class WideStatuses:
+    """The status plan over `inputs`: one row per (unit, period) with `unit, period, level,
+    _p` (the period's index) and, per target k, the row inputs `name#k` (`row_inputs`).
+    `steps` (trajectory.plan: target-major, one row per target × period) and `per_target`
+    (name -> one value per target) give the rest of what the plan reads."""
+
+    def __init__(self, plan: Plan, inputs: pl.LazyFrame, row_inputs: list[str],
+                 steps: pl.DataFrame, per_target: dict[str, list], periods: int,
+                 finish: tuple[pl.Expr, ...] = ()) -> None:
+        self.plan, self.inputs, self.row_inputs = plan, inputs, row_inputs
+        self.finish = finish   # last touches on the long frames' columns, by output name
+        self.steps, self.per_target, self.periods = steps, per_target, periods
+        self.n = len(per_target["target"])
+        self._compiled: dict[tuple, Compiled] = {}
+        by_period = [c for c in steps.columns if c not in ("target", "period")]
+        missing = pruned(plan, set(ROW))[1] - set(row_inputs) \
+            - set(by_period) - set(per_target)
+        if missing:
+            raise KeyError(f"the status plan reads {sorted(missing)}, which evaluate does "
+                           "not provide")
+        self.status = self.decide(("status",))
+
+    def counts(self) -> dict[str, int]:
+        """How many results have each status (statuses with none left out)."""
+        statuses = pl.concat([self.status[f"status#{k}"] for k in range(self.n)])
+        return dict(statuses.value_counts().iter_rows())
+
+    def decide(self, outputs: tuple[str, ...]) -> pl.DataFrame:
+        """`outputs` (plan outputs or row inputs) for every target: columns `name#k`, one row
+        per (unit, period) of `inputs`, all targets' frames collected together."""
+        made = {name for stage in self.plan for name, _ in stage}
+        plan, read = pruned(self.plan, set(outputs) & made)
+        own = sorted((read | (set(outputs) - made)) & set(self.row_inputs))
+        inputs = self.inputs.select(*(pl.col(f"{name}#{k}") for name in own
+                                      for k in range(self.n)), "_p").collect()
+        constants = sorted(read - set(self.row_inputs))
+        frames = [self._target(plan, inputs, k, own, constants, outputs)
+                  for k in range(self.n)]
+        return pl.concat(pl.collect_all(frames), how="horizontal")
+
+    def _target(self, plan: Plan, inputs: pl.DataFrame, k: int, own: list[str],
+                constants: list[str], outputs: tuple[str, ...]) -> pl.LazyFrame:
+        """Target k's frame: its inputs under the plan's names, the plan folded on what is
+        one value in all its rows, `outputs` renamed `name#k`."""
+        given, known = [], {}
+        for name in constants:
+            if name in self.per_target:
+                value = self.per_target[name][k]
+                given.append(pl.lit(value).alias(name))
+                known[name] = value
+                continue
+            values = self.steps[name].slice(k * self.periods, self.periods)
+            if values.n_unique() == 1:
+                given.append(pl.lit(values[0], dtype=values.dtype).alias(name))
+                known[name] = values[0]
+            else:
+                given.append(pl.lit(values).gather(pl.col("_p")).alias(name))
+        key = (tuple(sorted((name, repr(value)) for name, value in known.items())), outputs)
+        if key not in self._compiled:
+            self._compiled[key] = compile_plan(fold(plan, known))
+        frame = inputs.lazy().select(*(pl.col(f"{name}#{k}").alias(name) for name in own),
+                                     *given)
+        shown = [pl.col(name).cast(WIDE_SCHEMA[name]) for name in outputs]
+        if "origin" in outputs:   # no compared value: no origin
+            shown[outputs.index("origin")] = pl.when(pl.col("actual").is_not_null()) \
+                .then(pl.col("origin")).alias("origin")
+        return (apply(frame, self._compiled[key]).select(shown)
+                .rename(lambda name: f"{name}#{k}"))
+
+    def results(self) -> pl.DataFrame:
+        """One row per result (RESULT_SCHEMA), row-major: see `_long`."""
+        return self._long(RESULT_SCHEMA)
+
+    def trace(self) -> pl.DataFrame:
+        """What explain narrates (TRACE_SCHEMA), row for row with `results()`; built
+        apart, so a run that writes results never holds it."""
+        return self._long(TRACE_SCHEMA)
+
+    def _long(self, schema: dict) -> pl.DataFrame:
+        """The columns of `schema`, row-major: result j is (unit, period) row j // n and
+        target j % n, in ruleset order. Stacking each quantity's per-target columns end to
+        end and gathering by this permutation is a plain memory copy (concat_list + explode
+        costs ten times more); per-target and per-milestone values are gathered from small
+        tables. One quantity at a time, so its per-target columns go before the next."""
+        n = self.n
+        keys = self.inputs.select("unit", "period", "level", "_p").collect()
+        row = tuple(name for name in ROW if name in schema)
+        flat = self.decide(row)
+        j = pl.int_range(keys.height * n, dtype=pl.UInt32, eager=True)
+        perm = (j % n) * keys.height + j // n
+        done = keys.gather(j // n).with_columns((j % n).alias("_t"))
+        for name in row:
+            stacked = pl.concat([flat[f"{name}#{k}"] for k in range(n)], rechunk=True)
+            flat = flat.drop([f"{name}#{k}" for k in range(n)])
+            done = done.with_columns(stacked.gather(perm).cast(schema[name]).alias(name))
+            del stacked
+        index = pl.col("_t") * self.periods + pl.col("_p")
+        return (done.lazy().with_columns(
+            *(pl.lit(pl.Series(name, values)).gather(pl.col("_t")).alias(name)
+              for name, values in self.per_target.items() if name in schema),
+            *(pl.lit(self.steps[name]).gather(index).alias(name)
+              for name in FROM_STEPS if name in schema))
+            .with_columns(*(e for e in self.finish if e.meta.output_name() in schema))
+            .select(list(schema)).cast(schema).collect())
