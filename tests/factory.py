@@ -212,3 +212,17 @@ def evaluation(folder: Path, **kwargs: Any) -> Any:
 
     rules, figures = write_inputs(folder, **kwargs)
     return evaluate(load_ruleset(rules), read_data([figures]))
+
+
+# Flows over time (spec §5): two summed counts and their rate, one yearly milestone.
+FLOW_RULESET = """\
+ruleset: flow
+title: Hồ sơ theo kỳ
+metrics:
+  received: {label: Hồ sơ tiếp nhận, unit: count, over_time: sum}
+  on_time:  {label: Hồ sơ đúng hạn, unit: count, over_time: sum}
+  on_time_rate: {label: Tỷ lệ đúng hạn, unit: percent, formula: on_time / received * 100}
+targets:
+  - {id: D1, title: Đúng hạn, area: procedures, metric: on_time_rate,
+     milestones: [{by: "2025", op: ">=", value: 90}]}
+"""

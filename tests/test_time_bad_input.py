@@ -8,18 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from cchc_rules.cli import main
+from tests.factory import FLOW_RULESET
 
-RULESET = """\
-ruleset: flow
-title: Hồ sơ theo kỳ
-metrics:
-  received: {label: Hồ sơ tiếp nhận, unit: count, over_time: sum}
-  on_time:  {label: Hồ sơ đúng hạn, unit: count, over_time: sum}
-  on_time_rate: {label: Tỷ lệ đúng hạn, unit: percent, formula: on_time / received * 100}
-targets:
-  - {id: D1, title: Đúng hạn, area: procedures, metric: on_time_rate,
-     milestones: [{by: "2025", op: ">=", value: 90}]}
-"""
+RULESET = FLOW_RULESET
 DATA = "unit,period,received,on_time\nx,2025-Q1,100,90\n"
 OTHERS = "  - {id: x, name: X}\n"
 

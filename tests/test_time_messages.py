@@ -14,18 +14,9 @@ from cchc_rules.errors import CchcError
 from cchc_rules.evaluator import evaluate
 from cchc_rules.explain import explain
 from cchc_rules.ruleset import load_ruleset
+from tests.factory import FLOW_RULESET
 
-RULESET = """\
-ruleset: flow
-title: Hồ sơ theo kỳ
-metrics:
-  received: {label: Hồ sơ tiếp nhận, unit: count, over_time: sum}
-  on_time:  {label: Hồ sơ đúng hạn, unit: count, over_time: sum}
-  on_time_rate: {label: Tỷ lệ đúng hạn, unit: percent, formula: on_time / received * 100}
-targets:
-  - {id: D1, title: Đúng hạn, area: procedures, metric: on_time_rate,
-     milestones: [{by: "2025", op: ">=", value: 90}]}
-"""
+RULESET = FLOW_RULESET
 DATA = """\
 unit,period,received,on_time
 khanh-hoa,2024,100,95
