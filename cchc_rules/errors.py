@@ -75,6 +75,9 @@ class Problem:
     pos: Position | None = None
     hint: str | None = None
     severity: Severity = "error"
+    # what the finding is about, for a reader that lists findings as data (the report's
+    # table of ignored figures): e.g. {"unit": "ha-giang", "period": "2025"}; never printed
+    about: tuple[tuple[str, str], ...] = ()
 
     def format(self) -> str:
         where = f"{self.pos}: " if self.pos else ""

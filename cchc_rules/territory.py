@@ -166,7 +166,7 @@ def outside_validity(values: pl.DataFrame, units: dict) -> tuple[pl.DataFrame, l
                        "{span}").format(unit=unit, period=period, span=_span(start, end)),
             Position(first["file"], first["line"], first.get("col") or 0),
             _("report them for the unit in force then (its successor), or fix the period"),
-            "warning"))
+            "warning", about=(("unit", unit), ("period", period))))
     return values.join(gone, on=["unit", "period"], how="anti", maintain_order="left"), warnings
 
 

@@ -4,20 +4,18 @@ validity (UNT12). Reads the dated unit graph; changes nothing the evaluator deci
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
 from ..domain import Status
-from ..periods import Period, is_period, parse_period
+from ..periods import Period, parse_period
 from ..present import Formatter
 from ..territory import absorbed
 from ..unitgraph import UnitGraph
 from .context import EndedUnit, IgnoredRow
 
 _OP_DIRECTION = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower"}
-_TOKEN = re.compile(r"[^\s'\"“”:;,()]+")
 
 
 def _period(text: str | None) -> Period | None:
@@ -128,23 +126,19 @@ class UnitTimes:
 
     def ignored(self, warnings: list[Any]) -> tuple[list[IgnoredRow], list[Any]]:
         """The UNT12 warnings (figures of a unit for a period outside its validity) as rows,
-        and the other warnings. The unit and period are found in the message by the dated
-        units' ids and the period-like words, whatever language it is in."""
+        read from what each warning is `about` (its unit and period), and the other
+        warnings."""
         rows, rest = [], []
-        dated = {uid for uid, u in self.graph.units.items() if u.valid_from or u.valid_to}
         for w in warnings:
             if getattr(w, "code", None) != "UNT12":
                 rest.append(w)
                 continue
-            text = str(w.message)
-            unit = next((u for u in sorted(dated, key=len, reverse=True)
-                         if f"'{u}'" in text), None)
-            words = [tok for tok in _TOKEN.findall(text) if tok != unit]
-            period = next((tok for tok in words if is_period(tok)), "")
+            about = dict(w.about)
+            unit, period = about.get("unit"), about.get("period", "")
             where = f"{w.pos.file.rsplit('/', 1)[-1]}:{w.pos.line}" if w.pos else ""
-            if unit is None:
+            if unit not in self.graph.units:
                 rows.append(IgnoredRow(unit="", unit_name="", period=period, where=where,
-                                       reason=text))
+                                       reason=str(w.message)))
                 continue
             u = self.graph.units[unit]
             start, end = u.valid_from, u.valid_to
