@@ -10,7 +10,7 @@ from ..errors import CchcError, did_you_mean
 from ..messages import _
 from ..present import Formatter
 
-__all__ = ["LANGS", "Formatter", "check_lang", "words"]
+__all__ = ["LANGS", "Formatter", "check_lang", "in_lang", "words"]
 
 LANGS = ("vi", "en")
 
@@ -257,10 +257,15 @@ if _UNWORDED:
     raise RuntimeError(f"render/i18n.py has no words for {', '.join(_UNWORDED)}")
 
 
+def in_lang(table: dict[str, tuple[str, str]], lang: str) -> dict[str, str]:
+    """A table of key -> (vi, en) words in `lang`."""
+    index = LANGS.index(lang)
+    return {key: pair[index] for key, pair in table.items()}
+
+
 def words(lang: str) -> dict[str, str]:
     """Every report word in `lang`; templates see it as `t`."""
-    index = LANGS.index(lang)
-    return {key: pair[index] for key, pair in _WORDS.items()}
+    return in_lang(_WORDS, lang)
 
 
 def check_lang(lang: str) -> str:

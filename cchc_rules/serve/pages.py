@@ -18,6 +18,7 @@ import polars as pl
 from ..errors import CchcError, did_you_mean
 from ..periods import period_key
 from ..render import templates
+from ..render.i18n import in_lang
 from ..render.report_data import _Builder, build_context
 from .workspace import Snapshot
 
@@ -60,8 +61,7 @@ APP_WORDS: dict[str, tuple[str, str]] = {
 
 
 def app_words(lang: str) -> dict[str, str]:
-    index = 0 if lang == "vi" else 1
-    return {key: pair[index] for key, pair in APP_WORDS.items()}
+    return in_lang(APP_WORDS, lang)
 
 
 def link(kind: str, ident: str = "", **query: str | None) -> str:
