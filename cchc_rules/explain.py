@@ -18,7 +18,7 @@ from .messages import _
 from .periods import parse_period
 from .present import Formatter, threshold_text
 from .relative import is_relative
-from .render.i18n import words
+from .render.i18n import in_lang, words
 from .result import Evaluation
 from .rollup import children_of
 from .selection import nothing_selected
@@ -28,6 +28,7 @@ ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "
           "derived": ("tính từ công thức", "computed"),
           "derived_time": ("tính từ các kỳ ngắn hơn", "derived from shorter periods"),
           "restated": ("tính lại theo địa giới mới", "restated")}
+OVER_TIME_PICK = {"first": ("kỳ đầu", "first"), "last": ("kỳ cuối", "last")}
 
 # key -> (vi, en); {named} fields are filled by str.format.
 TEXT = {
@@ -125,12 +126,14 @@ TEXT = {
 
 class _Say:
     def __init__(self, lang: str) -> None:
-        self.i = 0 if lang == "vi" else 1
+        self.text = in_lang(TEXT, lang)
+        self.origin = in_lang(ORIGIN, lang)
+        self.pick = in_lang(OVER_TIME_PICK, lang)
         self.fmt = Formatter(lang)
         self.words = words(lang)
 
     def __call__(self, key: str, **fields) -> str:
-        return TEXT[key][self.i].format(**fields)
+        return self.text[key].format(**fields)
 
     DIGITS = 3  # a trace shows three decimals, whatever the metric's unit
 
@@ -255,7 +258,7 @@ def _figure_lines(ev: Evaluation, name: str, unit: str, period: str, values, sou
             ([say("children_missing", units=", ".join(lacking))] if lacking else []) + \
             (_time_missing(time, name, unit, period, say) if time is not None else [])
     where = sources.get((unit, period, name), "") if origin == "reported" else ""
-    out = [say("figure", id=name, value=say.n(value), origin=ORIGIN[origin][say.i],
+    out = [say("figure", id=name, value=say.n(value), origin=say.origin[origin],
                where=where)]
     if origin == "reported":
         out += _records_lines(ev, name, unit, period, value, say)
@@ -265,7 +268,7 @@ def _figure_lines(ev: Evaluation, name: str, unit: str, period: str, values, sou
         for child in children.get(unit, []):
             child_value, child_origin = values.get((child, name), (None, None))
             child_where = sources.get((child, period, name), "") \
-                if child_origin == "reported" else f" ({ORIGIN[child_origin][say.i]})"
+                if child_origin == "reported" else f" ({say.origin[child_origin]})"
             out.append(say("child", unit=child, value=say.n(child_value), where=child_where))
     return out
 
@@ -296,7 +299,7 @@ def _time_lines(ev: Evaluation, name: str, unit: str, period: str, value: float,
     how, parts, numbers = rows.select("how", "parts", "values").row(0)
     over = ev.ruleset.model.metrics[name].over_time
     if how == "tile" and over != "sum":
-        which = {"first": ("kỳ đầu", "first"), "last": ("kỳ cuối", "last")}[over][say.i]
+        which = say.pick[over]
         return [say("time_pick", period=period, which=which, parts=", ".join(parts),
                     pick=parts[0] if over == "first" else parts[-1], value=say.n(value))]
     if how == "difference":
