@@ -12,7 +12,7 @@ from . import columnar, csv, json, junit, table
 
 FORMATS = {"table": table.render, "json": json.render, "csv": csv.render,
            "junit": junit.render}
-_WRITERS = {"json": json.write, "csv": csv.write, "junit": junit.write,
+_WRITERS = {"table": table.write, "json": json.write, "csv": csv.write, "junit": junit.write,
             "parquet": columnar.write_parquet, "arrow": columnar.write_arrow}
 
 

@@ -2,11 +2,16 @@
 
 Titles, labels and unit names are shown as written in the ruleset and data; only the fixed
 words (headings, statuses) follow `--lang`. Colour only when the caller says it is a terminal.
+
+A national run has over a million rows: the table is built columnar and written in slices
+of whole units, straight from polars to the output (as the JSON writer does), so its text is
+never all in memory. Numbers are written once per distinct value (numbers_text).
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 import polars as pl
@@ -14,9 +19,10 @@ import polars as pl
 from ..checktext import check_texts
 from ..domain import COLOURS, DEFAULT_FAIL_ON, STATUSES, UNRATED
 from ..errors import escape_controls
-from ..present import Formatter, compared_unit, number, threshold_text
+from ..present import Formatter, compared_unit, number, numbers, threshold_text
 from ..result import Evaluation
 from ..selection import empty_reason
+from .by_unit import by_unit, write_units
 from .i18n import words
 from .numbers_text import needed_texts, value_texts
 
@@ -25,6 +31,8 @@ COLUMNS = ("period", "target", "actual", "threshold", "expected", "status", "nee
 # of 60 targets against a district's one-stop report is otherwise mostly "no data".
 QUIET = UNRATED
 QUIET_LISTED = 12
+CELLS = tuple(f"c_{name}" for name in COLUMNS)
+_LABELS = ("target", "unit", "period", "status", "op")
 
 
 def _value_units(evaluation: Evaluation) -> dict[str, str | None]:
@@ -33,50 +41,74 @@ def _value_units(evaluation: Evaluation) -> dict[str, str | None]:
     return {t.id: compared_unit(t, model.metrics) for t in model.targets}
 
 
-CELLS = tuple(f"c_{name}" for name in COLUMNS)
+def _key(column: str) -> pl.Expr:
+    """A number as a join key: null for NaN and inf (written as a missing number), -0.0 as
+    0.0 (the same text)."""
+    value = pl.col(column).cast(pl.Float64)
+    return pl.when(value.is_finite()).then(value + 0.0)
 
 
-def _cells(evaluation: Evaluation, shown: pl.DataFrame, lang: str, t: dict[str, str],
-           fmt: Formatter) -> pl.DataFrame:
-    """`shown` (result rows) with the table's text cells (CELLS, and `c_title`), built
-    columnar: numbers by numbers_text (Babel's text without a Python call per row), the
-    other cells once per distinct value."""
-    value_units = _value_units(evaluation)
-    titles = {tg.id: tg.title for tg in evaluation.ruleset.model.targets}
-    frame = shown.with_row_index("_i").with_columns(
-        pl.col("target").replace_strict(value_units, default=None, return_dtype=pl.String)
-        .alias("_vu"))
-    parts = []
-    for (unit,), group in frame.group_by("_vu"):
-        group = value_texts(group, "actual", "c_actual", unit, lang)
-        parts.append(value_texts(group, "expected", "c_expected", unit, lang))
-    frame = needed_texts(pl.concat(parts).sort("_i"), "needed", "c_needed", lang)
-    keys = ["target", "op", "threshold", "threshold_high"]
-    milestones = frame.select(keys).unique()
-    milestones = milestones.with_columns(pl.Series("c_threshold", [
-        escape_controls(threshold_text(op, number(low), number(high), value_units[tid], fmt))
-        for tid, op, low, high in milestones.iter_rows()], dtype=pl.String))
-    frame = frame.join(milestones, on=keys, how="left", nulls_equal=True,
-                       maintain_order="left")
-    return frame.with_columns(
-        _escaped(frame, "period").alias("c_period"),
-        _escaped(frame, "target").alias("c_target"),
-        pl.col("status").replace_strict({s: t[f"status.{s}"] for s in STATUSES},
-                                        return_dtype=pl.String).alias("c_status"),
-        pl.col("target").replace_strict({k: escape_controls(v) for k, v in titles.items()},
-                                        return_dtype=pl.String).alias("c_title")).drop("_i")
+class _Cells:
+    """The table's text cells of `shown` (result rows), each distinct number, threshold and
+    label written once; `add(rows)` puts them on a slice of those rows."""
+
+    def __init__(self, evaluation: Evaluation, shown: pl.DataFrame, lang: str,
+                 t: dict[str, str], fmt: Formatter) -> None:
+        value_units = _value_units(evaluation)
+        self.vu = pl.col("target").replace_strict(value_units, default=None,
+                                                  return_dtype=pl.String).alias("_vu")
+        keyed = shown.select("target", self.vu, *(_key(c).alias(c) for c in
+                                                  ("actual", "expected", "needed")))
+        self.values = {}
+        for source in ("actual", "expected"):
+            distinct = keyed.select("_vu", source).unique()
+            parts = [value_texts(group, source, f"c_{source}", unit, lang)
+                     for (unit,), group in distinct.group_by("_vu")]
+            self.values[source] = pl.concat(parts)
+        self.needed = needed_texts(keyed.select("needed").unique(), "needed", "c_needed", lang)
+        keys = ["target", "op", "threshold", "threshold_high"]
+        milestones = shown.select(keys).unique()
+        self.milestones = milestones.with_columns(pl.Series("c_threshold", [
+            escape_controls(threshold_text(op, number(low), number(high), value_units[tid],
+                                           fmt))
+            for tid, op, low, high in milestones.iter_rows()], dtype=pl.String))
+        self.keys = keys
+        titles = {tg.id: tg.title for tg in evaluation.ruleset.model.targets}
+        self.labels = [_escaped(shown, "period").alias("c_period"),
+                       _escaped(shown, "target").alias("c_target"),
+                       pl.col("status").replace_strict(
+                           {s: t[f"status.{s}"] for s in STATUSES},
+                           return_dtype=pl.String).alias("c_status"),
+                       pl.col("target").replace_strict(
+                           {k: escape_controls(v) for k, v in titles.items()},
+                           return_dtype=pl.String).alias("c_title")]
+
+    def add(self, rows: pl.DataFrame) -> pl.DataFrame:
+        rows = rows.with_columns(self.vu, *(_key(c).alias(f"_k{c}") for c in
+                                            ("actual", "expected", "needed")))
+        for source in ("actual", "expected"):
+            rows = rows.join(self.values[source], left_on=["_vu", f"_k{source}"],
+                             right_on=["_vu", source], how="left", nulls_equal=True,
+                             maintain_order="left")
+        rows = rows.join(self.needed, left_on="_kneeded", right_on="needed", how="left",
+                         nulls_equal=True, maintain_order="left")
+        rows = rows.join(self.milestones, on=self.keys, how="left", nulls_equal=True,
+                         maintain_order="left")
+        return rows.with_columns(self.labels)
 
 
 def _escaped(frame: pl.DataFrame, name: str) -> pl.Expr:
     values = frame[name].unique().to_list()
-    return pl.col(name).replace_strict({v: escape_controls(v) for v in values},
-                                       return_dtype=pl.String)
+    mapping = {v: escape_controls(v) for v in values}
+    if all(k == v for k, v in mapping.items()):
+        return pl.col(name)
+    return pl.col(name).replace_strict(mapping, return_dtype=pl.String)
 
 
-def _blocks(cells: pl.DataFrame, heading: list[str], color: bool) -> dict[str, str]:
-    """Per unit, its heading and rows, each cell padded to its column's widest in the unit
-    (the heading's words count too); the status coloured when `color`."""
-    heading = [escape_controls(word) for word in heading]
+def _lines(cells: pl.DataFrame, heading: list[str], color: bool) -> pl.DataFrame:
+    """Per row its line, each cell padded to its column's widest in the unit (the heading's
+    words count too), the status coloured when `color`; the unit's heading line (`head`) on
+    its first row. Rows of a unit are together, in their order."""
     widths = cells.group_by("unit").agg(
         pl.max_horizontal(pl.col(c).str.len_chars().max(), pl.lit(len(word)))
         .alias(f"w{i}") for i, (c, word) in enumerate(zip(CELLS, heading, strict=False)))
@@ -98,14 +130,10 @@ def _blocks(cells: pl.DataFrame, heading: list[str], color: bool) -> dict[str, s
         return pl.concat_str([*parts, title]).str.strip_chars_end()
 
     heads = widths.select("unit", line([pl.lit(w) for w in heading[:len(CELLS)]],
-                                       pl.lit(heading[-1]), False).alias("line"),
-                          pl.lit(-1, dtype=pl.Int64).alias("_i"))
-    rows = cells.with_row_index("_i").join(widths, on="unit", maintain_order="left").select(
+                                       pl.lit(heading[-1]), False).alias("head"))
+    return cells.join(widths.join(heads, on="unit"), on="unit", maintain_order="left").select(
         "unit", line([pl.col(c) for c in CELLS], pl.col("c_title"), color).alias("line"),
-        pl.col("_i").cast(pl.Int64))
-    blocks = (pl.concat([heads, rows]).sort("unit", "_i")
-              .group_by("unit", maintain_order=True).agg(pl.col("line").str.join("\n")))
-    return dict(blocks.iter_rows())
+        "head")
 
 
 def _quiet(results: pl.DataFrame, t: dict[str, str]) -> dict[str, list[str]]:
@@ -122,39 +150,47 @@ def _quiet(results: pl.DataFrame, t: dict[str, str]) -> dict[str, list[str]]:
     return {unit: [found[s] for s in QUIET if s in found] for unit, found in lines.items()}
 
 
-def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
-           fail_on: Iterable[str] = DEFAULT_FAIL_ON, **_options: Any) -> str:
-    t, fmt = words(lang), Formatter(lang)
-    units = evaluation.figures.units
-    results = evaluation.results
-    shown = results.filter(~pl.col("status").is_in(list(QUIET)))
-    blocks = _blocks(_cells(evaluation, shown, lang, t, fmt), [t[c] for c in COLUMNS] + [""],
-                     color) if shown.height else {}
-    quiet = _quiet(results, t)
-    checks_by_unit: dict[str, list[dict[str, Any]]] = {}
-    for c in evaluation.check_records():
-        if c["status"] in set(fail_on):
-            checks_by_unit.setdefault(c["unit"], []).append(c)
+def _failed_checks(evaluation: Evaluation, wanted: set[str]) -> list[dict[str, Any]]:
+    """`evaluation.check_records()` of the checks whose status is in `wanted`: a national
+    run has 80 k checks, few of them failed."""
+    frame = evaluation.checks
+    frame = frame.filter(pl.col("status").cast(pl.String).is_in(list(wanted)))
+    columns = {name: numbers(frame[name]) if frame[name].dtype == pl.Float64
+               else frame[name].to_list() for name in frame.columns}
+    return [dict(zip(columns, values, strict=True))
+            for values in zip(*columns.values(), strict=True)]
+
+
+def _unit_texts(evaluation: Evaluation, units: list[str], quiet: dict[str, list[str]],
+                checks_by_unit: dict[str, list[dict[str, Any]]], t: dict[str, str],
+                fmt: Formatter, color: bool) -> tuple[dict[str, str], dict[str, str]]:
+    """Per unit, its title line and the lines after its rows (quiet rows, checks and the
+    blank line that ends it), each with its newline."""
+    known = evaluation.figures.units
     failed = [c for cs in checks_by_unit.values() for c in cs]
     texts = dict(zip(map(id, failed), check_texts(evaluation, failed, fmt.number), strict=True))
-    out: list[str] = []
-    for unit_id in sorted(set(results["unit"].unique().to_list()) | checks_by_unit.keys()):
-        unit = units.get(unit_id)
+    titles, tails = {}, {}
+    for unit_id in units:
+        unit = known.get(unit_id)
         level = f" · {unit.level}" if unit and unit.level else ""
         title = f"{unit.name} ({unit_id}{level})" if unit and unit.name != unit_id \
             else f"{unit_id}{level}"
         title = escape_controls(title)
-        out.append(click.style(title, bold=True) if color else title)
-        if unit_id in blocks:
-            out.append(blocks[unit_id])
-        out += quiet.get(unit_id, [])
+        titles[unit_id] = (click.style(title, bold=True) if color else title) + "\n"
+        after = list(quiet.get(unit_id, []))
         for c in checks_by_unit.get(unit_id, []):
-            out.append(f"  {t['check']} {c['check']} {c['period']}: {t['check.' + c['status']]}"
-                       f": {texts[id(c)]}")
-        out.append("")
+            after.append(f"  {t['check']} {c['check']} {c['period']}: "
+                         f"{t['check.' + c['status']]}: {texts[id(c)]}")
+        tails[unit_id] = "".join(f"{line}\n" for line in after) + "\n"
+    return titles, tails
+
+
+def _footer(evaluation: Evaluation, t: dict[str, str], lang: str) -> list[str]:
+    """Rankings and appraisal (a scored ruleset), then the summary lines."""
+    out: list[str] = []
     if evaluation.ruleset.model.scoring is not None:
         from .scores import appraisal_text, ranking_text
-        names = {uid: u.name for uid, u in units.items()}
+        names = {uid: u.name for uid, u in evaluation.figures.units.items()}
         out += [*ranking_text(evaluation.scores().rankings, names, lang), ""]
         titles = {i.id: i.title for i in evaluation.ruleset.model.scoring.indicators}
         appraisal = appraisal_text(evaluation.scores(), names, titles, lang)
@@ -166,4 +202,36 @@ def render(evaluation: Evaluation, *, lang: str = "vi", color: bool = False,
     if any(checks.values()):
         out.append(f"{t['check']}: " + " · ".join(f"{t['check.' + k]} {v}"
                                                   for k, v in checks.items() if v))
-    return "\n".join(out) + "\n"
+    return out
+
+
+def write(evaluation: Evaluation, out: BinaryIO, *, lang: str = "vi", color: bool = False,
+          fail_on: Iterable[str] = DEFAULT_FAIL_ON, **_options: Any) -> None:
+    """The table, UTF-8, to a binary stream: per unit (sorted) its title, its rows under a
+    heading, its quiet rows and failed checks, a blank line; then the summary."""
+    t, fmt = words(lang), Formatter(lang)
+    results = by_unit(evaluation.results, _LABELS)
+    shown = results.filter(~pl.col("status").is_in(list(QUIET)))
+    quiet = _quiet(results, t)
+    wanted = set(fail_on)
+    checks_by_unit: dict[str, list[dict[str, Any]]] = {}
+    for c in _failed_checks(evaluation, wanted):
+        checks_by_unit.setdefault(c["unit"], []).append(c)
+    units = sorted(set(results["unit"].unique().to_list()) | checks_by_unit.keys())
+    titles, tails = _unit_texts(evaluation, units, quiet, checks_by_unit, t, fmt, color)
+    cells = _Cells(evaluation, shown, lang, t, fmt) if shown.height else None
+    heading = [escape_controls(t[c]) for c in COLUMNS] + [""]
+
+    def lines(rows: pl.DataFrame) -> pl.DataFrame:
+        return _lines(cells.add(rows), heading, color).select("unit", pl.when(
+            pl.col("unit").is_first_distinct()).then(
+            pl.concat_str(["head", pl.lit("\n"), "line"])).otherwise(pl.col("line")).alias("line"))
+
+    write_units(out, shown, units, titles, tails, lines)
+    out.write(("\n".join(_footer(evaluation, t, lang)) + "\n").encode("utf-8"))
+
+
+def render(evaluation: Evaluation, **options: Any) -> str:
+    buffer = io.BytesIO()
+    write(evaluation, buffer, **options)
+    return buffer.getvalue().decode("utf-8")
