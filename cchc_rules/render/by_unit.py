@@ -17,9 +17,12 @@ import polars as pl
 CHUNK = 200_000  # rows turned into lines per step (whole units)
 
 
-def by_unit(frame: pl.DataFrame, labels: Iterable[str]) -> pl.DataFrame:
-    """`frame` with its `labels` columns as text (they may be categorical), sorted by unit,
-    stably: a unit's rows keep their order."""
+def by_unit(frame: pl.DataFrame, labels: Iterable[str], columns: Iterable[str] | None = None
+            ) -> pl.DataFrame:
+    """`frame` (its `columns` only, when given) with its `labels` columns as text (they may
+    be categorical), sorted by unit, stably: a unit's rows keep their order."""
+    if columns is not None:
+        frame = frame.select(c for c in columns if c in frame.columns)
     frame = frame.with_columns(pl.col(c).cast(pl.String) for c in labels if c in frame.columns)
     return frame if frame["unit"].is_sorted() else frame.sort("unit", maintain_order=True)
 

@@ -13,6 +13,7 @@ only.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape, quoteattr
@@ -27,6 +28,7 @@ from .by_unit import by_unit, write_units
 _ATTR = {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}  # what quoteattr adds to escape()
 _INDENT = "    <testcase classname="
 _LABELS = ("target", "unit", "period", "status", "op", "deadline", "check")
+_USED = (*_LABELS, "actual", "threshold", "threshold_high", "expected", "needed")
 
 
 def _mapped(column: pl.Expr, frame: pl.DataFrame, name: str, how) -> pl.Expr:
@@ -86,24 +88,33 @@ def _failure(frame: pl.DataFrame, detail: list[tuple[pl.Expr, pl.Expr]], quote: 
 def _cases(frame: pl.DataFrame, wanted: set[str], classname: pl.Expr, name: pl.Expr,
            failures: pl.Series) -> pl.Expr:
     """Each row's testcase; `failures` holds the failure part of the failing rows, in order."""
-    head = pl.concat_str([pl.lit(_INDENT), classname, pl.lit(" name="), name])
     status = pl.col("status")
-    failing = status.is_in(list(wanted))
-    failure = pl.lit(pl.Series([None], dtype=pl.String)) if not failures.len() else \
-        pl.lit(failures).gather((failing.cast(pl.Int64).cum_sum() - 1).clip(0))
-    return (pl.when(failing).then(pl.concat_str([head, failure]))
-            .when(status.is_in(list(UNRATED))).then(pl.concat_str([
-                head, pl.lit(">\n      <skipped message="), _mapped(status, frame, "status",
-                                                                  quoteattr),
-                pl.lit("/>\n    </testcase>")]))
-            .otherwise(pl.concat_str([head, pl.lit("/>")])))
+    statuses = frame["status"].unique().to_list()
+    ends = {s: f">\n      <skipped message={quoteattr(s)}/>\n    </testcase>"
+            if s in UNRATED else "/>" for s in statuses}
+    end = status.replace_strict(ends, return_dtype=pl.String)
+    if failures.len():
+        failing = status.is_in(list(wanted))
+        end = pl.when(failing).then(
+            pl.lit(failures).gather((failing.cast(pl.Int64).cum_sum() - 1).clip(0))) \
+            .otherwise(end)
+    return pl.concat_str([pl.lit(_INDENT), classname, pl.lit(" name="), name, end])
 
 
-def _names(frame: pl.DataFrame, first: str) -> pl.Expr:
-    """The testcase name, `<first> <period>`, quoted as an attribute."""
-    name = pl.concat_str([pl.col(first), pl.col("period")], separator=" ")
-    names = frame.select(name.alias("n")).unique()["n"].to_list()
-    return name.replace_strict({n: quoteattr(n) for n in names}, return_dtype=pl.String)
+_SPECIAL = re.compile("[&<>\"'\n\r\t]")  # what quoteattr() escapes or quotes by
+
+
+def _quoted(frame: pl.DataFrame, prefix: str, parts: list[str], suffix: str = "") -> pl.Expr:
+    """The attribute `prefix + parts (joined by spaces) + suffix`, quoted as quoteattr()
+    does: plain double quotes round it when no part of it needs more (the common case,
+    no lookup), else looked up per distinct text."""
+    text = pl.concat_str([pl.lit(prefix), pl.concat_str(parts, separator=" "),
+                          pl.lit(suffix)])
+    if not _SPECIAL.search(prefix + suffix) and not any(
+            _SPECIAL.search(v) for c in parts for v in frame[c].unique().to_list()):
+        return pl.concat_str([pl.lit('"'), text, pl.lit('"')])
+    texts = frame.select(text.alias("n")).unique()["n"].to_list()
+    return text.replace_strict({n: quoteattr(n) for n in texts}, return_dtype=pl.String)
 
 
 class _Results:
@@ -146,9 +157,9 @@ class _Results:
     def cases(self, frame: pl.DataFrame) -> pl.Expr:
         failing = frame.filter(pl.col("status").is_in(list(self.wanted)))
         failures = self._failures(failing) if failing.height else pl.Series([], dtype=pl.String)
-        classname = _mapped(pl.col("unit"), frame, "unit",
-                            lambda u: quoteattr(f"{self.ruleset}.{u}"))
-        return _cases(frame, self.wanted, classname, _names(frame, "target"), failures)
+        classname = _quoted(frame, f"{self.ruleset}.", ["unit"])
+        return _cases(frame, self.wanted, classname, _quoted(frame, "", ["target", "period"]),
+                      failures)
 
 
 def _check_cases(evaluation: Evaluation, frame: pl.DataFrame, wanted: set[str]
@@ -165,19 +176,24 @@ def _check_cases(evaluation: Evaluation, frame: pl.DataFrame, wanted: set[str]
         detail = [_same(lead), _same(num["left"]), _same(pl.lit(", right ")),
                   _same(num["right"])]
         failures = failing.select(_failure(failing, detail, pl.lit('"'))).to_series()
-    classname = _mapped(pl.col("unit"), frame, "unit",
-                        lambda u: quoteattr(f"{ruleset}.{u}.checks"))
-    cases = frame.select("unit", _cases(frame, wanted, classname, _names(frame, "check"),
-                                        failures).alias("case"))
+    classname = _quoted(frame, f"{ruleset}.", ["unit"], ".checks")
+    cases = frame.select("unit", _cases(frame, wanted, classname,
+                                        _quoted(frame, "", ["check", "period"]), failures)
+                         .alias("case"))
     return dict(cases.group_by("unit", maintain_order=True)
                 .agg(pl.col("case").str.join("\n")).iter_rows())
 
 
 def _suites(results: pl.DataFrame, checks: pl.DataFrame, wanted: set[str]) -> pl.DataFrame:
-    """Per unit (sorted): its testcases and failures."""
-    counted = [frame.group_by("unit").agg(pl.len().alias("tests"), pl.col("status").is_in(
-        list(wanted)).sum().alias("failures")) for frame in (results, checks)]
-    return (pl.concat(counted, how="vertical_relaxed").group_by("unit")
+    """Per unit (sorted): its testcases and failures. The frames are sorted by unit: counted
+    per run of a unit, with no string keys to hash."""
+    def counted(frame: pl.DataFrame) -> pl.DataFrame:
+        runs = frame.select(pl.col("unit").rle_id().alias("_r"),
+                            pl.col("status").is_in(list(wanted)).alias("_f"))
+        return runs.group_by("_r", maintain_order=True).agg(
+            pl.len().alias("tests"), pl.col("_f").sum().alias("failures")).select(
+            frame["unit"].rle().struct.field("value").alias("unit"), "tests", "failures")
+    return (pl.concat([counted(results), counted(checks)]).group_by("unit")
             .agg(pl.col("tests").sum(), pl.col("failures").sum()).sort("unit"))
 
 
@@ -187,7 +203,7 @@ def write(evaluation: Evaluation, out: BinaryIO, *, fail_on: Iterable[str] = DEF
     results' testcases in frame order, then its checks'."""
     wanted = set(fail_on)
     ruleset = evaluation.ruleset.model.ruleset
-    results = by_unit(evaluation.results, _LABELS)
+    results = by_unit(evaluation.results, _LABELS, _USED)
     checks = by_unit(evaluation.checks, _LABELS)
     suites = _suites(results, checks, wanted)
     total, failures = int(suites["tests"].sum()), int(suites["failures"].sum())

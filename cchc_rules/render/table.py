@@ -33,6 +33,7 @@ QUIET = UNRATED
 QUIET_LISTED = 12
 CELLS = tuple(f"c_{name}" for name in COLUMNS)
 _LABELS = ("target", "unit", "period", "status", "op")
+_USED = (*_LABELS, "actual", "threshold", "threshold_high", "expected", "needed")
 
 
 def _value_units(evaluation: Evaluation) -> dict[str, str | None]:
@@ -210,7 +211,7 @@ def write(evaluation: Evaluation, out: BinaryIO, *, lang: str = "vi", color: boo
     """The table, UTF-8, to a binary stream: per unit (sorted) its title, its rows under a
     heading, its quiet rows and failed checks, a blank line; then the summary."""
     t, fmt = words(lang), Formatter(lang)
-    results = by_unit(evaluation.results, _LABELS)
+    results = by_unit(evaluation.results, _LABELS, _USED)
     shown = results.filter(~pl.col("status").is_in(list(QUIET)))
     quiet = _quiet(results, t)
     wanted = set(fail_on)
