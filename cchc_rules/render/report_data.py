@@ -63,6 +63,17 @@ def _counts(counted: pl.DataFrame, key: str) -> dict[str, dict[str, int]]:
     return out
 
 
+def _streamed(query: pl.LazyFrame) -> pl.DataFrame:
+    """`query` (an aggregation or a filter over the whole results frame) run by the
+    streaming engine, a batch of rows at a time: in memory, a group-by on a text key over
+    the national 1.6 M rows costs about 300 MB at peak (bench/FINDINGS.md, textout)."""
+    return query.collect(engine="streaming")
+
+
+def _distinct(frame: pl.DataFrame, column: str) -> set[str]:
+    return set(_streamed(frame.lazy().select(pl.col(column).unique()))[column].to_list())
+
+
 def _sum(counted: pl.DataFrame, key: str) -> dict[str, int]:
     return dict(counted.group_by(key).agg(pl.col("len").sum()).rows())
 
@@ -82,8 +93,7 @@ class _Builder:
         self.ev, self.model = ev, ev.ruleset.model
         self.fmt, self.t = Formatter(lang), words(lang)
         self.names = {uid: u.name for uid, u in ev.figures.units.items()}
-        found = set(ev.results["period"].unique().to_list())
-        found |= set(ev.figures.values["period"].unique().to_list())
+        found = _distinct(ev.results, "period") | _distinct(ev.figures.values, "period")
         self.periods = sorted(found, key=period_key)
         order = {p: i for i, p in enumerate(self.periods)}
         self.res = ev.results.with_columns(
@@ -92,8 +102,11 @@ class _Builder:
             pl.col("gap").abs().fill_nan(None).alias("_agap"))
         self.order = order
         self.times = UnitTimes(ev.figures.units, self.names, self.fmt, self.t)
-        # spec §6: on which territory each result was compared (row for row with results)
-        trace = ev.trace if ev.trace is not None and "territory" in ev.trace.columns else None
+        # spec §6: on which territory each result was compared (row for row with results),
+        # shown only when some unit's territory changed: else the trace (a national run's
+        # 1.6 M rows of explanations) is not built at all.
+        trace = ev.trace if self.times.changes and ev.trace is not None \
+            and "territory" in ev.trace.columns else None
         self.res = self.res.with_columns(
             trace["territory"] if trace is not None else pl.lit(None, pl.String).alias(
                 "territory"),
@@ -137,7 +150,16 @@ class _Builder:
     # -- sections -------------------------------------------------------------------------
 
     def units(self) -> tuple[list[UnitRow], int]:
-        ranked = rank_units(self.ev)
+        # Each unit's latest results, found by a streamed group-by and a join on the few
+        # rows of the latest periods rather than a window over the national 1.6 M rows
+        # (300 MB at peak); ranking those rows ranks all (rank_units keeps each unit's
+        # latest period).
+        keys = self.res.lazy().with_row_index("_r").select(
+            "_r", "unit", "period", "status", "weight", "_pi")
+        last = _streamed(keys.group_by("unit").agg(pl.col("_pi").max()))
+        keys = _streamed(keys.filter(pl.col("_pi") >= last["_pi"].min())).sort("_r")
+        ranked = rank_units(keys.join(last, on=["unit", "_pi"], how="semi",
+                                      maintain_order="left").drop("_r", "_pi"))
         total = ranked.height
         if self.detail == "summary" and total > 2 * RANK_EDGE:
             ranked = pl.concat([ranked.head(RANK_EDGE), ranked.tail(RANK_EDGE)])
@@ -152,14 +174,21 @@ class _Builder:
     def target_rows(self) -> dict[str, pl.DataFrame]:
         # Results without a number (no data, not applicable) are counted, not listed: the
         # data-quality section lists what is missing once per unit and period.
-        rated = self.res.filter(~pl.col("status").is_in(list(UNRATED)))
+        # The rows are picked on their keys and then gathered: filtering the whole frame
+        # would copy a national run's million rated rows, every column, to keep 200.
+        keys = self.res.lazy().with_row_index("_r").select(
+            "_r", "target", "unit", "status", "_pi", "_sev", "_agap") \
+            .filter(~pl.col("status").is_in(list(UNRATED)))
         if self.detail == "full":
-            shown = rated.sort(["target", "unit", "_pi"])
-        else:
-            shown = (rated.filter(pl.col("_pi") == pl.col("_pi").max().over("target"))
-                     .sort(["_sev", "_agap", "unit"], descending=[False, True, False],
-                           nulls_last=True)
-                     .group_by("target", maintain_order=True).head(SUMMARY_ROWS))
+            picked = _streamed(keys).sort(["target", "unit", "_pi"])
+        else:   # each target's rated rows of its latest period with rated rows
+            last = _streamed(keys.group_by("target").agg(pl.col("_pi").max()))
+            rated = _streamed(keys.filter(pl.col("_pi") >= last["_pi"].min())).sort("_r")
+            picked = (rated.join(last, on=["target", "_pi"], how="semi", maintain_order="left")
+                      .sort(["_sev", "_agap", "unit"], descending=[False, True, False],
+                            nulls_last=True)
+                      .group_by("target", maintain_order=True).head(SUMMARY_ROWS))
+        shown = self.res[picked["_r"]]
         return {k[0]: f for k, f in shown.partition_by("target", as_dict=True).items()}
 
     def latest(self, rows: pl.DataFrame) -> pl.DataFrame:
@@ -181,9 +210,9 @@ class _Builder:
             others = {k[0]: f["unit"].to_list()
                       for k, f in own.partition_by("target", as_dict=True).items()}
         ended = list(self.times.graph.successors)
-        has = {k[0]: set(f["unit"].to_list()) for k, f in self.res.filter(
-            pl.col("unit").is_in(ended) & valid).select("target", "unit")
-            .partition_by("target", as_dict=True).items()}
+        has = {k[0]: set(f["unit"].to_list()) for k, f in self.res.select(
+            "target", "unit", "actual").filter(pl.col("unit").is_in(ended) & valid)
+            .select("target", "unit").partition_by("target", as_dict=True).items()}
         out: dict[str, list[str]] = {}
         for tid in set(latest) | set(others):
             order = latest[tid]["unit"].to_list() if tid in latest else []
@@ -203,7 +232,11 @@ class _Builder:
         pairs = [(tid, u) for tid, us in units.items() for u in us]
         wanted = pl.DataFrame(pairs, schema={"target": pl.String, "unit": pl.String},
                               orient="row")
-        found = self.res.join(wanted, on=["target", "unit"], how="semi")
+        # The few charted units' rows picked by two plain masks first: a join on two text
+        # keys over the national 1.6 M rows would encode every row's keys.
+        found = self.res.filter(pl.col("target").is_in(wanted["target"].unique().implode()),
+                                pl.col("unit").is_in(wanted["unit"].unique().implode())) \
+            .join(wanted, on=["target", "unit"], how="semi", maintain_order="left")
         return {k[0]: f for k, f in found.partition_by("target", as_dict=True).items()}
 
     def target(self, target: Any, rows: pl.DataFrame, latest: pl.DataFrame,
@@ -236,7 +269,7 @@ class _Builder:
 
     def ended_pending(self) -> dict[str, int]:
         """Per target, the pending results of units that ended before the deadline."""
-        ended = [u for u in self.res["unit"].unique().to_list() if self.times.last_day(u)]
+        ended = [u for u in _distinct(self.res, "unit") if self.times.last_day(u)]
         if not ended:
             return {}
         out: dict[str, int] = {}
@@ -299,7 +332,10 @@ class _Builder:
         return svg, text, " ".join(note)
 
     def worst(self) -> list[WorstTarget]:
-        latest = self.res.filter(pl.col("_pi") == pl.col("_pi").max().over("target"))
+        frame = self.res.lazy().select("target", "status", "_pi")
+        last = _streamed(frame.group_by("target").agg(pl.col("_pi").max()))
+        latest = _streamed(frame.filter(pl.col("_pi") >= last["_pi"].min())) \
+            .join(last, on=["target", "_pi"], how="semi")
         agg = (latest.group_by("target").agg(
             pl.col("status").is_in(list(FAILING)).sum().alias("failing"),
             (pl.col("status") != "not_applicable").sum().alias("total"))
@@ -368,10 +404,10 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
     b = _Builder(ev, lang, detail)
     t, fmt, res, model = b.t, b.fmt, b.res, b.model
     # One pass over the results for every count the report shows.
-    # value_counts on one struct column: a group_by over three string keys of the
-    # national 1.6 M rows costs about 400 MB more at peak (bench/FINDINGS.md, item 6).
-    counted = (res.select(pl.struct("target", "area", "status").value_counts(name="len"))
-               .unnest("target").unnest("target"))
+    # Streamed: in memory, a group_by over three text keys of the national 1.6 M rows
+    # costs about 400 MB more at peak (bench/FINDINGS.md, item 6).
+    counted = _streamed(res.lazy().group_by("target", "area", "status").agg(
+        pl.len().alias("len")))
     totals = _sum(counted, "status")
     area_counts, target_counts = _counts(counted, "area"), _counts(counted, "target")
     target_totals = _sum(counted.filter(~pl.col("status").is_in(list(UNRATED))), "target")
@@ -396,8 +432,7 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
     warnings = [w.format() for w in other_warnings]
     ended_pending = b.ended_pending()
     shown_warnings = warnings[:SUMMARY_LIST] if b.detail == "summary" else warnings
-    unit_ids = sorted(set(res["unit"].unique().to_list()) or
-                      set(ev.figures.values["unit"].unique().to_list()))
+    unit_ids = sorted(_distinct(res, "unit") or _distinct(ev.figures.values, "unit"))
     rule_files: Sequence[Path] = ev.ruleset.files
     files = [("ruleset", p) for p in rule_files] + list(inputs)
     from .scores import appraisal_context
