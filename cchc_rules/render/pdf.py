@@ -20,6 +20,7 @@ from ..errors import CchcError, Problem
 from ..messages import _
 from . import templates
 from .html import render_html
+from .report_data import distinct
 
 
 class _QuietThreads(logging.Filter):
@@ -90,7 +91,7 @@ def render_pdf(evaluation: Any, output: Path, *, lang: str = "vi", detail: str =
     """The report as PDF bytes, and a warning per refused fetch."""
     detail = pdf_detail(evaluation.results.height, detail)
     edition = "summary" if detail == "summary" else "full"  # auto stays full up to here
-    sections = evaluation.results["target"].n_unique()
+    sections = len(distinct(evaluation.results, "target"))
     if sections > PDF_MAX_TARGETS[edition]:
         raise CchcError.one("RPT08", _("a {edition} PDF of {sections:,} targets is refused (at "
                                        "most {PDF_MAX_TARGETS:,}: its layout would need "

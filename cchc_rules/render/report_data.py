@@ -70,8 +70,20 @@ def _streamed(query: pl.LazyFrame) -> pl.DataFrame:
     return query.collect(engine="streaming")
 
 
-def _distinct(frame: pl.DataFrame, column: str) -> set[str]:
+def distinct(frame: pl.DataFrame, column: str) -> set[str]:
+    """The distinct values of a text column of a national-size frame, streamed."""
     return set(_streamed(frame.lazy().select(pl.col(column).unique()))[column].to_list())
+
+
+def _latest_rows(rows: pl.LazyFrame, by: str) -> pl.DataFrame:
+    """The rows (with `_r`, the row index, and `_pi`) of the latest period per `by`, in
+    row order: the maximum per `by` by a streamed group-by, then a join on the few rows of
+    the latest periods, not a window over the national 1.6 M rows (300 MB at peak)."""
+    last = _streamed(rows.group_by(by).agg(pl.col("_pi").max()))
+    if not last.height:
+        return _streamed(rows.head(0))
+    recent = _streamed(rows.filter(pl.col("_pi") >= last["_pi"].min())).sort("_r")
+    return recent.join(last, on=[by, "_pi"], how="semi", maintain_order="left")
 
 
 def _sum(counted: pl.DataFrame, key: str) -> dict[str, int]:
@@ -93,7 +105,7 @@ class _Builder:
         self.ev, self.model = ev, ev.ruleset.model
         self.fmt, self.t = Formatter(lang), words(lang)
         self.names = {uid: u.name for uid, u in ev.figures.units.items()}
-        found = _distinct(ev.results, "period") | _distinct(ev.figures.values, "period")
+        found = distinct(ev.results, "period") | distinct(ev.figures.values, "period")
         self.periods = sorted(found, key=period_key)
         order = {p: i for i, p in enumerate(self.periods)}
         self.res = ev.results.with_columns(
@@ -150,16 +162,9 @@ class _Builder:
     # -- sections -------------------------------------------------------------------------
 
     def units(self) -> tuple[list[UnitRow], int]:
-        # Each unit's latest results, found by a streamed group-by and a join on the few
-        # rows of the latest periods rather than a window over the national 1.6 M rows
-        # (300 MB at peak); ranking those rows ranks all (rank_units keeps each unit's
-        # latest period).
-        keys = self.res.lazy().with_row_index("_r").select(
-            "_r", "unit", "period", "status", "weight", "_pi")
-        last = _streamed(keys.group_by("unit").agg(pl.col("_pi").max()))
-        keys = _streamed(keys.filter(pl.col("_pi") >= last["_pi"].min())).sort("_r")
-        ranked = rank_units(keys.join(last, on=["unit", "_pi"], how="semi",
-                                      maintain_order="left").drop("_r", "_pi"))
+        # Ranking each unit's latest results ranks all (rank_units keeps those only).
+        ranked = rank_units(_latest_rows(self.res.lazy().with_row_index("_r").select(
+            "_r", "unit", "period", "status", "weight", "_pi"), "unit").drop("_r", "_pi"))
         total = ranked.height
         if self.detail == "summary" and total > 2 * RANK_EDGE:
             ranked = pl.concat([ranked.head(RANK_EDGE), ranked.tail(RANK_EDGE)])
@@ -182,9 +187,7 @@ class _Builder:
         if self.detail == "full":
             picked = _streamed(keys).sort(["target", "unit", "_pi"])
         else:   # each target's rated rows of its latest period with rated rows
-            last = _streamed(keys.group_by("target").agg(pl.col("_pi").max()))
-            rated = _streamed(keys.filter(pl.col("_pi") >= last["_pi"].min())).sort("_r")
-            picked = (rated.join(last, on=["target", "_pi"], how="semi", maintain_order="left")
+            picked = (_latest_rows(keys, "target")
                       .sort(["_sev", "_agap", "unit"], descending=[False, True, False],
                             nulls_last=True)
                       .group_by("target", maintain_order=True).head(SUMMARY_ROWS))
@@ -269,7 +272,7 @@ class _Builder:
 
     def ended_pending(self) -> dict[str, int]:
         """Per target, the pending results of units that ended before the deadline."""
-        ended = [u for u in _distinct(self.res, "unit") if self.times.last_day(u)]
+        ended = [u for u in distinct(self.res, "unit") if self.times.last_day(u)]
         if not ended:
             return {}
         out: dict[str, int] = {}
@@ -332,10 +335,8 @@ class _Builder:
         return svg, text, " ".join(note)
 
     def worst(self) -> list[WorstTarget]:
-        frame = self.res.lazy().select("target", "status", "_pi")
-        last = _streamed(frame.group_by("target").agg(pl.col("_pi").max()))
-        latest = _streamed(frame.filter(pl.col("_pi") >= last["_pi"].min())) \
-            .join(last, on=["target", "_pi"], how="semi")
+        latest = _latest_rows(self.res.lazy().with_row_index("_r").select(
+            "_r", "target", "status", "_pi"), "target")
         agg = (latest.group_by("target").agg(
             pl.col("status").is_in(list(FAILING)).sum().alias("failing"),
             (pl.col("status") != "not_applicable").sum().alias("total"))
@@ -432,7 +433,7 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
     warnings = [w.format() for w in other_warnings]
     ended_pending = b.ended_pending()
     shown_warnings = warnings[:SUMMARY_LIST] if b.detail == "summary" else warnings
-    unit_ids = sorted(_distinct(res, "unit") or _distinct(ev.figures.values, "unit"))
+    unit_ids = sorted(distinct(res, "unit") or distinct(ev.figures.values, "unit"))
     rule_files: Sequence[Path] = ev.ruleset.files
     files = [("ruleset", p) for p in rule_files] + list(inputs)
     from .scores import appraisal_context
