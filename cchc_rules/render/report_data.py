@@ -115,15 +115,16 @@ class _Builder:
         self.order = order
         self.times = UnitTimes(ev.figures.units, self.names, self.fmt, self.t)
         # spec §6: on which territory each result was compared (row for row with results),
-        # shown only when some unit's territory changed: else the trace (a national run's
-        # 1.6 M rows of explanations) is not built at all.
-        trace = ev.trace if self.times.changes and ev.trace is not None \
-            and "territory" in ev.trace.columns else None
-        self.res = self.res.with_columns(
-            trace["territory"] if trace is not None else pl.lit(None, pl.String).alias(
-                "territory"),
-            trace["territory_changed"] if trace is not None else pl.lit(None, pl.String)
-            .alias("territory_changed"))
+        # shown only when some unit's territory changed: else neither the trace (a national
+        # run's 1.6 M rows of explanations) nor these columns are built at all.
+        if self.times.changes:
+            trace = ev.trace if ev.trace is not None and "territory" in ev.trace.columns \
+                else None
+            self.res = self.res.with_columns(
+                trace["territory"] if trace is not None else pl.lit(None, pl.String).alias(
+                    "territory"),
+                trace["territory_changed"] if trace is not None else pl.lit(None, pl.String)
+                .alias("territory_changed"))
         if detail == "auto":
             detail = "full" if self.res.height <= AUTO_FULL_MAX else "summary"
         self.detail = detail
