@@ -79,14 +79,26 @@ def _count_if(condition: exp.Expression) -> exp.Expression:
                                  default=exp.Literal.number(0)))
 
 
-def date_counts(engine, name: str, source, today: date) -> dict[str, int]:
-    """Rows per kind of missing or inconsistent date (only the kinds the source can show:
-    due and resolved need the source's `due` and `resolved` columns)."""
+def unit_stats(engine, name: str, source, today: date) -> tuple[list[tuple], dict[str, int]]:
+    """One pass over the records: (unit, rows, first day, last day) per unit of the source,
+    unit None included, and the rows per kind of missing or inconsistent date (only the
+    kinds the source can show: due and resolved need its `due` and `resolved` columns)."""
+    unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
+                                    table=exp.to_identifier(RECORD)),
+                    to=exp.DataType.build("TEXT"))
+    when = column(source.date, source.columns, source.utc_offset)
+    if not isinstance(when, exp.Cast):
+        when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
     kinds = bad_dates(source, today)
-    query = exp.select(*(_count_if(cond).as_(kind) for kind, cond in kinds.items())).from_(
-        table(engine.tables[name]).as_(RECORD))
-    (row,) = engine.rows(name, query)
-    return {kind: int(n or 0) for kind, n in zip(kinds, row, strict=True)}
+    query = (exp.select(unit.as_("unit"), exp.Count(this=exp.Star()).as_("n"),
+                        exp.Min(this=when).as_("first_day"),
+                        exp.Max(this=when.copy()).as_("last_day"),
+                        *(_count_if(cond).as_(kind) for kind, cond in kinds.items()))
+             .from_(table(engine.tables[name]).as_(RECORD))
+             .group_by(unit.copy()))
+    rows = sorted(engine.rows(name, query), key=lambda r: (r[0] is None, r[0] or ""))
+    dates = {kind: sum(int(r[4 + i] or 0) for r in rows) for i, kind in enumerate(kinds)}
+    return [tuple(r[:4]) for r in rows], dates
 
 
 def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
@@ -116,18 +128,24 @@ def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
               .join(twice.subquery("t"), on=exp.EQ(this=ident.copy(),
                                                    expression=exp.column("id", table="t")))
               .group_by(exp.column("id", table="t")))
-    totals = exp.select(exp.Count(this=exp.Star()), exp.Sum(this=exp.column("n")),
-                        _count_if(exp.GT(this=exp.column("variants"),
-                                         expression=exp.Literal.number(1)))
-                        ).from_(groups.subquery("d"))
-    (ids, rows, differing), = engine.rows(name, totals)
-    examples = []
-    if ids:
-        first = (exp.select(exp.column("id")).from_(groups.subquery("d"))
-                 .where(exp.GT(this=exp.column("variants"), expression=exp.Literal.number(1)))
-                 .order_by(exp.column("id")).limit(EXAMPLES))
-        examples = [r[0] for r in engine.rows(name, first)]
-    return int(ids or 0), int(rows or 0), int(differing or 0), examples
+    differs = exp.GT(this=exp.column("variants"), expression=exp.Literal.number(1))
+    # The totals ride on every row (window sums); the rows themselves are the first ids
+    # whose copies differ, then (when fewer differ) others: one query, not two.
+    every = exp.Window(this=exp.Count(this=exp.Star()))
+    first = (exp.select(exp.column("id"), exp.column("variants"), every.as_("ids"),
+                        exp.Window(this=exp.Sum(this=exp.column("n"))).as_("dup_rows"),
+                        exp.Window(this=_count_if(differs)).as_("differing"))
+             .from_(groups.subquery("d"))
+             .order_by(exp.Case(ifs=[exp.If(this=differs.copy(),
+                                             true=exp.Literal.number(0))],
+                                default=exp.Literal.number(1)), exp.column("id"))
+             .limit(EXAMPLES))
+    rows = engine.rows(name, first)
+    if not rows:
+        return 0, 0, 0, []
+    _id, _variants, ids, dup_rows, differing = rows[0]
+    examples = [r[0] for r in rows if r[1] > 1]
+    return int(ids), int(dup_rows), int(differing), examples
 
 
 def unit_problems(quality: SourceQuality, counts: Mapping, units: Mapping | None
