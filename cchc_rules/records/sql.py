@@ -7,7 +7,8 @@ exact fractions. The same tree is generated for DuckDB, PostgreSQL and Spark (`d
 
     SELECT p.period, CAST(r.unit AS TEXT) AS unit, AGG(...) AS value
     FROM table AS r JOIN (VALUES (period, first_day, last_day), ...) AS p
-      ON CAST(r.date AS DATE) BETWEEN p.first_day AND p.last_day     -- ON TRUE for a stock
+      ON CAST(r.date AS DATE) BETWEEN p.first_day AND p.last_day
+      -- a stock: ON the conditions all its metrics share (a range join on period_end)
     [JOIN groups AS g ON r.unit = g.member]          -- parents: own + descendants' records
     WHERE r.unit IS NOT NULL AND NOT (bad dates) AND (where)
     GROUP BY p.period, unit                          -- g.grp with groups
