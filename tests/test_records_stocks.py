@@ -102,7 +102,7 @@ def test_stocks_at_each_months_end_are_those_of_a_plain_count(counted):
 
 
 def test_each_metrics_own_query_joins_periods_by_its_conditions(counted):
-    _rows_, got = counted
+    got = counted[1]
     tree = got.info.queries["overdue"].tree
     (join,) = [j for j in tree.args["joins"] if isinstance(j.this, exp.Values)]
     on = join.args["on"].sql()

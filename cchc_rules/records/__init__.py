@@ -130,7 +130,7 @@ def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: da
             info.queries[mid] = Query(name, loc.engine, engine.dialect, metric_query(
                 source, spec, where, engine.tables[name], periods, groups, day))
         query = fused_query(source, specs, engine.tables[name], periods, groups, day)
-        got = _rows_frame(engine.rows(name, query), len(mids))
+        got = engine.frame(name, query, len(mids))
         members = [g for _, g in pairs] if grouped else known
         for i, (mid, (spec, _where)) in enumerate(zip(mids, specs, strict=True)):
             picked = got.select("period", "unit", pl.col(f"v{i}").alias("value"))
@@ -192,14 +192,6 @@ def _ancestry(members: Sequence[str], units: Mapping) -> list[tuple[str, str]]:
             seen.add(current)
             current = units[current].parent
     return pairs
-
-
-def _rows_frame(rows: list[tuple], count: int) -> pl.DataFrame:
-    """A query's rows (period, unit, then `count` figures, ints, floats or Decimals) as
-    columns period, unit, v0, v1, … of floats, converted by polars in one go."""
-    return pl.DataFrame(rows, schema={"period": pl.String, "unit": pl.String,
-                                      **{f"v{i}": pl.Float64 for i in range(count)}},
-                        orient="row", strict=False)
 
 
 def _frame(got: pl.DataFrame, metric: str, spec, periods: Sequence[Period],
