@@ -36,6 +36,18 @@ COUNTS = ("received", "received_online", "dossiers_with_fees", "dossiers_paid_on
           "pending_in_time", "pending_overdue")
 
 
+class Clock:
+    """Wall and CPU time (user + sys of every thread of the process) since made: on a
+    shared machine the CPU time is what a change is judged by, the wall time is noise."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def read(self) -> dict:
+        return {"seconds": time.perf_counter() - self.wall,
+                "cpu": time.process_time() - self.cpu}
+
+
 def _rss_mb() -> float:
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -77,12 +89,12 @@ def way_cchc(folder: Path, location: str) -> dict:
     session = Session()
     ruleset = session.load_ruleset(folder / "ruleset.yaml")
     units = session.read_figures([], folder / "units.csv").units
-    start = time.perf_counter()
+    clock = Clock()
     got = count_figures(ruleset, [parse_location(location, ruleset.model.sources)], units,
                         today=date(YEAR + 1, 6, 30))
-    seconds = time.perf_counter() - start
+    spent = clock.read()
     values = got.values
-    return {"seconds": seconds, "sums": _sums(values["metric"], values["value"]),
+    return {**spent, "sums": _sums(values["metric"], values["value"]),
             "rows": values.height}
 
 
@@ -137,12 +149,12 @@ def way_duckdb(folder: Path) -> dict:
     pairs = pl.DataFrame(ancestry(folder), schema=["member", "grp"], orient="row")
     con.register("g", pairs)
     files = "[" + ", ".join(f"'{p}'" for p in sorted(folder.glob("*.parquet"))) + "]"
-    start = time.perf_counter()
+    clock = Clock()
     cur = con.execute(HAND_SQL.format(files=files, year=YEAR))
     names = [c[0] for c in cur.description]
     frame = pl.DataFrame(cur.fetchall(), schema=names, orient="row")
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "sums": _wide_sums(frame), "rows": frame.height}
+    spent = clock.read()
+    return {**spent, "sums": _wide_sums(frame), "rows": frame.height}
 
 
 def _wide_sums(frame) -> dict:
@@ -152,7 +164,7 @@ def _wide_sums(frame) -> dict:
 def way_polars(folder: Path) -> dict:
     import polars as pl
     pairs = pl.LazyFrame(ancestry(folder), schema=["member", "grp"], orient="row")
-    start = time.perf_counter()
+    clock = Clock()
     d = (pl.scan_parquet(sorted(folder.glob("*.parquet")))
          .select(u="ma_don_vi", rd=pl.col("ngay_tiep_nhan").dt.date(),
                  dd=pl.col("ngay_hen_tra").dt.date(),
@@ -185,14 +197,14 @@ def way_polars(folder: Path) -> dict:
     frame = (flows_in.join(flows_out, on=["grp", "month"], how="full", coalesce=True)
              .join(stocks, on=["grp", "month"], how="full", coalesce=True)
              .collect(engine="streaming"))
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "sums": _wide_sums(frame), "rows": frame.height}
+    spent = clock.read()
+    return {**spent, "sums": _wide_sums(frame), "rows": frame.height}
 
 
 def way_pandas(folder: Path) -> dict:
     import pandas as pd
     pairs = pd.DataFrame(ancestry(folder), columns=["member", "grp"])
-    start = time.perf_counter()
+    clock = Clock()
     d = pd.concat([pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))],
                   ignore_index=True)
     d = pd.DataFrame({"u": d["ma_don_vi"], "rd": d["ngay_tiep_nhan"].dt.normalize(),
@@ -227,9 +239,9 @@ def way_pandas(folder: Path) -> dict:
                      .groupby(["grp", "month"]).agg(pending_in_time=("in_time", "sum"),
                                                     pending_overdue=("overdue", "sum")))
     frame = flows_in.join(flows_out, how="outer").join(pd.concat(parts), how="outer")
-    seconds = time.perf_counter() - start
+    spent = clock.read()
     sums = {m: float(frame[m].fillna(0).sum()) for m in COUNTS if m in frame.columns}
-    return {"seconds": seconds, "sums": sums, "rows": len(frame)}
+    return {**spent, "sums": sums, "rows": len(frame)}
 
 
 def way_postgres(folder: Path) -> dict:
@@ -313,7 +325,9 @@ def earlier(way: str, folder: Path) -> dict:
 # ---- the report -------------------------------------------------------------------------
 
 def _cell(r: dict, key: str = "seconds") -> str:
-    return "skipped" if "skipped" in r else f"{r[key]:.2f} s"
+    if key not in r:
+        return "skipped" if "skipped" in r else ""
+    return f"{r[key]:.2f} s"
 
 
 def _rss(r: dict) -> str:
@@ -336,7 +350,8 @@ def section(results: dict, rows: int, big: int | None, small: int, load: tuple) 
              "on time, late, mean days, rated, satisfied; pending in time and overdue at "
              "each month's end) per unit — a parent from its own and its descendants' "
              "records — × 12 months.", "",
-             "| way | time | vs cchc | peak RSS | same figures |", "|---|---|---|---|---|"]
+             "| way | time | CPU | vs cchc | peak RSS | same figures |",
+             "|---|---|---|---|---|---|"]
     for way, label in (("cchc", "cchc (DuckDB, generated SQL)"),
                        ("duckdb", "hand-written DuckDB SQL"),
                        ("polars", "hand-written lazy polars group-by (streaming)"),
@@ -345,18 +360,19 @@ def section(results: dict, rows: int, big: int | None, small: int, load: tuple) 
         ratio = "" if "skipped" in r or way == "cchc" else f"{r['seconds'] / cchc['seconds']:.2f}×"
         same = "" if "skipped" in r or way == "cchc" else (
             "yes" if _agree(r["sums"], cchc["sums"]) else "NO")
-        lines.append(f"| {label} | {_cell(r)} | {ratio} | {_rss(r)} | {same} |")
+        lines.append(f"| {label} | {_cell(r)} | {_cell(r, 'cpu')} | {ratio} | {_rss(r)} "
+                     f"| {same} |")
     if big is not None and "big" in results:
         r = results["big"]
-        lines.append(f"| cchc on {big:,} rows (memory limit 1 GB, spilling) | {_cell(r)} | "
-                     f"| {_rss(r)} | |")
+        lines.append(f"| cchc on {big:,} rows (memory limit, spilling) | {_cell(r)} | "
+                     f"{_cell(r, 'cpu')} | | {_rss(r)} | |")
     for way, label in (("postgres", "PostgreSQL 15"), ("spark", "Spark local[2]")):
         if way in results:
             r = results[way]
             extra = f" (+ {r['start_seconds']:.1f} s to start Spark)" \
                 if "start_seconds" in r else ""
-            lines.append(f"| cchc on {label}, {small:,} rows | {_cell(r)}{extra} | | "
-                         f"{_rss(r)} (client) | |")
+            lines.append(f"| cchc on {label}, {small:,} rows | {_cell(r)}{extra} | "
+                         f"{_cell(r, 'cpu')} (client) | | {_rss(r)} (client) | |")
     duck, polars, pandas = results["duckdb"], results["polars"], results["pandas"]
     lines += ["", "Goals: within 1.3× of the hand-written DuckDB query "
               f"({_verdict(cchc, duck, lambda c, o: c <= 1.3 * o)}), at least as fast as the "
@@ -373,7 +389,10 @@ def _agree(a: dict, b: dict) -> bool:
 def _verdict(c: dict, o: dict, ok) -> str:
     if "skipped" in c or "skipped" in o:
         return "not measured"
-    return "met" if ok(c["seconds"], o["seconds"]) else "NOT met"
+    verdict = "met" if ok(c["seconds"], o["seconds"]) else "NOT met"
+    if "cpu" in c and "cpu" in o:  # on a loaded machine wall time is noise, CPU time is not
+        verdict += "; by CPU time " + ("met" if ok(c["cpu"], o["cpu"]) else "NOT met")
+    return verdict
 
 
 def _memory(results: dict) -> str:

@@ -69,6 +69,15 @@ metrics:
       stock: true
       where: "received_at <= period_end and (resolved_at is null or resolved_at > period_end)
         and due_at < period_end and received_at >= '2025-01-01'"
+  in_time:
+    label: I
+    unit: count
+    records:
+      source: dossiers
+      aggregate: count
+      stock: true
+      where: "received_at <= period_end and (resolved_at is null or resolved_at > period_end)
+        and due_at >= period_end"
 """
 
 
@@ -129,7 +138,7 @@ def reference(folder) -> dict:
     """DuckDB's figures, checked against the rows themselves on a few sums."""
     got = _figures(folder, f"dossiers={folder}/dossiers.parquet")
     rows = _rows()
-    assert len(got) == 3 * (6 + 2 + 1) * 8     # units × (months, quarters, year) × metrics
+    assert len(got) == 3 * (6 + 2 + 1) * 9     # units × (months, quarters, year) × metrics
     for unit in "abc":
         mine = [r for r in rows if r["unit_id"] == unit]
         assert got[(unit, "2025", "received")] == len(mine)

@@ -158,3 +158,23 @@ def test_explain_sql_run_as_shown_gives_the_count(folder, counted):
     con.read_parquet(str(folder / "d.parquet")).create_view("records_dossiers")
     rows = dict((u, v) for _, u, v in con.execute(query.sql("2025-01")).fetchall())
     assert rows == {"tan-ha": 12, "son-my": 1, "tan-hà": 2, "zzz": 1}
+
+
+@pytest.mark.parametrize(("ids_units", "want"), [
+    ([("A", "tan-ha"), ("B", "tan-ha"), ("C", "son-my"), (None, "son-my"), (None, "son-my")],
+     (0, 0, 0, [])),                                        # a distinct count settles it
+    ([("A", "tan-ha"), ("B", "tan-ha"), ("A", "son-my"), (None, "son-my")],
+     (1, 2, 1, ["A"])),                                     # across units
+    ([("A", "tan-ha"), ("A", "tan-ha"), ("A", "tan-ha"), ("B", "son-my")],
+     (1, 3, 0, [])),                                        # identical copies
+])
+def test_duplicate_ids_are_counted_exactly(tmp_path, ids_units, want):
+    pl.DataFrame([row(0, unit=u) | {"dossier_id": i} for i, u in ids_units]).write_parquet(
+        tmp_path / "d.parquet")
+    (tmp_path / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
+    ruleset = Session().load_ruleset(tmp_path / "ruleset.yaml")
+    got = count_figures(ruleset, [parse_location(f"dossiers={tmp_path}/d.parquet",
+                                                 ruleset.model.sources)], None)
+    (quality,) = got.info.sources
+    assert (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids,
+            quality.duplicate_examples) == want

@@ -22,15 +22,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
-from sqlglot import exp
 
 from ..errors import CchcError, Problem, did_you_mean
 from ..messages import _
 from ..periods import Period, parse_period
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
-from .quality import Query, RecordsInfo, SourceQuality, date_counts, duplicates, unit_problems
+from .quality import Query, RecordsInfo, SourceQuality, duplicates, unit_problems, unit_stats
 from .quality import warnings as quality_warnings
-from .sql import RECORD, column, fused_query, identifier, metric_query, placement, table
+from .sql import fused_query, metric_query, placement
 from .types import locate_column
 
 __all__ = ["Location", "RecordFigures", "RecordsInfo", "count_figures", "over_time",
@@ -91,13 +90,13 @@ def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: da
     """One source: its quality (into `info`), then each of its metrics' figures."""
     model, name = ruleset.model, loc.source
     source = model.sources[name]
-    stats = _stats(engine, name, source)
+    stats, dates = unit_stats(engine, name, source, day)
     counts = {u: n for u, n, _, _ in stats}
     warnings = _unit_warnings(name, counts, units)
     days = [d for _, _, first, last in stats for d in (first, last) if d is not None]
     quality = SourceQuality(name, loc.text, loc.engine, sum(counts.values()),
                             min(days, default=None), max(days, default=None),
-                            dates=date_counts(engine, name, source, day))
+                            dates=dates)
     unit_problems(quality, counts, units)
     if source.id is not None:
         (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids,
@@ -131,10 +130,10 @@ def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: da
             info.queries[mid] = Query(name, loc.engine, engine.dialect, metric_query(
                 source, spec, where, engine.tables[name], periods, groups, day))
         query = fused_query(source, specs, engine.tables[name], periods, groups, day)
-        rows = engine.rows(name, query)
+        got = engine.frame(name, query, len(mids))
         members = [g for _, g in pairs] if grouped else known
         for i, (mid, (spec, _where)) in enumerate(zip(mids, specs, strict=True)):
-            picked = [(r[0], r[1], r[2 + i]) for r in rows] if len(mids) > 1 else rows
+            picked = got.select("period", "unit", pl.col(f"v{i}").alias("value"))
             frames.append(_frame(picked, mid, spec, periods, members, loc.text))
     return frames, counts, warnings
 
@@ -163,22 +162,6 @@ def covering(first: date, last: date, kinds: Sequence[str]) -> list[Period]:
             out.append(period)
             period = period.shift(1)
     return sorted(out)
-
-
-def _stats(engine, name: str, source) -> list[tuple]:
-    """(unit, rows, first day, last day) per unit of the source, unit None included."""
-    unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
-                                    table=exp.to_identifier(RECORD)),
-                    to=exp.DataType.build("TEXT"))
-    when = column(source.date, source.columns, source.utc_offset)
-    if not isinstance(when, exp.Cast):
-        when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
-    query = (exp.select(unit.as_("unit"), exp.Count(this=exp.Star()).as_("n"),
-                        exp.Min(this=when).as_("first_day"),
-                        exp.Max(this=when.copy()).as_("last_day"))
-             .from_(table(engine.tables[name]).as_(RECORD))
-             .group_by(unit.copy()))
-    return sorted(engine.rows(name, query), key=lambda r: (r[0] is None, r[0] or ""))
 
 
 def _unit_warnings(name: str, counts: Mapping, units: Mapping | None) -> list[Problem]:
@@ -211,11 +194,9 @@ def _ancestry(members: Sequence[str], units: Mapping) -> list[tuple[str, str]]:
     return pairs
 
 
-def _frame(rows: list[tuple], metric: str, spec, periods: Sequence[Period],
+def _frame(got: pl.DataFrame, metric: str, spec, periods: Sequence[Period],
            units: Sequence[str], where: str) -> pl.DataFrame:
-    got = pl.DataFrame([(p, u, None if v is None else float(v)) for p, u, v in rows],
-                       schema={"period": pl.String, "unit": pl.String, "value": pl.Float64},
-                       orient="row")
+    """One metric's figures (`got`: period, unit, value) in the long shape of data.Figures."""
     if spec.aggregate in ZERO_WHEN_EMPTY and units:
         grid = pl.DataFrame({"unit": list(dict.fromkeys(units))}).join(
             pl.DataFrame({"period": [p.text for p in periods]}), how="cross")

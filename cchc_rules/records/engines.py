@@ -163,14 +163,26 @@ class DuckDB:
                              f"SELECT * FROM read_parquet('{path}')")
         return name
 
-    def rows(self, source: str, query: exp.Expression) -> list[tuple]:
+    def _run(self, source: str, query: exp.Expression, fetch):
         try:
-            return self.con.execute(query.sql(dialect=self.dialect)).fetchall()
+            return fetch(query.sql(dialect=self.dialect))
         except self.error as err:
             raise _problem(_("records of '{source}' cannot be counted: {first}").format(
                              source=source, first=_first(err)),
                            _("check the column types declared under the source"),
                            code="REC06") from None
+
+    def rows(self, source: str, query: exp.Expression) -> list[tuple]:
+        return self._run(source, query, lambda sql: self.con.execute(sql).fetchall())
+
+    def frame(self, source: str, query: exp.Expression, count: int):
+        """The rows of a counting query (period, unit, `count` figures) as a polars frame
+        of columns period, unit, v0, v1, … (floats), straight from DuckDB's columns."""
+        import polars as pl
+        got = self._run(source, query, lambda sql: self.con.sql(sql).pl())
+        names = ["period", "unit", *(f"v{i}" for i in range(count))]
+        return got.select(pl.col(old).cast(pl.String if i < 2 else pl.Float64).alias(new)
+                          for i, (old, new) in enumerate(zip(got.columns, names, strict=True)))
 
     def close(self) -> None:
         self.con.close()
@@ -237,6 +249,9 @@ class Postgres:
                              source=source, first=_first(err)),
                            code="REC06") from None
 
+    def frame(self, source: str, query: exp.Expression, count: int):
+        return rows_frame(self.rows(source, query), count)
+
     def close(self) -> None:
         for con in self.connections.values():
             con.close()
@@ -299,9 +314,21 @@ class Spark:
                 source=source, first=_first(err)),
                 "check the column types declared under the source", code="REC06") from None
 
+    def frame(self, source: str, query: exp.Expression, count: int):
+        return rows_frame(self.rows(source, query), count)
+
     def close(self) -> None:
         for view in self.tables.values():
             self.spark.catalog.dropTempView(view)
+
+
+def rows_frame(rows: list[tuple], count: int):
+    """A counting query's rows (period, unit, then `count` figures: ints, floats or
+    Decimals) as columns period, unit, v0, v1, … of floats, converted by polars at once."""
+    import polars as pl
+    return pl.DataFrame(rows, schema={"period": pl.String, "unit": pl.String,
+                                      **{f"v{i}": pl.Float64 for i in range(count)}},
+                        orient="row", strict=False)
 
 
 def spark_session():

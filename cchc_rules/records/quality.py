@@ -1,7 +1,9 @@
 """What the records themselves say about their quality, per source (docs/records.md §6).
 
-Counted in the source's own engine, one small query each, and kept for the report's
-data-quality section (`SourceQuality`) and as warnings:
+Counted in the source's own engine in two passes — one per unit for the rows, days and
+bad dates (unit_stats), one distinct count of the ids (duplicates; only when some id is
+seen twice, a group-by over the ids, and the contents of those ids' rows compared) — and
+kept for the report's data-quality section (`SourceQuality`) and as warnings:
 
 - rows, and the first and last day of the source's `date`;
 - rows without a unit, and rows of an undeclared unit (with a did-you-mean) — REC07;
@@ -79,14 +81,26 @@ def _count_if(condition: exp.Expression) -> exp.Expression:
                                  default=exp.Literal.number(0)))
 
 
-def date_counts(engine, name: str, source, today: date) -> dict[str, int]:
-    """Rows per kind of missing or inconsistent date (only the kinds the source can show:
-    due and resolved need the source's `due` and `resolved` columns)."""
+def unit_stats(engine, name: str, source, today: date) -> tuple[list[tuple], dict[str, int]]:
+    """One pass over the records: (unit, rows, first day, last day) per unit of the source,
+    unit None included, and the rows per kind of missing or inconsistent date (only the
+    kinds the source can show: due and resolved need its `due` and `resolved` columns)."""
+    unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
+                                    table=exp.to_identifier(RECORD)),
+                    to=exp.DataType.build("TEXT"))
+    when = column(source.date, source.columns, source.utc_offset)
+    if not isinstance(when, exp.Cast):
+        when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
     kinds = bad_dates(source, today)
-    query = exp.select(*(_count_if(cond).as_(kind) for kind, cond in kinds.items())).from_(
-        table(engine.tables[name]).as_(RECORD))
-    (row,) = engine.rows(name, query)
-    return {kind: int(n or 0) for kind, n in zip(kinds, row, strict=True)}
+    query = (exp.select(unit.as_("unit"), exp.Count(this=exp.Star()).as_("n"),
+                        exp.Min(this=when).as_("first_day"),
+                        exp.Max(this=when.copy()).as_("last_day"),
+                        *(_count_if(cond).as_(kind) for kind, cond in kinds.items()))
+             .from_(table(engine.tables[name]).as_(RECORD))
+             .group_by(unit.copy()))
+    rows = sorted(engine.rows(name, query), key=lambda r: (r[0] is None, r[0] or ""))
+    dates = {kind: sum(int(r[4 + i] or 0) for r in rows) for i, kind in enumerate(kinds)}
+    return [tuple(r[:4]) for r in rows], dates
 
 
 def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
@@ -102,6 +116,14 @@ def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
             "TEXT")), expressions=[exp.Literal.string("\u2205")]), exp.Literal.string("|")]
     content = exp.Concat(expressions=parts)
     records = table(engine.tables[name]).as_(RECORD)
+    # As many distinct ids as ids: none is seen twice, and nothing more to look at (a
+    # distinct count is cheaper than a group-by keeping a count per id).
+    check = exp.select(exp.Count(this=ident.copy()),
+                       exp.Count(this=exp.Distinct(expressions=[ident.copy()]))
+                       ).from_(records.copy())
+    ((ids, distinct),) = engine.rows(name, check)
+    if ids == distinct:
+        return 0, 0, 0, []
     # Ids seen twice first (one pass); the contents of only their rows compared after.
     twice = (exp.select(ident.as_("id"), exp.Count(this=exp.Star()).as_("n"))
              .from_(records.copy())
@@ -116,18 +138,22 @@ def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
               .join(twice.subquery("t"), on=exp.EQ(this=ident.copy(),
                                                    expression=exp.column("id", table="t")))
               .group_by(exp.column("id", table="t")))
-    totals = exp.select(exp.Count(this=exp.Star()), exp.Sum(this=exp.column("n")),
-                        _count_if(exp.GT(this=exp.column("variants"),
-                                         expression=exp.Literal.number(1)))
-                        ).from_(groups.subquery("d"))
-    (ids, rows, differing), = engine.rows(name, totals)
-    examples = []
-    if ids:
-        first = (exp.select(exp.column("id")).from_(groups.subquery("d"))
-                 .where(exp.GT(this=exp.column("variants"), expression=exp.Literal.number(1)))
-                 .order_by(exp.column("id")).limit(EXAMPLES))
-        examples = [r[0] for r in engine.rows(name, first)]
-    return int(ids or 0), int(rows or 0), int(differing or 0), examples
+    differs = exp.GT(this=exp.column("variants"), expression=exp.Literal.number(1))
+    # The totals ride on every row (window sums); the rows themselves are the first ids
+    # whose copies differ, then (when fewer differ) others: one query, not two.
+    every = exp.Window(this=exp.Count(this=exp.Star()))
+    first = (exp.select(exp.column("id"), exp.column("variants"), every.as_("ids"),
+                        exp.Window(this=exp.Sum(this=exp.column("n"))).as_("dup_rows"),
+                        exp.Window(this=_count_if(differs)).as_("differing"))
+             .from_(groups.subquery("d"))
+             .order_by(exp.Case(ifs=[exp.If(this=differs.copy(),
+                                             true=exp.Literal.number(0))],
+                                default=exp.Literal.number(1)), exp.column("id"))
+             .limit(EXAMPLES))
+    rows = engine.rows(name, first)
+    _id, _variants, ids, dup_rows, differing = rows[0]
+    examples = [r[0] for r in rows if r[1] > 1]
+    return int(ids), int(dup_rows), int(differing), examples
 
 
 def unit_problems(quality: SourceQuality, counts: Mapping, units: Mapping | None

@@ -7,7 +7,8 @@ exact fractions. The same tree is generated for DuckDB, PostgreSQL and Spark (`d
 
     SELECT p.period, CAST(r.unit AS TEXT) AS unit, AGG(...) AS value
     FROM table AS r JOIN (VALUES (period, first_day, last_day), ...) AS p
-      ON CAST(r.date AS DATE) BETWEEN p.first_day AND p.last_day     -- ON TRUE for a stock
+      ON CAST(r.date AS DATE) BETWEEN p.first_day AND p.last_day
+      -- a stock: ON the conditions all its metrics share (a range join on period_end)
     [JOIN groups AS g ON r.unit = g.member]          -- parents: own + descendants' records
     WHERE r.unit IS NOT NULL AND NOT (bad dates) AND (where)
     GROUP BY p.period, unit                          -- g.grp with groups
@@ -209,11 +210,17 @@ def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequ
     metrics' in `v0`, `v1`, … (each aggregate with its own `FILTER (WHERE …)`)."""
     columns, offset = source.columns, source.utc_offset
     first = metrics[0][0]
+    if first.stock:
+        shared, metrics = _shared_conditions(metrics)
     unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
                                     table=exp.to_identifier(RECORD)),
                     to=exp.DataType.build("TEXT"))
     if first.stock:
-        placed: exp.Expression = exp.Boolean(this=True)
+        # The conditions every stock metric has (e.g. received by the period's end and not
+        # resolved by then) join a record to the periods it is pending at: a range join,
+        # not every record with every period.
+        placed: exp.Expression = (exp.Boolean(this=True) if shared is None
+                                  else condition(shared, columns, offset))
     else:
         when = column(first.date or source.date, columns, offset)
         if not isinstance(when, exp.Cast):
@@ -250,6 +257,32 @@ def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequ
             .where(filters, copy=False)
             .group_by(exp.Column(this="period", table=exp.to_identifier(PERIOD)), unit.copy(),
                       copy=False))
+
+
+def conjuncts(node: Node) -> list[Node]:
+    """The parts of `a and b and …`, in order."""
+    if isinstance(node, Logic) and node.op == "and":
+        return conjuncts(node.left) + conjuncts(node.right)
+    return [node]
+
+
+def _all(nodes: Sequence[Node]) -> Node | None:
+    out = None
+    for node in nodes:
+        out = node if out is None else Logic("and", out, node)
+    return out
+
+
+def _shared_conditions(metrics: Sequence[tuple]) -> tuple[Node | None, list[tuple]]:
+    """(the conjuncts found in every metric's `where`, the metrics with only their own
+    conjuncts left): a condition is the same in two metrics when its tree is."""
+    if any(where is None for _, where in metrics):
+        return None, list(metrics)
+    parts = [conjuncts(where) for _, where in metrics]
+    shared = [c for c in dict.fromkeys(parts[0]) if all(c in p for p in parts[1:])]
+    rest = [(spec, _all([c for c in p if c not in shared]))
+            for (spec, _), p in zip(metrics, parts, strict=True)]
+    return _all(shared), rest
 
 
 def to_sql(query: exp.Expression, dialect: str) -> str:
