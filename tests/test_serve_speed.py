@@ -89,3 +89,11 @@ def test_a_unit_page_leaves_the_whole_report_unbuilt(tmp_path) -> None:
     ranking, _ = built.ranked()
     assert [u.id for u in ranking] == [u.id for u in built.report.units]  # the report's own
     assert pages.render(pages.unit(snap, "ham-tan", "2024-Q1")) == html
+
+
+def test_the_bench_section_gives_the_servers_cpu_beside_its_wall_time() -> None:
+    from bench.serve_latency import section
+
+    text = section({"CPU": "test"}, [0.1] * 20, None, [80] * 20, 21, [60] * 20)
+    assert "(the server's own timing, median): 80 ms wall, 60 ms CPU;" in text
+    assert "60 ms CPU" not in section({"CPU": "test"}, [0.1] * 20, None, [80] * 20)
