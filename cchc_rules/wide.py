@@ -150,7 +150,11 @@ class WideStatuses:
         shown[ROW.index("origin")] = pl.when(pl.col("actual").is_not_null()) \
             .then(pl.col("origin")).alias("origin")   # no compared value: no origin
         frame = apply(rows.lazy().with_columns(given), _compiled(self.plan, plan, {}, ROW))
-        return frame.select("unit", "period", "level", "_p", "_t", *shown).collect()
+        # Without common-subexpression elimination: polars 2.1's in-memory engine (the one
+        # `cchc serve` runs) mis-types a shared column in this plan ("cannot unpack series
+        # of type u8 into bool", tests/test_time_territory.py); the plan is small anyway.
+        return frame.select("unit", "period", "level", "_p", "_t", *shown).collect(
+            optimizations=pl.QueryOptFlags(comm_subexpr_elim=False))
 
     def results(self) -> pl.DataFrame:
         """One row per result (RESULT_SCHEMA), row-major: see `_long`."""

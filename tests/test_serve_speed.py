@@ -97,3 +97,40 @@ def test_the_bench_section_gives_the_servers_cpu_beside_its_wall_time() -> None:
     text = section({"CPU": "test"}, [0.1] * 20, None, [80] * 20, 21, [60] * 20)
     assert "(the server's own timing, median): 80 ms wall, 60 ms CPU;" in text
     assert "60 ms CPU" not in section({"CPU": "test"}, [0.1] * 20, None, [80] * 20)
+
+
+MERGED = {  # a province merged into another mid-year, its quarters summed into the year
+    "r.yaml": "ruleset: merged\ntitle: Sáp nhập\nmetrics:\n"
+              "  got: {label: Nhận, unit: count, over_time: sum}\n"
+              "  done: {label: Xong, unit: count, over_time: sum}\n"
+              "  share: {label: Tỷ lệ, unit: percent, formula: done / got * 100}\n"
+              "targets:\n"
+              "  - {id: G, title: Nhận, area: procedures, metric: got,\n"
+              "     milestones: [{by: '2025', op: '>=', value: 50}]}\n"
+              "  - {id: S, title: Tỷ lệ, area: procedures, metric: share,\n"
+              "     milestones: [{by: '2025', op: '>=', value: 80}]}\n",
+    "u.yaml": "units:\n  - {id: a, name: A, level: province}\n"
+              "  - {id: b, name: B, level: province, valid_to: 2025-06-30, successor: a}\n",
+    "d.csv": "unit,period,got,done\na,2025-Q1,8,8\na,2025-Q2,9,7\na,2025-Q3,20,18\n"
+             "a,2025-Q4,25,20\nb,2025-Q1,4,3\n",
+}
+
+
+def test_the_served_engine_gives_the_default_engines_results(tmp_path) -> None:
+    """`cchc serve` runs polars' in-memory engine; the one-pass plan once met a bug of its
+    (common-subexpression elimination mis-typing a column) on this very case."""
+    import polars as pl
+
+    for name, text in MERGED.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    def run():
+        return Session().evaluate(tmp_path / "r.yaml", [tmp_path / "d.csv"],
+                                  tmp_path / "u.yaml", periods=["2025"])
+
+    default = run()
+    with pl.Config(engine_affinity="in-memory"):
+        served = run()
+    assert default.results.height == 2
+    assert_frame_equal(default.results, served.results)
+    assert_frame_equal(default.trace, served.trace)

@@ -66,11 +66,12 @@ def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
     from ..serve import Workspace, create_app
 
     gc.enable()  # a long-running process: cli.run pauses the collector for one-shot runs
-    # polars' default engine spends ~0.3 s starting each deep query, whatever its size: on
-    # a workspace's few thousand rows that was most of a re-evaluation (bench/FINDINGS.md).
-    pl.Config.set_engine_affinity("in-memory")
     set_language(lang)
     sock = bind(host or LOOPBACK, port)
+    # polars' default engine spends ~0.3 s starting each deep query, whatever its size: on
+    # a workspace's few thousand rows that was most of a re-evaluation (bench/FINDINGS.md).
+    # Set once the server is sure to run: this process serves and does nothing else.
+    pl.Config.set_engine_affinity("in-memory")
     workspace = Workspace(ruleset, data, units_file, decimal_comma, lang)
     snap = workspace.refresh()
     for problem in snap.problems:
