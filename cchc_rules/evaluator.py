@@ -135,6 +135,7 @@ def _with_origins(ruleset, chosen, wide: pl.DataFrame, rolled: pl.DataFrame) -> 
     from: a raw metric's own origin; a formula metric's strongest among its raw inputs
     (restated > rolled up > derived over time > reported), unless the unit reported it."""
     rank = {name: i for i, name in enumerate(ORIGINS)}
+    rolled, out = rolled.lazy(), wide.lazy()   # one query: a few ms each when eager
     moved = rolled.filter(pl.col("origin") != Origin.REPORTED.value).select(
         "unit", "period", "metric",
         pl.col("origin").replace_strict(rank, default=0, return_dtype=pl.UInt8).alias("_o"))
@@ -148,8 +149,8 @@ def _with_origins(ruleset, chosen, wide: pl.DataFrame, rolled: pl.DataFrame) -> 
         if name in ruleset.formulas:   # a formula figure the unit reported itself
             codes = codes.join(own.filter(pl.col("metric") == name), on=["unit", "period"],
                                how="anti")
-        wide = wide.join(codes, on=list(_KEYS), how="left", maintain_order="left")
-    return wide
+        out = out.join(codes, on=list(_KEYS), how="left", maintain_order="left")
+    return out.collect()
 
 
 def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,

@@ -43,6 +43,7 @@ KEEP_ALIVE_SECONDS = 15.0
 def state(snap: Snapshot) -> dict[str, Any]:
     """What an open page needs to know to decide whether it is stale."""
     return {"version": snap.version, "ok": snap.ok, "ms": round(snap.seconds * 1000),
+            "cpu_ms": round(snap.cpu * 1000),
             "problems": [p.format() for p in snap.problems]}
 
 

@@ -15,10 +15,12 @@ from urllib.parse import quote, urlencode
 
 import polars as pl
 
+from ..domain import STATUSES, SYMBOLS
 from ..errors import CchcError, did_you_mean
 from ..periods import period_key
 from ..render import templates
-from ..render.i18n import in_lang
+from ..render.context import StatusInfo
+from ..render.i18n import in_lang, words
 from ..render.report_data import _Builder, build_context
 from .workspace import Snapshot
 
@@ -90,16 +92,46 @@ class Page:
     status: int = 200
 
 
-@dataclass(frozen=True)
 class _Built:
-    """Everything a version's pages share, built once per version."""
+    """Everything a version's pages share, built once per version. The report's whole
+    context (every target's section and chart) is built on the first page that shows it: a
+    unit page, the one a planner watches while editing, needs only the ranking and the
+    failed checks, and building the rest was most of its time after an edit."""
 
-    version: int
-    report: ReportContext
-    builder: _Builder
-    targets: dict[str, Any]          # target id -> schema.Target, ruleset order
-    units: dict[str, str]            # unit id -> name, units with results
-    periods: list[str]               # every period, time order
+    def __init__(self, ev: Evaluation, lang: str, detail: str) -> None:
+        self.version = id(ev)
+        self.ev, self.lang, self.detail = ev, lang, detail
+        self.builder = _Builder(ev, lang, "full")
+        self.targets: dict[str, Any] = {t.id: t for t in ev.ruleset.model.targets}
+        # unit id -> name, units with results; every period, time order
+        self.units = {u: self.builder.name(u)
+                      for u in sorted(ev.results["unit"].unique().to_list())}
+        self.periods: list[str] = self.builder.periods
+        self.title: str = ev.ruleset.model.title
+        t = self.t = words(lang)
+        self.statuses = [StatusInfo(key=k, label=t[f"status.{k}"], symbol=SYMBOLS[k])
+                         for k in STATUSES]
+        self._lock = threading.Lock()
+        self._report: ReportContext | None = None
+        self._ranked: tuple[list, list] | None = None
+
+    @property
+    def report(self) -> ReportContext:
+        with self._lock:
+            if self._report is None:
+                self._report = build_context(self.ev, lang=self.lang, detail=self.detail)
+            return self._report
+
+    def ranked(self) -> tuple[list, list]:
+        """The ranking's unit rows and the failed checks, as the report has them (its own
+        builder's, without the rest of the report)."""
+        with self._lock:
+            if self._report is not None:
+                return self._report.units, self._report.failed_checks
+            if self._ranked is None:
+                b = _Builder(self.ev, self.lang, self.detail)
+                self._ranked = (b.units()[0], b.failed_checks()[0])
+            return self._ranked
 
 
 class Pages:
@@ -125,15 +157,8 @@ class Pages:
             return None
         with self._lock:
             if self._built is None or self._built.version != id(ev):
-                self._built = self._build(ev)
+                self._built = _Built(ev, self.lang, self.detail)
             return self._built
-
-    def _build(self, ev: Evaluation) -> _Built:
-        report = build_context(ev, lang=self.lang, detail=self.detail)
-        builder = _Builder(ev, self.lang, "full")
-        units = {u: builder.name(u) for u in sorted(ev.results["unit"].unique().to_list())}
-        return _Built(id(ev), report, builder, {t.id: t for t in ev.ruleset.model.targets},
-                      units, builder.periods)
 
     # -- the frame every page shares --------------------------------------------------------
 
@@ -143,25 +168,21 @@ class Pages:
         from .upload import MAX_BYTES
 
         built = self.built(snap)
-        report = built.report if built else None
         return {
             "a": app_words(self.lang), "title": title, "page": page,
             "version": snap.version, "problems": [p.format() for p in snap.problems],
             "ms": round(snap.seconds * 1000), "has_results": built is not None,
-            "ruleset_title": report.ruleset.title if report else "",
+            "ruleset_title": built.title if built else "",
             "upload_limit": f"{MAX_BYTES // (1024 * 1024)} MB",
         }
 
     def frame(self, snap: Snapshot, title: str, page: str = "") -> dict[str, Any]:
         """A stand-alone page's context: the app frame and what the report macros read."""
-        from ..render.i18n import words
-
         built = self.built(snap)
-        report = built.report if built else None
         return {"app": self.app_info(snap, title, page), "lang": self.lang,
-                "t": report.t if report else words(self.lang),
-                "statuses": report.statuses if report else [],
-                "statuses_used": report.statuses if report else []}
+                "t": built.t if built else words(self.lang),
+                "statuses": built.statuses if built else [],
+                "statuses_used": built.statuses if built else []}
 
     def _report_page(self, snap: Snapshot, template: str, title_key: str) -> Page:
         built = self.built(snap)
@@ -224,8 +245,9 @@ class Pages:
         parent = declared.parent if declared else None
         children = [(uid, built.units[uid], link("unit", uid)) for uid, u in units.items()
                     if u.parent == unit_id and uid in built.units]
-        rank = next((u for u in built.report.units if u.id == unit_id), None)
-        checks = [c for c in built.report.failed_checks if c.unit == unit_id
+        ranking, failed = built.ranked()
+        rank = next((u for u in ranking if u.id == unit_id), None)
+        checks = [c for c in failed if c.unit == unit_id
                   and chosen in (c.period, "all")]
         context = self.frame(snap, b.name(unit_id)) | {
             "unit": {"id": unit_id, "name": b.name(unit_id),

@@ -15,7 +15,7 @@ import os
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
-POLL_SECONDS = 0.05
+POLL_SECONDS = 0.02
 
 Signature = tuple[tuple[int, int, int] | None, ...]
 

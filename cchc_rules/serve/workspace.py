@@ -28,6 +28,7 @@ class Snapshot:
     problems: tuple[Problem, ...] = ()     # why the latest refresh failed; () when it did not
     seconds: float = 0.0                   # how long the latest refresh took
     warnings: tuple[Problem, ...] = field(default=())
+    cpu: float = 0.0                       # the process's CPU seconds during that refresh
 
     @property
     def ok(self) -> bool:
@@ -64,7 +65,7 @@ class Workspace:
 
         set_language(self.lang)
         with self._lock:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             last = self.snapshot
             self.seen = signature(self.watched())
             try:
@@ -75,11 +76,11 @@ class Workspace:
             except CchcError as err:
                 self.snapshot = Snapshot(last.version + 1, last.evaluation,
                                          tuple(err.problems), time.perf_counter() - start,
-                                         last.warnings)
+                                         last.warnings, time.process_time() - cpu)
             else:
                 self.snapshot = Snapshot(last.version + 1, evaluation, (),
                                          time.perf_counter() - start,
-                                         tuple(evaluation.warnings))
+                                         tuple(evaluation.warnings), time.process_time() - cpu)
             if len(self.watched()) != len(self.seen):  # parents found (or lost) by this load
                 self.seen = signature(self.watched())
             return self.snapshot
