@@ -247,6 +247,11 @@ def run() -> None:
     # collector would rescan them again and again (3-4x the reading time). A one-shot
     # process can skip it; the library itself never touches gc (threads share it).
     gc.disable()
+    # polars' default engine spends a fixed ~0.1–0.3 s starting each deep query: on a
+    # province's few thousand rows that was half the run (the demo 1.4 → 0.9 s CPU), and at
+    # national size the in-memory engine is as fast (bench/FINDINGS.md). A user's own
+    # setting wins.
+    os.environ.setdefault("POLARS_ENGINE_AFFINITY", "in-memory")
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _on_signal)

@@ -42,6 +42,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # The tests assert the English texts, so the suite runs in English, and so does every `cchc`
 # it starts; a test of the Vietnamese texts asks for them (tests/test_messages*.py).
 os.environ["CCHC_LANG"] = "en"
+# The engine the `cchc` command runs polars on (cli.run); in-process tests see the same one.
+os.environ.setdefault("POLARS_ENGINE_AFFINITY", "in-memory")
 
 
 @pytest.fixture(autouse=True)
