@@ -49,13 +49,52 @@ OPTIONAL_SCHEMA: dict[str, Any] = {
 
 
 @dataclass(frozen=True)
+class WideList:
+    """A long §7 list (`scores` or `groups`) as scored: one frame per indicator (or group) in
+    ruleset order, row for row with `keys` (unit, period; period then unit order). The long
+    list is these interleaved key row by key row; a writer that streams rows (JSON) reads
+    them so, without the interleaving (1.6 M rows of a national run)."""
+
+    keys: pl.DataFrame
+    name: str                           # "indicator" or "group": the id column
+    ids: list[str]
+    texts: dict[str, list]              # other per-column ids: {"group": [...]}
+    columns: list[pl.DataFrame]
+    fields: list[str]                   # the long frame's columns, in order
+
+    def frame(self) -> pl.DataFrame:
+        return _long(self.keys, self.columns, self.name, self.ids, self.texts) \
+            .select(self.fields)
+
+
 class Scores:
     """The three §7 lists, as frames: `scores` (SCORE_SCHEMA; `status` only for by_status
-    indicators), `groups` (GROUP_SCHEMA), `rankings` (RANKING_SCHEMA)."""
+    indicators), `groups` (GROUP_SCHEMA), `rankings` (RANKING_SCHEMA). `scores` and
+    `groups` may be given as a WideList: the long frame is built when first read."""
 
-    scores: pl.DataFrame
-    groups: pl.DataFrame
-    rankings: pl.DataFrame
+    def __init__(self, scores: pl.DataFrame | WideList, groups: pl.DataFrame | WideList,
+                 rankings: pl.DataFrame) -> None:
+        self._lists: dict[str, pl.DataFrame | WideList] = {"scores": scores, "groups": groups}
+        self.rankings = rankings
+
+    def wide(self, name: str) -> WideList | None:
+        """The list `name` as scored, side by side, when it has not been made long."""
+        found = self._lists.get(name)
+        return found if isinstance(found, WideList) else None
+
+    def _frame(self, name: str) -> pl.DataFrame:
+        found = self._lists[name]
+        if isinstance(found, WideList):
+            found = self._lists[name] = found.frame()
+        return found
+
+    @property
+    def scores(self) -> pl.DataFrame:
+        return self._frame("scores")
+
+    @property
+    def groups(self) -> pl.DataFrame:
+        return self._frame("groups")
 
 
 def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
@@ -98,21 +137,21 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
     appraised = any(i.self_assessed is not None for i in indicators)
     inherits = any(i.inherit is not None for i in indicators)
     columns = [_complete(c, appraised, inherits) for c in columns]
-    ids = [i.id for i in indicators]
-    scores = _long(keys, columns, "indicator", ids, {"group": [i.group for i in indicators]})
     group_ids = [g.id for g in scoring.groups]
     members = [[c for c, i in zip(columns, indicators, strict=True) if i.group == g]
                for g in group_ids]
     extra = ["self_assessed_points", "difference"] if appraised else []
-    groups = _long(keys, [_sum(keys.height, m, appraised) for m in members], "group",
-                   group_ids, {})
-    totals = keys.hstack(_sum(keys.height, columns, appraised))
-    rankings = _rank(totals, scoring, levels, periods)
     optional = [*(["inherited_from"] if inherits else []),
                 *(["self_assessed_value", *extra] if appraised else [])]
-    return Scores(scores.select([*SCORE_SCHEMA, *optional]),
-                  groups.select([*GROUP_SCHEMA, *extra]),
-                  rankings.select([*RANKING_SCHEMA, *extra]))
+    scores = WideList(keys, "indicator", [i.id for i in indicators],
+                      {"group": [i.group for i in indicators]}, columns,
+                      [*SCORE_SCHEMA, *optional])
+    groups = WideList(keys, "group", group_ids, {},
+                      [_sum(keys.height, m, appraised) for m in members],
+                      [*GROUP_SCHEMA, *extra])
+    totals = keys.hstack(_sum(keys.height, columns, appraised))
+    rankings = _rank(totals, scoring, levels, periods)
+    return Scores(scores, groups, rankings.select([*RANKING_SCHEMA, *extra]))
 
 
 def _complete(column: pl.DataFrame, appraised: bool, inherits: bool) -> pl.DataFrame:
