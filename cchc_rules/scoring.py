@@ -294,8 +294,8 @@ def _aligned(keys: pl.DataFrame, values: pl.DataFrame, results: pl.DataFrame,
             .join(rows, on=["unit", "period"], how="inner")
         for (ident,), part in found.partition_by(name, as_dict=True).items():
             dense[f"{prefix}{ident}"].scatter(part["_row"], part[column])
-    return pl.DataFrame(columns, schema={c.name: c.dtype for c in columns}) if columns \
-        else pl.DataFrame({"_": [None] * height})
+    return pl.DataFrame(list(dense.values()), schema={c.name: c.dtype for c in columns}) \
+        if columns else pl.DataFrame({"_": [None] * height})
 
 
 def _row_major_statuses(results: pl.DataFrame, targets: list[str], rows: pl.DataFrame,
@@ -318,15 +318,18 @@ def _row_major_statuses(results: pl.DataFrame, targets: list[str], rows: pl.Data
     last = results.select(pl.col("unit", "period").gather(block + (n - 1)))
     if not first.equals(last):
         return False
-    where = first.with_row_index("_b").join(rows, on=["unit", "period"], how="inner")
-    if where.height != first.height:
+    # per key row, the first result of its block (null: the unit has no results that period)
+    where = rows.join(first.with_row_index("_b"), on=["unit", "period"], how="left",
+                      maintain_order="left")
+    if where.height != rows.height or where["_b"].null_count() != rows.height - first.height:
         return False
+    at, found = where["_b"] * n, {}
     for target in targets:
         t = order.index(target)
-        picked = results.select(pl.col("target", "status").gather(block + t))
-        if not (picked["target"] == target).all():
+        if not (results["target"].gather(block + t) == target).all():
             return False
-        dense[f"s:{target}"].scatter(where["_row"], picked["status"].gather(where["_b"]))
+        found[f"s:{target}"] = results["status"].gather(at + t).rename(f"s:{target}")
+    dense |= found
     return True
 
 
