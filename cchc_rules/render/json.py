@@ -147,35 +147,37 @@ def _write_wide(wide: WideList, out: BinaryIO) -> None:
                           *(c[f].rename(f"{n}:{f}") for n, c in enumerate(wide.columns)
                             for f in names)])
     texts = {"unit": _text(frame, "unit"), "period": _text(frame, "period")}
+    same: dict[str, pl.Expr] = {}  # columns with one value: their text is computed on one row
+    for n in range(count):
+        for f in names:
+            column = f"{n}:{f}"
+            text, constant = _field(frame, column, f in TEXT_FIELDS)
+            (same if constant else texts)[column] = text
+    once = frame.head(1).select(e.alias(c) for c, e in same.items()).row(0, named=True) \
+        if same else {}
     parts: list[pl.Expr | str] = []
     for n in range(count):
         ids = {wide.name: wide.ids[n]} | {k: v[n] for k, v in wide.texts.items()}
         fields: dict[str, pl.Expr | str] = {k: _dumps(v) for k, v in ids.items()}
-        for f in names:
-            column = f"{n}:{f}"
-            found = _field(frame, column, f in TEXT_FIELDS)
-            if isinstance(found, pl.Expr):
-                texts[column], found = found, pl.col(column)
-            fields[f] = found
+        fields |= {f: once[c] if c in once else pl.col(c)
+                   for f, c in ((f, f"{n}:{f}") for f in names)}
         fields |= {"unit": pl.col("unit"), "period": pl.col("period")}
         parts += [*([",\n    "] if n else []), *_record(fields)]
     frame = frame.select(expr.alias(name) for name, expr in texts.items())
     _write_lines(frame, _joined(parts), out, rows=max(1, CHUNK // count))
 
 
-def _field(frame: pl.DataFrame, column: str, text: bool) -> pl.Expr | str:
-    """The JSON text of a column's values: an expression, or the text itself when every row
-    has the same value (a max, a missing status: one text for 40 k rows)."""
+def _field(frame: pl.DataFrame, column: str, text: bool) -> tuple[pl.Expr, bool]:
+    """The JSON text of a column's values, and whether every row has the same value (a max,
+    a missing status: one text for 40 k rows)."""
     values = frame[column]
     distinct = values.drop_nulls().unique()
     if not distinct.len():
-        return "null"
-    if distinct.len() == 1 and not values.null_count():
-        one = frame.head(1)
-        return one.select(_text(one, column) if text else _number(column)).item()
+        return pl.lit("null"), True
+    same = distinct.len() == 1 and not values.null_count()
     if text:
-        return _text(frame, column, {v: v for v in distinct.to_list()})
-    return _few_numbers(frame, column, distinct)
+        return _text(frame, column, {v: v for v in distinct.to_list()}), same
+    return _few_numbers(frame, column, distinct), same
 
 
 def _few_numbers(frame: pl.DataFrame, column: str, distinct: pl.Series | None = None
