@@ -128,7 +128,7 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
     sources: dict[str, tuple[pl.Series, pl.Series]] = {}
     for n, ind in enumerate(indicators):
         parts = ["value", "status", "points", "max"]
-        column = computed.select(pl.col(f"{n}:{c}").alias(c) for c in parts)
+        column = pl.DataFrame([computed[f"{n}:{c}"].rename(c) for c in parts])
         if ind.self_assessed is not None:
             column = column.with_columns(
                 computed[f"{n}:self:value"].alias("self_assessed_value"),
