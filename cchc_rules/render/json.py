@@ -183,10 +183,11 @@ def _field(frame: pl.DataFrame, column: str, text: bool) -> tuple[pl.Expr, bool]
 def _few_numbers(frame: pl.DataFrame, column: str, distinct: pl.Series | None = None
                  ) -> pl.Expr:
     """`_number`, but a column of few distinct numbers (max, step and status points: 1.6 M
-    rows of a national run) has each distinct one written once and looked up per row."""
+    rows of a national run) has each distinct one written once and looked up per row; a
+    column of mostly distinct numbers (an index) is written row by row, which costs less."""
     if distinct is None:
         distinct = frame[column].drop_nulls().unique()
-    if distinct.len() > 50_000 or not distinct.dtype.is_float():
+    if distinct.len() * 4 > frame.height or not distinct.dtype.is_float():
         return _number(column)
     texts = distinct.to_frame().select(number_text(pl.col(column))).to_series()
     return pl.col(column).replace_strict(distinct, texts, default="null",
