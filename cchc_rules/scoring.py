@@ -304,8 +304,8 @@ def _aligned(keys: pl.DataFrame, values: pl.DataFrame, results: pl.DataFrame,
 def _with_key_rows(found: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     """`found` with the key row (`_row`) of its unit and period; rows without one are
     dropped. Figures come in runs of one unit and period: each run is joined to the key
-    rows once and its rows take the run's key row by position (a national run's 322 k
-    scored figures are 40 k runs)."""
+    rows once and its rows take the run's key row by position (a national run joins 40 k
+    runs instead of 322 k scored figures)."""
     start = ((pl.col("unit") != pl.col("unit").shift())
              | (pl.col("period") != pl.col("period").shift())).fill_null(True)
     found = found.with_columns((start.cum_sum() - 1).cast(pl.UInt32).alias("_run"))
