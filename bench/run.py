@@ -36,6 +36,7 @@ class Child:
     rc: int
     stdout: str
     stderr: str
+    cpu_s: float = 0.0  # user + system time of the child and its threads
 
     def json(self) -> dict:
         if self.rc != 0:
@@ -55,7 +56,7 @@ def spawn(args: list[str], ok: tuple[int, ...] = (0,)) -> Child:
         out.seek(0)
         err.seek(0)
         child = Child(args, seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status),
-                      out.read(), err.read())
+                      out.read(), err.read(), usage.ru_utime + usage.ru_stime)
     if child.rc not in ok:
         raise RuntimeError(f"{' '.join(args)} exited {child.rc}: {child.stderr[-2000:]}")
     return child
@@ -204,15 +205,25 @@ def _core(data: Path, work: Path, m: dict) -> dict:
 
 
 def _scoring(data: Path, work: Path, m: dict) -> dict:
-    """Spec §7 on the scored variant (40 indicators): score() in process, and `cchc evaluate
-    --format json` with it, against the plain JSON run of the e2e step."""
+    """Spec §7 on the scored variant (40 indicators): score() in process and the JSON of its
+    three lists, then what scoring adds end to end: `cchc evaluate --format json` with the
+    scored ruleset against the plain one, fresh processes alternated (3 each, medians)."""
     scored = spawn([PY, "-m", "bench.measure", "scoring", str(data), "--repeat", "3"]).json()
-    scored_json = work / "scored.json"
-    scored["evaluate_json"] = timed(
-        [CCHC, "evaluate", str(data / "ruleset-scored.yaml"), *inputs(data)[1:], "--format",
-         "json", "--output", str(scored_json)], 1)
-    scored["evaluate_json"]["bytes"] = scored_json.stat().st_size
-    scored_json.unlink()
+    runs: dict[str, list[Child]] = {"plain_json": [], "evaluate_json": []}
+    size: dict[str, int] = {}
+    out = work / "scoring.json"
+    for _ in range(3):
+        for key, ruleset in (("plain_json", "ruleset.yaml"),
+                             ("evaluate_json", "ruleset-scored.yaml")):
+            runs[key].append(spawn([CCHC, "evaluate", str(data / ruleset), *inputs(data)[1:],
+                                    "--format", "json", "--output", str(out)], (0, 1)))
+            size[key] = out.stat().st_size
+            out.unlink()
+    for key, done in runs.items():
+        scored[key] = {"seconds": statistics.median(r.seconds for r in done),
+                       "cpu_s": statistics.median(r.cpu_s for r in done),
+                       "runs_s": [r.seconds for r in done],
+                       "peak_rss_mb": max(r.peak_rss_mb for r in done), "bytes": size[key]}
     return scored
 
 

@@ -15,6 +15,7 @@ import polars as pl
 
 from ..present import number_text
 from ..result import Evaluation
+from ..scoring import WideList
 
 TEXT_FIELDS = ("target", "unit", "period", "metric", "area", "level", "status", "op",
                "deadline", "baseline_period", "check", "origin", "indicator", "group",
@@ -41,29 +42,56 @@ def _text(frame: pl.DataFrame, column: str, mapping: dict | None = None) -> pl.E
         .fill_null("null")
 
 
-def _write_array(frame: pl.DataFrame, fields: dict[str, pl.Expr], out: BinaryIO) -> None:
-    """The frame's rows as JSON objects, one per line, keys sorted, inside a JSON array.
+def _record(fields: dict[str, pl.Expr | str]) -> list[pl.Expr | str]:
+    """The parts of one JSON object per row, keys sorted: a field is an expression of its
+    JSON text or, when the same on every row, that text."""
+    parts: list[pl.Expr | str] = []
+    for i, key in enumerate(sorted(fields)):
+        parts += [("{" if i == 0 else ", ") + _dumps(key) + ": ", fields[key]]
+    return [*parts, "}"]
+
+
+def _joined(parts: list[pl.Expr | str]) -> pl.Expr:
+    """The parts concatenated per row, neighbouring texts merged first: each part costs a
+    step per row."""
+    merged: list[pl.Expr | str] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return pl.concat_str([pl.lit(p) if isinstance(p, str) else p for p in merged])
+
+
+def _write_lines(frame: pl.DataFrame, line: pl.Expr, out: BinaryIO, rows: int = CHUNK) -> None:
+    """The JSON text of each row (`line`: one or more records) as elements of a JSON array,
+    one record per line.
 
     polars writes the lines straight to `out`: no Python string of the whole document (with
     Vietnamese text that would take two bytes per character, copied at every step)."""
     if not frame.height:
         out.write(b"[]")
         return
-    parts: list[pl.Expr] = []
-    for i, key in enumerate(sorted(fields)):
-        parts += [pl.lit(("{" if i == 0 else ", ") + _dumps(key) + ": "), fields[key]]
-    parts.append(pl.lit("}"))
     out.write(b"[\n    ")
     plain = {"include_header": False, "quote_style": "never"}
     # A slice at a time, so the text of a national run is never all in memory at once.
-    for start in range(0, frame.height, CHUNK):
-        lines = frame.slice(start, CHUNK).select(pl.concat_str(parts).alias("line"))
-        last = start + CHUNK >= frame.height
+    for start in range(0, frame.height, rows):
+        part = frame.slice(start, rows)
+        # two halves at once, one per core (collect_all runs independent queries in parallel)
+        halves = [part.slice(0, (part.height + 1) // 2), part.slice((part.height + 1) // 2)]
+        lines = pl.concat(pl.collect_all([h.lazy().select(line.alias("line"))
+                                          for h in halves if h.height]))
+        last = start + rows >= frame.height
         body = lines.head(-1) if last else lines
         if body.height:
             body.write_csv(out, line_terminator=",\n    ", **plain)
         if last:
             lines.tail(1).write_csv(out, line_terminator="\n  ]", **plain)
+
+
+def _write_array(frame: pl.DataFrame, fields: dict[str, pl.Expr], out: BinaryIO) -> None:
+    """The frame's rows as JSON objects, one per line, keys sorted, inside a JSON array."""
+    _write_lines(frame, _joined(_record(fields)), out)
 
 
 def _results(evaluation: Evaluation, out: BinaryIO) -> None:
@@ -88,7 +116,12 @@ def _scored(name: str):
     """A writer of one §7 list (`scores`, `groups`, `rankings`); texts and numbers as above.
     `status` (by_status indicators only) is left out when no indicator has one."""
     def write_list(evaluation: Evaluation, out: BinaryIO) -> None:
-        frame = getattr(evaluation.scores(), name)
+        scores = evaluation.scores()
+        wide = scores.wide(name)
+        if wide is not None:
+            _write_wide(wide, out)
+            return
+        frame = getattr(scores, name)
         if "status" in frame.columns and frame["status"].null_count() == frame.height:
             frame = frame.drop("status")
         fields = {c: _text(frame, c) if c in TEXT_FIELDS else _few_numbers(frame, c)
@@ -97,11 +130,64 @@ def _scored(name: str):
     return write_list
 
 
-def _few_numbers(frame: pl.DataFrame, column: str) -> pl.Expr:
+def _write_wide(wide: WideList, out: BinaryIO) -> None:
+    """A §7 list kept one frame per indicator (or group): the same records, in the same
+    order, as `_write_array` of the long frame, one line per key row holding the records of
+    all its indicators. The JSON text of every varying field is computed once, in one
+    parallel pass; ids and fields the same on every row are literal text; nothing is
+    interleaved."""
+    keys, count = wide.keys, len(wide.columns)
+    if not count or not keys.height:
+        out.write(b"[]")
+        return
+    names = [f for f in wide.fields if f not in ("unit", "period", wide.name, *wide.texts)]
+    if "status" in names and all(c["status"].null_count() == c.height for c in wide.columns):
+        names.remove("status")
+    frame = pl.DataFrame([keys["unit"], keys["period"],
+                          *(c[f].rename(f"{n}:{f}") for n, c in enumerate(wide.columns)
+                            for f in names)])
+    texts = {"unit": _text(frame, "unit"), "period": _text(frame, "period")}
+    same: dict[str, pl.Expr] = {}  # columns with one value: their text is computed on one row
+    for n in range(count):
+        for f in names:
+            column = f"{n}:{f}"
+            text, constant = _field(frame, column, f in TEXT_FIELDS)
+            (same if constant else texts)[column] = text
+    once = frame.head(1).select(e.alias(c) for c, e in same.items()).row(0, named=True) \
+        if same else {}
+    parts: list[pl.Expr | str] = []
+    for n in range(count):
+        ids = {wide.name: wide.ids[n]} | {k: v[n] for k, v in wide.texts.items()}
+        fields: dict[str, pl.Expr | str] = {k: _dumps(v) for k, v in ids.items()}
+        fields |= {f: once[c] if c in once else pl.col(c)
+                   for f, c in ((f, f"{n}:{f}") for f in names)}
+        fields |= {"unit": pl.col("unit"), "period": pl.col("period")}
+        parts += [*([",\n    "] if n else []), *_record(fields)]
+    frame = frame.select(expr.alias(name) for name, expr in texts.items())
+    _write_lines(frame, _joined(parts), out, rows=max(1, CHUNK // count))
+
+
+def _field(frame: pl.DataFrame, column: str, text: bool) -> tuple[pl.Expr, bool]:
+    """The JSON text of a column's values, and whether every row has the same value (a max,
+    a missing status: one text for 40 k rows)."""
+    values = frame[column]
+    distinct = values.drop_nulls().unique()
+    if not distinct.len():
+        return pl.lit("null"), True
+    same = distinct.len() == 1 and not values.null_count()
+    if text:
+        return _text(frame, column, {v: v for v in distinct.to_list()}), same
+    return _few_numbers(frame, column, distinct), same
+
+
+def _few_numbers(frame: pl.DataFrame, column: str, distinct: pl.Series | None = None
+                 ) -> pl.Expr:
     """`_number`, but a column of few distinct numbers (max, step and status points: 1.6 M
-    rows of a national run) has each distinct one written once and looked up per row."""
-    distinct = frame[column].drop_nulls().unique()
-    if distinct.len() > 50_000 or not distinct.dtype.is_float():
+    rows of a national run) has each distinct one written once and looked up per row; a
+    column of mostly distinct numbers (an index) is written row by row, which costs less."""
+    if distinct is None:
+        distinct = frame[column].drop_nulls().unique()
+    if distinct.len() * 4 > frame.height or not distinct.dtype.is_float():
         return _number(column)
     texts = distinct.to_frame().select(number_text(pl.col(column))).to_series()
     return pl.col(column).replace_strict(distinct, texts, default="null",
