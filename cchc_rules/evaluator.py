@@ -17,7 +17,14 @@ from .expr import approx_cmp, names, ratio_parts, to_polars
 from .messages import _, noun
 from .periods import is_period, parse_period, period_key
 from .relative import base_groups, join_base, with_resolved_baselines
-from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
+from .result import (
+    CHECK_SCHEMA,
+    COMPACT_SCHEMA,
+    RESULT_SCHEMA,
+    TRACE_SCHEMA,
+    VALUE_SCHEMA,
+    Evaluation,
+)
 from .rollup import roll_up
 from .selection import bad_range, nothing_selected, unit_lacks_period
 from .status_plan import STATUS_PLAN
@@ -66,7 +73,8 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
         return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,
                           warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={})
     return Evaluation(ruleset, figures, values, statuses.results, checks, warnings,
-                      statuses.trace, timed, counts=statuses.counts())
+                      statuses.trace, timed, counts=statuses.counts(),
+                      compact=lambda: statuses.results(COMPACT_SCHEMA))
 
 
 def _summable(ruleset) -> set[str]:

@@ -23,6 +23,10 @@ RESULT_SCHEMA: dict[str, Any] = {
     "baseline_period": pl.String, "baseline_value": pl.Float64, "weight": pl.Float64,
     "milestone": pl.Int64, "origin": pl.String,
 }
+# The same with every label column Categorical (a number per row, each text stored once):
+# what a writer that reads each row once (CSV) asks for, a quarter of the labels' memory.
+COMPACT_SCHEMA: dict[str, Any] = {name: pl.Categorical if dtype == pl.String else dtype
+                                  for name, dtype in RESULT_SCHEMA.items()}
 # `origin`: where the actual figure comes from (domain.Origin): "reported", "derived_time"
 # (from the unit's shorter periods, spec §5), "rolled_up" (summed over its children, spec §2)
 # or "restated" (on the territory after a merger, spec §6); for a formula metric, the
@@ -88,6 +92,15 @@ class Evaluation:
     time: Any = None  # timeroll.TimeRoll: how figures were derived over time (for explain)
     _scores: Any = field(default=None, repr=False)
     counts: dict[str, int] | None = None  # status counts, when known without `results`
+    compact: Any = None  # builds `results` as COMPACT_SCHEMA (a function), when it can
+
+    def compact_results(self) -> pl.DataFrame:
+        """The result rows with Categorical label columns (COMPACT_SCHEMA), for a writer that
+        reads each row once: built apart and not kept, so `results` (String labels) is never
+        built beside it. `results` itself when it is already built."""
+        if self.compact is None or not callable(self.__dict__.get("_results")):
+            return self.results
+        return self.compact()
 
     def scores(self) -> Any:
         """The spec §7 points and ranks (scoring.Scores), computed once when first asked;

@@ -111,9 +111,10 @@ class WideStatuses:
         return (apply(frame, self._compiled[key]).select(shown)
                 .rename(lambda name: f"{name}#{k}"))
 
-    def results(self) -> pl.DataFrame:
-        """One row per result (RESULT_SCHEMA), row-major: see `_long`."""
-        return self._long(RESULT_SCHEMA)
+    def results(self, schema: dict = RESULT_SCHEMA) -> pl.DataFrame:
+        """One row per result (`schema`: RESULT_SCHEMA or result.COMPACT_SCHEMA), row-major:
+        see `_long`."""
+        return self._long(schema)
 
     def trace(self) -> pl.DataFrame:
         """What explain narrates (TRACE_SCHEMA), row for row with `results()`; built
@@ -140,9 +141,9 @@ class WideStatuses:
             del stacked
         index = pl.col("_t") * self.periods + pl.col("_p")
         return (done.lazy().with_columns(
-            *(pl.lit(pl.Series(name, values)).gather(pl.col("_t")).alias(name)
-              for name, values in self.per_target.items() if name in schema),
-            *(pl.lit(self.steps[name]).gather(index).alias(name)
+            *(pl.lit(pl.Series(name, values).cast(schema[name])).gather(pl.col("_t"))
+              .alias(name) for name, values in self.per_target.items() if name in schema),
+            *(pl.lit(self.steps[name].cast(schema[name])).gather(index).alias(name)
               for name in FROM_STEPS if name in schema))
             .with_columns(*(e for e in self.finish if e.meta.output_name() in schema))
             .select(list(schema)).cast(schema).collect())

@@ -15,12 +15,13 @@ from ..present import FORMULA_STARTS, spreadsheet_safe
 from ..result import Evaluation
 
 
-def _frame(evaluation: Evaluation, safe: bool = True) -> pl.DataFrame:
+def _frame(evaluation: Evaluation, safe: bool = True, compact: bool = False) -> pl.DataFrame:
     titles = {t.id: t.title for t in evaluation.ruleset.model.targets}
     if safe:
         titles = {tid: _safe(title) for tid, title in titles.items()}
     # One copy of each title (an enum), not one per result row: a national run has 1.6 M.
-    frame = evaluation.results.with_columns(
+    rows = evaluation.compact_results() if compact else evaluation.results
+    frame = rows.with_columns(
         pl.col("target").replace_strict(titles, default=None,
                                         return_dtype=pl.Enum(sorted(set(titles.values()))))
         .alias("title"))
@@ -29,11 +30,17 @@ def _frame(evaluation: Evaluation, safe: bool = True) -> pl.DataFrame:
     # Text columns only: numbers stay numbers, a negative gap is not a formula. Only the
     # columns that have such a cell are rewritten (each rewrite copies the column).
     texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    if not texts or not frame.height:
+    labels = [name for name, dtype in frame.schema.items() if dtype == pl.Categorical]
+    if not texts + labels or not frame.height:
         return frame
-    risky = frame.select(_risky(pl.col(name)).any() for name in texts).row(0)
-    return frame.with_columns(spreadsheet_safe(pl.col(name)).alias(name)
-                              for name, found in zip(texts, risky, strict=True) if found)
+    risky = list(frame.select(_risky(pl.col(name)).any() for name in texts).row(0)) \
+        if texts else []
+    # a Categorical column: its distinct texts are enough to look at
+    risky += [frame[name].unique().to_frame().select(_risky(pl.col(name).cast(pl.String))
+                                                     .any()).item() for name in labels]
+    return frame.with_columns(spreadsheet_safe(pl.col(name).cast(pl.String)).alias(name)
+                              for name, found in zip(texts + labels, risky, strict=True)
+                              if found)
 
 
 def _risky(text: pl.Expr) -> pl.Expr:
@@ -45,13 +52,15 @@ def _safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True
-                 ) -> pl.DataFrame:
+def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True,
+                 compact: bool = False) -> pl.DataFrame:
     """`what`: None or "results" (the result rows), or a §7 list: scores, groups, rankings
     (an empty list when the ruleset has no scoring). `safe`: text cells that would start a
-    spreadsheet formula get a leading ' (the result rows; the §7 lists have their own)."""
+    spreadsheet formula get a leading ' (the result rows; the §7 lists have their own).
+    `compact`: the result rows with Categorical labels, built for this call only (a writer
+    of text, where a label reads the same either way)."""
     if what in (None, "results"):
-        return _frame(evaluation, safe)
+        return _frame(evaluation, safe, compact)
     from .scores import csv_frame
     scores = evaluation.scores()
     if scores is None:
@@ -65,8 +74,8 @@ def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True
 def write(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
           **_options: Any) -> None:
     """The CSV, UTF-8, straight to a binary stream."""
-    chosen_frame(evaluation, what).write_csv(out)
+    chosen_frame(evaluation, what, compact=True).write_csv(out)
 
 
 def render(evaluation: Evaluation, *, what: str | None = None, **_options: Any) -> str:
-    return chosen_frame(evaluation, what).write_csv()
+    return chosen_frame(evaluation, what, compact=True).write_csv()
