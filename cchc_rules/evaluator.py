@@ -82,11 +82,18 @@ def _summable(ruleset) -> set[str]:
             if m.formula is None and m.unit in SUMMABLE_UNITS}
 
 
+def _of_metrics(values: pl.DataFrame, metrics) -> pl.DataFrame:
+    """The rows of `values` for `metrics`; `values` itself, not a copy, when that is all of
+    them (read_data keeps only the ruleset's metrics): the evaluation keeps what it is given."""
+    kept = values["metric"].is_in(list(metrics))
+    return values if kept.all() else values.filter(kept)
+
+
 def _over_time(ruleset, figures, periods) -> TimeRoll:
     """Spec §5, per unit and before the roll-up over units: the needed periods' figures
     derived from the unit's shorter reported periods (timeroll.py)."""
     metrics = ruleset.model.metrics
-    known = figures.values.filter(pl.col("metric").is_in(list(metrics)))
+    known = _of_metrics(figures.values, metrics)
     over_time = {mid: m.over_time for mid, m in metrics.items()
                  if m.over_time is not None and m.formula is None}
     return derive(known, over_time, needed_periods(ruleset.model, periods,
@@ -96,7 +103,7 @@ def _over_time(ruleset, figures, periods) -> TimeRoll:
 
 def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
     """Reported (and derived over time) figures plus parents' sums (spec §2)."""
-    known = known.filter(pl.col("metric").is_in(list(ruleset.model.metrics)))
+    known = _of_metrics(known, ruleset.model.metrics)
     # a unit gets results only for periods that overlap its validity (spec §6)
     return within_validity(roll_up(known, figures.units, _summable(ruleset)), figures.units)
 

@@ -128,7 +128,8 @@ class WideStatuses:
         costs ten times more); per-target and per-milestone values are gathered from small
         tables. One quantity at a time, so its per-target columns go before the next."""
         n = self.n
-        keys = self.inputs.select("unit", "period", "level", "_p").collect()
+        keys = self.inputs.select("unit", "period", "level", "_p").collect().cast(
+            {name: schema[name] for name in ("unit", "period", "level") if name in schema})
         row = tuple(name for name in ROW if name in schema)
         flat = self.decide(row)
         j = pl.int_range(keys.height * n, dtype=pl.UInt32, eager=True)
