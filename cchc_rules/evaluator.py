@@ -5,8 +5,9 @@ expressions, then every target over every unit and period at once; no Python loo
 """
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import polars as pl
 
@@ -63,7 +64,10 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     scope = wide.filter(keep) if keep is not None else wide
     if keep is not None and not scope.height and chosen:   # say why, never an empty table
         raise CchcError([nothing_selected(wide, figures.units, periods, units)])
-    values = lambda: _values(ruleset, rolled, scope)  # noqa: E731  (built when read)
+    # built when read, from only the columns it reads: the evaluation does not hold the
+    # rolled figures' files, lines and sources
+    own = rolled.select(list(VALUE_SCHEMA))
+    values = lambda: _values(ruleset, own, scope)  # noqa: E731
     bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
     statuses = _statuses(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
@@ -74,7 +78,23 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
                           warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={})
     return Evaluation(ruleset, figures, values, statuses.results, checks, warnings,
                       statuses.trace, timed, counts=statuses.counts(),
-                      compact=lambda: statuses.results(COMPACT_SCHEMA))
+                      compact=lambda: _result_slices(statuses))
+
+
+# Results per slice of `_result_slices`: a writer holds this many rows at a time, not 1.6 M.
+SLICE_RESULTS = 600_000
+
+
+def _result_slices(statuses: WideStatuses) -> Iterator[pl.DataFrame]:
+    """The long results (COMPACT_SCHEMA), in order, a slice of (unit, period) rows at a time:
+    each slice is the same statuses over a slice of their input rows (every row is decided
+    on its own; the compiled plans are shared). At least one frame, empty when no rows."""
+    rows = max(1, SLICE_RESULTS // max(statuses.n, 1))
+    height = statuses.inputs.select(pl.len()).collect().item()
+    for start in range(0, max(height, 1), rows):
+        part = copy.copy(statuses)
+        part.inputs = statuses.inputs.slice(start, rows)
+        yield part.results(COMPACT_SCHEMA)
 
 
 def _summable(ruleset) -> set[str]:
@@ -299,6 +319,10 @@ def _statuses(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
         pl.col("period").replace_strict({p: i for i, p in enumerate(periods)},
                                         return_dtype=pl.UInt32).alias("_p"))
     lf, columns, constants = _per_target(ruleset, chosen, wide, lf, bases)
+    # The (unit, period) rows with their joined baselines, made once: the statuses, the long
+    # results and each slice of them read it, and a slice of a frame is cheap where a slice
+    # of the joins is not.
+    lf = lf.collect().lazy()
     per_target = {
         "target": [t.id for t in chosen], "metric": [t.metric for t in chosen],
         "area": [t.area for t in chosen], "weight": [float(t.weight) for t in chosen],

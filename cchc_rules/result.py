@@ -5,7 +5,7 @@ Frames stay columnar (polars); `records()` and `check_records()` give the spec ย
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,15 +92,18 @@ class Evaluation:
     time: Any = None  # timeroll.TimeRoll: how figures were derived over time (for explain)
     _scores: Any = field(default=None, repr=False)
     counts: dict[str, int] | None = None  # status counts, when known without `results`
-    compact: Any = None  # builds `results` as COMPACT_SCHEMA (a function), when it can
+    # a function giving the result rows as COMPACT_SCHEMA frames, in order, a slice at a time
+    compact: Any = None
 
-    def compact_results(self) -> pl.DataFrame:
-        """The result rows with Categorical label columns (COMPACT_SCHEMA), for a writer that
-        reads each row once: built apart and not kept, so `results` (String labels) is never
-        built beside it. `results` itself when it is already built."""
+    def result_slices(self) -> Iterator[pl.DataFrame]:
+        """The result rows, in order, for a writer that reads each row once: slices of rows
+        with Categorical label columns (COMPACT_SCHEMA), each built when asked and not kept,
+        so neither `results` nor a whole long frame is held. `results` itself, in one piece,
+        when it is already built (or cannot be built in slices)."""
         if self.compact is None or not callable(self.__dict__.get("_results")):
-            return self.results
-        return self.compact()
+            yield self.results
+            return
+        yield from self.compact()
 
     def scores(self) -> Any:
         """The spec ยง7 points and ranks (scoring.Scores), computed once when first asked;

@@ -7,6 +7,7 @@ start a spreadsheet formula (=, +, -, @, tab, CR) is written with a leading ' (O
 """
 from __future__ import annotations
 
+import io
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -15,13 +16,14 @@ from ..present import FORMULA_STARTS, spreadsheet_safe
 from ..result import Evaluation
 
 
-def _frame(evaluation: Evaluation, safe: bool = True, compact: bool = False) -> pl.DataFrame:
+def _frame(evaluation: Evaluation, safe: bool = True,
+           rows: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The CSV's columns for `rows` (by default every result)."""
     titles = {t.id: t.title for t in evaluation.ruleset.model.targets}
     if safe:
         titles = {tid: _safe(title) for tid, title in titles.items()}
     # One copy of each title (an enum), not one per result row: a national run has 1.6 M.
-    rows = evaluation.compact_results() if compact else evaluation.results
-    frame = rows.with_columns(
+    frame = (evaluation.results if rows is None else rows).with_columns(
         pl.col("target").replace_strict(titles, default=None,
                                         return_dtype=pl.Enum(sorted(set(titles.values()))))
         .alias("title"))
@@ -52,15 +54,13 @@ def _safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True,
-                 compact: bool = False) -> pl.DataFrame:
+def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True
+                 ) -> pl.DataFrame:
     """`what`: None or "results" (the result rows), or a §7 list: scores, groups, rankings
     (an empty list when the ruleset has no scoring). `safe`: text cells that would start a
-    spreadsheet formula get a leading ' (the result rows; the §7 lists have their own).
-    `compact`: the result rows with Categorical labels, built for this call only (a writer
-    of text, where a label reads the same either way)."""
+    spreadsheet formula get a leading ' (the result rows; the §7 lists have their own)."""
     if what in (None, "results"):
-        return _frame(evaluation, safe, compact)
+        return _frame(evaluation, safe)
     from .scores import csv_frame
     scores = evaluation.scores()
     if scores is None:
@@ -73,9 +73,17 @@ def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True,
 
 def write(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
           **_options: Any) -> None:
-    """The CSV, UTF-8, straight to a binary stream."""
-    chosen_frame(evaluation, what, compact=True).write_csv(out)
+    """The CSV, UTF-8, straight to a binary stream; the result rows a slice at a time
+    (`Evaluation.result_slices`), the header once. A cell's text depends on its row only,
+    so the slices' CSVs end to end are the whole frame's CSV."""
+    if what not in (None, "results"):
+        chosen_frame(evaluation, what).write_csv(out)
+        return
+    for i, rows in enumerate(evaluation.result_slices()):
+        _frame(evaluation, rows=rows).write_csv(out, include_header=i == 0)
 
 
 def render(evaluation: Evaluation, *, what: str | None = None, **_options: Any) -> str:
-    return chosen_frame(evaluation, what, compact=True).write_csv()
+    out = io.BytesIO()
+    write(evaluation, out, what=what)
+    return out.getvalue().decode("utf-8")
