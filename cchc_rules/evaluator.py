@@ -89,8 +89,9 @@ def _result_slices(statuses: WideStatuses) -> Iterator[pl.DataFrame]:
     """The long results (COMPACT_SCHEMA), in order, a slice of (unit, period) rows at a time:
     each slice is the same statuses over a slice of their input rows (every row is decided
     on its own; the compiled plans are shared). At least one frame, empty when no rows."""
-    rows = max(1, SLICE_RESULTS // max(statuses.n, 1))
     height = statuses.inputs.select(pl.len()).collect().item()
+    parts = max(1, -(-height * statuses.n // SLICE_RESULTS))
+    rows = max(1, -(-height // parts))   # equal slices: the largest sets the peak
     for start in range(0, max(height, 1), rows):
         part = copy.copy(statuses)
         part.inputs = statuses.inputs.slice(start, rows)

@@ -37,7 +37,7 @@ def _evaluation(tmp_path):
 
 
 def test_sliced_csv_is_the_whole_frames_csv(tmp_path, monkeypatch):
-    monkeypatch.setattr(evaluator, "SLICE_RESULTS", 3)   # one (unit, period) row a slice
+    monkeypatch.setattr(evaluator, "SLICE_RESULTS", 2)   # one (unit, period) row a slice
     ev = _evaluation(tmp_path)
     slices = list(ev.result_slices())
     assert len(slices) == 13 and all(dict(s.schema) == COMPACT_SCHEMA for s in slices)
