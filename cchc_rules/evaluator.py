@@ -5,8 +5,9 @@ expressions, then every target over every unit and period at once; no Python loo
 """
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import polars as pl
 
@@ -17,7 +18,14 @@ from .expr import approx_cmp, names, ratio_parts, to_polars
 from .messages import _, noun
 from .periods import is_period, parse_period, period_key
 from .relative import base_groups, join_base, with_resolved_baselines
-from .result import CHECK_SCHEMA, RESULT_SCHEMA, TRACE_SCHEMA, VALUE_SCHEMA, Evaluation
+from .result import (
+    CHECK_SCHEMA,
+    COMPACT_SCHEMA,
+    RESULT_SCHEMA,
+    TRACE_SCHEMA,
+    VALUE_SCHEMA,
+    Evaluation,
+)
 from .rollup import roll_up
 from .selection import bad_range, nothing_selected, unit_lacks_period
 from .status_plan import STATUS_PLAN
@@ -56,7 +64,10 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     scope = wide.filter(keep) if keep is not None else wide
     if keep is not None and not scope.height and chosen:   # say why, never an empty table
         raise CchcError([nothing_selected(wide, figures.units, periods, units)])
-    values = lambda: _values(ruleset, rolled, scope)  # noqa: E731  (built when read)
+    # built when read, from only the columns it reads: the evaluation does not hold the
+    # rolled figures' files, lines and sources
+    own = rolled.select(list(VALUE_SCHEMA))
+    values = lambda: _values(ruleset, own, scope)  # noqa: E731
     bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
     statuses = _statuses(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
@@ -66,7 +77,28 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
         return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,
                           warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={})
     return Evaluation(ruleset, figures, values, statuses.results, checks, warnings,
-                      statuses.trace, timed, counts=statuses.counts())
+                      statuses.trace, timed, counts=statuses.counts(),
+                      compact=lambda: _result_slices(statuses))
+
+
+# Results per slice of `_result_slices`: a writer holds this many rows at a time, not 1.6 M.
+SLICE_RESULTS = 600_000
+
+
+def _result_slices(statuses: WideStatuses) -> Iterator[pl.DataFrame]:
+    """The long results (COMPACT_SCHEMA), in order, a slice of (unit, period) rows at a time:
+    each slice is the same statuses over a slice of their input rows (every row is decided
+    on its own; the compiled plans are shared). At least one frame, empty when no rows."""
+    height = statuses.inputs.select(pl.len()).collect().item()
+    parts = max(1, -(-height * statuses.n // SLICE_RESULTS))
+    if parts == 1:   # whole, as decided (a small run decides every result in one pass)
+        yield statuses.results(COMPACT_SCHEMA)
+        return
+    rows = max(1, -(-height // parts))   # equal slices: the largest sets the peak
+    for start in range(0, max(height, 1), rows):
+        part = copy.copy(statuses)
+        part.inputs = statuses.inputs.slice(start, rows)
+        yield part.results(COMPACT_SCHEMA)
 
 
 def _summable(ruleset) -> set[str]:
@@ -74,11 +106,18 @@ def _summable(ruleset) -> set[str]:
             if m.formula is None and m.unit in SUMMABLE_UNITS}
 
 
+def _of_metrics(values: pl.DataFrame, metrics) -> pl.DataFrame:
+    """The rows of `values` for `metrics`; `values` itself, not a copy, when that is all of
+    them (read_data keeps only the ruleset's metrics): the evaluation keeps what it is given."""
+    kept = values["metric"].is_in(list(metrics))
+    return values if kept.all() else values.filter(kept)
+
+
 def _over_time(ruleset, figures, periods) -> TimeRoll:
     """Spec §5, per unit and before the roll-up over units: the needed periods' figures
     derived from the unit's shorter reported periods (timeroll.py)."""
     metrics = ruleset.model.metrics
-    known = figures.values.filter(pl.col("metric").is_in(list(metrics)))
+    known = _of_metrics(figures.values, metrics)
     over_time = {mid: m.over_time for mid, m in metrics.items()
                  if m.over_time is not None and m.formula is None}
     return derive(known, over_time, needed_periods(ruleset.model, periods,
@@ -88,7 +127,7 @@ def _over_time(ruleset, figures, periods) -> TimeRoll:
 
 def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
     """Reported (and derived over time) figures plus parents' sums (spec §2)."""
-    known = known.filter(pl.col("metric").is_in(list(ruleset.model.metrics)))
+    known = _of_metrics(known, ruleset.model.metrics)
     # a unit gets results only for periods that overlap its validity (spec §6)
     return within_validity(roll_up(known, figures.units, _summable(ruleset)), figures.units)
 
@@ -285,6 +324,10 @@ def _statuses(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
         pl.col("period").replace_strict({p: i for i, p in enumerate(periods)},
                                         return_dtype=pl.UInt32).alias("_p"))
     lf, columns, constants = _per_target(ruleset, chosen, wide, lf, bases)
+    # The (unit, period) rows with their joined baselines, made once: the statuses, the long
+    # results and each slice of them read it, and a slice of a frame is cheap where a slice
+    # of the joins is not.
+    lf = lf.collect().lazy()
     per_target = {
         "target": [t.id for t in chosen], "metric": [t.metric for t in chosen],
         "area": [t.area for t in chosen], "weight": [float(t.weight) for t in chosen],

@@ -5,7 +5,7 @@ Frames stay columnar (polars); `records()` and `check_records()` give the spec �
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,10 @@ RESULT_SCHEMA: dict[str, Any] = {
     "baseline_period": pl.String, "baseline_value": pl.Float64, "weight": pl.Float64,
     "milestone": pl.Int64, "origin": pl.String,
 }
+# The same with every label column Categorical (a number per row, each text stored once):
+# what a writer that reads each row once (CSV) asks for, a quarter of the labels' memory.
+COMPACT_SCHEMA: dict[str, Any] = {name: pl.Categorical if dtype == pl.String else dtype
+                                  for name, dtype in RESULT_SCHEMA.items()}
 # `origin`: where the actual figure comes from (domain.Origin): "reported", "derived_time"
 # (from the unit's shorter periods, spec §5), "rolled_up" (summed over its children, spec §2)
 # or "restated" (on the territory after a merger, spec §6); for a formula metric, the
@@ -88,6 +92,18 @@ class Evaluation:
     time: Any = None  # timeroll.TimeRoll: how figures were derived over time (for explain)
     _scores: Any = field(default=None, repr=False)
     counts: dict[str, int] | None = None  # status counts, when known without `results`
+    # a function giving the result rows as COMPACT_SCHEMA frames, in order, a slice at a time
+    compact: Any = None
+
+    def result_slices(self) -> Iterator[pl.DataFrame]:
+        """The result rows, in order, for a writer that reads each row once: slices of rows
+        with Categorical label columns (COMPACT_SCHEMA), each built when asked and not kept,
+        so neither `results` nor a whole long frame is held. `results` itself, in one piece,
+        when it is already built (or cannot be built in slices)."""
+        if self.compact is None or not callable(self.__dict__.get("_results")):
+            yield self.results
+            return
+        yield from self.compact()
 
     def scores(self) -> Any:
         """The spec §7 points and ranks (scoring.Scores), computed once when first asked;

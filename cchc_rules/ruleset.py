@@ -218,6 +218,9 @@ class _Checker:
     def records(self) -> dict[str, expr.Node]:
         """Check the record sources and the metrics counted from them (records/check.py);
         the parsed `where` of each such metric."""
+        if not self.entries.sources and all(
+                s.item.records is None for s in self.entries.metrics.values()):
+            return {}  # nothing to check: the records package (sqlglot) is not imported
         from .records.check import check_metric, check_source
         sources = {n: s.item for n, s in self.entries.sources.items()}
         for source in self.entries.sources.values():

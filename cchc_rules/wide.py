@@ -156,9 +156,10 @@ class WideStatuses:
         return frame.select("unit", "period", "level", "_p", "_t", *shown).collect(
             optimizations=pl.QueryOptFlags(comm_subexpr_elim=False))
 
-    def results(self) -> pl.DataFrame:
-        """One row per result (RESULT_SCHEMA), row-major: see `_long`."""
-        return self._long(RESULT_SCHEMA)
+    def results(self, schema: dict = RESULT_SCHEMA) -> pl.DataFrame:
+        """One row per result (`schema`: RESULT_SCHEMA or result.COMPACT_SCHEMA), row-major:
+        see `_long`."""
+        return self._long(schema)
 
     def trace(self) -> pl.DataFrame:
         """What explain narrates (TRACE_SCHEMA), row for row with `results()`; built
@@ -174,7 +175,8 @@ class WideStatuses:
         if self._long_rows is not None:
             return self._finish(self._long_rows, schema)
         n = self.n
-        keys = self.inputs.select("unit", "period", "level", "_p").collect()
+        keys = self.inputs.select("unit", "period", "level", "_p").collect().cast(
+            {name: schema[name] for name in ("unit", "period", "level") if name in schema})
         row = tuple(name for name in ROW if name in schema)
         flat = self.decide(row)
         j = pl.int_range(keys.height * n, dtype=pl.UInt32, eager=True)
@@ -193,9 +195,9 @@ class WideStatuses:
         gathered, the last touches made, columns in order and typed."""
         index = pl.col("_t") * self.periods + pl.col("_p")
         return (done.lazy().with_columns(
-            *(pl.lit(pl.Series(name, values)).gather(pl.col("_t")).alias(name)
-              for name, values in self.per_target.items() if name in schema),
-            *(pl.lit(self.steps[name]).gather(index).alias(name)
+            *(pl.lit(pl.Series(name, values).cast(schema[name])).gather(pl.col("_t"))
+              .alias(name) for name, values in self.per_target.items() if name in schema),
+            *(pl.lit(self.steps[name].cast(schema[name])).gather(index).alias(name)
               for name in FROM_STEPS if name in schema))
             .with_columns(*(e for e in self.finish if e.meta.output_name() in schema))
             .select(list(schema)).cast(schema).collect())

@@ -9,13 +9,15 @@ import csv
 import io
 from pathlib import Path
 
+import polars as pl
+
 from ..errors import CchcError, Position
 from ..files import read_capped
 from ..messages import N_, _, translate
 from ..units import FIELDS, parse_unit
 from .batch import Batch
 from .crosswalk import is_crosswalk, read_crosswalk
-from .table import TITLE_ROWS, find_header, read_header, read_rows
+from .table import TITLE_ROWS, find_header, read_columns, read_header, read_rows
 
 MAX_BYTES = 512 * 1024 * 1024
 UTF8_HINT = N_("save the file as UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')")
@@ -37,13 +39,18 @@ def read_text(path: Path) -> str:
                             translate(UTF8_HINT)) from None
 
 
-def read_cells(path: Path) -> list[tuple[int, list[str]]]:
-    """(line, cells) for every record; a record's line is where it starts (header = 1)."""
-    text = read_text(path)
+def _delimiter(text: str) -> str:
     # the first line with a separator decides it (title lines above the header may have none)
     top = text.split("\n", TITLE_ROWS + 1)[:TITLE_ROWS + 1]
     first = next((line for line in top if any(d in line for d in ",;\t")), "")
-    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+    return max((",", ";", "\t"), key=first.count) if first else ","
+
+
+def read_cells(path: Path, text: str | None = None) -> list[tuple[int, list[str]]]:
+    """(line, cells) for every record; a record's line is where it starts (header = 1)."""
+    if text is None:
+        text = read_text(path)
+    delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         if '"' not in text:
@@ -62,9 +69,9 @@ def read_cells(path: Path) -> list[tuple[int, list[str]]]:
     return records
 
 
-def _header_and_rows(batch: Batch, path: Path
+def _header_and_rows(batch: Batch, path: Path, text: str | None = None
                      ) -> tuple[int, list[str], list[tuple[int, list[str]]]] | None:
-    records = read_cells(path)
+    records = read_cells(path, text)
     if not records:
         batch.error("DAT06", _("the file is empty"), Position(str(path)))
         return None
@@ -77,7 +84,10 @@ def _header_and_rows(batch: Batch, path: Path
 def read_csv(batch: Batch, path: Path) -> None:
     """Figures from a long or wide CSV file into `batch`."""
     file = str(path)
-    split = _header_and_rows(batch, path)
+    text = read_text(path)
+    if _read_plain(batch, text, file):
+        return
+    split = _header_and_rows(batch, path, text)
     if split is None:
         return
     line, header, rows = split
@@ -85,6 +95,34 @@ def read_csv(batch: Batch, path: Path) -> None:
     layout = read_header(batch, header, [cells for _, cells in rows], file, line, [0] * width)
     if layout is not None:
         read_rows(batch, layout, rows, file, [0] * width, width, text_only=True)
+
+
+def _read_plain(batch: Batch, text: str, file: str) -> bool:
+    """The common file read by polars' own CSV reader: the header on line 1 with every
+    column named, then one record per line (no quotes, no blank lines, no lone CR), every
+    row no wider than the header. False, having read nothing, for any other file: the
+    cell-by-cell reader above takes it, with its line numbers and messages."""
+    if not text or '"' in text or "\x00" in text or text.count("\r") != text.count("\r\n") \
+            or "\n\n" in text or "\n\r\n" in text or text.startswith(("\n", "\r")):
+        return False
+    delimiter = _delimiter(text)
+    top = [cells for cells in csv.reader(io.StringIO(
+        "\n".join(text.split("\n", TITLE_ROWS * 4)[:TITLE_ROWS * 4])), delimiter=delimiter)]
+    header = top[0] if top else []
+    if find_header(top) != 0 or not all(cell.strip() for cell in header):
+        return False
+    try:
+        frame = pl.read_csv(text.encode("utf-8"), has_header=False, separator=delimiter,
+                            quote_char=None, skip_rows=1,
+                            schema={str(j): pl.String for j in range(len(header))})
+    except (pl.exceptions.PolarsError, ValueError):   # a row wider than the header
+        return False
+    cols = [0] * len(header)
+    layout = read_header(batch, header, [], file, 1, cols)
+    if layout is not None and frame.height:
+        read_columns(batch, layout, pl.int_range(2, frame.height + 2, eager=True),
+                     frame.get_columns(), file, cols, text_only=True)
+    return True
 
 
 def read_units_csv(batch: Batch, path: Path) -> None:

@@ -185,7 +185,14 @@ def read_rows(batch: Batch, layout: Layout, rows: Iterable[tuple[int, Sequence[o
     lines, kept = _fit(batch, rows, file, width)
     if not kept:
         return
-    columns = list(zip(*kept, strict=True))
+    read_columns(batch, layout, lines, list(zip(*kept, strict=True)), file, cols, text_only)
+
+
+def read_columns(batch: Batch, layout: Layout, lines: Sequence[int],
+                 columns: Sequence[Sequence[object]], file: str, cols: Sequence[int],
+                 text_only: bool = False) -> None:
+    """`read_rows` once the rows are columns (`columns[j]` holds column j's cells, a list or
+    a polars String Series, `lines[i]` the line of row i)."""
     names = {key: _texts(batch, key, columns[j], file, lines, cols[j], text_only)
              for key, j in layout.index.items() if key != "value"}
     places = ([(layout.index["value"], None)] if layout.long

@@ -7,6 +7,7 @@ start a spreadsheet formula (=, +, -, @, tab, CR) is written with a leading ' (O
 """
 from __future__ import annotations
 
+import io
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -15,12 +16,14 @@ from ..present import FORMULA_STARTS, spreadsheet_safe
 from ..result import Evaluation
 
 
-def _frame(evaluation: Evaluation, safe: bool = True) -> pl.DataFrame:
+def _frame(evaluation: Evaluation, safe: bool = True,
+           rows: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The CSV's columns for `rows` (by default every result)."""
     titles = {t.id: t.title for t in evaluation.ruleset.model.targets}
     if safe:
         titles = {tid: _safe(title) for tid, title in titles.items()}
     # One copy of each title (an enum), not one per result row: a national run has 1.6 M.
-    frame = evaluation.results.with_columns(
+    frame = (evaluation.results if rows is None else rows).with_columns(
         pl.col("target").replace_strict(titles, default=None,
                                         return_dtype=pl.Enum(sorted(set(titles.values()))))
         .alias("title"))
@@ -29,11 +32,17 @@ def _frame(evaluation: Evaluation, safe: bool = True) -> pl.DataFrame:
     # Text columns only: numbers stay numbers, a negative gap is not a formula. Only the
     # columns that have such a cell are rewritten (each rewrite copies the column).
     texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    if not texts or not frame.height:
+    labels = [name for name, dtype in frame.schema.items() if dtype == pl.Categorical]
+    if not texts + labels or not frame.height:
         return frame
-    risky = frame.select(_risky(pl.col(name)).any() for name in texts).row(0)
-    return frame.with_columns(spreadsheet_safe(pl.col(name)).alias(name)
-                              for name, found in zip(texts, risky, strict=True) if found)
+    risky = list(frame.select(_risky(pl.col(name)).any() for name in texts).row(0)) \
+        if texts else []
+    # a Categorical column: its distinct texts are enough to look at
+    risky += [frame[name].unique().to_frame().select(_risky(pl.col(name).cast(pl.String))
+                                                     .any()).item() for name in labels]
+    return frame.with_columns(spreadsheet_safe(pl.col(name).cast(pl.String)).alias(name)
+                              for name, found in zip(texts + labels, risky, strict=True)
+                              if found)
 
 
 def _risky(text: pl.Expr) -> pl.Expr:
@@ -64,9 +73,17 @@ def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True
 
 def write(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
           **_options: Any) -> None:
-    """The CSV, UTF-8, straight to a binary stream."""
-    chosen_frame(evaluation, what).write_csv(out)
+    """The CSV, UTF-8, straight to a binary stream; the result rows a slice at a time
+    (`Evaluation.result_slices`), the header once. A cell's text depends on its row only,
+    so the slices' CSVs end to end are the whole frame's CSV."""
+    if what not in (None, "results"):
+        chosen_frame(evaluation, what).write_csv(out)
+        return
+    for i, rows in enumerate(evaluation.result_slices()):
+        _frame(evaluation, rows=rows).write_csv(out, include_header=i == 0)
 
 
 def render(evaluation: Evaluation, *, what: str | None = None, **_options: Any) -> str:
-    return chosen_frame(evaluation, what).write_csv()
+    out = io.BytesIO()
+    write(evaluation, out, what=what)
+    return out.getvalue().decode("utf-8")

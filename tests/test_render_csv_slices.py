@@ -1,0 +1,54 @@
+"""The CSV writer's result rows come a slice of (unit, period) rows at a time, with
+Categorical labels (Evaluation.result_slices): the file is byte for byte the one written
+from the whole results frame."""
+from __future__ import annotations
+
+from cchc_rules import evaluator
+from cchc_rules.data import read_data
+from cchc_rules.evaluator import evaluate
+from cchc_rules.render import FORMATS
+from cchc_rules.render.csv import _frame
+from cchc_rules.result import COMPACT_SCHEMA
+from cchc_rules.ruleset import load_ruleset
+
+RULESET = """\
+ruleset: slices
+title: Từng phần
+metrics:
+  received: {label: Hồ sơ tiếp nhận, unit: count}
+  online:   {label: Hồ sơ trực tuyến, unit: count}
+  online_rate: {label: Tỷ lệ trực tuyến, unit: percent, formula: online / received * 100}
+targets:
+  - {id: RATE, title: "=Tỷ lệ trực tuyến", area: procedures, metric: online_rate,
+     milestones: [{by: "2025-02", op: ">=", value: 40}, {by: "2025-04", op: ">=", value: 60}]}
+  - {id: MOM, title: Không giảm so với kỳ trước, area: procedures, metric: online,
+     change: absolute, baseline: {period: previous},
+     milestones: [{by: "2025-04", op: ">=", value: 0}]}
+"""
+DATA = "unit,period,received,online\n" + "".join(
+    f"{unit},2025-0{month},{100 + month},{10 * month + len(unit)}\n"
+    for unit in ("a", "bb", "ccc") for month in range(1, 5)) + "dd,2025-01,0,0\n"
+
+
+def _evaluation(tmp_path):
+    (tmp_path / "r.yaml").write_text(RULESET, encoding="utf-8")
+    (tmp_path / "d.csv").write_text(DATA, encoding="utf-8")
+    return evaluate(load_ruleset(tmp_path / "r.yaml"), read_data([tmp_path / "d.csv"]))
+
+
+def test_sliced_csv_is_the_whole_frames_csv(tmp_path, monkeypatch):
+    monkeypatch.setattr(evaluator, "SLICE_RESULTS", 2)   # one (unit, period) row a slice
+    ev = _evaluation(tmp_path)
+    slices = list(ev.result_slices())
+    assert len(slices) == 13 and all(dict(s.schema) == COMPACT_SCHEMA for s in slices)
+    sliced = FORMATS["csv"](ev)
+    whole = _frame(ev).write_csv()     # the String results, built now, in one piece
+    assert sliced == whole
+    assert "'=Tỷ lệ trực tuyến" in whole and whole.count("\n") == 27
+
+
+def test_once_results_are_built_the_writer_reads_them(tmp_path):
+    ev = _evaluation(tmp_path)
+    assert ev.results.height == 26
+    (only,) = ev.result_slices()
+    assert only is ev.results
