@@ -5,7 +5,6 @@ expressions, then every target over every unit and period at once; no Python loo
 """
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Iterable, Iterator
 
@@ -91,14 +90,9 @@ def _result_slices(statuses: WideStatuses) -> Iterator[pl.DataFrame]:
     on its own; the compiled plans are shared). At least one frame, empty when no rows."""
     height = statuses.inputs.select(pl.len()).collect().item()
     parts = max(1, -(-height * statuses.n // SLICE_RESULTS))
-    if parts == 1:   # whole, as decided (a small run decides every result in one pass)
-        yield statuses.results(COMPACT_SCHEMA)
-        return
     rows = max(1, -(-height // parts))   # equal slices: the largest sets the peak
     for start in range(0, max(height, 1), rows):
-        part = copy.copy(statuses)
-        part.inputs = statuses.inputs.slice(start, rows)
-        yield part.results(COMPACT_SCHEMA)
+        yield statuses.over_rows(start, rows).results(COMPACT_SCHEMA)
 
 
 def _summable(ruleset) -> set[str]:

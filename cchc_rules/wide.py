@@ -15,6 +15,8 @@ a re-evaluation. A large one keeps one quantity in memory at a time.
 """
 from __future__ import annotations
 
+import copy
+
 import polars as pl
 
 from .domain import STATUSES
@@ -77,6 +79,15 @@ class WideStatuses:
             self._long_rows = self._all_at_once()
         else:
             self.status = self.decide(("status",))
+
+    def over_rows(self, start: int, length: int) -> WideStatuses:
+        """The same statuses over `length` of their (unit, period) rows from `start` (every
+        row is decided on its own; the compiled plans are shared)."""
+        part = copy.copy(self)
+        part.inputs = self.inputs.slice(start, length)
+        if self._long_rows is not None:   # row-major: a row's n results are adjacent
+            part._long_rows = self._long_rows.slice(start * self.n, length * self.n)
+        return part
 
     def counts(self) -> dict[str, int]:
         """How many results have each status (statuses with none left out)."""
