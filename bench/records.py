@@ -443,6 +443,8 @@ def main(argv: list[str] | None = None) -> None:
     big = args.big or None
     if big and "big" in ways:
         results["big"] = run_child("cchc", data_dir(args.data, big))
+    elif big and args.reuse and (args.data / f"rows-{big}" / "result-cchc.json").exists():
+        results["big"] = earlier("cchc", args.data / f"rows-{big}")
     text = section(results, args.rows, big, args.small, load)
     if args.note:
         text = text.rstrip() + "\n\n" + args.note + "\n"

@@ -102,8 +102,8 @@ def render(*, machine: dict, workload: dict, m: dict, total_s: float) -> str:
         "## Machine", "", *_table(["", ""], [[k, v] for k, v in machine.items()]), "",
         "Load average (1/5/15 min) after each step: " + "; ".join(
             f"{k} {'/'.join(f'{x:.1f}' for x in v)}" for k, v in m.get("load", {}).items())
-        + ". Eight helpers share these two cores: absolute times are noisy, so compare "
-        "ratios measured in one run.", "",
+        + ". A load near or above the 2 cores means other work shared the machine: "
+        "absolute times are then noisy, so compare ratios measured in one run.", "",
         "## Workload", "",
         f"`python -m bench.generate --seed {workload['seed']}`: "
         f"{workload['provinces']} provinces (figures only by roll-up), {workload['communes']:,} "

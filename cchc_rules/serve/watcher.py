@@ -16,6 +16,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 POLL_SECONDS = 0.02
+# The second look of a change comes sooner: an editor's save is a few writes within a
+# millisecond or two, and every look spent waiting adds to the page's latency.
+SETTLE_SECONDS = 0.01
 
 Signature = tuple[tuple[int, int, int] | None, ...]
 
@@ -74,7 +77,7 @@ async def watch(files: Callable[[], Iterable[Path]], changed: Callable[[], Await
         if now != seen:
             # Settle first: an editor's save is several writes, and a half-written file
             # would flash an error banner and cost one more evaluation right after.
-            settled = await _settled(files, now, interval, stop)
+            settled = await _settled(files, now, min(interval, SETTLE_SECONDS), stop)
             if settled is None:
                 return
             seen = now = settled
