@@ -105,6 +105,16 @@ class Evaluation:
             return
         yield from self.compact()
 
+    def compact_results(self, text: tuple[str, ...] = ("target", "unit", "period")
+                        ) -> pl.DataFrame:
+        """The result rows in one frame, the label columns Categorical (COMPACT_SCHEMA) but
+        `text`, the keys a reader joins to other frames: for one that holds all the rows
+        (the report), a national run's other labels in a quarter of the memory. `results`
+        itself when already built."""
+        frame = pl.concat(list(self.result_slices()))
+        return frame.cast({name: pl.String for name in text
+                           if frame.schema[name] != pl.String})
+
     def scores(self) -> Any:
         """The spec §7 points and ranks (scoring.Scores), computed once when first asked;
         None when the ruleset has no `scoring`."""

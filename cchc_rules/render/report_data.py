@@ -105,10 +105,11 @@ class _Builder:
         self.ev, self.model = ev, ev.ruleset.model
         self.fmt, self.t = Formatter(lang), words(lang)
         self.names = {uid: u.name for uid, u in ev.figures.units.items()}
-        found = distinct(ev.results, "period") | distinct(ev.figures.values, "period")
+        results = ev.compact_results()
+        found = distinct(results, "period") | distinct(ev.figures.values, "period")
         self.periods = sorted(found, key=period_key)
         order = {p: i for i, p in enumerate(self.periods)}
-        self.res = ev.results.with_columns(
+        self.res = results.with_columns(
             pl.col("period").replace_strict(order, return_dtype=pl.Int32).alias("_pi"),
             pl.col("status").replace_strict(_SEVERITY, return_dtype=pl.Int8).alias("_sev"),
             pl.col("gap").abs().fill_nan(None).alias("_agap"))
