@@ -226,3 +226,24 @@ targets:
   - {id: D1, title: Đúng hạn, area: procedures, metric: on_time_rate,
      milestones: [{by: "2025", op: ">=", value: 90}]}
 """
+
+
+# Two targets (a title that starts like a formula, a baseline on the previous period) over
+# four units; tests of the result rows built in slices.
+SLICES_RULESET = """\
+ruleset: slices
+title: Từng phần
+metrics:
+  received: {label: Hồ sơ tiếp nhận, unit: count}
+  online:   {label: Hồ sơ trực tuyến, unit: count}
+  online_rate: {label: Tỷ lệ trực tuyến, unit: percent, formula: online / received * 100}
+targets:
+  - {id: RATE, title: "=Tỷ lệ trực tuyến", area: procedures, metric: online_rate,
+     milestones: [{by: "2025-02", op: ">=", value: 40}, {by: "2025-04", op: ">=", value: 60}]}
+  - {id: MOM, title: Không giảm so với kỳ trước, area: procedures, metric: online,
+     change: absolute, baseline: {period: previous},
+     milestones: [{by: "2025-04", op: ">=", value: 0}]}
+"""
+SLICES_DATA = "unit,period,received,online\n" + "".join(
+    f"{unit},2025-0{month},{100 + month},{10 * month + len(unit)}\n"
+    for unit in ("a", "bb", "ccc") for month in range(1, 5)) + "dd,2025-01,0,0\n"

@@ -10,24 +10,8 @@ from cchc_rules.render import FORMATS
 from cchc_rules.render.csv import _frame
 from cchc_rules.result import COMPACT_SCHEMA
 from cchc_rules.ruleset import load_ruleset
-
-RULESET = """\
-ruleset: slices
-title: Từng phần
-metrics:
-  received: {label: Hồ sơ tiếp nhận, unit: count}
-  online:   {label: Hồ sơ trực tuyến, unit: count}
-  online_rate: {label: Tỷ lệ trực tuyến, unit: percent, formula: online / received * 100}
-targets:
-  - {id: RATE, title: "=Tỷ lệ trực tuyến", area: procedures, metric: online_rate,
-     milestones: [{by: "2025-02", op: ">=", value: 40}, {by: "2025-04", op: ">=", value: 60}]}
-  - {id: MOM, title: Không giảm so với kỳ trước, area: procedures, metric: online,
-     change: absolute, baseline: {period: previous},
-     milestones: [{by: "2025-04", op: ">=", value: 0}]}
-"""
-DATA = "unit,period,received,online\n" + "".join(
-    f"{unit},2025-0{month},{100 + month},{10 * month + len(unit)}\n"
-    for unit in ("a", "bb", "ccc") for month in range(1, 5)) + "dd,2025-01,0,0\n"
+from tests.factory import SLICES_DATA as DATA
+from tests.factory import SLICES_RULESET as RULESET
 
 
 def _evaluation(tmp_path):
