@@ -17,7 +17,7 @@ MISSING_UNITS = 30   # unit names listed in one row
 
 def missing_rows(b: Any) -> tuple[list[MissingRow], int, int]:
     """(rows shown, metric × period groups in all, results without data in all) for the
-    report builder `b` (report_data._Builder)."""
+    report builder `b` (report_data.ReportBuilder)."""
     nodata = b.res.filter(pl.col("status") == "no_data")
     groups = nodata.group_by("metric", "period", "_pi").agg(
         pl.col("target").unique(maintain_order=True),

@@ -98,7 +98,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-class _Builder:
+class ReportBuilder:
     """The results frame with period order, severity and |gap| columns, and the sections."""
 
     def __init__(self, ev: Any, lang: str, detail: str) -> None:
@@ -404,7 +404,7 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
                   inputs: Iterable[tuple[str, Path]] = ()) -> ReportContext:
     """The template context for `ev` (an `Evaluation`); `inputs` are (role, path) pairs."""
     check_lang(lang)
-    b = _Builder(ev, lang, detail)
+    b = ReportBuilder(ev, lang, detail)
     t, fmt, res, model = b.t, b.fmt, b.res, b.model
     # One pass over the results for every count the report shows.
     # Streamed: in memory, a group_by over three text keys of the national 1.6 M rows

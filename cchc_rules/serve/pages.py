@@ -21,7 +21,7 @@ from ..periods import period_key
 from ..render import templates
 from ..render.context import StatusInfo
 from ..render.i18n import in_lang, words
-from ..render.report_data import _Builder, build_context
+from ..render.report_data import ReportBuilder, build_context
 from .workspace import Snapshot
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class _Built:
     def __init__(self, ev: Evaluation, lang: str, detail: str) -> None:
         self.version = id(ev)
         self.ev, self.lang, self.detail = ev, lang, detail
-        self.builder = _Builder(ev, lang, "full")
+        self.builder = ReportBuilder(ev, lang, "full")
         self.targets: dict[str, Any] = {t.id: t for t in ev.ruleset.model.targets}
         # unit id -> name, units with results; every period, time order
         self.units = {u: self.builder.name(u)
@@ -129,7 +129,7 @@ class _Built:
             if self._report is not None:
                 return self._report.units, self._report.failed_checks
             if self._ranked is None:
-                b = _Builder(self.ev, self.lang, self.detail)
+                b = ReportBuilder(self.ev, self.lang, self.detail)
                 self._ranked = (b.units()[0], b.failed_checks()[0])
             return self._ranked
 

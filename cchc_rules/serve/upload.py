@@ -42,7 +42,7 @@ def preview_context(ws: Workspace, snap: Snapshot, pages: Pages, name: str, body
                     ) -> dict[str, Any]:
     """The preview's context: the results the uploaded figures give, or the problems."""
     from ..pipeline import Inputs, Session, known_metrics, metric_labels
-    from ..render.report_data import _Builder
+    from ..render.report_data import ReportBuilder
 
     shown = safe_name(name)
     context: dict[str, Any] = {"name": shown, "rows": [], "problems": [], "warnings": []}
@@ -72,7 +72,7 @@ def preview_context(ws: Workspace, snap: Snapshot, pages: Pages, name: str, body
             return context
     context["warnings"] = [w.format().replace(prefix, "") for w in result.warnings]
     reported = set(figures.values["unit"].unique().to_list())
-    b = _Builder(result, pages.lang, "full")
+    b = ReportBuilder(result, pages.lang, "full")
     targets = {t.id: t for t in result.ruleset.model.targets}
     order = {tid: i for i, tid in enumerate(targets)}
     rows = b.res.filter(pl.col("unit").is_in(list(reported)))
