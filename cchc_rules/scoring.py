@@ -113,9 +113,7 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
     `self_assessed_points`, `difference` (groups, rankings) when one has `self_assessed`."""
     # the figures come in runs of one unit and period: repeats within a run are dropped
     # before the unique, which then hashes 80 k pairs of a national run, not 966 k
-    fresh = (pl.col("unit") != pl.col("unit").shift()) | \
-        (pl.col("period") != pl.col("period").shift())
-    keys = values.select("unit", "period").filter(fresh.fill_null(True)).unique()
+    keys = values.select("unit", "period").filter(_run_starts()).unique()
     periods = sorted(keys["period"].unique().to_list(), key=lambda p: parse_period(p).key)
     order = {p: i for i, p in enumerate(periods)}
     keys = keys.with_columns(pl.col("period").replace_strict(order, return_dtype=pl.Int64)
@@ -301,13 +299,18 @@ def _aligned(keys: pl.DataFrame, values: pl.DataFrame, results: pl.DataFrame,
         if columns else pl.DataFrame({"_": [None] * height})
 
 
+def _run_starts() -> pl.Expr:
+    """True on the first row of each run of one unit and period (figures come so)."""
+    return ((pl.col("unit") != pl.col("unit").shift())
+            | (pl.col("period") != pl.col("period").shift())).fill_null(True)
+
+
 def _with_key_rows(found: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     """`found` with the key row (`_row`) of its unit and period; rows without one are
     dropped. Figures come in runs of one unit and period: each run is joined to the key
     rows once and its rows take the run's key row by position (a national run joins 40 k
     runs instead of 322 k scored figures)."""
-    start = ((pl.col("unit") != pl.col("unit").shift())
-             | (pl.col("period") != pl.col("period").shift())).fill_null(True)
+    start = _run_starts()
     found = found.with_columns((start.cum_sum() - 1).cast(pl.UInt32).alias("_run"))
     runs = found.filter(start).select("unit", "period") \
         .join(rows, on=["unit", "period"], how="left", maintain_order="left")

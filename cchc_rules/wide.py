@@ -74,7 +74,7 @@ class WideStatuses:
             raise KeyError(f"the status plan reads {sorted(missing)}, which evaluate does "
                            "not provide")
         self._long_rows: pl.DataFrame | None = None   # every result at once (small runs)
-        keys = self.inputs.select("unit").collect().height if self.n else 0
+        keys = self.inputs.select(pl.len()).collect().item() if self.n else 0
         if keys * self.n <= ONE_PASS:
             self._long_rows = self._all_at_once()
         else:
@@ -194,7 +194,7 @@ class WideStatuses:
         perm = (j % n) * keys.height + j // n
         done = keys.gather(j // n).with_columns((j % n).alias("_t"))
         for name in row:
-            stacked = pl.concat([flat[f"{name}#{k}"] for k in range(n)], rechunk=True)
+            stacked = _stack([flat[f"{name}#{k}"] for k in range(n)])
             flat = flat.drop([f"{name}#{k}" for k in range(n)])
             done = done.with_columns(stacked.gather(perm).cast(schema[name]).alias(name))
             del stacked

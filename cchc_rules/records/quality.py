@@ -24,7 +24,7 @@ from sqlglot import exp
 
 from ..errors import Problem, did_you_mean
 from ..messages import _
-from .sql import PERIOD, RECORD, bad_dates, column, identifier, table
+from .sql import PERIOD, RECORD, as_text, bad_dates, column, table
 
 DATE_KINDS = ("no_date", "due_before_date", "resolved_before_date", "resolved_in_future")
 EXAMPLES = 5  # duplicate ids and undeclared units shown by name
@@ -85,9 +85,7 @@ def unit_stats(engine, name: str, source, today: date) -> tuple[list[tuple], dic
     """One pass over the records: (unit, rows, first day, last day) per unit of the source,
     unit None included, and the rows per kind of missing or inconsistent date (only the
     kinds the source can show: due and resolved need its `due` and `resolved` columns)."""
-    unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
-                                    table=exp.to_identifier(RECORD)),
-                    to=exp.DataType.build("TEXT"))
+    unit = as_text(source.unit)
     when = column(source.date, source.columns, source.utc_offset)
     if not isinstance(when, exp.Cast):
         when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
@@ -105,9 +103,7 @@ def unit_stats(engine, name: str, source, today: date) -> tuple[list[tuple], dic
 
 def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
     """(ids seen twice or more, their rows, ids whose copies differ, a few such ids)."""
-    ident = exp.Cast(this=exp.Column(this=identifier(source.id),
-                                     table=exp.to_identifier(RECORD)),
-                     to=exp.DataType.build("TEXT"))
+    ident = as_text(source.id)
     # One text per row: every declared column, a missing value marked, so that two copies
     # differ exactly when one of their columns does (compared within one engine only).
     parts: list[exp.Expression] = []

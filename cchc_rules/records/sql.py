@@ -53,6 +53,12 @@ def identifier(name: str) -> exp.Identifier:
     return exp.to_identifier(name, quoted=True)
 
 
+def as_text(name: str) -> exp.Cast:
+    """A record's column `name` as text (unit and id columns are compared as text)."""
+    return exp.Cast(this=exp.Column(this=identifier(name), table=exp.to_identifier(RECORD)),
+                    to=exp.DataType.build("TEXT"))
+
+
 def table(name: str) -> exp.Table:
     """A table named `schema.table` (each part quoted; no part is parsed as SQL)."""
     parts = name.split(".")
@@ -212,9 +218,7 @@ def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequ
     first = metrics[0][0]
     if first.stock:
         shared, metrics = _shared_conditions(metrics)
-    unit = exp.Cast(this=exp.Column(this=identifier(source.unit),
-                                    table=exp.to_identifier(RECORD)),
-                    to=exp.DataType.build("TEXT"))
+    unit = as_text(source.unit)
     if first.stock:
         # The conditions every stock metric has (e.g. received by the period's end and not
         # resolved by then) join a record to the periods it is pending at: a range join,

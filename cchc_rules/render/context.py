@@ -327,6 +327,7 @@ class AppraisalRow(_Model):
     difference: str = Field(description="Appraised − self-assessed, signed text.")
     lower: bool = Field(description="The appraisal took points off.")
 
+
 class RecordSourceRow(_Model):
     """A source of dossier records (`--records`) in the data-quality section (records.md §6)."""
 
