@@ -61,17 +61,11 @@ def url_of(sock: socket.socket) -> str:
 def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
             decimal_comma: bool, lang: str, port: int, host: str | None) -> None:
     """Serve the results of RULESET as a live local web app (Ctrl-C to stop)."""
-    import polars as pl
-
     from ..serve import Workspace, create_app
 
     gc.enable()  # a long-running process: cli.run pauses the collector for one-shot runs
     set_language(lang)
     sock = bind(host or LOOPBACK, port)
-    # polars' default engine spends ~0.3 s starting each deep query, whatever its size: on
-    # a workspace's few thousand rows that was most of a re-evaluation (bench/FINDINGS.md).
-    # Set once the server is sure to run: this process serves and does nothing else.
-    pl.Config.set_engine_affinity("in-memory")
     workspace = Workspace(ruleset, data, units_file, decimal_comma, lang)
     snap = workspace.refresh()
     for problem in snap.problems:
