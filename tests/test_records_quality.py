@@ -178,3 +178,30 @@ def test_duplicate_ids_are_counted_exactly(tmp_path, ids_units, want):
     (quality,) = got.info.sources
     assert (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids,
             quality.duplicate_examples) == want
+
+
+def test_a_collision_of_id_hashes_finds_no_duplicate(tmp_path):
+    """The distinct count of hashes cannot miss a duplicate (equal ids hash alike); when
+    two different ids collide, the exact queries after it settle that no id is twice."""
+    from sqlglot import exp
+
+    from cchc_rules.records.engines import DuckDB
+    from cchc_rules.records.quality import duplicates
+
+    class Colliding(DuckDB):
+        @staticmethod
+        def distinct_key(text):     # every id of one length collides
+            return exp.Length(this=text)
+
+    (tmp_path / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
+    ruleset = Session().load_ruleset(tmp_path / "ruleset.yaml")
+    source = ruleset.model.sources["dossiers"]
+    for rows, want in (("ABC", (0, 0, 0, [])), ("ABCA", (1, 2, 0, []))):
+        pl.DataFrame([row(i, ident=x) for i, x in enumerate(rows)]).write_parquet(
+            tmp_path / "d.parquet")
+        engine = Colliding([parse_location(f"dossiers={tmp_path}/d.parquet",
+                                           ruleset.model.sources)])
+        try:
+            assert duplicates(engine, "dossiers", source) == want
+        finally:
+            engine.close()
