@@ -6,14 +6,19 @@ dates are `CAST('YYYY-MM-DD' AS DATE)` from a date Python has parsed, numbers ar
 exact fractions. The same tree is generated for DuckDB, PostgreSQL and Spark (`dialect`).
 
     SELECT p.period, CAST(r.unit AS TEXT) AS unit, AGG(...) AS value
-    FROM table AS r JOIN (VALUES (period, first_day, last_day), ...) AS p
-      ON CAST(r.date AS DATE) BETWEEN p.first_day AND p.last_day
+    FROM table AS r JOIN (VALUES (period, first_day, last_day, month), ...) AS p
+      ON YEAR(CAST(r.date AS DATE)) * 100 + MONTH(CAST(r.date AS DATE)) = p.month
       -- a stock: ON the conditions all its metrics share (a range join on period_end)
     [JOIN groups AS g ON r.unit = g.member]          -- parents: own + descendants' records
     WHERE r.unit IS NOT NULL AND NOT (bad dates) AND (where)
     GROUP BY p.period, unit                          -- g.grp with groups
 
 Dates are compared by day: a timestamp column is cast to DATE wherever it is used.
+
+A flow's periods table has one row per month of each period (2025-Q1: 202501, 202502,
+202503), so a record meets its month, quarter and year by one equality — a hash join —
+rather than by a range join over every period (a quarter faster on 10 M records in DuckDB).
+Every period of a source's `periods` kinds is made of whole months.
 """
 from __future__ import annotations
 
@@ -147,14 +152,28 @@ def _is_date(node: Node, columns: Mapping[str, str]) -> bool:
                                        or COLUMN_TYPES.get(columns.get(node.id, "")) == "date")
 
 
-def periods_table(periods: Sequence) -> exp.Expression:
-    """`(VALUES ('2025-01', DATE, DATE), ...) AS p(period, first_day, last_day)`."""
-    rows = [exp.Tuple(expressions=[exp.Literal.string(p.text), day(p.start), day(p.end)])
-            for p in periods]
+def periods_table(periods: Sequence, by_month: bool = False) -> exp.Expression:
+    """`(VALUES ('2025-01', DATE, DATE), ...) AS p(period, first_day, last_day)`; with
+    `by_month`, one row per month of each period, its YYYYMM number in a column `month`."""
+    def row(p, *more) -> exp.Tuple:
+        return exp.Tuple(expressions=[exp.Literal.string(p.text), day(p.start), day(p.end),
+                                      *more])
+    names = ["period", "first_day", "last_day"]
+    if by_month:
+        rows = [row(p, exp.Literal.number(m.start.year * 100 + m.start.month))
+                for p in periods for m in p.sub_periods("month")]
+        names.append("month")
+    else:
+        rows = [row(p) for p in periods]
     alias = exp.TableAlias(this=exp.to_identifier(PERIOD),
-                           columns=[exp.to_identifier(c) for c in
-                                    ("period", "first_day", "last_day")])
+                           columns=[exp.to_identifier(c) for c in names])
     return exp.Values(expressions=rows, alias=alias)
+
+
+def month_of(when: exp.Expression) -> exp.Expression:
+    """The YYYYMM number of a DATE: what a flow's record joins its periods on."""
+    return exp.Add(this=exp.Mul(this=exp.Year(this=when), expression=exp.Literal.number(100)),
+                   expression=exp.Month(this=when.copy()))
 
 
 def aggregate(spec, columns: Mapping[str, str], offset: int = LOCAL_OFFSET) -> exp.Expression:
@@ -229,9 +248,8 @@ def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequ
         when = column(first.date or source.date, columns, offset)
         if not isinstance(when, exp.Cast):
             when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
-        placed = exp.Between(this=when,
-                             low=exp.Column(this="first_day", table=exp.to_identifier(PERIOD)),
-                             high=exp.Column(this="last_day", table=exp.to_identifier(PERIOD)))
+        placed = exp.EQ(this=month_of(when),
+                        expression=exp.Column(this="month", table=exp.to_identifier(PERIOD)))
     filters: exp.Expression = exp.Not(this=exp.Is(this=unit.copy(), expression=exp.Null()))
     if today is not None:
         bad = exp.or_(*bad_dates(source, today).values())
@@ -243,7 +261,7 @@ def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequ
     query = (exp.select(exp.Column(this="period", table=exp.to_identifier(PERIOD))
                         .as_("period"))
              .from_(table(table_name).as_(RECORD), copy=False)
-             .join(periods_table(periods), on=placed, copy=False))
+             .join(periods_table(periods, by_month=not first.stock), on=placed, copy=False))
     if groups is not None:
         query = query.join(table(groups).as_("g"), on=exp.EQ(
             this=unit.copy(), expression=exp.Column(this="member",
