@@ -181,7 +181,7 @@ def test_every_engine_gives_identical_figures(engine, reference, request):
     got = {(r["unit"], r["period"], r["metric"]): r["value"]
            for r in counted.values.iter_rows(named=True)}
     # the data-quality section too: each engine checks the ids in its own way (DuckDB and
-    # Spark count distinct hashes, PostgreSQL the texts)
+    # Spark group hashes of the ids, PostgreSQL the ids themselves)
     assert _quality(counted) == _quality(_counted(folder, f"dossiers={folder}/dossiers.parquet"))
     assert _quality(counted)[5:] == (2, 4, 1, ["HS-12"])
     assert set(got) == set(reference)

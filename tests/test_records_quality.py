@@ -162,7 +162,7 @@ def test_explain_sql_run_as_shown_gives_the_count(folder, counted):
 
 @pytest.mark.parametrize(("ids_units", "want"), [
     ([("A", "tan-ha"), ("B", "tan-ha"), ("C", "son-my"), (None, "son-my"), (None, "son-my")],
-     (0, 0, 0, [])),                                        # a distinct count settles it
+     (0, 0, 0, [])),                                        # one group-by settles it
     ([("A", "tan-ha"), ("B", "tan-ha"), ("A", "son-my"), (None, "son-my")],
      (1, 2, 1, ["A"])),                                     # across units
     ([("A", "tan-ha"), ("A", "tan-ha"), ("A", "tan-ha"), ("B", "son-my")],
@@ -181,7 +181,7 @@ def test_duplicate_ids_are_counted_exactly(tmp_path, ids_units, want):
 
 
 def test_a_collision_of_id_hashes_finds_no_duplicate(tmp_path):
-    """The distinct count of hashes cannot miss a duplicate (equal ids hash alike); when
+    """Grouping by the ids' hashes cannot miss a duplicate (equal ids hash alike); when
     two different ids collide, the exact queries after it settle that no id is twice."""
     from sqlglot import exp
 
@@ -190,7 +190,7 @@ def test_a_collision_of_id_hashes_finds_no_duplicate(tmp_path):
 
     class Colliding(DuckDB):
         @staticmethod
-        def distinct_key(text):     # every id of one length collides
+        def id_key(text):     # every id of one length collides
             return exp.Length(this=text)
 
     (tmp_path / "ruleset.yaml").write_text(RULESET, encoding="utf-8")

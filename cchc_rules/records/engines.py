@@ -153,9 +153,9 @@ class DuckDB:
                 source=source, first=_first(err)), code="REC06") from None
 
     @staticmethod
-    def distinct_key(text: exp.Expression) -> exp.Expression:
-        """What the duplicate check counts distinct of a text: its 64-bit hash, a quarter
-        cheaper than the text itself on 10 M ids (quality.duplicates)."""
+    def id_key(text: exp.Expression) -> exp.Expression:
+        """What the duplicate check groups a dossier id by (quality.duplicates): its 64-bit
+        hash, grouped faster than the text itself (10 M ids: 1.0 s against 1.7 s)."""
         return exp.Anonymous(this="hash", expressions=[text])
 
     def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
@@ -232,8 +232,8 @@ class Postgres:
         """Nothing before counting: a failure is traced to its column (types.py)."""
 
     @staticmethod
-    def distinct_key(text: exp.Expression) -> exp.Expression:
-        """The text itself: PostgreSQL documents no 64-bit hash of text to count instead."""
+    def id_key(text: exp.Expression) -> exp.Expression:
+        """The id itself: PostgreSQL documents no 64-bit hash of a text to group by."""
         return text
 
     def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
@@ -309,8 +309,8 @@ class Spark:
         """Nothing before counting: a failure is traced to its column (types.py)."""
 
     @staticmethod
-    def distinct_key(text: exp.Expression) -> exp.Expression:
-        """Spark's 64-bit hash of a text (xxhash64), as DuckDB's engine counts."""
+    def id_key(text: exp.Expression) -> exp.Expression:
+        """Spark's 64-bit hash of the id (xxhash64), as for DuckDB."""
         return exp.Anonymous(this="xxhash64", expressions=[text])
 
     def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
