@@ -3,8 +3,8 @@
 Counted in the source's own engine in two passes — one per unit for the rows, days and
 bad dates (unit_stats), one group-by over the ids or their hashes (duplicates; only when
 some key is seen twice, a group-by over the ids, and the contents of those ids' rows
-compared) — and
-kept for the report's data-quality section (`SourceQuality`) and as warnings:
+compared) — and kept for the report's data-quality section (`SourceQuality`) and as
+warnings:
 
 - rows, and the first and last day of the source's `date`;
 - rows without a unit, and rows of an undeclared unit (with a did-you-mean) — REC07;
@@ -114,6 +114,7 @@ def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
     content = exp.Concat(expressions=parts)
     records = table(engine.tables[name]).as_(RECORD)
     present = exp.Not(this=exp.Is(this=ident.copy(), expression=exp.Null()))
+    more_than_once = exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1))
     # No key seen twice: no id is, and nothing more to look at. The key is what the engine
     # groups cheapest, a 64-bit hash of the id where it has one: equal ids hash alike, so
     # no duplicate is missed, and a collision only sends the check on to the exact queries
@@ -121,8 +122,7 @@ def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
     # count may not (DuckDB, 50 M ids, 600 MB).
     key = engine.id_key(ident.copy())
     keys = (exp.select(key.as_("k")).from_(records.copy()).where(present.copy())
-            .group_by(key.copy())
-            .having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1))))
+            .group_by(key.copy()).having(more_than_once.copy()))
     ((seen_twice,),) = engine.rows(name, exp.select(exp.Count(this=exp.Star()))
                                    .from_(keys.subquery("twice")))
     if not seen_twice:
@@ -132,8 +132,7 @@ def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
              .from_(records.copy())
              .where(present.copy())
              .group_by(ident.copy())
-             .having(exp.GT(this=exp.Count(this=exp.Star()),
-                            expression=exp.Literal.number(1))))
+             .having(more_than_once.copy()))
     groups = (exp.select(exp.column("id", table="t"), exp.Max(this=exp.column("n", table="t"))
                          .as_("n"),
                          exp.Count(this=exp.Distinct(expressions=[content])).as_("variants"))
@@ -154,7 +153,7 @@ def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
                                 default=exp.Literal.number(1)), exp.column("id"))
              .limit(EXAMPLES))
     rows = engine.rows(name, first)
-    if not rows:        # the distinct count above met a collision of hashes, no duplicate
+    if not rows:        # the keys seen twice were a collision of hashes: no duplicate
         return 0, 0, 0, []
     _id, _variants, ids, dup_rows, differing = rows[0]
     examples = [r[0] for r in rows if r[1] > 1]
