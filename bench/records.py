@@ -84,8 +84,8 @@ def ancestry(folder: Path) -> list[tuple[str, str]]:
 # ---- the ways, each run in a child process ----------------------------------------------
 
 def way_cchc(folder: Path, location: str) -> dict:
+    from cchc_rules.figures.records import count_figures, parse_location
     from cchc_rules.pipeline import Session
-    from cchc_rules.records import count_figures, parse_location
     session = Session()
     ruleset = session.load_ruleset(folder / "ruleset.yaml")
     units = session.read_figures([], folder / "units.csv").units
@@ -276,7 +276,7 @@ def way_spark(folder: Path) -> dict:
     os.environ.setdefault("CCHC_SPARK_MASTER", "local[2]")
     os.environ.setdefault("CCHC_SPARK_MEMORY", "1g")
     try:
-        from cchc_rules.records.engines import spark_session
+        from cchc_rules.figures.records.engines import spark_session
         start = time.perf_counter()
         spark_session()
         started = time.perf_counter() - start

@@ -18,10 +18,10 @@ import sys
 
 import click
 
-from . import __version__
 from .errors import CchcError, Position, Problem, did_you_mean
 from .messages import LANGS, N_, _, set_language, translate
 from .output import WRITE_NOTE, remove_pending
+from .version import __version__
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C

@@ -350,3 +350,8 @@ MetricUnitLiteral = Literal[METRIC_UNITS]  # type: ignore[valid-type]
 ChangeLiteral = Literal[CHANGES]  # type: ignore[valid-type]
 FallbackLiteral = Literal[FALLBACKS]  # type: ignore[valid-type]
 OverTimeLiteral = Literal[OVER_TIMES]  # type: ignore[valid-type]
+
+
+def is_relative(period: str | None) -> bool:
+    """Whether a baseline's `period` is a relative one (same_last_year, previous)."""
+    return period in RELATIVE_PERIODS

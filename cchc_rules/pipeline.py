@@ -20,10 +20,10 @@ from .errors import CchcError
 from .messages import _
 
 if TYPE_CHECKING:  # the heavy modules (polars, WeasyPrint) load only when a step runs
-    from .data import Figures
     from .errors import Problem
-    from .result import Evaluation
-    from .ruleset import LoadedRuleset
+    from .evaluation.result import Evaluation
+    from .figures.data import Figures
+    from .ruleset.loader import LoadedRuleset
 
 PathArg = str | PathLike
 Step = Callable[[], None]            # called after each stage (a progress bar advances)
@@ -85,7 +85,7 @@ class Session:
     def load_ruleset(self, path: PathArg) -> LoadedRuleset:
         """The ruleset at `path` (and its parents), loaded once per content; CchcError when
         invalid (an invalid ruleset is not cached: the next call reports it again)."""
-        from .ruleset import load_ruleset
+        from .ruleset.loader import load_ruleset
 
         key = Path(path).absolute()
         with self._lock:  # one load at a time: two threads never load the same file twice
@@ -107,7 +107,7 @@ class Session:
                      known: Mapping[str, str] | None = None,
                      labels: Mapping[str, str] | None = None) -> Figures:
         """Figures from data files (never cached: they are the part that changes)."""
-        from .data import read_data
+        from .figures.data import read_data
         return read_data([Path(p) for p in paths], units_file=units_file,
                          decimal_comma=decimal_comma, known_metrics=known,
                          metric_labels=labels)
@@ -148,7 +148,7 @@ class Session:
 
     @staticmethod
     def evaluate_inputs(inputs: Inputs, **filters: Iterable[str] | None) -> Evaluation:
-        from .evaluator import evaluate
+        from .evaluation.evaluator import evaluate
         return evaluate(inputs.ruleset, inputs.figures, **filters)
 
     @staticmethod
@@ -178,11 +178,11 @@ def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str]
     guess. Without declared units, the records' units become units as reported ones do."""
     import polars as pl
 
-    from .data import COLUMNS, KEYS
-    from .data import Figures as FiguresType
     from .errors import Problem
-    from .records import count_figures, parse_location
-    from .units import Unit
+    from .figures.data import COLUMNS, KEYS
+    from .figures.data import Figures as FiguresType
+    from .figures.records import count_figures, parse_location
+    from .figures.units import Unit
 
     sources = ruleset.model.sources
     locations = [parse_location(text, sources) for text in records]

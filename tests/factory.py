@@ -207,7 +207,7 @@ def write_inputs(folder: Path, unit_name: str = "Huyện Hàm Tân",
 def evaluation(folder: Path, **kwargs: Any) -> Any:
     """The real engine's Evaluation of the inputs `write_inputs` writes."""
     from cchc_rules import evaluate
-    from cchc_rules.data import read_data
+    from cchc_rules.figures.data import read_data
     from cchc_rules.ruleset import load_ruleset
 
     rules, figures = write_inputs(folder, **kwargs)

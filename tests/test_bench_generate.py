@@ -99,7 +99,7 @@ def test_ruleset_document_is_consistent():
 
 
 def test_ruleset_validates(tiny):
-    ruleset = pytest.importorskip("cchc_rules.ruleset")
+    ruleset = pytest.importorskip("cchc_rules.ruleset.loader")
     loaded = ruleset.load_ruleset(tiny / "ruleset.yaml")
     assert len(loaded.model.targets) == 40
     assert set(loaded.order) == {r.id for r in RATES}

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from cchc_rules import evaluate_files
-from cchc_rules.data import read_data
+from cchc_rules.figures.data import read_data
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every data file under examples/ (the README's ruleset there is a ruleset, not data).

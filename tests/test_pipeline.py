@@ -107,12 +107,12 @@ def test_warnings_and_steps_reach_the_caller(make_ruleset, tmp_path):
 
 
 def test_the_package_functions_are_plain_functions(make_ruleset):
-    import cchc_rules.evaluator  # importing the engine module must not shadow the function
+    import cchc_rules.evaluation.evaluator  # the engine module must not shadow the function
     ruleset = make_ruleset()
     loaded = cchc_rules.load_ruleset(ruleset)
     figures = cchc_rules.read_data([DATA])
     assert isinstance(cchc_rules.evaluate, types.FunctionType)
-    assert cchc_rules.evaluate is cchc_rules.evaluator.evaluate
+    assert cchc_rules.evaluate is cchc_rules.evaluation.evaluator.evaluate
     ev = cchc_rules.evaluate(loaded, figures)
     assert ev.records() == cchc_rules.evaluate_files(ruleset, [DATA]).records()
     assert cchc_rules.Session is Session

@@ -16,8 +16,8 @@ from .evaluate import data_options, echo_warning, require_figures
 def command(ruleset, data, units_file, decimal_comma, lang, records, target, unit, period
             ) -> None:
     """Explain the status of one TARGET for one UNIT and PERIOD (Vietnamese by default)."""
-    from ..explain import explain
     from ..pipeline import Session
+    from ..render.explain import explain
     require_figures(click.get_current_context(), data, records)
     inputs = Session().load(ruleset, data, units_file, decimal_comma, warn=echo_warning,
                             records=records)

@@ -23,7 +23,7 @@ from ..messages import _
               type=click.Path(path_type=Path, dir_okay=False), help="The .xlsx to write.")
 def command(ruleset: Path, units_file: Path, periods: tuple[str, ...], output: Path) -> None:
     """Write an Excel data-entry form for the metrics of RULESET."""
-    from ..forms import form_units, parse_periods, write_form
+    from ..figures.forms import form_units, parse_periods, write_form
     from ..output import atomic_open
     from ..pipeline import Session
 

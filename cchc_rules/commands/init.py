@@ -20,7 +20,7 @@ SCHEMA = "ruleset.schema.json"
 
 def starter_files() -> dict[str, str]:
     """File name -> text of everything `cchc init` writes."""
-    from ..schema import json_schema
+    from ..ruleset.schema import json_schema
     files = {p.name: p.read_text(encoding="utf-8") for p in sorted(STARTER.iterdir())
              if p.suffix in (".yaml", ".md")}
     files[SCHEMA] = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -23,8 +23,8 @@ from ..errors import CchcError, escape_controls
 @click.pass_context
 def command(ctx: click.Context, rulesets: tuple[Path, ...], fmt: str) -> None:
     """Report what validates in RULESET but is probably not what the plan meant."""
-    from ..lint import lint
     from ..pipeline import Session
+    from ..ruleset.lint import lint
 
     session = Session()
     findings, invalid = [], 0

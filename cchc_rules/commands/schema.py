@@ -5,7 +5,7 @@ import json
 
 import click
 
-from ..schema import json_schema
+from ..ruleset.schema import json_schema
 
 
 @click.command()

@@ -52,8 +52,8 @@ def _is_units_file(path: Path) -> bool:
 
 def _check_units(path: Path) -> bool:
     """A units file (a shipped crosswalk): read and checked as `--units` would be."""
-    from ..readers import Batch, read_into
-    from ..units import collect_units
+    from ..figures.readers import Batch, read_into
+    from ..figures.units import collect_units
     batch = Batch()
     read_into(batch, path, units=True)
     units, problems = collect_units(batch.units)

@@ -10,8 +10,9 @@ from fractions import Fraction
 
 import polars as pl
 
+from ..plan.nodes import TOLERANCE, approx_holds
+from ..plan.polars import approx_cmp
 from .ast import Binary, Call, Compare, Name, Node, Number, Unary
-from .plan import TOLERANCE, approx_holds
 
 __all__ = ["TOLERANCE", "approx_cmp", "approx_holds", "compare_to_polars", "to_polars"]
 
@@ -78,27 +79,6 @@ def _float(value: Fraction) -> float:
         return float(value)
     except OverflowError:  # a literal beyond 1e308; to_polars turns ±inf into NaN
         return float("inf") if value > 0 else float("-inf")
-
-
-def approx_cmp(op: str, a: pl.Expr | float, b: pl.Expr | float,
-               absolute: float = 0.0) -> pl.Expr:
-    """`a op b` with relative tolerance TOLERANCE; null when either side is null or NaN.
-
-    `op` is one of == != < <= > >=. Used for asserts and for target milestones,
-    so "57 of 100" meets ">= 57" in both. `absolute` (a check's `tolerance`) is added to
-    the relative slack: sides that far apart count as equal.
-    """
-    a = a if isinstance(a, pl.Expr) else pl.lit(float(a), dtype=pl.Float64)
-    b = b if isinstance(b, pl.Expr) else pl.lit(float(b), dtype=pl.Float64)
-    tol = TOLERANCE * pl.max_horizontal(pl.lit(1.0), a.abs(), b.abs())
-    if absolute:
-        tol = tol + absolute
-    holds = {
-        ">=": a >= b - tol, ">": a > b + tol, "<=": a <= b + tol, "<": a < b - tol,
-        "==": (a - b).abs() <= tol, "!=": (a - b).abs() > tol,
-    }[op]
-    unknown = a.is_null() | b.is_null() | a.is_nan() | b.is_nan()
-    return pl.when(unknown).then(_NULL_BOOL).otherwise(holds)
 
 
 def compare_to_polars(node: Compare, column: Column) -> tuple[pl.Expr, pl.Expr, pl.Expr]:

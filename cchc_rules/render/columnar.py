@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
-from ..result import Evaluation
+from ..evaluation.result import Evaluation
 from .csv import chosen_frame
 
 # Repeated texts (unit, target, status, …) stored once per file, indexed per row.

@@ -12,8 +12,8 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
+from ..evaluation.result import Evaluation
 from ..present import FORMULA_STARTS, spreadsheet_safe
-from ..result import Evaluation
 
 
 def _frame(evaluation: Evaluation, safe: bool = True,
@@ -64,7 +64,7 @@ def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True
     from .scores import csv_frame
     scores = evaluation.scores()
     if scores is None:
-        from ..scoring import GROUP_SCHEMA, RANKING_SCHEMA, SCORE_SCHEMA
+        from ..score.points import GROUP_SCHEMA, RANKING_SCHEMA, SCORE_SCHEMA
         schema = {"scores": SCORE_SCHEMA, "groups": GROUP_SCHEMA, "rankings": RANKING_SCHEMA}
         return pl.DataFrame(schema=schema[what])
     titles = {i.id: i.title for i in evaluation.ruleset.model.scoring.indicators}

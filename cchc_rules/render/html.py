@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import templates
-from .context import ReportContext
-from .report_data import build_context
+from .report import templates
+from .report.builder import build_context
+from .report.context import ReportContext
 
 
 def render_context(context: ReportContext, template_dir: Path | None = None) -> str:

@@ -13,9 +13,9 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
+from ..evaluation.result import Evaluation
 from ..present import number_text
-from ..result import Evaluation
-from ..scoring import WideList
+from ..score.points import WideList
 
 TEXT_FIELDS = ("target", "unit", "period", "metric", "area", "level", "status", "op",
                "deadline", "baseline_period", "check", "origin", "indicator", "group",

@@ -21,8 +21,8 @@ from xml.sax.saxutils import escape, quoteattr
 import polars as pl
 
 from ..domain import DEFAULT_FAIL_ON, UNRATED
+from ..evaluation.result import Evaluation
 from ..present import number, number_text
-from ..result import Evaluation
 from .by_unit import by_unit, write_units
 
 _ATTR = {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}  # what quoteattr adds to escape()

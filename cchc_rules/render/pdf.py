@@ -18,9 +18,9 @@ from weasyprint.urls import URLFetcher
 
 from ..errors import CchcError, Problem
 from ..messages import _
-from . import templates
 from .html import render_html
-from .report_data import distinct
+from .report import templates
+from .report.builder import distinct
 
 
 class _QuietThreads(logging.Filter):

@@ -238,7 +238,7 @@ def appraisal_context(scores: Any, names: dict[str, str], titles: dict[str, str]
     for the latest scored period only (units side by side in one period): one dict per row,
     numbers as text with two decimals; `total` marks each unit's total row. [] when no
     indicator has `self_assessed`."""
-    from ..ranking import latest_period
+    from ..score.share_met import latest_period
 
     frame = latest_period(appraisal_rows(scores))
     fmt = Formatter(lang)

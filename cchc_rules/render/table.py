@@ -16,13 +16,13 @@ from typing import Any, BinaryIO
 import click
 import polars as pl
 
-from ..checktext import check_texts
 from ..domain import COLOURS, DEFAULT_FAIL_ON, STATUSES, UNRATED
 from ..errors import escape_controls
+from ..evaluation.result import Evaluation
+from ..evaluation.selection import empty_reason
 from ..present import Formatter, compared_unit, number, numbers, threshold_text
-from ..result import Evaluation
-from ..selection import empty_reason
 from .by_unit import by_unit, write_units
+from .checktext import check_texts
 from .i18n import words
 from .numbers_text import needed_texts, value_texts
 

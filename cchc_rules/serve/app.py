@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 
 from ..messages import set_language
-from ..render.templates import default_dir
+from ..render.report.templates import default_dir
 from . import upload
 from .pages import NotFound, Page, Pages, app_words
 from .watcher import Hub, watch

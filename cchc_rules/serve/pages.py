@@ -18,15 +18,15 @@ import polars as pl
 from ..domain import STATUSES, SYMBOLS
 from ..errors import CchcError, did_you_mean
 from ..periods import period_key
-from ..render import templates
-from ..render.context import StatusInfo
 from ..render.i18n import in_lang, words
-from ..render.report_data import ReportBuilder, build_context
-from .workspace import Snapshot
+from ..render.report import templates
+from ..render.report.builder import ReportBuilder, build_context
+from ..render.report.context import StatusInfo
+from .workspace import MAX_UPLOAD_BYTES, Snapshot
 
 if TYPE_CHECKING:
-    from ..render.context import ReportContext
-    from ..result import Evaluation
+    from ..evaluation.result import Evaluation
+    from ..render.report.context import ReportContext
 
 # The app's own words, key -> (vi, en); the report's words come from render/i18n.py.
 APP_WORDS: dict[str, tuple[str, str]] = {
@@ -165,7 +165,6 @@ class Pages:
     def app_info(self, snap: Snapshot, title: str, page: str = "") -> dict[str, Any]:
         """The app's frame around every page (header, banner, upload zone): `app` in the
         templates, so it never collides with a report field."""
-        from .upload import MAX_BYTES
 
         built = self.built(snap)
         return {
@@ -173,7 +172,7 @@ class Pages:
             "version": snap.version, "problems": [p.format() for p in snap.problems],
             "ms": round(snap.seconds * 1000), "has_results": built is not None,
             "ruleset_title": built.title if built else "",
-            "upload_limit": f"{MAX_BYTES // (1024 * 1024)} MB",
+            "upload_limit": f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
         }
 
     def frame(self, snap: Snapshot, title: str, page: str = "") -> dict[str, Any]:
@@ -279,7 +278,7 @@ class Pages:
         return Page("app/target.html.j2", context)
 
     def explain(self, snap: Snapshot, target_id: str, unit_id: str, period: str) -> Page:
-        from ..explain import explain
+        from ..render.explain import explain
 
         built = self._need(snap)
         ev = snap.evaluation

@@ -15,12 +15,12 @@ import polars as pl
 
 from ..errors import CchcError
 from ..messages import _
+from .workspace import MAX_UPLOAD_BYTES as MAX_BYTES
 
 if TYPE_CHECKING:
     from .pages import Pages
     from .workspace import Snapshot, Workspace
 
-MAX_BYTES = 10 * 1024 * 1024        # a unit's form is a few kB; ten MB is generous
 KINDS = (".xlsx", ".csv", ".yaml", ".yml", ".json")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -42,7 +42,7 @@ def preview_context(ws: Workspace, snap: Snapshot, pages: Pages, name: str, body
                     ) -> dict[str, Any]:
     """The preview's context: the results the uploaded figures give, or the problems."""
     from ..pipeline import Inputs, Session, known_metrics, metric_labels
-    from ..render.report_data import ReportBuilder
+    from ..render.report.builder import ReportBuilder
 
     shown = safe_name(name)
     context: dict[str, Any] = {"name": shown, "rows": [], "problems": [], "warnings": []}

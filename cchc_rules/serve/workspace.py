@@ -15,8 +15,12 @@ from typing import TYPE_CHECKING
 
 from ..errors import CchcError, Problem
 
+# An upload (one unit's form or CSV file) is a few kB; ten MB is generous. The upload
+# handler refuses larger bodies and the upload page says the limit.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
 if TYPE_CHECKING:
-    from ..result import Evaluation
+    from ..evaluation.result import Evaluation
 
 
 @dataclass(frozen=True)

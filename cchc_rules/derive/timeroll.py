@@ -1,0 +1,404 @@
+"""Evaluate stage: figures for longer periods from the unit's shorter ones (spec §5).
+
+Runs per unit, before the roll-up over units. For every needed period P (named by `--period`,
+a baseline or a milestone's `by`) and every unit, the unit's reported periods that lie inside
+P are searched for a tiling of P: no gap, no overlap, the fewest periods (on a tie, the one
+whose pieces come longest first). A metric with `over_time` then gets P's figure from the
+tiling's figures (`sum` adds them, `first`/`last` take the first/last one) when every piece
+has it. When no tiling exists, a `sum` metric may still be derived by difference: a reported
+year-to-date period R that ends with P, minus a tiling of R's part before P
+(Q3 = 2024-01/2024-09 − H1). A figure the unit reported for P always wins; when it differs
+from a complete tiling's figure, a PER02 warning names both places.
+
+The search runs once per distinct set of reported periods (units reporting the same periods
+share it); the figures are then joined, grouped and added in polars.
+"""
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import polars as pl
+
+from ..domain import Origin, OverTime, is_relative
+from ..errors import Position, Problem
+from ..figures.readers.batch import shown
+from ..messages import _
+from ..periods import Period, is_period, parse_period
+from .relative import resolved
+
+PLAN_SCHEMA = {"unit": pl.String, "period": pl.String, "part": pl.String, "pos": pl.Int32,
+               "sign": pl.Float64, "parts": pl.Int32, "how": pl.String}
+# What explain reads: how each derived figure was made, its parts and their figures in order.
+HOW_SCHEMA = {"unit": pl.String, "period": pl.String, "metric": pl.String, "how": pl.String,
+              "parts": pl.List(pl.String), "values": pl.List(pl.Float64)}
+# A tiling piece's figure on the territory of the period it helps derive (spec §6).
+PIECE_SCHEMA = {"unit": pl.String, "period": pl.String, "part": pl.String,
+                "metric": pl.String, "value": pl.Float64, "territory": pl.String}
+TILE, DIFFERENCE = "tile", "difference"
+ALTERNATIVE = "alternative"   # an equally short tiling not chosen: only checked against (PER03)
+
+
+@dataclass
+class TimeRoll:
+    """`values`: the input plus the derived rows (origin "derived_time"); `plan`: the pieces
+    of every unit's tiling or difference of every needed period (PLAN_SCHEMA); `warnings`:
+    PER02. `how` and `missing` read one figure's story back (for explain and messages)."""
+
+    values: pl.DataFrame
+    plan: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PLAN_SCHEMA))
+    warnings: list[Problem] = field(default_factory=list)
+    # pieces taken on the territory of the derived period (spec §6): PIECE_SCHEMA
+    restated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PIECE_SCHEMA))
+
+    def _pieces(self, keep: pl.Expr) -> pl.DataFrame:
+        plan = self.plan.filter(keep)
+        figures = self.values.select("unit", pl.col("period").alias("part"), "metric", "value",
+                                     "origin")
+        own = plan.join(figures, on=["unit", "part"], how="left")
+        if self.restated.height:
+            keys = ["unit", "period", "part"]
+            own = pl.concat([
+                own.join(self.restated, on=keys, how="anti"),
+                plan.join(self.restated.drop("territory").with_columns(
+                    pl.lit(Origin.RESTATED.value).alias("origin")), on=keys)
+                .select(own.columns)])
+        return own.sort("pos")
+
+    @property
+    def how(self) -> pl.DataFrame:
+        """One row per derived figure (HOW_SCHEMA): how, its parts and their figures."""
+        derived = self.values.filter(pl.col("origin").is_in(
+            [Origin.DERIVED_TIME.value, Origin.RESTATED.value])).select(
+            "unit", "period", "metric")
+        if not derived.height:
+            return pl.DataFrame(schema=HOW_SCHEMA)
+        pieces = self._pieces(pl.col("unit").is_in(derived["unit"].unique().to_list()))
+        return (pieces.join(derived, on=["unit", "period", "metric"])
+                .group_by("unit", "period", "metric", "how", maintain_order=True)
+                .agg(pl.col("part").alias("parts"), pl.col("value").alias("values"))
+                .select(list(HOW_SCHEMA)).cast(HOW_SCHEMA))
+
+    def missing(self, unit: str | None = None, period: str | None = None) -> pl.DataFrame:
+        """Per unit × period × metric whose tiling has the figure in some pieces but not all:
+        the pieces without it (`absent`), optionally for one unit and/or period."""
+        keep = pl.col("how") == TILE
+        if unit is not None:
+            keep &= pl.col("unit") == unit
+        if period is not None:
+            keep &= pl.col("period") == period
+        pieces = self._pieces(keep)
+        whole = pieces.select("unit", "period", "part", "pos").unique()
+        have = pieces.drop_nulls("metric").select("unit", "period", "metric", "part")
+        if not have.height:
+            return _no_missing()
+        wanted = have.select("unit", "period", "metric").unique().join(
+            whole, on=["unit", "period"])
+        return (wanted.join(have, on=["unit", "period", "metric", "part"], how="anti")
+                .sort("pos").group_by("unit", "period", "metric", maintain_order=True)
+                .agg(pl.col("part").alias("absent")))
+
+
+def needed_periods(model, asked: Iterable[str] | None, reported: Iterable[str] = ()
+                   ) -> list[str]:
+    """The periods spec §5 derives: `--period`, every baseline's and every milestone's; for
+    a relative baseline (relative.py), the period it names for each of those and for each
+    `reported` period."""
+    found = list(asked or ())
+    relative = set()
+    for target in model.targets:
+        if target.baseline is not None:
+            if is_relative(target.baseline.period):
+                relative.add(target.baseline.period)
+            else:
+                found.append(target.baseline.period)
+        found += [m.by for m in target.milestones]
+    found = [p for p in found if is_period(p)]
+    for kind in sorted(relative):
+        found += resolved(kind, {*found, *reported}).values()
+    return sorted(set(found), key=lambda p: parse_period(p).key)
+
+
+def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[str],
+           units: Mapping | None = None, restated: pl.DataFrame | None = None,
+           summable: Collection[str] = ()) -> TimeRoll:
+    """`values` (unit, period, metric, value, file, line, source; reported figures) plus the
+    figures spec §5 derives for the `needed` periods of the metrics in `over_time`
+    (metric id → sum | first | last). With `units`, a piece that ends before units merged
+    into the unit (spec §6) is taken on the derived period's territory: the `summable`
+    metrics added over the merged units, or the unit's own `restated` report."""
+    empty = TimeRoll(values.with_columns(pl.lit(Origin.REPORTED.value).alias("origin")))
+    needed = [parse_period(p) for p in needed]
+    if not over_time or not needed or not values.height:
+        return empty
+    plan = _plan(values, needed)
+    if not plan.height:
+        return empty
+    known = values.filter(pl.col("metric").is_in(list(over_time)))
+    kinds = pl.DataFrame({"metric": list(over_time), "over_time": list(over_time.values())},
+                         schema={"metric": pl.String, "over_time": pl.String})
+    others = plan.filter(pl.col("how") == ALTERNATIVE)
+    plan = plan.filter(pl.col("how") != ALTERNATIVE)
+    moved = restated_pieces(plan, values, units, restated, summable) if units else \
+        pl.DataFrame(schema=PIECE_SCHEMA)
+    complete = _complete(plan, known, kinds, moved)
+    reported = values.select("unit", "period", "metric", pl.col("value").alias("_reported"),
+                             "file", "line")
+    clash = complete.filter(pl.col("how") == TILE).join(
+        reported, on=["unit", "period", "metric"])
+    new = complete.join(reported, on=["unit", "period", "metric"], how="anti").sort(
+        "unit", "period", "metric")
+    rows = new.select("unit", "period", "metric", pl.col("_derived").alias("value"),
+                      pl.when(pl.col("_restated")).then(pl.lit(Origin.RESTATED.value))
+                      .otherwise(pl.lit(Origin.DERIVED_TIME.value)).alias("origin"))
+    base = values if "origin" in values.columns else \
+        values.with_columns(pl.lit(Origin.REPORTED.value).alias("origin"))
+    out = pl.concat([base, rows.with_columns(
+        *(pl.lit(None, base.schema[c]).alias(c) for c in base.columns if c not in rows.columns)
+    ).select(base.columns)])
+    return TimeRoll(out, plan, _clashes(clash, known, plan)
+                    + _ambiguous(complete, _complete(others, known, kinds, moved), plan,
+                                 others, known), moved)
+
+
+def _complete(plan: pl.DataFrame, known: pl.DataFrame, kinds: pl.DataFrame,
+              moved: pl.DataFrame) -> pl.DataFrame:
+    """Per unit × period × metric whose plan pieces all have the figure: `_derived`, the
+    pieces' sum (signed: a difference subtracts), first or last as its `over_time` says;
+    `_restated` when a piece was taken on a later territory (`moved`, PIECE_SCHEMA)."""
+    keys = ["unit", "period", "part"]
+    pieces = plan.join(known.select("unit", pl.col("period").alias("part"), "metric", "value"),
+                       on=["unit", "part"]).with_columns(pl.lit(False).alias("_r"))
+    if moved.height:
+        pieces = pl.concat([pieces.join(moved, on=keys, how="anti"),
+                            plan.join(moved.drop("territory"), on=keys)
+                            .with_columns(pl.lit(True).alias("_r")).select(pieces.columns)])
+    joined = (pieces
+              .join(kinds, on="metric")
+              # a difference only makes sense for a flow
+              .filter((pl.col("how") != DIFFERENCE) | (pl.col("over_time") == OverTime.SUM)))
+    groups = (joined
+              # one plan per unit and period: how, over_time and parts are the same in a group
+              .group_by("unit", "period", "metric")
+              .agg(pl.col("how", "over_time", "parts").first(), pl.len().alias("_n"),
+                   pl.col("_r").any().alias("_restated"),
+                   (pl.col("value") * pl.col("sign")).sum().alias("_sum"),
+                   pl.col("value").filter(pl.col("pos") == 0).first().alias("_first"),
+                   pl.col("value").filter(pl.col("pos") == pl.col("parts") - 1).first()
+                   .alias("_last")))
+    return groups.filter(pl.col("_n") == pl.col("parts")).with_columns(
+        pl.when(pl.col("over_time") == OverTime.FIRST).then(pl.col("_first"))
+        .when(pl.col("over_time") == OverTime.LAST).then(pl.col("_last"))
+        .otherwise(pl.col("_sum")).alias("_derived"))
+
+
+def restated_pieces(plan: pl.DataFrame, values: pl.DataFrame, units: Mapping,
+                    restated: pl.DataFrame | None, summable: Collection[str]) -> pl.DataFrame:
+    """PIECE_SCHEMA rows for the plan's pieces that end before units merged into the unit,
+    taken on the territory of the period they derive (territory.py): a piece whose unit
+    absorbed others before that period ends is their sum (every one must have it); after a
+    split, only the unit's own restated report."""
+    from ..figures.unitgraph import UnitGraph
+    from .territory import restated_figures, territory
+    # only units something ended into can change territory: found in one pass, so a country
+    # without mergers costs nothing here
+    touched = {u.successor for u in units.values() if u.successor} \
+        | {s for u in units.values() for s in u.split_into}
+    rows = plan.filter(pl.col("unit").is_in(list(touched))).select(
+        "part", "unit", "period").unique()
+    if not rows.height:
+        return pl.DataFrame(schema=PIECE_SCHEMA)
+    graph = UnitGraph.from_units(dict(units))
+    reports = restated if restated is not None else values.clear()
+    frames = []
+    for (part,), group in rows.group_by("part"):
+        found = {(u, p): t for u, p in group.select("unit", "period").rows()
+                 if (t := territory(graph, u, parse_period(part), parse_period(p)))}
+        if found:
+            where = pl.DataFrame([(u, p, t.text) for (u, p), t in found.items()],
+                                 schema=["unit", "period", "territory"], orient="row")
+            frames.append(restated_figures(found, values, reports, part, summable)
+                          .with_columns(pl.lit(part).alias("part"))
+                          .join(where, on=["unit", "period"], how="left"))
+    if not frames:
+        return pl.DataFrame(schema=PIECE_SCHEMA)
+    return pl.concat(frames).select(list(PIECE_SCHEMA)).cast(PIECE_SCHEMA)
+
+
+def _ambiguous(chosen: pl.DataFrame, others: pl.DataFrame, plan: pl.DataFrame,
+               alternatives: pl.DataFrame, known: pl.DataFrame) -> list[Problem]:
+    """PER03 where an equally short tiling, not chosen, gives another figure."""
+    if not others.height:
+        return []
+    keys = ["unit", "period", "metric"]
+    wrong = chosen.filter(pl.col("how") == TILE).join(
+        others.select(*keys, pl.col("_derived").alias("_other")), on=keys).filter(
+        (pl.col("_derived") - pl.col("_other")).abs()
+        > 1e-9 * pl.max_horizontal(pl.col("_other").abs(), pl.lit(1.0)))
+    places = {(u, p, m): Position(f or "", ln or 0) for u, p, m, f, ln in known.select(
+        "unit", "period", "metric", "file", "line").iter_rows()}
+    first = {(u, p): parts[0] for u, p, parts in plan.filter(pl.col("how") == TILE)
+             .sort("pos").group_by("unit", "period", maintain_order=True).agg("part")
+             .iter_rows()}
+    pieces = {}
+    for frame in (plan.filter(pl.col("how") == TILE), alternatives):
+        for unit, period, how, parts in frame.sort("pos").group_by(
+                "unit", "period", "how", maintain_order=True).agg("part").iter_rows():
+            pieces[(unit, period, how)] = " + ".join(parts)
+    return [Problem("PER03", _("'{metric}' for {unit} in {period} is {chosen} over {parts}, "
+                               "but {other} over {others}, which tiles it as well").format(
+                        metric=m, unit=u, period=p, chosen=shown(a), parts=pieces[(u, p, TILE)],
+                        other=shown(b), others=pieces[(u, p, ALTERNATIVE)]),
+                    places.get((u, first[(u, p)], m)),
+                    _("the tiling with longer pieces first is used; check the reports that "
+                      "overlap"), "warning")
+            for u, p, m, a, b in wrong.sort(keys).select(*keys, "_derived", "_other")
+            .iter_rows()]
+
+
+def _no_missing() -> pl.DataFrame:
+    return pl.DataFrame(schema={"unit": pl.String, "period": pl.String, "metric": pl.String,
+                                "absent": pl.List(pl.String)})
+
+
+def _clashes(clash: pl.DataFrame, known: pl.DataFrame, plan: pl.DataFrame) -> list[Problem]:
+    """PER02 for each reported figure that a complete tiling contradicts (beyond rounding)."""
+    wrong = clash.filter((pl.col("_derived") - pl.col("_reported")).abs()
+                         > 1e-9 * pl.max_horizontal(pl.col("_reported").abs(), pl.lit(1.0)))
+    if not wrong.height:
+        return []
+    places = {(u, p, m): Position(f or "", ln or 0) for u, p, m, f, ln in known.select(
+        "unit", "period", "metric", "file", "line").iter_rows()}
+    pieces = {(u, p): parts for u, p, parts in plan.filter(pl.col("how") == TILE).sort("pos")
+              .group_by("unit", "period", maintain_order=True).agg("part").iter_rows()}
+    problems = []
+    for row in wrong.sort("unit", "period", "metric").iter_rows(named=True):
+        key = (row["unit"], row["period"], row["metric"])
+        parts = ", ".join(_("{period} at {where}").format(
+            period=p, where=places.get((row["unit"], p, row["metric"]), "?"))
+            for p in pieces[(row["unit"], row["period"])])
+        problems.append(Problem(
+            "PER02", _("'{metric}' for {unit} in {period} is reported as {_reported}, but its "
+                       "{over_time} over {parts} is {_derived}").format(
+                       metric=row['metric'], unit=row['unit'], period=row['period'],
+                       _reported=shown(row['_reported']), over_time=row['over_time'], parts=parts,
+                       _derived=shown(row['_derived'])), places.get(key),
+            _("the reported figure is used; check both for a typing error"), "warning"))
+    return problems
+
+
+def _plan(values: pl.DataFrame, needed: list[Period]) -> pl.DataFrame:
+    """One row per piece of each unit's tiling (or difference) of each needed period."""
+    per_unit = values.group_by("unit").agg(pl.col("period").unique().sort())
+    shapes: dict[tuple[str, ...], list[tuple]] = {}
+    rows: list[tuple] = []
+    for unit, periods in per_unit.iter_rows():
+        shape = tuple(periods)
+        if shape not in shapes:
+            shapes[shape] = _shape_plan(shape, needed)
+        rows += [(unit, *row) for row in shapes[shape]]
+    return pl.DataFrame(rows, schema=PLAN_SCHEMA, orient="row")
+
+
+def _shape_plan(reported: tuple[str, ...], needed: list[Period]) -> list[tuple]:
+    """(period, part, pos, sign, parts, how) rows for one set of reported periods."""
+    own = [parse_period(p) for p in reported if is_period(p)]
+    rows = []
+    for target in needed:
+        tiling = tile(target, own)
+        if tiling:
+            rows += [(target.text, p.text, i, 1.0, len(tiling), TILE)
+                     for i, p in enumerate(tiling)]
+            other = alternative(target, own, tiling)
+            rows += [(target.text, p.text, i, 1.0, len(other), ALTERNATIVE)
+                     for i, p in enumerate(other or ())]
+            continue
+        if target.text in reported:
+            continue
+        minus = difference(target, own)
+        if minus:
+            whole, before = minus
+            rows.append((target.text, whole.text, 0, 1.0, len(before) + 1, DIFFERENCE))
+            rows += [(target.text, p.text, i + 1, -1.0, len(before) + 1, DIFFERENCE)
+                     for i, p in enumerate(before)]
+    return rows
+
+
+def tile(target: Period, periods: Collection[Period], *, start=None) -> list[Period] | None:
+    """The fewest of `periods` (each inside `target`, not itself) that cover `target` from
+    `start` (default its first day) to its end with no gap or overlap; None when none do.
+    Breadth-first over days, longer pieces tried first: of tilings with as many pieces, the
+    one whose pieces come longest first wins."""
+    begin = start or target.start
+    inside = sorted((p for p in periods if target.contains(p) and p.start >= begin
+                     and p.text != target.text),
+                    key=lambda p: (p.start, -(p.end - p.start).days, p.text))
+    starting: dict = {}
+    for p in inside:
+        starting.setdefault(p.start, []).append(p)
+    goal = target.end + timedelta(days=1)
+    came: dict = {begin: None}
+    queue = deque([begin])
+    while queue:
+        day = queue.popleft()
+        if day == goal:
+            break
+        for p in starting.get(day, ()):
+            nxt = p.end + timedelta(days=1)
+            if nxt not in came:
+                came[nxt] = (day, p)
+                queue.append(nxt)
+    if goal not in came:
+        return None
+    pieces, day = [], goal
+    while came[day] is not None:
+        day, piece = came[day]
+        pieces.append(piece)
+    return pieces[::-1]
+
+
+def alternative(target: Period, periods: Collection[Period], chosen: list[Period]
+                ) -> list[Period] | None:
+    """Another tiling of `target` with as few pieces as `chosen`, when overlapping reports
+    make one (2024 = 2024-01/2024-09 + Q4 = H1 + 2024-07/2024-12); None when none."""
+    for piece in chosen:
+        other = tile(target, [p for p in periods if p != piece])
+        if other and len(other) == len(chosen):
+            return other
+    return None
+
+
+def difference(target: Period, periods: Collection[Period]
+               ) -> tuple[Period, list[Period]] | None:
+    """A reported period that ends with `target` and starts before it (a year-to-date
+    report), with the fewest pieces tiling its part before `target`; None when none."""
+    best = None
+    for whole in periods:
+        if whole.end != target.end or whole.start >= target.start:
+            continue
+        span = Period(f"{whole.text}-before", "range", whole.start,
+                      target.start - timedelta(days=1))
+        before = tile(span, periods)
+        if before and (best is None or len(before) < len(best[1])):
+            best = (whole, before)
+    return best
+
+
+def absent_parts(target: str, reported: Iterable[str]) -> list[str] | None:
+    """For a period no unit has or can derive: the pieces of its tiling by the calendar kind
+    of the longest reported periods inside it that nobody reported; None when nothing inside
+    it was reported at all."""
+    period = parse_period(target)
+    inside = [q for q in (parse_period(p) for p in reported if is_period(p))
+              if period.contains(q) and q != period and q.kind != "range"]
+    if not inside:
+        return None
+    longest = max(inside, key=lambda q: ((q.end - q.start).days, q.text))
+    try:
+        pieces = period.sub_periods(longest.kind)
+    except ValueError:
+        return None
+    have = {q.text for q in inside}
+    return [p.text for p in pieces if p.text not in have]

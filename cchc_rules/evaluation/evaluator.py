@@ -1,0 +1,458 @@
+"""Evaluate stage: compiled ruleset × reported figures → one status per target × unit × period.
+
+Columnar (spec §2–3): roll-up, one wide frame per (unit, period), derived metrics as polars
+expressions, then every target over every unit and period at once; no Python loop per row.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+
+import polars as pl
+
+from ..derive.consistency import reported_vs_computed
+from ..derive.relative import base_groups, join_base, with_resolved_baselines
+from ..derive.rollup import roll_up
+from ..derive.territory import restated_figures, territories, territory_frame
+from ..derive.timeroll import TimeRoll, absent_parts, derive, needed_periods
+from ..domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin
+from ..errors import CchcError, Problem, did_you_mean
+from ..expr import approx_cmp, names, ratio_parts, to_polars
+from ..figures.unitgraph import UnitGraph
+from ..figures.validity import within_validity
+from ..messages import _, noun
+from ..periods import is_period, parse_period, period_key
+from .result import (
+    CHECK_SCHEMA,
+    COMPACT_SCHEMA,
+    RESULT_SCHEMA,
+    TRACE_SCHEMA,
+    VALUE_SCHEMA,
+    Evaluation,
+)
+from .selection import bad_range, nothing_selected, unit_lacks_period
+from .status_plan import STATUS_PLAN
+from .trajectory import plan
+from .wide import WideStatuses
+
+_NULL = pl.lit(None, dtype=pl.Float64)
+_KEYS = ("unit", "period")
+PREFIX = "m:"  # metric columns of the wide frame, apart from its own (unit, level, row, …)
+ORIGIN_PREFIX = "o:"  # per target metric: where its figure comes from (see _with_origins)
+
+
+def metric(name: str) -> pl.Expr:
+    """The wide frame's column of metric `name`; the `column` callback of to_polars."""
+    return pl.col(PREFIX + name)
+
+
+def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
+             units: Iterable[str] | None = None,
+             targets: Iterable[str] | None = None) -> Evaluation:
+    """Evaluate `figures` (data.Figures) against `ruleset` (ruleset.LoadedRuleset).
+
+    `periods`, `units` and `targets` keep only those results (roll-up and baselines still see
+    every figure); an unknown name raises CchcError with a "did you mean".
+    """
+    model = ruleset.model
+    timed = _over_time(ruleset, figures, periods)
+    rolled = _rolled(ruleset, timed.values, figures)
+    periods, units, chosen = _filters(model, rolled, figures, periods, units, targets,
+                                      timed)
+    wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures), rolled)
+    keep = _keep(periods, units)
+    scope = wide.filter(keep) if keep is not None else wide
+    if keep is not None and not scope.height and chosen:   # say why, never an empty table
+        raise CchcError([nothing_selected(wide, figures.units, periods, units)])
+    # built when read, from only the columns it reads: the evaluation does not hold the
+    # rolled figures' files, lines and sources
+    own = rolled.select(list(VALUE_SCHEMA))
+    values = lambda: _values(ruleset, own, scope)  # noqa: E731
+    bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
+    statuses = _statuses(ruleset, chosen, wide, scope, bases)
+    checks = _checks(ruleset, scope)
+    warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values),
+                *timed.warnings]
+    if statuses is None:
+        return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,
+                          warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={})
+    return Evaluation(ruleset, figures, values, statuses.results, checks, warnings,
+                      statuses.trace, timed, counts=statuses.counts(),
+                      compact=lambda: _result_slices(statuses))
+
+
+# Results per slice of `_result_slices`: a writer holds this many rows at a time, not 1.6 M.
+SLICE_RESULTS = 600_000
+
+
+def _result_slices(statuses: WideStatuses) -> Iterator[pl.DataFrame]:
+    """The long results (COMPACT_SCHEMA), in order, a slice of (unit, period) rows at a time:
+    each slice is the same statuses over a slice of their input rows (every row is decided
+    on its own; the compiled plans are shared). At least one frame, empty when no rows."""
+    height = statuses.inputs.select(pl.len()).collect().item()
+    parts = max(1, -(-height * statuses.n // SLICE_RESULTS))
+    rows = max(1, -(-height // parts))   # equal slices: the largest sets the peak
+    for start in range(0, max(height, 1), rows):
+        yield statuses.over_rows(start, rows).results(COMPACT_SCHEMA)
+
+
+def _summable(ruleset) -> set[str]:
+    return {mid for mid, m in ruleset.model.metrics.items()
+            if m.formula is None and m.unit in SUMMABLE_UNITS}
+
+
+def _of_metrics(values: pl.DataFrame, metrics) -> pl.DataFrame:
+    """The rows of `values` for `metrics`; `values` itself, not a copy, when that is all of
+    them (read_data keeps only the ruleset's metrics): the evaluation keeps what it is given."""
+    kept = values["metric"].is_in(list(metrics))
+    return values if kept.all() else values.filter(kept)
+
+
+def _over_time(ruleset, figures, periods) -> TimeRoll:
+    """Spec §5, per unit and before the roll-up over units: the needed periods' figures
+    derived from the unit's shorter reported periods (timeroll.py)."""
+    metrics = ruleset.model.metrics
+    known = _of_metrics(figures.values, metrics)
+    over_time = {mid: m.over_time for mid, m in metrics.items()
+                 if m.over_time is not None and m.formula is None}
+    return derive(known, over_time, needed_periods(ruleset.model, periods,
+                                                   known["period"].unique().to_list()),
+                  figures.units, getattr(figures, "restated", None), _summable(ruleset))
+
+
+def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
+    """Reported (and derived over time) figures plus parents' sums (spec §2)."""
+    known = _of_metrics(known, ruleset.model.metrics)
+    # a unit gets results only for periods that overlap its validity (spec §6)
+    return within_validity(roll_up(known, figures.units, _summable(ruleset)), figures.units)
+
+
+def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.DataFrame
+                    ) -> dict[str, pl.DataFrame]:
+    """Baseline period (or relative name) -> one row per restated (unit, period) of `scope`
+    (spec §6): the base period's metrics on that period's territory (`m:` columns, derived
+    ones computed from the restated sums) and `territory`, `territory_changed`
+    (territory.TERRITORY_SCHEMA)."""
+    graph = UnitGraph.from_units(figures.units)
+    rows = scope.select(*_KEYS).rows()
+    restated = getattr(figures, "restated", None)
+    out: dict[str, list[pl.DataFrame]] = {}
+    for label, period, group in base_groups(chosen, rows):   # relative: one per period
+        found = territories(graph, group, period)
+        if not found:
+            continue
+        long = restated_figures(found, rolled, restated if restated is not None
+                                else rolled.clear(), period, _summable(ruleset))
+        wide = territory_frame(found)
+        if long.height:
+            wide = wide.join(long.with_columns((PREFIX + pl.col("metric")).alias("metric"))
+                             .pivot(on="metric", index=list(_KEYS), values="value"),
+                             on=list(_KEYS), how="left")
+        out.setdefault(label, []).append(_derive(ruleset, wide.lazy()).collect())
+    return {label: pl.concat(frames, how="diagonal_relaxed") for label, frames in out.items()}
+
+
+def _derive(ruleset, lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Every metric as a column: missing ones null, formula metrics computed unless the
+    frame already has a figure for them (a reported figure wins)."""
+    have = lf.collect_schema().names()
+    lf = lf.with_columns(_NULL.alias(PREFIX + m) for m in ruleset.model.metrics
+                         if PREFIX + m not in have)
+    for mid in ruleset.order:
+        lf = lf.with_columns(pl.coalesce(metric(mid), to_polars(ruleset.formulas[mid], metric))
+                             .alias(PREFIX + mid))
+    return lf
+
+
+def _with_origins(ruleset, chosen, wide: pl.DataFrame, rolled: pl.DataFrame) -> pl.DataFrame:
+    """`wide` plus, per target metric, the code (index in ORIGINS) of where its figure comes
+    from: a raw metric's own origin; a formula metric's strongest among its raw inputs
+    (restated > rolled up > derived over time > reported), unless the unit reported it."""
+    rank = {name: i for i, name in enumerate(ORIGINS)}
+    names = sorted({t.metric for t in chosen})
+    if not names:
+        return wide
+    # One query for all target metrics (a join per metric cost ~30 ms on a province's data):
+    # each moved figure is paired with the target metrics it feeds, the strongest per
+    # (unit, period, target metric) kept, then spread to one column per target metric.
+    feeds = pl.DataFrame(
+        [(ORIGIN_PREFIX + name, raw) for name in names
+         for raw in sorted(ruleset.raw_inputs.get(name, frozenset({name})))],
+        schema={"_target": pl.String, "metric": pl.String}, orient="row").lazy()
+    rolled = rolled.lazy()
+    codes = (rolled.filter(pl.col("origin") != Origin.REPORTED.value)
+             .join(feeds, on="metric")
+             .group_by("unit", "period", "_target")
+             .agg(pl.col("origin").replace_strict(rank, default=0, return_dtype=pl.UInt8)
+                  .max().alias("_o")))
+    formulas = [name for name in names if name in ruleset.formulas]
+    if formulas:   # a formula figure the unit reported itself keeps no code
+        own = rolled.filter((pl.col("origin") == Origin.REPORTED.value)
+                            & pl.col("metric").is_in(formulas)).select(
+            "unit", "period", (ORIGIN_PREFIX + pl.col("metric")).alias("_target"))
+        codes = codes.join(own, on=["unit", "period", "_target"], how="anti")
+    codes = codes.collect()
+    spread = codes.pivot("_target", index=list(_KEYS), values="_o") if codes.height \
+        else codes.select(*_KEYS)
+    columns = [pl.col(c) if c in spread.columns else pl.lit(None, pl.UInt8).alias(c)
+               for c in (ORIGIN_PREFIX + name for name in names)]
+    return wide.join(spread.select(*_KEYS, *columns), on=list(_KEYS), how="left",
+                     maintain_order="left")
+
+
+def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
+             timed: TimeRoll):
+    """Check the filter names against what exists; all unknown names are reported at once."""
+    problems: list[Problem] = []
+
+    def known(kind: str, code: str, asked, choices) -> list[str] | None:
+        if asked is None:
+            return None
+        asked = list(dict.fromkeys(asked))
+        for name in asked:
+            if name in choices:
+                continue
+            if kind == "period" and is_period(name):
+                problems.append(unit_lacks_period(name, units, rolled, figures.units, timed)
+                                or _no_period(name, choices, timed.missing(period=name)))
+                continue
+            if kind == "period" and bad_range(name):   # "2024-09/2024-01": say what is wrong
+                problems.append(bad_range(name))
+                continue
+            problems.append(Problem(code, _("unknown {kind} '{name}'").format(
+                                            kind=noun(kind), name=name), None,
+                                    did_you_mean(name, choices)
+                                    or _("known: {choices}").format(
+                                         choices=', '.join(sorted(choices)[:10]))))
+        return asked
+
+    data_periods = set(rolled["period"].unique().to_list())
+    data_units = set(figures.units) | set(rolled["unit"].unique().to_list())
+    target_ids = [t.id for t in model.targets]
+    periods = known("period", "EVL01", periods, data_periods)
+    units = known("unit", "EVL02", units, data_units)
+    wanted = known("target", "EVL03", targets, target_ids)
+    if problems:
+        raise CchcError(problems)
+    chosen = [t for t in model.targets if wanted is None or t.id in wanted]
+    return periods, units, chosen
+
+
+def _no_period(name: str, choices, missing: pl.DataFrame) -> Problem:
+    """EVL01 for a well-formed period nobody has or can derive (spec §5): the sub-periods it
+    lacks when shorter ones were reported, else the periods of its kind that exist."""
+    absent = sorted(set(missing.filter(pl.col("period") == name)["absent"].explode()
+                        .drop_nulls().to_list()), key=period_key) \
+        or absent_parts(name, choices)
+    if absent:
+        return Problem("EVL01", _("no figures for period '{name}', and it cannot be derived: no "
+                                  "figures for {absent}").format(
+                                  name=name, absent=', '.join(absent)), None,
+                       _("report {absent}, or ask for a reported period").format(
+                         absent=' and '.join(absent)))
+    kind = parse_period(name).kind
+    alike = sorted((p for p in choices if is_period(p) and parse_period(p).kind == kind),
+                   key=period_key)
+    return Problem("EVL01", _("no figures for period '{name}'").format(name=name), None,
+                   did_you_mean(name, alike) or _("known: {value}").format(
+                                                  value=", ".join(
+                       (alike or sorted(choices, key=period_key))[-10:])))
+
+
+def _keep(periods, units) -> pl.Expr | None:
+    keep = None
+    for column, names_ in (("period", periods), ("unit", units)):
+        if names_ is not None:
+            cond = pl.col(column).is_in(names_)
+            keep = cond if keep is None else keep & cond
+    return keep
+
+
+def _wide(ruleset, rolled: pl.DataFrame, figures) -> pl.DataFrame:
+    """One row per (unit, period) with data: level, period end, every metric as a column.
+
+    A formula metric is computed from the rolled-up raw figures; a unit's own reported figure
+    for it wins, as it does for raw figures.
+    """
+    if rolled.height:
+        wide = rolled.with_columns((PREFIX + pl.col("metric")).alias("metric")).pivot(
+            on="metric", index=list(_KEYS), values="value")
+    else:
+        wide = pl.DataFrame(schema={"unit": pl.String, "period": pl.String})
+    lf = _derive(ruleset, wide.lazy())
+    ends = {p: parse_period(p).end for p in wide["period"].unique().to_list()}
+    levels = pl.DataFrame({"unit": list(figures.units),
+                           "level": [u.level for u in figures.units.values()]},
+                          schema={"unit": pl.String, "level": pl.String})
+    return (lf.join(levels.lazy(), on="unit", how="left")
+            .with_columns(pl.col("period").replace_strict(ends, return_dtype=pl.Date)
+                          .alias("period_end"))
+            .sort("unit", "period_end", "period")
+            .with_row_index("row")
+            .collect())
+
+
+def _values(ruleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
+    """Every figure after roll-up and derivation, long: the reported and rolled-up figures
+    in roll-up order, then the derived ones by unit, period and formula order."""
+    own = rolled.join(scope.select(*_KEYS), on=list(_KEYS), how="semi", maintain_order="left")
+    derived = list(ruleset.order)
+    if not derived or not scope.height:
+        return own.select(list(VALUE_SCHEMA)).cast(VALUE_SCHEMA)
+    computed = (scope.unpivot(on=[PREFIX + m for m in derived], index=["row"],
+                              variable_name="metric", value_name="value")
+                .with_columns(pl.col("metric").str.strip_prefix(PREFIX))
+                .with_columns(pl.col("metric").replace_strict(
+                    {m: i for i, m in enumerate(derived)}, return_dtype=pl.UInt32).alias("_m"))
+                .sort("row", "_m")
+                .drop_nulls("value")
+                .join(scope.select("row", *_KEYS), on="row", maintain_order="left"))
+    # A formula metric the unit reported itself keeps its reported figure (see _wide).
+    reported = own.filter(pl.col("metric").is_in(derived))
+    if reported.height:
+        computed = computed.join(reported, on=[*_KEYS, "metric"], how="anti",
+                                 maintain_order="left")
+    computed = computed.with_columns(pl.lit("derived").alias("origin"))
+    return pl.concat([own.select(list(VALUE_SCHEMA)).cast(VALUE_SCHEMA),
+                      computed.select(list(VALUE_SCHEMA)).cast(VALUE_SCHEMA)])
+
+
+def _statuses(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
+              bases: dict[str, pl.DataFrame]) -> WideStatuses | None:
+    """Every chosen target over every (unit, period) of `scope`, decided wide (wide.py): the
+    plan's row inputs per target are columns of the (unit, period) frame (`_per_target`), the
+    milestone in force per period (trajectory.plan), and per-target constants."""
+    if not chosen or not scope.height:
+        return None
+    periods = sorted(scope["period"].unique().to_list())
+    steps = plan(chosen, periods)      # row t × len(periods) + p: target t, period p
+    steps = steps.with_columns(pl.col("op").replace_strict(
+        {op: i for i, op in enumerate(OPS)}, return_dtype=pl.UInt8).alias("_opc"))
+    lf = scope.lazy().with_columns(
+        pl.col("period").replace_strict({p: i for i, p in enumerate(periods)},
+                                        return_dtype=pl.UInt32).alias("_p"))
+    lf, columns, constants = _per_target(ruleset, chosen, wide, lf, bases)
+    # The (unit, period) rows with their joined baselines, made once: the statuses, the long
+    # results and each slice of them read it, and a slice of a frame is cheap where a slice
+    # of the joins is not.
+    lf = lf.collect().lazy()
+    per_target = {
+        "target": [t.id for t in chosen], "metric": [t.metric for t in chosen],
+        "area": [t.area for t in chosen], "weight": [float(t.weight) for t in chosen],
+        "baseline_period": [t.baseline.period if t.baseline else None for t in chosen],
+        **constants,
+    }
+    inputs = lf.select("unit", "period", "level", "_p",
+                       *(expr.alias(f"{name}#{k}") for name, exprs in columns.items()
+                         for k, expr in enumerate(exprs)))
+    return WideStatuses(STATUS_PLAN, inputs, list(columns), steps, per_target, len(periods),
+                        finish=(with_resolved_baselines(periods, chosen),))
+
+
+def _origin(target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:
+    """Where the result's value comes from: "restated" when its base period was restated on
+    today's territory (spec §6), else the metric's origin code from `_with_origins`
+    (rolled up > derived over time > reported); null without a value."""
+    code = pl.col(ORIGIN_PREFIX + target.metric).fill_null(0)
+    return (pl.when(value.is_null()).then(None)
+            .when(territory.is_not_null()).then(pl.lit(Origin.RESTATED.value))
+            .otherwise(pl.lit(pl.Series(ORIGINS, dtype=pl.String)).gather(code)))
+
+
+def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
+                bases: dict[str, pl.DataFrame]):
+    """Per target, the expressions on the wide frame that the results need (the compared
+    value and the value before `change`, the baseline, where the trajectory starts, the
+    ratio's parts, applicability), and
+    the ratio's constant factor and whether its numerator counts things."""
+    metrics = ruleset.model.metrics
+    columns: dict[str, list[pl.Expr]] = {name: [] for name in (
+        "actual", "raw", "baseline_value", "_start", "_num", "_den", "_applicable",
+        "origin", "territory", "territory_changed")}
+    constants: dict[str, list] = {"_k": [], "_integral": []}
+    for period in sorted({t.baseline.period for t in chosen
+                          if t.baseline is not None and t.baseline.value is None}):
+        # A baseline without a value is the unit's own figure for that period, after roll-up.
+        lf = join_base(lf, wide, period, [metric(t.metric).alias(f"_base{i}")
+                                          for i, t in enumerate(chosen)
+                                          if t.baseline is not None and t.baseline.value is None
+                                          and t.baseline.period == period])
+        if period in bases:   # spec §6: the base period on the result period's territory
+            lf = lf.join(bases[period].lazy().select(
+                *_KEYS, pl.col("territory").alias(f"_terr:{period}"),
+                pl.col("territory_changed").alias(f"_changed:{period}"),
+                *(metric(t.metric).alias(f"_rbase{i}") for i, t in enumerate(chosen)
+                  if t.baseline is not None and t.baseline.value is None
+                  and t.baseline.period == period)), on=list(_KEYS), how="left",
+                maintain_order="left")
+    no_text = pl.lit(None, dtype=pl.String)
+    for i, target in enumerate(chosen):
+        value, baseline = metric(target.metric), target.baseline
+        territory = changed = no_text
+        if baseline is None:
+            base = _NULL
+        elif baseline.value is not None:
+            base = pl.lit(float(baseline.value))
+        elif baseline.period in bases:
+            territory = pl.col(f"_terr:{baseline.period}")
+            changed = pl.col(f"_changed:{baseline.period}")
+            base = pl.when(territory.is_not_null()).then(pl.col(f"_rbase{i}")) \
+                .otherwise(pl.col(f"_base{i}"))
+            if not target.change:   # a split without a restated figure: no data (spec §6)
+                value = pl.when(changed.is_not_null() & base.is_null()).then(None) \
+                    .otherwise(value)
+        else:
+            base = pl.col(f"_base{i}")
+        if target.change == "percent":
+            actual = (pl.when(base != 0).then((value - base) / base * 100)
+                      .when(base == 0).then(value * math.nan))
+        elif target.change == "absolute":
+            actual = value - base
+        else:
+            actual = value
+        parts = ratio_parts(ruleset.formulas[target.metric]) \
+            if target.change is None and target.metric in ruleset.formulas else None
+        if parts is not None:
+            numerator, denominator, k = parts
+            num, den = to_polars(numerator, metric), to_polars(denominator, metric)
+            integral = all(metrics[n].unit in WHOLE_UNITS for n in names(numerator))
+        else:
+            num = den = _NULL
+            integral, k = False, math.nan
+        applicable = pl.lit(True) if target.levels is None else \
+            pl.col("level").is_null() | pl.col("level").is_in(list(target.levels))
+        for name, expr in (("actual", actual), ("raw", value), ("baseline_value", base),
+                           ("_start", pl.lit(0.0) if target.change else base),
+                           ("_num", num), ("_den", den), ("_applicable", applicable)):
+            columns[name].append(expr.cast(pl.Boolean if name == "_applicable"
+                                           else pl.Float64))
+        columns["origin"].append(_origin(target, actual,
+                                         pl.when(changed.is_null()).then(territory)))
+        columns["territory"].append(territory)
+        columns["territory_changed"].append(changed)
+        constants["_k"].append(float(k))
+        constants["_integral"].append(integral)
+    return lf, columns, constants
+
+
+def _checks(ruleset, scope: pl.DataFrame) -> pl.DataFrame:
+    """Each `assert` per unit and period: pass, fail (a side gives no number too) or no_data."""
+    if not ruleset.asserts or not scope.height:
+        return pl.DataFrame(schema=CHECK_SCHEMA)
+    frames = []
+    tolerance = {c.id: c.tolerance or 0.0 for c in ruleset.model.checks}
+    for cid, node in ruleset.asserts.items():
+        left, right = to_polars(node.left, metric), to_polars(node.right, metric)
+        holds = approx_cmp(node.op, pl.col("left"), pl.col("right"), tolerance.get(cid, 0.0))
+        frames.append(scope.lazy().select(
+            "row", pl.lit(cid).alias("check"), "unit", "period",
+            left.alias("left"), right.alias("right"))
+            .with_columns(
+                pl.when(pl.col("left").is_null() | pl.col("right").is_null())
+                .then(pl.lit("no_data"))
+                .when(pl.col("left").is_nan() | pl.col("right").is_nan()).then(pl.lit("fail"))
+                .when(holds).then(pl.lit("pass"))
+                .otherwise(pl.lit("fail")).alias("status")))
+    return (pl.concat(frames).with_row_index("_n").sort("row", "_n")
+            .select(list(CHECK_SCHEMA)).cast(CHECK_SCHEMA).collect())
+

@@ -1,0 +1,191 @@
+"""Evaluate stage output: `Evaluation`, the one record model every renderer reads.
+
+Frames stay columnar (polars); `records()` and `check_records()` give the spec §4 JSON dicts.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from ..domain import CHECK_STATUSES, DEFAULT_FAIL_ON, REASONS, STATUSES, TRAJECTORIES
+from ..messages import _
+from ..present import number, numbers  # noqa: F401  (the JSON number rule; kept importable)
+
+RESULT_SCHEMA: dict[str, Any] = {
+    "target": pl.String, "unit": pl.String, "period": pl.String, "metric": pl.String,
+    "area": pl.String, "level": pl.String, "status": pl.String, "actual": pl.Float64,
+    "op": pl.String, "threshold": pl.Float64, "threshold_high": pl.Float64,
+    "deadline": pl.String, "expected": pl.Float64, "gap": pl.Float64, "needed": pl.Float64,
+    "baseline_period": pl.String, "baseline_value": pl.Float64, "weight": pl.Float64,
+    "milestone": pl.Int64, "origin": pl.String,
+}
+# The same with every label column Categorical (a number per row, each text stored once):
+# what a writer that reads each row once (CSV) asks for, a quarter of the labels' memory.
+COMPACT_SCHEMA: dict[str, Any] = {name: pl.Categorical if dtype == pl.String else dtype
+                                  for name, dtype in RESULT_SCHEMA.items()}
+# `origin`: where the actual figure comes from (domain.Origin): "reported", "derived_time"
+# (from the unit's shorter periods, spec §5), "rolled_up" (summed over its children, spec §2)
+# or "restated" (on the territory after a merger, spec §6); for a formula metric, the
+# strongest of its raw inputs' origins in that order. Null when there is no actual.
+# Internal, row for row with the results: what `explain` narrates, never in records or
+# renderers. `reason` is a status_plan.Reason, `trajectory` a status_plan.Trajectory;
+# start_period/start_value: where a running trajectory starts; raw: the value before
+# `change`; days_done/days_total: the trajectory's elapsed and whole span in days.
+TRACE_SCHEMA: dict[str, Any] = {
+    "reason": pl.Enum(REASONS), "trajectory": pl.Enum(TRAJECTORIES),
+    "start_period": pl.Categorical, "start_value": pl.Float64, "raw": pl.Float64,
+    "days_done": pl.Int32, "days_total": pl.Int32,
+    "territory": pl.String, "territory_changed": pl.String,  # spec §6 restatement (territory.py)
+}
+CHECK_SCHEMA: dict[str, Any] = {
+    "check": pl.String, "unit": pl.String, "period": pl.String, "status": pl.String,
+    "left": pl.Float64, "right": pl.Float64,
+}
+VALUE_SCHEMA: dict[str, Any] = {
+    "unit": pl.String, "period": pl.String, "metric": pl.String, "value": pl.Float64,
+    "origin": pl.String,
+}
+
+
+class _Deferred:
+    """A frame field that may be given as a zero-argument function instead: called on the
+    first read, once. The evaluator computes statuses wide (one row per unit and period) and
+    builds the long frames (one row per result) only when an output reads them."""
+
+    def __init__(self, default: Any = dataclasses.MISSING) -> None:
+        self.default = default
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:   # dataclasses asks the class for the field's default
+            if self.default is dataclasses.MISSING:
+                raise AttributeError(self.slot)
+            return self.default
+        value = obj.__dict__[self.slot]
+        if callable(value):
+            value = obj.__dict__[self.slot] = value()
+        return value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.slot] = value
+
+
+@dataclass
+class Evaluation:
+    """Everything one run found. `results` has one row per target × unit × period with data
+    (columns `RESULT_SCHEMA`), `checks` one per check × unit × period (`CHECK_SCHEMA`),
+    `values` every figure after roll-up and derivation (`VALUE_SCHEMA`)."""
+
+    ruleset: Any                     # LoadedRuleset
+    figures: Any                     # Figures
+    values: pl.DataFrame = _Deferred()    # or a function giving it (see _Deferred)
+    results: pl.DataFrame = _Deferred()   # likewise
+    checks: pl.DataFrame
+    warnings: list = field(default_factory=list)
+    trace: pl.DataFrame | None = _Deferred(None)  # TRACE_SCHEMA, row for row with `results`
+    time: Any = None  # timeroll.TimeRoll: how figures were derived over time (for explain)
+    _scores: Any = field(default=None, repr=False)
+    counts: dict[str, int] | None = None  # status counts, when known without `results`
+    # a function giving the result rows as COMPACT_SCHEMA frames, in order, a slice at a time
+    compact: Any = None
+
+    def result_slices(self) -> Iterator[pl.DataFrame]:
+        """The result rows, in order, for a writer that reads each row once: slices of rows
+        with Categorical label columns (COMPACT_SCHEMA), each built when asked and not kept,
+        so neither `results` nor a whole long frame is held. `results` itself, in one piece,
+        when it is already built (or cannot be built in slices)."""
+        if self.compact is None or not callable(self.__dict__.get("_results")):
+            yield self.results
+            return
+        yield from self.compact()
+
+    def compact_results(self, text: tuple[str, ...] = ("target", "unit", "period")
+                        ) -> pl.DataFrame:
+        """The result rows in one frame, the label columns Categorical (COMPACT_SCHEMA) but
+        `text`, the keys a reader joins to other frames: for one that holds all the rows
+        (the report), a national run's other labels in a quarter of the memory. `results`
+        itself when already built."""
+        frame = pl.concat(list(self.result_slices()))
+        return frame.cast({name: pl.String for name in text
+                           if frame.schema[name] != pl.String})
+
+    def scores(self) -> Any:
+        """The spec §7 points and ranks (scoring.Scores), computed once when first asked;
+        None when the ruleset has no `scoring`."""
+        scoring = self.ruleset.model.scoring
+        if scoring is not None and self._scores is None:
+            from ..figures.unitgraph import UnitGraph
+            from ..score.points import score
+            levels = {u.id: u.level for u in self.figures.units.values()}
+            graph = UnitGraph.from_units(self.figures.units) \
+                if any(i.inherit for i in scoring.indicators) else None
+            self._scores = score(scoring, self.values, self.results, levels, graph)
+        return self._scores
+
+    def traced(self) -> pl.DataFrame:
+        """`results` with the trace columns beside them (for `explain`)."""
+        if self.trace is None:
+            raise ValueError(_("this evaluation carries no trace"))
+        return pl.concat([self.results, self.trace], how="horizontal")
+
+    def summary(self) -> dict[str, int]:
+        """Result counts for every status, zeros included."""
+        if self.counts is not None:
+            return dict.fromkeys(STATUSES, 0) | self.counts
+        return _counts(self.results, STATUSES)
+
+    def check_summary(self) -> dict[str, int]:
+        return _counts(self.checks, CHECK_STATUSES)
+
+    def failed(self, fail_on: Iterable[str] = DEFAULT_FAIL_ON) -> bool:
+        """Whether the run exits 1: any result whose status is in `fail_on`, or a check whose
+        status is `fail` (when "fail" is listed) or `no_data` (when "no_data" is listed)."""
+        wanted = set(fail_on)
+        if self.counts is not None:
+            if any(self.counts.get(s) for s in wanted):
+                return True
+        elif self.results.filter(pl.col("status").is_in(list(wanted))).height:
+            return True
+        check_wanted = wanted & set(CHECK_STATUSES)
+        return bool(self.checks.filter(pl.col("status").is_in(list(check_wanted))).height)
+
+    def targets_by_id(self) -> dict[str, Any]:
+        return {t.id: t for t in self.ruleset.model.targets}
+
+    def records(self) -> list[dict[str, Any]]:
+        """The spec §4 result objects, in the frame's (sorted) order."""
+        frame = self.results
+        titles = {t.id: t.title for t in self.ruleset.model.targets}
+        columns = {name: numbers(frame[name]) if frame[name].dtype == pl.Float64
+                   else frame[name].to_list()
+                   for name in frame.columns if name != "threshold_high"}
+        highs = numbers(frame["threshold_high"])
+        for i in frame["threshold_high"].is_not_null().arg_true().to_list():
+            columns["threshold"][i] = [columns["threshold"][i], highs[i]]
+        columns["title"] = [titles[t] for t in columns["target"]]
+        return _rows(columns)
+
+    def check_records(self) -> list[dict[str, Any]]:
+        frame = self.checks
+        return _rows({name: numbers(frame[name]) if frame[name].dtype == pl.Float64
+                      else frame[name].to_list() for name in frame.columns})
+
+
+def _rows(columns: dict[str, list]) -> list[dict[str, Any]]:
+    keys = list(columns)
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(),
+                                                                  strict=True)]
+
+
+def _counts(frame: pl.DataFrame, statuses: tuple[str, ...]) -> dict[str, int]:
+    counts = dict.fromkeys(statuses, 0)
+    if frame.height:
+        for status, n in frame.group_by("status").len().iter_rows():
+            counts[status] = n
+    return counts

@@ -1,0 +1,240 @@
+"""Evaluate stage: the status plan run wide, on one row per (unit, period) and per target.
+
+`evaluate` decides every target's status on the (unit, period) frame it already has (40 k
+rows nationally), one small frame per target, instead of on the long frame of one row per
+result (1.6 M rows). The long results and trace are built from the same plan only when an
+output reads them (`WideStatuses.results`, `.trace`): a run that only counts statuses never
+allocates them. status_plan.STATUS_PLAN stays the one statement of the rules: each target runs it
+folded on what is one value for all its rows (expr/plan_fold.py), compiled once per such set
+and process (a long-running caller, `cchc serve`, re-evaluates without compiling again).
+
+A small evaluation (at most `ONE_PASS` results) decides everything the long frames read in
+the one pass that decides the statuses, on inputs collected once: each polars query costs
+milliseconds whatever its size, and three passes over a few thousand results were most of
+a re-evaluation. A large one keeps one quantity in memory at a time.
+"""
+from __future__ import annotations
+
+import copy
+
+import polars as pl
+
+from ..domain import STATUSES
+from ..plan.fold import fold
+from ..plan.nodes import Plan
+from ..plan.nodes import columns as node_columns
+from ..plan.polars import Compiled, apply, compile_plan
+from .result import RESULT_SCHEMA, TRACE_SCHEMA
+
+# Per result, what the long frames take from the plan's outputs and the target's own inputs.
+ROW = ("status", "actual", "expected", "gap", "needed", "reason", "trajectory",
+       "start_period", "start_value", "days_done", "days_total",
+       "raw", "baseline_value", "origin", "territory", "territory_changed")
+# The per-target columns' types: the long frames' types, with the status an enum.
+WIDE_SCHEMA = RESULT_SCHEMA | TRACE_SCHEMA | {"status": pl.Enum(STATUSES)}
+# Per (target, period): what the long results take from the milestone in force.
+FROM_STEPS = ("milestone", "op", "threshold", "threshold_high", "deadline")
+ONE_PASS = 100_000   # results: up to this many, every output is decided in one pass
+# (plan id, folded constants, outputs) -> (the plan, kept so its id is not reused; compiled)
+_COMPILED: dict[tuple, tuple[Plan, Compiled]] = {}
+_MOST_COMPILED = 4096   # a bound for a process that sees ever new rulesets
+
+
+def pruned(stages: Plan, outputs: set[str]) -> tuple[Plan, set[str]]:
+    """Only the columns of `stages` that `outputs` need, and the columns that pruned plan
+    reads that none of its stages makes (its inputs)."""
+    wanted, kept = set(outputs), []
+    for stage in reversed(stages):
+        made = tuple((name, node) for name, node in stage if name in wanted)
+        wanted -= {name for name, _ in made}
+        for _, node in made:
+            wanted |= node_columns(node)
+        if made:
+            kept.append(made)
+    return tuple(reversed(kept)), wanted
+
+
+class WideStatuses:
+    """The status plan over `inputs`: one row per (unit, period) with `unit, period, level,
+    _p` (the period's index) and, per target k, the row inputs `name#k` (`row_inputs`).
+    `steps` (trajectory.plan: target-major, one row per target × period) and `per_target`
+    (name -> one value per target) give the rest of what the plan reads."""
+
+    def __init__(self, plan: Plan, inputs: pl.LazyFrame, row_inputs: list[str],
+                 steps: pl.DataFrame, per_target: dict[str, list], periods: int,
+                 finish: tuple[pl.Expr, ...] = ()) -> None:
+        self.plan, self.inputs, self.row_inputs = plan, inputs, row_inputs
+        self.finish = finish   # last touches on the long frames' columns, by output name
+        self.steps, self.per_target, self.periods = steps, per_target, periods
+        self.n = len(per_target["target"])
+        by_period = [c for c in steps.columns if c not in ("target", "period")]
+        missing = pruned(plan, set(ROW))[1] - set(row_inputs) \
+            - set(by_period) - set(per_target)
+        if missing:
+            raise KeyError(f"the status plan reads {sorted(missing)}, which evaluate does "
+                           "not provide")
+        self._long_rows: pl.DataFrame | None = None   # every result at once (small runs)
+        keys = self.inputs.select(pl.len()).collect().item() if self.n else 0
+        if keys * self.n <= ONE_PASS:
+            self._long_rows = self._all_at_once()
+        else:
+            self.status = self.decide(("status",))
+
+    def over_rows(self, start: int, length: int) -> WideStatuses:
+        """The same statuses over `length` of their (unit, period) rows from `start` (every
+        row is decided on its own; the compiled plans are shared)."""
+        part = copy.copy(self)
+        part.inputs = self.inputs.slice(start, length)
+        if self._long_rows is not None:   # row-major: a row's n results are adjacent
+            part._long_rows = self._long_rows.slice(start * self.n, length * self.n)
+        return part
+
+    def counts(self) -> dict[str, int]:
+        """How many results have each status (statuses with none left out)."""
+        if self._long_rows is not None:
+            statuses = self._long_rows["status"]
+        else:
+            statuses = pl.concat([self.status[f"status#{k}"] for k in range(self.n)])
+        return dict(statuses.value_counts().iter_rows())
+
+    def decide(self, outputs: tuple[str, ...]) -> pl.DataFrame:
+        """`outputs` (plan outputs or row inputs) for every target: columns `name#k`, one row
+        per (unit, period) of `inputs`, all targets' frames collected together."""
+        made = {name for stage in self.plan for name, _ in stage}
+        plan, read = pruned(self.plan, set(outputs) & made)
+        own = sorted((read | (set(outputs) - made)) & set(self.row_inputs))
+        inputs = self.inputs.select(*(pl.col(f"{name}#{k}") for name in own
+                                      for k in range(self.n)), "_p").collect()
+        constants = sorted(read - set(self.row_inputs))
+        frames = [self._target(plan, inputs, k, own, constants, outputs)
+                  for k in range(self.n)]
+        return pl.concat(pl.collect_all(frames), how="horizontal")
+
+    def _target(self, plan: Plan, inputs: pl.DataFrame, k: int, own: list[str],
+                constants: list[str], outputs: tuple[str, ...]) -> pl.LazyFrame:
+        """Target k's frame: its inputs under the plan's names, the plan folded on what is
+        one value in all its rows, `outputs` renamed `name#k`."""
+        given, known = [], {}
+        for name in constants:
+            if name in self.per_target:
+                value = self.per_target[name][k]
+                given.append(pl.lit(value).alias(name))
+                known[name] = value
+                continue
+            values = self.steps[name].slice(k * self.periods, self.periods)
+            if values.n_unique() == 1:
+                given.append(pl.lit(values[0], dtype=values.dtype).alias(name))
+                known[name] = values[0]
+            else:
+                given.append(pl.lit(values).gather(pl.col("_p")).alias(name))
+        compiled = _compiled(self.plan, plan, known, outputs)
+        frame = inputs.lazy().select(*(pl.col(f"{name}#{k}").alias(name) for name in own),
+                                     *given)
+        shown = [pl.col(name).cast(WIDE_SCHEMA[name]) for name in outputs]
+        if "origin" in outputs:   # no compared value: no origin
+            shown[outputs.index("origin")] = pl.when(pl.col("actual").is_not_null()) \
+                .then(pl.col("origin")).alias("origin")
+        return (apply(frame, compiled).select(shown)
+                .rename(lambda name: f"{name}#{k}"))
+
+    def _all_at_once(self) -> pl.DataFrame:
+        """Every ROW output of every result in one query: the targets' inputs stacked into
+        one row per result (row-major, as `_long` orders them), the plan run unfolded once.
+        The folded plan gives the same values (tests/test_plan_fold.py), so a small run
+        trades per-target folding, which pays on millions of rows, for one query."""
+        inputs = self.inputs.collect()
+        n, height = self.n, inputs.height
+        j = pl.int_range(height * n, dtype=pl.UInt32, eager=True)
+        perm = (j % n) * height + j // n
+        stacked = [_stack([inputs[f"{name}#{k}"] for k in range(n)]).gather(perm)
+                   .alias(name) for name in self.row_inputs]
+        rows = (inputs.select("unit", "period", "level", "_p").gather(j // n)
+                .with_columns((j % n).alias("_t"), *stacked))
+        made = {name for stage in self.plan for name, _ in stage}
+        plan, read = pruned(self.plan, set(ROW) & made)
+        index = pl.col("_t") * self.periods + pl.col("_p")
+        given = [pl.lit(pl.Series(name, self.per_target[name])).gather(pl.col("_t"))
+                 .alias(name) if name in self.per_target
+                 else pl.lit(self.steps[name]).gather(index).alias(name)
+                 for name in sorted(read - set(self.row_inputs))]
+        shown = [pl.col(name).cast(WIDE_SCHEMA[name]) for name in ROW]
+        shown[ROW.index("origin")] = pl.when(pl.col("actual").is_not_null()) \
+            .then(pl.col("origin")).alias("origin")   # no compared value: no origin
+        frame = apply(rows.lazy().with_columns(given), _compiled(self.plan, plan, {}, ROW))
+        # Without common-subexpression elimination: polars 2.1's in-memory engine (the one
+        # `cchc serve` runs) mis-types a shared column in this plan ("cannot unpack series
+        # of type u8 into bool", tests/test_time_territory.py); the plan is small anyway.
+        return frame.select("unit", "period", "level", "_p", "_t", *shown).collect(
+            optimizations=pl.QueryOptFlags(comm_subexpr_elim=False))
+
+    def results(self, schema: dict = RESULT_SCHEMA) -> pl.DataFrame:
+        """One row per result (`schema`: RESULT_SCHEMA or result.COMPACT_SCHEMA), row-major:
+        see `_long`."""
+        return self._long(schema)
+
+    def trace(self) -> pl.DataFrame:
+        """What explain narrates (TRACE_SCHEMA), row for row with `results()`; built
+        apart, so a run that writes results never holds it."""
+        return self._long(TRACE_SCHEMA)
+
+    def _long(self, schema: dict) -> pl.DataFrame:
+        """The columns of `schema`, row-major: result j is (unit, period) row j // n and
+        target j % n, in ruleset order. Stacking each quantity's per-target columns end to
+        end and gathering by this permutation is a plain memory copy (concat_list + explode
+        costs ten times more); per-target and per-milestone values are gathered from small
+        tables. One quantity at a time, so its per-target columns go before the next."""
+        if self._long_rows is not None:
+            return self._finish(self._long_rows, schema)
+        n = self.n
+        keys = self.inputs.select("unit", "period", "level", "_p").collect().cast(
+            {name: schema[name] for name in ("unit", "period", "level") if name in schema})
+        row = tuple(name for name in ROW if name in schema)
+        flat = self.decide(row)
+        j = pl.int_range(keys.height * n, dtype=pl.UInt32, eager=True)
+        perm = (j % n) * keys.height + j // n
+        done = keys.gather(j // n).with_columns((j % n).alias("_t"))
+        for name in row:
+            stacked = _stack([flat[f"{name}#{k}"] for k in range(n)])
+            flat = flat.drop([f"{name}#{k}" for k in range(n)])
+            done = done.with_columns(stacked.gather(perm).cast(schema[name]).alias(name))
+            del stacked
+        return self._finish(done, schema)
+
+    def _finish(self, done: pl.DataFrame, schema: dict) -> pl.DataFrame:
+        """The long frame of `schema` from one row per result (`unit, period, level, _p`,
+        `_t` the target's index, the plan's outputs): per-target and per-milestone values
+        gathered, the last touches made, columns in order and typed."""
+        index = pl.col("_t") * self.periods + pl.col("_p")
+        return (done.lazy().with_columns(
+            *(pl.lit(pl.Series(name, values).cast(schema[name])).gather(pl.col("_t"))
+              .alias(name) for name, values in self.per_target.items() if name in schema),
+            *(pl.lit(self.steps[name].cast(schema[name])).gather(index).alias(name)
+              for name in FROM_STEPS if name in schema))
+            .with_columns(*(e for e in self.finish if e.meta.output_name() in schema))
+            .select(list(schema)).cast(schema).collect())
+
+
+def _stack(columns: list[pl.Series]) -> pl.Series:
+    """`columns` end to end; one that is all null without a type takes the others' type."""
+    types = {c.dtype for c in columns} - {pl.Null}
+    if len(types) == 1:
+        kind = types.pop()
+        columns = [c if c.dtype == kind else c.cast(kind) for c in columns]
+    elif types:
+        return pl.concat([c.to_frame("c") for c in columns], how="vertical_relaxed")["c"]
+    return pl.concat(columns, rechunk=True)
+
+
+def _compiled(whole: Plan, plan: Plan, known: dict, outputs: tuple[str, ...]) -> Compiled:
+    """`plan` (`whole` pruned to `outputs`) folded on `known` and compiled, once per
+    process for each such set."""
+    key = (id(whole), tuple(sorted((name, repr(value)) for name, value in known.items())),
+           outputs)
+    found = _COMPILED.get(key)
+    if found is not None and found[0] is whole:
+        return found[1]
+    if len(_COMPILED) >= _MOST_COMPILED:
+        _COMPILED.clear()
+    compiled = compile_plan(fold(plan, known))
+    _COMPILED[key] = (whole, compiled)
+    return compiled

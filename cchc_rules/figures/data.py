@@ -1,0 +1,180 @@
+"""Data stage: reported figures from YAML, JSON, CSV and Excel files into one long table.
+
+`read_data` reads every file, checks units, periods and values, merges repeats (conflicts are
+errors naming both places) and raises one CchcError with every problem found.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+
+import polars as pl
+
+from ..errors import Position, Problem, did_you_mean, raise_if
+from ..messages import _
+from ..periods import parse_period
+from .readers import Batch, read_into
+from .readers.batch import SCHEMA, shown
+from .units import Unit, collect_units, level_warnings
+from .validity import outside_validity
+
+KEYS = ["unit", "period", "metric"]
+COLUMNS = ["unit", "period", "metric", "value", "file", "line", "source"]
+
+
+@dataclass
+class Figures:
+    """`values`: one row per unit × period × metric, with where it was read (file, line) and
+    the report's `source`; `units`: declared units, or when none is declared anywhere, one
+    `Unit(id, id)` per reported unit; `warnings`: problems that did not stop the reading."""
+
+    values: pl.DataFrame
+    units: dict[str, Unit]
+    warnings: list[Problem] = field(default_factory=list)
+    # figures reported with `restated: true`: on the unit's territory of today (spec §6)
+    restated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema={c: t for c, t in SCHEMA.items() if c in COLUMNS}))
+    records: object = None  # records.RecordsInfo when figures were counted from records
+
+
+def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None = None,
+              decimal_comma: bool = False,
+              known_metrics: Mapping[str, str] | None = None,
+              metric_labels: Mapping[str, str] | None = None) -> Figures:
+    """Read and merge figure files. `decimal_comma`: text numbers use '.' for thousands and
+    ',' for decimals. `known_metrics` (metric id -> unit, e.g. from the ruleset): figures of
+    other metrics are dropped with one warning each, and counts and amounts must be >= 0.
+    `metric_labels` (metric id -> label): a wide table's column may name a metric by label."""
+    batch = Batch(decimal_comma, known_metrics, metric_labels)
+    if units_file is not None:
+        read_into(batch, Path(units_file), units=True)
+    for path in paths:
+        read_into(batch, Path(path))
+    batch.finish()
+    frame, restated = _split_restated(batch.frame(), batch.restated_at)
+    units, problems = collect_units(batch.units)
+    batch.warnings += level_warnings(units)
+    problems = batch.problems + problems + _check_periods(frame, batch.places)
+    if batch.units:
+        problems += _check_reported_units(frame, units, batch.places)
+    else:
+        units = {u: Unit(u, u) for u in frame["unit"].unique(maintain_order=True)}
+    frame, conflicts = merge(frame)
+    restated, restated_conflicts = merge(restated)
+    raise_if(problems + conflicts + restated_conflicts + batch.warnings)
+    frame, outside = outside_validity(frame, units)
+    batch.warnings += outside
+    return Figures(frame.select(COLUMNS), units, batch.warnings, restated.select(COLUMNS))
+
+
+def _split_restated(frame: pl.DataFrame, places: set[tuple[str, int, int]]
+                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The unit's own figures, and those reported `restated: true` (kept apart: both may
+    exist for the same unit, period and metric)."""
+    if not places:
+        return frame, frame.clear()
+    marked = pl.DataFrame(list(places), schema={"file": pl.String, "line": pl.Int64,
+                                                "col": pl.Int64}, orient="row")
+    return (frame.join(marked, on=["file", "line", "col"], how="anti", maintain_order="left"),
+            frame.join(marked, on=["file", "line", "col"], how="semi", maintain_order="left"))
+
+
+def _firsts(frame: pl.DataFrame, column: str) -> list[dict]:
+    """Each distinct value of `column` with the place it first appears and how often."""
+    return frame.group_by(column, maintain_order=True).agg(
+        pl.col("file").first(), pl.col("line").first(), pl.col("col").first(),
+        pl.len().alias("rows"),
+        pl.col("metric").unique(maintain_order=True).head(_LISTED + 1).alias("metrics"),
+        pl.col("metric").n_unique().alias("n_metrics")).rows(named=True)
+
+
+def _where(row: Mapping, places: Mapping[tuple[str, str], Position] | None = None,
+           kind: str = "") -> Position:
+    """Where the row's `kind` (unit or period) is written, else where its figure is."""
+    found = places.get((kind, row[kind])) if places else None
+    return found or Position(row["file"], row["line"], row["col"])
+
+
+def _check_periods(frame: pl.DataFrame, places: Mapping[tuple[str, str], Position]
+                   ) -> list[Problem]:
+    firsts = _firsts(frame, "period")
+    good, bad = [], []
+    for row in firsts:
+        try:
+            parse_period(row["period"])
+            good.append(row["period"])
+        except ValueError as err:
+            bad.append((row, str(err)))
+    return [Problem("PER01", message + _more(row), _where(row, places, "period"),
+                    _period_hint(row["period"], good)) for row, message in bad]
+
+
+_REWRITES = [
+    (re.compile(r"(?i)q\.?\s*([1-4])\s*[/\-. ]\s*(\d{4})"), "{1}-Q{0}"),
+    (re.compile(r"(?i)(\d{4})\s*[/\-. ]?\s*q([1-4])"), "{0}-Q{1}"),
+    (re.compile(r"(?i)(\d{4})\s*[/\-. ]?\s*h([12])"), "{0}-H{1}"),
+    (re.compile(r"(\d{1,2})\s*[/\-.]\s*(\d{4})"), "{1}-{0:0>2}"),
+    (re.compile(r"(\d{4})\s*[/.]\s*(\d{1,2})|(\d{4})-(\d)"), "{0}-{1:0>2}"),
+]
+
+
+def _period_hint(text: str, good: list[str]) -> str | None:
+    for pattern, template in _REWRITES:
+        m = pattern.fullmatch(text.strip())
+        if m:
+            groups = [g for g in m.groups() if g is not None]
+            guess = template.format(*groups)
+            try:
+                parse_period(guess)
+            except ValueError:
+                continue
+            return _("did you mean '{name}'?").format(name=guess)
+    return did_you_mean(text, good)
+
+
+_LISTED = 3  # metric ids named when a bad unit or period is used by many figures
+
+
+def _more(row: Mapping) -> str:
+    """Which figures use the bad unit or period, when more than the one pointed at."""
+    if row["rows"] <= 1:
+        return ""
+    metrics = ", ".join(row["metrics"][:_LISTED])
+    if row["n_metrics"] > _LISTED:
+        metrics += _(" and {n} more metrics").format(n=row["n_metrics"] - _LISTED)
+    return _(" (used by {rows} figures, of {metrics}; the first is here)").format(
+        rows=row["rows"], metrics=metrics)
+
+
+def _check_reported_units(frame: pl.DataFrame, units: Mapping[str, Unit],
+                          places: Mapping[tuple[str, str], Position]) -> list[Problem]:
+    return [Problem("UNT07", _("unit '{unit}' is not declared{more}").format(
+                               unit=row['unit'], more=_more(row)),
+                    _where(row, places, "unit"),
+                    did_you_mean(row["unit"], units) or _("add it under 'units:' or to the "
+                                                          "--units file"))
+            for row in _firsts(frame, "unit") if row["unit"] not in units]
+
+
+def merge(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+    """Keep the first of repeated unit × period × metric figures; a repeat with another value
+    is an error at the first place naming the other."""
+    repeated = frame.with_row_index("row").filter(pl.struct(KEYS).is_duplicated())
+    problems: list[Problem] = []
+    for _key, group in repeated.group_by(KEYS, maintain_order=True):
+        first, *others = group.sort("row").rows(named=True)
+        for other in others:
+            if other["value"] != first["value"]:
+                problems.append(Problem(
+                    "DAT09", _("'{metric}' for {unit} in {period} is given twice: {value} here, "
+                               "{value2} at {where}").format(
+                               metric=first['metric'], unit=first['unit'], period=first['period'],
+                               value=shown(first['value']), value2=shown(other['value']),
+                               where=_where(other)), _where(first),
+                    _("keep one of the two figures")))
+    if repeated.height:
+        frame = frame.unique(subset=KEYS, keep="first", maintain_order=True)
+    return frame, problems

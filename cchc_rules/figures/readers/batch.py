@@ -1,0 +1,214 @@
+"""Data stage: the figures every reader adds to, with what went wrong.
+
+Readers place each cell (file, line, col) and hand over the raw value, one by one (`add`) or a
+table at a time (`add_cells`, columnar: plain numbers never pass through Python one by one);
+parsing, the negative-count rule and unknown metrics are decided here for every format.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from math import inf
+
+import polars as pl
+
+from ...domain import LOWEST, NON_NEGATIVE_UNITS, WHOLE_UNITS
+from ...errors import CchcError, Position, Problem, did_you_mean, has_controls
+from ...messages import _, noun
+from ..units import Unit
+from .numbers import SPACES, BadValue, parse_value, whole_number_problem
+
+NON_NEGATIVE = frozenset(NON_NEGATIVE_UNITS)
+WHOLE = frozenset(WHOLE_UNITS)
+SCHEMA = {"unit": pl.String, "period": pl.String, "metric": pl.String, "value": pl.Float64,
+          "file": pl.String, "line": pl.Int64, "col": pl.Int64, "source": pl.String}
+# What add_cells takes: a cell is a number in `num`, or text in `text`, or empty (both null).
+CELLS = {**{k: v for k, v in SCHEMA.items() if k != "value"}, "num": pl.Float64,
+         "text": pl.String}
+# Text the columnar path reads itself; everything else (errors included) goes through
+# parse_value, so both paths give the same value and the same message.
+# ASCII digits only: polars' \d would also take Arabic-Indic digits, which cannot be cast.
+_FAST_DOT = r"^-?[0-9]+(?:\.[0-9]+)?$"
+_AMBIGUOUS = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
+_FAST_COMMA = r"^-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$"
+
+
+@dataclass
+class Batch:
+    decimal_comma: bool = False
+    known_metrics: Mapping[str, str] | None = None
+    metric_labels: Mapping[str, str] | None = None  # id -> label: wide columns may use labels
+    rows: list[tuple] = field(default_factory=list)
+    chunks: list[pl.DataFrame] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    unknown_metrics: dict[str, Position] = field(default_factory=dict)
+    # (file, line, col) of figures reported with `restated: true` (spec §6)
+    restated_at: set[tuple[str, int, int]] = field(default_factory=set)
+    # ("unit" | "period", text) -> where that text is first written, for unit and period
+    # problems; a figure's own position stands in when a reader gives none.
+    places: dict[tuple[str, str], Position] = field(default_factory=dict)
+
+    def place(self, kind: str, text: str, pos: Position) -> None:
+        if (kind, text) not in self.places and has_controls(text):
+            # a newline or an escape code would forge lines in messages and break JUnit XML
+            self.error("DAT08", _("the {kind} '{text}' holds a control character").format(
+                                  kind=noun(kind), text=text), pos,
+                       _("retype the cell: ids are letters, digits and punctuation"))
+        self.places.setdefault((kind, text), pos)
+
+    def error(self, code: str, message: str, pos: Position | None,
+              hint: str | None = None) -> None:
+        self.problems.append(Problem(code, message, pos, hint))
+
+    def warn(self, code: str, message: str, pos: Position | None,
+             hint: str | None = None) -> None:
+        self.warnings.append(Problem(code, message, pos, hint, "warning"))
+
+    def absorb(self, err: CchcError) -> None:
+        """Keep a reader's own error and go on with the next file, so all problems show."""
+        for problem in err.problems:
+            (self.warnings if problem.severity == "warning" else self.problems).append(problem)
+
+    def add(self, unit: str, period: str, metric: str, raw: object, file: str, line: int,
+            col: int = 0, source: str | None = None) -> None:
+        """One reported cell; an empty one is a missing figure and adds nothing."""
+        value = self.check(unit, period, metric, raw, file, line, col)
+        if value is not None:
+            self.rows.append((unit, period, metric, value, file, line, col, source))
+
+    def check(self, unit: str, period: str, metric: str, raw: object, file: str, line: int,
+              col: int) -> float | None:
+        """The cell's figure, or None after recording why there is none."""
+        known = self.known_metrics
+        if known is not None and metric not in known:
+            self.unknown_metrics.setdefault(metric, Position(file, line, col))
+            return None
+        try:
+            value = parse_value(raw, self.decimal_comma)
+        except BadValue as bad:
+            self.error(bad.code, _("'{metric}' for {unit} in {period}: {problem}").format(
+                                     metric=metric, unit=unit, period=period, problem=bad.message),
+                       Position(file, line, col), bad.hint)
+            return None
+        if value is not None and value < 0 and known is not None \
+                and known[metric] in NON_NEGATIVE:
+            self.error("DAT04", _("'{metric}' for {unit} in {period} is {value}, but a {known} "
+                                  "cannot be negative").format(
+                                  metric=metric, unit=unit, period=period, value=shown(value),
+                                  known=known[metric]), Position(file, line, col),
+                       _("check the sign; a decrease is reported as a smaller figure"))
+            return None
+        if value is not None and known is not None and value < LOWEST.get(known[metric], -inf):
+            self.error("DAT24", _("'{metric}' for {unit} in {period} is {value}, but a {kind} "
+                                  "starts at {lowest}").format(
+                metric=metric, unit=unit, period=period, value=shown(value), kind=known[metric],
+                lowest=shown(float(LOWEST[known[metric]]))), Position(file, line, col),
+                _("a rank counts from 1 (first place)"))
+            return None
+        if value is not None and known is not None and known[metric] in WHOLE \
+                and not value.is_integer():
+            bad = whole_number_problem(value)
+            self.error(bad.code, f"'{metric}' for {unit} in {period} {bad.message}",
+                       Position(file, line, col), bad.hint)
+            return None
+        return value
+
+    def add_cells(self, cells: pl.DataFrame) -> None:
+        """Many cells (CELLS columns) in reading order: plain numbers are read column-wise,
+        the rest one by one through `check`, and the order is kept."""
+        self._flush()
+        frame = cells.with_row_index("i").with_columns(
+            pl.col("text").str.strip_chars(SPACES + "\t\r\n"))
+        known = self.known_metrics
+        if known is not None:
+            for row in frame.filter(~pl.col("metric").is_in(list(known))).group_by(
+                    "metric", maintain_order=True).first().iter_rows(named=True):
+                self.unknown_metrics.setdefault(row["metric"], _where(row))
+            frame = frame.filter(pl.col("metric").is_in(list(known)))
+        frame = frame.filter(pl.col("num").is_not_null() | (pl.col("text") != ""))
+        text = pl.col("text")
+        if self.decimal_comma:
+            fast = pl.when(text.str.contains(_FAST_COMMA)).then(
+                text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+                .cast(pl.Float64))
+        else:
+            fast = pl.when(text.str.contains(_FAST_DOT) & ~text.str.contains(_AMBIGUOUS)
+                           ).then(text.cast(pl.Float64))
+        frame = frame.with_columns(value=pl.coalesce("num", fast))
+        slow = pl.col("value").is_null() | ~pl.col("value").is_finite()
+        if known is not None:
+            signed = [m for m, unit in known.items() if unit in NON_NEGATIVE]
+            slow = slow | ((pl.col("value") < 0) & pl.col("metric").is_in(signed))
+            for unit_name, lowest in LOWEST.items():
+                low = [m for m, unit in known.items() if unit == unit_name]
+                slow = slow | ((pl.col("value") < lowest) & pl.col("metric").is_in(low))
+            whole = [m for m, unit in known.items() if unit in WHOLE]
+            slow = slow | ((pl.col("value") != pl.col("value").round(0))
+                           & pl.col("metric").is_in(whole))
+        frame = frame.with_columns(slow=slow)
+        checked = []
+        for row in frame.filter("slow").iter_rows(named=True):
+            raw = row["num"] if row["num"] is not None else row["text"]
+            value = self.check(row["unit"], row["period"], row["metric"], raw, row["file"],
+                               row["line"], row["col"])
+            checked.append(value)
+        redone = frame.filter("slow").with_columns(value=pl.Series(checked, dtype=pl.Float64))
+        self.chunks.append(pl.concat([frame.filter(~pl.col("slow")), redone])
+                           .drop_nulls("value").sort("i").select(list(SCHEMA)))
+
+    def _flush(self) -> None:
+        if self.rows:
+            self.chunks.append(pl.DataFrame(self.rows, schema=SCHEMA, orient="row"))
+            self.rows = []
+
+    def finish(self) -> None:
+        """Turn the unknown metrics seen into one warning each, at their first place."""
+        known = list(self.known_metrics or ())
+        for metric, pos in self.unknown_metrics.items():
+            self.warn("DAT20", _("metric '{metric}' is not in the ruleset; its figures are "
+                                 "ignored").format(
+                                 metric=metric), pos, did_you_mean(metric, known))
+
+    def frame(self) -> pl.DataFrame:
+        self._flush()
+        return pl.concat(self.chunks) if self.chunks else pl.DataFrame(schema=SCHEMA)
+
+
+def split_cells(values: Sequence[object], text_only: bool = False
+                ) -> tuple[pl.Series, pl.Series]:
+    """A column of cells as (num, text) for `add_cells`: text cells (all of a CSV, so
+    `text_only`) in one step; numbers (Excel) to `num`; anything else as its text, which
+    `parse_value` refuses."""
+    if text_only or all(v is None or v.__class__ is str for v in values):
+        return pl.Series("num", [None] * len(values), dtype=pl.Float64), pl.Series(
+            "text", values, dtype=pl.String)
+    num = [v if v.__class__ in (int, float) else None for v in values]
+    text = [None if v is None or v.__class__ in (int, float) else
+            str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+    return pl.Series("num", num, dtype=pl.Float64), pl.Series("text", text, dtype=pl.String)
+
+
+def _where(row: Mapping) -> Position:
+    return Position(row["file"], row["line"], row["col"])
+
+
+def shown(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def cell_text(raw: object) -> str | None:
+    """An identifier cell (unit, period, metric, source) as text; Excel's whole-number floats
+    lose their '.0'. None when empty; ValueError for anything else."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return raw.strip() or None
+    if isinstance(raw, bool):
+        raise ValueError(_("{raw!r} is not text").format(raw=raw))
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    raise ValueError(_("{raw!r} is not text").format(raw=raw))

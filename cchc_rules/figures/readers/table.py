@@ -1,0 +1,270 @@
+"""Data stage: a table of cells (a CSV file or a spreadsheet) into figures, long or wide.
+
+Long tables have `unit, period, metric, value[, source]`; wide ones `unit, period[, source]` and
+one column per metric, where an empty cell is a missing figure, not zero. Planners' sheets are
+read as they are kept: up to 10 title rows above the header, the Vietnamese column names
+(`Đơn vị`, `Kỳ báo cáo`, `Chỉ số`, `Giá trị`, `Nguồn`) and a metric's label for its id,
+compared without regard to case and spacing. Columns named `#…` are notes (a form's names).
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from difflib import get_close_matches
+
+import polars as pl
+
+from ...errors import Position
+from ...messages import N_, _, translate
+from .batch import CELLS, Batch, cell_text, split_cells
+from .numbers import SPACES
+
+BAD = "\x00"  # an identifier cell already reported as not text
+LONG = ("unit", "period", "metric", "value", "source")
+# The names planners give these columns; compared after `normalise`.
+VIETNAMESE = {"đơn vị": "unit", "kỳ báo cáo": "period", "chỉ số": "metric", "giá trị": "value",
+              "nguồn": "source"}
+NAMES = {key: f"'{key}' or '{vi[0].upper() + vi[1:]}'" for vi, key in VIETNAMESE.items()}
+NOTE = "#"           # a column whose name starts with it is a note, not read (form name columns)
+TITLE_ROWS = 10      # title rows allowed above the header
+HEADER_HINT = N_("the first row names the columns: unit, period, then one column per metric "
+                 "(wide) or metric, value (long); source is optional")
+
+
+def normalise(text: str) -> str:
+    """Case, Unicode composition and runs of spaces do not matter in a column name."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def column_role(name: str) -> str | None:
+    """`unit`, `period`, `metric`, `value` or `source` when `name` is one, in English or
+    Vietnamese."""
+    key = normalise(name)
+    return key if key in LONG else VIETNAMESE.get(key)
+
+
+def _names(row: Sequence[object]) -> list[str]:
+    out = []
+    for cell in row:
+        try:
+            text = cell_text(cell)
+        except ValueError:
+            continue
+        if text is not None:
+            out.append(text)
+    return out
+
+
+def find_header(rows: Sequence[Sequence[object]]) -> int | None:
+    """The index of the header row: among the first non-empty rows (titles may stand above
+    it), the first that names `unit` and `period` by id (a form's id row, below its
+    Vietnamese labels), else the first that names them in English or Vietnamese."""
+    filled = [i for i, row in enumerate(rows[:TITLE_ROWS * 4]) if _names(row)][:TITLE_ROWS + 1]
+    for exact in (True, False):
+        for i in filled:
+            names = _names(rows[i])
+            roles = ({normalise(n) for n in names} if exact
+                     else {column_role(n) for n in names})
+            if {"unit", "period"} <= roles:
+                return i
+    return None
+
+
+def describe(row: Sequence[object]) -> str:
+    """The names a row holds, for a message saying what was found."""
+    names = _names(row)
+    shown = ", ".join(f"'{n}'" for n in names[:8]) + (", …" if len(names) > 8 else "")
+    return _("found {names}").format(names=shown) if names else _("found an empty row")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which column holds what; `metrics` maps a column index to its metric (wide tables)."""
+
+    index: dict[str, int]
+    metrics: dict[int, str]
+
+    @property
+    def long(self) -> bool:
+        return "metric" in self.index
+
+
+def _empty(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[object]],
+                file: str, line: int, cols: Sequence[int]) -> Layout | None:
+    """The layout the header row describes, or None after recording why there is none.
+    `rows` is only consulted for columns without a name: ignored when empty throughout."""
+    index: dict[str, int] = {}
+    metrics: dict[int, str] = {}
+    ok = True
+    ambiguous = False  # a column already refused as two metrics' label
+    labels = _labels(batch)
+    for j, cell in enumerate(header):
+        pos = Position(file, line, cols[j])
+        try:
+            name = cell_text(cell)
+        except ValueError:
+            name = str(cell)
+        if name is None:
+            if any(j < len(row) and not _empty(row[j]) for row in rows):
+                batch.error("DAT05", _("column {j} has figures but no name").format(
+                                       j=j + 1), pos, translate(HEADER_HINT))
+                ok = False
+            continue
+        if name.startswith(NOTE):
+            continue
+        role = column_role(name)
+        metric = name if role is None else None
+        if role is None and batch.known_metrics is not None and name not in batch.known_metrics:
+            matches = labels.get(normalise(name), [])
+            if len(matches) > 1:
+                batch.error("DAT05", _("column '{name}' is the label of both '{matches}' and "
+                                       "'{matches2}'").format(
+                                       name=name, matches=matches[0],
+                                       matches2=matches[1]), pos,
+                            _("name the column by the metric's id"))
+                ok, ambiguous = False, True
+                continue
+            metric = matches[0] if matches else name
+        if (role or "") in index or metric in metrics.values():
+            batch.error("DAT05", _("column '{name}' appears twice in the header").format(
+                                   name=name), pos)
+            ok = False
+        elif role is not None:
+            index[role] = j
+        else:
+            metrics[j] = metric
+    where = Position(file, line, cols[0] if cols else 0)
+    found = describe(header)
+    for need in ("unit", "period"):
+        if need not in index:
+            close = get_close_matches(need, list(metrics.values()), n=1, cutoff=0.6)
+            batch.error("DAT06", _("the header has no '{need}' column (expected {NAMES}; "
+                                   "{found})").format(
+                                   need=need, NAMES=NAMES[need], found=found), where,
+                        _("rename the column '{close}' to '{need}'").format(
+                          close=close[0], need=need) if close else translate(HEADER_HINT))
+            ok = False
+    if "metric" in index or "value" in index:
+        for need in ("metric", "value"):
+            if need not in index:
+                batch.error("DAT06", _("a long table needs a '{need}' column too (expected "
+                                       "{NAMES}; {found})").format(
+                                       need=need, NAMES=NAMES[need], found=found), where,
+                            translate(HEADER_HINT))
+                ok = False
+        for j, name in metrics.items():
+            batch.error("DAT05", _("unexpected column '{name}' in a long table").format(
+                                   name=name), Position(
+                file, line, cols[j]), _("a long table has unit, period, metric, value, source"))
+            ok = False
+    elif not metrics and not ambiguous:
+        batch.error("DAT06", _("the header names no metric columns"), where, translate(HEADER_HINT))
+        ok = False
+    return Layout(index, metrics) if ok else None
+
+
+def _labels(batch: Batch) -> dict[str, list[str]]:
+    """Normalised metric label -> the metric ids that carry it."""
+    out: dict[str, list[str]] = {}
+    for mid, label in (batch.metric_labels or {}).items():
+        out.setdefault(normalise(label), []).append(mid)
+    return out
+
+
+def read_rows(batch: Batch, layout: Layout, rows: Iterable[tuple[int, Sequence[object]]],
+              file: str, cols: Sequence[int], width: int, text_only: bool = False) -> None:
+    """Every data row into `batch`; `rows` gives (line, cells) pairs, `text_only` when every
+    cell is a string (CSV). Work is done a column at a time; only rows with problems are
+    looked at one by one."""
+    lines, kept = _fit(batch, rows, file, width)
+    if not kept:
+        return
+    read_columns(batch, layout, lines, list(zip(*kept, strict=True)), file, cols, text_only)
+
+
+def read_columns(batch: Batch, layout: Layout, lines: Sequence[int],
+                 columns: Sequence[Sequence[object]], file: str, cols: Sequence[int],
+                 text_only: bool = False) -> None:
+    """`read_rows` once the rows are columns (`columns[j]` holds column j's cells, a list or
+    a polars String Series, `lines[i]` the line of row i)."""
+    names = {key: _texts(batch, key, columns[j], file, lines, cols[j], text_only)
+             for key, j in layout.index.items() if key != "value"}
+    places = ([(layout.index["value"], None)] if layout.long
+              else list(layout.metrics.items()))
+    cells = {j: split_cells(columns[j], text_only) for j, _ in places}
+    frame = pl.DataFrame({"line": lines, **names}, schema_overrides={"line": pl.Int64})
+    filled = [pl.col(k).is_not_null() for k in names] + [
+        num.is_not_null() | text.str.strip_chars(SPACES).fill_null("").ne("")
+        for num, text in cells.values()]
+    needed = [k for k in ("unit", "period", "metric") if k in names]
+    frame = frame.with_columns(blank=~pl.any_horizontal(filled),
+                               missing=pl.any_horizontal([pl.col(k).is_null() for k in needed]),
+                               bad=pl.any_horizontal([pl.col(k).eq_missing(BAD) for k in names]))
+    for row in frame.filter(pl.col("missing") & ~pl.col("blank")).iter_rows(named=True):
+        for key in needed:
+            if row[key] is None:
+                batch.error("DAT08", _("the row has no {key}").format(key=key),
+                            Position(file, row["line"], cols[layout.index[key]]))
+    keep = ~(pl.col("blank") | pl.col("missing") | pl.col("bad"))
+    for key in ("unit", "period"):
+        firsts = frame.filter(keep).group_by(key, maintain_order=True).agg(pl.col("line").first())
+        for text, line in firsts.iter_rows():
+            batch.place(key, text, Position(file, line, cols[layout.index[key]]))
+    pieces = []
+    for j, metric in places:
+        num, text = cells[j]
+        pieces.append(frame.with_columns(
+            metric=pl.lit(metric, pl.String) if metric is not None else pl.col("metric"),
+            source=pl.col("source") if "source" in names else pl.lit(None, pl.String),
+            file=pl.lit(file), col=pl.lit(cols[j], pl.Int64), num=num, text=text,
+        ).filter(keep).select(list(CELLS)))
+    # row by row, metrics in column order: the order a reader of the file meets them
+    batch.add_cells(pl.concat(pieces).sort("line", "col", maintain_order=True))
+
+
+def _fit(batch: Batch, rows: Iterable[tuple[int, Sequence[object]]], file: str, width: int
+         ) -> tuple[list[int], list[Sequence[object]]]:
+    """Lines and rows of exactly `width` cells: short rows padded with empty cells; long ones
+    refused unless the extra cells are empty."""
+    rows = list(rows)
+    if set(map(len, (cells for _, cells in rows))) == {width}:
+        return [line for line, _ in rows], [cells for _, cells in rows]
+    lines: list[int] = []
+    kept: list[Sequence[object]] = []
+    for line, cells in rows:
+        if len(cells) != width:
+            if len(cells) > width and not all(_empty(c) for c in cells[width:]):
+                batch.error("DAT07", _("the row has {n} cells but the header only {width}").format(
+                                       n=len(cells), width=width), Position(file, line),
+                            _("quote cells that contain the separator"))
+                continue
+            cells = [*cells[:width], *[None] * (width - len(cells))]
+        lines.append(line)
+        kept.append(cells)
+    return lines, kept
+
+
+def _texts(batch: Batch, key: str, column: Sequence[object], file: str, lines: list[int],
+           col: int, text_only: bool) -> pl.Series:
+    """An identifier column as text, null where empty and BAD where the cell is not text."""
+    if text_only or all(v is None or v.__class__ is str for v in column):
+        text = pl.Series(key, column, dtype=pl.String).str.strip_chars()
+        return pl.select(pl.when(text != "").then(text).alias(key)).to_series()
+    out: list[str | None] = []
+    for line, cell in zip(lines, column, strict=True):
+        try:
+            out.append(cell_text(cell))
+        except ValueError:
+            hint = (_("Excel turned it into a date: format the column as Text and type the "
+                      "period again, e.g. 2024-03") if isinstance(cell, date) else None)
+            batch.error("DAT08", _("'{key}' must be text, got {cell!r}").format(
+                                   key=key, cell=cell), Position(file, line, col),
+                        hint)
+            out.append(BAD)
+    return pl.Series(key, out, dtype=pl.String)

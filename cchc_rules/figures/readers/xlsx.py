@@ -1,0 +1,295 @@
+"""Data stage: Excel workbooks (.xlsx) of figures, read with python-calamine.
+
+Every visible worksheet with a header row naming `unit` and `period` (in English or
+Vietnamese, below up to 10 title rows) is read, long or wide; other sheets are skipped with a
+warning. Positions are `book.xlsx[Sheet]:row:col`, or `form.xlsx!Sheet!D7` in a workbook
+`cchc form` wrote. Merged cells below the titles and Excel error values (#DIV/0!…) are
+refused; formulas without a saved result count as missing, with a warning.
+
+A workbook is a zip of XML: 5 KB can declare a cell at XFD1048576 (calamine would allocate the
+whole 17-billion-cell grid) or expand to gigabytes. So before calamine sees it, the zip's
+declared sizes and every sheet's used range are checked against the limits below (DAT23).
+"""
+from __future__ import annotations
+
+import lzma
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO
+from xml.etree import ElementTree
+
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+from ...errors import Position, cell_ref
+from ...files import regular_size
+from ...messages import N_, _, translate
+from .batch import Batch
+from .table import TITLE_ROWS, describe, find_header, read_header, read_rows
+
+# Limits: the uncompressed parts together, like the CSV reader's file size; the cells of the
+# grid calamine builds (from A1 to the last used row and column, empty ones included).
+MAX_BYTES = 512 * 1024 * 1024
+MAX_CELLS = 10_000_000
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+# What unpacking a damaged zip part raises: a bad header or CRC, a cut stream, a broken deflate
+# or lzma stream, an unsupported or encrypted method.
+_DAMAGED = (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, OSError,
+            zlib.error, lzma.LZMAError)
+
+
+def read_xlsx(batch: Batch, path: Path) -> None:
+    """Figures from every data sheet of the workbook into `batch`."""
+    file = str(path)
+    regular_size(path)  # a FIFO or a device is refused before calamine opens it
+    try:
+        hidden = _inspect(path)
+    except _Refused as refused:
+        where = file if refused.sheet is None else f"{file}[{refused.sheet}]"
+        batch.error(refused.code, refused.message, Position(where), refused.hint)
+        return
+    try:
+        book = CalamineWorkbook.from_path(file)
+        sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet
+                  and m.visible == SheetVisibleEnum.Visible]
+        grids = {name: book.get_sheet_by_name(name) for name in sheets}
+        tables = {name: grid.to_python(skip_empty_area=False) for name, grid in grids.items()}
+    except Exception as err:  # calamine raises its own types for every kind of damage
+        batch.error("DAT16", _("cannot read as an Excel workbook: {err}").format(
+                               err=err), Position(file),
+                    _("save it from Excel as .xlsx"))
+        return
+    form = _is_form(path)
+    read = filled = 0
+    for name in sheets:
+        rows = tables[name]
+        where = f"{file}!{name}!" if form else f"{file}[{name}]"
+        first = next((i for i, r in enumerate(rows) if any(_filled(c) for c in r)), None)
+        if first is None:
+            continue
+        filled += 1
+        top = find_header(rows)
+        if top is None:
+            if form:  # the form's instructions sheet
+                continue
+            batch.warn("DAT17", _("sheet '{name}' is skipped: no row among its first {TITLE_ROWS} "
+                                  "names the columns 'unit' and 'period' (or 'Đơn vị' and 'Kỳ báo "
+                                  "cáo'); first row: {describe}").format(
+                                  name=name, TITLE_ROWS=TITLE_ROWS + 1,
+                                  describe=describe(rows[first])),
+                       Position(where, first + 1), _("one row names the columns: unit (or Đơn "
+                                                     "vị), period (or Kỳ báo cáo), then the "
+                                                     "metrics; title rows may stand above"))
+            continue
+        read += 1
+        header = rows[top]
+        merged = [m for m in grids[name].merged_cell_ranges or []
+                  if m[1][0] >= top]  # title rows above the header may be merged
+        for (r0, c0), (r1, c1) in merged:
+            merged_cells = _("merged header cells {cells}") if r0 <= top \
+                else _("merged cells {cells}")
+            batch.error("DAT13", merged_cells.format(
+                                   cells=f"{cell_ref(r0 + 1, c0 + 1)}:{cell_ref(r1 + 1, c1 + 1)}"),
+                        Position(where, r0 + 1, c0 + 1),
+                        _("unmerge them: every column needs its own name and every row its own "
+                          "unit and period"))
+        if merged:
+            continue
+        width = len(header)
+        cols = list(range(1, width + 1))
+        body = rows[top + 1:]
+        layout = read_header(batch, header, body, where, top + 1, cols)
+        if layout is not None:
+            read_rows(batch, layout, ((top + 2 + i, r) for i, r in enumerate(body)), where,
+                      cols, width)
+        below = [cell for cell in hidden.get(name, []) if cell.row > top + 1]
+        for cell in below:
+            if cell.error:
+                batch.error("DAT03", _("cell {ref} holds the Excel error {error}").format(
+                                       ref=cell.ref, error=cell.error),
+                            Position(where, cell.row, cell.col),
+                            _("fix the formula, or clear the cell when the figure is missing"))
+        refs = [cell.ref for cell in below if not cell.error]
+        if refs:
+            batch.warn("DAT18", _("{n} formula cell(s) have no saved result ({refs}); they count "
+                                  "as missing figures").format(
+                                  n=len(refs), refs=', '.join(refs[:5])),
+                       Position(where), _("open the workbook in Excel and save it again"))
+    if not filled:
+        batch.error("DAT06", _("the workbook is empty: no visible sheet holds a cell"),
+                    Position(file), translate(_EMPTY_HINT))
+    elif not read:
+        batch.error("DAT06", _("no sheet has a header row naming 'unit' and 'period' (or 'Đơn vị' "
+                               "and 'Kỳ báo cáo')"),
+                    Position(file), _("the first row names the columns: unit, period, then one "
+                                      "column per metric (wide) or metric, value (long)"))
+
+
+def _filled(cell: object) -> bool:
+    return not (cell is None or (isinstance(cell, str) and not cell.strip()))
+
+
+def _is_form(path: Path) -> bool:
+    """Whether `cchc form` wrote the workbook (its custom property): then its problems are
+    placed Excel-style, `form.xlsx!Số liệu!D7`."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            info = book.getinfo("docProps/custom.xml")
+            if info.file_size > 1 << 20:
+                return False
+            return b'name="cchc-form"' in book.read(info)
+    except (KeyError, ValueError, *_DAMAGED):
+        return False
+
+
+@dataclass(frozen=True)
+class _Hidden:
+    """A cell calamine shows as empty that is not: an Excel error, or (error None) a formula
+    whose result was never saved."""
+
+    row: int
+    col: int
+    ref: str
+    error: str | None
+
+
+class _Refused(Exception):
+    """A workbook not handed to calamine: empty, damaged or over a limit; `sheet` names the
+    sheet at fault, if one is."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None,
+                 sheet: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint, self.sheet = code, message, hint, sheet
+
+
+_EMPTY_HINT = N_("the first row names the columns: unit, period, then one column per metric")
+_SPLIT_HINT = N_("split the figures into several workbooks, or save the sheet as CSV")
+
+
+def _inspect(path: Path) -> dict[str, list[_Hidden]]:
+    """Sheet name -> its hidden cells (see `_Hidden`), after refusing (`_Refused`) an empty
+    workbook or one over MAX_BYTES or MAX_CELLS. Anything else unexpected is left for calamine
+    to report: it gives {} then."""
+    if path.stat().st_size == 0:
+        raise _Refused("DAT06", _("the file is empty"), translate(_EMPTY_HINT))
+    found: dict[str, list[_Hidden]] = {}
+    try:
+        with zipfile.ZipFile(path) as book:
+            members = book.infolist()
+            if not members:
+                raise _Refused("DAT06", _("the workbook is empty: it holds no sheet"),
+                               translate(_EMPTY_HINT))
+            declared = sum(m.file_size for m in members)
+            if declared > MAX_BYTES:
+                raise _Refused("DAT23", _("the workbook unpacks to {declared:,} bytes; the limit "
+                                          "is {MAX_BYTES:,}").format(
+                                          declared=declared, MAX_BYTES=MAX_BYTES),
+                               translate(_SPLIT_HINT))
+            names = {m.filename for m in members}
+            if "xl/workbook.xml" not in names:
+                raise _Refused("DAT06", _("the workbook is empty: it has no sheet with data (no "
+                                          "xl/workbook.xml)"), _("save it from Excel as .xlsx"))
+            rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+            for sheet in workbook.iter(f"{_NS}sheet"):
+                target = targets.get(sheet.get(_REL), "")
+                member = target.lstrip("/") if target.startswith("/") else str(
+                    PurePosixPath("xl") / target)
+                name = sheet.get("name", "")
+                try:
+                    with book.open(member) as xml:
+                        cells = _scan(xml, name)
+                except (*_DAMAGED, ElementTree.ParseError) as err:
+                    # its size is not vouched for: calamine must not be the one to find out
+                    raise _Refused("DAT16", _("cannot read as an Excel workbook: the sheet is "
+                                              "damaged ({err})").format(
+                                              err=err), _("save it from Excel as .xlsx"),
+                                   name) from None
+                if cells:
+                    found[name] = cells
+                names.discard(member)
+            for member in sorted(names):
+                _drain(book, member)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    return found
+
+
+def _scan(xml: IO[bytes], sheet: str) -> list[_Hidden]:
+    """The sheet's hidden cells; `_Refused` as soon as its declared dimension or its last used
+    row × column exceeds MAX_CELLS, before calamine would build that grid."""
+    cells: list[_Hidden] = []
+    row = col = rows = cols = 0
+    for event, elem in ElementTree.iterparse(xml, events=("start", "end")):
+        if event == "start":
+            if elem.tag == f"{_NS}row":
+                row, col = _number(elem.get("r")) or row + 1, 0
+            elif elem.tag == f"{_NS}dimension":
+                last = (elem.get("ref") or "").rpartition(":")[2]
+                _check_area(sheet, *_ref_parts(last),
+                            _("its declared range ends at {last}").format(last=last))
+            continue
+        if elem.tag == f"{_NS}row":
+            elem.clear()
+        if elem.tag != f"{_NS}c":
+            continue
+        ref = elem.get("r") or ""
+        at_row, at_col = _ref_parts(ref)
+        col = at_col or col + 1
+        here = at_row or row
+        rows, cols = max(rows, here), max(cols, col)
+        _check_area(sheet, rows, cols, f"cell {cell_ref(here, col)} is used")
+        value = elem.find(f"{_NS}v")
+        text = value.text if value is not None else None
+        error = text or "#N/A" if elem.get("t") == "e" else None
+        if error or (elem.find(f"{_NS}f") is not None and not text):
+            cells.append(_Hidden(here, col, ref or cell_ref(here, col), error))
+        elem.clear()
+    return cells
+
+
+def _drain(book: zipfile.ZipFile, member: str) -> None:
+    """Unpack a part without keeping it: zipfile stops at the declared size and checks the
+    CRC, so a part that unpacks to more than it declares is refused here, not in calamine."""
+    try:
+        with book.open(member) as part:
+            while part.read(1 << 20):
+                pass
+    except _DAMAGED as err:
+        raise _Refused("DAT16", _("cannot read as an Excel workbook: part {member} is damaged "
+                                  "({err})").format(member=member, err=err),
+                       _("save it from Excel as .xlsx")) from None
+
+
+def _check_area(sheet: str, rows: int, cols: int, why: str) -> None:
+    if rows * cols > MAX_CELLS:
+        raise _Refused("DAT23", _("the sheet spans {rows:,} rows × {cols:,} columns ({why}); the "
+                                  "limit is {MAX_CELLS:,} cells from A1").format(
+                                  rows=rows, cols=cols, why=why, MAX_CELLS=MAX_CELLS),
+                       translate(_SPLIT_HINT) + _("; delete stray cells far below or right of "
+                                                  "the table"), sheet)
+
+
+def _ref_parts(ref: str) -> tuple[int, int]:
+    """`XFD1048576` -> (1048576, 16384); (0, 0) for anything else."""
+    letters = ref.rstrip("0123456789")
+    if not letters.isascii() or not letters.isalpha() or len(letters) > 3:
+        return 0, 0
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch.upper()) - 64
+    return _number(ref[len(letters):]), col
+
+
+def _number(text: str | None) -> int:
+    """A row number; 0 when absent or not digits, and capped (a 5,000-digit one is just
+    too large)."""
+    if not (text and text.isascii() and text.isdigit()):
+        return 0
+    return int(text) if len(text) < 13 else 10 ** 12

@@ -1,0 +1,102 @@
+"""Row plans → polars: one generator of the plan nodes in `nodes.py`, and the tolerant
+comparison every polars comparison of the tool uses."""
+from __future__ import annotations
+
+import polars as pl
+
+from . import nodes as n
+
+_CMP = {"==": pl.Expr.__eq__, "!=": pl.Expr.__ne__, "<": pl.Expr.__lt__,
+        "<=": pl.Expr.__le__, ">": pl.Expr.__gt__, ">=": pl.Expr.__ge__}
+_UNARY = {n.Not: pl.Expr.__invert__, n.IsNull: pl.Expr.is_null, n.IsNaN: pl.Expr.is_nan,
+          n.Floor: pl.Expr.floor, n.Ceil: pl.Expr.ceil, n.Abs: pl.Expr.abs,
+          n.Round: lambda e: e.round(0)}
+_ARITH = {"+": pl.Expr.__add__, "-": pl.Expr.__sub__, "*": pl.Expr.__mul__,
+          "/": pl.Expr.__truediv__}
+
+
+def to_polars(node: n.Node) -> pl.Expr:
+    """The polars expression of `node`; columns are read by name."""
+    if isinstance(node, n.Col):
+        return pl.col(node.name)
+    if isinstance(node, n.Lit):
+        return _lit(node.value)
+    if isinstance(node, n.Arith):
+        return _ARITH[node.op](to_polars(node.left), to_polars(node.right))
+    if isinstance(node, n.Cmp):
+        return _CMP[node.op](to_polars(node.left), to_polars(node.right))
+    if isinstance(node, n.ApproxCmp):
+        return approx_cmp(node.op, to_polars(node.left), to_polars(node.right))
+    if isinstance(node, n.And | n.Or):
+        args = [to_polars(a) for a in node.args]
+        out = args[0]
+        for arg in args[1:]:
+            out = out & arg if isinstance(node, n.And) else out | arg
+        return out
+    if isinstance(node, n.Case):
+        chain = None
+        for cond, value in node.whens:
+            chain = (pl.when(to_polars(cond)) if chain is None
+                     else chain.when(to_polars(cond))).then(to_polars(value))
+        otherwise = to_polars(node.otherwise)
+        return otherwise if chain is None else chain.otherwise(otherwise)
+    if isinstance(node, n.Lookup):
+        return pl.lit(_table(node.table)).gather(to_polars(node.index))
+    if isinstance(node, n.In):
+        return to_polars(node.arg).is_in(list(node.values))
+    if isinstance(node, n.Max):
+        return pl.max_horizontal(*(to_polars(a) for a in node.args))
+    if isinstance(node, n.Unary):
+        return _UNARY[type(node)](to_polars(node.arg))
+    raise TypeError(f"not a plan node: {node!r}")
+
+
+def _table(values: tuple) -> pl.Series:
+    """A lookup table; names become an Enum (one byte a row, not a string)."""
+    if all(isinstance(v, str) for v in values) and len(set(values)) == len(values):
+        return pl.Series(list(values), dtype=pl.Enum(list(values)))
+    return pl.Series(list(values))
+
+
+def _lit(value) -> pl.Expr:
+    # A bare null takes the type of the other branches; a float stays a float.
+    return pl.lit(value, dtype=pl.Float64) if isinstance(value, float) else pl.lit(value)
+
+
+Compiled = list[list[pl.Expr]]
+
+
+def compile_plan(stages: n.Plan) -> Compiled:
+    """Every stage's expressions, built once: an expression can be applied to many frames
+    (the wide evaluation runs the same plan on one frame per target)."""
+    return [[to_polars(node).alias(name) for name, node in stage] for stage in stages]
+
+
+def apply(frame: pl.LazyFrame, stages: n.Plan | Compiled) -> pl.LazyFrame:
+    """`frame` with every stage's columns added (or replaced), stage after stage; `stages`
+    may be compiled already (compile_plan)."""
+    compiled = stages if stages and isinstance(stages[0], list) else compile_plan(stages)
+    for exprs in compiled:
+        frame = frame.with_columns(exprs)
+    return frame
+
+
+def approx_cmp(op: str, a: pl.Expr | float, b: pl.Expr | float,
+               absolute: float = 0.0) -> pl.Expr:
+    """`a op b` with relative tolerance TOLERANCE; null when either side is null or NaN.
+
+    `op` is one of == != < <= > >=. Used for asserts and for target milestones,
+    so "57 of 100" meets ">= 57" in both. `absolute` (a check's `tolerance`) is added to
+    the relative slack: sides that far apart count as equal.
+    """
+    a = a if isinstance(a, pl.Expr) else pl.lit(float(a), dtype=pl.Float64)
+    b = b if isinstance(b, pl.Expr) else pl.lit(float(b), dtype=pl.Float64)
+    tol = n.TOLERANCE * pl.max_horizontal(pl.lit(1.0), a.abs(), b.abs())
+    if absolute:
+        tol = tol + absolute
+    holds = {
+        ">=": a >= b - tol, ">": a > b + tol, "<=": a <= b + tol, "<": a < b - tol,
+        "==": (a - b).abs() <= tol, "!=": (a - b).abs() > tol,
+    }[op]
+    unknown = a.is_null() | b.is_null() | a.is_nan() | b.is_nan()
+    return pl.when(unknown).then(pl.lit(None, dtype=pl.Boolean)).otherwise(holds)

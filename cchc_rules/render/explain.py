@@ -1,0 +1,434 @@
+"""Evaluate stage, one result at a time: "why is this red?" as plain text (`cchc explain`).
+
+Re-runs the columnar engine for one target, then traces its result: the formula with values,
+each raw figure and its source, roll-up children, milestone choice, trajectory, status reason.
+What the engine decided (the value before `change`, the trajectory, the status's reason) is
+read from the evaluation's trace, never worked out again here.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from ..derive.rollup import children_of
+from ..domain import OP_SIGNS, SUMMABLE_UNITS, Reason, Status, Trajectory, is_relative
+from ..errors import CchcError, Problem, did_you_mean
+from ..evaluation.evaluator import evaluate
+from ..evaluation.result import Evaluation
+from ..evaluation.selection import nothing_selected
+from ..evaluation.trajectory import held_since, ordered_milestones
+from ..expr import evaluate_exact, ratio_parts, substitute, to_text
+from ..expr.exact import Invalid
+from ..messages import _
+from ..periods import parse_period
+from ..present import Formatter, threshold_text
+from .i18n import in_lang, words
+
+ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "rolled up"),
+          "derived": ("tính từ công thức", "computed"),
+          "derived_time": ("tính từ các kỳ ngắn hơn", "derived from shorter periods"),
+          "restated": ("tính lại theo địa giới mới", "restated")}
+OVER_TIME_PICK = {"first": ("kỳ đầu", "first"), "last": ("kỳ cuối", "last")}
+
+# key -> (vi, en); {named} fields are filled by str.format.
+TEXT = {
+    "head": ("Chỉ tiêu {id}: {title}", "Target {id}: {title}"),
+    "where": ("Đơn vị: {unit} · Kỳ: {period} (kết thúc {end})",
+              "Unit: {unit} · Period: {period} (ends {end})"),
+    "source": ("Căn cứ: {source}", "Source: {source}"),
+    "metric": ("Chỉ số {id} ({label})", "Metric {id} ({label})"),
+    "formula": ("  công thức: {formula}", "  formula: {formula}"),
+    "values": ("  thay số:   {text} = {value}", "  with values: {text} = {value}"),
+    "reported_wins": ("  (đơn vị tự báo cáo {value}: số báo cáo được dùng thay cho công thức)",
+                      "  (the unit reported {value} itself: its figure is used, not the "
+                      "formula)"),
+    "figures": ("Số liệu:", "Figures:"),
+    "figure": ("  {id} = {value} ({origin}{where})", "  {id} = {value} ({origin}{where})"),
+    "missing": ("  {id}: không có số liệu", "  {id}: not reported"),
+    "time": ("    {period} = {parts} = {values}", "    {period} = {parts} = {values}"),
+    "time_pick": ("    {period} = {pick} ({which} trong {parts}) = {value}",
+                  "    {period} = {pick} (the {which} of {parts}) = {value}"),
+    "time_territory": ("    ({part}: {territory}, trên địa bàn của kỳ {period})",
+                       "    ({part}: {territory}, on the territory of {period})"),
+    "time_missing": ("    (không tính được từ các kỳ ngắn hơn: thiếu {parts})",
+                     "    (not derived from shorter periods: {parts} missing)"),
+    "child": ("    + {unit} = {value}{where}", "    + {unit} = {value}{where}"),
+    "children_missing": ("    (không cộng dồn: {units} chưa báo cáo)",
+                         "    (not rolled up: {units} did not report)"),
+    "baseline_given": ("Mốc gốc: kỳ {period} = {value} (ghi trong bộ chỉ tiêu)",
+                       "Baseline: {period} = {value} (given in the ruleset)"),
+    "baseline_data": ("Mốc gốc: kỳ {period} = {value} (số liệu của đơn vị)",
+                      "Baseline: {period} = {value} (the unit's own figure)"),
+    "no_baseline": ("Mốc gốc: không có", "Baseline: none"),
+    "same_last_year": ("cùng kỳ năm trước", "the same period last year"),
+    "previous": ("kỳ trước", "the previous period"),
+    "relative": ("{base} ({which} của {period})", "{base} ({which} of {period})"),
+    "relative_trajectory": ("Lộ trình: không có (mốc gốc đổi theo từng kỳ)",
+                            "Trajectory: none (the baseline moves with the period)"),
+    "every_period": ("Duy trì: mốc phải đạt ở mọi kỳ bắt đầu từ {start} trở đi, không xét lộ "
+                     "trình", "Must hold: the milestone applies to every period starting from "
+                     "{start} on, with no trajectory"),
+    "not_met_every_period": ("mốc phải đạt ở mọi kỳ từ {start} và {actual} không {op} "
+                             "{threshold}", "the milestone must hold in every period from "
+                             "{start} and {actual} is not {op} {threshold}"),
+    "restated": ("Mốc gốc: kỳ {base} = {value}, tính lại trên địa bàn của kỳ {period} (gồm "
+                 "đơn vị đã sáp nhập vào): {members}",
+                 "Baseline: {base} = {value}, restated on the territory of {period} (with the "
+                 "units merged into it): {members}"),
+    "territory_changed": ("  địa bàn thay đổi ngày {day}; hãy báo cáo số liệu đã tính lại",
+                          "  territory changed on {day}; report a restated figure"),
+    "change_percent": ("So với mốc gốc: ({value} − {base}) / {base} × 100 = {actual}",
+                       "Change from baseline: ({value} − {base}) / {base} × 100 = {actual}"),
+    "change_absolute": ("So với mốc gốc: {value} − {base} = {actual}",
+                        "Change from baseline: {value} − {base} = {actual}"),
+    "milestones": ("Các mốc: {list}", "Milestones: {list}"),
+    "chosen": ("Mốc áp dụng: {op} {value} đến hết {by} ({deadline}) — mốc sớm nhất chưa hết "
+               "hạn khi kỳ kết thúc", "Milestone in force: {op} {value} by the end of {by} "
+               "({deadline}) — the earliest not yet ended when the period ends"),
+    "chosen_last": ("Mốc áp dụng: {op} {value} đến hết {by} ({deadline}) — kỳ sau mốc cuối "
+                    "cùng nên áp dụng mốc cuối", "Milestone in force: {op} {value} by the end "
+                    "of {by} ({deadline}) — the period is after the last milestone"),
+    "trajectory": ("Lộ trình: {start} + ({goal} − {start}) × {done}/{total} ngày = {expected} "
+                   "(từ {anchor} đến {end})", "Trajectory: {start} + ({goal} − {start}) × "
+                   "{done}/{total} days = {expected} (from {anchor} to {end})"),
+    "no_trajectory_op": ("Lộ trình: không có (mốc {op} không có lộ trình)",
+                         "Trajectory: none ({op} milestones have none)"),
+    "before_baseline": ("Lộ trình: chưa bắt đầu (kỳ kết thúc trước kỳ gốc {period})",
+                        "Trajectory: not started (the period ends before the baseline "
+                        "period {period})"),
+    "no_trajectory": ("Lộ trình: không có (không có mốc gốc)",
+                      "Trajectory: none (no baseline)"),
+    "status": ("Kết quả: {word} — {reason}", "Status: {word} — {reason}"),
+    "met": ("{actual} {op} {threshold}", "{actual} {op} {threshold}"),
+    "not_met": ("kỳ kết thúc vào hoặc sau hạn {by} và {actual} không {op} {threshold}",
+                "the period ends at or after the deadline {by} and {actual} is not "
+                "{op} {threshold}"),
+    "on_track": ("chưa đến hạn, chưa đạt nhưng {actual} đã bằng hoặc vượt lộ trình {expected}",
+                 "before the deadline, not yet met, but {actual} is at or past the trajectory "
+                 "{expected}"),
+    "off_track": ("chưa đến hạn, {actual} chưa đạt lộ trình {expected}",
+                  "before the deadline, {actual} is short of the trajectory {expected}"),
+    "pending": ("chưa đến hạn {by}, chưa đạt, không có lộ trình để so sánh",
+                "before the deadline {by}, not yet met, no trajectory to compare with"),
+    "no_data": ("thiếu số liệu: {missing}", "missing figures: {missing}"),
+    "invalid": ("có số liệu nhưng không tính được (chia cho 0)",
+                "the figures give no number (division by zero)"),
+    "not_applicable": ("cấp {level} không thuộc các cấp áp dụng {levels}",
+                       "level {level} is not among the target's levels {levels}"),
+    "needed_more": ("Cần thêm {needed} ở tử số ({numerator}), giữ nguyên mẫu số {den}, để đạt "
+                    "{op} {threshold}.", "Needed: {needed} more in the numerator ({numerator}), "
+                    "the denominator held at {den}, to meet {op} {threshold}."),
+    "needed_less": ("Cần giảm {needed} ở tử số ({numerator}), giữ nguyên mẫu số {den}, để đạt "
+                    "{op} {threshold}.", "Needed: {needed} less in the numerator ({numerator}), "
+                    "the denominator held at {den}, to meet {op} {threshold}."),
+}
+
+
+class _Say:
+    def __init__(self, lang: str) -> None:
+        self.text = in_lang(TEXT, lang)
+        self.origin = in_lang(ORIGIN, lang)
+        self.pick = in_lang(OVER_TIME_PICK, lang)
+        self.fmt = Formatter(lang)
+        self.words = words(lang)
+
+    def __call__(self, key: str, **fields) -> str:
+        return self.text[key].format(**fields)
+
+    DIGITS = 3  # a trace shows three decimals, whatever the metric's unit
+
+    def n(self, value: float | None) -> str:
+        return self.fmt.number(value, self.DIGITS)
+
+
+def explain(ruleset, figures, target: str, unit: str, period: str, lang: str = "vi") -> str:
+    """The trace of one result; CchcError when the target, unit or period is unknown."""
+    try:   # asking for the period derives it over time when it can be (spec §5)
+        evaluation = evaluate(ruleset, figures, targets=[target], periods=[period])
+    except CchcError as err:
+        if any("cannot be derived" in p.message for p in err.problems):
+            raise
+        evaluation = evaluate(ruleset, figures, targets=[target])
+    rows = evaluation.traced().filter((pl.col("unit") == unit) & (pl.col("period") == period))
+    if not rows.height:
+        _unknown(evaluation, unit, period)
+    return "\n".join(_trace(evaluation, rows.row(0, named=True), _Say(lang))) + "\n"
+
+
+def _unknown(evaluation: Evaluation, unit: str, period: str) -> None:
+    units = set(evaluation.results["unit"].unique().to_list())
+    periods = set(evaluation.results.filter(pl.col("unit") == unit)["period"].to_list())
+    problems = []
+    known = unit in evaluation.figures.units or unit in set(evaluation.values["unit"])
+    if unit not in units and known:   # the unit exists, only not in this period: say why
+        problems.append(nothing_selected(evaluation.values, evaluation.figures.units,
+                                         [period], [unit]))
+    elif unit not in units:
+        problems.append(Problem("EVL02", _("no figures for unit '{unit}'").format(unit=unit), None,
+                                did_you_mean(unit, units)))
+    else:
+        problems.append(Problem("EVL01", _("no figures for unit '{unit}' in period "
+                                           "'{period}'").format(
+                                           unit=unit, period=period),
+                                None, did_you_mean(period, periods)
+                                or _("it has {periods}").format(
+                                     periods=', '.join(sorted(periods)))))
+    raise CchcError(problems)
+
+
+def _trace(ev: Evaluation, r: dict, say: _Say) -> list[str]:
+    target = ev.targets_by_id()[r["target"]]
+    units = ev.figures.units
+    unit = units.get(r["unit"])
+    out = [say("head", id=target.id, title=target.title),
+           say("where", unit=f"{unit.name} ({unit.id})" if unit and unit.name != unit.id
+               else r["unit"],
+               period=r["period"], end=say.fmt.date(parse_period(r["period"]).end))]
+    if target.source:
+        out.append(say("source", source=target.source))
+    values = _values_at(ev, r["period"])
+    out += _metric_lines(ev, target.metric, r["unit"], r["period"], values, say)
+    out += _baseline_lines(ev, target, r, say)
+    out += _milestone_lines(target, r, say)
+    out.append(say("status", word=say.words[f"status.{r['status']}"],
+                   reason=_reason(ev, target, r, values, say)))
+    if r["needed"] is not None:
+        out.append(_needed_line(ev, target, r, values, say))
+    return out
+
+
+def _values_at(ev: Evaluation, period: str) -> dict[tuple[str, str], tuple[float, str]]:
+    """(unit, metric) -> (value, origin) for one period, after roll-up and derivation."""
+    frame = ev.values.filter(pl.col("period") == period)
+    return {(u, m): (v, o) for u, m, v, o in
+            frame.select("unit", "metric", "value", "origin").iter_rows()}
+
+
+def _metric_lines(ev: Evaluation, metric: str, unit: str, period: str, values, say: _Say
+                  ) -> list[str]:
+    model = ev.ruleset.model
+    spec = model.metrics[metric]
+    out = [say("metric", id=metric, label=spec.label)]
+    node = ev.ruleset.formulas.get(metric)
+    if node is not None:
+        known = {m: v for (u, m), (v, _) in values.items() if u == unit}
+        out.append(say("formula", formula=to_text(node)))
+        value, origin = values.get((unit, metric), (None, None))
+        computed = value if origin != "reported" else _exact(node, known)
+        out.append(say("values", text=substitute(node, known), value=say.n(computed)))
+        if origin == "reported":
+            out.append(say("reported_wins", value=say.n(value)))
+    out.append(say("figures"))
+    raw = sorted(ev.ruleset.raw_inputs.get(metric, frozenset({metric})))
+    sources = _sources(ev, period)
+    children = children_of(ev.figures.units)
+    for name in raw:
+        out += _figure_lines(ev, name, unit, period, values, sources, children, say)
+    return out
+
+
+def _exact(node, known: dict[str, float]) -> float | None:
+    """The formula's own value from the inputs, None when missing or not a number."""
+    try:
+        exact = evaluate_exact(node, known)
+    except Invalid:
+        return None
+    return None if exact is None else float(exact)
+
+
+def _sources(ev: Evaluation, period: str) -> dict[tuple[str, str, str], str]:
+    """(unit, period, metric) -> ", file:line, source text" for one period's reported figures."""
+    frame = ev.figures.values.filter(pl.col("period") == period)
+    out = {}
+    for u, p, m, file, line, source in frame.select(
+            "unit", "period", "metric", "file", "line", "source").iter_rows():
+        where = f"{file}:{line}" if line else f"{file}"
+        out[(u, p, m)] = f", {where}" + (f", {source}" if source else "")
+    return out
+
+
+def _figure_lines(ev: Evaluation, name: str, unit: str, period: str, values, sources,
+                  children, say: _Say) -> list[str]:
+    """One raw figure with where it came from; a rolled-up one with the children it sums."""
+    value, origin = values.get((unit, name), (None, None))
+    time = ev.time
+    if value is None:
+        lacking = [c for c in children.get(unit, []) if (c, name) not in values]
+        return [say("missing", id=name)] + \
+            ([say("children_missing", units=", ".join(lacking))] if lacking else []) + \
+            (_time_missing(time, name, unit, period, say) if time is not None else [])
+    where = sources.get((unit, period, name), "") if origin == "reported" else ""
+    out = [say("figure", id=name, value=say.n(value), origin=say.origin[origin],
+               where=where)]
+    if origin == "reported":
+        out += _records_lines(ev, name, unit, period, value, say)
+    if origin in ("derived_time", "restated") and time is not None:   # restated: pieces
+        out += _time_lines(ev, name, unit, period, value, say)
+    if origin == "rolled_up":
+        for child in children.get(unit, []):
+            child_value, child_origin = values.get((child, name), (None, None))
+            child_where = sources.get((child, period, name), "") \
+                if child_origin == "reported" else f" ({say.origin[child_origin]})"
+            out.append(say("child", unit=child, value=say.n(child_value), where=child_where))
+    return out
+
+
+def _records_lines(ev: Evaluation, name: str, unit: str, period: str, value: float,
+                   say: _Say) -> list[str]:
+    """A figure counted from records: the SQL its engine ran (narrowed to this period),
+    and the row of its result that gave the figure."""
+    info = getattr(ev.figures, "records", None)
+    query = info.queries.get(name) if info is not None else None
+    if query is None:
+        return []
+    head = _("    counted from records '{source}' by {engine}; the SQL of this figure (run "
+             "in one pass with the metrics placed by the same date):").format(
+        source=query.source, engine=query.engine)
+    row = _("    its row for unit {unit}, period {period}: {value}").format(
+        unit=unit, period=period, value=say.n(value))
+    return [head, *("      " + line for line in query.sql(period).splitlines()), row]
+
+
+def _time_lines(ev: Evaluation, name: str, unit: str, period: str, value: float, say: _Say
+                ) -> list[str]:
+    """"2024 = 2024-Q1 + … = 100 + …", or the first/last part, or a difference."""
+    rows = ev.time.how.filter((pl.col("unit") == unit) & (pl.col("period") == period)
+                              & (pl.col("metric") == name))
+    if not rows.height:
+        return []
+    how, parts, numbers = rows.select("how", "parts", "values").row(0)
+    over = ev.ruleset.model.metrics[name].over_time
+    if how == "tile" and over != "sum":
+        which = say.pick[over]
+        return [say("time_pick", period=period, which=which, parts=", ".join(parts),
+                    pick=parts[0] if over == "first" else parts[-1], value=say.n(value))]
+    if how == "difference":
+        head, *rest = parts
+        text = head + "".join(" − " + p for p in rest)
+        shown = say.n(numbers[0]) + "".join(" − " + say.n(v) for v in numbers[1:])
+    else:
+        text = " + ".join(parts)
+        shown = " + ".join(say.n(v) for v in numbers)
+    moved = ev.time.restated.filter((pl.col("unit") == unit) & (pl.col("period") == period)
+                                    & (pl.col("metric") == name))
+    return [say("time", period=period, parts=text, values=f"{shown} = {say.n(value)}"),
+            *(say("time_territory", part=part, territory=territory, period=period)
+              for part, territory in moved.select("part", "territory").iter_rows()
+              if territory)]
+
+
+def _time_missing(time, name: str, unit: str, period: str, say: _Say) -> list[str]:
+    rows = time.missing(unit, period).filter(pl.col("metric") == name)
+    if not rows.height:
+        return []
+    return [say("time_missing", parts=", ".join(rows["absent"][0].to_list()))]
+
+
+def _baseline_lines(ev: Evaluation, target, r: dict, say: _Say) -> list[str]:
+    baseline = target.baseline
+    if baseline is None:
+        return [say("no_baseline")]
+    base, period = r["baseline_value"], r["baseline_period"]   # a relative one resolved
+    key = "baseline_given" if baseline.value is not None else "baseline_data"
+    shown = say("relative", which=say(baseline.period), period=r["period"], base=period) \
+        if is_relative(baseline.period) else period
+    if r.get("territory") and not r.get("territory_changed"):   # spec §6
+        out = [say("restated", base=shown, value=say.n(base), period=r["period"],
+                   members=_members(ev, target.metric, period, r["territory"], say))]
+    else:
+        out = [say(key, period=shown, value=say.n(base))]
+    if r.get("territory_changed"):   # spec §6: a split, no automatic restatement
+        out.append(say("territory_changed", day=r["territory_changed"]))
+    if target.change and r["actual"] is not None and base is not None:
+        out.append(say(f"change_{target.change}", value=say.n(r["raw"]), base=say.n(base),
+                       actual=say.n(r["actual"])))
+    return out
+
+
+def _members(ev: Evaluation, metric: str, period: str, territory: str, say: _Say) -> str:
+    """"tuyen-quang 16,000 + ha-giang 19,000" for a summed metric that each unit has for the
+    base period, else the units alone (a rate is computed from the sums, not added)."""
+    values = _values_at(ev, period)
+    # explain evaluates its own period only; the base period's figures are the reported ones
+    reported = ev.figures.values.filter(pl.col("period") == period)
+    for u, m, v in reported.select("unit", "metric", "value").iter_rows():
+        values.setdefault((u, m), (v, "reported"))
+    units = territory.split(" + ")
+    spec = ev.ruleset.model.metrics[metric]
+    if spec.formula is None and spec.unit in SUMMABLE_UNITS \
+            and all((u, metric) in values for u in units):
+        return " + ".join(f"{u} {say.n(values[(u, metric)][0])}" for u in units)
+    return territory
+
+
+def _milestone_lines(target, r: dict, say: _Say) -> list[str]:
+    listed = ", ".join(f"{_cond(m.op, m.value, say)} ({m.by})"
+                       for _, m in ordered_milestones(target))
+    deadline = parse_period(r["deadline"]).end
+    last = parse_period(r["period"]).end > deadline
+    out = [say("milestones", list=listed),
+           say("chosen_last" if last else "chosen", op=OP_SIGNS.get(r["op"], r["op"]),
+               value=_value(r["threshold"], r["threshold_high"], say), by=r["deadline"],
+               deadline=say.fmt.date(deadline))]
+    if r["status"] == Status.NOT_APPLICABLE:
+        return out
+    trajectory = Trajectory(r["trajectory"])
+    relative = target.baseline is not None and is_relative(target.baseline.period)
+    if trajectory is Trajectory.EVERY_PERIOD:
+        out.append(say("every_period", start=_held_from(target, r)))
+    elif relative and trajectory is Trajectory.NO_START and r["milestone"] == \
+            ordered_milestones(target)[0][0]:
+        out.append(say("relative_trajectory"))
+    elif trajectory is Trajectory.NONE_FOR_OP:
+        out.append(say("no_trajectory_op", op=r["op"]))
+    elif trajectory is Trajectory.NOT_STARTED:
+        out.append(say("before_baseline", period=r["baseline_period"]))
+    elif trajectory is Trajectory.NO_START:
+        out.append(say("no_trajectory"))
+    else:
+        out.append(say("trajectory", start=say.n(r["start_value"]), goal=say.n(r["threshold"]),
+                       done=r["days_done"], total=r["days_total"],
+                       expected=say.n(r["expected"]), anchor=r["start_period"],
+                       end=r["period"]))
+    return out
+
+
+def _held_from(target, r: dict) -> str:
+    return held_since(target, target.milestones[r["milestone"]])
+
+
+def _cond(op: str, value, say: _Say) -> str:
+    low, high = value if op == "between" else (value, None)
+    return threshold_text(op, low, high, None, say.fmt, digits=say.DIGITS)
+
+
+def _value(low: float, high: float | None, say: _Say) -> str:
+    return threshold_text(None, low, high, None, say.fmt, digits=say.DIGITS)
+
+
+def _reason(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
+    status = Reason(r["reason"]).status
+    fields = {"actual": say.n(r["actual"]), "op": OP_SIGNS.get(r["op"], "∈"),
+              "threshold": _value(r["threshold"], r["threshold_high"], say),
+              "expected": say.n(r["expected"]), "by": r["deadline"]}
+    if status is Status.NO_DATA:
+        raw = sorted(ev.ruleset.raw_inputs.get(target.metric, frozenset({target.metric})))
+        missing = [m for m in raw if (r["unit"], m) not in values]
+        if target.change and r["baseline_value"] is None:
+            missing.append(f"{target.metric} ({r['baseline_period']})")
+        fields["missing"] = ", ".join(missing) or target.metric
+    if status is Status.NOT_APPLICABLE:
+        fields["level"] = r["level"]
+        fields["levels"] = ", ".join(target.levels or [])
+    if r["reason"] == Reason.NOT_MET_EVERY_PERIOD:
+        return say("not_met_every_period", start=_held_from(target, r), **fields)
+    return say(status.value, **fields)
+
+
+def _needed_line(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
+    numerator, denominator, _ = ratio_parts(ev.ruleset.formulas[target.metric])
+    known = {m: v for (u, m), (v, _) in values.items() if u == r["unit"]}
+    den = say.n(float(evaluate_exact(denominator, known)))
+    key = "needed_more" if r["needed"] >= 0 else "needed_less"
+    return say(key, needed=say.n(abs(r["needed"])), numerator=to_text(numerator),
+               den=den, op=OP_SIGNS.get(r["op"], "∈"),
+               threshold=_value(r["threshold"], r["threshold_high"], say))

@@ -1,0 +1,7 @@
+"""Score stage: points and ranks from the statuses (spec §7).
+
+    points.py     points per indicator, group and unit, the index, bands and ranks
+    share_met.py  without `scoring`: units placed by the share of their targets met
+
+Both are pure functions of frames; `evaluation.result.Evaluation` calls them when read.
+"""

@@ -1,0 +1,510 @@
+"""Score stage (spec §7): points per indicator, group and unit, the index, bands and ranks.
+
+Runs after evaluation on its columnar output: metric values (`Evaluation.values`, NaN where
+a formula gives no number) and target statuses (`Evaluation.results`). One row per
+indicator × unit × period with data; numbers stay unrounded (renderers round).
+
+- An indicator's rule gives raw points, clamped to [0, max]. A missing input is worth its
+  `when_no_data` (default exclude), a value that gives no number its `when_invalid`
+  (default zero); `exclude` leaves the indicator out of points and max (both null).
+- index = points / max × scale (null when max is 0); band: the first whose min ≤ index.
+- Ranks per period and level, highest index first; indices within `TIE` of the first of a
+  run share its rank and the next rank skips (1, 2, 2, 4). `previous_index` is the index of
+  the period before of the same kind; `rank_change` only when both periods ranked the same
+  units.
+- `inherit: <level>`: an indicator's columns are copied from the unit's ancestor at that
+  level (dated parents, unitgraph.py); `self_assessed: <metric>`: the unit's own figure,
+  scored by the same rule and shown beside the appraised points with the difference.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from ..domain import Fallback, Op, Status
+from ..periods import parse_period
+from ..plan.nodes import TOLERANCE
+
+TIE = 0.005
+
+# `indicator` and `group` are Enum columns of the ruleset's ids (a national run has 1.6 M
+# score rows: one string per id, not per row).
+SCORE_SCHEMA: dict[str, Any] = {
+    "unit": pl.String, "period": pl.String, "indicator": pl.Enum, "group": pl.Enum,
+    "value": pl.Float64, "status": pl.String, "points": pl.Float64, "max": pl.Float64}
+GROUP_SCHEMA: dict[str, Any] = {
+    "unit": pl.String, "period": pl.String, "group": pl.Enum, "points": pl.Float64,
+    "max": pl.Float64}
+RANKING_SCHEMA: dict[str, Any] = {
+    "unit": pl.String, "period": pl.String, "level": pl.String, "points": pl.Float64,
+    "max": pl.Float64, "index": pl.Float64, "band": pl.String, "rank": pl.Int64,
+    "of": pl.Int64, "previous_index": pl.Float64, "rank_change": pl.Int64}
+
+# Columns present only when the ruleset uses them (see `score`).
+OPTIONAL_SCHEMA: dict[str, Any] = {
+    "inherited_from": pl.String, "self_assessed_value": pl.Float64,
+    "self_assessed_points": pl.Float64, "difference": pl.Float64}
+
+
+@dataclass(frozen=True)
+class WideList:
+    """A long §7 list (`scores` or `groups`) as scored: one frame per indicator (or group) in
+    ruleset order, row for row with `keys` (unit, period; period then unit order). The long
+    list is these interleaved key row by key row; a writer that streams rows (JSON) reads
+    them so, without the interleaving (1.6 M rows of a national run)."""
+
+    keys: pl.DataFrame
+    name: str                           # "indicator" or "group": the id column
+    ids: list[str]
+    texts: dict[str, list]              # other per-column ids: {"group": [...]}
+    columns: list[pl.DataFrame]
+    fields: list[str]                   # the long frame's columns, in order
+
+    def frame(self) -> pl.DataFrame:
+        return _long(self.keys, self.columns, self.name, self.ids, self.texts) \
+            .select(self.fields)
+
+
+class Scores:
+    """The three §7 lists, as frames: `scores` (SCORE_SCHEMA; `status` only for by_status
+    indicators), `groups` (GROUP_SCHEMA), `rankings` (RANKING_SCHEMA). `scores` and
+    `groups` may be given as a WideList: the long frame is built when first read."""
+
+    def __init__(self, scores: pl.DataFrame | WideList, groups: pl.DataFrame | WideList,
+                 rankings: pl.DataFrame) -> None:
+        self._lists: dict[str, pl.DataFrame | WideList] = {"scores": scores, "groups": groups}
+        self.rankings = rankings
+
+    def wide(self, name: str) -> WideList | None:
+        """The list `name` as scored, side by side, when it has not been made long."""
+        found = self._lists.get(name)
+        return found if isinstance(found, WideList) else None
+
+    def _frame(self, name: str) -> pl.DataFrame:
+        found = self._lists[name]
+        if isinstance(found, WideList):
+            found = self._lists[name] = found.frame()
+        return found
+
+    @property
+    def scores(self) -> pl.DataFrame:
+        return self._frame("scores")
+
+    @property
+    def groups(self) -> pl.DataFrame:
+        return self._frame("groups")
+
+
+def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
+          levels: dict[str, str | None], graph: Any = None) -> Scores:
+    """Score every unit and period found in `values` (unit, period, metric, value) by the
+    `scoring` model; `results` (target, unit, period, status) feed by_status indicators;
+    `graph` (a unitgraph.UnitGraph) finds the ancestors `inherit` takes points from.
+
+    Each indicator is scored over the same key rows (unit × period, in period then unit
+    order), so groups and totals are sums across columns and the long lists are one gather
+    away: no group-by and no sort over the million rows of a national run.
+
+    Optional columns, present only when the ruleset uses them (so §7 outputs keep their
+    shape otherwise): `inherited_from` (scores) when an indicator inherits;
+    `self_assessed_value`, `self_assessed_points` and `difference` (scores) and
+    `self_assessed_points`, `difference` (groups, rankings) when one has `self_assessed`."""
+    # the figures come in runs of one unit and period: repeats within a run are dropped
+    # before the unique, which then hashes 80 k pairs of a national run, not 966 k
+    keys = values.select("unit", "period").filter(_run_starts()).unique()
+    periods = sorted(keys["period"].unique().to_list(), key=lambda p: parse_period(p).key)
+    order = {p: i for i, p in enumerate(periods)}
+    keys = keys.with_columns(pl.col("period").replace_strict(order, return_dtype=pl.Int64)
+                             .alias("_p")).sort("_p", "unit")
+    indicators = scoring.indicators
+    wide = _aligned(keys, values, results, indicators)
+    exprs = [e for n, ind in enumerate(indicators) for e in _indicator(ind, n, wide)]
+    computed = wide.select(exprs)  # every indicator in one parallel pass over the key rows
+    columns = []
+    sources: dict[str, tuple[pl.Series, pl.Series]] = {}
+    for n, ind in enumerate(indicators):
+        parts = ["value", "status", "points", "max"]
+        column = pl.DataFrame([computed[f"{n}:{c}"].rename(c) for c in parts])
+        if ind.self_assessed is not None:
+            column = column.with_columns(
+                computed[f"{n}:self:value"].alias("self_assessed_value"),
+                computed[f"{n}:self:points"].alias("self_assessed_points"))
+        if ind.inherit is not None:
+            if ind.inherit not in sources:
+                sources[ind.inherit] = inherit_rows(keys, levels, graph, ind.inherit)
+            column = _inherited(ind, column, *sources[ind.inherit])
+        columns.append(column)
+    appraised = any(i.self_assessed is not None for i in indicators)
+    inherits = any(i.inherit is not None for i in indicators)
+    columns = [_complete(c, appraised, inherits) for c in columns]
+    group_ids = [g.id for g in scoring.groups]
+    members = [[c for c, i in zip(columns, indicators, strict=True) if i.group == g]
+               for g in group_ids]
+    extra = ["self_assessed_points", "difference"] if appraised else []
+    optional = [*(["inherited_from"] if inherits else []),
+                *(["self_assessed_value", *extra] if appraised else [])]
+    scores = WideList(keys, "indicator", [i.id for i in indicators],
+                      {"group": [i.group for i in indicators]}, columns,
+                      [*SCORE_SCHEMA, *optional])
+    groups = WideList(keys, "group", group_ids, {},
+                      [_sum(keys.height, m, appraised) for m in members],
+                      [*GROUP_SCHEMA, *extra])
+    totals = keys.hstack(_sum(keys.height, columns, appraised))
+    rankings = _rank(totals, scoring, levels, periods)
+    return Scores(scores, groups, rankings.select([*RANKING_SCHEMA, *extra]))
+
+
+def _complete(column: pl.DataFrame, appraised: bool, inherits: bool) -> pl.DataFrame:
+    """The optional columns every indicator carries when any indicator uses them: an
+    indicator without `self_assessed` has none (null) and no difference, so its totals
+    count its appraised points on both sides (nothing disputed)."""
+    if appraised:
+        if "self_assessed_points" not in column.columns:
+            column = column.with_columns(pl.lit(None, pl.Float64).alias("self_assessed_value"),
+                                         pl.lit(None, pl.Float64).alias("self_assessed_points"))
+        column = column.with_columns(
+            (pl.col("points") - pl.col("self_assessed_points")).alias("difference"))
+    if inherits and "inherited_from" not in column.columns:
+        column = column.with_columns(pl.lit(None, pl.String).alias("inherited_from"))
+    return column
+
+
+def _sum(height: int, columns: list[pl.DataFrame], appraised: bool = False) -> pl.DataFrame:
+    """Points and max summed across indicator columns (an excluded one adds nothing); with
+    `appraised`, the self-assessed total (an indicator without a self-assessed figure counts
+    its points) and the difference points − self-assessed."""
+    if not columns:
+        zeros = [0.0] * height
+        return pl.DataFrame({"points": zeros, "max": zeros, **(
+            {"self_assessed_points": zeros, "difference": zeros} if appraised else {})})
+    parts = {"points": [c["points"] for c in columns], "max": [c["max"] for c in columns]}
+    if appraised:
+        parts["difference"] = [c["difference"] for c in columns]
+    out = pl.DataFrame([pl.DataFrame([s.rename(str(n)) for n, s in enumerate(series)])
+                        .select(pl.sum_horizontal(pl.all())).to_series().rename(name)
+                        for name, series in parts.items()])
+    if appraised:
+        out = out.with_columns((pl.col("points") - pl.col("difference"))
+                               .alias("self_assessed_points")) \
+            .select("points", "max", "self_assessed_points", "difference")
+    return out
+
+
+def inherit_rows(keys: pl.DataFrame, levels: dict[str, str | None], graph: Any,
+                 level: str) -> tuple[pl.Series, pl.Series]:
+    """For each key row (unit, period): the row of its ancestor at `level` in the same period
+    (the parent edges in force on the period's last day; a unit of that level is its own
+    source) and that ancestor's id; null when there is none or it has no row."""
+    row_of = {key: i for i, key in enumerate(zip(keys["unit"], keys["period"], strict=True))}
+    ends = {p: parse_period(p).end for p in keys["period"].unique().to_list()}
+    rows: list[int | None] = []
+    names: list[str | None] = []
+    memo: dict[tuple[str, str], str | None] = {}
+    for unit, period in zip(keys["unit"], keys["period"], strict=True):
+        found = memo.get((unit, period), "")
+        if found == "":
+            found = _ancestor(unit, ends[period], levels, graph, level)
+            memo[(unit, period)] = found
+        rows.append(row_of.get((found, period)) if found is not None else None)
+        names.append(found)
+    return pl.Series("_row", rows, pl.UInt32), pl.Series("_from", names, pl.String)
+
+
+def _ancestor(unit: str, day: Any, levels: dict[str, str | None], graph: Any,
+              level: str) -> str | None:
+    seen = 0
+    while unit is not None and levels.get(unit) != level:
+        if graph is None or seen > 16 or unit not in graph.units:
+            return None
+        unit, seen = graph.parent_at(unit, day), seen + 1
+    return unit
+
+
+def _inherited(ind: Any, column: pl.DataFrame, rows: pl.Series, names: pl.Series
+               ) -> pl.DataFrame:
+    """The indicator's columns taken from each unit's ancestor row; a unit without one (no
+    ancestor at the level, or the ancestor has no figures that period) gets `when_no_data`.
+    `inherited_from` names the ancestor (null for a unit scored on its own figures)."""
+    top = float(ind.max)
+    fallback = _fallback(ind.when_no_data or Fallback.EXCLUDE.value, top)
+    missing = pl.col("_row").is_null()
+    copied = column.select(pl.all().gather(rows)).with_columns(
+        rows, names, pl.int_range(pl.len(), dtype=pl.UInt32).alias("_self"))
+    points = pl.when(missing).then(fallback).otherwise(pl.col("points")).cast(pl.Float64)
+    return copied.with_columns(
+        points.alias("points"),
+        pl.when(missing).then(pl.when(points.is_null()).then(None).otherwise(pl.lit(top)))
+        .otherwise(pl.col("max")).cast(pl.Float64).alias("max"),
+        pl.when(missing | (pl.col("_row") == pl.col("_self"))).then(None)
+        .otherwise(pl.col("_from")).alias("inherited_from")).drop("_row", "_from", "_self")
+
+
+def _long(keys: pl.DataFrame, columns: list[pl.DataFrame], name: str, ids: list[str],
+          extra: dict[str, list]) -> pl.DataFrame:
+    """Per key row, one row per column (in ruleset order): the columns interleaved by one
+    gather of numbers; ids are Enum columns (strings only once per id)."""
+    count, height = len(columns), keys.height
+    texts = {name: ids, **extra}
+    enums = {k: pl.Enum(list(dict.fromkeys(v for v in vs if v is not None)))
+             for k, vs in texts.items()}
+    if not count or not height:
+        return pl.DataFrame(schema={"unit": pl.String, "period": pl.String, **enums,
+                                    "value": pl.Float64, "status": pl.String,
+                                    "points": pl.Float64, "max": pl.Float64,
+                                    **OPTIONAL_SCHEMA})
+    at = pl.int_range(count * height, eager=True)
+    row, col = at // count, at % count
+    extra = [c for c in columns[0].columns if c in OPTIONAL_SCHEMA]
+    stacked = pl.concat([c.select(pl.col("value") if "value" in c.columns else
+                                  pl.lit(None, pl.Float64).alias("value"),
+                                  pl.col("status") if "status" in c.columns else
+                                  pl.lit(None, pl.String).alias("status"), "points", "max",
+                                  *extra)
+                         for c in columns], rechunk=True)  # a gather across chunks is slow
+    body = stacked.select(pl.all().gather(col * height + row))
+    names = [pl.Series(k, vs, dtype=enums[k]).gather(col) for k, vs in texts.items()]
+    return keys.select(pl.col("unit").gather(row), pl.col("period").gather(row)) \
+        .hstack([*names, *body.get_columns()])
+
+
+def _aligned(keys: pl.DataFrame, values: pl.DataFrame, results: pl.DataFrame,
+             indicators: list) -> pl.DataFrame:
+    """One column per metric (`v:<id>`) and per by_status target (`s:<id>`) the indicators
+    read, row for row with the key rows (null where the unit reported nothing): one join of
+    the figures to the keys, then each column is filled by a scatter, not a join of its own."""
+    height = keys.height
+    rows = keys.select("unit", "period").with_row_index("_row")
+    metrics = sorted({m for i in indicators for m in (i.metric, i.self_assessed)
+                      if m is not None and i.by_status is None})
+    targets = sorted({i.target for i in indicators if i.by_status is not None})
+    columns = [pl.repeat(None, height, dtype=pl.Float64, eager=True).alias(f"v:{m}")
+               for m in metrics]
+    columns += [pl.repeat(None, height, dtype=pl.String, eager=True).alias(f"s:{t}")
+                for t in targets]
+    dense = {c.name: c for c in columns}
+    if targets and _row_major_statuses(results, targets, rows, dense):
+        targets = []  # read straight from the evaluator's layout: no join
+    for prefix, frame, name, column in (("v:", values, "metric", "value"),
+                                        ("s:", results, "target", "status")):
+        wanted = metrics if prefix == "v:" else targets
+        if not wanted or not frame.height:
+            continue
+        found = _with_key_rows(frame.filter(pl.col(name).is_in(wanted)).select(
+            name, "unit", "period", pl.col(column).cast(dense[prefix + wanted[0]].dtype)), rows)
+        for (ident,), part in found.partition_by(name, as_dict=True).items():
+            dense[f"{prefix}{ident}"].scatter(part["_row"], part[column])
+    return pl.DataFrame(list(dense.values()), schema={c.name: c.dtype for c in columns}) \
+        if columns else pl.DataFrame({"_": [None] * height})
+
+
+def _run_starts() -> pl.Expr:
+    """True on the first row of each run of one unit and period (figures come so)."""
+    return ((pl.col("unit") != pl.col("unit").shift())
+            | (pl.col("period") != pl.col("period").shift())).fill_null(True)
+
+
+def _with_key_rows(found: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """`found` with the key row (`_row`) of its unit and period; rows without one are
+    dropped. Figures come in runs of one unit and period: each run is joined to the key
+    rows once and its rows take the run's key row by position (a national run joins 40 k
+    runs instead of 322 k scored figures)."""
+    start = _run_starts()
+    found = found.with_columns((start.cum_sum() - 1).cast(pl.UInt32).alias("_run"))
+    runs = found.filter(start).select("unit", "period") \
+        .join(rows, on=["unit", "period"], how="left", maintain_order="left")
+    return found.with_columns(runs["_row"].gather(found["_run"]).alias("_row")) \
+        .drop_nulls("_row").drop("_run")
+
+
+def _row_major_statuses(results: pl.DataFrame, targets: list[str], rows: pl.DataFrame,
+                        dense: dict[str, pl.Series]) -> bool:
+    """Fill the `s:<target>` columns from results laid out as the evaluator writes them
+    (evaluator._results: result j is the (unit, period) row j // n and target j % n, n
+    targets): a strided gather per target and one join of the (unit, period) rows, instead
+    of joining every result. False (nothing filled) when the frame is not laid out so."""
+    height = results.height
+    if not height:
+        return False
+    head = results.head(2048)
+    same = (head["unit"] == head["unit"][0]) & (head["period"] == head["period"][0])
+    n = int(same.arg_min()) if not same.all() else head.height
+    order = head["target"].head(n).to_list()
+    if n == 0 or height % n or len(set(order)) != n or not set(targets) <= set(order):
+        return False
+    block = pl.int_range(height // n, dtype=pl.UInt32, eager=True) * n
+    first = results.select(pl.col("unit", "period").gather(block))
+    last = results.select(pl.col("unit", "period").gather(block + (n - 1)))
+    if not first.equals(last):
+        return False
+    # per key row, the first result of its block (null: the unit has no results that period)
+    where = rows.join(first.with_row_index("_b"), on=["unit", "period"], how="left",
+                      maintain_order="left")
+    if where.height != rows.height or where["_b"].null_count() != rows.height - first.height:
+        return False
+    at, found = where["_b"] * n, {}
+    for target in targets:
+        t = order.index(target)
+        if not (results["target"].gather(block + t) == target).all():
+            return False
+        found[f"s:{target}"] = results["status"].gather(at + t).rename(f"s:{target}")
+    dense |= found
+    return True
+
+
+def _indicator(ind: Any, n: int, wide: pl.DataFrame) -> list[pl.Expr]:
+    """The expressions of one indicator over the aligned key rows, named `<n>:value`,
+    `<n>:status`, `<n>:points`, `<n>:max` (and `<n>:self:value`, `<n>:self:points` for the
+    self-assessed figure, scored by the same rule)."""
+    if ind.by_status is not None:
+        return _scored_exprs(ind, f"{n}:", None, pl.col(f"s:{ind.target}"))
+    out = _scored_exprs(ind, f"{n}:", pl.col(f"v:{ind.metric}"), None)
+    if ind.self_assessed is not None:
+        out += _scored_exprs(ind, f"{n}:self:", pl.col(f"v:{ind.self_assessed}"), None)[::2]
+    return out
+
+
+def _scored_exprs(ind: Any, name: str, value: pl.Expr | None, status: pl.Expr | None
+                  ) -> list[pl.Expr]:
+    """[value, status, points, max] of a metric rule (`value`) or a by_status rule
+    (`status`): the points clamped to [0, max], a missing input worth `when_no_data`
+    (default exclude), one that gives no number `when_invalid` (default zero)."""
+    top = float(ind.max)
+    if status is not None:
+        no_data = status.is_null() | (status == Status.NO_DATA.value)
+        invalid = status == Status.INVALID.value
+        excluded = status == Status.NOT_APPLICABLE.value
+        raw = status.replace_strict({s: float(p) for s, p in ind.by_status.items()},
+                                    default=0.0, return_dtype=pl.Float64)
+        shown_value = pl.lit(None, pl.Float64)
+        shown_status = status
+    else:
+        assert value is not None
+        no_data = value.is_null()
+        invalid = ~value.is_finite()
+        excluded = pl.lit(False)
+        raw = _rule(ind, value)
+        shown_value = pl.when(~no_data & ~invalid).then(value)
+        shown_status = pl.lit(None, pl.String)
+    when_no_data = _fallback(ind.when_no_data or Fallback.EXCLUDE.value, top)
+    when_invalid = _fallback(ind.when_invalid or Fallback.ZERO.value, top)
+    points = (pl.when(no_data).then(when_no_data).when(invalid).then(when_invalid)
+              .when(excluded).then(None).otherwise(raw.clip(0.0, top)).cast(pl.Float64))
+    return [shown_value.cast(pl.Float64).alias(name + "value"),
+            shown_status.cast(pl.String).alias(name + "status"),
+            points.alias(name + "points"),
+            pl.when(points.is_null()).then(None).otherwise(pl.lit(top)).cast(pl.Float64)
+            .alias(name + "max")]
+
+
+def _fallback(choice: str, top: float) -> pl.Expr:
+    return {Fallback.ZERO.value: pl.lit(0.0), Fallback.FULL.value: pl.lit(top),
+            Fallback.EXCLUDE.value: pl.lit(None, pl.Float64)}[choice]
+
+
+def _rule(ind: Any, value: pl.Expr) -> pl.Expr:
+    """Raw points of a metric rule (clamped by the caller)."""
+    top = float(ind.max)
+    if ind.as_points:
+        return value
+    if ind.full_at is not None:
+        zero = float(ind.zero_at or 0.0)
+        return top * ((value - zero) / (float(ind.full_at) - zero)).clip(0.0, 1.0)
+    points = pl.lit(0.0)
+    for step in reversed(ind.steps):  # the first step that holds wins
+        points = pl.when(holds(step.op, value, step.value)).then(pl.lit(float(step.points))) \
+            .otherwise(points)
+    return points
+
+
+def holds(op: str, value: pl.Expr, threshold: float | tuple[float, float]) -> pl.Expr:
+    """`value op threshold` within the comparison tolerance targets use (57/100*100 ≥ 57)."""
+    if op == Op.BETWEEN.value:
+        low, high = threshold  # type: ignore[misc]
+        return holds(">=", value, low) & holds("<=", value, high)
+    b = float(threshold)  # type: ignore[arg-type]
+    tol = TOLERANCE * pl.max_horizontal(pl.lit(1.0), value.abs(), pl.lit(abs(b)))
+    return {">=": value >= b - tol, ">": value > b + tol, "<=": value <= b + tol,
+            "<": value < b - tol, "==": (value - b).abs() <= tol}[op]
+
+
+def _rank(totals: pl.DataFrame, scoring: Any, levels: dict[str, str | None],
+          periods: list[str]) -> pl.DataFrame:
+    """Index, band, rank, previous index and rank change per unit and period."""
+    scale = float(scoring.scale)
+    frame = totals.with_columns(
+        pl.col("unit").replace_strict(levels, default=None, return_dtype=pl.String)
+        .alias("level"),
+        pl.when(pl.col("max") > 0).then(pl.col("points") / pl.col("max") * scale)
+        .alias("index"))
+    band = pl.lit(None, pl.String)
+    for b in reversed(scoring.bands):  # the first band whose min ≤ index
+        band = pl.when(pl.col("index") >= b.min).then(pl.lit(b.id)).otherwise(band)
+    frame = frame.with_columns(band.alias("band")).sort(
+        "_p", "level", pl.col("index").fill_null(-float("inf")), "unit",
+        descending=[False, False, True, False], nulls_last=True)
+    ranks, counts = _competition_ranks(frame)
+    frame = frame.with_columns(ranks.cast(pl.Int64), counts.cast(pl.Int64))
+    extra = [c for c in totals.columns if c in OPTIONAL_SCHEMA]
+    return _previous(frame, periods).select([*RANKING_SCHEMA, *extra])
+
+
+def _competition_ranks(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """Ranks over rows sorted by (period, level, index desc): a run of indices within TIE of
+    its first shares that first's rank; the next rank skips. Null index → no rank.
+
+    Columnar: a gap wider than TIE always starts a run, so the rows split into clusters of
+    close indices; a cluster no wider than TIE is one run (nearly all). Only a wider
+    cluster, where a run's start depends on the run before, is walked row by row."""
+    group = pl.struct("_p", "level").rle_id()
+    ranked = frame.select(
+        group.alias("g"), pl.col("index"),
+        (pl.col("index").is_not_null().cast(pl.Int64).cum_sum().over(group)).alias("seen"),
+        pl.col("index").is_not_null().sum().over(group).cast(pl.Int64).alias("of"))
+    gap = (pl.col("index").shift(1) - pl.col("index") > TIE + 1e-9).fill_null(True)
+    cluster = ((pl.col("g") != pl.col("g").shift(1)).fill_null(True) | gap).cum_sum()
+    ranked = ranked.with_columns(cluster.alias("c")).with_columns(
+        pl.col("seen").first().over("c").alias("rank"),
+        ((pl.col("index").max() - pl.col("index").min()).over("c") > TIE + 1e-9)
+        .alias("wide"))
+    ranks = ranked.select(pl.when(pl.col("index").is_not_null()).then(pl.col("rank"))) \
+        .to_series().rename("rank")
+    walk = ranked.with_row_index("_i").filter(pl.col("wide") & pl.col("index").is_not_null())
+    if walk.height:
+        rows, found = walk["_i"].to_list(), []
+        lead, lead_rank, cluster = 0.0, 0, None
+        for c, index, seen in zip(walk["c"].to_list(), walk["index"].to_list(),
+                                  walk["seen"].to_list(), strict=True):
+            if c != cluster or lead - index > TIE + 1e-9:
+                lead, lead_rank, cluster = index, seen, c
+            found.append(lead_rank)
+        ranks = ranks.scatter(pl.Series(rows, dtype=pl.UInt32), pl.Series(found))
+    return ranks, ranked["of"].rename("of")
+
+
+def _previous(frame: pl.DataFrame, periods: list[str]) -> pl.DataFrame:
+    """previous_index and rank_change from the period before of the same kind."""
+    before = {}
+    for text in periods:
+        try:
+            before[text] = parse_period(text).shift(-1).text
+        except ValueError:  # a range has no period before
+            continue
+    ranked = frame.filter(pl.col("rank").is_not_null())
+    cohorts = (ranked.group_by("period", "level")
+               .agg(pl.col("unit").sort().str.join("\n").alias("_cohort")))
+    mine = frame.join(cohorts, on=["period", "level"], how="left", nulls_equal=True) \
+        .with_columns(pl.col("period").replace_strict(before, default=None,
+                                                      return_dtype=pl.String).alias("_before"))
+    earlier = (frame.join(cohorts, on=["period", "level"], how="left", nulls_equal=True)
+               .select("unit", pl.col("period").alias("_before"),
+                       pl.col("level").alias("_level_before"),
+                       pl.col("index").alias("previous_index"),
+                       pl.col("rank").alias("_rank_before"),
+                       pl.col("_cohort").alias("_cohort_before")))
+    joined = mine.join(earlier, on=["unit", "_before"], how="left", maintain_order="left")
+    same = ((pl.col("_cohort") == pl.col("_cohort_before"))
+            & pl.col("level").eq_missing(pl.col("_level_before")))
+    return joined.with_columns(
+        pl.when(same).then(pl.col("_rank_before") - pl.col("rank")).alias("rank_change"))
