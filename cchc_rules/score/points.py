@@ -26,8 +26,7 @@ import polars as pl
 from ..domain import Fallback, Op, Status
 from ..periods import parse_period
 from ..plan.nodes import TOLERANCE
-
-TIE = 0.005
+from .ranks import competition_ranks
 
 # `indicator` and `group` are Enum columns of the ruleset's ids (a national run has 1.6 M
 # score rows: one string per id, not per row).
@@ -444,43 +443,10 @@ def _rank(totals: pl.DataFrame, scoring: Any, levels: dict[str, str | None],
     frame = frame.with_columns(band.alias("band")).sort(
         "_p", "level", pl.col("index").fill_null(-float("inf")), "unit",
         descending=[False, False, True, False], nulls_last=True)
-    ranks, counts = _competition_ranks(frame)
+    ranks, counts = competition_ranks(frame, ("_p", "level"), "index")
     frame = frame.with_columns(ranks.cast(pl.Int64), counts.cast(pl.Int64))
     extra = [c for c in totals.columns if c in OPTIONAL_SCHEMA]
     return _previous(frame, periods).select([*RANKING_SCHEMA, *extra])
-
-
-def _competition_ranks(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
-    """Ranks over rows sorted by (period, level, index desc): a run of indices within TIE of
-    its first shares that first's rank; the next rank skips. Null index → no rank.
-
-    Columnar: a gap wider than TIE always starts a run, so the rows split into clusters of
-    close indices; a cluster no wider than TIE is one run (nearly all). Only a wider
-    cluster, where a run's start depends on the run before, is walked row by row."""
-    group = pl.struct("_p", "level").rle_id()
-    ranked = frame.select(
-        group.alias("g"), pl.col("index"),
-        (pl.col("index").is_not_null().cast(pl.Int64).cum_sum().over(group)).alias("seen"),
-        pl.col("index").is_not_null().sum().over(group).cast(pl.Int64).alias("of"))
-    gap = (pl.col("index").shift(1) - pl.col("index") > TIE + 1e-9).fill_null(True)
-    cluster = ((pl.col("g") != pl.col("g").shift(1)).fill_null(True) | gap).cum_sum()
-    ranked = ranked.with_columns(cluster.alias("c")).with_columns(
-        pl.col("seen").first().over("c").alias("rank"),
-        ((pl.col("index").max() - pl.col("index").min()).over("c") > TIE + 1e-9)
-        .alias("wide"))
-    ranks = ranked.select(pl.when(pl.col("index").is_not_null()).then(pl.col("rank"))) \
-        .to_series().rename("rank")
-    walk = ranked.with_row_index("_i").filter(pl.col("wide") & pl.col("index").is_not_null())
-    if walk.height:
-        rows, found = walk["_i"].to_list(), []
-        lead, lead_rank, cluster = 0.0, 0, None
-        for c, index, seen in zip(walk["c"].to_list(), walk["index"].to_list(),
-                                  walk["seen"].to_list(), strict=True):
-            if c != cluster or lead - index > TIE + 1e-9:
-                lead, lead_rank, cluster = index, seen, c
-            found.append(lead_rank)
-        ranks = ranks.scatter(pl.Series(rows, dtype=pl.UInt32), pl.Series(found))
-    return ranks, ranked["of"].rename("of")
 
 
 def _previous(frame: pl.DataFrame, periods: list[str]) -> pl.DataFrame:

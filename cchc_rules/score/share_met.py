@@ -1,4 +1,5 @@
-"""Ranking: units placed by how many of their targets are met or on track, within one period.
+"""The share-of-met ranking (rulesets without `scoring`): units placed by the weighted share
+of their targets met or on track, within one period. With `scoring`, `points.py` ranks.
 
 A domain rule, not a rendering one: the report's ranking table reads it today, and JSON,
 CSV, the table and a future web page are to read the same frame, so every output gives
@@ -13,8 +14,8 @@ The rule, per unit:
                 / Σ weight of results that are rated (not no_data, not not_applicable);
   a missing figure never counts as a failure. 0 when every rated weight is 0; a unit with
   no rated result in its latest period is not ranked at all.
-- Ranks are competition ranks ("1224"): equal scores share the best rank, and the next
-  rank skips. Scores are equal only when they are the same float (no tolerance).
+- Ranks are competition ranks ("1224") by the one rule of `ranks.py`: scores within `TIE`
+  (0.005 of 100) of a run's first share its rank, and the next rank skips.
 - Rows are ordered by period, latest first, then rank, then unit id (ties by id).
 """
 from __future__ import annotations
@@ -25,8 +26,9 @@ import polars as pl
 
 from ..domain import GOOD, STATUSES, UNRATED
 from ..periods import period_key
+from .ranks import competition_ranks
 
-RANKING_SCHEMA: dict[str, Any] = {
+SHARE_MET_SCHEMA: dict[str, Any] = {
     "unit": pl.String, "period": pl.String, "score": pl.Float64, "rank": pl.UInt32,
     **{status: pl.UInt32 for status in STATUSES},
 }
@@ -49,28 +51,30 @@ def latest_results(results: pl.DataFrame) -> pl.DataFrame:
 
 def rank_units(source: Any) -> pl.DataFrame:
     """The ranking of `source` (an `Evaluation`, or its results frame): one row per ranked
-    unit with columns `RANKING_SCHEMA` — unit, its latest period, score (0–100), rank within
-    that period (1 = best), and how many of its latest results have each status — ordered by
-    period (latest first), rank, then unit id."""
+    unit with columns `SHARE_MET_SCHEMA` — unit, its latest period, score (0–100), rank within
+    that period (1 = best; ties by the one rule of `ranks.py`), and how many of its latest
+    results have each status — ordered by period (latest first), rank, then unit id."""
     results = source if isinstance(source, pl.DataFrame) else source.results
     latest = latest_results(results)
     rated = pl.col("status").is_in(UNRATED).not_()
     latest = latest.filter(rated.any().over("unit"))
     if not latest.height:
-        return pl.DataFrame(schema=RANKING_SCHEMA)
+        return pl.DataFrame(schema=SHARE_MET_SCHEMA)
     good = pl.col("status").is_in(GOOD).cast(pl.Float64)
     order = period_order(latest["period"].unique().to_list())
-    return (latest.group_by("unit").agg(
+    shares = (latest.group_by("unit").agg(
         pl.col("period").first(),
         ((pl.col("weight") * good).sum() / (pl.col("weight") * rated.cast(pl.Float64)).sum()
          * 100).fill_nan(0.0).fill_null(0.0).alias("score"),
         *[(pl.col("status") == status).sum().cast(pl.UInt32).alias(status)
           for status in STATUSES])
-        .with_columns(pl.col("score").rank("min", descending=True).over("period").alias("rank"),
-                      pl.col("period").replace_strict(order, return_dtype=pl.Int32)
+        .with_columns(pl.col("period").replace_strict(order, return_dtype=pl.Int32)
                       .alias("_order"))
-        .sort(["_order", "rank", "unit"], descending=[True, False, False])
-        .select(list(RANKING_SCHEMA)))
+        .sort(["_order", "score", "unit"], descending=[True, True, False]))
+    ranks, _ = competition_ranks(shares, ["_order"], "score")
+    return (shares.with_columns(ranks.cast(pl.UInt32))
+            .sort(["_order", "rank", "unit"], descending=[True, False, False])
+            .select(list(SHARE_MET_SCHEMA)))
 
 
 def latest_period(frame: pl.DataFrame) -> pl.DataFrame:

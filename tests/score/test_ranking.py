@@ -11,7 +11,7 @@ from cchc_rules import evaluate_files
 from cchc_rules.domain import STATUSES
 from cchc_rules.evaluation.result import RESULT_SCHEMA
 from cchc_rules.render.report.builder import build_context
-from cchc_rules.score.share_met import RANKING_SCHEMA, latest_results, rank_units, status_counts
+from cchc_rules.score.share_met import SHARE_MET_SCHEMA, latest_results, rank_units, status_counts
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = sorted((ROOT / "examples/demo").glob("*.yaml"))
@@ -65,7 +65,7 @@ def test_counts_per_status_in_the_latest_period():
 
 def test_empty_results_give_an_empty_ranking_with_the_schema():
     table = rank_units(pl.DataFrame(schema=RESULT_SCHEMA))
-    assert table.height == 0 and table.schema == pl.Schema(RANKING_SCHEMA)
+    assert table.height == 0 and table.schema == pl.Schema(SHARE_MET_SCHEMA)
 
 
 @given(st.lists(st.tuples(st.sampled_from("abcdef"), st.sampled_from(STATUSES),

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cchc_rules.ruleset.schema import Scoring
-from cchc_rules.score.points import TIE, score
+from cchc_rules.score.points import score
+from cchc_rules.score.ranks import TIE
 
 VALUES = st.floats(min_value=-50, max_value=200, allow_nan=False)
 RULE = st.sampled_from(["full_at", "lower", "steps", "as_points"])

@@ -1,4 +1,4 @@
-"""Competition ranks with the 0.005 tie rule, computed column-wise (scoring.py), agree with
+"""Competition ranks with the 0.005 tie rule, computed column-wise (score/ranks.py), agree with
 the rule read row by row: a run of indices within TIE of its first shares that first's rank,
 and the next rank skips."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_rules.score.points import TIE, _competition_ranks
+from cchc_rules.score.ranks import TIE, competition_ranks
 
 
 def _reference(groups: list[list[float | None]]) -> list[int | None]:
@@ -33,7 +33,7 @@ def _frame(groups: list[list[float | None]]) -> pl.DataFrame:
 
 def test_a_chain_of_close_indices_starts_a_new_run_past_the_tie():
     groups = [[90.0, 89.997, 89.994, 89.991, 80.0, None]]
-    ranks, of = _competition_ranks(_frame(groups))
+    ranks, of = competition_ranks(_frame(groups), ("_p", "level"), "index")
     assert ranks.to_list() == [1, 1, 3, 3, 5, None] == _reference(groups)
     assert of.to_list() == [5] * 6
 
@@ -48,6 +48,6 @@ def test_columnar_ranks_agree_with_the_rule_row_by_row(groups):
     groups = [sorted(g, key=lambda v: (v is None, -(v or 0.0))) for g in groups if g]
     if not groups:
         return
-    ranks, of = _competition_ranks(_frame(groups))
+    ranks, of = competition_ranks(_frame(groups), ("_p", "level"), "index")
     assert ranks.to_list() == _reference(groups)
     assert of.to_list() == [sum(v is not None for v in g) for g in groups for _ in g]
