@@ -55,6 +55,19 @@ def _messages_from_the_environment():
     set_language(None)
 
 
+@pytest.fixture
+def cli() -> Callable[..., Any]:
+    """`cli("evaluate", path, "--format", "json")`: `cchc` run in-process through click's
+    CliRunner (arguments turned into text), giving click's `Result`."""
+    from click.testing import CliRunner
+
+    from cchc_rules.cli import main
+
+    def run(*args: object, input: str | None = None) -> Any:
+        return CliRunner().invoke(main, [str(a) for a in args], input=input, prog_name="cchc")
+    return run
+
+
 MakeRuleset = Callable[..., Path]
 SPEC_EXAMPLE_REPORTS = (report("ham-tan", "2024-Q1", **HAM_TAN),)
 

@@ -3,6 +3,7 @@
 test_records_engines.py)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -70,7 +71,20 @@ def test_text_in_a_parquet_date_column_is_one_error_at_its_row(tmp_path):
     assert line.startswith(f"{tmp_path / 'd.parquet'}:3:4: error REC06 '31/01/2025'"), line
 
 
+TARGETS = """\
+targets:
+  - {id: R, title: R, area: procedures, metric: received, milestones: [{by: "2025", op: ">=", value: 0}]}
+  - {id: F, title: F, area: procedures, metric: fees, milestones: [{by: "2025", op: ">=", value: 0}]}
+"""
+
+
 def test_clean_typed_files_count_as_before(tmp_path):
-    path = csv(tmp_path, GOOD.format(i=9, d=9))
-    res = run(tmp_path, str(path))
-    assert res.exit_code in (0, 1) and "REC06" not in res.output, res.output
+    path = csv(tmp_path, GOOD.format(i=9, d=9))     # seven clean records, all of January 2025
+    (tmp_path / "ruleset.yaml").write_text(RULESET + TARGETS, encoding="utf-8")
+    res = CliRunner().invoke(main, ["evaluate", str(tmp_path / "ruleset.yaml"), "--records",
+                                    f"dossiers={path}", "--period", "2025-01", "--format",
+                                    "json"])
+    assert res.exit_code == 0 and "REC06" not in res.output, res.output
+    results = json.loads(res.output)["results"]
+    assert {(r["target"], r["unit"], r["actual"]) for r in results} == {
+        ("R", "tan-ha", 7), ("F", "tan-ha", 7000)}
