@@ -31,6 +31,7 @@ DOMAIN = "cchc"
 LOCALE_DIR = Path(__file__).parent / "locale"
 ENV_VARS = ("CCHC_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
 
+CONTEXT = "\x04"   # between an entry's context and its msgid, as in GNU gettext
 _ESCAPE = re.compile(r'\\(.)')
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _LANG: ContextVar[str | None] = ContextVar("cchc_lang", default=None)
@@ -61,8 +62,9 @@ def po_path(lang: str) -> Path:
 
 
 def read_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr of a .po file's translated, non-fuzzy entries (no plurals or contexts:
-    the catalogue has none). tests/test_messages.py checks it reads what Babel reads."""
+    """msgid -> msgstr of a .po file's translated, non-fuzzy entries; an entry with a context
+    is keyed `context + "\x04" + msgid`, as GNU gettext keys it (no plurals: the catalogue has
+    none). tests/test_messages.py checks it reads what Babel reads."""
     found: dict[str, str] = {}
     entry: dict[str, list[str]] | None = None
     key, fuzzy, next_fuzzy = "", False, False
@@ -70,18 +72,24 @@ def read_po(path: Path) -> dict[str, str]:
     def close() -> None:
         if entry is not None and not fuzzy:
             msgid, msgstr = "".join(entry["msgid"]), "".join(entry["msgstr"])
+            context = "".join(entry["msgctxt"])
             if msgid and msgstr:
-                found[msgid] = msgstr
+                found[f"{context}{CONTEXT}{msgid}" if context else msgid] = msgstr
 
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line.startswith("#"):
             next_fuzzy = next_fuzzy or (line.startswith("#,") and "fuzzy" in line)
             continue
-        if line.startswith("msgid "):
+        if line.startswith("msgctxt "):
             close()
-            entry, key, fuzzy, next_fuzzy = {"msgid": [], "msgstr": []}, "msgid", next_fuzzy, False
-            line = line[len("msgid "):]
+            entry, key, fuzzy, next_fuzzy = _entry(), "msgctxt", next_fuzzy, False
+            line = line[len("msgctxt "):]
+        elif line.startswith("msgid "):
+            if key != "msgctxt":
+                close()
+                entry, fuzzy, next_fuzzy = _entry(), next_fuzzy, False
+            key, line = "msgid", line[len("msgid "):]
         elif line.startswith("msgstr "):
             key, line = "msgstr", line[len("msgstr "):]
         if entry is not None and line.startswith('"'):
@@ -90,6 +98,10 @@ def read_po(path: Path) -> dict[str, str]:
                               if "\\" in text else text)
     close()
     return found
+
+
+def _entry() -> dict[str, list[str]]:
+    return {"msgctxt": [], "msgid": [], "msgstr": []}
 
 
 @cache
@@ -125,3 +137,31 @@ _NOUNS = {"period": N_("period"), "unit": N_("unit"), "target": N_("target"),
 def noun(kind: str) -> str:
     """`kind` ('period', 'unit', 'target', …) in the current language."""
     return translate(_NOUNS[kind]) if kind in _NOUNS else kind
+
+
+# The outputs' fixed words (table headings, report labels, explain's sentences) are the same
+# catalogue's entries, each with its key as gettext context (`msgctxt`), so one English word
+# may read differently in two places ("Period" a heading, "period" in a sentence).
+def W_(key: str, msgid: str) -> tuple[str, str]:
+    """Mark a word of an output for the catalogue: `key` is its context, `msgid` the English."""
+    return key, msgid
+
+
+class Words:
+    """A table of an output's words: key -> English, read in a language by `in_lang`."""
+
+    def __init__(self, *entries: tuple[str, str]) -> None:
+        self.english = dict(entries)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.english
+
+    def keys(self):
+        return self.english.keys()
+
+    def in_lang(self, lang: str) -> dict[str, str]:
+        """key -> word in `lang` (the English when untranslated)."""
+        if lang == "en":
+            return dict(self.english)
+        book = _catalogue(lang)
+        return {key: book.get(f"{key}{CONTEXT}{en}", en) for key, en in self.english.items()}

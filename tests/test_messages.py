@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po as babel_read_po
 from cchc_rules import messages
 from cchc_rules.codes import CODES
 from cchc_rules.messages import (
+    CONTEXT,
     N_,
     _,
     language,
@@ -26,7 +27,7 @@ from cchc_rules.messages import (
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "cchc_rules"
-KEYWORDS = {"_": None, "N_": None}  # as in babel.cfg's header: pybabel extract -k N_
+KEYWORDS = {"_": None, "N_": None, "W_": ((1, "c"), 2)}  # babel.cfg's header: -k N_ -k W_:1c,2
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp,
           ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -34,10 +35,15 @@ SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.L
 def extracted() -> dict[str, str]:
     """msgid -> file:line of its first use, by Babel's own extractor (babel.cfg's mapping)."""
     found: dict[str, str] = {}
-    for file, line, msgid, _comments, _context in extract_from_dir(
+    for file, line, msgid, _comments, context in extract_from_dir(
             PACKAGE, [("**.py", "python")], keywords=KEYWORDS, comment_tags=()):
-        found.setdefault(msgid, f"cchc_rules/{file}:{line}")
+        found.setdefault(key(msgid, context), f"cchc_rules/{file}:{line}")
     return found
+
+
+def key(msgid: str, context: str | None) -> str:
+    """The catalogue's key of an entry: a word of an output has its key as context."""
+    return f"{context}{CONTEXT}{msgid}" if context else msgid
 
 
 def _calls(tree: ast.AST, names: set[str]):
@@ -80,7 +86,7 @@ def test_every_message_in_the_code_has_a_vietnamese_text():
 def test_the_catalogue_holds_no_stale_or_fuzzy_entry():
     used = set(extracted())
     entries = babel_read_po(po_path("vi").open("rb"))
-    stale = sorted(m.id for m in entries if m.id and m.id not in used)
+    stale = sorted(m.id for m in entries if m.id and key(m.id, m.context) not in used)
     fuzzy = sorted(m.id for m in entries if m.id and m.fuzzy)
     assert not stale, f"no longer in the code, remove from cchc.po: {stale}"
     assert not fuzzy, f"fuzzy entries are not used; check and unmark them: {fuzzy}"
@@ -109,7 +115,7 @@ def test_every_template_fills_in_both_languages(msgid):
 
 
 def test_the_catalogue_reads_as_babel_reads_it():
-    reference = {m.id: m.string for m in babel_read_po(po_path("vi").open("rb"))
+    reference = {key(m.id, m.context): m.string for m in babel_read_po(po_path("vi").open("rb"))
                  if m.id and m.string and not m.fuzzy}
     assert read_po(po_path("vi")) == reference
     assert len(reference) >= 400
@@ -217,3 +223,27 @@ def test_po_escapes_are_read(tmp_path):
     po.write_text('msgid ""\nmsgstr "Language: vi\\n"\n\n#, fuzzy\nmsgid "a"\nmsgstr "b"\n\n'
                   'msgid "say \\"hi\\"\\t"\nmsgstr ""\n"nói \\"chào\\"\\t"\n', encoding="utf-8")
     assert read_po(po) == {'say "hi"\t': 'nói "chào"\t'}
+
+
+def test_messages_of_outputs_are_marked_with_a_literal_key_and_text():
+    bad = [f"{path}:{call.lineno}" for path, tree in _sources()
+           for call in _calls(tree, {"W_"})
+           if len(call.args) != 2 or call.keywords
+           or not all(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                      for a in call.args)]
+    assert not bad, f"W_() takes a literal key and a literal English text: {bad}"
+
+
+def test_every_word_of_every_output_has_both_languages():
+    """The word tables of the table, report, explain and web app: every key has its English
+    text and its Vietnamese in the catalogue."""
+    from cchc_rules.render import explain, i18n, scores
+    from cchc_rules.serve import pages
+    tables = [i18n._WORDS, explain.TEXT, explain.ORIGIN, explain.OVER_TIME_PICK,
+              pages.APP_WORDS, scores._WORDS]
+    vi = catalogue()
+    for table in tables:
+        english = table.in_lang("en")
+        assert all(english.values())
+        untranslated = [k for k, en in english.items() if not vi.get(key(en, k))]
+        assert untranslated == [], f"translate these words in cchc.po: {untranslated}"

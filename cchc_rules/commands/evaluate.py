@@ -13,7 +13,7 @@ import click
 from ..cli import EXIT_FAIL, EXIT_OK
 from ..domain import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
 from ..errors import CchcError, Problem, did_you_mean
-from ..messages import _
+from ..messages import LANGS, _
 from . import OUTPUT
 
 LONG_INPUT = 5_000_000  # bytes of data files above which a terminal gets a progress bar
@@ -53,7 +53,7 @@ def data_options(func=None, *, records: bool = False):
                      help="Units: ids, names, levels, parents."),
         click.option("--decimal-comma", is_flag=True,
                      help="Numbers in text are written 4.917,5 (Vietnamese style)."),
-        click.option("--lang", type=click.Choice(["vi", "en"]), default="vi",
+        click.option("--lang", type=click.Choice(LANGS), default="vi",
                      show_default=True, help="Language of the fixed words."),
         *extra,
     )):

@@ -12,41 +12,49 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from ..errors import escape_controls
+from ..messages import LANGS, W_, Words
 from ..present import Formatter, spreadsheet_safe
 
 WHAT = ("scores", "groups", "rankings")
 _WHOLE = ("rank", "of", "rank_change")
-_WORDS = {
-    "vi": {"heading": "Xếp hạng theo điểm", "rank": "Hạng", "unit": "Đơn vị",
-           "name": "Tên đơn vị", "period": "Kỳ", "level": "Cấp", "points": "Điểm",
-           "max": "Điểm tối đa", "index": "Chỉ số", "band": "Xếp loại", "of": "Trên",
-           "previous_index": "Chỉ số kỳ trước", "rank_change": "Thay đổi hạng",
-           "indicator": "Tiêu chí", "title": "Tên tiêu chí", "group": "Nhóm",
-           "value": "Giá trị", "status": "Trạng thái", "up": "tăng {n} bậc",
-           "down": "giảm {n} bậc", "same": "giữ hạng", "sheet_rank": "Xếp hạng",
-           "sheet_points": "Điểm tiêu chí", "none": "Không có đơn vị nào được chấm điểm.",
-           "self_assessed_points": "Điểm tự đánh giá", "difference": "Chênh lệch",
-           "self_assessed_value": "Giá trị tự đánh giá", "inherited_from": "Lấy điểm của",
-           "appraised": "Điểm thẩm định", "total": "Tổng",
-           "appraisal_heading": "Điểm tự đánh giá và điểm thẩm định",
-           "sheet_appraisal": "Tự đánh giá - thẩm định"},
-    "en": {"heading": "Ranking by points", "rank": "Rank", "unit": "Unit",
-           "name": "Unit name", "period": "Period", "level": "Level", "points": "Points",
-           "max": "Max", "index": "Index", "band": "Band", "of": "Of",
-           "previous_index": "Previous index", "rank_change": "Rank change",
-           "indicator": "Indicator", "title": "Indicator title", "group": "Group",
-           "value": "Value", "status": "Status", "up": "up {n}", "down": "down {n}",
-           "same": "unchanged", "sheet_rank": "Ranking", "sheet_points": "Indicator points",
-           "none": "No unit was scored.", "self_assessed_points": "Self-assessed",
-           "difference": "Difference", "self_assessed_value": "Self-assessed value",
-           "inherited_from": "Points of", "appraised": "Appraised", "total": "Total",
-           "appraisal_heading": "Self-assessed and appraised points",
-           "sheet_appraisal": "Self-assessed - appraised"},
-}
+_WORDS = Words(
+    W_("heading", "Ranking by points"),
+    W_("rank", "Rank"),
+    W_("unit", "Unit"),
+    W_("name", "Unit name"),
+    W_("period", "Period"),
+    W_("level", "Level"),
+    W_("points", "Points"),
+    W_("max", "Max"),
+    W_("index", "Index"),
+    W_("band", "Band"),
+    W_("of", "Of"),
+    W_("previous_index", "Previous index"),
+    W_("rank_change", "Rank change"),
+    W_("indicator", "Indicator"),
+    W_("title", "Indicator title"),
+    W_("group", "Group"),
+    W_("value", "Value"),
+    W_("status", "Status"),
+    W_("up", "up {n}"),
+    W_("down", "down {n}"),
+    W_("same", "unchanged"),
+    W_("sheet_rank", "Ranking"),
+    W_("sheet_points", "Indicator points"),
+    W_("none", "No unit was scored."),
+    W_("self_assessed_points", "Self-assessed"),
+    W_("difference", "Difference"),
+    W_("self_assessed_value", "Self-assessed value"),
+    W_("inherited_from", "Points of"),
+    W_("appraised", "Appraised"),
+    W_("total", "Total"),
+    W_("appraisal_heading", "Self-assessed and appraised points"),
+    W_("sheet_appraisal", "Self-assessed - appraised"),
+)
 
 
 def words(lang: str) -> dict[str, str]:
-    return _WORDS.get(lang, _WORDS["vi"])
+    return _WORDS.in_lang(lang if lang in LANGS else "vi")
 
 
 def pick(frame: pl.DataFrame, periods: list[str] | None = None,

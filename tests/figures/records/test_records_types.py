@@ -73,8 +73,10 @@ def test_text_in_a_parquet_date_column_is_one_error_at_its_row(tmp_path):
 
 TARGETS = """\
 targets:
-  - {id: R, title: R, area: procedures, metric: received, milestones: [{by: "2025", op: ">=", value: 0}]}
-  - {id: F, title: F, area: procedures, metric: fees, milestones: [{by: "2025", op: ">=", value: 0}]}
+  - {id: R, title: R, area: procedures, metric: received,
+     milestones: [{by: "2025", op: ">=", value: 0}]}
+  - {id: F, title: F, area: procedures, metric: fees,
+     milestones: [{by: "2025", op: ">=", value: 0}]}
 """
 
 
