@@ -102,7 +102,9 @@ def test_missing_file_exits_2(tmp_path):
 
 
 def test_no_arguments_is_a_usage_error():
-    assert run("validate").exit_code == 2
+    result = run("validate")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error USG02 missing argument 'RULESETS...'"), result.stderr
 
 
 def test_conformance_cycle_case():

@@ -57,12 +57,19 @@ def test_missing_data_file_exits_2(inputs, tmp_path: Path) -> None:
     assert "absent.csv" in result.output
 
 
-@pytest.mark.parametrize("extra", [["--lang", "fr"], ["--format", "docx"], ["--detail", "x"]])
-def test_bad_options_exit_2(inputs, tmp_path: Path, extra: list[str]) -> None:
+@pytest.mark.parametrize("extra, line", [
+    (["--lang", "fr"], "error USG03 Invalid value for '--lang': 'fr' is not one of 'vi', 'en'"),
+    (["--format", "docx"],
+     "error USG03 Invalid value for '--format': 'docx' is not one of 'html', 'pdf'"),
+    (["--detail", "x"],
+     "error USG03 Invalid value for '--detail': 'x' is not one of 'auto', 'full'")])
+def test_bad_options_exit_2(inputs, tmp_path: Path, extra: list[str], line: str) -> None:
     ruleset, data = inputs
     args = [ruleset, "--data", data, "--format", "html", "--output", tmp_path / "r.html"]
     result = run(*args, *extra)
     assert result.exit_code == 2, result.output
+    assert result.output.startswith(line), result.output
+    assert not (tmp_path / "r.html").exists()
 
 
 def test_broken_user_template_exits_2_with_its_line(inputs, tmp_path: Path) -> None:
