@@ -104,7 +104,7 @@ def test_missing_file_exits_2(tmp_path):
 def test_no_arguments_is_a_usage_error():
     result = run("validate")
     assert result.exit_code == 2
-    assert result.stderr.startswith("error USG02 missing argument 'RULESETS...'"), result.stderr
+    assert result.stderr.startswith("error USG02 Missing argument 'RULESETS...'"), result.stderr
 
 
 def test_conformance_cycle_case():
