@@ -308,6 +308,17 @@ class Fallback(StrEnum):
 FALLBACKS: tuple[str, ...] = tuple(f.value for f in Fallback)
 
 
+class IndicatorKind(StrEnum):
+    """How an indicator's points count toward a unit's total (spec §7 v3)."""
+
+    SCORE = "score"        # in points and in max
+    BONUS = "bonus"        # điểm thưởng: added to points, not to max
+    PENALTY = "penalty"    # điểm trừ: subtracted from points, not in max
+
+
+INDICATOR_KINDS: tuple[str, ...] = tuple(k.value for k in IndicatorKind)
+
+
 class OverTime(StrEnum):
     """How a raw figure adds up over the shorter periods that tile a longer one (spec §5)."""
 
@@ -349,6 +360,7 @@ AreaLiteral = Literal[AREAS]  # type: ignore[valid-type]
 MetricUnitLiteral = Literal[METRIC_UNITS]  # type: ignore[valid-type]
 ChangeLiteral = Literal[CHANGES]  # type: ignore[valid-type]
 FallbackLiteral = Literal[FALLBACKS]  # type: ignore[valid-type]
+IndicatorKindLiteral = Literal[INDICATOR_KINDS]  # type: ignore[valid-type]
 OverTimeLiteral = Literal[OVER_TIMES]  # type: ignore[valid-type]
 
 

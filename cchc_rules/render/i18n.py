@@ -201,6 +201,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "score.cohort": ("Kỳ {period} · {level}", "Period {period} · {level}"),
     "score.points": ("Điểm", "Points"),
     "score.max": ("Tối đa", "Max"),
+    "score.bonus": ("Điểm thưởng", "Bonus"),
+    "score.penalty": ("Điểm trừ", "Penalty"),
     "score.index": ("Chỉ số", "Index"),
     "score.band": ("Xếp loại", "Band"),
     "score.previous": ("Chỉ số kỳ trước", "Previous index"),

@@ -29,7 +29,8 @@ _WORDS = {
            "self_assessed_value": "Giá trị tự đánh giá", "inherited_from": "Lấy điểm của",
            "appraised": "Điểm thẩm định", "total": "Tổng",
            "appraisal_heading": "Điểm tự đánh giá và điểm thẩm định",
-           "sheet_appraisal": "Tự đánh giá - thẩm định"},
+           "sheet_appraisal": "Tự đánh giá - thẩm định", "bonus": "Điểm thưởng",
+           "penalty": "Điểm trừ", "kind": "Loại điểm"},
     "en": {"heading": "Ranking by points", "rank": "Rank", "unit": "Unit",
            "name": "Unit name", "period": "Period", "level": "Level", "points": "Points",
            "max": "Max", "index": "Index", "band": "Band", "of": "Of",
@@ -41,7 +42,8 @@ _WORDS = {
            "difference": "Difference", "self_assessed_value": "Self-assessed value",
            "inherited_from": "Points of", "appraised": "Appraised", "total": "Total",
            "appraisal_heading": "Self-assessed and appraised points",
-           "sheet_appraisal": "Self-assessed - appraised"},
+           "sheet_appraisal": "Self-assessed - appraised", "bonus": "Bonus",
+           "penalty": "Penalty", "kind": "Kind"},
 }
 
 
@@ -77,9 +79,10 @@ def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str) -> li
     if not rankings.height:
         return [*out, "  " + t["none"]]
     appraised = "difference" in rankings.columns
+    adjusted = "bonus" in rankings.columns   # spec §7 v3: bonus and penalty points
     head = [t["rank"], t["unit"], t["points"], t["max"], t["index"], t["band"],
-            t["rank_change"], *([t["self_assessed_points"], t["difference"]] if appraised
-                                else [])]
+            t["rank_change"], *([t["bonus"], t["penalty"]] if adjusted else []),
+            *([t["self_assessed_points"], t["difference"]] if appraised else [])]
     for (period, level), part in rankings.group_by("period", "level", maintain_order=True):
         out.append(f"  {period} · {level or '—'}")
         rows = [head]
@@ -89,6 +92,8 @@ def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str) -> li
             rank = "—" if r["rank"] is None else f"{r['rank']}/{r['of']}"
             rows.append([rank, unit, _two(fmt, r["points"]), _two(fmt, r["max"]),
                          _two(fmt, r["index"]), r["band"] or "", change_text(r["rank_change"], t),
+                         *([adjustment_text(fmt, r["bonus"], "+"),
+                            adjustment_text(fmt, r["penalty"], "−")] if adjusted else []),
                          *([_two(fmt, r["self_assessed_points"]), _signed(fmt, r["difference"])]
                            if appraised else [])])
         rows = [[escape_controls(c) for c in row] for row in rows]
@@ -147,6 +152,13 @@ def appraisal_text(scores: Any, names: dict[str, str], titles: dict[str, str],
     return out
 
 
+def adjustment_text(fmt: Formatter, value: float | None, sign: str) -> str:
+    """A bonus ('+1,00') or a penalty ('−3,00') as it moves the total; '0,00' when none."""
+    if value is None or abs(value) < 0.005:
+        return _two(fmt, 0.0)
+    return sign + _two(fmt, value)
+
+
 def _signed(fmt: Formatter, value: float | None) -> str:
     """A difference with two decimals and its sign: '−0,50', '+1,00', '0,00'."""
     if value is None:
@@ -191,9 +203,11 @@ def write_xlsx(scores: Any, out: BinaryIO, names: dict[str, str], titles: dict[s
         names, default=None, return_dtype=pl.String).alias("name"))
     appraised = "difference" in scores.rankings.columns
     both = ["self_assessed_points", "difference"] if appraised else []
+    adjusted = ["bonus", "penalty"] if "bonus" in scores.rankings.columns else []
     _sheet(book, t["sheet_rank"], ranks, ["period", "level", "rank", "of", "unit", "name",
-                                          "points", "max", "index", "band", "previous_index",
-                                          "rank_change", *both], t, bold, two, whole)
+                                          "points", *adjusted, "max", "index", "band",
+                                          "previous_index", "rank_change", *both],
+           t, bold, two, whole)
     points = scores.scores.with_columns(
         pl.col("unit").replace_strict(names, default=None, return_dtype=pl.String).alias("name"),
         pl.col("indicator").replace_strict(titles, default=None, return_dtype=pl.String)
@@ -207,6 +221,8 @@ def write_xlsx(scores: Any, out: BinaryIO, names: dict[str, str], titles: dict[s
         columns.append("difference")
     if "inherited_from" in points.columns:
         columns.append("inherited_from")
+    if "kind" in points.columns:
+        columns.insert(columns.index("indicator"), "kind")
     _sheet(book, t["sheet_points"], points, columns, t, bold, two, whole)
     book.close()
 

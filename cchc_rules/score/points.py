@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from ..domain import Fallback, Op, Status
+from ..domain import Fallback, IndicatorKind, Op, Status
 from ..periods import parse_period
 from ..plan.nodes import TOLERANCE
 
@@ -45,7 +45,8 @@ RANKING_SCHEMA: dict[str, Any] = {
 # Columns present only when the ruleset uses them (see `score`).
 OPTIONAL_SCHEMA: dict[str, Any] = {
     "inherited_from": pl.String, "self_assessed_value": pl.Float64,
-    "self_assessed_points": pl.Float64, "difference": pl.Float64}
+    "self_assessed_points": pl.Float64, "difference": pl.Float64,
+    "bonus": pl.Float64, "penalty": pl.Float64}
 
 
 @dataclass(frozen=True)
@@ -145,15 +146,47 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
     extra = ["self_assessed_points", "difference"] if appraised else []
     optional = [*(["inherited_from"] if inherits else []),
                 *(["self_assessed_value", *extra] if appraised else [])]
+    adjusted = any(i.kind != IndicatorKind.SCORE for i in indicators)
+    kinds = {"kind": [i.kind for i in indicators]} if adjusted else {}
     scores = WideList(keys, "indicator", [i.id for i in indicators],
-                      {"group": [i.group for i in indicators]}, columns,
-                      [*SCORE_SCHEMA, *optional])
+                      {"group": [i.group for i in indicators], **kinds}, columns,
+                      [*SCORE_SCHEMA, *kinds, *optional])
     groups = WideList(keys, "group", group_ids, {},
                       [_sum(keys.height, m, appraised) for m in members],
                       [*GROUP_SCHEMA, *extra])
-    totals = keys.hstack(_sum(keys.height, columns, appraised))
+    totals = keys.hstack(_sum(keys.height, _net(columns, indicators), appraised))
+    if adjusted:
+        totals = totals.hstack(_adjustments(keys.height, columns, indicators))
     rankings = _rank(totals, scoring, levels, periods)
-    return Scores(scores, groups, rankings.select([*RANKING_SCHEMA, *extra]))
+    return Scores(scores, groups, rankings.select(
+        [*RANKING_SCHEMA, *(["bonus", "penalty"] if adjusted else []), *extra]))
+
+
+def _net(columns: list[pl.DataFrame], indicators: list) -> list[pl.DataFrame]:
+    """The indicator columns as they count in a unit's total (spec §7 v3): a bonus adds its
+    points and a penalty takes its points off (its difference turned likewise), neither
+    adds to max."""
+    out = []
+    for column, ind in zip(columns, indicators, strict=True):
+        if ind.kind == IndicatorKind.PENALTY:
+            column = column.with_columns(
+                -pl.col(c) for c in ("points", "difference") if c in column.columns)
+        if ind.kind != IndicatorKind.SCORE:
+            column = column.with_columns(pl.lit(None, pl.Float64).alias("max"))
+        out.append(column)
+    return out
+
+
+def _adjustments(height: int, columns: list[pl.DataFrame], indicators: list) -> pl.DataFrame:
+    """Per key row, `bonus` and `penalty`: the sums of those indicators' points (0 when
+    none scored), the penalty as points taken off (≥ 0)."""
+    out = {}
+    for kind in (IndicatorKind.BONUS, IndicatorKind.PENALTY):
+        found = [c["points"].rename(str(n)) for n, (c, i)
+                 in enumerate(zip(columns, indicators, strict=True)) if i.kind == kind]
+        out[kind.value] = (pl.DataFrame(found).select(pl.sum_horizontal(pl.all())).to_series()
+                           if found else pl.Series([0.0] * height)).cast(pl.Float64)
+    return pl.DataFrame(out)
 
 
 def _complete(column: pl.DataFrame, appraised: bool, inherits: bool) -> pl.DataFrame:
@@ -436,8 +469,9 @@ def _rank(totals: pl.DataFrame, scoring: Any, levels: dict[str, str | None],
     frame = totals.with_columns(
         pl.col("unit").replace_strict(levels, default=None, return_dtype=pl.String)
         .alias("level"),
-        pl.when(pl.col("max") > 0).then(pl.col("points") / pl.col("max") * scale)
-        .alias("index"))
+        # clamped to 0–scale: bonus and penalty points can pass either end (spec §7 v3)
+        pl.when(pl.col("max") > 0).then((pl.col("points") / pl.col("max") * scale)
+                                        .clip(0.0, scale)).alias("index"))
     band = pl.lit(None, pl.String)
     for b in reversed(scoring.bands):  # the first band whose min ≤ index
         band = pl.when(pl.col("index") >= b.min).then(pl.lit(b.id)).otherwise(band)
