@@ -15,6 +15,7 @@ from ..errors import CchcError, Problem, did_you_mean
 from ..evaluation.evaluator import evaluate
 from ..evaluation.result import Evaluation
 from ..evaluation.selection import nothing_selected
+from ..evaluation.survey import with_margins
 from ..evaluation.trajectory import held_since, ordered_milestones
 from ..expr import evaluate_exact, ratio_parts, substitute, to_text
 from ..expr.exact import Invalid
@@ -114,6 +115,17 @@ TEXT = {
                 "the figures give no number (division by zero)"),
     "not_applicable": ("cấp {level} không thuộc các cấp áp dụng {levels}",
                        "level {level} is not among the target's levels {levels}"),
+    "margin": ("Sai số khảo sát (95%): ± 1,96 × √({p} × (1 − {p}) / {n}) × 100 = ± {margin} "
+               "điểm phần trăm (cỡ mẫu {sample} = {n})",
+               "Survey margin (95%): ± 1.96 × √({p} × (1 − {p}) / {n}) × 100 = ± {margin} "
+               "percentage points (sample {sample} = {n})"),
+    "margin_none": ("Sai số khảo sát: không tính được (thiếu cỡ mẫu {sample})",
+                    "Survey margin: none (no sample size {sample})"),
+    "margin_inside": ("Khoảng cách {gap} nằm trong sai số ± {margin}: trạng thái vẫn theo số "
+                      "liệu đã báo cáo", "The gap {gap} is within the margin ± {margin}: the "
+                      "status is still decided on the figure as reported"),
+    "margin_outside": ("Khoảng cách {gap} vượt sai số ± {margin}",
+                       "The gap {gap} is outside the margin ± {margin}"),
     "needed_more": ("Cần thêm {needed} ở tử số ({numerator}), giữ nguyên mẫu số {den}, để đạt "
                     "{op} {threshold}.", "Needed: {needed} more in the numerator ({numerator}), "
                     "the denominator held at {den}, to meet {op} {threshold}."),
@@ -193,6 +205,28 @@ def _trace(ev: Evaluation, r: dict, say: _Say) -> list[str]:
                    reason=_reason(ev, target, r, values, say)))
     if r["needed"] is not None:
         out.append(_needed_line(ev, target, r, values, say))
+    out += _margin_lines(ev, target, r, values, say)
+    return out
+
+
+def _margin_lines(ev: Evaluation, target, r: dict, values, say: _Say) -> list[str]:
+    """The sampling margin of a survey figure (spec §7 v3), its arithmetic and whether the
+    gap lies inside it; [] for a metric without `sample`."""
+    sample = ev.ruleset.model.metrics[target.metric].sample
+    if sample is None:
+        return []
+    value, size = (values.get((r["unit"], m), (None, None))[0] for m in (target.metric, sample))
+    if value is None or size is None or not size > 0 or not 0 <= value <= 100:
+        return [say("margin_none", sample=sample)]
+    margin = with_margins(ev, pl.DataFrame(
+        {"target": [target.id], "unit": [r["unit"]], "period": [r["period"]],
+         "gap": [r["gap"]]}, schema_overrides={"gap": pl.Float64}))["margin"][0]
+    p = value / 100
+    out = [say("margin", p=say.n(p), n=say.n(size), sample=sample, margin=say.n(margin))]
+    if r["gap"] is not None:
+        inside = abs(r["gap"]) <= margin + 1e-9
+        out.append(say("margin_inside" if inside else "margin_outside",
+                       gap=say.n(r["gap"]), margin=say.n(margin)))
     return out
 
 

@@ -176,6 +176,9 @@ def _two(fmt: Formatter, value: float | None) -> str:
     return f"{whole}{sep}{part.ljust(2, '0')}"
 
 
+two_decimals = _two   # '3,30': how every output writes points and margins
+
+
 def csv_frame(scores: Any, what: str, titles: dict[str, str] | None = None) -> pl.DataFrame:
     """One of the §7 lists as a CSV-ready frame: text cells defused for spreadsheets."""
     frame = getattr(scores, what)
