@@ -122,6 +122,8 @@ _ALL = (
     Code("DAT23", "a workbook over the size limits", "sổ Excel vượt giới hạn kích thước"),
     Code("DAT24", "a figure below its unit's lowest (a rank below 1)",
          "số liệu nhỏ hơn mức thấp nhất của đơn vị đo (thứ hạng nhỏ hơn 1)"),
+    Code("DAT30", "a figure declared n/a and also reported",
+         "số liệu vừa khai báo không áp dụng vừa được báo cáo"),
     Code("PER01", "not a period", "kỳ sai dạng"),
     Code("PER02", "a reported figure differs from the sum of its sub-periods",
          "số liệu báo cáo khác số tính từ các kỳ con", warning=True),

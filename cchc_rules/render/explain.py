@@ -113,6 +113,8 @@ TEXT = {
     "no_data": ("thiếu số liệu: {missing}", "missing figures: {missing}"),
     "invalid": ("có số liệu nhưng không tính được (chia cho 0)",
                 "the figures give no number (division by zero)"),
+    "declared": ("đơn vị khai báo không áp dụng (n/a): {metrics}",
+                 "the unit declared it does not apply (n/a): {metrics}"),
     "not_applicable": ("cấp {level} không thuộc các cấp áp dụng {levels}",
                        "level {level} is not among the target's levels {levels}"),
     "margin": ("Sai số khảo sát (95%): ± 1,96 × √({p} × (1 − {p}) / {n}) × 100 = ± {margin} "
@@ -455,7 +457,24 @@ def _reason(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
         fields["levels"] = ", ".join(target.levels or [])
     if r["reason"] == Reason.NOT_MET_EVERY_PERIOD:
         return say("not_met_every_period", start=_held_from(target, r), **fields)
+    if r["reason"] == Reason.DECLARED:
+        return say("declared", metrics=", ".join(_declared_by(ev, target, r)) or target.metric)
     return say(status.value, **fields)
+
+
+def _declared_by(ev: Evaluation, target, r: dict) -> list[str]:
+    """The raw figures the unit declared `n/a` that the target's metric uses, with where."""
+    declared = ev.declared if ev.declared is not None else None
+    if declared is None:
+        return []
+    uses = {target.metric, *ev.ruleset.raw_inputs.get(target.metric, ())}
+    mine = declared.filter((pl.col("unit") == r["unit"]) & (pl.col("period") == r["period"])
+                           & pl.col("metric").is_in(list(uses)))["metric"].to_list()
+    found = ev.figures.declared.filter((pl.col("unit") == r["unit"])
+                                       & (pl.col("period") == r["period"]))
+    places = {m: f"{f}:{line}" for m, f, line in found.select("metric", "file", "line").rows()}
+    raw = sorted(m for m in mine if m != target.metric or m not in ev.ruleset.formulas)
+    return [f"{m} ({places[m]})" if m in places else m for m in raw]
 
 
 def _needed_line(ev: Evaluation, target, r: dict, values, say: _Say) -> str:

@@ -99,7 +99,8 @@ class Scores:
 
 
 def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
-          levels: dict[str, str | None], graph: Any = None) -> Scores:
+          levels: dict[str, str | None], graph: Any = None,
+          declared: pl.DataFrame | None = None) -> Scores:
     """Score every unit and period found in `values` (unit, period, metric, value) by the
     `scoring` model; `results` (target, unit, period, status) feed by_status indicators;
     `graph` (a unitgraph.UnitGraph) finds the ancestors `inherit` takes points from.
@@ -121,6 +122,8 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
                              .alias("_p")).sort("_p", "unit")
     indicators = scoring.indicators
     wide = _aligned(keys, values, results, indicators)
+    if declared is not None and declared.height:
+        wide = wide.hstack(_declared(keys, declared, indicators))
     exprs = [e for n, ind in enumerate(indicators) for e in _indicator(ind, n, wide)]
     computed = wide.select(exprs)  # every indicator in one parallel pass over the key rows
     columns = []
@@ -332,6 +335,20 @@ def _aligned(keys: pl.DataFrame, values: pl.DataFrame, results: pl.DataFrame,
         if columns else pl.DataFrame({"_": [None] * height})
 
 
+def _declared(keys: pl.DataFrame, declared: pl.DataFrame, indicators: list) -> pl.DataFrame:
+    """Per metric an indicator scores that some unit declared `n/a` (spec §7 v3), a column
+    `d:<metric>`, row for row with the key rows: true where declared."""
+    wanted = {m for i in indicators for m in (i.metric, i.self_assessed) if m is not None}
+    found = declared.filter(pl.col("metric").is_in(list(wanted)))
+    rows = keys.select("unit", "period").with_row_index("_row")
+    columns = []
+    for (metric,), part in found.partition_by("metric", as_dict=True).items():
+        at = part.join(rows, on=["unit", "period"])["_row"]
+        columns.append(pl.repeat(False, keys.height, dtype=pl.Boolean, eager=True)
+                       .scatter(at, True).alias(f"d:{metric}"))
+    return pl.DataFrame(columns) if columns else pl.DataFrame()
+
+
 def _run_starts() -> pl.Expr:
     """True on the first row of each run of one unit and period (figures come so)."""
     return ((pl.col("unit") != pl.col("unit").shift())
@@ -392,17 +409,25 @@ def _indicator(ind: Any, n: int, wide: pl.DataFrame) -> list[pl.Expr]:
     self-assessed figure, scored by the same rule)."""
     if ind.by_status is not None:
         return _scored_exprs(ind, f"{n}:", None, pl.col(f"s:{ind.target}"))
-    out = _scored_exprs(ind, f"{n}:", pl.col(f"v:{ind.metric}"), None)
+    out = _scored_exprs(ind, f"{n}:", pl.col(f"v:{ind.metric}"), None,
+                        _declared_flag(ind.metric, wide))
     if ind.self_assessed is not None:
-        out += _scored_exprs(ind, f"{n}:self:", pl.col(f"v:{ind.self_assessed}"), None)[::2]
+        out += _scored_exprs(ind, f"{n}:self:", pl.col(f"v:{ind.self_assessed}"), None,
+                             _declared_flag(ind.self_assessed, wide))[::2]
     return out
 
 
-def _scored_exprs(ind: Any, name: str, value: pl.Expr | None, status: pl.Expr | None
-                  ) -> list[pl.Expr]:
+def _declared_flag(metric: str, wide: pl.DataFrame) -> pl.Expr | None:
+    """The metric's declared `n/a` flag column, None when no unit declared it."""
+    return pl.col(f"d:{metric}") if f"d:{metric}" in wide.columns else None
+
+
+def _scored_exprs(ind: Any, name: str, value: pl.Expr | None, status: pl.Expr | None,
+                  declared: pl.Expr | None = None) -> list[pl.Expr]:
     """[value, status, points, max] of a metric rule (`value`) or a by_status rule
     (`status`): the points clamped to [0, max], a missing input worth `when_no_data`
-    (default exclude), one that gives no number `when_invalid` (default zero)."""
+    (default exclude), one that gives no number `when_invalid` (default zero); a metric
+    the unit declared `n/a` (`declared`) is excluded whatever those say (spec §7 v3)."""
     top = float(ind.max)
     if status is not None:
         no_data = status.is_null() | (status == Status.NO_DATA.value)
@@ -422,6 +447,9 @@ def _scored_exprs(ind: Any, name: str, value: pl.Expr | None, status: pl.Expr | 
         shown_status = pl.lit(None, pl.String)
     when_no_data = _fallback(ind.when_no_data or Fallback.EXCLUDE.value, top)
     when_invalid = _fallback(ind.when_invalid or Fallback.ZERO.value, top)
+    if declared is not None:
+        excluded = declared
+        no_data, invalid = no_data & ~declared, invalid & ~declared
     points = (pl.when(no_data).then(when_no_data).when(invalid).then(when_invalid)
               .when(excluded).then(None).otherwise(raw.clip(0.0, top)).cast(pl.Float64))
     return [shown_value.cast(pl.Float64).alias(name + "value"),
