@@ -91,6 +91,7 @@ class Reason(StrEnum):
     """Why a result has its status; each reason belongs to exactly one status."""
 
     NOT_APPLICABLE_LEVEL = "not_applicable_level"  # the unit's level is not a target level
+    DECLARED = "declared"                # the unit declared the figure n/a (spec §7 v3)
     NO_DATA = "no_data"                  # a figure the metric needs is not reported
     NO_DATA_BASELINE = "no_data_baseline"  # the value exists, the `change` baseline does not
     INVALID_NO_NUMBER = "invalid_no_number"  # the figures give no number (division by 0)
@@ -116,7 +117,8 @@ class Reason(StrEnum):
 
 
 _REASON_STATUS = {
-    Reason.NOT_APPLICABLE_LEVEL: Status.NOT_APPLICABLE, Reason.NO_DATA: Status.NO_DATA,
+    Reason.NOT_APPLICABLE_LEVEL: Status.NOT_APPLICABLE, Reason.DECLARED: Status.NOT_APPLICABLE,
+    Reason.NO_DATA: Status.NO_DATA,
     Reason.NO_DATA_BASELINE: Status.NO_DATA, Reason.INVALID_NO_NUMBER: Status.INVALID,
     Reason.INVALID_BASELINE: Status.INVALID, Reason.INVALID_ZERO_BASE: Status.INVALID,
     Reason.MET: Status.MET, Reason.NOT_MET_DEADLINE_PASSED: Status.NOT_MET,
@@ -308,6 +310,17 @@ class Fallback(StrEnum):
 FALLBACKS: tuple[str, ...] = tuple(f.value for f in Fallback)
 
 
+class IndicatorKind(StrEnum):
+    """How an indicator's points count toward a unit's total (spec §7 v3)."""
+
+    SCORE = "score"        # in points and in max
+    BONUS = "bonus"        # điểm thưởng: added to points, not to max
+    PENALTY = "penalty"    # điểm trừ: subtracted from points, not in max
+
+
+INDICATOR_KINDS: tuple[str, ...] = tuple(k.value for k in IndicatorKind)
+
+
 class OverTime(StrEnum):
     """How a raw figure adds up over the shorter periods that tile a longer one (spec §5)."""
 
@@ -349,6 +362,7 @@ AreaLiteral = Literal[AREAS]  # type: ignore[valid-type]
 MetricUnitLiteral = Literal[METRIC_UNITS]  # type: ignore[valid-type]
 ChangeLiteral = Literal[CHANGES]  # type: ignore[valid-type]
 FallbackLiteral = Literal[FALLBACKS]  # type: ignore[valid-type]
+IndicatorKindLiteral = Literal[INDICATOR_KINDS]  # type: ignore[valid-type]
 OverTimeLiteral = Literal[OVER_TIMES]  # type: ignore[valid-type]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 import polars as pl
 
 from ..derive.consistency import reported_vs_computed
+from ..derive.declared import FLAG_PREFIX, declared_rows, flag_columns, roll_up_declared
 from ..derive.relative import base_groups, join_base, with_resolved_baselines
 from ..derive.rollup import roll_up
 from ..derive.territory import restated_figures, territories, territory_frame
@@ -56,10 +57,10 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     """
     model = ruleset.model
     timed = _over_time(ruleset, figures, periods)
-    rolled = _rolled(ruleset, timed.values, figures)
+    rolled, declared = _rolled(ruleset, timed.values, figures)
     periods, units, chosen = _filters(model, rolled, figures, periods, units, targets,
                                       timed)
-    wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures), rolled)
+    wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures, declared), rolled)
     keep = _keep(periods, units)
     scope = wide.filter(keep) if keep is not None else wide
     if keep is not None and not scope.height and chosen:   # say why, never an empty table
@@ -73,12 +74,14 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     checks = _checks(ruleset, scope)
     warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values),
                 *timed.warnings]
+    declared_all = declared_rows(scope) if declared is not None else None
     if statuses is None:
         return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,
-                          warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={})
+                          warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={},
+                          declared=declared_all)
     return Evaluation(ruleset, figures, values, statuses.results, checks, warnings,
                       statuses.trace, timed, counts=statuses.counts(),
-                      compact=lambda: _result_slices(statuses))
+                      compact=lambda: _result_slices(statuses), declared=declared_all)
 
 
 # Results per slice of `_result_slices`: a writer holds this many rows at a time, not 1.6 M.
@@ -120,11 +123,18 @@ def _over_time(ruleset, figures, periods) -> TimeRoll:
                   figures.units, getattr(figures, "restated", None), _summable(ruleset))
 
 
-def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
-    """Reported (and derived over time) figures plus parents' sums (spec §2)."""
+def _rolled(ruleset, known: pl.DataFrame, figures) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Reported (and derived over time) figures plus parents' sums (spec §2), and every
+    unit × period × metric declared `n/a`, rolled up too (spec §7 v3, derive/declared.py)."""
     known = _of_metrics(known, ruleset.model.metrics)
+    declared = getattr(figures, "declared", None)
+    if declared is None or not declared.height:
+        rolled, declared = roll_up(known, figures.units, _summable(ruleset)), None
+    else:
+        rolled, declared = roll_up_declared(known, _of_metrics(declared, ruleset.model.metrics),
+                                            figures.units, _summable(ruleset))
     # a unit gets results only for periods that overlap its validity (spec §6)
-    return within_validity(roll_up(known, figures.units, _summable(ruleset)), figures.units)
+    return within_validity(rolled, figures.units), declared
 
 
 def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.DataFrame
@@ -268,18 +278,25 @@ def _keep(periods, units) -> pl.Expr | None:
     return keep
 
 
-def _wide(ruleset, rolled: pl.DataFrame, figures) -> pl.DataFrame:
+def _wide(ruleset, rolled: pl.DataFrame, figures, declared: pl.DataFrame | None = None
+          ) -> pl.DataFrame:
     """One row per (unit, period) with data: level, period end, every metric as a column.
 
     A formula metric is computed from the rolled-up raw figures; a unit's own reported figure
-    for it wins, as it does for raw figures.
+    for it wins, as it does for raw figures. A unit that declared `n/a` has data, and a
+    column `n:<metric>` per declared metric (derive/declared.py).
     """
     if rolled.height:
         wide = rolled.with_columns((PREFIX + pl.col("metric")).alias("metric")).pivot(
             on="metric", index=list(_KEYS), values="value")
     else:
         wide = pl.DataFrame(schema={"unit": pl.String, "period": pl.String})
+    if declared is not None and declared.height:   # a unit and period with only n/a
+        wide = wide.join(declared.select(*_KEYS).unique(maintain_order=True), on=list(_KEYS),
+                         how="full", coalesce=True, maintain_order="left")
     lf = _derive(ruleset, wide.lazy())
+    if declared is not None:
+        lf, _flagged = flag_columns(lf, declared, list(ruleset.order), ruleset.formulas)
     ends = {p: parse_period(p).end for p in wide["period"].unique().to_list()}
     levels = pl.DataFrame({"unit": list(figures.units),
                            "level": [u.level for u in figures.units.values()]},
@@ -368,7 +385,8 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
     metrics = ruleset.model.metrics
     columns: dict[str, list[pl.Expr]] = {name: [] for name in (
         "actual", "raw", "baseline_value", "_start", "_num", "_den", "_applicable",
-        "origin", "territory", "territory_changed")}
+        "_declared", "origin", "territory", "territory_changed")}
+    flags = {c for c in wide.columns if c.startswith(FLAG_PREFIX)}
     constants: dict[str, list] = {"_k": [], "_integral": []}
     for period in sorted({t.baseline.period for t in chosen
                           if t.baseline is not None and t.baseline.value is None}):
@@ -426,6 +444,9 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
                            ("_num", num), ("_den", den), ("_applicable", applicable)):
             columns[name].append(expr.cast(pl.Boolean if name == "_applicable"
                                            else pl.Float64))
+        # spec §7 v3: the unit declared the metric (or an input of its formula) n/a
+        flag = FLAG_PREFIX + target.metric
+        columns["_declared"].append(pl.col(flag) if flag in flags else pl.lit(False))
         columns["origin"].append(_origin(target, actual,
                                          pl.when(changed.is_null()).then(territory)))
         columns["territory"].append(territory)

@@ -94,6 +94,8 @@ class Evaluation:
     counts: dict[str, int] | None = None  # status counts, when known without `results`
     # a function giving the result rows as COMPACT_SCHEMA frames, in order, a slice at a time
     compact: Any = None
+    # spec §7 v3: (unit, period, metric) declared n/a, after roll-up and through formulas
+    declared: pl.DataFrame | None = None
 
     def result_slices(self) -> Iterator[pl.DataFrame]:
         """The result rows, in order, for a writer that reads each row once: slices of rows
@@ -125,7 +127,8 @@ class Evaluation:
             levels = {u.id: u.level for u in self.figures.units.values()}
             graph = UnitGraph.from_units(self.figures.units) \
                 if any(i.inherit for i in scoring.indicators) else None
-            self._scores = score(scoring, self.values, self.results, levels, graph)
+            self._scores = score(scoring, self.values, self.results, levels, graph,
+                                 declared=self.declared)
         return self._scores
 
     def traced(self) -> pl.DataFrame:

@@ -18,6 +18,7 @@ Input columns (one row per result; `evaluate._results` builds them):
                   (null: no trajectory); anchor_period: where the trajectory starts;
                   days_done, days_total: its elapsed and whole span in calendar days
   _applicable     the unit's level is one of the target's levels
+  _declared       the unit declared the metric, or an input of its formula, n/a (§7 v3)
   _num, _den, _k, _integral   a ratio metric's numerator, denominator, factor, and whether
                   the numerator counts things (null parts: not a ratio)
 Output columns: status, actual, expected, gap, needed (the spec's, masked as spec §4 says)
@@ -103,6 +104,7 @@ def _reason():
                     otherwise=ApproxCmp("<=", actual, expected))
     return case(
         (~Col("_applicable"), Reason.NOT_APPLICABLE_LEVEL.code),
+        (Col("_declared"), Reason.DECLARED.code),
         (IsNull(actual) & IsNull(raw), Reason.NO_DATA.code),
         (IsNull(actual), Reason.NO_DATA_BASELINE.code),
         (IsNaN(actual) & IsNaN(raw), Reason.INVALID_NO_NUMBER.code),

@@ -17,7 +17,7 @@ from ..errors import Position, Problem, did_you_mean, raise_if
 from ..messages import _
 from ..periods import parse_period
 from .readers import Batch, read_into
-from .readers.batch import SCHEMA, shown
+from .readers.batch import DECLARED_SCHEMA, SCHEMA, shown
 from .units import Unit, collect_units, level_warnings
 from .validity import outside_validity
 
@@ -38,6 +38,9 @@ class Figures:
     restated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
         schema={c: t for c, t in SCHEMA.items() if c in COLUMNS}))
     records: object = None  # records.RecordsInfo when figures were counted from records
+    # figures a unit declared `n/a` (spec §7 v3): the criterion does not apply to it
+    declared: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema=DECLARED_SCHEMA))
 
 
 def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None = None,
@@ -57,17 +60,37 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     frame, restated = _split_restated(batch.frame(), batch.restated_at)
     units, problems = collect_units(batch.units)
     batch.warnings += level_warnings(units)
-    problems = batch.problems + problems + _check_periods(frame, batch.places)
+    declared = batch.declared_frame()
+    # a declared `n/a` names a unit and a period like any figure: both are checked
+    placed = pl.concat([frame, declared], how="diagonal_relaxed") if declared.height else frame
+    problems = batch.problems + problems + _check_periods(placed, batch.places)
     if batch.units:
-        problems += _check_reported_units(frame, units, batch.places)
+        problems += _check_reported_units(placed, units, batch.places)
     else:
-        units = {u: Unit(u, u) for u in frame["unit"].unique(maintain_order=True)}
+        units = {u: Unit(u, u) for u in placed["unit"].unique(maintain_order=True)}
+    problems += _declared_and_reported(declared, frame)
     frame, conflicts = merge(frame)
     restated, restated_conflicts = merge(restated)
     raise_if(problems + conflicts + restated_conflicts + batch.warnings)
     frame, outside = outside_validity(frame, units)
     batch.warnings += outside
-    return Figures(frame.select(COLUMNS), units, batch.warnings, restated.select(COLUMNS))
+    return Figures(frame.select(COLUMNS), units, batch.warnings, restated.select(COLUMNS),
+                   declared=declared)
+
+
+def _declared_and_reported(declared: pl.DataFrame, frame: pl.DataFrame) -> list[Problem]:
+    """A figure declared `n/a` and also reported (spec §7 v3): DAT30 naming both places."""
+    if not declared.height:
+        return []
+    both = declared.join(frame.select(*KEYS, "value", pl.col("file").alias("_file"),
+                                      pl.col("line").alias("_line")), on=KEYS)
+    return [Problem("DAT30", _("'{metric}' for {unit} in {period} is declared n/a here and "
+                               "reported as {value} at {file}:{line}").format(
+                        metric=r["metric"], unit=r["unit"], period=r["period"],
+                        value=shown(r["value"]), file=r["_file"], line=r["_line"]),
+                    Position(r["file"], r["line"], r["col"]),
+                    _("keep one: the figure, or n/a when the criterion does not apply"))
+            for r in both.iter_rows(named=True)]
 
 
 def _split_restated(frame: pl.DataFrame, places: set[tuple[str, int, int]]

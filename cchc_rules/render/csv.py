@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from ..evaluation.result import Evaluation
+from ..evaluation.survey import with_margins
 from ..present import FORMULA_STARTS, spreadsheet_safe
 
 
@@ -23,7 +24,8 @@ def _frame(evaluation: Evaluation, safe: bool = True,
     if safe:
         titles = {tid: _safe(title) for tid, title in titles.items()}
     # One copy of each title (an enum), not one per result row: a national run has 1.6 M.
-    frame = (evaluation.results if rows is None else rows).with_columns(
+    frame = with_margins(evaluation, evaluation.results if rows is None else rows)
+    frame = frame.with_columns(
         pl.col("target").replace_strict(titles, default=None,
                                         return_dtype=pl.Enum(sorted(set(titles.values()))))
         .alias("title"))

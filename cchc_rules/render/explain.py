@@ -15,6 +15,7 @@ from ..errors import CchcError, Problem, did_you_mean
 from ..evaluation.evaluator import evaluate
 from ..evaluation.result import Evaluation
 from ..evaluation.selection import nothing_selected
+from ..evaluation.survey import with_margins
 from ..evaluation.trajectory import held_since, ordered_milestones
 from ..expr import evaluate_exact, ratio_parts, substitute, to_text
 from ..expr.exact import Invalid
@@ -96,7 +97,16 @@ TEXT = Words(
     W_("pending", "before the deadline {by}, not yet met, no trajectory to compare with"),
     W_("no_data", "missing figures: {missing}"),
     W_("invalid", "the figures give no number (division by zero)"),
+    W_("declared", "the unit declared it does not apply (n/a): {metrics}"),
     W_("not_applicable", "level {level} is not among the target's levels {levels}"),
+    W_("margin",
+       "Survey margin (95%): ± 1.96 × √({p} × (1 − {p}) / {n}) × 100 = ± {margin} percentage "
+       "points (sample {sample} = {n})"),
+    W_("margin_none", "Survey margin: none (no sample size {sample})"),
+    W_("margin_inside",
+       "The gap {gap} is within the margin ± {margin}: the status is still decided on the "
+       "figure as reported"),
+    W_("margin_outside", "The gap {gap} is outside the margin ± {margin}"),
     W_("needed_more",
        "Needed: {needed} more in the numerator ({numerator}), the denominator held at {den}, to "
        "meet {op} {threshold}."),
@@ -176,6 +186,28 @@ def _trace(ev: Evaluation, r: dict, say: _Say) -> list[str]:
                    reason=_reason(ev, target, r, values, say)))
     if r["needed"] is not None:
         out.append(_needed_line(ev, target, r, values, say))
+    out += _margin_lines(ev, target, r, values, say)
+    return out
+
+
+def _margin_lines(ev: Evaluation, target, r: dict, values, say: _Say) -> list[str]:
+    """The sampling margin of a survey figure (spec §7 v3), its arithmetic and whether the
+    gap lies inside it; [] for a metric without `sample`."""
+    sample = ev.ruleset.model.metrics[target.metric].sample
+    if sample is None:
+        return []
+    value, size = (values.get((r["unit"], m), (None, None))[0] for m in (target.metric, sample))
+    if value is None or size is None or not size > 0 or not 0 <= value <= 100:
+        return [say("margin_none", sample=sample)]
+    margin = with_margins(ev, pl.DataFrame(
+        {"target": [target.id], "unit": [r["unit"]], "period": [r["period"]],
+         "gap": [r["gap"]]}, schema_overrides={"gap": pl.Float64}))["margin"][0]
+    p = value / 100
+    out = [say("margin", p=say.n(p), n=say.n(size), sample=sample, margin=say.n(margin))]
+    if r["gap"] is not None:
+        inside = abs(r["gap"]) <= margin + 1e-9
+        out.append(say("margin_inside" if inside else "margin_outside",
+                       gap=say.n(r["gap"]), margin=say.n(margin)))
     return out
 
 
@@ -404,7 +436,24 @@ def _reason(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
         fields["levels"] = ", ".join(target.levels or [])
     if r["reason"] == Reason.NOT_MET_EVERY_PERIOD:
         return say("not_met_every_period", start=_held_from(target, r), **fields)
+    if r["reason"] == Reason.DECLARED:
+        return say("declared", metrics=", ".join(_declared_by(ev, target, r)) or target.metric)
     return say(status.value, **fields)
+
+
+def _declared_by(ev: Evaluation, target, r: dict) -> list[str]:
+    """The raw figures the unit declared `n/a` that the target's metric uses, with where."""
+    declared = ev.declared if ev.declared is not None else None
+    if declared is None:
+        return []
+    uses = {target.metric, *ev.ruleset.raw_inputs.get(target.metric, ())}
+    mine = declared.filter((pl.col("unit") == r["unit"]) & (pl.col("period") == r["period"])
+                           & pl.col("metric").is_in(list(uses)))["metric"].to_list()
+    found = ev.figures.declared.filter((pl.col("unit") == r["unit"])
+                                       & (pl.col("period") == r["period"]))
+    places = {m: f"{f}:{line}" for m, f, line in found.select("metric", "file", "line").rows()}
+    raw = sorted(m for m in mine if m != target.metric or m not in ev.ruleset.formulas)
+    return [f"{m} ({places[m]})" if m in places else m for m in raw]
 
 
 def _needed_line(ev: Evaluation, target, r: dict, values, say: _Say) -> str:

@@ -16,6 +16,8 @@ from ..present import Formatter
 
 __all__ = ["LANGS", "Formatter", "check_lang", "in_lang", "words"]
 
+LANGS = ("vi", "en")
+
 _WORDS = Words(
     W_("status.met", "Met"),
     W_("status.not_met", "Not met"),
@@ -167,6 +169,8 @@ _WORDS = Words(
     W_("score.cohort", "Period {period} · {level}"),
     W_("score.points", "Points"),
     W_("score.max", "Max"),
+    W_("score.bonus", "Bonus"),
+    W_("score.penalty", "Penalty"),
     W_("score.index", "Index"),
     W_("score.band", "Band"),
     W_("score.previous", "Previous index"),

@@ -13,7 +13,9 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
+from ..domain import Reason
 from ..evaluation.result import Evaluation
+from ..evaluation.survey import with_margins
 from ..present import number_text
 from ..score.points import WideList
 
@@ -95,14 +97,23 @@ def _write_array(frame: pl.DataFrame, fields: dict[str, pl.Expr], out: BinaryIO)
 
 
 def _results(evaluation: Evaluation, out: BinaryIO) -> None:
-    frame = evaluation.results
+    frame = with_margins(evaluation, evaluation.results)
+    if evaluation.declared is not None:   # spec §7 v3: "reason": "declared"
+        frame = frame.with_columns(evaluation.trace["reason"].cast(pl.String).alias("_reason"))
     fields = {c: _text(frame, c) for c in frame.columns if c in TEXT_FIELDS}
     fields |= {c: _number(c) for c in frame.columns if c in NUMBER_FIELDS}
+    if "within_margin" in frame.columns:   # spec §7 v3: survey figures
+        fields["margin"] = _number("margin")
+        fields["within_margin"] = pl.when(pl.col("within_margin")).then(pl.lit("true")) \
+            .when(~pl.col("within_margin")).then(pl.lit("false")).otherwise(pl.lit("null"))
     low, high = _number("threshold"), _number("threshold_high")
     fields["threshold"] = pl.when(pl.col("threshold_high").is_null()).then(low) \
         .otherwise(pl.concat_str([pl.lit("["), low, pl.lit(", "), high, pl.lit("]")]))
     titles = {t.id: t.title for t in evaluation.ruleset.model.targets}
     fields["title"] = _text(frame, "target", titles)
+    if "_reason" in frame.columns:
+        fields["reason"] = pl.when(pl.col("_reason") == Reason.DECLARED.value) \
+            .then(pl.lit(_dumps(Reason.DECLARED.value))).otherwise(pl.lit("null"))
     _write_array(frame, fields, out)
 
 

@@ -50,6 +50,9 @@ _WORDS = Words(
     W_("total", "Total"),
     W_("appraisal_heading", "Self-assessed and appraised points"),
     W_("sheet_appraisal", "Self-assessed - appraised"),
+    W_("bonus", "Bonus"),
+    W_("penalty", "Penalty"),
+    W_("kind", "Kind"),
 )
 
 
@@ -85,9 +88,10 @@ def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str) -> li
     if not rankings.height:
         return [*out, "  " + t["none"]]
     appraised = "difference" in rankings.columns
+    adjusted = "bonus" in rankings.columns   # spec §7 v3: bonus and penalty points
     head = [t["rank"], t["unit"], t["points"], t["max"], t["index"], t["band"],
-            t["rank_change"], *([t["self_assessed_points"], t["difference"]] if appraised
-                                else [])]
+            t["rank_change"], *([t["bonus"], t["penalty"]] if adjusted else []),
+            *([t["self_assessed_points"], t["difference"]] if appraised else [])]
     for (period, level), part in rankings.group_by("period", "level", maintain_order=True):
         out.append(f"  {period} · {level or '—'}")
         rows = [head]
@@ -97,6 +101,8 @@ def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str) -> li
             rank = "—" if r["rank"] is None else f"{r['rank']}/{r['of']}"
             rows.append([rank, unit, _two(fmt, r["points"]), _two(fmt, r["max"]),
                          _two(fmt, r["index"]), r["band"] or "", change_text(r["rank_change"], t),
+                         *([adjustment_text(fmt, r["bonus"], "+"),
+                            adjustment_text(fmt, r["penalty"], "−")] if adjusted else []),
                          *([_two(fmt, r["self_assessed_points"]), _signed(fmt, r["difference"])]
                            if appraised else [])])
         rows = [[escape_controls(c) for c in row] for row in rows]
@@ -155,6 +161,13 @@ def appraisal_text(scores: Any, names: dict[str, str], titles: dict[str, str],
     return out
 
 
+def adjustment_text(fmt: Formatter, value: float | None, sign: str) -> str:
+    """A bonus ('+1,00') or a penalty ('−3,00') as it moves the total; '0,00' when none."""
+    if value is None or abs(value) < 0.005:
+        return _two(fmt, 0.0)
+    return sign + _two(fmt, value)
+
+
 def _signed(fmt: Formatter, value: float | None) -> str:
     """A difference with two decimals and its sign: '−0,50', '+1,00', '0,00'."""
     if value is None:
@@ -170,6 +183,9 @@ def _two(fmt: Formatter, value: float | None) -> str:
     sep = "," if fmt.lang == "vi" else "."
     whole, _, part = text.partition(sep)
     return f"{whole}{sep}{part.ljust(2, '0')}"
+
+
+two_decimals = _two   # '3,30': how every output writes points and margins
 
 
 def csv_frame(scores: Any, what: str, titles: dict[str, str] | None = None) -> pl.DataFrame:
@@ -199,9 +215,11 @@ def write_xlsx(scores: Any, out: BinaryIO, names: dict[str, str], titles: dict[s
         names, default=None, return_dtype=pl.String).alias("name"))
     appraised = "difference" in scores.rankings.columns
     both = ["self_assessed_points", "difference"] if appraised else []
+    adjusted = ["bonus", "penalty"] if "bonus" in scores.rankings.columns else []
     _sheet(book, t["sheet_rank"], ranks, ["period", "level", "rank", "of", "unit", "name",
-                                          "points", "max", "index", "band", "previous_index",
-                                          "rank_change", *both], t, bold, two, whole)
+                                          "points", *adjusted, "max", "index", "band",
+                                          "previous_index", "rank_change", *both],
+           t, bold, two, whole)
     points = scores.scores.with_columns(
         pl.col("unit").replace_strict(names, default=None, return_dtype=pl.String).alias("name"),
         pl.col("indicator").replace_strict(titles, default=None, return_dtype=pl.String)
@@ -215,6 +233,8 @@ def write_xlsx(scores: Any, out: BinaryIO, names: dict[str, str], titles: dict[s
         columns.append("difference")
     if "inherited_from" in points.columns:
         columns.append("inherited_from")
+    if "kind" in points.columns:
+        columns.insert(columns.index("indicator"), "kind")
     _sheet(book, t["sheet_points"], points, columns, t, bold, two, whole)
     book.close()
 

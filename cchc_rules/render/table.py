@@ -20,6 +20,7 @@ from ..domain import COLOURS, DEFAULT_FAIL_ON, STATUSES, UNRATED
 from ..errors import escape_controls
 from ..evaluation.result import Evaluation
 from ..evaluation.selection import empty_reason
+from ..evaluation.survey import with_margins
 from ..present import Formatter, compared_unit, number, numbers, threshold_text
 from .by_unit import by_unit, write_units
 from .checktext import check_texts
@@ -56,6 +57,7 @@ class _Cells:
     def __init__(self, evaluation: Evaluation, shown: pl.DataFrame, lang: str,
                  t: dict[str, str], fmt: Formatter) -> None:
         value_units = _value_units(evaluation)
+        self.evaluation, self.fmt = evaluation, fmt
         self.vu = pl.col("target").replace_strict(value_units, default=None,
                                                   return_dtype=pl.String).alias("_vu")
         keyed = shown.select("target", self.vu, *(_key(c).alias(c) for c in
@@ -95,7 +97,17 @@ class _Cells:
                          nulls_equal=True, maintain_order="left")
         rows = rows.join(self.milestones, on=self.keys, how="left", nulls_equal=True,
                          maintain_order="left")
-        return rows.with_columns(self.labels)
+        return self.margins(rows.with_columns(self.labels))
+
+    def margins(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """'± margin' beside the actual value of a survey figure (spec §7 v3)."""
+        rows = with_margins(self.evaluation, rows)
+        if "margin" not in rows.columns:
+            return rows
+        from .scores import two_decimals
+        texts = {m: f" ± {two_decimals(self.fmt, m)}" for m in rows["margin"].drop_nulls().unique()}
+        suffix = pl.col("margin").replace_strict(texts, default="", return_dtype=pl.String)
+        return rows.with_columns(pl.concat_str([pl.col("c_actual"), suffix]).alias("c_actual"))
 
 
 def _escaped(frame: pl.DataFrame, name: str) -> pl.Expr:

@@ -183,6 +183,7 @@ class _Checker:
                 if node is not None:
                     formulas[m] = node
         self.ranks(metrics)
+        self.samples(metrics)
         asserts = {}
         for c, source in self.entries.checks.items():
             self.positions[f"check:{c}"] = self.at(source)
@@ -351,6 +352,14 @@ class _Checker:
             self.entries.checks.setdefault(cid, _Source(
                 Check.model_validate({"id": cid, "assert": text}), source.doc,
                 (*source.loc, "of")))
+
+    def samples(self, metrics: dict[str, _Source]) -> None:
+        """Survey metrics' `sample` (survey_metrics.py)."""
+        from .survey_metrics import sample_problems
+        specs = {m: s.item for m, s in metrics.items()}
+        for m, source in metrics.items():
+            self.problems += sample_problems(m, source.item, specs, lambda *k, key=False,
+                                             s=source: self.at(s, *k, key=key))
 
     def scoring(self, source: _Source) -> None:
         """Each indicator's metric and target exist (after extends)."""

@@ -16,6 +16,7 @@ from ..domain import (
     AREAS,
     CHANGES,
     FALLBACKS,
+    INDICATOR_KINDS,
     METRIC_UNITS,
     NEAR_OPS,
     OPS,
@@ -23,6 +24,7 @@ from ..domain import (
     AreaLiteral,
     ChangeLiteral,
     FallbackLiteral,
+    IndicatorKindLiteral,
     MetricUnitLiteral,
     OpLiteral,
     OverTimeLiteral,
@@ -225,6 +227,11 @@ class Metric(_Model):
         "§5): sum (a flow), first or last (a stock at the start or end of the period). Absent: "
         "never derived across periods. Not for formula, percent or ratio metrics.")
     description: Text | None = Field(None, description="Ghi chú / Free-text note.")
+    # spec §7 v3: a survey figure and its sample
+    sample: MetricId | None = Field(
+        None, description="Cỡ mẫu / With unit percent: the count metric holding the sample "
+        "size the figure was measured on (a survey); each result then carries the 95% margin "
+        "of error in percentage points.", examples=["respondents"])
     records: Records | None = Field(
         None, description="Đếm từ hồ sơ / Count this raw metric from a record source "
         "(see docs/records.md) instead of reading it from reports.")
@@ -357,6 +364,11 @@ class Indicator(_Model):
         None, description="Điểm tự đánh giá / The metric holding the unit's own figure, "
         "scored by the same rule and shown beside the points that count (the appraised "
         "`metric`, điểm thẩm định), with the difference.", examples=["plan_self"])
+    # spec §7 v3: bonus and penalty points
+    kind: IndicatorKindLiteral = Field(
+        "score", description="Loại / score (default: counts in points and max), bonus (điểm "
+        "thưởng: added to the points, not to max) or penalty (điểm trừ: subtracted, not in "
+        "max); a bonus or penalty belongs to no group.")
 
 
 class Scoring(_Model):
@@ -394,7 +406,7 @@ class Ruleset(_Model):
 
 
 CHOICES = {"unit": METRIC_UNITS, "area": AREAS, "op": OPS, "change": CHANGES,
-            "when_no_data": FALLBACKS, "when_invalid": FALLBACKS,
+            "when_no_data": FALLBACKS, "when_invalid": FALLBACKS, "kind": INDICATOR_KINDS,
             "aggregate": AGGREGATES, "periods": KINDS}
 
 
@@ -570,5 +582,9 @@ def json_schema() -> dict:
         {"required": ["full_at", "metric"]}, {"required": ["steps", "metric"]},
         {"required": ["by_status", "target"]},
         {"required": ["as_points", "metric"], "properties": {"as_points": {"const": True}}}]
+    # spec §7 v3: a bonus or penalty indicator belongs to no group
+    definitions["Indicator"]["if"] = {"properties": {"kind": {"enum": ["bonus", "penalty"]}},
+                                      "required": ["kind"]}
+    definitions["Indicator"]["then"] = {"not": {"required": ["group"]}}
     head = {"$schema": "http://json-schema.org/draft-07/schema#"}
     return _draft7({**head, **raw, "definitions": definitions})

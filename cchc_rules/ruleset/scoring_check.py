@@ -117,6 +117,7 @@ def _indicator(indicator: Any, groups: list[str], at) -> list[Problem]:
                                                    op=step.op, takes=takes),
                                         at("steps", n, "value")))
     problems += _inherit(indicator, name, at)
+    problems += _kind(indicator, name, at)
     if indicator.self_assessed is not None:
         if rule == "by_status":
             problems.append(Problem(
@@ -155,3 +156,13 @@ def _inherit(indicator: Any, name: str, at) -> list[Problem]:
         name=name, level=level), at("inherit"),
         did_you_mean(level, LEVELS) or _("inherit from one of: {levels}").format(
             levels=", ".join(above)))]
+
+
+def _kind(indicator: Any, name: str, at) -> list[Problem]:
+    """A bonus or penalty indicator (spec §7 v3) belongs to no group (SEM50)."""
+    if indicator.kind == "score" or indicator.group is None:
+        return []
+    return [Problem("SEM50", _("{name}: a {kind} indicator belongs to no group").format(
+        name=name, kind=indicator.kind), at("group", key=True),
+        _("remove group: bonus and penalty points are added to or taken from the total, "
+          "outside every group"))]

@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from ..domain import Fallback, Op, Status
+from ..domain import Fallback, IndicatorKind, Op, Status
 from ..periods import parse_period
 from ..plan.nodes import TOLERANCE
 from .ranks import competition_ranks
@@ -44,7 +44,8 @@ RANKING_SCHEMA: dict[str, Any] = {
 # Columns present only when the ruleset uses them (see `score`).
 OPTIONAL_SCHEMA: dict[str, Any] = {
     "inherited_from": pl.String, "self_assessed_value": pl.Float64,
-    "self_assessed_points": pl.Float64, "difference": pl.Float64}
+    "self_assessed_points": pl.Float64, "difference": pl.Float64,
+    "bonus": pl.Float64, "penalty": pl.Float64}
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ class Scores:
 
 
 def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
-          levels: dict[str, str | None], graph: Any = None) -> Scores:
+          levels: dict[str, str | None], graph: Any = None,
+          declared: pl.DataFrame | None = None) -> Scores:
     """Score every unit and period found in `values` (unit, period, metric, value) by the
     `scoring` model; `results` (target, unit, period, status) feed by_status indicators;
     `graph` (a unitgraph.UnitGraph) finds the ancestors `inherit` takes points from.
@@ -119,6 +121,8 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
                              .alias("_p")).sort("_p", "unit")
     indicators = scoring.indicators
     wide = _aligned(keys, values, results, indicators)
+    if declared is not None and declared.height:
+        wide = wide.hstack(_declared(keys, declared, indicators))
     exprs = [e for n, ind in enumerate(indicators) for e in _indicator(ind, n, wide)]
     computed = wide.select(exprs)  # every indicator in one parallel pass over the key rows
     columns = []
@@ -144,15 +148,47 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
     extra = ["self_assessed_points", "difference"] if appraised else []
     optional = [*(["inherited_from"] if inherits else []),
                 *(["self_assessed_value", *extra] if appraised else [])]
+    adjusted = any(i.kind != IndicatorKind.SCORE for i in indicators)
+    kinds = {"kind": [i.kind for i in indicators]} if adjusted else {}
     scores = WideList(keys, "indicator", [i.id for i in indicators],
-                      {"group": [i.group for i in indicators]}, columns,
-                      [*SCORE_SCHEMA, *optional])
+                      {"group": [i.group for i in indicators], **kinds}, columns,
+                      [*SCORE_SCHEMA, *kinds, *optional])
     groups = WideList(keys, "group", group_ids, {},
                       [_sum(keys.height, m, appraised) for m in members],
                       [*GROUP_SCHEMA, *extra])
-    totals = keys.hstack(_sum(keys.height, columns, appraised))
+    totals = keys.hstack(_sum(keys.height, _net(columns, indicators), appraised))
+    if adjusted:
+        totals = totals.hstack(_adjustments(keys.height, columns, indicators))
     rankings = _rank(totals, scoring, levels, periods)
-    return Scores(scores, groups, rankings.select([*RANKING_SCHEMA, *extra]))
+    return Scores(scores, groups, rankings.select(
+        [*RANKING_SCHEMA, *(["bonus", "penalty"] if adjusted else []), *extra]))
+
+
+def _net(columns: list[pl.DataFrame], indicators: list) -> list[pl.DataFrame]:
+    """The indicator columns as they count in a unit's total (spec §7 v3): a bonus adds its
+    points and a penalty takes its points off (its difference turned likewise), neither
+    adds to max."""
+    out = []
+    for column, ind in zip(columns, indicators, strict=True):
+        if ind.kind == IndicatorKind.PENALTY:
+            column = column.with_columns(
+                -pl.col(c) for c in ("points", "difference") if c in column.columns)
+        if ind.kind != IndicatorKind.SCORE:
+            column = column.with_columns(pl.lit(None, pl.Float64).alias("max"))
+        out.append(column)
+    return out
+
+
+def _adjustments(height: int, columns: list[pl.DataFrame], indicators: list) -> pl.DataFrame:
+    """Per key row, `bonus` and `penalty`: the sums of those indicators' points (0 when
+    none scored), the penalty as points taken off (≥ 0)."""
+    out = {}
+    for kind in (IndicatorKind.BONUS, IndicatorKind.PENALTY):
+        found = [c["points"].rename(str(n)) for n, (c, i)
+                 in enumerate(zip(columns, indicators, strict=True)) if i.kind == kind]
+        out[kind.value] = (pl.DataFrame(found).select(pl.sum_horizontal(pl.all())).to_series()
+                           if found else pl.Series([0.0] * height)).cast(pl.Float64)
+    return pl.DataFrame(out)
 
 
 def _complete(column: pl.DataFrame, appraised: bool, inherits: bool) -> pl.DataFrame:
@@ -298,6 +334,20 @@ def _aligned(keys: pl.DataFrame, values: pl.DataFrame, results: pl.DataFrame,
         if columns else pl.DataFrame({"_": [None] * height})
 
 
+def _declared(keys: pl.DataFrame, declared: pl.DataFrame, indicators: list) -> pl.DataFrame:
+    """Per metric an indicator scores that some unit declared `n/a` (spec §7 v3), a column
+    `d:<metric>`, row for row with the key rows: true where declared."""
+    wanted = {m for i in indicators for m in (i.metric, i.self_assessed) if m is not None}
+    found = declared.filter(pl.col("metric").is_in(list(wanted)))
+    rows = keys.select("unit", "period").with_row_index("_row")
+    columns = []
+    for (metric,), part in found.partition_by("metric", as_dict=True).items():
+        at = part.join(rows, on=["unit", "period"])["_row"]
+        columns.append(pl.repeat(False, keys.height, dtype=pl.Boolean, eager=True)
+                       .scatter(at, True).alias(f"d:{metric}"))
+    return pl.DataFrame(columns) if columns else pl.DataFrame()
+
+
 def _run_starts() -> pl.Expr:
     """True on the first row of each run of one unit and period (figures come so)."""
     return ((pl.col("unit") != pl.col("unit").shift())
@@ -358,17 +408,25 @@ def _indicator(ind: Any, n: int, wide: pl.DataFrame) -> list[pl.Expr]:
     self-assessed figure, scored by the same rule)."""
     if ind.by_status is not None:
         return _scored_exprs(ind, f"{n}:", None, pl.col(f"s:{ind.target}"))
-    out = _scored_exprs(ind, f"{n}:", pl.col(f"v:{ind.metric}"), None)
+    out = _scored_exprs(ind, f"{n}:", pl.col(f"v:{ind.metric}"), None,
+                        _declared_flag(ind.metric, wide))
     if ind.self_assessed is not None:
-        out += _scored_exprs(ind, f"{n}:self:", pl.col(f"v:{ind.self_assessed}"), None)[::2]
+        out += _scored_exprs(ind, f"{n}:self:", pl.col(f"v:{ind.self_assessed}"), None,
+                             _declared_flag(ind.self_assessed, wide))[::2]
     return out
 
 
-def _scored_exprs(ind: Any, name: str, value: pl.Expr | None, status: pl.Expr | None
-                  ) -> list[pl.Expr]:
+def _declared_flag(metric: str, wide: pl.DataFrame) -> pl.Expr | None:
+    """The metric's declared `n/a` flag column, None when no unit declared it."""
+    return pl.col(f"d:{metric}") if f"d:{metric}" in wide.columns else None
+
+
+def _scored_exprs(ind: Any, name: str, value: pl.Expr | None, status: pl.Expr | None,
+                  declared: pl.Expr | None = None) -> list[pl.Expr]:
     """[value, status, points, max] of a metric rule (`value`) or a by_status rule
     (`status`): the points clamped to [0, max], a missing input worth `when_no_data`
-    (default exclude), one that gives no number `when_invalid` (default zero)."""
+    (default exclude), one that gives no number `when_invalid` (default zero); a metric
+    the unit declared `n/a` (`declared`) is excluded whatever those say (spec §7 v3)."""
     top = float(ind.max)
     if status is not None:
         no_data = status.is_null() | (status == Status.NO_DATA.value)
@@ -388,6 +446,9 @@ def _scored_exprs(ind: Any, name: str, value: pl.Expr | None, status: pl.Expr | 
         shown_status = pl.lit(None, pl.String)
     when_no_data = _fallback(ind.when_no_data or Fallback.EXCLUDE.value, top)
     when_invalid = _fallback(ind.when_invalid or Fallback.ZERO.value, top)
+    if declared is not None:
+        excluded = declared
+        no_data, invalid = no_data & ~declared, invalid & ~declared
     points = (pl.when(no_data).then(when_no_data).when(invalid).then(when_invalid)
               .when(excluded).then(None).otherwise(raw.clip(0.0, top)).cast(pl.Float64))
     return [shown_value.cast(pl.Float64).alias(name + "value"),
@@ -435,8 +496,9 @@ def _rank(totals: pl.DataFrame, scoring: Any, levels: dict[str, str | None],
     frame = totals.with_columns(
         pl.col("unit").replace_strict(levels, default=None, return_dtype=pl.String)
         .alias("level"),
-        pl.when(pl.col("max") > 0).then(pl.col("points") / pl.col("max") * scale)
-        .alias("index"))
+        # clamped to 0–scale: bonus and penalty points can pass either end (spec §7 v3)
+        pl.when(pl.col("max") > 0).then((pl.col("points") / pl.col("max") * scale)
+                                        .clip(0.0, scale)).alias("index"))
     band = pl.lit(None, pl.String)
     for b in reversed(scoring.bands):  # the first band whose min ≤ index
         band = pl.when(pl.col("index") >= b.min).then(pl.lit(b.id)).otherwise(band)

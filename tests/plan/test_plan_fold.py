@@ -25,8 +25,8 @@ FLOATS = ("actual", "raw", "baseline_value", "_start", "threshold", "threshold_h
           "fraction", "_num", "_den", "_k")
 INPUTS = {**dict.fromkeys(FLOATS, pl.Float64), "_opc": pl.UInt8, "days_done": pl.Int64,
           "days_total": pl.Int64, **dict.fromkeys(("baseline_period", "anchor_period"), pl.String),
-          **dict.fromkeys(("reached", "held", "from_baseline", "_applicable", "_integral"),
-                         pl.Boolean)}
+          **dict.fromkeys(("reached", "held", "from_baseline", "_applicable", "_declared",
+                           "_integral"), pl.Boolean)}
 OUTPUTS = ("status", "actual", "expected", "gap", "needed", "reason", "trajectory",
            "start_period", "start_value", "days_done", "days_total")
 numbers = st.one_of(st.integers(-200, 200).map(float), st.floats(-1e4, 1e4), st.none(),
@@ -61,6 +61,7 @@ def varying(draw) -> dict:
     return {"actual": value, "raw": draw(st.sampled_from([value, 7.0, None, NAN])),
             "baseline_value": draw(numbers), "_start": draw(numbers),
             "_applicable": draw(st.sampled_from([True, True, False])),
+            "_declared": draw(st.sampled_from([False, False, True])),
             "_num": draw(maybe), "_den": draw(maybe),
             "days_done": draw(st.one_of(st.none(), st.integers(0, 4000))),
             "days_total": draw(st.one_of(st.none(), st.integers(1, 4000)))}

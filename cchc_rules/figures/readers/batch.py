@@ -6,6 +6,7 @@ parsing, the negative-count rule and unknown metrics are decided here for every 
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from math import inf
@@ -49,6 +50,8 @@ class Batch:
     # ("unit" | "period", text) -> where that text is first written, for unit and period
     # problems; a figure's own position stands in when a reader gives none.
     places: dict[tuple[str, str], Position] = field(default_factory=dict)
+    # (unit, period, metric, file, line, col) of every `n/a` a unit declared (spec §7 v3)
+    declared: list[tuple] = field(default_factory=list)
 
     def place(self, kind: str, text: str, pos: Position) -> None:
         if (kind, text) not in self.places and has_controls(text):
@@ -84,6 +87,9 @@ class Batch:
         known = self.known_metrics
         if known is not None and metric not in known:
             self.unknown_metrics.setdefault(metric, Position(file, line, col))
+            return None
+        if is_declared(raw):   # "does not apply to this unit": no figure, said so
+            self.declared.append((unit, period, metric, file, line, col))
             return None
         try:
             value = parse_value(raw, self.decimal_comma)
@@ -174,6 +180,26 @@ class Batch:
     def frame(self) -> pl.DataFrame:
         self._flush()
         return pl.concat(self.chunks) if self.chunks else pl.DataFrame(schema=SCHEMA)
+
+    def declared_frame(self) -> pl.DataFrame:
+        """The declared `n/a`s (DECLARED_SCHEMA), one per unit, period and metric."""
+        return pl.DataFrame(self.declared, schema=DECLARED_SCHEMA, orient="row") \
+            .unique(["unit", "period", "metric"], keep="first", maintain_order=True)
+
+
+# The words a unit writes for "does not apply to us" (spec §7 v3), in any case.
+NOT_APPLICABLE_WORDS = frozenset({"n/a", "không áp dụng"})
+DECLARED_SCHEMA = {"unit": pl.String, "period": pl.String, "metric": pl.String,
+                   "file": pl.String, "line": pl.Int64, "col": pl.Int64}
+
+
+def is_declared(raw: object) -> bool:
+    """Whether a cell declares that the criterion does not apply: `n/a` or `không áp dụng`
+    (any case, NFC or not, spaces around ignored)."""
+    if raw.__class__ is not str or len(raw) > 40:
+        return False
+    text = unicodedata.normalize("NFC", raw.strip(SPACES + "\t\r\n")).casefold()
+    return " ".join(text.split()) in NOT_APPLICABLE_WORDS
 
 
 def split_cells(values: Sequence[object], text_only: bool = False

@@ -97,6 +97,12 @@ class ScoreRow(_Model):
     change_class: Literal["up", "down", "same", "none"] = Field(
         description="Direction of the rank change, for styling.")
     groups: list[GroupPoints] = Field(description="Points per group, ruleset order.")
+    bonus: str | None = Field(None, description="Bonus points added to the total (spec §7 "
+                              "v3), two decimals with '+' ('0,00' when none); None when the "
+                              "ruleset has no bonus or penalty indicator.")
+    penalty: str | None = Field(None, description="Penalty points taken off the total, two "
+                                "decimals with '−' ('0,00' when none); None when the ruleset "
+                                "has no bonus or penalty indicator.")
 
 
 class IndicatorLine(_Model):

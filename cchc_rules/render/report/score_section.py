@@ -40,7 +40,8 @@ class _Section:
         self.frames = ev.scores()
         self.band_rank = {b.id: k for k, b in enumerate(self.scoring.bands)}
         self.group_titles = {g.id: g.title for g in self.scoring.groups}
-        self.ungrouped = any(i.group is None for i in self.scoring.indicators)
+        self.ungrouped = any(i.group is None and i.kind == "score"
+                             for i in self.scoring.indicators)
         self.change_words = score_text.words(fmt.lang)
 
     def two(self, value: float | None) -> str:
@@ -77,7 +78,10 @@ class _Section:
             previous_index=self.two(previous),
             index_change=self.t["score.index_change"].format(
                 diff=self.signed(r["index"] - previous)) if previous is not None else "",
-            change=change, change_class=direction, groups=groups)
+            change=change, change_class=direction, groups=groups,
+            **({"bonus": score_text.adjustment_text(self.fmt, r["bonus"], "+"),
+                "penalty": score_text.adjustment_text(self.fmt, r["penalty"], "−")}
+               if "bonus" in r else {}))
 
     def change(self, r: dict[str, Any]) -> tuple[str, str]:
         """Arrow and words for the rank change; without one, why (never an arrow alone)."""
@@ -110,7 +114,9 @@ class _Section:
             mine = groups.get(r["unit"], {})
             segments = [score_charts.Segment(title, *(v or 0.0 for v in mine.get(g, (0, 0))))
                         for g, title in self.group_titles.items()]
-            rest = (r["points"] - sum(s.points for s in segments),
+            # bonus and penalty are outside every group and every bar (spec §7 v3)
+            net = r["points"] - r.get("bonus", 0.0) + r.get("penalty", 0.0)
+            rest = (net - sum(s.points for s in segments),
                     r["max"] - sum(s.max for s in segments))
             if self.ungrouped:  # indicators without a group: one more segment
                 segments.append(score_charts.Segment(self.t["score.other_group"], *rest))
@@ -141,7 +147,8 @@ class _Section:
             (ind, row): self.two(p) for ind, row, p in found.select(
                 pl.col("indicator").cast(pl.String), "_row", "points").iter_rows()}
         return [IndicatorLine(id=i.id, title=i.title,
-                              group=self.group_titles.get(i.group or "", ""),
+                              group=self.group_titles.get(i.group or "", "")
+                              if i.kind == "score" else self.t[f"score.{i.kind}"],
                               max=self.two(float(i.max)),
                               points=[points.get((i.id, row), self.two(None))
                                       for row in range(keys.height)])
