@@ -16,8 +16,6 @@ from ..present import Formatter
 
 __all__ = ["LANGS", "Formatter", "check_lang", "in_lang", "words"]
 
-LANGS = ("vi", "en")
-
 _WORDS = Words(
     W_("status.met", "Met"),
     W_("status.not_met", "Not met"),

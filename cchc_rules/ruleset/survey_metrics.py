@@ -1,7 +1,7 @@
 """Survey figures (spec §7 v3): a percent metric measured on a sample names its size.
 
 `satisfied_rate: {unit: percent, sample: respondents}`: each result on the rate then carries
-the 95% margin of error (evaluation/margin.py). `sample` goes only on a percent metric and
+the 95% margin of error (evaluation/survey.py). `sample` goes only on a percent metric and
 names a count metric (SEM51).
 """
 from __future__ import annotations
