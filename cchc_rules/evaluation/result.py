@@ -94,6 +94,9 @@ class Evaluation:
     counts: dict[str, int] | None = None  # status counts, when known without `results`
     # a function giving the result rows as COMPACT_SCHEMA frames, in order, a slice at a time
     compact: Any = None
+    asked: tuple[str, ...] | None = None   # the periods asked for (`--period`), if any
+    asked_units: tuple[str, ...] | None = None   # the units asked for (`--unit`), if any
+    hidden: Any = None   # view.Hidden: what a reader's view left out (None: nothing)
 
     def result_slices(self) -> Iterator[pl.DataFrame]:
         """The result rows, in order, for a writer that reads each row once: slices of rows

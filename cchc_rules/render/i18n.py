@@ -99,6 +99,21 @@ _WORDS: dict[str, tuple[str, str]] = {
     "check.pass": ("khớp", "pass"),
     "check.fail": ("không khớp", "fail"),
     "check.no_data": ("thiếu số liệu", "no data"),
+    # what a reader's view left out (evaluation/view.py)
+    "hidden_na": ("{n} kết quả không áp dụng được ẩn", "{n} not applicable results hidden"),
+    "hidden_na_switch": ("{n} kết quả không áp dụng được ẩn (--show-not-applicable để hiện)",
+                         "{n} not applicable results hidden (--show-not-applicable shows "
+                         "them)"),
+    "hidden_internal": ("Kỳ chỉ dùng để so sánh, không hiển thị: {periods}",
+                        "Periods made only to compare with, not shown: {periods}"),
+    "unscored": ("Đơn vị chưa được chấm điểm, không xếp hạng: {n}",
+                 "Units with nothing scored, not ranked: {n}"),
+    "not_reported": ("Chưa nộp báo cáo", "Not reported"),
+    "not_reported_note": ("Đơn vị còn tồn tại đến cuối kỳ, thuộc cấp có chỉ tiêu phải báo cáo "
+                          "(các đơn vị cùng cấp đã có số liệu kỳ đó) nhưng không có số liệu "
+                          "nào.", "Units that existed at the end of the period, at a level "
+                          "with targets to report on (other units of the level have figures "
+                          "for it), with no figure at all."),
     "quiet_rows": ("{status} ({n} kết quả): {targets}", "{status} ({n} results): {targets}"),
     "left": ("Vế trái", "Left side"),
     "right": ("Vế phải", "Right side"),
