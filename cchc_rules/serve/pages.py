@@ -299,13 +299,11 @@ class Pages:
 
     def scorecard(self, built: _Built, unit_id: str, period: str | None) -> Any:
         """The unit's scorecard (the report's, score_section.py) for the period shown, or its
-        latest ranked period; None when the ruleset has no scoring or the unit was never
-        ranked."""
-        report = built.report
-        if report.scores is None:
-            return None
-        cards = [c for c in report.scores.cards if c.unit == unit_id]
-        return next((c for c in cards if c.period == period), cards[0] if cards else None)
+        latest ranked period, without building the whole report; None when the ruleset has
+        no scoring or the unit was never ranked."""
+        from ..render.report.score_section import unit_card
+        b = built.builder
+        return unit_card(built.ev, b.fmt, b.t, b.name, b.level_label, unit_id, period)
 
     def target(self, snap: Snapshot, target_id: str, period: str | None) -> Page:
         built = self._need(snap)

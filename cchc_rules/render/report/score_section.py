@@ -179,23 +179,39 @@ class _Section:
             latest = pl.concat([part.head(self.edge) if part.height <= 2 * self.edge else
                                 pl.concat([part.head(self.edge), part.tail(self.edge)])
                                 for _, part in latest.group_by("_l", maintain_order=True)])
+        return [self.card(scorecards(self.ev, unit)[0]) for unit in latest["unit"].to_list()], \
+            total
+
+    def card(self, card: Any) -> Scorecard:
+        """A view.Scorecard, formatted."""
         titles = {i.id: i.title for i in self.scoring.indicators}
-        out = []
-        for unit in latest["unit"].to_list():
-            card = scorecards(self.ev, unit)[0]
-            change, direction = self.change({"rank_change": card.rank_change,
-                                             "previous_index": card.previous_index})
-            out.append(Scorecard(
-                unit=unit, name=self.name(unit), level=self.level_label(card.level),
-                period=card.period, points=self.two(card.points), max=self.two(card.max),
-                index=self.two(card.index), band=card.band_title,
-                band_class=f"band-{self.band_rank[card.band]}" if card.band in self.band_rank
-                else "band-none", rank=card.rank, of=card.of, change=change,
-                change_class=direction,
-                lost=[LostPoints(id=x.indicator, title=titles.get(x.indicator, ""),
-                                 points=self.two(x.points), max=self.two(x.max),
-                                 lost=self.two(x.lost)) for x in card.lost]))
-        return out, total
+        change, direction = self.change({"rank_change": card.rank_change,
+                                         "previous_index": card.previous_index})
+        return Scorecard(
+            unit=card.unit, name=self.name(card.unit), level=self.level_label(card.level),
+            period=card.period, points=self.two(card.points), max=self.two(card.max),
+            index=self.two(card.index), band=card.band_title,
+            band_class=f"band-{self.band_rank[card.band]}" if card.band in self.band_rank
+            else "band-none", rank=card.rank, of=card.of, change=change,
+            change_class=direction,
+            lost=[LostPoints(id=x.indicator, title=titles.get(x.indicator, ""),
+                             points=self.two(x.points), max=self.two(x.max),
+                             lost=self.two(x.lost)) for x in card.lost])
+
+
+def unit_card(ev: Any, fmt: Formatter, t: dict[str, str], name: Callable[[str], str],
+              level_label: Callable[[str | None], str | None], unit: str,
+              period: str | None) -> Scorecard | None:
+    """One unit's scorecard for `period` (its latest ranked period when not ranked then),
+    without building the rest of the section (the web app's unit page); None when the
+    ruleset has no scoring or the unit was never ranked."""
+    if ev.ruleset.model.scoring is None:
+        return None
+    cards = scorecards(ev, unit)
+    if not cards:
+        return None
+    chosen = next((c for c in cards if c.period == period), cards[0])
+    return _Section(ev, fmt, t, name, level_label, "full", 0).card(chosen)
 
 
 def build(ev: Any, fmt: Formatter, t: dict[str, str], name: Callable[[str], str],
