@@ -225,6 +225,10 @@ class Metric(_Model):
         "§5): sum (a flow), first or last (a stock at the start or end of the period). Absent: "
         "never derived across periods. Not for formula, percent or ratio metrics.")
     description: Text | None = Field(None, description="Ghi chú / Free-text note.")
+    display_only: bool = Field(
+        False, description="Chỉ để hiển thị / Kept for display (forms, reports, extending "
+        "rulesets): no target, check or formula of this ruleset needs it, and `cchc lint` "
+        "does not warn about it (LNT04).")
     records: Records | None = Field(
         None, description="Đếm từ hồ sơ / Count this raw metric from a record source "
         "(see docs/records.md) instead of reading it from reports.")
