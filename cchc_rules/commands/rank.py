@@ -58,6 +58,7 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
     hidden = None
     if fmt in ("table", "xlsx"):
         from ..evaluation.view import for_readers
+        evaluation.asked = periods or None   # a period asked for is shown, internal or not
         evaluation = for_readers(evaluation)
         hidden = evaluation.hidden
     scores = evaluation.scores()
