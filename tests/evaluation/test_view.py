@@ -4,6 +4,8 @@ nothing, implied checks without data not counted, and a unit's scorecard."""
 from __future__ import annotations
 
 from factory import HAM_TAN, ONLINE, metrics, report, run, target, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cchc_rules import evaluate_files
 from cchc_rules.evaluation.view import for_readers, internal_periods, not_reported, scorecards
@@ -128,3 +130,26 @@ def test_rankings_of_scored_units_only_and_a_scorecard(tmp_path):
     assert (card.rank, card.of) == (1, 2)
     assert [(x.indicator, x.lost) for x in card.lost] == [("2", 3)]
     assert scorecards(view, "c") == []
+
+
+LEVELS = ["province", "district", "commune"]
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(levels=st.lists(st.sets(st.sampled_from(LEVELS), min_size=1), min_size=1, max_size=3),
+       reporters=st.sets(st.sampled_from(["ham-tan", "tay-ninh", "xa-moi"]), min_size=1),
+       show=st.booleans())
+def test_the_view_drops_exactly_the_not_applicable_rows(tmp_path, levels, reporters, show):
+    """Against a plain-Python reference: the view keeps every row but the not applicable
+    ones (all of them when asked), in order, and counts what it left out."""
+    defs = [target(f"T{i}", "online_rate", ("2025", ">=", 50), levels=sorted(lv))
+            for i, lv in enumerate(levels)]
+    ev = run(tmp_path, defs, [report(u, "2024", received=10, received_online=4)
+                              for u in sorted(reporters)])
+    rows = ev.results.select("target", "unit", "period", "status").rows()
+    view = for_readers(ev, show_not_applicable=show)
+    expected = rows if show else [r for r in rows if r[3] != "not_applicable"]
+    assert view.results.select("target", "unit", "period", "status").rows() == expected
+    assert view.hidden.not_applicable == len(rows) - len(expected)
+    assert sum(view.summary().values()) + view.hidden.not_applicable == len(rows)
