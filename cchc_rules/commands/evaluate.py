@@ -102,9 +102,13 @@ def require_figures(ctx: click.Context, data, records) -> None:
               " spec §7).")
 @click.option("--fail-on", default=",".join(DEFAULT_FAIL_ON), show_default=True,
               help="Statuses that make the run exit 1; 'fail' is a failed check.")
+@click.option("--show-not-applicable", is_flag=True,
+              help="The table lists not applicable results too (hidden by default, counted;"
+              " JSON, CSV and the others always hold every result).")
 @click.pass_context
 def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, records,
-            periods, units, targets, fmt, output, what, fail_on) -> None:
+            periods, units, targets, fmt, output, what, fail_on,
+            show_not_applicable) -> None:
     """Evaluate reported figures against the targets of RULESET."""
     from ..output import atomic_open
     from ..pipeline import Session
@@ -118,7 +122,8 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
                                       warn=echo_warning, records=records,
                                       periods=periods or None,
                                       units=units or None, targets=targets or None)
-        options = {"lang": lang, "fail_on": failing}
+        options = {"lang": lang, "fail_on": failing,
+                   "show_not_applicable": show_not_applicable}
         if fmt in ("csv", "parquet", "arrow") and what != "results":
             options["what"] = what
         if output is not None:

@@ -19,11 +19,17 @@ from ..messages import _
               help="Units who fill it in: a units file, or a data file that declares units.")
 @click.option("--period", "periods", multiple=True, required=True, metavar="P",
               help="Reporting period, e.g. 2024-Q1 (repeatable).")
+@click.option("--level", "levels", multiple=True, metavar="L",
+              help="Only units of this level (repeatable).")
+@click.option("--unit", "unit_ids", multiple=True, metavar="ID",
+              help="Only this unit (repeatable).")
 @click.option("--output", required=True, metavar="FILE",
               type=click.Path(path_type=Path, dir_okay=False), help="The .xlsx to write.")
-def command(ruleset: Path, units_file: Path, periods: tuple[str, ...], output: Path) -> None:
-    """Write an Excel data-entry form for the metrics of RULESET."""
-    from ..figures.forms import form_units, parse_periods, write_form
+def command(ruleset: Path, units_file: Path, periods: tuple[str, ...], levels: tuple[str, ...],
+            unit_ids: tuple[str, ...], output: Path) -> None:
+    """Write an Excel data-entry form for the metrics of RULESET: a row per unit and period
+    it existed in, the metrics its level reports."""
+    from ..figures.forms import form_rows, form_units, parse_periods, pick_units, write_form
     from ..output import atomic_open
     from ..pipeline import Session
 
@@ -31,10 +37,12 @@ def command(ruleset: Path, units_file: Path, periods: tuple[str, ...], output: P
     for warning in loaded.warnings:
         click.echo(warning.format(), err=True)
     wanted = parse_periods(periods)
-    units = form_units(units_file)
+    units = pick_units(form_units(units_file), levels, unit_ids)
     with atomic_open(output, "wb") as out:
         notes = write_form(loaded, units, wanted, out, str(ruleset))
     for note in notes:
         click.echo(_("note: {note}").format(note=note), err=True)
+    rows = len(form_rows(units, wanted)[0])
     click.echo(_("wrote {output} ({units} units × {periods} periods)").format(
-        output=output, units=len(units), periods=len(wanted)))
+        output=output, units=len(units), periods=len(wanted))
+        + (_(", {rows} rows").format(rows=rows) if rows != len(units) * len(wanted) else ""))

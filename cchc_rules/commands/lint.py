@@ -1,4 +1,5 @@
-"""`cchc lint RULESET…`: style findings on valid rulesets (docs/lint.md).
+"""`cchc lint RULESET…`: style findings on valid rulesets (docs/lint.md); a directory stands
+for every ruleset under it, as for `cchc validate`.
 
 One warning line per finding on stderr (`file:line:col: warning LNT01 …`), or a JSON list on
 stdout with `--format json`; `ok <file>` for a clean ruleset. Exit 0 clean, 1 findings,
@@ -13,11 +14,11 @@ import click
 
 from ..cli import EXIT_ERROR, EXIT_FAIL, print_problems
 from ..errors import CchcError, escape_controls
+from .validate import expand, is_units_file
 
 
 @click.command()
-@click.argument("rulesets", nargs=-1, required=True,
-                type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("rulesets", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", default="text", show_default=True,
               type=click.Choice(["text", "json"]))
 @click.pass_context
@@ -28,7 +29,10 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...], fmt: str) -> None:
 
     session = Session()
     findings, invalid = [], 0
-    for path in rulesets:
+    # a directory stands for every ruleset under it, as for validate (units files have no
+    # style to lint)
+    paths = [p for given in rulesets for p in expand(given) if not is_units_file(p)]
+    for path in paths:
         try:
             loaded = session.load_ruleset(path)
         except CchcError as err:

@@ -19,6 +19,11 @@ from ..messages import _, noun
 from .evaluate import data_options, echo_warning
 
 
+def words_of(lang: str) -> dict[str, str]:
+    from ..render.i18n import words
+    return words(lang)
+
+
 @click.command()
 @data_options
 @click.option("--period", "periods", multiple=True, metavar="P", help="Only this period.")
@@ -47,11 +52,20 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
         raise CchcError([Problem("EVL05", _("ruleset '{ruleset}' has no scoring").format(
                                             ruleset=model.ruleset), None,
                                  _("add a scoring block (spec §7, docs/scoring.md)"))])
+    _check_asked(evaluation.scores().rankings, periods, levels)
+    # what a person reads (table, xlsx) leaves out internal periods and units with nothing
+    # scored (evaluation/view.py); JSON and CSV keep every row
+    hidden = None
+    if fmt in ("table", "xlsx"):
+        from ..evaluation.view import for_readers
+        evaluation.asked = periods or None   # a period asked for is shown, internal or not
+        evaluation = for_readers(evaluation)
+        hidden = evaluation.hidden
     scores = evaluation.scores()
-    _check_asked(scores.rankings, periods, levels)
     picked = type(scores)(*(render.pick(getattr(scores, name), list(periods), list(levels))
                             for name in render.WHAT))
-    if levels:  # scores and groups carry no level: keep the units the rankings kept
+    if levels or hidden is not None:  # scores and groups carry no level: keep the units
+        # the rankings kept
         kept = picked.rankings.select("unit", "period")
         picked = type(scores)(picked.scores.join(kept, on=["unit", "period"], how="semi"),
                               picked.groups.join(kept, on=["unit", "period"], how="semi"),
@@ -60,7 +74,9 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
     titles = {i.id: i.title for i in model.scoring.indicators}
     buffer = io.BytesIO()
     if fmt == "xlsx":
-        render.write_xlsx(picked, buffer, names, titles, lang)
+        from ..render.i18n import words
+        level_text = {k[6:]: v for k, v in words(lang).items() if k.startswith("level.")}
+        render.write_xlsx(picked, buffer, names, titles, lang, model.scoring, level_text)
     elif fmt == "csv":
         render.csv_frame(picked, what, titles).write_csv(buffer)
     elif fmt == "json":
@@ -68,6 +84,8 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
     else:
         lines = render.ranking_text(picked.rankings, names, lang)
         appraisal = render.appraisal_text(picked, names, titles, lang)
+        if hidden is not None and hidden.unscored and picked.rankings.height:
+            lines.append("  " + words_of(lang)["unscored"].format(n=hidden.unscored))
         text = "\n".join([*lines, *(["", *appraisal] if appraisal else [])]) + "\n"
         buffer.write(text.encode("utf-8"))
     if output is not None:

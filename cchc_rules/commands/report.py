@@ -28,9 +28,11 @@ DETAILS = ("auto", "full", "summary")
 @click.option("--detail", type=click.Choice(DETAILS), default="auto", show_default=True,
               help="full: every row; summary: bounded lists; auto: summary above 5,000 results "
                    "(above 200 in a PDF).")
+@click.option("--show-not-applicable", is_flag=True,
+              help="List not applicable results too (left out and counted by default).")
 def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
             decimal_comma: bool, lang: str, records: tuple[str, ...], fmt: str, output: Path,
-            template_dir: Path | None, detail: str) -> None:
+            template_dir: Path | None, detail: str, show_not_applicable: bool) -> None:
     """Render a compliance report of RULESET against the reported figures."""
     from ..output import write_atomic
     from ..pipeline import Session
@@ -39,6 +41,8 @@ def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
     session = Session()
     evaluation = session.evaluate(ruleset, data, units_file, decimal_comma, warn=echo_warning,
                                   records=records)
+    from ..evaluation.view import for_readers
+    evaluation = for_readers(evaluation, show_not_applicable=show_not_applicable)
     inputs = [("data", p) for p in data] + ([("units", units_file)] if units_file else [])
     options = {"lang": lang, "detail": detail, "template_dir": template_dir, "inputs": inputs}
     if fmt == "pdf":

@@ -22,11 +22,11 @@ from ..pipeline import Session
 def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
     """Check RULESET files (or every ruleset in a directory): schema, formulas, dependency
     cycles, ids, extends."""
-    paths = [p for given in rulesets for p in _expand(given)]
+    paths = [p for given in rulesets for p in expand(given)]
     failed = 0
     session = Session()
     for path in paths:
-        if _is_units_file(path):
+        if is_units_file(path):
             failed += not _check_units(path)
             continue
         try:
@@ -46,7 +46,7 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
         ctx.exit(EXIT_ERROR)
 
 
-def _is_units_file(path: Path) -> bool:
+def is_units_file(path: Path) -> bool:
     return path.name.startswith("units-") and path.suffix in (".yaml", ".yml")
 
 
@@ -67,7 +67,8 @@ def _check_units(path: Path) -> bool:
     return True
 
 
-def _expand(path: Path) -> list[Path]:
+def expand(path: Path) -> list[Path]:
+    """A file as itself; a directory as every ruleset and units file under it, sorted."""
     if not path.is_dir():
         return [path]
     found = sorted(p for pattern in ("*.yaml", "*.yml") for p in path.rglob(pattern)

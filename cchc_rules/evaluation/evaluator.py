@@ -23,6 +23,7 @@ from ..figures.unitgraph import UnitGraph
 from ..figures.validity import within_validity
 from ..messages import _, noun
 from ..periods import is_period, parse_period, period_key
+from ..ruleset.rank_metrics import field_checks
 from .result import (
     CHECK_SCHEMA,
     COMPACT_SCHEMA,
@@ -78,10 +79,16 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     if statuses is None:
         return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,
                           warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={},
-                          declared=declared_all)
+                          declared=declared_all, asked=_asked(periods),
+                          asked_units=_asked(units))
     return Evaluation(ruleset, figures, values, statuses.results, checks, warnings,
                       statuses.trace, timed, counts=statuses.counts(),
-                      compact=lambda: _result_slices(statuses), declared=declared_all)
+                      compact=lambda: _result_slices(statuses), declared=declared_all,
+                      asked=_asked(periods), asked_units=_asked(units))
+
+
+def _asked(periods) -> tuple[str, ...] | None:
+    return tuple(periods) if periods is not None else None
 
 
 # Results per slice of `_result_slices`: a writer holds this many rows at a time, not 1.6 M.
@@ -474,6 +481,10 @@ def _checks(ruleset, scope: pl.DataFrame) -> pl.DataFrame:
                 .when(pl.col("left").is_nan() | pl.col("right").is_nan()).then(pl.lit("fail"))
                 .when(holds).then(pl.lit("pass"))
                 .otherwise(pl.lit("fail")).alias("status")))
+    # an implied check (a rank within its field, rank_metrics.py) that cannot run for lack of
+    # a figure is no check at all: it is not counted as missing data
+    implied = list(field_checks(ruleset.model.metrics))
     return (pl.concat(frames).with_row_index("_n").sort("row", "_n")
+            .filter(~(pl.col("check").is_in(implied) & (pl.col("status") == "no_data")))
             .select(list(CHECK_SCHEMA)).cast(CHECK_SCHEMA).collect())
 

@@ -96,6 +96,9 @@ class Evaluation:
     compact: Any = None
     # spec §7 v3: (unit, period, metric) declared n/a, after roll-up and through formulas
     declared: pl.DataFrame | None = None
+    asked: tuple[str, ...] | None = None   # the periods asked for (`--period`), if any
+    asked_units: tuple[str, ...] | None = None   # the units asked for (`--unit`), if any
+    hidden: Any = None   # view.Hidden: what a reader's view left out (None: nothing)
 
     def result_slices(self) -> Iterator[pl.DataFrame]:
         """The result rows, in order, for a writer that reads each row once: slices of rows

@@ -17,10 +17,11 @@ from typing import BinaryIO
 from ..domain import MetricUnit
 from ..errors import CchcError, Problem, cell_ref
 from ..expr import ast
-from ..messages import _
+from ..messages import _, noun
 from ..periods import Period, parse_period
 from ..ruleset.loader import LoadedRuleset
 from .units import Unit
+from .validity import exists_during
 
 SHEET = "Số liệu"
 GUIDE = "Hướng dẫn"
@@ -77,6 +78,60 @@ def raw_metrics(ruleset: LoadedRuleset) -> list[str]:
     return [mid for mid, m in ruleset.model.metrics.items() if m.formula is None]
 
 
+def level_metrics(ruleset: LoadedRuleset, level: str | None) -> set[str]:
+    """The raw metrics a unit of `level` reports: the inputs of the targets that apply to
+    its level and of the scoring indicators it is scored on by its own figures (not those
+    it inherits from a unit of another level). A unit without a level, or a ruleset whose
+    metrics no target or indicator reads, reports every raw metric."""
+    model = ruleset.model
+    raw = raw_metrics(ruleset)
+    if level is None:
+        return set(raw)
+    used: set[str] = set()
+    read: set[str] = set()
+
+    def add(metric: str | None, into: set[str]) -> None:
+        if metric is not None:
+            into |= set(ruleset.raw_inputs.get(metric, {metric}))
+
+    for target in model.targets:
+        add(target.metric, read)
+        if target.levels is None or level in target.levels:
+            add(target.metric, used)
+    scoring = model.scoring
+    for ind in scoring.indicators if scoring is not None else ():
+        metrics = [getattr(ind, "metric", None), getattr(ind, "self_assessed", None)]
+        for metric in metrics:
+            add(metric, read)
+            if ind.inherit is None or ind.inherit == level:
+                add(metric, used)
+    # a metric no target or indicator reads (kept for display): every unit may report it
+    return (used | (set(raw) - read)) & set(raw)
+
+
+def pick_units(units: Mapping[str, Unit], levels: Sequence[str], ids: Sequence[str]
+               ) -> dict[str, Unit]:
+    """The units of `levels` (all when none) and `ids` (all when none); an unknown level
+    (EVL07) or unit (EVL02) is an error with a did-you-mean."""
+    from ..errors import did_you_mean
+
+    known_levels = sorted({u.level for u in units.values() if u.level})
+    problems = [Problem("EVL07", _("no unit of level '{level}' in the units file").format(
+                            level=level), None,
+                        did_you_mean(level, known_levels) or _("known: {known}").format(
+                            known=", ".join(known_levels)))
+                for level in dict.fromkeys(levels) if level not in known_levels]
+    problems += [Problem("EVL02", _("unknown {kind} '{name}'").format(kind=noun("unit"),
+                                                                     name=uid), None,
+                         did_you_mean(uid, list(units)) or _("known: {known}").format(
+                             known=", ".join(sorted(units)[:10])))
+                 for uid in dict.fromkeys(ids) if uid not in units]
+    if problems:
+        raise CchcError(problems)
+    return {uid: u for uid, u in units.items()
+            if (not levels or u.level in levels) and (not ids or uid in ids)}
+
+
 def excel_formula(node: ast.Node, cells: Mapping[str, str],
                   formulas: Mapping[str, ast.Node]) -> str | None:
     """`node` as an Excel expression over `cells` (metric id -> cell reference); a derived
@@ -110,13 +165,27 @@ def _wrap(text: str | None, prefix: str = "") -> str | None:
     return None if text is None else f"{prefix}({text})"
 
 
+def form_rows(units: Mapping[str, Unit], periods: Sequence[Period]
+              ) -> tuple[list[tuple[Unit, Period]], int]:
+    """(unit, period) rows of units in existence in the period (some day of it: a commune
+    that began mid-year reports its part of the year), and how many were left out."""
+    rows = [(u, p) for u in units.values() for p in periods]
+    kept = [(u, p) for u, p in rows if exists_during(u, p)]
+    return kept, len(rows) - len(kept)
+
+
 def write_form(ruleset: LoadedRuleset, units: Mapping[str, Unit], periods: Sequence[Period],
                out: BinaryIO, ruleset_path: str = "") -> list[str]:
-    """Write the form to `out`; the notes about checks that could not become Excel formulas."""
+    """Write the form to `out`: a row per unit × period it existed in, a column per raw
+    metric some unit of the form reports (a cell its level does not report is locked and
+    grey); the notes (rows left out, checks that could not become Excel formulas)."""
     import xlsxwriter
 
     model = ruleset.model
-    metrics = raw_metrics(ruleset)
+    reports = {level: level_metrics(ruleset, level)
+               for level in {u.level for u in units.values()}}
+    wanted = set().union(*reports.values()) if reports else set()
+    metrics = [m for m in raw_metrics(ruleset) if m in wanted]
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     book.set_custom_property(FORM_PROPERTY, model.ruleset)
     book.set_properties({"title": f"Biểu nhập số liệu — {model.title}",
@@ -125,7 +194,7 @@ def write_form(ruleset: LoadedRuleset, units: Mapping[str, Unit], periods: Seque
     sheet = book.add_worksheet(SHEET)
     guide = book.add_worksheet(GUIDE)
     cols = [Column(m, 4 + i) for i, m in enumerate(metrics)]
-    rows = [(u, p) for u in units.values() for p in periods]
+    rows, gone = form_rows(units, periods)
     last = ID_ROW + len(rows)
 
     sheet.write(0, 0, f"BIỂU NHẬP SỐ LIỆU — {model.title}", f.title)
@@ -151,9 +220,15 @@ def write_form(ruleset: LoadedRuleset, units: Mapping[str, Unit], periods: Seque
         sheet.write_string(r, 1, unit.name, f.key)
         sheet.write_string(r, 2, period.text, f.key)
         sheet.write_string(r, 3, period_name(period), f.key)
+        mine = reports[unit.level]
         for col in cols:
-            sheet.write_blank(r, col.index, None, f.figure)
-    notes = _checks(sheet, ruleset, cols, last, f) if rows else []
+            if col.metric in mine:
+                sheet.write_blank(r, col.index, None, f.figure)
+            else:   # not reported at this unit's level: locked, grey
+                sheet.write_blank(r, col.index, None, f.key)
+    notes = [_("{n} unit × period rows left out: the unit did not exist in the period")
+             .format(n=gone)] if gone else []
+    notes += _checks(sheet, ruleset, cols, last, f) if rows else []
     sheet.set_column(0, 0, 14)
     sheet.set_column(1, 1, 24)
     sheet.set_column(2, 2, 10)

@@ -63,6 +63,19 @@ def _outside(values: pl.DataFrame, units: dict) -> pl.DataFrame | None:
 
 
 
+def exists_during(unit, period: Period) -> bool:
+    """Whether `unit` (a units.Unit) existed on some day of `period`."""
+    return _overlaps((unit.valid_from, unit.valid_to), period)
+
+
+def exists_at_end(unit, period: Period) -> bool:
+    """Whether `unit` (a units.Unit) exists on the last day of `period` (one that ended
+    during the period is reported for by its successor)."""
+    end = period.end
+    return ((unit.valid_from is None or date.fromisoformat(unit.valid_from) <= end)
+            and (unit.valid_to is None or end <= date.fromisoformat(unit.valid_to)))
+
+
 def _overlaps(span: tuple[str | None, str | None], period: Period) -> bool:
     start, end = span
     return ((start is None or date.fromisoformat(start) <= period.end)

@@ -199,8 +199,10 @@ def csv_frame(scores: Any, what: str, titles: dict[str, str] | None = None) -> p
 
 
 def write_xlsx(scores: Any, out: BinaryIO, names: dict[str, str], titles: dict[str, str],
-               lang: str = "vi") -> None:
-    """A workbook: one sheet of rankings, one of indicator points per unit; headers in the
+               lang: str = "vi", scoring: Any = None,
+               level_text: dict[str, str] | None = None) -> None:
+    """A workbook: one sheet of rankings, one of indicator points per unit (both long); with
+    `scoring`, then a wide sheet per level and period (rank_wide.py). Headers in the
     language asked (Vietnamese by default), numbers with two decimals, header rows frozen."""
     import xlsxwriter
 
@@ -236,6 +238,11 @@ def write_xlsx(scores: Any, out: BinaryIO, names: dict[str, str], titles: dict[s
     if "kind" in points.columns:
         columns.insert(columns.index("indicator"), "kind")
     _sheet(book, t["sheet_points"], points, columns, t, bold, two, whole)
+    if scoring is not None:
+        from .rank_wide import write_wide
+        write_wide(book, scores, scoring, names, t, level_text or {},
+                   {"head": bold, "bold": book.add_format({"num_format": "0.00", "bold": True}),
+                    "two": two, "whole": whole})
     book.close()
 
 

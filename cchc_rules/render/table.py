@@ -21,6 +21,7 @@ from ..errors import escape_controls
 from ..evaluation.result import Evaluation
 from ..evaluation.selection import empty_reason
 from ..evaluation.survey import with_margins
+from ..evaluation.view import for_readers, not_reported
 from ..present import Formatter, compared_unit, number, numbers, threshold_text
 from .by_unit import by_unit, write_units
 from .checktext import check_texts
@@ -32,6 +33,7 @@ COLUMNS = ("period", "target", "actual", "threshold", "expected", "status", "nee
 # of 60 targets against a district's one-stop report is otherwise mostly "no data".
 QUIET = UNRATED
 QUIET_LISTED = 12
+NOT_REPORTED_LISTED = 12   # units named per period and level in the "not reported" lines
 CELLS = tuple(f"c_{name}" for name in COLUMNS)
 _LABELS = ("target", "unit", "period", "status", "op")
 _USED = (*_LABELS, "actual", "threshold", "threshold_high", "expected", "needed")
@@ -205,23 +207,53 @@ def _footer(evaluation: Evaluation, t: dict[str, str], lang: str) -> list[str]:
         from .scores import appraisal_text, ranking_text
         names = {uid: u.name for uid, u in evaluation.figures.units.items()}
         out += [*ranking_text(evaluation.scores().rankings, names, lang), ""]
+        hidden = evaluation.hidden
+        if hidden is not None and hidden.unscored and evaluation.scores().rankings.height:
+            out[-1:] = ["  " + t["unscored"].format(n=hidden.unscored), ""]
         titles = {i.id: i.title for i in evaluation.ruleset.model.scoring.indicators}
         appraisal = appraisal_text(evaluation.scores(), names, titles, lang)
         out += [*appraisal, ""] if appraisal else []
+    out += _not_reported(evaluation, t)
     counts = evaluation.summary()
     summary = [f"{t[f'status.{s}']} {counts[s]}" for s in STATUSES if counts[s]]
     checks = evaluation.check_summary()
+    hidden = evaluation.hidden
+    if hidden is not None and hidden.not_applicable:
+        summary.append(t["hidden_na_switch"].format(n=hidden.not_applicable))
     out.append(f"{t['summary']}: " + (" · ".join(summary) or empty_reason(evaluation)))
+    if hidden is not None and hidden.internal_periods:
+        out.append(t["hidden_internal"].format(periods=", ".join(hidden.internal_periods)))
     if any(checks.values()):
         out.append(f"{t['check']}: " + " · ".join(f"{t['check.' + k]} {v}"
                                                   for k, v in checks.items() if v))
     return out
 
 
+def _not_reported(evaluation: Evaluation, t: dict[str, str]) -> list[str]:
+    """Per period and level, the units that sent nothing (view.not_reported), a few named."""
+    missing = not_reported(evaluation)
+    if not missing.height:
+        return []
+    out = [t["not_reported"]]
+    for (period, level), part in missing.group_by("period", "level", maintain_order=True):
+        ids = part["unit"].to_list()
+        listed = ", ".join(escape_controls(u) for u in ids[:NOT_REPORTED_LISTED])
+        more = ", …" if len(ids) > NOT_REPORTED_LISTED else ""
+        level_text = t.get(f"level.{level}", level)
+        out.append(f"  {escape_controls(period)} · {escape_controls(level_text)} "
+                   f"({len(ids)}): {listed}{more}")
+    return [*out, ""]
+
+
 def write(evaluation: Evaluation, out: BinaryIO, *, lang: str = "vi", color: bool = False,
-          fail_on: Iterable[str] = DEFAULT_FAIL_ON, **_options: Any) -> None:
+          fail_on: Iterable[str] = DEFAULT_FAIL_ON, show_not_applicable: bool = False,
+          **_options: Any) -> None:
     """The table, UTF-8, to a binary stream: per unit (sorted) its title, its rows under a
-    heading, its quiet rows and failed checks, a blank line; then the summary."""
+    heading, its quiet rows and failed checks, a blank line; then the rankings, the units
+    that sent nothing and the summary. Not applicable results and internal periods are left
+    out unless asked (evaluation/view.py); the summary says how many."""
+    if evaluation.hidden is None:
+        evaluation = for_readers(evaluation, show_not_applicable=show_not_applicable)
     t, fmt = words(lang), Formatter(lang)
     results = by_unit(evaluation.results, _LABELS, _USED)
     shown = results.filter(~pl.col("status").is_in(list(QUIET)))

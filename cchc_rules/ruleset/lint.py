@@ -107,13 +107,14 @@ def _title_numbers(target: Target, pos: Position | None) -> Iterator[Problem]:
 def _metrics(ruleset: LoadedRuleset) -> Iterator[Problem]:
     model = ruleset.model
     used = {t.metric for t in model.targets}
-    if model.scoring is not None:  # a scored metric is used (spec §7)
-        used |= {i.metric for i in model.scoring.indicators if i.metric is not None}
+    if model.scoring is not None:  # a scored or self-assessed metric is used (spec §7)
+        used |= {m for i in model.scoring.indicators for m in (i.metric, i.self_assessed)
+                 if m is not None}
     for node in (*ruleset.asserts.values(), *ruleset.formulas.values()):
         used |= {n.id for n in walk(node) if isinstance(n, Name)}
     for mid, metric in model.metrics.items():
         pos = ruleset.positions.get(f"metric:{mid}")
-        if mid not in used:
+        if mid not in used and not metric.display_only:
             yield _warn("LNT04", _("metric '{mid}' is defined but no target, check or formula "
                                    "uses it").format(
                                    mid=mid), pos, _("remove it, or add the target that needs it"))

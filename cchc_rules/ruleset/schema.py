@@ -232,6 +232,10 @@ class Metric(_Model):
         None, description="Cỡ mẫu / With unit percent: the count metric holding the sample "
         "size the figure was measured on (a survey); each result then carries the 95% margin "
         "of error in percentage points.", examples=["respondents"])
+    display_only: bool = Field(
+        False, description="Chỉ để hiển thị / Kept for display (forms, reports, extending "
+        "rulesets): no target, check or formula of this ruleset needs it, and `cchc lint` "
+        "does not warn about it (LNT04).")
     records: Records | None = Field(
         None, description="Đếm từ hồ sơ / Count this raw metric from a record source "
         "(see docs/records.md) instead of reading it from reports.")

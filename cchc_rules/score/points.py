@@ -77,6 +77,10 @@ class Scores:
         self._lists: dict[str, pl.DataFrame | WideList] = {"scores": scores, "groups": groups}
         self.rankings = rankings
 
+    def with_rankings(self, rankings: pl.DataFrame) -> Scores:
+        """The same scores and groups beside other rankings (a reader's view's)."""
+        return Scores(self._lists["scores"], self._lists["groups"], rankings)
+
     def wide(self, name: str) -> WideList | None:
         """The list `name` as scored, side by side, when it has not been made long."""
         found = self._lists.get(name)

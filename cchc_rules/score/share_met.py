@@ -7,16 +7,18 @@ a unit the same rank.
 
 The rule, per unit:
 - Only the unit's latest period with results counts (latest by end date, then start date).
-- Units are compared like with like: a unit is ranked only against units whose latest
-  period is the same one (a unit with figures for 2025 is never placed beside one whose
-  latest figures are for 2025-H1); each period has its own ranks from 1.
+- Units are compared like with like: a unit is ranked only against units of its level
+  whose latest period is the same one (a unit with figures for 2025 is never placed beside
+  one whose latest figures are for 2025-H1, a commune never beside a province); each period
+  and level has its own ranks from 1.
 - score = 100 × Σ weight of results that are `good` (met, on track)
                 / Σ weight of results that are rated (not no_data, not not_applicable);
   a missing figure never counts as a failure. 0 when every rated weight is 0; a unit with
   no rated result in its latest period is not ranked at all.
 - Ranks are competition ranks ("1224") by the one rule of `ranks.py`: scores within `TIE`
-  (0.005 of 100) of a run's first share its rank, and the next rank skips.
-- Rows are ordered by period, latest first, then rank, then unit id (ties by id).
+  (0.005 of 100) of a run's first share its rank, and the next rank skips; each level of a
+  period is ranked on its own.
+- Rows are ordered by period, latest first, then level, rank, then unit id (ties by id).
 """
 from __future__ import annotations
 
@@ -62,18 +64,22 @@ def rank_units(source: Any) -> pl.DataFrame:
         return pl.DataFrame(schema=SHARE_MET_SCHEMA)
     good = pl.col("status").is_in(GOOD).cast(pl.Float64)
     order = period_order(latest["period"].unique().to_list())
+    if "level" not in latest.columns:
+        latest = latest.with_columns(pl.lit(None, pl.String).alias("level"))
     shares = (latest.group_by("unit").agg(
-        pl.col("period").first(),
+        pl.col("period").first(), pl.col("level").first().alias("_level"),
         ((pl.col("weight") * good).sum() / (pl.col("weight") * rated.cast(pl.Float64)).sum()
          * 100).fill_nan(0.0).fill_null(0.0).alias("score"),
         *[(pl.col("status") == status).sum().cast(pl.UInt32).alias(status)
           for status in STATUSES])
         .with_columns(pl.col("period").replace_strict(order, return_dtype=pl.Int32)
                       .alias("_order"))
-        .sort(["_order", "score", "unit"], descending=[True, True, False]))
-    ranks, _ = competition_ranks(shares, ["_order"], "score")
+        .sort(["_order", "_level", "score", "unit"], descending=[True, False, True, False],
+              nulls_last=True))
+    ranks, _ = competition_ranks(shares, ["_order", "_level"], "score")
     return (shares.with_columns(ranks.cast(pl.UInt32))
-            .sort(["_order", "rank", "unit"], descending=[True, False, False])
+            .sort(["_order", "_level", "rank", "unit"], descending=[True, False, False, False],
+                  nulls_last=True)
             .select(list(SHARE_MET_SCHEMA)))
 
 

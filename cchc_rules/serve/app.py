@@ -40,6 +40,11 @@ UPLOAD_HEADER = "x-cchc-upload"   # a custom header: a cross-site form cannot se
 KEEP_ALIVE_SECONDS = 15.0
 
 
+def _shows_na(request: Request) -> bool:
+    """`?na=1`: the page shows not applicable results (hidden by default)."""
+    return request.query_params.get("na") == "1"
+
+
 def state(snap: Snapshot) -> dict[str, Any]:
     """What an open page needs to know to decide whether it is stale."""
     return {"version": snap.version, "ok": snap.ok, "ms": round(snap.seconds * 1000),
@@ -72,14 +77,17 @@ class ServeApp:
         return self._respond(page)
 
     def home(self, request: Request) -> Response:
-        return self._page(self.pages.summary)
+        na = _shows_na(request)
+        return self._page(lambda snap: self.pages.summary(snap, na))
 
     def quality(self, request: Request) -> Response:
-        return self._page(self.pages.quality)
+        na = _shows_na(request)
+        return self._page(lambda snap: self.pages.quality(snap, na))
 
     def unit(self, request: Request) -> Response:
         unit, period = request.path_params["unit"], request.query_params.get("period")
-        return self._page(lambda snap: self.pages.unit(snap, unit, period))
+        na = _shows_na(request)
+        return self._page(lambda snap: self.pages.unit(snap, unit, period, na))
 
     def target(self, request: Request) -> Response:
         target, period = request.path_params["target"], request.query_params.get("period")

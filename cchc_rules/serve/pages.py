@@ -17,6 +17,7 @@ import polars as pl
 
 from ..domain import STATUSES, SYMBOLS
 from ..errors import CchcError, did_you_mean
+from ..evaluation.view import for_readers
 from ..messages import W_, Words
 from ..periods import period_key
 from ..render.i18n import in_lang, words
@@ -56,6 +57,9 @@ APP_WORDS = Words(
     W_("preview_none", "The file gives no result for this ruleset."),
     W_("preview_errors", "The uploaded file has errors:"),
     W_("updated", "Update {version}, evaluated in {ms} ms."),
+    W_("na_show", "Show {n} not applicable results"),
+    W_("na_hide", "Hide not applicable results"),
+    W_("scorecard", "Scorecard"),
 )
 
 
@@ -95,8 +99,10 @@ class _Built:
     unit page, the one a planner watches while editing, needs only the ranking and the
     failed checks, and building the rest was most of its time after an edit."""
 
-    def __init__(self, ev: Evaluation, lang: str, detail: str) -> None:
-        self.version = id(ev)
+    def __init__(self, ev: Evaluation, lang: str, detail: str, na: bool = False) -> None:
+        self.version, self.na = id(ev), na
+        # what a reader is shown (evaluation/view.py): not applicable results only with `na`
+        ev = for_readers(ev, show_not_applicable=na)
         self.ev, self.lang, self.detail = ev, lang, detail
         self.builder = ReportBuilder(ev, lang, "full")
         self.targets: dict[str, Any] = {t.id: t for t in ev.ruleset.model.targets}
@@ -138,7 +144,7 @@ class Pages:
         self.lang, self.detail = lang, detail
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._built: _Built | None = None
+        self._built: dict[bool, _Built] = {}
 
     def render(self, page: Page) -> str:
         # One environment per thread: the sandbox keeps each render's time and range budget
@@ -148,23 +154,31 @@ class Pages:
             env = self._local.env = templates.environment()
         return templates.render(env, page.template, page.context)
 
-    def built(self, snap: Snapshot) -> _Built | None:
+    def built(self, snap: Snapshot, na: bool = False) -> _Built | None:
+        """The pages' shared parts for the snapshot's evaluation, with not applicable
+        results shown (`na`) or hidden (the default)."""
         ev = snap.evaluation
         if ev is None:
             return None
         with self._lock:
-            if self._built is None or self._built.version != id(ev):
-                self._built = _Built(ev, self.lang, self.detail)
-            return self._built
+            found = self._built.get(na)
+            if found is None or found.version != id(ev):
+                if found is not None:
+                    self._built.clear()
+                found = self._built[na] = _Built(ev, self.lang, self.detail, na)
+            return found
 
     # -- the frame every page shares --------------------------------------------------------
 
-    def app_info(self, snap: Snapshot, title: str, page: str = "") -> dict[str, Any]:
+    def app_info(self, snap: Snapshot, title: str, page: str = "",
+                 toggle: tuple[str, str] | None = None) -> dict[str, Any]:
         """The app's frame around every page (header, banner, upload zone): `app` in the
-        templates, so it never collides with a report field."""
+        templates, so it never collides with a report field. `toggle`: the (words, url) of
+        the link that shows or hides not applicable results on this page."""
 
         built = self.built(snap)
         return {
+            "toggle": toggle,
             "a": app_words(self.lang), "title": title, "page": page,
             "version": snap.version, "problems": [p.format() for p in snap.problems],
             "ms": round(snap.seconds * 1000), "has_results": built is not None,
@@ -172,61 +186,84 @@ class Pages:
             "upload_limit": f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
         }
 
-    def frame(self, snap: Snapshot, title: str, page: str = "") -> dict[str, Any]:
+    def toggle(self, built: _Built, base: str, ident: str = "", **query: str | None
+               ) -> tuple[str, str] | None:
+        """The show/hide link of not applicable results for page `base` (None: none hidden
+        and none shown)."""
+        a = app_words(self.lang)
+        if built.na:
+            return a["na_hide"], link(base, ident, **query)
+        hidden = built.ev.hidden.not_applicable
+        return (a["na_show"].format(n=hidden), link(base, ident, **query, na="1")) \
+            if hidden else None
+
+    def frame(self, snap: Snapshot, title: str, page: str = "",
+              toggle: tuple[str, str] | None = None) -> dict[str, Any]:
         """A stand-alone page's context: the app frame and what the report macros read."""
         built = self.built(snap)
-        return {"app": self.app_info(snap, title, page), "lang": self.lang,
+        return {"app": self.app_info(snap, title, page, toggle), "lang": self.lang,
                 "t": built.t if built else words(self.lang),
                 "statuses": built.statuses if built else [],
                 "statuses_used": built.statuses if built else []}
 
-    def _report_page(self, snap: Snapshot, template: str, title_key: str) -> Page:
-        built = self.built(snap)
+    def _report_page(self, snap: Snapshot, template: str, title_key: str,
+                     na: bool = False) -> Page:
+        built = self.built(snap, na)
         if built is None:
             return Page("app/empty.html.j2", self.frame(snap, app_words(self.lang)["app"]))
+        base = "" if title_key == "home" else title_key
+        toggle = self.toggle(built, base)
+        if toggle is not None and not base:   # the home page is "/"
+            toggle = (toggle[0], "/" + toggle[1].removeprefix("/"))
         context = dict(built.report) | {
-            "app": self.app_info(snap, built.report.ruleset.title, title_key)}
+            "app": self.app_info(snap, built.report.ruleset.title, title_key, toggle)}
         context["app"]["units_list"] = [(uid, name, link("unit", uid))
                                         for uid, name in built.units.items()]
         context["app"]["targets_list"] = [
             (s.id, s.title, s.counts, link("target", s.id)) for s in built.report.targets]
         return Page(template, context)
 
-    def summary(self, snap: Snapshot) -> Page:
-        return self._report_page(snap, "app/summary.html.j2", "home")
+    def summary(self, snap: Snapshot, na: bool = False) -> Page:
+        return self._report_page(snap, "app/summary.html.j2", "home", na)
 
-    def quality(self, snap: Snapshot) -> Page:
-        return self._report_page(snap, "app/quality.html.j2", "quality")
+    def quality(self, snap: Snapshot, na: bool = False) -> Page:
+        return self._report_page(snap, "app/quality.html.j2", "quality", na)
 
     # -- one unit, one target, one result ---------------------------------------------------
 
-    def _need(self, snap: Snapshot) -> _Built:
-        built = self.built(snap)
+    def _need(self, snap: Snapshot, na: bool = False) -> _Built:
+        built = self.built(snap, na)
         if built is None:
             raise NotFound("result", "", [])
         return built
 
     def _periods(self, frame: pl.DataFrame, period: str | None, base: str,
-                 ident: str) -> tuple[pl.DataFrame, list[tuple[str, str, bool]], str | None]:
+                 ident: str, na: bool = False
+                 ) -> tuple[pl.DataFrame, list[tuple[str, str, bool]], str | None]:
         """Rows of `period` (the latest when None, every one for 'all') and the period links."""
+        shown_na = "1" if na else None
         periods = sorted(set(frame["period"].to_list()), key=period_key)
         if period is None and periods:
             period = periods[-1]
         if period not in (*periods, "all", None):
             raise NotFound("period", period or "", periods)
-        links = [(p, link(base, ident, period=p), p == period) for p in periods]
-        links.append((app_words(self.lang)["all_periods"], link(base, ident, period="all"),
-                      period == "all"))
+        links = [(p, link(base, ident, period=p, na=shown_na), p == period) for p in periods]
+        links.append((app_words(self.lang)["all_periods"],
+                      link(base, ident, period="all", na=shown_na), period == "all"))
         shown = frame if period == "all" else frame.filter(pl.col("period") == period)
         return shown, links, period
 
-    def unit(self, snap: Snapshot, unit_id: str, period: str | None) -> Page:
-        built = self._need(snap)
+    def unit(self, snap: Snapshot, unit_id: str, period: str | None, na: bool = False
+             ) -> Page:
+        built = self._need(snap, na)
         if unit_id not in built.units:
-            raise NotFound("unit", unit_id, list(built.units))
+            if unit_id in self._need(snap, True).units:   # every result not applicable
+                built = self._need(snap, True)
+            else:
+                raise NotFound("unit", unit_id, list(built.units))
         b = built.builder
         frame = b.res.filter(pl.col("unit") == unit_id)
-        shown, periods, chosen = self._periods(frame, period, "unit", unit_id)
+        shown, periods, chosen = self._periods(frame, period, "unit", unit_id, built.na)
         order = {tid: i for i, tid in enumerate(built.targets)}
         rows = []
         for r in sorted(shown.iter_rows(named=True),
@@ -245,14 +282,25 @@ class Pages:
         rank = next((u for u in ranking if u.id == unit_id), None)
         checks = [c for c in failed if c.unit == unit_id
                   and chosen in (c.period, "all")]
-        context = self.frame(snap, b.name(unit_id)) | {
+        hidden = shown.height if built.na else built.ev.hidden.not_applicable
+        toggle = self.toggle(built, "unit", unit_id, period=period) if hidden else None
+        context = self.frame(snap, b.name(unit_id), toggle=toggle) | {
             "unit": {"id": unit_id, "name": b.name(unit_id),
                      "level": b.level_label(declared.level if declared else None)},
+            "card": self.scorecard(built, unit_id, chosen),
             "parent": (parent, built.units.get(parent, parent), link("unit", parent))
             if parent and parent in built.units else None,
             "children": children, "rank": rank, "periods": periods, "rows": rows,
             "checks": checks}
         return Page("app/unit.html.j2", context)
+
+    def scorecard(self, built: _Built, unit_id: str, period: str | None) -> Any:
+        """The unit's scorecard (the report's, score_section.py) for the period shown, or its
+        latest ranked period, without building the whole report; None when the ruleset has
+        no scoring or the unit was never ranked."""
+        from ..render.report.score_section import unit_card
+        b = built.builder
+        return unit_card(built.ev, b.fmt, b.t, b.name, b.level_label, unit_id, period)
 
     def target(self, snap: Snapshot, target_id: str, period: str | None) -> Page:
         built = self._need(snap)

@@ -57,7 +57,7 @@ def test_xlsx_has_ranking_and_points_sheets_with_vietnamese_headers(tmp_path):
                  "--output", out)
     assert done.exit_code == 0, done.output
     book = openpyxl.load_workbook(out)
-    ranking, points = book.worksheets
+    ranking, points, *_wide = book.worksheets
     assert ranking.title == "Xếp hạng" and points.title == "Điểm tiêu chí"
     assert ranking.freeze_panes == "A2" and points.freeze_panes == "A2"
     header = [c.value for c in ranking[1]]
@@ -93,3 +93,25 @@ def test_evaluate_csv_what_rankings_and_table_section():
     head, *rows = csv.stdout.strip().splitlines()
     assert head == "unit,period,level,points,max,index,band,rank,of,previous_index,rank_change"
     assert "a,2024-Q1,commune,16.0,20.0,80.0,,1,2,50.0,1" in rows
+
+
+def test_xlsx_wide_sheet_per_level_and_period_units_by_indicators(tmp_path):
+    """Beside the long sheets, one per level and period: units × indicators under their
+    group titles, the group total, points, max, index, band and rank (issue 23)."""
+    out = tmp_path / "rank.xlsx"
+    done = _rank(RULES / "ruleset.yaml", "--data", RULES / "data.yaml", "--format", "xlsx",
+                 "--output", out)
+    assert done.exit_code == 0, done.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[2:] == ["2025 cấp tỉnh", "2025 cấp huyện"]
+    sheet = book["2025 cấp huyện"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Hạng", "Đơn vị", "Tên đơn vị", "Kế hoạch")   # group title above
+    assert rows[1][3:5] == ("1.4 Thực hiện kế hoạch", "Tổng")
+    assert rows[0][-5:] == ("Điểm", "Điểm tối đa", "Chỉ số", "Xếp loại", "Hạng")
+    assert [r[1] for r in rows[2:]] == ["d1", "d2"]            # ranked, best first
+    d1 = rows[2]
+    # d1: plan 95 > 90 → 2; T6 met → 2; self 5 clamped to 3; late 5 → 4 × 15/20 = 3
+    assert d1[0] == "1/2" and d1[3:8] == (2, 2, 2, 3, 3)
+    assert d1[-5:-3] == (10, 11) and abs(d1[-3] - 100 / 11) < 1e-9 and d1[-2:] == ("A", 1)
+    assert sheet.freeze_panes == "D3"

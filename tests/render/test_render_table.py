@@ -36,7 +36,11 @@ def test_rows_without_data_or_not_applicable_are_summed_up_per_unit(tmp_path):
     ev = run(tmp_path, [ONLINE, late, cut], [report("ham-tan", "2024-Q1", received=4917)])
     text = FORMATS["table"](ev, lang="en")
     assert "  No data (2 results): TTHC-06, TTHC-LATE" in text
-    assert "  Not applicable (1 results): CUT" in text
+    assert "Not applicable (1 results)" not in text     # hidden by default, counted
+    assert "1 not applicable results hidden (--show-not-applicable shows them)" in text
+    shown = FORMATS["table"](ev, lang="en", show_not_applicable=True)
+    assert "  Not applicable (1 results): CUT" in shown
+    assert "hidden" not in shown
     # Bình Thuận has data by roll-up from its one district, so its three targets count too.
     assert "  No data (3 results): CUT, TTHC-06, TTHC-LATE" in text
-    assert "Summary: No data 5 · Not applicable 1" in text
+    assert "Summary: No data 5 · 1 not applicable results hidden" in text

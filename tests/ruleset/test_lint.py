@@ -101,3 +101,27 @@ def test_findings_of_a_parent_belong_to_the_parent(tmp_path):
 def test_the_starter_ruleset_is_clean():
     starter = Path(__file__).resolve().parents[2] / "cchc_rules" / "starter"
     assert codes(starter / "ke-hoach-cchc.yaml") == []
+
+
+def test_a_display_only_metric_is_not_warned(tmp_path):
+    shown = {"note": {"label": "Ghi chú", "unit": "count", "display_only": True}}
+    unused = {"note": {"label": "Ghi chú", "unit": "count"}}
+    assert codes(ruleset(tmp_path, extra_metrics=shown)) == []
+    assert [c.split(":")[1] for c in codes(ruleset(tmp_path, extra_metrics=unused))] == ["LNT04"]
+
+
+def test_a_folder_is_linted_as_validate_reads_it_and_the_shipped_rulesets_are_clean():
+    """`cchc lint rulesets/` (issue 23): every ruleset under it, units files skipped; the
+    shipped ones lint clean, each remaining finding silenced with its reason."""
+    root = Path(__file__).resolve().parents[2] / "rulesets"
+    done = CliRunner().invoke(main, ["lint", str(root)])
+    assert done.exit_code == 0, done.output
+    linted = [line for line in done.stdout.splitlines() if line.startswith("ok ")]
+    assert len(linted) == len([p for p in root.rglob("*.yaml")
+                               if not p.name.startswith("units-")
+                               and not p.name.endswith(".test.yaml")])
+    for path in root.rglob("*.yaml"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "cchc: disable=" in line:
+                assert line.split("cchc: disable=")[1].split(maxsplit=1)[1:], \
+                    f"{path}: a silenced finding without its reason"

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from cchc_rules import evaluate_files
 from cchc_rules.domain import STATUSES
 from cchc_rules.evaluation.result import RESULT_SCHEMA
+from cchc_rules.evaluation.view import for_readers
 from cchc_rules.render.report.builder import build_context
 from cchc_rules.score.share_met import SHARE_MET_SCHEMA, latest_results, rank_units, status_counts
 
@@ -83,8 +84,34 @@ def test_rank_order_follows_the_score_and_does_not_depend_on_row_order(rows):
     assert rank_units(frame.reverse()).equals(table)
 
 
-def test_the_report_ranking_is_the_ranking_module_s():
-    ev = evaluate_files(TUYEN_QUANG, DEMO)
+def test_a_scored_ruleset_is_ranked_by_points_only():
+    """Issue 23: with `scoring`, the report ranks by points per level and period (no share
+    of met), and lists no unit with nothing scored."""
+    context = build_context(evaluate_files(TUYEN_QUANG, DEMO), lang="en", detail="full")
+    assert context.units == [] and context.scores is not None
+    pairs = [(c.level, c.period) for c in context.scores.cohorts]
+    assert len(pairs) == len(set(pairs))
+    assert all(r.rank is not None and r.index != "—" for c in context.scores.cohorts
+               for r in c.rows)
+
+
+def test_share_of_met_ranks_per_period_and_level():
+    frame = results(("p", "2025", "T", "met"), ("d", "2025", "T", "not_met"),
+                    ("e", "2025", "T", "met")).with_columns(
+        pl.Series("level", ["province", "district", "district"]))
+    assert rank_units(frame).select("unit", "rank").rows() == [("d", 2), ("e", 1), ("p", 1)] \
+        or rank_units(frame).select("unit", "rank").rows() == [("e", 1), ("d", 2), ("p", 1)]
+
+
+def test_the_report_ranking_is_the_ranking_module_s(tmp_path):
+    import yaml
+
+    doc = yaml.safe_load(TUYEN_QUANG.read_text(encoding="utf-8"))
+    doc.pop("scoring", None)
+    doc["extends"] = [str(TUYEN_QUANG.parent / p) for p in doc.get("extends", [])]
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    ev = for_readers(evaluate_files(plain, DEMO))
     context = build_context(ev, lang="en", detail="full")
     table = rank_units(ev)
     assert [(u.id, u.rank, u.score, u.period) for u in context.units] == \

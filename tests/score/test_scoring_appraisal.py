@@ -72,7 +72,7 @@ def test_table_shows_the_appraisal_section_with_totals():
 def test_xlsx_has_self_assessed_and_difference_columns(tmp_path):
     out = tmp_path / "par.xlsx"
     _rank("--format", "xlsx", "--output", str(out))
-    ranking, points = openpyxl.load_workbook(out).worksheets
+    ranking, points, *_wide = openpyxl.load_workbook(out).worksheets
     head = [c.value for c in ranking[1]]
     assert head[-2:] == ["Điểm tự đánh giá", "Chênh lệch"]
     heads = [c.value for c in points[1]]

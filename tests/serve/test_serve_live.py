@@ -205,3 +205,47 @@ def test_the_app_in_chromium(tmp_path) -> None:
         browser.close()
         code, err = stop(proc)
     assert code == 130 and "Traceback" not in err, (code, err)
+
+
+@pytest.mark.slow
+def test_the_demo_app_in_chromium_without_clutter() -> None:
+    """A planner's run of a real plan with merged units (the Tuyên Quang plan, Hà Giang
+    merged in, examples/demo): no not applicable row unless asked, no internal period, one
+    ranking per level and period with scored units only, and a unit's scorecard (issue 23)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed at /usr/bin/chromium: run `make system-deps` "
+                    "(Debian package 'chromium'); the browser tests never skip")
+    from playwright.sync_api import sync_playwright
+
+    from cchc_rules import evaluate_files
+    from cchc_rules.evaluation.view import internal_periods
+
+    ruleset = ROOT / "rulesets/tuyen-quang/cchc-2021-2030.yaml"
+    demo = sorted((ROOT / "examples/demo").glob("*.yaml"))
+    internal = internal_periods(evaluate_files(ruleset, demo))
+    data = [arg for path in demo for arg in ("--data", str(path))]
+    with served(str(ruleset), *data) as (proc, url, _), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page()
+        page.goto(url, wait_until="load")
+        assert page.locator(".badge.s-not_applicable").count() == 0
+        headings = page.locator("article.score-cohort h3").all_inner_texts()
+        assert headings and len(headings) == len(set(headings))      # one per level × period
+        ranks = page.locator("table.score-ranking tbody td:first-child").all_inner_texts()
+        assert ranks and all(re.fullmatch(r"\d+/\d+", r) for r in ranks)   # scored units only
+        periods = page.inner_text("p.note")                            # the periods line
+        assert not any(p in periods for p in internal)
+        page.click("#na-toggle")
+        page.wait_for_load_state("load")
+        assert "na=1" in page.url and page.locator("#na-toggle").inner_text() == \
+            "Ẩn kết quả không áp dụng"
+        page.goto(url + "unit/minh-hoa-tinh?period=all", wait_until="load")
+        assert page.locator(".badge.s-not_applicable").count() == 0
+        card = page.inner_text("#scorecard")
+        assert "24,76 / 28,00" in card and "88,45" in card and "1/1" in card
+        page.click("#na-toggle")
+        page.wait_for_load_state("load")
+        assert page.locator(".badge.s-not_applicable").count() > 0
+        browser.close()
+        assert stop(proc)[0] == 130

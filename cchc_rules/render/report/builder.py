@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from ...domain import AREAS, BY_SEVERITY, FAILING, STATUSES, SYMBOLS, UNRATED
+from ...evaluation.view import for_readers
 from ...periods import parse_period, period_key
 from ...present import RANGE_DASH, Formatter, compared_unit, threshold_text
 from ...score.share_met import rank_units, status_counts
@@ -38,7 +39,7 @@ from .context import (
     UnitRow,
     WorstTarget,
 )
-from .missing import missing_rows
+from .missing import missing_rows, not_reported_groups
 from .over_time import UnitTimes, direction
 from .records_quality import record_rows
 
@@ -165,9 +166,14 @@ class ReportBuilder:
     # -- sections -------------------------------------------------------------------------
 
     def units(self) -> tuple[list[UnitRow], int]:
+        """The ranking by the share of targets met, per period and level: only for a ruleset
+        without scoring (a scored one is ranked by points, score_section.py)."""
+        if self.model.scoring is not None:
+            return [], 0
         # Ranking each unit's latest results ranks all (rank_units keeps those only).
         ranked = rank_units(_latest_rows(self.res.lazy().with_row_index("_r").select(
-            "_r", "unit", "period", "status", "weight", "_pi"), "unit").drop("_r", "_pi"))
+            "_r", "unit", "period", "level", "status", "weight", "_pi"), "unit")
+            .drop("_r", "_pi"))
         total = ranked.height
         if self.detail == "summary" and total > 2 * RANK_EDGE:
             ranked = pl.concat([ranked.head(RANK_EDGE), ranked.tail(RANK_EDGE)])
@@ -402,9 +408,14 @@ class ReportBuilder:
 
 
 def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: str = "auto",
-                  inputs: Iterable[tuple[str, Path]] = ()) -> ReportContext:
-    """The template context for `ev` (an `Evaluation`); `inputs` are (role, path) pairs."""
+                  inputs: Iterable[tuple[str, Path]] = (),
+                  show_not_applicable: bool = False) -> ReportContext:
+    """The template context for `ev` (an `Evaluation`); `inputs` are (role, path) pairs.
+    The report reads a reader's view (evaluation/view.py): not applicable results (unless
+    `show_not_applicable`) and internal periods left out and counted."""
     check_lang(lang)
+    if getattr(ev, "hidden", None) is None:
+        ev = for_readers(ev, show_not_applicable=show_not_applicable)
     b = ReportBuilder(ev, lang, detail)
     t, fmt, res, model = b.t, b.fmt, b.res, b.model
     # One pass over the results for every count the report shows.
@@ -480,4 +491,7 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
         inputs=[InputFile(role=role, path=str(p), sha256=_sha256(Path(p)))
                 for role, p in files],
         scores=score_report.build(ev, fmt, t, b.name, b.level_label, b.detail, RANK_EDGE),
+        hidden_not_applicable=ev.hidden.not_applicable,
+        hidden_periods=list(ev.hidden.internal_periods),
+        not_reported=not_reported_groups(ev, b),
         record_sources=record_rows(getattr(ev.figures, "records", None), t, fmt))

@@ -87,6 +87,8 @@ class ScoreRow(_Model):
     max: str = Field(description="Total maximum points (excluded indicators left out).")
     index: str = Field(description="points / max × scale, two decimals.")
     band: str | None = Field(description="The band id (first whose `min` ≤ index), or None.")
+    band_title: str | None = Field(None, description="The band's title when the ruleset gives "
+                                   "one, else its id; None without a band.")
     band_class: str = Field(description="CSS class of the band: `band-0` for the highest band "
                                         "of the ruleset, `band-1` the next …, `band-none`.")
     previous_index: str = Field(description="The index of the previous period of the same "
@@ -147,6 +149,37 @@ class CoverIndex(_Model):
     more: int = Field(description="Units of that ranking not named on the cover.")
 
 
+class LostPoints(_Model):
+    """An indicator where a unit lost points, on its scorecard."""
+
+    id: str = Field(description="Indicator id.")
+    title: str = Field(description="Indicator title as written in the ruleset.")
+    points: str = Field(description="Points earned, two decimals (a dash when not scored).")
+    max: str = Field(description="The indicator's maximum, two decimals.")
+    lost: str = Field(description="Points not earned (max − points), two decimals.")
+
+
+class Scorecard(_Model):
+    """One unit's scorecard in its latest ranked period (evaluation/view.py `scorecards`)."""
+
+    unit: str = Field(description="Unit id.")
+    name: str = Field(description="Unit name.")
+    level: str | None = Field(description="Unit level in the report language.")
+    period: str = Field(description="The period of the scorecard: the unit's latest ranked.")
+    points: str = Field(description="Total points, two decimals.")
+    max: str = Field(description="Total maximum points, two decimals.")
+    index: str = Field(description="points / max × scale, two decimals.")
+    band: str | None = Field(description="The band's title (its id when it has none), or None.")
+    band_class: str = Field(description="CSS class of the band, as on ScoreRow.")
+    rank: int = Field(description="The unit's rank at its level in the period.")
+    of: int = Field(description="How many units that ranking places.")
+    change: str = Field(description="Rank change as an arrow and words, or why there is none.")
+    change_class: Literal["up", "down", "same", "none"] = Field(
+        description="Direction of the rank change, for styling.")
+    lost: list[LostPoints] = Field(description="The indicators where the unit lost the most "
+                                               "points, most first (at most five).")
+
+
 class ScoreReport(_Model):
     """The scoring section (spec §7), present only when the ruleset has `scoring`."""
 
@@ -158,6 +191,10 @@ class ScoreReport(_Model):
                                                    "period only).")
     unranked: int = Field(description="Unit × period pairs with no scoreable indicator.")
     cover: list[CoverIndex] = Field(description="Per level, the latest ranking for the cover.")
+    cards: list[Scorecard] = Field(default_factory=list, description="A scorecard per ranked "
+                                   "unit (its latest ranked period), by level then rank; the "
+                                   "best and worst only in summary.")
+    cards_total: int = Field(0, description="Ranked units in all (scorecards available).")
 
 
 class ResultRow(_Model):
@@ -350,6 +387,16 @@ class RecordSourceRow(_Model):
     duplicates: str | None = Field(description="Dossier ids seen twice or more, or None.")
 
 
+class NotReportedGroup(_Model):
+    """Per period and level, the units that sent nothing (evaluation/view.py)."""
+
+    period: str = Field(description="Period as written.")
+    level: str | None = Field(description="Level in the report language.")
+    units: list[str] = Field(description="Unit ids, sorted (the first 50 in summary).")
+    names: list[str] = Field(description="Their names, row for row with `units`.")
+    total: int = Field(description="Such units in all for this period and level.")
+
+
 class ReportContext(_Model):
     """The whole template context; `report.html.j2` receives its fields as variables."""
 
@@ -405,5 +452,11 @@ class ReportContext(_Model):
         default_factory=list, description="Self-assessed and appraised points per indicator "
         "and in total, latest scored period (rulesets with `self_assessed`); else empty.")
 
+    hidden_not_applicable: int = Field(0, description="Not applicable results left out of "
+                                       "every list and count (0 when shown or none).")
+    hidden_periods: list[str] = Field(default_factory=list, description="Internal periods "
+                                      "(made only to compare with) left out.")
+    not_reported: list[NotReportedGroup] = Field(default_factory=list, description="Units "
+                                                 "that sent nothing, per period and level.")
     record_sources: list[RecordSourceRow] = Field(
         default_factory=list, description="Sources of dossier records, with their quality.")

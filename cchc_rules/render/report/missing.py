@@ -10,9 +10,11 @@ from typing import Any
 
 import polars as pl
 
-from .context import MissingRow
+from ...evaluation.view import not_reported
+from .context import MissingRow, NotReportedGroup
 
 MISSING_UNITS = 30   # unit names listed in one row
+NOT_REPORTED_UNITS = 50   # units listed per period and level in the summary edition
 
 
 def missing_rows(b: Any) -> tuple[list[MissingRow], int, int]:
@@ -56,3 +58,16 @@ def missing_rows(b: Any) -> tuple[list[MissingRow], int, int]:
             missing=sorted((label(m) for m in lacking), key=str.casefold),
             sources=sorted({s for u in units for s in srcs.get((u, r["period"]), [])})))
     return rows, groups.height, nodata.height
+
+
+def not_reported_groups(ev: Any, b: Any) -> list[NotReportedGroup]:
+    """The units that sent nothing (evaluation/view.py `not_reported`), per period (newest
+    first) and level, for the data-quality section; names bounded in summary."""
+    frame = not_reported(ev, b.periods)
+    out = []
+    for (period, level), part in frame.group_by("period", "level", maintain_order=True):
+        ids = part["unit"].to_list()
+        shown = ids[:NOT_REPORTED_UNITS] if b.detail == "summary" else ids
+        out.append(NotReportedGroup(period=period, level=b.level_label(level), units=shown,
+                                    names=[b.name(u) for u in shown], total=len(ids)))
+    return out[::-1]

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from ...domain import LEVELS
+from ...evaluation.view import band_title, scorecards
 from ...present import Formatter
 from ...score.share_met import latest_results, period_order
 from .. import scores as score_text
@@ -22,6 +23,8 @@ from .context import (
     CoverIndex,
     GroupPoints,
     IndicatorLine,
+    LostPoints,
+    Scorecard,
     ScoreCohort,
     ScoreReport,
     ScoreRow,
@@ -72,7 +75,7 @@ class _Section:
         return ScoreRow(
             rank=r["rank"], of=r["of"], unit=r["unit"], name=self.name(r["unit"]),
             points=self.two(r["points"]), max=self.two(r["max"]), index=self.two(r["index"]),
-            band=r["band"],
+            band=r["band"], band_title=band_title(self.scoring, r["band"]),
             band_class=f"band-{self.band_rank[r['band']]}" if r["band"] in self.band_rank
             else "band-none",
             previous_index=self.two(previous),
@@ -170,6 +173,54 @@ class _Section:
         return out
 
 
+    def cards(self, ranked: pl.DataFrame) -> tuple[list[Scorecard], int]:
+        """A scorecard per ranked unit, in its latest ranked period: by level (the format's
+        order), then rank; the best and worst `edge` of each level in summary."""
+        latest = latest_results(ranked)
+        order = {level: k for k, (level, _) in enumerate(self.cohorts(latest))}
+        latest = latest.with_columns(pl.col("level").replace_strict(
+            order, default=len(order), return_dtype=pl.Int32).alias("_l")).sort(
+            "_l", "rank", "unit")
+        total = latest.height
+        if self.detail == "summary":
+            latest = pl.concat([part.head(self.edge) if part.height <= 2 * self.edge else
+                                pl.concat([part.head(self.edge), part.tail(self.edge)])
+                                for _, part in latest.group_by("_l", maintain_order=True)])
+        return [self.card(scorecards(self.ev, unit)[0]) for unit in latest["unit"].to_list()], \
+            total
+
+    def card(self, card: Any) -> Scorecard:
+        """A view.Scorecard, formatted."""
+        titles = {i.id: i.title for i in self.scoring.indicators}
+        change, direction = self.change({"rank_change": card.rank_change,
+                                         "previous_index": card.previous_index})
+        return Scorecard(
+            unit=card.unit, name=self.name(card.unit), level=self.level_label(card.level),
+            period=card.period, points=self.two(card.points), max=self.two(card.max),
+            index=self.two(card.index), band=card.band_title,
+            band_class=f"band-{self.band_rank[card.band]}" if card.band in self.band_rank
+            else "band-none", rank=card.rank, of=card.of, change=change,
+            change_class=direction,
+            lost=[LostPoints(id=x.indicator, title=titles.get(x.indicator, ""),
+                             points=self.two(x.points), max=self.two(x.max),
+                             lost=self.two(x.lost)) for x in card.lost])
+
+
+def unit_card(ev: Any, fmt: Formatter, t: dict[str, str], name: Callable[[str], str],
+              level_label: Callable[[str | None], str | None], unit: str,
+              period: str | None) -> Scorecard | None:
+    """One unit's scorecard for `period` (its latest ranked period when not ranked then),
+    without building the rest of the section (the web app's unit page); None when the
+    ruleset has no scoring or the unit was never ranked."""
+    if ev.ruleset.model.scoring is None:
+        return None
+    cards = scorecards(ev, unit)
+    if not cards:
+        return None
+    chosen = next((c for c in cards if c.period == period), cards[0])
+    return _Section(ev, fmt, t, name, level_label, "full", 0).card(chosen)
+
+
 def build(ev: Any, fmt: Formatter, t: dict[str, str], name: Callable[[str], str],
           level_label: Callable[[str | None], str | None], detail: str,
           edge: int) -> ScoreReport | None:
@@ -184,5 +235,9 @@ def build(ev: Any, fmt: Formatter, t: dict[str, str], name: Callable[[str], str]
     bands = [BandInfo(id=b.id, min=s.two(float(b.min)), band_class=f"band-{k}")
              for k, b in enumerate(s.scoring.bands)]
     scale = fmt.number(float(s.scoring.scale), 2)
+    hidden = getattr(ev, "hidden", None)
+    cards, cards_total = s.cards(ranked)
     return ScoreReport(note=t["score.note"].format(scale=scale), bands=bands, cohorts=cohorts,
-                       unranked=rankings.height - ranked.height, cover=s.cover(cohorts, pairs))
+                       unranked=rankings.height - ranked.height
+                       + (hidden.unscored if hidden is not None else 0),
+                       cover=s.cover(cohorts, pairs), cards=cards, cards_total=cards_total)

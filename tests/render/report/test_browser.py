@@ -99,3 +99,34 @@ def test_report_fits_a_phone(browser, report: Path) -> None:
     assert page.locator("figure").first.bounding_box()["width"] <= 375
     assert page.locator("svg.chart").first.bounding_box()["width"] >= 500  # text stays legible
     page.close()
+
+
+def test_the_demo_report_in_chromium_without_clutter(browser, tmp_path) -> None:
+    """A planner's run of a real plan with merged units (the Tuyên Quang plan, Hà Giang
+    merged in, examples/demo): no not applicable row, no internal period, one ranking per
+    level and period with scored units only, a scorecard per ranked unit (issue 23)."""
+    from cchc_rules import evaluate_files
+    from cchc_rules.evaluation.view import internal_periods
+
+    root = Path(__file__).resolve().parents[3]
+    ev = evaluate_files(root / "rulesets/tuyen-quang/cchc-2021-2030.yaml",
+                        sorted((root / "examples/demo").glob("*.yaml")))
+    internal = internal_periods(ev)
+    path = tmp_path / "demo.html"
+    path.write_text(render_html(ev, detail="full"), encoding="utf-8")
+    page = browser.new_page()
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    assert page.locator("table.results .badge.s-not_applicable").count() == 0
+    assert page.locator("p.hidden-na").count() == 1
+    headings = page.locator("article.score-cohort h3").all_inner_texts()
+    assert headings and len(headings) == len(set(headings))
+    ranks = page.locator("table.score-ranking tbody td:first-child").all_inner_texts()
+    assert ranks and all(r.split("/")[0].isdigit() for r in ranks)
+    shown = page.locator(".period").all_inner_texts()
+    assert shown and not any(p.split(" ")[0] in internal for p in shown)
+    assert page.locator("article.scorecard").count() == len(
+        {r for r in page.locator("table.score-ranking tbody th").all_inner_texts()})
+    text = page.inner_text("body")
+    assert "--detail" not in text and "--show" not in text
+    assert "Chưa nộp báo cáo" in text
+    page.close()

@@ -111,7 +111,8 @@ def test_summary_edition_bounds_every_list(ham_tan, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(report_data, "RANK_EDGE", 0)
     monkeypatch.setattr(report_data, "SUMMARY_FIGURES", 3)
     c = build_context(ham_tan, detail="summary")
-    assert c.detail == "summary" and "--detail full" in c.detail_note
+    # a printed report speaks to readers: no command-line hint (issue 23)
+    assert c.detail == "summary" and "--" not in c.detail_note and "đầy đủ" in c.detail_note
     assert all(len(t.rows) == 1 and t.rows_total == 2 for t in c.targets)
     assert c.targets[0].rows[0].unit == "binh-thuan"  # ties are broken by unit id
     assert c.units == [] and c.units_total == 2
