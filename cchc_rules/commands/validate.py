@@ -38,8 +38,10 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
         for warning in loaded.warnings:
             click.echo(warning.format(), err=True)
         model = loaded.model
+        qualitative = f", {len(loaded.qualitative)} qualitative" if loaded.qualitative else ""
         click.echo(escape_controls(f"ok {path} ({len(model.metrics)} metrics, "
-                                   f"{len(model.checks)} checks, {len(model.targets)} targets)"))
+                                   f"{len(model.checks)} checks, {len(model.targets)} targets"
+                                   f"{qualitative})"))
     if failed:
         click.echo(_("{failed} of {n} ruleset(s) invalid").format(failed=failed, n=len(paths)),
                    err=True)
