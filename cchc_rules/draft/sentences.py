@@ -155,7 +155,12 @@ def _sentence(sentence: str, block: Block, context: _Context,
         _every_period(item, text[:value.start], context)
         out.append(item)
     _levels(out)
+    leftover = [part.strip(" ,.") for part in re.split(r";|\bđồng thời\b", text)
+                if values and _CUES.search(part) and not p.find_values(part)]
     for item in out:
+        for part in leftover:
+            item.notes.append(_("part of the sentence has no figure and was not drafted: "
+                                "«{words}»").format(words=part[:80]))
         if item.sub:
             item.notes.append(_("a sub-target («trong đó»): a share of the group named just "
                                 "before, so its metric's denominator is that group"))

@@ -94,6 +94,10 @@ class Evaluation:
     counts: dict[str, int] | None = None  # status counts, when known without `results`
     # a function giving the result rows as COMPACT_SCHEMA frames, in order, a slice at a time
     compact: Any = None
+    # plans in force by date (evaluation/versions.py): each version's record, oldest first,
+    # and the ruleset.changes.Changes between consecutive ones; empty for a single plan
+    versions: list = field(default_factory=list)
+    version_changes: list = field(default_factory=list)
 
     def result_slices(self) -> Iterator[pl.DataFrame]:
         """The result rows, in order, for a writer that reads each row once: slices of rows

@@ -87,8 +87,11 @@ class _Loader:
             self.problems += problems
             return None
         merged = _Entries()
-        for i, entry in enumerate(model.extends):
-            parent = self.parent(path, entry, doc.pos(("extends", i)), stack)
+        parents = [(entry, ("extends", i)) for i, entry in enumerate(model.extends)]
+        if model.amends is not None:   # an amendment is the amended plan plus its own entries
+            parents.append((model.amends, ("amends",)))
+        for entry, loc in parents:
+            parent = self.parent(path, entry, doc.pos(loc), stack)
             if parent is not None:
                 merged.update(parent[1])
         own = self.own_entries(model, doc)
