@@ -39,8 +39,10 @@ targets:
      milestones: [{{by: "2025", op: ">=", value: 40}}]}}
 """
 DATA = """reports:
-  - {unit: thanh-hoa, period: 2025-Q2, values: {online_rate: 55, district_rate: 60, payment_rate: 10}}
-  - {unit: thanh-hoa, period: 2025-Q4, values: {online_rate: 55, district_rate: 60, payment_rate: 45}}
+  - {unit: thanh-hoa, period: 2025-Q2, values: {online_rate: 55, district_rate: 60,
+                                        payment_rate: 10}}
+  - {unit: thanh-hoa, period: 2025-Q4, values: {online_rate: 55, district_rate: 60,
+                                        payment_rate: 45}}
 """
 
 
