@@ -171,7 +171,7 @@ def _write(document: Document, groups: list[list[Drafted]], made: dict[str, tupl
             target_lines.append(f"    baseline: {{period: {_q(first.baseline)}}}")
         milestones = []
         if first.qualitative:
-            target_lines.append("    qualitative: true")
+            target_lines += ["    qualitative: true", "    milestones: []"]
         else:
             target_lines.append("    milestones:")
             for item in group:

@@ -317,8 +317,8 @@ class Target(_Model):
         "e.g. [province, district]; every level when omitted.")
     baseline: Baseline | None = Field(None, description="Mốc gốc / Baseline period and value.")
     milestones: list[Milestone] = Field(
-        default_factory=list, description="Các mốc theo thời gian / Milestones, in order of "
-        "`by`; at least one, none only on a `qualitative` target.")
+        description="Các mốc theo thời gian / Milestones, in order of `by`; at least one, "
+        "`[]` only on a `qualitative` target.")
     change: ChangeLiteral | None = Field(
         None, description="So với kỳ gốc / Compare the change against the baseline: percent "
         "((actual − base) / base × 100) or absolute (actual − base).")
@@ -344,8 +344,8 @@ class Target(_Model):
         if not self.qualitative and self.metric is None:
             raise PydanticCustomError("SCH03", _("missing required key 'metric'"))
         if not self.qualitative and not self.milestones:
-            raise PydanticCustomError("SCH08", _("a target needs at least one milestone, or "
-                                                 "qualitative: true"))
+            raise PydanticCustomError("SCH07", _("'milestones' must not be empty (a target "
+                                                 "without one is marked qualitative: true)"))
         return self
 
 
