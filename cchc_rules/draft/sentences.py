@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..messages import _
 from . import patterns as p
 from .documents import Block
-from .text import normalise
+from .text import NUMBER, normalise
 
 AREA_WORDS = {
     "institutions": r"thể chế|văn bản quy phạm pháp luật|xây dựng pháp luật",
@@ -38,6 +38,8 @@ _INTRO = re.compile(r"^(?:thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám)|về|
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-ZĐÀ-Ỹ0-9])")
 _CUES = re.compile(r"\b(?:phấn đấu|hoàn thành|duy trì|nâng cao|cải thiện|hoàn thiện|nâng hạng|"
                    r"giữ vững|bảo đảm|đảm bảo)\b")
+_FIGURE = re.compile(rf"\b(?:{NUMBER})(?:\s*(?:-|đến|tới)\s*(?:{NUMBER}))?\s*(?:%|bậc|điểm|"
+                     r"lần|ngày|tỉnh|địa phương|đơn vị|biên chế|người)(?!\w)")
 _SEPARATOR = re.compile(r"[,;]|\bvà\b|\bđồng thời\b")
 
 
@@ -150,7 +152,7 @@ def _sentence(sentence: str, block: Block, context: _Context,
         item.sub = bool(p.SUBTARGET.match(segment.strip(" ,"))) or \
             (seg_start == 0 and bool(p.SUBTARGET.match(text)) and bool(before))
         item.phrase = _phrase(segment, value, seg_start)
-        _deadline(item, stated, value, context, seg_end)
+        _deadline(item, text, stated, value, context, (seg_start, seg_end))
         _operator(item, text[:value.start], segment, value, text)
         _every_period(item, text[:value.start], context)
         out.append(item)
@@ -170,8 +172,23 @@ def _sentence(sentence: str, block: Block, context: _Context,
         if exclusion and not item.qualitative:
             item.notes.append(_("the plan leaves out «{words}»: the metric must count without "
                                 "them").format(words=exclusion.group(1).strip(" ,.")))
+    unread = _unread(text, values)
+    for item in out:
+        for words in unread:
+            item.notes.append(_("a figure of the sentence was not read: «{words}»; add it "
+                                "as a target if the plan means one").format(words=words))
     if stated:
         context.deadline = (stated[-1][1], block.place())
+    return out
+
+
+def _unread(text: str, values: list[p.Value]) -> list[str]:
+    """Figures with a unit ('10 đến 15 bậc', '5 điểm') that no value covers: said, so a
+    target the patterns do not know is never dropped silently."""
+    out = []
+    for m in _FIGURE.finditer(text):
+        if not any(v.start <= m.start() < v.end for v in values):
+            out.append(text[max(0, m.start() - 30):m.end()].strip(" ,;."))
     return out
 
 
@@ -200,7 +217,10 @@ def _segments(text: str, values: list[p.Value]) -> list[tuple[tuple[int, int], p
     for previous, value in itertools.pairwise(values):
         between = text[previous.end:value.start]
         separators = list(_SEPARATOR.finditer(between))
-        if separators and not any(previous.end <= c <= value.start for c in cuts[1:]):
+        # a ';' between them is the cut (added below): a comma after it ('của cấp huyện,
+        # cấp xã đạt 30%') is inside the next target's words
+        if separators and ";" not in between and \
+                not any(previous.end <= c <= value.start for c in cuts[1:]):
             cuts.append(previous.end + separators[-1].start())
     for clause in re.finditer(r";", text):
         cuts.append(clause.start())
@@ -221,14 +241,24 @@ def _phrase(segment: str, value: p.Value, offset: int) -> str:
     return " ".join(p.SUBTARGET.sub(" ", words).split())
 
 
-def _deadline(item: Drafted, stated: list, value: p.Value, context: _Context,
-              seg_end: int) -> None:
+def _deadline(item: Drafted, text: str, stated: list, value: p.Value, context: _Context,
+              seg: tuple[int, int]) -> None:
+    """The deadline of the value's own stretch first ('tăng … năm 2020, đưa … vào nhóm 4 …
+    đến năm 2025'), then the last one stated before it, then the section's."""
+    # a year written just after another figure ('tăng 10 đến 15 bậc năm 2020') is that
+    # figure's deadline, not this value's
+    others = [m.end() for m in _FIGURE.finditer(text) if not value.start <= m.start() < value.end]
+    stated = [s for s in stated if s[0] > value.start or not any(
+        0 <= s[0] - end <= 25 and not re.search(r"[,;]", text[end:s[0]]) for end in others)]
+    own_before = [s for s in stated if seg[0] <= s[0] < value.start]
+    later = [s for s in stated if value.end <= s[0] < seg[1]]
     earlier = [s for s in stated if s[0] < value.start]
-    later = [s for s in stated if value.end <= s[0] < seg_end]
-    if earlier:
-        item.deadline = earlier[-1][1]
+    if own_before:
+        item.deadline = own_before[-1][1]
     elif later:
         item.deadline = later[0][1]
+    elif earlier:
+        item.deadline = earlier[-1][1]
     elif context.deadline:
         item.deadline, item.deadline_from = context.deadline
     else:
