@@ -57,3 +57,30 @@ def _in_force(periods: pl.Series, version: Version) -> pl.Series:
     days = {p: parse_period(p).end for p in periods.unique().to_list()}
     return periods.replace_strict(days, return_dtype=pl.Date).map_elements(
         version.in_force, return_dtype=pl.Boolean)
+
+
+def version_lines(evaluation: Evaluation, t: dict[str, str]) -> list[str]:
+    """For the table and the report: each version with its days in force and the periods it
+    judged, then what each later version dropped, changed or added (target ids). Empty for a
+    single plan. `t`: the words of render/i18n.py."""
+    if not evaluation.versions:
+        return []
+    judged: dict[str, list[str]] = {}
+    if "version" in evaluation.results.columns:
+        pairs = evaluation.results.select("version", "period").unique()
+        for version, period in sorted(pairs.iter_rows()):
+            judged.setdefault(version, []).append(period)
+    out = [t["versions"] + ":"]
+    for v in evaluation.versions:
+        days = " ".join(w for w in (
+            f"{t['version.from']} {v['in_force_from']}" if v["in_force_from"] else "",
+            f"{t['version.to']} {v['in_force_to']}" if v["in_force_to"] else "") if w)
+        source = f" ({v['source']})" if v["source"] else ""
+        periods = ", ".join(judged.get(v["ruleset"], [])) or t["version.none"]
+        out.append(f"  {v['ruleset']}{source}, {days}: {t['version.periods']} {periods}")
+    for changes in evaluation.version_changes:
+        kinds = [(k, [c.target for c in changes.targets if c.kind == k])
+                 for k in ("removed", "changed", "added")]
+        said = "; ".join(f"{t['version.' + k]} {', '.join(ids)}" for k, ids in kinds if ids)
+        out.append(f"  {t['version.changes']} {changes.old} → {changes.new}: {said or '—'}")
+    return out

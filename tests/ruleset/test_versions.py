@@ -101,3 +101,63 @@ def test_compare(tmp_path):
     assert "removed   HUYEN-01" in table and "+ 2025 >= 60" in table
     same = compare(load_ruleset(tmp_path / "old.yaml"), load_ruleset(tmp_path / "old.yaml"))
     assert same.targets == () and same.unchanged == 2
+
+
+def test_table_explain_and_validate_name_the_version(tmp_path):
+    write(tmp_path)
+    args = [str(tmp_path / "new.yaml"), "--data", str(tmp_path / "data.yaml"), "--lang", "en"]
+    table = CliRunner().invoke(main, ["evaluate", *args]).stdout
+    assert ("  thanh-hoa-cchc-2025-5137 (Quyết định 5137/QĐ-UBND ngày 26/12/2024), until "
+            "2025-08-01: periods 2025-Q2") in table
+    assert ("  Changes thanh-hoa-cchc-2025-5137 → thanh-hoa-cchc-2025-2649: dropped HUYEN-01; "
+            "changed DVC-01; added TT-01") in table
+    for period, version, threshold in (("2025-Q2", "5137", "≥ 50"), ("2025-Q4", "2649", "≥ 60")):
+        result = CliRunner().invoke(main, ["explain", *args, "--target", "DVC-01", "--unit",
+                                           "thanh-hoa", "--period", period])
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        assert lines[2].startswith(f"Plan in force: thanh-hoa-cchc-2025-{version} "), lines
+        assert threshold in result.stdout
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "new.yaml")])
+    assert result.exit_code == 0 and "version 2 of 2 in force from 2025-08-02" in result.stdout
+    write(tmp_path, old_extra="replaces: new.yaml\nin_force_from: 2025-01-01")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "new.yaml"), "--lang", "en"])
+    assert result.exit_code == 2 and "error EXT03 replaces cycle" in result.output, result.output
+    write(tmp_path, old_extra="in_force_from: 2025-08-02")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "new.yaml"), "--lang", "en"])
+    assert result.exit_code == 2 and "new.yaml:5:1: error EXT04" in result.output, result.output
+
+
+AMENDMENT = """ruleset: thanh-hoa-cchc-2025-amended
+title: Kế hoạch CCHC năm 2025 (sửa đổi, bổ sung)
+source: Quyết định sửa đổi, bổ sung (ví dụ)
+amends: old.yaml
+in_force_from: 2025-07-15
+metrics:
+  payment_rate: {label: Thanh toán trực tuyến, unit: percent}
+targets:
+  - {id: DVC-01, title: Hồ sơ trực tuyến, area: procedures, metric: online_rate,
+     milestones: [{by: "2025", op: ">=", value: 60}]}
+  - {id: TT-01, title: Thanh toán, area: procedures, metric: payment_rate,
+     milestones: [{by: "2025", op: ">=", value: 40}]}
+"""
+
+
+def test_amends_keeps_the_amended_plans_other_targets(tmp_path):
+    """An amendment changes one target and adds one; the amended plan's other targets stay
+    in force with it (HUYEN-01 is judged in 2025-Q4 too), unlike a replacement."""
+    write(tmp_path)
+    (tmp_path / "amend.yaml").write_text(AMENDMENT, encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", str(tmp_path / "amend.yaml"), "--data",
+                                       str(tmp_path / "data.yaml"), "--format", "json"])
+    doc = json.loads(result.stdout)
+    got = {(r["period"], r["target"]): (r["version"], r["threshold"]) for r in doc["results"]}
+    assert got == {
+        ("2025-Q2", "DVC-01"): ("thanh-hoa-cchc-2025-5137", 50),
+        ("2025-Q2", "HUYEN-01"): ("thanh-hoa-cchc-2025-5137", 70),
+        ("2025-Q4", "DVC-01"): ("thanh-hoa-cchc-2025-amended", 60),
+        ("2025-Q4", "HUYEN-01"): ("thanh-hoa-cchc-2025-amended", 70),
+        ("2025-Q4", "TT-01"): ("thanh-hoa-cchc-2025-amended", 40)}
+    assert [v["relation"] for v in doc["versions"]] == [None, "amends"]
+    kinds = {t["target"]: t["kind"] for t in doc["version_changes"][0]["targets"]}
+    assert kinds == {"DVC-01": "changed", "TT-01": "added"}
