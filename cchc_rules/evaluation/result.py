@@ -98,6 +98,7 @@ class Evaluation:
     # and the ruleset.changes.Changes between consecutive ones; empty for a single plan
     versions: list = field(default_factory=list)
     version_changes: list = field(default_factory=list)
+    chain: list = field(default_factory=list)   # the ruleset.versions.Version objects
 
     def result_slices(self) -> Iterator[pl.DataFrame]:
         """The result rows, in order, for a writer that reads each row once: slices of rows

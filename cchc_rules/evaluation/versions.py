@@ -48,7 +48,7 @@ def evaluate_versions(versions: list[Version], figures, **filters: Iterable[str]
     return Evaluation(ruleset, figures, last.values, results,
                       pl.concat(checks, how="vertical").sort(["unit", "period", "check"]),
                       warnings, trace, last.time,
-                      versions=[v.record() for v in versions],
+                      versions=[v.record() for v in versions], chain=list(versions),
                       version_changes=[compare(a.ruleset, b.ruleset)
                                        for a, b in itertools.pairwise(versions)])
 

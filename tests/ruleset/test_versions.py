@@ -161,3 +161,17 @@ def test_amends_keeps_the_amended_plans_other_targets(tmp_path):
     assert [v["relation"] for v in doc["versions"]] == [None, "amends"]
     kinds = {t["target"]: t["kind"] for t in doc["version_changes"][0]["targets"]}
     assert kinds == {"DVC-01": "changed", "TT-01": "added"}
+
+
+def test_report_names_the_versions(tmp_path):
+    write(tmp_path)
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["report", str(tmp_path / "new.yaml"), "--data",
+                                       str(tmp_path / "data.yaml"), "--format", "html",
+                                       "--output", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<h3>Plans in force by date" in html
+    assert ("<li>thanh-hoa-cchc-2025-2649 (Quyết định 2649/QĐ-UBND ngày 02/8/2025), from "
+            "2025-08-02: periods 2025-Q4</li>") in html
+    assert "dropped HUYEN-01; changed DVC-01; added TT-01</li>" in html

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from ...domain import AREAS, BY_SEVERITY, FAILING, STATUSES, SYMBOLS, UNRATED
+from ...evaluation.versions import version_lines
 from ...periods import parse_period, period_key
 from ...present import RANGE_DASH, Formatter, compared_unit, threshold_text
 from ...score.share_met import rank_units, status_counts
@@ -480,4 +481,5 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
         inputs=[InputFile(role=role, path=str(p), sha256=_sha256(Path(p)))
                 for role, p in files],
         scores=score_report.build(ev, fmt, t, b.name, b.level_label, b.detail, RANK_EDGE),
-        record_sources=record_rows(getattr(ev.figures, "records", None), t, fmt))
+        record_sources=record_rows(getattr(ev.figures, "records", None), t, fmt),
+        versions=[line.strip() for line in version_lines(ev, t)[1:]])

@@ -399,5 +399,9 @@ class ReportContext(_Model):
         default_factory=list, description="Self-assessed and appraised points per indicator "
         "and in total, latest scored period (rulesets with `self_assessed`); else empty.")
 
+    versions: list[str] = Field(
+        default_factory=list, description="Plans in force by date (a ruleset that replaces "
+        "or amends another): one line per version with its days in force and the periods it "
+        "judged, then what each later version dropped, changed or added; empty for one plan.")
     record_sources: list[RecordSourceRow] = Field(
         default_factory=list, description="Sources of dossier records, with their quality.")
