@@ -37,8 +37,11 @@ def evaluate_versions(versions: list[Version], figures, **filters: Iterable[str]
     newest = versions[-1].ruleset
     known = {t.id for t in newest.model.targets}
     dropped = [t for v in versions[:-1] for t in v.ruleset.model.targets if t.id not in known]
+    metrics = {m: x for v in versions for m, x in v.ruleset.model.metrics.items()}
+    metrics.update(newest.model.metrics)   # a dropped target's metric still names its unit
     merged = newest.model.model_copy(update={
-        "targets": [*newest.model.targets, *{t.id: t for t in dropped}.values()]})
+        "targets": [*newest.model.targets, *{t.id: t for t in dropped}.values()],
+        "metrics": metrics})
     ruleset = type(newest)(**{**newest.__dict__, "model": merged})
     results = pl.concat(parts, how="vertical") if parts else last.results
     order = ["unit", "period", "target"]

@@ -290,3 +290,11 @@ def test_plans_in_force_in_the_web_app(tmp_path) -> None:
     assert "≥ 50" in explained["2025-Q2"]
     assert "Plan in force: thanh-hoa-cchc-2025-2649" in explained["2025-Q4"]
     assert (tmp_path / "old.yaml") in ws.watched()
+    csv = "unit,period,online_rate,district_rate,payment_rate\nthanh-hoa,2025-Q4,55,60,45\n"
+    with TestClient(create_app(ws, watching=False)) as c:
+        preview = upload(c, "q4.csv", csv.encode()).text
+        q2 = upload(c, "q2.csv", csv.replace("2025-Q4", "2025-Q2").encode()).text
+    # 2025-Q4 by the new plan: HUYEN-01 was dropped, DVC-01 asks for 60
+    assert "TT-01" in preview and "HUYEN-01" not in preview and "≥ 60" in preview
+    # 2025-Q2 by the old one: HUYEN-01 judged on its figure (the old plan's metric is read)
+    assert "HUYEN-01" in q2 and "≥ 50.00%" in q2 and "≥ 70.00%" in q2 and "60.00%" in q2
