@@ -119,9 +119,12 @@ class Session:
         """The ruleset, then the figures of its metrics; `warn` gets every warning of both.
         `records`: `NAME=LOCATION` texts (--records), figures counted from dossier records."""
         ruleset = self.load_ruleset(ruleset_path)
+        known, labels = known_metrics(ruleset), metric_labels(ruleset)
+        for version in self.versions(ruleset_path, ruleset)[:-1]:  # older plans' metrics too
+            known = {**known_metrics(version.ruleset), **known}
+            labels = {**metric_labels(version.ruleset), **labels}
         _call(step)
-        figures = self.read_figures(data_paths, units_file, decimal_comma,
-                                    known_metrics(ruleset), metric_labels(ruleset))
+        figures = self.read_figures(data_paths, units_file, decimal_comma, known, labels)
         if records:
             figures = add_records(ruleset, figures, records)
         _call(step)
@@ -139,12 +142,25 @@ class Session:
         """Load, read and evaluate (filters: `periods`, `units`, `targets`)."""
         inputs = self.load(ruleset_path, data_paths, units_file, decimal_comma,
                            step=step, warn=warn, records=records)
-        evaluation = self.evaluate_inputs(inputs, **filters)
+        versions = self.versions(ruleset_path, inputs.ruleset)
+        if len(versions) > 1:
+            from .evaluation.versions import evaluate_versions
+            evaluation = evaluate_versions(versions, inputs.figures, **filters)
+        else:
+            evaluation = self.evaluate_inputs(inputs, **filters)
         if warn is not None:  # what evaluating found (DAT22), after the inputs' own warnings
             for warning in evaluation.warnings[len(inputs.figures.warnings):]:
                 warn(warning)
         _call(step)
         return evaluation
+
+    def versions(self, path: PathArg, ruleset: LoadedRuleset) -> list:
+        """The versions of a plan in force by date (ruleset/versions.py), oldest first; one
+        when the ruleset neither `replaces` nor `amends` another."""
+        if ruleset.model.replaces is None and ruleset.model.amends is None:
+            return [ruleset]
+        from .ruleset.versions import load_versions
+        return load_versions(Path(path), self.load_ruleset)
 
     @staticmethod
     def evaluate_inputs(inputs: Inputs, **filters: Iterable[str] | None) -> Evaluation:

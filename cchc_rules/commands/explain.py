@@ -19,7 +19,9 @@ def command(ruleset, data, units_file, decimal_comma, lang, records, target, uni
     from ..pipeline import Session
     from ..render.explain import explain
     require_figures(click.get_current_context(), data, records)
-    inputs = Session().load(ruleset, data, units_file, decimal_comma, warn=echo_warning,
-                            records=records)
-    click.echo(explain(inputs.ruleset, inputs.figures, target, unit, period, lang=lang),
-               nl=False)
+    session = Session()
+    inputs = session.load(ruleset, data, units_file, decimal_comma, warn=echo_warning,
+                          records=records)
+    versions = session.versions(ruleset, inputs.ruleset)   # the plan in force by date
+    click.echo(explain(inputs.ruleset, inputs.figures, target, unit, period, lang=lang,
+                       versions=versions), nl=False)

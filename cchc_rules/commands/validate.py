@@ -21,7 +21,7 @@ from ..pipeline import Session
 @click.pass_context
 def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
     """Check RULESET files (or every ruleset in a directory): schema, formulas, dependency
-    cycles, ids, extends."""
+    cycles, ids, extends, and the chain of plans a ruleset replaces or amends."""
     paths = [p for given in rulesets for p in expand(given)]
     failed = 0
     session = Session()
@@ -31,6 +31,7 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
             continue
         try:
             loaded = session.load_ruleset(path)
+            versions = session.versions(path, loaded)   # replaces/amends: the whole chain
         except CchcError as err:
             print_problems(err)
             failed += 1
@@ -38,12 +39,22 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
         for warning in loaded.warnings:
             click.echo(warning.format(), err=True)
         model = loaded.model
+        qualitative = f", {len(loaded.qualitative)} qualitative" if loaded.qualitative else ""
         click.echo(escape_controls(f"ok {path} ({len(model.metrics)} metrics, "
-                                   f"{len(model.checks)} checks, {len(model.targets)} targets)"))
+                                   f"{len(model.checks)} checks, {len(model.targets)} targets"
+                                   f"{qualitative}{_chain(versions)})"))
     if failed:
         click.echo(_("{failed} of {n} ruleset(s) invalid").format(failed=failed, n=len(paths)),
                    err=True)
         ctx.exit(EXIT_ERROR)
+
+
+def _chain(versions: list) -> str:
+    """', version 2 of 2 in force from 2025-08-02' for a plan that replaces another."""
+    if len(versions) < 2:
+        return ""
+    return _(", version {n} of {n} in force from {start}").format(
+        n=len(versions), start=versions[-1].start)
 
 
 def is_units_file(path: Path) -> bool:

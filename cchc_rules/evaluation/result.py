@@ -99,6 +99,11 @@ class Evaluation:
     asked: tuple[str, ...] | None = None   # the periods asked for (`--period`), if any
     asked_units: tuple[str, ...] | None = None   # the units asked for (`--unit`), if any
     hidden: Any = None   # view.Hidden: what a reader's view left out (None: nothing)
+    # plans in force by date (evaluation/versions.py): each version's record, oldest first,
+    # and the ruleset.changes.Changes between consecutive ones; empty for a single plan
+    versions: list = field(default_factory=list)
+    version_changes: list = field(default_factory=list)
+    chain: list = field(default_factory=list)   # the ruleset.versions.Version objects
 
     def result_slices(self) -> Iterator[pl.DataFrame]:
         """The result rows, in order, for a writer that reads each row once: slices of rows

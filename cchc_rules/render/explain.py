@@ -88,6 +88,12 @@ TEXT = Words(
        "Trajectory: not started (the period ends before the baseline period {period})"),
     W_("no_trajectory", "Trajectory: none (no baseline)"),
     W_("status", "Status: {word} — {reason}"),
+    W_("version",
+       "Plan in force: {id} ({source}), in force {span} — the version in force on the period's "
+       "last day"),
+    W_("span_from", "from {start}"),
+    W_("span_to", "until {end}"),
+    W_("span_both", "from {start} until {end}"),
     W_("met", "{actual} {op} {threshold}"),
     W_("not_met",
        "the period ends at or after the deadline {by} and {actual} is not {op} {threshold}"),
@@ -133,8 +139,16 @@ class _Say:
         return self.fmt.number(value, self.DIGITS)
 
 
-def explain(ruleset, figures, target: str, unit: str, period: str, lang: str = "vi") -> str:
-    """The trace of one result; CchcError when the target, unit or period is unknown."""
+def explain(ruleset, figures, target: str, unit: str, period: str, lang: str = "vi",
+            versions: list | None = None) -> str:
+    """The trace of one result; CchcError when the target, unit or period is unknown.
+    `versions` (ruleset/versions.py, a plan that replaces or amends another): the result is
+    judged, and named, by the version in force on the period's last day."""
+    version = None
+    if versions and len(versions) > 1:
+        end = parse_period(period).end
+        version = next((v for v in versions if v.in_force(end)), versions[-1])
+        ruleset = version.ruleset
     try:   # asking for the period derives it over time when it can be (spec §5)
         evaluation = evaluate(ruleset, figures, targets=[target], periods=[period])
     except CchcError as err:
@@ -144,7 +158,20 @@ def explain(ruleset, figures, target: str, unit: str, period: str, lang: str = "
     rows = evaluation.traced().filter((pl.col("unit") == unit) & (pl.col("period") == period))
     if not rows.height:
         _unknown(evaluation, unit, period)
-    return "\n".join(_trace(evaluation, rows.row(0, named=True), _Say(lang))) + "\n"
+    say = _Say(lang)
+    lines = _trace(evaluation, rows.row(0, named=True), say)
+    if version is not None:
+        lines.insert(2, _version_line(version, say))
+    return "\n".join(lines) + "\n"
+
+
+def _version_line(version, say: _Say) -> str:
+    start = say.fmt.date(version.start) if version.start else None
+    end = say.fmt.date(version.end) if version.end else None
+    span = say("span_both", start=start, end=end) if start and end else \
+        say("span_from", start=start) if start else say("span_to", end=end)
+    return say("version", id=version.id, source=version.ruleset.model.source or "—",
+               span=span)
 
 
 def _unknown(evaluation: Evaluation, unit: str, period: str) -> None:

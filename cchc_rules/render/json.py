@@ -21,7 +21,7 @@ from ..score.points import WideList
 
 TEXT_FIELDS = ("target", "unit", "period", "metric", "area", "level", "status", "op",
                "deadline", "baseline_period", "check", "origin", "indicator", "group",
-               "band", "inherited_from")
+               "band", "inherited_from", "version")
 CHUNK = 200_000  # records rendered per step
 NUMBER_FIELDS = ("actual", "expected", "gap", "needed", "baseline_value", "weight",
                  "milestone", "left", "right")
@@ -208,8 +208,14 @@ def _few_numbers(frame: pl.DataFrame, column: str, distinct: pl.Series | None = 
 def document(evaluation: Evaluation) -> dict[str, Any]:
     """The top-level fields besides the result and check lists."""
     model = evaluation.ruleset.model
-    return {"ruleset": model.ruleset, "title": model.title,
-            "summary": evaluation.summary(), "check_summary": evaluation.check_summary()}
+    out = {"ruleset": model.ruleset, "title": model.title,
+           "summary": evaluation.summary(), "check_summary": evaluation.check_summary()}
+    if evaluation.versions:   # plans in force by date: which version judged which periods
+        from ..ruleset.changes import to_json as changes_json
+        out["versions"] = evaluation.versions
+        out["version_changes"] = [json.loads(changes_json(c))
+                                  for c in evaluation.version_changes]
+    return out
 
 
 def write(evaluation: Evaluation, out: BinaryIO, **_options: Any) -> None:

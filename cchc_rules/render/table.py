@@ -214,6 +214,9 @@ def _footer(evaluation: Evaluation, t: dict[str, str], lang: str) -> list[str]:
         appraisal = appraisal_text(evaluation.scores(), names, titles, lang)
         out += [*appraisal, ""] if appraisal else []
     out += _not_reported(evaluation, t)
+    if evaluation.versions:   # plans in force by date: which version judged which periods
+        from ..evaluation.versions import version_lines
+        out += [*version_lines(evaluation, t), ""]
     counts = evaluation.summary()
     summary = [f"{t[f'status.{s}']} {counts[s]}" for s in STATUSES if counts[s]]
     checks = evaluation.check_summary()

@@ -32,6 +32,9 @@ class LoadedRuleset:
                                            # "target:ID:milestone:N", "formula:ID", "assert:ID"
     warnings: tuple[Problem, ...] = ()     # likely mistakes that are still valid
     conditions: dict[str, expr.Node] = field(default_factory=dict)  # records metric -> where
+    # targets marked `qualitative: true`: kept for the record, never evaluated, so they are
+    # left out of `model.targets` (which every stage after this one reads)
+    qualitative: tuple[Target, ...] = ()
 
 
 class _Source(NamedTuple):
@@ -84,8 +87,11 @@ class _Loader:
             self.problems += problems
             return None
         merged = _Entries()
-        for i, entry in enumerate(model.extends):
-            parent = self.parent(path, entry, doc.pos(("extends", i)), stack)
+        parents = [(entry, ("extends", i)) for i, entry in enumerate(model.extends)]
+        if model.amends is not None:   # an amendment is the amended plan plus its own entries
+            parents.append((model.amends, ("amends",)))
+        for entry, loc in parents:
+            parent = self.parent(path, entry, doc.pos(loc), stack)
             if parent is not None:
                 merged.update(parent[1])
         own = self.own_entries(model, doc)
@@ -205,15 +211,17 @@ class _Checker:
         derived = expr.raw_inputs(formulas)
         raw = {m: derived.get(m, frozenset({m})) for m in metrics if m in formulas
                or metrics[m].item.formula is None}
+        targets = [s.item for s in self.entries.targets.values()]
         merged = model.model_copy(update={
             "metrics": {m: s.item for m, s in metrics.items()},
             "checks": [s.item for s in self.entries.checks.values()],
-            "targets": [s.item for s in self.entries.targets.values()],
+            "targets": [t for t in targets if not t.qualitative],
             "scoring": self.entries.scoring.item if self.entries.scoring else None,
             "sources": {n: s.item for n, s in self.entries.sources.items()}})
         self.problems.sort(key=_place)
         return LoadedRuleset(merged, tuple(self.entries.files), formulas, order, asserts, raw,
-                             self.positions, tuple(self.warnings), conditions)
+                             self.positions, tuple(self.warnings), conditions,
+                             tuple(t for t in targets if t.qualitative))
 
     def records(self) -> dict[str, expr.Node]:
         """Check the record sources and the metrics counted from them (records/check.py);
@@ -273,6 +281,10 @@ class _Checker:
     def target(self, source: _Source) -> None:
         target: Target = source.item
         self.positions[f"target:{target.id}"] = self.at(source)
+        if target.qualitative:
+            if target.metric is not None and target.metric not in self.entries.metrics:
+                self.unknown_metric(target.metric, self.at(source, "metric"))
+            return
         metric = self.entries.metrics.get(target.metric)
         if metric is None:
             self.unknown_metric(target.metric, self.at(source, "metric"))

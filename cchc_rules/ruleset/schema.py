@@ -4,12 +4,21 @@ Pydantic errors become `Problem`s at the file position of the offending key or v
 """
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ..domain import (
@@ -128,6 +137,23 @@ def _matching(pattern: str, what: str, refused: frozenset[str] = frozenset()):
 
 
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+
+
+def _date(value: Any) -> str:
+    text = _text(value).strip()
+    try:
+        return datetime.date.fromisoformat(text).isoformat() if len(text) == 10 else \
+            _bad_date(value)
+    except ValueError:
+        return _bad_date(value)
+
+
+def _bad_date(value: Any) -> str:
+    raise _fail("SCH09", _("must be a date YYYY-MM-DD"), value)
+
+
+Date = Annotated[str, BeforeValidator(_date), WithJsonSchema(
+    {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
 Number = Annotated[float, BeforeValidator(_number)]
 Period = Annotated[str, BeforeValidator(_period), WithJsonSchema({"anyOf": [
     {"type": "string", "pattern": PERIOD},
@@ -239,6 +265,10 @@ class Metric(_Model):
     records: Records | None = Field(
         None, description="Đếm từ hồ sơ / Count this raw metric from a record source "
         "(see docs/records.md) instead of reading it from reports.")
+    synonyms: list[Text] | None = Field(
+        None, description="Tên gọi khác / Other ways plans write this indicator, used by "
+        "`cchc draft` to name the metric of a target sentence (docs/draft.md); an extension "
+        "of the spec.", examples=[["tỷ lệ hồ sơ trực tuyến", "hồ sơ nộp trực tuyến"]])
 
 
 class Check(_Model):
@@ -290,13 +320,16 @@ class Target(_Model):
         description="Lĩnh vực CCHC / Reform area: institutions (thể chế), procedures (TTHC), "
         "organization (tổ chức bộ máy), civil_service (công vụ), public_finance (tài chính "
         "công), digital_government (chính phủ điện tử, chính phủ số).")
-    metric: MetricId = Field(description="Chỉ số được đánh giá / Metric id the target compares.")
+    metric: MetricId | None = Field(
+        None, description="Chỉ số được đánh giá / Metric id the target compares; required "
+        "unless the target is `qualitative`.")
     levels: list[Text] | None = Field(
         None, min_length=1, description="Cấp áp dụng / Unit levels the target applies to, "
         "e.g. [province, district]; every level when omitted.")
     baseline: Baseline | None = Field(None, description="Mốc gốc / Baseline period and value.")
     milestones: list[Milestone] = Field(
-        min_length=1, description="Các mốc theo thời gian / Milestones, in order of `by`.")
+        description="Các mốc theo thời gian / Milestones, in order of `by`; at least one, "
+        "`[]` only on a `qualitative` target.")
     change: ChangeLiteral | None = Field(
         None, description="So với kỳ gốc / Compare the change against the baseline: percent "
         "((actual − base) / base × 100) or absolute (actual − base).")
@@ -305,6 +338,26 @@ class Target(_Model):
     every_period_from: Period | None = Field(
         None, description="Duy trì / Every milestone must hold in every period from this one "
         "on (as `every_period_from` on each milestone that has none of its own).")
+    qualitative: bool = Field(
+        False, description="Chỉ tiêu định tính / A target the plan states without a figure: "
+        "kept for the record, with no milestones, and never evaluated (docs/draft.md).")
+    quote: Text | None = Field(
+        None, description="Nguyên văn / The sentence of the plan as written (set by `cchc "
+        "draft`, with `source` naming its page or paragraph).")
+    review: list[Text] | None = Field(
+        None, description="Cần xem lại / What a drafter assumed or did not understand, one "
+        "note each, for the planner to check and then remove (docs/draft.md).")
+
+    @model_validator(mode="after")
+    def _milestones_or_qualitative(self) -> Target:
+        if self.qualitative and self.milestones:
+            raise PydanticCustomError("SCH08", _("a qualitative target has no milestones"))
+        if not self.qualitative and self.metric is None:
+            raise PydanticCustomError("SCH03", _("missing required key 'metric'"))
+        if not self.qualitative and not self.milestones:
+            raise PydanticCustomError("SCH07", _("'milestones' must not be empty (a target "
+                                                 "without one is marked qualitative: true)"))
+        return self
 
 
 class Band(_Model):
@@ -407,6 +460,16 @@ class Ruleset(_Model):
         default_factory=list, description="Kiểm tra số liệu / Identities the data must satisfy.")
     targets: list[Target] = Field(default_factory=list, description="Chỉ tiêu / Targets.")
     scoring: Scoring | None = Field(None, description="Chấm điểm / Points and ranking (§7).")
+    replaces: Text | None = Field(
+        None, description="Thay thế / The ruleset (a path relative to this file) this one "
+        "replaces from `in_force_from`: results of periods ending earlier are judged by it, "
+        "later ones by this one (docs/ruleset-format.md, plans in force by date).")
+    amends: Text | None = Field(
+        None, description="Sửa đổi, bổ sung / The ruleset this one amends from "
+        "`in_force_from`: this file's entries are added to or replace the amended one's.")
+    in_force_from: Date | None = Field(
+        None, description="Có hiệu lực từ / The first day this version is in force, "
+        "YYYY-MM-DD.", examples=["2025-08-02"])
 
 
 CHOICES = {"unit": METRIC_UNITS, "area": AREAS, "op": OPS, "change": CHANGES,
@@ -495,6 +558,8 @@ def problem_from_error(error: dict, doc: Doc) -> Problem:
     """One pydantic error as a Problem at the file position of its `loc`."""
     loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
     name = _field_name(loc)
+    if kind.startswith("SCH") and loc and isinstance(loc[-1], int):
+        return Problem(kind, error["msg"], doc.pos(loc), (error.get("ctx") or {}).get("hint"))
     if kind.startswith("SCH"):
         sep = "" if error["msg"].startswith(":") else " "
         return Problem(kind, f"'{name}'{sep}{error['msg']}", doc.pos(loc),

@@ -339,7 +339,8 @@ class Pages:
         r = found.row(0, named=True)
         target = built.targets[target_id]
         try:
-            text = explain(ev.ruleset, ev.figures, target_id, unit_id, period, lang=self.lang)
+            text = explain(ev.ruleset, ev.figures, target_id, unit_id, period, lang=self.lang,
+                           versions=ev.chain)   # judged by the plan in force then
         except CchcError as err:  # kept as data: the page says why, as the CLI would
             text = "\n".join(p.format() for p in err.problems)
         context = self.frame(

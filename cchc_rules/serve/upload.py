@@ -63,10 +63,17 @@ def preview_context(ws: Workspace, snap: Snapshot, pages: Pages, name: str, body
         path.write_bytes(body)
         prefix = str(path.parent) + "/"
         try:
-            figures = ws.session.read_figures([path], ws.units, ws.decimal_comma,
-                                              known_metrics(ev.ruleset),
-                                              metric_labels(ev.ruleset))
-            result = Session.evaluate_inputs(Inputs(ev.ruleset, figures))
+            known, labels = known_metrics(ev.ruleset), metric_labels(ev.ruleset)
+            for version in ev.chain[:-1]:   # older plans' metrics too (as pipeline.load)
+                known = {**known_metrics(version.ruleset), **known}
+                labels = {**metric_labels(version.ruleset), **labels}
+            figures = ws.session.read_figures([path], ws.units, ws.decimal_comma, known,
+                                              labels)
+            if ev.chain:   # plans in force by date: each period by its own version
+                from ..evaluation.versions import evaluate_versions
+                result = evaluate_versions(ev.chain, figures)
+            else:
+                result = Session.evaluate_inputs(Inputs(ev.ruleset, figures))
         except CchcError as err:
             context["problems"] = [p.format().replace(prefix, "") for p in err.problems]
             return context

@@ -74,7 +74,9 @@ class Workspace:
             self.seen = signature(self.watched())
             try:
                 ruleset = self.session.load_ruleset(self.ruleset)
-                self._parents = tuple(ruleset.files[1:])
+                chain = self.session.versions(self.ruleset, ruleset)   # replaces/amends
+                self._parents = tuple(ruleset.files[1:]) + tuple(
+                    v.path for v in chain[:-1] if hasattr(v, "path"))
                 evaluation = self.session.evaluate(self.ruleset, self.data, self.units,
                                                    self.decimal_comma)
             except CchcError as err:

@@ -269,3 +269,32 @@ def test_the_rulesets_parents_are_watched(tmp_path) -> None:
     names = [p.name for p in ws.watched()]
     assert names[:3] == ["cchc-2021-2030.yaml", "nq76-2021-2030.yaml", "one-stop.yaml"]
     assert len(ws.seen) == len(ws.watched())
+
+
+def test_plans_in_force_in_the_web_app(tmp_path) -> None:
+    """Thanh Hóa's 2649 replacing 5137 (tests/ruleset/test_versions.py): the summary page
+    lists the versions, an explanation names and uses the plan in force, and the replaced
+    plan's file is watched."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).parents[1] / "ruleset"))
+    from test_versions import write
+    write(tmp_path)
+    ws = Workspace(tmp_path / "new.yaml", [tmp_path / "data.yaml"], lang="en")
+    with TestClient(create_app(ws, watching=False)) as c:
+        summary = c.get("/").text
+        explained = {p: c.get("/explain", params={"target": "DVC-01", "unit": "thanh-hoa",
+                                                  "period": p}).text
+                     for p in ("2025-Q2", "2025-Q4")}
+    assert "Plans in force by date" in summary and "dropped HUYEN-01" in summary
+    assert "Plan in force: thanh-hoa-cchc-2025-5137" in explained["2025-Q2"]
+    assert "≥ 50" in explained["2025-Q2"]
+    assert "Plan in force: thanh-hoa-cchc-2025-2649" in explained["2025-Q4"]
+    assert (tmp_path / "old.yaml") in ws.watched()
+    csv = "unit,period,online_rate,district_rate,payment_rate\nthanh-hoa,2025-Q4,55,60,45\n"
+    with TestClient(create_app(ws, watching=False)) as c:
+        preview = upload(c, "q4.csv", csv.encode()).text
+        q2 = upload(c, "q2.csv", csv.replace("2025-Q4", "2025-Q2").encode()).text
+    # 2025-Q4 by the new plan: HUYEN-01 was dropped, DVC-01 asks for 60
+    assert "TT-01" in preview and "HUYEN-01" not in preview and "≥ 60" in preview
+    # 2025-Q2 by the old one: HUYEN-01 judged on its figure (the old plan's metric is read)
+    assert "HUYEN-01" in q2 and "≥ 50.00%" in q2 and "≥ 70.00%" in q2 and "60.00%" in q2

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from ...domain import AREAS, BY_SEVERITY, FAILING, STATUSES, SYMBOLS, UNRATED
+from ...evaluation.versions import version_lines
 from ...evaluation.view import for_readers
 from ...periods import parse_period, period_key
 from ...present import RANGE_DASH, Formatter, compared_unit, threshold_text
@@ -494,4 +495,5 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
         hidden_not_applicable=ev.hidden.not_applicable,
         hidden_periods=list(ev.hidden.internal_periods),
         not_reported=not_reported_groups(ev, b),
-        record_sources=record_rows(getattr(ev.figures, "records", None), t, fmt))
+        record_sources=record_rows(getattr(ev.figures, "records", None), t, fmt),
+        versions=[line.strip() for line in version_lines(ev, t)[1:]])

@@ -458,5 +458,9 @@ class ReportContext(_Model):
                                       "(made only to compare with) left out.")
     not_reported: list[NotReportedGroup] = Field(default_factory=list, description="Units "
                                                  "that sent nothing, per period and level.")
+    versions: list[str] = Field(
+        default_factory=list, description="Plans in force by date (a ruleset that replaces "
+        "or amends another): one line per version with its days in force and the periods it "
+        "judged, then what each later version dropped, changed or added; empty for one plan.")
     record_sources: list[RecordSourceRow] = Field(
         default_factory=list, description="Sources of dossier records, with their quality.")
