@@ -141,7 +141,7 @@ class Session:
                            step=step, warn=warn, records=records)
         evaluation = self.evaluate_inputs(inputs, **filters)
         if warn is not None:  # what evaluating found (DAT22), after the inputs' own warnings
-            for warning in evaluation.warnings[len(inputs.figures.warnings):]:
+            for warning in evaluation.found:
                 warn(warning)
         _call(step)
         return evaluation

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -35,6 +37,11 @@ from .status_plan import STATUS_PLAN
 from .trajectory import plan
 from .wide import WideStatuses
 
+if TYPE_CHECKING:
+    from ..figures.data import Figures
+    from ..ruleset.loader import LoadedRuleset
+    from ..ruleset.schema import Target
+
 _NULL = pl.lit(None, dtype=pl.Float64)
 _KEYS = ("unit", "period")
 PREFIX = "m:"  # metric columns of the wide frame, apart from its own (unit, level, row, …)
@@ -46,10 +53,11 @@ def metric(name: str) -> pl.Expr:
     return pl.col(PREFIX + name)
 
 
-def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
-             units: Iterable[str] | None = None,
+def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
+             periods: Iterable[str] | None = None, units: Iterable[str] | None = None,
              targets: Iterable[str] | None = None) -> Evaluation:
-    """Evaluate `figures` (data.Figures) against `ruleset` (ruleset.LoadedRuleset).
+    """Evaluate `figures` against `ruleset`; the Evaluation's `found` holds the warnings
+    evaluating adds to the figures' own.
 
     `periods`, `units` and `targets` keep only those results (roll-up and baselines still see
     every figure); an unknown name raises CchcError with a "did you mean".
@@ -71,13 +79,15 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
     statuses = _statuses(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
-    warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values),
-                *timed.warnings]
+    found = [*reported_vs_computed(ruleset, figures.values), *timed.warnings]
     if statuses is None:
-        return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,
-                          warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={})
-    return Evaluation(ruleset, figures, values, statuses.results, checks, warnings,
-                      statuses.trace, timed, counts=statuses.counts(),
+        return Evaluation(ruleset=ruleset, figures=figures, values=values,
+                          results=pl.DataFrame(schema=RESULT_SCHEMA), checks=checks,
+                          found=found, trace=pl.DataFrame(schema=TRACE_SCHEMA), time=timed,
+                          counts={})
+    return Evaluation(ruleset=ruleset, figures=figures, values=values,
+                      results=statuses.results, checks=checks, found=found,
+                      trace=statuses.trace, time=timed, counts=statuses.counts(),
                       compact=lambda: _result_slices(statuses))
 
 
@@ -117,7 +127,7 @@ def _over_time(ruleset, figures, periods) -> TimeRoll:
                  if m.over_time is not None and m.formula is None}
     return derive(known, over_time, needed_periods(ruleset.model, periods,
                                                    known["period"].unique().to_list()),
-                  figures.units, getattr(figures, "restated", None), _summable(ruleset))
+                  figures.units, figures.restated, _summable(ruleset))
 
 
 def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
@@ -135,14 +145,12 @@ def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.Da
     (territory.TERRITORY_SCHEMA)."""
     graph = UnitGraph.from_units(figures.units)
     rows = scope.select(*_KEYS).rows()
-    restated = getattr(figures, "restated", None)
     out: dict[str, list[pl.DataFrame]] = {}
     for label, period, group in base_groups(chosen, rows):   # relative: one per period
         found = territories(graph, group, period)
         if not found:
             continue
-        long = restated_figures(found, rolled, restated if restated is not None
-                                else rolled.clear(), period, _summable(ruleset))
+        long = restated_figures(found, rolled, figures.restated, period, _summable(ruleset))
         wide = territory_frame(found)
         if long.height:
             wide = wide.join(long.with_columns((PREFIX + pl.col("metric")).alias("metric"))
@@ -331,21 +339,22 @@ def _statuses(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
     lf = scope.lazy().with_columns(
         pl.col("period").replace_strict({p: i for i, p in enumerate(periods)},
                                         return_dtype=pl.UInt32).alias("_p"))
-    lf, columns, constants = _per_target(ruleset, chosen, wide, lf, bases)
+    inputs = _per_target(ruleset, chosen, wide, lf, bases)
+    columns = inputs.columns
     # The (unit, period) rows with their joined baselines, made once: the statuses, the long
     # results and each slice of them read it, and a slice of a frame is cheap where a slice
     # of the joins is not.
-    lf = lf.collect().lazy()
+    lf = inputs.rows.collect().lazy()
     per_target = {
         "target": [t.id for t in chosen], "metric": [t.metric for t in chosen],
         "area": [t.area for t in chosen], "weight": [float(t.weight) for t in chosen],
         "baseline_period": [t.baseline.period if t.baseline else None for t in chosen],
-        **constants,
+        **inputs.constants,
     }
-    inputs = lf.select("unit", "period", "level", "_p",
+    row_inputs = lf.select("unit", "period", "level", "_p",
                        *(expr.alias(f"{name}#{k}") for name, exprs in columns.items()
                          for k, expr in enumerate(exprs)))
-    return WideStatuses(STATUS_PLAN, inputs, list(columns), steps, per_target, len(periods),
+    return WideStatuses(STATUS_PLAN, row_inputs, list(columns), steps, per_target, len(periods),
                         finish=(with_resolved_baselines(periods, chosen),))
 
 
@@ -359,8 +368,19 @@ def _origin(target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:
             .otherwise(pl.lit(pl.Series(ORIGINS, dtype=pl.String)).gather(code)))
 
 
-def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
-                bases: dict[str, pl.DataFrame]):
+@dataclass(frozen=True)
+class TargetInputs:
+    """What `_per_target` gives the status plan: the (unit, period) rows with each baseline
+    joined, per input name one expression on them per chosen target (`columns`), and per
+    constant name one value per chosen target (`constants`)."""
+
+    rows: pl.LazyFrame
+    columns: dict[str, list[pl.Expr]]
+    constants: dict[str, list[float | bool]]
+
+
+def _per_target(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
+                lf: pl.LazyFrame, bases: dict[str, pl.DataFrame]) -> TargetInputs:
     """Per target, the expressions on the wide frame that the results need (the compared
     value and the value before `change`, the baseline, where the trajectory starts, the
     ratio's parts, applicability), and
@@ -369,7 +389,7 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
     columns: dict[str, list[pl.Expr]] = {name: [] for name in (
         "actual", "raw", "baseline_value", "_start", "_num", "_den", "_applicable",
         "origin", "territory", "territory_changed")}
-    constants: dict[str, list] = {"_k": [], "_integral": []}
+    constants: dict[str, list[float | bool]] = {"_k": [], "_integral": []}
     for period in sorted({t.baseline.period for t in chosen
                           if t.baseline is not None and t.baseline.value is None}):
         # A baseline without a value is the unit's own figure for that period, after roll-up.
@@ -432,7 +452,7 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
         columns["territory_changed"].append(changed)
         constants["_k"].append(float(k))
         constants["_integral"].append(integral)
-    return lf, columns, constants
+    return TargetInputs(lf, columns, constants)
 
 
 def _checks(ruleset, scope: pl.DataFrame) -> pl.DataFrame:
