@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # the heavy modules (polars, WeasyPrint) load only when a ste
 PathArg = str | PathLike
 Step = Callable[[], None]            # called after each stage (a progress bar advances)
 Warn = Callable[["Problem"], None]   # called once per warning, before evaluation starts
-REPORT_FORMATS = ("html", "pdf")
 
 
 @dataclass(frozen=True)
