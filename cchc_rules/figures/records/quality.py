@@ -20,12 +20,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from ...errors import Problem, did_you_mean
 from ...messages import _
 from .sql import PERIOD, RECORD, as_text, bad_dates, column, table
+
+if TYPE_CHECKING:
+    from .protocol import Engine
 
 DATE_KINDS = ("no_date", "due_before_date", "resolved_before_date", "resolved_in_future")
 EXAMPLES = 5  # duplicate ids and undeclared units shown by name
@@ -82,7 +86,8 @@ def _count_if(condition: exp.Expression) -> exp.Expression:
                                  default=exp.Literal.number(0)))
 
 
-def unit_stats(engine, name: str, source, today: date) -> tuple[list[tuple], dict[str, int]]:
+def unit_stats(engine: Engine, name: str, source, today: date
+               ) -> tuple[list[tuple], dict[str, int]]:
     """One pass over the records: (unit, rows, first day, last day) per unit of the source,
     unit None included, and the rows per kind of missing or inconsistent date (only the
     kinds the source can show: due and resolved need its `due` and `resolved` columns)."""
@@ -102,7 +107,7 @@ def unit_stats(engine, name: str, source, today: date) -> tuple[list[tuple], dic
     return [tuple(r[:4]) for r in rows], dates
 
 
-def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
+def duplicates(engine: Engine, name: str, source) -> tuple[int, int, int, list[str]]:
     """(ids seen twice or more, their rows, ids whose copies differ, a few such ids)."""
     ident = as_text(source.id)
     # One text per row: every declared column, a missing value marked, so that two copies
