@@ -534,7 +534,7 @@ def validate_doc(doc: Doc) -> tuple[Ruleset | None, list[Problem]]:
         model = Ruleset.model_validate(doc.data)
     except ValidationError as err:
         problems = [problem_from_error(e, doc) for e in err.errors()]
-        return None, sorted(set(problems), key=lambda p: (p.pos.line, p.pos.col, p.code))
+        return None, sorted(set(problems), key=lambda p: (*p.place, p.code))
     from .scoring_check import scoring_problems  # the rules pydantic cannot say
     problems = scoring_problems(model.scoring, doc)
     return (None, problems) if problems else (model, [])

@@ -46,7 +46,7 @@ def scoring_problems(scoring: Any, doc: Doc) -> list[Problem]:
     for i, indicator in enumerate(scoring.indicators):
         problems += _indicator(indicator, groups, lambda *loc, key=False, i=i:
                                at("indicators", i, *loc, key=key))
-    return sorted(problems, key=lambda p: (p.pos.line, p.pos.col, p.code))
+    return sorted(problems, key=lambda p: (*p.place, p.code))
 
 
 def _unique(kind: str, ids: list[str], where) -> list[Problem]:
