@@ -157,7 +157,7 @@ def _silenced(problem: Problem, cache: dict[str, list[str]]) -> bool:
     if pos.line > len(lines):
         return False
     match = _DISABLE.search(lines[pos.line - 1])
-    return bool(match) and problem.code in re.findall(r"[A-Z]+[0-9]+", match.group(1))
+    return match is not None and problem.code in re.findall(r"[A-Z]+[0-9]+", match.group(1))
 
 
 def _show(value: float | Fraction) -> str:

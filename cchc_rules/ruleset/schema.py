@@ -7,10 +7,10 @@ from __future__ import annotations
 import math
 import re
 import types
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeAlias, Union, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from ..domain import (
     AREAS,
@@ -147,10 +147,12 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-COLUMN_TYPE = Literal[tuple(COLUMN_TYPES)]
-PERIOD_KIND = Literal[KINDS]
+# Literals built from the tables they check against, as domain.py's are: a Literal of a
+# tuple is one pydantic reads, but not a type mypy can (so Any to it).
+COLUMN_TYPE: TypeAlias = Literal[tuple(COLUMN_TYPES)]  # type: ignore[valid-type]
+PERIOD_KIND = Literal[KINDS]  # type: ignore[valid-type]
 AGGREGATES = ("count", "sum", "count_distinct", "mean_days")
-AGGREGATE = Literal[AGGREGATES]
+AGGREGATE = Literal[AGGREGATES]  # type: ignore[valid-type]
 
 
 class Source(_Model):
@@ -475,7 +477,7 @@ def _split_scalar_hint(doc: Doc, loc: tuple) -> str | None:
     return _('quote the label: {key}: "{text}"').format(key=before, text=whole)
 
 
-def problem_from_error(error: dict, doc: Doc) -> Problem:
+def problem_from_error(error: ErrorDetails, doc: Doc) -> Problem:
     """One pydantic error as a Problem at the file position of its `loc`."""
     loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
     name = _field_name(loc)

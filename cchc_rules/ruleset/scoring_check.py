@@ -50,7 +50,8 @@ def scoring_problems(scoring: Any, doc: Doc) -> list[Problem]:
 
 
 def _unique(kind: str, ids: list[str], where) -> list[Problem]:
-    problems, first = [], {}
+    problems: list[Problem] = []
+    first: dict[str, int] = {}   # id -> where it is first used
     for i, ident in enumerate(ids):
         if ident in first:
             problems.append(Problem("SEM35", _("duplicate {kind} id '{ident}'").format(
