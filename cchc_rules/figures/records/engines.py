@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from sqlglot import exp
@@ -187,7 +187,7 @@ class DuckDB:
             check_files(self.con, self.locations[source], spec, _read_one)
 
     @staticmethod
-    def id_key(text: exp.Expression) -> exp.Expression:
+    def id_key(text: exp.Expr) -> exp.Expr:
         """What the duplicate check groups a dossier id by (quality.duplicates): its 64-bit
         hash, grouped faster than the text itself (10 M ids: 1.0 s against 1.7 s)."""
         return exp.Anonymous(this="hash", expressions=[text])
@@ -203,11 +203,11 @@ class DuckDB:
                              f"SELECT * FROM read_parquet('{path}')")
         return name
 
-    def rows(self, source: str, query: exp.Expression) -> list[tuple[Any, ...]]:
+    def rows(self, source: str, query: exp.Expr) -> list[tuple[Any, ...]]:
         with rec06(self.error, "count", source):
             return self.con.execute(query.sql(dialect=self.dialect)).fetchall()
 
-    def frame(self, source: str, query: exp.Expression, count: int) -> pl.DataFrame:
+    def frame(self, source: str, query: exp.Expr, count: int) -> pl.DataFrame:
         """The rows of a counting query (period, unit, `count` figures) as a polars frame
         of columns period, unit, v0, v1, … (floats), straight from DuckDB's columns."""
         import polars as pl
@@ -244,17 +244,19 @@ class Postgres:
         self.connections: dict[str, Any] = {}   # source -> psycopg.Connection
         self.tables: dict[str, str] = {}
         for loc in locations:
+            # a PostgreSQL location always has both (_server makes it)
+            url, table = cast(str, loc.url), cast(str, loc.table)
             with rec06(self.error, "connect", loc.source, loc.text):
                 # Session in UTC: a timestamptz cast to timestamp is then UTC, as in DuckDB.
                 self.connections[loc.source] = psycopg.connect(
-                    loc.url, autocommit=True, options="-c TimeZone=UTC")
-            self.tables[loc.source] = loc.table
+                    url, autocommit=True, options="-c TimeZone=UTC")
+            self.tables[loc.source] = table
 
     def check(self, source: str, spec: Source) -> None:
         """Nothing before counting: a failure is traced to its column (types.py)."""
 
     @staticmethod
-    def id_key(text: exp.Expression) -> exp.Expression:
+    def id_key(text: exp.Expr) -> exp.Expr:
         """The id itself: PostgreSQL documents no 64-bit hash of a text to group by."""
         return text
 
@@ -268,12 +270,12 @@ class Postgres:
                     copy.write_row(pair)
         return name
 
-    def rows(self, source: str, query: exp.Expression) -> list[tuple[Any, ...]]:
+    def rows(self, source: str, query: exp.Expr) -> list[tuple[Any, ...]]:
         with rec06(self.error, "count", source), self.connections[source].cursor() as cur:
             cur.execute(query.sql(dialect=self.dialect))
             return cur.fetchall()
 
-    def frame(self, source: str, query: exp.Expression, count: int) -> pl.DataFrame:
+    def frame(self, source: str, query: exp.Expr, count: int) -> pl.DataFrame:
         return rows_frame(self.rows(source, query), count)
 
     def close(self) -> None:
@@ -315,7 +317,7 @@ class Spark:
         """Nothing before counting: a failure is traced to its column (types.py)."""
 
     @staticmethod
-    def id_key(text: exp.Expression) -> exp.Expression:
+    def id_key(text: exp.Expr) -> exp.Expr:
         """Spark's 64-bit hash of the id (xxhash64), as for DuckDB."""
         return exp.Anonymous(this="xxhash64", expressions=[text])
 
@@ -327,12 +329,12 @@ class Spark:
         self.tables[f"{source} groups"] = name   # dropped with the others on close
         return name
 
-    def rows(self, source: str, query: exp.Expression) -> list[tuple[Any, ...]]:
+    def rows(self, source: str, query: exp.Expr) -> list[tuple[Any, ...]]:
         with rec06(self.error, "count", source):
             return [tuple(r) for r in self.spark.sql(query.sql(dialect=self.dialect))
                     .collect()]
 
-    def frame(self, source: str, query: exp.Expression, count: int) -> pl.DataFrame:
+    def frame(self, source: str, query: exp.Expr, count: int) -> pl.DataFrame:
         return rows_frame(self.rows(source, query), count)
 
     def close(self) -> None:

@@ -30,16 +30,16 @@ class Engine(Protocol):
         """Raise one REC06 for the first value not of its declared type (when the engine
         can find it before counting)."""
 
-    def id_key(self, text: exp.Expression) -> exp.Expression:
+    def id_key(self, text: exp.Expr) -> exp.Expr:
         """What the duplicate check groups a dossier id by."""
 
     def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
         """A table of (member, grp) unit pairs for `source`'s queries; its name."""
 
-    def rows(self, source: str, query: exp.Expression) -> list[tuple[Any, ...]]:
+    def rows(self, source: str, query: exp.Expr) -> list[tuple[Any, ...]]:
         """The rows of `query` on `source`."""
 
-    def frame(self, source: str, query: exp.Expression, count: int) -> pl.DataFrame:
+    def frame(self, source: str, query: exp.Expr, count: int) -> pl.DataFrame:
         """A counting query's rows as columns period, unit, v0 … v{count-1} (floats)."""
 
     def close(self) -> None:

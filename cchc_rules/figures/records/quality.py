@@ -81,7 +81,7 @@ class RecordsInfo:
     queries: dict[str, Query] = field(default_factory=dict)
 
 
-def _count_if(condition: exp.Expression) -> exp.Expression:
+def _count_if(condition: exp.Expr) -> exp.Expr:
     return exp.Sum(this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))],
                                  default=exp.Literal.number(0)))
 
@@ -112,7 +112,7 @@ def duplicates(engine: Engine, name: str, source) -> tuple[int, int, int, list[s
     ident = as_text(source.id)
     # One text per row: every declared column, a missing value marked, so that two copies
     # differ exactly when one of their columns does (compared within one engine only).
-    parts: list[exp.Expression] = []
+    parts: list[exp.Expr] = []
     for col in source.columns:
         parts += [exp.Coalesce(this=exp.Cast(this=column(col, {}), to=exp.DataType.build(
             "TEXT")), expressions=[exp.Literal.string("\u2205")]), exp.Literal.string("|")]

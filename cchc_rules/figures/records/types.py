@@ -32,7 +32,7 @@ CAST_TO = {"integer": "BIGINT", "number": "DOUBLE", "date": "TIMESTAMP",
 FLOATS = ("DOUBLE", "FLOAT", "REAL")  # DuckDB's names of floating-point columns
 
 
-def _bad(col: exp.Expression, declared: str, physical: str) -> exp.Expression | None:
+def _bad(col: exp.Expr, declared: str, physical: str) -> exp.Expr | None:
     """True where the value does not fit `declared`, given the reader's `physical` type."""
     if physical in FLOATS and declared == "number":
         return exp.func("isinf", col)
