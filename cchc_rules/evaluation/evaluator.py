@@ -6,8 +6,9 @@ expressions, then every target over every unit and period at once; no Python loo
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -40,7 +41,7 @@ from .wide import WideStatuses
 if TYPE_CHECKING:
     from ..figures.data import Figures
     from ..ruleset.loader import LoadedRuleset
-    from ..ruleset.schema import Target
+    from ..ruleset.schema import Ruleset, Target
 
 _NULL = pl.lit(None, dtype=pl.Float64)
 _KEYS = ("unit", "period")
@@ -187,36 +188,39 @@ def _with_origins(ruleset, chosen, wide: pl.DataFrame, rolled: pl.DataFrame) -> 
         [(ORIGIN_PREFIX + name, raw) for name in names
          for raw in sorted(ruleset.raw_inputs.get(name, frozenset({name})))],
         schema={"_target": pl.String, "metric": pl.String}, orient="row").lazy()
-    rolled = rolled.lazy()
-    codes = (rolled.filter(pl.col("origin") != Origin.REPORTED.value)
+    figures = rolled.lazy()
+    codes = (figures.filter(pl.col("origin") != Origin.REPORTED.value)
              .join(feeds, on="metric")
              .group_by("unit", "period", "_target")
              .agg(pl.col("origin").replace_strict(rank, default=0, return_dtype=pl.UInt8)
                   .max().alias("_o")))
     formulas = [name for name in names if name in ruleset.formulas]
     if formulas:   # a formula figure the unit reported itself keeps no code
-        own = rolled.filter((pl.col("origin") == Origin.REPORTED.value)
-                            & pl.col("metric").is_in(formulas)).select(
+        own = figures.filter((pl.col("origin") == Origin.REPORTED.value)
+                             & pl.col("metric").is_in(formulas)).select(
             "unit", "period", (ORIGIN_PREFIX + pl.col("metric")).alias("_target"))
         codes = codes.join(own, on=["unit", "period", "_target"], how="anti")
-    codes = codes.collect()
-    spread = codes.pivot("_target", index=list(_KEYS), values="_o") if codes.height \
-        else codes.select(*_KEYS)
+    found = codes.collect()
+    spread = found.pivot("_target", index=list(_KEYS), values="_o") if found.height \
+        else found.select(*_KEYS)
     columns = [pl.col(c) if c in spread.columns else pl.lit(None, pl.UInt8).alias(c)
                for c in (ORIGIN_PREFIX + name for name in names)]
     return wide.join(spread.select(*_KEYS, *columns), on=list(_KEYS), how="left",
                      maintain_order="left")
 
 
-def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
-             timed: TimeRoll):
+def _filters(model: Ruleset, rolled: pl.DataFrame, figures: Figures,
+             periods: Iterable[str] | None, units: Iterable[str] | None,
+             targets: Iterable[str] | None, timed: TimeRoll
+             ) -> tuple[list[str] | None, list[str] | None, list[Target]]:
     """Check the filter names against what exists; all unknown names are reported at once."""
     problems: list[Problem] = []
 
-    def known(kind: str, code: str, asked, choices) -> list[str] | None:
-        if asked is None:
+    def known(kind: str, code: str, given: Iterable[str] | None, choices: Collection[str]
+              ) -> list[str] | None:
+        if given is None:
             return None
-        asked = list(dict.fromkeys(asked))
+        asked = list(dict.fromkeys(given))
         for name in asked:
             if name in choices:
                 continue
@@ -224,8 +228,9 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
                 problems.append(unit_lacks_period(name, units, rolled, figures.units, timed)
                                 or _no_period(name, choices, timed.missing(period=name)))
                 continue
-            if kind == "period" and bad_range(name):   # "2024-09/2024-01": say what is wrong
-                problems.append(bad_range(name))
+            wrong = bad_range(name) if kind == "period" else None
+            if wrong is not None:   # "2024-09/2024-01": say what is wrong
+                problems.append(wrong)
                 continue
             problems.append(Problem(code, _("unknown {kind} '{name}'").format(
                                             kind=noun(kind), name=name), None,
@@ -423,6 +428,7 @@ def _per_target(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame
                     .otherwise(value)
         else:
             base = pl.col(f"_base{i}")
+        actual: pl.Expr
         if target.change == "percent":
             actual = (pl.when(base != 0).then((value - base) / base * 100)
                       .when(base == 0).then(value * math.nan))
@@ -432,6 +438,7 @@ def _per_target(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame
             actual = value
         parts = ratio_parts(ruleset.formulas[target.metric]) \
             if target.change is None and target.metric in ruleset.formulas else None
+        k: Fraction | float   # the ratio's constant factor; NaN without a ratio
         if parts is not None:
             numerator, denominator, k = parts
             num, den = to_polars(numerator, metric), to_polars(denominator, metric)

@@ -50,14 +50,14 @@ TRACE_SCHEMA: dict[str, Any] = {
     "days_done": pl.Int32, "days_total": pl.Int32,
     "territory": pl.String, "territory_changed": pl.String,  # spec §6 restatement (territory.py)
 }
-CHECK_SCHEMA: dict[str, Any] = {
+CHECK_SCHEMA = pl.Schema({
     "check": pl.String, "unit": pl.String, "period": pl.String, "status": pl.String,
     "left": pl.Float64, "right": pl.Float64,
-}
-VALUE_SCHEMA: dict[str, Any] = {
+})
+VALUE_SCHEMA = pl.Schema({
     "unit": pl.String, "period": pl.String, "metric": pl.String, "value": pl.Float64,
     "origin": pl.String,
-}
+})
 
 
 class _Deferred(Generic[_T]):
@@ -185,7 +185,7 @@ class Evaluation:
         highs = numbers(frame["threshold_high"])
         for i in frame["threshold_high"].is_not_null().arg_true().to_list():
             columns["threshold"][i] = [columns["threshold"][i], highs[i]]
-        columns["title"] = [titles[t] for t in columns["target"]]
+        columns["title"] = [titles[t] for t in frame["target"].to_list()]
         return _rows(columns)
 
     def check_records(self) -> list[dict[str, Any]]:

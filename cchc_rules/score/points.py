@@ -255,12 +255,12 @@ def _long(keys: pl.DataFrame, columns: list[pl.DataFrame], name: str, ids: list[
                                     **OPTIONAL_SCHEMA})
     at = pl.int_range(count * height, eager=True)
     row, col = at // count, at % count
-    extra = [c for c in columns[0].columns if c in OPTIONAL_SCHEMA]
+    optional = [c for c in columns[0].columns if c in OPTIONAL_SCHEMA]
     stacked = pl.concat([c.select(pl.col("value") if "value" in c.columns else
                                   pl.lit(None, pl.Float64).alias("value"),
                                   pl.col("status") if "status" in c.columns else
                                   pl.lit(None, pl.String).alias("status"), "points", "max",
-                                  *extra)
+                                  *optional)
                          for c in columns], rechunk=True)  # a gather across chunks is slow
     body = stacked.select(pl.all().gather(col * height + row))
     names = [pl.Series(k, vs, dtype=enums[k]).gather(col) for k, vs in texts.items()]
