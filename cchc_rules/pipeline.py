@@ -210,8 +210,10 @@ def _call(step: Step | None) -> None:
 
 
 def evaluate_files(ruleset_path: PathArg, data_paths: Sequence[PathArg],
-                   units_file: PathArg | None = None, decimal_comma: bool = False,
-                   **filters: Iterable[str] | None) -> Evaluation:
+                   units_file: PathArg | None = None, decimal_comma: bool = False, *,
+                   periods: Iterable[str] | None = None, units: Iterable[str] | None = None,
+                   targets: Iterable[str] | None = None) -> Evaluation:
     """Load a ruleset and data files, then evaluate (filters: periods, units, targets).
     A fresh session per call: nothing stays cached between calls of this function."""
-    return Session().evaluate(ruleset_path, data_paths, units_file, decimal_comma, **filters)
+    return Session().evaluate(ruleset_path, data_paths, units_file, decimal_comma,
+                              periods=periods, units=units, targets=targets)

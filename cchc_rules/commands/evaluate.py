@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import click
 
@@ -124,7 +125,7 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
             options["what"] = what
         if output is not None:
             with atomic_open(output, "wb") as out:
-                session.render(evaluation, fmt, out, **options)
+                session.render(evaluation, fmt, cast(BinaryIO, out), **options)   # "wb"
         else:
             sys.stdout.flush()
             session.render(evaluation, fmt, sys.stdout.buffer, color=sys.stdout.isatty(),

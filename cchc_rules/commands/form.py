@@ -6,6 +6,7 @@ filled-in form back unchanged. Exit 0 written, 2 bad input or output.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import click
 
@@ -33,7 +34,7 @@ def command(ruleset: Path, units_file: Path, periods: tuple[str, ...], output: P
     wanted = parse_periods(periods)
     units = form_units(units_file)
     with atomic_open(output, "wb") as out:
-        notes = write_form(loaded, units, wanted, out, str(ruleset))
+        notes = write_form(loaded, units, wanted, cast(BinaryIO, out), str(ruleset))  # "wb"
     for note in notes:
         click.echo(_("note: {note}").format(note=note), err=True)
     click.echo(_("wrote {output} ({units} units × {periods} periods)").format(

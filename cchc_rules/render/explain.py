@@ -7,6 +7,9 @@ read from the evaluation's trace, never worked out again here.
 """
 from __future__ import annotations
 
+from fractions import Fraction
+from typing import TYPE_CHECKING, cast
+
 import polars as pl
 
 from ..derive.rollup import children_of
@@ -22,6 +25,9 @@ from ..messages import _
 from ..periods import parse_period
 from ..present import Formatter, threshold_text
 from .i18n import in_lang, words
+
+if TYPE_CHECKING:
+    from ..ruleset.schema import Target
 
 ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "rolled up"),
           "derived": ("tính từ công thức", "computed"),
@@ -291,13 +297,15 @@ def _records_lines(ev: Evaluation, name: str, unit: str, period: str, value: flo
 def _time_lines(ev: Evaluation, name: str, unit: str, period: str, value: float, say: _Say
                 ) -> list[str]:
     """"2024 = 2024-Q1 + … = 100 + …", or the first/last part, or a difference."""
+    if ev.time is None:   # nothing was derived over time
+        return []
     rows = ev.time.how.filter((pl.col("unit") == unit) & (pl.col("period") == period)
                               & (pl.col("metric") == name))
     if not rows.height:
         return []
     how, parts, numbers = rows.select("how", "parts", "values").row(0)
     over = ev.ruleset.model.metrics[name].over_time
-    if how == "tile" and over != "sum":
+    if how == "tile" and over is not None and over != "sum":
         which = say.pick[over]
         return [say("time_pick", period=period, which=which, parts=", ".join(parts),
                     pick=parts[0] if over == "first" else parts[-1], value=say.n(value))]
@@ -392,7 +400,7 @@ def _milestone_lines(target, r: dict, say: _Say) -> list[str]:
     return out
 
 
-def _held_from(target, r: dict) -> str:
+def _held_from(target: Target, r: dict) -> str | None:
     return held_since(target, target.milestones[r["milestone"]])
 
 
@@ -425,9 +433,12 @@ def _reason(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
 
 
 def _needed_line(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
-    numerator, denominator, _ = ratio_parts(ev.ruleset.formulas[target.metric])
+    parts = ratio_parts(ev.ruleset.formulas[target.metric])
+    assert parts is not None   # a result has `needed` only when its metric is a ratio
+    numerator, denominator, _ = parts
     known = {m: v for (u, m), (v, _) in values.items() if u == r["unit"]}
-    den = say.n(float(evaluate_exact(denominator, known)))
+    # the denominator's inputs are known: `needed` was computed from them
+    den = say.n(float(cast(Fraction, evaluate_exact(denominator, known))))
     key = "needed_more" if r["needed"] >= 0 else "needed_less"
     return say(key, needed=say.n(abs(r["needed"])), numerator=to_text(numerator),
                den=den, op=OP_SIGNS.get(r["op"], "∈"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Mapping
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -42,7 +43,7 @@ def _text(frame: pl.DataFrame, column: str, mapping: dict | None = None) -> pl.E
         .fill_null("null")
 
 
-def _record(fields: dict[str, pl.Expr | str]) -> list[pl.Expr | str]:
+def _record(fields: Mapping[str, pl.Expr | str]) -> list[pl.Expr | str]:
     """The parts of one JSON object per row, keys sorted: a field is an expression of its
     JSON text or, when the same on every row, that text."""
     parts: list[pl.Expr | str] = []
@@ -73,7 +74,7 @@ def _write_lines(frame: pl.DataFrame, line: pl.Expr, out: BinaryIO, rows: int = 
         out.write(b"[]")
         return
     out.write(b"[\n    ")
-    plain = {"include_header": False, "quote_style": "never"}
+    plain: dict[str, Any] = {"include_header": False, "quote_style": "never"}
     # A slice at a time, so the text of a national run is never all in memory at once.
     for start in range(0, frame.height, rows):
         part = frame.slice(start, rows)
