@@ -282,7 +282,7 @@ def _records_lines(ev: Evaluation, name: str, unit: str, period: str, value: flo
                    say: _Say) -> list[str]:
     """A figure counted from records: the SQL its engine ran (narrowed to this period),
     and the row of its result that gave the figure."""
-    info = getattr(ev.figures, "records", None)
+    info = ev.figures.records
     query = info.queries.get(name) if info is not None else None
     if query is None:
         return []

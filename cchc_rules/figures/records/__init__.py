@@ -95,17 +95,18 @@ def _count_source(ruleset, loc: Location, engine: Engine, units: Mapping | None,
     """One source: its quality (into `info`), then each of its metrics' figures."""
     model, name = ruleset.model, loc.source
     source = model.sources[name]
-    stats, dates = unit_stats(engine, name, source, day)
-    counts = {u: n for u, n, _, _ in stats}
+    stats = unit_stats(engine, name, source, day)
+    counts = {s.unit: s.rows for s in stats.units}
     warnings = _unit_warnings(name, counts, units)
-    days = [d for _, _, first, last in stats for d in (first, last) if d is not None]
+    days = [d for s in stats.units for d in (s.first, s.last) if d is not None]
     quality = SourceQuality(name, loc.text, loc.engine, sum(counts.values()),
                             min(days, default=None), max(days, default=None),
-                            dates=dates)
+                            dates=stats.dates)
     unit_problems(quality, counts, units)
     if source.id is not None:
+        found = duplicates(engine, name, source)
         (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids,
-         quality.duplicate_examples) = duplicates(engine, name, source)
+         quality.duplicate_examples) = found.ids, found.rows, found.differing, found.examples
     warnings += quality_warnings(quality)
     info.sources.append(quality)
     if not days:

@@ -480,4 +480,4 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
         inputs=[InputFile(role=role, path=str(p), sha256=_sha256(Path(p)))
                 for role, p in files],
         scores=score_report.build(ev, fmt, t, b.name, b.level_label, b.detail, RANK_EDGE),
-        record_sources=record_rows(getattr(ev.figures, "records", None), t, fmt))
+        record_sources=record_rows(ev.figures.records, t, fmt))
