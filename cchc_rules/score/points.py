@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from ..domain import Fallback, Op, Status
+from ..domain import Fallback, Status
 from ..periods import parse_period
 from ..plan.nodes import TOLERANCE
 from .ranks import competition_ranks
@@ -419,10 +419,10 @@ def _rule(ind: Any, value: pl.Expr) -> pl.Expr:
 
 def holds(op: str, value: pl.Expr, threshold: float | tuple[float, float]) -> pl.Expr:
     """`value op threshold` within the comparison tolerance targets use (57/100*100 ≥ 57)."""
-    if op == Op.BETWEEN.value:
-        low, high = threshold  # type: ignore[misc]
+    if isinstance(threshold, tuple):   # op is `between` exactly then (scoring_check.py)
+        low, high = threshold
         return holds(">=", value, low) & holds("<=", value, high)
-    b = float(threshold)  # type: ignore[arg-type]
+    b = float(threshold)
     tol = TOLERANCE * pl.max_horizontal(pl.lit(1.0), value.abs(), pl.lit(abs(b)))
     return {">=": value >= b - tol, ">": value > b + tol, "<=": value <= b + tol,
             "<": value < b - tol, "==": (value - b).abs() <= tol}[op]
