@@ -107,19 +107,20 @@ def _result_slices(statuses: WideStatuses) -> Iterator[pl.DataFrame]:
         yield statuses.over_rows(start, rows).results(COMPACT_SCHEMA)
 
 
-def _summable(ruleset) -> set[str]:
+def _summable(ruleset: LoadedRuleset) -> set[str]:
     return {mid for mid, m in ruleset.model.metrics.items()
             if m.formula is None and m.unit in SUMMABLE_UNITS}
 
 
-def _of_metrics(values: pl.DataFrame, metrics) -> pl.DataFrame:
+def _of_metrics(values: pl.DataFrame, metrics: Iterable[str]) -> pl.DataFrame:
     """The rows of `values` for `metrics`; `values` itself, not a copy, when that is all of
     them (read_data keeps only the ruleset's metrics): the evaluation keeps what it is given."""
     kept = values["metric"].is_in(list(metrics))
     return values if kept.all() else values.filter(kept)
 
 
-def _over_time(ruleset, figures, periods) -> TimeRoll:
+def _over_time(ruleset: LoadedRuleset, figures: Figures, periods: Iterable[str] | None
+               ) -> TimeRoll:
     """Spec §5, per unit and before the roll-up over units: the needed periods' figures
     derived from the unit's shorter reported periods (timeroll.py)."""
     metrics = ruleset.model.metrics
@@ -131,15 +132,15 @@ def _over_time(ruleset, figures, periods) -> TimeRoll:
                   figures.units, figures.restated, _summable(ruleset))
 
 
-def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
+def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures) -> pl.DataFrame:
     """Reported (and derived over time) figures plus parents' sums (spec §2)."""
     known = _of_metrics(known, ruleset.model.metrics)
     # a unit gets results only for periods that overlap its validity (spec §6)
     return within_validity(roll_up(known, figures.units, _summable(ruleset)), figures.units)
 
 
-def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.DataFrame
-                    ) -> dict[str, pl.DataFrame]:
+def _restated_bases(ruleset: LoadedRuleset, chosen: list[Target], rolled: pl.DataFrame,
+                    figures: Figures, scope: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """Baseline period (or relative name) -> one row per restated (unit, period) of `scope`
     (spec §6): the base period's metrics on that period's territory (`m:` columns, derived
     ones computed from the restated sums) and `territory`, `territory_changed`
@@ -161,7 +162,7 @@ def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.Da
     return {label: pl.concat(frames, how="diagonal_relaxed") for label, frames in out.items()}
 
 
-def _derive(ruleset, lf: pl.LazyFrame) -> pl.LazyFrame:
+def _derive(ruleset: LoadedRuleset, lf: pl.LazyFrame) -> pl.LazyFrame:
     """Every metric as a column: missing ones null, formula metrics computed unless the
     frame already has a figure for them (a reported figure wins)."""
     have = lf.collect_schema().names()
@@ -173,7 +174,8 @@ def _derive(ruleset, lf: pl.LazyFrame) -> pl.LazyFrame:
     return lf
 
 
-def _with_origins(ruleset, chosen, wide: pl.DataFrame, rolled: pl.DataFrame) -> pl.DataFrame:
+def _with_origins(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
+                  rolled: pl.DataFrame) -> pl.DataFrame:
     """`wide` plus, per target metric, the code (index in ORIGINS) of where its figure comes
     from: a raw metric's own origin; a formula metric's strongest among its raw inputs
     (restated > rolled up > derived over time > reported), unless the unit reported it."""
@@ -251,7 +253,7 @@ def _filters(model: Ruleset, rolled: pl.DataFrame, figures: Figures,
     return periods, units, chosen
 
 
-def _no_period(name: str, choices, missing: pl.DataFrame) -> Problem:
+def _no_period(name: str, choices: Collection[str], missing: pl.DataFrame) -> Problem:
     """EVL01 for a well-formed period nobody has or can derive (spec §5): the sub-periods it
     lacks when shorter ones were reported, else the periods of its kind that exist."""
     absent = sorted(set(missing.filter(pl.col("period") == name)["absent"].explode()
@@ -272,7 +274,7 @@ def _no_period(name: str, choices, missing: pl.DataFrame) -> Problem:
                        (alike or sorted(choices, key=period_key))[-10:])))
 
 
-def _keep(periods, units) -> pl.Expr | None:
+def _keep(periods: list[str] | None, units: list[str] | None) -> pl.Expr | None:
     keep = None
     for column, names_ in (("period", periods), ("unit", units)):
         if names_ is not None:
@@ -281,7 +283,7 @@ def _keep(periods, units) -> pl.Expr | None:
     return keep
 
 
-def _wide(ruleset, rolled: pl.DataFrame, figures) -> pl.DataFrame:
+def _wide(ruleset: LoadedRuleset, rolled: pl.DataFrame, figures: Figures) -> pl.DataFrame:
     """One row per (unit, period) with data: level, period end, every metric as a column.
 
     A formula metric is computed from the rolled-up raw figures; a unit's own reported figure
@@ -305,7 +307,7 @@ def _wide(ruleset, rolled: pl.DataFrame, figures) -> pl.DataFrame:
             .collect())
 
 
-def _values(ruleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
+def _values(ruleset: LoadedRuleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
     """Every figure after roll-up and derivation, long: the reported and rolled-up figures
     in roll-up order, then the derived ones by unit, period and formula order."""
     own = rolled.join(scope.select(*_KEYS), on=list(_KEYS), how="semi", maintain_order="left")
@@ -330,8 +332,8 @@ def _values(ruleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
                       computed.select(list(VALUE_SCHEMA)).cast(VALUE_SCHEMA)])
 
 
-def _statuses(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
-              bases: dict[str, pl.DataFrame]) -> WideStatuses | None:
+def _statuses(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
+              scope: pl.DataFrame, bases: dict[str, pl.DataFrame]) -> WideStatuses | None:
     """Every chosen target over every (unit, period) of `scope`, decided wide (wide.py): the
     plan's row inputs per target are columns of the (unit, period) frame (`_per_target`), the
     milestone in force per period (trajectory.plan), and per-target constants."""
@@ -363,7 +365,7 @@ def _statuses(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
                         finish=(with_resolved_baselines(periods, chosen),))
 
 
-def _origin(target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:
+def _origin(target: Target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:
     """Where the result's value comes from: "restated" when its base period was restated on
     today's territory (spec §6), else the metric's origin code from `_with_origins`
     (rolled up > derived over time > reported); null without a value."""
@@ -462,7 +464,7 @@ def _per_target(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame
     return TargetInputs(lf, columns, constants)
 
 
-def _checks(ruleset, scope: pl.DataFrame) -> pl.DataFrame:
+def _checks(ruleset: LoadedRuleset, scope: pl.DataFrame) -> pl.DataFrame:
     """Each `assert` per unit and period: pass, fail (a side gives no number too) or no_data."""
     if not ruleset.asserts or not scope.height:
         return pl.DataFrame(schema=CHECK_SCHEMA)
