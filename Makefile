@@ -67,10 +67,12 @@ system-deps:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15 openjdk-17-jre-headless; \
 	fi
 
-# ruff, then the layers of docs/architecture.md (import-linter contracts in pyproject.toml).
+# ruff, then the layers of docs/architecture.md (import-linter contracts in pyproject.toml),
+# then the types of the package (mypy; its config is [tool.mypy] in pyproject.toml).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check cchc_rules tests bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 unit: $(VENV)/.installed-dev system-deps
 	$(BIN)/python -m pytest

@@ -79,6 +79,11 @@ class Problem:
     # table of ignored figures): e.g. {"unit": "ha-giang", "period": "2025"}; never printed
     about: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def place(self) -> tuple[int, int]:
+        """(line, col): how problems of one file sort; (0, 0) without a position."""
+        return (self.pos.line, self.pos.col) if self.pos is not None else (0, 0)
+
     def format(self) -> str:
         where = f"{self.pos}: " if self.pos else ""
         hint = f" [{self.hint}]" if self.hint else ""

@@ -125,12 +125,12 @@ def parse_period(text: str, *, ranges: bool = True) -> Period:
     """Parse a period string; ValueError with a planner-readable message otherwise.
     Accepts "START/END" of two periods (spec §5) or of two ISO dates unless `ranges=False`."""
     if ranges and isinstance(text, str) and "/" in text:
-        first, _slash, last = text.strip().partition("/")
-        if _DAY_MATCH(first) and _DAY_MATCH(last):
-            return _day_range(text.strip(), first, last)
-        if is_period(first):   # "Q1/2024" stays one bad period, with its rewrite hint
+        head, _slash, tail = text.strip().partition("/")
+        if _DAY_MATCH(head) and _DAY_MATCH(tail):
+            return _day_range(text.strip(), head, tail)
+        if is_period(head):   # "Q1/2024" stays one bad period, with its rewrite hint
             try:
-                return Period.between(parse_period(first), parse_period(last))
+                return Period.between(parse_period(head), parse_period(tail))
             except ValueError as err:
                 raise ValueError(_("'{text}' is not a period range: {err}").format(
                                    text=text, err=err)) from None
@@ -169,7 +169,7 @@ def _day_range(text: str, first: str, last: str) -> Period:
 
 def is_period(text: object, *, ranges: bool = True) -> bool:
     try:
-        parse_period(text, ranges=ranges)  # type: ignore[arg-type]
+        parse_period(text, ranges=ranges)   # anything else is a ValueError too
     except ValueError:
         return False
     return True

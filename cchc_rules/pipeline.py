@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # the heavy modules (polars, WeasyPrint) load only when a ste
 PathArg = str | PathLike
 Step = Callable[[], None]            # called after each stage (a progress bar advances)
 Warn = Callable[["Problem"], None]   # called once per warning, before evaluation starts
-REPORT_FORMATS = ("html", "pdf")
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,7 @@ class Session:
         else:
             evaluation = self.evaluate_inputs(inputs, **filters)
         if warn is not None:  # what evaluating found (DAT22), after the inputs' own warnings
-            for warning in evaluation.warnings[len(inputs.figures.warnings):]:
+            for warning in evaluation.found:
                 warn(warning)
         _call(step)
         return evaluation
@@ -227,8 +226,10 @@ def _call(step: Step | None) -> None:
 
 
 def evaluate_files(ruleset_path: PathArg, data_paths: Sequence[PathArg],
-                   units_file: PathArg | None = None, decimal_comma: bool = False,
-                   **filters: Iterable[str] | None) -> Evaluation:
+                   units_file: PathArg | None = None, decimal_comma: bool = False, *,
+                   periods: Iterable[str] | None = None, units: Iterable[str] | None = None,
+                   targets: Iterable[str] | None = None) -> Evaluation:
     """Load a ruleset and data files, then evaluate (filters: periods, units, targets).
     A fresh session per call: nothing stays cached between calls of this function."""
-    return Session().evaluate(ruleset_path, data_paths, units_file, decimal_comma, **filters)
+    return Session().evaluate(ruleset_path, data_paths, units_file, decimal_comma,
+                              periods=periods, units=units, targets=targets)

@@ -115,7 +115,7 @@ class Formatter:
 
     def number(self, value: float | None, digits: int = 2) -> str:
         """4917 -> '4.917' (vi) / '4,917' (en); up to `digits` decimals, trailing zeros cut."""
-        if _missing(value):
+        if value is None or _missing(value):
             return NOT_AVAILABLE
         try:
             shown = _half_up(float(value), digits)
@@ -126,7 +126,7 @@ class Formatter:
 
     def percent(self, value: float | None, digits: int = 2) -> str:
         """A 0–100 percentage with fixed decimals: 47.183 -> '47,18%' (vi) / '47.18%' (en)."""
-        if _missing(value):
+        if value is None or _missing(value):
             return NOT_AVAILABLE
         shown = _half_up(float(value), digits)
         pattern = "#,##0" + ("." + "0" * digits if digits else "")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from .domain import CHECK_STATUSES, STATUSES
 from .errors import CchcError, Position, Problem, did_you_mean
@@ -87,11 +88,12 @@ class Expectation(_Model):
                      _("got {subjects}").format(subjects=", ".join(subjects) or "-"))]
         allowed = {"target": ("status", *TARGET_FIELDS), "check": ("status", *CHECK_FIELDS),
                    "metric": ("value",), **SCORE_FIELDS}[subjects[0]]
-        out = [((name,), _("'{name}' does not apply to a {kind} expectation").format(
-                    name=name, kind=subjects[0]),
-                _("use {fields}").format(fields=", ".join(allowed)))
-               for name in self.model_fields_set
-               if name not in (*allowed, "unit", "period", "tolerance", subjects[0])]
+        out: list[tuple[tuple, str, str | None]] = [
+            ((name,), _("'{name}' does not apply to a {kind} expectation").format(
+                name=name, kind=subjects[0]),
+             _("use {fields}").format(fields=", ".join(allowed)))
+            for name in self.model_fields_set
+            if name not in (*allowed, "unit", "period", "tolerance", subjects[0])]
         choices = STATUSES if self.target else CHECK_STATUSES
         if self.status is not None and self.status not in choices:
             out.append((("status",), _("unknown {kind} status '{status}'").format(
@@ -266,7 +268,7 @@ def _data_paths(case: CaseModel) -> list[str]:
     return [case.data] if isinstance(case.data, str) else list(case.data)
 
 
-def _schema_problem(error: dict, doc: Doc) -> Problem:
+def _schema_problem(error: ErrorDetails, doc: Doc) -> Problem:
     loc, kind = tuple(error["loc"]), error["type"]
     loc = tuple(s for s in loc if s not in ("str", "float", "tuple[float, float]", "list[str]"))
     if kind == "extra_forbidden":
@@ -287,8 +289,9 @@ def _schema_problem(error: dict, doc: Doc) -> Problem:
 
 def _keys_for(loc: tuple) -> list[str]:
     named = [s for s in loc if isinstance(s, str)]
-    model = {(): TestFileModel, ("cases",): CaseModel,
-             ("cases", "expect"): Expectation}.get(tuple(named), TestFileModel)
+    models: dict[tuple[str, ...], type[BaseModel]] = {
+        (): TestFileModel, ("cases",): CaseModel, ("cases", "expect"): Expectation}
+    model = models.get(tuple(named), TestFileModel)
     return list(model.model_fields)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import click
 
@@ -14,6 +15,7 @@ from ..cli import EXIT_FAIL, EXIT_OK
 from ..domain import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
 from ..errors import CchcError, Problem, did_you_mean
 from ..messages import LANGS, _
+from ..render import choices
 from . import OUTPUT
 
 LONG_INPUT = 5_000_000  # bytes of data files above which a terminal gets a progress bar
@@ -93,7 +95,7 @@ def require_figures(ctx: click.Context, data, records) -> None:
 @click.option("--unit", "units", multiple=True, metavar="ID", help="Only this unit.")
 @click.option("--target", "targets", multiple=True, metavar="ID", help="Only this target.")
 @click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json", "csv", "junit", "parquet", "arrow"]))
+              type=click.Choice(choices("evaluate")))
 @click.option("--output", type=OUTPUT, metavar="FILE",
               help="Write here (atomically) instead of stdout.")
 @click.option("--what", type=click.Choice(["results", "scores", "groups", "rankings"]),
@@ -128,7 +130,7 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
             options["what"] = what
         if output is not None:
             with atomic_open(output, "wb") as out:
-                session.render(evaluation, fmt, out, **options)
+                session.render(evaluation, fmt, cast(BinaryIO, out), **options)   # "wb"
         else:
             sys.stdout.flush()
             session.render(evaluation, fmt, sys.stdout.buffer, color=sys.stdout.isatty(),

@@ -6,6 +6,7 @@ filled-in form back unchanged. Exit 0 written, 2 bad input or output.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import click
 
@@ -39,7 +40,7 @@ def command(ruleset: Path, units_file: Path, periods: tuple[str, ...], levels: t
     wanted = parse_periods(periods)
     units = pick_units(form_units(units_file), levels, unit_ids)
     with atomic_open(output, "wb") as out:
-        notes = write_form(loaded, units, wanted, out, str(ruleset))
+        notes = write_form(loaded, units, wanted, cast(BinaryIO, out), str(ruleset))  # "wb"
     for note in notes:
         click.echo(_("note: {note}").format(note=note), err=True)
     rows = len(form_rows(units, wanted)[0])

@@ -16,6 +16,7 @@ import click
 from ..cli import EXIT_OK
 from ..errors import CchcError, Problem, did_you_mean
 from ..messages import _, noun
+from ..render import choices
 from .evaluate import data_options, echo_warning
 
 
@@ -30,7 +31,7 @@ def words_of(lang: str) -> dict[str, str]:
 @click.option("--level", "levels", multiple=True, metavar="L",
               help="Only units of this level (province, district, commune, …).")
 @click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "csv", "json", "xlsx"]))
+              type=click.Choice(choices("rank")))
 @click.option("--what", type=click.Choice(["rankings", "scores", "groups"]),
               default="rankings", show_default=True, help="With --format csv: the rows.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",

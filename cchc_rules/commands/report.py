@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..messages import _
+from ..render import choices
 from . import OUTPUT
 from .evaluate import data_options, echo_warning, require_figures
 
@@ -19,7 +20,7 @@ DETAILS = ("auto", "full", "summary")
 
 @click.command()
 @data_options(records=True)
-@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(choices("report")), required=True)
 @click.option("--output", "-o", type=OUTPUT,
               required=True, metavar="FILE", help="Where to write (atomically).")
 @click.option("--templates", "template_dir", type=click.Path(path_type=Path), metavar="DIR",

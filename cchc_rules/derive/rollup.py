@@ -8,6 +8,7 @@ bottom-up one level at a time, each level in a few columnar joins on integer cod
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from typing import cast
 
 import polars as pl
 
@@ -43,7 +44,8 @@ def aggregate(values: pl.DataFrame, edges: pl.DataFrame, summable: Collection, *
         return current.clear()
     size = edges.group_by("parent", *shared).agg(pl.len().alias("_children"))
     wanted = pl.col(metric).is_in(list(summable))
-    for level in range(edges["level"].max(), 0, -1):
+    deepest = cast(int, edges["level"].max())   # edges is not empty; `level` counts edges
+    for level in range(deepest, 0, -1):
         kids = edges.filter(pl.col("level") == level).select("child", "parent", *shared)
         sums = (current.filter(wanted)
                 .join(kids, left_on=[along, *shared], right_on=["child", *shared])

@@ -75,7 +75,8 @@ def territory(graph: UnitGraph, unit: str, base: Period, period: Period) -> Terr
     merged = [u for u in absorbed(graph, unit) if between(u)]
     split = [u for u in split_from(graph, unit) if between(u)]
     if split:
-        changed = min(graph.lifetime(u)[1] for u in split) + timedelta(days=1)
+        changed = min(end for u in split if (end := graph.lifetime(u)[1]) is not None) \
+            + timedelta(days=1)   # every unit of `split` ended (between says so)
         return Territory((unit,), changed)
     if merged:   # a unit that began after the base period has no own figure for it
         began = graph.lifetime(unit)[0]
@@ -107,8 +108,8 @@ def restated_figures(found: dict[tuple[str, str], Territory], rolled: pl.DataFra
     of the base period on that period's territory — the sums of summable metrics when every
     merged unit has one, then the unit's own `restated: true` figures (any metric) over
     them. `rolled`: figures after roll-up; `reported`: the restated reports."""
-    schema = {"unit": pl.String, "period": pl.String, "metric": pl.String,
-              "value": pl.Float64}
+    schema = pl.Schema({"unit": pl.String, "period": pl.String, "metric": pl.String,
+                        "value": pl.Float64})
     if not found:
         return pl.DataFrame(schema=schema)
     members = pl.DataFrame(

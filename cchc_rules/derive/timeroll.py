@@ -29,14 +29,16 @@ from ..messages import _
 from ..periods import Period, is_period, parse_period
 from .relative import resolved
 
-PLAN_SCHEMA = {"unit": pl.String, "period": pl.String, "part": pl.String, "pos": pl.Int32,
-               "sign": pl.Float64, "parts": pl.Int32, "how": pl.String}
+PLAN_SCHEMA = pl.Schema({"unit": pl.String, "period": pl.String, "part": pl.String,
+                         "pos": pl.Int32, "sign": pl.Float64, "parts": pl.Int32,
+                         "how": pl.String})
 # What explain reads: how each derived figure was made, its parts and their figures in order.
-HOW_SCHEMA = {"unit": pl.String, "period": pl.String, "metric": pl.String, "how": pl.String,
-              "parts": pl.List(pl.String), "values": pl.List(pl.Float64)}
+HOW_SCHEMA = pl.Schema({"unit": pl.String(), "period": pl.String(), "metric": pl.String(),
+                        "how": pl.String(), "parts": pl.List(pl.String),
+                        "values": pl.List(pl.Float64)})
 # A tiling piece's figure on the territory of the period it helps derive (spec §6).
-PIECE_SCHEMA = {"unit": pl.String, "period": pl.String, "part": pl.String,
-                "metric": pl.String, "value": pl.Float64, "territory": pl.String}
+PIECE_SCHEMA = pl.Schema({"unit": pl.String, "period": pl.String, "part": pl.String,
+                          "metric": pl.String, "value": pl.Float64, "territory": pl.String})
 TILE, DIFFERENCE = "tile", "difference"
 ALTERNATIVE = "alternative"   # an equally short tiling not chosen: only checked against (PER03)
 
@@ -130,10 +132,10 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
     into the unit (spec §6) is taken on the derived period's territory: the `summable`
     metrics added over the merged units, or the unit's own `restated` report."""
     empty = TimeRoll(values.with_columns(pl.lit(Origin.REPORTED.value).alias("origin")))
-    needed = [parse_period(p) for p in needed]
-    if not over_time or not needed or not values.height:
+    periods = [parse_period(p) for p in needed]
+    if not over_time or not periods or not values.height:
         return empty
-    plan = _plan(values, needed)
+    plan = _plan(values, periods)
     if not plan.height:
         return empty
     known = values.filter(pl.col("metric").is_in(list(over_time)))
@@ -311,9 +313,9 @@ def _shape_plan(reported: tuple[str, ...], needed: list[Period]) -> list[tuple]:
         if tiling:
             rows += [(target.text, p.text, i, 1.0, len(tiling), TILE)
                      for i, p in enumerate(tiling)]
-            other = alternative(target, own, tiling)
+            other = alternative(target, own, tiling) or []
             rows += [(target.text, p.text, i, 1.0, len(other), ALTERNATIVE)
-                     for i, p in enumerate(other or ())]
+                     for i, p in enumerate(other)]
             continue
         if target.text in reported:
             continue

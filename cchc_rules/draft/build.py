@@ -29,7 +29,8 @@ class Entry:
     status: str               # full, partly, not
     place: str
     metric: str | None
-    milestones: list[tuple[str, str, float | tuple[float, float]]]
+    # (deadline, op, value) as drafted; a part not understood is None (and has a review note)
+    milestones: list[tuple[str | None, str | None, float | tuple[float, float] | None]]
     notes: list[str]
     title: str
 

@@ -79,9 +79,9 @@ def _txt(file: str, data: bytes) -> Document:
         raise CchcError.one("DRF01", _("not UTF-8 text (byte {byte:#04x})").format(
             byte=data[err.start]), Position(file, line), _("save the text as UTF-8")) from None
     blocks: list[Block] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.strip():
-            blocks.append(Block(line.strip(), _looks_like_heading(line.strip()),
+    for number, written in enumerate(text.splitlines(), 1):
+        if written.strip():
+            blocks.append(Block(written.strip(), _looks_like_heading(written.strip()),
                                 len(blocks) + 1, line=number))
     return Document(file, blocks, [])
 
@@ -112,7 +112,7 @@ def _docx(file: str, data: bytes) -> Document:
         raise CchcError.one("DRF01", _("not a readable .docx: {reason}").format(
             reason=_short(err)), Position(file), _("open it in Word and save it again")) \
             from None
-    blocks = []
+    blocks: list[Block] = []
     for text, style in paragraphs:
         text = text.strip()
         if text:
@@ -142,10 +142,10 @@ def _read_pdf(file: str, data: bytes) -> Document:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")   # an owner password alone still opens
+            try:   # an owner password alone still opens
+                opened = bool(reader.decrypt(""))
             except DependencyError:
-                opened = 0
+                opened = False
             if not opened:
                 raise CchcError.one("DRF02", _("the PDF is password-protected"),
                                     Position(file), _("save a copy without a password"))

@@ -311,8 +311,11 @@ def _change(item: Drafted, value: p.Value, text: str, down: bool) -> None:
     # no single base year: the target is the rate of the cut, reported as a figure
     item.kind = "percent" if value.unit == "percent" else value.unit
     item.op = "between" if op == "between" else ">=" if (op in ("<=", "<")) == down else "<="
-    item.value = tuple(abs(v) for v in sorted(bound, key=abs)) if isinstance(bound, tuple) \
-        else abs(bound)
+    if isinstance(bound, tuple):
+        low, high = sorted(bound, key=abs)
+        item.value = (abs(low), abs(high))
+    else:
+        item.value = abs(bound)
     verb = "giảm" if down else "tăng"
     if not item.phrase.startswith(verb):
         item.phrase = f"{verb} {item.phrase}"

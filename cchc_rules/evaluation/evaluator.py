@@ -6,7 +6,10 @@ expressions, then every target over every unit and period at once; no Python loo
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -37,6 +40,11 @@ from .status_plan import STATUS_PLAN
 from .trajectory import plan
 from .wide import WideStatuses
 
+if TYPE_CHECKING:
+    from ..figures.data import Figures
+    from ..ruleset.loader import LoadedRuleset
+    from ..ruleset.schema import Ruleset, Target
+
 _NULL = pl.lit(None, dtype=pl.Float64)
 _KEYS = ("unit", "period")
 PREFIX = "m:"  # metric columns of the wide frame, apart from its own (unit, level, row, …)
@@ -48,10 +56,11 @@ def metric(name: str) -> pl.Expr:
     return pl.col(PREFIX + name)
 
 
-def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
-             units: Iterable[str] | None = None,
+def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
+             periods: Iterable[str] | None = None, units: Iterable[str] | None = None,
              targets: Iterable[str] | None = None) -> Evaluation:
-    """Evaluate `figures` (data.Figures) against `ruleset` (ruleset.LoadedRuleset).
+    """Evaluate `figures` against `ruleset`; the Evaluation's `found` holds the warnings
+    evaluating adds to the figures' own.
 
     `periods`, `units` and `targets` keep only those results (roll-up and baselines still see
     every figure); an unknown name raises CchcError with a "did you mean".
@@ -73,21 +82,22 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
     statuses = _statuses(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
-    warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values),
-                *timed.warnings]
+    found = [*reported_vs_computed(ruleset, figures.values), *timed.warnings]
     declared_all = declared_rows(scope) if declared is not None else None
     if statuses is None:
-        return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,
-                          warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={},
-                          declared=declared_all, asked=_asked(periods),
+        return Evaluation(ruleset=ruleset, figures=figures, values=values,
+                          results=pl.DataFrame(schema=RESULT_SCHEMA), checks=checks,
+                          found=found, trace=pl.DataFrame(schema=TRACE_SCHEMA), time=timed,
+                          counts={}, declared=declared_all, asked=_asked(periods),
                           asked_units=_asked(units))
-    return Evaluation(ruleset, figures, values, statuses.results, checks, warnings,
-                      statuses.trace, timed, counts=statuses.counts(),
+    return Evaluation(ruleset=ruleset, figures=figures, values=values,
+                      results=statuses.results, checks=checks, found=found,
+                      trace=statuses.trace, time=timed, counts=statuses.counts(),
                       compact=lambda: _result_slices(statuses), declared=declared_all,
                       asked=_asked(periods), asked_units=_asked(units))
 
 
-def _asked(periods) -> tuple[str, ...] | None:
+def _asked(periods: Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(periods) if periods is not None else None
 
 
@@ -106,19 +116,20 @@ def _result_slices(statuses: WideStatuses) -> Iterator[pl.DataFrame]:
         yield statuses.over_rows(start, rows).results(COMPACT_SCHEMA)
 
 
-def _summable(ruleset) -> set[str]:
+def _summable(ruleset: LoadedRuleset) -> set[str]:
     return {mid for mid, m in ruleset.model.metrics.items()
             if m.formula is None and m.unit in SUMMABLE_UNITS}
 
 
-def _of_metrics(values: pl.DataFrame, metrics) -> pl.DataFrame:
+def _of_metrics(values: pl.DataFrame, metrics: Iterable[str]) -> pl.DataFrame:
     """The rows of `values` for `metrics`; `values` itself, not a copy, when that is all of
     them (read_data keeps only the ruleset's metrics): the evaluation keeps what it is given."""
     kept = values["metric"].is_in(list(metrics))
     return values if kept.all() else values.filter(kept)
 
 
-def _over_time(ruleset, figures, periods) -> TimeRoll:
+def _over_time(ruleset: LoadedRuleset, figures: Figures, periods: Iterable[str] | None
+               ) -> TimeRoll:
     """Spec §5, per unit and before the roll-up over units: the needed periods' figures
     derived from the unit's shorter reported periods (timeroll.py)."""
     metrics = ruleset.model.metrics
@@ -127,10 +138,11 @@ def _over_time(ruleset, figures, periods) -> TimeRoll:
                  if m.over_time is not None and m.formula is None}
     return derive(known, over_time, needed_periods(ruleset.model, periods,
                                                    known["period"].unique().to_list()),
-                  figures.units, getattr(figures, "restated", None), _summable(ruleset))
+                  figures.units, figures.restated, _summable(ruleset))
 
 
-def _rolled(ruleset, known: pl.DataFrame, figures) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures
+            ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """Reported (and derived over time) figures plus parents' sums (spec §2), and every
     unit × period × metric declared `n/a`, rolled up too (spec §7 v3, derive/declared.py)."""
     known = _of_metrics(known, ruleset.model.metrics)
@@ -144,22 +156,20 @@ def _rolled(ruleset, known: pl.DataFrame, figures) -> tuple[pl.DataFrame, pl.Dat
     return within_validity(rolled, figures.units), declared
 
 
-def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.DataFrame
-                    ) -> dict[str, pl.DataFrame]:
+def _restated_bases(ruleset: LoadedRuleset, chosen: list[Target], rolled: pl.DataFrame,
+                    figures: Figures, scope: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """Baseline period (or relative name) -> one row per restated (unit, period) of `scope`
     (spec §6): the base period's metrics on that period's territory (`m:` columns, derived
     ones computed from the restated sums) and `territory`, `territory_changed`
     (territory.TERRITORY_SCHEMA)."""
     graph = UnitGraph.from_units(figures.units)
     rows = scope.select(*_KEYS).rows()
-    restated = getattr(figures, "restated", None)
     out: dict[str, list[pl.DataFrame]] = {}
     for label, period, group in base_groups(chosen, rows):   # relative: one per period
         found = territories(graph, group, period)
         if not found:
             continue
-        long = restated_figures(found, rolled, restated if restated is not None
-                                else rolled.clear(), period, _summable(ruleset))
+        long = restated_figures(found, rolled, figures.restated, period, _summable(ruleset))
         wide = territory_frame(found)
         if long.height:
             wide = wide.join(long.with_columns((PREFIX + pl.col("metric")).alias("metric"))
@@ -169,7 +179,7 @@ def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.Da
     return {label: pl.concat(frames, how="diagonal_relaxed") for label, frames in out.items()}
 
 
-def _derive(ruleset, lf: pl.LazyFrame) -> pl.LazyFrame:
+def _derive(ruleset: LoadedRuleset, lf: pl.LazyFrame) -> pl.LazyFrame:
     """Every metric as a column: missing ones null, formula metrics computed unless the
     frame already has a figure for them (a reported figure wins)."""
     have = lf.collect_schema().names()
@@ -181,12 +191,13 @@ def _derive(ruleset, lf: pl.LazyFrame) -> pl.LazyFrame:
     return lf
 
 
-def _with_origins(ruleset, chosen, wide: pl.DataFrame, rolled: pl.DataFrame) -> pl.DataFrame:
+def _with_origins(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
+                  rolled: pl.DataFrame) -> pl.DataFrame:
     """`wide` plus, per target metric, the code (index in ORIGINS) of where its figure comes
     from: a raw metric's own origin; a formula metric's strongest among its raw inputs
     (restated > rolled up > derived over time > reported), unless the unit reported it."""
     rank = {name: i for i, name in enumerate(ORIGINS)}
-    names = sorted({t.metric for t in chosen})
+    names = sorted({t.metric_id for t in chosen})
     if not names:
         return wide
     # One query for all target metrics (a join per metric cost ~30 ms on a province's data):
@@ -196,36 +207,39 @@ def _with_origins(ruleset, chosen, wide: pl.DataFrame, rolled: pl.DataFrame) -> 
         [(ORIGIN_PREFIX + name, raw) for name in names
          for raw in sorted(ruleset.raw_inputs.get(name, frozenset({name})))],
         schema={"_target": pl.String, "metric": pl.String}, orient="row").lazy()
-    rolled = rolled.lazy()
-    codes = (rolled.filter(pl.col("origin") != Origin.REPORTED.value)
+    figures = rolled.lazy()
+    codes = (figures.filter(pl.col("origin") != Origin.REPORTED.value)
              .join(feeds, on="metric")
              .group_by("unit", "period", "_target")
              .agg(pl.col("origin").replace_strict(rank, default=0, return_dtype=pl.UInt8)
                   .max().alias("_o")))
     formulas = [name for name in names if name in ruleset.formulas]
     if formulas:   # a formula figure the unit reported itself keeps no code
-        own = rolled.filter((pl.col("origin") == Origin.REPORTED.value)
-                            & pl.col("metric").is_in(formulas)).select(
+        own = figures.filter((pl.col("origin") == Origin.REPORTED.value)
+                             & pl.col("metric").is_in(formulas)).select(
             "unit", "period", (ORIGIN_PREFIX + pl.col("metric")).alias("_target"))
         codes = codes.join(own, on=["unit", "period", "_target"], how="anti")
-    codes = codes.collect()
-    spread = codes.pivot("_target", index=list(_KEYS), values="_o") if codes.height \
-        else codes.select(*_KEYS)
+    found = codes.collect()
+    spread = found.pivot("_target", index=list(_KEYS), values="_o") if found.height \
+        else found.select(*_KEYS)
     columns = [pl.col(c) if c in spread.columns else pl.lit(None, pl.UInt8).alias(c)
                for c in (ORIGIN_PREFIX + name for name in names)]
     return wide.join(spread.select(*_KEYS, *columns), on=list(_KEYS), how="left",
                      maintain_order="left")
 
 
-def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
-             timed: TimeRoll):
+def _filters(model: Ruleset, rolled: pl.DataFrame, figures: Figures,
+             periods: Iterable[str] | None, units: Iterable[str] | None,
+             targets: Iterable[str] | None, timed: TimeRoll
+             ) -> tuple[list[str] | None, list[str] | None, list[Target]]:
     """Check the filter names against what exists; all unknown names are reported at once."""
     problems: list[Problem] = []
 
-    def known(kind: str, code: str, asked, choices) -> list[str] | None:
-        if asked is None:
+    def known(kind: str, code: str, given: Iterable[str] | None, choices: Collection[str]
+              ) -> list[str] | None:
+        if given is None:
             return None
-        asked = list(dict.fromkeys(asked))
+        asked = list(dict.fromkeys(given))
         for name in asked:
             if name in choices:
                 continue
@@ -233,8 +247,9 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
                 problems.append(unit_lacks_period(name, units, rolled, figures.units, timed)
                                 or _no_period(name, choices, timed.missing(period=name)))
                 continue
-            if kind == "period" and bad_range(name):   # "2024-09/2024-01": say what is wrong
-                problems.append(bad_range(name))
+            wrong = bad_range(name) if kind == "period" else None
+            if wrong is not None:   # "2024-09/2024-01": say what is wrong
+                problems.append(wrong)
                 continue
             problems.append(Problem(code, _("unknown {kind} '{name}'").format(
                                             kind=noun(kind), name=name), None,
@@ -255,7 +270,7 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
     return periods, units, chosen
 
 
-def _no_period(name: str, choices, missing: pl.DataFrame) -> Problem:
+def _no_period(name: str, choices: Collection[str], missing: pl.DataFrame) -> Problem:
     """EVL01 for a well-formed period nobody has or can derive (spec §5): the sub-periods it
     lacks when shorter ones were reported, else the periods of its kind that exist."""
     absent = sorted(set(missing.filter(pl.col("period") == name)["absent"].explode()
@@ -276,7 +291,7 @@ def _no_period(name: str, choices, missing: pl.DataFrame) -> Problem:
                        (alike or sorted(choices, key=period_key))[-10:])))
 
 
-def _keep(periods, units) -> pl.Expr | None:
+def _keep(periods: list[str] | None, units: list[str] | None) -> pl.Expr | None:
     keep = None
     for column, names_ in (("period", periods), ("unit", units)):
         if names_ is not None:
@@ -285,8 +300,8 @@ def _keep(periods, units) -> pl.Expr | None:
     return keep
 
 
-def _wide(ruleset, rolled: pl.DataFrame, figures, declared: pl.DataFrame | None = None
-          ) -> pl.DataFrame:
+def _wide(ruleset: LoadedRuleset, rolled: pl.DataFrame, figures: Figures,
+          declared: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per (unit, period) with data: level, period end, every metric as a column.
 
     A formula metric is computed from the rolled-up raw figures; a unit's own reported figure
@@ -316,7 +331,7 @@ def _wide(ruleset, rolled: pl.DataFrame, figures, declared: pl.DataFrame | None 
             .collect())
 
 
-def _values(ruleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
+def _values(ruleset: LoadedRuleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
     """Every figure after roll-up and derivation, long: the reported and rolled-up figures
     in roll-up order, then the derived ones by unit, period and formula order."""
     own = rolled.join(scope.select(*_KEYS), on=list(_KEYS), how="semi", maintain_order="left")
@@ -341,8 +356,8 @@ def _values(ruleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
                       computed.select(list(VALUE_SCHEMA)).cast(VALUE_SCHEMA)])
 
 
-def _statuses(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
-              bases: dict[str, pl.DataFrame]) -> WideStatuses | None:
+def _statuses(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
+              scope: pl.DataFrame, bases: dict[str, pl.DataFrame]) -> WideStatuses | None:
     """Every chosen target over every (unit, period) of `scope`, decided wide (wide.py): the
     plan's row inputs per target are columns of the (unit, period) frame (`_per_target`), the
     milestone in force per period (trajectory.plan), and per-target constants."""
@@ -355,36 +370,48 @@ def _statuses(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
     lf = scope.lazy().with_columns(
         pl.col("period").replace_strict({p: i for i, p in enumerate(periods)},
                                         return_dtype=pl.UInt32).alias("_p"))
-    lf, columns, constants = _per_target(ruleset, chosen, wide, lf, bases)
+    inputs = _per_target(ruleset, chosen, wide, lf, bases)
+    columns = inputs.columns
     # The (unit, period) rows with their joined baselines, made once: the statuses, the long
     # results and each slice of them read it, and a slice of a frame is cheap where a slice
     # of the joins is not.
-    lf = lf.collect().lazy()
+    lf = inputs.rows.collect().lazy()
     per_target = {
-        "target": [t.id for t in chosen], "metric": [t.metric for t in chosen],
+        "target": [t.id for t in chosen], "metric": [t.metric_id for t in chosen],
         "area": [t.area for t in chosen], "weight": [float(t.weight) for t in chosen],
         "baseline_period": [t.baseline.period if t.baseline else None for t in chosen],
-        **constants,
+        **inputs.constants,
     }
-    inputs = lf.select("unit", "period", "level", "_p",
+    row_inputs = lf.select("unit", "period", "level", "_p",
                        *(expr.alias(f"{name}#{k}") for name, exprs in columns.items()
                          for k, expr in enumerate(exprs)))
-    return WideStatuses(STATUS_PLAN, inputs, list(columns), steps, per_target, len(periods),
+    return WideStatuses(STATUS_PLAN, row_inputs, list(columns), steps, per_target, len(periods),
                         finish=(with_resolved_baselines(periods, chosen),))
 
 
-def _origin(target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:
+def _origin(target: Target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:
     """Where the result's value comes from: "restated" when its base period was restated on
     today's territory (spec §6), else the metric's origin code from `_with_origins`
     (rolled up > derived over time > reported); null without a value."""
-    code = pl.col(ORIGIN_PREFIX + target.metric).fill_null(0)
+    code = pl.col(ORIGIN_PREFIX + target.metric_id).fill_null(0)
     return (pl.when(value.is_null()).then(None)
             .when(territory.is_not_null()).then(pl.lit(Origin.RESTATED.value))
             .otherwise(pl.lit(pl.Series(ORIGINS, dtype=pl.String)).gather(code)))
 
 
-def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
-                bases: dict[str, pl.DataFrame]):
+@dataclass(frozen=True)
+class TargetInputs:
+    """What `_per_target` gives the status plan: the (unit, period) rows with each baseline
+    joined, per input name one expression on them per chosen target (`columns`), and per
+    constant name one value per chosen target (`constants`)."""
+
+    rows: pl.LazyFrame
+    columns: dict[str, list[pl.Expr]]
+    constants: dict[str, list[float | bool]]
+
+
+def _per_target(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
+                lf: pl.LazyFrame, bases: dict[str, pl.DataFrame]) -> TargetInputs:
     """Per target, the expressions on the wide frame that the results need (the compared
     value and the value before `change`, the baseline, where the trajectory starts, the
     ratio's parts, applicability), and
@@ -394,11 +421,11 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
         "actual", "raw", "baseline_value", "_start", "_num", "_den", "_applicable",
         "_declared", "origin", "territory", "territory_changed")}
     flags = {c for c in wide.columns if c.startswith(FLAG_PREFIX)}
-    constants: dict[str, list] = {"_k": [], "_integral": []}
+    constants: dict[str, list[float | bool]] = {"_k": [], "_integral": []}
     for period in sorted({t.baseline.period for t in chosen
                           if t.baseline is not None and t.baseline.value is None}):
         # A baseline without a value is the unit's own figure for that period, after roll-up.
-        lf = join_base(lf, wide, period, [metric(t.metric).alias(f"_base{i}")
+        lf = join_base(lf, wide, period, [metric(t.metric_id).alias(f"_base{i}")
                                           for i, t in enumerate(chosen)
                                           if t.baseline is not None and t.baseline.value is None
                                           and t.baseline.period == period])
@@ -406,13 +433,13 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
             lf = lf.join(bases[period].lazy().select(
                 *_KEYS, pl.col("territory").alias(f"_terr:{period}"),
                 pl.col("territory_changed").alias(f"_changed:{period}"),
-                *(metric(t.metric).alias(f"_rbase{i}") for i, t in enumerate(chosen)
+                *(metric(t.metric_id).alias(f"_rbase{i}") for i, t in enumerate(chosen)
                   if t.baseline is not None and t.baseline.value is None
                   and t.baseline.period == period)), on=list(_KEYS), how="left",
                 maintain_order="left")
     no_text = pl.lit(None, dtype=pl.String)
     for i, target in enumerate(chosen):
-        value, baseline = metric(target.metric), target.baseline
+        value, baseline = metric(target.metric_id), target.baseline
         territory = changed = no_text
         if baseline is None:
             base = _NULL
@@ -428,6 +455,7 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
                     .otherwise(value)
         else:
             base = pl.col(f"_base{i}")
+        actual: pl.Expr
         if target.change == "percent":
             actual = (pl.when(base != 0).then((value - base) / base * 100)
                       .when(base == 0).then(value * math.nan))
@@ -437,6 +465,7 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
             actual = value
         parts = ratio_parts(ruleset.formulas[target.metric]) \
             if target.change is None and target.metric in ruleset.formulas else None
+        k: Fraction | float   # the ratio's constant factor; NaN without a ratio
         if parts is not None:
             numerator, denominator, k = parts
             num, den = to_polars(numerator, metric), to_polars(denominator, metric)
@@ -452,7 +481,7 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
             columns[name].append(expr.cast(pl.Boolean if name == "_applicable"
                                            else pl.Float64))
         # spec §7 v3: the unit declared the metric (or an input of its formula) n/a
-        flag = FLAG_PREFIX + target.metric
+        flag = FLAG_PREFIX + target.metric_id
         columns["_declared"].append(pl.col(flag) if flag in flags else pl.lit(False))
         columns["origin"].append(_origin(target, actual,
                                          pl.when(changed.is_null()).then(territory)))
@@ -460,10 +489,10 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
         columns["territory_changed"].append(changed)
         constants["_k"].append(float(k))
         constants["_integral"].append(integral)
-    return lf, columns, constants
+    return TargetInputs(lf, columns, constants)
 
 
-def _checks(ruleset, scope: pl.DataFrame) -> pl.DataFrame:
+def _checks(ruleset: LoadedRuleset, scope: pl.DataFrame) -> pl.DataFrame:
     """Each `assert` per unit and period: pass, fail (a side gives no number too) or no_data."""
     if not ruleset.asserts or not scope.height:
         return pl.DataFrame(schema=CHECK_SCHEMA)

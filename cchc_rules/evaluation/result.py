@@ -5,15 +5,24 @@ Frames stay columnar (polars); `records()` and `check_records()` give the spec �
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import polars as pl
 
 from ..domain import CHECK_STATUSES, DEFAULT_FAIL_ON, REASONS, STATUSES, TRAJECTORIES
 from ..messages import _
 from ..present import number, numbers  # noqa: F401  (the JSON number rule; kept importable)
+
+if TYPE_CHECKING:  # the types of the fields; evaluator.py imports these stages at run time
+    from ..derive.timeroll import TimeRoll
+    from ..errors import Problem
+    from ..figures.data import Figures
+    from ..ruleset.loader import LoadedRuleset
+    from ..score.points import Scores
+
+_T = TypeVar("_T")
 
 RESULT_SCHEMA: dict[str, Any] = {
     "target": pl.String, "unit": pl.String, "period": pl.String, "metric": pl.String,
@@ -41,17 +50,17 @@ TRACE_SCHEMA: dict[str, Any] = {
     "days_done": pl.Int32, "days_total": pl.Int32,
     "territory": pl.String, "territory_changed": pl.String,  # spec §6 restatement (territory.py)
 }
-CHECK_SCHEMA: dict[str, Any] = {
+CHECK_SCHEMA = pl.Schema({
     "check": pl.String, "unit": pl.String, "period": pl.String, "status": pl.String,
     "left": pl.Float64, "right": pl.Float64,
-}
-VALUE_SCHEMA: dict[str, Any] = {
+})
+VALUE_SCHEMA = pl.Schema({
     "unit": pl.String, "period": pl.String, "metric": pl.String, "value": pl.Float64,
     "origin": pl.String,
-}
+})
 
 
-class _Deferred:
+class _Deferred(Generic[_T]):
     """A frame field that may be given as a zero-argument function instead: called on the
     first read, once. The evaluator computes statuses wide (one row per unit and period) and
     builds the long frames (one row per result) only when an output reads them."""
@@ -59,41 +68,44 @@ class _Deferred:
     def __init__(self, default: Any = dataclasses.MISSING) -> None:
         self.default = default
 
-    def __set_name__(self, owner, name: str) -> None:
+    def __set_name__(self, owner: type, name: str) -> None:
         self.slot = "_" + name
 
-    def __get__(self, obj, owner=None):
+    def __get__(self, obj: object, owner: type | None = None) -> _T:
         if obj is None:   # dataclasses asks the class for the field's default
             if self.default is dataclasses.MISSING:
                 raise AttributeError(self.slot)
-            return self.default
+            return cast(_T, self.default)   # the default given for this field's type
         value = obj.__dict__[self.slot]
         if callable(value):
             value = obj.__dict__[self.slot] = value()
-        return value
+        return cast(_T, value)   # set through __set__, which takes a _T or its function
 
-    def __set__(self, obj, value) -> None:
+    def __set__(self, obj: object, value: _T | Callable[[], _T]) -> None:
         obj.__dict__[self.slot] = value
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Evaluation:
     """Everything one run found. `results` has one row per target × unit × period with data
     (columns `RESULT_SCHEMA`), `checks` one per check × unit × period (`CHECK_SCHEMA`),
-    `values` every figure after roll-up and derivation (`VALUE_SCHEMA`)."""
+    `values` every figure after roll-up and derivation (`VALUE_SCHEMA`). Built by keyword."""
 
-    ruleset: Any                     # LoadedRuleset
-    figures: Any                     # Figures
-    values: pl.DataFrame = _Deferred()    # or a function giving it (see _Deferred)
-    results: pl.DataFrame = _Deferred()   # likewise
+    ruleset: LoadedRuleset
+    figures: Figures
+    values: _Deferred[pl.DataFrame] = _Deferred()    # or a function giving it
+    results: _Deferred[pl.DataFrame] = _Deferred()   # likewise
     checks: pl.DataFrame
-    warnings: list = field(default_factory=list)
-    trace: pl.DataFrame | None = _Deferred(None)  # TRACE_SCHEMA, row for row with `results`
-    time: Any = None  # timeroll.TimeRoll: how figures were derived over time (for explain)
-    _scores: Any = field(default=None, repr=False)
+    # what evaluating found itself (DAT22 reported vs computed, deriving over time), apart
+    # from the figures' own warnings: `warnings` is both, the figures' first
+    found: list[Problem] = field(default_factory=list)
+    # TRACE_SCHEMA, row for row with `results`
+    trace: _Deferred[pl.DataFrame | None] = _Deferred(None)
+    time: TimeRoll | None = None  # how figures were derived over time (for explain)
+    _scores: Scores | None = field(default=None, repr=False)
     counts: dict[str, int] | None = None  # status counts, when known without `results`
     # a function giving the result rows as COMPACT_SCHEMA frames, in order, a slice at a time
-    compact: Any = None
+    compact: Callable[[], Iterator[pl.DataFrame]] | None = None
     # spec §7 v3: (unit, period, metric) declared n/a, after roll-up and through formulas
     declared: pl.DataFrame | None = None
     asked: tuple[str, ...] | None = None   # the periods asked for (`--period`), if any
@@ -104,6 +116,11 @@ class Evaluation:
     versions: list = field(default_factory=list)
     version_changes: list = field(default_factory=list)
     chain: list = field(default_factory=list)   # the ruleset.versions.Version objects
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Every warning of the run: the figures' own, then what evaluating found."""
+        return [*self.figures.warnings, *self.found]
 
     def result_slices(self) -> Iterator[pl.DataFrame]:
         """The result rows, in order, for a writer that reads each row once: slices of rows
@@ -179,7 +196,7 @@ class Evaluation:
         highs = numbers(frame["threshold_high"])
         for i in frame["threshold_high"].is_not_null().arg_true().to_list():
             columns["threshold"][i] = [columns["threshold"][i], highs[i]]
-        columns["title"] = [titles[t] for t in columns["target"]]
+        columns["title"] = [titles[t] for t in frame["target"].to_list()]
         return _rows(columns)
 
     def check_records(self) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ and without filters (no targets, no figures for the ruleset's metrics) gets its 
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import polars as pl
@@ -21,8 +21,8 @@ from ..periods import is_period, parse_period, period_key
 def nothing_selected(wide: pl.DataFrame, units: dict, periods: Sequence[str] | None,
                      asked_units: Sequence[str] | None) -> Problem:
     """EVL10 for filters that each name something known but together select no result."""
-    unit = (asked_units or [None])[0]
-    period = (periods or [None])[0]
+    unit = asked_units[0] if asked_units else None
+    period = periods[0] if periods else None
     if unit is None:   # only periods were asked: the period check found figures elsewhere
         return Problem("EVL10", _("no result in {period}: no unit has figures for the "
                                   "targets' metrics in that period").format(period=period))
@@ -66,7 +66,7 @@ def empty_reason(evaluation) -> str:
     return _("no results: no unit has figures for the targets' metrics")
 
 
-def unit_lacks_period(name: str, asked_units: Sequence[str] | None, rolled: pl.DataFrame,
+def unit_lacks_period(name: str, asked_units: Iterable[str] | None, rolled: pl.DataFrame,
                       units: dict, timed) -> Problem | None:
     """For `--period NAME --unit U` when no unit has NAME: U's own story, first known U —
     the sub-periods U lacks to derive NAME (EVL01), or that U has no figures then (EVL10)."""

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from ..domain import TRAJECTORY_OPS, is_relative
 from ..periods import parse_period
+
+if TYPE_CHECKING:
+    from ..ruleset.schema import Milestone, Target
 
 
 @dataclass(frozen=True)
@@ -51,19 +55,19 @@ def _bounds(value: float | tuple[float, float] | list[float]) -> tuple[float, fl
     return float(value), None
 
 
-def ordered_milestones(target) -> list[tuple[int, object]]:
+def ordered_milestones(target: Target) -> list[tuple[int, Milestone]]:
     """(ruleset index, milestone) by deadline; stable for equal deadlines."""
     indexed = list(enumerate(target.milestones))
     return sorted(indexed, key=lambda item: parse_period(item[1].by).end)
 
 
-def held_since(target, milestone) -> str | None:
+def held_since(target: Target, milestone: Milestone) -> str | None:
     """The period from which `milestone` must hold in every period: its own
     `every_period_from`, else the target's; None when neither says."""
-    return milestone.every_period_from or getattr(target, "every_period_from", None)
+    return milestone.every_period_from or target.every_period_from
 
 
-def step_for(target, period: str) -> Step:
+def step_for(target: Target, period: str) -> Step:
     """The milestone in force for `period` and where its trajectory starts."""
     start, end = parse_period(period).start, parse_period(period).end
     ordered = ordered_milestones(target)
@@ -108,7 +112,7 @@ PLAN_SCHEMA = {
 }
 
 
-def plan(targets: Iterable, periods: Sequence[str]) -> pl.DataFrame:
+def plan(targets: Iterable[Target], periods: Sequence[str]) -> pl.DataFrame:
     """One row per target × period, targets outer, both in the given order: the milestone in
     force and its trajectory fraction (row t × len(periods) + p is target t, period p).
 

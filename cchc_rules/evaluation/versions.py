@@ -48,9 +48,10 @@ def evaluate_versions(versions: list[Version], figures, **filters: Iterable[str]
     index = results.with_row_index("_i").sort(order)["_i"]
     results = results[index]
     trace = pl.concat(traces, how="vertical")[index] if len(traces) == len(parts) else None
-    return Evaluation(ruleset, figures, last.values, results,
-                      pl.concat(checks, how="vertical").sort(["unit", "period", "check"]),
-                      warnings, trace, last.time,
+    return Evaluation(ruleset=ruleset, figures=figures, values=last.values, results=results,
+                      checks=pl.concat(checks, how="vertical").sort(["unit", "period", "check"]),
+                      found=[w for w in warnings if w not in figures.warnings], trace=trace,
+                      time=last.time,
                       versions=[v.record() for v in versions], chain=list(versions),
                       version_changes=[compare(a.ruleset, b.ruleset)
                                        for a, b in itertools.pairwise(versions)])

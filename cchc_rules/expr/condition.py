@@ -163,7 +163,7 @@ def parse_condition(text: str, columns: Mapping[str, str], pos: Position | None 
             checker.error("REC02", _("a condition must be true or false, e.g. 'x > 0'"), node)
         problems = checker.problems
     if problems or node is None:
-        raise CchcError(sorted(problems, key=lambda p: (p.pos.line, p.pos.col)))
+        raise CchcError(sorted(problems, key=lambda p: p.place))
     return node
 
 

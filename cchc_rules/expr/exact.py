@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import cast
 
 from .ast import Binary, Call, Compare, Name, Node, Number, Unary, names, walk
 from .printer import decimal_text, to_text
@@ -30,7 +31,8 @@ def as_fraction(value: Fraction | float | int) -> Fraction:
     return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
 
 
-def evaluate_exact(node: Node, values: Mapping[str, Fraction | None]) -> Fraction | bool | None:
+def evaluate_exact(node: Node, values: Mapping[str, Fraction | float | int | None]
+                   ) -> Fraction | bool | None:
     """The exact value of `node`, or None when an input it needs is missing.
 
     Raises DivisionByZero when every input is there but a divisor is 0, and
@@ -41,25 +43,31 @@ def evaluate_exact(node: Node, values: Mapping[str, Fraction | None]) -> Fractio
     if any(values.get(name) is None for name in used):
         return None
     for name in sorted(used):
-        if isinstance(values[name], float) and not math.isfinite(values[name]):
-            raise Invalid(f"'{name}' is {values[name]}, not a number")
+        value = values[name]
+        if isinstance(value, float) and not math.isfinite(value):
+            raise Invalid(f"'{name}' is {value}, not a number")
+    if isinstance(node, Compare):   # a check's assert (the parser puts one only at the top)
+        left, right = _value(node.left, values), _value(node.right, values)
+        return {"==": left == right, "!=": left != right, "<": left < right,
+                "<=": left <= right, ">": left > right, ">=": left >= right}[node.op]
     return _value(node, values)
 
 
-def _value(node: Node, values: Mapping[str, Fraction | None]):
+def _value(node: Node, values: Mapping[str, Fraction | float | int | None]) -> Fraction:
     if isinstance(node, Number):
         return node.value
-    if isinstance(node, Name):
-        return as_fraction(values[node.id])
+    if isinstance(node, Name):   # evaluate_exact returned None when one is missing
+        return as_fraction(cast(Fraction | float | int, values[node.id]))
     if isinstance(node, Unary):
         return -_value(node.operand, values)
     if isinstance(node, Call):
         args = [_value(a, values) for a in node.args]
-        return {"min": min, "max": max}[node.func](args) if node.func != "abs" else abs(args[0])
+        if node.func == "abs":
+            return abs(args[0])
+        return min(args) if node.func == "min" else max(args)
+    if not isinstance(node, Binary):   # a records condition: sql.py compiles it
+        raise TypeError(f"{type(node).__name__} is not a formula node")
     left, right = _value(node.left, values), _value(node.right, values)
-    if isinstance(node, Compare):
-        return {"==": left == right, "!=": left != right, "<": left < right,
-                "<=": left <= right, ">": left > right, ">=": left >= right}[node.op]
     if node.op == "/":
         if right == 0:
             raise DivisionByZero(node)
@@ -82,8 +90,8 @@ def substitute(node: Node, values: Mapping[str, Fraction | float | int | None]) 
     Missing metrics keep their name so the reader sees what is absent; a NaN
     or infinite value shows as such.
     """
-    mapping = {n.id: _literal(values[n.id], n.col)
-               for n in walk(node) if isinstance(n, Name) and values.get(n.id) is not None}
+    mapping = {n.id: _literal(value, n.col) for n in walk(node)
+               if isinstance(n, Name) and (value := values.get(n.id)) is not None}
     return to_text(_replace(node, mapping), display_number)
 
 

@@ -10,6 +10,7 @@ Grammar (ruleset-format §1), lowest precedence first:
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import cast
 
 from ..errors import CchcError, Position, Problem, did_you_mean
 from ..messages import _
@@ -105,7 +106,8 @@ class _Parser:
         if op.text == "+":
             node = self.unary()
         elif self.tok.kind == NUM:  # `-3` is a negative literal, `-(3)` a negation
-            node = Number(-self.next().value, op.col)
+            # a NUM token always carries its value (tokens.py)
+            node = Number(-cast(Fraction, self.next().value), op.col)
         else:
             node = Unary("-", self.unary(), op.col)
         self.depth -= 1
@@ -208,7 +210,7 @@ def parse(text: str, pos: Position | None = None, allow_compare: bool = False) -
                                 "of a chain a + b + … counts one)").format(
                                 MAX_HEIGHT=MAX_HEIGHT), 0,
                      _("split it into derived metrics, e.g. subtotals of 100 terms"))
-    problems = sorted(problems + parser.problems, key=lambda p: (p.pos.line, p.pos.col))
+    problems = sorted(problems + parser.problems, key=lambda p: p.place)
     if problems or node is None:
         raise CchcError(problems)
     return node

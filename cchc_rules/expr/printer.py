@@ -71,6 +71,8 @@ class _Printer:
             wrap = (_level(node.operand) < _UNARY or isinstance(node.operand, Number)
                     or operand.startswith("-"))
             return f"{node.op}({operand})" if wrap else f"{node.op}{operand}"
+        if not isinstance(node, Binary | Compare):   # a records condition: sql.py prints it
+            raise TypeError(f"{type(node).__name__} is not a formula node")
         level = _COMPARE if isinstance(node, Compare) else _LEVEL[node.op]
         left = self.wrapped(node.left, _level(node.left) < level)
         # The parser groups to the left, so an equal level on the right needs

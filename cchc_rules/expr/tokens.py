@@ -138,6 +138,7 @@ class _Lexer:
         else:
             m = _NUMBER.match(text, start)
             start_value = ""
+        assert m is not None   # number() is called on a digit, or on '.' before one
         end = m.end()
         digits = len(m.group()) - ("." in m.group())
         if digits > MAX_NUMBER_DIGITS:
@@ -163,7 +164,9 @@ class _Lexer:
 
     def name(self) -> None:
         start = self.i
-        word = _WORD.match(self.text, start).group()
+        found = _WORD.match(self.text, start)
+        assert found is not None   # name() is called on a letter or '_'
+        word = found.group()
         if not _NAME.fullmatch(word):
             self.error("FRM07", _("metric id {word!r} must use ASCII letters, digits and "
                                   "'_'").format(

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -20,6 +21,9 @@ from .readers import Batch, read_into
 from .readers.batch import DECLARED_SCHEMA, SCHEMA, shown
 from .units import Unit, collect_units, level_warnings
 from .validity import outside_validity
+
+if TYPE_CHECKING:
+    from .records.quality import RecordsInfo
 
 KEYS = ["unit", "period", "metric"]
 COLUMNS = ["unit", "period", "metric", "value", "file", "line", "source"]
@@ -37,7 +41,7 @@ class Figures:
     # figures reported with `restated: true`: on the unit's territory of today (spec §6)
     restated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
         schema={c: t for c, t in SCHEMA.items() if c in COLUMNS}))
-    records: object = None  # records.RecordsInfo when figures were counted from records
+    records: RecordsInfo | None = None  # when figures were counted from records
     # figures a unit declared `n/a` (spec §7 v3): the criterion does not apply to it
     declared: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
         schema=DECLARED_SCHEMA))

@@ -153,7 +153,8 @@ def excel_formula(node: ast.Node, cells: Mapping[str, str],
             return None if left is None or right is None else f"({left}{n.op}{right})"
         if isinstance(n, ast.Call) and n.func in ast.FUNCTIONS:
             args = [go(a) for a in n.args]
-            return None if None in args else f"{n.func.upper()}({','.join(args)})"
+            texts = [a for a in args if a is not None]
+            return None if len(texts) < len(args) else f"{n.func.upper()}({','.join(texts)})"
         if isinstance(n, ast.Compare) and n.op in _COMPARE:
             left, right = go(n.left), go(n.right)
             return None if left is None or right is None else f"{left}{_COMPARE[n.op]}{right}"
@@ -285,7 +286,7 @@ def _checks(sheet, ruleset: LoadedRuleset, cols: Sequence[Column], last: int, f:
     for check in ruleset.model.checks:
         node = ruleset.asserts.get(check.id)
         formula = None if node is None else excel_formula(node, cells, ruleset.formulas)
-        if formula is None or span is None:
+        if node is None or formula is None or span is None:
             notes.append(_("check '{id}' has no Excel form; it is checked by cchc evaluate "
                            "only").format(id=check.id))
             continue

@@ -55,8 +55,10 @@ class UnitGraph:
         declared = [ParentEdge(u.id, pid, _day(start), _day(end))
                     for u in units.values() for pid, start, end in u.parents]
         edges = [e for e in (*dated, *declared) if e.child in units and e.parent in units]
-        edges += [ParentEdge(u.id, u.parent) for u in units.values() if u.parent in units]
-        successors = {u.id: u.successor for u in units.values() if u.successor in units}
+        edges += [ParentEdge(u.id, u.parent) for u in units.values()
+                  if u.parent is not None and u.parent in units]
+        successors = {u.id: u.successor for u in units.values()
+                      if u.successor is not None and u.successor in units}
         return cls(units, tuple(edges), successors)
 
     def lifetime(self, unit: str) -> tuple[date | None, date | None]:

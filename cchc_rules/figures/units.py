@@ -63,8 +63,8 @@ def parse_unit(entry: Mapping[str, object], pos_of: Callable[[str | None], Posit
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             values[key] = None
         elif isinstance(raw, str):
-            values[key] = raw.strip()
-            if has_controls(values[key]):  # would forge message lines and break JUnit XML
+            values[key] = text = raw.strip()
+            if has_controls(text):  # would forge message lines and break JUnit XML
                 problems.append(Problem("UNT01", _("unit field '{key}' holds a control "
                                                    "character").format(key=key), pos_of(key),
                                         _("retype it as plain text")))
@@ -80,15 +80,15 @@ def parse_unit(entry: Mapping[str, object], pos_of: Callable[[str | None], Posit
                                                "'{values}'").format(
                                                key=key, values=values[key]), pos_of(key)))
             values[key] = None
-    if values.get("valid_from") and values.get("valid_to") \
-            and values["valid_from"] > values["valid_to"]:
+    start, end = values.get("valid_from"), values.get("valid_to")
+    if start and end and start > end:
         problems.append(Problem("UNT05", _("'valid_from' is after "
                                            "'valid_to'"), pos_of("valid_to")))
-    if not values.get("id"):
+    uid = values.get("id")
+    if not uid:
         problems.append(Problem("UNT01", _("a unit needs an 'id'"), pos_of("id" if "id" in entry
                                                                          else None)))
         return None, problems
-    uid = values["id"]
     parents, bad = parse_parents(values.get("parents"))
     if bad:
         problems.append(Problem("UNT13", _("dated parents: {bad}").format(
@@ -126,14 +126,16 @@ def parse_parents(text: str | None) -> tuple[tuple, str | None]:
         words = part.split()
         if not words:
             continue
-        pid, dates = words[0], {"from": None, "until": None}
+        pid = words[0]
+        dates: dict[str, str | None] = {"from": None, "until": None}
         rest = words[1:]
         while rest:
             if len(rest) < 2 or rest[0] not in dates or not _is_date(rest[1]):
                 return (), _("cannot read '{part}'").format(part=part.strip())
             dates[rest[0]] = rest[1]
             rest = rest[2:]
-        if dates["from"] and dates["until"] and dates["from"] > dates["until"]:
+        first, until = dates["from"], dates["until"]
+        if first and until and first > until:
             return (), _("'{part}' ends before it starts").format(part=part.strip())
         out.append((pid, dates["from"], dates["until"]))
     return tuple(out), None

@@ -61,7 +61,9 @@ def fold_node(node: n.Node, known: Mapping[str, Any]) -> n.Node:
         return replace(node, args=tuple(fold_node(a, known) for a in node.args))
     if isinstance(node, n.Lookup):
         return replace(node, index=fold_node(node.index, known))
-    return replace(node, arg=fold_node(node.arg, known))
+    if isinstance(node, n.Unary):
+        return replace(node, arg=fold_node(node.arg, known))
+    raise TypeError(f"{type(node).__name__} is not a plan node")
 
 
 def _condition(node: n.Node, known: Mapping[str, Any]) -> n.Node:
@@ -80,14 +82,14 @@ def _value(node: n.Node, known: Mapping[str, Any]) -> Any:
     return _UNKNOWN
 
 
-def _decide(node: n.Node, value: Any) -> bool | None:
+def _decide(node: n.In | n.IsNull | n.IsNaN, value: Any) -> bool | None:
     if isinstance(node, n.IsNull):
         return value is None
     if value is None:
         return None
     if isinstance(node, n.IsNaN):
         return math.isnan(value)
-    return value in node.values
+    return value in node.values   # an In
 
 
 def _logic(node: n.And | n.Or, known: Mapping[str, Any]) -> n.Node:
@@ -107,7 +109,7 @@ def _logic(node: n.And | n.Or, known: Mapping[str, Any]) -> n.Node:
 
 def _case(node: n.Case, known: Mapping[str, Any]) -> n.Node:
     """Branches whose condition is false or null are dropped; a true one ends the case."""
-    whens = []
+    whens: list[tuple[n.Node, n.Node]] = []
     for cond, value in node.whens:
         cond = _condition(cond, known)
         if isinstance(cond, n.Lit):

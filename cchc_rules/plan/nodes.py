@@ -190,7 +190,9 @@ def children(node: Node) -> tuple[Node, ...]:
         return (node.index,)
     if isinstance(node, Col | Lit):
         return ()
-    return (node.arg,)
+    if isinstance(node, Unary | In):
+        return (node.arg,)
+    raise TypeError(f"{type(node).__name__} is not a plan node")
 
 
 def columns(node: Node) -> set[str]:
@@ -224,7 +226,9 @@ def to_text(node: Node) -> str:
         return f"{list(node.table)}[{to_text(node.index)}]"
     if isinstance(node, Max):
         return "greatest(" + ", ".join(to_text(a) for a in node.args) + ")"
-    return f"{type(node).__name__.lower()}({to_text(node.arg)})"
+    if isinstance(node, Unary):
+        return f"{type(node).__name__.lower()}({to_text(node.arg)})"
+    raise TypeError(f"{type(node).__name__} is not a plan node")
 
 
 def plan_text(plan: Plan) -> str:

@@ -2,9 +2,14 @@
 comparison every polars comparison of the tool uses."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import polars as pl
 
 from . import nodes as n
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 _CMP = {"==": pl.Expr.__eq__, "!=": pl.Expr.__ne__, "<": pl.Expr.__lt__,
         "<=": pl.Expr.__le__, ">": pl.Expr.__gt__, ">=": pl.Expr.__ge__}
@@ -34,7 +39,7 @@ def to_polars(node: n.Node) -> pl.Expr:
             out = out & arg if isinstance(node, n.And) else out | arg
         return out
     if isinstance(node, n.Case):
-        chain = None
+        chain: Then | ChainedThen | None = None
         for cond, value in node.whens:
             chain = (pl.when(to_polars(cond)) if chain is None
                      else chain.when(to_polars(cond))).then(to_polars(value))
@@ -75,7 +80,7 @@ def compile_plan(stages: n.Plan) -> Compiled:
 def apply(frame: pl.LazyFrame, stages: n.Plan | Compiled) -> pl.LazyFrame:
     """`frame` with every stage's columns added (or replaced), stage after stage; `stages`
     may be compiled already (compile_plan)."""
-    compiled = stages if stages and isinstance(stages[0], list) else compile_plan(stages)
+    compiled = stages if isinstance(stages, list) else compile_plan(stages)   # a Plan is tuples
     for exprs in compiled:
         frame = frame.with_columns(exprs)
     return frame

@@ -41,6 +41,8 @@ def evaluate(node: n.Node, row: Mapping[str, Any]) -> Any:
     if isinstance(node, n.Lookup):
         index = evaluate(node.index, row)
         return None if index is None else node.table[index]
+    if not isinstance(node, n.Unary | n.In):
+        raise TypeError(f"{type(node).__name__} is not a plan node")
     value = evaluate(node.arg, row)
     if isinstance(node, n.IsNull):
         return value is None

@@ -64,11 +64,11 @@ def write_units(out: BinaryIO, frame: pl.DataFrame, units: Iterable[str],
         return
     ends = pl.DataFrame({"unit": list(after), "_open": [opening[u] for u in after],
                          "_close": [text[:-1] for text in after.values()]})
-    unit = pl.col("unit")
+    unit_col = pl.col("unit")
     for rows in _slices(frame):
         lines(rows).join(ends, on="unit", maintain_order="left").select(pl.concat_str([
-            pl.when(unit.is_first_distinct()).then(pl.col("_open")).otherwise(pl.lit("")),
+            pl.when(unit_col.is_first_distinct()).then(pl.col("_open")).otherwise(pl.lit("")),
             pl.col("line"),
-            pl.when(unit.is_last_distinct()).then(pl.concat_str([pl.lit("\n"), "_close"]))
+            pl.when(unit_col.is_last_distinct()).then(pl.concat_str([pl.lit("\n"), "_close"]))
             .otherwise(pl.lit(""))])
         ).write_csv(out, include_header=False, quote_style="never")

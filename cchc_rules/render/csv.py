@@ -64,12 +64,12 @@ def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True
     if what in (None, "results"):
         return _frame(evaluation, safe)
     from .scores import csv_frame
-    scores = evaluation.scores()
-    if scores is None:
+    scores, scoring = evaluation.scores(), evaluation.ruleset.model.scoring
+    if scores is None or scoring is None:   # both or neither
         from ..score.points import GROUP_SCHEMA, RANKING_SCHEMA, SCORE_SCHEMA
         schema = {"scores": SCORE_SCHEMA, "groups": GROUP_SCHEMA, "rankings": RANKING_SCHEMA}
         return pl.DataFrame(schema=schema[what])
-    titles = {i.id: i.title for i in evaluation.ruleset.model.scoring.indicators}
+    titles = {i.id: i.title for i in scoring.indicators}
     return csv_frame(scores, what, titles)
 
 

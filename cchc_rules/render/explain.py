@@ -7,6 +7,9 @@ read from the evaluation's trace, never worked out again here.
 """
 from __future__ import annotations
 
+from fractions import Fraction
+from typing import TYPE_CHECKING, cast
+
 import polars as pl
 
 from ..derive.rollup import children_of
@@ -23,6 +26,9 @@ from ..messages import W_, Words, _
 from ..periods import parse_period
 from ..present import Formatter, threshold_text
 from .i18n import in_lang, words
+
+if TYPE_CHECKING:
+    from ..ruleset.schema import Target
 
 ORIGIN = Words(
     W_("reported", "reported"),
@@ -318,7 +324,7 @@ def _records_lines(ev: Evaluation, name: str, unit: str, period: str, value: flo
                    say: _Say) -> list[str]:
     """A figure counted from records: the SQL its engine ran (narrowed to this period),
     and the row of its result that gave the figure."""
-    info = getattr(ev.figures, "records", None)
+    info = ev.figures.records
     query = info.queries.get(name) if info is not None else None
     if query is None:
         return []
@@ -333,13 +339,15 @@ def _records_lines(ev: Evaluation, name: str, unit: str, period: str, value: flo
 def _time_lines(ev: Evaluation, name: str, unit: str, period: str, value: float, say: _Say
                 ) -> list[str]:
     """"2024 = 2024-Q1 + … = 100 + …", or the first/last part, or a difference."""
+    if ev.time is None:   # nothing was derived over time
+        return []
     rows = ev.time.how.filter((pl.col("unit") == unit) & (pl.col("period") == period)
                               & (pl.col("metric") == name))
     if not rows.height:
         return []
     how, parts, numbers = rows.select("how", "parts", "values").row(0)
     over = ev.ruleset.model.metrics[name].over_time
-    if how == "tile" and over != "sum":
+    if how == "tile" and over is not None and over != "sum":
         which = say.pick[over]
         return [say("time_pick", period=period, which=which, parts=", ".join(parts),
                     pick=parts[0] if over == "first" else parts[-1], value=say.n(value))]
@@ -434,7 +442,7 @@ def _milestone_lines(target, r: dict, say: _Say) -> list[str]:
     return out
 
 
-def _held_from(target, r: dict) -> str:
+def _held_from(target: Target, r: dict) -> str | None:
     return held_since(target, target.milestones[r["milestone"]])
 
 
@@ -484,9 +492,12 @@ def _declared_by(ev: Evaluation, target, r: dict) -> list[str]:
 
 
 def _needed_line(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
-    numerator, denominator, _ = ratio_parts(ev.ruleset.formulas[target.metric])
+    parts = ratio_parts(ev.ruleset.formulas[target.metric])
+    assert parts is not None   # a result has `needed` only when its metric is a ratio
+    numerator, denominator, _ = parts
     known = {m: v for (u, m), (v, _) in values.items() if u == r["unit"]}
-    den = say.n(float(evaluate_exact(denominator, known)))
+    # the denominator's inputs are known: `needed` was computed from them
+    den = say.n(float(cast(Fraction, evaluate_exact(denominator, known))))
     key = "needed_more" if r["needed"] >= 0 else "needed_less"
     return say(key, needed=say.n(abs(r["needed"])), numerator=to_text(numerator),
                den=den, op=OP_SIGNS.get(r["op"], "∈"),

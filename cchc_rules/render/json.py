@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Mapping
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -44,7 +45,7 @@ def _text(frame: pl.DataFrame, column: str, mapping: dict | None = None) -> pl.E
         .fill_null("null")
 
 
-def _record(fields: dict[str, pl.Expr | str]) -> list[pl.Expr | str]:
+def _record(fields: Mapping[str, pl.Expr | str]) -> list[pl.Expr | str]:
     """The parts of one JSON object per row, keys sorted: a field is an expression of its
     JSON text or, when the same on every row, that text."""
     parts: list[pl.Expr | str] = []
@@ -75,7 +76,7 @@ def _write_lines(frame: pl.DataFrame, line: pl.Expr, out: BinaryIO, rows: int = 
         out.write(b"[]")
         return
     out.write(b"[\n    ")
-    plain = {"include_header": False, "quote_style": "never"}
+    plain: dict[str, Any] = {"include_header": False, "quote_style": "never"}
     # A slice at a time, so the text of a national run is never all in memory at once.
     for start in range(0, frame.height, rows):
         part = frame.slice(start, rows)
@@ -98,8 +99,9 @@ def _write_array(frame: pl.DataFrame, fields: dict[str, pl.Expr], out: BinaryIO)
 
 def _results(evaluation: Evaluation, out: BinaryIO) -> None:
     frame = with_margins(evaluation, evaluation.results)
-    if evaluation.declared is not None:   # spec §7 v3: "reason": "declared"
-        frame = frame.with_columns(evaluation.trace["reason"].cast(pl.String).alias("_reason"))
+    trace = evaluation.trace
+    if evaluation.declared is not None and trace is not None:   # spec §7 v3: "declared"
+        frame = frame.with_columns(trace["reason"].cast(pl.String).alias("_reason"))
     fields = {c: _text(frame, c) for c in frame.columns if c in TEXT_FIELDS}
     fields |= {c: _number(c) for c in frame.columns if c in NUMBER_FIELDS}
     if "within_margin" in frame.columns:   # spec §7 v3: survey figures

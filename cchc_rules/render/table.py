@@ -271,6 +271,7 @@ def write(evaluation: Evaluation, out: BinaryIO, *, lang: str = "vi", color: boo
     heading = [escape_controls(t[c]) for c in COLUMNS] + [""]
 
     def lines(rows: pl.DataFrame) -> pl.DataFrame:
+        assert cells is not None   # write_units asks for lines of shown rows only
         return _lines(cells.add(rows), heading, color).select("unit", pl.when(
             pl.col("unit").is_first_distinct()).then(
             pl.concat_str(["head", pl.lit("\n"), "line"])).otherwise(pl.col("line")).alias("line"))

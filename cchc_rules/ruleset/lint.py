@@ -42,7 +42,7 @@ def _targets(ruleset: LoadedRuleset) -> Iterator[Problem]:
     model = ruleset.model
     for target in model.targets:
         pos = ruleset.positions.get(f"target:{target.id}")
-        metric = model.metrics.get(target.metric)
+        metric = model.metrics.get(target.metric_id)
         if not target.source:
             yield _warn("LNT01", _("target '{id}' has no source").format(id=target.id), pos,
                         _("add source: the plan's section that states it, e.g. 'Mục II.2'"))
@@ -60,7 +60,7 @@ def _percent_formula(ruleset: LoadedRuleset, target: Target, pos: Position | Non
                      ) -> Iterator[Problem]:
     """A percentage is part / whole * 100 of one kind of quantity, or a combination (sum,
     min, max) of other percentages."""
-    node = ruleset.formulas.get(target.metric)
+    node = ruleset.formulas.get(target.metric_id)
     metrics = ruleset.model.metrics
     if node is None:
         return
@@ -158,7 +158,7 @@ def _silenced(problem: Problem, cache: dict[str, list[str]]) -> bool:
     if pos.line > len(lines):
         return False
     match = _DISABLE.search(lines[pos.line - 1])
-    return bool(match) and problem.code in re.findall(r"[A-Z]+[0-9]+", match.group(1))
+    return match is not None and problem.code in re.findall(r"[A-Z]+[0-9]+", match.group(1))
 
 
 def _show(value: float | Fraction) -> str:

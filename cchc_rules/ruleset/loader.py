@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from .. import expr
 from ..domain import LEVELS, NOT_OVER_TIME_UNITS, is_relative
@@ -17,7 +17,10 @@ from ..expr.ast import name_nodes
 from ..load import Doc, load_yaml
 from ..messages import _, noun
 from ..periods import parse_period
-from .schema import Check, Metric, Ruleset, Target, validate_doc
+from .schema import Check, Metric, Ruleset, Scoring, Source, Target, validate_doc
+
+_Item = TypeVar("_Item", Metric, Check, Target, Scoring, Source)
+_Entry = TypeVar("_Entry", Check, Target)   # what has an id of its own in a list
 
 
 @dataclass(frozen=True)
@@ -37,10 +40,10 @@ class LoadedRuleset:
     qualitative: tuple[Target, ...] = ()
 
 
-class _Source(NamedTuple):
+class _Source(NamedTuple, Generic[_Item]):
     """An entry with the file and key path it was written at (parents keep their own)."""
 
-    item: Metric | Check | Target
+    item: _Item
     doc: Doc
     loc: tuple
 
@@ -49,12 +52,12 @@ class _Source(NamedTuple):
 class _Entries:
     """Merged entries by id."""
 
-    metrics: dict[str, _Source] = field(default_factory=dict)
-    checks: dict[str, _Source] = field(default_factory=dict)
-    targets: dict[str, _Source] = field(default_factory=dict)
-    sources: dict[str, _Source] = field(default_factory=dict)  # record sources by name
+    metrics: dict[str, _Source[Metric]] = field(default_factory=dict)
+    checks: dict[str, _Source[Check]] = field(default_factory=dict)
+    targets: dict[str, _Source[Target]] = field(default_factory=dict)
+    sources: dict[str, _Source[Source]] = field(default_factory=dict)  # record sources by name
     files: list[Path] = field(default_factory=list)
-    scoring: _Source | None = None         # a child's scoring replaces its parent's whole
+    scoring: _Source[Scoring] | None = None  # a child's scoring replaces its parent's whole
 
     def update(self, other: _Entries) -> None:
         self.scoring = other.scoring or self.scoring
@@ -87,7 +90,8 @@ class _Loader:
             self.problems += problems
             return None
         merged = _Entries()
-        parents = [(entry, ("extends", i)) for i, entry in enumerate(model.extends)]
+        parents: list[tuple[str, tuple[str | int, ...]]] = [
+            (entry, ("extends", i)) for i, entry in enumerate(model.extends)]
         if model.amends is not None:   # an amendment is the amended plan plus its own entries
             parents.append((model.amends, ("amends",)))
         for entry, loc in parents:
@@ -130,20 +134,25 @@ class _Loader:
             own.scoring = _Source(model.scoring, doc, ("scoring",))
         own.sources = {n: _Source(source, doc, ("sources", n))
                        for n, source in model.sources.items()}
-        for kind, items in (("check", model.checks), ("target", model.targets)):
-            table = own.checks if kind == "check" else own.targets
-            for i, item in enumerate(items):
-                loc = (kind + "s", i)
-                if item.id in table:
-                    first = doc.pos(table[item.id].loc)
-                    self.problems.append(Problem(
-                        "SEM01", _("duplicate {kind} id '{id}'").format(
-                                   kind=noun(kind), id=item.id), doc.pos((*loc, "id")),
-                        _("first used at line {line}; ids must be unique").format(
-                          line=first.line)))
-                    continue
-                table[item.id] = _Source(item, doc, loc)
+        own.checks = self.by_id("check", model.checks, doc)
+        own.targets = self.by_id("target", model.targets, doc)
         return own
+
+    def by_id(self, kind: str, items: list[_Entry], doc: Doc) -> dict[str, _Source[_Entry]]:
+        """Checks or targets by id; a second use of an id is SEM01."""
+        table: dict[str, _Source[_Entry]] = {}
+        for i, item in enumerate(items):
+            loc: tuple[str, int] = (kind + "s", i)
+            if item.id in table:
+                first = doc.pos(table[item.id].loc)
+                self.problems.append(Problem(
+                    "SEM01", _("duplicate {kind} id '{id}'").format(
+                               kind=noun(kind), id=item.id), doc.pos((*loc, "id")),
+                    _("first used at line {line}; ids must be unique").format(
+                      line=first.line)))
+                continue
+            table[item.id] = _Source(item, doc, loc)
+        return table
 
 
 def load_ruleset(path: Path | str) -> LoadedRuleset:
@@ -191,14 +200,14 @@ class _Checker:
         self.ranks(metrics)
         self.samples(metrics)
         asserts = {}
-        for c, source in self.entries.checks.items():
-            self.positions[f"check:{c}"] = self.at(source)
-            pos = self.positions[f"assert:{c}"] = self.at(source, "assert")
-            node = self.parse(source.item.assert_, pos, True)
+        for c, check in self.entries.checks.items():
+            self.positions[f"check:{c}"] = self.at(check)
+            pos = self.positions[f"assert:{c}"] = self.at(check, "assert")
+            node = self.parse(check.item.assert_, pos, True)
             if isinstance(node, expr.Compare):
                 asserts[c] = node
-        for source in self.entries.targets.values():
-            self.target(source)
+        for target in self.entries.targets.values():
+            self.target(target)
         if self.entries.scoring is not None:
             self.scoring(self.entries.scoring)
         conditions = self.records()
@@ -234,11 +243,11 @@ class _Checker:
         for source in self.entries.sources.values():
             self.problems += check_source(source.item, lambda *k, s=source: self.at(s, *k))
         conditions = {}
-        for m, source in self.entries.metrics.items():
-            if source.item.records is not None:
+        for m, entry in self.entries.metrics.items():
+            if entry.item.records is not None:
                 node, problems = check_metric(
-                    m, source.item, sources,
-                    lambda *k, s=source, key=False: self.at(s, *k, key=key))
+                    m, entry.item, sources,
+                    lambda *k, s=entry, key=False: self.at(s, *k, key=key))
                 self.problems += problems
                 if node is not None:
                     conditions[m] = node
@@ -255,7 +264,7 @@ class _Checker:
                 self.unknown_metric(name.id, pos.shifted(name.col))
         return node
 
-    def over_time(self, name: str, source: _Source) -> None:
+    def over_time(self, name: str, source: _Source[Metric]) -> None:
         """`over_time` only on a raw figure that adds up (spec §5): a formula metric is derived
         from its derived inputs, and a rate of a year is no sum of its quarters' rates."""
         metric = source.item
@@ -278,16 +287,16 @@ class _Checker:
         self.problems.append(Problem("SEM05", _("unknown metric '{name}'").format(
                                                 name=name), pos, hint))
 
-    def target(self, source: _Source) -> None:
-        target: Target = source.item
+    def target(self, source: _Source[Target]) -> None:
+        target = source.item
         self.positions[f"target:{target.id}"] = self.at(source)
         if target.qualitative:
             if target.metric is not None and target.metric not in self.entries.metrics:
                 self.unknown_metric(target.metric, self.at(source, "metric"))
             return
-        metric = self.entries.metrics.get(target.metric)
+        metric = self.entries.metrics.get(target.metric_id)
         if metric is None:
-            self.unknown_metric(target.metric, self.at(source, "metric"))
+            self.unknown_metric(target.metric_id, self.at(source, "metric"))
         if target.change is not None and target.baseline is None:
             self.problems.append(Problem(
                 "SEM06", _("'change: {change}' needs a baseline").format(
@@ -309,11 +318,12 @@ class _Checker:
                                level=level, LEVELS=', '.join(LEVELS)),
                     self.at(source, "levels", n), near, "warning"))
         percent = is_percent and target.change is None
-        relative = target.baseline is not None and is_relative(target.baseline.period)
-        if relative and target.baseline.value is not None:
+        baseline = target.baseline
+        relative = baseline is not None and is_relative(baseline.period)
+        if baseline is not None and relative and baseline.value is not None:
             self.problems.append(Problem(
                 "SEM10", _("a relative baseline ('{period}') takes the unit's own figures, "
-                           "not a value").format(period=target.baseline.period),
+                           "not a value").format(period=baseline.period),
                 self.at(source, "baseline", "value"),
                 _("remove value, or name the baseline period, e.g. \"2021\"")))
         previous = parse_period(target.baseline.period) \
@@ -352,7 +362,7 @@ class _Checker:
                 self.at(source, *where),
                 _("use a period that starts by the end of {by}").format(by=by.text)))
 
-    def ranks(self, metrics: dict[str, _Source]) -> None:
+    def ranks(self, metrics: dict[str, _Source[Metric]]) -> None:
         """Rank metrics' `of` (ranks.py); each adds its check `rank <= of`."""
         from .rank_metrics import field_checks, rank_problems
         specs = {m: s.item for m, s in metrics.items()}
@@ -373,7 +383,7 @@ class _Checker:
             self.problems += sample_problems(m, source.item, specs, lambda *k, key=False,
                                              s=source: self.at(s, *k, key=key))
 
-    def scoring(self, source: _Source) -> None:
+    def scoring(self, source: _Source[Scoring]) -> None:
         """Each indicator's metric and target exist (after extends)."""
         targets = self.entries.targets
         for i, indicator in enumerate(source.item.indicators):
@@ -393,7 +403,7 @@ class _Checker:
     def op_value(self, op: str, value: float | tuple[float, float], pos: Position) -> None:
         if op == "between" and not isinstance(value, tuple):
             self.problems.append(Problem("SEM02", _("op 'between' takes value: [low, high]"), pos))
-        elif op == "between" and value[0] > value[1]:
+        elif op == "between" and isinstance(value, tuple) and value[0] > value[1]:
             self.problems.append(Problem("SEM02", _("low end {value:g} is above high end "
                                                     "{value2:g}").format(
                                                     value=value[0],

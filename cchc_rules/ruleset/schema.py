@@ -8,7 +8,7 @@ import datetime
 import math
 import re
 import types
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeAlias, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -19,7 +19,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from ..domain import (
     AREAS,
@@ -175,10 +175,12 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-COLUMN_TYPE = Literal[tuple(COLUMN_TYPES)]
-PERIOD_KIND = Literal[KINDS]
+# Literals built from the tables they check against, as domain.py's are: a Literal of a
+# tuple is one pydantic reads, but not a type mypy can (so Any to it).
+COLUMN_TYPE: TypeAlias = Literal[tuple(COLUMN_TYPES)]  # type: ignore[valid-type]
+PERIOD_KIND = Literal[KINDS]  # type: ignore[valid-type]
 AGGREGATES = ("count", "sum", "count_distinct", "mean_days")
-AGGREGATE = Literal[AGGREGATES]
+AGGREGATE = Literal[AGGREGATES]  # type: ignore[valid-type]
 
 
 class Source(_Model):
@@ -358,6 +360,14 @@ class Target(_Model):
             raise PydanticCustomError("SCH07", _("'milestones' must not be empty (a target "
                                                  "without one is marked qualitative: true)"))
         return self
+
+    @property
+    def metric_id(self) -> str:
+        """The metric of a target that is evaluated: every target but a qualitative one has
+        one (the validator above), and the loader keeps qualitative targets apart."""
+        if self.metric is None:
+            raise ValueError(f"the qualitative target {self.id} is never evaluated")
+        return self.metric
 
 
 class Band(_Model):
@@ -554,7 +564,7 @@ def _split_scalar_hint(doc: Doc, loc: tuple) -> str | None:
     return _('quote the label: {key}: "{text}"').format(key=before, text=whole)
 
 
-def problem_from_error(error: dict, doc: Doc) -> Problem:
+def problem_from_error(error: ErrorDetails, doc: Doc) -> Problem:
     """One pydantic error as a Problem at the file position of its `loc`."""
     loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
     name = _field_name(loc)
@@ -615,7 +625,7 @@ def validate_doc(doc: Doc) -> tuple[Ruleset | None, list[Problem]]:
         model = Ruleset.model_validate(doc.data)
     except ValidationError as err:
         problems = [problem_from_error(e, doc) for e in err.errors()]
-        return None, sorted(set(problems), key=lambda p: (p.pos.line, p.pos.col, p.code))
+        return None, sorted(set(problems), key=lambda p: (*p.place, p.code))
     from .scoring_check import scoring_problems  # the rules pydantic cannot say
     problems = scoring_problems(model.scoring, doc)
     return (None, problems) if problems else (model, [])

@@ -46,11 +46,12 @@ def scoring_problems(scoring: Any, doc: Doc) -> list[Problem]:
     for i, indicator in enumerate(scoring.indicators):
         problems += _indicator(indicator, groups, lambda *loc, key=False, i=i:
                                at("indicators", i, *loc, key=key))
-    return sorted(problems, key=lambda p: (p.pos.line, p.pos.col, p.code))
+    return sorted(problems, key=lambda p: (*p.place, p.code))
 
 
 def _unique(kind: str, ids: list[str], where) -> list[Problem]:
-    problems, first = [], {}
+    problems: list[Problem] = []
+    first: dict[str, int] = {}   # id -> where it is first used
     for i, ident in enumerate(ids):
         if ident in first:
             problems.append(Problem("SEM35", _("duplicate {kind} id '{ident}'").format(

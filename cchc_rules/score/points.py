@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from ..domain import Fallback, IndicatorKind, Op, Status
+from ..domain import Fallback, IndicatorKind, Status
 from ..periods import parse_period
 from ..plan.nodes import TOLERANCE
 from .ranks import competition_ranks
@@ -295,12 +295,12 @@ def _long(keys: pl.DataFrame, columns: list[pl.DataFrame], name: str, ids: list[
                                     **OPTIONAL_SCHEMA})
     at = pl.int_range(count * height, eager=True)
     row, col = at // count, at % count
-    extra = [c for c in columns[0].columns if c in OPTIONAL_SCHEMA]
+    optional = [c for c in columns[0].columns if c in OPTIONAL_SCHEMA]
     stacked = pl.concat([c.select(pl.col("value") if "value" in c.columns else
                                   pl.lit(None, pl.Float64).alias("value"),
                                   pl.col("status") if "status" in c.columns else
                                   pl.lit(None, pl.String).alias("status"), "points", "max",
-                                  *extra)
+                                  *optional)
                          for c in columns], rechunk=True)  # a gather across chunks is slow
     body = stacked.select(pl.all().gather(col * height + row))
     names = [pl.Series(k, vs, dtype=enums[k]).gather(col) for k, vs in texts.items()]
@@ -484,10 +484,10 @@ def _rule(ind: Any, value: pl.Expr) -> pl.Expr:
 
 def holds(op: str, value: pl.Expr, threshold: float | tuple[float, float]) -> pl.Expr:
     """`value op threshold` within the comparison tolerance targets use (57/100*100 ≥ 57)."""
-    if op == Op.BETWEEN.value:
-        low, high = threshold  # type: ignore[misc]
+    if isinstance(threshold, tuple):   # op is `between` exactly then (scoring_check.py)
+        low, high = threshold
         return holds(">=", value, low) & holds("<=", value, high)
-    b = float(threshold)  # type: ignore[arg-type]
+    b = float(threshold)
     tol = TOLERANCE * pl.max_horizontal(pl.lit(1.0), value.abs(), pl.lit(abs(b)))
     return {">=": value >= b - tol, ">": value > b + tol, "<=": value <= b + tol,
             "<": value < b - tol, "==": (value - b).abs() <= tol}[op]

@@ -40,11 +40,11 @@ def competition_ranks(frame: pl.DataFrame, groups: Sequence[str], value: str
     walk = ranked.with_row_index("_i").filter(pl.col("wide") & pl.col("index").is_not_null())
     if walk.height:
         rows, found = walk["_i"].to_list(), []
-        lead, lead_rank, cluster = 0.0, 0, None
+        lead, lead_rank, current = 0.0, 0, None   # current: the run's cluster (`c`)
         for c, index, seen in zip(walk["c"].to_list(), walk["index"].to_list(),
                                   walk["seen"].to_list(), strict=True):
-            if c != cluster or lead - index > TIE + 1e-9:
-                lead, lead_rank, cluster = index, seen, c
+            if c != current or lead - index > TIE + 1e-9:
+                lead, lead_rank, current = index, seen, c
             found.append(lead_rank)
         ranks = ranks.scatter(pl.Series(rows, dtype=pl.UInt32), pl.Series(found))
     return ranks, ranked["of"].rename("of")

@@ -326,7 +326,7 @@ class Pages:
         from ..render.explain import explain
 
         built = self._need(snap)
-        ev = snap.evaluation
+        ev = built.ev   # snap's evaluation, which _need found
         found = built.builder.res.filter(
             (pl.col("target") == target_id) & (pl.col("unit") == unit_id)
             & (pl.col("period") == period))

@@ -25,7 +25,7 @@ Signature = tuple[tuple[int, int, int] | None, ...]
 
 def signature(files: Iterable[Path]) -> Signature:
     """Size, mtime (ns) and inode of each file; None for one that is missing."""
-    out = []
+    out: list[tuple[int, int, int] | None] = []
     for path in files:
         try:
             info = os.stat(path)

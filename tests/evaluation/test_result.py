@@ -63,3 +63,38 @@ def test_records_carry_spec_fields_and_between_pairs(tmp_path):
                [{"id": "ab", "assert": "a < b"}]).check_records()
     assert c == {"check": "ab", "unit": "xa-moi", "period": "2024", "status": "pass",
                  "left": 5, "right": 100}
+
+
+def test_evaluation_says_which_warnings_evaluating_found(tmp_path):
+    # Hàm Tân Q1/2024 (seed 001): 246 of 4,917 online is 5.003%, reported here as 10 (DAT22,
+    # found by evaluating); `not_a_metric` is no metric of the ruleset (DAT20, from reading).
+    ev = run(tmp_path, [ONLINE], [report("ham-tan", "2024-Q1", received=4917,
+                                         received_online=246, online_rate=10,
+                                         not_a_metric=3)])
+    assert [w.code for w in ev.figures.warnings] == ["DAT20"]
+    assert [w.code for w in ev.found] == ["DAT22"]
+    assert ev.warnings == [*ev.figures.warnings, *ev.found]
+
+
+def test_session_warns_once_per_warning_inputs_first(tmp_path):
+    from factory import write_pair
+
+    from cchc_rules.pipeline import Session
+
+    rules, figures = write_pair(tmp_path, [ONLINE], [report(
+        "ham-tan", "2024-Q1", received=4917, received_online=246, online_rate=10,
+        not_a_metric=3)])
+    seen: list[str] = []
+    ev = Session().evaluate(rules, [figures], warn=lambda w: seen.append(w.code))
+    assert seen == ["DAT20", "DAT22"] == [w.code for w in ev.warnings]
+
+
+def test_evaluation_is_built_by_keyword_only(tmp_path):
+    from cchc_rules.evaluation.result import Evaluation
+
+    ev = run(tmp_path, [ONLINE], [report("ham-tan", "2024-Q1", **HAM_TAN)])
+    with pytest.raises(TypeError):
+        Evaluation(ev.ruleset, ev.figures, checks=ev.checks)  # type: ignore[misc]
+    again = Evaluation(ruleset=ev.ruleset, figures=ev.figures, values=ev.values,
+                       results=ev.results, checks=ev.checks)
+    assert again.records() == ev.records() and again.found == []

@@ -115,9 +115,9 @@ class Batch:
             return None
         if value is not None and known is not None and known[metric] in WHOLE \
                 and not value.is_integer():
-            bad = whole_number_problem(value)
-            self.error(bad.code, f"'{metric}' for {unit} in {period} {bad.message}",
-                       Position(file, line, col), bad.hint)
+            refused = whole_number_problem(value)
+            self.error(refused.code, f"'{metric}' for {unit} in {period} {refused.message}",
+                       Position(file, line, col), refused.hint)
             return None
         return value
 
@@ -202,7 +202,7 @@ def is_declared(raw: object) -> bool:
     return " ".join(text.split()) in NOT_APPLICABLE_WORDS
 
 
-def split_cells(values: Sequence[object], text_only: bool = False
+def split_cells(values: Sequence[object] | pl.Series, text_only: bool = False
                 ) -> tuple[pl.Series, pl.Series]:
     """A column of cells as (num, text) for `add_cells`: text cells (all of a CSV, so
     `text_only`) in one step; numbers (Excel) to `num`; anything else as its text, which

@@ -149,7 +149,10 @@ def read_units_csv(batch: Batch, path: Path) -> None:
         if not any(c.strip() for c in cells):
             continue
         entry = dict(zip(names, cells, strict=False))
-        unit, problems = parse_unit(entry, lambda _key, at=row_line: Position(file, at))
+        def pos_of(_key: str | None, at: int = row_line) -> Position:
+            return Position(file, at)
+
+        unit, problems = parse_unit(entry, pos_of)
         batch.problems.extend(problems)
         if unit is not None:
             batch.units.append(unit)

@@ -137,7 +137,7 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
             ok = False
         elif role is not None:
             index[role] = j
-        else:
+        elif metric is not None:   # always, when it has no role
             metrics[j] = metric
     where = Position(file, line, cols[0] if cols else 0)
     found = describe(header)
@@ -188,8 +188,8 @@ def read_rows(batch: Batch, layout: Layout, rows: Iterable[tuple[int, Sequence[o
     read_columns(batch, layout, lines, list(zip(*kept, strict=True)), file, cols, text_only)
 
 
-def read_columns(batch: Batch, layout: Layout, lines: Sequence[int],
-                 columns: Sequence[Sequence[object]], file: str, cols: Sequence[int],
+def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
+                 columns: Sequence[Sequence[object] | pl.Series], file: str, cols: Sequence[int],
                  text_only: bool = False) -> None:
     """`read_rows` once the rows are columns (`columns[j]` holds column j's cells, a list or
     a polars String Series, `lines[i]` the line of row i)."""
@@ -250,8 +250,8 @@ def _fit(batch: Batch, rows: Iterable[tuple[int, Sequence[object]]], file: str, 
     return lines, kept
 
 
-def _texts(batch: Batch, key: str, column: Sequence[object], file: str, lines: list[int],
-           col: int, text_only: bool) -> pl.Series:
+def _texts(batch: Batch, key: str, column: Sequence[object] | pl.Series, file: str,
+           lines: Sequence[int] | pl.Series, col: int, text_only: bool) -> pl.Series:
     """An identifier column as text, null where empty and BAD where the cell is not text."""
     if text_only or all(v is None or v.__class__ is str for v in column):
         text = pl.Series(key, column, dtype=pl.String).str.strip_chars()

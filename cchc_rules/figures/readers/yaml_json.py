@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...errors import CchcError, Problem, did_you_mean
+from ...errors import CchcError, Position, Problem, did_you_mean
 from ...load import Doc, load_yaml
 from ...messages import N_, _, translate
 from ..units import parse_unit
@@ -72,8 +72,10 @@ def _read_units(batch: Batch, doc: Doc, section: object) -> None:
             batch.error("UNT01", _("a unit is a mapping like {id: ham-tan, name: Huyện Hàm Tân}"),
                         doc.pos(("units", i)))
             continue
-        unit, problems = parse_unit(entry, lambda k, i=i: doc.pos(
-            ("units", i) if k is None else ("units", i, k)))
+        def pos_of(k: str | None, i: int = i) -> Position:
+            return doc.pos(("units", i) if k is None else ("units", i, k))
+
+        unit, problems = parse_unit(entry, pos_of)
         batch.problems.extend(problems)
         if unit is not None:
             batch.units.append(unit)

@@ -17,7 +17,7 @@ roll-up and evaluation treat them exactly as reported figures.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -27,6 +27,7 @@ from ...errors import CchcError, Problem, did_you_mean
 from ...messages import _
 from ...periods import Period, parse_period
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
+from .protocol import Engine
 from .quality import Query, RecordsInfo, SourceQuality, duplicates, unit_problems, unit_stats
 from .quality import warnings as quality_warnings
 from .sql import fused_query, metric_query, placement
@@ -37,7 +38,8 @@ __all__ = ["Location", "RecordFigures", "RecordsInfo", "count_figures", "over_ti
 
 ADDITIVE = ("count", "sum")  # aggregates whose parent figure is the sum of its children's
 ZERO_WHEN_EMPTY = ("count", "sum", "count_distinct")
-ENGINES = {"duckdb": DuckDB, "postgres": Postgres, "spark": Spark}  # Location.engine -> class
+ENGINES: dict[str, Callable[[list[Location]], Engine]] = {   # Location.engine -> class
+    "duckdb": DuckDB, "postgres": Postgres, "spark": Spark}
 
 
 @dataclass
@@ -55,14 +57,17 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
     (default: the day now in each source's local time) dates "resolved in the future"."""
     model = ruleset.model
     by_source = {loc.source: loc for loc in locations}
-    engines = {}
+    engines: dict[str, Engine] = {}
     try:
         for kind, make in ENGINES.items():
             mine = [loc for loc in locations if loc.engine == kind]
             if mine:
                 engine = make(mine)
                 engines.update({loc.source: engine for loc in mine})
-        frames, seen, warnings, info = [], {}, [], RecordsInfo()
+        frames: list[pl.DataFrame] = []
+        seen: dict[str | None, int] = {}   # unit -> its records, first seen first
+        warnings: list[Problem] = []
+        info = RecordsInfo()
         for name, loc in by_source.items():
             source, engine = model.sources[name], engines[name]
             engine.check(name, source)
@@ -77,30 +82,31 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
             for unit, rows in got[1].items():
                 seen.setdefault(unit, rows)
     finally:
-        for engine in set(map(id, engines.values())):
-            next(e for e in engines.values() if id(e) == engine).close()
+        for key in set(map(id, engines.values())):
+            next(e for e in engines.values() if id(e) == key).close()
     values = pl.concat(frames) if frames else _empty()
     if units is not None:
         values = values.filter(pl.col("unit").is_in(list(units)))
     return RecordFigures(values, [u for u in seen if u is not None], warnings, info)
 
 
-def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: date,
+def _count_source(ruleset, loc: Location, engine: Engine, units: Mapping | None, day: date,
                   info: RecordsInfo) -> tuple[list[pl.DataFrame], dict, list[Problem]]:
     """One source: its quality (into `info`), then each of its metrics' figures."""
     model, name = ruleset.model, loc.source
     source = model.sources[name]
-    stats, dates = unit_stats(engine, name, source, day)
-    counts = {u: n for u, n, _, _ in stats}
+    stats = unit_stats(engine, name, source, day)
+    counts = {s.unit: s.rows for s in stats.units}
     warnings = _unit_warnings(name, counts, units)
-    days = [d for _, _, first, last in stats for d in (first, last) if d is not None]
+    days = [d for s in stats.units for d in (s.first, s.last) if d is not None]
     quality = SourceQuality(name, loc.text, loc.engine, sum(counts.values()),
                             min(days, default=None), max(days, default=None),
-                            dates=dates)
+                            dates=stats.dates)
     unit_problems(quality, counts, units)
     if source.id is not None:
+        found = duplicates(engine, name, source)
         (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids,
-         quality.duplicate_examples) = duplicates(engine, name, source)
+         quality.duplicate_examples) = found.ids, found.rows, found.differing, found.examples
     warnings += quality_warnings(quality)
     info.sources.append(quality)
     if not days:
@@ -121,7 +127,9 @@ def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: da
         grouped = units is not None and (spec.aggregate not in ADDITIVE or nested)
         batches.setdefault((placement(spec), grouped), []).append(mid)
     frames = []
-    pairs = _ancestry(known, units) if any(g for _place, g in batches) else []
+    # a batch is grouped only when units are declared
+    pairs = _ancestry(known, units) if units is not None and any(
+        g for _place, g in batches) else []
     group_table = engine.groups(name, pairs) if pairs else None
     for (_place, grouped), mids in batches.items():
         groups = group_table if grouped else None

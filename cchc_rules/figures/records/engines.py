@@ -13,14 +13,22 @@ import glob
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from sqlglot import exp
 
 from ...errors import CchcError, Problem, did_you_mean
 from ...messages import _
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from ...ruleset.schema import Source
 
 FILE_KINDS = {".parquet": "parquet", ".csv": "csv"}
 SERVER_SCHEMES = ("postgresql", "postgres")
@@ -54,6 +62,39 @@ class Location:
 
 def _problem(message: str, hint: str | None = None, code: str = "REC05") -> CchcError:
     return CchcError([Problem(code, message, None, hint)])
+
+
+Doing = Literal["start", "read", "connect", "group", "count"]
+
+
+@contextmanager
+def rec06(errors: type[Exception] | tuple[type[Exception], ...], doing: Doing,
+          source: str = "", where: str = "") -> Iterator[None]:
+    """The one place an engine's own error becomes a problem: one REC06 naming the source and
+    the error's first line, never a traceback. `doing`: starting the engine, reading a
+    source's records, connecting to `where`, making the unit-groups table, or counting (a
+    query; a declared column type is the likely cause, so the hint says so)."""
+    try:
+        yield
+    except errors as err:
+        first = _first(err)
+        if doing == "start":
+            message = _("Spark cannot start: {error}").format(error=first)
+            hint = _("is Java 17 or later installed (java -version)?")
+        elif doing == "read":
+            message = _("records of '{source}' cannot be read: {first}").format(
+                source=source, first=first)
+            hint = None
+        elif doing == "connect":
+            message = _("records of '{source}': cannot connect to {text}: {first}").format(
+                source=source, text=where, first=first)
+            hint = None
+        else:
+            message = _("records of '{source}' cannot be counted: {first}").format(
+                source=source, first=first)
+            hint = _("check the column types declared under the source") \
+                if doing == "count" else None
+        raise _problem(message, hint, code="REC06") from None
 
 
 def parse_location(text: str, sources) -> Location:
@@ -130,30 +171,23 @@ class DuckDB:
         for loc in locations:
             view = f"records_{loc.source}"
             files = [str(p) for p in loc.files]
-            try:
+            with rec06(self.error, "read", loc.source):
                 if FILE_KINDS[_suffix(loc.files[0])] == "parquet":
                     relation = self.con.read_parquet(files)
                 else:
                     relation = self.con.read_csv(files, header=True)
                 relation.create_view(view)
-            except self.error as err:
-                raise _problem(_("records of '{source}' cannot be read: {first}").format(
-                                 source=loc.source, first=_first(err)),
-                               code="REC06") from None
             self.tables[loc.source] = view
         self.locations = {loc.source: loc for loc in locations}
 
-    def check(self, source: str, spec) -> None:
+    def check(self, source: str, spec: Source) -> None:
         """One REC06 at file:row:column for the first value not of its declared type."""
         from .types import check_files
-        try:
+        with rec06(self.error, "read", source):
             check_files(self.con, self.locations[source], spec, _read_one)
-        except self.error as err:
-            raise _problem(_("records of '{source}' cannot be read: {first}").format(
-                source=source, first=_first(err)), code="REC06") from None
 
     @staticmethod
-    def id_key(text: exp.Expression) -> exp.Expression:
+    def id_key(text: exp.Expr) -> exp.Expr:
         """What the duplicate check groups a dossier id by (quality.duplicates): its 64-bit
         hash, grouped faster than the text itself (10 M ids: 1.0 s against 1.7 s)."""
         return exp.Anonymous(this="hash", expressions=[text])
@@ -169,23 +203,16 @@ class DuckDB:
                              f"SELECT * FROM read_parquet('{path}')")
         return name
 
-    def _run(self, source: str, query: exp.Expression, fetch):
-        try:
-            return fetch(query.sql(dialect=self.dialect))
-        except self.error as err:
-            raise _problem(_("records of '{source}' cannot be counted: {first}").format(
-                             source=source, first=_first(err)),
-                           _("check the column types declared under the source"),
-                           code="REC06") from None
+    def rows(self, source: str, query: exp.Expr) -> list[tuple[Any, ...]]:
+        with rec06(self.error, "count", source):
+            return self.con.execute(query.sql(dialect=self.dialect)).fetchall()
 
-    def rows(self, source: str, query: exp.Expression) -> list[tuple]:
-        return self._run(source, query, lambda sql: self.con.execute(sql).fetchall())
-
-    def frame(self, source: str, query: exp.Expression, count: int):
+    def frame(self, source: str, query: exp.Expr, count: int) -> pl.DataFrame:
         """The rows of a counting query (period, unit, `count` figures) as a polars frame
         of columns period, unit, v0, v1, … (floats), straight from DuckDB's columns."""
         import polars as pl
-        got = self._run(source, query, lambda sql: self.con.sql(sql).pl())
+        with rec06(self.error, "count", source):
+            got = self.con.sql(query.sql(dialect=self.dialect)).pl()
         names = ["period", "unit", *(f"v{i}" for i in range(count))]
         return got.select(pl.col(old).cast(pl.String if i < 2 else pl.Float64).alias(new)
                           for i, (old, new) in enumerate(zip(got.columns, names, strict=True)))
@@ -214,53 +241,41 @@ class Postgres:
             raise _problem(_("PostgreSQL records need the psycopg package"),
                            _("pip install 'psycopg[binary]'"), code="REC06") from None
         self.error = psycopg.Error
-        self.connections = {}
+        self.connections: dict[str, Any] = {}   # source -> psycopg.Connection
         self.tables: dict[str, str] = {}
         for loc in locations:
-            try:
+            # a PostgreSQL location always has both (_server makes it)
+            url, table = cast(str, loc.url), cast(str, loc.table)
+            with rec06(self.error, "connect", loc.source, loc.text):
                 # Session in UTC: a timestamptz cast to timestamp is then UTC, as in DuckDB.
                 self.connections[loc.source] = psycopg.connect(
-                    loc.url, autocommit=True, options="-c TimeZone=UTC")
-            except self.error as err:
-                raise _problem(_("records of '{source}': cannot connect to {text}: "
-                                 "{first}").format(
-                                 source=loc.source, text=loc.text,
-                                 first=_first(err)), code="REC06") from None
-            self.tables[loc.source] = loc.table
+                    url, autocommit=True, options="-c TimeZone=UTC")
+            self.tables[loc.source] = table
 
-    def check(self, source: str, spec) -> None:
+    def check(self, source: str, spec: Source) -> None:
         """Nothing before counting: a failure is traced to its column (types.py)."""
 
     @staticmethod
-    def id_key(text: exp.Expression) -> exp.Expression:
+    def id_key(text: exp.Expr) -> exp.Expr:
         """The id itself: PostgreSQL documents no 64-bit hash of a text to group by."""
         return text
 
     def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
         """A temporary table of (member, grp) unit pairs on `source`'s connection."""
         name = f"records_{source}_groups"
-        try:
-            with self.connections[source].cursor() as cur:
-                cur.execute(f'CREATE TEMP TABLE "{name}" (member text, grp text)')
-                with cur.copy(f'COPY "{name}" FROM STDIN') as copy:
-                    for pair in pairs:
-                        copy.write_row(pair)
-        except self.error as err:
-            raise _problem(_("records of '{source}' cannot be counted: {first}").format(
-                source=source, first=_first(err)), code="REC06") from None
+        with rec06(self.error, "group", source), self.connections[source].cursor() as cur:
+            cur.execute(f'CREATE TEMP TABLE "{name}" (member text, grp text)')
+            with cur.copy(f'COPY "{name}" FROM STDIN') as copy:
+                for pair in pairs:
+                    copy.write_row(pair)
         return name
 
-    def rows(self, source: str, query: exp.Expression) -> list[tuple]:
-        try:
-            with self.connections[source].cursor() as cur:
-                cur.execute(query.sql(dialect=self.dialect))
-                return cur.fetchall()
-        except self.error as err:
-            raise _problem(_("records of '{source}' cannot be counted: {first}").format(
-                             source=source, first=_first(err)),
-                           code="REC06") from None
+    def rows(self, source: str, query: exp.Expr) -> list[tuple[Any, ...]]:
+        with rec06(self.error, "count", source), self.connections[source].cursor() as cur:
+            cur.execute(query.sql(dialect=self.dialect))
+            return cur.fetchall()
 
-    def frame(self, source: str, query: exp.Expression, count: int):
+    def frame(self, source: str, query: exp.Expr, count: int) -> pl.DataFrame:
         return rows_frame(self.rows(source, query), count)
 
     def close(self) -> None:
@@ -284,32 +299,25 @@ class Spark:
             raise _problem(_("Spark records need the pyspark package and a Java runtime"),
                            "pip install 'cchc-rules[spark]'", code="REC06") from None
         self.error = (PySparkException, Py4JError)
-        try:
+        with rec06((*self.error, OSError, RuntimeError), "start"):
             self.spark = spark_session()
-        except (*self.error, OSError, RuntimeError) as err:
-            raise _problem(_("Spark cannot start: {error}").format(error=_first(err)),
-                           _("is Java 17 or later installed (java -version)?"),
-                           code="REC06") from None
         self.tables: dict[str, str] = {}
         for loc in locations:
             view = f"records_{loc.source}"
             files = [str(p) for p in loc.files]
-            try:
+            with rec06(self.error, "read", loc.source):
                 reader = self.spark.read
                 frame = (reader.parquet(*files)
                          if FILE_KINDS[_suffix(loc.files[0])] == "parquet"
                          else reader.csv(files, header=True, inferSchema=True))
                 frame.createOrReplaceTempView(view)
-            except self.error as err:
-                raise _problem(_("records of '{source}' cannot be read: {first}").format(
-                    source=loc.source, first=_first(err)), code="REC06") from None
             self.tables[loc.source] = view
 
-    def check(self, source: str, spec) -> None:
+    def check(self, source: str, spec: Source) -> None:
         """Nothing before counting: a failure is traced to its column (types.py)."""
 
     @staticmethod
-    def id_key(text: exp.Expression) -> exp.Expression:
+    def id_key(text: exp.Expr) -> exp.Expr:
         """Spark's 64-bit hash of the id (xxhash64), as for DuckDB."""
         return exp.Anonymous(this="xxhash64", expressions=[text])
 
@@ -321,16 +329,12 @@ class Spark:
         self.tables[f"{source} groups"] = name   # dropped with the others on close
         return name
 
-    def rows(self, source: str, query: exp.Expression) -> list[tuple]:
-        try:
+    def rows(self, source: str, query: exp.Expr) -> list[tuple[Any, ...]]:
+        with rec06(self.error, "count", source):
             return [tuple(r) for r in self.spark.sql(query.sql(dialect=self.dialect))
                     .collect()]
-        except self.error as err:
-            raise _problem(_("records of '{source}' cannot be counted: {first}").format(
-                source=source, first=_first(err)),
-                "check the column types declared under the source", code="REC06") from None
 
-    def frame(self, source: str, query: exp.Expression, count: int):
+    def frame(self, source: str, query: exp.Expr, count: int) -> pl.DataFrame:
         return rows_frame(self.rows(source, query), count)
 
     def close(self) -> None:
@@ -338,7 +342,7 @@ class Spark:
             self.spark.catalog.dropTempView(view)
 
 
-def rows_frame(rows: list[tuple], count: int):
+def rows_frame(rows: list[tuple[Any, ...]], count: int) -> pl.DataFrame:
     """A counting query's rows (period, unit, then `count` figures: ints, floats or
     Decimals) as columns period, unit, v0, v1, … of floats, converted by polars at once."""
     import polars as pl

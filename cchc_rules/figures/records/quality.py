@@ -20,12 +20,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlglot import exp
 
 from ...errors import Problem, did_you_mean
 from ...messages import _
 from .sql import PERIOD, RECORD, as_text, bad_dates, column, table
+
+if TYPE_CHECKING:
+    from .protocol import Engine
 
 DATE_KINDS = ("no_date", "due_before_date", "resolved_before_date", "resolved_in_future")
 EXAMPLES = 5  # duplicate ids and undeclared units shown by name
@@ -77,12 +81,39 @@ class RecordsInfo:
     queries: dict[str, Query] = field(default_factory=dict)
 
 
-def _count_if(condition: exp.Expression) -> exp.Expression:
+def _count_if(condition: exp.Expr) -> exp.Expr:
     return exp.Sum(this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))],
                                  default=exp.Literal.number(0)))
 
 
-def unit_stats(engine, name: str, source, today: date) -> tuple[list[tuple], dict[str, int]]:
+class UnitSpan(NamedTuple):
+    """One unit's records in a source: how many, and the first and last day they fall on."""
+
+    unit: str | None        # None: the records without a unit
+    rows: int
+    first: date | None
+    last: date | None
+
+
+@dataclass(frozen=True)
+class UnitStats:
+    """What one pass over a source's records finds (unit_stats)."""
+
+    units: list[UnitSpan]   # units without one first, then by id
+    dates: dict[str, int]   # rows per kind of missing or inconsistent date
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """Dossier ids seen more than once in a source (duplicates)."""
+
+    ids: int = 0            # ids seen twice or more
+    rows: int = 0           # the rows carrying them
+    differing: int = 0      # of those ids, the ones whose copies differ
+    examples: list[str] = field(default_factory=list)   # a few such ids
+
+
+def unit_stats(engine: Engine, name: str, source, today: date) -> UnitStats:
     """One pass over the records: (unit, rows, first day, last day) per unit of the source,
     unit None included, and the rows per kind of missing or inconsistent date (only the
     kinds the source can show: due and resolved need its `due` and `resolved` columns)."""
@@ -99,15 +130,15 @@ def unit_stats(engine, name: str, source, today: date) -> tuple[list[tuple], dic
              .group_by(unit.copy()))
     rows = sorted(engine.rows(name, query), key=lambda r: (r[0] is None, r[0] or ""))
     dates = {kind: sum(int(r[4 + i] or 0) for r in rows) for i, kind in enumerate(kinds)}
-    return [tuple(r[:4]) for r in rows], dates
+    return UnitStats([UnitSpan(*r[:4]) for r in rows], dates)
 
 
-def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
-    """(ids seen twice or more, their rows, ids whose copies differ, a few such ids)."""
+def duplicates(engine: Engine, name: str, source) -> Duplicates:
+    """Ids seen twice or more, their rows, ids whose copies differ, a few such ids."""
     ident = as_text(source.id)
     # One text per row: every declared column, a missing value marked, so that two copies
     # differ exactly when one of their columns does (compared within one engine only).
-    parts: list[exp.Expression] = []
+    parts: list[exp.Expr] = []
     for col in source.columns:
         parts += [exp.Coalesce(this=exp.Cast(this=column(col, {}), to=exp.DataType.build(
             "TEXT")), expressions=[exp.Literal.string("\u2205")]), exp.Literal.string("|")]
@@ -126,7 +157,7 @@ def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
     ((seen_twice,),) = engine.rows(name, exp.select(exp.Count(this=exp.Star()))
                                    .from_(keys.subquery("twice")))
     if not seen_twice:
-        return 0, 0, 0, []
+        return Duplicates()
     # Ids seen twice first (one pass); the contents of only their rows compared after.
     twice = (exp.select(ident.as_("id"), exp.Count(this=exp.Star()).as_("n"))
              .from_(records.copy())
@@ -154,10 +185,10 @@ def duplicates(engine, name: str, source) -> tuple[int, int, int, list[str]]:
              .limit(EXAMPLES))
     rows = engine.rows(name, first)
     if not rows:        # the keys seen twice were a collision of hashes: no duplicate
-        return 0, 0, 0, []
+        return Duplicates()
     _id, _variants, ids, dup_rows, differing = rows[0]
     examples = [r[0] for r in rows if r[1] > 1]
-    return int(ids), int(dup_rows), int(differing), examples
+    return Duplicates(int(ids), int(dup_rows), int(differing), examples)
 
 
 def unit_problems(quality: SourceQuality, counts: Mapping, units: Mapping | None

@@ -23,8 +23,9 @@ Every period of a source's `periods` kinds is made of whole months.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
+from typing import cast
 
 from sqlglot import exp
 
@@ -75,7 +76,7 @@ def table(name: str) -> exp.Table:
 
 
 def column(name: str, columns: Mapping[str, str], offset: int = LOCAL_OFFSET
-           ) -> exp.Expression:
+           ) -> exp.Expr:
     """A record column; a date or timestamp column as a DATE (compared by day). A
     `timestamptz` column is an instant: it is moved to local time (`offset` hours ahead of
     UTC) before its day is taken; a `timestamp` column is already local time."""
@@ -92,20 +93,20 @@ def column(name: str, columns: Mapping[str, str], offset: int = LOCAL_OFFSET
     return col
 
 
-def day(value: date) -> exp.Expression:
+def day(value: date) -> exp.Expr:
     return exp.Cast(this=exp.Literal.string(value.isoformat()), to=exp.DataType.build("DATE"))
 
 
-def number(value: Fraction) -> exp.Expression:
+def number(value: Fraction) -> exp.Expr:
     text = str(value.numerator) if value.denominator == 1 else repr(float(value))
     literal = exp.Literal.number(text.lstrip("-"))
     return exp.Neg(this=literal) if value < 0 else literal
 
 
 def condition(node: Node, columns: Mapping[str, str], offset: int = LOCAL_OFFSET
-              ) -> exp.Expression:
+              ) -> exp.Expr:
     """The sqlglot tree of a checked condition (expr/condition.py)."""
-    def go(n: Node, other: Node | None = None) -> exp.Expression:
+    def go(n: Node, other: Node | None = None) -> exp.Expr:
         if isinstance(n, Logic):
             kind = exp.And if n.op == "and" else exp.Or
             return kind(this=exp.Paren(this=go(n.left)), expression=exp.Paren(this=go(n.right)))
@@ -126,8 +127,8 @@ def condition(node: Node, columns: Mapping[str, str], offset: int = LOCAL_OFFSET
             args = [go(a) for a in n.args]
             if n.func == "abs":
                 return exp.Abs(this=args[0])
-            kind = exp.Least if n.func == "min" else exp.Greatest
-            return kind(this=args[0], expressions=args[1:])
+            extreme = exp.Least if n.func == "min" else exp.Greatest
+            return extreme(this=args[0], expressions=args[1:])
         if isinstance(n, Number):
             return number(n.value)
         if isinstance(n, Bool):
@@ -136,7 +137,9 @@ def condition(node: Node, columns: Mapping[str, str], offset: int = LOCAL_OFFSET
             # Text beside a date is a date literal (the checker made sure it parses).
             if other is not None and _is_date(other, columns):
                 found = literal_date(n.value)
-                return day(found if type(found) is date else found.date())
+                if isinstance(found, datetime):
+                    found = found.date()
+                return day(cast(date, found))   # not None: the checker made sure it parses
             return exp.Literal.string(n.value)
         if isinstance(n, Name):
             if n.id in _PERIOD_COLUMNS:
@@ -152,7 +155,7 @@ def _is_date(node: Node, columns: Mapping[str, str]) -> bool:
                                        or COLUMN_TYPES.get(columns.get(node.id, "")) == "date")
 
 
-def periods_table(periods: Sequence, by_month: bool = False) -> exp.Expression:
+def periods_table(periods: Sequence, by_month: bool = False) -> exp.Expr:
     """`(VALUES ('2025-01', DATE, DATE), ...) AS p(period, first_day, last_day)`; with
     `by_month`, one row per month of each period, its YYYYMM number in a column `month`."""
     def row(p, *more) -> exp.Tuple:
@@ -170,13 +173,13 @@ def periods_table(periods: Sequence, by_month: bool = False) -> exp.Expression:
     return exp.Values(expressions=rows, alias=alias)
 
 
-def month_of(when: exp.Expression) -> exp.Expression:
+def month_of(when: exp.Expr) -> exp.Expr:
     """The YYYYMM number of a DATE: what a flow's record joins its periods on."""
     return exp.Add(this=exp.Mul(this=exp.Year(this=when), expression=exp.Literal.number(100)),
                    expression=exp.Month(this=when.copy()))
 
 
-def aggregate(spec, columns: Mapping[str, str], offset: int = LOCAL_OFFSET) -> exp.Expression:
+def aggregate(spec, columns: Mapping[str, str], offset: int = LOCAL_OFFSET) -> exp.Expr:
     if spec.aggregate == "count":
         return exp.Count(this=exp.Star())
     if spec.aggregate == "sum":
@@ -192,13 +195,13 @@ def aggregate(spec, columns: Mapping[str, str], offset: int = LOCAL_OFFSET) -> e
     return exp.Avg(this=exp.Cast(this=days, to=exp.DataType.build("DOUBLE")))
 
 
-def bad_dates(source, today: date) -> dict[str, exp.Expression]:
+def bad_dates(source, today: date) -> dict[str, exp.Expr]:
     """Kind -> condition of a missing or inconsistent date (records/quality.py), each true or
     false, never null: no `date`; `due` before `date`; `resolved` before `date` or after
     `today` (the run's day in the source's local time). Kinds need their columns declared."""
     columns, offset = source.columns, source.utc_offset
     when = column(source.date, columns, offset)
-    kinds: dict[str, exp.Expression] = {
+    kinds: dict[str, exp.Expr] = {
         "no_date": exp.Is(this=when.copy(), expression=exp.Null())}
     if source.due is not None:
         kinds["due_before_date"] = exp.LT(this=column(source.due, columns, offset),
@@ -237,12 +240,12 @@ def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequ
     first = metrics[0][0]
     if first.stock:
         shared, metrics = _shared_conditions(metrics)
-    unit = as_text(source.unit)
+    unit: exp.Expr = as_text(source.unit)
     if first.stock:
         # The conditions every stock metric has (e.g. received by the period's end and not
         # resolved by then) join a record to the periods it is pending at: a range join,
         # not every record with every period.
-        placed: exp.Expression = (exp.Boolean(this=True) if shared is None
+        placed: exp.Expr = (exp.Boolean(this=True) if shared is None
                                   else condition(shared, columns, offset))
     else:
         when = column(first.date or source.date, columns, offset)
@@ -250,7 +253,7 @@ def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequ
             when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
         placed = exp.EQ(this=month_of(when),
                         expression=exp.Column(this="month", table=exp.to_identifier(PERIOD)))
-    filters: exp.Expression = exp.Not(this=exp.Is(this=unit.copy(), expression=exp.Null()))
+    filters: exp.Expr = exp.Not(this=exp.Is(this=unit.copy(), expression=exp.Null()))
     if today is not None:
         bad = exp.or_(*bad_dates(source, today).values())
         filters = exp.And(this=filters, expression=exp.Not(this=exp.Paren(this=bad)))
@@ -307,5 +310,5 @@ def _shared_conditions(metrics: Sequence[tuple]) -> tuple[Node | None, list[tupl
     return _all(shared), rest
 
 
-def to_sql(query: exp.Expression, dialect: str) -> str:
+def to_sql(query: exp.Expr, dialect: str) -> str:
     return query.sql(dialect=dialect)

@@ -15,6 +15,7 @@ with one REC06 error:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
@@ -22,13 +23,16 @@ from ...errors import CchcError, Position, Problem
 from ...messages import _
 from .sql import RECORD, identifier, table
 
+if TYPE_CHECKING:
+    from .protocol import Engine
+
 # declared type -> the type a value is cast to when checked
 CAST_TO = {"integer": "BIGINT", "number": "DOUBLE", "date": "TIMESTAMP",
            "timestamp": "TIMESTAMP", "timestamptz": "TIMESTAMPTZ", "boolean": "BOOLEAN"}
 FLOATS = ("DOUBLE", "FLOAT", "REAL")  # DuckDB's names of floating-point columns
 
 
-def _bad(col: exp.Expression, declared: str, physical: str) -> exp.Expression | None:
+def _bad(col: exp.Expr, declared: str, physical: str) -> exp.Expr | None:
     """True where the value does not fit `declared`, given the reader's `physical` type."""
     if physical in FLOATS and declared == "number":
         return exp.func("isinf", col)
@@ -89,7 +93,7 @@ def check_files(con, location, source, reader) -> None:
             _("fix the export, or declare the column's type as it is"))])
 
 
-def locate_column(engine, name: str, source, table_name: str) -> None:
+def locate_column(engine: Engine, name: str, source, table_name: str) -> None:
     """After an engine failed: raise one REC06 naming the first declared column whose
     values cannot be cast to its type (PostgreSQL, Spark); return when none is found."""
     for column_name, declared in source.columns.items():

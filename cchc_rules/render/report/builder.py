@@ -495,5 +495,5 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
         hidden_not_applicable=ev.hidden.not_applicable,
         hidden_periods=list(ev.hidden.internal_periods),
         not_reported=not_reported_groups(ev, b),
-        record_sources=record_rows(getattr(ev.figures, "records", None), t, fmt),
+        record_sources=record_rows(ev.figures.records, t, fmt),
         versions=[line.strip() for line in version_lines(ev, t)[1:]])

@@ -27,7 +27,7 @@ class Style(NamedTuple):
     dark: bool       # the fill is dark: a count written on it is white
 
 
-STYLE: dict[Status, Style] = {
+STYLE: dict[str, Style] = {   # by Status, a StrEnum: its members are the words
     Status.MET: Style("#1b7837", "#1b7837", "", True),
     Status.ON_TRACK: Style("#a6dba0", "#1b7837", "M-1,1 l2,-2 M0,6 l6,-6 M5,7 l2,-2", False),
     Status.PENDING: Style("#e0e0e0", "#555555", "M2,2 h1 v1 h-1 z M5,5 h1 v1 h-1 z", False),
@@ -278,8 +278,9 @@ def trend(uid: str, periods: Sequence[str], series: Sequence[Series],
     if limit:
         ends.append((limit[-1][1] + 4, -1, words["threshold"]))
     for k, s in enumerate(series):
-        known = [i for i, v in enumerate(s.points) if v is not None and v == v]
-        pts = [(xs[i], y(s.points[i])) for i in known]
+        drawn = [(i, v) for i, v in enumerate(s.points) if v is not None and v == v]
+        known = [i for i, _ in drawn]
+        pts = [(xs[i], y(v)) for i, v in drawn]
         dash = _DASHES[k % len(_DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         if pts:

@@ -108,7 +108,8 @@ class UnitTimes:
         merged = [m for m in absorbed(self.graph, unit) if self.last_day(m)]
         span = _period(period)
         if merged and span is not None:
-            after = [m for m in merged if self.last_day(m) < span.end]
+            after = [m for m in merged
+                     if (day := self.last_day(m)) is not None and day < span.end]
             if after:
                 return t["territory.new"].format(
                     unit=self.name(unit), members=", ".join(self.name(m) for m in after),
@@ -136,7 +137,7 @@ class UnitTimes:
             about = dict(w.about)
             unit, period = about.get("unit"), about.get("period", "")
             where = f"{w.pos.file.rsplit('/', 1)[-1]}:{w.pos.line}" if w.pos else ""
-            if unit not in self.graph.units:
+            if unit is None or unit not in self.graph.units:
                 rows.append(IgnoredRow(unit="", unit_name="", period=period, where=where,
                                        reason=str(w.message)))
                 continue

@@ -1,12 +1,16 @@
 """The data-quality rows of dossier record sources (records/quality.py) for the report."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .context import RecordSourceRow
 
+if TYPE_CHECKING:
+    from ...figures.records.quality import RecordsInfo
 
-def record_rows(info: Any, t: dict[str, str], fmt: Any) -> list[RecordSourceRow]:
+
+def record_rows(info: RecordsInfo | None, t: dict[str, str], fmt: Any
+                ) -> list[RecordSourceRow]:
     """One row per source of `info` (records.RecordsInfo, or None without --records)."""
     if info is None:
         return []

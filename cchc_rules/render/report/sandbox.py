@@ -172,6 +172,7 @@ class BoundedEnvironment(SandboxedEnvironment):
                                       MAX_ITEMS=MAX_ITEMS))
             return self.bounded(original(*args, **kwargs))
         if hasattr(original, "jinja_pass_arg"):  # keep @pass_environment
+            # an attribute jinja2 sets on a function and reads back; no function type has it
             checked.jinja_pass_arg = original.jinja_pass_arg  # type: ignore[attr-defined]
         return checked
 

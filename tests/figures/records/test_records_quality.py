@@ -186,7 +186,7 @@ def test_a_collision_of_id_hashes_finds_no_duplicate(tmp_path):
     from sqlglot import exp
 
     from cchc_rules.figures.records.engines import DuckDB
-    from cchc_rules.figures.records.quality import duplicates
+    from cchc_rules.figures.records.quality import Duplicates, duplicates
 
     class Colliding(DuckDB):
         @staticmethod
@@ -202,6 +202,6 @@ def test_a_collision_of_id_hashes_finds_no_duplicate(tmp_path):
         engine = Colliding([parse_location(f"dossiers={tmp_path}/d.parquet",
                                            ruleset.model.sources)])
         try:
-            assert duplicates(engine, "dossiers", source) == want
+            assert duplicates(engine, "dossiers", source) == Duplicates(*want)
         finally:
             engine.close()
