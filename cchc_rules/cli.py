@@ -1,8 +1,10 @@
 """The `cchc` command line: a thin click group; library errors become exit codes only here.
 
 Exit codes: 0 ran clean, 1 ran and found failures, 2 could not run (bad input, usage, a
-failed write, even to stderr), 130 interrupted (Ctrl-C), 128+N killed by signal N (SIGTERM,
-SIGHUP: the temporary output file is removed first).
+failed write, even to stderr), 3 could not reach the data (a records database down,
+refusing the login, timing out: try again later), 130 interrupted (Ctrl-C), 128+N killed
+by signal N (SIGTERM, SIGHUP: a running server query is cancelled and the temporary output
+file removed first).
 Each command lives in `cchc_rules/commands/<name>.py` as `command` and is imported
 only when it runs, so `cchc validate` does not pay for polars or WeasyPrint.
 """
@@ -18,12 +20,12 @@ import sys
 
 import click
 
-from .errors import CchcError, Position, Problem, did_you_mean
+from .errors import CchcError, Position, Problem, Unreachable, did_you_mean
 from .messages import LANGS, N_, _, set_language, translate
-from .output import WRITE_NOTE, remove_pending
+from .output import WRITE_NOTE, cancel_running, remove_pending
 from .version import __version__
 
-EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_UNREACHABLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
@@ -98,7 +100,7 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except CchcError as err:
             print_problems(err)
-            ctx.exit(EXIT_ERROR)
+            ctx.exit(EXIT_UNREACHABLE if isinstance(err, Unreachable) else EXIT_ERROR)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except OSError as err:
@@ -229,7 +231,9 @@ def _silence() -> None:
 
 
 def _on_signal(signum: int, frame) -> None:
-    """SIGTERM, SIGHUP: remove the temporary output file and exit 128 + the signal."""
+    """SIGTERM, SIGHUP: cancel the server's running query (as Ctrl-C does), remove the
+    temporary output file and exit 128 + the signal."""
+    cancel_running()
     remove_pending()
     os._exit(128 + signum)
 

@@ -156,6 +156,8 @@ _ALL = (
     Code("REC09", "records with a missing or inconsistent date, counted in no figure",
          "hồ sơ có ngày thiếu hay mâu thuẫn, không được đếm", warning=True),
     Code("REC10", "the same dossier id more than once", "mã hồ sơ bị trùng", warning=True),
+    Code("REC11", "the records' database cannot be reached (exit 3)",
+         "không kết nối được cơ sở dữ liệu hồ sơ (mã thoát 3)"),
     Code("EVL01", "no such period", "không có kỳ này"),
     Code("EVL02", "no such unit", "không có đơn vị này"),
     Code("EVL03", "no such target", "không có chỉ tiêu này"),

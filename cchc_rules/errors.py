@@ -103,6 +103,12 @@ class CchcError(Exception):
         return cls([Problem(code, message, pos, hint)])
 
 
+class Unreachable(CchcError):
+    """The data could not be reached — a database down, refusing the login, timing out or
+    dropping the connection: the input may be right, so a scheduler tries again later
+    (the CLI exits 3, not 2)."""
+
+
 def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
     """A "did you mean 'x'?" hint when a known name is close to `name`."""
     close = get_close_matches(name, list(choices), n=1, cutoff=0.6)

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
-from ...errors import CchcError, Problem, did_you_mean
+from ...errors import CchcError, Problem, Unreachable, did_you_mean
 from ...messages import _
 from ...periods import Period, parse_period
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
@@ -69,8 +69,9 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
             try:
                 got = _count_source(ruleset, loc, engine, units, today or local_today(
                     source.utc_offset), info)
-            except CchcError:   # trace a failure to its column when one is to blame
-                locate_column(engine, name, source, engine.tables[name])
+            except CchcError as err:  # trace a failure to its column when one is to blame
+                if not isinstance(err, Unreachable):
+                    locate_column(engine, name, source, engine.tables[name])
                 raise
             frames += got[0]
             warnings += got[2]
