@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "init": "Start a ruleset: write starter files into a folder.",
     "lint": "Point out what validates in a ruleset but is probably a mistake.",
     "serve": "Serve the results as a live local web app that follows file changes.",
+    "diff": "Show what changed between two results files (evaluate --format json).",
 }
 
 

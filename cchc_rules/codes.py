@@ -14,7 +14,7 @@ FAMILIES = {
     "YAML": "load", "SCH": "schema", "FRM": "formula", "SEM": "semantic",
     "EXT": "extends", "DAT": "data", "PER": "period", "UNT": "units", "EVL": "evaluate",
     "TST": "ruleset tests", "REC": "records", "RPT": "report", "IO": "files",
-    "USG": "command line", "INT": "internal", "LNT": "lint",
+    "USG": "command line", "INT": "internal", "LNT": "lint", "DIF": "diff",
 }
 
 
@@ -158,6 +158,8 @@ _ALL = (
     Code("REC10", "the same dossier id more than once", "mã hồ sơ bị trùng", warning=True),
     Code("REC11", "the records' database cannot be reached (exit 3)",
          "không kết nối được cơ sở dữ liệu hồ sơ (mã thoát 3)"),
+    Code("DIF01", "a file that is not a results document", "tệp không phải tệp kết quả"),
+    Code("DIF02", "comparing rulesets is not available", "chưa so sánh được hai bộ chỉ tiêu"),
     Code("EVL01", "no such period", "không có kỳ này"),
     Code("EVL02", "no such unit", "không có đơn vị này"),
     Code("EVL03", "no such target", "không có chỉ tiêu này"),
