@@ -87,6 +87,16 @@ class Problem:
     def __str__(self) -> str:
         return self.format()
 
+    def record(self) -> dict:
+        """The problem as data (`--problems-format json`, the results' `diagnostics`): code,
+        severity, message and hint in the message language, position (null when none),
+        and `fields`, what the finding is about (counts, unit, period) as text."""
+        pos = self.pos
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                "hint": self.hint, "file": pos.file if pos else None,
+                "line": pos.line or None if pos else None,
+                "col": pos.col or None if pos else None, "fields": dict(self.about)}
+
 
 @dataclass
 class CchcError(Exception):

@@ -9,6 +9,7 @@ state (the CLI alone pauses the garbage collector, see cli.py).
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # the heavy modules (polars, WeasyPrint) load only when a ste
     from .figures.data import Figures
     from .ruleset.loader import LoadedRuleset
 
+LOG = logging.getLogger("cchc.pipeline")   # progress lines (the CLI's --verbose)
 PathArg = str | PathLike
 Step = Callable[[], None]            # called after each stage (a progress bar advances)
 Warn = Callable[["Problem"], None]   # called once per warning, before evaluation starts
@@ -118,8 +120,10 @@ class Session:
              records: Sequence[str] = ()) -> Inputs:
         """The ruleset, then the figures of its metrics; `warn` gets every warning of both.
         `records`: `NAME=LOCATION` texts (--records), figures counted from dossier records."""
+        LOG.info(_("loading {path}").format(path=ruleset_path))
         ruleset = self.load_ruleset(ruleset_path)
         _call(step)
+        LOG.info(_("reading {files} data file(s)").format(files=len(data_paths)))
         figures = self.read_figures(data_paths, units_file, decimal_comma,
                                     known_metrics(ruleset), metric_labels(ruleset))
         if records:
@@ -139,6 +143,8 @@ class Session:
         """Load, read and evaluate (filters: `periods`, `units`, `targets`)."""
         inputs = self.load(ruleset_path, data_paths, units_file, decimal_comma,
                            step=step, warn=warn, records=records)
+        LOG.info(_("evaluating {figures:,} figures").format(
+            figures=inputs.figures.values.height))
         evaluation = self.evaluate_inputs(inputs, **filters)
         if warn is not None:  # what evaluating found (DAT22), after the inputs' own warnings
             for warning in evaluation.warnings[len(inputs.figures.warnings):]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..cli import say
 from ..messages import _
 
 
@@ -29,7 +30,7 @@ def command(ruleset: Path, units_file: Path, periods: tuple[str, ...], output: P
 
     loaded = Session().load_ruleset(ruleset)
     for warning in loaded.warnings:
-        click.echo(warning.format(), err=True)
+        say(warning)
     wanted = parse_periods(periods)
     units = form_units(units_file)
     with atomic_open(output, "wb") as out:

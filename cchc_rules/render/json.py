@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import asdict
+from datetime import date
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -198,7 +200,19 @@ def document(evaluation: Evaluation) -> dict[str, Any]:
     """The top-level fields besides the result and check lists."""
     model = evaluation.ruleset.model
     return {"ruleset": model.ruleset, "title": model.title,
-            "summary": evaluation.summary(), "check_summary": evaluation.check_summary()}
+            "summary": evaluation.summary(), "check_summary": evaluation.check_summary(),
+            "diagnostics": diagnostics(evaluation)}
+
+
+def diagnostics(evaluation: Evaluation) -> dict[str, Any]:
+    """What the run said besides its results (docs/evaluate.md, `diagnostics`): every
+    warning as a record (errors.Problem.record) and, per record source, its data-quality
+    counts (figures/records/quality.SourceQuality; the location as shown everywhere)."""
+    warnings = [*getattr(evaluation.ruleset, "warnings", ()), *evaluation.warnings]
+    info = getattr(evaluation.figures, "records", None)
+    sources = [{k: v.isoformat() if isinstance(v, date) else v
+                for k, v in asdict(q).items()} for q in (info.sources if info else ())]
+    return {"warnings": [w.record() for w in warnings], "records": sources}
 
 
 def write(evaluation: Evaluation, out: BinaryIO, **_options: Any) -> None:
