@@ -216,9 +216,13 @@ def _call(step: Step | None) -> None:
         step()
 
 
-def evaluate_files(ruleset_path: PathArg, data_paths: Sequence[PathArg],
-                   units_file: PathArg | None = None, decimal_comma: bool = False,
+def evaluate_files(ruleset_path: PathArg, data_paths: Sequence[PathArg] = (),
+                   units_file: PathArg | None = None, decimal_comma: bool = False, *,
+                   records: Sequence[str] = (), warn: Warn | None = None,
                    **filters: Iterable[str] | None) -> Evaluation:
     """Load a ruleset and data files, then evaluate (filters: periods, units, targets).
-    A fresh session per call: nothing stays cached between calls of this function."""
-    return Session().evaluate(ruleset_path, data_paths, units_file, decimal_comma, **filters)
+    `records`: `NAME=LOCATION` texts, as --records (figures counted from dossier records;
+    docs/records.md); `warn` gets every warning. A fresh session per call: nothing stays
+    cached between calls of this function."""
+    return Session().evaluate(ruleset_path, data_paths, units_file, decimal_comma,
+                              records=records, warn=warn, **filters)
