@@ -18,6 +18,7 @@ from typing import Any
 from ..domain import Status
 from ..errors import CchcError, Problem
 from ..messages import _
+from ..present import Formatter
 from .i18n import check_lang, words
 
 SIDE_KEYS = ("unit", "target", "period", "status", "actual", "metric")
@@ -150,10 +151,17 @@ def _status(name: Any, lang: str) -> str:
     return words(lang).get(f"status.{name}", str(name))
 
 
-def _actual(value: Any) -> str:
-    if not _number(value):
-        return "—"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+def _actual(value: Any, lang: str) -> str:
+    """A figure as the tables show it: Vietnamese 92,05 / English 92.05, '—' for none."""
+    return Formatter(lang).number(value) if _number(value) else "—"
+
+
+def _moved(c: Mapping, lang: str) -> str:
+    return f"{_status(c['before'], lang)} → {_status(c['after'], lang)}"
+
+
+def _figures(c: Mapping, lang: str) -> str:
+    return f"{_actual(c['actual_before'], lang)} → {_actual(c['actual_after'], lang)}"
 
 
 def _where(c: Mapping) -> str:
@@ -168,21 +176,18 @@ def _lines(digest: Digest, lang: str, limit: int, bullet: str, bold: str
     heading: '- ' and '**' for Markdown), each section cut at `limit` items with a count."""
     lang = check_lang(lang)
     sections = (
-        (_("Got worse"), digest.worse, lambda c: (
-            f"{_where(c)}: {_status(c['before'], lang)} → {_status(c['after'], lang)} "
-            f"({_actual(c['actual_before'])} → {_actual(c['actual_after'])})")),
-        (_("Got better"), digest.better, lambda c: (
-            f"{_where(c)}: {_status(c['before'], lang)} → {_status(c['after'], lang)} "
-            f"({_actual(c['actual_before'])} → {_actual(c['actual_after'])})")),
-        (_("Other status changes"), digest.other, lambda c: (
-            f"{_where(c)}: {_status(c['before'], lang)} → {_status(c['after'], lang)}")),
-        (_("Figures that changed (same status)"), digest.figures, lambda c: (
-            f"{_where(c)}: {_actual(c['actual_before'])} → {_actual(c['actual_after'])} "
-            f"({_status(c['after'], lang)})")),
+        (_("Got worse"), digest.worse,
+         lambda c: f"{_where(c)}: {_moved(c, lang)} ({_figures(c, lang)})"),
+        (_("Got better"), digest.better,
+         lambda c: f"{_where(c)}: {_moved(c, lang)} ({_figures(c, lang)})"),
+        (_("Other status changes"), digest.other,
+         lambda c: f"{_where(c)}: {_moved(c, lang)}"),
+        (_("Figures that changed (same status)"), digest.figures,
+         lambda c: f"{_where(c)}: {_figures(c, lang)} ({_status(c['after'], lang)})"),
         (_("New results"), digest.new, lambda r: (
-            f"{_where(r)}: {_status(r['status'], lang)} ({_actual(r['actual'])})")),
+            f"{_where(r)}: {_status(r['status'], lang)} ({_actual(r['actual'], lang)})")),
         (_("Vanished results"), digest.vanished, lambda r: (
-            f"{_where(r)}: {_status(r['status'], lang)} ({_actual(r['actual'])})")),
+            f"{_where(r)}: {_status(r['status'], lang)} ({_actual(r['actual'], lang)})")),
     )
     counts = digest.counts()
     out = [_("{worse} worse, {better} better, {other} other status changes, {figures} "

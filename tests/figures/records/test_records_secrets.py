@@ -136,6 +136,9 @@ def test_no_secret_in_any_results_format(server, fmt, tmp_path):
     _clean(out.read_bytes(), port)
     _clean(stdout, port)
     _clean(stderr, port)
+    if fmt == "json":  # the results say where the figures came from, redacted
+        (source,) = json.loads(out.read_text())["diagnostics"]["records"]
+        assert source["location"] == "dossiers=postgresql://127.0.0.1/postgres?table=dossiers"
 
 
 def test_no_secret_in_explain_or_the_html_report(server, tmp_path):
@@ -263,3 +266,35 @@ def test_a_query_is_cancelled_on_the_server_when_the_run_is_stopped(server):
                               ).fetchone()[0]
     assert running == 0
     assert not isinstance(failed[0], Unreachable) or failed[0].problems[0].code == "REC11"
+
+
+@pytest.mark.parametrize("name, code", [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_stopped_run_cancels_its_query_on_the_server(server, name, code):
+    """The real CLI in a process of its own, counting from a view that takes 60 s: SIGTERM
+    (143) or Ctrl-C (130) ends it, and the server is no longer running its query."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import psycopg
+    with psycopg.connect(server, autocommit=True) as con:
+        con.execute("CREATE OR REPLACE VIEW slow AS SELECT d.* FROM dossiers d, pg_sleep(60)")
+    cchc = Path(sys.executable).parent / "cchc"
+    proc = subprocess.Popen(
+        [str(cchc), "evaluate", str(RULESET), "--units", str(UNITS), "--records",
+         f"dossiers={server}?table=slow"], env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    query = ("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%slow%' "
+             "AND state = 'active' AND pid <> pg_backend_pid()")
+    with psycopg.connect(server, autocommit=True) as con:
+        deadline = time.monotonic() + 30
+        while con.execute(query).fetchone()[0] == 0:
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
+            time.sleep(0.2)
+        proc.send_signal(getattr(signal, name))
+        assert proc.wait(20) == code
+        deadline = time.monotonic() + 10
+        while con.execute(query).fetchone()[0]:
+            assert time.monotonic() < deadline, "the query still runs on the server"
+            time.sleep(0.2)
