@@ -195,8 +195,12 @@ class DuckDB:
         self.locations = {loc.source: loc for loc in locations}
 
     def check(self, source: str, spec) -> None:
-        """One REC06 at file:row:column for the first value not of its declared type."""
+        """Every declared column is in the files (one REC06 each, as for a table), then one
+        REC06 at file:row:column for the first value not of its declared type."""
         from .types import check_files
+        loc = self.locations[source]
+        missing_columns(source, loc.text.partition("=")[2], spec,
+                        self.con.table(self.tables[source]).columns)
         try:
             check_files(self.con, self.locations[source], spec, _read_one)
         except self.error as err:
@@ -319,13 +323,7 @@ class Postgres:
                                               text=loc.text.partition("=")[2]),
                            _("name the table with ?table=SCHEMA.TABLE, or under the "
                              "source's 'table:'"), code="REC06") from None
-        missing = [c for c in spec.columns if c not in have]
-        if missing:
-            raise CchcError([Problem("REC06", _(
-                "records of '{source}': table '{table}' has no column '{column}'").format(
-                source=source, table=loc.table, column=c), None,
-                did_you_mean(c, have) or _("columns: {columns}").format(
-                    columns=", ".join(have))) for c in missing])
+        missing_columns(source, loc.table, spec, have)
 
     def _failed(self, source: str, err: Exception) -> CchcError:
         if isinstance(err, self.unreachable):
@@ -375,6 +373,17 @@ class Postgres:
             CANCELS.remove(self.cancel)
         for con in self.connections.values():
             con.close()
+
+
+def missing_columns(source: str, table_name: str, spec, have: list[str]) -> None:
+    """One REC06 per column declared under the source but not in its table or files."""
+    missing = [c for c in spec.columns if c not in have]
+    if missing:
+        raise CchcError([Problem("REC06", _(
+            "records of '{source}': table '{table}' has no column '{column}'").format(
+            source=source, table=table_name, column=c), None,
+            did_you_mean(c, have) or _("columns: {columns}").format(
+                columns=", ".join(have))) for c in missing])
 
 
 def unreachable(message: str, hint: str | None = None) -> CchcError:
