@@ -414,6 +414,7 @@ class Spark:
                            _("is Java 17 or later installed (java -version)?"),
                            code="REC06") from None
         self.tables: dict[str, str] = {}
+        self.where: dict[str, str] = {}
         for loc in locations:
             view = f"records_{loc.source}"
             files = [str(p) for p in loc.files]
@@ -427,9 +428,13 @@ class Spark:
                 raise _problem(_("records of '{source}' cannot be read: {first}").format(
                     source=loc.source, first=_first(err)), code="REC06") from None
             self.tables[loc.source] = view
+            self.where[loc.source] = loc.text.partition("=")[2]
 
     def check(self, source: str, spec) -> None:
-        """Nothing before counting: a failure is traced to its column (types.py)."""
+        """Every declared column is in the files; a type failure is traced to its column
+        after counting (types.py)."""
+        missing_columns(source, self.where[source], spec,
+                        self.spark.table(self.tables[source]).columns)
 
     @staticmethod
     def id_key(text: exp.Expression) -> exp.Expression:
