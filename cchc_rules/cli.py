@@ -1,8 +1,10 @@
 """The `cchc` command line: a thin click group; library errors become exit codes only here.
 
 Exit codes: 0 ran clean, 1 ran and found failures, 2 could not run (bad input, usage, a
-failed write, even to stderr), 130 interrupted (Ctrl-C), 128+N killed by signal N (SIGTERM,
-SIGHUP: the temporary output file is removed first).
+failed write, even to stderr), 3 could not reach the data (a records database down,
+refusing the login, timing out: try again later), 130 interrupted (Ctrl-C), 128+N killed
+by signal N (SIGTERM, SIGHUP: a running server query is cancelled and the temporary output
+file removed first).
 Each command lives in `cchc_rules/commands/<name>.py` as `command` and is imported
 only when it runs, so `cchc validate` does not pay for polars or WeasyPrint.
 """
@@ -11,19 +13,22 @@ from __future__ import annotations
 import errno
 import gc
 import importlib
+import json
+import logging
 import os
 import re
 import signal
 import sys
+import time
 
 import click
 
-from .errors import CchcError, Position, Problem, did_you_mean
+from .errors import CchcError, Position, Problem, Unreachable, did_you_mean, escape_controls
 from .messages import LANGS, N_, _, set_language, translate
-from .output import WRITE_NOTE, remove_pending
+from .output import WRITE_NOTE, cancel_running, remove_pending
 from .version import __version__
 
-EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_UNREACHABLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
@@ -40,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "lint": "Point out what validates in a ruleset but is probably a mistake.",
     "serve": "Serve the results as a live local web app that follows file changes.",
     "draft": "Draft a ruleset from a plan document (.docx, .pdf, .txt).",
+    "diff": "Show what changed between two results files (evaluate --format json).",
 }
 
 
@@ -60,18 +66,107 @@ def lang_option() -> click.Option:
 
 
 def with_language(command: click.Command) -> click.Command:
-    """Every command takes --lang: its own (report words, kept) or the messages' one."""
+    """Every command takes --lang: its own (report words, kept) or the messages' one; and
+    --problems-format, --problems-file, --verbose and --quiet (also given before it)."""
     own = next((p for p in command.params if p.name == "lang"), None)
     if own is None:
         command.params.append(lang_option())
     elif own.callback is not _use_language:
         own.is_eager, own.callback = True, _use_language
+    names = {p.name for p in command.params}
+    command.params += [o for o in problem_options() if o.name not in names]
     return command
+
+
+class _Problems:
+    """Where this run's errors and warnings go: `text` lines or `json` lines (one object
+    per problem, errors.Problem.record), on stderr or, with --problems-file, in that file
+    (written when the run ends, atomically). `verbosity`: -1 quiet, 0 normal, 1 verbose."""
+
+    def __init__(self) -> None:
+        self.fmt, self.file, self.verbosity = "text", None, 0
+        self.lines: list[str] = []
+
+    def line(self, problem: Problem) -> str:
+        if self.fmt == "json":
+            return json.dumps(problem.record(), ensure_ascii=False, sort_keys=True)
+        return problem.format()
+
+
+PROBLEMS = _Problems()
+
+
+def say(problem: Problem) -> None:
+    """One error or warning, as --problems-format and --problems-file say (--quiet drops
+    warnings, never errors)."""
+    if problem.severity == "warning" and PROBLEMS.verbosity < 0:
+        return
+    line = PROBLEMS.line(problem)
+    if PROBLEMS.file is not None:
+        PROBLEMS.lines.append(line)
+    else:
+        click.echo(line, err=True)
+
+
+class _StderrLines(logging.Handler):
+    """The library's `cchc` log records as plain lines on stderr (--verbose), whatever
+    stderr is: `cchc: 21:04:05 records 'dossiers': 421,443 rows (postgres)`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        stamp = time.strftime("%H:%M:%S", time.localtime(record.created))
+        click.echo(escape_controls(f"cchc: {stamp} {record.getMessage()}"), err=True)
+
+
+_LOG_LINES = _StderrLines()
+
+
+def _log_lines(on: bool) -> None:
+    logger = logging.getLogger("cchc")
+    if on and _LOG_LINES not in logger.handlers:
+        logger.addHandler(_LOG_LINES)
+        logger.setLevel(logging.INFO)
+    elif not on and _LOG_LINES in logger.handlers:
+        logger.removeHandler(_LOG_LINES)
+        logger.setLevel(logging.NOTSET)
 
 
 def print_problems(err: CchcError) -> None:
     for problem in err.problems:
-        click.echo(problem.format(), err=True)
+        say(problem)
+
+
+def _set(field: str):
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        source = ctx.get_parameter_source(param.name) if param.name else None
+        if value is not None and source is not click.core.ParameterSource.DEFAULT \
+                and value is not False:
+            setattr(PROBLEMS, field, value)
+            _log_lines(PROBLEMS.verbosity > 0)
+        return value
+    return callback
+
+
+def problem_options() -> list[click.Option]:
+    """The diagnostics options, taken by the group and by every command."""
+    return [
+        click.Option(["--problems-format"], type=click.Choice(["text", "json"]),
+                     default=None, is_eager=True, expose_value=False,
+                     callback=_set("fmt"),
+                     help="Errors and warnings as text lines (default) or JSON lines: "
+                     "code, severity, message, hint, file, line, col, fields."),
+        click.Option(["--problems-file"], type=click.Path(dir_okay=False), default=None,
+                     is_eager=True, expose_value=False, callback=_set("file"),
+                     metavar="FILE", help="Write errors and warnings here instead of "
+                     "stderr (when the run ends)."),
+        click.Option(["--verbose", "-v", "verbosity"], flag_value=1, type=int,
+                     default=None, is_eager=True, expose_value=False,
+                     callback=_set("verbosity"),
+                     help="Progress and log lines on stderr (plain text)."),
+        click.Option(["--quiet", "-q", "verbosity"], flag_value=-1, type=int,
+                     default=None, is_eager=True, expose_value=False,
+                     callback=_set("verbosity"),
+                     help="No warnings, no progress: errors only."),
+    ]
 
 
 class LazyGroup(click.Group):
@@ -99,7 +194,7 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except CchcError as err:
             print_problems(err)
-            ctx.exit(EXIT_ERROR)
+            ctx.exit(EXIT_UNREACHABLE if isinstance(err, Unreachable) else EXIT_ERROR)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except OSError as err:
@@ -111,14 +206,13 @@ class LazyGroup(click.Group):
                 name, write = "<stdout>", True
             message = (_("cannot write: {reason}") if write else "{reason}").format(
                 reason=err.strerror or err)
-            click.echo(Problem("IO04" if write else "IO01", message,
-                               Position(str(name)) if name else None).format(), err=True)
+            say(Problem("IO04" if write else "IO01", message,
+                        Position(str(name)) if name else None))
             ctx.exit(EXIT_ERROR)
         except Exception as err:  # the last line of defence: never a traceback
-            click.echo(Problem("INT01", _("internal error: {kind}: {err}").format(
-                                          kind=type(err).__name__, err=err), None,
-                               _("please report this with the input that caused it")).format(),
-                       err=True)
+            say(Problem("INT01", _("internal error: {kind}: {err}").format(
+                                   kind=type(err).__name__, err=err), None,
+                        _("please report this with the input that caused it")))
             ctx.exit(EXIT_ERROR)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
@@ -126,11 +220,14 @@ class LazyGroup(click.Group):
         """Every outcome becomes an exit code here: click's usage errors one `USG` line
         (exit 2), Ctrl-C 130, and a stdout or stderr that cannot be written 2."""
         set_language(None)  # the environment's choice until a --lang says otherwise
+        PROBLEMS.__init__()
+        _log_lines(False)
         try:
             code = _run(lambda: super(LazyGroup, self).main(
                 args, prog_name, complete_var, standalone_mode=False, **extra))
         except KeyboardInterrupt:
             code = EXIT_INTERRUPTED
+        code = _write_problems(code)
         if not standalone_mode:
             return code
         sys.exit(code)
@@ -194,10 +291,10 @@ def _run(main) -> int:
             err.show()
             code = err.exit_code
         except click.UsageError as err:
-            click.echo(usage_problem(err).format(), err=True)
+            say(usage_problem(err))
             code = EXIT_ERROR
         except click.ClickException as err:
-            click.echo(Problem("USG04", err.format_message()).format(), err=True)
+            say(Problem("USG04", err.format_message()))
             code = EXIT_ERROR
         except click.Abort:  # click's own name for Ctrl-C
             code = EXIT_INTERRUPTED
@@ -207,6 +304,22 @@ def _run(main) -> int:
         _silence()
         return EXIT_ERROR
     return code if isinstance(code, int) else EXIT_OK
+
+
+def _write_problems(code: int) -> int:
+    """The --problems-file, when one was asked for: every line, or IO04 (exit 2)."""
+    if PROBLEMS.file is None:
+        return code
+    from .output import write_atomic
+    text = "".join(line + "\n" for line in PROBLEMS.lines)
+    try:
+        write_atomic(PROBLEMS.file, text.encode("utf-8"))
+    except OSError as err:
+        name, PROBLEMS.file = PROBLEMS.file, None
+        say(Problem("IO04", _("cannot write: {reason}").format(reason=err.strerror or err),
+                    Position(str(name))))
+        return EXIT_ERROR
+    return code
 
 
 def _flushes(stream) -> bool:
@@ -230,13 +343,15 @@ def _silence() -> None:
 
 
 def _on_signal(signum: int, frame) -> None:
-    """SIGTERM, SIGHUP: remove the temporary output file and exit 128 + the signal."""
+    """SIGTERM, SIGHUP: cancel the server's running query (as Ctrl-C does), remove the
+    temporary output file and exit 128 + the signal."""
+    cancel_running()
     remove_pending()
     os._exit(128 + signum)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             params=[lang_option()])
+             params=[lang_option(), *problem_options()])
 @click.version_option(__version__, prog_name="cchc")
 def main() -> None:
     """cchc — check administrative-reform (CCHC) targets against reported figures."""

@@ -14,7 +14,7 @@ FAMILIES = {
     "YAML": "load", "SCH": "schema", "FRM": "formula", "SEM": "semantic",
     "EXT": "extends", "DAT": "data", "PER": "period", "UNT": "units", "EVL": "evaluate",
     "TST": "ruleset tests", "REC": "records", "RPT": "report", "IO": "files",
-    "USG": "command line", "INT": "internal", "LNT": "lint", "DRF": "draft",
+    "USG": "command line", "INT": "internal", "LNT": "lint", "DRF": "draft", "DIF": "diff",
 }
 
 
@@ -177,6 +177,10 @@ _ALL = (
     Code("REC09", "records with a missing or inconsistent date, counted in no figure",
          "hồ sơ có ngày thiếu hay mâu thuẫn, không được đếm", warning=True),
     Code("REC10", "the same dossier id more than once", "mã hồ sơ bị trùng", warning=True),
+    Code("REC11", "the records' database cannot be reached (exit 3)",
+         "không kết nối được cơ sở dữ liệu hồ sơ (mã thoát 3)"),
+    Code("DIF01", "a file that is not a results document", "tệp không phải tệp kết quả"),
+    Code("DIF02", "a ruleset and a results file", "một bộ chỉ tiêu và một tệp kết quả"),
     Code("EVL01", "no such period", "không có kỳ này"),
     Code("EVL02", "no such unit", "không có đơn vị này"),
     Code("EVL03", "no such target", "không có chỉ tiêu này"),

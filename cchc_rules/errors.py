@@ -92,6 +92,16 @@ class Problem:
     def __str__(self) -> str:
         return self.format()
 
+    def record(self) -> dict:
+        """The problem as data (`--problems-format json`, the results' `diagnostics`): code,
+        severity, message and hint in the message language, position (null when none),
+        and `fields`, what the finding is about (counts, unit, period) as text."""
+        pos = self.pos
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                "hint": self.hint, "file": pos.file if pos else None,
+                "line": pos.line or None if pos else None,
+                "col": pos.col or None if pos else None, "fields": dict(self.about)}
+
 
 @dataclass
 class CchcError(Exception):
@@ -106,6 +116,12 @@ class CchcError(Exception):
     def one(cls, code: str, message: str, pos: Position | None = None,
             hint: str | None = None) -> CchcError:
         return cls([Problem(code, message, pos, hint)])
+
+
+class Unreachable(CchcError):
+    """The data could not be reached — a database down, refusing the login, timing out or
+    dropping the connection: the input may be right, so a scheduler tries again later
+    (the CLI exits 3, not 2)."""
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str | None:

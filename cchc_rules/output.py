@@ -22,9 +22,19 @@ from pathlib import Path
 from typing import IO
 
 PENDING: set[str] = set()
+# Callables that ask a server to stop the queries it runs for this process (records'
+# engines add theirs while connected); the CLI's signal handler calls them before exiting.
+CANCELS: list = []
 _DESCRIPTOR = re.compile(r"/(?:dev/(stdout|stderr|fd/\d+)|proc/self/(fd/\d+))")
 # Carried by every OSError this module raises, so the CLI says "cannot write" (IO04).
 WRITE_NOTE = "cchc: writing the output file"
+
+
+def cancel_running() -> None:
+    """Ask every connected server to stop this process's running queries."""
+    for cancel in list(CANCELS):
+        with contextlib.suppress(Exception):
+            cancel()
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ state (the CLI alone pauses the garbage collector, see cli.py).
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # the heavy modules (polars, WeasyPrint) load only when a ste
     from .figures.data import Figures
     from .ruleset.loader import LoadedRuleset
 
+LOG = logging.getLogger("cchc.pipeline")   # progress lines (the CLI's --verbose)
 PathArg = str | PathLike
 Step = Callable[[], None]            # called after each stage (a progress bar advances)
 Warn = Callable[["Problem"], None]   # called once per warning, before evaluation starts
@@ -117,12 +119,14 @@ class Session:
              records: Sequence[str] = ()) -> Inputs:
         """The ruleset, then the figures of its metrics; `warn` gets every warning of both.
         `records`: `NAME=LOCATION` texts (--records), figures counted from dossier records."""
+        LOG.info(_("loading {path}").format(path=ruleset_path))
         ruleset = self.load_ruleset(ruleset_path)
         known, labels = known_metrics(ruleset), metric_labels(ruleset)
         for version in self.versions(ruleset_path, ruleset)[:-1]:  # older plans' metrics too
             known = {**known_metrics(version.ruleset), **known}
             labels = {**metric_labels(version.ruleset), **labels}
         _call(step)
+        LOG.info(_("reading {files} data file(s)").format(files=len(data_paths)))
         figures = self.read_figures(data_paths, units_file, decimal_comma, known, labels)
         if records:
             figures = add_records(ruleset, figures, records)
@@ -142,6 +146,8 @@ class Session:
         inputs = self.load(ruleset_path, data_paths, units_file, decimal_comma,
                            step=step, warn=warn, records=records)
         versions = self.versions(ruleset_path, inputs.ruleset)
+        LOG.info(_("evaluating {figures:,} figures").format(
+            figures=inputs.figures.values.height))
         if len(versions) > 1:
             from .evaluation.versions import evaluate_versions
             evaluation = evaluate_versions(versions, inputs.figures, **filters)
@@ -225,11 +231,15 @@ def _call(step: Step | None) -> None:
         step()
 
 
-def evaluate_files(ruleset_path: PathArg, data_paths: Sequence[PathArg],
+def evaluate_files(ruleset_path: PathArg, data_paths: Sequence[PathArg] = (),
                    units_file: PathArg | None = None, decimal_comma: bool = False, *,
+                   records: Sequence[str] = (), warn: Warn | None = None,
                    periods: Iterable[str] | None = None, units: Iterable[str] | None = None,
                    targets: Iterable[str] | None = None) -> Evaluation:
     """Load a ruleset and data files, then evaluate (filters: periods, units, targets).
-    A fresh session per call: nothing stays cached between calls of this function."""
+    `records`: `NAME=LOCATION` texts, as --records (figures counted from dossier records;
+    docs/records.md); `warn` gets every warning. A fresh session per call: nothing stays
+    cached between calls of this function."""
     return Session().evaluate(ruleset_path, data_paths, units_file, decimal_comma,
-                              periods=periods, units=units, targets=targets)
+                              records=records, warn=warn, periods=periods, units=units,
+                              targets=targets)

@@ -123,6 +123,8 @@ class CaseModel(_Model):
     data: str | list[str] | None = None
     units: list[Any] | None = None
     reports: list[Any] | None = None
+    # dossier rows by record source (`sources:`), counted as --records counts an export
+    records: dict[str, list[dict[str, Any]]] | None = None
     tolerance: float | None = Field(default=None, ge=0)
     summary: dict[str, int] | None = None
     expect: list[Expectation] = Field(min_length=1)
@@ -256,9 +258,10 @@ def _data_problems(path: Path, doc: Doc, i: int, case: CaseModel) -> list[Proble
             problems.append(Problem("TST05", _("data file '{name}' not found").format(
                                                name=name), doc.pos(at),
                                     _("paths are relative to the test file")))
-    if case.data is None and case.reports is None and case.skip is None:
-        problems.append(Problem("TST06", _("a case needs figures: 'reports:' or 'data:'"),
-                                doc.pos(("cases", i))))
+    if case.data is None and case.reports is None and case.records is None \
+            and case.skip is None:
+        problems.append(Problem("TST06", _("a case needs figures: 'reports:', 'data:' or "
+                                           "'records:'"), doc.pos(("cases", i))))
     return problems
 
 
@@ -344,8 +347,46 @@ def _evaluate(test_file: TestFile, case: Case, session: Session):
         except CchcError as err:
             raise CchcError([_relocate(p, inline, test_file, case)
                              for p in err.problems]) from None
+        if case.model.records:
+            figures = _with_records(ruleset, figures, test_file, case, Path(tmp))
         warnings = [_relocate(p, inline, test_file, case) for p in figures.warnings]
     return session.evaluate_inputs(Inputs(ruleset, figures)), warnings
+
+
+def _with_records(ruleset, figures, test_file: TestFile, case: Case, tmp: Path):
+    """`figures` plus those counted from the case's inline dossier rows: each source's rows
+    as a CSV file (a date as YYYY-MM-DD, a missing or empty value as an empty cell), counted
+    by the same engine as `--records NAME=FILE.csv`. A problem without a place is put at
+    the case's `records:` key."""
+    import csv
+
+    from .pipeline import add_records
+    where = test_file.doc.pos(("cases", case.index, "records"), key=True)
+    texts: list[str] = []
+    for source, rows in (case.model.records or {}).items():
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        path = tmp / f"records-{len(texts)}.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(columns)
+            writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
+        texts.append(f"{source}={path}")
+    try:
+        return add_records(ruleset, figures, texts)
+    except CchcError as err:
+        raise CchcError([p if p.pos is not None and not p.pos.file.startswith(str(tmp))
+                         else Problem(p.code, p.message.replace(str(tmp) + "/", ""), where,
+                                      p.hint, p.severity)
+                         for p in err.problems]) from None
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.isoformat(sep=" ") if hasattr(value, "hour") else \
+        value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _inline_figures(test_file: TestFile, case: Case, tmp: Path) -> list[Path]:

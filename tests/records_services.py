@@ -80,3 +80,15 @@ def spark_ready() -> None:
         pytest.skip("no Java runtime (java) for Spark")
     os.environ.setdefault("CCHC_SPARK_MASTER", "local[1]")
     os.environ.setdefault("CCHC_SPARK_MEMORY", "512m")
+
+
+PG_TYPES = {"String": "text", "Int32": "integer", "Int64": "bigint", "Float64": "double precision",
+            "Boolean": "boolean", "Date": "date"}
+
+
+def load_frame(url: str, table: str, frame) -> None:
+    """Create `table` from a polars frame (its column types mapped to PostgreSQL's; a
+    datetime without a zone is a `timestamp`) and copy its rows in."""
+    columns = {name: "timestamp" if str(dtype).startswith("Datetime")
+               else PG_TYPES[str(dtype)] for name, dtype in frame.schema.items()}
+    load_table(url, table, columns, frame.to_dicts())

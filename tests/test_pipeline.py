@@ -152,3 +152,22 @@ def test_pdf_quiet_filter_is_scoped_to_the_rendering_thread():
     finally:
         pdf._QUIET.threads.discard(record.thread)
     assert logger.level == logging.NOTSET
+
+
+def test_evaluate_files_counts_from_records():
+    """Issue 24: the records API is reachable from cchc_rules.evaluate_files."""
+    from pathlib import Path
+
+    import cchc_rules
+    root = Path(__file__).resolve().parents[1]
+    seen = []
+    ev = cchc_rules.evaluate_files(root / "rulesets/national/qd766-records.yaml",
+                                   units_file=root / "examples/records/units.csv",
+                                   records=[f"dossiers={root}/examples/records/*.parquet"],
+                                   periods=["2025"], warn=seen.append)
+    assert set(ev.results["period"].to_list()) == {"2025"}
+    (source,) = ev.figures.records.sources
+    assert source.rows == 5000 and seen == []
+    t01 = ev.results.filter((ev.results["unit"] == "T01")
+                            & (ev.results["target"] == "QD766-2.1")).row(0, named=True)
+    assert round(t01["actual"], 2) == 93.80 and t01["status"] == "not_met"

@@ -11,7 +11,7 @@ from typing import BinaryIO, cast
 
 import click
 
-from ..cli import EXIT_FAIL, EXIT_OK
+from ..cli import EXIT_FAIL, EXIT_OK, PROBLEMS, say
 from ..domain import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
 from ..errors import CchcError, Problem, did_you_mean
 from ..messages import LANGS, _
@@ -71,13 +71,13 @@ def load(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
 
 
 def echo_warning(warning: Problem) -> None:
-    click.echo(warning.format(), err=True)
+    say(warning)
 
 
 def _progress(data: tuple[Path, ...]):
     """A progress bar on stderr, only for a terminal and a long run."""
     size = sum(p.stat().st_size for p in data if p.is_file())
-    if not sys.stderr.isatty() or size < LONG_INPUT:
+    if not sys.stderr.isatty() or size < LONG_INPUT or PROBLEMS.verbosity != 0:
         return None
     return click.progressbar(length=4, label="cchc evaluate", file=sys.stderr)
 

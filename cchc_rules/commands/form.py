@@ -10,6 +10,7 @@ from typing import BinaryIO, cast
 
 import click
 
+from ..cli import say
 from ..messages import _
 
 
@@ -36,7 +37,7 @@ def command(ruleset: Path, units_file: Path, periods: tuple[str, ...], levels: t
 
     loaded = Session().load_ruleset(ruleset)
     for warning in loaded.warnings:
-        click.echo(warning.format(), err=True)
+        say(warning)
     wanted = parse_periods(periods)
     units = pick_units(form_units(units_file), levels, unit_ids)
     with atomic_open(output, "wb") as out:

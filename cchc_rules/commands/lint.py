@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_ERROR, EXIT_FAIL, print_problems
+from ..cli import EXIT_ERROR, EXIT_FAIL, print_problems, say
 from ..errors import CchcError, escape_controls
 from .validate import expand, is_units_file
 
@@ -43,7 +43,7 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...], fmt: str) -> None:
         findings += found
         if fmt == "text":
             for problem in found:
-                click.echo(problem.format(), err=True)
+                say(problem)
             if not found:
                 click.echo(escape_controls(f"ok {path}"))
     if fmt == "json":

@@ -17,6 +17,7 @@ from types import FrameType
 import click
 import uvicorn
 
+from ..cli import say
 from ..errors import CchcError, Position
 from ..messages import _, set_language
 from .evaluate import data_options, echo_warning
@@ -69,7 +70,7 @@ def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
     workspace = Workspace(ruleset, data, units_file, decimal_comma, lang)
     snap = workspace.refresh()
     for problem in snap.problems:
-        click.echo(problem.format(), err=True)
+        say(problem)
     for warning in snap.warnings:
         echo_warning(warning)
     local = (host or LOOPBACK) in LOOPBACK_NAMES

@@ -16,6 +16,7 @@ import click
 from ..cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK
 from ..messages import _
 from ..testing import CaseResult, collect, counts, run
+from . import OUTPUT
 
 
 def _pattern(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -33,11 +34,18 @@ def _pattern(ctx: click.Context, param: click.Parameter, value: str | None) -> s
               help="Only cases whose name matches REGEX (searched anywhere in the name).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
               show_default=True, help="Output format.")
+@click.option("--output", type=OUTPUT, metavar="FILE",
+              help="Also write the results as JUnit XML here (atomically), for CI; "
+                   "stdout keeps --format.")
 @click.pass_context
-def command(ctx: click.Context, paths: tuple[Path, ...], pattern: str | None, fmt: str) -> None:
+def command(ctx: click.Context, paths: tuple[Path, ...], pattern: str | None, fmt: str,
+            output: Path | None) -> None:
     """Run ruleset tests (*.test.yaml) and print PASS / FAIL / ERROR / SKIP per case."""
     files = collect(paths)
     results = run(files, pattern)
+    if output is not None:
+        from ..output import write_atomic
+        write_atomic(output, render_junit(results).encode("utf-8"))
     click.echo(RENDER[fmt](results), nl=False)
     tally = counts(results)
     if tally["errors"]:

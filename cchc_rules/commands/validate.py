@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_ERROR, print_problems
+from ..cli import EXIT_ERROR, print_problems, say
 from ..errors import CchcError, escape_controls
 from ..messages import _
 from ..pipeline import Session
@@ -37,7 +37,7 @@ def command(ctx: click.Context, rulesets: tuple[Path, ...]) -> None:
             failed += 1
             continue
         for warning in loaded.warnings:
-            click.echo(warning.format(), err=True)
+            say(warning)
         model = loaded.model
         qualitative = f", {len(loaded.qualitative)} qualitative" if loaded.qualitative else ""
         click.echo(escape_controls(f"ok {path} ({len(model.metrics)} metrics, "
@@ -70,7 +70,7 @@ def _check_units(path: Path) -> bool:
     units, problems = collect_units(batch.units)
     problems = batch.problems + problems
     for warning in batch.warnings:
-        click.echo(warning.format(), err=True)
+        say(warning)
     if problems:
         print_problems(CchcError(problems))
         return False

@@ -8,12 +8,14 @@ from reading a CSV cell as a formula has no reason to be in a typed column.
 from __future__ import annotations
 
 import io
+import json
 from typing import Any, BinaryIO
 
 import polars as pl
 
 from ..evaluation.result import Evaluation
 from .csv import chosen_frame
+from .json import diagnostics
 
 # Repeated texts (unit, target, status, …) stored once per file, indexed per row.
 REPEATED = ("target", "unit", "period", "metric", "area", "level", "status", "op", "deadline",
@@ -44,7 +46,12 @@ def _write(out: BinaryIO, save) -> None:
 def write_parquet(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
                   **_options: Any) -> None:
     frame = _typed(evaluation, what)
-    _write(out, lambda stream: frame.write_parquet(stream, compression="zstd"))
+    # the run's warnings and data-quality counts ride along in the file's key-value
+    # metadata, as the JSON's `diagnostics` (pyarrow: pq.read_metadata(f).metadata)
+    notes = {"cchc:diagnostics": json.dumps(diagnostics(evaluation), ensure_ascii=False,
+                                            sort_keys=True)}
+    _write(out, lambda stream: frame.write_parquet(stream, compression="zstd",
+                                                   metadata=notes))
 
 
 def write_arrow(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,

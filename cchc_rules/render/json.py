@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import date
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -211,13 +213,25 @@ def document(evaluation: Evaluation) -> dict[str, Any]:
     """The top-level fields besides the result and check lists."""
     model = evaluation.ruleset.model
     out = {"ruleset": model.ruleset, "title": model.title,
-           "summary": evaluation.summary(), "check_summary": evaluation.check_summary()}
+           "summary": evaluation.summary(), "check_summary": evaluation.check_summary(),
+           "diagnostics": diagnostics(evaluation)}
     if evaluation.versions:   # plans in force by date: which version judged which periods
         from ..ruleset.changes import to_json as changes_json
         out["versions"] = evaluation.versions
         out["version_changes"] = [json.loads(changes_json(c))
                                   for c in evaluation.version_changes]
     return out
+
+
+def diagnostics(evaluation: Evaluation) -> dict[str, Any]:
+    """What the run said besides its results (docs/evaluate.md, `diagnostics`): every
+    warning as a record (errors.Problem.record) and, per record source, its data-quality
+    counts (figures/records/quality.SourceQuality; the location as shown everywhere)."""
+    warnings = [*evaluation.ruleset.warnings, *evaluation.warnings]
+    info = evaluation.figures.records
+    sources = [{k: v.isoformat() if isinstance(v, date) else v
+                for k, v in asdict(q).items()} for q in (info.sources if info else ())]
+    return {"warnings": [w.record() for w in warnings], "records": sources}
 
 
 def write(evaluation: Evaluation, out: BinaryIO, **_options: Any) -> None:

@@ -98,7 +98,7 @@ def test_overlapping_reports_tile_by_the_rule_and_warn_when_they_disagree(tmp_pa
     assert res.exit_code == 0, res.output
     # the nine months + Q4 tiling is used (longer pieces first): 90/100 on time
     assert '"actual": 90' in res.output
-    warning = [line for line in res.output.splitlines() if "PER03" in line]
+    warning = [line for line in res.stderr.splitlines() if "PER03" in line]
     assert len(warning) == 1 and warning[0].startswith(str(tmp_path / "d.csv") + ":2")
     assert ("'received' for x in 2024 is 100 over 2024-01/2024-09 + 2024-Q4, but 105 over "
             "2024-H1 + 2024-07/2024-12") in warning[0]

@@ -17,13 +17,15 @@ roll-up and evaluation treat them exactly as reported figures.
 """
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
-from ...errors import CchcError, Problem, did_you_mean
+from ...errors import CchcError, Problem, Unreachable, did_you_mean
 from ...messages import _
 from ...periods import Period, parse_period
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
@@ -40,6 +42,7 @@ ADDITIVE = ("count", "sum")  # aggregates whose parent figure is the sum of its 
 ZERO_WHEN_EMPTY = ("count", "sum", "count_distinct")
 ENGINES: dict[str, Callable[[list[Location]], Engine]] = {   # Location.engine -> class
     "duckdb": DuckDB, "postgres": Postgres, "spark": Spark}
+LOG = logging.getLogger("cchc.records")   # progress lines (the CLI's --verbose)
 
 
 @dataclass
@@ -70,12 +73,15 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
         info = RecordsInfo()
         for name, loc in by_source.items():
             source, engine = model.sources[name], engines[name]
+            LOG.info(_("records '{name}' ({engine}): checking {where}").format(
+                name=name, engine=loc.engine, where=loc.text.partition("=")[2]))
             engine.check(name, source)
             try:
                 got = _count_source(ruleset, loc, engine, units, today or local_today(
                     source.utc_offset), info)
-            except CchcError:   # trace a failure to its column when one is to blame
-                locate_column(engine, name, source, engine.tables[name])
+            except CchcError as err:  # trace a failure to its column when one is to blame
+                if not isinstance(err, Unreachable):
+                    locate_column(engine, name, source, engine.tables[name])
                 raise
             frames += got[0]
             warnings += got[2]
@@ -97,6 +103,8 @@ def _count_source(ruleset, loc: Location, engine: Engine, units: Mapping | None,
     source = model.sources[name]
     stats = unit_stats(engine, name, source, day)
     counts = {s.unit: s.rows for s in stats.units}
+    LOG.info(_("records '{name}': {rows:,} rows in {units} units").format(
+        name=name, rows=sum(counts.values()), units=len(counts)))
     warnings = _unit_warnings(name, counts, units)
     days = [d for s in stats.units for d in (s.first, s.last) if d is not None]
     quality = SourceQuality(name, loc.text, loc.engine, sum(counts.values()),
@@ -138,7 +146,11 @@ def _count_source(ruleset, loc: Location, engine: Engine, units: Mapping | None,
             info.queries[mid] = Query(name, loc.engine, engine.dialect, metric_query(
                 source, spec, where, engine.tables[name], periods, groups, day))
         query = fused_query(source, specs, engine.tables[name], periods, groups, day)
+        started = time.monotonic()
         got = engine.frame(name, query, len(mids))
+        LOG.info(_("records '{name}': counted {metrics} over {periods} periods in {took:.1f} s"
+                   ).format(name=name, metrics=", ".join(mids), periods=len(periods),
+                            took=time.monotonic() - started))
         members = [g for _, g in pairs] if grouped else known
         for i, (mid, (spec, _where)) in enumerate(zip(mids, specs, strict=True)):
             picked = got.select("period", "unit", pl.col(f"v{i}").alias("value"))
@@ -173,12 +185,14 @@ def covering(first: date, last: date, kinds: Sequence[str]) -> list[Period]:
 
 
 def _unit_warnings(name: str, counts: Mapping, units: Mapping | None) -> list[Problem]:
-    """Rows without a unit, and rows whose unit is not declared: counted, never silent."""
+    """Rows without a unit, and rows whose unit is not declared: counted, never silent (the
+    counts also as the problem's fields, for --problems-format json)."""
     problems = []
     if counts.get(None):
         problems.append(Problem("REC07", _("{counts} record(s) of '{name}' have no unit and are "
                                            "not counted").format(
-                                           counts=counts[None], name=name), None, None, "warning"))
+                                           counts=counts[None], name=name), None, None, "warning",
+                                about=(("source", name), ("rows", str(counts[None])))))
     if units is not None:
         for unit, rows in counts.items():
             if unit is not None and unit not in units:
@@ -186,7 +200,8 @@ def _unit_warnings(name: str, counts: Mapping, units: Mapping | None) -> list[Pr
                     "REC07", _("{rows} record(s) of '{name}' belong to undeclared unit '{unit}' "
                                "and are not counted").format(
                                rows=rows, name=name, unit=unit), None,
-                    did_you_mean(unit, units) or _("declare the unit"), "warning"))
+                    did_you_mean(unit, units) or _("declare the unit"), "warning",
+                    about=(("source", name), ("rows", str(rows)), ("unit", unit))))
     return problems
 
 

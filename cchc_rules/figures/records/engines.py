@@ -9,21 +9,25 @@ the source, never a traceback.
 """
 from __future__ import annotations
 
+import contextlib
 import glob
 import logging
 import os
+import re
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 from sqlglot import exp
 
-from ...errors import CchcError, Problem, did_you_mean
+from ...errors import CchcError, Problem, Unreachable, did_you_mean
 from ...messages import _
+from ...output import CANCELS
+from .sql import table
 
 if TYPE_CHECKING:
     import polars as pl
@@ -53,11 +57,12 @@ class Location:
     """Where one source's records are: files (a glob) or a PostgreSQL table."""
 
     source: str
-    text: str                       # as given, with any password removed (for messages)
+    text: str                       # as shown everywhere: NAME=engine://host/db?table=T
     files: tuple[Path, ...] = ()
     url: str | None = None          # PostgreSQL conninfo URL without `table`
     table: str | None = None
     engine: str = "duckdb"          # duckdb | postgres | spark
+    user: str | None = None         # a server's user name: never shown, scrubbed from errors
 
 
 def _problem(message: str, hint: str | None = None, code: str = "REC05") -> CchcError:
@@ -69,15 +74,30 @@ Doing = Literal["start", "read", "connect", "group", "count"]
 
 @contextmanager
 def rec06(errors: type[Exception] | tuple[type[Exception], ...], doing: Doing,
-          source: str = "", where: str = "") -> Iterator[None]:
+          source: str = "", where: str = "", *,
+          unreachable: type[Exception] | tuple[type[Exception], ...] = (),
+          said: Callable[[Exception], str] | None = None) -> Iterator[None]:
     """The one place an engine's own error becomes a problem: one REC06 naming the source and
     the error's first line, never a traceback. `doing`: starting the engine, reading a
     source's records, connecting to `where`, making the unit-groups table, or counting (a
-    query; a declared column type is the likely cause, so the hint says so)."""
+    query; a declared column type is the likely cause, so the hint says so).
+
+    A server's engine names its `unreachable` errors (down, refused, a timeout, a lost
+    connection): those, and any error while connecting, are REC11 (exit 3: try again later,
+    the input is fine). `said` gives an error's first line as it may be shown (without a
+    user's name)."""
     try:
         yield
     except errors as err:
-        first = _first(err)
+        first = (said or _first)(err)
+        if unreachable and doing == "connect":
+            raise _unreachable(_("records of '{source}': cannot connect to {text}: "
+                                 "{first}").format(source=source, text=where, first=first),
+                               _("is the server up, and are PGPASSWORD, ~/.pgpass or the "
+                                 "service file right?")) from None
+        if unreachable and isinstance(err, unreachable):
+            raise _unreachable(_("records of '{source}' cannot be counted: {first}").format(
+                source=source, first=first)) from None
         if doing == "start":
             message = _("Spark cannot start: {error}").format(error=first)
             hint = _("is Java 17 or later installed (java -version)?")
@@ -101,16 +121,17 @@ def parse_location(text: str, sources) -> Location:
     """`NAME=FILES` or `NAME=postgresql://host/db?table=T` (the --records option's value)."""
     name, sep, where = text.partition("=")
     name = name.strip()
-    if not sep or not where.strip():
+    if not sep or not where.strip() or "://" in name:  # a URL without its NAME=
         raise _problem(_("--records '{hide}' is not NAME=LOCATION").format(hide=_hide(text)),
                        _("e.g. --records dossiers=exports/2025/*.parquet"))
     if name not in sources:
-        raise _problem(_("--records names no source of the ruleset: '{name}'").format(name=name),
+        raise _problem(_("--records names no source of the ruleset: '{name}'").format(
+                         name=_hide(name)),
                        did_you_mean(name, sources) or _("sources: {sources}").format(
                                                         sources=", ".join(sorted(sources)))
                        if sources else _("the ruleset has no 'sources:'"))
     where = where.strip()
-    if urlsplit(where).scheme in SERVER_SCHEMES:
+    if where.partition("://")[0].lower() in SERVER_SCHEMES:
         return _server(name, where, sources[name])
     engine = "duckdb"
     if where.startswith(SPARK_PREFIX):
@@ -118,7 +139,7 @@ def parse_location(text: str, sources) -> Location:
     files = tuple(Path(p) for p in sorted(glob.glob(os.path.expanduser(where))))
     if not files:
         raise _problem(_("--records {name}: no file matches '{where}'").format(
-                         name=name, where=where), code="REC06")
+                         name=name, where=_hide(where)), code="REC06")
     kinds = {FILE_KINDS.get(_suffix(p)) for p in files}
     if None in kinds or len(kinds) > 1:
         raise _problem(_("--records {name}: files must all be .parquet or all .csv").format(
@@ -133,26 +154,71 @@ def _suffix(path: Path) -> str:
 
 
 def _hide(text: str) -> str:
-    """`text` with the password of a URL in it replaced by ***."""
-    parts = urlsplit(text.partition("=")[2].strip()) if "://" in text else None
-    if parts is None or parts.password is None:
-        return text
-    netloc = parts.netloc.replace(":" + parts.password + "@", ":***@")
-    return text.partition("=")[0] + "=" + urlunsplit(parts._replace(netloc=netloc))
+    """`text` with every URL in it shown as `shown_url` shows it (no user, password, port or
+    query but the database's names): for messages about a --records value not understood."""
+    return _URL.sub(lambda m: shown_url(m.group(0)), text)
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*")
+# libpq's own keys that carry a secret, and the spellings a person might try; `passfile`
+# (where the passwords are, not one) is not among them.
+SECRET_KEYS = ("password", "pass", "passwd", "pwd", "passphrase", "secret")
+
+
+def _query(text: str) -> list[tuple[str, str]]:
+    """The query string's (key, value) pairs, decoded, keys lower-case, blanks kept."""
+    return [(k.strip().lower(), v) for k, v in parse_qsl(text, keep_blank_values=True)]
+
+
+def has_secret(url: str) -> bool:
+    """Whether `url` carries a password: in its user-info (`u:pw@`, even an empty one) or
+    in its query under any key naming one (password=, PassWord=, sslpassword=, pass=…)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ":" in url.partition("://")[2].partition("@")[0] and "@" in url
+    user_info = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
+    return ":" in user_info or any(
+        k in SECRET_KEYS or "password" in k for k, _v in _query(parts.query))
+
+
+def shown_url(url: str) -> str:
+    """A connection URL as every message, report and output shows it: the engine, the host
+    (or socket folder, or service) and the database, with its table; never a user, a port
+    or a password. `postgresql://u@h:5433/db?sslmode=require&table=t` → `postgresql://h/db
+    ?table=t`; `postgresql:///db?host=/run/pg` → `postgresql:///run/pg/db`."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return url.partition("://")[0] + "://…"
+    query = dict(_query(parts.query))
+    host = host or query.get("host", "").split(",")[0]
+    base = parts.path.lstrip("/").split(",")[0] or query.get("dbname", "")
+    shown = f"{parts.scheme}://{host}/{base}"
+    extra = [f"{k}={query[k]}" for k in ("service", "table") if query.get(k)]
+    return shown + ("?" + "&".join(extra) if extra else "")
 
 
 def _server(name: str, where: str, source) -> Location:
-    parts = urlsplit(where)
-    if parts.password is not None:
-        raise _problem(_("--records {name}: a password on the command line is refused").format(
+    if has_secret(where):
+        raise _problem(_("--records {name}: a password in a connection string is refused "
+                         "(it would show in process lists, logs and shell history)").format(
                          name=name),
-                       _("put it in PGPASSWORD or ~/.pgpass"))
-    query = parse_qs(parts.query)
-    table = query.pop("table", [source.table])[-1]
-    rest = "&".join(f"{k}={v[-1]}" for k, v in query.items())
-    url = urlunsplit(parts._replace(query=rest))
-    return Location(name, f"{name}={url}?table={table}", url=url, table=table,
-                    engine="postgres")
+                       _("keep it in PGPASSWORD or ~/.pgpass, or name a service=NAME of "
+                         "~/.pg_service.conf; 'postgresql://?table=T' alone takes every "
+                         "setting from the PG* variables"))
+    parts = urlsplit(where)
+    query = _query(parts.query)
+    table = next((v for k, v in reversed(query) if k == "table"), source.table)
+    # The user's own query string, less `table` (cchc's, not libpq's), kept as written:
+    # re-encoding it would turn `host=/sockdir` into something libpq reads differently.
+    rest = "&".join(seg for seg in parts.query.split("&")
+                    if seg and unquote_plus(seg.partition("=")[0]).strip().lower() != "table")
+    url = f"{parts.scheme}://{parts.netloc}{parts.path}" + (f"?{rest}" if rest else "")
+    shown = shown_url(f"{url}{'&' if rest else '?'}table={table}")
+    return Location(name, f"{name}={shown}", url=url, table=table, engine="postgres",
+                    user=parts.username)
 
 
 class DuckDB:
@@ -181,8 +247,12 @@ class DuckDB:
         self.locations = {loc.source: loc for loc in locations}
 
     def check(self, source: str, spec: Source) -> None:
-        """One REC06 at file:row:column for the first value not of its declared type."""
+        """Every declared column is in the files (one REC06 each, as for a table), then one
+        REC06 at file:row:column for the first value not of its declared type."""
         from .types import check_files
+        loc = self.locations[source]
+        missing_columns(source, loc.text.partition("=")[2], spec,
+                        self.con.table(self.tables[source]).columns)
         with rec06(self.error, "read", source):
             check_files(self.con, self.locations[source], spec, _read_one)
 
@@ -229,8 +299,12 @@ def _read_one(con, path: Path):
 
 
 class Postgres:
-    """Queries run inside a PostgreSQL server (psycopg); the password comes from the
-    environment (PGPASSWORD) or ~/.pgpass, as libpq reads them."""
+    """Queries run inside a PostgreSQL server (psycopg). The password comes from the
+    environment (PGPASSWORD), ~/.pgpass or a service file, as libpq reads them; never from
+    the connection string (parse_location refuses it). A server that cannot be reached
+    (down, refused, authentication, a timeout, a lost connection) is a REC11 problem (exit
+    3: try again later); a running query is cancelled on the server when the run is
+    interrupted (Ctrl-C, SIGTERM: see `cancel`)."""
 
     dialect = "postgres"
 
@@ -240,20 +314,62 @@ class Postgres:
         except ImportError:
             raise _problem(_("PostgreSQL records need the psycopg package"),
                            _("pip install 'psycopg[binary]'"), code="REC06") from None
-        self.error = psycopg.Error
+        self.error, self.unreachable = psycopg.Error, psycopg.OperationalError
         self.connections: dict[str, Any] = {}   # source -> psycopg.Connection
         self.tables: dict[str, str] = {}
+        self.locations = {loc.source: loc for loc in locations}
+        CANCELS.append(self.cancel)
         for loc in locations:
             # a PostgreSQL location always has both (_server makes it)
             url, table = cast(str, loc.url), cast(str, loc.table)
-            with rec06(self.error, "connect", loc.source, loc.text):
-                # Session in UTC: a timestamptz cast to timestamp is then UTC, as in DuckDB.
-                self.connections[loc.source] = psycopg.connect(
-                    url, autocommit=True, options="-c TimeZone=UTC")
+            try:
+                with self._rec06("connect", loc.source, loc.text):
+                    # Session in UTC: a timestamptz cast to timestamp is UTC, as in DuckDB.
+                    self.connections[loc.source] = psycopg.connect(
+                        url, autocommit=True, options="-c TimeZone=UTC")
+            except CchcError:
+                self.close()
+                raise
             self.tables[loc.source] = table
 
+    def _said(self, source: str, err: Exception) -> str:
+        """The first line of a server's error, without the user's name or the connection
+        string as given (a server names the role it refused)."""
+        loc = self.locations[source]
+        text = _first(err)
+        if loc.url:
+            text = text.replace(loc.url, loc.text.partition("=")[2])
+        if loc.user:
+            text = text.replace(f'"{loc.user}"', '"…"')
+        return text
+
+    def _rec06(self, doing: Doing, source: str, where: str = "") -> AbstractContextManager[None]:
+        """`rec06` for this server: its errors' first lines without the user's name, and a
+        server that cannot be reached is REC11 (exit 3), not REC06."""
+        return rec06(self.error, doing, source, where, unreachable=self.unreachable,
+                     said=lambda err: self._said(source, err))
+
     def check(self, source: str, spec: Source) -> None:
-        """Nothing before counting: a failure is traced to its column (types.py)."""
+        """The table and every declared column exist: said so, by name, before counting
+        (a type failure is traced to its column later, types.py)."""
+        loc = self.locations[source]
+        table_name = cast(str, loc.table)   # a PostgreSQL location always has one (_server)
+        try:
+            with self.connections[source].cursor() as cur:
+                cur.execute(exp.select("*").from_(table(table_name)).limit(0)
+                            .sql(dialect=self.dialect))
+                have = [d.name for d in cur.description or ()]
+        except self.error as err:
+            import psycopg.errors as pg
+            if not isinstance(err, pg.UndefinedTable | pg.InvalidSchemaName):
+                with self._rec06("count", source):
+                    raise
+            raise _problem(_("records of '{source}': there is no table '{table}' in "
+                             "{text}").format(source=source, table=table_name,
+                                              text=loc.text.partition("=")[2]),
+                           _("name the table with ?table=SCHEMA.TABLE, or under the "
+                             "source's 'table:'"), code="REC06") from None
+        missing_columns(source, table_name, spec, have)
 
     @staticmethod
     def id_key(text: exp.Expr) -> exp.Expr:
@@ -263,7 +379,7 @@ class Postgres:
     def groups(self, source: str, pairs: list[tuple[str, str]]) -> str:
         """A temporary table of (member, grp) unit pairs on `source`'s connection."""
         name = f"records_{source}_groups"
-        with rec06(self.error, "group", source), self.connections[source].cursor() as cur:
+        with self._rec06("group", source), self.connections[source].cursor() as cur:
             cur.execute(f'CREATE TEMP TABLE "{name}" (member text, grp text)')
             with cur.copy(f'COPY "{name}" FROM STDIN') as copy:
                 for pair in pairs:
@@ -271,16 +387,41 @@ class Postgres:
         return name
 
     def rows(self, source: str, query: exp.Expr) -> list[tuple[Any, ...]]:
-        with rec06(self.error, "count", source), self.connections[source].cursor() as cur:
+        with self._rec06("count", source), self.connections[source].cursor() as cur:
             cur.execute(query.sql(dialect=self.dialect))
             return cur.fetchall()
 
     def frame(self, source: str, query: exp.Expr, count: int) -> pl.DataFrame:
         return rows_frame(self.rows(source, query), count)
 
+    def cancel(self) -> None:
+        """Ask the server to stop every running query of this engine (signal-safe: a new
+        connection to the server, no lock of the busy one)."""
+        for con in self.connections.values():
+            with contextlib.suppress(Exception):
+                con.cancel_safe(timeout=5)
+
     def close(self) -> None:
+        if self.cancel in CANCELS:
+            CANCELS.remove(self.cancel)
         for con in self.connections.values():
             con.close()
+
+
+def missing_columns(source: str, table_name: str, spec, have: list[str]) -> None:
+    """One REC06 per column declared under the source but not in its table or files."""
+    missing = [c for c in spec.columns if c not in have]
+    if missing:
+        raise CchcError([Problem("REC06", _(
+            "records of '{source}': table '{table}' has no column '{column}'").format(
+            source=source, table=table_name, column=c), None,
+            did_you_mean(c, have) or _("columns: {columns}").format(
+                columns=", ".join(have))) for c in missing])
+
+
+def _unreachable(message: str, hint: str | None = None) -> CchcError:
+    """REC11: the data could not be reached (exit 3 — try again later, the input is fine)."""
+    return Unreachable([Problem("REC11", message, None, hint)])
 
 
 class Spark:
@@ -302,6 +443,7 @@ class Spark:
         with rec06((*self.error, OSError, RuntimeError), "start"):
             self.spark = spark_session()
         self.tables: dict[str, str] = {}
+        self.where: dict[str, str] = {}
         for loc in locations:
             view = f"records_{loc.source}"
             files = [str(p) for p in loc.files]
@@ -312,9 +454,13 @@ class Spark:
                          else reader.csv(files, header=True, inferSchema=True))
                 frame.createOrReplaceTempView(view)
             self.tables[loc.source] = view
+            self.where[loc.source] = loc.text.partition("=")[2]
 
     def check(self, source: str, spec: Source) -> None:
-        """Nothing before counting: a failure is traced to its column (types.py)."""
+        """Every declared column is in the files; a type failure is traced to its column
+        after counting (types.py)."""
+        missing_columns(source, self.where[source], spec,
+                        self.spark.table(self.tables[source]).columns)
 
     @staticmethod
     def id_key(text: exp.Expr) -> exp.Expr:

@@ -348,3 +348,20 @@ def test_how_each_counted_figure_adds_up_over_time(data):
     assert got == {"received": "sum", "received_online": "sum", "resolved_on_time": "sum",
                    "fees": "sum", "applicants": None, "mean_days": None,
                    "overdue_pending": "last"}
+
+
+def test_a_declared_column_missing_from_the_files_is_named(tmp_path):
+    """Issue 24: a column the source declares but the export lacks is said as such (with
+    the columns there are), not as values that are not a valid type."""
+    from cchc_rules.pipeline import Session
+    root = Path(__file__).resolve().parents[3]
+    thin = tmp_path / "thin.parquet"
+    pl.read_parquet(root / "examples/records/*.parquet").rename(
+        {"ngay_hen_tra": "ngay_hen"}).write_parquet(thin)
+    with pytest.raises(CchcError) as err:
+        Session().evaluate(root / "rulesets/national/qd766-records.yaml", [],
+                           root / "examples/records/units.csv", records=[f"dossiers={thin}"])
+    (problem,) = err.value.problems
+    assert problem.code == "REC06"
+    assert f"table '{thin}' has no column 'ngay_hen_tra'" in problem.message
+    assert problem.hint == "did you mean 'ngay_hen'?"

@@ -138,3 +138,32 @@ def test_units_file_and_csv_data_are_hashed_in_the_footer(tmp_path: Path) -> Non
     for path in (ruleset, units, data):
         assert hashlib.sha256(path.read_bytes()).hexdigest() in html, path
     assert "Huyện Hàm Tân" in html and "ham-tan.csv:2" in html
+
+
+def test_report_period_and_graded_exit_on_counted_records(tmp_path):
+    """Issue 24: `--period` keeps one period's results; `--fail-on` grades the exit as
+    evaluate's (1 when a listed status occurred), the report still written; without it, 0."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from cchc_rules.cli import main
+    root = Path(__file__).resolve().parents[3]
+    args = ["report", str(root / "rulesets/national/qd766-records.yaml"), "--units",
+            str(root / "examples/records/units.csv"), "--records",
+            f"dossiers={root}/examples/records/*.parquet", "--format", "html"]
+    out = tmp_path / "r.html"
+    spec = CliRunner().invoke(main, [*args, "-o", str(out), "--period", "2025-11"])
+    assert spec.exit_code == 0, spec.stderr
+    one_month = out.read_text(encoding="utf-8")
+    every = CliRunner().invoke(main, [*args, "-o", str(out)])
+    assert every.exit_code == 0, every.stderr
+    whole = out.read_text(encoding="utf-8")
+    # 9 units × 3 targets in one month against 459 results over the year's 17 periods
+    assert one_month.count("QD766-2.1") < whole.count("QD766-2.1")
+    graded = CliRunner().invoke(main, [*args, "-o", str(out), "--period", "2025",
+                                       "--fail-on", "not_met"])
+    assert graded.exit_code == 1 and out.exists(), graded.stderr
+    clean = CliRunner().invoke(main, [*args, "-o", str(out), "--period", "2025",
+                                      "--fail-on", "off_track"])
+    assert clean.exit_code == 0, clean.stderr
