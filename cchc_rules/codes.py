@@ -156,6 +156,10 @@ _ALL = (
     Code("REC09", "records with a missing or inconsistent date, counted in no figure",
          "hồ sơ có ngày thiếu hay mâu thuẫn, không được đếm", warning=True),
     Code("REC10", "the same dossier id more than once", "mã hồ sơ bị trùng", warning=True),
+    Code("REC11", "a date or time column whose real type differs in meaning from its "
+         "declared one", "cột ngày giờ có kiểu thực khác nghĩa với kiểu khai báo", warning=True),
+    Code("REC12", "a period not ended as of the moment counted",
+         "kỳ chưa kết thúc tại thời điểm đếm", warning=True),
     Code("EVL01", "no such period", "không có kỳ này"),
     Code("EVL02", "no such unit", "không có đơn vị này"),
     Code("EVL03", "no such target", "không có chỉ tiêu này"),

@@ -245,6 +245,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "date.due_before_date": ("hạn trước ngày nhận", "due before received"),
     "date.resolved_before_date": ("giải quyết trước ngày nhận", "resolved before received"),
     "date.resolved_in_future": ("giải quyết ở tương lai", "resolved in the future"),
+    "date.received_in_future": ("nhận ở tương lai", "received in the future"),
+    "date.out_of_window": ("ngày ngoài khoảng hợp lý", "a date outside the plausible window"),
+    "date.no_due": ("thiếu hạn trả (không vào số đúng hạn, quá hạn)",
+                    "no due date (left out of on time, overdue)"),
     "record_duplicates_text": ("{ids} mã ({rows} hồ sơ, {differing} khác nội dung): {examples}",
                                "{ids} ids ({rows} records, {differing} with different "
                                "contents): {examples}"),

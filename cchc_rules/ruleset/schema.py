@@ -4,6 +4,7 @@ Pydantic errors become `Problem`s at the file position of the offending key or v
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import types
@@ -179,6 +180,13 @@ class Source(_Model):
                              "date before the `date` is an inconsistent record.")
     resolved: Text | None = Field(None, description="Cột ngày giải quyết / Resolved-date "
                                   "column: before the `date` or in the future is inconsistent.")
+    earliest: dt.date | None = Field(
+        None, description="Ngày sớm nhất hợp lý / The first plausible day of a date in the "
+        "records; earlier ones are left out and counted (default: 1 January of the year "
+        "before the ruleset's earliest baseline, or 2000 without one).")
+    latest: dt.date | None = Field(
+        None, description="Ngày muộn nhất hợp lý / The last plausible day of a date in the "
+        "records (default: a year after the run).")
     description: Text | None = Field(None, description="Ghi chú / Free-text note.")
 
 

@@ -14,12 +14,15 @@ roll-up and evaluation treat them exactly as reported figures.
 - When units have parents, each parent's figure is counted from its own records and all
   its descendants' (static `parent`): count_distinct and mean_days do not add up, and a
   parent that receives dossiers itself would otherwise lose them or its children's.
+- Counting happens as of a moment (`as_of`, default now; Vietnam time unless the source
+  sets `utc_offset`). A period not ended by then is "in progress": it is counted only when
+  asked for (`asked`), its flows up to that moment and its stocks at it (REC12 says which).
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import polars as pl
 
@@ -27,13 +30,23 @@ from ...errors import CchcError, Problem, did_you_mean
 from ...messages import _
 from ...periods import Period, parse_period
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
-from .quality import Query, RecordsInfo, SourceQuality, duplicates, unit_problems, unit_stats
+from .quality import (
+    NO_DUE,
+    Query,
+    RecordsInfo,
+    SourceQuality,
+    duplicates,
+    unit_problems,
+    unit_stats,
+)
 from .quality import warnings as quality_warnings
-from .sql import fused_query, metric_query, placement
-from .types import locate_column
+from .sql import Clock, fused_query, metric_query, period_moments, placement, references
+from .types import effective_columns, locate_column
 
 __all__ = ["Location", "RecordFigures", "RecordsInfo", "count_figures", "over_time",
            "parse_location"]
+
+NO_BASELINE_YEAR = 2000   # the plausible window's first year when no target has a baseline
 
 ADDITIVE = ("count", "sum")  # aggregates whose parent figure is the sum of its children's
 ZERO_WHEN_EMPTY = ("count", "sum", "count_distinct")
@@ -49,13 +62,17 @@ class RecordFigures:
 
 
 def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None = None,
-                  today: date | None = None) -> RecordFigures:
+                  as_of: datetime | None = None, asked: Sequence[str] | None = None,
+                  now: datetime | None = None) -> RecordFigures:
     """Every metric of `ruleset` counted from the sources in `locations`. `units`: the
-    declared units (id -> units.Unit), or None when no unit is declared anywhere. `today`
-    (default: the day now in each source's local time) dates "resolved in the future"."""
+    declared units (id -> units.Unit), or None when no unit is declared anywhere. `as_of`
+    (an aware moment, or a naive one in the source's local time; default `now`, itself
+    default the run's moment) is the moment counted as of; `asked`: the periods asked for
+    (--period), the only in-progress periods counted."""
     model = ruleset.model
     by_source = {loc.source: loc for loc in locations}
     engines = {}
+    moment_now = now or datetime.now(UTC)
     try:
         for kind, make in ENGINES.items():
             mine = [loc for loc in locations if loc.engine == kind]
@@ -66,9 +83,12 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
         for name, loc in by_source.items():
             source, engine = model.sources[name], engines[name]
             engine.check(name, source)
+            columns, problems = effective_columns(engine, name, source)
+            warnings += problems
+            source = source.model_copy(update={"columns": columns})
+            clock = make_clock(ruleset, source, moment_now, as_of)
             try:
-                got = _count_source(ruleset, loc, engine, units, today or local_today(
-                    source.utc_offset), info)
+                got = _count_source(ruleset, source, loc, engine, units, clock, asked, info)
             except CchcError:   # trace a failure to its column when one is to blame
                 locate_column(engine, name, source, engine.tables[name])
                 raise
@@ -85,27 +105,69 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
     return RecordFigures(values, [u for u in seen if u is not None], warnings, info)
 
 
-def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: date,
-                  info: RecordsInfo) -> tuple[list[pl.DataFrame], dict, list[Problem]]:
+def local_time(moment: datetime, offset: int) -> datetime:
+    """`moment` as a wall-clock time `offset` hours ahead of UTC, without a zone (a naive
+    moment is taken as that wall-clock time already)."""
+    if moment.tzinfo is None:
+        return moment
+    return (moment.astimezone(UTC) + timedelta(hours=offset)).replace(tzinfo=None)
+
+
+def earliest_year(ruleset) -> int:
+    """The plausible window's first year: the ruleset's earliest baseline year minus one."""
+    years = []
+    for target in ruleset.model.targets:
+        if target.baseline is not None and target.baseline.period[:4].isdigit():
+            years.append(int(target.baseline.period[:4]))
+    return min(years) - 1 if years else NO_BASELINE_YEAR
+
+
+def make_clock(ruleset, source, now: datetime, as_of: datetime | None) -> Clock:
+    """The moments one source is counted against, in its local time: as of `as_of`
+    (default `now`), with the plausible window from the source's `earliest` (default 1
+    January of the ruleset's earliest baseline year minus one) to its `latest` (default
+    a year after now), both included."""
+    offset = source.utc_offset
+    local_now = local_time(now, offset)
+    first = source.earliest or date(earliest_year(ruleset), 1, 1)
+    last = source.latest or (local_now + timedelta(days=366)).date()
+    return Clock(as_of=local_time(as_of, offset) if as_of is not None else local_now,
+                 now=local_now, earliest=datetime.combine(first, time()),
+                 latest=datetime.combine(last + timedelta(days=1), time()))
+
+
+def _count_source(ruleset, source, loc: Location, engine, units: Mapping | None,
+                  clock: Clock, asked: Sequence[str] | None, info: RecordsInfo
+                  ) -> tuple[list[pl.DataFrame], dict, list[Problem]]:
     """One source: its quality (into `info`), then each of its metrics' figures."""
     model, name = ruleset.model, loc.source
-    source = model.sources[name]
-    stats, dates = unit_stats(engine, name, source, day)
+    mine = {mid: m.records for mid, m in model.metrics.items()
+            if m.records is not None and m.records.source == name}
+    due_metrics = [mid for mid in mine if source.due is not None
+                   and source.due in references(ruleset.conditions.get(mid))]
+    stats, dates = unit_stats(engine, name, source, clock, bool(due_metrics))
     counts = {u: n for u, n, _, _ in stats}
     warnings = _unit_warnings(name, counts, units)
     days = [d for _, _, first, last in stats for d in (first, last) if d is not None]
     quality = SourceQuality(name, loc.text, loc.engine, sum(counts.values()),
                             min(days, default=None), max(days, default=None),
-                            dates=dates)
+                            dates=dates, due_metrics=due_metrics if dates.get(NO_DUE) else [])
     unit_problems(quality, counts, units)
     if source.id is not None:
         (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids,
          quality.duplicate_examples) = duplicates(engine, name, source)
     warnings += quality_warnings(quality)
     info.sources.append(quality)
+    # Records after the as-of moment are not there yet: they make no period.
+    last_day = (clock.as_of - timedelta(microseconds=1)).date()
+    days = [d for d in days if d <= last_day]
     if not days:
         return [], counts, warnings
     periods = covering(min(days), max(days), source.periods)
+    periods, problems = _in_progress(name, periods, clock, asked, info)
+    warnings += problems
+    if not periods:
+        return [], counts, warnings
     known = [u for u in counts if u is not None and (units is None or u in units)]
     # Units with parents: every figure of a parent is counted from its own records and its
     # descendants' (a parent may receive dossiers itself: a sum of its children's would
@@ -128,8 +190,8 @@ def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: da
         specs = [(model.metrics[m].records, ruleset.conditions.get(m)) for m in mids]
         for mid, (spec, where) in zip(mids, specs, strict=True):
             info.queries[mid] = Query(name, loc.engine, engine.dialect, metric_query(
-                source, spec, where, engine.tables[name], periods, groups, day))
-        query = fused_query(source, specs, engine.tables[name], periods, groups, day)
+                source, spec, where, engine.tables[name], periods, groups, clock))
+        query = fused_query(source, specs, engine.tables[name], periods, groups, clock)
         got = engine.frame(name, query, len(mids))
         members = [g for _, g in pairs] if grouped else known
         for i, (mid, (spec, _where)) in enumerate(zip(mids, specs, strict=True)):
@@ -138,9 +200,31 @@ def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: da
     return frames, counts, warnings
 
 
-def local_today(offset: int) -> date:
-    """Today's date where the source's periods are cut (`offset` hours ahead of UTC)."""
-    return (datetime.now(UTC) + timedelta(hours=offset)).date()
+def _in_progress(name: str, periods: Sequence[Period], clock: Clock,
+                 asked: Sequence[str] | None, info: RecordsInfo
+                 ) -> tuple[list[Period], list[Problem]]:
+    """The periods to count: those ended by the as-of moment, and those not ended by then
+    only when asked for (they are then marked in `info.in_progress`); a REC12 warning
+    names the ones left out and the ones counted though in progress."""
+    running = [p for p in periods if period_moments(p)[1] > clock.as_of]
+    wanted = [p for p in running if asked is not None and p.text in asked]
+    skipped = [p for p in running if p not in wanted]
+    info.in_progress.update(p.text for p in wanted)
+    when = clock.as_of.isoformat(sep=" ", timespec="minutes")
+    problems = []
+    if skipped:
+        problems.append(Problem("REC12", _(
+            "records of '{source}': {periods} not ended as of {as_of}; not counted").format(
+                source=name, periods=", ".join(p.text for p in skipped), as_of=when),
+            None, _("ask for one with --period to count it so far, or set --as-of"),
+            "warning"))
+    if wanted:
+        problems.append(Problem("REC12", _(
+            "records of '{source}': {periods} in progress as of {as_of}: flows counted up "
+            "to that moment, stocks at it").format(
+                source=name, periods=", ".join(p.text for p in wanted), as_of=when),
+            None, None, "warning"))
+    return [p for p in periods if p not in skipped], problems
 
 
 def over_time(spec) -> str | None:

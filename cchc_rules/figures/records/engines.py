@@ -126,6 +126,9 @@ class DuckDB:
         spill = Path(tempfile.gettempdir()) / "cchc-duckdb"
         self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT,
                                           "temp_directory": str(spill)})
+        # The session in UTC whatever the machine's TZ: an instant cast to a time without a
+        # zone is then UTC, and local time is UTC + the source's offset (records/sql.py).
+        self.con.execute("SET TimeZone = 'UTC'")
         self.tables: dict[str, str] = {}
         for loc in locations:
             view = f"records_{loc.source}"
@@ -151,6 +154,16 @@ class DuckDB:
         except self.error as err:
             raise _problem(_("records of '{source}' cannot be read: {first}").format(
                 source=source, first=_first(err)), code="REC06") from None
+
+    def physical(self, source: str) -> dict[str, str]:
+        """Each column's real type as the files have it (PHYSICAL's words)."""
+        relation = self.con.table(self.tables[source])
+        return {c: physical_kind(str(t)) for c, t in zip(relation.columns, relation.types,
+                                                         strict=True)}
+
+    def zoned(self, source: str, column: str) -> int:
+        from .types import zoned_count
+        return zoned_count(self, source, column)
 
     @staticmethod
     def id_key(text: exp.Expression) -> exp.Expression:
@@ -194,6 +207,21 @@ class DuckDB:
         self.con.close()
 
 
+def physical_kind(name: str) -> str | None:
+    """A column's real type, in the words the declared types are checked against: date,
+    timestamp (no zone), timestamptz (an instant), text; None for any other."""
+    name = name.lower()
+    if "with time zone" in name or name in ("timestamptz", "timestamp_ltz", "timestamptype"):
+        return "timestamptz"
+    if name.startswith("timestamp"):
+        return "timestamp"
+    if name in ("date", "datetype"):
+        return "date"
+    if name in ("varchar", "text", "character varying", "character", "stringtype"):
+        return "text"
+    return None
+
+
 def _read_one(con, path: Path):
     """One file as DuckDB reads it into a view; Parquet with its row numbers."""
     if FILE_KINDS[_suffix(path)] == "parquet":
@@ -211,8 +239,9 @@ class Postgres:
         try:
             import psycopg
         except ImportError:
-            raise _problem(_("PostgreSQL records need the psycopg package"),
-                           _("pip install 'psycopg[binary]'"), code="REC06") from None
+            raise _problem(_("PostgreSQL records need the psycopg package: pip install "
+                             "'cchc-rules[postgresql]'"),
+                           "pip install 'cchc-rules[postgresql]'", code="REC06") from None
         self.error = psycopg.Error
         self.connections = {}
         self.tables: dict[str, str] = {}
@@ -230,6 +259,22 @@ class Postgres:
 
     def check(self, source: str, spec) -> None:
         """Nothing before counting: a failure is traced to its column (types.py)."""
+
+    def physical(self, source: str) -> dict[str, str]:
+        """Each column's type in the server's catalogue (PHYSICAL's words)."""
+        *schema, name = self.tables[source].split(".")
+        query = (exp.select("column_name", "data_type").from_(
+            exp.Table(this=exp.to_identifier("columns"),
+                      db=exp.to_identifier("information_schema")))
+            .where(exp.and_(
+                exp.EQ(this=exp.column("table_name"), expression=exp.Literal.string(name)),
+                exp.EQ(this=exp.column("table_schema"), expression=exp.Literal.string(
+                    schema[-1]) if schema else exp.Anonymous(this="current_schema")))))
+        return {c: physical_kind(t) for c, t in self.rows(source, query)}
+
+    def zoned(self, source: str, column: str) -> int:
+        from .types import zoned_count
+        return zoned_count(self, source, column)
 
     @staticmethod
     def id_key(text: exp.Expression) -> exp.Expression:
@@ -281,7 +326,8 @@ class Spark:
             from py4j.protocol import Py4JError
             from pyspark.errors import PySparkException
         except ImportError:
-            raise _problem(_("Spark records need the pyspark package and a Java runtime"),
+            raise _problem(_("Spark records need the pyspark package and a Java runtime: "
+                             "pip install 'cchc-rules[spark]'"),
                            "pip install 'cchc-rules[spark]'", code="REC06") from None
         self.error = (PySparkException, Py4JError)
         try:
@@ -291,6 +337,7 @@ class Spark:
                            _("is Java 17 or later installed (java -version)?"),
                            code="REC06") from None
         self.tables: dict[str, str] = {}
+        self.schemas: dict[str, dict[str, str | None]] = {}
         for loc in locations:
             view = f"records_{loc.source}"
             files = [str(p) for p in loc.files]
@@ -304,9 +351,22 @@ class Spark:
                 raise _problem(_("records of '{source}' cannot be read: {first}").format(
                     source=loc.source, first=_first(err)), code="REC06") from None
             self.tables[loc.source] = view
+            # Parquet says whether a time has a zone; a CSV read by Spark does not.
+            self.schemas[loc.source] = {
+                f.name: physical_kind(type(f.dataType).__name__)
+                for f in frame.schema.fields} if FILE_KINDS[_suffix(loc.files[0])] == \
+                "parquet" else {}
 
     def check(self, source: str, spec) -> None:
         """Nothing before counting: a failure is traced to its column (types.py)."""
+
+    def physical(self, source: str) -> dict[str, str | None]:
+        """Each column's real type where the files say it (Parquet), PHYSICAL's words."""
+        return self.schemas.get(source, {})
+
+    def zoned(self, source: str, column: str) -> int:
+        from .types import zoned_count
+        return zoned_count(self, source, column)
 
     @staticmethod
     def id_key(text: exp.Expression) -> exp.Expression:
