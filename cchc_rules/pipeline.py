@@ -12,6 +12,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -115,15 +116,17 @@ class Session:
     def load(self, ruleset_path: PathArg, data_paths: Sequence[PathArg],
              units_file: PathArg | None = None, decimal_comma: bool = False, *,
              step: Step | None = None, warn: Warn | None = None,
-             records: Sequence[str] = ()) -> Inputs:
+             records: Sequence[str] = (), as_of: datetime | None = None,
+             periods: Iterable[str] | None = None) -> Inputs:
         """The ruleset, then the figures of its metrics; `warn` gets every warning of both.
-        `records`: `NAME=LOCATION` texts (--records), figures counted from dossier records."""
+        `records`: `NAME=LOCATION` texts (--records), figures counted from dossier records
+        as of `as_of` (default now); a period not ended by then only if in `periods`."""
         ruleset = self.load_ruleset(ruleset_path)
         _call(step)
         figures = self.read_figures(data_paths, units_file, decimal_comma,
                                     known_metrics(ruleset), metric_labels(ruleset))
         if records:
-            figures = add_records(ruleset, figures, records)
+            figures = add_records(ruleset, figures, records, as_of, periods)
         _call(step)
         inputs = Inputs(ruleset, figures)
         if warn is not None:
@@ -134,11 +137,12 @@ class Session:
     def evaluate(self, ruleset_path: PathArg, data_paths: Sequence[PathArg],
                  units_file: PathArg | None = None, decimal_comma: bool = False, *,
                  step: Step | None = None, warn: Warn | None = None,
-                 records: Sequence[str] = (),
+                 records: Sequence[str] = (), as_of: datetime | None = None,
                  **filters: Iterable[str] | None) -> Evaluation:
         """Load, read and evaluate (filters: `periods`, `units`, `targets`)."""
         inputs = self.load(ruleset_path, data_paths, units_file, decimal_comma,
-                           step=step, warn=warn, records=records)
+                           step=step, warn=warn, records=records, as_of=as_of,
+                           periods=filters.get("periods"))
         evaluation = self.evaluate_inputs(inputs, **filters)
         if warn is not None:  # what evaluating found (DAT22), after the inputs' own warnings
             for warning in evaluation.warnings[len(inputs.figures.warnings):]:
@@ -172,10 +176,13 @@ class Session:
         return []
 
 
-def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str]) -> Figures:
-    """`figures` plus those counted from dossier records (records/), as if reported. A
-    figure both reported and counted is an error (REC08): which one is right is not ours to
-    guess. Without declared units, the records' units become units as reported ones do."""
+def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str],
+                as_of: datetime | None = None, periods: Iterable[str] | None = None
+                ) -> Figures:
+    """`figures` plus those counted from dossier records (records/), as if reported, as of
+    `as_of` (a period not ended by then only if in `periods`). A figure both reported and
+    counted is an error (REC08): which one is right is not ours to guess. Without declared
+    units, the records' units become units as reported ones do."""
     import polars as pl
 
     from .errors import Problem
@@ -187,7 +194,8 @@ def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str]
     sources = ruleset.model.sources
     locations = [parse_location(text, sources) for text in records]
     declared = any(u.pos is not None for u in figures.units.values())
-    counted = count_figures(ruleset, locations, figures.units if declared else None)
+    counted = count_figures(ruleset, locations, figures.units if declared else None,
+                            as_of=as_of, asked=list(periods) if periods else None)
     both = figures.values.join(counted.values, on=KEYS, how="semi")
     if both.height:
         first = both.row(0, named=True)

@@ -29,7 +29,8 @@ DETAILS = ("auto", "full", "summary")
               help="full: every row; summary: bounded lists; auto: summary above 5,000 results "
                    "(above 200 in a PDF).")
 def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
-            decimal_comma: bool, lang: str, records: tuple[str, ...], fmt: str, output: Path,
+            decimal_comma: bool, lang: str, records: tuple[str, ...], as_of, fmt: str,
+            output: Path,
             template_dir: Path | None, detail: str) -> None:
     """Render a compliance report of RULESET against the reported figures."""
     from ..output import write_atomic
@@ -38,7 +39,7 @@ def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
     require_figures(click.get_current_context(), data, records)
     session = Session()
     evaluation = session.evaluate(ruleset, data, units_file, decimal_comma, warn=echo_warning,
-                                  records=records)
+                                  records=records, as_of=as_of)
     inputs = [("data", p) for p in data] + ([("units", units_file)] if units_file else [])
     options = {"lang": lang, "detail": detail, "template_dir": template_dir, "inputs": inputs}
     if fmt == "pdf":

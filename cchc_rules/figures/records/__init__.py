@@ -160,10 +160,9 @@ def _count_source(ruleset, source, loc: Location, engine, units: Mapping | None,
     info.sources.append(quality)
     # Records after the as-of moment are not there yet: they make no period.
     last_day = (clock.as_of - timedelta(microseconds=1)).date()
-    days = [d for d in days if d <= last_day]
-    if not days:
+    if not days or min(days) > last_day:
         return [], counts, warnings
-    periods = covering(min(days), max(days), source.periods)
+    periods = covering(min(days), min(max(days), last_day), source.periods)
     periods, problems = _in_progress(name, periods, clock, asked, info)
     warnings += problems
     if not periods:
