@@ -187,6 +187,9 @@ class Source(_Model):
     latest: dt.date | None = Field(
         None, description="Ngày muộn nhất hợp lý / The last plausible day of a date in the "
         "records (default: a year after the run).")
+    nulls: list[str] | None = Field(
+        None, description="Giá trị trống / Texts that mean a missing value in a CSV export, "
+        "e.g. [\"NULL\", \"\"] (default: an empty field only).")
     description: Text | None = Field(None, description="Ghi chú / Free-text note.")
 
 

@@ -77,7 +77,7 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
         for kind, make in ENGINES.items():
             mine = [loc for loc in locations if loc.engine == kind]
             if mine:
-                engine = make(mine)
+                engine = make(mine, model.sources)
                 engines.update({loc.source: engine for loc in mine})
         frames, seen, warnings, info = [], {}, [], RecordsInfo()
         for name, loc in by_source.items():
@@ -89,8 +89,9 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
             clock = make_clock(ruleset, source, moment_now, as_of)
             try:
                 got = _count_source(ruleset, source, loc, engine, units, clock, asked, info)
-            except CchcError:   # trace a failure to its column when one is to blame
-                locate_column(engine, name, source, engine.tables[name])
+            except CchcError as err:   # trace a failure to its column when one is to blame
+                if err.problems[0].pos is None:
+                    locate_column(engine, name, source, engine.tables[name])
                 raise
             frames += got[0]
             warnings += got[2]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from sqlglot import exp
 
-from ...errors import CchcError, Problem, did_you_mean
+from ...errors import CchcError, Position, Problem, did_you_mean
 from ...messages import _
 
 FILE_KINDS = {".parquet": "parquet", ".csv": "csv"}
@@ -35,6 +36,13 @@ appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %m%n
 """
+# What DuckDB's CSV reader says of a value or row it cannot read (its line counts the
+# header, as ours do).
+CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+CSV_FILE = re.compile(r"^\s*file = (.+)$", re.M)
+CSV_VALUE = re.compile(r'Could not convert string "(.*?)" to \'([^\']+)\'')
+CSV_COLUMN = re.compile(r'Error when converting column "(.*?)"')
+CSV_FIELDS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 # DuckDB spills to disk past this, so big exports fit a small machine: the whole process
 # (Python, polars, the figures) stays under 1 GB.
 MEMORY_LIMIT = "600MB"
@@ -119,9 +127,10 @@ class DuckDB:
 
     dialect = "duckdb"
 
-    def __init__(self, locations: list[Location]) -> None:
+    def __init__(self, locations: list[Location], sources=None) -> None:
         import duckdb
         self.error = duckdb.Error
+        self.sources = sources or {}
         # Spill files in the system's temp folder, not a `.tmp` in the user's folder.
         spill = Path(tempfile.gettempdir()) / "cchc-duckdb"
         self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT,
@@ -137,23 +146,61 @@ class DuckDB:
                 if FILE_KINDS[_suffix(loc.files[0])] == "parquet":
                     relation = self.con.read_parquet(files)
                 else:
-                    relation = self.con.read_csv(files, header=True)
+                    relation = self.con.read_csv(files, header=True,
+                                                 **_csv_options(self.sources.get(loc.source)))
                 relation.create_view(view)
             except self.error as err:
-                raise _problem(_("records of '{source}' cannot be read: {first}").format(
-                                 source=loc.source, first=_first(err)),
-                               code="REC06") from None
+                raise self._csv_error(err, loc) or _problem(
+                    _("records of '{source}' cannot be read: {first}").format(
+                        source=loc.source, first=_first(err)), code="REC06") from None
             self.tables[loc.source] = view
         self.locations = {loc.source: loc for loc in locations}
 
     def check(self, source: str, spec) -> None:
         """One REC06 at file:row:column for the first value not of its declared type."""
         from .types import check_files
+        options = _csv_options(spec)
         try:
-            check_files(self.con, self.locations[source], spec, _read_one)
+            check_files(self.con, self.locations[source], spec,
+                        lambda con, path: _read_one(con, path, options))
         except self.error as err:
-            raise _problem(_("records of '{source}' cannot be read: {first}").format(
-                source=source, first=_first(err)), code="REC06") from None
+            raise self._csv_error(err, self.locations[source]) or _problem(
+                _("records of '{source}' cannot be read: {first}").format(
+                    source=source, first=_first(err)), code="REC06") from None
+
+    def _csv_error(self, err: Exception, loc: Location) -> CchcError | None:
+        """DuckDB's CSV reader names the line of a value it cannot convert, or of a row with
+        too few or too many fields, anywhere in the file (past its type sample too): that
+        line, as one positioned REC06; None for any other failure."""
+        text = str(err)
+        line = CSV_LINE.search(text)
+        if line is None or FILE_KINDS.get(_suffix(loc.files[0])) != "csv":
+            return None
+        named = CSV_FILE.search(text)
+        path = named.group(1).strip() if named else str(loc.files[0])
+        spec = self.sources.get(loc.source)
+        fields = CSV_FIELDS.search(text)
+        if fields:
+            return CchcError([Problem("REC06", _("expected {expected} fields, found {found}")
+                                      .format(expected=fields.group(1), found=fields.group(2)),
+                                      Position(path, int(line.group(1)), 1),
+                                      _("fix the export: every row has every column"))])
+        value, column = CSV_VALUE.search(text), CSV_COLUMN.search(text)
+        if value is None or column is None:
+            return None
+        name = column.group(1)
+        try:
+            header = self.con.read_csv(path, header=True, all_varchar=True).columns
+            col = header.index(name) + 1
+        except (self.error, ValueError):
+            col = 1
+        declared = spec.columns.get(name) if spec is not None else None
+        return CchcError([Problem(
+            "REC06", _("'{value}' in column '{column}' is not a valid {type}").format(
+                value=value.group(1), column=name,
+                type=declared or value.group(2).lower()),
+            Position(path, int(line.group(1)), col),
+            _("fix the export, or declare the column's type as it is"))])
 
     def physical(self, source: str) -> dict[str, str]:
         """Each column's real type as the files have it (PHYSICAL's words)."""
@@ -186,6 +233,10 @@ class DuckDB:
         try:
             return fetch(query.sql(dialect=self.dialect))
         except self.error as err:
+            located = self._csv_error(err, self.locations[source]) \
+                if source in self.locations else None
+            if located is not None:
+                raise located from None
             raise _problem(_("records of '{source}' cannot be counted: {first}").format(
                              source=source, first=_first(err)),
                            _("check the column types declared under the source"),
@@ -222,11 +273,17 @@ def physical_kind(name: str) -> str | None:
     return None
 
 
-def _read_one(con, path: Path):
+def _read_one(con, path: Path, options: dict | None = None):
     """One file as DuckDB reads it into a view; Parquet with its row numbers."""
     if FILE_KINDS[_suffix(path)] == "parquet":
         return con.read_parquet(str(path), file_row_number=True)
-    return con.read_csv(str(path), header=True)
+    return con.read_csv(str(path), header=True, **(options or {}))
+
+
+def _csv_options(spec) -> dict:
+    """read_csv's options from a source: its null markers (`nulls:`)."""
+    nulls = getattr(spec, "nulls", None)
+    return {"na_values": list(nulls)} if nulls else {}
 
 
 class Postgres:
@@ -235,7 +292,7 @@ class Postgres:
 
     dialect = "postgres"
 
-    def __init__(self, locations: list[Location]) -> None:
+    def __init__(self, locations: list[Location], sources=None) -> None:
         try:
             import psycopg
         except ImportError:
@@ -321,7 +378,7 @@ class Spark:
 
     dialect = "spark"
 
-    def __init__(self, locations: list[Location]) -> None:
+    def __init__(self, locations: list[Location], sources=None) -> None:
         try:
             from py4j.protocol import Py4JError
             from pyspark.errors import PySparkException

@@ -74,3 +74,41 @@ def test_clean_typed_files_count_as_before(tmp_path):
     path = csv(tmp_path, GOOD.format(i=9, d=9))
     res = run(tmp_path, str(path))
     assert res.exit_code in (0, 1) and "REC06" not in res.output, res.output
+
+
+def _long_csv(folder: Path, bad: dict[int, str], n: int = 30_000) -> Path:
+    """`n` good records, past DuckDB's ~20,000-row type sample, with `bad` lines (file line
+    number -> its text) in place."""
+    lines = [GOOD.format(i=i, d=i % 28 + 1) for i in range(n)]
+    for number, text in bad.items():
+        lines[number - 2] = text
+    path = folder / "d.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("bad, where, words", [
+    ({25_001: "HS-x,tan-ha,soon,2025-01-20,1000,3\n"}, "25001:3",
+     "'soon' in column 'received_at' is not a valid date"),
+    ({26_001: "HS-x,tan-ha,2025-01-03,2025-01-20,1000\n"}, "26001:1",
+     "expected 6 fields, found 5"),
+])
+def test_a_bad_value_past_the_type_sample_keeps_its_position(tmp_path, bad, where, words):
+    path = _long_csv(tmp_path, bad)
+    res = run(tmp_path, str(path))
+    assert res.exit_code == 2, res.output
+    (line,) = [x for x in res.output.splitlines() if "REC06" in x]
+    assert line.startswith(f"{path}:{where}: error REC06"), line
+    assert words in line and "Traceback" not in res.output
+
+
+def test_a_declared_null_marker_is_a_missing_value(tmp_path):
+    path = csv(tmp_path, "HS-x,tan-ha,2025-01-03,NULL,1000,NULL\n")
+    assert run(tmp_path, str(path)).exit_code == 2        # 'NULL' is no date, undeclared
+    marked = RULESET.replace("    date: received_at\n",
+                             '    date: received_at\n    nulls: ["NULL", ""]\n')
+    (tmp_path / "ruleset.yaml").write_text(marked, encoding="utf-8")
+    res = CliRunner().invoke(main, ["evaluate", str(tmp_path / "ruleset.yaml"), "--records",
+                                    f"dossiers={path}", "--format", "json", "--as-of",
+                                    "2025-02-01"])
+    assert res.exit_code in (0, 1) and "REC06" not in res.output, res.output
