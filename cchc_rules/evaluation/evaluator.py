@@ -15,7 +15,7 @@ from ..derive.relative import base_groups, join_base, with_resolved_baselines
 from ..derive.rollup import roll_up
 from ..derive.territory import restated_figures, territories, territory_frame
 from ..derive.timeroll import TimeRoll, absent_parts, derive, needed_periods
-from ..domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin
+from ..domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin, Status
 from ..errors import CchcError, Problem, did_you_mean
 from ..expr import approx_cmp, names, ratio_parts, to_polars
 from ..figures.unitgraph import UnitGraph
@@ -76,9 +76,27 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     if statuses is None:
         return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,
                           warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={})
+    running = sorted(getattr(figures.records, "in_progress", None) or ())
+    if running:   # periods counted from records before they ended (records/ REC12)
+        return Evaluation(ruleset, figures, values,
+                          lambda: unfinished(statuses.results(), running), checks, warnings,
+                          statuses.trace, timed,
+                          compact=lambda: (unfinished(s, running)
+                                           for s in _result_slices(statuses)))
     return Evaluation(ruleset, figures, values, statuses.results, checks, warnings,
                       statuses.trace, timed, counts=statuses.counts(),
                       compact=lambda: _result_slices(statuses))
+
+
+def unfinished(results: pl.DataFrame, periods: list[str]) -> pl.DataFrame:
+    """`results` with a target on a period not ended (`periods`) never judged not_met or
+    off_track: pending until the period ends."""
+    judged = pl.col("status").cast(pl.String).is_in([Status.NOT_MET.value,
+                                                      Status.OFF_TRACK.value])
+    early = pl.col("period").cast(pl.String).is_in(periods) & judged
+    return results.with_columns(
+        pl.when(early).then(pl.lit(Status.PENDING.value)).otherwise(
+            pl.col("status").cast(pl.String)).cast(results.schema["status"]).alias("status"))
 
 
 # Results per slice of `_result_slices`: a writer holds this many rows at a time, not 1.6 M.

@@ -103,7 +103,16 @@ def _results(evaluation: Evaluation, out: BinaryIO) -> None:
         .otherwise(pl.concat_str([pl.lit("["), low, pl.lit(", "), high, pl.lit("]")]))
     titles = {t.id: t.title for t in evaluation.ruleset.model.targets}
     fields["title"] = _text(frame, "target", titles)
+    running = _in_progress(evaluation)
+    if running:   # counted from records before the period ended: never judged yet
+        fields["in_progress"] = pl.when(pl.col("period").cast(pl.String).is_in(running)) \
+            .then(pl.lit("true")).otherwise(pl.lit("false"))
     _write_array(frame, fields, out)
+
+
+def _in_progress(evaluation: Evaluation) -> list[str]:
+    """The periods counted from records though not ended as of the moment counted."""
+    return sorted(getattr(evaluation.figures.records, "in_progress", None) or ())
 
 
 def _checks(evaluation: Evaluation, out: BinaryIO) -> None:
@@ -197,8 +206,10 @@ def _few_numbers(frame: pl.DataFrame, column: str, distinct: pl.Series | None = 
 def document(evaluation: Evaluation) -> dict[str, Any]:
     """The top-level fields besides the result and check lists."""
     model = evaluation.ruleset.model
-    return {"ruleset": model.ruleset, "title": model.title,
-            "summary": evaluation.summary(), "check_summary": evaluation.check_summary()}
+    fields = {"ruleset": model.ruleset, "title": model.title,
+              "summary": evaluation.summary(), "check_summary": evaluation.check_summary()}
+    running = _in_progress(evaluation)
+    return fields | {"in_progress": running} if running else fields
 
 
 def write(evaluation: Evaluation, out: BinaryIO, **_options: Any) -> None:

@@ -87,3 +87,25 @@ def test_a_bad_as_of_is_one_line_and_exit_2(text):
     assert res.exit_code == 2
     (line,) = res.output.strip().splitlines()
     assert "REC05" in line and text in line
+
+
+def _evaluate(*args: str) -> dict:
+    res = CliRunner().invoke(main, ["evaluate", RULESET, *RECORDS, "--format", "json",
+                                    "--period", "2025", *args])
+    assert res.exit_code in (0, 1), res.output
+    return json.loads(res.stdout)
+
+
+def test_a_target_is_not_judged_on_a_period_not_ended():
+    ended = _evaluate("--as-of", "2026-01-01")
+    assert ended["summary"]["not_met"] > 0 and "in_progress" not in ended
+    assert all("in_progress" not in r for r in ended["results"])
+    running = _evaluate("--as-of", "2025-12-15")
+    assert running["in_progress"] == ["2025"]
+    assert running["summary"]["not_met"] == running["summary"]["off_track"] == 0
+    assert all(r["in_progress"] is True for r in running["results"])
+    # the same targets, pending while the year runs, where the ended year has them not met
+    judged = {(r["target"], r["unit"]): r["status"] for r in ended["results"]}
+    waiting = {(r["target"], r["unit"]): r["status"] for r in running["results"]}
+    assert all(waiting[k] == "pending" for k, v in judged.items()
+               if v == "not_met" and k in waiting)
