@@ -73,6 +73,7 @@ ROWS = [
     row(22, received=(2025, 1, 10, 9, 30), resolved=(2025, 1, 10, 16)),  # same day: fine
     row(23, received=(2025, 1, 10, 9, 30), resolved=(2025, 1, 10, 9, 29)),  # a minute early
     row(24, due=None),                                           # no due date
+    row(25, received=SOON, due=SOON, resolved=None),             # received in the future
     row(15, unit="tan-hà"), row(16, unit="tan-hà"),              # undeclared, close to tan-ha
     row(17, unit="zzz"),                                         # undeclared, nothing close
     row(18, unit=None),                                          # no unit
@@ -100,20 +101,23 @@ def counted(folder):
 
 def test_each_kind_of_bad_date_is_counted_and_left_out_of_every_figure(counted):
     (quality,) = counted.info.sources
-    assert quality.dates == {"no_date": 1, "out_of_window": 1, "received_in_future": 0,
+    assert quality.dates == {"no_date": 1, "out_of_window": 1, "received_in_future": 1,
                              "resolved_in_future": 1, "resolved_before_date": 2,
                              "due_before_date": 1, "no_due": 1}
     assert quality.due_metrics == ["on_time"]
     got = {(r["unit"], r["metric"]): r["value"] for r in counted.values.iter_rows(named=True)
            if r["period"] == "2025-01"}
     # tan-ha: 10 good + 2 duplicate copies + resolved the day it came + no due date; the
-    # six left-out rows count nowhere, so a dossier resolved "in the future" or a minute
-    # before its receipt is never counted as on time; the one without a due date is
-    # received but neither on time nor late.
+    # seven left-out rows count nowhere (the one received in the future makes no period),
+    # so a dossier resolved "in the future" or a minute before its receipt is never
+    # counted as on time; the one without a due date is received but neither on time nor
+    # late.
     assert got[("tan-ha", "received")] == 14 and got[("tan-ha", "on_time")] == 13
     assert got[("son-my", "received")] == 1
     rec09 = [w.message for w in counted.warnings if w.code == "REC09"]
-    assert "6 record(s)" in rec09[0] and "resolved_in_future 1" in rec09[0]
+    assert "7 record(s)" in rec09[0] and "resolved_in_future 1" in rec09[0]
+    assert "received_in_future 1" in rec09[0]
+    assert {r["period"] for r in counted.values.iter_rows(named=True)} == {"2025-01"}
     assert "out_of_window 1" in rec09[0] and "resolved_before_date 2" in rec09[0]
     assert "1 record(s) of 'dossiers' have no due date and are left out of on_time" in rec09[1]
 
@@ -146,7 +150,7 @@ def test_the_report_lists_each_source_with_its_quality(folder, tmp_path):
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     section = html[html.index("Dossier record sources"):]
     section = section[:section.index("</table>")]
-    assert "<code>dossiers</code>" in section and ">25<" in section
+    assert "<code>dossiers</code>" in section and ">26<" in section
     assert "tan-hà: 2 (did you mean tan-ha?)" in section and "zzz: 1" in section
     assert "resolved in the future: 1" in section and "due before received: 1" in section
     assert "2 ids (4 records, 1 with different contents): HS-0, HS-1" in section

@@ -112,3 +112,33 @@ def test_a_declared_null_marker_is_a_missing_value(tmp_path):
                                     f"dossiers={path}", "--format", "json", "--as-of",
                                     "2025-02-01"])
     assert res.exit_code in (0, 1) and "REC06" not in res.output, res.output
+
+
+@pytest.mark.parametrize("declared, stored, words", [
+    ("timestamp", "date", "declared timestamp but holds date; compared as whole days"),
+    ("date", "timestamptz", "declared date but holds timestamptz; each instant's day"),
+])
+def test_a_declared_type_that_differs_in_meaning_is_warned_with_the_reading(
+        tmp_path, declared, stored, words):
+    """A due date stored as a date but declared timestamp would be due at midnight: it is
+    compared as its whole day. An instant declared date takes its Vietnam day."""
+    from datetime import UTC, date, datetime
+    due = date(2025, 1, 10) if stored == "date" else datetime(2025, 1, 9, 18, tzinfo=UTC)
+    pl.DataFrame([{"dossier_id": "a", "unit_id": "tan-ha",
+                   "received_at": datetime(2025, 1, 2, 9), "due_at": due,
+                   "resolved_at": datetime(2025, 1, 10, 15)}]).write_parquet(
+        tmp_path / "d.parquet")
+    text = RULESET.replace("due_at: date", f"due_at: {declared}").replace(
+        "fee: number, pages: integer}", "resolved_at: timestamp}").replace(
+        "  fees: {label: F, unit: vnd, records: {source: dossiers, aggregate: sum, "
+        "column: fee}}\n", "  on_time: {label: T, unit: count, records: {source: dossiers, "
+        "aggregate: count, date: resolved_at, where: \"resolved_at <= due_at\"}}\n")
+    (tmp_path / "ruleset.yaml").write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(main, ["figures", str(tmp_path / "ruleset.yaml"), "--records",
+                                    f"dossiers={tmp_path}/d.parquet", "--format", "csv",
+                                    "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "REC11" in res.stderr and words in res.stderr, res.stderr
+    # resolved 15:00 on the 10th: on time by the whole due day, and by 18:00Z on the 9th
+    # read as that instant's day in Vietnam (01:00 on the 10th; in UTC it is the 9th)
+    assert "tan-ha,2025-01,on_time,1.0" in res.stdout, res.stdout
