@@ -63,8 +63,13 @@ _ARITH = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "/": exp.Div}
 _PERIOD_COLUMNS = ("period_start", "period_end")
 _FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 DATE_TZ = "date_tz"  # internal: a column declared `date` that holds instants (types.py)
+SHIFTED = "timestamp@"  # internal: `timestamp@H`, times without a zone H hours behind local
 MOMENTS = ("timestamp", "timestamptz")
 DAYS = ("date", DATE_TZ)
+
+
+def is_moment(kind: str) -> bool:
+    return kind in MOMENTS or kind.startswith(SHIFTED)
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,8 @@ def local_moment(name: str, columns: Mapping[str, str], offset: int = LOCAL_OFFS
         return _hours(_cast(_cast(col, "TIMESTAMPTZ"), "TIMESTAMP"), offset)
     if kind == "timestamp":
         return _cast(col, "TIMESTAMP")
+    if kind.startswith(SHIFTED):   # written in another zone (the source's `timezone:`)
+        return _hours(_cast(col, "TIMESTAMP"), int(kind[len(SHIFTED):]))
     return _cast(_cast(col, "DATE"), "TIMESTAMP")
 
 
@@ -135,7 +142,7 @@ def local_day(name: str, columns: Mapping[str, str], offset: int = LOCAL_OFFSET
               ) -> exp.Expression:
     """The local day (a DATE) of a date or time column: what places a record in a period."""
     kind = columns.get(name, "")
-    if kind in ("timestamptz", DATE_TZ):
+    if kind in ("timestamptz", DATE_TZ) or kind.startswith(SHIFTED):
         return _cast(local_moment(name, columns, offset), "DATE")
     return _cast(_raw(name), "DATE")
 
@@ -146,7 +153,7 @@ def column(name: str, columns: Mapping[str, str], offset: int = LOCAL_OFFSET
     kind = columns.get(name, "")
     if kind in DAYS:
         return local_day(name, columns, offset)
-    if kind in MOMENTS:
+    if is_moment(kind):
         return local_moment(name, columns, offset)
     return _raw(name)
 
@@ -199,7 +206,7 @@ def condition(node: Node, columns: Mapping[str, str], offset: int = LOCAL_OFFSET
             if n.id in _PERIOD_COLUMNS:
                 return "moment"
             declared = columns.get(n.id, "")
-            return "day" if declared in DAYS else "moment" if declared in MOMENTS else None
+            return "day" if declared in DAYS else "moment" if is_moment(declared) else None
         if isinstance(n, Text) and other is not None and kind(other, None) is not None:
             found = literal_date(n.value)
             return "day" if type(found) is date else "moment"

@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from ...errors import CchcError, Position, Problem
 from ...messages import _
-from .sql import DATE_TZ, RECORD, identifier, table
+from .sql import DATE_TZ, RECORD, SHIFTED, identifier, table
 
 # declared type -> the type a value is cast to when checked
 CAST_TO = {"integer": "BIGINT", "number": "DOUBLE", "date": "TIMESTAMP",
@@ -164,7 +164,18 @@ def effective_columns(engine, name: str, source) -> tuple[dict[str, str], list[P
                     reading=reading.format(offset=f"{source.utc_offset:+d}")),
                 None, _("declare the column's type as it is: {real}").format(real=real),
                 "warning"))
+    if source.timezone is not None:   # times without a zone written in another zone
+        shift = source.utc_offset - zone_hours(source.timezone)
+        for column_name, kind in columns.items():
+            if kind == "timestamp" and shift:
+                columns[column_name] = f"{SHIFTED}{shift:+d}"
     return columns, problems
+
+
+def zone_hours(text: str) -> int:
+    """Hours ahead of UTC of a source's `timezone:` (UTC, UTC+7, +07:00)."""
+    text = text.removeprefix("UTC")
+    return int(text.split(":")[0]) if text else 0
 
 
 def zoned_count(engine, name: str, column_name: str) -> int:

@@ -182,11 +182,14 @@ def reference(rows: list[dict], now: datetime) -> dict[tuple[str, str, str], flo
     return out
 
 
-def cchc_figures(folder: Path, location: str, zone: str, kind: str = "timestamptz"
-                 ) -> tuple[dict, str]:
-    """The counted figures of `cchc figures --records` run with TZ=`zone`; its stderr."""
+def cchc_figures(folder: Path, location: str, zone: str, kind: str = "timestamptz",
+                 extra: str = "") -> tuple[dict, str]:
+    """The counted figures of `cchc figures --records` run with TZ=`zone`; its stderr.
+    `extra`: lines added to the source."""
     ruleset = folder / f"ruleset-{kind}.yaml"
-    ruleset.write_text(RULESET.format(kind=kind, pending=PENDING), encoding="utf-8")
+    periods = "    periods: [month, quarter, year]\n"
+    ruleset.write_text(RULESET.format(kind=kind, pending=PENDING).replace(
+        periods, periods + extra), encoding="utf-8")
     env = {**os.environ, "TZ": zone, "PYTHONPATH": str(ROOT)}
     res = subprocess.run(
         [str(Path(sys.executable).parent / "cchc"), "figures", str(ruleset), "--units",
@@ -284,3 +287,19 @@ def test_postgresql_timestamptz_declared_timestamp_is_read_as_instants(records, 
                                kind="timestamp")
     _agree(got, want)
     assert "REC11" in stderr and "'received_at'" in stderr
+
+
+def test_times_without_a_zone_written_in_utc_are_read_so_with_timezone(records):
+    """An export of times without a zone, written in UTC: `timezone: UTC` on the source
+    reads them as UTC, and the figures are those of the instants."""
+    folder, rows, want = records
+    naive = pl.DataFrame(rows).with_columns(
+        pl.col(c).dt.replace_time_zone(None) for c in ("received_at", "due_at", "resolved_at"))
+    (folder / "naive").mkdir(exist_ok=True)
+    naive.write_parquet(folder / "naive" / "dossiers.parquet")
+    ruleset = folder / "ruleset-timestamp.yaml"
+    got, stderr = cchc_figures(folder, f"dossiers={folder}/naive/dossiers.parquet",
+                               "America/New_York", kind="timestamp",
+                               extra="    timezone: UTC\n")
+    _agree(got, want)
+    assert "REC11" not in stderr and "timezone: UTC" in ruleset.read_text(encoding="utf-8")
