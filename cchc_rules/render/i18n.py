@@ -44,6 +44,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "level": ("Cấp", "Level"),
     "contents": ("Mục lục", "Contents"),
     "summary": ("Tổng hợp", "Summary"),
+    "in_progress_periods": ("Kỳ đang diễn ra (chưa chấm đạt/không đạt): {periods}",
+                            "In progress (not judged met or not met yet): {periods}"),
     "by_status": ("Theo trạng thái", "By status"),
     "by_area": ("Theo lĩnh vực cải cách", "By reform area"),
     "by_unit": ("Xếp hạng đơn vị", "Unit ranking"),

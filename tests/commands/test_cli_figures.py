@@ -109,3 +109,11 @@ def test_a_target_is_not_judged_on_a_period_not_ended():
     waiting = {(r["target"], r["unit"]): r["status"] for r in running["results"]}
     assert all(waiting[k] == "pending" for k, v in judged.items()
                if v == "not_met" and k in waiting)
+
+
+def test_the_table_names_the_periods_in_progress():
+    res = CliRunner().invoke(main, ["evaluate", RULESET, *RECORDS, "--period", "2025-06",
+                                    "--as-of", "2025-06-15T12:00"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.rstrip().endswith(
+        "In progress (not judged met or not met yet): 2025-06"), res.stdout[-300:]
