@@ -205,12 +205,38 @@ def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str]
                        height=both.height, metric=first['metric'], unit=first['unit'],
                        period=first['period']),
             None, _("drop the metric from the --data files or from --records"))])
+    running = unfinished_reported(figures.values, as_of)
+    if running:   # reported figures of a period not ended: flagged as counted ones are
+        counted.info.in_progress.update(running)
+        counted.warnings.append(Problem("REC12", _(
+            "reported figures for {periods}, not ended as of the moment counted: in "
+            "progress, not judged yet").format(periods=", ".join(running)),
+            None, None, "warning"))
     units = dict(figures.units)
     if not declared:
         units.update({u: Unit(u, u) for u in counted.units if u not in units})
     values = pl.concat([figures.values.select(COLUMNS), counted.values.select(COLUMNS)])
     return FiguresType(values, units, [*figures.warnings, *counted.warnings],
                        figures.restated, records=counted.info)
+
+
+def unfinished_reported(values, as_of: datetime | None) -> list[str]:
+    """The periods of reported figures (`values`) not ended as of `as_of` (default now),
+    in Vietnam time: the first moment after the period is later."""
+    from datetime import UTC, time, timedelta
+
+    from .figures.records import local_time
+    from .periods import parse_period
+    moment = local_time(as_of or datetime.now(UTC), 7)
+    out = []
+    for text in values.get_column("period").unique().sort().to_list():
+        try:
+            end = parse_period(text).end
+        except ValueError:
+            continue
+        if datetime.combine(end + timedelta(days=1), time()) > moment:
+            out.append(text)
+    return out
 
 
 def _call(step: Step | None) -> None:

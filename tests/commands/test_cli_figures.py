@@ -117,3 +117,16 @@ def test_the_table_names_the_periods_in_progress():
     assert res.exit_code == 0, res.output
     assert res.stdout.rstrip().endswith(
         "In progress (not judged met or not met yet): 2025-06"), res.stdout[-300:]
+
+
+def test_reported_figures_of_a_period_not_ended_are_flagged_the_same_way(tmp_path):
+    data = tmp_path / "d.yaml"
+    data.write_text("reports:\n  - {unit: T01, period: 2025-07, values: {received: 4}}\n",
+                    encoding="utf-8")
+    res = figures("--format", "json", "--as-of", "2025-06-20", "--data", str(data),
+                  "--period", "2025-07")
+    assert res.exit_code == 0, res.output
+    (mine,) = [f for f in json.loads(res.stdout)["figures"] if f["metric"] == "received"
+               and f["unit"] == "T01"]
+    assert mine["origin"] == "reported" and mine["in_progress"] is True
+    assert "reported figures for 2025-07, not ended" in res.stderr
