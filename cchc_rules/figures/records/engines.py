@@ -398,11 +398,20 @@ class Spark:
         for loc in locations:
             view = f"records_{loc.source}"
             files = [str(p) for p in loc.files]
+            markers = [m for m in getattr((sources or {}).get(loc.source), "nulls", None)
+                       or () if m]   # an empty field is null in Spark already
+            if len(markers) > 1:
+                raise _problem(_("records of '{source}': Spark reads one null marker besides "
+                                 "the empty field, not {markers}").format(
+                                 source=loc.source, markers=", ".join(markers)),
+                               _("keep one in 'nulls:', or count the files with DuckDB"),
+                               code="REC06")
             try:
                 reader = self.spark.read
                 frame = (reader.parquet(*files)
                          if FILE_KINDS[_suffix(loc.files[0])] == "parquet"
-                         else reader.csv(files, header=True, inferSchema=True))
+                         else reader.csv(files, header=True, inferSchema=True,
+                                         **({"nullValue": markers[0]} if markers else {})))
                 frame.createOrReplaceTempView(view)
             except self.error as err:
                 raise _problem(_("records of '{source}' cannot be read: {first}").format(

@@ -142,3 +142,25 @@ def test_a_declared_type_that_differs_in_meaning_is_warned_with_the_reading(
     # resolved 15:00 on the 10th: on time by the whole due day, and by 18:00Z on the 9th
     # read as that instant's day in Vietnam (01:00 on the 10th; in UTC it is the 9th)
     assert "tan-ha,2025-01,on_time,1.0" in res.stdout, res.stdout
+
+
+@pytest.mark.slow
+def test_spark_honours_one_null_marker_and_refuses_several(tmp_path):
+    from records_services import spark_ready
+    spark_ready()
+    path = csv(tmp_path, "HS-x,tan-ha,NULL,2025-01-20,1000,3\n")   # no received date
+    for markers, ok in (('["NULL"]', True), ('["NULL", "-"]', False)):
+        marked = RULESET.replace("    date: received_at\n",
+                                 f"    date: received_at\n    nulls: {markers}\n")
+        (tmp_path / "ruleset.yaml").write_text(marked, encoding="utf-8")
+        res = CliRunner().invoke(main, ["figures", str(tmp_path / "ruleset.yaml"),
+                                        "--records", f"dossiers=spark:{path}", "--format",
+                                        "csv", "--lang", "en"])
+        if ok:
+            assert res.exit_code == 0, res.output
+            assert "tan-ha,2025-01,received,6.0" in res.stdout, res.stdout
+            assert "no_date 1" in res.stderr, res.stderr
+        else:
+            assert res.exit_code == 2
+            (line,) = [x for x in res.output.splitlines() if "REC06" in x]
+            assert "one null marker" in line
