@@ -22,7 +22,7 @@ import re
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +91,7 @@ def way_cchc(folder: Path, location: str) -> dict:
     units = session.read_figures([], folder / "units.csv").units
     clock = Clock()
     got = count_figures(ruleset, [parse_location(location, ruleset.model.sources)], units,
-                        today=date(YEAR + 1, 6, 30))
+                        now=datetime(YEAR + 1, 6, 30, tzinfo=UTC))
     spent = clock.read()
     values = got.values
     return {**spent, "sums": _sums(values["metric"], values["value"]),
@@ -106,16 +106,19 @@ def _sums(metrics, values) -> dict:
     return out
 
 
+# Moments as the ruleset now compares them (docs/records.md §4): on time is the resolution
+# moment against the due moment; a stock is taken at the first moment after the month.
 HAND_SQL = """
 WITH d AS (
-  SELECT ma_don_vi AS u, CAST(ngay_tiep_nhan AS DATE) AS rd, CAST(ngay_hen_tra AS DATE) AS dd,
-         CAST(ngay_ket_thuc_xu_ly AS DATE) AS xd, kenh_thuc_hien AS k,
+  SELECT ma_don_vi AS u, ngay_tiep_nhan AS r, ngay_hen_tra AS du, ngay_ket_thuc_xu_ly AS x,
+         CAST(ngay_tiep_nhan AS DATE) AS rd, CAST(ngay_ket_thuc_xu_ly AS DATE) AS xd,
+         kenh_thuc_hien AS k,
          co_nghia_vu_tai_chinh AS f, thanh_toan_truc_tuyen AS t, muc_do_hai_long AS h
   FROM read_parquet({files})
   WHERE ma_don_vi IS NOT NULL AND ngay_tiep_nhan IS NOT NULL
-    AND NOT coalesce(CAST(ngay_hen_tra AS DATE) < CAST(ngay_tiep_nhan AS DATE), false)
-    AND NOT coalesce(CAST(ngay_ket_thuc_xu_ly AS DATE) < CAST(ngay_tiep_nhan AS DATE), false)),
-m AS (SELECT month, last_day(make_date({year}, month, 1)) AS last
+    AND NOT coalesce(ngay_hen_tra < ngay_tiep_nhan, false)
+    AND NOT coalesce(ngay_ket_thuc_xu_ly < ngay_tiep_nhan, false)),
+m AS (SELECT month, CAST(make_date({year}, month, 1) + INTERVAL 1 MONTH AS TIMESTAMP) AS e
       FROM range(1, 13) AS r(month)),
 flows_in AS (
   SELECT g.grp AS unit, month(d.rd) AS month, count(*) AS received,
@@ -125,17 +128,17 @@ flows_in AS (
   FROM d JOIN g ON d.u = g.member WHERE year(d.rd) = {year} GROUP BY ALL),
 flows_out AS (
   SELECT g.grp AS unit, month(d.xd) AS month,
-         count(*) FILTER (WHERE xd <= dd) AS resolved_on_time,
-         count(*) FILTER (WHERE xd > dd) AS resolved_late,
+         count(*) FILTER (WHERE x <= du) AS resolved_on_time,
+         count(*) FILTER (WHERE x > du) AS resolved_late,
          avg(date_diff('day', rd, xd)) AS processing_days,
          count(*) FILTER (WHERE h IS NOT NULL) AS service_rated,
          count(*) FILTER (WHERE h >= 2) AS service_satisfied
   FROM d JOIN g ON d.u = g.member WHERE year(d.xd) = {year} GROUP BY ALL),
 stocks AS (
   SELECT g.grp AS unit, m.month,
-         count(*) FILTER (WHERE d.dd >= m.last) AS pending_in_time,
-         count(*) FILTER (WHERE d.dd < m.last) AS pending_overdue
-  FROM d JOIN m ON d.rd <= m.last AND (d.xd IS NULL OR d.xd > m.last)
+         count(*) FILTER (WHERE d.du >= m.e) AS pending_in_time,
+         count(*) FILTER (WHERE d.du < m.e) AS pending_overdue
+  FROM d JOIN m ON d.r < m.e AND (d.x IS NULL OR d.x >= m.e)
   JOIN g ON d.u = g.member GROUP BY ALL)
 SELECT * FROM flows_in FULL JOIN flows_out USING (unit, month)
   FULL JOIN stocks USING (unit, month)
@@ -166,13 +169,13 @@ def way_polars(folder: Path) -> dict:
     pairs = pl.LazyFrame(ancestry(folder), schema=["member", "grp"], orient="row")
     clock = Clock()
     d = (pl.scan_parquet(sorted(folder.glob("*.parquet")))
-         .select(u="ma_don_vi", rd=pl.col("ngay_tiep_nhan").dt.date(),
-                 dd=pl.col("ngay_hen_tra").dt.date(),
+         .select(u="ma_don_vi", r="ngay_tiep_nhan", du="ngay_hen_tra",
+                 x="ngay_ket_thuc_xu_ly", rd=pl.col("ngay_tiep_nhan").dt.date(),
                  xd=pl.col("ngay_ket_thuc_xu_ly").dt.date(), k="kenh_thuc_hien",
                  f="co_nghia_vu_tai_chinh", t="thanh_toan_truc_tuyen", h="muc_do_hai_long")
          .filter(pl.col("u").is_not_null() & pl.col("rd").is_not_null()
-                 & ~(pl.col("dd") < pl.col("rd")).fill_null(False)
-                 & ~(pl.col("xd") < pl.col("rd")).fill_null(False))
+                 & ~(pl.col("du") < pl.col("r")).fill_null(False)
+                 & ~(pl.col("x") < pl.col("r")).fill_null(False))
          .join(pairs, left_on="u", right_on="member"))
     flows_in = (d.filter(pl.col("rd").dt.year() == YEAR)
                 .group_by("grp", month=pl.col("rd").dt.month())
@@ -181,19 +184,19 @@ def way_polars(folder: Path) -> dict:
                      dossiers_paid_online=(pl.col("f") & pl.col("t")).sum()))
     flows_out = (d.filter(pl.col("xd").dt.year() == YEAR)
                  .group_by("grp", month=pl.col("xd").dt.month())
-                 .agg(resolved_on_time=(pl.col("xd") <= pl.col("dd")).sum(),
-                      resolved_late=(pl.col("xd") > pl.col("dd")).sum(),
+                 .agg(resolved_on_time=(pl.col("x") <= pl.col("du")).sum(),
+                      resolved_late=(pl.col("x") > pl.col("du")).sum(),
                       processing_days=(pl.col("xd") - pl.col("rd")).dt.total_days().mean(),
                       service_rated=pl.col("h").is_not_null().sum(),
                       service_satisfied=(pl.col("h") >= 2).sum()))
-    months = pl.LazyFrame({"month": list(range(1, 13)), "last": [
-        (date(YEAR, m + 1, 1) if m < 12 else date(YEAR + 1, 1, 1)) for m in range(1, 13)]}
-        ).with_columns(pl.col("last").dt.offset_by("-1d"), pl.col("month").cast(pl.Int8))
-    stocks = (d.join_where(months, pl.col("rd") <= pl.col("last"))
-              .filter(pl.col("xd").is_null() | (pl.col("xd") > pl.col("last")))
+    months = pl.LazyFrame({"month": list(range(1, 13)), "e": [
+        (datetime(YEAR, m + 1, 1) if m < 12 else datetime(YEAR + 1, 1, 1))
+        for m in range(1, 13)]}).with_columns(pl.col("month").cast(pl.Int8))
+    stocks = (d.join_where(months, pl.col("r") < pl.col("e"))
+              .filter(pl.col("x").is_null() | (pl.col("x") >= pl.col("e")))
               .group_by("grp", "month")
-              .agg(pending_in_time=(pl.col("dd") >= pl.col("last")).sum(),
-                   pending_overdue=(pl.col("dd") < pl.col("last")).sum()))
+              .agg(pending_in_time=(pl.col("du") >= pl.col("e")).sum(),
+                   pending_overdue=(pl.col("du") < pl.col("e")).sum()))
     frame = (flows_in.join(flows_out, on=["grp", "month"], how="full", coalesce=True)
              .join(stocks, on=["grp", "month"], how="full", coalesce=True)
              .collect(engine="streaming"))
@@ -207,13 +210,14 @@ def way_pandas(folder: Path) -> dict:
     clock = Clock()
     d = pd.concat([pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))],
                   ignore_index=True)
-    d = pd.DataFrame({"u": d["ma_don_vi"], "rd": d["ngay_tiep_nhan"].dt.normalize(),
-                      "dd": d["ngay_hen_tra"].dt.normalize(),
+    d = pd.DataFrame({"u": d["ma_don_vi"], "r": d["ngay_tiep_nhan"], "du": d["ngay_hen_tra"],
+                      "x": d["ngay_ket_thuc_xu_ly"],
+                      "rd": d["ngay_tiep_nhan"].dt.normalize(),
                       "xd": d["ngay_ket_thuc_xu_ly"].dt.normalize(),
                       "k": d["kenh_thuc_hien"], "f": d["co_nghia_vu_tai_chinh"],
                       "t": d["thanh_toan_truc_tuyen"].fillna(False).astype(bool),
                       "h": d["muc_do_hai_long"]})
-    bad = (d["dd"] < d["rd"]) | (d["xd"] < d["rd"])
+    bad = (d["du"] < d["r"]) | (d["x"] < d["r"])
     d = d[d["u"].notna() & d["rd"].notna() & ~bad].merge(pairs, left_on="u",
                                                          right_on="member")
     inn = d[d["rd"].dt.year == YEAR].assign(month=lambda x: x["rd"].dt.month,
@@ -223,8 +227,8 @@ def way_pandas(folder: Path) -> dict:
         received=("u", "size"), received_online=("online", "sum"),
         dossiers_with_fees=("f", "sum"), dossiers_paid_online=("paid", "sum"))
     out = d[d["xd"].dt.year == YEAR].assign(
-        month=lambda x: x["xd"].dt.month, on_time=lambda x: x["xd"] <= x["dd"],
-        late=lambda x: x["xd"] > x["dd"], days=lambda x: (x["xd"] - x["rd"]).dt.days,
+        month=lambda x: x["xd"].dt.month, on_time=lambda x: x["x"] <= x["du"],
+        late=lambda x: x["x"] > x["du"], days=lambda x: (x["xd"] - x["rd"]).dt.days,
         rated=lambda x: x["h"].notna(), satisfied=lambda x: x["h"] >= 2)
     flows_out = out.groupby(["grp", "month"]).agg(
         resolved_on_time=("on_time", "sum"), resolved_late=("late", "sum"),
@@ -232,10 +236,10 @@ def way_pandas(folder: Path) -> dict:
         service_satisfied=("satisfied", "sum"))
     parts = []
     for month in range(1, 13):
-        last = pd.Timestamp(YEAR, month, 1) + pd.offsets.MonthEnd(0)
-        now = d[(d["rd"] <= last) & (d["xd"].isna() | (d["xd"] > last))]
-        parts.append(now.assign(month=month, in_time=now["dd"] >= last,
-                                overdue=now["dd"] < last)
+        end = pd.Timestamp(YEAR, month, 1) + pd.offsets.MonthBegin(1)
+        now = d[(d["r"] < end) & (d["x"].isna() | (d["x"] >= end))]
+        parts.append(now.assign(month=month, in_time=now["du"] >= end,
+                                overdue=now["du"] < end)
                      .groupby(["grp", "month"]).agg(pending_in_time=("in_time", "sum"),
                                                     pending_overdue=("overdue", "sum")))
     frame = flows_in.join(flows_out, how="outer").join(pd.concat(parts), how="outer")

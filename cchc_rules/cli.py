@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "schema": "Print the JSON Schema of the ruleset format.",
     "evaluate": "Evaluate reported figures against a ruleset.",
     "explain": "Show why one target has its status for one unit and period.",
+    "figures": "Write every figure an evaluation used, with its origin and source.",
     "rank": "Rank units by the points of a ruleset's scoring.",
     "report": "Render a compliance report (HTML or PDF).",
     "test": "Run ruleset tests (*.test.yaml).",

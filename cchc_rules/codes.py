@@ -179,6 +179,10 @@ _ALL = (
     Code("REC10", "the same dossier id more than once", "mã hồ sơ bị trùng", warning=True),
     Code("REC11", "the records' database cannot be reached (exit 3)",
          "không kết nối được cơ sở dữ liệu hồ sơ (mã thoát 3)"),
+    Code("REC12", "a period not ended as of the moment counted",
+         "kỳ chưa kết thúc tại thời điểm đếm", warning=True),
+    Code("REC13", "a date or time column whose real type differs in meaning from its "
+         "declared one", "cột ngày giờ có kiểu thực khác nghĩa với kiểu khai báo", warning=True),
     Code("DIF01", "a file that is not a results document", "tệp không phải tệp kết quả"),
     Code("DIF02", "a ruleset and a results file", "một bộ chỉ tiêu và một tệp kết quả"),
     Code("EVL01", "no such period", "không có kỳ này"),

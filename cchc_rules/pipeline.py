@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -116,9 +117,11 @@ class Session:
     def load(self, ruleset_path: PathArg, data_paths: Sequence[PathArg],
              units_file: PathArg | None = None, decimal_comma: bool = False, *,
              step: Step | None = None, warn: Warn | None = None,
-             records: Sequence[str] = ()) -> Inputs:
+             records: Sequence[str] = (), as_of: datetime | None = None,
+             periods: Iterable[str] | None = None) -> Inputs:
         """The ruleset, then the figures of its metrics; `warn` gets every warning of both.
-        `records`: `NAME=LOCATION` texts (--records), figures counted from dossier records."""
+        `records`: `NAME=LOCATION` texts (--records), figures counted from dossier records
+        as of `as_of` (default now); a period not ended by then only if in `periods`."""
         LOG.info(_("loading {path}").format(path=ruleset_path))
         ruleset = self.load_ruleset(ruleset_path)
         known, labels = known_metrics(ruleset), metric_labels(ruleset)
@@ -129,7 +132,7 @@ class Session:
         LOG.info(_("reading {files} data file(s)").format(files=len(data_paths)))
         figures = self.read_figures(data_paths, units_file, decimal_comma, known, labels)
         if records:
-            figures = add_records(ruleset, figures, records)
+            figures = add_records(ruleset, figures, records, as_of, periods)
         _call(step)
         inputs = Inputs(ruleset, figures)
         if warn is not None:
@@ -140,11 +143,12 @@ class Session:
     def evaluate(self, ruleset_path: PathArg, data_paths: Sequence[PathArg],
                  units_file: PathArg | None = None, decimal_comma: bool = False, *,
                  step: Step | None = None, warn: Warn | None = None,
-                 records: Sequence[str] = (),
+                 records: Sequence[str] = (), as_of: datetime | None = None,
                  **filters: Iterable[str] | None) -> Evaluation:
         """Load, read and evaluate (filters: `periods`, `units`, `targets`)."""
         inputs = self.load(ruleset_path, data_paths, units_file, decimal_comma,
-                           step=step, warn=warn, records=records)
+                           step=step, warn=warn, records=records, as_of=as_of,
+                           periods=filters.get("periods"))
         versions = self.versions(ruleset_path, inputs.ruleset)
         LOG.info(_("evaluating {figures:,} figures").format(
             figures=inputs.figures.values.height))
@@ -193,10 +197,13 @@ class Session:
         return []
 
 
-def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str]) -> Figures:
-    """`figures` plus those counted from dossier records (records/), as if reported. A
-    figure both reported and counted is an error (REC08): which one is right is not ours to
-    guess. Without declared units, the records' units become units as reported ones do."""
+def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str],
+                as_of: datetime | None = None, periods: Iterable[str] | None = None
+                ) -> Figures:
+    """`figures` plus those counted from dossier records (records/), as if reported, as of
+    `as_of` (a period not ended by then only if in `periods`). A figure both reported and
+    counted is an error (REC08): which one is right is not ours to guess. Without declared
+    units, the records' units become units as reported ones do."""
     import polars as pl
 
     from .errors import Problem
@@ -208,7 +215,8 @@ def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str]
     sources = ruleset.model.sources
     locations = [parse_location(text, sources) for text in records]
     declared = any(u.pos is not None for u in figures.units.values())
-    counted = count_figures(ruleset, locations, figures.units if declared else None)
+    counted = count_figures(ruleset, locations, figures.units if declared else None,
+                            as_of=as_of, asked=list(periods) if periods else None)
     both = figures.values.join(counted.values, on=KEYS, how="semi")
     if both.height:
         first = both.row(0, named=True)
@@ -218,12 +226,38 @@ def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str]
                        height=both.height, metric=first['metric'], unit=first['unit'],
                        period=first['period']),
             None, _("drop the metric from the --data files or from --records"))])
+    running = unfinished_reported(figures.values, as_of)
+    if running:   # reported figures of a period not ended: flagged as counted ones are
+        counted.info.in_progress.update(running)
+        counted.warnings.append(Problem("REC12", _(
+            "reported figures for {periods}, not ended as of the moment counted: in "
+            "progress, not judged yet").format(periods=", ".join(running)),
+            None, None, "warning"))
     units = dict(figures.units)
     if not declared:
         units.update({u: Unit(u, u) for u in counted.units if u not in units})
     values = pl.concat([figures.values.select(COLUMNS), counted.values.select(COLUMNS)])
     return FiguresType(values, units, [*figures.warnings, *counted.warnings],
                        figures.restated, records=counted.info)
+
+
+def unfinished_reported(values, as_of: datetime | None) -> list[str]:
+    """The periods of reported figures (`values`) not ended as of `as_of` (default now),
+    in Vietnam time: the first moment after the period is later."""
+    from datetime import UTC, time, timedelta
+
+    from .figures.records import local_time
+    from .periods import parse_period
+    moment = local_time(as_of or datetime.now(UTC), 7)
+    out = []
+    for text in values.get_column("period").unique().sort().to_list():
+        try:
+            end = parse_period(text).end
+        except ValueError:
+            continue
+        if datetime.combine(end + timedelta(days=1), time()) > moment:
+            out.append(text)
+    return out
 
 
 def _call(step: Step | None) -> None:

@@ -44,7 +44,11 @@ def data_options(func=None, *, records: bool = False):
         "--records", "records", multiple=True, metavar="NAME=LOCATION",
         help="Count figures from dossier records: NAME=exports/*.parquet (or .csv), "
         "NAME=postgresql://host/db?table=T, or NAME=spark:PATH (repeatable; "
-        "docs/records.md)."),) if records else ()
+        "docs/records.md)."), click.option(
+        "--as-of", "as_of", metavar="MOMENT", callback=_as_of,
+        help="Count records as of this moment (default now): 2025-12-31 (the end of that "
+        "day), 2025-12-31T17:00 (Vietnam time) or with an offset, 2025-12-31T10:00Z."),
+    ) if records else ()
     for option in reversed((
         click.argument("ruleset", type=click.Path(path_type=Path, dir_okay=False)),
         click.option("--data", "data", multiple=True, required=not records, metavar="FILE",
@@ -61,6 +65,32 @@ def data_options(func=None, *, records: bool = False):
     )):
         func = option(func)
     return func
+
+
+def _as_of(ctx, param, text: str | None):
+    """--as-of: an ISO date (the end of that day), date and time (local time unless it has
+    an offset); never after now."""
+    if text is None:
+        return None
+    from datetime import UTC, date, datetime, timedelta
+    try:
+        day = date.fromisoformat(text.strip())
+        moment = datetime.combine(day + timedelta(days=1), datetime.min.time())
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise CchcError([Problem("REC05", _("--as-of '{text}' is not a date or a moment")
+                                     .format(text=text), None,
+                                     _("e.g. --as-of 2025-12-31 or 2025-12-31T17:00"))]
+                            ) from None
+    now = datetime.now(UTC)
+    later = moment > now if moment.tzinfo is not None else \
+        moment > (now + timedelta(hours=7)).replace(tzinfo=None)
+    if later:
+        raise CchcError([Problem("REC05", _("--as-of '{text}' is after now").format(
+            text=text), None, _("count as of a moment that has come"))])
+    return moment
 
 
 def load(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
@@ -109,7 +139,7 @@ def require_figures(ctx: click.Context, data, records) -> None:
               " JSON, CSV and the others always hold every result).")
 @click.pass_context
 def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, records,
-            periods, units, targets, fmt, output, what, fail_on,
+            as_of, periods, units, targets, fmt, output, what, fail_on,
             show_not_applicable) -> None:
     """Evaluate reported figures against the targets of RULESET."""
     from ..output import atomic_open
@@ -121,7 +151,7 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
     step = (lambda: bar.update(1)) if bar is not None else None
     with bar if bar is not None else contextlib.nullcontext():
         evaluation = session.evaluate(ruleset, data, units_file, decimal_comma, step=step,
-                                      warn=echo_warning, records=records,
+                                      warn=echo_warning, records=records, as_of=as_of,
                                       periods=periods or None,
                                       units=units or None, targets=targets or None)
         options = {"lang": lang, "fail_on": failing,

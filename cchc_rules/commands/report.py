@@ -40,9 +40,10 @@ DETAILS = ("auto", "full", "summary")
               help="Exit 1 when one of these statuses occurred, as evaluate "
                    "(e.g. not_met,off_track,invalid,fail); without it the exit is 0.")
 def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
-            decimal_comma: bool, lang: str, records: tuple[str, ...], fmt: str, output: Path,
-            template_dir: Path | None, detail: str, show_not_applicable: bool,
-            periods: tuple[str, ...], fail_on: str | None) -> None:
+            decimal_comma: bool, lang: str, records: tuple[str, ...], as_of, fmt: str,
+            output: Path, template_dir: Path | None, detail: str,
+            show_not_applicable: bool, periods: tuple[str, ...],
+            fail_on: str | None) -> None:
     """Render a compliance report of RULESET against the reported figures."""
     from ..output import write_atomic
     from ..pipeline import Session
@@ -52,7 +53,8 @@ def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
     failing = parse_fail_on(fail_on) if fail_on is not None else ()
     session = Session()
     evaluation = session.evaluate(ruleset, data, units_file, decimal_comma, warn=echo_warning,
-                                  records=records, periods=periods or None)
+                                  records=records, periods=periods or None,
+                                  as_of=as_of)
     from ..evaluation.view import for_readers
     evaluation = for_readers(evaluation, show_not_applicable=show_not_applicable)
     inputs = [("data", p) for p in data] + ([("units", units_file)] if units_file else [])

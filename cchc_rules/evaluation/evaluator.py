@@ -19,7 +19,7 @@ from ..derive.relative import base_groups, join_base, with_resolved_baselines
 from ..derive.rollup import roll_up
 from ..derive.territory import restated_figures, territories, territory_frame
 from ..derive.timeroll import TimeRoll, absent_parts, derive, needed_periods
-from ..domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin
+from ..domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin, Status
 from ..errors import CchcError, Problem, did_you_mean
 from ..expr import approx_cmp, names, ratio_parts, to_polars
 from ..figures.unitgraph import UnitGraph
@@ -90,6 +90,15 @@ def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
                           found=found, trace=pl.DataFrame(schema=TRACE_SCHEMA), time=timed,
                           counts={}, declared=declared_all, asked=_asked(periods),
                           asked_units=_asked(units))
+    running = sorted(figures.records.in_progress if figures.records is not None else ())
+    if running:   # periods counted from records before they ended (records/ REC12)
+        return Evaluation(ruleset=ruleset, figures=figures, values=values,
+                          results=lambda: unfinished(statuses.results(), running),
+                          checks=checks, found=found, trace=statuses.trace, time=timed,
+                          compact=lambda: (unfinished(s, running)
+                                           for s in _result_slices(statuses)),
+                          declared=declared_all, asked=_asked(periods),
+                          asked_units=_asked(units))
     return Evaluation(ruleset=ruleset, figures=figures, values=values,
                       results=statuses.results, checks=checks, found=found,
                       trace=statuses.trace, time=timed, counts=statuses.counts(),
@@ -99,6 +108,17 @@ def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
 
 def _asked(periods: Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(periods) if periods is not None else None
+
+
+def unfinished(results: pl.DataFrame, periods: list[str]) -> pl.DataFrame:
+    """`results` with a target on a period not ended (`periods`) never judged not_met or
+    off_track: pending until the period ends."""
+    judged = pl.col("status").cast(pl.String).is_in([Status.NOT_MET.value,
+                                                      Status.OFF_TRACK.value])
+    early = pl.col("period").cast(pl.String).is_in(periods) & judged
+    return results.with_columns(
+        pl.when(early).then(pl.lit(Status.PENDING.value)).otherwise(
+            pl.col("status").cast(pl.String)).cast(results.schema["status"]).alias("status"))
 
 
 # Results per slice of `_result_slices`: a writer holds this many rows at a time, not 1.6 M.

@@ -44,6 +44,7 @@ _WORDS = Words(
     W_("level", "Level"),
     W_("contents", "Contents"),
     W_("summary", "Summary"),
+    W_("in_progress_periods", "In progress (not judged met or not met yet): {periods}"),
     W_("by_status", "By status"),
     W_("by_area", "By reform area"),
     W_("by_unit", "Unit ranking"),
@@ -228,6 +229,9 @@ _WORDS = Words(
     W_("date.due_before_date", "due before received"),
     W_("date.resolved_before_date", "resolved before received"),
     W_("date.resolved_in_future", "resolved in the future"),
+    W_("date.received_in_future", "received in the future"),
+    W_("date.out_of_window", "a date outside the plausible window"),
+    W_("date.no_due", "no due date (left out of on time, overdue)"),
     W_("record_duplicates_text",
        "{ids} ids ({rows} records, {differing} with different contents): {examples}"),
 )

@@ -118,7 +118,16 @@ def _results(evaluation: Evaluation, out: BinaryIO) -> None:
     if "_reason" in frame.columns:
         fields["reason"] = pl.when(pl.col("_reason") == Reason.DECLARED.value) \
             .then(pl.lit(_dumps(Reason.DECLARED.value))).otherwise(pl.lit("null"))
+    running = _in_progress(evaluation)
+    if running:   # counted from records before the period ended: never judged yet
+        fields["in_progress"] = pl.when(pl.col("period").cast(pl.String).is_in(running)) \
+            .then(pl.lit("true")).otherwise(pl.lit("false"))
     _write_array(frame, fields, out)
+
+
+def _in_progress(evaluation: Evaluation) -> list[str]:
+    """The periods counted from records though not ended as of the moment counted."""
+    return sorted(getattr(evaluation.figures.records, "in_progress", None) or ())
 
 
 def _checks(evaluation: Evaluation, out: BinaryIO) -> None:
@@ -215,6 +224,9 @@ def document(evaluation: Evaluation) -> dict[str, Any]:
     out = {"ruleset": model.ruleset, "title": model.title,
            "summary": evaluation.summary(), "check_summary": evaluation.check_summary(),
            "diagnostics": diagnostics(evaluation)}
+    running = _in_progress(evaluation)
+    if running:   # counted from records before the period ended: never judged yet
+        out["in_progress"] = running
     if evaluation.versions:   # plans in force by date: which version judged which periods
         from ..ruleset.changes import to_json as changes_json
         out["versions"] = evaluation.versions

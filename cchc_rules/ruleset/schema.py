@@ -166,6 +166,9 @@ RulesetId = Annotated[str, _matching(RULESET_ID, N_("lowercase letters, digits a
 MetricId = Annotated[str, _matching(METRIC_ID, N_("an id of ASCII letters, digits and '_' "
                                        "(not a Python keyword)"), KEYWORDS),
                      Field(json_schema_extra={"pattern": METRIC_ID})]
+ZONE = r"^(UTC|UTC[+-][0-9]{1,2}|[+-][0-9]{2}:00)$"   # a source's `timezone:`
+ZoneText = Annotated[str, _matching(ZONE, N_("UTC, UTC+7 or +07:00")),
+                     Field(json_schema_extra={"pattern": ZONE})]
 EntryId = Annotated[str, _matching(ENTRY_ID, N_("an id of letters, digits, '.', '_' and '-'")),
                     Field(json_schema_extra={"pattern": ENTRY_ID})]
 
@@ -209,6 +212,20 @@ class Source(_Model):
                              "date before the `date` is an inconsistent record.")
     resolved: Text | None = Field(None, description="Cột ngày giải quyết / Resolved-date "
                                   "column: before the `date` or in the future is inconsistent.")
+    earliest: datetime.date | None = Field(
+        None, description="Ngày sớm nhất hợp lý / The first plausible day of a date in the "
+        "records; earlier ones are left out and counted (default: 1 January of the year "
+        "before the ruleset's earliest baseline, or 2000 without one).")
+    latest: datetime.date | None = Field(
+        None, description="Ngày muộn nhất hợp lý / The last plausible day of a date in the "
+        "records (default: a year after the run).")
+    timezone: ZoneText | None = Field(
+        None, description="Múi giờ của cột timestamp / The zone `timestamp` columns (times "
+        "without a zone) are written in: UTC, UTC+7 or +07:00 (default: the local time of "
+        "`utc_offset`, Vietnam).")
+    nulls: list[str] | None = Field(
+        None, description="Giá trị trống / Texts that mean a missing value in a CSV export, "
+        "e.g. [\"NULL\", \"\"] (default: an empty field only).")
     description: Text | None = Field(None, description="Ghi chú / Free-text note.")
 
 

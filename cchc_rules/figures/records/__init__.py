@@ -14,14 +14,17 @@ roll-up and evaluation treat them exactly as reported figures.
 - When units have parents, each parent's figure is counted from its own records and all
   its descendants' (static `parent`): count_distinct and mean_days do not add up, and a
   parent that receives dossiers itself would otherwise lose them or its children's.
+- Counting happens as of a moment (`as_of`, default now; Vietnam time unless the source
+  sets `utc_offset`). A period not ended by then is "in progress": it is counted only when
+  asked for (`asked`), its flows up to that moment and its stocks at it (REC12 says which).
 """
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 
 import polars as pl
 
@@ -30,17 +33,27 @@ from ...messages import _
 from ...periods import Period, parse_period
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
 from .protocol import Engine
-from .quality import Query, RecordsInfo, SourceQuality, duplicates, unit_problems, unit_stats
+from .quality import (
+    NO_DUE,
+    Query,
+    RecordsInfo,
+    SourceQuality,
+    duplicates,
+    unit_problems,
+    unit_stats,
+)
 from .quality import warnings as quality_warnings
-from .sql import fused_query, metric_query, placement
-from .types import locate_column
+from .sql import Clock, fused_query, metric_query, period_moments, placement, references
+from .types import effective_columns, locate_column
 
 __all__ = ["Location", "RecordFigures", "RecordsInfo", "count_figures", "over_time",
            "parse_location"]
 
+NO_BASELINE_YEAR = 2000   # the plausible window's first year when no target has a baseline
+
 ADDITIVE = ("count", "sum")  # aggregates whose parent figure is the sum of its children's
 ZERO_WHEN_EMPTY = ("count", "sum", "count_distinct")
-ENGINES: dict[str, Callable[[list[Location]], Engine]] = {   # Location.engine -> class
+ENGINES: dict[str, Callable[..., Engine]] = {   # (locations, sources) ->   # Location.engine -> class
     "duckdb": DuckDB, "postgres": Postgres, "spark": Spark}
 LOG = logging.getLogger("cchc.records")   # progress lines (the CLI's --verbose)
 
@@ -54,18 +67,22 @@ class RecordFigures:
 
 
 def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None = None,
-                  today: date | None = None) -> RecordFigures:
+                  as_of: datetime | None = None, asked: Sequence[str] | None = None,
+                  now: datetime | None = None) -> RecordFigures:
     """Every metric of `ruleset` counted from the sources in `locations`. `units`: the
-    declared units (id -> units.Unit), or None when no unit is declared anywhere. `today`
-    (default: the day now in each source's local time) dates "resolved in the future"."""
+    declared units (id -> units.Unit), or None when no unit is declared anywhere. `as_of`
+    (an aware moment, or a naive one in the source's local time; default `now`, itself
+    default the run's moment) is the moment counted as of; `asked`: the periods asked for
+    (--period), the only in-progress periods counted."""
     model = ruleset.model
     by_source = {loc.source: loc for loc in locations}
     engines: dict[str, Engine] = {}
+    moment_now = now or datetime.now(UTC)
     try:
         for kind, make in ENGINES.items():
             mine = [loc for loc in locations if loc.engine == kind]
             if mine:
-                engine = make(mine)
+                engine = make(mine, model.sources)
                 engines.update({loc.source: engine for loc in mine})
         frames: list[pl.DataFrame] = []
         seen: dict[str | None, int] = {}   # unit -> its records, first seen first
@@ -76,11 +93,14 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
             LOG.info(_("records '{name}' ({engine}): checking {where}").format(
                 name=name, engine=loc.engine, where=loc.text.partition("=")[2]))
             engine.check(name, source)
+            columns, problems = effective_columns(engine, name, source)
+            warnings += problems
+            source = source.model_copy(update={"columns": columns})
+            clock = make_clock(ruleset, source, moment_now, as_of)
             try:
-                got = _count_source(ruleset, loc, engine, units, today or local_today(
-                    source.utc_offset), info)
-            except CchcError as err:  # trace a failure to its column when one is to blame
-                if not isinstance(err, Unreachable):
+                got = _count_source(ruleset, source, loc, engine, units, clock, asked, info)
+            except CchcError as err:   # trace a failure to its column when one is to blame
+                if not isinstance(err, Unreachable) and err.problems[0].pos is None:
                     locate_column(engine, name, source, engine.tables[name])
                 raise
             frames += got[0]
@@ -96,12 +116,47 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
     return RecordFigures(values, [u for u in seen if u is not None], warnings, info)
 
 
-def _count_source(ruleset, loc: Location, engine: Engine, units: Mapping | None, day: date,
-                  info: RecordsInfo) -> tuple[list[pl.DataFrame], dict, list[Problem]]:
+def local_time(moment: datetime, offset: int) -> datetime:
+    """`moment` as a wall-clock time `offset` hours ahead of UTC, without a zone (a naive
+    moment is taken as that wall-clock time already)."""
+    if moment.tzinfo is None:
+        return moment
+    return (moment.astimezone(UTC) + timedelta(hours=offset)).replace(tzinfo=None)
+
+
+def earliest_year(ruleset) -> int:
+    """The plausible window's first year: the ruleset's earliest baseline year minus one."""
+    years = []
+    for target in ruleset.model.targets:
+        if target.baseline is not None and target.baseline.period[:4].isdigit():
+            years.append(int(target.baseline.period[:4]))
+    return min(years) - 1 if years else NO_BASELINE_YEAR
+
+
+def make_clock(ruleset, source, now: datetime, as_of: datetime | None) -> Clock:
+    """The moments one source is counted against, in its local time: as of `as_of`
+    (default `now`), with the plausible window from the source's `earliest` (default 1
+    January of the ruleset's earliest baseline year minus one) to its `latest` (default
+    a year after now), both included."""
+    offset = source.utc_offset
+    local_now = local_time(now, offset)
+    first = source.earliest or date(earliest_year(ruleset), 1, 1)
+    last = source.latest or (local_now + timedelta(days=366)).date()
+    return Clock(as_of=local_time(as_of, offset) if as_of is not None else local_now,
+                 now=local_now, earliest=datetime.combine(first, time()),
+                 latest=datetime.combine(last + timedelta(days=1), time()))
+
+
+def _count_source(ruleset, source, loc: Location, engine: Engine, units: Mapping | None,
+                  clock: Clock, asked: Sequence[str] | None, info: RecordsInfo
+                  ) -> tuple[list[pl.DataFrame], dict, list[Problem]]:
     """One source: its quality (into `info`), then each of its metrics' figures."""
     model, name = ruleset.model, loc.source
-    source = model.sources[name]
-    stats = unit_stats(engine, name, source, day)
+    mine = {mid: m.records for mid, m in model.metrics.items()
+            if m.records is not None and m.records.source == name}
+    due_metrics = [mid for mid in mine if source.due is not None
+                   and source.due in references(ruleset.conditions.get(mid))]
+    stats = unit_stats(engine, name, source, clock, bool(due_metrics))
     counts = {s.unit: s.rows for s in stats.units}
     LOG.info(_("records '{name}': {rows:,} rows in {units} units").format(
         name=name, rows=sum(counts.values()), units=len(counts)))
@@ -109,7 +164,8 @@ def _count_source(ruleset, loc: Location, engine: Engine, units: Mapping | None,
     days = [d for s in stats.units for d in (s.first, s.last) if d is not None]
     quality = SourceQuality(name, loc.text, loc.engine, sum(counts.values()),
                             min(days, default=None), max(days, default=None),
-                            dates=stats.dates)
+                            dates=stats.dates,
+                            due_metrics=due_metrics if stats.dates.get(NO_DUE) else [])
     unit_problems(quality, counts, units)
     if source.id is not None:
         found = duplicates(engine, name, source)
@@ -117,9 +173,15 @@ def _count_source(ruleset, loc: Location, engine: Engine, units: Mapping | None,
          quality.duplicate_examples) = found.ids, found.rows, found.differing, found.examples
     warnings += quality_warnings(quality)
     info.sources.append(quality)
-    if not days:
+    # Records after the as-of moment are not there yet: they make no period.
+    last_day = (clock.as_of - timedelta(microseconds=1)).date()
+    if not days or min(days) > last_day:
         return [], counts, warnings
-    periods = covering(min(days), max(days), source.periods)
+    periods = covering(min(days), min(max(days), last_day), source.periods)
+    periods, problems = _in_progress(name, periods, clock, asked, info)
+    warnings += problems
+    if not periods:
+        return [], counts, warnings
     known = [u for u in counts if u is not None and (units is None or u in units)]
     # Units with parents: every figure of a parent is counted from its own records and its
     # descendants' (a parent may receive dossiers itself: a sum of its children's would
@@ -144,13 +206,13 @@ def _count_source(ruleset, loc: Location, engine: Engine, units: Mapping | None,
         specs = [(model.metrics[m].records, ruleset.conditions.get(m)) for m in mids]
         for mid, (spec, where) in zip(mids, specs, strict=True):
             info.queries[mid] = Query(name, loc.engine, engine.dialect, metric_query(
-                source, spec, where, engine.tables[name], periods, groups, day))
-        query = fused_query(source, specs, engine.tables[name], periods, groups, day)
-        started = time.monotonic()
+                source, spec, where, engine.tables[name], periods, groups, clock))
+        query = fused_query(source, specs, engine.tables[name], periods, groups, clock)
+        started = monotonic()
         got = engine.frame(name, query, len(mids))
         LOG.info(_("records '{name}': counted {metrics} over {periods} periods in {took:.1f} s"
                    ).format(name=name, metrics=", ".join(mids), periods=len(periods),
-                            took=time.monotonic() - started))
+                            took=monotonic() - started))
         members = [g for _, g in pairs] if grouped else known
         for i, (mid, (spec, _where)) in enumerate(zip(mids, specs, strict=True)):
             picked = got.select("period", "unit", pl.col(f"v{i}").alias("value"))
@@ -158,9 +220,31 @@ def _count_source(ruleset, loc: Location, engine: Engine, units: Mapping | None,
     return frames, counts, warnings
 
 
-def local_today(offset: int) -> date:
-    """Today's date where the source's periods are cut (`offset` hours ahead of UTC)."""
-    return (datetime.now(UTC) + timedelta(hours=offset)).date()
+def _in_progress(name: str, periods: Sequence[Period], clock: Clock,
+                 asked: Sequence[str] | None, info: RecordsInfo
+                 ) -> tuple[list[Period], list[Problem]]:
+    """The periods to count: those ended by the as-of moment, and those not ended by then
+    only when asked for (they are then marked in `info.in_progress`); a REC12 warning
+    names the ones left out and the ones counted though in progress."""
+    running = [p for p in periods if period_moments(p)[1] > clock.as_of]
+    wanted = [p for p in running if asked is not None and p.text in asked]
+    skipped = [p for p in running if p not in wanted]
+    info.in_progress.update(p.text for p in wanted)
+    when = clock.as_of.isoformat(sep=" ", timespec="minutes")
+    problems = []
+    if skipped:
+        problems.append(Problem("REC12", _(
+            "records of '{source}': {periods} not ended as of {as_of}; not counted").format(
+                source=name, periods=", ".join(p.text for p in skipped), as_of=when),
+            None, _("ask for one with --period to count it so far, or set --as-of"),
+            "warning"))
+    if wanted:
+        problems.append(Problem("REC12", _(
+            "records of '{source}': {periods} in progress as of {as_of}: flows counted up "
+            "to that moment, stocks at it").format(
+                source=name, periods=", ".join(p.text for p in wanted), as_of=when),
+            None, None, "warning"))
+    return [p for p in periods if p not in skipped], problems
 
 
 def over_time(spec) -> str | None:

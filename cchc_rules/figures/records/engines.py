@@ -18,13 +18,14 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 from sqlglot import exp
 
-from ...errors import CchcError, Problem, Unreachable, did_you_mean
+from ...errors import CchcError, Position, Problem, Unreachable, did_you_mean
 from ...messages import _
 from ...output import CANCELS
 from .sql import table
@@ -47,6 +48,13 @@ appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %m%n
 """
+# What DuckDB's CSV reader says of a value or row it cannot read (its line counts the
+# header, as ours do).
+CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+CSV_FILE = re.compile(r"^\s*file = (.+)$", re.M)
+CSV_VALUE = re.compile(r'Could not convert string "(.*?)" to \'([^\']+)\'')
+CSV_COLUMN = re.compile(r'Error when converting column "(.*?)"')
+CSV_FIELDS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 # DuckDB spills to disk past this, so big exports fit a small machine: the whole process
 # (Python, polars, the figures) stays under 1 GB.
 MEMORY_LIMIT = "600MB"
@@ -76,7 +84,8 @@ Doing = Literal["start", "read", "connect", "group", "count"]
 def rec06(errors: type[Exception] | tuple[type[Exception], ...], doing: Doing,
           source: str = "", where: str = "", *,
           unreachable: type[Exception] | tuple[type[Exception], ...] = (),
-          said: Callable[[Exception], str] | None = None) -> Iterator[None]:
+          said: Callable[[Exception], str] | None = None,
+          locate: Callable[[Exception], CchcError | None] | None = None) -> Iterator[None]:
     """The one place an engine's own error becomes a problem: one REC06 naming the source and
     the error's first line, never a traceback. `doing`: starting the engine, reading a
     source's records, connecting to `where`, making the unit-groups table, or counting (a
@@ -85,10 +94,13 @@ def rec06(errors: type[Exception] | tuple[type[Exception], ...], doing: Doing,
     A server's engine names its `unreachable` errors (down, refused, a timeout, a lost
     connection): those, and any error while connecting, are REC11 (exit 3: try again later,
     the input is fine). `said` gives an error's first line as it may be shown (without a
-    user's name)."""
+    user's name); `locate` may turn an error into a positioned problem (a file's line)."""
     try:
         yield
     except errors as err:
+        located = locate(err) if locate is not None else None
+        if located is not None:
+            raise located from None
         first = (said or _first)(err)
         if unreachable and doing == "connect":
             raise _unreachable(_("records of '{source}': cannot connect to {text}: "
@@ -226,22 +238,28 @@ class DuckDB:
 
     dialect = "duckdb"
 
-    def __init__(self, locations: list[Location]) -> None:
+    def __init__(self, locations: list[Location], sources=None) -> None:
         import duckdb
         self.error = duckdb.Error
+        self.sources = sources or {}
         # Spill files in the system's temp folder, not a `.tmp` in the user's folder.
         spill = Path(tempfile.gettempdir()) / "cchc-duckdb"
         self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT,
                                           "temp_directory": str(spill)})
+        # The session in UTC whatever the machine's TZ: an instant cast to a time without a
+        # zone is then UTC, and local time is UTC + the source's offset (records/sql.py).
+        self.con.execute("SET TimeZone = 'UTC'")
         self.tables: dict[str, str] = {}
         for loc in locations:
             view = f"records_{loc.source}"
             files = [str(p) for p in loc.files]
-            with rec06(self.error, "read", loc.source):
+            with rec06(self.error, "read", loc.source,
+                       locate=partial(self._csv_error, loc=loc)):
                 if FILE_KINDS[_suffix(loc.files[0])] == "parquet":
                     relation = self.con.read_parquet(files)
                 else:
-                    relation = self.con.read_csv(files, header=True)
+                    relation = self.con.read_csv(files, header=True,
+                                                 **_csv_options(self.sources.get(loc.source)))
                 relation.create_view(view)
             self.tables[loc.source] = view
         self.locations = {loc.source: loc for loc in locations}
@@ -253,8 +271,53 @@ class DuckDB:
         loc = self.locations[source]
         missing_columns(source, loc.text.partition("=")[2], spec,
                         self.con.table(self.tables[source]).columns)
-        with rec06(self.error, "read", source):
-            check_files(self.con, self.locations[source], spec, _read_one)
+        options = _csv_options(spec)
+        with self._rec06("read", source):
+            check_files(self.con, loc, spec, lambda con, path: _read_one(con, path, options))
+
+    def _csv_error(self, err: Exception, loc: Location) -> CchcError | None:
+        """DuckDB's CSV reader names the line of a value it cannot convert, or of a row with
+        too few or too many fields, anywhere in the file (past its type sample too): that
+        line, as one positioned REC06; None for any other failure."""
+        text = str(err)
+        line = CSV_LINE.search(text)
+        if line is None or FILE_KINDS.get(_suffix(loc.files[0])) != "csv":
+            return None
+        named = CSV_FILE.search(text)
+        path = named.group(1).strip() if named else str(loc.files[0])
+        spec = self.sources.get(loc.source)
+        fields = CSV_FIELDS.search(text)
+        if fields:
+            return CchcError([Problem("REC06", _("expected {expected} fields, found {found}")
+                                      .format(expected=fields.group(1), found=fields.group(2)),
+                                      Position(path, int(line.group(1)), 1),
+                                      _("fix the export: every row has every column"))])
+        value, column = CSV_VALUE.search(text), CSV_COLUMN.search(text)
+        if value is None or column is None:
+            return None
+        name = column.group(1)
+        try:
+            header = self.con.read_csv(path, header=True, all_varchar=True).columns
+            col = header.index(name) + 1
+        except (self.error, ValueError):
+            col = 1
+        declared = spec.columns.get(name) if spec is not None else None
+        return CchcError([Problem(
+            "REC06", _("'{value}' in column '{column}' is not a valid {type}").format(
+                value=value.group(1), column=name,
+                type=declared or value.group(2).lower()),
+            Position(path, int(line.group(1)), col),
+            _("fix the export, or declare the column's type as it is"))])
+
+    def physical(self, source: str) -> dict[str, str | None]:
+        """Each column's real type as the files have it (PHYSICAL's words)."""
+        relation = self.con.table(self.tables[source])
+        return {c: physical_kind(str(t)) for c, t in zip(relation.columns, relation.types,
+                                                         strict=True)}
+
+    def zoned(self, source: str, column: str) -> int:
+        from .types import zoned_count
+        return zoned_count(self, source, column)
 
     @staticmethod
     def id_key(text: exp.Expr) -> exp.Expr:
@@ -273,15 +336,22 @@ class DuckDB:
                              f"SELECT * FROM read_parquet('{path}')")
         return name
 
+    def _rec06(self, doing: Doing, source: str) -> AbstractContextManager[None]:
+        """`rec06` for these files: a CSV value or short row DuckDB names the line of is
+        one positioned REC06 (`_csv_error`)."""
+        loc = self.locations.get(source)
+        return rec06(self.error, doing, source,
+                     locate=(lambda err: self._csv_error(err, loc)) if loc else None)
+
     def rows(self, source: str, query: exp.Expr) -> list[tuple[Any, ...]]:
-        with rec06(self.error, "count", source):
+        with self._rec06("count", source):
             return self.con.execute(query.sql(dialect=self.dialect)).fetchall()
 
     def frame(self, source: str, query: exp.Expr, count: int) -> pl.DataFrame:
         """The rows of a counting query (period, unit, `count` figures) as a polars frame
         of columns period, unit, v0, v1, … (floats), straight from DuckDB's columns."""
         import polars as pl
-        with rec06(self.error, "count", source):
+        with self._rec06("count", source):
             got = self.con.sql(query.sql(dialect=self.dialect)).pl()
         names = ["period", "unit", *(f"v{i}" for i in range(count))]
         return got.select(pl.col(old).cast(pl.String if i < 2 else pl.Float64).alias(new)
@@ -291,11 +361,32 @@ class DuckDB:
         self.con.close()
 
 
-def _read_one(con, path: Path):
+def physical_kind(name: str) -> str | None:
+    """A column's real type, in the words the declared types are checked against: date,
+    timestamp (no zone), timestamptz (an instant), text; None for any other."""
+    name = name.lower()
+    if "with time zone" in name or name in ("timestamptz", "timestamp_ltz", "timestamptype"):
+        return "timestamptz"
+    if name.startswith("timestamp"):
+        return "timestamp"
+    if name in ("date", "datetype"):
+        return "date"
+    if name in ("varchar", "text", "character varying", "character", "stringtype"):
+        return "text"
+    return None
+
+
+def _read_one(con, path: Path, options: dict | None = None):
     """One file as DuckDB reads it into a view; Parquet with its row numbers."""
     if FILE_KINDS[_suffix(path)] == "parquet":
         return con.read_parquet(str(path), file_row_number=True)
-    return con.read_csv(str(path), header=True)
+    return con.read_csv(str(path), header=True, **(options or {}))
+
+
+def _csv_options(spec) -> dict:
+    """read_csv's options from a source: its null markers (`nulls:`)."""
+    nulls = getattr(spec, "nulls", None)
+    return {"na_values": list(nulls)} if nulls else {}
 
 
 class Postgres:
@@ -308,12 +399,13 @@ class Postgres:
 
     dialect = "postgres"
 
-    def __init__(self, locations: list[Location]) -> None:
+    def __init__(self, locations: list[Location], sources=None) -> None:
         try:
             import psycopg
         except ImportError:
-            raise _problem(_("PostgreSQL records need the psycopg package"),
-                           _("pip install 'psycopg[binary]'"), code="REC06") from None
+            raise _problem(_("PostgreSQL records need the psycopg package: pip install "
+                             "'cchc-rules[postgresql]'"),
+                           "pip install 'cchc-rules[postgresql]'", code="REC06") from None
         self.error, self.unreachable = psycopg.Error, psycopg.OperationalError
         self.connections: dict[str, Any] = {}   # source -> psycopg.Connection
         self.tables: dict[str, str] = {}
@@ -370,6 +462,22 @@ class Postgres:
                            _("name the table with ?table=SCHEMA.TABLE, or under the "
                              "source's 'table:'"), code="REC06") from None
         missing_columns(source, table_name, spec, have)
+
+    def physical(self, source: str) -> dict[str, str | None]:
+        """Each column's type in the server's catalogue (PHYSICAL's words)."""
+        *schema, name = self.tables[source].split(".")
+        query = (exp.select("column_name", "data_type").from_(
+            exp.Table(this=exp.to_identifier("columns"),
+                      db=exp.to_identifier("information_schema")))
+            .where(exp.and_(
+                exp.EQ(this=exp.column("table_name"), expression=exp.Literal.string(name)),
+                exp.EQ(this=exp.column("table_schema"), expression=exp.Literal.string(
+                    schema[-1]) if schema else exp.Anonymous(this="current_schema")))))
+        return {c: physical_kind(t) for c, t in self.rows(source, query)}
+
+    def zoned(self, source: str, column: str) -> int:
+        from .types import zoned_count
+        return zoned_count(self, source, column)
 
     @staticmethod
     def id_key(text: exp.Expr) -> exp.Expr:
@@ -432,35 +540,59 @@ class Spark:
 
     dialect = "spark"
 
-    def __init__(self, locations: list[Location]) -> None:
+    def __init__(self, locations: list[Location], sources=None) -> None:
         try:
             from py4j.protocol import Py4JError
             from pyspark.errors import PySparkException
         except ImportError:
-            raise _problem(_("Spark records need the pyspark package and a Java runtime"),
+            raise _problem(_("Spark records need the pyspark package and a Java runtime: "
+                             "pip install 'cchc-rules[spark]'"),
                            "pip install 'cchc-rules[spark]'", code="REC06") from None
         self.error = (PySparkException, Py4JError)
         with rec06((*self.error, OSError, RuntimeError), "start"):
             self.spark = spark_session()
         self.tables: dict[str, str] = {}
         self.where: dict[str, str] = {}
+        self.schemas: dict[str, dict[str, str | None]] = {}
         for loc in locations:
             view = f"records_{loc.source}"
             files = [str(p) for p in loc.files]
+            markers = [m for m in getattr((sources or {}).get(loc.source), "nulls", None)
+                       or () if m]   # an empty field is null in Spark already
+            if len(markers) > 1:
+                raise _problem(_("records of '{source}': Spark reads one null marker besides "
+                                 "the empty field, not {markers}").format(
+                                 source=loc.source, markers=", ".join(markers)),
+                               _("keep one in 'nulls:', or count the files with DuckDB"),
+                               code="REC06")
             with rec06(self.error, "read", loc.source):
                 reader = self.spark.read
                 frame = (reader.parquet(*files)
                          if FILE_KINDS[_suffix(loc.files[0])] == "parquet"
-                         else reader.csv(files, header=True, inferSchema=True))
+                         else reader.csv(files, header=True, inferSchema=True,
+                                         **({"nullValue": markers[0]} if markers else {})))
                 frame.createOrReplaceTempView(view)
             self.tables[loc.source] = view
             self.where[loc.source] = loc.text.partition("=")[2]
+            # Parquet says whether a time has a zone; a CSV read by Spark does not.
+            self.schemas[loc.source] = {
+                f.name: physical_kind(type(f.dataType).__name__)
+                for f in frame.schema.fields} if FILE_KINDS[_suffix(loc.files[0])] == \
+                "parquet" else {}
 
     def check(self, source: str, spec: Source) -> None:
         """Every declared column is in the files; a type failure is traced to its column
         after counting (types.py)."""
         missing_columns(source, self.where[source], spec,
                         self.spark.table(self.tables[source]).columns)
+
+    def physical(self, source: str) -> dict[str, str | None]:
+        """Each column's real type where the files say it (Parquet), PHYSICAL's words."""
+        return self.schemas.get(source, {})
+
+    def zoned(self, source: str, column: str) -> int:
+        from .types import zoned_count
+        return zoned_count(self, source, column)
 
     @staticmethod
     def id_key(text: exp.Expr) -> exp.Expr:

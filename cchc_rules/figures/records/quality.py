@@ -8,9 +8,14 @@ warnings:
 
 - rows, and the first and last day of the source's `date`;
 - rows without a unit, and rows of an undeclared unit (with a did-you-mean) — REC07;
-- rows with a missing or inconsistent date, by kind — REC09. Such a row counts in no
-  figure (sql.bad_dates is left out of every query): a dossier resolved before it was
-  received, or in the future, is neither on time nor late until the export is fixed;
+- rows left out of every figure, by kind (each row of the first kind it fits) — REC09:
+  no received date, a date outside the plausible window, received or resolved in the
+  future, resolved before received (to the moment), due before received (sql.bad_dates).
+  A dossier resolved before it was received, or in the future, is neither on time nor late
+  until the export is fixed; such rows never make a period of their own (the first and
+  last day are those of the rows kept);
+- rows without a due date, left out of the metrics that compare with it (on time,
+  overdue) — REC09 too;
 - dossier ids seen more than once, and how many of them differ in content — REC10. Every
   copy counts, as the export has it: a database table has no order in which one copy would
   be "the first" or "the last", so none is chosen silently; the ids are listed to fix.
@@ -20,18 +25,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlglot import exp
 
 from ...errors import Problem, did_you_mean
 from ...messages import _
-from .sql import PERIOD, RECORD, as_text, bad_dates, column, table
+from .sql import PERIOD, RECORD, Clock, as_text, bad_dates, column, exclusive, local_day, table
 
 if TYPE_CHECKING:
     from .protocol import Engine
 
-DATE_KINDS = ("no_date", "due_before_date", "resolved_before_date", "resolved_in_future")
+DATE_KINDS = ("no_date", "out_of_window", "received_in_future", "resolved_in_future",
+              "resolved_before_date", "due_before_date")   # left out of every figure
+NO_DUE = "no_due"   # left out of the metrics comparing with the due date only
 EXAMPLES = 5  # duplicate ids and undeclared units shown by name
 
 
@@ -45,7 +52,8 @@ class SourceQuality:
     last_day: date | None
     no_unit: int = 0
     unknown_units: list[tuple[str, int, str | None]] = field(default_factory=list)
-    dates: dict[str, int] = field(default_factory=dict)   # kind -> rows (DATE_KINDS)
+    dates: dict[str, int] = field(default_factory=dict)   # kind -> rows (DATE_KINDS, NO_DUE)
+    due_metrics: list[str] = field(default_factory=list)  # the metrics NO_DUE rows miss
     duplicate_ids: int = 0        # ids seen more than once
     duplicate_rows: int = 0       # rows carrying those ids
     differing_ids: int = 0        # of those ids, copies that differ in content
@@ -79,6 +87,7 @@ class RecordsInfo:
 
     sources: list[SourceQuality] = field(default_factory=list)
     queries: dict[str, Query] = field(default_factory=dict)
+    in_progress: set[str] = field(default_factory=set)   # periods counted though not ended
 
 
 def _count_if(condition: exp.Expr) -> exp.Expr:
@@ -100,7 +109,7 @@ class UnitStats:
     """What one pass over a source's records finds (unit_stats)."""
 
     units: list[UnitSpan]   # units without one first, then by id
-    dates: dict[str, int]   # rows per kind of missing or inconsistent date
+    dates: dict[str, int]   # rows per kind of record left out (DATE_KINDS, NO_DUE)
 
 
 @dataclass(frozen=True)
@@ -113,24 +122,36 @@ class Duplicates:
     examples: list[str] = field(default_factory=list)   # a few such ids
 
 
-def unit_stats(engine: Engine, name: str, source, today: date) -> UnitStats:
+def unit_stats(engine: Engine, name: str, source, clock: Clock, due_used: bool = False
+               ) -> UnitStats:
     """One pass over the records: (unit, rows, first day, last day) per unit of the source,
-    unit None included, and the rows per kind of missing or inconsistent date (only the
-    kinds the source can show: due and resolved need its `due` and `resolved` columns)."""
+    unit None included — the days of the rows kept only — and the rows per kind left out
+    (only the kinds the source can show: due and resolved need its `due` and `resolved`
+    columns; NO_DUE when `due_used`, some metric comparing with the due date)."""
     unit = as_text(source.unit)
-    when = column(source.date, source.columns, source.utc_offset)
-    if not isinstance(when, exp.Cast):
-        when = exp.Cast(this=when, to=exp.DataType.build("DATE"))
-    kinds = bad_dates(source, today)
+    when = local_day(source.date, source.columns, source.utc_offset)
+    kinds = exclusive(bad_dates(source, clock))
+    bad = exp.or_(*(c.copy() for c in bad_dates(source, clock).values()))
+    if due_used and source.due is not None:
+        kinds[NO_DUE] = exp.and_(exp.Not(this=exp.Paren(this=bad.copy())), exp.Is(
+            this=column(source.due, source.columns, source.utc_offset),
+            expression=exp.Null()))
+    kept = exp.Case(ifs=[exp.If(this=bad, true=exp.Null())], default=when)
     query = (exp.select(unit.as_("unit"), exp.Count(this=exp.Star()).as_("n"),
-                        exp.Min(this=when).as_("first_day"),
-                        exp.Max(this=when.copy()).as_("last_day"),
+                        exp.Min(this=kept).as_("first_day"),
+                        exp.Max(this=kept.copy()).as_("last_day"),
                         *(_count_if(cond).as_(kind) for kind, cond in kinds.items()))
              .from_(table(engine.tables[name]).as_(RECORD))
              .group_by(unit.copy()))
     rows = sorted(engine.rows(name, query), key=lambda r: (r[0] is None, r[0] or ""))
     dates = {kind: sum(int(r[4 + i] or 0) for r in rows) for i, kind in enumerate(kinds)}
-    return UnitStats([UnitSpan(*r[:4]) for r in rows], dates)
+    return UnitStats([UnitSpan(*(_day(v) if i >= 2 else v for i, v in enumerate(r[:4])))
+                      for r in rows], dates)
+
+
+def _day(value: Any) -> Any:
+    """A DATE as Python's date (Spark may hand back a datetime)."""
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
 def duplicates(engine: Engine, name: str, source) -> Duplicates:
@@ -187,7 +208,7 @@ def duplicates(engine: Engine, name: str, source) -> Duplicates:
     if not rows:        # the keys seen twice were a collision of hashes: no duplicate
         return Duplicates()
     _id, _variants, ids, dup_rows, differing = rows[0]
-    examples = [r[0] for r in rows if r[1] > 1]
+    examples = [r[0] for r in rows]   # those whose copies differ first, then identical
     return Duplicates(int(ids), int(dup_rows), int(differing), examples)
 
 
@@ -204,13 +225,19 @@ def unit_problems(quality: SourceQuality, counts: Mapping, units: Mapping | None
 def warnings(quality: SourceQuality) -> list[Problem]:
     """REC09 and REC10: missing or inconsistent dates, duplicate ids (never silent)."""
     out = []
-    bad = {k: n for k, n in quality.dates.items() if n}
+    bad = {k: n for k, n in quality.dates.items() if n and k != NO_DUE}
     if bad:
         out.append(Problem("REC09", _(
             "{rows} record(s) of '{source}' have a missing or inconsistent date and are "
             "counted in no figure: {kinds}").format(
                 rows=sum(bad.values()), source=quality.source,
                 kinds=", ".join(f"{k} {n}" for k, n in bad.items())),
+            None, _("see the data-quality section; fix the dates in the export"), "warning"))
+    if quality.dates.get(NO_DUE):
+        out.append(Problem("REC09", _(
+            "{rows} record(s) of '{source}' have no due date and are left out of {metrics}"
+            ).format(rows=quality.dates[NO_DUE], source=quality.source,
+                     metrics=", ".join(quality.due_metrics)),
             None, _("see the data-quality section; fix the dates in the export"), "warning"))
     if quality.duplicate_ids:
         out.append(Problem("REC10", _(

@@ -21,7 +21,7 @@ from sqlglot import exp
 
 from ...errors import CchcError, Position, Problem
 from ...messages import _
-from .sql import RECORD, identifier, table
+from .sql import DATE_TZ, RECORD, SHIFTED, identifier, table
 
 if TYPE_CHECKING:
     from .protocol import Engine
@@ -117,3 +117,77 @@ def locate_column(engine: Engine, name: str, source, table_name: str) -> None:
 def _short(value) -> str:
     text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+# A text value that ends in a time followed by a zone: `…10:00Z`, `…10:00:00+07:00`.
+ZONED = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? ?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+
+
+def effective_columns(engine, name: str, source) -> tuple[dict[str, str], list[Problem]]:
+    """The column types the count reads, and a REC13 warning for each date or time column
+    whose real type (the file's schema, the database catalogue) changes what its declared
+    type means (docs/records.md §2):
+
+    - declared `timestamp`, holding instants (a zoned type, or text with offsets or `Z`):
+      read as the instants they are, moved to local time;
+    - declared `timestamp` or `timestamptz`, holding dates: compared as whole days;
+    - declared `timestamptz`, holding times without a zone: read as UTC (as documented);
+    - declared `date`, holding instants: the day in local time.
+    Columns whose real type the engine cannot tell are read as declared."""
+    physical = engine.physical(name)
+    columns, problems = dict(source.columns), []
+    for column_name, declared in source.columns.items():
+        real = physical.get(column_name)
+        if declared not in ("date", "timestamp", "timestamptz") or real is None:
+            continue
+        if real == "text":
+            zoned = engine.zoned(name, column_name) if declared != "timestamptz" else 0
+            if not zoned:
+                continue
+            real, held = "timestamptz", _("{count} text value(s) with a time zone").format(
+                count=zoned)
+        else:
+            held = real
+        reading = None
+        if declared == "timestamp" and real == "timestamptz":
+            columns[column_name] = "timestamptz"
+            reading = _("read as instants, in local time (UTC{offset})")
+        elif declared in ("timestamp", "timestamptz") and real == "date":
+            columns[column_name] = "date"
+            reading = _("compared as whole days")
+        elif declared == "timestamptz" and real == "timestamp":
+            reading = _("times without a zone read as UTC")
+        elif declared == "date" and real == "timestamptz":
+            columns[column_name] = DATE_TZ
+            reading = _("each instant's day in local time (UTC{offset})")
+        if reading is not None:
+            problems.append(Problem("REC13", _(
+                "records of '{source}': column '{column}' is declared {declared} but holds "
+                "{held}; {reading}").format(
+                    source=name, column=column_name, declared=declared, held=held,
+                    reading=reading.format(offset=f"{source.utc_offset:+d}")),
+                None, _("declare the column's type as it is: {real}").format(real=real),
+                "warning"))
+    if source.timezone is not None:   # times without a zone written in another zone
+        shift = source.utc_offset - zone_hours(source.timezone)
+        for column_name, kind in columns.items():
+            if kind == "timestamp" and shift:
+                columns[column_name] = f"{SHIFTED}{shift:+d}"
+    return columns, problems
+
+
+def zone_hours(text: str) -> int:
+    """Hours ahead of UTC of a source's `timezone:` (UTC, UTC+7, +07:00)."""
+    text = text.removeprefix("UTC")
+    return int(text.split(":")[0]) if text else 0
+
+
+def zoned_count(engine, name: str, column_name: str) -> int:
+    """How many text values of a column carry a time zone (ZONED)."""
+    col = exp.Column(this=identifier(column_name), table=exp.to_identifier(RECORD))
+    test = exp.RegexpLike(this=exp.Cast(this=col, to=exp.DataType.build("TEXT")),
+                          expression=exp.Literal.string(ZONED))
+    query = exp.select(exp.Count(this=exp.Star())).from_(
+        table(engine.tables[name]).as_(RECORD)).where(test)
+    ((count,),) = engine.rows(name, query)
+    return int(count or 0)

@@ -73,7 +73,7 @@ metrics:
       aggregate: count
       stock: true
       where: >-
-        received_at <= period_end and (resolved_at is null or resolved_at > period_end)
+        received_at < period_end and (resolved_at is null or resolved_at >= period_end)
         and due_at < period_end
   online_rate:
     label: Online rate
@@ -127,10 +127,12 @@ def expected(rows: list[dict]) -> dict[tuple[str, str, str], float]:
                 "fees": sum(r["fee"] for r in got),
                 "applicants": len({r["applicant"] for r in got}),
                 "mean_days": sum(days) / len(days) if days else None,
+                # period_end is the first moment after the period; a date column is its
+                # whole day: due on the period's last day and still open is overdue
                 "overdue_pending": sum(
                     r["received_at"].date() <= p.end
                     and (r["resolved_at"] is None or r["resolved_at"] > p.end)
-                    and r["due_at"] < p.end for r in mine),
+                    and r["due_at"] <= p.end for r in mine),
             }
             out.update({(unit, p.text, m): v for m, v in values.items() if v is not None})
     return out
@@ -284,8 +286,10 @@ def test_reported_figures_and_records_are_merged(data, tmp_path):
     assert ("son-my", "2025-06") in actual
 
 
-def test_dates_are_compared_by_day_whatever_the_time(tmp_path):
-    """A dossier received at 23:30 on the period's last day is in that period."""
+def test_a_day_is_the_whole_local_day_against_the_period_end(tmp_path):
+    """A dossier received at 23:30 on the period's last day is in that period; due on that
+    day (a date column: the whole day) and still open when the period ends, it is overdue
+    at the end (period_end is the first moment after the period)."""
     rows = [{"dossier_id": "a", "unit_id": "x", "applicant": "p",
              "received_at": datetime(2025, 3, 31, 23, 30), "due_at": date(2025, 3, 31),
              "resolved_at": None, "channel": "online", "fee": 0.0}]
@@ -293,7 +297,7 @@ def test_dates_are_compared_by_day_whatever_the_time(tmp_path):
     (tmp_path / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
     got = counted({"folder": tmp_path}, "one.parquet")
     assert got[("x", "2025-03", "received")] == 1
-    assert got[("x", "2025-Q1", "overdue_pending")] == 0   # due on the last day: not yet late
+    assert got[("x", "2025-Q1", "overdue_pending")] == 1   # due on the last day: late at its end
     assert ("x", "2025-04", "received") not in got
 
 

@@ -4,7 +4,7 @@ dossier ids reported, all shown in the report's data-quality section; `cchc expl
 --records` shows the SQL and the count."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -26,8 +26,8 @@ sources:
     id: dossier_id
     due: due_at
     resolved: resolved_at
-    columns: {dossier_id: text, unit_id: text, received_at: timestamp, due_at: date,
-              resolved_at: date, channel: text}
+    columns: {dossier_id: text, unit_id: text, received_at: timestamp, due_at: timestamp,
+              resolved_at: timestamp, channel: text}
 metrics:
   received: {label: Received, unit: count, records: {source: dossiers, aggregate: count}}
   on_time:
@@ -53,9 +53,13 @@ units:
 def row(i, unit="tan-ha", received=(2025, 1, 10), due=(2025, 1, 20), resolved=(2025, 1, 15),
         channel="online", ident=None):
     return {"dossier_id": ident or f"HS-{i}", "unit_id": unit,
-            "received_at": datetime(*received, 9) if received else None,
-            "due_at": date(*due) if due else None,
-            "resolved_at": date(*resolved) if resolved else None, "channel": channel}
+            "received_at": datetime(*received, *(() if len(received) > 3 else (9,)))
+            if received else None,
+            "due_at": datetime(*due) if due else None,
+            "resolved_at": datetime(*resolved) if resolved else None, "channel": channel}
+
+
+SOON = (date.today() + timedelta(days=40)).timetuple()[:3]   # in the future, within a year
 
 
 ROWS = [
@@ -64,7 +68,12 @@ ROWS = [
     row(11, received=None),                                      # no date
     row(12, due=(2025, 1, 5)),                                   # due before received
     row(13, resolved=(2025, 1, 2)),                              # resolved before received
-    row(14, resolved=(2099, 1, 2)),                              # resolved in the future
+    row(14, resolved=(2099, 1, 2)),                              # outside the window
+    row(21, resolved=SOON),                                      # resolved in the future
+    row(22, received=(2025, 1, 10, 9, 30), resolved=(2025, 1, 10, 16)),  # same day: fine
+    row(23, received=(2025, 1, 10, 9, 30), resolved=(2025, 1, 10, 9, 29)),  # a minute early
+    row(24, due=None),                                           # no due date
+    row(25, received=SOON, due=SOON, resolved=None),             # received in the future
     row(15, unit="tan-hà"), row(16, unit="tan-hà"),              # undeclared, close to tan-ha
     row(17, unit="zzz"),                                         # undeclared, nothing close
     row(18, unit=None),                                          # no unit
@@ -92,16 +101,25 @@ def counted(folder):
 
 def test_each_kind_of_bad_date_is_counted_and_left_out_of_every_figure(counted):
     (quality,) = counted.info.sources
-    assert quality.dates == {"no_date": 1, "due_before_date": 1, "resolved_before_date": 1,
-                             "resolved_in_future": 1}
+    assert quality.dates == {"no_date": 1, "out_of_window": 1, "received_in_future": 1,
+                             "resolved_in_future": 1, "resolved_before_date": 2,
+                             "due_before_date": 1, "no_due": 1}
+    assert quality.due_metrics == ["on_time"]
     got = {(r["unit"], r["metric"]): r["value"] for r in counted.values.iter_rows(named=True)
            if r["period"] == "2025-01"}
-    # tan-ha: 10 good + 2 duplicate copies; the four bad-date rows count nowhere, so the
-    # dossier resolved "in the future" or before its receipt is never counted as on time.
-    assert got[("tan-ha", "received")] == 12 and got[("tan-ha", "on_time")] == 12
+    # tan-ha: 10 good + 2 duplicate copies + resolved the day it came + no due date; the
+    # seven left-out rows count nowhere (the one received in the future makes no period),
+    # so a dossier resolved "in the future" or a minute before its receipt is never
+    # counted as on time; the one without a due date is received but neither on time nor
+    # late.
+    assert got[("tan-ha", "received")] == 14 and got[("tan-ha", "on_time")] == 13
     assert got[("son-my", "received")] == 1
-    (rec09,) = [w for w in counted.warnings if w.code == "REC09"]
-    assert "4 record(s)" in rec09.message and "resolved_in_future 1" in rec09.message
+    rec09 = [w.message for w in counted.warnings if w.code == "REC09"]
+    assert "7 record(s)" in rec09[0] and "resolved_in_future 1" in rec09[0]
+    assert "received_in_future 1" in rec09[0]
+    assert {r["period"] for r in counted.values.iter_rows(named=True)} == {"2025-01"}
+    assert "out_of_window 1" in rec09[0] and "resolved_before_date 2" in rec09[0]
+    assert "1 record(s) of 'dossiers' have no due date and are left out of on_time" in rec09[1]
 
 
 def test_undeclared_units_are_counted_with_a_did_you_mean(counted):
@@ -118,7 +136,7 @@ def test_undeclared_units_are_counted_with_a_did_you_mean(counted):
 def test_duplicate_ids_are_reported_and_every_copy_counts(counted):
     (quality,) = counted.info.sources
     assert (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids) == (2, 4, 1)
-    assert quality.duplicate_examples == ["HS-0"]
+    assert quality.duplicate_examples == ["HS-0", "HS-1"]   # differing first, identical too
     (rec10,) = [w for w in counted.warnings if w.code == "REC10"]
     assert rec10.severity == "warning" and "HS-0" in rec10.format()
 
@@ -132,10 +150,10 @@ def test_the_report_lists_each_source_with_its_quality(folder, tmp_path):
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     section = html[html.index("Dossier record sources"):]
     section = section[:section.index("</table>")]
-    assert "<code>dossiers</code>" in section and ">21<" in section
+    assert "<code>dossiers</code>" in section and ">26<" in section
     assert "tan-hà: 2 (did you mean tan-ha?)" in section and "zzz: 1" in section
     assert "resolved in the future: 1" in section and "due before received: 1" in section
-    assert "2 ids (4 records, 1 with different contents): HS-0" in section
+    assert "2 ids (4 records, 1 with different contents): HS-0, HS-1" in section
 
 
 def test_explain_shows_the_sql_and_the_count(folder):
@@ -146,9 +164,12 @@ def test_explain_shows_the_sql_and_the_count(folder):
     assert res.exit_code == 0, res.output
     out = res.stdout
     assert "counted from records 'dossiers' by duckdb" in out
-    assert "its row for unit tan-ha, period 2025-01: 12" in out
-    assert "('2025-01', CAST('2025-01-01' AS DATE)" in out and "'2025-02'" not in out
-    assert 'CAST(r."resolved_at" AS DATE) <= CAST(r."due_at" AS DATE)' in out
+    assert "its row for unit tan-ha, period 2025-01: 13" in out
+    # the period's row: its first moment and the first moment after it (local time)
+    assert "'2025-01'," in out and "'2025-02'" not in out
+    assert "CAST('2025-01-01 00:00:00' AS TIMESTAMP)" in out
+    assert "CAST('2025-02-01 00:00:00' AS TIMESTAMP)" in out
+    assert 'CAST(r."resolved_at" AS TIMESTAMP) <= CAST(r."due_at" AS TIMESTAMP)' in out
 
 
 def test_explain_sql_run_as_shown_gives_the_count(folder, counted):
@@ -157,7 +178,7 @@ def test_explain_sql_run_as_shown_gives_the_count(folder, counted):
     con = duckdb.connect()
     con.read_parquet(str(folder / "d.parquet")).create_view("records_dossiers")
     rows = dict((u, v) for _, u, v in con.execute(query.sql("2025-01")).fetchall())
-    assert rows == {"tan-ha": 12, "son-my": 1, "tan-hà": 2, "zzz": 1}
+    assert rows == {"tan-ha": 13, "son-my": 1, "tan-hà": 2, "zzz": 1}
 
 
 @pytest.mark.parametrize(("ids_units", "want"), [
@@ -166,7 +187,7 @@ def test_explain_sql_run_as_shown_gives_the_count(folder, counted):
     ([("A", "tan-ha"), ("B", "tan-ha"), ("A", "son-my"), (None, "son-my")],
      (1, 2, 1, ["A"])),                                     # across units
     ([("A", "tan-ha"), ("A", "tan-ha"), ("A", "tan-ha"), ("B", "son-my")],
-     (1, 3, 0, [])),                                        # identical copies
+     (1, 3, 0, ["A"])),                                     # identical copies, named too
 ])
 def test_duplicate_ids_are_counted_exactly(tmp_path, ids_units, want):
     pl.DataFrame([row(0, unit=u) | {"dossier_id": i} for i, u in ids_units]).write_parquet(
@@ -196,7 +217,7 @@ def test_a_collision_of_id_hashes_finds_no_duplicate(tmp_path):
     (tmp_path / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
     ruleset = Session().load_ruleset(tmp_path / "ruleset.yaml")
     source = ruleset.model.sources["dossiers"]
-    for rows, want in (("ABC", (0, 0, 0, [])), ("ABCA", (1, 2, 0, []))):
+    for rows, want in (("ABC", (0, 0, 0, [])), ("ABCA", (1, 2, 0, ["A"]))):
         pl.DataFrame([row(i, ident=x) for i, x in enumerate(rows)]).write_parquet(
             tmp_path / "d.parquet")
         engine = Colliding([parse_location(f"dossiers={tmp_path}/d.parquet",

@@ -2,7 +2,7 @@
 a plain polars count of the same Parquet file; the seeded dossier generator's shape."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -23,18 +23,21 @@ def evaluation():
 
 
 def _by_hand(frame: pl.DataFrame, units: list[str], first: date, last: date) -> dict:
-    """The 766 figures of `units` over first..last, counted in polars."""
+    """The 766 figures of `units` over first..last, counted in polars: the resolution
+    moment against the due moment, stocks at the first moment after the period."""
     mine = frame.filter(pl.col("ma_don_vi").is_in(units))
-    day = pl.col("ngay_ket_thuc_xu_ly").dt.date()
-    due = pl.col("ngay_hen_tra").dt.date()
+    resolved = pl.col("ngay_ket_thuc_xu_ly")
+    day = resolved.dt.date()
+    due = pl.col("ngay_hen_tra")
     received = pl.col("ngay_tiep_nhan").dt.date()
+    end = datetime.combine(last + timedelta(days=1), time())
     resolved_in = day.is_between(first, last)
-    open_at_end = (received <= last) & (day.is_null() | (day > last))
+    open_at_end = (pl.col("ngay_tiep_nhan") < end) & (resolved.is_null() | (resolved >= end))
     got = mine.select(
-        on_time=(resolved_in & (day <= due)).sum(),
-        late=(resolved_in & (day > due)).sum(),
-        pending_in_time=(open_at_end & (due >= last)).sum(),
-        pending_overdue=(open_at_end & (due < last)).sum(),
+        on_time=(resolved_in & (resolved <= due)).sum(),
+        late=(resolved_in & (resolved > due)).sum(),
+        pending_in_time=(open_at_end & (due >= end)).sum(),
+        pending_overdue=(open_at_end & (due < end)).sum(),
         fees=(received.is_between(first, last) & pl.col("co_nghia_vu_tai_chinh")).sum(),
         paid=(received.is_between(first, last) & pl.col("co_nghia_vu_tai_chinh")
               & pl.col("thanh_toan_truc_tuyen")).sum(),

@@ -6,7 +6,7 @@ units and for a parent counted from its descendants' records."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -17,7 +17,7 @@ from cchc_rules.figures.units import Unit
 from cchc_rules.periods import parse_period
 from cchc_rules.pipeline import Session
 
-PENDING = ("received_at <= period_end and (resolved_at is null or resolved_at > period_end)")
+PENDING = ("received_at < period_end and (resolved_at is null or resolved_at >= period_end)")
 RULESET = f"""\
 ruleset: records-stocks
 title: Records stocks
@@ -68,8 +68,9 @@ def _expected(rows: list[dict]) -> dict[tuple[str, str, str], float]:
             pending = [r for r in rows if r["unit_id"] == unit
                        and r["received_at"].date() <= end
                        and (r["resolved_at"] is None or r["resolved_at"] > end)]
-            out[(unit, f"2025-{m:02d}", "in_time")] = sum(r["due_at"] >= end for r in pending)
-            out[(unit, f"2025-{m:02d}", "overdue")] = sum(r["due_at"] < end for r in pending)
+            # period_end is the first moment after the month; a due day is a whole day
+            out[(unit, f"2025-{m:02d}", "in_time")] = sum(r["due_at"] > end for r in pending)
+            out[(unit, f"2025-{m:02d}", "overdue")] = sum(r["due_at"] <= end for r in pending)
             out[(unit, f"2025-{m:02d}", "open_any")] = len(pending)
         for metric in ("in_time", "overdue", "open_any"):
             out[("p", f"2025-{m:02d}", metric)] = sum(
@@ -88,7 +89,7 @@ def counted(tmp_path_factory):
              **{u: Unit(u, u, "commune", "p") for u in CHILDREN}}
     got = count_figures(ruleset, [parse_location(f"dossiers={folder}/d.parquet",
                                                  ruleset.model.sources)], units,
-                        today=date(2026, 1, 1))
+                        now=datetime(2026, 1, 1, tzinfo=UTC))
     return rows, got
 
 
@@ -106,7 +107,7 @@ def test_each_metrics_own_query_joins_periods_by_its_conditions(counted):
     tree = got.info.queries["overdue"].tree
     (join,) = [j for j in tree.args["joins"] if isinstance(j.this, exp.Values)]
     on = join.args["on"].sql()
-    assert "p.last_day" in on and "due_at" in on   # not ON TRUE: a range join
+    assert "p.period_end" in on and "due_at" in on   # not ON TRUE: a range join
     assert "FILTER" not in tree.sql()
 
 

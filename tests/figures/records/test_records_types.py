@@ -90,3 +90,93 @@ def test_clean_typed_files_count_as_before(tmp_path):
     results = json.loads(res.output)["results"]
     assert {(r["target"], r["unit"], r["actual"]) for r in results} == {
         ("R", "tan-ha", 7), ("F", "tan-ha", 7000)}
+
+
+def _long_csv(folder: Path, bad: dict[int, str], n: int = 30_000) -> Path:
+    """`n` good records, past DuckDB's ~20,000-row type sample, with `bad` lines (file line
+    number -> its text) in place."""
+    lines = [GOOD.format(i=i, d=i % 28 + 1) for i in range(n)]
+    for number, text in bad.items():
+        lines[number - 2] = text
+    path = folder / "d.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("bad, where, words", [
+    ({25_001: "HS-x,tan-ha,soon,2025-01-20,1000,3\n"}, "25001:3",
+     "'soon' in column 'received_at' is not a valid date"),
+    ({26_001: "HS-x,tan-ha,2025-01-03,2025-01-20,1000\n"}, "26001:1",
+     "expected 6 fields, found 5"),
+])
+def test_a_bad_value_past_the_type_sample_keeps_its_position(tmp_path, bad, where, words):
+    path = _long_csv(tmp_path, bad)
+    res = run(tmp_path, str(path))
+    assert res.exit_code == 2, res.output
+    (line,) = [x for x in res.output.splitlines() if "REC06" in x]
+    assert line.startswith(f"{path}:{where}: error REC06"), line
+    assert words in line and "Traceback" not in res.output
+
+
+def test_a_declared_null_marker_is_a_missing_value(tmp_path):
+    path = csv(tmp_path, "HS-x,tan-ha,2025-01-03,NULL,1000,NULL\n")
+    assert run(tmp_path, str(path)).exit_code == 2        # 'NULL' is no date, undeclared
+    marked = RULESET.replace("    date: received_at\n",
+                             '    date: received_at\n    nulls: ["NULL", ""]\n')
+    (tmp_path / "ruleset.yaml").write_text(marked, encoding="utf-8")
+    res = CliRunner().invoke(main, ["evaluate", str(tmp_path / "ruleset.yaml"), "--records",
+                                    f"dossiers={path}", "--format", "json", "--as-of",
+                                    "2025-02-01"])
+    assert res.exit_code in (0, 1) and "REC06" not in res.output, res.output
+
+
+@pytest.mark.parametrize("declared, stored, words", [
+    ("timestamp", "date", "declared timestamp but holds date; compared as whole days"),
+    ("date", "timestamptz", "declared date but holds timestamptz; each instant's day"),
+])
+def test_a_declared_type_that_differs_in_meaning_is_warned_with_the_reading(
+        tmp_path, declared, stored, words):
+    """A due date stored as a date but declared timestamp would be due at midnight: it is
+    compared as its whole day. An instant declared date takes its Vietnam day."""
+    from datetime import UTC, date, datetime
+    due = date(2025, 1, 10) if stored == "date" else datetime(2025, 1, 9, 18, tzinfo=UTC)
+    pl.DataFrame([{"dossier_id": "a", "unit_id": "tan-ha",
+                   "received_at": datetime(2025, 1, 2, 9), "due_at": due,
+                   "resolved_at": datetime(2025, 1, 10, 15)}]).write_parquet(
+        tmp_path / "d.parquet")
+    text = RULESET.replace("due_at: date", f"due_at: {declared}").replace(
+        "fee: number, pages: integer}", "resolved_at: timestamp}").replace(
+        "  fees: {label: F, unit: vnd, records: {source: dossiers, aggregate: sum, "
+        "column: fee}}\n", "  on_time: {label: T, unit: count, records: {source: dossiers, "
+        "aggregate: count, date: resolved_at, where: \"resolved_at <= due_at\"}}\n")
+    (tmp_path / "ruleset.yaml").write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(main, ["figures", str(tmp_path / "ruleset.yaml"), "--records",
+                                    f"dossiers={tmp_path}/d.parquet", "--format", "csv",
+                                    "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "REC13" in res.stderr and words in res.stderr, res.stderr
+    # resolved 15:00 on the 10th: on time by the whole due day, and by 18:00Z on the 9th
+    # read as that instant's day in Vietnam (01:00 on the 10th; in UTC it is the 9th)
+    assert "tan-ha,2025-01,on_time,1.0" in res.stdout, res.stdout
+
+
+@pytest.mark.slow
+def test_spark_honours_one_null_marker_and_refuses_several(tmp_path):
+    from records_services import spark_ready
+    spark_ready()
+    path = csv(tmp_path, "HS-x,tan-ha,NULL,2025-01-20,1000,3\n")   # no received date
+    for markers, ok in (('["NULL"]', True), ('["NULL", "-"]', False)):
+        marked = RULESET.replace("    date: received_at\n",
+                                 f"    date: received_at\n    nulls: {markers}\n")
+        (tmp_path / "ruleset.yaml").write_text(marked, encoding="utf-8")
+        res = CliRunner().invoke(main, ["figures", str(tmp_path / "ruleset.yaml"),
+                                        "--records", f"dossiers=spark:{path}", "--format",
+                                        "csv", "--lang", "en"])
+        if ok:
+            assert res.exit_code == 0, res.output
+            assert "tan-ha,2025-01,received,6.0" in res.stdout, res.stdout
+            assert "no_date 1" in res.stderr, res.stderr
+        else:
+            assert res.exit_code == 2
+            (line,) = [x for x in res.output.splitlines() if "REC06" in x]
+            assert "one null marker" in line

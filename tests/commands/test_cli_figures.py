@@ -1,0 +1,132 @@
+"""`cchc figures`: every figure an evaluation used, with its origin and source, as table,
+CSV, JSON and Parquet, for counted and reported figures; `--as-of` and periods in progress
+(records of examples/records, the seeded sample of docs/records.md §7)."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from cchc_rules.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+RULESET = str(ROOT / "rulesets/national/qd766-records.yaml")
+SAMPLE = ROOT / "examples/records"
+RECORDS = ["--units", str(SAMPLE / "units.csv"), "--records",
+           f"dossiers={SAMPLE}/*.parquet", "--lang", "en"]
+
+
+def figures(*args: str):
+    return CliRunner().invoke(main, ["figures", RULESET, *RECORDS, *args])
+
+
+@pytest.fixture(scope="module")
+def year() -> pl.DataFrame:
+    res = figures("--format", "json", "--as-of", "2026-01-01")
+    assert res.exit_code == 0, res.output
+    return pl.DataFrame(json.loads(res.stdout)["figures"])
+
+
+def test_every_figure_with_its_origin_and_source(year):
+    t01 = {r["metric"]: r for r in year.filter(
+        (pl.col("unit") == "T01") & (pl.col("period") == "2025")).iter_rows(named=True)}
+    assert t01["received"]["origin"] == "counted" and t01["received"]["value"] == 5000
+    assert "records:received" in t01["received"]["source"]
+    assert t01["handled"]["origin"] == "derived"
+    on_time = t01["resolved_on_time"]["value"] + t01["pending_in_time"]["value"]
+    assert t01["progress_rate"]["value"] == pytest.approx(
+        on_time / t01["handled"]["value"] * 100)
+    assert not year["in_progress"].any()
+    assert set(year["period"]) >= {"2025-01", "2025-Q4", "2025"}
+
+
+def test_csv_and_parquet_hold_the_same_figures(year, tmp_path):
+    res = figures("--format", "csv", "--as-of", "2026-01-01")
+    assert res.exit_code == 0, res.output
+    csv = pl.read_csv(io.StringIO(res.stdout))
+    assert csv.columns == year.columns and csv.height == year.height
+    out = tmp_path / "f.parquet"
+    res = figures("--format", "parquet", "--as-of", "2026-01-01", "--output", str(out))
+    assert res.exit_code == 0, res.output
+    assert pl.read_parquet(out).sort("unit", "period", "metric")["value"].to_list() == \
+        year.sort("unit", "period", "metric")["value"].to_list()
+    assert figures("--format", "parquet").exit_code == 2        # never binary on stdout
+
+
+def test_a_period_not_ended_is_counted_only_when_asked_and_marked(tmp_path):
+    res = figures("--format", "json", "--as-of", "2025-06-15T12:00")
+    assert res.exit_code == 0, res.output
+    periods = {f["period"] for f in json.loads(res.stdout)["figures"]}
+    assert "2025-05" in periods and "2025-06" not in periods and "2025-Q2" not in periods
+    assert "REC12" in res.stderr and "2025-06" in res.stderr
+    res = figures("--format", "json", "--as-of", "2025-06-15T12:00", "--period", "2025-06")
+    assert res.exit_code == 0, res.output
+    got = json.loads(res.stdout)["figures"]
+    assert {f["period"] for f in got} == {"2025-06"} and all(f["in_progress"] for f in got)
+    assert "in progress as of 2025-06-15 12:00" in res.stderr
+
+
+def test_reported_figures_have_their_file_and_line(tmp_path):
+    data = tmp_path / "d.yaml"
+    data.write_text("reports:\n  - {unit: T01, period: 2024, values: {received: 4}}\n",
+                    encoding="utf-8")
+    res = figures("--format", "json", "--as-of", "2026-01-01", "--data", str(data))
+    assert res.exit_code == 0, res.output
+    (mine,) = [f for f in json.loads(res.stdout)["figures"]
+               if f["period"] == "2024" and f["metric"] == "received"]
+    assert mine["origin"] == "reported" and mine["source"] == f"{data}:2"
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2025-13-01", "2999-01-01"])
+def test_a_bad_as_of_is_one_line_and_exit_2(text):
+    res = figures("--as-of", text)
+    assert res.exit_code == 2
+    (line,) = res.output.strip().splitlines()
+    assert "REC05" in line and text in line
+
+
+def _evaluate(*args: str) -> dict:
+    res = CliRunner().invoke(main, ["evaluate", RULESET, *RECORDS, "--format", "json",
+                                    "--period", "2025", *args])
+    assert res.exit_code in (0, 1), res.output
+    return json.loads(res.stdout)
+
+
+def test_a_target_is_not_judged_on_a_period_not_ended():
+    ended = _evaluate("--as-of", "2026-01-01")
+    assert ended["summary"]["not_met"] > 0 and "in_progress" not in ended
+    assert all("in_progress" not in r for r in ended["results"])
+    running = _evaluate("--as-of", "2025-12-15")
+    assert running["in_progress"] == ["2025"]
+    assert running["summary"]["not_met"] == running["summary"]["off_track"] == 0
+    assert all(r["in_progress"] is True for r in running["results"])
+    # the same targets, pending while the year runs, where the ended year has them not met
+    judged = {(r["target"], r["unit"]): r["status"] for r in ended["results"]}
+    waiting = {(r["target"], r["unit"]): r["status"] for r in running["results"]}
+    assert all(waiting[k] == "pending" for k, v in judged.items()
+               if v == "not_met" and k in waiting)
+
+
+def test_the_table_names_the_periods_in_progress():
+    res = CliRunner().invoke(main, ["evaluate", RULESET, *RECORDS, "--period", "2025-06",
+                                    "--as-of", "2025-06-15T12:00"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.rstrip().endswith(
+        "In progress (not judged met or not met yet): 2025-06"), res.stdout[-300:]
+
+
+def test_reported_figures_of_a_period_not_ended_are_flagged_the_same_way(tmp_path):
+    data = tmp_path / "d.yaml"
+    data.write_text("reports:\n  - {unit: T01, period: 2025-07, values: {received: 4}}\n",
+                    encoding="utf-8")
+    res = figures("--format", "json", "--as-of", "2025-06-20", "--data", str(data),
+                  "--period", "2025-07")
+    assert res.exit_code == 0, res.output
+    (mine,) = [f for f in json.loads(res.stdout)["figures"] if f["metric"] == "received"
+               and f["unit"] == "T01"]
+    assert mine["origin"] == "reported" and mine["in_progress"] is True
+    assert "reported figures for 2025-07, not ended" in res.stderr
