@@ -124,6 +124,8 @@ _ALL = (
          "số liệu nhỏ hơn mức thấp nhất của đơn vị đo (thứ hạng nhỏ hơn 1)"),
     Code("DAT30", "a figure declared n/a and also reported",
          "số liệu vừa khai báo không áp dụng vừa được báo cáo"),
+    Code("DAT31", "a bonus or penalty claimed above its max (clamped)",
+         "điểm thưởng hay điểm trừ vượt điểm tối đa (bị cắt về tối đa)", warning=True),
     Code("PER01", "not a period", "kỳ sai dạng"),
     Code("PER02", "a reported figure differs from the sum of its sub-periods",
          "số liệu báo cáo khác số tính từ các kỳ con", warning=True),

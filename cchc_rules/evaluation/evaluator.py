@@ -23,6 +23,7 @@ from ..figures.unitgraph import UnitGraph
 from ..figures.validity import within_validity
 from ..messages import _, noun
 from ..periods import is_period, parse_period, period_key
+from ..score.clamped import clamped_warnings
 from .result import (
     CHECK_SCHEMA,
     COMPACT_SCHEMA,
@@ -73,7 +74,7 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     statuses = _statuses(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
     warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values),
-                *timed.warnings]
+                *timed.warnings, *clamped_warnings(model.scoring, figures.values)]
     declared_all = declared_rows(scope) if declared is not None else None
     if statuses is None:
         return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,

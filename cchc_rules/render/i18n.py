@@ -109,6 +109,15 @@ _WORDS: dict[str, tuple[str, str]] = {
     "file": ("Tệp", "File"),
     "trend": ("Diễn biến qua các kỳ", "Trend across periods"),
     # the report over time (issue 10): units that ended, territory, time axis, UNT12
+    "declared_note": ("đơn vị khai báo không áp dụng", "declared n/a by the unit"),
+    "declared_figures": ("Tiêu chí đơn vị khai báo không áp dụng",
+                         "Criteria units declared not applicable"),
+    "declared_intro": ("Đơn vị ghi n/a (không áp dụng): tiêu chí bị loại khỏi điểm và điểm "
+                       "tối đa của đơn vị; kết quả chỉ tiêu là \"Không áp dụng\" "
+                       "(đơn vị khai báo không áp dụng).",
+                       "The unit wrote n/a: the criterion is dropped from its points and its "
+                       "maximum; target results on it are \"Not applicable\" (declared n/a "
+                       "by the unit)."),
     "ended": ("Đã kết thúc", "Ended"),
     "ended_title": ("đã kết thúc: đơn vị giải thể trước thời hạn, kết quả sẽ không đến hạn",
                     "ended: the unit was dissolved before the deadline, the result will never "
