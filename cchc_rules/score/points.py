@@ -26,7 +26,8 @@ import polars as pl
 from ..domain import Fallback, IndicatorKind, Op, Status
 from ..periods import parse_period
 from ..plan.nodes import TOLERANCE
-from .tree import by_level, capped_total, group_sums, has_caps, indicator_levels
+from ..ruleset.criteria import indicator_levels
+from .tree import by_level, capped_total, group_sums, has_caps
 
 TIE = 0.005
 

@@ -20,26 +20,13 @@ from typing import Any
 
 import polars as pl
 
+from ..ruleset.criteria import indicator_levels
+
 Sum = Callable[[list[pl.DataFrame]], pl.DataFrame]
 
 
 def group_parents(scoring: Any) -> dict[str, str | None]:
     return {g.id: g.parent for g in scoring.groups}
-
-
-def indicator_levels(scoring: Any) -> list[frozenset[str] | None]:
-    """Per indicator (in ruleset order), the unit levels scored on it; None: every level."""
-    groups = {g.id: g for g in scoring.groups}
-
-    def of_group(gid: str | None, seen: int = 0) -> frozenset[str] | None:
-        group = groups.get(gid) if gid is not None else None
-        if group is None or seen > len(groups):
-            return None
-        if group.levels:
-            return frozenset(group.levels)
-        return of_group(group.parent, seen + 1)
-
-    return [frozenset(i.levels) if i.levels else of_group(i.group) for i in scoring.indicators]
 
 
 def by_level(columns: list[pl.DataFrame], scoring: Any, unit_levels: pl.Series

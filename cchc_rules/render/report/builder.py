@@ -6,7 +6,6 @@ input (1.6 M results) stays fast. `--detail summary` bounds every list.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import polars as pl
 
 from ...domain import AREAS, BY_SEVERITY, FAILING, STATUSES, SYMBOLS, UNRATED
 from ...evaluation.survey import with_margins
+from ...files import sha256_file
 from ...periods import parse_period, period_key
 from ...present import RANGE_DASH, Formatter, compared_unit, threshold_text
 from ...score.share_met import rank_units, status_counts
@@ -107,13 +107,6 @@ def _declared_rows(b: Any) -> dict[str, Any]:
             for r in shown.iter_rows(named=True)]
     return {"declared": rows, "declared_total": found.height}
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class ReportBuilder:
@@ -514,7 +507,7 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
         ignored_total=len(ignored), **_declared_rows(b), territory_changes=b.times.changes,
         warnings=shown_warnings, warnings_total=len(warnings),
         figures=figures, figures_total=figures_total,
-        inputs=[InputFile(role=role, path=str(p), sha256=_sha256(Path(p)))
+        inputs=[InputFile(role=role, path=str(p), sha256=sha256_file(Path(p)))
                 for role, p in files],
         scores=score_report.build(ev, fmt, t, b.name, b.level_label, b.detail, RANK_EDGE),
         record_sources=record_rows(getattr(ev.figures, "records", None), t, fmt))
