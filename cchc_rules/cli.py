@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "test": "Run ruleset tests (*.test.yaml).",
     "form": "Write an Excel data-entry form for a ruleset's metrics, or scoring workbooks.",
     "collect": "Collect returned self-assessment and appraisal workbooks into figures.",
+    "publish": "Publish a scored index: the decision's annex as HTML, PDF or xlsx.",
     "init": "Start a ruleset: write starter files into a folder.",
     "lint": "Point out what validates in a ruleset but is probably a mistake.",
     "serve": "Serve the results as a live local web app that follows file changes.",

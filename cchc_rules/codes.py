@@ -145,6 +145,7 @@ _ALL = (
          "chấm điểm mà không có tài liệu kiểm chứng hay giải trình", warning=True),
     Code("DAT49", "appraised points changed without a comment",
          "điểm thẩm định khác điểm tự chấm mà không có ý kiến", warning=True),
+    Code("DAT50", "an evidence file without its columns", "tệp tài liệu kiểm chứng thiếu cột"),
     Code("PER01", "not a period", "kỳ sai dạng"),
     Code("PER02", "a reported figure differs from the sum of its sub-periods",
          "số liệu báo cáo khác số tính từ các kỳ con", warning=True),

@@ -93,8 +93,9 @@ def index_books(ruleset: Any, units: dict, periods: list, output: Path, appraisa
         raise CchcError.one("USG03", _("the index is scored for one period; {n} given").format(
             n=len(periods)), hint=_("give one --period, e.g. --period 2025"))
     if ruleset.model.scoring is None:
-        raise CchcError.one("USG03", _("the ruleset has no scoring to assess"),
-                            hint=_("add a scoring block (docs/scoring.md)"))
+        raise CchcError.one("EVL05", _("ruleset '{ruleset}' has no scoring").format(
+            ruleset=ruleset.model.ruleset), hint=_("add a scoring block (spec §7, "
+                                                  "docs/scoring.md)"))
     unknown = [u for u in only if u not in units]
     if unknown:
         raise CchcError([CchcError.one("EVL02", _("unknown unit '{unit}'").format(unit=u),

@@ -256,3 +256,68 @@ def test_appraisal_changed_without_a_comment_and_a_changed_self_point(setup):
     found = _collect(tmp, ruleset, units, tmp / "u")
     [p] = [p for p in found.problems if p.code == "DAT43"]
     assert str(p.pos).endswith("Thẩm định!E9") and found.refused
+
+
+def _published_inputs(setup):
+    """so-a and xa-b self-assessed, appraised and collected, as in the round trip."""
+    tmp, ruleset, units = setup
+    fill(tmp / "blank" / "so-a.xlsx", tmp / "back" / "so-a.xlsx",
+         {"1.1.1": 3, "1.2": 3, "9": "n/a", "B1": 1}, explain={"1.1.1": "x", "1.2": "x",
+                                                             "B1": "x"})
+    fill(tmp / "blank" / "xa-b.xlsx", tmp / "back" / "xa-b.xlsx",
+         {"1.1.1": 1.5, "1.2": 2, "2.1": 4, "B1": 0},
+         evidence={"1.1.1": "12/KH-UBND ngày 15/01/2025", "1.2": "1/BC ngày 2/1/2025",
+                   "2.1": "Sổ theo dõi"})
+    CliRunner().invoke(main, ["form", str(ruleset), "--appraisal", "--units", str(units),
+                              "--period", "2025", "--from", str(tmp / "back"), "--output",
+                              str(tmp / "appraise")])
+    fill(tmp / "appraise" / "so-a.xlsx", tmp / "final" / "so-a.xlsx",
+         {"1.1.1": 3, "1.2": 2, "9": "n/a", "B1": 1}, kind="appraisal",
+         comments={"1.2": "Báo cáo quý III chậm 5 ngày"})
+    fill(tmp / "appraise" / "xa-b.xlsx", tmp / "final" / "xa-b.xlsx",
+         {"1.1.1": 1.5, "1.2": 2, "2.1": 3, "B1": 0}, kind="appraisal",
+         comments={"2.1": "12 hồ sơ trễ hạn"})
+    CliRunner().invoke(main, ["collect", str(ruleset), str(tmp / "final"), "--units",
+                              str(units), "--period", "2025", "--output",
+                              str(tmp / "f.csv"), "--evidence", str(tmp / "e.csv")])
+    last = write(tmp / "2024.yaml", {"reports": [
+        {"unit": "so-a", "period": "2024", "values": {"tc_111": 2, "tc_12": 2, "tc_9": 1}},
+        {"unit": "xa-b", "period": "2024", "values": {"tc_111": 3, "tc_12": 3, "tc_21": 4}}]})
+    return tmp, ruleset, units, ["--data", str(tmp / "f.csv"), "--data", str(last),
+                                 "--units", str(units), "--evidence", str(tmp / "e.csv")]
+
+
+def test_publish_html_ranks_each_track_and_lists_lost_points(setup):
+    tmp, ruleset, _units, args = _published_inputs(setup)
+    out = tmp / "annex.html"
+    done = CliRunner().invoke(main, ["publish", str(ruleset), *args, "--format", "html",
+                                     "--output", str(out), "--lang", "en"])
+    assert done.exit_code == 0, done.output
+    text = out.read_text("utf-8")
+    assert "Ranking — Track commune" in text and "Last year&#39;s index" in text
+    # xa-b: 72.22 this year; 2024: 1.1.1 3 + 1.2 3 capped 5, 2.1 4 → 9 of 9 = 100 → −27.78
+    assert "72.22" in text and ("−27.78" in text or "-27.78" in text)
+    assert "12 hồ sơ trễ hạn" in text and "Báo cáo quý III chậm 5 ngày" in text
+    card = text.split('id="u-xa-b"')[1].split("</article>")[0]
+    assert "2.1 Giải quyết TTHC" in card and "Sổ theo dõi" in card
+
+
+def test_publish_xlsx_is_the_wide_annex(setup):
+    import openpyxl
+    tmp, ruleset, _units, args = _published_inputs(setup)
+    out = tmp / "annex.xlsx"
+    done = CliRunner().invoke(main, ["publish", str(ruleset), *args, "--format", "xlsx",
+                                     "--output", str(out)])
+    assert done.exit_code == 0, done.output
+    book = openpyxl.load_workbook(out)
+    commune = book["cấp xã"]
+    head = [c.value for c in commune[3]]
+    row = dict(zip(head, [c.value for c in commune[4]], strict=True))
+    assert row["Mã đơn vị"] == "xa-b" and row["Hạng"] == 1
+    assert row["1.1.1 Ban hành kế hoạch"] == 1.5 and row["2.1 Giải quyết TTHC"] == 3
+    assert row["Lĩnh vực 1: Công tác chỉ đạo, điều hành"] == 3.5
+    assert row["Tổng điểm"] == 6.5 and row["Điểm tối đa"] == 9
+    assert math.isclose(row["Chỉ số (%)"], 650 / 9) and row["Xếp loại"] == "B"
+    assert math.isclose(row["Tăng/giảm"], 650 / 9 - 100)
+    assert head.index("1.1.1 Ban hành kế hoạch") < head.index(
+        "Lĩnh vực 1: Công tác chỉ đạo, điều hành") < head.index("2.1 Giải quyết TTHC")
