@@ -248,6 +248,7 @@ def annex_xlsx(annex: Annex, out: Any) -> None:
     head = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1,
                             "bg_color": "#DDEBF7"})
     num = book.add_format({"num_format": "0.00", "border": 1})
+    whole = book.add_format({"num_format": "0", "border": 1})
     text = book.add_format({"border": 1})
     bold = book.add_format({"bold": True, "font_size": 13})
     for track in annex.tracks:
@@ -289,7 +290,7 @@ def annex_xlsx(annex: Annex, out: Any) -> None:
                 else:
                     value = raw.get(key)
                 if isinstance(value, int | float) and not isinstance(value, bool):
-                    sheet.write_number(r, j, value, num)
+                    sheet.write_number(r, j, value, whole if key == "rank" else num)
                 elif value is None:
                     sheet.write_blank(r, j, None, text)
                 else:

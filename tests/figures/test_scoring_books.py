@@ -17,8 +17,8 @@ from cchc_rules.figures.collect import collect
 from cchc_rules.figures.forms import form_units
 from cchc_rules.periods import parse_period
 from cchc_rules.pipeline import Session
+from examples.index.fill import fill, rows_by_id, with_saved_formula
 from tests.factory import write
-from tests.figures.scoring_fill import fill, rows_by_id, with_saved_formula
 
 TODAY = dt.date(2026, 1, 20)
 RULESET = {

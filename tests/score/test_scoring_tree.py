@@ -154,3 +154,17 @@ def test_report_bars_are_the_areas_and_subtotals_are_listed(tmp_path):
     rows = {line.split(",")[2]: [float(x) for x in line.split(",")[3:5]]
             for line in done.output.splitlines()[1:]}
     assert rows["A"] == [10, 10] and rows["A.1"] == [10, 10] and rows["A.2"] == [3, 4]
+
+
+def test_the_shipped_index_example_is_100_points_per_track_and_lints_clean():
+    from cchc_rules.figures.scoring_book import book_rows
+    from cchc_rules.pipeline import Session
+    root = Path(__file__).resolve().parents[2]
+    example = root / "rulesets/examples/province-index.yaml"
+    scoring = Session().load_ruleset(example).model.scoring
+    for level in ("department", "commune"):
+        rows = book_rows(scoring, level)
+        areas = sum(r.max for r in rows if not r.scored and r.depth == 0)
+        assert areas + 22 == 100, level        # 8 areas (7 in workbooks + the survey's 22)
+    done = CliRunner().invoke(main, ["lint", str(example)])
+    assert done.exit_code == 0 and "LNT" not in done.output, done.output

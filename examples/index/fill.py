@@ -1,5 +1,6 @@
-"""Filling returned scoring workbooks the way a unit or an appraisal team would (openpyxl
-edits the cells and keeps the workbook's property and hidden sheet), for the index tests."""
+"""Filling scoring workbooks the way a unit or an appraisal team would (openpyxl edits the
+cells and keeps the workbook's property and hidden sheet): the illustrative returned
+workbooks of `make demo-index` and the index tests. Needs openpyxl (the dev extra)."""
 from __future__ import annotations
 
 import re
