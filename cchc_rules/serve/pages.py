@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -59,6 +60,17 @@ APP_WORDS: dict[str, tuple[str, str]] = {
     "preview_errors": ("Tệp tải lên có lỗi:", "The uploaded file has errors:"),
     "updated": ("Cập nhật lần {version}, đánh giá mất {ms} ms.",
                 "Update {version}, evaluated in {ms} ms."),
+    # the province's index (issue 26): a unit's scorecard, the appraisal page
+    "appraisal": ("Thẩm định", "Appraisal"),
+    "appraisal_word": ("phần chấm điểm", "scoring"),
+    "appraisal_heading": ("Tiêu chí có điểm thẩm định khác điểm tự chấm",
+                          "Criteria whose appraised points differ from the unit's own"),
+    "appraisal_none": ("Không tiêu chí nào có điểm thẩm định khác điểm tự chấm.",
+                       "No criterion's appraised points differ from the unit's own."),
+    "scorecard": ("Phiếu chấm điểm: tiêu chí bị mất điểm", "Scorecard: criteria where "
+                  "points were lost"),
+    "difference": ("Chênh lệch", "Difference"),
+    "bad_input": ("Tệp đầu vào của trang có lỗi", "The page's input file has errors"),
 }
 
 
@@ -98,14 +110,22 @@ class _Built:
     unit page, the one a planner watches while editing, needs only the ranking and the
     failed checks, and building the rest was most of its time after an edit."""
 
-    def __init__(self, ev: Evaluation, lang: str, detail: str) -> None:
+    def __init__(self, ev: Evaluation, lang: str, detail: str,
+                 evidence: Path | None = None) -> None:
         self.version = id(ev)
+        self.evidence_path = evidence
+        self._annex: dict[str | None, Any] = {}
+        self._notes: dict[tuple[str, str, str], dict[str, str]] | None = None
         self.ev, self.lang, self.detail = ev, lang, detail
         self.builder = ReportBuilder(ev, lang, "full")
         self.targets: dict[str, Any] = {t.id: t for t in ev.ruleset.model.targets}
         # unit id -> name, units with results; every period, time order
         self.units = {u: self.builder.name(u)
                       for u in sorted(ev.results["unit"].unique().to_list())}
+        if ev.ruleset.model.scoring is not None:   # an index may have no targets at all
+            scored = ev.scores().rankings["unit"].unique().to_list()
+            self.units = {u: self.builder.name(u)
+                          for u in sorted({*self.units, *scored})}
         self.periods: list[str] = self.builder.periods
         self.title: str = ev.ruleset.model.title
         t = self.t = words(lang)
@@ -122,6 +142,25 @@ class _Built:
                 self._report = build_context(self.ev, lang=self.lang, detail=self.detail)
             return self._report
 
+    def annex(self, period: str | None) -> Any:
+        """The index's publication model (render/annex.py) for `period`, with the evidence
+        file's notes; None when the ruleset has no scoring."""
+        if self.ev.ruleset.model.scoring is None:
+            return None
+        with self._lock:
+            if period not in self._annex:
+                from ..render.annex import build_annex
+                self._annex[period] = build_annex(self.ev, self.lang, period, self.notes())
+            return self._annex[period]
+
+    def notes(self) -> dict[tuple[str, str, str], dict[str, str]]:
+        """The evidence file's rows by (unit, period, criterion), read once per version."""
+        if self._notes is None:
+            from ..render.annex import read_evidence
+            path = self.evidence_path
+            self._notes = read_evidence(path) if path is not None and path.is_file() else {}
+        return self._notes
+
     def ranked(self) -> tuple[list, list]:
         """The ranking's unit rows and the failed checks, as the report has them (its own
         builder's, without the rest of the report)."""
@@ -137,8 +176,8 @@ class _Built:
 class Pages:
     """Page contexts for the workspace's current snapshot (cached per version)."""
 
-    def __init__(self, lang: str, detail: str = "auto") -> None:
-        self.lang, self.detail = lang, detail
+    def __init__(self, lang: str, detail: str = "auto", evidence: Path | None = None) -> None:
+        self.lang, self.detail, self.evidence = lang, detail, evidence
         self._local = threading.local()
         self._lock = threading.Lock()
         self._built: _Built | None = None
@@ -157,7 +196,7 @@ class Pages:
             return None
         with self._lock:
             if self._built is None or self._built.version != id(ev):
-                self._built = _Built(ev, self.lang, self.detail)
+                self._built = _Built(ev, self.lang, self.detail, self.evidence)
             return self._built
 
     # -- the frame every page shares --------------------------------------------------------
@@ -172,6 +211,7 @@ class Pages:
             "version": snap.version, "problems": [p.format() for p in snap.problems],
             "ms": round(snap.seconds * 1000), "has_results": built is not None,
             "ruleset_title": built.title if built else "",
+            "scored": built is not None and built.ev.ruleset.model.scoring is not None,
             "upload_limit": f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
         }
 
@@ -220,7 +260,7 @@ class Pages:
         links = [(p, link(base, ident, period=p), p == period) for p in periods]
         links.append((app_words(self.lang)["all_periods"], link(base, ident, period="all"),
                       period == "all"))
-        shown = frame if period == "all" else frame.filter(pl.col("period") == period)
+        shown = frame if period in ("all", None) else frame.filter(pl.col("period") == period)
         return shown, links, period
 
     def unit(self, snap: Snapshot, unit_id: str, period: str | None) -> Page:
@@ -254,8 +294,63 @@ class Pages:
             "parent": (parent, built.units.get(parent, parent), link("unit", parent))
             if parent and parent in built.units else None,
             "children": children, "rank": rank, "periods": periods, "rows": rows,
-            "checks": checks}
+            "checks": checks, "card": self._card(built, unit_id, chosen),
+            "appraisal_url": link("appraisal")}
         return Page("app/unit.html.j2", context)
+
+    def _card(self, built: _Built, unit_id: str, period: str | None) -> Any:
+        """The unit's index scorecard (criteria where it lost points), when scored."""
+        if built.ev.ruleset.model.scoring is None:
+            return None
+        scored = built.ev.scores().rankings.filter(pl.col("unit") == unit_id)
+        periods = sorted(scored["period"].to_list(), key=period_key)
+        if not periods:
+            return None
+        annex = built.annex(period if period in periods else periods[-1])
+        return next((c for c in annex.cards if c.unit == unit_id), None)
+
+    def appraisal(self, snap: Snapshot, period: str | None) -> Page:
+        """`/appraisal`: every criterion where the appraised points differ from the unit's
+        own, with the appraiser's comment, unit by unit."""
+        built = self._need(snap)
+        scoring = built.ev.ruleset.model.scoring
+        if scoring is None:
+            raise NotFound("appraisal", "", [])
+        frames = built.ev.scores()
+        periods = sorted(frames.rankings["period"].unique().to_list(), key=period_key)
+        if period is None and periods:
+            period = periods[-1]
+        if period not in periods:
+            raise NotFound("period", period or "", periods)
+        rows = []
+        if "self_assessed_points" in frames.scores.columns:
+            titles = {i.id: i.title for i in scoring.indicators}
+            notes = built.notes()
+            found = frames.scores.filter(
+                (pl.col("period") == period) & pl.col("self_assessed_points").is_not_null()
+                & pl.col("points").is_not_null()
+                & ((pl.col("points") - pl.col("self_assessed_points")).abs() > 1e-9))
+            fmt = built.builder.fmt
+            from ..render.scores import two_decimals
+            for r in found.sort("unit").iter_rows(named=True):
+                ind = str(r["indicator"])
+                note = notes.get((r["unit"], period, ind), {})
+                rows.append({"unit": r["unit"], "name": built.builder.name(r["unit"]),
+                             "unit_url": link("unit", r["unit"], period=period),
+                             "id": ind, "title": titles.get(ind, ind),
+                             "self": two_decimals(fmt, r["self_assessed_points"]),
+                             "points": two_decimals(fmt, r["points"]),
+                             "difference": two_decimals(
+                                 fmt, r["points"] - r["self_assessed_points"]),
+                             "comment": note.get("comment", ""),
+                             "evidence": "; ".join(x for x in (note.get("evidence", ""),
+                                                               note.get("explanation", ""))
+                                                   if x)})
+        words_ = app_words(self.lang)
+        context = self.frame(snap, words_["appraisal"], "appraisal") | {
+            "rows": rows, "period": period,
+            "periods": [(p, link("appraisal", period=p), p == period) for p in periods]}
+        return Page("app/appraisal.html.j2", context)
 
     def target(self, snap: Snapshot, target_id: str, period: str | None) -> Page:
         built = self._need(snap)
@@ -304,6 +399,14 @@ class Pages:
             "text": text, "unit_url": link("unit", unit_id, period=period),
             "target_url": link("target", target_id, period=period)}
         return Page("app/explain.html.j2", context)
+
+    def bad_input(self, snap: Snapshot, err: CchcError) -> Page:
+        """A page whose own input is bad: its problems, one positioned line each (422)."""
+        a = app_words(self.lang)
+        context = self.frame(snap, a["bad_input"]) | {
+            "message": a["bad_input"], "problems": [p.format() for p in err.problems],
+            "hint": None}
+        return Page("app/missing.html.j2", context, 422)
 
     def not_found(self, snap: Snapshot, err: NotFound) -> Page:
         a = app_words(self.lang)

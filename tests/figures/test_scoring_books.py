@@ -321,3 +321,32 @@ def test_publish_xlsx_is_the_wide_annex(setup):
     assert math.isclose(row["Tăng/giảm"], 650 / 9 - 100)
     assert head.index("1.1.1 Ban hành kế hoạch") < head.index(
         "Lĩnh vực 1: Công tác chỉ đạo, điều hành") < head.index("2.1 Giải quyết TTHC")
+
+
+def test_web_app_unit_scorecard_and_appraisal_pages(setup):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from cchc_rules.serve import Workspace, create_app
+    tmp, ruleset, units, _args = _published_inputs(setup)
+    workspace = Workspace(ruleset, [tmp / "f.csv"], units, evidence=tmp / "e.csv")
+    with TestClient(create_app(workspace, watching=False)) as client:
+        page = client.get("/unit/xa-b")
+        assert page.status_code == 200, page.text[-1500:]
+        card = page.text.split('id="scorecard"')[1]
+        assert "2.1 Giải quyết TTHC" in card and "12 hồ sơ trễ hạn" in card
+        assert "Sổ theo dõi" in card and "72,22" in card
+        page = client.get("/appraisal")
+        assert page.status_code == 200
+        rows = page.text.split("<tbody>")[1].split("</tbody>")[0]
+        # so-a 1.2: 3 → 2 with its comment; xa-b 2.1: 4 → 3; nothing else differs
+        assert rows.count("<tr>") == 2
+        assert "Báo cáo quý III chậm 5 ngày" in rows and "12 hồ sơ trễ hạn" in rows
+        assert "−1,00" in rows or "-1,00" in rows
+        assert client.get("/appraisal?period=2019").status_code == 404
+    (tmp / "bad.csv").write_text("unit,period\nso-a,2025\n", encoding="utf-8")
+    workspace = Workspace(ruleset, [tmp / "f.csv"], units, evidence=tmp / "bad.csv")
+    with TestClient(create_app(workspace, watching=False)) as client:
+        page = client.get("/appraisal")
+        assert page.status_code == 422 and "DAT50" in page.text
