@@ -33,6 +33,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "level.province": ("cấp tỉnh", "province"),
     "level.district": ("cấp huyện", "district"),
     "level.commune": ("cấp xã", "commune"),
+    # not a level of the format (spec §2: others may be added), but the index's other track
+    "level.department": ("sở, ban, ngành", "departments"),
     "report": ("Báo cáo kết quả thực hiện chỉ tiêu cải cách hành chính",
                "Administrative reform targets: compliance report"),
     "issuer": ("Cơ quan ban hành", "Issued by"),
