@@ -274,6 +274,17 @@ def _points(out: Returned, value: Any, row: Row, r: int, col: int, where: str,
             "DAT41", _("cell {ref} holds {value!r}, not points").format(ref=ref, value=value),
             pos, _("type a number from 0 to {max:g}").format(max=row.max)))
         return None
+    if value > row.max + 1e-9 and row.indicator.kind != "score":
+        # a bonus or penalty above its max: clamped, with a warning (issue 26's list)
+        out.problems.append(Problem(
+            "DAT31", _("{kind} '{id}': {value:g} points claimed, above its max {max:g}; "
+                       "counted as {max:g}").format(
+                kind=_("bonus") if row.indicator.kind == "bonus" else _("penalty"),
+                id=row.id, value=value, max=row.max), pos,
+            _("the criteria set gives 0 to {max:g} points for '{id}': correct the figure, or "
+              "the ruleset's max if the plan allows more").format(max=row.max, id=row.id),
+            "warning"))
+        return float(row.max)
     if value < 0 or value > row.max + 1e-9:
         out.problems.append(Problem(
             "DAT40", _("criterion '{id}': {value:g} points, outside 0 to {max:g}").format(

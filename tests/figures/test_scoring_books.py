@@ -10,6 +10,8 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cchc_rules import evaluate_files
 from cchc_rules.cli import main
@@ -165,6 +167,15 @@ def test_bad_points_refuse_the_workbook_at_the_cell(setup, points, code, cell, w
     assert str(problem.pos).endswith(f"so-a.xlsx!Tự chấm!{cell}")
     assert words in problem.message and problem.severity == "error"
     assert found.refused and "so-a" not in found.used
+
+
+def test_a_bonus_above_its_max_is_clamped_with_a_warning_not_refused(setup):
+    found = _bad_case(setup, "bonus", {"1.2": 2, "B1": 3}, explain={"1.2": "x", "B1": "x"})
+    [p] = [p for p in found.problems if p.code == "DAT31"]
+    assert p.severity == "warning" and str(p.pos).endswith("Tự chấm!E11")
+    assert "counted as 1" in p.message and not found.refused
+    [entry] = [e for e in found.used["so-a"].entries if e.indicator.id == "B1"]
+    assert entry.self_points == 1
 
 
 def test_future_evidence_date_and_missing_evidence(setup):
@@ -350,3 +361,31 @@ def test_web_app_unit_scorecard_and_appraisal_pages(setup):
     with TestClient(create_app(workspace, watching=False)) as client:
         page = client.get("/appraisal")
         assert page.status_code == 422 and "DAT50" in page.text
+
+
+quarters = st.one_of(st.just("n/a"), st.none(),
+                     st.integers(0, 12).map(lambda q: q / 4))   # 0 … 3 in quarter points
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.fixed_dictionaries({"1.1.1": quarters, "1.2": quarters}),
+       st.one_of(st.none(), st.integers(0, 4).map(lambda q: q / 4)))
+def test_what_a_unit_writes_is_what_is_collected(tmp_path_factory, points, bonus):
+    """Law: every point written in a self-assessment comes back as the figure of its
+    criterion's self_assessed metric, n/a as n/a, an empty cell as no figure."""
+    tmp = tmp_path_factory.mktemp("law")
+    ruleset = write(tmp / "r.yaml", RULESET)
+    units = write(tmp / "u.yaml", UNITS)
+    CliRunner().invoke(main, ["form", str(ruleset), "--scoring", "--units", str(units),
+                              "--period", "2025", "--unit", "so-a", "--output",
+                              str(tmp / "blank.xlsx")])
+    written = {k: v for k, v in (points | {"B1": bonus}).items() if v is not None}
+    fill(tmp / "blank.xlsx", tmp / "back" / "so-a.xlsx", written,
+         explain=dict.fromkeys(written, "giải trình"))
+    found = _collect(tmp, ruleset, units, tmp / "back")
+    assert not found.problems
+    from cchc_rules.figures.collect import figure_rows
+    got = {r["metric"]: r["value"] for r in figure_rows(found)}
+    metric = {"1.1.1": "tc_111_self", "1.2": "tc_12_self", "B1": "thuong_self"}
+    want = {metric[k]: ("n/a" if v == "n/a" else f"{v:g}") for k, v in written.items()}
+    assert got == want
