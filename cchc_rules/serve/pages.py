@@ -122,10 +122,9 @@ class _Built:
         # unit id -> name, units with results; every period, time order
         self.units = {u: self.builder.name(u)
                       for u in sorted(ev.results["unit"].unique().to_list())}
-        if ev.ruleset.model.scoring is not None:   # an index may have no targets at all
-            scored = ev.scores().rankings["unit"].unique().to_list()
-            self.units = {u: self.builder.name(u)
-                          for u in sorted({*self.units, *scored})}
+        # an index may have no targets at all: its units come from the scores, computed
+        # only when a page asks (a national run's scores are a million rows)
+        self._scored: set[str] | None = None
         self.periods: list[str] = self.builder.periods
         self.title: str = ev.ruleset.model.title
         t = self.t = words(lang)
@@ -152,6 +151,17 @@ class _Built:
                 from ..render.annex import build_annex
                 self._annex[period] = build_annex(self.ev, self.lang, period, self.notes())
             return self._annex[period]
+
+    def has_unit(self, unit: str) -> bool:
+        """A unit with results, or (a ruleset with scoring) with points."""
+        if unit in self.units:
+            return True
+        if self.ev.ruleset.model.scoring is None:
+            return False
+        with self._lock:
+            if self._scored is None:
+                self._scored = set(self.ev.scores().rankings["unit"].unique().to_list())
+        return unit in self._scored
 
     def notes(self) -> dict[tuple[str, str, str], dict[str, str]]:
         """The evidence file's rows by (unit, period, criterion), read once per version."""
@@ -265,7 +275,7 @@ class Pages:
 
     def unit(self, snap: Snapshot, unit_id: str, period: str | None) -> Page:
         built = self._need(snap)
-        if unit_id not in built.units:
+        if not built.has_unit(unit_id):
             raise NotFound("unit", unit_id, list(built.units))
         b = built.builder
         frame = b.res.filter(pl.col("unit") == unit_id)
