@@ -11,7 +11,7 @@ DEMO_RULESET := rulesets/tuyen-quang/cchc-2021-2030.yaml
 DEMO_DATA := $(sort $(wildcard examples/demo/*.yaml))
 DEMO_ARGS := $(DEMO_RULESET) $(addprefix --data ,$(DEMO_DATA))
 
-.PHONY: demo demo-records test lint unit conformance bench fuzz system-deps clean report-screenshot
+.PHONY: demo demo-records demo-index test lint unit conformance bench fuzz system-deps clean report-screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,24 @@ demo-records: $(VENV)/.installed
 	$(CCHC) evaluate $(RECORDS_ARGS) --period 2025 --format table || test $$? -eq 1
 	$(CCHC) report $(RECORDS_ARGS) --format html --output out/records-report.html
 	@echo "wrote out/records-report.html"
+
+# docs/index-workbooks.md: the province's CCHC index, from the blank workbooks to the annex.
+# The returned workbooks are ILLUSTRATIVE (examples/index/generate.py fills them from a seed:
+# openpyxl, the dev extra); the criteria set follows the structure of Hà Nội's QĐ 5666.
+INDEX_RULESET := rulesets/examples/province-index.yaml
+INDEX_UNITS := examples/index/don-vi.csv
+INDEX_ARGS := $(INDEX_RULESET) --data out/index/figures.csv --data out/index/khao-sat.csv \
+  --data out/index/nam-truoc.csv --units $(INDEX_UNITS) --evidence out/index/evidence.csv
+demo-index: $(VENV)/.installed-dev
+	@mkdir -p out/index
+	$(CCHC) validate $(INDEX_RULESET)
+	$(BIN)/python examples/index/generate.py out/index
+	$(CCHC) collect $(INDEX_RULESET) out/index/da-tham-dinh --units $(INDEX_UNITS) \
+	  --period 2025 --output out/index/figures.csv --evidence out/index/evidence.csv \
+	  || test $$? -eq 1
+	$(CCHC) publish $(INDEX_ARGS) --format xlsx --output out/index/phu-luc.xlsx
+	$(CCHC) publish $(INDEX_ARGS) --format pdf --output out/index/phu-luc.pdf
+	@echo "wrote out/index/phu-luc.pdf and out/index/phu-luc.xlsx"
 
 # The picture in docs/report.md: the demo's HTML report in headless Chromium.
 report-screenshot: $(VENV)/.installed-dev system-deps
@@ -92,6 +110,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.serve_latency
 	$(BIN)/python -m bench.records
+	$(BIN)/python -m bench.index
 
 # The standing fuzz suite with a large budget (make test runs it with a small one).
 fuzz: $(VENV)/.installed-dev

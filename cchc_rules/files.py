@@ -8,6 +8,7 @@ again on the open descriptor in case it was swapped in between.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from collections.abc import Callable
@@ -85,3 +86,13 @@ def _require_regular(file: str, mode: int) -> None:
         raise CchcError.one("IO03", _("not a regular file: {kind_of}").format(
                                       kind_of=kind_of(mode)), Position(file),
                             _("give a file saved on disk"))
+
+
+def sha256_file(path: Path) -> str:
+    """The file's SHA-256 in hex, read a megabyte at a time (a report's inputs, a returned
+    workbook's provenance)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -59,15 +59,19 @@ def url_of(sock: socket.socket) -> str:
               help="TCP port (0: any free port).")
 @click.option("--host", default=None, metavar="H",
               help=f"Address to listen on (default {LOOPBACK}: this computer only).")
+@click.option("--evidence", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False),
+              help="The index's evidence and comments (cchc collect --evidence), shown on "
+                   "the unit and appraisal pages.")
 def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
-            decimal_comma: bool, lang: str, port: int, host: str | None) -> None:
+            decimal_comma: bool, lang: str, port: int, host: str | None,
+            evidence: Path | None) -> None:
     """Serve the results of RULESET as a live local web app (Ctrl-C to stop)."""
     from ..serve import Workspace, create_app
 
     gc.enable()  # a long-running process: cli.run pauses the collector for one-shot runs
     set_language(lang)
     sock = bind(host or LOOPBACK, port)
-    workspace = Workspace(ruleset, data, units_file, decimal_comma, lang)
+    workspace = Workspace(ruleset, data, units_file, decimal_comma, lang, evidence)
     snap = workspace.refresh()
     for problem in snap.problems:
         say(problem)

@@ -27,6 +27,7 @@ from ..figures.validity import within_validity
 from ..messages import _, noun
 from ..periods import is_period, parse_period, period_key
 from ..ruleset.rank_metrics import field_checks
+from ..score.clamped import clamped_warnings
 from .result import (
     CHECK_SCHEMA,
     COMPACT_SCHEMA,
@@ -82,7 +83,8 @@ def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
     bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
     statuses = _statuses(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
-    found = [*reported_vs_computed(ruleset, figures.values), *timed.warnings]
+    found = [*reported_vs_computed(ruleset, figures.values), *timed.warnings,
+             *clamped_warnings(model.scoring, figures.values)]
     declared_all = declared_rows(scope) if declared is not None else None
     if statuses is None:
         return Evaluation(ruleset=ruleset, figures=figures, values=values,

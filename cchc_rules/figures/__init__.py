@@ -7,6 +7,9 @@
     records/       figures counted from dossier records (DuckDB, PostgreSQL, Spark)
     data.py        reading and merging figures: `read_data` → `Figures`
     forms.py       the Excel data-entry form a unit fills in, read back by `readers/`
+    scoring_book.py  the self-assessment and appraisal workbooks of the index (issue 26)
+    scoring_read.py  one returned scoring workbook read back, every cell checked
+    collect.py     a folder of returned workbooks → figures with provenance per value
 
 No figure here is derived from another: that is `derive/`.
 """

@@ -325,12 +325,18 @@ def _guide(sheet, ruleset: LoadedRuleset, units: Mapping[str, Unit],
     lines += [("", note) for note in notes]
     lines.append(("Gửi lại", "Lưu tệp (giữ định dạng .xlsx) và gửi lại cho cơ quan tổng hợp; "
                              "kiểm tra bằng: cchc evaluate BỘ_CHỈ_TIÊU --data TỆP.xlsx"))
+    write_guide(sheet, lines, f.bold, f.wrap, (20, 90))
+
+
+def write_guide(sheet, lines: Sequence[tuple[str, str | None]], bold, wrap,
+                widths: tuple[int, int]) -> None:
+    """An instructions sheet: a key in bold, its text wrapped beside it."""
     for i, (key, text) in enumerate(lines):
-        sheet.write(i, 0, key, f.bold)
+        sheet.write(i, 0, key, bold)
         if text is not None:
-            sheet.write(i, 1, text, f.wrap)
-    sheet.set_column(0, 0, 20)
-    sheet.set_column(1, 1, 90)
+            sheet.write(i, 1, text, wrap)
+    sheet.set_column(0, 0, widths[0])
+    sheet.set_column(1, 1, widths[1])
 
 
 def form_units(path: Path) -> dict[str, Unit]:

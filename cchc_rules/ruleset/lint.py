@@ -110,6 +110,8 @@ def _metrics(ruleset: LoadedRuleset) -> Iterator[Problem]:
     if model.scoring is not None:  # a scored or self-assessed metric is used (spec §7)
         used |= {m for i in model.scoring.indicators for m in (i.metric, i.self_assessed)
                  if m is not None}
+    # a survey's sample is used by its rate's margin (spec §7 v3)
+    used |= {m.sample for m in model.metrics.values() if getattr(m, "sample", None)}
     for node in (*ruleset.asserts.values(), *ruleset.formulas.values()):
         used |= {n.id for n in walk(node) if isinstance(n, Name)}
     for mid, metric in model.metrics.items():

@@ -399,6 +399,17 @@ class ScoreGroup(_Model):
 
     id: EntryId = Field(description="Mã nhóm / Group id, unique.")
     title: Text = Field(description="Tên nhóm / Group title.")
+    # criteria sets as provinces write them (issue 26): areas → criteria → sub-criteria
+    parent: EntryId | None = Field(
+        None, description="Nhóm cha / The group this one is part of (a criterion in its "
+        "area, a sub-criterion in its criterion); its points and max add to the parent's.")
+    max: Number | None = Field(
+        None, gt=0, description="Điểm tối đa của nhóm / The group's maximum as a cap, where "
+        "the plan says so: its points are at most this, and so is its max.")
+    levels: list[Text] | None = Field(
+        None, min_length=1, description="Khối / The unit levels (tracks: department, "
+        "commune …) whose units are scored on this group; every indicator and group in it "
+        "inherits them. Default: every level.")
 
 
 class Step(_Model):
@@ -453,6 +464,18 @@ class Indicator(_Model):
         "score", description="Loại / score (default: counts in points and max), bonus (điểm "
         "thưởng: added to the points, not to max) or penalty (điểm trừ: subtracted, not in "
         "max); a bonus or penalty belongs to no group.")
+    # criteria sets as provinces write them (issue 26)
+    levels: list[Text] | None = Field(
+        None, min_length=1, description="Khối / The unit levels (tracks) scored on this "
+        "indicator; another level's unit has it excluded (points and max null). Default: its "
+        "group's levels, else every level.")
+    manual: bool | None = Field(
+        None, description="Chấm bằng điểm / A manual criterion: the figure is the points a "
+        "person gives (self-assessment, appraisal), clamped to 0–max like as_points; a "
+        "figure above max or below 0 is clamped with a warning.")
+    guide: Text | None = Field(
+        None, description="Cách chấm / The scoring rule in words, as the criteria set writes "
+        "it (shown in the self-assessment workbook); default: said from the rule.")
 
 
 class Scoring(_Model):
@@ -677,7 +700,8 @@ def json_schema() -> dict:
     definitions["Indicator"]["oneOf"] = [
         {"required": ["full_at", "metric"]}, {"required": ["steps", "metric"]},
         {"required": ["by_status", "target"]},
-        {"required": ["as_points", "metric"], "properties": {"as_points": {"const": True}}}]
+        {"required": ["as_points", "metric"], "properties": {"as_points": {"const": True}}},
+        {"required": ["manual", "metric"], "properties": {"manual": {"const": True}}}]
     # spec §7 v3: a bonus or penalty indicator belongs to no group
     definitions["Indicator"]["if"] = {"properties": {"kind": {"enum": ["bonus", "penalty"]}},
                                       "required": ["kind"]}

@@ -11,7 +11,7 @@ from ..errors import Problem, did_you_mean
 from ..load import Doc
 from ..messages import _, noun
 
-RULES = ("full_at", "steps", "by_status", "as_points")
+RULES = ("full_at", "steps", "by_status", "as_points", "manual")
 
 
 def rules_of(indicator: Any) -> list[str]:
@@ -43,6 +43,7 @@ def scoring_problems(scoring: Any, doc: Doc) -> list[Problem]:
                            min2=high.min), at("bands", i, "min"),
                 _("list bands from the highest min down: [{id: A, min: 90}, {id: B, min: 80}]")))
     groups = [g.id for g in scoring.groups]
+    problems += _group_tree(scoring, lambda *loc, key=False: at("groups", *loc, key=key))
     for i, indicator in enumerate(scoring.indicators):
         problems += _indicator(indicator, groups, lambda *loc, key=False, i=i:
                                at("indicators", i, *loc, key=key))
@@ -67,7 +68,8 @@ def _indicator(indicator: Any, groups: list[str], at) -> list[Problem]:
     rules = rules_of(indicator)
     name = _("indicator '{id}'").format(id=indicator.id)
     if len(rules) != 1:
-        hint = (_("add one of: full_at, steps, by_status (with target), as_points: true")
+        hint = (_("add one of: full_at, steps, by_status (with target), as_points: true, "
+                  "manual: true")
                 if not rules else _("keep one of {rules}").format(rules=", ".join(rules)))
         where = at(rules[1], key=True) if len(rules) > 1 else at()
         rules_text = _("{name} has no scoring rule; it needs exactly one") if not rules \
@@ -167,3 +169,30 @@ def _kind(indicator: Any, name: str, at) -> list[Problem]:
         name=name, kind=indicator.kind), at("group", key=True),
         _("remove group: bonus and penalty points are added to or taken from the total, "
           "outside every group"))]
+
+
+def _group_tree(scoring: Any, at) -> list[Problem]:
+    """Nested groups (areas → criteria → sub-criteria): a group's `parent` is a known group
+    and no group is its own ancestor (SEM52)."""
+    problems: list[Problem] = []
+    ids = [g.id for g in scoring.groups]
+    parent = {g.id: g.parent for g in scoring.groups}
+    for i, group in enumerate(scoring.groups):
+        if group.parent is None:
+            continue
+        if group.parent not in parent:
+            problems.append(Problem(
+                "SEM52", _("group '{id}': unknown parent group '{parent}'").format(
+                    id=group.id, parent=group.parent), at(i, "parent"),
+                did_you_mean(group.parent, ids) or _("declare it under scoring.groups")))
+            continue
+        seen, up = {group.id}, group.parent
+        while up is not None and up not in seen and up in parent:
+            seen.add(up)
+            up = parent[up]
+        if up == group.id:
+            problems.append(Problem(
+                "SEM52", _("group '{id}' is inside itself through its parents").format(
+                    id=group.id), at(i, "parent"),
+                _("a group's parent is the area or criterion it is part of: no circles")))
+    return problems

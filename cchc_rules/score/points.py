@@ -26,7 +26,9 @@ import polars as pl
 from ..domain import Fallback, IndicatorKind, Status
 from ..periods import parse_period
 from ..plan.nodes import TOLERANCE
+from ..ruleset.criteria import indicator_levels
 from .ranks import competition_ranks
+from .tree import by_level, capped_total, group_sums, has_caps
 
 # `indicator` and `group` are Enum columns of the ruleset's ids (a national run has 1.6 M
 # score rows: one string per id, not per row).
@@ -145,10 +147,11 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
         columns.append(column)
     appraised = any(i.self_assessed is not None for i in indicators)
     inherits = any(i.inherit is not None for i in indicators)
+    if any(level is not None for level in indicator_levels(scoring)):   # tracks (issue 26)
+        unit_levels = keys["unit"].replace_strict(levels, default=None, return_dtype=pl.String)
+        columns = by_level(columns, scoring, unit_levels)
     columns = [_complete(c, appraised, inherits) for c in columns]
     group_ids = [g.id for g in scoring.groups]
-    members = [[c for c, i in zip(columns, indicators, strict=True) if i.group == g]
-               for g in group_ids]
     extra = ["self_assessed_points", "difference"] if appraised else []
     optional = [*(["inherited_from"] if inherits else []),
                 *(["self_assessed_value", *extra] if appraised else [])]
@@ -157,10 +160,14 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
     scores = WideList(keys, "indicator", [i.id for i in indicators],
                       {"group": [i.group for i in indicators], **kinds}, columns,
                       [*SCORE_SCHEMA, *kinds, *optional])
-    groups = WideList(keys, "group", group_ids, {},
-                      [_sum(keys.height, m, appraised) for m in members],
-                      [*GROUP_SCHEMA, *extra])
-    totals = keys.hstack(_sum(keys.height, _net(columns, indicators), appraised))
+    def total(parts: list[pl.DataFrame]) -> pl.DataFrame:
+        return _sum(keys.height, parts, appraised)
+
+    sums = group_sums(scoring, columns, indicators, total, appraised)
+    groups = WideList(keys, "group", group_ids, {}, sums, [*GROUP_SCHEMA, *extra])
+    net = _net(columns, indicators)
+    totals = keys.hstack(capped_total(scoring, net, indicators, sums, total)
+                         if has_caps(scoring) else total(net))
     if adjusted:
         totals = totals.hstack(_adjustments(keys.height, columns, indicators))
     rankings = _rank(totals, scoring, levels, periods)
@@ -470,7 +477,7 @@ def _fallback(choice: str, top: float) -> pl.Expr:
 def _rule(ind: Any, value: pl.Expr) -> pl.Expr:
     """Raw points of a metric rule (clamped by the caller)."""
     top = float(ind.max)
-    if ind.as_points:
+    if ind.as_points or ind.manual:
         return value
     if ind.full_at is not None:
         zero = float(ind.zero_at or 0.0)

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from ..errors import CchcError
 from ..messages import set_language
 from ..render.report.templates import default_dir
 from . import upload
@@ -57,7 +58,7 @@ class ServeApp:
 
     def __init__(self, workspace: Workspace, detail: str = "auto") -> None:
         self.ws = workspace
-        self.pages = Pages(workspace.lang, detail)
+        self.pages = Pages(workspace.lang, detail, workspace.evidence)
         self.hub = Hub()
         self.stopping = asyncio.Event()
         self.script = (default_dir() / "app" / "live.js").read_bytes()  # a fixed file
@@ -74,6 +75,8 @@ class ServeApp:
             page = make(snap)
         except NotFound as err:
             page = self.pages.not_found(snap, err)
+        except CchcError as err:   # a side input of a page (the index's evidence file)
+            page = self.pages.bad_input(snap, err)
         return self._respond(page)
 
     def home(self, request: Request) -> Response:
@@ -92,6 +95,10 @@ class ServeApp:
     def target(self, request: Request) -> Response:
         target, period = request.path_params["target"], request.query_params.get("period")
         return self._page(lambda snap: self.pages.target(snap, target, period))
+
+    def appraisal(self, request: Request) -> Response:
+        period = request.query_params.get("period")
+        return self._page(lambda snap: self.pages.appraisal(snap, period))
 
     def explain(self, request: Request) -> Response:
         q = request.query_params
@@ -195,6 +202,7 @@ def create_app(workspace: Workspace, *, watching: bool = True,
         Route("/", serve.home), Route("/quality", serve.quality),
         Route("/unit/{unit:path}", serve.unit), Route("/target/{target:path}", serve.target),
         Route("/explain", serve.explain), Route("/events", serve.events),
+        Route("/appraisal", serve.appraisal),
         Route("/state", serve.state), Route("/static/live.js", serve.live_js),
         Route("/upload", serve.upload, methods=["POST"]),
         Route("/favicon.ico", lambda request: Response(status_code=204, headers=HEADERS)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -60,6 +61,13 @@ APP_WORDS = Words(
     W_("na_show", "Show {n} not applicable results"),
     W_("na_hide", "Hide not applicable results"),
     W_("scorecard", "Scorecard"),
+    W_("index_scorecard", "Scorecard: criteria where points were lost"),
+    W_("appraisal", "Appraisal"),
+    W_("appraisal_word", "scoring"),
+    W_("appraisal_heading", "Criteria whose appraised points differ from the unit's own"),
+    W_("appraisal_none", "No criterion's appraised points differ from the unit's own."),
+    W_("difference", "Difference"),
+    W_("bad_input", "The page's input file has errors"),
 )
 
 
@@ -99,8 +107,12 @@ class _Built:
     unit page, the one a planner watches while editing, needs only the ranking and the
     failed checks, and building the rest was most of its time after an edit."""
 
-    def __init__(self, ev: Evaluation, lang: str, detail: str, na: bool = False) -> None:
+    def __init__(self, ev: Evaluation, lang: str, detail: str, na: bool = False,
+                 evidence: Path | None = None) -> None:
         self.version, self.na = id(ev), na
+        self.evidence_path = evidence
+        self._annex: dict[str | None, Any] = {}
+        self._notes: dict[tuple[str, str, str], dict[str, str]] | None = None
         # what a reader is shown (evaluation/view.py): not applicable results only with `na`
         ev = for_readers(ev, show_not_applicable=na)
         self.ev, self.lang, self.detail = ev, lang, detail
@@ -109,6 +121,9 @@ class _Built:
         # unit id -> name, units with results; every period, time order
         self.units = {u: self.builder.name(u)
                       for u in sorted(ev.results["unit"].unique().to_list())}
+        # an index may have no targets at all: its units come from the scores, computed
+        # only when a page asks (a national run's scores are a million rows)
+        self._scored: set[str] | None = None
         self.periods: list[str] = self.builder.periods
         self.title: str = ev.ruleset.model.title
         t = self.t = words(lang)
@@ -125,6 +140,36 @@ class _Built:
                 self._report = build_context(self.ev, lang=self.lang, detail=self.detail)
             return self._report
 
+    def annex(self, period: str | None) -> Any:
+        """The index's publication model (render/annex.py) for `period`, with the evidence
+        file's notes; None when the ruleset has no scoring."""
+        if self.ev.ruleset.model.scoring is None:
+            return None
+        with self._lock:
+            if period not in self._annex:
+                from ..render.annex import build_annex
+                self._annex[period] = build_annex(self.ev, self.lang, period, self.notes())
+            return self._annex[period]
+
+    def has_unit(self, unit: str) -> bool:
+        """A unit with results, or (a ruleset with scoring) with points."""
+        if unit in self.units:
+            return True
+        if self.ev.ruleset.model.scoring is None:
+            return False
+        with self._lock:
+            if self._scored is None:
+                self._scored = set(self.ev.scores().rankings["unit"].unique().to_list())
+        return unit in self._scored
+
+    def notes(self) -> dict[tuple[str, str, str], dict[str, str]]:
+        """The evidence file's rows by (unit, period, criterion), read once per version."""
+        if self._notes is None:
+            from ..render.annex import read_evidence
+            path = self.evidence_path
+            self._notes = read_evidence(path) if path is not None and path.is_file() else {}
+        return self._notes
+
     def ranked(self) -> tuple[list, list]:
         """The ranking's unit rows and the failed checks, as the report has them (its own
         builder's, without the rest of the report)."""
@@ -140,8 +185,8 @@ class _Built:
 class Pages:
     """Page contexts for the workspace's current snapshot (cached per version)."""
 
-    def __init__(self, lang: str, detail: str = "auto") -> None:
-        self.lang, self.detail = lang, detail
+    def __init__(self, lang: str, detail: str = "auto", evidence: Path | None = None) -> None:
+        self.lang, self.detail, self.evidence = lang, detail, evidence
         self._local = threading.local()
         self._lock = threading.Lock()
         self._built: dict[bool, _Built] = {}
@@ -165,7 +210,8 @@ class Pages:
             if found is None or found.version != id(ev):
                 if found is not None:
                     self._built.clear()
-                found = self._built[na] = _Built(ev, self.lang, self.detail, na)
+                found = self._built[na] = _Built(ev, self.lang, self.detail, na,
+                                                 self.evidence)
             return found
 
     # -- the frame every page shares --------------------------------------------------------
@@ -183,6 +229,7 @@ class Pages:
             "version": snap.version, "problems": [p.format() for p in snap.problems],
             "ms": round(snap.seconds * 1000), "has_results": built is not None,
             "ruleset_title": built.title if built else "",
+            "scored": built is not None and built.ev.ruleset.model.scoring is not None,
             "upload_limit": f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
         }
 
@@ -250,14 +297,14 @@ class Pages:
         links = [(p, link(base, ident, period=p, na=shown_na), p == period) for p in periods]
         links.append((app_words(self.lang)["all_periods"],
                       link(base, ident, period="all", na=shown_na), period == "all"))
-        shown = frame if period == "all" else frame.filter(pl.col("period") == period)
+        shown = frame if period in ("all", None) else frame.filter(pl.col("period") == period)
         return shown, links, period
 
     def unit(self, snap: Snapshot, unit_id: str, period: str | None, na: bool = False
              ) -> Page:
         built = self._need(snap, na)
-        if unit_id not in built.units:
-            if unit_id in self._need(snap, True).units:   # every result not applicable
+        if not built.has_unit(unit_id):
+            if self._need(snap, True).has_unit(unit_id):   # every result not applicable
                 built = self._need(snap, True)
             else:
                 raise NotFound("unit", unit_id, list(built.units))
@@ -291,7 +338,8 @@ class Pages:
             "parent": (parent, built.units.get(parent, parent), link("unit", parent))
             if parent and parent in built.units else None,
             "children": children, "rank": rank, "periods": periods, "rows": rows,
-            "checks": checks}
+            "checks": checks, "index_card": self._card(built, unit_id, chosen),
+            "appraisal_url": link("appraisal")}
         return Page("app/unit.html.j2", context)
 
     def scorecard(self, built: _Built, unit_id: str, period: str | None) -> Any:
@@ -301,6 +349,60 @@ class Pages:
         from ..render.report.score_section import unit_card
         b = built.builder
         return unit_card(built.ev, b.fmt, b.t, b.name, b.level_label, unit_id, period)
+
+    def _card(self, built: _Built, unit_id: str, period: str | None) -> Any:
+        """The unit's index scorecard (criteria where it lost points), when scored."""
+        if built.ev.ruleset.model.scoring is None:
+            return None
+        scored = built.ev.scores().rankings.filter(pl.col("unit") == unit_id)
+        periods = sorted(scored["period"].to_list(), key=period_key)
+        if not periods:
+            return None
+        annex = built.annex(period if period in periods else periods[-1])
+        return next((c for c in annex.cards if c.unit == unit_id), None)
+
+    def appraisal(self, snap: Snapshot, period: str | None) -> Page:
+        """`/appraisal`: every criterion where the appraised points differ from the unit's
+        own, with the appraiser's comment, unit by unit."""
+        built = self._need(snap)
+        scoring = built.ev.ruleset.model.scoring
+        if scoring is None:
+            raise NotFound("appraisal", "", [])
+        frames = built.ev.scores()
+        periods = sorted(frames.rankings["period"].unique().to_list(), key=period_key)
+        if period is None and periods:
+            period = periods[-1]
+        if period is None or period not in periods:
+            raise NotFound("period", period or "", periods)
+        rows = []
+        if "self_assessed_points" in frames.scores.columns:
+            titles = {i.id: i.title for i in scoring.indicators}
+            notes = built.notes()
+            found = frames.scores.filter(
+                (pl.col("period") == period) & pl.col("self_assessed_points").is_not_null()
+                & pl.col("points").is_not_null()
+                & ((pl.col("points") - pl.col("self_assessed_points")).abs() > 1e-9))
+            fmt = built.builder.fmt
+            from ..render.scores import two_decimals
+            for r in found.sort("unit").iter_rows(named=True):
+                ind = str(r["indicator"])
+                note = notes.get((r["unit"], period, ind), {})
+                rows.append({"unit": r["unit"], "name": built.builder.name(r["unit"]),
+                             "unit_url": link("unit", r["unit"], period=period),
+                             "id": ind, "title": titles.get(ind, ind),
+                             "self": two_decimals(fmt, r["self_assessed_points"]),
+                             "points": two_decimals(fmt, r["points"]),
+                             "difference": two_decimals(
+                                 fmt, r["points"] - r["self_assessed_points"]),
+                             "comment": note.get("comment", ""),
+                             "evidence": "; ".join(x for x in (note.get("evidence", ""),
+                                                               note.get("explanation", ""))
+                                                   if x)})
+        words_ = app_words(self.lang)
+        context = self.frame(snap, words_["appraisal"], "appraisal") | {
+            "rows": rows, "period": period,
+            "periods": [(p, link("appraisal", period=p), p == period) for p in periods]}
+        return Page("app/appraisal.html.j2", context)
 
     def target(self, snap: Snapshot, target_id: str, period: str | None) -> Page:
         built = self._need(snap)
@@ -350,6 +452,14 @@ class Pages:
             "text": text, "unit_url": link("unit", unit_id, period=period),
             "target_url": link("target", target_id, period=period)}
         return Page("app/explain.html.j2", context)
+
+    def bad_input(self, snap: Snapshot, err: CchcError) -> Page:
+        """A page whose own input is bad: its problems, one positioned line each (422)."""
+        a = app_words(self.lang)
+        context = self.frame(snap, a["bad_input"]) | {
+            "message": a["bad_input"], "problems": [p.format() for p in err.problems],
+            "hint": None}
+        return Page("app/missing.html.j2", context, 422)
 
     def not_found(self, snap: Snapshot, err: NotFound) -> Page:
         a = app_words(self.lang)

@@ -43,10 +43,13 @@ class Workspace:
     """A ruleset, its data files and units file, and their latest evaluation."""
 
     def __init__(self, ruleset: Path, data: Sequence[Path], units: Path | None = None,
-                 decimal_comma: bool = False, lang: str = "vi") -> None:
+                 decimal_comma: bool = False, lang: str = "vi",
+                 evidence: Path | None = None) -> None:
         from ..pipeline import Session
 
         self.ruleset, self.data, self.units = Path(ruleset), tuple(map(Path, data)), units
+        # the index's evidence, explanations and comments (cchc collect --evidence)
+        self.evidence = Path(evidence) if evidence is not None else None
         self.decimal_comma, self.lang = decimal_comma, lang
         self.session = Session()
         self._lock = threading.Lock()          # one refresh at a time
@@ -60,6 +63,8 @@ class Workspace:
         files = [self.ruleset, *self._parents, *self.data]
         if self.units is not None:
             files.append(self.units)
+        if self.evidence is not None:
+            files.append(self.evidence)
         return tuple(dict.fromkeys(files))
 
     def refresh(self) -> Snapshot:

@@ -156,3 +156,56 @@ def test_json_penalty_points_are_the_points_taken_off():
     doc = json.loads(done.stdout)
     penalty = [r for r in doc["scores"] if r["indicator"] == "P1" and r["points"] is not None]
     assert {r["kind"] for r in penalty} == {"penalty"} and min(r["points"] for r in penalty) >= 0
+
+
+def test_a_bonus_above_its_max_is_clamped_with_a_positioned_warning():
+    ev = evaluate_files(BONUS / "ruleset.yaml", [BONUS / "data.yaml"])
+    found = [w for w in ev.warnings if w.code == "DAT31"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert (Path(found[0].pos.file).name, found[0].pos.line) == ("data.yaml", 7)
+    assert "'B1'" in found[0].message and "so-a" in found[0].message
+    ranks = {r["unit"]: r for r in ev.scores().rankings.iter_rows(named=True)}
+    assert ranks["so-a"]["bonus"] == 2                      # clamped, not 5
+    assert not [w for w in ev.warnings if w.code == "DAT31" and "so-c" in w.message]
+
+
+SURVEY = CASES / "survey-margin"
+DECLARED = CASES / "scoring-declared-na"
+
+
+def test_report_shows_the_margin_and_the_declared_reason(tmp_path):
+    for case, wanted in ((SURVEY, "87.00% ± 3.30"), (DECLARED, "declared n/a by the unit")):
+        html = tmp_path / f"{case.name}.html"
+        done = CliRunner().invoke(main, ["report", str(case / "ruleset.yaml"), "--data",
+                                         str(case / "data.yaml"), "--format", "html",
+                                         "--output", str(html), "--lang", "en"])
+        assert done.exit_code == 0, done.output
+        assert wanted in html.read_text("utf-8")
+    vi = tmp_path / "vi.html"
+    CliRunner().invoke(main, ["report", str(DECLARED / "ruleset.yaml"), "--data",
+                              str(DECLARED / "data.yaml"), "--format", "html", "--output",
+                              str(vi)])
+    assert "đơn vị khai báo không áp dụng" in vi.read_text("utf-8")
+
+
+def test_web_app_shows_the_margin_and_the_declared_reason():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from cchc_rules.serve import Workspace, create_app
+    for case, path, wanted in (
+            (SURVEY, "/unit/xa-a?period=2025", "87,00% ± 3,30"),
+            (SURVEY, "/explain?target=HL&unit=xa-a&period=2025", "87,00% ± 3,30"),
+            (DECLARED, "/unit/xa-b?period=2025", "đơn vị khai báo không áp dụng"),
+            (DECLARED, "/explain?target=DH&unit=xa-c&period=2025",
+             "đơn vị khai báo không áp dụng")):
+        app = create_app(Workspace(case / "ruleset.yaml", [case / "data.yaml"]),
+                         watching=False)
+        with TestClient(app) as client:
+            page = client.get(path)
+        assert page.status_code == 200 and wanted in page.text, (path, page.text[-2000:])
+    app = create_app(Workspace(SURVEY / "ruleset.yaml", [SURVEY / "data.yaml"]),
+                     watching=False)
+    with TestClient(app) as client:
+        assert "±" not in client.get("/unit/xa-c?period=2025").text   # no sample, no margin

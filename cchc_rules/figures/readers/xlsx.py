@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from ...errors import Position, cell_ref
+from ...errors import Position, Problem, cell_ref
 from ...files import regular_size
 from ...messages import N_, _, translate
 from .batch import Batch
@@ -293,3 +293,15 @@ def _number(text: str | None) -> int:
     if not (text and text.isascii() and text.isdigit()):
         return 0
     return int(text) if len(text) < 13 else 10 ** 12
+
+
+def limits_problem(path: Path) -> Problem | None:
+    """The problem that stops a workbook before calamine opens it (empty, damaged, over the
+    size limits: DAT06, DAT16, DAT23), at the file; None when it may be read."""
+    regular_size(path)
+    try:
+        _inspect(path)
+    except _Refused as refused:
+        where = str(path) if refused.sheet is None else f"{path}[{refused.sheet}]"
+        return Problem(refused.code, refused.message, Position(where), refused.hint)
+    return None

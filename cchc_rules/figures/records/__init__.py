@@ -53,7 +53,8 @@ NO_BASELINE_YEAR = 2000   # the plausible window's first year when no target has
 
 ADDITIVE = ("count", "sum")  # aggregates whose parent figure is the sum of its children's
 ZERO_WHEN_EMPTY = ("count", "sum", "count_distinct")
-ENGINES: dict[str, Callable[..., Engine]] = {   # (locations, sources) ->   # Location.engine -> class
+# Location.engine -> the engine class, made from (locations, the ruleset's sources)
+ENGINES: dict[str, Callable[..., Engine]] = {
     "duckdb": DuckDB, "postgres": Postgres, "spark": Spark}
 LOG = logging.getLogger("cchc.records")   # progress lines (the CLI's --verbose)
 

@@ -6,7 +6,6 @@ input (1.6 M results) stays fast. `--detail summary` bounds every list.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,10 @@ from typing import Any
 import polars as pl
 
 from ...domain import AREAS, BY_SEVERITY, FAILING, STATUSES, SYMBOLS, UNRATED
+from ...evaluation.survey import with_margins
 from ...evaluation.versions import version_lines
 from ...evaluation.view import for_readers
+from ...files import sha256_file
 from ...periods import parse_period, period_key
 from ...present import RANGE_DASH, Formatter, compared_unit, threshold_text
 from ...score.share_met import rank_units, status_counts
@@ -27,6 +28,7 @@ from . import score_section as score_report
 from .context import (
     AreaRow,
     CheckRow,
+    DeclaredRow,
     FigureRow,
     InputFile,
     PeriodInfo,
@@ -93,12 +95,20 @@ def _sum(counted: pl.DataFrame, key: str) -> dict[str, int]:
     return dict(counted.group_by(key).agg(pl.col("len").sum()).rows())
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _declared_rows(b: Any) -> dict[str, Any]:
+    """`declared` and `declared_total` of the context: what units declared n/a (spec §7
+    v3), with where they wrote it, as read (bounded in summary mode)."""
+    found = b.ev.figures.declared
+    metrics = b.model.metrics
+    shown = found.head(SUMMARY_LIST) if b.detail == "summary" else found
+    rows = [DeclaredRow(unit=r["unit"], unit_name=b.name(r["unit"]), period=r["period"],
+                        metric=r["metric"],
+                        label=(metrics[r["metric"]].label if r["metric"] in metrics
+                               and metrics[r["metric"]].label else r["metric"]),
+                        where=f"{r['file']}:{r['line']}:{r['col']}")
+            for r in shown.iter_rows(named=True)]
+    return {"declared": rows, "declared_total": found.height}
+
 
 
 class ReportBuilder:
@@ -129,9 +139,21 @@ class ReportBuilder:
                     "territory"),
                 trace["territory_changed"] if trace is not None else pl.lit(None, pl.String)
                 .alias("territory_changed"))
+        self.res = self._v3_columns(ev, self.res)
         if detail == "auto":
             detail = "full" if self.res.height <= AUTO_FULL_MAX else "summary"
         self.detail = detail
+
+    @staticmethod
+    def _v3_columns(ev: Any, res: pl.DataFrame) -> pl.DataFrame:
+        """Spec §7 v3, row for row with the results: `margin` of a survey figure (absent
+        when the ruleset has none) and `_declared`, true where the unit declared the
+        criterion `n/a` (absent when no unit declared one)."""
+        res = with_margins(ev, res)
+        if ev.declared is not None and ev.declared.height and ev.trace is not None:
+            res = res.with_columns(
+                (ev.trace["reason"].cast(pl.String) == "declared").alias("_declared"))
+        return res
 
     def name(self, unit: str) -> str:
         return self.names.get(unit) or unit
@@ -148,12 +170,20 @@ class ReportBuilder:
             return "—"
         return f"{deadline} ({self.fmt.date(parse_period(deadline).end)})"
 
+    def margin_text(self, margin: float | None) -> str:
+        """' ± 3,30' beside a survey figure (spec §7 v3), as the table writes it."""
+        if margin is None:
+            return ""
+        from ..scores import two_decimals
+        return f" ± {two_decimals(self.fmt, margin)}"
+
     def result_row(self, row: dict[str, Any], unit: str | None) -> ResultRow:
         v = self.fmt
         return ResultRow(
             unit=row["unit"], unit_name=self.name(row["unit"]), period=row["period"],
             status=row["status"], status_label=self.t[f"status.{row['status']}"],
-            actual=v.value(row["actual"], unit),
+            actual=v.value(row["actual"], unit) + self.margin_text(row.get("margin")),
+            note=self.t["declared_note"] if row.get("_declared") else "",
             threshold=threshold_text(row["op"], row["threshold"], row["threshold_high"], unit,
                                      v, style=RANGE_DASH),
             expected=v.value(row["expected"], unit), gap=v.signed(row["gap"], unit),
@@ -486,10 +516,10 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
                                   | {r.unit for r in ignored}),
         ended_pending=sum(ended_pending.values()),
         ignored=ignored[:SUMMARY_LIST] if b.detail == "summary" else ignored,
-        ignored_total=len(ignored), territory_changes=b.times.changes,
+        ignored_total=len(ignored), **_declared_rows(b), territory_changes=b.times.changes,
         warnings=shown_warnings, warnings_total=len(warnings),
         figures=figures, figures_total=figures_total,
-        inputs=[InputFile(role=role, path=str(p), sha256=_sha256(Path(p)))
+        inputs=[InputFile(role=role, path=str(p), sha256=sha256_file(Path(p)))
                 for role, p in files],
         scores=score_report.build(ev, fmt, t, b.name, b.level_label, b.detail, RANK_EDGE),
         hidden_not_applicable=ev.hidden.not_applicable,

@@ -205,7 +205,10 @@ class ResultRow(_Model):
     period: str = Field(description="Period as written.")
     status: str = Field(description="Status key.")
     status_label: str = Field(description="Status name in the report language.")
-    actual: str = Field(description="The compared quantity, formatted in the metric's unit.")
+    actual: str = Field(description="The compared quantity, formatted in the metric's unit; "
+                                    "a survey figure with its 95% margin, '87,00% ± 3,30'.")
+    note: str = Field("", description="Why a result is not applicable when the unit declared "
+                                      "the criterion n/a (spec §7 v3); empty otherwise.")
     threshold: str = Field(description="The milestone in force, e.g. `≥ 50,00%`.")
     expected: str = Field(description="The trajectory's value for the period, or a dash.")
     gap: str = Field(description="Actual minus threshold, signed.")
@@ -333,6 +336,17 @@ class IgnoredRow(_Model):
     reason: str = Field(description="The unit's validity, in words.")
 
 
+class DeclaredRow(_Model):
+    """A criterion a unit declared `n/a` (spec §7 v3): dropped from its points and maximum."""
+
+    unit: str = Field(description="Unit id.")
+    unit_name: str = Field(description="Unit name.")
+    period: str = Field(description="Period as written.")
+    metric: str = Field(description="Metric id.")
+    label: str = Field(description="Metric label, or its id.")
+    where: str = Field(description="File, line and column where the unit wrote n/a.")
+
+
 class FigureRow(_Model):
     """A reported figure, with where it came from."""
 
@@ -440,6 +454,10 @@ class ReportContext(_Model):
     ignored: list[IgnoredRow] = Field(default_factory=list, description="Figures ignored "
                                       "outside a unit's validity (bounded in summary).")
     ignored_total: int = Field(0, description="Such ignored (unit, period) groups in all.")
+    declared: list[DeclaredRow] = Field(default_factory=list, description="Criteria units "
+                                        "declared n/a (spec §7 v3), in the order read; "
+                                        "bounded in summary mode.")
+    declared_total: int = Field(0, description="Such declared (unit, period, metric) in all.")
     territory_changes: bool = Field(False, description="Some unit ended or took another "
                                     "over: results show the territory compared on.")
     warnings: list[str] = Field(default_factory=list, description="Warnings about the figures "

@@ -42,7 +42,10 @@ class _Section:
         self.scoring = ev.ruleset.model.scoring
         self.frames = ev.scores()
         self.band_rank = {b.id: k for k, b in enumerate(self.scoring.bands)}
-        self.group_titles = {g.id: g.title for g in self.scoring.groups}
+        # the bars' segments are the top groups (areas); a nested group's points are in
+        # its area's already (issue 26)
+        self.all_group_titles = {g.id: g.title for g in self.scoring.groups}
+        self.group_titles = {g.id: g.title for g in self.scoring.groups if g.parent is None}
         self.ungrouped = any(i.group is None and i.kind == "score"
                              for i in self.scoring.indicators)
         self.change_words = score_text.words(fmt.lang)
@@ -150,7 +153,7 @@ class _Section:
             (ind, row): self.two(p) for ind, row, p in found.select(
                 pl.col("indicator").cast(pl.String), "_row", "points").iter_rows()}
         return [IndicatorLine(id=i.id, title=i.title,
-                              group=self.group_titles.get(i.group or "", "")
+                              group=self.all_group_titles.get(i.group or "", "")
                               if i.kind == "score" else self.t[f"score.{i.kind}"],
                               max=self.two(float(i.max)),
                               points=[points.get((i.id, row), self.two(None))
