@@ -91,6 +91,7 @@ class Reason(StrEnum):
     """Why a result has its status; each reason belongs to exactly one status."""
 
     NOT_APPLICABLE_LEVEL = "not_applicable_level"  # the unit's level is not a target level
+    BEFORE_BASELINE = "before_baseline"  # (v3 §3) the period ends on or before the baseline's
     NO_DATA = "no_data"                  # a figure the metric needs is not reported
     NO_DATA_BASELINE = "no_data_baseline"  # the value exists, the `change` baseline does not
     INVALID_NO_NUMBER = "invalid_no_number"  # the figures give no number (division by 0)
@@ -116,7 +117,8 @@ class Reason(StrEnum):
 
 
 _REASON_STATUS = {
-    Reason.NOT_APPLICABLE_LEVEL: Status.NOT_APPLICABLE, Reason.NO_DATA: Status.NO_DATA,
+    Reason.NOT_APPLICABLE_LEVEL: Status.NOT_APPLICABLE,
+    Reason.BEFORE_BASELINE: Status.NOT_APPLICABLE, Reason.NO_DATA: Status.NO_DATA,
     Reason.NO_DATA_BASELINE: Status.NO_DATA, Reason.INVALID_NO_NUMBER: Status.INVALID,
     Reason.INVALID_BASELINE: Status.INVALID, Reason.INVALID_ZERO_BASE: Status.INVALID,
     Reason.MET: Status.MET, Reason.NOT_MET_DEADLINE_PASSED: Status.NOT_MET,
@@ -126,6 +128,10 @@ _REASON_STATUS = {
     Reason.OFF_TRACK: Status.OFF_TRACK,
 }
 REASONS: tuple[str, ...] = tuple(r.value for r in Reason)
+# Why a result is not_applicable, as the public `reason` of a result (spec §3, v3): the
+# unit's level is not a target level, or the period is not after the baseline period.
+NOT_APPLICABLE_REASONS: dict[str, str] = {Reason.NOT_APPLICABLE_LEVEL.value: "level",
+                                          Reason.BEFORE_BASELINE.value: "before_baseline"}
 
 
 class Trajectory(StrEnum):

@@ -1,7 +1,8 @@
 """Evaluate stage: figures compared on the same territory (spec §6, restatement).
 
 When a result of unit U for period P reads U's figure for an earlier period B (a baseline, the
-start of a trajectory) and units whose successor is U ended after B ended and before P ends,
+start of a trajectory, a sub-period) and units whose successor is U still existed on B's last
+day (`valid_to` on or after it, v3) and ended before P ends,
 U's B figures are restated on P's territory: each count/vnd figure is U's own plus theirs
 (all of them must have it, else there is none). Derived metrics are then computed from those
 sums by the caller; other raw figures (percent, days, …) describe the old territory and are
@@ -66,11 +67,13 @@ def split_from(graph: UnitGraph, unit: str) -> list[str]:
 
 
 def territory(graph: UnitGraph, unit: str, base: Period, period: Period) -> Territory | None:
-    """U's territory for base period `base` seen from `period`; None when nothing ended into
-    U between the end of `base` and the end of `period` (the figures are U's own)."""
+    """U's territory for base period `base` seen from `period`; None when no unit that
+    still existed on `base`'s last day ended into U before `period` ends (the figures are
+    U's own). v3: a unit with `valid_to` on `base`'s last day counts (a merger on 2025-07-01
+    restates 2025-Q2 and 2025-H1)."""
     def between(old: str) -> bool:
         ended = graph.lifetime(old)[1]
-        return ended is not None and base.end < ended < period.end
+        return ended is not None and base.end <= ended < period.end
 
     merged = [u for u in absorbed(graph, unit) if between(u)]
     split = [u for u in split_from(graph, unit) if between(u)]

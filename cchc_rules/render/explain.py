@@ -114,6 +114,10 @@ TEXT = {
                 "the figures give no number (division by zero)"),
     "not_applicable": ("cấp {level} không thuộc các cấp áp dụng {levels}",
                        "level {level} is not among the target's levels {levels}"),
+    "na_before_baseline": ("kỳ kết thúc vào hoặc trước khi kỳ gốc {base} kết thúc: kế hoạch đo "
+                           "từ mốc gốc nên không đánh giá kỳ này",
+                           "the period ends on or before the end of the baseline period {base}: "
+                           "the plan measures from its baseline and does not judge this period"),
     "needed_more": ("Cần thêm {needed} ở tử số ({numerator}), giữ nguyên mẫu số {den}, để đạt "
                     "{op} {threshold}.", "Needed: {needed} more in the numerator ({numerator}), "
                     "the denominator held at {den}, to meet {op} {threshold}."),
@@ -421,6 +425,8 @@ def _reason(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
         fields["levels"] = ", ".join(target.levels or [])
     if r["reason"] == Reason.NOT_MET_EVERY_PERIOD:
         return say("not_met_every_period", start=_held_from(target, r), **fields)
+    if r["reason"] == Reason.BEFORE_BASELINE:
+        return say("na_before_baseline", base=r["baseline_period"])
     return say(status.value, **fields)
 
 

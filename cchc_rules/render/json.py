@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
-from ..evaluation.result import Evaluation
+from ..evaluation.result import PUBLIC_OPTIONAL, Evaluation
 from ..present import number_text
 from ..score.points import WideList
 
@@ -21,6 +21,8 @@ TEXT_FIELDS = ("target", "unit", "period", "metric", "area", "level", "status", 
                "deadline", "baseline_period", "check", "origin", "indicator", "group",
                "band", "inherited_from")
 CHUNK = 200_000  # records rendered per step
+# Result fields written only on the results that have them (v3), under their public name.
+OPTIONAL_FIELDS = PUBLIC_OPTIONAL
 NUMBER_FIELDS = ("actual", "expected", "gap", "needed", "baseline_value", "weight",
                  "milestone", "left", "right")
 
@@ -42,11 +44,19 @@ def _text(frame: pl.DataFrame, column: str, mapping: dict | None = None) -> pl.E
         .fill_null("null")
 
 
-def _record(fields: dict[str, pl.Expr | str]) -> list[pl.Expr | str]:
+def _record(fields: dict[str, pl.Expr | str],
+            optional: dict[str, pl.Expr] | None = None) -> list[pl.Expr | str]:
     """The parts of one JSON object per row, keys sorted: a field is an expression of its
-    JSON text or, when the same on every row, that text."""
+    JSON text or, when the same on every row, that text. An `optional` field (its JSON text,
+    null where the row has none) is written only on the rows that have it; the first key
+    is never optional."""
     parts: list[pl.Expr | str] = []
-    for i, key in enumerate(sorted(fields)):
+    optional = optional or {}
+    for i, key in enumerate(sorted([*fields, *optional])):
+        if key in optional:
+            parts.append(pl.concat_str([pl.lit(", " + _dumps(key) + ": "), optional[key]])
+                         .fill_null(""))
+            continue
         parts += [("{" if i == 0 else ", ") + _dumps(key) + ": ", fields[key]]
     return [*parts, "}"]
 
@@ -89,9 +99,10 @@ def _write_lines(frame: pl.DataFrame, line: pl.Expr, out: BinaryIO, rows: int = 
             lines.tail(1).write_csv(out, line_terminator="\n  ]", **plain)
 
 
-def _write_array(frame: pl.DataFrame, fields: dict[str, pl.Expr], out: BinaryIO) -> None:
+def _write_array(frame: pl.DataFrame, fields: dict[str, pl.Expr], out: BinaryIO,
+                 optional: dict[str, pl.Expr] | None = None) -> None:
     """The frame's rows as JSON objects, one per line, keys sorted, inside a JSON array."""
-    _write_lines(frame, _joined(_record(fields)), out)
+    _write_lines(frame, _joined(_record(fields, optional)), out)
 
 
 def _results(evaluation: Evaluation, out: BinaryIO) -> None:
@@ -103,7 +114,15 @@ def _results(evaluation: Evaluation, out: BinaryIO) -> None:
         .otherwise(pl.concat_str([pl.lit("["), low, pl.lit(", "), high, pl.lit("]")]))
     titles = {t.id: t.title for t in evaluation.ruleset.model.targets}
     fields["title"] = _text(frame, "target", titles)
-    _write_array(frame, fields, out)
+    optional = {OPTIONAL_FIELDS[c]: _optional(frame, c) for c in frame.columns
+                if c in OPTIONAL_FIELDS and frame[c].null_count() < frame.height}
+    _write_array(frame, fields, out, optional)
+
+
+def _optional(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """The JSON text of an optional field, null where the row has none."""
+    text = _text(frame, column) if frame[column].dtype == pl.String else _number(column)
+    return pl.when(pl.col(column).is_not_null()).then(text)
 
 
 def _checks(evaluation: Evaluation, out: BinaryIO) -> None:

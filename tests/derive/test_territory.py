@@ -32,9 +32,22 @@ def test_territory_only_after_the_merger_ends_before_the_period():
     y2022, y2026 = parse_period("2022"), parse_period("2026")
     assert territory(graph, "tuyen-quang", y2022, y2026).merged == ("tuyen-quang", "ha-giang")
     assert territory(graph, "tuyen-quang", y2022, parse_period("2025-Q1")) is None
-    # the merger must end after the base period ended: a 2025-H1 base is already merged-less
+    # a unit that no longer existed on the base period's last day adds nothing: 2025-H2
     assert territory(graph, "tuyen-quang", parse_period("2025-H2"), y2026) is None
     assert territory(graph, "ha-giang", y2022, y2026) is None
+
+
+@pytest.mark.parametrize("base", ["2025-Q2", "2025-H1", "2025-06", "2025-01/2025-06"])
+def test_the_mergers_own_quarter_and_half_year_are_restated(base):
+    """v3 §6: Hà Giang still existed on 2025-06-30 (valid_to), so Q2, H1, June and the six
+    months are restated for a later period; v2's "ended after B ended" left them out."""
+    graph = _graph(TQ, HG)
+    found = territory(graph, "tuyen-quang", parse_period(base), parse_period("2025"))
+    assert found is not None and found.merged == ("tuyen-quang", "ha-giang")
+    # …but not for a result of that same period: P must end after the merger
+    assert territory(graph, "tuyen-quang", parse_period(base), parse_period(base)) is None
+    assert territory(graph, "tuyen-quang", parse_period(base), parse_period("2025-Q3")) \
+        .merged == ("tuyen-quang", "ha-giang")
 
 
 def test_chain_of_successors_is_followed():
