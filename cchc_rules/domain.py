@@ -335,6 +335,8 @@ class Origin(StrEnum):
     DERIVED_TIME = "derived_time"  # from the unit's shorter periods (spec §5)
     ROLLED_UP = "rolled_up"        # summed over the unit's children (spec §2)
     RESTATED = "restated"          # on the territory after a merger (spec §6)
+    NOT_RESTATED = "not_restated"  # (v3 §6) a base figure that cannot be summed (percent,
+    #                                ratio, days, score, rank): the unit's own, as it is
 
 
 ORIGINS: tuple[str, ...] = tuple(o.value for o in Origin)

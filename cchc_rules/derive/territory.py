@@ -5,8 +5,10 @@ start of a trajectory, a sub-period) and units whose successor is U still existe
 day (`valid_to` on or after it, v3) and ended before P ends,
 U's B figures are restated on P's territory: each count/vnd figure is U's own plus theirs
 (all of them must have it, else there is none). Derived metrics are then computed from those
-sums by the caller; other raw figures (percent, days, …) describe the old territory and are
-left out. A figure U itself reports for B with `restated: true` wins.
+sums by the caller. (v3) A raw figure that cannot be summed (percent, ratio, days, score,
+rank) is U's own figure for B, used as it is: the result says `origin: not_restated`, a UNT15
+warning names the predecessors left out. A figure U itself reports for B with
+`restated: true` wins over both.
 
 A unit split among several successors (`split_into`) gives no automatic restatement: U's B
 figures are then only its reported restated ones, and the result says on which day the
@@ -104,12 +106,14 @@ def territories(graph: UnitGraph, rows: Iterable[tuple[str, str]], base_text: st
 
 
 def restated_figures(found: dict[tuple[str, str], Territory], rolled: pl.DataFrame,
-                     reported: pl.DataFrame, base_text: str, summable: Collection[str]
-                     ) -> pl.DataFrame:
+                     reported: pl.DataFrame, base_text: str, summable: Collection[str],
+                     kept: Collection[str] = ()) -> pl.DataFrame:
     """(unit, period, metric, value): for each restated (unit, period) row, the raw figures
     of the base period on that period's territory — the sums of summable metrics when every
     merged unit has one, then the unit's own `restated: true` figures (any metric) over
-    them. `rolled`: figures after roll-up; `reported`: the restated reports."""
+    them. `kept` (v3): raw metrics that cannot be summed (percent, ratio, days, score, rank,
+    a rank's field): the unit's own figure for the base period, as it is, under both.
+    `rolled`: figures after roll-up; `reported`: the restated reports."""
     schema = {"unit": pl.String, "period": pl.String, "metric": pl.String,
               "value": pl.Float64}
     if not found:
@@ -131,8 +135,15 @@ def restated_figures(found: dict[tuple[str, str], Territory], rolled: pl.DataFra
     own = (rows.join(reported.filter(pl.col("period") == base_text)
                      .select("unit", "metric", "value"), on="unit")
            .select(list(schema)).cast(schema))
-    return (pl.concat([own, sums.join(own, on=["unit", "period", "metric"], how="anti")])
-            .cast(schema))
+    keys = ["unit", "period", "metric"]
+    found_rows = pl.concat([own, sums.join(own, on=keys, how="anti")])
+    if kept:   # v3: U's own figure, not restated (a unit that did not exist in B has none)
+        as_is = (rows.join(rolled.filter((pl.col("period") == base_text)
+                                         & pl.col("metric").is_in(list(kept)))
+                           .select("unit", "metric", "value"), on="unit")
+                 .select(list(schema)).cast(schema))
+        found_rows = pl.concat([found_rows, as_is.join(found_rows, on=keys, how="anti")])
+    return found_rows.cast(schema)
 
 
 def territory_frame(found: dict[tuple[str, str], Territory]) -> pl.DataFrame:

@@ -68,11 +68,11 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     # rolled figures' files, lines and sources
     own = rolled.select(list(VALUE_SCHEMA))
     values = lambda: _values(ruleset, own, scope)  # noqa: E731
-    bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
+    bases, unrestated = _restated_bases(ruleset, chosen, rolled, figures, scope)
     statuses = _statuses(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
     warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values),
-                *timed.warnings]
+                *timed.warnings, *unrestated]
     if statuses is None:
         return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,
                           warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={})
@@ -127,29 +127,72 @@ def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
     return within_validity(roll_up(known, figures.units, _summable(ruleset)), figures.units)
 
 
+def _unsummable(ruleset) -> set[str]:
+    """Raw metrics whose figures cannot be summed over territories (v3 §6): percent, ratio,
+    days, score, rank."""
+    return {mid for mid, m in ruleset.model.metrics.items()
+            if m.formula is None and m.unit not in SUMMABLE_UNITS}
+
+
+def _unrestated_inputs(ruleset, target) -> list[str]:
+    """The raw inputs of a target's metric that cannot be summed (v3 §6)."""
+    raw = ruleset.raw_inputs.get(target.metric, frozenset({target.metric}))
+    return sorted(raw & _unsummable(ruleset))
+
+
 def _restated_bases(ruleset, chosen, rolled: pl.DataFrame, figures, scope: pl.DataFrame
-                    ) -> dict[str, pl.DataFrame]:
+                    ) -> tuple[dict[str, pl.DataFrame], list[Problem]]:
     """Baseline period (or relative name) -> one row per restated (unit, period) of `scope`
     (spec §6): the base period's metrics on that period's territory (`m:` columns, derived
     ones computed from the restated sums) and `territory`, `territory_changed`
-    (territory.TERRITORY_SCHEMA)."""
+    (territory.TERRITORY_SCHEMA); and a UNT15 warning per unit, base period and metric whose
+    figure could not be restated and is the unit's own (v3)."""
     graph = UnitGraph.from_units(figures.units)
     rows = scope.select(*_KEYS).rows()
     restated = getattr(figures, "restated", None)
     out: dict[str, list[pl.DataFrame]] = {}
+    kept = _unsummable(ruleset)
+    warned: dict[tuple[str, str, str], Problem] = {}
     for label, period, group in base_groups(chosen, rows):   # relative: one per period
         found = territories(graph, group, period)
         if not found:
             continue
         long = restated_figures(found, rolled, restated if restated is not None
-                                else rolled.clear(), period, _summable(ruleset))
+                                else rolled.clear(), period, _summable(ruleset), kept)
+        used = {m for t in chosen if t.baseline is not None and t.baseline.period == label
+                for m in _unrestated_inputs(ruleset, t)}
+        own_restated = set() if restated is None else set(
+            restated.filter(pl.col("period") == period).select("unit", "metric").rows())
+        for unit, metric_id in long.filter(pl.col("metric").is_in(list(used))).select(
+                "unit", "metric").unique().sort("unit", "metric").rows():
+            territory = next(t for (u, _), t in found.items() if u == unit)
+            if (unit, metric_id) in own_restated or territory.changed is not None:
+                continue
+            warned.setdefault((unit, period, metric_id), _unrestated_warning(
+                figures, ruleset, unit, period, metric_id, territory.merged[1:]))
         wide = territory_frame(found)
         if long.height:
             wide = wide.join(long.with_columns((PREFIX + pl.col("metric")).alias("metric"))
                              .pivot(on="metric", index=list(_KEYS), values="value"),
                              on=list(_KEYS), how="left")
         out.setdefault(label, []).append(_derive(ruleset, wide.lazy()).collect())
-    return {label: pl.concat(frames, how="diagonal_relaxed") for label, frames in out.items()}
+    return ({label: pl.concat(frames, how="diagonal_relaxed") for label, frames in out.items()},
+            list(warned.values()))
+
+
+def _unrestated_warning(figures, ruleset, unit: str, period: str, metric_id: str,
+                        left_out: tuple[str, ...]) -> Problem:
+    """UNT15: a base figure that cannot be summed is the unit's own, without its
+    predecessors' (v3 §6)."""
+    kind = ruleset.model.metrics[metric_id].unit
+    return Problem("UNT15", _("'{metric}' of {unit} for {period} is not restated on today's "
+                              "territory: a {kind} figure cannot be summed, so {unit}'s own "
+                              "figure is used, without {left_out}").format(
+                       metric=metric_id, unit=unit, period=period, kind=kind,
+                       left_out=", ".join(left_out)),
+                   None, _("report the figure on today's territory with 'restated: true' "
+                           "to compare like with like"), "warning",
+                   about=(("unit", unit), ("period", period), ("metric", metric_id)))
 
 
 def _derive(ruleset, lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -349,13 +392,16 @@ def _statuses(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
                         finish=(with_resolved_baselines(periods, chosen),))
 
 
-def _origin(target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:
+def _origin(target, value: pl.Expr, territory: pl.Expr, unrestated: bool = False
+            ) -> pl.Expr:
     """Where the result's value comes from: "restated" when its base period was restated on
-    today's territory (spec §6), else the metric's origin code from `_with_origins`
+    today's territory (spec §6) — "not_restated" when a figure it needs cannot be summed
+    and is the unit's own (v3) —, else the metric's origin code from `_with_origins`
     (rolled up > derived over time > reported); null without a value."""
     code = pl.col(ORIGIN_PREFIX + target.metric).fill_null(0)
+    moved = Origin.NOT_RESTATED if unrestated else Origin.RESTATED
     return (pl.when(value.is_null()).then(None)
-            .when(territory.is_not_null()).then(pl.lit(Origin.RESTATED.value))
+            .when(territory.is_not_null()).then(pl.lit(moved.value))
             .otherwise(pl.lit(pl.Series(ORIGINS, dtype=pl.String)).gather(code)))
 
 
@@ -427,7 +473,8 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
             columns[name].append(expr.cast(pl.Boolean if name == "_applicable"
                                            else pl.Float64))
         columns["origin"].append(_origin(target, actual,
-                                         pl.when(changed.is_null()).then(territory)))
+                                         pl.when(changed.is_null()).then(territory),
+                                         bool(_unrestated_inputs(ruleset, target))))
         columns["territory"].append(territory)
         columns["territory_changed"].append(changed)
         constants["_k"].append(float(k))

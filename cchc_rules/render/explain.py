@@ -26,7 +26,8 @@ from .i18n import in_lang, words
 ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "rolled up"),
           "derived": ("tính từ công thức", "computed"),
           "derived_time": ("tính từ các kỳ ngắn hơn", "derived from shorter periods"),
-          "restated": ("tính lại theo địa giới mới", "restated")}
+          "restated": ("tính lại theo địa giới mới", "restated"),
+          "not_restated": ("không tính lại được theo địa giới mới", "not restated")}
 OVER_TIME_PICK = {"first": ("kỳ đầu", "first"), "last": ("kỳ cuối", "last")}
 
 # key -> (vi, en); {named} fields are filled by str.format.
@@ -74,6 +75,11 @@ TEXT = {
                  "đơn vị đã sáp nhập vào): {members}",
                  "Baseline: {base} = {value}, restated on the territory of {period} (with the "
                  "units merged into it): {members}"),
+    "not_restated": ("Mốc gốc: kỳ {base} = {value}, số liệu riêng của {unit}, không tính lại "
+                     "trên địa bàn của kỳ {period}: {metrics} không cộng được, nên không gồm "
+                     "{left_out}", "Baseline: {base} = {value}, {unit}'s own figure, not "
+                     "restated on the territory of {period}: {metrics} cannot be summed, so "
+                     "it leaves out {left_out}"),
     "territory_changed": ("  địa bàn thay đổi ngày {day}; hãy báo cáo số liệu đã tính lại",
                           "  territory changed on {day}; report a restated figure"),
     "change_percent": ("So với mốc gốc: ({value} − {base}) / {base} × 100 = {actual}",
@@ -335,7 +341,14 @@ def _baseline_lines(ev: Evaluation, target, r: dict, say: _Say) -> list[str]:
     key = "baseline_given" if baseline.value is not None else "baseline_data"
     shown = say("relative", which=say(baseline.period), period=r["period"], base=period) \
         if is_relative(baseline.period) else period
-    if r.get("territory") and not r.get("territory_changed"):   # spec §6
+    if r.get("origin") == "not_restated":   # v3 §6: a figure that cannot be summed
+        unsummable = [m for m in sorted(ev.ruleset.raw_inputs.get(
+            target.metric, frozenset({target.metric})))
+            if ev.ruleset.model.metrics[m].unit not in SUMMABLE_UNITS]
+        out = [say("not_restated", base=shown, value=say.n(base), period=r["period"],
+                   unit=r["unit"], metrics=", ".join(unsummable),
+                   left_out=", ".join(r["territory"].split(" + ")[1:]))]
+    elif r.get("territory") and not r.get("territory_changed"):   # spec §6
         out = [say("restated", base=shown, value=say.n(base), period=r["period"],
                    members=_members(ev, target.metric, period, r["territory"], say))]
     else:

@@ -224,3 +224,21 @@ def test_bad_crosswalk_rows_are_positioned_errors(tmp_path):
     with pytest.raises(CchcError) as err:
         read_data([data], units_file=crosswalk)
     assert [(p.code, p.pos.line) for p in err.value.problems][:1] == [("UNT14", 2)]
+
+
+def test_a_rank_and_a_percent_are_not_restated_and_explain_says_whose_figure(tmp_path):
+    """v3 §6: a rank or a percent of 2024 cannot be summed with Bạc Liêu's: Cà Mau's own is
+    used (origin not_restated, UNT15), and explain names the predecessor left out."""
+    case = tmp_path / "case"
+    shutil.copytree(CASES / "merger-rank-not-restated", case)
+    args = [str(case / "ruleset.yaml"), "--data", str(case / "data.yaml")]
+    res = CliRunner().invoke(main, ["explain", *args, "--target", "PAR-01", "--unit",
+                                    "ca-mau", "--period", "2025", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert ("Baseline: 2024 = 20, ca-mau's own figure, not restated on the territory of "
+            "2025: par_rank cannot be summed, so it leaves out bac-lieu") in res.output
+    assert "Status: Met — -5 ≤ -3" in res.output
+    res = CliRunner().invoke(main, ["evaluate", *args, "--period", "2025", "--unit", "ca-mau",
+                                    "--lang", "en"])
+    assert res.exit_code == 0
+    assert res.output.count("UNT15") == 2   # one per metric: par_rank, sipas
