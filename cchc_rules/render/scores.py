@@ -13,6 +13,7 @@ import polars as pl
 
 from ..errors import escape_controls
 from ..present import Formatter, spreadsheet_safe
+from ..score.points import shown_band
 
 WHAT = ("scores", "groups", "rankings")
 _WHOLE = ("rank", "of", "rank_change")
@@ -74,6 +75,7 @@ def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str) -> li
     """The ranking section: per period and level, rank, unit, points of max, index, band."""
     t, fmt = words(lang), Formatter(lang)
     out = [t["heading"]]
+    rankings = rankings.with_columns(shown_band(rankings))
     if not rankings.height:
         return [*out, "  " + t["none"]]
     appraised = "difference" in rankings.columns
@@ -188,7 +190,7 @@ def write_xlsx(scores: Any, out: BinaryIO, names: dict[str, str], titles: dict[s
     two = book.add_format({"num_format": "0.00"})
     whole = book.add_format({"num_format": "0"})
     ranks = scores.rankings.with_columns(pl.col("unit").replace_strict(
-        names, default=None, return_dtype=pl.String).alias("name"))
+        names, default=None, return_dtype=pl.String).alias("name"), shown_band(scores.rankings))
     appraised = "difference" in scores.rankings.columns
     both = ["self_assessed_points", "difference"] if appraised else []
     _sheet(book, t["sheet_rank"], ranks, ["period", "level", "rank", "of", "unit", "name",

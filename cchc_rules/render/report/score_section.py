@@ -39,6 +39,7 @@ class _Section:
         self.scoring = ev.ruleset.model.scoring
         self.frames = ev.scores()
         self.band_rank = {b.id: k for k, b in enumerate(self.scoring.bands)}
+        self.band_title = {b.id: b.title or b.id for b in self.scoring.bands}   # v3
         self.group_titles = {g.id: g.title for g in self.scoring.groups}
         self.ungrouped = any(i.group is None for i in self.scoring.indicators)
         self.change_words = score_text.words(fmt.lang)
@@ -71,7 +72,7 @@ class _Section:
         return ScoreRow(
             rank=r["rank"], of=r["of"], unit=r["unit"], name=self.name(r["unit"]),
             points=self.two(r["points"]), max=self.two(r["max"]), index=self.two(r["index"]),
-            band=r["band"],
+            band=self.band_title.get(r["band"], r["band"]),
             band_class=f"band-{self.band_rank[r['band']]}" if r["band"] in self.band_rank
             else "band-none",
             previous_index=self.two(previous),
@@ -174,7 +175,7 @@ def build(ev: Any, fmt: Formatter, t: dict[str, str], name: Callable[[str], str]
     ranked = rankings.filter(pl.col("rank").is_not_null())
     pairs = s.cohorts(ranked)
     cohorts = [s.cohort(i, level, period, ranked) for i, (level, period) in enumerate(pairs)]
-    bands = [BandInfo(id=b.id, min=s.two(float(b.min)), band_class=f"band-{k}")
+    bands = [BandInfo(id=b.title or b.id, min=s.two(float(b.min)), band_class=f"band-{k}")
              for k, b in enumerate(s.scoring.bands)]
     scale = fmt.number(float(s.scoring.scale), 2)
     return ScoreReport(note=t["score.note"].format(scale=scale), bands=bands, cohorts=cohorts,
