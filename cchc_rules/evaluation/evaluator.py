@@ -14,7 +14,7 @@ from ..derive.consistency import reported_vs_computed
 from ..derive.relative import base_groups, join_base, with_resolved_baselines
 from ..derive.rollup import roll_up
 from ..derive.territory import restated_figures, territories, territory_frame
-from ..derive.timeroll import TimeRoll, absent_parts, derive, needed_periods
+from ..derive.timeroll import TimeRoll, absent_parts, began_since, derive, needed_periods
 from ..domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin
 from ..errors import CchcError, Problem, did_you_mean
 from ..expr import approx_cmp, names, ratio_parts, to_polars
@@ -62,6 +62,9 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures), rolled)
     keep = _keep(periods, units)
     scope = wide.filter(keep) if keep is not None else wide
+    if timed.covers.height:   # v3 §6: a unit that began during the period, part of it
+        scope = scope.join(timed.covers.select(*_KEYS, pl.col("covers").alias("_covers")),
+                           on=list(_KEYS), how="left", maintain_order="left")
     if keep is not None and not scope.height and chosen:   # say why, never an empty table
         raise CchcError([nothing_selected(wide, figures.units, periods, units)])
     # built when read, from only the columns it reads: the evaluation does not hold the
@@ -257,7 +260,8 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
                 continue
             if kind == "period" and is_period(name):
                 problems.append(unit_lacks_period(name, units, rolled, figures.units, timed)
-                                or _no_period(name, choices, timed.missing(period=name)))
+                                or _no_period(name, choices, timed.missing(period=name),
+                                              _began_inside(rolled, figures.units, name)))
                 continue
             if kind == "period" and bad_range(name):   # "2024-09/2024-01": say what is wrong
                 problems.append(bad_range(name))
@@ -281,18 +285,29 @@ def _filters(model, rolled: pl.DataFrame, figures, periods, units, targets,
     return periods, units, chosen
 
 
-def _no_period(name: str, choices, missing: pl.DataFrame) -> Problem:
+def _began_inside(rolled: pl.DataFrame, units: dict, name: str):
+    """When every unit with figures inside period `name` began during it: the earliest
+    such start (v3 §6: the months before are never asked for); None otherwise."""
+    period = parse_period(name)
+    inside = [p for p in rolled["period"].unique().to_list()
+              if is_period(p) and period.contains(parse_period(p))]
+    owners = rolled.filter(pl.col("period").is_in(inside))["unit"].unique().to_list()
+    return began_since(units, owners, name)
+
+
+def _no_period(name: str, choices, missing: pl.DataFrame, since=None) -> Problem:
     """EVL01 for a well-formed period nobody has or can derive (spec §5): the sub-periods it
-    lacks when shorter ones were reported, else the periods of its kind that exist."""
+    lacks when shorter ones were reported, else the periods of its kind that exist; none
+    that ends before `since` (the units began then)."""
     absent = sorted(set(missing.filter(pl.col("period") == name)["absent"].explode()
                         .drop_nulls().to_list()), key=period_key) \
-        or absent_parts(name, choices)
+        or absent_parts(name, choices, since)
     if absent:
         return Problem("EVL01", _("no figures for period '{name}', and it cannot be derived: no "
                                   "figures for {absent}").format(
                                   name=name, absent=', '.join(absent)), None,
                        _("report {absent}, or ask for a reported period").format(
-                         absent=' and '.join(absent)))
+                         absent=', '.join(absent)))
     kind = parse_period(name).kind
     alike = sorted((p for p in choices if is_period(p) and parse_period(p).kind == kind),
                    key=period_key)
@@ -414,7 +429,7 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
     metrics = ruleset.model.metrics
     columns: dict[str, list[pl.Expr]] = {name: [] for name in (
         "actual", "raw", "baseline_value", "_start", "_num", "_den", "_applicable",
-        "origin", "territory", "territory_changed")}
+        "origin", "territory", "territory_changed", "covers")}
     constants: dict[str, list] = {"_k": [], "_integral": []}
     for period in sorted({t.baseline.period for t in chosen
                           if t.baseline is not None and t.baseline.value is None}):
@@ -475,6 +490,8 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
         columns["origin"].append(_origin(target, actual,
                                          pl.when(changed.is_null()).then(territory),
                                          bool(_unrestated_inputs(ruleset, target))))
+        columns["covers"].append(pl.when(actual.is_not_null()).then(pl.col("_covers"))
+                                 if "_covers" in lf.collect_schema().names() else no_text)
         columns["territory"].append(territory)
         columns["territory_changed"].append(changed)
         constants["_k"].append(float(k))

@@ -21,7 +21,7 @@ RESULT_SCHEMA: dict[str, Any] = {
     "op": pl.String, "threshold": pl.Float64, "threshold_high": pl.Float64,
     "deadline": pl.String, "expected": pl.Float64, "gap": pl.Float64, "needed": pl.Float64,
     "baseline_period": pl.String, "baseline_value": pl.Float64, "weight": pl.Float64,
-    "milestone": pl.Int64, "origin": pl.String, "na_reason": pl.String,
+    "milestone": pl.Int64, "origin": pl.String, "na_reason": pl.String, "covers": pl.String,
 }
 # The same with every label column Categorical (a number per row, each text stored once):
 # what a writer that reads each row once (CSV) asks for, a quarter of the labels' memory.
@@ -33,6 +33,8 @@ COMPACT_SCHEMA: dict[str, Any] = {name: pl.Categorical if dtype == pl.String els
 # strongest of its raw inputs' origins in that order. Null when there is no actual.
 # `na_reason` (JSON `reason`, v3 §3): why a not_applicable result is one — "level" (the unit's
 # level is not a target level) or "before_baseline"; null on every other result.
+# `covers` (v3 §6): for a unit that began during the period and has no predecessors, the range
+# of the sub-periods its figure covers ("2025-07/2025-12"), part of the period; else null.
 # Internal, row for row with the results: what `explain` narrates, never in records or
 # renderers. `reason` is a status_plan.Reason, `trajectory` a status_plan.Trajectory;
 # start_period/start_value: where a running trajectory starts; raw: the value before

@@ -120,6 +120,9 @@ TEXT = {
                 "the figures give no number (division by zero)"),
     "not_applicable": ("cấp {level} không thuộc các cấp áp dụng {levels}",
                        "level {level} is not among the target's levels {levels}"),
+    "covers": ("Một phần kỳ: đơn vị thành lập ngày {began} và không có đơn vị tiền thân, nên số "
+               "liệu chỉ gồm {covers}", "Part of the period: the unit began on {began} and has "
+               "no predecessors, so its figures cover only {covers}"),
     "na_before_baseline": ("kỳ kết thúc vào hoặc trước khi kỳ gốc {base} kết thúc: kế hoạch đo "
                            "từ mốc gốc nên không đánh giá kỳ này",
                            "the period ends on or before the end of the baseline period {base}: "
@@ -193,6 +196,8 @@ def _trace(ev: Evaluation, r: dict, say: _Say) -> list[str]:
            say("where", unit=f"{unit.name} ({unit.id})" if unit and unit.name != unit.id
                else r["unit"],
                period=r["period"], end=say.fmt.date(parse_period(r["period"]).end))]
+    if r.get("covers"):   # v3 §6: a unit that began during the period, no predecessors
+        out.append(say("covers", covers=r["covers"], began=unit.valid_from if unit else "?"))
     if target.source:
         out.append(say("source", source=target.source))
     values = _values_at(ev, r["period"])

@@ -162,6 +162,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "ignored.between": ("đơn vị chỉ tồn tại từ {start} đến {end}",
                         "the unit exists only from {start} until {end}"),
     "reason": ("Lý do", "Reason"),
+    # v3 §6: a unit that began during the period, its figures over its lifetime only
+    "part_of_period": ("{period} (một phần kỳ: {covers})",
+                       "{period} (part of the period: {covers})"),
     "where": ("Vị trí", "Where"),
     "failing": ("Kết quả kém", "Failing"),
     "worst_note": ("Kết quả kém: Không đạt, Chậm tiến độ hoặc Không tính được, trên số kết quả "

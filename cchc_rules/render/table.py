@@ -33,7 +33,7 @@ QUIET = UNRATED
 QUIET_LISTED = 12
 CELLS = tuple(f"c_{name}" for name in COLUMNS)
 _LABELS = ("target", "unit", "period", "status", "op")
-_USED = (*_LABELS, "actual", "threshold", "threshold_high", "expected", "needed")
+_USED = (*_LABELS, "actual", "threshold", "threshold_high", "expected", "needed", "covers")
 
 
 def _value_units(evaluation: Evaluation) -> dict[str, str | None]:
@@ -75,7 +75,14 @@ class _Cells:
             for tid, op, low, high in milestones.iter_rows()], dtype=pl.String))
         self.keys = keys
         titles = {tg.id: tg.title for tg in evaluation.ruleset.model.targets}
-        self.labels = [_escaped(shown, "period").alias("c_period"),
+        period = _escaped(shown, "period")
+        if shown["covers"].null_count() < shown.height:   # v3 §6: part of the period
+            vi_en = t["part_of_period"].split("{covers}")
+            period = pl.when(pl.col("covers").is_null()).then(period).otherwise(
+                pl.concat_str([pl.lit(vi_en[0].split("{period}")[0]), period,
+                               pl.lit(vi_en[0].split("{period}")[1]),
+                               _escaped(shown, "covers"), pl.lit(vi_en[1])]))
+        self.labels = [period.alias("c_period"),
                        _escaped(shown, "target").alias("c_target"),
                        pl.col("status").replace_strict(
                            {s: t[f"status.{s}"] for s in STATUSES},

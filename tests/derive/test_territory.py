@@ -242,3 +242,37 @@ def test_a_rank_and_a_percent_are_not_restated_and_explain_says_whose_figure(tmp
                                     "--lang", "en"])
     assert res.exit_code == 0
     assert res.output.count("UNT15") == 2   # one per metric: par_rank, sipas
+
+
+def test_a_new_commune_is_never_asked_for_the_months_before_it_existed(tmp_path):
+    """v3 §6: a commune from 2025-07-01 lacking December is asked for Q4 only, never for
+    January–June, and the hint is one list (no English "and" inside Vietnamese)."""
+    case = tmp_path / "case"
+    shutil.copytree(CASES / "new-commune-part-of-year", case)
+    data = case / "data.yaml"
+    data.write_text("\n".join(data.read_text(encoding="utf-8").splitlines()[:6]) + "\n",
+                    encoding="utf-8")
+    for extra in ([], ["--unit", "xa-moi"]):
+        res = CliRunner().invoke(main, ["evaluate", str(case / "ruleset.yaml"), "--data",
+                                        str(data), "--period", "2025", *extra])
+        assert res.exit_code == 2
+        assert "2025-Q4" in res.output and "2025-Q1" not in res.output \
+            and "2025-Q2" not in res.output and " and " not in res.output.split("[")[1]
+
+
+def test_part_of_the_period_is_said_in_table_json_and_report(tmp_path):
+    """v3 §6: a commune without predecessors that began on 2025-07-01: its 2025 covers
+    2025-Q3/2025-12 — JSON `covers`, the table's and the report's period, a UNT16 warning."""
+    case = tmp_path / "case"
+    shutil.copytree(CASES / "new-commune-part-of-year", case)
+    args = [str(case / "ruleset.yaml"), "--data", str(case / "data.yaml")]
+    table = CliRunner().invoke(main, ["evaluate", *args, "--period", "2025", "--lang", "en"])
+    assert "2025 (part of the period: 2025-Q3/2025-12)" in table.output
+    assert "UNT16" in table.output
+    doc = CliRunner().invoke(main, ["evaluate", *args, "--format", "json"]).stdout
+    rows = [r for r in __import__("json").loads(doc)["results"] if r["period"] == "2025"]
+    assert [(r["covers"], round(r["actual"], 3)) for r in rows] == [("2025-Q3/2025-12", 96.429)]
+    report = tmp_path / "r.html"
+    assert CliRunner().invoke(main, ["report", *args, "--format", "html", "--output",
+                                     str(report)]).exit_code == 0
+    assert "2025 (một phần kỳ: 2025-Q3/2025-12)" in report.read_text(encoding="utf-8")

@@ -149,7 +149,9 @@ class ReportBuilder:
     def result_row(self, row: dict[str, Any], unit: str | None) -> ResultRow:
         v = self.fmt
         return ResultRow(
-            unit=row["unit"], unit_name=self.name(row["unit"]), period=row["period"],
+            unit=row["unit"], unit_name=self.name(row["unit"]),
+            period=self.t["part_of_period"].format(period=row["period"], covers=row["covers"])
+            if row.get("covers") else row["period"],   # v3 §6: part of the period
             status=row["status"], status_label=self.t[f"status.{row['status']}"],
             actual=v.value(row["actual"], unit),
             threshold=threshold_text(row["op"], row["threshold"], row["threshold_high"], unit,
