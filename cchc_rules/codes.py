@@ -166,6 +166,8 @@ _ALL = (
     Code("EVL04", "unknown status in --fail-on", "trạng thái lạ trong --fail-on"),
     Code("EVL05", "the ruleset has no scoring", "bộ chỉ tiêu không có phần chấm điểm"),
     Code("EVL06", "no scored units for a level", "không có đơn vị được chấm điểm ở cấp này"),
+    Code("EVL07", "ranks compared across fields of different sizes",
+         "so sánh thứ hạng trên hai tổng số khác nhau", warning=True),
     Code("EVL10", "filters that together select no result",
          "bộ lọc không chọn được kết quả nào"),
     Code("TST01", "unknown key in a test file", "khoá lạ trong tệp kiểm thử"),

@@ -15,7 +15,7 @@ from ..derive.relative import base_groups, join_base, with_resolved_baselines
 from ..derive.rollup import roll_up
 from ..derive.territory import restated_figures, territories, territory_frame
 from ..derive.timeroll import TimeRoll, absent_parts, began_since, derive, needed_periods
-from ..domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin
+from ..domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, MetricUnit, Origin
 from ..errors import CchcError, Problem, did_you_mean
 from ..expr import approx_cmp, names, ratio_parts, to_polars
 from ..figures.unitgraph import UnitGraph
@@ -72,10 +72,10 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     own = rolled.select(list(VALUE_SCHEMA))
     values = lambda: _values(ruleset, own, scope)  # noqa: E731
     bases, unrestated = _restated_bases(ruleset, chosen, rolled, figures, scope)
-    statuses = _statuses(ruleset, chosen, wide, scope, bases)
+    statuses, fields = _statuses(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
     warnings = [*figures.warnings, *reported_vs_computed(ruleset, figures.values),
-                *timed.warnings, *unrestated]
+                *timed.warnings, *unrestated, *fields]
     if statuses is None:
         return Evaluation(ruleset, figures, values, pl.DataFrame(schema=RESULT_SCHEMA), checks,
                           warnings, pl.DataFrame(schema=TRACE_SCHEMA), timed, counts={})
@@ -100,8 +100,25 @@ def _result_slices(statuses: WideStatuses) -> Iterator[pl.DataFrame]:
 
 
 def _summable(ruleset) -> set[str]:
+    """Raw count/vnd metrics, but not the size of a rank's field (`of`, v3 §7): a field is
+    never summed over units, in roll-up or in restatement."""
     return {mid for mid, m in ruleset.model.metrics.items()
-            if m.formula is None and m.unit in SUMMABLE_UNITS}
+            if m.formula is None and m.unit in SUMMABLE_UNITS} - _fields(ruleset)
+
+
+def _fields(ruleset) -> set[str]:
+    """The metrics named by a rank metric's `of` (v3 §7)."""
+    return {m.of for m in ruleset.model.metrics.values() if getattr(m, "of", None)}
+
+
+def _field_of(ruleset, target) -> str | None:
+    """The field metric of a target comparing ranks of two periods (a `change` target on a
+    rank metric with `of`), else None."""
+    spec = ruleset.model.metrics.get(target.metric)
+    if target.change is None or target.baseline is None or spec is None \
+            or spec.unit != MetricUnit.RANK or not getattr(spec, "of", None):
+        return None
+    return spec.of
 
 
 def _of_metrics(values: pl.DataFrame, metrics) -> pl.DataFrame:
@@ -132,9 +149,9 @@ def _rolled(ruleset, known: pl.DataFrame, figures) -> pl.DataFrame:
 
 def _unsummable(ruleset) -> set[str]:
     """Raw metrics whose figures cannot be summed over territories (v3 §6): percent, ratio,
-    days, score, rank."""
+    days, score, rank, and a rank's field."""
     return {mid for mid, m in ruleset.model.metrics.items()
-            if m.formula is None and m.unit not in SUMMABLE_UNITS}
+            if m.formula is None and m.unit not in SUMMABLE_UNITS} | _fields(ruleset)
 
 
 def _unrestated_inputs(ruleset, target) -> list[str]:
@@ -376,12 +393,13 @@ def _values(ruleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
 
 
 def _statuses(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
-              bases: dict[str, pl.DataFrame]) -> WideStatuses | None:
+              bases: dict[str, pl.DataFrame]) -> tuple[WideStatuses | None, list[Problem]]:
     """Every chosen target over every (unit, period) of `scope`, decided wide (wide.py): the
     plan's row inputs per target are columns of the (unit, period) frame (`_per_target`), the
-    milestone in force per period (trajectory.plan), and per-target constants."""
+    milestone in force per period (trajectory.plan), and per-target constants; and an EVL07
+    warning per result comparing ranks of fields of different sizes (v3 §7)."""
     if not chosen or not scope.height:
-        return None
+        return None, []
     periods = sorted(scope["period"].unique().to_list())
     steps = plan(chosen, periods)      # row t × len(periods) + p: target t, period p
     steps = steps.with_columns(pl.col("op").replace_strict(
@@ -403,8 +421,39 @@ def _statuses(ruleset, chosen, wide: pl.DataFrame, scope: pl.DataFrame,
     inputs = lf.select("unit", "period", "level", "_p",
                        *(expr.alias(f"{name}#{k}") for name, exprs in columns.items()
                          for k, expr in enumerate(exprs)))
-    return WideStatuses(STATUS_PLAN, inputs, list(columns), steps, per_target, len(periods),
-                        finish=(with_resolved_baselines(periods, chosen),))
+    return (WideStatuses(STATUS_PLAN, inputs, list(columns), steps, per_target, len(periods),
+                         finish=(with_resolved_baselines(periods, chosen),)),
+            _field_warnings(ruleset, chosen, inputs))
+
+
+FIELD_WORDS = ("raw", "baseline_value", "field", "base_field", "share", "base_share")
+
+
+def _field_warnings(ruleset, chosen, inputs: pl.LazyFrame) -> list[Problem]:
+    """EVL07 for each result whose rank is compared with a base period's rank over a field of
+    another size (v3 §7): the status is decided on the ranks as written; the shares say
+    more."""
+    out = []
+    for k, target in enumerate(chosen):
+        if _field_of(ruleset, target) is None:
+            continue
+        rows = inputs.select("unit", "period", pl.lit(target.baseline.period).alias("base"),
+                             *(pl.col(f"{n}#{k}").alias(n) for n in FIELD_WORDS)) \
+            .filter(pl.col("field").is_not_null()).collect()
+        fmt = lambda x: f"{x:.1f}"  # noqa: E731  one decimal, as the spec's example
+        for r in rows.sort("unit", "period").iter_rows(named=True):
+            out.append(Problem("EVL07", _(
+                "{target} for {unit} in {period} compares rank {rank} of {field} with rank "
+                "{base_rank} of {base_field} in {base}: the fields differ (top {share}% now, "
+                "top {base_share}% then); the status is decided on the ranks as written").format(
+                    target=target.id, unit=r["unit"], period=r["period"],
+                    rank=f"{r['raw']:g}", field=f"{r['field']:g}",
+                    base_rank=f"{r['baseline_value']:g}", base_field=f"{r['base_field']:g}",
+                    base=r["base"], share=fmt(r["share"]), base_share=fmt(r["base_share"])),
+                None, _("compare the shares of the field, or set a target on the share"),
+                "warning", about=(("unit", r["unit"]), ("period", r["period"]),
+                                  ("target", target.id))))
+    return out
 
 
 def _origin(target, value: pl.Expr, territory: pl.Expr, unrestated: bool = False
@@ -429,22 +478,24 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
     metrics = ruleset.model.metrics
     columns: dict[str, list[pl.Expr]] = {name: [] for name in (
         "actual", "raw", "baseline_value", "_start", "_num", "_den", "_applicable",
-        "origin", "territory", "territory_changed", "covers")}
+        "origin", "territory", "territory_changed", "covers", "field", "base_field", "share",
+        "base_share")}
     constants: dict[str, list] = {"_k": [], "_integral": []}
     for period in sorted({t.baseline.period for t in chosen
                           if t.baseline is not None and t.baseline.value is None}):
         # A baseline without a value is the unit's own figure for that period, after roll-up.
-        lf = join_base(lf, wide, period, [metric(t.metric).alias(f"_base{i}")
-                                          for i, t in enumerate(chosen)
-                                          if t.baseline is not None and t.baseline.value is None
-                                          and t.baseline.period == period])
+        lf = join_base(lf, wide, period, [
+            e for i, t in enumerate(chosen)
+            if t.baseline is not None and t.baseline.value is None
+            and t.baseline.period == period for e in _base_columns(ruleset, t, i, "_base")])
         if period in bases:   # spec §6: the base period on the result period's territory
             lf = lf.join(bases[period].lazy().select(
                 *_KEYS, pl.col("territory").alias(f"_terr:{period}"),
                 pl.col("territory_changed").alias(f"_changed:{period}"),
-                *(metric(t.metric).alias(f"_rbase{i}") for i, t in enumerate(chosen)
+                *(e for i, t in enumerate(chosen)
                   if t.baseline is not None and t.baseline.value is None
-                  and t.baseline.period == period)), on=list(_KEYS), how="left",
+                  and t.baseline.period == period
+                  for e in _base_columns(ruleset, t, i, "_rbase"))), on=list(_KEYS), how="left",
                 maintain_order="left")
     no_text = pl.lit(None, dtype=pl.String)
     for i, target in enumerate(chosen):
@@ -490,6 +541,12 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
         columns["origin"].append(_origin(target, actual,
                                          pl.when(changed.is_null()).then(territory),
                                          bool(_unrestated_inputs(ruleset, target))))
+        for name, expr in zip(("field", "base_field", "share", "base_share"),
+                              _fields_compared(ruleset, target, i, value, base,
+                                               territory if baseline is not None
+                                               and baseline.period in bases else None,
+                                               actual), strict=True):
+            columns[name].append(expr)
         columns["covers"].append(pl.when(actual.is_not_null()).then(pl.col("_covers"))
                                  if "_covers" in lf.collect_schema().names() else no_text)
         columns["territory"].append(territory)
@@ -497,6 +554,33 @@ def _per_target(ruleset, chosen, wide: pl.DataFrame, lf: pl.LazyFrame,
         constants["_k"].append(float(k))
         constants["_integral"].append(integral)
     return lf, columns, constants
+
+
+def _base_columns(ruleset, target, i: int, prefix: str) -> list[pl.Expr]:
+    """The base period's columns target i reads: its metric (`{prefix}{i}`) and, comparing
+    ranks, the rank's field (`{prefix}field{i}`, v3 §7)."""
+    field_id = _field_of(ruleset, target)
+    return [metric(target.metric).alias(f"{prefix}{i}"),
+            *([metric(field_id).alias(f"{prefix}field{i}")] if field_id else [])]
+
+
+def _fields_compared(ruleset, target, i: int, value: pl.Expr, base: pl.Expr,
+                     territory: pl.Expr | None, actual: pl.Expr) -> tuple[pl.Expr, ...]:
+    """(v3 §7) For a target comparing ranks of two periods: the field of the result's period
+    and of the base period, and the rank's share of each (rank / field × 100), where the two
+    fields differ (20 of 63 → 15 of 34); null otherwise. The status is still decided on the
+    ranks as written."""
+    field_id = _field_of(ruleset, target)
+    if field_id is None or target.baseline.value is not None:
+        return (_NULL,) * 4
+    now = metric(field_id)
+    then = pl.col(f"_basefield{i}")
+    if territory is not None:   # the base period restated (spec §6): U's own field
+        then = pl.when(territory.is_not_null()).then(pl.col(f"_rbasefield{i}")).otherwise(then)
+    differ = actual.is_not_null() & now.is_not_null() & then.is_not_null() & (now != then) \
+        & base.is_not_null()
+    return tuple(pl.when(differ).then(e).cast(pl.Float64)
+                 for e in (now, then, value / now * 100, base / then * 100))
 
 
 def _checks(ruleset, scope: pl.DataFrame) -> pl.DataFrame:

@@ -22,6 +22,7 @@ RESULT_SCHEMA: dict[str, Any] = {
     "deadline": pl.String, "expected": pl.Float64, "gap": pl.Float64, "needed": pl.Float64,
     "baseline_period": pl.String, "baseline_value": pl.Float64, "weight": pl.Float64,
     "milestone": pl.Int64, "origin": pl.String, "na_reason": pl.String, "covers": pl.String,
+    "field": pl.Float64, "base_field": pl.Float64, "share": pl.Float64, "base_share": pl.Float64,
 }
 # The same with every label column Categorical (a number per row, each text stored once):
 # what a writer that reads each row once (CSV) asks for, a quarter of the labels' memory.
@@ -35,6 +36,9 @@ COMPACT_SCHEMA: dict[str, Any] = {name: pl.Categorical if dtype == pl.String els
 # level is not a target level) or "before_baseline"; null on every other result.
 # `covers` (v3 §6): for a unit that began during the period and has no predecessors, the range
 # of the sub-periods its figure covers ("2025-07/2025-12"), part of the period; else null.
+# `field`, `base_field`, `share`, `base_share` (v3 §7): a result comparing ranks of two periods
+# whose fields differ — each period's field (`of`) and the rank's share of it (rank / field ×
+# 100: 20 of 63 is 31.7); null otherwise.
 # Internal, row for row with the results: what `explain` narrates, never in records or
 # renderers. `reason` is a status_plan.Reason, `trajectory` a status_plan.Trajectory;
 # start_period/start_value: where a running trajectory starts; raw: the value before

@@ -120,6 +120,11 @@ TEXT = {
                 "the figures give no number (division by zero)"),
     "not_applicable": ("cấp {level} không thuộc các cấp áp dụng {levels}",
                        "level {level} is not among the target's levels {levels}"),
+    "fields": ("Tổng số khác nhau: hạng {rank}/{field} (nhóm {share}%) so với hạng "
+               "{base_rank}/{base_field} kỳ {base} (nhóm {base_share}%); trạng thái vẫn tính "
+               "trên thứ hạng như kế hoạch viết", "Fields differ: rank {rank} of {field} (top "
+               "{share}%) against rank {base_rank} of {base_field} in {base} (top "
+               "{base_share}%); the status is decided on the ranks as written"),
     "covers": ("Một phần kỳ: đơn vị thành lập ngày {began} và không có đơn vị tiền thân, nên số "
                "liệu chỉ gồm {covers}", "Part of the period: the unit began on {began} and has "
                "no predecessors, so its figures cover only {covers}"),
@@ -360,6 +365,11 @@ def _baseline_lines(ev: Evaluation, target, r: dict, say: _Say) -> list[str]:
         out = [say(key, period=shown, value=say.n(base))]
     if r.get("territory_changed"):   # spec §6: a split, no automatic restatement
         out.append(say("territory_changed", day=r["territory_changed"]))
+    if r.get("field") is not None:   # v3 §7: ranks of fields of different sizes
+        out.append(say("fields", rank=say.n(r["raw"]), field=say.n(r["field"]),
+                       share=say.fmt.number(r["share"], 1), base=period,
+                       base_rank=say.n(base), base_field=say.n(r["base_field"]),
+                       base_share=say.fmt.number(r["base_share"], 1)))
     if target.change and r["actual"] is not None and base is not None:
         out.append(say(f"change_{target.change}", value=say.n(r["raw"]), base=say.n(base),
                        actual=say.n(r["actual"])))
