@@ -15,7 +15,7 @@ import click
 
 from ..cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK
 from ..messages import _
-from ..testing import CaseResult, collect, counts, run
+from ..testing import CaseResult, Reading, collect, counts, run
 
 
 def _pattern(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -33,11 +33,18 @@ def _pattern(ctx: click.Context, param: click.Parameter, value: str | None) -> s
               help="Only cases whose name matches REGEX (searched anywhere in the name).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
               show_default=True, help="Output format.")
+@click.option("--units", "units_file", metavar="FILE", type=click.Path(path_type=Path),
+              help="Units file for every case, as `cchc evaluate --units` (a case's own "
+                   "`units_file` wins).")
+@click.option("--decimal-comma", is_flag=True,
+              help="Numbers in text are written 4.917,5 (Vietnamese style), as `cchc "
+                   "evaluate --decimal-comma` reads them.")
 @click.pass_context
-def command(ctx: click.Context, paths: tuple[Path, ...], pattern: str | None, fmt: str) -> None:
+def command(ctx: click.Context, paths: tuple[Path, ...], pattern: str | None, fmt: str,
+            units_file: Path | None, decimal_comma: bool) -> None:
     """Run ruleset tests (*.test.yaml) and print PASS / FAIL / ERROR / SKIP per case."""
     files = collect(paths)
-    results = run(files, pattern)
+    results = run(files, pattern, reading=Reading(units_file, decimal_comma))
     click.echo(RENDER[fmt](results), nl=False)
     tally = counts(results)
     if tally["errors"]:
