@@ -16,6 +16,7 @@ import click
 from ..cli import EXIT_OK
 from ..errors import CchcError, Problem, did_you_mean
 from ..messages import _, noun
+from ..periods import canonical
 from .evaluate import data_options, echo_warning
 
 
@@ -48,6 +49,7 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
                                             ruleset=model.ruleset), None,
                                  _("add a scoring block (spec §7, docs/scoring.md)"))])
     scores = evaluation.scores()
+    periods = tuple(canonical(p) for p in periods)   # "Quý I/2024" as 2024-Q1
     _check_asked(scores.rankings, periods, levels)
     picked = type(scores)(*(render.pick(getattr(scores, name), list(periods), list(levels))
                             for name in render.WHAT))

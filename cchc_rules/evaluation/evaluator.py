@@ -21,7 +21,7 @@ from ..expr import approx_cmp, names, ratio_parts, to_polars
 from ..figures.unitgraph import UnitGraph
 from ..figures.validity import within_validity
 from ..messages import _, noun
-from ..periods import is_period, parse_period, period_key
+from ..periods import canonical, is_period, parse_period, period_key
 from .result import (
     CHECK_SCHEMA,
     COMPACT_SCHEMA,
@@ -55,6 +55,8 @@ def evaluate(ruleset, figures, *, periods: Iterable[str] | None = None,
     every figure); an unknown name raises CchcError with a "did you mean".
     """
     model = ruleset.model
+    if periods is not None:   # "Quý I/2024", "9 tháng năm 2024" as their canonical periods
+        periods = [canonical(p) for p in periods]
     timed = _over_time(ruleset, figures, periods)
     rolled = _rolled(ruleset, timed.values, figures)
     periods, units, chosen = _filters(model, rolled, figures, periods, units, targets,

@@ -15,7 +15,7 @@ import polars as pl
 
 from ..errors import Position, Problem, did_you_mean, raise_if
 from ..messages import _
-from ..periods import parse_period
+from ..periods import VI_EXAMPLES, VI_WORDS, from_vietnamese, parse_period, plain
 from .readers import Batch, read_into
 from .readers.batch import SCHEMA, shown
 from .units import Unit, collect_units, level_warnings
@@ -55,6 +55,7 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
         read_into(batch, Path(path))
     batch.finish()
     frame, restated = _split_restated(batch.frame(), batch.restated_at)
+    frame, restated = _canonical_periods(frame), _canonical_periods(restated)
     units, problems = collect_units(batch.units)
     batch.warnings += level_warnings(units)
     problems = batch.problems + problems + _check_periods(frame, batch.places)
@@ -68,6 +69,18 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     frame, outside = outside_validity(frame, units)
     batch.warnings += outside
     return Figures(frame.select(COLUMNS), units, batch.warnings, restated.select(COLUMNS))
+
+
+def _canonical_periods(frame: pl.DataFrame) -> pl.DataFrame:
+    """Vietnamese period names ("Quý I/2024", "9 tháng năm 2024") as their canonical period
+    ("2024-Q1", "2024-01/2024-09"): each distinct text looked at once."""
+    if not frame.height:
+        return frame
+    names = {text: named for text in frame["period"].unique().to_list()
+             if (named := from_vietnamese(text)) is not None}
+    if not names:
+        return frame
+    return frame.with_columns(pl.col("period").replace(names))
 
 
 def _split_restated(frame: pl.DataFrame, places: set[tuple[str, int, int]]
@@ -122,6 +135,9 @@ _REWRITES = [
 
 
 def _period_hint(text: str, good: list[str]) -> str | None:
+    if any(word in plain(text) for word in VI_WORDS):   # meant as a Vietnamese name
+        return did_you_mean(text, good) or _("write a period as {examples}, or "
+                                             "2024-Q1").format(examples=VI_EXAMPLES)
     for pattern, template in _REWRITES:
         m = pattern.fullmatch(text.strip())
         if m:

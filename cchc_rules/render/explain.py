@@ -19,7 +19,7 @@ from ..evaluation.trajectory import held_since, ordered_milestones
 from ..expr import evaluate_exact, ratio_parts, substitute, to_text
 from ..expr.exact import Invalid
 from ..messages import _
-from ..periods import parse_period
+from ..periods import canonical, parse_period
 from ..present import Formatter, threshold_text
 from .i18n import in_lang, words
 
@@ -159,7 +159,9 @@ class _Say:
 
 
 def explain(ruleset, figures, target: str, unit: str, period: str, lang: str = "vi") -> str:
-    """The trace of one result; CchcError when the target, unit or period is unknown."""
+    """The trace of one result; CchcError when the target, unit or period is unknown. The
+    period may be a Vietnamese name ("Quý I/2024")."""
+    period = canonical(period)
     try:   # asking for the period derives it over time when it can be (spec §5)
         evaluation = evaluate(ruleset, figures, targets=[target], periods=[period])
     except CchcError as err:
