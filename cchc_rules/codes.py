@@ -142,6 +142,7 @@ _ALL = (
     Code("UNT14", "a bad crosswalk row or header", "bảng chuyển đổi mã viết sai"),
     Code("UNT15", "a base figure that cannot be summed, used unrestated",
          "số liệu kỳ gốc không cộng được, dùng nguyên không tính lại", warning=True),
+    Code("UNT17", "bad level titles", "tên cấp viết sai"),
     Code("UNT16", "a unit that began during the period: figures for part of it",
          "đơn vị thành lập trong kỳ: số liệu chỉ một phần kỳ", warning=True),
     Code("REC01", "a column not declared in the record source",

@@ -68,7 +68,8 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
     elif fmt == "json":
         buffer.write(_json(picked, model.ruleset).encode("utf-8"))
     else:
-        lines = render.ranking_text(picked.rankings, names, lang)
+        lines = render.ranking_text(picked.rankings, names, lang,
+                                    evaluation.figures.level_titles)
         appraisal = render.appraisal_text(picked, names, titles, lang)
         text = "\n".join([*lines, *(["", *appraisal] if appraisal else [])]) + "\n"
         buffer.write(text.encode("utf-8"))

@@ -38,6 +38,12 @@ class Figures:
     restated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
         schema={c: t for c, t in SCHEMA.items() if c in COLUMNS}))
     records: object = None  # records.RecordsInfo when figures were counted from records
+    # level id -> its title from a units or data file (`levels:`), shown instead of the id
+    level_titles: dict[str, str] = field(default_factory=dict)
+
+    def level_title(self, level: str | None) -> str | None:
+        """The title of `level` given by the data (`levels:`), else None."""
+        return self.level_titles.get(level) if level else None
 
 
 def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None = None,
@@ -68,7 +74,8 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     raise_if(problems + conflicts + restated_conflicts + batch.warnings)
     frame, outside = outside_validity(frame, units)
     batch.warnings += outside
-    return Figures(frame.select(COLUMNS), units, batch.warnings, restated.select(COLUMNS))
+    return Figures(frame.select(COLUMNS), units, batch.warnings, restated.select(COLUMNS),
+                   level_titles=dict(batch.level_titles))
 
 
 def _canonical_periods(frame: pl.DataFrame) -> pl.DataFrame:

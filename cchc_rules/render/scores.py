@@ -71,8 +71,11 @@ def change_text(change: int | None, t: dict[str, str]) -> str:
     return "= " + t["same"]
 
 
-def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str) -> list[str]:
-    """The ranking section: per period and level, rank, unit, points of max, index, band."""
+def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str,
+                 level_titles: dict[str, str] | None = None) -> list[str]:
+    """The ranking section: per period and level (by its title from the units file when it
+    has one), rank, unit, points of max, index, band."""
+    level_titles = level_titles or {}
     t, fmt = words(lang), Formatter(lang)
     out = [t["heading"]]
     rankings = rankings.with_columns(shown_band(rankings))
@@ -83,7 +86,7 @@ def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str) -> li
             t["rank_change"], *([t["self_assessed_points"], t["difference"]] if appraised
                                 else [])]
     for (period, level), part in rankings.group_by("period", "level", maintain_order=True):
-        out.append(f"  {period} · {level or '—'}")
+        out.append(f"  {period} · {level_titles.get(level, level) if level else '—'}")
         rows = [head]
         for r in part.iter_rows(named=True):
             unit = r["unit"] if names.get(r["unit"], r["unit"]) == r["unit"] \

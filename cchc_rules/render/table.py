@@ -180,7 +180,7 @@ def _unit_texts(evaluation: Evaluation, units: list[str], quiet: dict[str, list[
     titles, tails = {}, {}
     for unit_id in units:
         unit = known.get(unit_id)
-        level = f" · {unit.level}" if unit and unit.level else ""
+        level = f" · {_level_title(evaluation, unit.level)}" if unit and unit.level else ""
         title = f"{unit.name} ({unit_id}{level})" if unit and unit.name != unit_id \
             else f"{unit_id}{level}"
         title = escape_controls(title)
@@ -193,13 +193,20 @@ def _unit_texts(evaluation: Evaluation, units: list[str], quiet: dict[str, list[
     return titles, tails
 
 
+def _level_title(evaluation: Evaluation, level: str) -> str:
+    """A level as the units file titles it (`levels:`), else its id."""
+    titles = getattr(evaluation.figures, "level_titles", None) or {}
+    return titles.get(level, level)
+
+
 def _footer(evaluation: Evaluation, t: dict[str, str], lang: str) -> list[str]:
     """Rankings and appraisal (a scored ruleset), then the summary lines."""
     out: list[str] = []
     if evaluation.ruleset.model.scoring is not None:
         from .scores import appraisal_text, ranking_text
         names = {uid: u.name for uid, u in evaluation.figures.units.items()}
-        out += [*ranking_text(evaluation.scores().rankings, names, lang), ""]
+        out += [*ranking_text(evaluation.scores().rankings, names, lang,
+                              getattr(evaluation.figures, "level_titles", None)), ""]
         titles = {i.id: i.title for i in evaluation.ruleset.model.scoring.indicators}
         appraisal = appraisal_text(evaluation.scores(), names, titles, lang)
         out += [*appraisal, ""] if appraisal else []

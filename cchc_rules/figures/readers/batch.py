@@ -62,6 +62,8 @@ class Batch:
     # --decimal-comma: (position, text), summed up as one DAT02 per column in `finish`
     comma_cells: dict[tuple[str, str], list[tuple[Position, str, Problem]]] = field(
         default_factory=dict)
+    # level id -> the title a units or data file gives it (`levels:`)
+    level_titles: dict[str, str] = field(default_factory=dict)
 
     def place(self, kind: str, text: str, pos: Position) -> None:
         if (kind, text) not in self.places and has_controls(text):

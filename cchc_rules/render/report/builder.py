@@ -135,7 +135,11 @@ class ReportBuilder:
         return self.names.get(unit) or unit
 
     def level_label(self, level: str | None) -> str | None:
-        """The three levels of the format translated; other levels as written."""
+        """A level as the units file titles it (`levels:`); else the three levels of the
+        format translated; other levels as written."""
+        titles = getattr(self.ev.figures, "level_titles", None) or {}
+        if level in titles:
+            return titles[level]
         return self.t.get(f"level.{level}", level) if level else None
 
     def unit_of(self, target: Any) -> str | None:
