@@ -106,11 +106,11 @@ class _Cells:
 
 
 def _escaped(frame: pl.DataFrame, name: str) -> pl.Expr:
-    values = frame[name].unique().to_list()
+    values = frame[name].drop_nulls().unique().to_list()
     mapping = {v: escape_controls(v) for v in values}
     if all(k == v for k, v in mapping.items()):
         return pl.col(name)
-    return pl.col(name).replace_strict(mapping, return_dtype=pl.String)
+    return pl.col(name).replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
 def _lines(cells: pl.DataFrame, heading: list[str], color: bool) -> pl.DataFrame:
