@@ -276,3 +276,20 @@ def test_part_of_the_period_is_said_in_table_json_and_report(tmp_path):
     assert CliRunner().invoke(main, ["report", *args, "--format", "html", "--output",
                                      str(report)]).exit_code == 0
     assert "2025 (một phần kỳ: 2025-Q3/2025-12)" in report.read_text(encoding="utf-8")
+
+
+def test_the_ca_mau_trial_table_with_part_of_the_year_and_whole_years():
+    """The shipped Cà Mau trial: a table mixing a part-of-the-year row (a new commune) and
+    whole years (a covers column with empty cells once crashed the table, INT01)."""
+    root = Path(__file__).parents[2]
+    res = CliRunner().invoke(main, [
+        "evaluate", str(root / "rulesets/ca-mau/cchc-2025.yaml"),
+        "--data", str(root / "examples/ca-mau/ho-so-2025.csv"),
+        "--data", str(root / "examples/ca-mau/par-sipas.csv"),
+        "--units", str(root / "rulesets/ca-mau/units-ca-mau-2025.yaml"),
+        "--decimal-comma", "--period", "Năm 2025"])
+    assert res.exit_code == 1, res.output   # SIPAS and the new commune fall short
+    assert "INT01" not in res.output
+    assert "Sở Tư pháp tỉnh Cà Mau (stp-ca-mau · Sở, ban, ngành)" in res.output
+    assert "2025 (một phần kỳ: 2025-Q3/2025-Q4)" in res.output
+    assert "96,89%" in res.output and "Xuất sắc" in res.output
