@@ -329,12 +329,13 @@ def _plan(values: pl.DataFrame, needed: list[Period], units: Mapping | None = No
     that began during a needed period (v3 §6) is planned on its own: see `_began_plan`."""
     per_unit = values.group_by("unit").agg(pl.col("period").unique().sort())
     began = _began(units, needed) if units else {}
+    reported = dict(per_unit.iter_rows()) if began else {}
     shapes: dict[tuple[str, ...], list[tuple]] = {}
     rows: list[tuple] = []
     for unit, periods in per_unit.iter_rows():
         if unit in began:
-            rows += [(unit, *row) for row in _began_plan(unit, tuple(periods), needed,
-                                                         began[unit], values)]
+            rows += [(unit, *row) for row in _began_plan(tuple(periods), needed,
+                                                         began[unit], reported)]
             continue
         shape = tuple(periods)
         if shape not in shapes:
@@ -360,8 +361,8 @@ def _began(units: Mapping, needed: list[Period]) -> dict[str, tuple]:
     return {uid: (day, tuple(absorbed(graph, uid))) for uid, day in dated.items()}
 
 
-def _began_plan(unit: str, reported: tuple[str, ...], needed: list[Period], began: tuple,
-                values: pl.DataFrame) -> list[tuple]:
+def _began_plan(reported: tuple[str, ...], needed: list[Period], began: tuple,
+                by_unit: Mapping[str, list[str]]) -> list[tuple]:
     """(period, part, pos, sign, parts, how) rows for a unit that began on `day` (v3 §6): a
     needed period P it began during is tiled from its own periods and, before `day`, its
     predecessors' periods (restated from them by `restated_pieces`); with no predecessors,
@@ -369,9 +370,8 @@ def _began_plan(unit: str, reported: tuple[str, ...], needed: list[Period], bega
     months before the unit existed are never asked for."""
     day, predecessors = began
     own = [parse_period(p) for p in reported if is_period(p)]
-    earlier = [parse_period(p) for p in values.filter(pl.col("unit").is_in(list(predecessors)))
-               ["period"].unique().sort().to_list() if is_period(p)] if predecessors else []
-    earlier = [p for p in earlier if p.end < day]
+    texts = sorted({p for old in predecessors for p in by_unit.get(old, ())})
+    earlier = [q for q in (parse_period(p) for p in texts if is_period(p)) if q.end < day]
     rows = []
     for target in needed:
         if not target.start < day <= target.end:
