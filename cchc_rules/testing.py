@@ -19,9 +19,14 @@ from .errors import CchcError, Position, Problem, did_you_mean
 from .files import read_capped
 from .load import MAX_BYTES, Doc, load_yaml
 from .messages import _
+from .periods import canonical
 from .pipeline import Session
 
-TARGET_FIELDS = ("actual", "expected", "gap", "threshold", "needed", "deadline")
+TARGET_FIELDS = ("actual", "expected", "gap", "threshold", "needed", "deadline",
+                 "baseline_period", "baseline_value", "origin", "reason", "covers", "field",
+                 "base_field", "share", "base_share")
+# target fields compared as text (the rest as numbers, within the tolerance)
+_TARGET_TEXT = ("status", "deadline", "baseline_period", "origin", "reason", "covers")
 CHECK_FIELDS = ("left", "right")
 PATTERNS = ("*.test.yaml", "*.test.yml")
 Outcome = Literal["pass", "fail", "error", "skip"]
@@ -54,6 +59,17 @@ class Expectation(_Model):
     left: float | None = None
     right: float | None = None
     value: float | None = None
+    # spec v3 and §6: the base, where the figure comes from, why not applicable, part of the
+    # period, ranks over fields of different sizes
+    baseline_period: str | None = None
+    baseline_value: float | None = None
+    origin: str | None = None
+    reason: str | None = None
+    covers: str | None = None
+    field: float | None = None
+    base_field: float | None = None
+    share: float | None = None
+    base_share: float | None = None
     # Scoring (spec §7): an indicator's, a group's or the unit's ranking row.
     indicator: str | None = None
     group: str | None = None
@@ -73,7 +89,10 @@ class Expectation(_Model):
 
     _names = field_validator("unit", "period", "deadline", "target", "check", "metric",
                              "indicator", "group", "band", "inherited_from",
-                             mode="before")(_text)
+                             "baseline_period", "covers", mode="before")(_text)
+    # "Quý I/2024" in a test file means 2024-Q1, as everywhere periods are read
+    _periods = field_validator("period", "deadline", "baseline_period", "covers",
+                               mode="after")(lambda v: canonical(v) if v else v)
 
     def kind(self) -> str:
         return next((k for k in SUBJECTS if getattr(self, k) is not None), "metric")
@@ -463,7 +482,7 @@ def _mismatches(want: Expectation, results: dict, checks: dict, values: dict,
         if key not in want.model_fields_set:
             continue
         expected, got = getattr(want, key), row.get(key)
-        same = got == expected if key in ("status", "deadline") else _close(got, expected, tol)
+        same = got == expected if key in _TARGET_TEXT else _close(got, expected, tol)
         if not same:
             extra = _(" (actual {actual})").format(actual=_show(row.get("actual"))) \
                 if key == "status" and kind == "target" else ""
@@ -500,6 +519,8 @@ def _score_mismatches(want: Expectation, scored: dict, tol: float) -> list[str]:
         if key in want.model_fields_set:
             expected, got = getattr(want, key), row.get(key)
             same = got == expected if key in _TEXT_FIELDS else _close(got, expected, tol)
+            if key == "band" and not same:   # a band's title (v3) names it as well
+                same = row.get("band_title") == expected
             if not same:
                 out.append(_("{label}: {key} {got}, expected {want}").format(
                     label=label, key=key, got=_show(got), want=_show(expected)))

@@ -182,3 +182,21 @@ def test_cchc_test_takes_a_units_file(folder):
                     encoding="utf-8")
     res = CliRunner().invoke(main, ["test", str(test)])
     assert res.exit_code == 2 and "TST05" in res.output and "nowhere.yaml" in res.output
+
+
+def test_the_ca_mau_trial_checks_v3_fields_and_a_wrong_one_fails(tmp_path):
+    """The shipped Cà Mau trial expects reason, covers, origin, fields and shares and a band
+    by its title; a wrong reason or band fails at its line."""
+    import shutil
+    rulesets, examples = tmp_path / "rulesets" / "ca-mau", tmp_path / "examples" / "ca-mau"
+    shutil.copytree(ROOT / "rulesets" / "ca-mau", rulesets)
+    shutil.copytree(ROOT / "examples" / "ca-mau", examples)
+    test = rulesets / "cchc-2025.test.yaml"
+    assert CliRunner().invoke(main, ["test", str(test)]).exit_code == 0
+    text = test.read_text(encoding="utf-8")
+    test.write_text(text.replace("reason: before_baseline", "reason: level")
+                    .replace("band: Xuất sắc", "band: Tốt"), encoding="utf-8")
+    res = CliRunner().invoke(main, ["test", str(test)])
+    assert res.exit_code == 1
+    assert "reason before_baseline, test wants level" in res.output
+    assert "band A, expected Tốt" in res.output
