@@ -97,9 +97,12 @@ unit: $(VENV)/.installed-dev system-deps
 
 # Spec v2 cases (../shared/conformance/v2) join here as their issue makes them pass.
 V2_PASSING := scoring-proportional-rank time-quarters-sum-last
+# Spec v3 cases (../shared/conformance/v3), the same way.
+V3_PASSING := before-baseline merger-quarter-restated
 conformance: $(VENV)/.installed
 	@if [ -d ../shared/conformance ]; then CCHC=$(CURDIR)/$(CCHC) $(BIN)/python $(CONFORMANCE) \
-	  ../shared/conformance/cases $(addprefix ../shared/conformance/v2/,$(V2_PASSING)); \
+	  ../shared/conformance/cases $(addprefix ../shared/conformance/v2/,$(V2_PASSING)) \
+	  $(addprefix ../shared/conformance/v3/,$(V3_PASSING)); \
 	else echo "skipped the shared conformance cases: ../shared/conformance not found" \
 	  "(tests/conformance covers the same ground, run by make unit)"; fi
 

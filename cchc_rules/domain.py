@@ -92,6 +92,7 @@ class Reason(StrEnum):
 
     NOT_APPLICABLE_LEVEL = "not_applicable_level"  # the unit's level is not a target level
     DECLARED = "declared"                # the unit declared the figure n/a (spec §7 v3)
+    BEFORE_BASELINE = "before_baseline"  # (v3 §3) the period ends on or before the baseline's
     NO_DATA = "no_data"                  # a figure the metric needs is not reported
     NO_DATA_BASELINE = "no_data_baseline"  # the value exists, the `change` baseline does not
     INVALID_NO_NUMBER = "invalid_no_number"  # the figures give no number (division by 0)
@@ -118,7 +119,7 @@ class Reason(StrEnum):
 
 _REASON_STATUS = {
     Reason.NOT_APPLICABLE_LEVEL: Status.NOT_APPLICABLE, Reason.DECLARED: Status.NOT_APPLICABLE,
-    Reason.NO_DATA: Status.NO_DATA,
+    Reason.BEFORE_BASELINE: Status.NOT_APPLICABLE, Reason.NO_DATA: Status.NO_DATA,
     Reason.NO_DATA_BASELINE: Status.NO_DATA, Reason.INVALID_NO_NUMBER: Status.INVALID,
     Reason.INVALID_BASELINE: Status.INVALID, Reason.INVALID_ZERO_BASE: Status.INVALID,
     Reason.MET: Status.MET, Reason.NOT_MET_DEADLINE_PASSED: Status.NOT_MET,
@@ -128,6 +129,11 @@ _REASON_STATUS = {
     Reason.OFF_TRACK: Status.OFF_TRACK,
 }
 REASONS: tuple[str, ...] = tuple(r.value for r in Reason)
+# Why a result is not_applicable, as the public `reason` of a result (spec §3, v3): the
+# unit's level is not a target level, or the period is not after the baseline period.
+NOT_APPLICABLE_REASONS: dict[str, str] = {Reason.NOT_APPLICABLE_LEVEL.value: "level",
+                                          Reason.BEFORE_BASELINE.value: "before_baseline",
+                                          Reason.DECLARED.value: "declared"}
 
 
 class Trajectory(StrEnum):
@@ -342,6 +348,8 @@ class Origin(StrEnum):
     DERIVED_TIME = "derived_time"  # from the unit's shorter periods (spec §5)
     ROLLED_UP = "rolled_up"        # summed over the unit's children (spec §2)
     RESTATED = "restated"          # on the territory after a merger (spec §6)
+    NOT_RESTATED = "not_restated"  # (v3 §6) a base figure that cannot be summed (percent,
+    #                                ratio, days, score, rank): the unit's own, as it is
 
 
 ORIGINS: tuple[str, ...] = tuple(o.value for o in Origin)

@@ -120,10 +120,76 @@ def _nth(kind: str, ordinal: int) -> Period:
     return parse_period(f"{year:04d}{suffix}")
 
 
+# Vietnamese period names as reports and `cchc form` write them (issue 23): each pattern, on
+# the lower-cased text with spaces collapsed, gives the canonical period.
+_ROMAN_NUMBERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_SEP = r"\s*(?:/|-|nam|,)\s*"
+# On the text without diacritics (quý → quy, đầu → dau), so "Quy I/2024" reads too.
+_VI_NAMES = (
+    # "Quý I/2024", "Quý 1 năm 2024", "quý II - 2024"
+    (re.compile(rf"quy\s*(iv|iii|ii|i|[1-4]){_SEP}(?:nam\s*)?(\d{{4}})"),
+     lambda m: f"{m[2]}-Q{_ROMAN_NUMBERS[m[1]]}"),
+    # "6 tháng đầu năm 2024", "sáu tháng cuối năm 2024", "6 tháng năm 2024"
+    (re.compile(r"(?:6|sau)\s*thang\s*(dau|cuoi)?\s*nam\s*(\d{4})"),
+     lambda m: f"{m[2]}-H{2 if m[1] == 'cuoi' else 1}"),
+    # "9 tháng năm 2024", "9 tháng đầu năm 2024": year to date, a range (spec §5)
+    (re.compile(r"(\d{1,2})\s*thang\s*(?:dau\s*)?nam\s*(\d{4})"), lambda m: _to_date(m)),
+    # "Tháng 3/2024", "tháng 03 năm 2024"
+    (re.compile(rf"thang\s*(\d{{1,2}}){_SEP}(?:nam\s*)?(\d{{4}})"),
+     lambda m: f"{m[2]}-{int(m[1]):02d}" if 1 <= int(m[1]) <= 12 else None),
+    # "Năm 2024", "năm 2024"
+    (re.compile(r"nam\s*(\d{4})"), lambda m: m[1]),
+)
+# Words that say a text means to be a Vietnamese period name (for the hint of a bad one).
+VI_WORDS = ("quy", "thang", "nam")
+VI_EXAMPLES = '"Quý I/2024", "6 tháng đầu năm 2024", "9 tháng năm 2024", "Tháng 3/2024", ' \
+    '"Năm 2024"'
+
+
+def plain(text: str) -> str:
+    """Lower case, spaces collapsed, without diacritics (đ as d): "Quý I" → "quy i"."""
+    import unicodedata
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _to_date(m: re.Match) -> str | None:
+    """"N tháng (đầu) năm Y": the first N months of Y — Q1, H1, the year, else a range."""
+    months, year = int(m[1]), m[2]
+    if not 1 <= months <= 12:
+        return None
+    named = {1: f"{year}-01", 3: f"{year}-Q1", 6: f"{year}-H1", 12: year}
+    return named.get(months, f"{year}-01/{year}-{months:02d}")
+
+
+def from_vietnamese(text: object) -> str | None:
+    """The canonical period a Vietnamese period name means ("Quý I/2024" → "2024-Q1",
+    "9 tháng năm 2024" → "2024-01/2024-09"); None when `text` is no such name."""
+    if not isinstance(text, str):
+        return None
+    clean = plain(text)
+    if not any(word in clean for word in VI_WORDS):
+        return None
+    for pattern, build in _VI_NAMES:
+        m = pattern.fullmatch(clean)
+        if m:
+            return build(m)
+    return None
+
+
+def canonical(text: str) -> str:
+    """`text` as the canonical period text when it is a Vietnamese name, else itself."""
+    return from_vietnamese(text) or text
+
+
 @lru_cache(maxsize=4096)
 def parse_period(text: str, *, ranges: bool = True) -> Period:
     """Parse a period string; ValueError with a planner-readable message otherwise.
-    Accepts "START/END" of two periods (spec §5) or of two ISO dates unless `ranges=False`."""
+    Accepts "START/END" of two periods (spec §5) or of two ISO dates unless `ranges=False`,
+    and the Vietnamese names of `from_vietnamese` (the Period's text is the canonical one)."""
+    named = from_vietnamese(text)
+    if named is not None:
+        return parse_period(named, ranges=ranges)
     if ranges and isinstance(text, str) and "/" in text:
         head, _slash, tail = text.strip().partition("/")
         if _DAY_MATCH(head) and _DAY_MATCH(tail):

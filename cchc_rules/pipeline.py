@@ -238,7 +238,8 @@ def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str]
         units.update({u: Unit(u, u) for u in counted.units if u not in units})
     values = pl.concat([figures.values.select(COLUMNS), counted.values.select(COLUMNS)])
     return FiguresType(values, units, [*figures.warnings, *counted.warnings],
-                       figures.restated, records=counted.info)
+                       figures.restated, records=counted.info,
+                       level_titles=figures.level_titles)
 
 
 def unfinished_reported(values, as_of: datetime | None) -> list[str]:

@@ -20,9 +20,14 @@ from .errors import CchcError, Position, Problem, did_you_mean
 from .files import read_capped
 from .load import MAX_BYTES, Doc, load_yaml
 from .messages import _
-from .pipeline import Inputs, Session, known_metrics
+from .periods import canonical
+from .pipeline import Inputs, Session
 
-TARGET_FIELDS = ("actual", "expected", "gap", "threshold", "needed", "deadline")
+TARGET_FIELDS = ("actual", "expected", "gap", "threshold", "needed", "deadline",
+                 "baseline_period", "baseline_value", "origin", "reason", "covers", "field",
+                 "base_field", "share", "base_share")
+# target fields compared as text (the rest as numbers, within the tolerance)
+_TARGET_TEXT = ("status", "deadline", "baseline_period", "origin", "reason", "covers")
 CHECK_FIELDS = ("left", "right")
 PATTERNS = ("*.test.yaml", "*.test.yml")
 Outcome = Literal["pass", "fail", "error", "skip"]
@@ -55,6 +60,17 @@ class Expectation(_Model):
     left: float | None = None
     right: float | None = None
     value: float | None = None
+    # spec v3 and §6: the base, where the figure comes from, why not applicable, part of the
+    # period, ranks over fields of different sizes
+    baseline_period: str | None = None
+    baseline_value: float | None = None
+    origin: str | None = None
+    reason: str | None = None
+    covers: str | None = None
+    field: float | None = None
+    base_field: float | None = None
+    share: float | None = None
+    base_share: float | None = None
     # Scoring (spec §7): an indicator's, a group's or the unit's ranking row.
     indicator: str | None = None
     group: str | None = None
@@ -74,7 +90,10 @@ class Expectation(_Model):
 
     _names = field_validator("unit", "period", "deadline", "target", "check", "metric",
                              "indicator", "group", "band", "inherited_from",
-                             mode="before")(_text)
+                             "baseline_period", "covers", mode="before")(_text)
+    # "Quý I/2024" in a test file means 2024-Q1, as everywhere periods are read
+    _periods = field_validator("period", "deadline", "baseline_period", "covers",
+                               mode="after")(lambda v: canonical(v) if v else v)
 
     def kind(self) -> str:
         return next((k for k in SUBJECTS if getattr(self, k) is not None), "metric")
@@ -125,6 +144,9 @@ class CaseModel(_Model):
     reports: list[Any] | None = None
     # dossier rows by record source (`sources:`), counted as --records counts an export
     records: dict[str, list[dict[str, Any]]] | None = None
+    # read as `cchc evaluate --units FILE --decimal-comma` reads them (None: the file's own)
+    units_file: str | None = None
+    decimal_comma: bool | None = None
     tolerance: float | None = Field(default=None, ge=0)
     summary: dict[str, int] | None = None
     expect: list[Expectation] = Field(min_length=1)
@@ -135,6 +157,9 @@ class TestFileModel(_Model):
 
     ruleset: str | None = None
     tolerance: float = Field(default=0.001, ge=0)
+    # every case's data read as `cchc evaluate --units FILE --decimal-comma` reads it
+    units_file: str | None = None
+    decimal_comma: bool = False
     cases: list[CaseModel] = Field(min_length=1)
 
 
@@ -158,6 +183,8 @@ class TestFile:
     tolerance: float
     cases: tuple[Case, ...]
     doc: Doc
+    units_file: str | None = None
+    decimal_comma: bool = False
 
 
 @dataclass
@@ -235,7 +262,8 @@ def load_test_file(path: str | Path) -> TestFile:
     if problems:
         raise CchcError(sorted(problems, key=_where))
     cases = tuple(Case(i, c, doc.pos(("cases", i))) for i, c in enumerate(model.cases))
-    return TestFile(path, ruleset, model.tolerance, cases, doc)
+    return TestFile(path, ruleset, model.tolerance, cases, doc, model.units_file,
+                    model.decimal_comma)
 
 
 def _tests_of(ruleset: Path) -> Path:
@@ -252,6 +280,11 @@ def _default_ruleset(path: Path) -> Path:
 
 def _data_problems(path: Path, doc: Doc, i: int, case: CaseModel) -> list[Problem]:
     problems = []
+    if case.units_file is not None and not (path.parent / case.units_file).is_file():
+        problems.append(Problem("TST05", _("data file '{name}' not found").format(
+                                           name=case.units_file),
+                                doc.pos(("cases", i, "units_file")),
+                                _("paths are relative to the test file")))
     for j, name in enumerate(_data_paths(case)):
         if not (path.parent / name).is_file():
             at = ("cases", i, "data") if isinstance(case.data, str) else ("cases", i, "data", j)
@@ -315,20 +348,31 @@ def select(files: Iterable[TestFile], pattern: str | None = None) -> Iterator[tu
                 yield test_file, case
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How the command line asks every case's data to be read, as `cchc evaluate` would:
+    `--units FILE` and `--decimal-comma` (a case or test file may say so itself)."""
+
+    units_file: Path | None = None
+    decimal_comma: bool = False
+
+
 def run(files: Iterable[TestFile], pattern: str | None = None,
-        session: Session | None = None) -> list[CaseResult]:
+        session: Session | None = None, reading: Reading = Reading()) -> list[CaseResult]:
     """Every selected case; one session, so each ruleset is loaded once for all its cases."""
     session = session if session is not None else Session()
-    return [run_case(f, c, session) for f, c in select(files, pattern)]
+    return [run_case(f, c, session, reading) for f, c in select(files, pattern)]
 
 
-def run_case(test_file: TestFile, case: Case, session: Session | None = None) -> CaseResult:
+def run_case(test_file: TestFile, case: Case, session: Session | None = None,
+             reading: Reading = Reading()) -> CaseResult:
     """Evaluate one case and compare; a ruleset or data problem makes it an ERROR."""
     if case.model.skip is not None:
         return CaseResult(test_file, case, "skip")
     try:
         evaluation, warnings = _evaluate(test_file, case,
-                                         session if session is not None else Session())
+                                         session if session is not None else Session(),
+                                         reading)
     except CchcError as err:
         return CaseResult(test_file, case, "error", list(err.problems))
     failures = compare(test_file, case, evaluation)
@@ -337,20 +381,29 @@ def run_case(test_file: TestFile, case: Case, session: Session | None = None) ->
         CaseResult(test_file, case, "pass")
 
 
-def _evaluate(test_file: TestFile, case: Case, session: Session):
-    ruleset = session.load_ruleset(test_file.ruleset)
-    paths = [test_file.path.parent / p for p in _data_paths(case.model)]
+def _evaluate(test_file: TestFile, case: Case, session: Session, reading: Reading = Reading()):
+    """The case's data read and evaluated through the pipeline call `cchc evaluate` makes
+    (Session.load: the same readers, the ruleset's metric labels as column names, the units
+    file, --decimal-comma), then its figures' warnings placed in the test file."""
+    base = test_file.path.parent
+    paths = [base / p for p in _data_paths(case.model)]
+    units_name = case.model.units_file or test_file.units_file
+    units_file = base / units_name if units_name else reading.units_file
+    decimal_comma = case.model.decimal_comma if case.model.decimal_comma is not None \
+        else test_file.decimal_comma or reading.decimal_comma
     with tempfile.TemporaryDirectory(prefix="cchc-test-") as tmp:
         inline = _inline_figures(test_file, case, Path(tmp))
         try:
-            figures = session.read_figures([*paths, *inline], known=known_metrics(ruleset))
+            inputs = session.load(test_file.ruleset, [*paths, *inline], units_file,
+                                  decimal_comma)
         except CchcError as err:
             raise CchcError([_relocate(p, inline, test_file, case)
                              for p in err.problems]) from None
+        figures = inputs.figures
         if case.model.records:
-            figures = _with_records(ruleset, figures, test_file, case, Path(tmp))
+            figures = _with_records(inputs.ruleset, figures, test_file, case, Path(tmp))
         warnings = [_relocate(p, inline, test_file, case) for p in figures.warnings]
-    return session.evaluate_inputs(Inputs(ruleset, figures)), warnings
+    return session.evaluate_inputs(Inputs(inputs.ruleset, figures)), warnings
 
 
 def _with_records(ruleset, figures, test_file: TestFile, case: Case, tmp: Path):
@@ -474,7 +527,7 @@ def _mismatches(want: Expectation, results: dict, checks: dict, values: dict,
         if key not in want.model_fields_set:
             continue
         expected, got = getattr(want, key), row.get(key)
-        same = got == expected if key in ("status", "deadline") else _close(got, expected, tol)
+        same = got == expected if key in _TARGET_TEXT else _close(got, expected, tol)
         if not same:
             extra = _(" (actual {actual})").format(actual=_show(row.get("actual"))) \
                 if key == "status" and kind == "target" else ""
@@ -511,6 +564,8 @@ def _score_mismatches(want: Expectation, scored: dict, tol: float) -> list[str]:
         if key in want.model_fields_set:
             expected, got = getattr(want, key), row.get(key)
             same = got == expected if key in _TEXT_FIELDS else _close(got, expected, tol)
+            if key == "band" and not same:   # a band's title (v3) names it as well
+                same = row.get("band_title") == expected
             if not same:
                 out.append(_("{label}: {key} {got}, expected {want}").format(
                     label=label, key=key, got=_show(got), want=_show(expected)))

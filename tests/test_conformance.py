@@ -40,3 +40,17 @@ def test_the_shared_cases_have_copies_in_tests_conformance():
         for path in case.iterdir():
             copy = ours / case.name / path.name
             assert copy.exists() and copy.read_bytes() == path.read_bytes(), copy
+
+
+# The spec v3 cases that pass (the Makefile's V3_PASSING), copied into tests/conformance.
+V3_PASSING = ("before-baseline", "merger-quarter-restated")
+
+
+def test_the_v3_cases_have_copies_in_tests_conformance():
+    if not (SHARED / "v3").is_dir():
+        pytest.skip(SKIPPED)
+    ours = ROOT / "tests" / "conformance"
+    for name in V3_PASSING:
+        for path in (SHARED / "v3" / name).iterdir():
+            copy = ours / name / path.name
+            assert copy.exists() and copy.read_bytes() == path.read_bytes(), copy

@@ -16,6 +16,7 @@ import click
 from ..cli import EXIT_OK
 from ..errors import CchcError, Problem, did_you_mean
 from ..messages import _, noun
+from ..periods import canonical
 from ..render import choices
 from .evaluate import data_options, echo_warning
 
@@ -63,6 +64,8 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
         evaluation = for_readers(evaluation)
         hidden = evaluation.hidden
     scores = evaluation.scores()
+    periods = tuple(canonical(p) for p in periods)   # "Quý I/2024" as 2024-Q1
+    _check_asked(scores.rankings, periods, levels)
     picked = type(scores)(*(render.pick(getattr(scores, name), list(periods), list(levels))
                             for name in render.WHAT))
     if levels or hidden is not None:  # scores and groups carry no level: keep the units
@@ -83,7 +86,8 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
     elif fmt == "json":
         buffer.write(_json(picked, model.ruleset).encode("utf-8"))
     else:
-        lines = render.ranking_text(picked.rankings, names, lang)
+        lines = render.ranking_text(picked.rankings, names, lang,
+                                    evaluation.figures.level_titles)
         appraisal = render.appraisal_text(picked, names, titles, lang)
         if hidden is not None and hidden.unscored and picked.rankings.height:
             lines.append("  " + words_of(lang)["unscored"].format(n=hidden.unscored))

@@ -15,7 +15,7 @@ import click
 
 from ..cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK
 from ..messages import _
-from ..testing import CaseResult, collect, counts, run
+from ..testing import CaseResult, Reading, collect, counts, run
 from . import OUTPUT
 
 
@@ -37,12 +37,18 @@ def _pattern(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @click.option("--output", type=OUTPUT, metavar="FILE",
               help="Also write the results as JUnit XML here (atomically), for CI; "
                    "stdout keeps --format.")
+@click.option("--units", "units_file", metavar="FILE", type=click.Path(path_type=Path),
+              help="Units file for every case, as `cchc evaluate --units` (a case's own "
+                   "`units_file` wins).")
+@click.option("--decimal-comma", is_flag=True,
+              help="Numbers in text are written 4.917,5 (Vietnamese style), as `cchc "
+                   "evaluate --decimal-comma` reads them.")
 @click.pass_context
 def command(ctx: click.Context, paths: tuple[Path, ...], pattern: str | None, fmt: str,
-            output: Path | None) -> None:
+            output: Path | None, units_file: Path | None, decimal_comma: bool) -> None:
     """Run ruleset tests (*.test.yaml) and print PASS / FAIL / ERROR / SKIP per case."""
     files = collect(paths)
-    results = run(files, pattern)
+    results = run(files, pattern, reading=Reading(units_file, decimal_comma))
     if output is not None:
         from ..output import write_atomic
         write_atomic(output, render_junit(results).encode("utf-8"))

@@ -1,11 +1,14 @@
 """Evaluate stage: figures compared on the same territory (spec §6, restatement).
 
 When a result of unit U for period P reads U's figure for an earlier period B (a baseline, the
-start of a trajectory) and units whose successor is U ended after B ended and before P ends,
+start of a trajectory, a sub-period) and units whose successor is U still existed on B's last
+day (`valid_to` on or after it, v3) and ended before P ends,
 U's B figures are restated on P's territory: each count/vnd figure is U's own plus theirs
 (all of them must have it, else there is none). Derived metrics are then computed from those
-sums by the caller; other raw figures (percent, days, …) describe the old territory and are
-left out. A figure U itself reports for B with `restated: true` wins.
+sums by the caller. (v3) A raw figure that cannot be summed (percent, ratio, days, score,
+rank) is U's own figure for B, used as it is: the result says `origin: not_restated`, a UNT15
+warning names the predecessors left out. A figure U itself reports for B with
+`restated: true` wins over both.
 
 A unit split among several successors (`split_into`) gives no automatic restatement: U's B
 figures are then only its reported restated ones, and the result says on which day the
@@ -66,11 +69,13 @@ def split_from(graph: UnitGraph, unit: str) -> list[str]:
 
 
 def territory(graph: UnitGraph, unit: str, base: Period, period: Period) -> Territory | None:
-    """U's territory for base period `base` seen from `period`; None when nothing ended into
-    U between the end of `base` and the end of `period` (the figures are U's own)."""
+    """U's territory for base period `base` seen from `period`; None when no unit that
+    still existed on `base`'s last day ended into U before `period` ends (the figures are
+    U's own). v3: a unit with `valid_to` on `base`'s last day counts (a merger on 2025-07-01
+    restates 2025-Q2 and 2025-H1)."""
     def between(old: str) -> bool:
         ended = graph.lifetime(old)[1]
-        return ended is not None and base.end < ended < period.end
+        return ended is not None and base.end <= ended < period.end
 
     merged = [u for u in absorbed(graph, unit) if between(u)]
     split = [u for u in split_from(graph, unit) if between(u)]
@@ -102,12 +107,14 @@ def territories(graph: UnitGraph, rows: Iterable[tuple[str, str]], base_text: st
 
 
 def restated_figures(found: dict[tuple[str, str], Territory], rolled: pl.DataFrame,
-                     reported: pl.DataFrame, base_text: str, summable: Collection[str]
-                     ) -> pl.DataFrame:
+                     reported: pl.DataFrame, base_text: str, summable: Collection[str],
+                     kept: Collection[str] = ()) -> pl.DataFrame:
     """(unit, period, metric, value): for each restated (unit, period) row, the raw figures
     of the base period on that period's territory — the sums of summable metrics when every
     merged unit has one, then the unit's own `restated: true` figures (any metric) over
-    them. `rolled`: figures after roll-up; `reported`: the restated reports."""
+    them. `kept` (v3): raw metrics that cannot be summed (percent, ratio, days, score, rank,
+    a rank's field): the unit's own figure for the base period, as it is, under both.
+    `rolled`: figures after roll-up; `reported`: the restated reports."""
     schema = pl.Schema({"unit": pl.String, "period": pl.String, "metric": pl.String,
                         "value": pl.Float64})
     if not found:
@@ -129,8 +136,15 @@ def restated_figures(found: dict[tuple[str, str], Territory], rolled: pl.DataFra
     own = (rows.join(reported.filter(pl.col("period") == base_text)
                      .select("unit", "metric", "value"), on="unit")
            .select(list(schema)).cast(schema))
-    return (pl.concat([own, sums.join(own, on=["unit", "period", "metric"], how="anti")])
-            .cast(schema))
+    keys = ["unit", "period", "metric"]
+    found_rows = pl.concat([own, sums.join(own, on=keys, how="anti")])
+    if kept:   # v3: U's own figure, not restated (a unit that did not exist in B has none)
+        as_is = (rows.join(rolled.filter((pl.col("period") == base_text)
+                                         & pl.col("metric").is_in(list(kept)))
+                           .select("unit", "metric", "value"), on="unit")
+                 .select(list(schema)).cast(schema))
+        found_rows = pl.concat([found_rows, as_is.join(found_rows, on=keys, how="anti")])
+    return found_rows.cast(schema)
 
 
 def territory_frame(found: dict[tuple[str, str], Territory]) -> pl.DataFrame:

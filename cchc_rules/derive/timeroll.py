@@ -40,6 +40,12 @@ HOW_SCHEMA = pl.Schema({"unit": pl.String(), "period": pl.String(), "metric": pl
 PIECE_SCHEMA = pl.Schema({"unit": pl.String, "period": pl.String, "part": pl.String,
                           "metric": pl.String, "value": pl.Float64, "territory": pl.String})
 TILE, DIFFERENCE = "tile", "difference"
+# (v3 §6) a unit without predecessors that began during the period: its lifetime's tiling
+LIFETIME = "lifetime"
+# One row per (unit, period) whose figures cover only part of the period (v3 §6): `covers`
+# the range of the sub-periods used ("2025-07/2025-12"), `began` the unit's valid_from.
+COVERS_SCHEMA = {"unit": pl.String, "period": pl.String, "covers": pl.String,
+                 "began": pl.String}
 ALTERNATIVE = "alternative"   # an equally short tiling not chosen: only checked against (PER03)
 
 
@@ -54,6 +60,8 @@ class TimeRoll:
     warnings: list[Problem] = field(default_factory=list)
     # pieces taken on the territory of the derived period (spec §6): PIECE_SCHEMA
     restated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PIECE_SCHEMA))
+    # (v3 §6) figures of a unit that began during the period, over its lifetime only
+    covers: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=COVERS_SCHEMA))
 
     def _pieces(self, keep: pl.Expr) -> pl.DataFrame:
         plan = self.plan.filter(keep)
@@ -135,7 +143,7 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
     periods = [parse_period(p) for p in needed]
     if not over_time or not periods or not values.height:
         return empty
-    plan = _plan(values, periods)
+    plan = _plan(values, periods, units)
     if not plan.height:
         return empty
     known = values.filter(pl.col("metric").is_in(list(over_time)))
@@ -160,9 +168,35 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
     out = pl.concat([base, rows.with_columns(
         *(pl.lit(None, base.schema[c]).alias(c) for c in base.columns if c not in rows.columns)
     ).select(base.columns)])
+    covers = _covers(plan, new, units)
     return TimeRoll(out, plan, _clashes(clash, known, plan)
                     + _ambiguous(complete, _complete(others, known, kinds, moved), plan,
-                                 others, known), moved)
+                                 others, known) + _part_warnings(covers), moved, covers)
+
+
+def _covers(plan: pl.DataFrame, new: pl.DataFrame, units: Mapping | None) -> pl.DataFrame:
+    """COVERS_SCHEMA: the (unit, period) derived from a lifetime tiling (v3 §6) that has a
+    figure, with the range from its first to its last sub-period."""
+    life = plan.filter(pl.col("how") == LIFETIME)
+    if not life.height or units is None:
+        return pl.DataFrame(schema=COVERS_SCHEMA)
+    made = new.select("unit", "period").unique()
+    rows = (life.join(made, on=["unit", "period"], how="semi").sort("pos")
+            .group_by("unit", "period", maintain_order=True)
+            .agg(pl.col("part").first().alias("_a"), pl.col("part").last().alias("_b")))
+    return pl.DataFrame(
+        [(u, p, a if a == b else f"{a}/{b}", units[u].valid_from) for u, p, a, b in
+         rows.sort("unit", "period").iter_rows()], schema=COVERS_SCHEMA, orient="row")
+
+
+def _part_warnings(covers: pl.DataFrame) -> list[Problem]:
+    """UNT16: one per unit and period whose figures cover only its lifetime (v3 §6)."""
+    return [Problem("UNT16", _("'{unit}' began on {day}, during {period}: its figures for "
+                               "{period} cover only {covers}, part of the period").format(
+                        unit=u, day=day, period=p, covers=c), None,
+                    _("declare the units it was formed from with 'successor' to cover the "
+                      "whole period"), "warning", about=(("unit", u), ("period", p)))
+            for u, p, c, day in covers.iter_rows()]
 
 
 def _complete(plan: pl.DataFrame, known: pl.DataFrame, kinds: pl.DataFrame,
@@ -291,17 +325,70 @@ def _clashes(clash: pl.DataFrame, known: pl.DataFrame, plan: pl.DataFrame) -> li
     return problems
 
 
-def _plan(values: pl.DataFrame, needed: list[Period]) -> pl.DataFrame:
-    """One row per piece of each unit's tiling (or difference) of each needed period."""
+def _plan(values: pl.DataFrame, needed: list[Period], units: Mapping | None = None
+          ) -> pl.DataFrame:
+    """One row per piece of each unit's tiling (or difference) of each needed period. A unit
+    that began during a needed period (v3 §6) is planned on its own: see `_began_plan`."""
     per_unit = values.group_by("unit").agg(pl.col("period").unique().sort())
+    began = _began(units, needed) if units else {}
+    reported = dict(per_unit.iter_rows()) if began else {}
     shapes: dict[tuple[str, ...], list[tuple]] = {}
     rows: list[tuple] = []
     for unit, periods in per_unit.iter_rows():
+        if unit in began:
+            rows += [(unit, *row) for row in _began_plan(tuple(periods), needed,
+                                                         began[unit], reported)]
+            continue
         shape = tuple(periods)
         if shape not in shapes:
             shapes[shape] = _shape_plan(shape, needed)
         rows += [(unit, *row) for row in shapes[shape]]
     return pl.DataFrame(rows, schema=PLAN_SCHEMA, orient="row")
+
+
+def _began(units: Mapping, needed: list[Period]) -> dict[str, tuple]:
+    """Units whose `valid_from` falls after the first day of a needed period: id ->
+    (first day, predecessors — the units that ended into it, directly or in a chain)."""
+    from datetime import date as _date
+
+    from ..figures.unitgraph import UnitGraph
+    from .territory import absorbed
+    dated = {uid: _date.fromisoformat(str(u.valid_from)) for uid, u in units.items()
+             if u.valid_from}
+    dated = {uid: day for uid, day in dated.items()
+             if any(p.start < day <= p.end for p in needed)}
+    if not dated:
+        return {}
+    graph = UnitGraph.from_units(dict(units))
+    return {uid: (day, tuple(absorbed(graph, uid))) for uid, day in dated.items()}
+
+
+def _began_plan(reported: tuple[str, ...], needed: list[Period], began: tuple,
+                by_unit: Mapping[str, list[str]]) -> list[tuple]:
+    """(period, part, pos, sign, parts, how) rows for a unit that began on `day` (v3 §6): a
+    needed period P it began during is tiled from its own periods and, before `day`, its
+    predecessors' periods (restated from them by `restated_pieces`); with no predecessors,
+    from its own periods from `day` to P's end only (LIFETIME: `covers`, part of P). The
+    months before the unit existed are never asked for."""
+    day, predecessors = began
+    own = [parse_period(p) for p in reported if is_period(p)]
+    texts = sorted({p for old in predecessors for p in by_unit.get(old, ())})
+    earlier = [q for q in (parse_period(p) for p in texts if is_period(p)) if q.end < day]
+    rows = []
+    for target in needed:
+        if not target.start < day <= target.end:
+            rows += _shape_plan(reported, [target])
+            continue
+        if predecessors:
+            tiling = tile(target, [*own, *earlier])
+            how = TILE
+        else:
+            tiling = tile(target, [p for p in own if p.start >= day], start=day)
+            how = LIFETIME
+        if tiling:
+            rows += [(target.text, p.text, i, 1.0, len(tiling), how)
+                     for i, p in enumerate(tiling)]
+    return rows
 
 
 def _shape_plan(reported: tuple[str, ...], needed: list[Period]) -> list[tuple]:
@@ -388,10 +475,11 @@ def difference(target: Period, periods: Collection[Period]
     return best
 
 
-def absent_parts(target: str, reported: Iterable[str]) -> list[str] | None:
+def absent_parts(target: str, reported: Iterable[str], since=None) -> list[str] | None:
     """For a period no unit has or can derive: the pieces of its tiling by the calendar kind
     of the longest reported periods inside it that nobody reported; None when nothing inside
-    it was reported at all."""
+    it was reported at all. `since` (a date): the units began then, so pieces that end
+    before it are never asked for (v3 §6)."""
     period = parse_period(target)
     inside = [q for q in (parse_period(p) for p in reported if is_period(p))
               if period.contains(q) and q != period and q.kind != "range"]
@@ -403,4 +491,19 @@ def absent_parts(target: str, reported: Iterable[str]) -> list[str] | None:
     except ValueError:
         return None
     have = {q.text for q in inside}
-    return [p.text for p in pieces if p.text not in have]
+    return [p.text for p in pieces if p.text not in have and (since is None or p.end >= since)]
+
+
+def began_since(units: Mapping, unit_ids: Iterable[str], period: str):
+    """The earliest `valid_from` of `unit_ids` when every one of them began after `period`'s
+    first day (v3 §6: nothing before it is asked for); None otherwise."""
+    from datetime import date as _date
+    first = parse_period(period).start
+    days = []
+    for uid in unit_ids:
+        unit = units.get(uid)
+        day = _date.fromisoformat(str(unit.valid_from)) if unit and unit.valid_from else None
+        if day is None or day <= first:
+            return None
+        days.append(day)
+    return min(days) if days else None

@@ -18,14 +18,14 @@ from ..derive.declared import FLAG_PREFIX, declared_rows, flag_columns, roll_up_
 from ..derive.relative import base_groups, join_base, with_resolved_baselines
 from ..derive.rollup import roll_up
 from ..derive.territory import restated_figures, territories, territory_frame
-from ..derive.timeroll import TimeRoll, absent_parts, derive, needed_periods
-from ..domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, Origin, Status
+from ..derive.timeroll import TimeRoll, absent_parts, began_since, derive, needed_periods
+from ..domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, MetricUnit, Origin, Status
 from ..errors import CchcError, Problem, did_you_mean
 from ..expr import approx_cmp, names, ratio_parts, to_polars
 from ..figures.unitgraph import UnitGraph
 from ..figures.validity import within_validity
 from ..messages import _, noun
-from ..periods import is_period, parse_period, period_key
+from ..periods import canonical, is_period, parse_period, period_key
 from ..ruleset.rank_metrics import field_checks
 from ..score.clamped import clamped_warnings
 from .result import (
@@ -67,6 +67,8 @@ def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
     every figure); an unknown name raises CchcError with a "did you mean".
     """
     model = ruleset.model
+    if periods is not None:   # "Quý I/2024", "9 tháng năm 2024" as their canonical periods
+        periods = [canonical(p) for p in periods]
     timed = _over_time(ruleset, figures, periods)
     rolled, declared = _rolled(ruleset, timed.values, figures)
     periods, units, chosen = _filters(model, rolled, figures, periods, units, targets,
@@ -74,17 +76,20 @@ def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
     wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures, declared), rolled)
     keep = _keep(periods, units)
     scope = wide.filter(keep) if keep is not None else wide
+    if timed.covers.height:   # v3 §6: a unit that began during the period, part of it
+        scope = scope.join(timed.covers.select(*_KEYS, pl.col("covers").alias("_covers")),
+                           on=list(_KEYS), how="left", maintain_order="left")
     if keep is not None and not scope.height and chosen:   # say why, never an empty table
         raise CchcError([nothing_selected(wide, figures.units, periods, units)])
     # built when read, from only the columns it reads: the evaluation does not hold the
     # rolled figures' files, lines and sources
     own = rolled.select(list(VALUE_SCHEMA))
     values = lambda: _values(ruleset, own, scope)  # noqa: E731
-    bases = _restated_bases(ruleset, chosen, rolled, figures, scope)
-    statuses = _statuses(ruleset, chosen, wide, scope, bases)
+    bases, unrestated = _restated_bases(ruleset, chosen, rolled, figures, scope)
+    statuses, fields = _statuses(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
     found = [*reported_vs_computed(ruleset, figures.values), *timed.warnings,
-             *clamped_warnings(model.scoring, figures.values)]
+             *clamped_warnings(model.scoring, figures.values), *unrestated, *fields]
     declared_all = declared_rows(scope) if declared is not None else None
     if statuses is None:
         return Evaluation(ruleset=ruleset, figures=figures, values=values,
@@ -139,8 +144,25 @@ def _result_slices(statuses: WideStatuses) -> Iterator[pl.DataFrame]:
 
 
 def _summable(ruleset: LoadedRuleset) -> set[str]:
+    """Raw count/vnd metrics, but not the size of a rank's field (`of`, v3 §7): a field is
+    never summed over units, in roll-up or in restatement."""
     return {mid for mid, m in ruleset.model.metrics.items()
-            if m.formula is None and m.unit in SUMMABLE_UNITS}
+            if m.formula is None and m.unit in SUMMABLE_UNITS} - _fields(ruleset)
+
+
+def _fields(ruleset) -> set[str]:
+    """The metrics named by a rank metric's `of` (v3 §7)."""
+    return {m.of for m in ruleset.model.metrics.values() if getattr(m, "of", None)}
+
+
+def _field_of(ruleset, target) -> str | None:
+    """The field metric of a target comparing ranks of two periods (a `change` target on a
+    rank metric with `of`), else None."""
+    spec = ruleset.model.metrics.get(target.metric)
+    if target.change is None or target.baseline is None or spec is None \
+            or spec.unit != MetricUnit.RANK or not getattr(spec, "of", None):
+        return None
+    return spec.of
 
 
 def _of_metrics(values: pl.DataFrame, metrics: Iterable[str]) -> pl.DataFrame:
@@ -178,27 +200,72 @@ def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures
     return within_validity(rolled, figures.units), declared
 
 
+def _unsummable(ruleset) -> set[str]:
+    """Raw metrics whose figures cannot be summed over territories (v3 §6): percent, ratio,
+    days, score, rank, and a rank's field."""
+    return {mid for mid, m in ruleset.model.metrics.items()
+            if m.formula is None and m.unit not in SUMMABLE_UNITS} | _fields(ruleset)
+
+
+def _unrestated_inputs(ruleset, target) -> list[str]:
+    """The raw inputs of a target's metric that cannot be summed (v3 §6)."""
+    raw = ruleset.raw_inputs.get(target.metric, frozenset({target.metric}))
+    return sorted(raw & _unsummable(ruleset))
+
+
 def _restated_bases(ruleset: LoadedRuleset, chosen: list[Target], rolled: pl.DataFrame,
-                    figures: Figures, scope: pl.DataFrame) -> dict[str, pl.DataFrame]:
+                    figures: Figures, scope: pl.DataFrame
+                    ) -> tuple[dict[str, pl.DataFrame], list[Problem]]:
     """Baseline period (or relative name) -> one row per restated (unit, period) of `scope`
     (spec §6): the base period's metrics on that period's territory (`m:` columns, derived
     ones computed from the restated sums) and `territory`, `territory_changed`
-    (territory.TERRITORY_SCHEMA)."""
+    (territory.TERRITORY_SCHEMA); and a UNT15 warning per unit, base period and metric whose
+    figure could not be restated and is the unit's own (v3)."""
     graph = UnitGraph.from_units(figures.units)
     rows = scope.select(*_KEYS).rows()
     out: dict[str, list[pl.DataFrame]] = {}
+    kept = _unsummable(ruleset)
+    warned: dict[tuple[str, str, str], Problem] = {}
     for label, period, group in base_groups(chosen, rows):   # relative: one per period
         found = territories(graph, group, period)
         if not found:
             continue
-        long = restated_figures(found, rolled, figures.restated, period, _summable(ruleset))
+        long = restated_figures(found, rolled, figures.restated, period, _summable(ruleset),
+                                kept)
+        used = {m for t in chosen if t.baseline is not None and t.baseline.period == label
+                for m in _unrestated_inputs(ruleset, t)}
+        own_restated = set(figures.restated.filter(pl.col("period") == period)
+                           .select("unit", "metric").rows())
+        for unit, metric_id in long.filter(pl.col("metric").is_in(list(used))).select(
+                "unit", "metric").unique().sort("unit", "metric").rows():
+            territory = next(t for (u, _), t in found.items() if u == unit)
+            if (unit, metric_id) in own_restated or territory.changed is not None:
+                continue
+            warned.setdefault((unit, period, metric_id), _unrestated_warning(
+                figures, ruleset, unit, period, metric_id, territory.merged[1:]))
         wide = territory_frame(found)
         if long.height:
             wide = wide.join(long.with_columns((PREFIX + pl.col("metric")).alias("metric"))
                              .pivot(on="metric", index=list(_KEYS), values="value"),
                              on=list(_KEYS), how="left")
         out.setdefault(label, []).append(_derive(ruleset, wide.lazy()).collect())
-    return {label: pl.concat(frames, how="diagonal_relaxed") for label, frames in out.items()}
+    return ({label: pl.concat(frames, how="diagonal_relaxed") for label, frames in out.items()},
+            list(warned.values()))
+
+
+def _unrestated_warning(figures, ruleset, unit: str, period: str, metric_id: str,
+                        left_out: tuple[str, ...]) -> Problem:
+    """UNT15: a base figure that cannot be summed is the unit's own, without its
+    predecessors' (v3 §6)."""
+    kind = ruleset.model.metrics[metric_id].unit
+    return Problem("UNT15", _("'{metric}' of {unit} for {period} is not restated on today's "
+                              "territory: a {kind} figure cannot be summed, so {unit}'s own "
+                              "figure is used, without {left_out}").format(
+                       metric=metric_id, unit=unit, period=period, kind=kind,
+                       left_out=", ".join(left_out)),
+                   None, _("report the figure on today's territory with 'restated: true' "
+                           "to compare like with like"), "warning",
+                   about=(("unit", unit), ("period", period), ("metric", metric_id)))
 
 
 def _derive(ruleset: LoadedRuleset, lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -267,7 +334,8 @@ def _filters(model: Ruleset, rolled: pl.DataFrame, figures: Figures,
                 continue
             if kind == "period" and is_period(name):
                 problems.append(unit_lacks_period(name, units, rolled, figures.units, timed)
-                                or _no_period(name, choices, timed.missing(period=name)))
+                                or _no_period(name, choices, timed.missing(period=name),
+                                              _began_inside(rolled, figures.units, name)))
                 continue
             wrong = bad_range(name) if kind == "period" else None
             if wrong is not None:   # "2024-09/2024-01": say what is wrong
@@ -292,18 +360,29 @@ def _filters(model: Ruleset, rolled: pl.DataFrame, figures: Figures,
     return periods, units, chosen
 
 
-def _no_period(name: str, choices: Collection[str], missing: pl.DataFrame) -> Problem:
+def _began_inside(rolled: pl.DataFrame, units: dict, name: str):
+    """When every unit with figures inside period `name` began during it: the earliest
+    such start (v3 §6: the months before are never asked for); None otherwise."""
+    period = parse_period(name)
+    inside = [p for p in rolled["period"].unique().to_list()
+              if is_period(p) and period.contains(parse_period(p))]
+    owners = rolled.filter(pl.col("period").is_in(inside))["unit"].unique().to_list()
+    return began_since(units, owners, name)
+
+
+def _no_period(name: str, choices, missing: pl.DataFrame, since=None) -> Problem:
     """EVL01 for a well-formed period nobody has or can derive (spec §5): the sub-periods it
-    lacks when shorter ones were reported, else the periods of its kind that exist."""
+    lacks when shorter ones were reported, else the periods of its kind that exist; none
+    that ends before `since` (the units began then)."""
     absent = sorted(set(missing.filter(pl.col("period") == name)["absent"].explode()
                         .drop_nulls().to_list()), key=period_key) \
-        or absent_parts(name, choices)
+        or absent_parts(name, choices, since)
     if absent:
         return Problem("EVL01", _("no figures for period '{name}', and it cannot be derived: no "
                                   "figures for {absent}").format(
                                   name=name, absent=', '.join(absent)), None,
                        _("report {absent}, or ask for a reported period").format(
-                         absent=' and '.join(absent)))
+                         absent=', '.join(absent)))
     kind = parse_period(name).kind
     alike = sorted((p for p in choices if is_period(p) and parse_period(p).kind == kind),
                    key=period_key)
@@ -379,12 +458,14 @@ def _values(ruleset: LoadedRuleset, rolled: pl.DataFrame, scope: pl.DataFrame) -
 
 
 def _statuses(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
-              scope: pl.DataFrame, bases: dict[str, pl.DataFrame]) -> WideStatuses | None:
+              scope: pl.DataFrame, bases: dict[str, pl.DataFrame]
+              ) -> tuple[WideStatuses | None, list[Problem]]:
     """Every chosen target over every (unit, period) of `scope`, decided wide (wide.py): the
     plan's row inputs per target are columns of the (unit, period) frame (`_per_target`), the
-    milestone in force per period (trajectory.plan), and per-target constants."""
+    milestone in force per period (trajectory.plan), and per-target constants; and an EVL11
+    warning per result comparing ranks of fields of different sizes (v3 §7)."""
     if not chosen or not scope.height:
-        return None
+        return None, []
     periods = sorted(scope["period"].unique().to_list())
     steps = plan(chosen, periods)      # row t × len(periods) + p: target t, period p
     steps = steps.with_columns(pl.col("op").replace_strict(
@@ -407,17 +488,52 @@ def _statuses(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
     row_inputs = lf.select("unit", "period", "level", "_p",
                        *(expr.alias(f"{name}#{k}") for name, exprs in columns.items()
                          for k, expr in enumerate(exprs)))
-    return WideStatuses(STATUS_PLAN, row_inputs, list(columns), steps, per_target, len(periods),
-                        finish=(with_resolved_baselines(periods, chosen),))
+    return (WideStatuses(STATUS_PLAN, row_inputs, list(columns), steps, per_target,
+                         len(periods), finish=(with_resolved_baselines(periods, chosen),)),
+            _field_warnings(ruleset, chosen, row_inputs))
 
 
-def _origin(target: Target, value: pl.Expr, territory: pl.Expr) -> pl.Expr:
+FIELD_WORDS = ("raw", "baseline_value", "field", "base_field", "share", "base_share")
+
+
+def _field_warnings(ruleset: LoadedRuleset, chosen: list[Target],
+                    inputs: pl.LazyFrame) -> list[Problem]:
+    """EVL11 for each result whose rank is compared with a base period's rank over a field of
+    another size (v3 §7): the status is decided on the ranks as written; the shares say
+    more."""
+    out = []
+    for k, target in enumerate(chosen):
+        if _field_of(ruleset, target) is None or target.baseline is None:
+            continue
+        rows = inputs.select("unit", "period", pl.lit(target.baseline.period).alias("base"),
+                             *(pl.col(f"{n}#{k}").alias(n) for n in FIELD_WORDS)) \
+            .filter(pl.col("field").is_not_null()).collect()
+        fmt = lambda x: f"{x:.1f}"  # noqa: E731  one decimal, as the spec's example
+        for r in rows.sort("unit", "period").iter_rows(named=True):
+            out.append(Problem("EVL11", _(
+                "{target} for {unit} in {period} compares rank {rank} of {field} with rank "
+                "{base_rank} of {base_field} in {base}: the fields differ (top {share}% now, "
+                "top {base_share}% then); the status is decided on the ranks as written").format(
+                    target=target.id, unit=r["unit"], period=r["period"],
+                    rank=f"{r['raw']:g}", field=f"{r['field']:g}",
+                    base_rank=f"{r['baseline_value']:g}", base_field=f"{r['base_field']:g}",
+                    base=r["base"], share=fmt(r["share"]), base_share=fmt(r["base_share"])),
+                None, _("compare the shares of the field, or set a target on the share"),
+                "warning", about=(("unit", r["unit"]), ("period", r["period"]),
+                                  ("target", target.id))))
+    return out
+
+
+def _origin(target, value: pl.Expr, territory: pl.Expr, unrestated: bool = False
+            ) -> pl.Expr:
     """Where the result's value comes from: "restated" when its base period was restated on
-    today's territory (spec §6), else the metric's origin code from `_with_origins`
+    today's territory (spec §6) — "not_restated" when a figure it needs cannot be summed
+    and is the unit's own (v3) —, else the metric's origin code from `_with_origins`
     (rolled up > derived over time > reported); null without a value."""
     code = pl.col(ORIGIN_PREFIX + target.metric_id).fill_null(0)
+    moved = Origin.NOT_RESTATED if unrestated else Origin.RESTATED
     return (pl.when(value.is_null()).then(None)
-            .when(territory.is_not_null()).then(pl.lit(Origin.RESTATED.value))
+            .when(territory.is_not_null()).then(pl.lit(moved.value))
             .otherwise(pl.lit(pl.Series(ORIGINS, dtype=pl.String)).gather(code)))
 
 
@@ -441,23 +557,25 @@ def _per_target(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame
     metrics = ruleset.model.metrics
     columns: dict[str, list[pl.Expr]] = {name: [] for name in (
         "actual", "raw", "baseline_value", "_start", "_num", "_den", "_applicable",
-        "_declared", "origin", "territory", "territory_changed")}
+        "_declared", "origin", "territory", "territory_changed", "covers", "field",
+        "base_field", "share", "base_share")}
     flags = {c for c in wide.columns if c.startswith(FLAG_PREFIX)}
     constants: dict[str, list[float | bool]] = {"_k": [], "_integral": []}
     for period in sorted({t.baseline.period for t in chosen
                           if t.baseline is not None and t.baseline.value is None}):
         # A baseline without a value is the unit's own figure for that period, after roll-up.
-        lf = join_base(lf, wide, period, [metric(t.metric_id).alias(f"_base{i}")
-                                          for i, t in enumerate(chosen)
-                                          if t.baseline is not None and t.baseline.value is None
-                                          and t.baseline.period == period])
+        lf = join_base(lf, wide, period, [
+            e for i, t in enumerate(chosen)
+            if t.baseline is not None and t.baseline.value is None
+            and t.baseline.period == period for e in _base_columns(ruleset, t, i, "_base")])
         if period in bases:   # spec §6: the base period on the result period's territory
             lf = lf.join(bases[period].lazy().select(
                 *_KEYS, pl.col("territory").alias(f"_terr:{period}"),
                 pl.col("territory_changed").alias(f"_changed:{period}"),
-                *(metric(t.metric_id).alias(f"_rbase{i}") for i, t in enumerate(chosen)
+                *(e for i, t in enumerate(chosen)
                   if t.baseline is not None and t.baseline.value is None
-                  and t.baseline.period == period)), on=list(_KEYS), how="left",
+                  and t.baseline.period == period
+                  for e in _base_columns(ruleset, t, i, "_rbase"))), on=list(_KEYS), how="left",
                 maintain_order="left")
     no_text = pl.lit(None, dtype=pl.String)
     for i, target in enumerate(chosen):
@@ -506,12 +624,48 @@ def _per_target(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame
         flag = FLAG_PREFIX + target.metric_id
         columns["_declared"].append(pl.col(flag) if flag in flags else pl.lit(False))
         columns["origin"].append(_origin(target, actual,
-                                         pl.when(changed.is_null()).then(territory)))
+                                         pl.when(changed.is_null()).then(territory),
+                                         bool(_unrestated_inputs(ruleset, target))))
+        for name, expr in zip(("field", "base_field", "share", "base_share"),
+                              _fields_compared(ruleset, target, i, value, base,
+                                               territory if baseline is not None
+                                               and baseline.period in bases else None,
+                                               actual), strict=True):
+            columns[name].append(expr)
+        columns["covers"].append(pl.when(actual.is_not_null()).then(pl.col("_covers"))
+                                 if "_covers" in lf.collect_schema().names() else no_text)
         columns["territory"].append(territory)
         columns["territory_changed"].append(changed)
         constants["_k"].append(float(k))
         constants["_integral"].append(integral)
     return TargetInputs(lf, columns, constants)
+
+
+def _base_columns(ruleset, target, i: int, prefix: str) -> list[pl.Expr]:
+    """The base period's columns target i reads: its metric (`{prefix}{i}`) and, comparing
+    ranks, the rank's field (`{prefix}field{i}`, v3 §7)."""
+    field_id = _field_of(ruleset, target)
+    return [metric(target.metric).alias(f"{prefix}{i}"),
+            *([metric(field_id).alias(f"{prefix}field{i}")] if field_id else [])]
+
+
+def _fields_compared(ruleset, target, i: int, value: pl.Expr, base: pl.Expr,
+                     territory: pl.Expr | None, actual: pl.Expr) -> tuple[pl.Expr, ...]:
+    """(v3 §7) For a target comparing ranks of two periods: the field of the result's period
+    and of the base period, and the rank's share of each (rank / field × 100), where the two
+    fields differ (20 of 63 → 15 of 34); null otherwise. The status is still decided on the
+    ranks as written."""
+    field_id = _field_of(ruleset, target)
+    if field_id is None or target.baseline.value is not None:
+        return (_NULL,) * 4
+    now = metric(field_id)
+    then = pl.col(f"_basefield{i}")
+    if territory is not None:   # the base period restated (spec §6): U's own field
+        then = pl.when(territory.is_not_null()).then(pl.col(f"_rbasefield{i}")).otherwise(then)
+    differ = actual.is_not_null() & now.is_not_null() & then.is_not_null() & (now != then) \
+        & base.is_not_null()
+    return tuple(pl.when(differ).then(e).cast(pl.Float64)
+                 for e in (now, then, value / now * 100, base / then * 100))
 
 
 def _checks(ruleset: LoadedRuleset, scope: pl.DataFrame) -> pl.DataFrame:

@@ -30,7 +30,8 @@ RESULT_SCHEMA: dict[str, Any] = {
     "op": pl.String, "threshold": pl.Float64, "threshold_high": pl.Float64,
     "deadline": pl.String, "expected": pl.Float64, "gap": pl.Float64, "needed": pl.Float64,
     "baseline_period": pl.String, "baseline_value": pl.Float64, "weight": pl.Float64,
-    "milestone": pl.Int64, "origin": pl.String,
+    "milestone": pl.Int64, "origin": pl.String, "na_reason": pl.String, "covers": pl.String,
+    "field": pl.Float64, "base_field": pl.Float64, "share": pl.Float64, "base_share": pl.Float64,
 }
 # The same with every label column Categorical (a number per row, each text stored once):
 # what a writer that reads each row once (CSV) asks for, a quarter of the labels' memory.
@@ -40,6 +41,13 @@ COMPACT_SCHEMA: dict[str, Any] = {name: pl.Categorical if dtype == pl.String els
 # (from the unit's shorter periods, spec §5), "rolled_up" (summed over its children, spec §2)
 # or "restated" (on the territory after a merger, spec §6); for a formula metric, the
 # strongest of its raw inputs' origins in that order. Null when there is no actual.
+# `na_reason` (JSON `reason`, v3 §3): why a not_applicable result is one — "level" (the unit's
+# level is not a target level) or "before_baseline"; null on every other result.
+# `covers` (v3 §6): for a unit that began during the period and has no predecessors, the range
+# of the sub-periods its figure covers ("2025-07/2025-12"), part of the period; else null.
+# `field`, `base_field`, `share`, `base_share` (v3 §7): a result comparing ranks of two periods
+# whose fields differ — each period's field (`of`) and the rank's share of it (rank / field ×
+# 100: 20 of 63 is 31.7); null otherwise.
 # Internal, row for row with the results: what `explain` narrates, never in records or
 # renderers. `reason` is a status_plan.Reason, `trajectory` a status_plan.Trajectory;
 # start_period/start_value: where a running trajectory starts; raw: the value before
@@ -50,6 +58,9 @@ TRACE_SCHEMA: dict[str, Any] = {
     "days_done": pl.Int32, "days_total": pl.Int32,
     "territory": pl.String, "territory_changed": pl.String,  # spec §6 restatement (territory.py)
 }
+# Result columns given only on the results that have them, by their public (JSON) name.
+PUBLIC_OPTIONAL = {"na_reason": "reason", "covers": "covers", "field": "field",
+                   "base_field": "base_field", "share": "share", "base_share": "base_share"}
 CHECK_SCHEMA = pl.Schema({
     "check": pl.String, "unit": pl.String, "period": pl.String, "status": pl.String,
     "left": pl.Float64, "right": pl.Float64,
@@ -196,8 +207,14 @@ class Evaluation:
         highs = numbers(frame["threshold_high"])
         for i in frame["threshold_high"].is_not_null().arg_true().to_list():
             columns["threshold"][i] = [columns["threshold"][i], highs[i]]
-        columns["title"] = [titles[t] for t in frame["target"].to_list()]
-        return _rows(columns)
+        columns["title"] = [titles[str(t)] for t in columns["target"]]
+        optional = {name: columns.pop(name) for name in PUBLIC_OPTIONAL if name in columns}
+        rows = _rows(columns)
+        for name, values in optional.items():   # only on the results that have them (v3)
+            for row, value in zip(rows, values, strict=True):
+                if value is not None:
+                    row[PUBLIC_OPTIONAL[name]] = value
+        return rows
 
     def check_records(self) -> list[dict[str, Any]]:
         frame = self.checks

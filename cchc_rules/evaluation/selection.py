@@ -70,20 +70,21 @@ def unit_lacks_period(name: str, asked_units: Iterable[str] | None, rolled: pl.D
                       units: dict, timed) -> Problem | None:
     """For `--period NAME --unit U` when no unit has NAME: U's own story, first known U —
     the sub-periods U lacks to derive NAME (EVL01), or that U has no figures then (EVL10)."""
-    from ..derive.timeroll import absent_parts
+    from ..derive.timeroll import absent_parts, began_since
     for unit in asked_units or ():
         own = rolled.filter(pl.col("unit") == unit)
         if unit not in units and not own.height:
             continue   # an unknown unit: EVL02 says so
         lacking = timed.missing(unit, name)["absent"].explode().drop_nulls().to_list()
         absent = sorted(set(lacking), key=period_key) \
-            or absent_parts(name, own["period"].unique().to_list())
+            or absent_parts(name, own["period"].unique().to_list(),
+                            began_since(units, [unit], name))
         if absent:
             return Problem("EVL01", _("no figures for {unit} in period '{period}', and it "
                                       "cannot be derived: no figures for {parts}").format(
                                           unit=unit, period=name, parts=", ".join(absent)),
                            None, _("report {parts}, or ask for a reported period").format(
-                               parts=" and ".join(absent)))
+                               parts=", ".join(absent)))
         return nothing_selected(own, units, [name], [unit])
     return None
 

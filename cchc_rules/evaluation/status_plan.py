@@ -19,15 +19,19 @@ Input columns (one row per result; `evaluate._results` builds them):
                   days_done, days_total: its elapsed and whole span in calendar days
   _applicable     the unit's level is one of the target's levels
   _declared       the unit declared the metric, or an input of its formula, n/a (§7 v3)
+  before_base     (v3) the period ends on or before the last day of the baseline period:
+                  not_applicable, whatever the figures say
   _num, _den, _k, _integral   a ratio metric's numerator, denominator, factor, and whether
                   the numerator counts things (null parts: not a ratio)
-Output columns: status, actual, expected, gap, needed (the spec's, masked as spec §4 says)
+Output columns: status, actual, expected, gap, needed (the spec's, masked as spec §4 says),
+na_reason (the public `reason` of a not_applicable result: "level" or "before_baseline")
 and the trace that `explain` narrates: reason, trajectory, and for a running trajectory
 start_period, start_value, days_done, days_total.
 """
 from __future__ import annotations
 
 from ..domain import (
+    NOT_APPLICABLE_REASONS,
     OPS,
     REASONS,
     RISING_OPS,
@@ -105,6 +109,7 @@ def _reason():
     return case(
         (~Col("_applicable"), Reason.NOT_APPLICABLE_LEVEL.code),
         (Col("_declared"), Reason.DECLARED.code),
+        (Col("before_base"), Reason.BEFORE_BASELINE.code),
         (IsNull(actual) & IsNull(raw), Reason.NO_DATA.code),
         (IsNull(actual), Reason.NO_DATA_BASELINE.code),
         (IsNaN(actual) & IsNaN(raw), Reason.INVALID_NO_NUMBER.code),
@@ -164,6 +169,8 @@ def _plan() -> Plan:
          ("gap", case((shown, _gap()))),
          ("needed", case((status_in(*UNMET), _needed()))),
          ("reason", Lookup(Col("_reason"), REASONS)),
+         ("na_reason", case(*((In(Col("_reason"), (Reason(r).code,)), word)
+                              for r, word in NOT_APPLICABLE_REASONS.items()))),
          ("trajectory", Lookup(Col("_trajectory"), TRAJECTORIES)),
          ("start_period", case((running, Col("anchor_period")))),
          ("start_value", case((running, anchor))),

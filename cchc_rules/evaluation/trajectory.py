@@ -40,6 +40,7 @@ class Step:
     days_done: int | None      # calendar days from the anchor's end to the period's end
     days_total: int | None     # calendar days from the anchor's end to the deadline's end
     held: bool = False         # the milestone must hold in this period (every_period_from)
+    before_base: bool = False  # (v3 §3) the period ends on or before the baseline period ends
 
     @property
     def fraction(self) -> float | None:
@@ -100,7 +101,17 @@ def step_for(target: Target, period: str) -> Step:
             anchor_period = anchor_value = days_done = days_total = None
     return Step(index, milestone.op, low, high, milestone.by, end >= deadline,
                 pick == 0 and not relative, anchor_period, anchor_value, days_done, days_total,
-                held)
+                held, before_baseline(target, end))
+
+
+def before_baseline(target, end) -> bool:
+    """(v3 §3) Whether a period ending on `end` ends on or before the last day of the target's
+    baseline period: a plan measures from its baseline and does not judge such a period. A
+    relative baseline (same_last_year, previous) is always before the result's own period."""
+    baseline = target.baseline
+    if baseline is None or is_relative(baseline.period):
+        return False
+    return end <= parse_period(baseline.period).end
 
 
 PLAN_SCHEMA = {
@@ -108,7 +119,7 @@ PLAN_SCHEMA = {
     "threshold": pl.Float64, "threshold_high": pl.Float64, "deadline": pl.String,
     "reached": pl.Boolean, "from_baseline": pl.Boolean, "anchor": pl.Float64,
     "fraction": pl.Float64, "anchor_period": pl.String, "days_done": pl.Int64,
-    "days_total": pl.Int64, "held": pl.Boolean,
+    "days_total": pl.Int64, "held": pl.Boolean, "before_base": pl.Boolean,
 }
 
 
@@ -124,5 +135,5 @@ def plan(targets: Iterable[Target], periods: Sequence[str]) -> pl.DataFrame:
             s = step_for(target, period)
             rows.append((target.id, period, s.index, s.op, s.low, s.high, s.by, s.reached,
                          s.from_baseline, s.anchor_value, s.fraction, s.anchor_period,
-                         s.days_done, s.days_total, s.held))
+                         s.days_done, s.days_total, s.held, s.before_base))
     return pl.DataFrame(rows, schema=PLAN_SCHEMA, orient="row")

@@ -27,9 +27,10 @@ from ..plan.polars import Compiled, apply, compile_plan
 from .result import RESULT_SCHEMA, TRACE_SCHEMA
 
 # Per result, what the long frames take from the plan's outputs and the target's own inputs.
-ROW = ("status", "actual", "expected", "gap", "needed", "reason", "trajectory",
+ROW = ("status", "actual", "expected", "gap", "needed", "reason", "na_reason", "trajectory",
        "start_period", "start_value", "days_done", "days_total",
-       "raw", "baseline_value", "origin", "territory", "territory_changed")
+       "raw", "baseline_value", "origin", "territory", "territory_changed", "covers",
+       "field", "base_field", "share", "base_share")
 # The per-target columns' types: the long frames' types, with the status an enum.
 WIDE_SCHEMA = RESULT_SCHEMA | TRACE_SCHEMA | {"status": pl.Enum(STATUSES)}
 # Per (target, period): what the long results take from the milestone in force.

@@ -16,7 +16,7 @@ import polars as pl
 
 from ..errors import Position, Problem, did_you_mean, raise_if
 from ..messages import _
-from ..periods import parse_period
+from ..periods import VI_EXAMPLES, VI_WORDS, from_vietnamese, parse_period, plain
 from .readers import Batch, read_into
 from .readers.batch import DECLARED_SCHEMA, SCHEMA, shown
 from .units import Unit, collect_units, level_warnings
@@ -45,6 +45,12 @@ class Figures:
     # figures a unit declared `n/a` (spec §7 v3): the criterion does not apply to it
     declared: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
         schema=DECLARED_SCHEMA))
+    # level id -> its title from a units or data file (`levels:`), shown instead of the id
+    level_titles: dict[str, str] = field(default_factory=dict)
+
+    def level_title(self, level: str | None) -> str | None:
+        """The title of `level` given by the data (`levels:`), else None."""
+        return self.level_titles.get(level) if level else None
 
 
 def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None = None,
@@ -62,6 +68,7 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
         read_into(batch, Path(path))
     batch.finish()
     frame, restated = _split_restated(batch.frame(), batch.restated_at)
+    frame, restated = _canonical_periods(frame), _canonical_periods(restated)
     units, problems = collect_units(batch.units)
     batch.warnings += level_warnings(units)
     declared = batch.declared_frame()
@@ -79,7 +86,7 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     frame, outside = outside_validity(frame, units)
     batch.warnings += outside
     return Figures(frame.select(COLUMNS), units, batch.warnings, restated.select(COLUMNS),
-                   declared=declared)
+                   declared=declared, level_titles=dict(batch.level_titles))
 
 
 def _declared_and_reported(declared: pl.DataFrame, frame: pl.DataFrame) -> list[Problem]:
@@ -95,6 +102,19 @@ def _declared_and_reported(declared: pl.DataFrame, frame: pl.DataFrame) -> list[
                     Position(r["file"], r["line"], r["col"]),
                     _("keep one: the figure, or n/a when the criterion does not apply"))
             for r in both.iter_rows(named=True)]
+
+
+
+def _canonical_periods(frame: pl.DataFrame) -> pl.DataFrame:
+    """Vietnamese period names ("Quý I/2024", "9 tháng năm 2024") as their canonical period
+    ("2024-Q1", "2024-01/2024-09"): each distinct text looked at once."""
+    if not frame.height:
+        return frame
+    names = {text: named for text in frame["period"].unique().to_list()
+             if (named := from_vietnamese(text)) is not None}
+    if not names:
+        return frame
+    return frame.with_columns(pl.col("period").replace(names))
 
 
 def _split_restated(frame: pl.DataFrame, places: set[tuple[str, int, int]]
@@ -149,6 +169,9 @@ _REWRITES = [
 
 
 def _period_hint(text: str, good: list[str]) -> str | None:
+    if any(word in plain(text) for word in VI_WORDS):   # meant as a Vietnamese name
+        return did_you_mean(text, good) or _("write a period as {examples}, or "
+                                             "2024-Q1").format(examples=VI_EXAMPLES)
     for pattern, template in _REWRITES:
         m = pattern.fullmatch(text.strip())
         if m:

@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
-from ..evaluation.result import Evaluation
+from ..evaluation.result import PUBLIC_OPTIONAL, Evaluation
 from ..evaluation.survey import with_margins
 from ..present import FORMULA_STARTS, spreadsheet_safe
 
@@ -29,6 +29,8 @@ def _frame(evaluation: Evaluation, safe: bool = True,
         pl.col("target").replace_strict(titles, default=None,
                                         return_dtype=pl.Enum(sorted(set(titles.values()))))
         .alias("title"))
+    # the v3 optional fields under their public names (JSON's `reason`, `covers`, …)
+    frame = frame.rename({k: v for k, v in PUBLIC_OPTIONAL.items() if k in frame.columns})
     if not safe:
         return frame
     # Text columns only: numbers stay numbers, a negative gap is not a formula. Only the

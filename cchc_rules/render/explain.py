@@ -23,7 +23,7 @@ from ..evaluation.trajectory import held_since, ordered_milestones
 from ..expr import evaluate_exact, ratio_parts, substitute, to_text
 from ..expr.exact import Invalid
 from ..messages import W_, Words, _
-from ..periods import parse_period
+from ..periods import canonical, parse_period
 from ..present import Formatter, threshold_text
 from .i18n import in_lang, words
 
@@ -36,6 +36,7 @@ ORIGIN = Words(
     W_("derived", "computed"),
     W_("derived_time", "derived from shorter periods"),
     W_("restated", "restated"),
+    W_("not_restated", "not restated"),
 )
 OVER_TIME_PICK = Words(
     W_("first", "first"),
@@ -76,6 +77,9 @@ TEXT = Words(
     W_("restated",
        "Baseline: {base} = {value}, restated on the territory of {period} (with the units "
        "merged into it): {members}"),
+    W_("not_restated",
+       "Baseline: {base} = {value}, {unit}'s own figure, not restated on the territory of "
+       "{period}: {metrics} cannot be summed, so it leaves out {left_out}"),
     W_("territory_changed", "  territory changed on {day}; report a restated figure"),
     W_("change_percent", "Change from baseline: ({value} − {base}) / {base} × 100 = {actual}"),
     W_("change_absolute", "Change from baseline: {value} − {base} = {actual}"),
@@ -119,6 +123,16 @@ TEXT = Words(
        "The gap {gap} is within the margin ± {margin}: the status is still decided on the "
        "figure as reported"),
     W_("margin_outside", "The gap {gap} is outside the margin ± {margin}"),
+    W_("fields",
+       "Fields differ: rank {rank} of {field} (top {share}%) against rank {base_rank} of "
+       "{base_field} in {base} (top {base_share}%); the status is decided on the ranks as "
+       "written"),
+    W_("covers",
+       "Part of the period: the unit began on {began} and has no predecessors, so its figures "
+       "cover only {covers}"),
+    W_("na_before_baseline",
+       "the period ends on or before the end of the baseline period {base}: the plan measures "
+       "from its baseline and does not judge this period"),
     W_("needed_more",
        "Needed: {needed} more in the numerator ({numerator}), the denominator held at {den}, to "
        "meet {op} {threshold}."),
@@ -147,9 +161,11 @@ class _Say:
 
 def explain(ruleset, figures, target: str, unit: str, period: str, lang: str = "vi",
             versions: list | None = None) -> str:
-    """The trace of one result; CchcError when the target, unit or period is unknown.
-    `versions` (ruleset/versions.py, a plan that replaces or amends another): the result is
-    judged, and named, by the version in force on the period's last day."""
+    """The trace of one result; CchcError when the target, unit or period is unknown. The
+    period may be a Vietnamese name ("Quý I/2024"). `versions` (ruleset/versions.py, a plan
+    that replaces or amends another): the result is judged, and named, by the version in
+    force on the period's last day."""
+    period = canonical(period)
     version = None
     if versions and len(versions) > 1:
         end = parse_period(period).end
@@ -209,6 +225,8 @@ def _trace(ev: Evaluation, r: dict, say: _Say) -> list[str]:
            say("where", unit=f"{unit.name} ({unit.id})" if unit and unit.name != unit.id
                else r["unit"],
                period=r["period"], end=say.fmt.date(parse_period(r["period"]).end))]
+    if r.get("covers"):   # v3 §6: a unit that began during the period, no predecessors
+        out.append(say("covers", covers=r["covers"], began=unit.valid_from if unit else "?"))
     if target.source:
         out.append(say("source", source=target.source))
     values = _values_at(ev, r["period"])
@@ -381,13 +399,25 @@ def _baseline_lines(ev: Evaluation, target, r: dict, say: _Say) -> list[str]:
     key = "baseline_given" if baseline.value is not None else "baseline_data"
     shown = say("relative", which=say(baseline.period), period=r["period"], base=period) \
         if is_relative(baseline.period) else period
-    if r.get("territory") and not r.get("territory_changed"):   # spec §6
+    if r.get("origin") == "not_restated":   # v3 §6: a figure that cannot be summed
+        unsummable = [m for m in sorted(ev.ruleset.raw_inputs.get(
+            target.metric, frozenset({target.metric})))
+            if ev.ruleset.model.metrics[m].unit not in SUMMABLE_UNITS]
+        out = [say("not_restated", base=shown, value=say.n(base), period=r["period"],
+                   unit=r["unit"], metrics=", ".join(unsummable),
+                   left_out=", ".join(r["territory"].split(" + ")[1:]))]
+    elif r.get("territory") and not r.get("territory_changed"):   # spec §6
         out = [say("restated", base=shown, value=say.n(base), period=r["period"],
                    members=_members(ev, target.metric, period, r["territory"], say))]
     else:
         out = [say(key, period=shown, value=say.n(base))]
     if r.get("territory_changed"):   # spec §6: a split, no automatic restatement
         out.append(say("territory_changed", day=r["territory_changed"]))
+    if r.get("field") is not None:   # v3 §7: ranks of fields of different sizes
+        out.append(say("fields", rank=say.n(r["raw"]), field=say.n(r["field"]),
+                       share=say.fmt.number(r["share"], 1), base=period,
+                       base_rank=say.n(base), base_field=say.n(r["base_field"]),
+                       base_share=say.fmt.number(r["base_share"], 1)))
     if target.change and r["actual"] is not None and base is not None:
         out.append(say(f"change_{target.change}", value=say.n(r["raw"]), base=say.n(base),
                        actual=say.n(r["actual"])))
@@ -473,6 +503,8 @@ def _reason(ev: Evaluation, target, r: dict, values, say: _Say) -> str:
         return say("not_met_every_period", start=_held_from(target, r), **fields)
     if r["reason"] == Reason.DECLARED:
         return say("declared", metrics=", ".join(_declared_by(ev, target, r)) or target.metric)
+    if r["reason"] == Reason.BEFORE_BASELINE:
+        return say("na_before_baseline", base=r["baseline_period"])
     return say(status.value, **fields)
 
 

@@ -164,6 +164,7 @@ _WORDS = Words(
     W_("ignored.from", "the unit exists only from {start}"),
     W_("ignored.between", "the unit exists only from {start} until {end}"),
     W_("reason", "Reason"),
+    W_("part_of_period", "{period} (part of the period: {covers})"),
     W_("where", "Where"),
     W_("failing", "Failing"),
     W_("worst_note",

@@ -16,8 +16,7 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
-from ..domain import Reason
-from ..evaluation.result import Evaluation
+from ..evaluation.result import PUBLIC_OPTIONAL, Evaluation
 from ..evaluation.survey import with_margins
 from ..present import number_text
 from ..score.points import WideList
@@ -26,6 +25,8 @@ TEXT_FIELDS = ("target", "unit", "period", "metric", "area", "level", "status", 
                "deadline", "baseline_period", "check", "origin", "indicator", "group",
                "band", "inherited_from", "version")
 CHUNK = 200_000  # records rendered per step
+# Result fields written only on the results that have them (v3), under their public name.
+OPTIONAL_FIELDS = PUBLIC_OPTIONAL
 NUMBER_FIELDS = ("actual", "expected", "gap", "needed", "baseline_value", "weight",
                  "milestone", "left", "right")
 
@@ -47,11 +48,19 @@ def _text(frame: pl.DataFrame, column: str, mapping: dict | None = None) -> pl.E
         .fill_null("null")
 
 
-def _record(fields: Mapping[str, pl.Expr | str]) -> list[pl.Expr | str]:
+def _record(fields: Mapping[str, pl.Expr | str],
+            optional: Mapping[str, pl.Expr] | None = None) -> list[pl.Expr | str]:
     """The parts of one JSON object per row, keys sorted: a field is an expression of its
-    JSON text or, when the same on every row, that text."""
+    JSON text or, when the same on every row, that text. An `optional` field (its JSON text,
+    null where the row has none) is written only on the rows that have it; the first key
+    is never optional."""
     parts: list[pl.Expr | str] = []
-    for i, key in enumerate(sorted(fields)):
+    optional = optional or {}
+    for i, key in enumerate(sorted([*fields, *optional])):
+        if key in optional:
+            parts.append(pl.concat_str([pl.lit(", " + _dumps(key) + ": "), optional[key]])
+                         .fill_null(""))
+            continue
         parts += [("{" if i == 0 else ", ") + _dumps(key) + ": ", fields[key]]
     return [*parts, "}"]
 
@@ -94,16 +103,14 @@ def _write_lines(frame: pl.DataFrame, line: pl.Expr, out: BinaryIO, rows: int = 
             lines.tail(1).write_csv(out, line_terminator="\n  ]", **plain)
 
 
-def _write_array(frame: pl.DataFrame, fields: dict[str, pl.Expr], out: BinaryIO) -> None:
+def _write_array(frame: pl.DataFrame, fields: dict[str, pl.Expr], out: BinaryIO,
+                 optional: dict[str, pl.Expr] | None = None) -> None:
     """The frame's rows as JSON objects, one per line, keys sorted, inside a JSON array."""
-    _write_lines(frame, _joined(_record(fields)), out)
+    _write_lines(frame, _joined(_record(fields, optional)), out)
 
 
 def _results(evaluation: Evaluation, out: BinaryIO) -> None:
     frame = with_margins(evaluation, evaluation.results)
-    trace = evaluation.trace
-    if evaluation.declared is not None and trace is not None:   # spec §7 v3: "declared"
-        frame = frame.with_columns(trace["reason"].cast(pl.String).alias("_reason"))
     fields = {c: _text(frame, c) for c in frame.columns if c in TEXT_FIELDS}
     fields |= {c: _number(c) for c in frame.columns if c in NUMBER_FIELDS}
     if "within_margin" in frame.columns:   # spec §7 v3: survey figures
@@ -115,14 +122,21 @@ def _results(evaluation: Evaluation, out: BinaryIO) -> None:
         .otherwise(pl.concat_str([pl.lit("["), low, pl.lit(", "), high, pl.lit("]")]))
     titles = {t.id: t.title for t in evaluation.ruleset.model.targets}
     fields["title"] = _text(frame, "target", titles)
-    if "_reason" in frame.columns:
-        fields["reason"] = pl.when(pl.col("_reason") == Reason.DECLARED.value) \
-            .then(pl.lit(_dumps(Reason.DECLARED.value))).otherwise(pl.lit("null"))
     running = _in_progress(evaluation)
     if running:   # counted from records before the period ended: never judged yet
         fields["in_progress"] = pl.when(pl.col("period").cast(pl.String).is_in(running)) \
             .then(pl.lit("true")).otherwise(pl.lit("false"))
-    _write_array(frame, fields, out)
+    # reason (level, before_baseline, declared), covers, fields and shares: on the results
+    # that have them only (v3)
+    optional = {OPTIONAL_FIELDS[c]: _optional(frame, c) for c in frame.columns
+                if c in OPTIONAL_FIELDS and frame[c].null_count() < frame.height}
+    _write_array(frame, fields, out, optional)
+
+
+def _optional(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """The JSON text of an optional field, null where the row has none."""
+    text = _text(frame, column) if frame[column].dtype == pl.String else _number(column)
+    return pl.when(pl.col(column).is_not_null()).then(text)
 
 
 def _in_progress(evaluation: Evaluation) -> list[str]:

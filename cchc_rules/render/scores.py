@@ -14,6 +14,7 @@ import polars as pl
 from ..errors import escape_controls
 from ..messages import LANGS, W_, Words
 from ..present import Formatter, spreadsheet_safe
+from ..score.points import shown_band
 
 WHAT = ("scores", "groups", "rankings")
 _WHOLE = ("rank", "of", "rank_change")
@@ -81,10 +82,14 @@ def change_text(change: int | None, t: dict[str, str]) -> str:
     return "= " + t["same"]
 
 
-def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str) -> list[str]:
-    """The ranking section: per period and level, rank, unit, points of max, index, band."""
+def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str,
+                 level_titles: dict[str, str] | None = None) -> list[str]:
+    """The ranking section: per period and level (by its title from the units file when it
+    has one), rank, unit, points of max, index, band."""
+    level_titles = level_titles or {}
     t, fmt = words(lang), Formatter(lang)
     out = [t["heading"]]
+    rankings = rankings.with_columns(shown_band(rankings))
     if not rankings.height:
         return [*out, "  " + t["none"]]
     appraised = "difference" in rankings.columns
@@ -93,7 +98,7 @@ def ranking_text(rankings: pl.DataFrame, names: dict[str, str], lang: str) -> li
             t["rank_change"], *([t["bonus"], t["penalty"]] if adjusted else []),
             *([t["self_assessed_points"], t["difference"]] if appraised else [])]
     for (period, level), part in rankings.group_by("period", "level", maintain_order=True):
-        out.append(f"  {period} · {level or '—'}")
+        out.append(f"  {period} · {level_titles.get(level, level) if level else '—'}")
         rows = [head]
         for r in part.iter_rows(named=True):
             unit = r["unit"] if names.get(r["unit"], r["unit"]) == r["unit"] \
@@ -214,7 +219,7 @@ def write_xlsx(scores: Any, out: BinaryIO, names: dict[str, str], titles: dict[s
     two = book.add_format({"num_format": "0.00"})
     whole = book.add_format({"num_format": "0"})
     ranks = scores.rankings.with_columns(pl.col("unit").replace_strict(
-        names, default=None, return_dtype=pl.String).alias("name"))
+        names, default=None, return_dtype=pl.String).alias("name"), shown_band(scores.rankings))
     appraised = "difference" in scores.rankings.columns
     both = ["self_assessed_points", "difference"] if appraised else []
     adjusted = ["bonus", "penalty"] if "bonus" in scores.rankings.columns else []

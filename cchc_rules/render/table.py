@@ -36,7 +36,7 @@ QUIET_LISTED = 12
 NOT_REPORTED_LISTED = 12   # units named per period and level in the "not reported" lines
 CELLS = tuple(f"c_{name}" for name in COLUMNS)
 _LABELS = ("target", "unit", "period", "status", "op")
-_USED = (*_LABELS, "actual", "threshold", "threshold_high", "expected", "needed")
+_USED = (*_LABELS, "actual", "threshold", "threshold_high", "expected", "needed", "covers")
 
 
 def _value_units(evaluation: Evaluation) -> dict[str, str | None]:
@@ -79,7 +79,14 @@ class _Cells:
             for tid, op, low, high in milestones.iter_rows()], dtype=pl.String))
         self.keys = keys
         titles = {tg.id: tg.title for tg in evaluation.ruleset.model.targets}
-        self.labels = [_escaped(shown, "period").alias("c_period"),
+        period = _escaped(shown, "period")
+        if shown["covers"].null_count() < shown.height:   # v3 §6: part of the period
+            vi_en = t["part_of_period"].split("{covers}")
+            period = pl.when(pl.col("covers").is_null()).then(period).otherwise(
+                pl.concat_str([pl.lit(vi_en[0].split("{period}")[0]), period,
+                               pl.lit(vi_en[0].split("{period}")[1]),
+                               _escaped(shown, "covers"), pl.lit(vi_en[1])]))
+        self.labels = [period.alias("c_period"),
                        _escaped(shown, "target").alias("c_target"),
                        pl.col("status").replace_strict(
                            {s: t[f"status.{s}"] for s in STATUSES},
@@ -113,11 +120,11 @@ class _Cells:
 
 
 def _escaped(frame: pl.DataFrame, name: str) -> pl.Expr:
-    values = frame[name].unique().to_list()
+    values = frame[name].drop_nulls().unique().to_list()
     mapping = {v: escape_controls(v) for v in values}
     if all(k == v for k, v in mapping.items()):
         return pl.col(name)
-    return pl.col(name).replace_strict(mapping, return_dtype=pl.String)
+    return pl.col(name).replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
 def _lines(cells: pl.DataFrame, heading: list[str], color: bool) -> pl.DataFrame:
@@ -187,7 +194,7 @@ def _unit_texts(evaluation: Evaluation, units: list[str], quiet: dict[str, list[
     titles, tails = {}, {}
     for unit_id in units:
         unit = known.get(unit_id)
-        level = f" · {unit.level}" if unit and unit.level else ""
+        level = f" · {_level_title(evaluation, unit.level)}" if unit and unit.level else ""
         title = f"{unit.name} ({unit_id}{level})" if unit and unit.name != unit_id \
             else f"{unit_id}{level}"
         title = escape_controls(title)
@@ -200,13 +207,20 @@ def _unit_texts(evaluation: Evaluation, units: list[str], quiet: dict[str, list[
     return titles, tails
 
 
+def _level_title(evaluation: Evaluation, level: str) -> str:
+    """A level as the units file titles it (`levels:`), else its id."""
+    titles = getattr(evaluation.figures, "level_titles", None) or {}
+    return titles.get(level, level)
+
+
 def _footer(evaluation: Evaluation, t: dict[str, str], lang: str) -> list[str]:
     """Rankings and appraisal (a scored ruleset), then the summary lines."""
     out: list[str] = []
     if evaluation.ruleset.model.scoring is not None:
         from .scores import appraisal_text, ranking_text
         names = {uid: u.name for uid, u in evaluation.figures.units.items()}
-        out += [*ranking_text(evaluation.scores().rankings, names, lang), ""]
+        out += [*ranking_text(evaluation.scores().rankings, names, lang,
+                              evaluation.figures.level_titles), ""]
         hidden = evaluation.hidden
         if hidden is not None and hidden.unscored and evaluation.scores().rankings.height:
             out[-1:] = ["  " + t["unscored"].format(n=hidden.unscored), ""]

@@ -391,6 +391,8 @@ class Band(_Model):
     """Một hạng / A band on the index: the first whose `min` is at most the index."""
 
     id: EntryId = Field(description="Mã hạng / Band id, e.g. 'A'.")
+    title: Text | None = Field(None, description="Tên hạng / The band's name, shown instead of "
+                               "its id (v3), e.g. 'Xuất sắc'.")
     min: Number = Field(description="Chỉ số tối thiểu / Lowest index in the band.")
 
 

@@ -45,6 +45,7 @@ RANKING_SCHEMA: dict[str, Any] = {
 
 # Columns present only when the ruleset uses them (see `score`).
 OPTIONAL_SCHEMA: dict[str, Any] = {
+    "band_title": pl.String,   # (v3) when a band has a `title`
     "inherited_from": pl.String, "self_assessed_value": pl.Float64,
     "self_assessed_points": pl.Float64, "difference": pl.Float64,
     "bonus": pl.Float64, "penalty": pl.Float64}
@@ -117,7 +118,8 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
     Optional columns, present only when the ruleset uses them (so §7 outputs keep their
     shape otherwise): `inherited_from` (scores) when an indicator inherits;
     `self_assessed_value`, `self_assessed_points` and `difference` (scores) and
-    `self_assessed_points`, `difference` (groups, rankings) when one has `self_assessed`."""
+    `self_assessed_points`, `difference` (groups, rankings) when one has `self_assessed`;
+    `band_title` (rankings) when a band has a `title` (v3)."""
     # the figures come in runs of one unit and period: repeats within a run are dropped
     # before the unique, which then hashes 80 k pairs of a national run, not 966 k
     keys = values.select("unit", "period").filter(_run_starts()).unique()
@@ -171,8 +173,9 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
     if adjusted:
         totals = totals.hstack(_adjustments(keys.height, columns, indicators))
     rankings = _rank(totals, scoring, levels, periods)
+    titled = ["band_title"] if band_titles(scoring) else []
     return Scores(scores, groups, rankings.select(
-        [*RANKING_SCHEMA, *(["bonus", "penalty"] if adjusted else []), *extra]))
+        [*RANKING_SCHEMA, *titled, *(["bonus", "penalty"] if adjusted else []), *extra]))
 
 
 def _net(columns: list[pl.DataFrame], indicators: list) -> list[pl.DataFrame]:
@@ -513,13 +516,32 @@ def _rank(totals: pl.DataFrame, scoring: Any, levels: dict[str, str | None],
     band = pl.lit(None, pl.String)
     for b in reversed(scoring.bands):  # the first band whose min ≤ index
         band = pl.when(pl.col("index") >= b.min).then(pl.lit(b.id)).otherwise(band)
-    frame = frame.with_columns(band.alias("band")).sort(
+    frame = frame.with_columns(band.alias("band"))
+    titles = band_titles(scoring)
+    if titles:   # v3: a band's title, shown where the band is
+        frame = frame.with_columns(pl.col("band").replace_strict(
+            titles, default=None, return_dtype=pl.String).alias("band_title"))
+    frame = frame.sort(
         "_p", "level", pl.col("index").fill_null(-float("inf")), "unit",
         descending=[False, False, True, False], nulls_last=True)
     ranks, counts = competition_ranks(frame, ("_p", "level"), "index")
     frame = frame.with_columns(ranks.cast(pl.Int64), counts.cast(pl.Int64))
-    extra = [c for c in totals.columns if c in OPTIONAL_SCHEMA]
+    extra = [c for c in frame.columns if c in OPTIONAL_SCHEMA]
     return _previous(frame, periods).select([*RANKING_SCHEMA, *extra])
+
+
+def band_titles(scoring: Any) -> dict[str, str]:
+    """Band id -> its title (v3), for the bands that have one; {} when none has."""
+    return {b.id: b.title for b in scoring.bands if getattr(b, "title", None)}
+
+
+def shown_band(rankings: pl.DataFrame) -> pl.Expr:
+    """The band as outputs show it: its title when it has one (v3), else its id."""
+    if "band_title" in rankings.columns:
+        return pl.coalesce("band_title", "band").alias("band")
+    return pl.col("band")
+
+
 
 
 def _previous(frame: pl.DataFrame, periods: list[str]) -> pl.DataFrame:

@@ -115,3 +115,34 @@ def test_xlsx_wide_sheet_per_level_and_period_units_by_indicators(tmp_path):
     assert d1[0] == "1/2" and d1[3:8] == (2, 2, 2, 3, 3)
     assert d1[-5:-3] == (10, 11) and abs(d1[-3] - 100 / 11) < 1e-9 and d1[-2:] == ("A", 1)
     assert sheet.freeze_panes == "D3"
+
+
+def test_band_titles_are_shown_instead_of_band_ids(tmp_path):
+    """v3 §7: `title` on a band; table, xlsx and report show it, JSON keeps `band` (the id)
+    and adds `band_title`."""
+    ruleset = tmp_path / "ruleset.yaml"
+    ruleset.write_text((RULES / "ruleset.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    text = ruleset.read_text(encoding="utf-8")
+    start = text.index("bands:")
+    end = text.index("\n", start)
+    ruleset.write_text(text[:start] + 'bands: [{id: A, title: "Xuất sắc", min: 9}, '
+                       '{id: B, title: "Tốt", min: 0}]' + text[end:], encoding="utf-8")
+    data = RULES / "data.yaml"
+    done = _rank(ruleset, "--data", data, "--lang", "en")
+    assert done.exit_code == 0, done.output
+    first = next(line for line in done.stdout.splitlines() if "(d1)" in line)
+    assert "Xuất sắc" in first and " A " not in first + " "
+    doc = json.loads(_rank(ruleset, "--data", data, "--format", "json").stdout)
+    assert {(r["band"], r["band_title"]) for r in doc["rankings"]} <= {
+        ("A", "Xuất sắc"), ("B", "Tốt"), (None, None)}
+    out = tmp_path / "rank.xlsx"
+    assert _rank(ruleset, "--data", data, "--format", "xlsx", "--output", out).exit_code == 0
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    bands = {row[header.index("Xếp loại")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert bands <= {"Xuất sắc", "Tốt", None} and bands & {"Xuất sắc", "Tốt"}
+    report = tmp_path / "r.html"
+    done = CliRunner().invoke(main, ["report", str(ruleset), "--data", str(data), "--format",
+                                     "html", "--output", str(report)])
+    assert done.exit_code == 0, done.output
+    assert "Xuất sắc" in report.read_text(encoding="utf-8")

@@ -131,3 +131,72 @@ def test_shipped_rulesets_pass() -> None:
     result = cchc(str(ROOT / "rulesets"))
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].endswith("passed, 0 failed")
+
+
+PLANNER_CSV = (  # Hàm Tân Q1/2024 (seed 001) as a planner types it: labels, thousands dots
+    "unit,period,Tổng số hồ sơ tiếp nhận,Hồ sơ tiếp nhận trực tuyến,"
+    "Hồ sơ tiếp nhận trực tiếp và qua bưu chính,Hồ sơ kỳ trước chuyển sang\n"
+    "ham-tan,2024-Q1,4.917,246,2.180,2.491\n")
+PLANNER_TEST = """\
+cases:
+  - name: planner-csv
+    data: hamtan.csv
+{extra}    expect:
+      - {{target: TTHC-06, unit: ham-tan, period: 2024-Q1, status: off_track, actual: 5.003}}
+"""
+
+
+@pytest.mark.parametrize(("extra", "flags"), [
+    ("", ["--decimal-comma"]),                          # the command line says so
+    ("    decimal_comma: true\n", []),                  # the case says so
+])
+def test_cchc_test_reads_the_planners_csv_as_evaluate_does(folder, extra, flags):
+    """Issue 23: the Vietnamese column labels and "4.917" read as `cchc evaluate
+    --decimal-comma` reads them, through the same pipeline call."""
+    (folder / "hamtan.csv").write_text(PLANNER_CSV, encoding="utf-8")
+    test = folder / "plan.test.yaml"
+    test.write_text(PLANNER_TEST.format(extra=extra), encoding="utf-8")
+    evaluated = CliRunner().invoke(main, ["evaluate", str(folder / "plan.yaml"), "--data",
+                                          str(folder / "hamtan.csv"), "--decimal-comma",
+                                          "--format", "json"])
+    row = next(r for r in json.loads(evaluated.stdout)["results"] if r["target"] == "TTHC-06")
+    assert round(row["actual"], 3) == 5.003
+    res = CliRunner().invoke(main, ["test", str(test), *flags])
+    assert res.exit_code == 0, res.output
+    assert "1 passed, 0 failed" in res.output
+    without = CliRunner().invoke(main, ["test", str(test)]) if flags else None
+    if without is not None:   # the same file without the flag: 4.917 is refused (DAT02)
+        assert without.exit_code == 2 and "DAT02" in without.output
+
+
+def test_cchc_test_takes_a_units_file(folder):
+    (folder / "units.yaml").write_text(
+        "units:\n  - {id: ham-tan, name: Huyện Hàm Tân, level: district}\n", encoding="utf-8")
+    (folder / "hamtan.csv").write_text(PLANNER_CSV, encoding="utf-8")
+    test = folder / "plan.test.yaml"
+    test.write_text(PLANNER_TEST.format(extra="    units_file: units.yaml\n"
+                                        "    decimal_comma: true\n"), encoding="utf-8")
+    res = CliRunner().invoke(main, ["test", str(test)])
+    assert res.exit_code == 0, res.output
+    test.write_text(PLANNER_TEST.format(extra="    units_file: nowhere.yaml\n"),
+                    encoding="utf-8")
+    res = CliRunner().invoke(main, ["test", str(test)])
+    assert res.exit_code == 2 and "TST05" in res.output and "nowhere.yaml" in res.output
+
+
+def test_the_ca_mau_trial_checks_v3_fields_and_a_wrong_one_fails(tmp_path):
+    """The shipped Cà Mau trial expects reason, covers, origin, fields and shares and a band
+    by its title; a wrong reason or band fails at its line."""
+    import shutil
+    rulesets, examples = tmp_path / "rulesets" / "ca-mau", tmp_path / "examples" / "ca-mau"
+    shutil.copytree(ROOT / "rulesets" / "ca-mau", rulesets)
+    shutil.copytree(ROOT / "examples" / "ca-mau", examples)
+    test = rulesets / "cchc-2025.test.yaml"
+    assert CliRunner().invoke(main, ["test", str(test)]).exit_code == 0
+    text = test.read_text(encoding="utf-8")
+    test.write_text(text.replace("reason: before_baseline", "reason: level")
+                    .replace("band: Xuất sắc", "band: Tốt"), encoding="utf-8")
+    res = CliRunner().invoke(main, ["test", str(test)])
+    assert res.exit_code == 1
+    assert "reason before_baseline, test wants level" in res.output
+    assert "band A, expected Tốt" in res.output

@@ -86,7 +86,7 @@ ROW = {"raw": 7.0, "baseline_value": 1.0, "baseline_period": "2021", "_start": 1
        "threshold_high": None, "from_baseline": True, "anchor": None, "fraction": 0.5,
        "anchor_period": "2021", "_applicable": True, "_declared": False, "_num": None,
        "_den": None, "_k": 1.0,
-       "_integral": False, "days_done": 10, "days_total": 20}
+       "_integral": False, "days_done": 10, "days_total": 20, "before_base": False}
 
 
 @settings(max_examples=80, deadline=None)

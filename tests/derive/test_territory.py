@@ -32,9 +32,22 @@ def test_territory_only_after_the_merger_ends_before_the_period():
     y2022, y2026 = parse_period("2022"), parse_period("2026")
     assert territory(graph, "tuyen-quang", y2022, y2026).merged == ("tuyen-quang", "ha-giang")
     assert territory(graph, "tuyen-quang", y2022, parse_period("2025-Q1")) is None
-    # the merger must end after the base period ended: a 2025-H1 base is already merged-less
+    # a unit that no longer existed on the base period's last day adds nothing: 2025-H2
     assert territory(graph, "tuyen-quang", parse_period("2025-H2"), y2026) is None
     assert territory(graph, "ha-giang", y2022, y2026) is None
+
+
+@pytest.mark.parametrize("base", ["2025-Q2", "2025-H1", "2025-06", "2025-01/2025-06"])
+def test_the_mergers_own_quarter_and_half_year_are_restated(base):
+    """v3 §6: Hà Giang still existed on 2025-06-30 (valid_to), so Q2, H1, June and the six
+    months are restated for a later period; v2's "ended after B ended" left them out."""
+    graph = _graph(TQ, HG)
+    found = territory(graph, "tuyen-quang", parse_period(base), parse_period("2025"))
+    assert found is not None and found.merged == ("tuyen-quang", "ha-giang")
+    # …but not for a result of that same period: P must end after the merger
+    assert territory(graph, "tuyen-quang", parse_period(base), parse_period(base)) is None
+    assert territory(graph, "tuyen-quang", parse_period(base), parse_period("2025-Q3")) \
+        .merged == ("tuyen-quang", "ha-giang")
 
 
 def test_chain_of_successors_is_followed():
@@ -211,3 +224,72 @@ def test_bad_crosswalk_rows_are_positioned_errors(tmp_path):
     with pytest.raises(CchcError) as err:
         read_data([data], units_file=crosswalk)
     assert [(p.code, p.pos.line) for p in err.value.problems][:1] == [("UNT14", 2)]
+
+
+def test_a_rank_and_a_percent_are_not_restated_and_explain_says_whose_figure(tmp_path):
+    """v3 §6: a rank or a percent of 2024 cannot be summed with Bạc Liêu's: Cà Mau's own is
+    used (origin not_restated, UNT15), and explain names the predecessor left out."""
+    case = tmp_path / "case"
+    shutil.copytree(CASES / "merger-rank-not-restated", case)
+    args = [str(case / "ruleset.yaml"), "--data", str(case / "data.yaml")]
+    res = CliRunner().invoke(main, ["explain", *args, "--target", "PAR-01", "--unit",
+                                    "ca-mau", "--period", "2025", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert ("Baseline: 2024 = 20, ca-mau's own figure, not restated on the territory of "
+            "2025: par_rank cannot be summed, so it leaves out bac-lieu") in res.output
+    assert "Status: Met — -5 ≤ -3" in res.output
+    res = CliRunner().invoke(main, ["evaluate", *args, "--period", "2025", "--unit", "ca-mau",
+                                    "--lang", "en"])
+    assert res.exit_code == 0
+    assert res.output.count("UNT15") == 2   # one per metric: par_rank, sipas
+
+
+def test_a_new_commune_is_never_asked_for_the_months_before_it_existed(tmp_path):
+    """v3 §6: a commune from 2025-07-01 lacking December is asked for Q4 only, never for
+    January–June, and the hint is one list (no English "and" inside Vietnamese)."""
+    case = tmp_path / "case"
+    shutil.copytree(CASES / "new-commune-part-of-year", case)
+    data = case / "data.yaml"
+    data.write_text("\n".join(data.read_text(encoding="utf-8").splitlines()[:6]) + "\n",
+                    encoding="utf-8")
+    for extra in ([], ["--unit", "xa-moi"]):
+        res = CliRunner().invoke(main, ["evaluate", str(case / "ruleset.yaml"), "--data",
+                                        str(data), "--period", "2025", *extra])
+        assert res.exit_code == 2
+        assert "2025-Q4" in res.output and "2025-Q1" not in res.output \
+            and "2025-Q2" not in res.output and " and " not in res.output.split("[")[1]
+
+
+def test_part_of_the_period_is_said_in_table_json_and_report(tmp_path):
+    """v3 §6: a commune without predecessors that began on 2025-07-01: its 2025 covers
+    2025-Q3/2025-12 — JSON `covers`, the table's and the report's period, a UNT16 warning."""
+    case = tmp_path / "case"
+    shutil.copytree(CASES / "new-commune-part-of-year", case)
+    args = [str(case / "ruleset.yaml"), "--data", str(case / "data.yaml")]
+    table = CliRunner().invoke(main, ["evaluate", *args, "--period", "2025", "--lang", "en"])
+    assert "2025 (part of the period: 2025-Q3/2025-12)" in table.output
+    assert "UNT16" in table.output
+    doc = CliRunner().invoke(main, ["evaluate", *args, "--format", "json"]).stdout
+    rows = [r for r in __import__("json").loads(doc)["results"] if r["period"] == "2025"]
+    assert [(r["covers"], round(r["actual"], 3)) for r in rows] == [("2025-Q3/2025-12", 96.429)]
+    report = tmp_path / "r.html"
+    assert CliRunner().invoke(main, ["report", *args, "--format", "html", "--output",
+                                     str(report)]).exit_code == 0
+    assert "2025 (một phần kỳ: 2025-Q3/2025-12)" in report.read_text(encoding="utf-8")
+
+
+def test_the_ca_mau_trial_table_with_part_of_the_year_and_whole_years():
+    """The shipped Cà Mau trial: a table mixing a part-of-the-year row (a new commune) and
+    whole years (a covers column with empty cells once crashed the table, INT01)."""
+    root = Path(__file__).parents[2]
+    res = CliRunner().invoke(main, [
+        "evaluate", str(root / "rulesets/ca-mau/cchc-2025.yaml"),
+        "--data", str(root / "examples/ca-mau/ho-so-2025.csv"),
+        "--data", str(root / "examples/ca-mau/par-sipas.csv"),
+        "--units", str(root / "rulesets/ca-mau/units-ca-mau-2025.yaml"),
+        "--decimal-comma", "--period", "Năm 2025"])
+    assert res.exit_code == 1, res.output   # SIPAS and the new commune fall short
+    assert "INT01" not in res.output
+    assert "Sở Tư pháp tỉnh Cà Mau (stp-ca-mau · Sở, ban, ngành)" in res.output
+    assert "2025 (một phần kỳ: 2025-Q3/2025-Q4)" in res.output
+    assert "96,89%" in res.output and "Xuất sắc" in res.output

@@ -81,8 +81,10 @@ def test_tolerance_57_of_100_meets_57_percent(tmp_path):
 
 
 @pytest.mark.parametrize(("period", "status", "deadline", "expected"), [
-    ("2020", "pending", "2025", None),                        # before the baseline
-    ("2021", "off_track", "2025", 12.0),                      # the baseline period itself
+    ("2020", "not_applicable", "2025", None),                 # before the baseline (v3 §3)
+    ("2021", "not_applicable", "2025", None),                 # the baseline period itself
+    ("2021-Q4", "not_applicable", "2025", None),              # ends on the baseline's end
+    ("2022-Q1", "off_track", "2025", 12 + 38 * 90 / 1461),   # the first period after it
     ("2025-Q3", "off_track", "2025", 12 + 38 * 1369 / 1461),
     ("2025-Q4", "not_met", "2025", 50.0),                     # ends on the deadline
     ("2025", "not_met", "2025", 50.0),
@@ -122,7 +124,8 @@ def test_change_percent_against_baseline_from_data(tmp_path):
     assert r["expected"] == pytest.approx(-10 * 1096 / 1461)   # from 0 at the baseline
     assert r["status"] == "on_track"
     assert r["gap"] == pytest.approx(2)
-    assert one(ev, "STAFF", "tay-ninh", "2021")["status"] == "on_track"  # 0 change, 0 expected
+    base = one(ev, "STAFF", "tay-ninh", "2021")   # the baseline period itself: not judged
+    assert (base["status"], base["reason"]) == ("not_applicable", "before_baseline")
     assert one(ev, "STAFF", "xa-moi", "2024")["status"] == "invalid"      # base 0
     assert one(ev, "STAFF", "noi-khac", "2024")["status"] == "no_data"    # no base
 

@@ -8,7 +8,7 @@ import pytest
 import cchc_rules.render.explain as explain_module
 from cchc_rules import evaluate
 from cchc_rules.domain import Reason, Trajectory
-from cchc_rules.evaluation.result import RESULT_SCHEMA, TRACE_SCHEMA
+from cchc_rules.evaluation.result import PUBLIC_OPTIONAL, RESULT_SCHEMA, TRACE_SCHEMA
 from cchc_rules.figures.data import read_data
 from cchc_rules.render import FORMATS
 from cchc_rules.render.explain import explain
@@ -63,17 +63,22 @@ def test_trace_holds_the_trajectory_start_and_the_value_before_change(run):
     assert row(traced, "TCBM-02", "xa-zero")["reason"] == Reason.INVALID_ZERO_BASE
     before = row(traced, "TCBM-02", "ham-tan", "2020")
     assert before["trajectory"] == Trajectory.NOT_STARTED and before["start_value"] is None
-    assert before["reason"] == Reason.PENDING_NOT_STARTED
+    assert before["reason"] == Reason.BEFORE_BASELINE   # v3 §3: not judged
+    assert before["status"] == "not_applicable"
 
 
 def test_records_csv_and_json_show_no_trace(run):
     _, _, ev = run
     keys = {k for record in ev.records() for k in record}
-    assert keys == (set(RESULT_SCHEMA) - {"threshold_high"}) | {"title"}
+    public = {PUBLIC_OPTIONAL.get(name, name) for name in RESULT_SCHEMA}
+    assert keys <= (public - {"threshold_high"}) | {"title"}
+    assert keys >= (set(RESULT_SCHEMA) - set(PUBLIC_OPTIONAL) - {"threshold_high"}) | {"title"}
     header = FORMATS["csv"](ev).splitlines()[0].split(",")
     json_text = FORMATS["json"](ev)
-    for name in TRACE_SCHEMA:
+    # `reason` is public in v3 with its own words (level, before_baseline), not the trace's
+    for name in set(TRACE_SCHEMA) - {"reason"}:
         assert name not in header and f'"{name}"' not in json_text
+    assert set(ev.results["na_reason"].drop_nulls().to_list()) <= {"level", "before_baseline"}
 
 
 def test_explain_narrates_the_trace_it_is_given(run, monkeypatch):

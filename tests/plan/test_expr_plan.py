@@ -91,9 +91,9 @@ INPUTS = {
     "anchor_period": pl.String, "_applicable": pl.Boolean, "_declared": pl.Boolean,
     "_num": pl.Float64,
     "_den": pl.Float64, "_k": pl.Float64, "_integral": pl.Boolean, "days_done": pl.Int64,
-    "days_total": pl.Int64, "held": pl.Boolean,
+    "days_total": pl.Int64, "held": pl.Boolean, "before_base": pl.Boolean,
 }
-OUTPUTS = ("status", "actual", "expected", "gap", "needed", "reason", "trajectory",
+OUTPUTS = ("status", "actual", "expected", "gap", "needed", "reason", "na_reason", "trajectory",
            "start_period", "start_value", "days_done", "days_total")
 finite = st.one_of(st.integers(-200, 200).map(float), st.floats(-1e4, 1e4))
 numbers = st.one_of(finite, finite, finite, st.none(), st.just(NAN))  # mostly numbers
@@ -122,6 +122,7 @@ def plan_rows_(draw) -> dict:
         "days_done": draw(st.one_of(st.none(), st.integers(0, 4000))),
         "days_total": draw(st.one_of(st.none(), st.integers(1, 4000))),
         "held": draw(st.sampled_from([False, False, True])),
+        "before_base": draw(st.sampled_from([False, False, False, True])),
     }
 
 

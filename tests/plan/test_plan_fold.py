@@ -20,14 +20,15 @@ NAN = math.nan
 x, y = n.Col("x"), n.Col("y")
 # The columns one target has the same value of in all its rows (evaluator._statuses).
 CONSTANT = ("_opc", "from_baseline", "baseline_period", "_k", "_integral", "anchor_period",
-            "threshold", "threshold_high", "reached", "held", "fraction", "anchor")
+            "threshold", "threshold_high", "reached", "held", "fraction", "anchor",
+            "before_base")
 FLOATS = ("actual", "raw", "baseline_value", "_start", "threshold", "threshold_high", "anchor",
           "fraction", "_num", "_den", "_k")
 INPUTS = {**dict.fromkeys(FLOATS, pl.Float64), "_opc": pl.UInt8, "days_done": pl.Int64,
           "days_total": pl.Int64, **dict.fromkeys(("baseline_period", "anchor_period"), pl.String),
           **dict.fromkeys(("reached", "held", "from_baseline", "_applicable", "_declared",
-                           "_integral"), pl.Boolean)}
-OUTPUTS = ("status", "actual", "expected", "gap", "needed", "reason", "trajectory",
+                           "_integral", "before_base"), pl.Boolean)}
+OUTPUTS = ("status", "actual", "expected", "gap", "needed", "reason", "na_reason", "trajectory",
            "start_period", "start_value", "days_done", "days_total")
 numbers = st.one_of(st.integers(-200, 200).map(float), st.floats(-1e4, 1e4), st.none(),
                     st.just(NAN))
@@ -47,6 +48,7 @@ def constants(draw) -> dict:
     return {"_opc": OPS.index(op), "threshold": low,
             "threshold_high": low + 10.0 if op == Op.BETWEEN else None,
             "reached": draw(st.booleans()), "held": draw(st.booleans()),
+            "before_base": draw(st.sampled_from([False, False, True])),
             "from_baseline": draw(st.booleans()),
             "baseline_period": draw(st.sampled_from([None, "2021"])),
             "anchor": draw(st.one_of(st.none(), st.floats(-100, 200))),

@@ -75,9 +75,9 @@ def test_change_target_before_and_after_its_baseline(files):
     assert "Status: On track" in res.output
     res = explain(args, "--target", "STAFF", "--unit", "tay-ninh", "--period", "2020",
                   "--lang", "en")
-    assert "Trajectory: not started (the period ends before the baseline period 2021)" \
-        in res.output
-    assert "Status: Pending" in res.output
+    # v3 §3: a period ending on or before the baseline's end is not judged, with words why
+    assert "Status: Not applicable — the period ends on or before the end of the baseline " \
+        "period 2021: the plan measures from its baseline" in res.output
 
 
 def test_a_reported_rate_wins_over_its_formula_and_says_so(files):

@@ -15,9 +15,15 @@ import polars as pl
 
 from ...domain import LOWEST, NON_NEGATIVE_UNITS, WHOLE_UNITS
 from ...errors import CchcError, Position, Problem, did_you_mean, has_controls
-from ...messages import _, noun
+from ...messages import _, noun, translate
 from ..units import Unit
-from .numbers import SPACES, BadValue, parse_value, whole_number_problem
+from .numbers import (
+    DECIMAL_COMMA_HINT,
+    SPACES,
+    BadValue,
+    parse_value,
+    whole_number_problem,
+)
 
 NON_NEGATIVE = frozenset(NON_NEGATIVE_UNITS)
 WHOLE = frozenset(WHOLE_UNITS)
@@ -32,6 +38,9 @@ CELLS = {**{k: v for k, v in SCHEMA.items() if k != "value"}, "num": pl.Float64,
 _FAST_DOT = r"^-?[0-9]+(?:\.[0-9]+)?$"
 _AMBIGUOUS = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
 _FAST_COMMA = r"^-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$"
+
+
+COMMA_LISTED = 5   # positions named in the one DAT02 line of a column
 
 
 @dataclass
@@ -52,6 +61,12 @@ class Batch:
     places: dict[tuple[str, str], Position] = field(default_factory=dict)
     # (unit, period, metric, file, line, col) of every `n/a` a unit declared (spec §7 v3)
     declared: list[tuple] = field(default_factory=list)
+    # (file, metric) -> the cells written the Vietnamese way ("1.020", "4.917,5") without
+    # --decimal-comma: (position, text), summed up as one DAT02 per column in `finish`
+    comma_cells: dict[tuple[str, str], list[tuple[Position, str, Problem]]] = field(
+        default_factory=dict)
+    # level id -> the title a units or data file gives it (`levels:`)
+    level_titles: dict[str, str] = field(default_factory=dict)
 
     def place(self, kind: str, text: str, pos: Position) -> None:
         if (kind, text) not in self.places and has_controls(text):
@@ -94,9 +109,14 @@ class Batch:
         try:
             value = parse_value(raw, self.decimal_comma)
         except BadValue as bad:
-            self.error(bad.code, _("'{metric}' for {unit} in {period}: {problem}").format(
-                                     metric=metric, unit=unit, period=period, problem=bad.message),
-                       Position(file, line, col), bad.hint)
+            one = Problem(bad.code, _("'{metric}' for {unit} in {period}: {problem}").format(
+                metric=metric, unit=unit, period=period, problem=bad.message),
+                Position(file, line, col), bad.hint)
+            if bad.code == "DAT02" and not self.decimal_comma and isinstance(raw, str):
+                self.comma_cells.setdefault((file, metric), []).append(
+                    (Position(file, line, col), raw.strip(SPACES + "\t\r\n"), one))
+            else:
+                self.problems.append(one)
             return None
         if value is not None and value < 0 and known is not None \
                 and known[metric] in NON_NEGATIVE:
@@ -170,7 +190,21 @@ class Batch:
             self.rows = []
 
     def finish(self) -> None:
-        """Turn the unknown metrics seen into one warning each, at their first place."""
+        """Turn the unknown metrics seen into one warning each, at their first place, and
+        the cells written the Vietnamese way into one DAT02 per file and column."""
+        for (_file, metric), cells in self.comma_cells.items():
+            first, text, one = cells[0]
+            if len(cells) == 1:   # one cell: its own line says the most
+                self.problems.append(one)
+                continue
+            places = ", ".join(f"{p.line}:{p.col}" if p.col else str(p.line)
+                               for p, _t, _o in cells[:COMMA_LISTED])
+            more = "" if len(cells) <= COMMA_LISTED else ", …"
+            self.error("DAT02", _("'{metric}': {n} cell(s) written the Vietnamese way, such "
+                                  "as '{text}' (at {places}{more})").format(
+                                  metric=metric, n=len(cells), text=text, places=places,
+                                  more=more), first, translate(DECIMAL_COMMA_HINT))
+        self.comma_cells = {}
         known = list(self.known_metrics or ())
         for metric, pos in self.unknown_metrics.items():
             self.warn("DAT20", _("metric '{metric}' is not in the ruleset; its figures are "

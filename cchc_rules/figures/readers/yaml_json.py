@@ -12,7 +12,7 @@ from ...messages import N_, _, translate
 from ..units import parse_unit
 from .batch import Batch
 
-TOP = ("units", "reports")
+TOP = ("units", "reports", "levels")
 REPORT = ("unit", "period", "source", "values", "restated")
 _RULESET_KEYS = {"ruleset", "metrics", "targets", "checks", "extends"}
 _EMPTY_HINT = N_("a data file has 'reports:' (and optionally 'units:'), e.g. reports: "
@@ -28,7 +28,7 @@ def read_yaml(batch: Batch, path: Path, units_only: bool = False) -> None:
         raise CchcError([Problem(p.code, p.message, p.pos, translate(_EMPTY_HINT), p.severity)
                          if p.code == "YAML07" else p for p in err.problems]) from None
     data = doc.data
-    allowed = ("units",) if units_only else TOP
+    allowed = ("units", "levels") if units_only else TOP
     if units_only and isinstance(data, list):
         data = {"units": data}
         doc = Doc(doc.file, data, {("units", *k): v for k, v in doc.positions.items()},
@@ -52,6 +52,7 @@ def read_yaml(batch: Batch, path: Path, units_only: bool = False) -> None:
             batch.error("DAT11", _("unknown section '{key}'").format(
                                    key=key), doc.pos((key,), key=True), hint)
     _read_units(batch, doc, data.get("units"))
+    _read_levels(batch, doc, data.get("levels"))
     if not units_only:
         _read_reports(batch, doc, data.get("reports"))
 
@@ -64,6 +65,30 @@ def _list(batch: Batch, doc: Doc, value: object, key: str) -> list:
                                key=key), doc.pos((key,)))
         return []
     return value
+
+
+def _read_levels(batch: Batch, doc: Doc, section: object) -> None:
+    """`levels: {department: "Sở, ban, ngành"}`: the title shown for each level id (issue
+    23); a level id, a title of text, each once."""
+    if section is None:
+        return
+    if not isinstance(section, dict):
+        batch.error("UNT17", _("'levels' must be a mapping of level id to its title, e.g. "
+                               "levels: {department: \"Sở, ban, ngành\"}"), doc.pos(("levels",)))
+        return
+    for level, title in section.items():
+        if not isinstance(level, str) or not isinstance(title, str) or not title.strip():
+            batch.error("UNT17", _("the title of level '{level}' must be text").format(
+                                   level=level), doc.pos(("levels", level)),
+                        _("write it in quotes, e.g. \"Sở, ban, ngành\""))
+            continue
+        known = batch.level_titles.get(level)
+        if known is not None and known != title.strip():
+            batch.error("UNT17", _("level '{level}' has two titles: '{one}' and '{two}'").format(
+                                   level=level, one=known, two=title.strip()),
+                        doc.pos(("levels", level)), _("keep one of the two"))
+            continue
+        batch.level_titles[level] = title.strip()
 
 
 def _read_units(batch: Batch, doc: Doc, section: object) -> None:

@@ -159,7 +159,11 @@ class ReportBuilder:
         return self.names.get(unit) or unit
 
     def level_label(self, level: str | None) -> str | None:
-        """The three levels of the format translated; other levels as written."""
+        """A level as the units file titles it (`levels:`); else the three levels of the
+        format translated; other levels as written."""
+        titles = getattr(self.ev.figures, "level_titles", None) or {}
+        if level in titles:
+            return titles[level]
         return self.t.get(f"level.{level}", level) if level else None
 
     def unit_of(self, target: Any) -> str | None:
@@ -180,7 +184,9 @@ class ReportBuilder:
     def result_row(self, row: dict[str, Any], unit: str | None) -> ResultRow:
         v = self.fmt
         return ResultRow(
-            unit=row["unit"], unit_name=self.name(row["unit"]), period=row["period"],
+            unit=row["unit"], unit_name=self.name(row["unit"]),
+            period=self.t["part_of_period"].format(period=row["period"], covers=row["covers"])
+            if row.get("covers") else row["period"],   # v3 §6: part of the period
             status=row["status"], status_label=self.t[f"status.{row['status']}"],
             actual=v.value(row["actual"], unit) + self.margin_text(row.get("margin")),
             note=self.t["declared_note"] if row.get("_declared") else "",

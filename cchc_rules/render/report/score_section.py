@@ -48,6 +48,7 @@ class _Section:
         self.group_titles = {g.id: g.title for g in self.scoring.groups if g.parent is None}
         self.ungrouped = any(i.group is None and i.kind == "score"
                              for i in self.scoring.indicators)
+        self.band_title = {b.id: b.title or b.id for b in self.scoring.bands}   # v3
         self.change_words = score_text.words(fmt.lang)
 
     def two(self, value: float | None) -> str:
@@ -235,7 +236,7 @@ def build(ev: Any, fmt: Formatter, t: dict[str, str], name: Callable[[str], str]
     ranked = rankings.filter(pl.col("rank").is_not_null())
     pairs = s.cohorts(ranked)
     cohorts = [s.cohort(i, level, period, ranked) for i, (level, period) in enumerate(pairs)]
-    bands = [BandInfo(id=b.id, min=s.two(float(b.min)), band_class=f"band-{k}")
+    bands = [BandInfo(id=b.title or b.id, min=s.two(float(b.min)), band_class=f"band-{k}")
              for k, b in enumerate(s.scoring.bands)]
     scale = fmt.number(float(s.scoring.scale), 2)
     hidden = getattr(ev, "hidden", None)
