@@ -427,7 +427,8 @@ class Pages:
     def explain(self, snap: Snapshot, target_id: str, unit_id: str, period: str) -> Page:
         from ..render.explain import explain
 
-        built = self._need(snap)
+        # every result can be explained, a not applicable one too (hidden from lists only)
+        built = self._need(snap, True)
         ev = built.ev   # snap's evaluation, which _need found
         found = built.builder.res.filter(
             (pl.col("target") == target_id) & (pl.col("unit") == unit_id)

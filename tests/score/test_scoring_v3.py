@@ -197,7 +197,7 @@ def test_web_app_shows_the_margin_and_the_declared_reason():
     for case, path, wanted in (
             (SURVEY, "/unit/xa-a?period=2025", "87,00% ± 3,30"),
             (SURVEY, "/explain?target=HL&unit=xa-a&period=2025", "87,00% ± 3,30"),
-            (DECLARED, "/unit/xa-b?period=2025", "đơn vị khai báo không áp dụng"),
+            (DECLARED, "/unit/xa-b?period=2025&na=1", "đơn vị khai báo không áp dụng"),
             (DECLARED, "/explain?target=DH&unit=xa-c&period=2025",
              "đơn vị khai báo không áp dụng")):
         app = create_app(Workspace(case / "ruleset.yaml", [case / "data.yaml"]),
