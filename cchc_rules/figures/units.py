@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date
 
 from ..domain import LEVELS
 from ..errors import CchcError, Position, Problem, did_you_mean, has_controls
 from ..messages import _, noun
+from ..periods import day_after
 
 FIELDS = ("id", "name", "level", "parent", "valid_from", "valid_to", "successor", "split_into",
           "code", "parents")
@@ -235,7 +236,7 @@ def successor_problems(units: Mapping[str, Unit]) -> list[Problem]:
         if heir is None or not unit.valid_to or not heir.valid_from \
                 or not _is_date(unit.valid_to) or not _is_date(heir.valid_from):
             continue
-        next_day = date.fromisoformat(unit.valid_to) + timedelta(days=1)
+        next_day = day_after(date.fromisoformat(unit.valid_to))
         if date.fromisoformat(heir.valid_from) > next_day:
             problems.append(Problem(
                 "UNT11", _("unit '{id}' ends on {valid_to} but its successor '{id2}' starts only "

@@ -29,6 +29,7 @@ from ...periods import Period, parse_period
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
 from .quality import Query, RecordsInfo, SourceQuality, duplicates, unit_problems, unit_stats
 from .quality import warnings as quality_warnings
+from .span import check_span
 from .sql import fused_query, metric_query, placement
 from .types import locate_column
 
@@ -93,7 +94,7 @@ def _count_source(ruleset, loc: Location, engine, units: Mapping | None, day: da
     stats, dates = unit_stats(engine, name, source, day)
     counts = {u: n for u, n, _, _ in stats}
     warnings = _unit_warnings(name, counts, units)
-    days = [d for _, _, first, last in stats for d in (first, last) if d is not None]
+    days = check_span(name, loc.text, stats)
     quality = SourceQuality(name, loc.text, loc.engine, sum(counts.values()),
                             min(days, default=None), max(days, default=None),
                             dates=dates)

@@ -1,0 +1,236 @@
+"""Issue 25, trust round 2: every input dimension that drives work is bounded before the work
+starts (or the work is linear), far dates give coded lines, never INT01, and a formula in a
+figure cell is never read silently. One regression test per reproducer of the issue, through
+the CLI. Figures from Hàm Tân's Q1/2024 one-stop report (4,917 dossiers received, 246 online:
+/work/shared/seeds, as in examples/readme/ham-tan-2024-q1.yaml)."""
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+
+from cchc_rules.cli import main
+from cchc_rules.figures.readers import xlsx
+
+OVER_TIME = """\
+ruleset: over-time
+title: Hồ sơ tiếp nhận cộng dồn
+metrics:
+  received: {label: Tổng số hồ sơ tiếp nhận, unit: count, over_time: sum}
+targets:
+  - {id: TTHC-01, title: Tiếp nhận hồ sơ, area: procedures, metric: received,
+     milestones: [{by: "BY", op: ">=", value: 1}]}
+"""
+HAM_TAN = "reports:\n  - {unit: ham-tan, period: 2024-Q1, values: {received: 4917}}\n"
+
+RECORDS = """\
+ruleset: records-far
+title: Hồ sơ một cửa
+sources:
+  dossiers:
+    table: dossiers
+    unit: unit_id
+    date: received_at
+    periods: [month]
+    columns: {dossier_id: text, unit_id: text, received_at: date}
+metrics:
+  received:
+    label: Tổng số hồ sơ tiếp nhận
+    unit: count
+    records: {source: dossiers, aggregate: count}
+targets:
+  - {id: TTHC-01, title: Tiếp nhận hồ sơ, area: procedures, metric: received,
+     milestones: [{by: "2025", op: ">=", value: 1}]}
+"""
+
+
+def cchc(*args: str):
+    started = time.monotonic()
+    result = CliRunner().invoke(main, [*args, "--lang", "en"])
+    result.seconds = time.monotonic() - started
+    assert "INT01" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    return result
+
+
+def write(path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# --- items 2, 3, 5: far record dates ---------------------------------------------------------
+
+@pytest.mark.parametrize("day", ["99999-01-01", "-0001-01-01", "9999-12-31", "0001-01-05"])
+def test_a_far_record_date_is_a_coded_line_and_makes_no_period(tmp_path, day):
+    rows = "".join(f"d{i},u{i % 200},2025-01-{1 + i % 28:02d}\n" for i in range(400))
+    csv = write(tmp_path / "dossiers.csv",
+                f"dossier_id,unit_id,received_at\n{rows}x1,u1,{day}\n")
+    ruleset = write(tmp_path / "r.yaml", RECORDS)
+    result = cchc("evaluate", ruleset, "--records", f"dossiers={csv}", "--format", "json")
+    assert result.seconds < 20, f"{result.seconds:.0f} s"
+    assert " REC" in result.stderr, result.output
+    assert day.lstrip("-")[:4] in result.stderr or "(BC)" in result.stderr  # DuckDB's BC day
+    if result.exit_code == 2:
+        assert result.stdout == ""
+    else:  # the far record left out, counted: no period before 2025 nor after it
+        periods = {r["period"] for r in json.loads(result.stdout)["results"]}
+        assert periods <= {"2025", "2025-01"}, periods
+
+
+# --- item 4: a milestone by 9999 on an over_time: sum metric --------------------------------
+
+@pytest.mark.parametrize("by", ["9999", "9999-12", "9999-Q4"])
+def test_a_milestone_in_year_9999_evaluates(tmp_path, by):
+    ruleset = write(tmp_path / "r.yaml", OVER_TIME.replace("BY", by))
+    data = write(tmp_path / "d.yaml", HAM_TAN)
+    assert cchc("validate", ruleset).exit_code == 0
+    result = cchc("evaluate", ruleset, "--data", data, "--format", "json")
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)["results"]
+    assert (row["period"], row["actual"], row["status"]) == ("2024-Q1", 4917, "met")
+
+
+def test_a_unit_valid_to_9999_12_31_with_a_successor(tmp_path):
+    units = write(tmp_path / "u.yaml", "units:\n"
+                  "  - {id: ham-tan, name: Huyện Hàm Tân, valid_to: '9999-12-31', "
+                  "successor: la-gi}\n  - {id: la-gi, name: Thị xã La Gi, "
+                  "valid_from: '2025-01-01'}\n")
+    ruleset = write(tmp_path / "r.yaml", OVER_TIME.replace("BY", "2025"))
+    data = write(tmp_path / "d.yaml", HAM_TAN)
+    result = cchc("evaluate", ruleset, "--data", data, "--units", units)
+    assert result.exit_code in (0, 1, 2), result.output
+
+
+# --- item 1 and the shared-strings bomb: workbook bounds ------------------------------------
+
+def far_cells(path: Path, sheets: int, hidden: int = 0, row: int = 1_000_000) -> str:
+    with xlsxwriter.Workbook(path) as book:
+        for i in range(sheets):
+            sheet = book.add_worksheet(f"S{i}")
+            sheet.write(row - 1, 9, 1)  # J1000000: exactly the limit on its own
+            if i >= sheets - hidden:
+                sheet.hide()
+        figures = book.add_worksheet("Q1-2024")
+        figures.write_row(0, 0, ["unit", "period", "received"])
+        figures.activate()
+    return str(path)
+
+
+def test_the_cell_limit_bounds_the_whole_workbook(tmp_path):
+    book = far_cells(tmp_path / "five.xlsx", 5)
+    ruleset = write(tmp_path / "r.yaml", OVER_TIME.replace("BY", "2025"))
+    result = cchc("evaluate", ruleset, "--data", book)
+    assert result.exit_code == 2
+    assert result.seconds < 10, f"{result.seconds:.0f} s"
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"{book}[S1]: error DAT23 the sheet spans 1,000,000 rows × 10 "
+                           "columns (its declared range ends at J1000000); the limit is "
+                           "10,000,000 cells from A1 over all the visible sheets together, 0 "
+                           "left for this one"), line
+
+
+@pytest.mark.parametrize("hidden", [0, 1])
+def test_hidden_sheets_are_not_counted_as_calamine_never_builds_them(tmp_path, hidden):
+    book = far_cells(tmp_path / "hidden.xlsx", 2, hidden=hidden, row=500_000)  # 5 M cells each
+    if hidden:
+        assert xlsx._inspect(Path(book)) == {}
+    else:
+        with pytest.raises(xlsx._Refused, match="0 left for this one"):
+            xlsx._inspect(Path(book))
+
+
+def shared_strings_bomb(path: Path, size: int) -> str:
+    out = io.BytesIO()
+    with xlsxwriter.Workbook(out, {"in_memory": True}) as book:
+        book.add_worksheet("Q1-2024").write_row(0, 0, ["unit", "period", "received"])
+    head = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + \
+        b"<si><t>unit</t></si><si><t>period</t></si><si><t>received</t></si><si><t>"
+    big = head + b"A" * (size - len(head) - len(b"</t></si></sst>")) + b"</t></si></sst>"
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            strings = info.filename == "xl/sharedStrings.xml"
+            dst.writestr(info.filename, big if strings else src.read(info))
+    return str(path)
+
+
+def test_shared_strings_are_bounded_before_calamine_reads_them(tmp_path):
+    book = shared_strings_bomb(tmp_path / "bomb.xlsx", xlsx.MAX_STRINGS_BYTES + 1)
+    assert Path(book).stat().st_size < 1_000_000
+    ruleset = write(tmp_path / "r.yaml", OVER_TIME.replace("BY", "2025"))
+    result = cchc("evaluate", ruleset, "--data", book)
+    assert result.exit_code == 2
+    assert result.seconds < 10
+    assert "error DAT23 the workbook's shared strings unpack to 67,108,865 bytes; the limit " \
+           "is 67,108,864" in result.stderr, result.stderr
+
+
+# --- item 11: formulas in a returned form's figure cells ------------------------------------
+
+FORMULAS = [("=WEBSERVICE(\"http://example.invalid/\")", "WEBSERVICE"),
+            ("=HYPERLINK(\"http://example.invalid/\",\"4917\")", "HYPERLINK"),
+            ("=cmd|'/c calc'!A0", "a DDE link"),
+            ("=[1]Sheet1!A1", "another workbook"),
+            ("=_xlfn.FILTERXML(\"<a/>\",\"//a\")", "FILTERXML")]
+
+
+def formula_book(path: Path, formula: str, cached) -> str:
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("Q1-2024")
+        sheet.write_row(0, 0, ["unit", "period", "received"])
+        sheet.write_row(1, 0, ["ham-tan", "2024-Q1"])
+        sheet.write_formula(1, 2, formula, None, cached)
+    return str(path)
+
+
+@pytest.mark.parametrize(("formula", "calls"), FORMULAS)
+def test_a_formula_calling_outside_the_workbook_is_refused(tmp_path, formula, calls):
+    book = formula_book(tmp_path / "form.xlsx", formula, 4917)
+    ruleset = write(tmp_path / "r.yaml", OVER_TIME.replace("BY", "2025"))
+    result = cchc("evaluate", ruleset, "--data", book)
+    assert result.exit_code == 2
+    assert f"{book}[Q1-2024]:2:3: error DAT26 cell C2 holds the formula {formula}, which " \
+           f"calls {calls}; it is not read" in result.stderr, result.stderr
+
+
+def test_a_safe_formula_with_a_stale_result_is_read_with_a_warning(tmp_path):
+    book = formula_book(tmp_path / "form.xlsx", "=1+1", 4917)
+    ruleset = write(tmp_path / "r.yaml", OVER_TIME.replace("BY", "2025"))
+    result = cchc("evaluate", ruleset, "--data", book, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert f"{book}[Q1-2024]:2:3: warning DAT25 cell C2 holds the formula =1+1; its saved " \
+           "result 4917 is read as the figure" in result.stderr
+    assert json.loads(result.stdout)["results"][0]["actual"] == 4917
+
+
+def test_formula_warnings_past_twenty_are_counted(tmp_path):
+    path = tmp_path / "many.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("Q1-2024")
+        sheet.write_row(0, 0, ["unit", "period", "received"])
+        for i in range(25):
+            sheet.write_row(1 + i, 0, [f"xa-{i}", "2024-Q1"])
+            sheet.write_formula(1 + i, 2, f"=SUM({i},1)", None, i + 1)
+    ruleset = write(tmp_path / "r.yaml", OVER_TIME.replace("BY", "2025"))
+    result = cchc("evaluate", ruleset, "--data", str(path))
+    warnings = [line for line in result.stderr.splitlines() if "DAT25" in line]
+    assert len(warnings) == 21
+    assert warnings[-1] == (f"{path}[Q1-2024]: warning DAT25 5 more formula cell(s) have their "
+                            "saved results read as figures [type the figures themselves, or "
+                            "check that the formulas are right]")
+
+
+@pytest.mark.parametrize(("formula", "outside"), [
+    ("SUM(C2:C9)", None), ("ROUND(C2/C3*100,2)", None), ("'Số liệu (2)'!C5+1", None),
+    ("IF(A1=\"WEBSERVICE(\",1,2)", None), ("webservice(\"x\")", "WEBSERVICE"),
+    ("SUM(INDIRECT(\"A1\"))", "INDIRECT"), ("'x'|'y'!A0", "a DDE link"),
+    ("Table1[Cột]", "another workbook")])
+def test_which_formulas_reach_outside(formula, outside):
+    assert xlsx._outside(formula) == outside
