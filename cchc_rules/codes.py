@@ -52,6 +52,8 @@ _ALL = (
     Code("SCH05", "a malformed id", "mã sai dạng"),
     Code("SCH06", "not a period", "kỳ sai dạng"),
     Code("SCH07", "an empty or out-of-range value", "giá trị rỗng hoặc ngoài giới hạn"),
+    Code("SCH08", "a value or list past a documented bound",
+         "giá trị hay danh sách vượt giới hạn"),
     Code("FRM01", "formula syntax error", "công thức sai cú pháp"),
     Code("FRM02", "a construct formulas refuse", "cấu trúc bị cấm trong công thức"),
     Code("FRM03", "a function that is not allowed", "hàm không được phép"),

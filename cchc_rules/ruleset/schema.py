@@ -41,7 +41,7 @@ ENTRY_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     if value is None:
         return "nothing"
@@ -83,8 +83,36 @@ def _number_or_pair(value: Any) -> float | tuple[float, float]:
     if isinstance(value, list):
         if len(value) != 2:
             raise _fail("SCH01", _("must be a number or a pair [low, high]"), value)
-        return (_number(value[0]), _number(value[1]))
-    return _number(value)
+        return (_threshold(value[0]), _threshold(value[1]))
+    return _threshold(value)
+
+
+# Bounds of the scoring section (docs/security.md): points and their totals stay finite (a
+# sum of 1e308 twice is infinite, and an index of it NaN) and steps are scored in bounded
+# time; each refused with SCH08 at its place.
+MAX_POINTS = 1e9        # max, points, by_status, scale, |band min|
+MAX_THRESHOLD = 1e15    # |full_at|, |zero_at|, |step value|: figures compared, not summed
+MAX_STEPS = 100         # steps of one indicator
+
+
+def _bounded(limit: float):
+    def check(value: Any) -> float:
+        number = _number(value)
+        if abs(number) > limit:
+            raise _fail("SCH08", _("must be between -{limit} and {limit}").format(
+                                   limit=f"{limit:,.0f}"), value)
+        return number
+    return check
+
+
+_points, _threshold = _bounded(MAX_POINTS), _bounded(MAX_THRESHOLD)
+
+
+def _few_steps(value: Any) -> Any:
+    if isinstance(value, list) and len(value) > MAX_STEPS:
+        raise PydanticCustomError("SCH08", _("has {n} steps; the limit is {limit}"),
+                                  {"n": f"{len(value):,}", "limit": MAX_STEPS})
+    return value
 
 
 def _period(value: Any) -> str:
@@ -127,6 +155,12 @@ def _matching(pattern: str, what: str, refused: frozenset[str] = frozenset()):
 
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
 Number = Annotated[float, BeforeValidator(_number)]
+Points = Annotated[float, BeforeValidator(_points),
+                   WithJsonSchema({"type": "number", "minimum": -MAX_POINTS,
+                                   "maximum": MAX_POINTS})]
+Threshold = Annotated[float, BeforeValidator(_threshold),
+                      WithJsonSchema({"type": "number", "minimum": -MAX_THRESHOLD,
+                                      "maximum": MAX_THRESHOLD})]
 Period = Annotated[str, BeforeValidator(_period), WithJsonSchema({"anyOf": [
     {"type": "string", "pattern": PERIOD},
     {"type": "integer", "minimum": 1000, "maximum": 9999}]})]
@@ -300,7 +334,7 @@ class Band(_Model):
     """Một hạng / A band on the index: the first whose `min` is at most the index."""
 
     id: EntryId = Field(description="Mã hạng / Band id, e.g. 'A'.")
-    min: Number = Field(description="Chỉ số tối thiểu / Lowest index in the band.")
+    min: Points = Field(description="Chỉ số tối thiểu / Lowest index in the band.")
 
 
 class ScoreGroup(_Model):
@@ -316,7 +350,7 @@ class Step(_Model):
     op: OpLiteral = Field(description="Phép so sánh / Comparison; `between` takes [low, high].")
     value: Annotated[float | tuple[float, float], BeforeValidator(_number_or_pair)] = Field(
         description="Ngưỡng / Threshold: a number, or [low, high] for between.")
-    points: Number = Field(ge=0, description="Điểm / Points when the condition holds.")
+    points: Points = Field(ge=0, description="Điểm / Points when the condition holds.")
 
 
 class Indicator(_Model):
@@ -329,15 +363,16 @@ class Indicator(_Model):
     metric: MetricId | None = Field(None, description="Chỉ số được chấm / Metric scored.")
     target: EntryId | None = Field(None, description="Chỉ tiêu / Target whose status is "
                                    "scored (with by_status).")
-    max: Number = Field(gt=0, description="Điểm tối đa / Maximum points, above 0.")
-    full_at: Number | None = Field(None, description="Đạt điểm tối đa tại / Value giving full "
+    max: Points = Field(gt=0, description="Điểm tối đa / Maximum points, above 0.")
+    full_at: Threshold | None = Field(None, description="Đạt điểm tối đa tại / Value giving full "
                                    "points: points = max × clamp((v − zero_at) / (full_at − "
                                    "zero_at), 0, 1).")
-    zero_at: Number | None = Field(None, description="Không điểm tại / Value giving 0 points "
+    zero_at: Threshold | None = Field(None, description="Không điểm tại / Value giving 0 points "
                                    "(default 0); with full_at.")
-    steps: list[Step] | None = Field(None, min_length=1, description="Bậc điểm / The points "
+    steps: Annotated[list[Step], BeforeValidator(_few_steps)] | None = Field(
+        None, min_length=1, max_length=MAX_STEPS, description="Bậc điểm / The points "
                                      "of the first step whose condition holds; none → 0.")
-    by_status: dict[str, Number] | None = Field(
+    by_status: dict[str, Points] | None = Field(
         None, description="Điểm theo trạng thái / Points by the target's status; a status "
         "not listed → 0, not_applicable → excluded.")
     as_points: bool | None = Field(None, description="Giá trị là điểm / The value is the "
@@ -362,7 +397,7 @@ class Indicator(_Model):
 class Scoring(_Model):
     """Chấm điểm và xếp hạng / Points and ranking (PAR Index, Decision 766)."""
 
-    scale: Number = Field(100.0, gt=0, description="Thang điểm / index = points / max × "
+    scale: Points = Field(100.0, gt=0, description="Thang điểm / index = points / max × "
                           "scale; default 100.")
     bands: list[Band] = Field(default_factory=list, description="Xếp loại / Bands on the "
                               "index, highest `min` first.")

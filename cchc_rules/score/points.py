@@ -411,11 +411,10 @@ def _rule(ind: Any, value: pl.Expr) -> pl.Expr:
     if ind.full_at is not None:
         zero = float(ind.zero_at or 0.0)
         return top * ((value - zero) / (float(ind.full_at) - zero)).clip(0.0, 1.0)
-    points = pl.lit(0.0)
-    for step in reversed(ind.steps):  # the first step that holds wins
-        points = pl.when(holds(step.op, value, step.value)).then(pl.lit(float(step.points))) \
-            .otherwise(points)
-    return points
+    # The first step that holds wins: the first non-null of one flat list, not a when/otherwise
+    # nested as deep as the steps (polars' optimiser is quadratic in that depth).
+    return pl.coalesce([pl.when(holds(step.op, value, step.value)).then(float(step.points))
+                        for step in ind.steps] + [pl.lit(0.0)])
 
 
 def holds(op: str, value: pl.Expr, threshold: float | tuple[float, float]) -> pl.Expr:

@@ -234,3 +234,77 @@ def test_formula_warnings_past_twenty_are_counted(tmp_path):
     ("Table1[Cột]", "another workbook")])
 def test_which_formulas_reach_outside(formula, outside):
     assert xlsx._outside(formula) == outside
+
+
+# --- items 6 and 9: scoring bounds, steps scored in one flat pass ---------------------------
+
+SCORING = """\
+ruleset: scoring-bounds
+title: Chỉ số CCHC
+metrics:
+  plan_done: {label: Tỷ lệ hoàn thành kế hoạch, unit: percent}
+  online_rate: {label: Tỷ lệ hồ sơ trực tuyến, unit: percent}
+scoring:
+  bands: [{id: A, min: 90}, {id: B, min: 0}]
+  indicators:
+INDICATORS"""
+# Hàm Tân Q1/2024: 246 of 4,917 dossiers online (5.0 %); Tánh Linh the plan fully done.
+SCORED = ("units:\n  - {id: ham-tan, name: Huyện Hàm Tân, level: district}\n"
+          "  - {id: tanh-linh, name: Huyện Tánh Linh, level: district}\nreports:\n"
+          "  - {unit: ham-tan, period: '2024', values: {plan_done: 50, online_rate: 5.0}}\n"
+          "  - {unit: tanh-linh, period: '2024', values: {plan_done: 100, online_rate: 100}}\n")
+
+
+def steps(n: int) -> str:
+    return ", ".join(f'{{op: ">=", value: {n - i}, points: {(n - i) / n:.6f}}}'
+                     for i in range(n))
+
+
+def test_more_steps_than_the_bound_is_one_positioned_line(tmp_path):
+    ruleset = write(tmp_path / "r.yaml", SCORING.replace(
+        "INDICATORS", f"    - {{id: '1.1', title: a, metric: plan_done, max: 1, "
+                      f"steps: [{steps(1000)}]}}\n"))
+    result = cchc("validate", ruleset)
+    assert result.exit_code == 2
+    assert result.seconds < 20
+    assert result.stderr.splitlines()[0] == (
+        f"{ruleset}:9:63: error SCH08 'steps' has 1,000 steps; the limit is 100")
+
+
+def test_a_hundred_steps_score_like_the_first_step_that_holds(tmp_path):
+    ruleset = write(tmp_path / "r.yaml", SCORING.replace(
+        "INDICATORS", f"    - {{id: '1.1', title: a, metric: plan_done, max: 1, "
+                      f"steps: [{steps(100)}]}}\n"))
+    data = write(tmp_path / "d.yaml", SCORED)
+    result = cchc("rank", ruleset, "--data", data, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert result.seconds < 20
+    got = {r["unit"]: r["points"] for r in json.loads(result.stdout)["scores"]}
+    assert got == {"ham-tan": 0.5, "tanh-linh": 1.0}
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("max", "1.0e+308"), ("max", "1.0e+10"), ("full_at", "1.0e+300"), ("zero_at", "-1.0e+16")])
+def test_huge_numbers_in_scoring_are_refused_where_they_stand(tmp_path, field, value):
+    rule = {"max": f"max: {value}, full_at: 100", "full_at": f"max: 50, full_at: {value}",
+            "zero_at": f"max: 50, full_at: 100, zero_at: {value}"}[field]
+    ruleset = write(tmp_path / "r.yaml", SCORING.replace(
+        "INDICATORS", f"    - {{id: '1.1', title: a, metric: plan_done, {rule}}}\n"
+                      f"    - {{id: '1.2', title: b, metric: online_rate, {rule}}}\n"))
+    result = cchc("validate", ruleset)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()[:2]
+    assert [line.split(": error ")[1].split(",")[0] for line in lines] == \
+        [f"SCH08 '{field}' must be between -1"] * 2, lines
+
+
+def test_the_largest_max_allowed_twice_gives_finite_indexes(tmp_path):
+    rule = "max: 1.0e+9, full_at: 100"
+    ruleset = write(tmp_path / "r.yaml", SCORING.replace(
+        "INDICATORS", f"    - {{id: '1.1', title: a, metric: plan_done, {rule}}}\n"
+                      f"    - {{id: '1.2', title: b, metric: plan_done, {rule}}}\n"))
+    data = write(tmp_path / "d.yaml", SCORED)
+    result = cchc("rank", ruleset, "--data", data, "--format", "json")
+    assert result.exit_code == 0, result.output
+    got = {r["unit"]: (r["index"], r["band"]) for r in json.loads(result.stdout)["rankings"]}
+    assert got == {"ham-tan": (50, "B"), "tanh-linh": (100, "A")}
