@@ -146,6 +146,8 @@ _ALL = (
          "số liệu ngoài thời gian hiệu lực của đơn vị", warning=True),
     Code("UNT13", "unreadable dated parents", "cấp trên theo thời gian viết sai"),
     Code("UNT14", "a bad crosswalk row or header", "bảng chuyển đổi mã viết sai"),
+    Code("UNT15", "a chain of parents or successors past its bound",
+         "chuỗi cấp trên hay đơn vị kế thừa vượt giới hạn"),
     Code("REC01", "a column not declared in the record source",
          "cột chưa khai báo trong nguồn hồ sơ"),
     Code("REC02", "a column or value of the wrong type for its use",

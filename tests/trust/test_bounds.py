@@ -308,3 +308,41 @@ def test_the_largest_max_allowed_twice_gives_finite_indexes(tmp_path):
     assert result.exit_code == 0, result.output
     got = {r["unit"]: (r["index"], r["band"]) for r in json.loads(result.stdout)["rankings"]}
     assert got == {"ham-tan": (50, "B"), "tanh-linh": (100, "A")}
+
+
+# --- items 7 and 8: parent chains and merger chains -----------------------------------------
+
+def chain_units(n: int, link: str) -> str:
+    lines = ["units:"]
+    for i in range(n):
+        if link == "parent":
+            extra = f", parent: u{i - 1}" if i else ""
+        else:
+            extra = (f", valid_to: '2020-{1 + i % 12:02d}-01', successor: u{i + 1}"
+                     if i < n - 1 else "")
+        lines.append(f"  - {{id: u{i}, name: Đơn vị {i}{extra}}}")
+    lines.append(f"reports:\n  - {{unit: u{n - 1}, period: 2024-Q1, values: {{received: 4917}}}}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("link", "n", "message"), [
+    ("parent", 10_000, "unit 'u51' has 51 levels of parents above it; the limit is 50"),
+    ("successor", 2_000, "unit 'u0' starts a chain of 1,999 successors; the limit is 50")])
+def test_a_long_chain_is_one_positioned_unt15_line_before_any_work(tmp_path, link, n, message):
+    data = write(tmp_path / "d.yaml", chain_units(n, link))
+    ruleset = write(tmp_path / "r.yaml", OVER_TIME.replace("BY", "2025"))
+    result = cchc("evaluate", ruleset, "--data", data)
+    assert result.exit_code == 2
+    assert result.seconds < 30, f"{result.seconds:.0f} s"
+    line = next(x for x in result.stderr.splitlines() if "UNT15" in x)
+    row = 2 + (51 if link == "parent" else 0)
+    assert line.startswith(f"{data}:{row}:5: error UNT15 {message}"), line
+
+
+@pytest.mark.parametrize("link", ["parent", "successor"])
+def test_a_chain_at_the_bound_evaluates(tmp_path, link):
+    data = write(tmp_path / "d.yaml", chain_units(51, link))
+    ruleset = write(tmp_path / "r.yaml", OVER_TIME.replace("BY", "2025"))
+    result = cchc("evaluate", ruleset, "--data", data, "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    assert "UNT15" not in result.stderr
