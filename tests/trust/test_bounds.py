@@ -346,3 +346,50 @@ def test_a_chain_at_the_bound_evaluates(tmp_path, link):
     result = cchc("evaluate", ruleset, "--data", data, "--format", "json")
     assert result.exit_code in (0, 1), result.output
     assert "UNT15" not in result.stderr
+
+
+# --- item 12: SIGTERM while polars scores ---------------------------------------------------
+
+SCORING_SLOWLY = """\
+import sys
+import cchc_rules.score.points as points
+real = points.score
+def score(*args, **kwargs):
+    print("SCORING", file=sys.stderr, flush=True)
+    return real(*args, **kwargs)
+points.score = score
+from cchc_rules.cli import run
+sys.argv[0] = "cchc"
+run()
+"""
+
+
+def test_sigterm_while_scoring_exits_143_promptly(tmp_path):
+    """40 indicators of 100 steps over 3,000 units: seconds of polars work in native code,
+    where a handler on the main thread would wait for the query to return."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    indicators = "".join(f"    - {{id: '{k}', title: t{k}, metric: plan_done, max: 1, "
+                         f"steps: [{steps(100)}]}}\n" for k in range(40))
+    ruleset = write(tmp_path / "r.yaml", SCORING.replace("INDICATORS", indicators))
+    data = write(tmp_path / "d.csv", "unit,period,plan_done\n" + "".join(
+        f"u{u},{y},{(u * 7 + y) % 101}\n" for u in range(3000) for y in (2023, 2024)))
+    (tmp_path / "slow.py").write_text(SCORING_SLOWLY, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen([sys.executable, str(tmp_path / "slow.py"), "rank", ruleset,
+                             "--data", data, "--format", "json", "--output",
+                             str(tmp_path / "out.json")], env=env, stderr=subprocess.PIPE)
+    try:
+        assert proc.stderr.readline() == b"SCORING\n"
+        time.sleep(1.0)  # inside polars' work by now
+        assert proc.poll() is None, "scoring ended before the signal: make it heavier"
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 143
+        assert time.monotonic() - sent < 1.5
+    finally:
+        proc.kill()
+        proc.wait()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "r.yaml", "slow.py"]
