@@ -393,3 +393,59 @@ def test_sigterm_while_scoring_exits_143_promptly(tmp_path):
         proc.kill()
         proc.wait()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "r.yaml", "slow.py"]
+
+
+# --- item 10 and Parquet's edges: --records reads exactly the files matched -----------------
+
+def records_csv(path: Path, *ids: str) -> None:
+    path.write_text("dossier_id,unit_id,received_at\n" + "".join(
+        f"{i},ham-tan,2025-01-03\n" for i in ids), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("a[*].csv", 1), ("a*.csv", 3), ("x[[]1].csv", 1), ("b{1,2}.csv", 1), ("c[?].csv", 1)])
+def test_records_globs_are_expanded_once(tmp_path, pattern, expected):
+    records_csv(tmp_path / "a*.csv", "d1")
+    records_csv(tmp_path / "ab.csv", "d2", "d3")
+    records_csv(tmp_path / "x[1].csv", "d4")
+    records_csv(tmp_path / "x1.csv", "d5", "d6")
+    records_csv(tmp_path / "b{1,2}.csv", "d7")
+    records_csv(tmp_path / "c?.csv", "d8")
+    records_csv(tmp_path / "cd.csv", "d9", "d10")
+    ruleset = write(tmp_path / "r.yaml", RECORDS)
+    result = cchc("evaluate", ruleset, "--records", f"dossiers={tmp_path}/{pattern}",
+                  "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    got = {r["period"]: r["actual"] for r in json.loads(result.stdout)["results"]}
+    assert got == {"2025-01": expected}
+
+
+NUMBERS = RECORDS.replace("received_at: date}", "received_at: date, fee: number}").replace(
+    "records: {source: dossiers, aggregate: count}",
+    "records: {source: dossiers, aggregate: sum, column: fee}").replace(
+    "unit: count\n", "unit: vnd\n")
+
+
+@pytest.mark.parametrize(("column", "values", "shown"), [
+    ("fee", [1.0, float("nan"), 2.0], "'nan' in column 'fee' is not a valid number"),
+    ("fee", [1.0, float("inf"), 2.0], "'inf' in column 'fee' is not a valid number"),
+    ("unit_id", [["ham-tan"], ["ham-tan"], ["tanh-linh"]],
+     "'[ham-tan]' in column 'unit_id' is not a valid text"),
+    ("unit_id", [{"a": 1}, {"a": 1}, {"a": 2}],
+     "'{'a': 1}' in column 'unit_id' is not a valid text")])
+def test_parquet_nan_inf_lists_and_structs_are_positioned_rec06(tmp_path, column, values,
+                                                                shown):
+    import datetime
+
+    import polars as pl
+    frame = {"dossier_id": ["a", "b", "c"], "unit_id": ["ham-tan"] * 3,
+             "received_at": [datetime.date(2025, 1, 3)] * 3, "fee": [1.0, 3.0, 2.0]}
+    frame[column] = values
+    pl.DataFrame(frame).write_parquet(tmp_path / "d.parquet")
+    ruleset = write(tmp_path / "r.yaml", NUMBERS)
+    result = cchc("evaluate", ruleset, "--records", f"dossiers={tmp_path}/d.parquet")
+    assert result.exit_code == 2, result.output
+    row = 2 if column == "fee" else 1
+    col = 4 if column == "fee" else 2
+    assert result.stderr.startswith(f"{tmp_path}/d.parquet:{row}:{col}: error REC06 {shown}"), \
+        result.stderr

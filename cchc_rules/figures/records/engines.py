@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,23 @@ def parse_location(text: str, sources) -> Location:
     return Location(name, text, files=files, engine=engine)
 
 
+# The --records pattern is expanded once, by Python; the engines would expand each matched
+# name again (the file literally named `a*.csv` also reads `ab.csv`), so its glob characters
+# are escaped as each engine spells a literal one.
+_GLOB = re.compile(r"([*?\[{])")
+_HADOOP_GLOB = re.compile(r"([*?\[\]{}\\])")
+
+
+def duckdb_literal(path: Path) -> str:
+    """`path` as a DuckDB file pattern matching that file only: `a*.csv` → `a[*].csv`."""
+    return _GLOB.sub(r"[\1]", str(path))
+
+
+def hadoop_literal(path: Path) -> str:
+    """`path` as a Spark (Hadoop) path pattern matching that file only: `a*.csv` → `a\\*.csv`."""
+    return _HADOOP_GLOB.sub(r"\\\1", str(path))
+
+
 def _suffix(path: Path) -> str:
     return path.suffix.lower()
 
@@ -129,7 +147,7 @@ class DuckDB:
         self.tables: dict[str, str] = {}
         for loc in locations:
             view = f"records_{loc.source}"
-            files = [str(p) for p in loc.files]
+            files = [duckdb_literal(p) for p in loc.files]
             try:
                 if FILE_KINDS[_suffix(loc.files[0])] == "parquet":
                     relation = self.con.read_parquet(files)
@@ -197,8 +215,8 @@ class DuckDB:
 def _read_one(con, path: Path):
     """One file as DuckDB reads it into a view; Parquet with its row numbers."""
     if FILE_KINDS[_suffix(path)] == "parquet":
-        return con.read_parquet(str(path), file_row_number=True)
-    return con.read_csv(str(path), header=True)
+        return con.read_parquet(duckdb_literal(path), file_row_number=True)
+    return con.read_csv(duckdb_literal(path), header=True)
 
 
 class Postgres:
@@ -219,8 +237,11 @@ class Postgres:
         for loc in locations:
             try:
                 # Session in UTC: a timestamptz cast to timestamp is then UTC, as in DuckDB.
+                # standard_conforming_strings on, whatever the server's default: sqlglot
+                # writes 'x\' as a string holding a backslash, not one escaping the quote.
                 self.connections[loc.source] = psycopg.connect(
-                    loc.url, autocommit=True, options="-c TimeZone=UTC")
+                    loc.url, autocommit=True,
+                    options="-c TimeZone=UTC -c standard_conforming_strings=on")
             except self.error as err:
                 raise _problem(_("records of '{source}': cannot connect to {text}: "
                                  "{first}").format(
@@ -293,7 +314,7 @@ class Spark:
         self.tables: dict[str, str] = {}
         for loc in locations:
             view = f"records_{loc.source}"
-            files = [str(p) for p in loc.files]
+            files = [hadoop_literal(p) for p in loc.files]
             try:
                 reader = self.spark.read
                 frame = (reader.parquet(*files)
