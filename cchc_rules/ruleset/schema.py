@@ -93,6 +93,8 @@ def _number_or_pair(value: Any) -> float | tuple[float, float]:
 MAX_POINTS = 1e9        # max, points, by_status, scale, |band min|
 MAX_THRESHOLD = 1e15    # |full_at|, |zero_at|, |step value|: figures compared, not summed
 MAX_STEPS = 100         # steps of one indicator
+MAX_BANDS = 100         # bands of the index
+MAX_INDICATORS = 1000   # indicators of the scoring (Decision 766 has 40 or so)
 
 
 def _bounded(limit: float):
@@ -108,11 +110,19 @@ def _bounded(limit: float):
 _points, _threshold = _bounded(MAX_POINTS), _bounded(MAX_THRESHOLD)
 
 
-def _few_steps(value: Any) -> Any:
-    if isinstance(value, list) and len(value) > MAX_STEPS:
-        raise PydanticCustomError("SCH08", _("has {n} steps; the limit is {limit}"),
-                                  {"n": f"{len(value):,}", "limit": MAX_STEPS})
-    return value
+def _at_most(limit: int, message: str):
+    """A list of at most `limit` entries, refused (SCH08) before any entry is validated."""
+    def check(value: Any) -> Any:
+        if isinstance(value, list) and len(value) > limit:
+            raise PydanticCustomError("SCH08", translate(message),
+                                      {"n": f"{len(value):,}", "limit": limit})
+        return value
+    return check
+
+
+_few_steps = _at_most(MAX_STEPS, N_("has {n} steps; the limit is {limit}"))
+_few_bands = _at_most(MAX_BANDS, N_("has {n} bands; the limit is {limit}"))
+_few_indicators = _at_most(MAX_INDICATORS, N_("has {n} indicators; the limit is {limit}"))
 
 
 def _period(value: Any) -> str:
@@ -399,11 +409,13 @@ class Scoring(_Model):
 
     scale: Points = Field(100.0, gt=0, description="Thang điểm / index = points / max × "
                           "scale; default 100.")
-    bands: list[Band] = Field(default_factory=list, description="Xếp loại / Bands on the "
+    bands: Annotated[list[Band], BeforeValidator(_few_bands)] = Field(
+        default_factory=list, max_length=MAX_BANDS, description="Xếp loại / Bands on the "
                               "index, highest `min` first.")
     groups: list[ScoreGroup] = Field(default_factory=list, description="Nhóm tiêu chí / "
                                      "Groups of indicators.")
-    indicators: list[Indicator] = Field(min_length=1, description="Tiêu chí / Indicators.")
+    indicators: Annotated[list[Indicator], BeforeValidator(_few_indicators)] = Field(
+        min_length=1, max_length=MAX_INDICATORS, description="Tiêu chí / Indicators.")
 
 
 class Ruleset(_Model):

@@ -437,9 +437,9 @@ def _rank(totals: pl.DataFrame, scoring: Any, levels: dict[str, str | None],
         .alias("level"),
         pl.when(pl.col("max") > 0).then(pl.col("points") / pl.col("max") * scale)
         .alias("index"))
-    band = pl.lit(None, pl.String)
-    for b in reversed(scoring.bands):  # the first band whose min ≤ index
-        band = pl.when(pl.col("index") >= b.min).then(pl.lit(b.id)).otherwise(band)
+    # the first band whose min ≤ index: one flat coalesce, linear in the bands
+    band = pl.coalesce([pl.when(pl.col("index") >= b.min).then(pl.lit(b.id))
+                        for b in scoring.bands] + [pl.lit(None, pl.String)])
     frame = frame.with_columns(band.alias("band")).sort(
         "_p", "level", pl.col("index").fill_null(-float("inf")), "unit",
         descending=[False, False, True, False], nulls_last=True)
