@@ -237,14 +237,19 @@ def _on_signal(signum: int, frame) -> None:
 
 _ENDING = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
 _released = threading.Event()
+_watching = threading.Event()
 
 
 def _watch_signals() -> None:
     """SIGTERM and SIGHUP are awaited on a thread of their own (sigwait), blocked everywhere
     else: a Python handler runs only between two bytecodes of the main thread, so a polars
     or DuckDB query running seconds in native code would hold the exit back. Threads started
-    later (polars', DuckDB's) inherit the block. Without pthread_sigmask (Windows) the
-    handler is all there is."""
+    later (polars', DuckDB's) inherit the block, so this runs before anything starts one: a
+    thread started earlier could take the signal itself. Without pthread_sigmask (Windows)
+    the handler is all there is. Once per process."""
+    if _watching.is_set():
+        return
+    _watching.set()
     for signum in _ENDING:
         signal.signal(signum, _on_signal)  # also what `serve` keeps after release_signals
     if not hasattr(signal, "pthread_sigmask"):

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Address space, not resident memory: RLIMIT_AS counts what is reserved, and DuckDB cannot
-# even map its library under 1 GB; 1.5 GB of address space keeps real use far below that.
-MEMORY_BYTES = int(os.environ.get("CCHC_FUZZ_MEMORY_MB", "1536")) * 1024 * 1024
+# even map its library under 1 GB. A workbook at the cell limit (10 M cells) reads in about
+# 540 MB resident; 2 GB of address space leaves it room and stops anything larger.
+MEMORY_BYTES = int(os.environ.get("CCHC_FUZZ_MEMORY_MB", "2048")) * 1024 * 1024
 SECONDS = float(os.environ.get("CCHC_FUZZ_SECONDS", "60"))
 ROOT = str(Path(__file__).resolve().parents[2])
 

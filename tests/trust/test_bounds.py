@@ -352,13 +352,14 @@ def test_a_chain_at_the_bound_evaluates(tmp_path, link):
 
 SCORING_SLOWLY = """\
 import sys
+from cchc_rules.cli import _watch_signals, run
+_watch_signals()  # as run() does first, before polars starts a thread
 import cchc_rules.score.points as points
 real = points.score
 def score(*args, **kwargs):
     print("SCORING", file=sys.stderr, flush=True)
     return real(*args, **kwargs)
 points.score = score
-from cchc_rules.cli import run
 sys.argv[0] = "cchc"
 run()
 """
