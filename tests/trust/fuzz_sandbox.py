@@ -3,7 +3,8 @@
 taking the machine down with it.
 
 One worker (spawned, not forked: polars' and DuckDB's threads do not survive a fork) serves
-many runs through click's runner, so an example costs a run, not an interpreter start. A run
+many runs through click's runner, so an example costs a run, not an interpreter start; it is
+replaced once it holds more than half the ceiling, so each run starts well below it. A run
 that passes the time ceiling, or a worker that dies (the kernel's answer to a runaway past
 the ceiling can be a kill as well as a MemoryError), fails the example and a new worker
 starts for the next one.
@@ -86,7 +87,18 @@ class Sandbox:
             self._stop()
             return Outcome(None, "", "", None, time.monotonic() - started,
                            f"the worker died (past {self.memory >> 20} MB of address space?)")
+        if self._address_space() > self.memory // 2:
+            self._stop()  # what earlier runs left behind must not count against the next
         return Outcome(code, out, err, failed, time.monotonic() - started)
+
+    def _address_space(self) -> int:
+        """The worker's address space now (VmSize), 0 where /proc does not say."""
+        try:
+            status = Path(f"/proc/{self._worker.pid}/status").read_text()
+        except OSError:
+            return 0
+        line = next((x for x in status.splitlines() if x.startswith("VmSize:")), "")
+        return int(line.split()[1]) * 1024 if line else 0
 
     def close(self) -> None:
         if self._worker is not None and self._worker.is_alive():
