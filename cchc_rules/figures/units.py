@@ -217,21 +217,21 @@ MAX_SUCCESSION = 50   # units merged one into the next (successor after successo
 
 
 def chain_problems(units: Mapping[str, Unit]) -> list[Problem]:
-    """UNT15 for the first unit (in declaration order) under more than MAX_DEPTH levels of
+    """UNT18 for the first unit (in declaration order) under more than MAX_DEPTH levels of
     parents, and for the first at the start of a successor chain longer than MAX_SUCCESSION;
     each unit walked once (linear in the units and their links)."""
     problems = []
     depth = _longest(units, lambda u: (u.parent, *(p[0] for p in u.parents)))
     deep = next((u for u in units.values() if depth[u.id] - 1 > MAX_DEPTH), None)
     if deep is not None:
-        problems.append(Problem("UNT15", _(
+        problems.append(Problem("UNT18", _(
             "unit '{id}' has {levels:,} levels of parents above it; the limit is {limit}").format(
                 id=deep.id, levels=depth[deep.id] - 1, limit=MAX_DEPTH), deep.pos,
             _("a unit's parent is the unit directly above it (province, district, commune)")))
     chain = _longest(units, lambda u: (u.successor,))
     long = next((u for u in units.values() if chain[u.id] - 1 > MAX_SUCCESSION), None)
     if long is not None:
-        problems.append(Problem("UNT15", _(
+        problems.append(Problem("UNT18", _(
             "unit '{id}' starts a chain of {n:,} successors; the limit is {limit}").format(
                 id=long.id, n=chain[long.id] - 1, limit=MAX_SUCCESSION), long.pos,
             _("a unit's successor is the unit that took its territory over")))

@@ -23,104 +23,87 @@ from ..periods import parse_period
 from ..present import Formatter, threshold_text
 from .i18n import in_lang, words
 
-ORIGIN = {"reported": ("báo cáo", "reported"), "rolled_up": ("cộng dồn", "rolled up"),
-          "derived": ("tính từ công thức", "computed"),
-          "derived_time": ("tính từ các kỳ ngắn hơn", "derived from shorter periods"),
-          "restated": ("tính lại theo địa giới mới", "restated")}
-OVER_TIME_PICK = {"first": ("kỳ đầu", "first"), "last": ("kỳ cuối", "last")}
+ORIGIN = Words(
+    W_("reported", "reported"),
+    W_("rolled_up", "rolled up"),
+    W_("derived", "computed"),
+    W_("derived_time", "derived from shorter periods"),
+    W_("restated", "restated"),
+)
+OVER_TIME_PICK = Words(
+    W_("first", "first"),
+    W_("last", "last"),
+)
 
-# key -> (vi, en); {named} fields are filled by str.format.
-TEXT = {
-    "head": ("Chỉ tiêu {id}: {title}", "Target {id}: {title}"),
-    "where": ("Đơn vị: {unit} · Kỳ: {period} (kết thúc {end})",
-              "Unit: {unit} · Period: {period} (ends {end})"),
-    "source": ("Căn cứ: {source}", "Source: {source}"),
-    "metric": ("Chỉ số {id} ({label})", "Metric {id} ({label})"),
-    "formula": ("  công thức: {formula}", "  formula: {formula}"),
-    "values": ("  thay số:   {text} = {value}", "  with values: {text} = {value}"),
-    "reported_wins": ("  (đơn vị tự báo cáo {value}: số báo cáo được dùng thay cho công thức)",
-                      "  (the unit reported {value} itself: its figure is used, not the "
-                      "formula)"),
-    "figures": ("Số liệu:", "Figures:"),
-    "figure": ("  {id} = {value} ({origin}{where})", "  {id} = {value} ({origin}{where})"),
-    "missing": ("  {id}: không có số liệu", "  {id}: not reported"),
-    "time": ("    {period} = {parts} = {values}", "    {period} = {parts} = {values}"),
-    "time_pick": ("    {period} = {pick} ({which} trong {parts}) = {value}",
-                  "    {period} = {pick} (the {which} of {parts}) = {value}"),
-    "time_territory": ("    ({part}: {territory}, trên địa bàn của kỳ {period})",
-                       "    ({part}: {territory}, on the territory of {period})"),
-    "time_missing": ("    (không tính được từ các kỳ ngắn hơn: thiếu {parts})",
-                     "    (not derived from shorter periods: {parts} missing)"),
-    "child": ("    + {unit} = {value}{where}", "    + {unit} = {value}{where}"),
-    "children_missing": ("    (không cộng dồn: {units} chưa báo cáo)",
-                         "    (not rolled up: {units} did not report)"),
-    "baseline_given": ("Mốc gốc: kỳ {period} = {value} (ghi trong bộ chỉ tiêu)",
-                       "Baseline: {period} = {value} (given in the ruleset)"),
-    "baseline_data": ("Mốc gốc: kỳ {period} = {value} (số liệu của đơn vị)",
-                      "Baseline: {period} = {value} (the unit's own figure)"),
-    "no_baseline": ("Mốc gốc: không có", "Baseline: none"),
-    "same_last_year": ("cùng kỳ năm trước", "the same period last year"),
-    "previous": ("kỳ trước", "the previous period"),
-    "relative": ("{base} ({which} của {period})", "{base} ({which} of {period})"),
-    "relative_trajectory": ("Lộ trình: không có (mốc gốc đổi theo từng kỳ)",
-                            "Trajectory: none (the baseline moves with the period)"),
-    "every_period": ("Duy trì: mốc phải đạt ở mọi kỳ bắt đầu từ {start} trở đi, không xét lộ "
-                     "trình", "Must hold: the milestone applies to every period starting from "
-                     "{start} on, with no trajectory"),
-    "not_met_every_period": ("mốc phải đạt ở mọi kỳ từ {start} và {actual} không {op} "
-                             "{threshold}", "the milestone must hold in every period from "
-                             "{start} and {actual} is not {op} {threshold}"),
-    "restated": ("Mốc gốc: kỳ {base} = {value}, tính lại trên địa bàn của kỳ {period} (gồm "
-                 "đơn vị đã sáp nhập vào): {members}",
-                 "Baseline: {base} = {value}, restated on the territory of {period} (with the "
-                 "units merged into it): {members}"),
-    "territory_changed": ("  địa bàn thay đổi ngày {day}; hãy báo cáo số liệu đã tính lại",
-                          "  territory changed on {day}; report a restated figure"),
-    "change_percent": ("So với mốc gốc: ({value} − {base}) / {base} × 100 = {actual}",
-                       "Change from baseline: ({value} − {base}) / {base} × 100 = {actual}"),
-    "change_absolute": ("So với mốc gốc: {value} − {base} = {actual}",
-                        "Change from baseline: {value} − {base} = {actual}"),
-    "milestones": ("Các mốc: {list}", "Milestones: {list}"),
-    "chosen": ("Mốc áp dụng: {op} {value} đến hết {by} ({deadline}) — mốc sớm nhất chưa hết "
-               "hạn khi kỳ kết thúc", "Milestone in force: {op} {value} by the end of {by} "
-               "({deadline}) — the earliest not yet ended when the period ends"),
-    "chosen_last": ("Mốc áp dụng: {op} {value} đến hết {by} ({deadline}) — kỳ sau mốc cuối "
-                    "cùng nên áp dụng mốc cuối", "Milestone in force: {op} {value} by the end "
-                    "of {by} ({deadline}) — the period is after the last milestone"),
-    "trajectory": ("Lộ trình: {start} + ({goal} − {start}) × {done}/{total} ngày = {expected} "
-                   "(từ {anchor} đến {end})", "Trajectory: {start} + ({goal} − {start}) × "
-                   "{done}/{total} days = {expected} (from {anchor} to {end})"),
-    "no_trajectory_op": ("Lộ trình: không có (mốc {op} không có lộ trình)",
-                         "Trajectory: none ({op} milestones have none)"),
-    "before_baseline": ("Lộ trình: chưa bắt đầu (kỳ kết thúc trước kỳ gốc {period})",
-                        "Trajectory: not started (the period ends before the baseline "
-                        "period {period})"),
-    "no_trajectory": ("Lộ trình: không có (không có mốc gốc)",
-                      "Trajectory: none (no baseline)"),
-    "status": ("Kết quả: {word} — {reason}", "Status: {word} — {reason}"),
-    "met": ("{actual} {op} {threshold}", "{actual} {op} {threshold}"),
-    "not_met": ("kỳ kết thúc vào hoặc sau hạn {by} và {actual} không {op} {threshold}",
-                "the period ends at or after the deadline {by} and {actual} is not "
-                "{op} {threshold}"),
-    "on_track": ("chưa đến hạn, chưa đạt nhưng {actual} đã bằng hoặc vượt lộ trình {expected}",
-                 "before the deadline, not yet met, but {actual} is at or past the trajectory "
-                 "{expected}"),
-    "off_track": ("chưa đến hạn, {actual} chưa đạt lộ trình {expected}",
-                  "before the deadline, {actual} is short of the trajectory {expected}"),
-    "pending": ("chưa đến hạn {by}, chưa đạt, không có lộ trình để so sánh",
-                "before the deadline {by}, not yet met, no trajectory to compare with"),
-    "no_data": ("thiếu số liệu: {missing}", "missing figures: {missing}"),
-    "invalid": ("có số liệu nhưng không tính được (chia cho 0)",
-                "the figures give no number (division by zero)"),
-    "not_applicable": ("cấp {level} không thuộc các cấp áp dụng {levels}",
-                       "level {level} is not among the target's levels {levels}"),
-    "needed_more": ("Cần thêm {needed} ở tử số ({numerator}), giữ nguyên mẫu số {den}, để đạt "
-                    "{op} {threshold}.", "Needed: {needed} more in the numerator ({numerator}), "
-                    "the denominator held at {den}, to meet {op} {threshold}."),
-    "needed_less": ("Cần giảm {needed} ở tử số ({numerator}), giữ nguyên mẫu số {den}, để đạt "
-                    "{op} {threshold}.", "Needed: {needed} less in the numerator ({numerator}), "
-                    "the denominator held at {den}, to meet {op} {threshold}."),
-}
+TEXT = Words(
+    W_("head", "Target {id}: {title}"),
+    W_("where", "Unit: {unit} · Period: {period} (ends {end})"),
+    W_("source", "Source: {source}"),
+    W_("metric", "Metric {id} ({label})"),
+    W_("formula", "  formula: {formula}"),
+    W_("values", "  with values: {text} = {value}"),
+    W_("reported_wins",
+       "  (the unit reported {value} itself: its figure is used, not the formula)"),
+    W_("figures", "Figures:"),
+    W_("figure", "  {id} = {value} ({origin}{where})"),
+    W_("missing", "  {id}: not reported"),
+    W_("time", "    {period} = {parts} = {values}"),
+    W_("time_pick", "    {period} = {pick} (the {which} of {parts}) = {value}"),
+    W_("time_territory", "    ({part}: {territory}, on the territory of {period})"),
+    W_("time_missing", "    (not derived from shorter periods: {parts} missing)"),
+    W_("child", "    + {unit} = {value}{where}"),
+    W_("children_missing", "    (not rolled up: {units} did not report)"),
+    W_("baseline_given", "Baseline: {period} = {value} (given in the ruleset)"),
+    W_("baseline_data", "Baseline: {period} = {value} (the unit's own figure)"),
+    W_("no_baseline", "Baseline: none"),
+    W_("same_last_year", "the same period last year"),
+    W_("previous", "the previous period"),
+    W_("relative", "{base} ({which} of {period})"),
+    W_("relative_trajectory", "Trajectory: none (the baseline moves with the period)"),
+    W_("every_period",
+       "Must hold: the milestone applies to every period starting from {start} on, with no "
+       "trajectory"),
+    W_("not_met_every_period",
+       "the milestone must hold in every period from {start} and {actual} is not {op} "
+       "{threshold}"),
+    W_("restated",
+       "Baseline: {base} = {value}, restated on the territory of {period} (with the units "
+       "merged into it): {members}"),
+    W_("territory_changed", "  territory changed on {day}; report a restated figure"),
+    W_("change_percent", "Change from baseline: ({value} − {base}) / {base} × 100 = {actual}"),
+    W_("change_absolute", "Change from baseline: {value} − {base} = {actual}"),
+    W_("milestones", "Milestones: {list}"),
+    W_("chosen",
+       "Milestone in force: {op} {value} by the end of {by} ({deadline}) — the earliest not yet "
+       "ended when the period ends"),
+    W_("chosen_last",
+       "Milestone in force: {op} {value} by the end of {by} ({deadline}) — the period is after "
+       "the last milestone"),
+    W_("trajectory",
+       "Trajectory: {start} + ({goal} − {start}) × {done}/{total} days = {expected} (from "
+       "{anchor} to {end})"),
+    W_("no_trajectory_op", "Trajectory: none ({op} milestones have none)"),
+    W_("before_baseline",
+       "Trajectory: not started (the period ends before the baseline period {period})"),
+    W_("no_trajectory", "Trajectory: none (no baseline)"),
+    W_("status", "Status: {word} — {reason}"),
+    W_("met", "{actual} {op} {threshold}"),
+    W_("not_met",
+       "the period ends at or after the deadline {by} and {actual} is not {op} {threshold}"),
+    W_("on_track",
+       "before the deadline, not yet met, but {actual} is at or past the trajectory {expected}"),
+    W_("off_track", "before the deadline, {actual} is short of the trajectory {expected}"),
+    W_("pending", "before the deadline {by}, not yet met, no trajectory to compare with"),
+    W_("no_data", "missing figures: {missing}"),
+    W_("invalid", "the figures give no number (division by zero)"),
+    W_("not_applicable", "level {level} is not among the target's levels {levels}"),
+    W_("needed_more",
+       "Needed: {needed} more in the numerator ({numerator}), the denominator held at {den}, to "
+       "meet {op} {threshold}."),
+    W_("needed_less",
+       "Needed: {needed} less in the numerator ({numerator}), the denominator held at {den}, to "
+       "meet {op} {threshold}."),
+)
 
 
 class _Say:

@@ -89,7 +89,7 @@ def _number_or_pair(value: Any) -> float | tuple[float, float]:
 
 # Bounds of the scoring section (docs/security.md): points and their totals stay finite (a
 # sum of 1e308 twice is infinite, and an index of it NaN) and steps are scored in bounded
-# time; each refused with SCH08 at its place.
+# time; each refused with SCH10 at its place.
 MAX_POINTS = 1e9        # max, points, by_status, scale, |band min|
 MAX_THRESHOLD = 1e15    # |full_at|, |zero_at|, |step value|: figures compared, not summed
 MAX_STEPS = 100         # steps of one indicator
@@ -101,7 +101,7 @@ def _bounded(limit: float):
     def check(value: Any) -> float:
         number = _number(value)
         if abs(number) > limit:
-            raise _fail("SCH08", _("must be between -{limit} and {limit}").format(
+            raise _fail("SCH10", _("must be between -{limit} and {limit}").format(
                                    limit=f"{limit:,.0f}"), value)
         return number
     return check
@@ -111,10 +111,10 @@ _points, _threshold = _bounded(MAX_POINTS), _bounded(MAX_THRESHOLD)
 
 
 def _at_most(limit: int, message: str):
-    """A list of at most `limit` entries, refused (SCH08) before any entry is validated."""
+    """A list of at most `limit` entries, refused (SCH10) before any entry is validated."""
     def check(value: Any) -> Any:
         if isinstance(value, list) and len(value) > limit:
-            raise PydanticCustomError("SCH08", translate(message),
+            raise PydanticCustomError("SCH10", translate(message),
                                       {"n": f"{len(value):,}", "limit": limit})
         return value
     return check

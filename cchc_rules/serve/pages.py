@@ -28,38 +28,34 @@ if TYPE_CHECKING:
     from ..evaluation.result import Evaluation
     from ..render.report.context import ReportContext
 
-# The app's own words, key -> (vi, en); the report's words come from render/i18n.py.
-APP_WORDS: dict[str, tuple[str, str]] = {
-    "app": ("Bàn làm việc chỉ tiêu CCHC", "CCHC targets workbench"),
-    "live": ("Tự cập nhật khi tệp thay đổi", "Updates itself when a file changes"),
-    "home": ("Tổng hợp", "Summary"),
-    "quality": ("Chất lượng số liệu", "Data quality"),
-    "errors": ("Tệp không hợp lệ: đang hiển thị kết quả hợp lệ gần nhất.",
-               "A file does not validate: the last good results are shown below."),
-    "no_results": ("Chưa có kết quả: sửa các lỗi trên, trang sẽ tự cập nhật.",
-                   "No results yet: fix the errors above and the page updates itself."),
-    "all_periods": ("Tất cả các kỳ", "All periods"),
-    "explain": ("Giải thích", "Explanation"),
-    "explain_link": ("Xem giải thích", "See the explanation"),
-    "not_found": ("Không tìm thấy", "Not found"),
-    "not_found_text": ("Không có {what} '{id}' trong kết quả đã đánh giá.",
-                       "There is no {what} '{id}' in the evaluated results."),
-    "did_you_mean": ("Có phải: {id}?", "Did you mean: {id}?"),
-    "unit_word": ("đơn vị", "unit"), "target_word": ("chỉ tiêu", "target"),
-    "result_word": ("kết quả", "result"), "period_word": ("kỳ", "period"),
-    "parent": ("Trực thuộc", "Part of"), "children": ("Đơn vị trực thuộc", "Units under it"),
-    "upload": ("Xem trước một biểu mẫu", "Preview a form"),
-    "upload_hint": ("Thả vào đây biểu mẫu đã điền (.xlsx) hoặc tệp CSV, hoặc chọn tệp. Tệp chỉ "
-                    "được đánh giá để xem trước, không ghi vào tệp nào. Tối đa {size}.",
-                    "Drop a filled-in form (.xlsx) or a CSV file here, or choose one. It is "
-                    "evaluated for a preview only; no file is written. At most {size}."),
-    "preview": ("Xem trước: {name}", "Preview: {name}"),
-    "preview_none": ("Tệp không có kết quả nào cho bộ chỉ tiêu này.",
-                     "The file gives no result for this ruleset."),
-    "preview_errors": ("Tệp tải lên có lỗi:", "The uploaded file has errors:"),
-    "updated": ("Cập nhật lần {version}, đánh giá mất {ms} ms.",
-                "Update {version}, evaluated in {ms} ms."),
-}
+APP_WORDS = Words(
+    W_("app", "CCHC targets workbench"),
+    W_("live", "Updates itself when a file changes"),
+    W_("home", "Summary"),
+    W_("quality", "Data quality"),
+    W_("errors", "A file does not validate: the last good results are shown below."),
+    W_("no_results", "No results yet: fix the errors above and the page updates itself."),
+    W_("all_periods", "All periods"),
+    W_("explain", "Explanation"),
+    W_("explain_link", "See the explanation"),
+    W_("not_found", "Not found"),
+    W_("not_found_text", "There is no {what} '{id}' in the evaluated results."),
+    W_("did_you_mean", "Did you mean: {id}?"),
+    W_("unit_word", "unit"),
+    W_("target_word", "target"),
+    W_("result_word", "result"),
+    W_("period_word", "period"),
+    W_("parent", "Part of"),
+    W_("children", "Units under it"),
+    W_("upload", "Preview a form"),
+    W_("upload_hint",
+       "Drop a filled-in form (.xlsx) or a CSV file here, or choose one. It is evaluated for a "
+       "preview only; no file is written. At most {size}."),
+    W_("preview", "Preview: {name}"),
+    W_("preview_none", "The file gives no result for this ruleset."),
+    W_("preview_errors", "The uploaded file has errors:"),
+    W_("updated", "Update {version}, evaluated in {ms} ms."),
+)
 
 
 def app_words(lang: str) -> dict[str, str]:

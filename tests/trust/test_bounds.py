@@ -268,7 +268,7 @@ def test_more_steps_than_the_bound_is_one_positioned_line(tmp_path):
     assert result.exit_code == 2
     assert result.seconds < 20
     assert result.stderr.splitlines()[0] == (
-        f"{ruleset}:9:63: error SCH08 'steps' has 1,000 steps; the limit is 100")
+        f"{ruleset}:9:63: error SCH10 'steps' has 1,000 steps; the limit is 100")
 
 
 def test_a_hundred_steps_score_like_the_first_step_that_holds(tmp_path):
@@ -295,7 +295,7 @@ def test_huge_numbers_in_scoring_are_refused_where_they_stand(tmp_path, field, v
     assert result.exit_code == 2
     lines = result.stderr.splitlines()[:2]
     assert [line.split(": error ")[1].split(",")[0] for line in lines] == \
-        [f"SCH08 '{field}' must be between -1"] * 2, lines
+        [f"SCH10 '{field}' must be between -1"] * 2, lines
 
 
 def test_the_largest_max_allowed_twice_gives_finite_indexes(tmp_path):
@@ -334,9 +334,9 @@ def test_a_long_chain_is_one_positioned_unt15_line_before_any_work(tmp_path, lin
     result = cchc("evaluate", ruleset, "--data", data)
     assert result.exit_code == 2
     assert result.seconds < 30, f"{result.seconds:.0f} s"
-    line = next(x for x in result.stderr.splitlines() if "UNT15" in x)
+    line = next(x for x in result.stderr.splitlines() if "UNT18" in x)
     row = 2 + (51 if link == "parent" else 0)
-    assert line.startswith(f"{data}:{row}:5: error UNT15 {message}"), line
+    assert line.startswith(f"{data}:{row}:5: error UNT18 {message}"), line
 
 
 @pytest.mark.parametrize("link", ["parent", "successor"])
@@ -345,7 +345,7 @@ def test_a_chain_at_the_bound_evaluates(tmp_path, link):
     ruleset = write(tmp_path / "r.yaml", OVER_TIME.replace("BY", "2025"))
     result = cchc("evaluate", ruleset, "--data", data, "--format", "json")
     assert result.exit_code in (0, 1), result.output
-    assert "UNT15" not in result.stderr
+    assert "UNT18" not in result.stderr
 
 
 # --- item 12: SIGTERM while polars scores ---------------------------------------------------

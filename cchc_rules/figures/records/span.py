@@ -3,7 +3,7 @@
 An engine hands back a day outside Python's calendar (DuckDB: `99999-01-01` or a BC day) as
 text, and one typo in a year (`0001-01-05`) would make a period of every month since year 1
 for every unit. So the first and last days are read here, and a source whose dates are not
-days of years 1 to 9998, or span more than MAX_SPAN_YEARS, is refused (REC11) before the
+days of years 1 to 9998, or span more than MAX_SPAN_YEARS, is refused (REC14) before the
 periods are made.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ def record_day(value: object) -> date | None:
 
 def check_span(source: str, where: str, stats: list[tuple]) -> list[date]:
     """The first and last days of every unit's records (`stats` rows: unit, rows, first,
-    last), after refusing (REC11) days that cannot be counted and a span over
+    last), after refusing (REC14) days that cannot be counted and a span over
     MAX_SPAN_YEARS."""
     days, far = [], []
     for _unit, _rows, *ends in stats:
@@ -42,12 +42,12 @@ def check_span(source: str, where: str, stats: list[tuple]) -> list[date]:
             else:
                 days.append(day)
     if far:
-        raise CchcError([Problem("REC11", _(
+        raise CchcError([Problem("REC14", _(
             "records of '{source}' are dated {days}: not a day from year 1 to {last}").format(
                 source=source, days=", ".join(sorted(set(far))[:3]), last=_LAST_YEAR),
             Position(where), _("fix the year of those dates in the export"))])
     if days and max(days).year - min(days).year > MAX_SPAN_YEARS:
-        raise CchcError([Problem("REC11", _(
+        raise CchcError([Problem("REC14", _(
             "records of '{source}' span {first} to {last}, more than {years} years: a "
             "mistyped year would make a period of every month in between").format(
                 source=source, first=min(days).isoformat(), last=max(days).isoformat(),
