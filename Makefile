@@ -117,7 +117,7 @@ bench: $(VENV)/.installed-dev
 
 # The standing fuzz suite with a large budget (make test runs it with a small one).
 fuzz: $(VENV)/.installed-dev
-	CCHC_FUZZ_EXAMPLES=$${CCHC_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
+	CCHC_FUZZ_EXAMPLES=$${CCHC_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest tests/trust/test_fuzz.py -p no:cacheprovider
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

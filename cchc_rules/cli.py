@@ -19,6 +19,7 @@ import os
 import re
 import signal
 import sys
+import threading
 import time
 
 import click
@@ -353,6 +354,49 @@ def _on_signal(signum: int, frame) -> None:
     os._exit(128 + signum)
 
 
+_ENDING = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+_released = threading.Event()
+_watching = threading.Event()
+
+
+def _watch_signals() -> None:
+    """SIGTERM and SIGHUP are awaited on a thread of their own (sigwait), blocked everywhere
+    else: a Python handler runs only between two bytecodes of the main thread, so a polars
+    or DuckDB query running seconds in native code would hold the exit back. Threads started
+    later (polars', DuckDB's) inherit the block, so this runs before anything starts one: a
+    thread started earlier could take the signal itself. Without pthread_sigmask (Windows)
+    the handler is all there is. Once per process."""
+    if _watching.is_set():
+        return
+    _watching.set()
+    for signum in _ENDING:
+        signal.signal(signum, _on_signal)  # also what `serve` keeps after release_signals
+    if not hasattr(signal, "pthread_sigmask"):
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, _ENDING)
+    threading.Thread(target=_await_signal, name="cchc-signals", daemon=True).start()
+
+
+def _await_signal() -> None:
+    signum = signal.sigwait(_ENDING)
+    if not _released.is_set():
+        _on_signal(signum, None)
+
+
+def release_signals() -> None:
+    """Back to handlers on the main thread, for a server that installs its own (uvicorn's
+    graceful stop): the waiting thread is woken and told to step aside, then the signals
+    are unblocked here."""
+    if not hasattr(signal, "pthread_sigmask") or _released.is_set():
+        return
+    _released.set()
+    waiter = next((t for t in threading.enumerate() if t.name == "cchc-signals"), None)
+    if waiter is not None and waiter.ident is not None:
+        signal.pthread_kill(waiter.ident, _ENDING[0])
+        waiter.join(5)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _ENDING)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
              params=[lang_option(), *problem_options()])
 @click.version_option(__version__, prog_name="cchc")
@@ -371,9 +415,7 @@ def run() -> None:
     # national size the in-memory engine is as fast (bench/FINDINGS.md). A user's own
     # setting wins.
     os.environ.setdefault("POLARS_ENGINE_AFFINITY", "in-memory")
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _on_signal)
+    _watch_signals()
     try:
         main()
     except KeyboardInterrupt:

@@ -244,3 +244,9 @@ def is_period(text: object, *, ranges: bool = True) -> bool:
 def period_key(text: str) -> tuple[date, date, int, str]:
     """Sort key for period strings: the order of `Period` (by last day, then first day)."""
     return parse_period(text).key
+
+
+def day_after(day: date) -> date:
+    """The next day; the last representable day (9999-12-31, "never ends") stays itself, so
+    a unit valid to 9999-12-31 is one that never ends, not an OverflowError."""
+    return day if day == date.max else date.fromordinal(day.toordinal() + 1)

@@ -17,7 +17,7 @@ from types import FrameType
 import click
 import uvicorn
 
-from ..cli import say
+from ..cli import release_signals, say
 from ..errors import CchcError, Position
 from ..messages import _, set_language
 from .evaluate import data_options, echo_warning
@@ -90,6 +90,7 @@ def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                             timeout_graceful_shutdown=2)
     server = _Server(config, app.state.serve.stop)
+    release_signals()  # uvicorn's own handlers stop the server gracefully
     server.run(sockets=[sock])
 
 

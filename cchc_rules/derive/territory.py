@@ -16,6 +16,7 @@ territory changed.
 """
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -53,14 +54,14 @@ def _period(text: str) -> Period | None:
 
 def absorbed(graph: UnitGraph, unit: str) -> list[str]:
     """Every unit that ended into `unit`, directly or through a chain of successors."""
-    out: list[str] = []
-    todo = graph.predecessors_of(unit)
+    out: dict[str, None] = {}  # ordered, and a set for `in`: linear in the chain
+    todo = deque(graph.predecessors_of(unit))
     while todo:
-        old = todo.pop(0)
+        old = todo.popleft()
         if old not in out and old != unit:
-            out.append(old)
+            out[old] = None
             todo.extend(graph.predecessors_of(old))
-    return out
+    return list(out)
 
 
 def split_from(graph: UnitGraph, unit: str) -> list[str]:

@@ -424,18 +424,19 @@ def tile(target: Period, periods: Collection[Period], *, start=None) -> list[Per
     inside = sorted((p for p in periods if target.contains(p) and p.start >= begin
                      and p.text != target.text),
                     key=lambda p: (p.start, -(p.end - p.start).days, p.text))
+    # Days as ordinals: the day after 9999-12-31 is a number, not an OverflowError.
     starting: dict = {}
     for p in inside:
-        starting.setdefault(p.start, []).append(p)
-    goal = target.end + timedelta(days=1)
-    came: dict = {begin: None}
-    queue = deque([begin])
+        starting.setdefault(p.start.toordinal(), []).append(p)
+    goal = target.end.toordinal() + 1
+    came: dict = {begin.toordinal(): None}
+    queue = deque([begin.toordinal()])
     while queue:
         day = queue.popleft()
         if day == goal:
             break
         for p in starting.get(day, ()):
-            nxt = p.end + timedelta(days=1)
+            nxt = p.end.toordinal() + 1
             if nxt not in came:
                 came[nxt] = (day, p)
                 queue.append(nxt)

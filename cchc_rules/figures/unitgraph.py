@@ -92,7 +92,16 @@ class UnitGraph:
 
     def predecessors_of(self, unit: str) -> list[str]:
         """The units whose successor is `unit`, in declaration order."""
-        return [old for old, new in self.successors.items() if new == unit]
+        return self._heirs.get(unit, [])
+
+    @cached_property
+    def _heirs(self) -> dict[str, list[str]]:
+        """Successor -> the units it took over: built once, so a walk along a chain of
+        mergers is linear in it, not in the chain times all the units."""
+        out: dict[str, list[str]] = {}
+        for old, new in self.successors.items():
+            out.setdefault(new, []).append(old)
+        return out
 
     def parent_frame(self, periods: Sequence[Period | None]) -> pl.DataFrame:
         """(child, parent, p, level): for each period (p = its index in `periods`), each unit

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date
 
 from ..domain import LEVELS
 from ..errors import CchcError, Position, Problem, did_you_mean, has_controls
 from ..messages import _, noun
+from ..periods import day_after
 
 FIELDS = ("id", "name", "level", "parent", "valid_from", "valid_to", "successor", "split_into",
           "code", "parents")
@@ -202,6 +203,7 @@ def check_tree(units: Mapping[str, Unit]) -> list[Problem]:
                                id=unit.id, ref=ref),
                     unit.pos, did_you_mean(ref, units) or _("declare it under 'units:'")))
     problems += successor_problems(units)
+    problems += chain_problems(units)
     problems += [Problem("UNT03", _("units form a cycle: {value}").format(
                                     value=" → ".join([*cycle, cycle[0]])),
                          units[cycle[0]].pos, _("a unit cannot be its own ancestor"))
@@ -209,19 +211,71 @@ def check_tree(units: Mapping[str, Unit]) -> list[Problem]:
     return problems
 
 
+# Bounds on the chains that drive work (docs/security.md): roll-up sums one level at a time,
+# restatement walks a unit's predecessors. Vietnam's tree has four levels, and a commune is
+# merged a few times at most; both bounds are far above that.
+MAX_DEPTH = 50        # parent levels above a unit (its `parent` and dated `parents` alike)
+MAX_SUCCESSION = 50   # units merged one into the next (successor after successor)
+
+
+def chain_problems(units: Mapping[str, Unit]) -> list[Problem]:
+    """UNT18 for the first unit (in declaration order) under more than MAX_DEPTH levels of
+    parents, and for the first at the start of a successor chain longer than MAX_SUCCESSION;
+    each unit walked once (linear in the units and their links)."""
+    problems = []
+    depth = _longest(units, lambda u: (u.parent, *(p[0] for p in u.parents)))
+    deep = next((u for u in units.values() if depth[u.id] - 1 > MAX_DEPTH), None)
+    if deep is not None:
+        problems.append(Problem("UNT18", _(
+            "unit '{id}' has {levels:,} levels of parents above it; the limit is {limit}").format(
+                id=deep.id, levels=depth[deep.id] - 1, limit=MAX_DEPTH), deep.pos,
+            _("a unit's parent is the unit directly above it (province, district, commune)")))
+    chain = _longest(units, lambda u: (u.successor,))
+    long = next((u for u in units.values() if chain[u.id] - 1 > MAX_SUCCESSION), None)
+    if long is not None:
+        problems.append(Problem("UNT18", _(
+            "unit '{id}' starts a chain of {n:,} successors; the limit is {limit}").format(
+                id=long.id, n=chain[long.id] - 1, limit=MAX_SUCCESSION), long.pos,
+            _("a unit's successor is the unit that took its territory over")))
+    return problems
+
+
+def _longest(units: Mapping[str, Unit], links) -> dict[str, int]:
+    """Unit id -> the most units on a path from it along `links(unit)` (itself included),
+    by one depth-first walk: each unit entered once. A link back into the path (a cycle,
+    reported as UNT03 or UNT10) ends the path there."""
+    depth: dict[str, int] = {}
+    for start in units:
+        stack, entered = [start], set()
+        while stack:
+            node = stack.pop()
+            if node in depth:
+                continue
+            up = [n for n in links(units[node]) if n is not None and n in units]
+            if node in entered:
+                depth[node] = 1 + max((depth.get(n, 0) for n in up), default=0)
+            else:
+                entered.add(node)
+                stack.append(node)
+                stack.extend(n for n in up if n not in depth and n not in entered)
+    return depth
+
+
 def _cycles(units: Mapping[str, Unit], link: str) -> list[list[str]]:
     """Each cycle of the `link` field (parent or successor) once, from where it is met."""
     found: list[list[str]] = []
-    on_cycle: set[str] = set()
+    done: set[str] = set()  # walked from an earlier start: any cycle beyond is found already
     for start in units:
         path: list[str] = []
+        at: dict[str, int] = {}  # node -> its place in path: linear, not a list search
         node: str | None = start
-        while node is not None and node in units and node not in path and node not in on_cycle:
+        while node is not None and node in units and node not in at and node not in done:
+            at[node] = len(path)
             path.append(node)
             node = getattr(units[node], link)
-        if node is not None and node in path:
-            found.append(path[path.index(node):])
-            on_cycle.update(found[-1])
+        if node is not None and node in at:
+            found.append(path[at[node]:])
+        done.update(path)
     return found
 
 
@@ -237,7 +291,7 @@ def successor_problems(units: Mapping[str, Unit]) -> list[Problem]:
         if heir is None or not unit.valid_to or not heir.valid_from \
                 or not _is_date(unit.valid_to) or not _is_date(heir.valid_from):
             continue
-        next_day = date.fromisoformat(unit.valid_to) + timedelta(days=1)
+        next_day = day_after(date.fromisoformat(unit.valid_to))
         if date.fromisoformat(heir.valid_from) > next_day:
             problems.append(Problem(
                 "UNT11", _("unit '{id}' ends on {valid_to} but its successor '{id2}' starts only "

@@ -52,7 +52,7 @@ ENTRY_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     if value is None:
         return "nothing"
@@ -94,8 +94,46 @@ def _number_or_pair(value: Any) -> float | tuple[float, float]:
     if isinstance(value, list):
         if len(value) != 2:
             raise _fail("SCH01", _("must be a number or a pair [low, high]"), value)
-        return (_number(value[0]), _number(value[1]))
-    return _number(value)
+        return (_threshold(value[0]), _threshold(value[1]))
+    return _threshold(value)
+
+
+# Bounds of the scoring section (docs/security.md): points and their totals stay finite (a
+# sum of 1e308 twice is infinite, and an index of it NaN) and steps are scored in bounded
+# time; each refused with SCH10 at its place.
+MAX_POINTS = 1e9        # max, points, by_status, scale, |band min|
+MAX_THRESHOLD = 1e15    # |full_at|, |zero_at|, |step value|: figures compared, not summed
+MAX_STEPS = 100         # steps of one indicator
+MAX_BANDS = 100         # bands of the index
+MAX_INDICATORS = 1000   # indicators of the scoring (Decision 766 has 40 or so)
+
+
+def _bounded(limit: float):
+    def check(value: Any) -> float:
+        number = _number(value)
+        if abs(number) > limit:
+            raise _fail("SCH10", _("must be between -{limit} and {limit}").format(
+                                   limit=f"{limit:,.0f}"), value)
+        return number
+    return check
+
+
+_points, _threshold = _bounded(MAX_POINTS), _bounded(MAX_THRESHOLD)
+
+
+def _at_most(limit: int, message: str):
+    """A list of at most `limit` entries, refused (SCH10) before any entry is validated."""
+    def check(value: Any) -> Any:
+        if isinstance(value, list) and len(value) > limit:
+            raise PydanticCustomError("SCH10", translate(message),
+                                      {"n": f"{len(value):,}", "limit": limit})
+        return value
+    return check
+
+
+_few_steps = _at_most(MAX_STEPS, N_("has {n} steps; the limit is {limit}"))
+_few_bands = _at_most(MAX_BANDS, N_("has {n} bands; the limit is {limit}"))
+_few_indicators = _at_most(MAX_INDICATORS, N_("has {n} indicators; the limit is {limit}"))
 
 
 def _period(value: Any) -> str:
@@ -155,6 +193,12 @@ def _bad_date(value: Any) -> str:
 Date = Annotated[str, BeforeValidator(_date), WithJsonSchema(
     {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
 Number = Annotated[float, BeforeValidator(_number)]
+Points = Annotated[float, BeforeValidator(_points),
+                   WithJsonSchema({"type": "number", "minimum": -MAX_POINTS,
+                                   "maximum": MAX_POINTS})]
+Threshold = Annotated[float, BeforeValidator(_threshold),
+                      WithJsonSchema({"type": "number", "minimum": -MAX_THRESHOLD,
+                                      "maximum": MAX_THRESHOLD})]
 Period = Annotated[str, BeforeValidator(_period), WithJsonSchema({"anyOf": [
     {"type": "string", "pattern": PERIOD},
     {"type": "integer", "minimum": 1000, "maximum": 9999}]})]
@@ -393,7 +437,7 @@ class Band(_Model):
     id: EntryId = Field(description="Mã hạng / Band id, e.g. 'A'.")
     title: Text | None = Field(None, description="Tên hạng / The band's name, shown instead of "
                                "its id (v3), e.g. 'Xuất sắc'.")
-    min: Number = Field(description="Chỉ số tối thiểu / Lowest index in the band.")
+    min: Points = Field(description="Chỉ số tối thiểu / Lowest index in the band.")
 
 
 class ScoreGroup(_Model):
@@ -420,7 +464,7 @@ class Step(_Model):
     op: OpLiteral = Field(description="Phép so sánh / Comparison; `between` takes [low, high].")
     value: Annotated[float | tuple[float, float], BeforeValidator(_number_or_pair)] = Field(
         description="Ngưỡng / Threshold: a number, or [low, high] for between.")
-    points: Number = Field(ge=0, description="Điểm / Points when the condition holds.")
+    points: Points = Field(ge=0, description="Điểm / Points when the condition holds.")
 
 
 class Indicator(_Model):
@@ -433,15 +477,16 @@ class Indicator(_Model):
     metric: MetricId | None = Field(None, description="Chỉ số được chấm / Metric scored.")
     target: EntryId | None = Field(None, description="Chỉ tiêu / Target whose status is "
                                    "scored (with by_status).")
-    max: Number = Field(gt=0, description="Điểm tối đa / Maximum points, above 0.")
-    full_at: Number | None = Field(None, description="Đạt điểm tối đa tại / Value giving full "
+    max: Points = Field(gt=0, description="Điểm tối đa / Maximum points, above 0.")
+    full_at: Threshold | None = Field(None, description="Đạt điểm tối đa tại / Value giving full "
                                    "points: points = max × clamp((v − zero_at) / (full_at − "
                                    "zero_at), 0, 1).")
-    zero_at: Number | None = Field(None, description="Không điểm tại / Value giving 0 points "
+    zero_at: Threshold | None = Field(None, description="Không điểm tại / Value giving 0 points "
                                    "(default 0); with full_at.")
-    steps: list[Step] | None = Field(None, min_length=1, description="Bậc điểm / The points "
+    steps: Annotated[list[Step], BeforeValidator(_few_steps)] | None = Field(
+        None, min_length=1, max_length=MAX_STEPS, description="Bậc điểm / The points "
                                      "of the first step whose condition holds; none → 0.")
-    by_status: dict[str, Number] | None = Field(
+    by_status: dict[str, Points] | None = Field(
         None, description="Điểm theo trạng thái / Points by the target's status; a status "
         "not listed → 0, not_applicable → excluded.")
     as_points: bool | None = Field(None, description="Giá trị là điểm / The value is the "
@@ -483,13 +528,15 @@ class Indicator(_Model):
 class Scoring(_Model):
     """Chấm điểm và xếp hạng / Points and ranking (PAR Index, Decision 766)."""
 
-    scale: Number = Field(100.0, gt=0, description="Thang điểm / index = points / max × "
+    scale: Points = Field(100.0, gt=0, description="Thang điểm / index = points / max × "
                           "scale; default 100.")
-    bands: list[Band] = Field(default_factory=list, description="Xếp loại / Bands on the "
+    bands: Annotated[list[Band], BeforeValidator(_few_bands)] = Field(
+        default_factory=list, max_length=MAX_BANDS, description="Xếp loại / Bands on the "
                               "index, highest `min` first.")
     groups: list[ScoreGroup] = Field(default_factory=list, description="Nhóm tiêu chí / "
                                      "Groups of indicators.")
-    indicators: list[Indicator] = Field(min_length=1, description="Tiêu chí / Indicators.")
+    indicators: Annotated[list[Indicator], BeforeValidator(_few_indicators)] = Field(
+        min_length=1, max_length=MAX_INDICATORS, description="Tiêu chí / Indicators.")
 
 
 class Ruleset(_Model):

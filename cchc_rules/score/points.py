@@ -485,11 +485,10 @@ def _rule(ind: Any, value: pl.Expr) -> pl.Expr:
     if ind.full_at is not None:
         zero = float(ind.zero_at or 0.0)
         return top * ((value - zero) / (float(ind.full_at) - zero)).clip(0.0, 1.0)
-    points = pl.lit(0.0)
-    for step in reversed(ind.steps):  # the first step that holds wins
-        points = pl.when(holds(step.op, value, step.value)).then(pl.lit(float(step.points))) \
-            .otherwise(points)
-    return points
+    # The first step that holds wins: the first non-null of one flat list, not a when/otherwise
+    # nested as deep as the steps (polars' optimiser is quadratic in that depth).
+    return pl.coalesce([pl.when(holds(step.op, value, step.value)).then(float(step.points))
+                        for step in ind.steps] + [pl.lit(0.0)])
 
 
 def holds(op: str, value: pl.Expr, threshold: float | tuple[float, float]) -> pl.Expr:
@@ -513,9 +512,9 @@ def _rank(totals: pl.DataFrame, scoring: Any, levels: dict[str, str | None],
         # clamped to 0–scale: bonus and penalty points can pass either end (spec §7 v3)
         pl.when(pl.col("max") > 0).then((pl.col("points") / pl.col("max") * scale)
                                         .clip(0.0, scale)).alias("index"))
-    band = pl.lit(None, pl.String)
-    for b in reversed(scoring.bands):  # the first band whose min ≤ index
-        band = pl.when(pl.col("index") >= b.min).then(pl.lit(b.id)).otherwise(band)
+    # the first band whose min ≤ index: one flat coalesce, linear in the bands
+    band = pl.coalesce([pl.when(pl.col("index") >= b.min).then(pl.lit(b.id))
+                        for b in scoring.bands] + [pl.lit(None, pl.String)])
     frame = frame.with_columns(band.alias("band"))
     titles = band_titles(scoring)
     if titles:   # v3: a band's title, shown where the band is

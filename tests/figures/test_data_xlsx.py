@@ -105,7 +105,7 @@ def test_formula_without_saved_result_is_missing_with_a_warning(tmp_path):
         "as missing figures [open the workbook in Excel and save it again]"]
 
 
-def test_formula_with_saved_result_counts(tmp_path):
+def test_formula_with_saved_result_counts_with_a_warning_naming_cell_and_formula(tmp_path):
     path = tmp_path / "cached.xlsx"
     with xlsxwriter.Workbook(path) as wb:
         ws = wb.add_worksheet("Q1")
@@ -114,7 +114,10 @@ def test_formula_with_saved_result_counts(tmp_path):
         ws.write_formula(1, 2, "=4000+917", None, 4917)
     figures = read_data([path])
     assert figures.values["value"].to_list() == [4917.0]
-    assert figures.warnings == []
+    assert [w.format() for w in figures.warnings] == [
+        f"{path}[Q1]:2:3: warning DAT25 cell C2 holds the formula =4000+917; its saved result "
+        "4917 is read as the figure [type the figure itself, or check that the formula is "
+        "right]"]
 
 
 def test_cells_of_the_wrong_type(tmp_path):

@@ -107,3 +107,44 @@ def test_near_miss_levels_warn_once_and_other_levels_are_free():
     assert [p.format() for p in level_warnings(units)] == [
         "u.yaml:2:5: warning UNT08 level 'provnice' of unit 'a' is not a standard level "
         "[did you mean 'province'?]"]
+
+
+# --- issue 25: chains walked once ------------------------------------------------------------
+
+def _naive_depth(parent: dict[str, str | None], unit: str) -> int:
+    """Units on the path up from `unit` (itself included), stopping where it loops."""
+    seen: list[str] = []
+    while unit is not None and unit in parent and unit not in seen:
+        seen.append(unit)
+        unit = parent[unit]
+    return len(seen)
+
+
+@given(st.lists(st.integers(-1, 30), min_size=1, max_size=30))
+def test_longest_chains_match_a_plain_walk_when_there_is_no_cycle(links):
+    from cchc_rules.figures.units import Unit, _cycles, _longest
+    parent = {f"u{i}": (f"u{j}" if 0 <= j < i else None) for i, j in enumerate(links)}
+    units = {u: Unit(u, u, parent=p) for u, p in parent.items()}
+    depth = _longest(units, lambda u: (u.parent,))
+    assert depth == {u: _naive_depth(parent, u) for u in parent}
+    assert _cycles(units, "parent") == []
+
+
+@given(st.lists(st.integers(0, 20), min_size=1, max_size=20))
+def test_every_cycle_is_found_once(links):
+    from cchc_rules.figures.units import Unit, _cycles
+    n = len(links)
+    parent = {f"u{i}": f"u{j % n}" for i, j in enumerate(links)}  # every unit has a parent
+    units = {u: Unit(u, u, parent=p) for u, p in parent.items()}
+    found = _cycles(units, "parent")
+    # plain reference: the cycles of a functional graph, each as its set of units
+    cycles = set()
+    for start in parent:
+        path = []
+        node = start
+        while node not in path:
+            path.append(node)
+            node = parent[node]
+        cycles.add(frozenset(path[path.index(node):]))
+    assert {frozenset(c) for c in found} == cycles
+    assert len(found) == len(cycles)

@@ -9,10 +9,11 @@ to itself continues unchanged.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from ...errors import Position
 from ...messages import _
+from ...periods import day_after
 from ..units import Unit
 from .batch import Batch
 
@@ -81,4 +82,4 @@ def _is_day(text: str) -> bool:
 
 
 def _next(day: str) -> str:
-    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    return day_after(date.fromisoformat(day)).isoformat()

@@ -8,11 +8,18 @@ refused; formulas without a saved result count as missing, with a warning.
 
 A workbook is a zip of XML: 5 KB can declare a cell at XFD1048576 (calamine would allocate the
 whole 17-billion-cell grid) or expand to gigabytes. So before calamine sees it, the zip's
-declared sizes and every sheet's used range are checked against the limits below (DAT23).
+declared sizes, the shared strings' part and the used ranges of all the visible sheets
+together are checked against the limits below (DAT23), and calamine reads one sheet at a time.
+
+A formula in a figure cell is never evaluated: its saved result is read, with a warning naming
+the cell and the formula (DAT25), as nobody typed that figure; a formula that calls outside the
+workbook (a function not in SAFE_FUNCTIONS such as WEBSERVICE or HYPERLINK, a DDE link
+`cmd|'/c calc'!A0`, another workbook's `[1]Sheet!A1`) is refused (DAT26).
 """
 from __future__ import annotations
 
 import lzma
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -30,8 +37,17 @@ from .table import TITLE_ROWS, describe, find_header, read_header, read_rows
 
 # Limits: the uncompressed parts together, like the CSV reader's file size; the cells of the
 # grid calamine builds (from A1 to the last used row and column, empty ones included).
+# The cells are counted over every visible sheet together (calamine builds each one's grid).
 MAX_BYTES = 512 * 1024 * 1024
 MAX_CELLS = 10_000_000
+MAX_STRINGS_BYTES = 64 * 1024 * 1024  # xl/sharedStrings.xml unpacked: calamine keeps it all
+# Functions a figure cell's formula may use (its saved result is read, with DAT25); any other
+# function, a DDE link or another workbook's reference is refused (DAT26).
+SAFE_FUNCTIONS = frozenset({
+    "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "AVERAGE", "MIN", "MAX", "COUNT", "COUNTA",
+    "COUNTIF", "COUNTIFS", "ROUND", "ROUNDUP", "ROUNDDOWN", "INT", "ABS", "IF", "IFERROR",
+    "AND", "OR", "NOT"})
+FORMULAS_SHOWN = 20  # DAT25 lines per sheet; the rest are counted in one more line
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -56,17 +72,18 @@ def read_xlsx(batch: Batch, path: Path) -> None:
         book = CalamineWorkbook.from_path(file)
         sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet
                   and m.visible == SheetVisibleEnum.Visible]
-        grids = {name: book.get_sheet_by_name(name) for name in sheets}
-        tables = {name: grid.to_python(skip_empty_area=False) for name, grid in grids.items()}
     except Exception as err:  # calamine raises its own types for every kind of damage
-        batch.error("DAT16", _("cannot read as an Excel workbook: {err}").format(
-                               err=err), Position(file),
-                    _("save it from Excel as .xlsx"))
+        _unreadable(batch, file, err)
         return
     form = _is_form(path)
     read = filled = 0
     for name in sheets:
-        rows = tables[name]
+        try:  # one grid at a time: never every sheet's grid in memory at once
+            grid = book.get_sheet_by_name(name)
+            rows = grid.to_python(skip_empty_area=False)
+        except Exception as err:
+            _unreadable(batch, file, err)
+            return
         where = f"{file}!{name}!" if form else f"{file}[{name}]"
         first = next((i for i, r in enumerate(rows) if any(_filled(c) for c in r)), None)
         if first is None:
@@ -87,7 +104,7 @@ def read_xlsx(batch: Batch, path: Path) -> None:
             continue
         read += 1
         header = rows[top]
-        merged = [m for m in grids[name].merged_cell_ranges or []
+        merged = [m for m in grid.merged_cell_ranges or []
                   if m[1][0] >= top]  # title rows above the header may be merged
         for (r0, c0), (r1, c1) in merged:
             merged_cells = _("merged header cells {cells}") if r0 <= top \
@@ -107,6 +124,9 @@ def read_xlsx(batch: Batch, path: Path) -> None:
             read_rows(batch, layout, ((top + 2 + i, r) for i, r in enumerate(body)), where,
                       cols, width)
         below = [cell for cell in hidden.get(name, []) if cell.row > top + 1]
+        _formulas(batch, [c for c in below if c.formula is not None and c.value
+                          and not c.error], where)
+        below = [cell for cell in below if cell.error or not cell.value]
         for cell in below:
             if cell.error:
                 batch.error("DAT03", _("cell {ref} holds the Excel error {error}").format(
@@ -129,6 +149,60 @@ def read_xlsx(batch: Batch, path: Path) -> None:
                                       "column per metric (wide) or metric, value (long)"))
 
 
+def _unreadable(batch: Batch, file: str, err: Exception) -> None:
+    batch.error("DAT16", _("cannot read as an Excel workbook: {err}").format(err=err),
+                Position(file), _("save it from Excel as .xlsx"))
+
+
+def _formulas(batch: Batch, cells: list[_Hidden], where: str) -> None:
+    """Formula cells with a saved result in the figures: DAT26 for one calling outside the
+    workbook, else DAT25 (its saved result is read); never evaluated."""
+    warned = 0
+    for cell in cells:
+        outside = _outside(cell.formula or "")
+        if outside:
+            batch.error("DAT26", _("cell {ref} holds the formula ={formula}, which calls "
+                                   "{outside}; it is not read").format(
+                                   ref=cell.ref, formula=cell.formula, outside=outside),
+                        Position(where, cell.row, cell.col),
+                        _("type the figure itself; formulas may use only {names}").format(
+                          names=", ".join(sorted(SAFE_FUNCTIONS))))
+        elif warned < FORMULAS_SHOWN:
+            warned += 1
+            batch.warn("DAT25", _("cell {ref} holds the formula ={formula}; its saved result "
+                                  "{value} is read as the figure").format(
+                                  ref=cell.ref, formula=cell.formula, value=cell.value),
+                       Position(where, cell.row, cell.col),
+                       _("type the figure itself, or check that the formula is right"))
+        else:
+            warned += 1
+    if warned > FORMULAS_SHOWN:
+        batch.warn("DAT25", _("{n} more formula cell(s) have their saved results read as "
+                              "figures").format(n=warned - FORMULAS_SHOWN), Position(where),
+                   _("type the figures themselves, or check that the formulas are right"))
+
+
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+_QUOTED = re.compile(r"'(?:[^']|'')*'")
+_FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
+
+
+def _outside(formula: str) -> str | None:
+    """What in `formula` reaches outside the workbook: a DDE link (`|`), another workbook
+    (`[`), or the first function not in SAFE_FUNCTIONS; None when nothing does."""
+    code = _STRING.sub('""', formula)
+    if "|" in code:
+        return _("a DDE link")
+    code = _QUOTED.sub("''", code)  # a sheet's name: 'Số liệu (2)'!A1
+    if "[" in code:
+        return _("another workbook")
+    for name in _FUNCTION.findall(code):
+        bare = name.upper().removeprefix("_XLFN.").removeprefix("_XLWS.")
+        if bare not in SAFE_FUNCTIONS:
+            return bare
+    return None
+
+
 def _filled(cell: object) -> bool:
     return not (cell is None or (isinstance(cell, str) and not cell.strip()))
 
@@ -148,13 +222,15 @@ def _is_form(path: Path) -> bool:
 
 @dataclass(frozen=True)
 class _Hidden:
-    """A cell calamine shows as empty that is not: an Excel error, or (error None) a formula
-    whose result was never saved."""
+    """A cell calamine does not show as it is: an Excel error, a formula whose result was
+    never saved (value None), or a formula calamine shows by its saved result."""
 
     row: int
     col: int
     ref: str
     error: str | None
+    formula: str | None = None
+    value: str | None = None
 
 
 class _Refused(Exception):
@@ -191,12 +267,20 @@ def _inspect(path: Path) -> dict[str, list[_Hidden]]:
                                           declared=declared, MAX_BYTES=MAX_BYTES),
                                translate(_SPLIT_HINT))
             names = {m.filename for m in members}
+            strings = next((m for m in members if m.filename.lower() == "xl/sharedstrings.xml"),
+                           None)
+            if strings is not None and strings.file_size > MAX_STRINGS_BYTES:
+                raise _Refused("DAT23", _("the workbook's shared strings unpack to {size:,} "
+                                          "bytes; the limit is {limit:,}").format(
+                                          size=strings.file_size, limit=MAX_STRINGS_BYTES),
+                               translate(_SPLIT_HINT))
             if "xl/workbook.xml" not in names:
                 raise _Refused("DAT06", _("the workbook is empty: it has no sheet with data (no "
                                           "xl/workbook.xml)"), _("save it from Excel as .xlsx"))
             rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
             targets = {r.get("Id"): r.get("Target", "") for r in rels}
             workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+            budget = [MAX_CELLS]  # cells left for the visible sheets' grids, all together
             for sheet in workbook.iter(f"{_NS}sheet"):
                 target = targets.get(sheet.get(_REL), "")
                 member = target.lstrip("/") if target.startswith("/") else str(
@@ -204,7 +288,8 @@ def _inspect(path: Path) -> dict[str, list[_Hidden]]:
                 name = sheet.get("name", "")
                 try:
                     with book.open(member) as xml:
-                        cells = _scan(xml, name)
+                        visible = sheet.get("state", "visible") == "visible"
+                        cells = _scan(xml, name, budget if visible else [MAX_CELLS])
                 except (*_DAMAGED, ElementTree.ParseError) as err:
                     # its size is not vouched for: calamine must not be the one to find out
                     raise _Refused("DAT16", _("cannot read as an Excel workbook: the sheet is "
@@ -221,11 +306,14 @@ def _inspect(path: Path) -> dict[str, list[_Hidden]]:
     return found
 
 
-def _scan(xml: IO[bytes], sheet: str) -> list[_Hidden]:
-    """The sheet's hidden cells; `_Refused` as soon as its declared dimension or its last used
-    row × column exceeds MAX_CELLS, before calamine would build that grid."""
+def _scan(xml: IO[bytes], sheet: str, budget: list[int]) -> list[_Hidden]:
+    """The sheet's hidden cells (and formula cells); `_Refused` as soon as its declared
+    dimension or its last used row × column exceeds what is left of the workbook's cells
+    (`budget[0]`, then lowered by this sheet's grid), before calamine would build it."""
     cells: list[_Hidden] = []
+    shared: dict[str, str] = {}  # a shared formula's index -> its text (on its first cell)
     row = col = rows = cols = 0
+    left = budget[0]
     for event, elem in ElementTree.iterparse(xml, events=("start", "end")):
         if event == "start":
             if elem.tag == f"{_NS}row":
@@ -233,7 +321,7 @@ def _scan(xml: IO[bytes], sheet: str) -> list[_Hidden]:
             elif elem.tag == f"{_NS}dimension":
                 last = (elem.get("ref") or "").rpartition(":")[2]
                 _check_area(sheet, *_ref_parts(last),
-                            _("its declared range ends at {last}").format(last=last))
+                            _("its declared range ends at {last}").format(last=last), left)
             continue
         if elem.tag == f"{_NS}row":
             elem.clear()
@@ -244,14 +332,28 @@ def _scan(xml: IO[bytes], sheet: str) -> list[_Hidden]:
         col = at_col or col + 1
         here = at_row or row
         rows, cols = max(rows, here), max(cols, col)
-        _check_area(sheet, rows, cols, f"cell {cell_ref(here, col)} is used")
+        _check_area(sheet, rows, cols, f"cell {cell_ref(here, col)} is used", left)
         value = elem.find(f"{_NS}v")
         text = value.text if value is not None else None
         error = text or "#N/A" if elem.get("t") == "e" else None
-        if error or (elem.find(f"{_NS}f") is not None and not text):
-            cells.append(_Hidden(here, col, ref or cell_ref(here, col), error))
+        formula = elem.find(f"{_NS}f")
+        if error or formula is not None:
+            cells.append(_Hidden(here, col, ref or cell_ref(here, col), error,
+                                 _formula_text(formula, shared), text))
         elem.clear()
+    budget[0] = left - rows * cols
     return cells
+
+
+def _formula_text(formula: ElementTree.Element | None, shared: dict[str, str]) -> str | None:
+    """A cell's formula as Excel shows it after `=`; a shared formula's later cells carry
+    only its index, so their text is the first cell's (`shared`)."""
+    if formula is None:
+        return None
+    text, index = formula.text or "", formula.get("si")
+    if formula.get("t") == "shared" and index is not None:
+        text = shared.setdefault(index, text) if text else shared.get(index, "")
+    return text[:200]
 
 
 def _drain(book: zipfile.ZipFile, member: str) -> None:
@@ -267,11 +369,14 @@ def _drain(book: zipfile.ZipFile, member: str) -> None:
                        _("save it from Excel as .xlsx")) from None
 
 
-def _check_area(sheet: str, rows: int, cols: int, why: str) -> None:
-    if rows * cols > MAX_CELLS:
+def _check_area(sheet: str, rows: int, cols: int, why: str, left: int) -> None:
+    """`left`: the cells the workbook's limit leaves for this sheet after the sheets before."""
+    if rows * cols > left:
         raise _Refused("DAT23", _("the sheet spans {rows:,} rows × {cols:,} columns ({why}); the "
-                                  "limit is {MAX_CELLS:,} cells from A1").format(
-                                  rows=rows, cols=cols, why=why, MAX_CELLS=MAX_CELLS),
+                                  "limit is {MAX_CELLS:,} cells from A1 over all the visible "
+                                  "sheets together, {left:,} left for this one").format(
+                                  rows=rows, cols=cols, why=why, MAX_CELLS=MAX_CELLS,
+                                  left=max(left, 0)),
                        translate(_SPLIT_HINT) + _("; delete stray cells far below or right of "
                                                   "the table"), sheet)
 

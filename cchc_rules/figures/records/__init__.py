@@ -43,6 +43,7 @@ from .quality import (
     unit_stats,
 )
 from .quality import warnings as quality_warnings
+from .span import check_span
 from .sql import Clock, fused_query, metric_query, period_moments, placement, references
 from .types import effective_columns, locate_column
 
@@ -162,7 +163,7 @@ def _count_source(ruleset, source, loc: Location, engine: Engine, units: Mapping
     LOG.info(_("records '{name}': {rows:,} rows in {units} units").format(
         name=name, rows=sum(counts.values()), units=len(counts)))
     warnings = _unit_warnings(name, counts, units)
-    days = [d for s in stats.units for d in (s.first, s.last) if d is not None]
+    days = check_span(name, loc.text, stats.units)
     quality = SourceQuality(name, loc.text, loc.engine, sum(counts.values()),
                             min(days, default=None), max(days, default=None),
                             dates=stats.dates,

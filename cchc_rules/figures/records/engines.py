@@ -161,6 +161,23 @@ def parse_location(text: str, sources) -> Location:
     return Location(name, text, files=files, engine=engine)
 
 
+# The --records pattern is expanded once, by Python; the engines would expand each matched
+# name again (the file literally named `a*.csv` also reads `ab.csv`), so its glob characters
+# are escaped as each engine spells a literal one.
+_GLOB = re.compile(r"([*?\[{])")
+_HADOOP_GLOB = re.compile(r"([*?\[\]{}\\])")
+
+
+def duckdb_literal(path: Path) -> str:
+    """`path` as a DuckDB file pattern matching that file only: `a*.csv` → `a[*].csv`."""
+    return _GLOB.sub(r"[\1]", str(path))
+
+
+def hadoop_literal(path: Path) -> str:
+    """`path` as a Spark (Hadoop) path pattern matching that file only: `a*.csv` → `a\\*.csv`."""
+    return _HADOOP_GLOB.sub(r"\\\1", str(path))
+
+
 def _suffix(path: Path) -> str:
     return path.suffix.lower()
 
@@ -252,7 +269,7 @@ class DuckDB:
         self.tables: dict[str, str] = {}
         for loc in locations:
             view = f"records_{loc.source}"
-            files = [str(p) for p in loc.files]
+            files = [duckdb_literal(p) for p in loc.files]
             with rec06(self.error, "read", loc.source,
                        locate=partial(self._csv_error, loc=loc)):
                 if FILE_KINDS[_suffix(loc.files[0])] == "parquet":
@@ -379,8 +396,8 @@ def physical_kind(name: str) -> str | None:
 def _read_one(con, path: Path, options: dict | None = None):
     """One file as DuckDB reads it into a view; Parquet with its row numbers."""
     if FILE_KINDS[_suffix(path)] == "parquet":
-        return con.read_parquet(str(path), file_row_number=True)
-    return con.read_csv(str(path), header=True, **(options or {}))
+        return con.read_parquet(duckdb_literal(path), file_row_number=True)
+    return con.read_csv(duckdb_literal(path), header=True, **(options or {}))
 
 
 def _csv_options(spec) -> dict:
@@ -417,8 +434,11 @@ class Postgres:
             try:
                 with self._rec06("connect", loc.source, loc.text):
                     # Session in UTC: a timestamptz cast to timestamp is UTC, as in DuckDB.
+                    # standard_conforming_strings on, whatever the server's default: sqlglot
+                    # writes 'x\' as a string holding a backslash, not one escaping the quote.
                     self.connections[loc.source] = psycopg.connect(
-                        url, autocommit=True, options="-c TimeZone=UTC")
+                        url, autocommit=True,
+                        options="-c TimeZone=UTC -c standard_conforming_strings=on")
             except CchcError:
                 self.close()
                 raise
@@ -556,7 +576,7 @@ class Spark:
         self.schemas: dict[str, dict[str, str | None]] = {}
         for loc in locations:
             view = f"records_{loc.source}"
-            files = [str(p) for p in loc.files]
+            files = [hadoop_literal(p) for p in loc.files]
             markers = [m for m in getattr((sources or {}).get(loc.source), "nulls", None)
                        or () if m]   # an empty field is null in Spark already
             if len(markers) > 1:

@@ -32,10 +32,22 @@ CAST_TO = {"integer": "BIGINT", "number": "DOUBLE", "date": "TIMESTAMP",
 FLOATS = ("DOUBLE", "FLOAT", "REAL")  # DuckDB's names of floating-point columns
 
 
+def _nested(physical: str) -> bool:
+    """A DuckDB type of values that hold values: `VARCHAR[]`, `STRUCT(a INTEGER)`, MAP…"""
+    return physical.endswith("]") or physical.startswith(("STRUCT", "MAP", "UNION"))
+
+
 def _bad(col: exp.Expr, declared: str, physical: str) -> exp.Expr | None:
     """True where the value does not fit `declared`, given the reader's `physical` type."""
+    if _nested(physical):
+        # a list, struct or map is no unit id, text or figure, whatever it prints as
+        return exp.Not(this=exp.Is(this=col, expression=exp.Null()))
     if physical in FLOATS and declared == "number":
-        return exp.func("isinf", col)
+        # NaN and infinity alike: neither is a figure. `x * 0 <> 0` holds for both, also for
+        # a NaN of another bit pattern (a polars export's), which DuckDB's isnan misses.
+        return exp.Or(this=exp.func("isinf", col), expression=exp.NEQ(
+            this=exp.Mul(this=col.copy(), expression=exp.Literal.number(0)),
+            expression=exp.Literal.number(0)))
     if physical in (*FLOATS, "HUGEINT", "UHUGEINT", "UBIGINT") and declared == "integer":
         # past 64 bits: what a database's bigint, and a sum of it, cannot hold
         return exp.GTE(this=exp.Abs(this=exp.Cast(this=col, to=exp.DataType.build("DOUBLE"))),
@@ -45,8 +57,9 @@ def _bad(col: exp.Expr, declared: str, physical: str) -> exp.Expr | None:
         wrong = exp.And(this=exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())),
                         expression=exp.Is(this=cast, expression=exp.Null()))
         if declared in ("integer", "number"):
-            return exp.Or(this=wrong, expression=exp.func("isinf", exp.TryCast(
-                this=col.copy(), to=exp.DataType.build("DOUBLE"))))
+            double = exp.TryCast(this=col.copy(), to=exp.DataType.build("DOUBLE"))
+            return exp.Or(this=wrong, expression=exp.Or(
+                this=exp.func("isinf", double), expression=exp.func("isnan", double.copy())))
         return wrong
     return None
 

@@ -5,13 +5,13 @@ validity (UNT12). Reads the dated unit graph; changes nothing the evaluator deci
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from ...derive.territory import absorbed
 from ...domain import Status
 from ...figures.unitgraph import UnitGraph
-from ...periods import Period, parse_period
+from ...periods import Period, day_after, parse_period
 from ...present import Formatter
 from .context import EndedUnit, IgnoredRow
 
@@ -70,7 +70,7 @@ class UnitTimes:
         for unit in units:
             last, heir = self.last_day(unit), self.graph.successor_of(unit)
             if last is not None and heir:
-                out.append((last + timedelta(days=1), f"{self.name(unit)} → {self.name(heir)}"))
+                out.append((day_after(last), f"{self.name(unit)} → {self.name(heir)}"))
         return out
 
     def is_ended_pending(self, unit: str, status: str, deadline: str | None) -> bool:
@@ -122,7 +122,7 @@ class UnitTimes:
         return t["territory.same"]
 
     def _since(self, members: list[str], first: bool = False) -> date:
-        days = [d + timedelta(days=1) for m in members if (d := self.last_day(m))]
+        days = [day_after(d) for m in members if (d := self.last_day(m))]
         return (min if first else max)(days) if days else date.min
 
     def ignored(self, warnings: list[Any]) -> tuple[list[IgnoredRow], list[Any]]:

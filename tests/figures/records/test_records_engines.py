@@ -230,3 +230,27 @@ def test_parents_count_the_same_in_postgresql_as_in_duckdb(loaded):
     assert duck[("p", "2025", "received")] == len(_rows())
     for key, value in duck.items():
         assert pg[key] == pytest.approx(value, rel=1e-12, abs=0), key
+
+
+def test_the_postgres_session_reads_a_backslash_as_itself(server):
+    """sqlglot writes the text `x\\` as 'x\\' (standard strings); a server whose default is
+    standard_conforming_strings = off would read that backslash as escaping the quote."""
+    import psycopg
+    from sqlglot import exp
+
+    from cchc_rules.figures.records.engines import Location, Postgres
+    with psycopg.connect(server, autocommit=True) as con:
+        con.execute("ALTER ROLE cchc SET standard_conforming_strings = off")
+    try:
+        engine = Postgres([Location("dossiers", "dossiers=pg", url=server, table="dossiers",
+                                    engine="postgres")])
+        try:
+            query = exp.select(
+                exp.func("current_setting", exp.Literal.string("standard_conforming_strings")),
+                exp.func("length", exp.Literal.string("x\\")))
+            assert engine.rows("dossiers", query) == [("on", 2)]
+        finally:
+            engine.close()
+    finally:
+        with psycopg.connect(server, autocommit=True) as con:
+            con.execute("ALTER ROLE cchc RESET standard_conforming_strings")
