@@ -197,6 +197,8 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CchcError as err:
+            if _stopping:   # the query failed because a signal cancelled it: that exit wins
+                _stopped()
             print_problems(err)
             ctx.exit(EXIT_UNREACHABLE if isinstance(err, Unreachable) else EXIT_ERROR)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
@@ -346,12 +348,24 @@ def _silence() -> None:
     os.close(devnull)
 
 
+_stopping: list[int] = []   # the signal being handled, if any
+
+
 def _on_signal(signum: int, frame) -> None:
     """SIGTERM, SIGHUP: cancel the server's running query (as Ctrl-C does), remove the
-    temporary output file and exit 128 + the signal."""
+    temporary output file and exit 128 + the signal. Noted first: the main thread, whose
+    query the cancel makes fail, must not exit with that failure's code meanwhile."""
+    _stopping.append(signum)
     cancel_running()
     remove_pending()
     os._exit(128 + signum)
+
+
+def _stopped() -> None:
+    """On the main thread while a signal is being handled: wait for its exit (a second at
+    most), then take it."""
+    time.sleep(1)
+    os._exit(128 + _stopping[0])
 
 
 _ENDING = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))

@@ -25,6 +25,6 @@ def reference(steps, value: float) -> float:
 @given(st.lists(step, min_size=1, max_size=30),
        st.lists(st.integers(-10, 110).map(float), min_size=1, max_size=20))
 def test_steps_give_the_points_of_the_first_step_that_holds(steps, values):
-    ind = SimpleNamespace(max=10.0, as_points=None, full_at=None, steps=steps)
+    ind = SimpleNamespace(max=10.0, as_points=None, manual=False, full_at=None, steps=steps)
     got = pl.DataFrame({"v": values}).select(_rule(ind, pl.col("v")).alias("p"))["p"]
     assert got.to_list() == [reference(steps, v) for v in values]
