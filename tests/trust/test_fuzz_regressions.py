@@ -45,3 +45,28 @@ def test_a_chain_of_divisions_evaluates_at_once(tmp_path):
     result = CliRunner().invoke(main, ["evaluate", str(tmp_path / "r.yaml"), "--data",
                                        str(tmp_path / "d.yaml"), "--format", "json"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_broken_workbook_part_is_dat16_not_an_internal_error(tmp_path):
+    """Found by `make fuzz` at 2,000 examples: xl/workbook.xml itself does not unpack
+    ("invalid distance too far back"), read before any sheet, gave INT01."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book.add_worksheet("Q1-2024").write_row(0, 0, ["unit", "period", "received"])
+    book.close()
+    data = bytearray(out.getvalue())
+    at = 0
+    while True:   # the local header of xl/workbook.xml
+        at = data.index(b"PK\x03\x04", at)
+        name_len, extra_len = struct.unpack("<HH", data[at + 26:at + 30])
+        if bytes(data[at + 30:at + 30 + name_len]) == b"xl/workbook.xml":
+            break
+        at += 4
+    start = at + 30 + name_len + extra_len
+    data[start:start + 8] = b"\xff" * 8   # block type 3: no such deflate block, zlib.error
+    (tmp_path / "r.yaml").write_text(RULESET, encoding="utf-8")
+    (tmp_path / "d.xlsx").write_bytes(bytes(data))
+    result = CliRunner().invoke(main, ["evaluate", str(tmp_path / "r.yaml"), "--data",
+                                       str(tmp_path / "d.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert "error DAT16" in result.stderr and "INT01" not in result.output, result.output

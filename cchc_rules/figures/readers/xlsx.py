@@ -301,6 +301,12 @@ def _inspect(path: Path) -> dict[str, list[_Hidden]]:
                 names.discard(member)
             for member in sorted(names):
                 _drain(book, member)
+    except (zlib.error, EOFError, lzma.LZMAError) as err:
+        # a part that does not unpack (the fuzz suite's "invalid distance too far back"):
+        # said here, where it is found, never an internal error
+        raise _Refused("DAT16", _("cannot read as an Excel workbook: a part is damaged "
+                                  "({err})").format(err=err),
+                       _("save it from Excel as .xlsx")) from None
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
         return {}
     return found
