@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factory import BASE_RULESET, CHECKS, HAM_TAN, ONLINE, dump, report, write_pair
+from factory import BASE_RULESET, CHECKS, HAM_TAN, ONLINE, cchc, dump, report, write_pair
 from hypothesis import HealthCheck, settings
 
 from cchc_rules.messages import set_language
@@ -57,15 +57,8 @@ def _messages_from_the_environment():
 
 @pytest.fixture
 def cli() -> Callable[..., Any]:
-    """`cli("evaluate", path, "--format", "json")`: `cchc` run in-process through click's
-    CliRunner (arguments turned into text), giving click's `Result`."""
-    from click.testing import CliRunner
-
-    from cchc_rules.cli import main
-
-    def run(*args: object, input: str | None = None) -> Any:
-        return CliRunner().invoke(main, [str(a) for a in args], input=input, prog_name="cchc")
-    return run
+    """`cli("evaluate", path, "--format", "json")`: factory.cchc, `cchc` run in-process."""
+    return cchc
 
 
 MakeRuleset = Callable[..., Path]

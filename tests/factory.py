@@ -247,3 +247,12 @@ targets:
 SLICES_DATA = "unit,period,received,online\n" + "".join(
     f"{unit},2025-0{month},{100 + month},{10 * month + len(unit)}\n"
     for unit in ("a", "bb", "ccc") for month in range(1, 5)) + "dd,2025-01,0,0\n"
+
+
+def cchc(*args: object, input: str | None = None) -> Any:
+    """`cchc ARGS…` run in-process through click's CliRunner (arguments turned into text),
+    giving click's `Result`; conftest's `cli` fixture is this function."""
+    from click.testing import CliRunner
+
+    from cchc_rules.cli import main
+    return CliRunner().invoke(main, [str(a) for a in args], input=input, prog_name="cchc")

@@ -17,6 +17,7 @@ from ..expr.ast import name_nodes
 from ..load import Doc, load_yaml
 from ..messages import _, noun
 from ..periods import parse_period
+from .count_refs import CountReference, count_reference_problems
 from .schema import Check, Metric, Ruleset, Scoring, Source, Target, validate_doc
 
 _Item = TypeVar("_Item", Metric, Check, Target, Scoring, Source)
@@ -364,11 +365,9 @@ class _Checker:
 
     def ranks(self, metrics: dict[str, _Source[Metric]]) -> None:
         """Rank metrics' `of` (ranks.py); each adds its check `rank <= of`."""
-        from .rank_metrics import field_checks, rank_problems
+        from .rank_metrics import RANK_FIELD, field_checks
+        self.count_references(RANK_FIELD, metrics)
         specs = {m: s.item for m, s in metrics.items()}
-        for m, source in metrics.items():
-            self.problems += rank_problems(m, source.item, specs, lambda *k, key=False,
-                                           s=source: self.at(s, *k, key=key))
         for cid, text in field_checks(specs).items():
             source = metrics[cid.rsplit(".", 1)[0]]
             self.entries.checks.setdefault(cid, _Source(
@@ -377,11 +376,16 @@ class _Checker:
 
     def samples(self, metrics: dict[str, _Source]) -> None:
         """Survey metrics' `sample` (survey_metrics.py)."""
-        from .survey_metrics import sample_problems
+        from .survey_metrics import SURVEY_SAMPLE
+        self.count_references(SURVEY_SAMPLE, metrics)
+
+    def count_references(self, ref: CountReference, metrics: dict[str, _Source]) -> None:
+        """Each metric's `ref.key` names a count metric and sits on the right unit."""
         specs = {m: s.item for m, s in metrics.items()}
         for m, source in metrics.items():
-            self.problems += sample_problems(m, source.item, specs, lambda *k, key=False,
-                                             s=source: self.at(s, *k, key=key))
+            self.problems += count_reference_problems(
+                ref, m, source.item, specs,
+                lambda *k, key=False, s=source: self.at(s, *k, key=key))
 
     def scoring(self, source: _Source[Scoring]) -> None:
         """Each indicator's metric and target exist (after extends)."""

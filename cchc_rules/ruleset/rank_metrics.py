@@ -8,12 +8,12 @@ after), so the field can change from one period to the next. Each `of` adds the 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ..domain import MetricUnit
-from ..errors import Position, Problem, did_you_mean
-from ..messages import _
+from ..messages import N_
+from .count_refs import CountReference
 
 
 def field_check_id(metric: str) -> str:
@@ -28,24 +28,12 @@ def field_checks(metrics: Mapping[str, Any]) -> dict[str, str]:
             and metrics[spec.of].unit == MetricUnit.COUNT}
 
 
-def rank_problems(name: str, metric: Any, metrics: Mapping[str, Any],
-                  at: Callable[..., Position]) -> list[Problem]:
-    """`of` goes only on a rank metric and names a count metric (SEM40)."""
-    if metric.of is None:
-        return []
-    if metric.unit != MetricUnit.RANK:
-        return [Problem("SEM40", _("'of' is only for rank metrics; '{metric}' is a {unit}")
-                        .format(metric=name, unit=metric.unit), at("of", key=True),
-                        _("remove of, or set unit: rank"))]
-    field = metrics.get(metric.of)
-    if field is None:
-        counts = [m for m, spec in metrics.items() if spec.unit == MetricUnit.COUNT]
-        return [Problem("SEM40", _("unknown metric '{of}' as the field of rank '{metric}'")
-                        .format(of=metric.of, metric=name), at("of"),
-                        did_you_mean(metric.of, counts)
-                        or _("declare a count metric for the number of units ranked"))]
-    if field.unit != MetricUnit.COUNT:
-        return [Problem("SEM40", _("the field of rank '{metric}' must be a count; '{of}' is a "
-                                   "{unit}").format(metric=name, of=metric.of, unit=field.unit),
-                        at("of"), _("name the count metric of units ranked (e.g. 63)"))]
-    return []
+RANK_FIELD = CountReference(
+    "SEM40", "of", MetricUnit.RANK,
+    N_("'of' is only for rank metrics; '{metric}' is a {unit}"),
+    N_("remove of, or set unit: rank"),
+    N_("unknown metric '{of}' as the field of rank '{metric}'"),
+    N_("declare a count metric for the number of units ranked"),
+    N_("the field of rank '{metric}' must be a count; '{of}' is a {unit}"),
+    N_("name the count metric of units ranked (e.g. 63)"))
+"""`of` goes only on a rank metric and names a count metric (SEM40)."""

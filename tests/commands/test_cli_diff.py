@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from cchc_rules.cli import main
+from factory import cchc
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +29,7 @@ def runs(tmp_path):
 
 
 def _run(*args):
-    result = CliRunner().invoke(main, [str(a) for a in args])
+    result = cchc(*args)
     return result.exit_code, result.stdout, result.stderr
 
 

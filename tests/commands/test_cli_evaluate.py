@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
+import factory
 import pytest
-from click.testing import CliRunner
 from factory import HAM_TAN, report, target
 
-from cchc_rules.cli import main
-
-
-def cchc(*args: str):
-    return CliRunner().invoke(main, ["evaluate", *args])
+cchc = partial(factory.cchc, "evaluate")
 
 
 def test_off_track_exits_1_and_prints_the_table(files):

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner
-
-from cchc_rules.cli import main
+from factory import cchc
 
 ROOT = Path(__file__).resolve().parents[2]
 RULESET = ROOT / "rulesets/national/qd766-records.yaml"
@@ -30,7 +28,7 @@ def units_less_one(tmp_path):
 
 
 def _run(*args):
-    result = CliRunner().invoke(main, [str(a) for a in args])
+    result = cchc(*args)
     return result.exit_code, result.stdout_bytes, result.stderr
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from functools import partial
 from pathlib import Path
 
+import factory
 import pytest
 from click.testing import CliRunner
 from factory import HAM_TAN
@@ -38,8 +40,7 @@ def write(folder: Path, *cases: tuple[str, str], name: str = "plan.test.yaml") -
     return path
 
 
-def cchc(*args: str):
-    return CliRunner().invoke(main, ["test", *args])
+cchc = partial(factory.cchc, "test")
 
 
 def test_passing_cases(folder: Path) -> None:

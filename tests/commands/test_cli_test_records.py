@@ -5,9 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
-
-from cchc_rules.cli import main
+from factory import cchc
 
 RULESET = """\
 ruleset: online-records
@@ -69,7 +67,7 @@ def suite(tmp_path):
 
 
 def _run(*args):
-    result = CliRunner().invoke(main, [str(a) for a in args])
+    result = cchc(*args)
     return result.exit_code, result.stdout, result.stderr
 
 

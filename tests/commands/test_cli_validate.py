@@ -7,16 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from cchc_rules.cli import main
+from factory import cchc
 
 ROOT = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^.+:\d+(:\d+)?: error [A-Z]{2,4}\d\d .+$")
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
+run = cchc
 
 
 def test_valid_ruleset_exits_0(make_ruleset):

@@ -5,12 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from factory import cchc
 
 from cchc_rules.cli import main
-
-
-def cchc(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def test_init_then_validate_evaluate_and_test_in_a_fresh_folder(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from factory import HAM_TAN, HAM_TAN_SOURCE, REPORT_RULESET, UNITS, write
+from factory import HAM_TAN, HAM_TAN_SOURCE, REPORT_RULESET, UNITS, cchc, write
 
 from cchc_rules.cli import main
 from cchc_rules.expr import parse
@@ -18,8 +18,6 @@ from cchc_rules.periods import parse_period
 DISTRICT = [UNITS[0], UNITS[1]]  # Bình Thuận over Hàm Tân
 
 
-def cchc(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 @pytest.fixture

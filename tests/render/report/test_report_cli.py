@@ -1,11 +1,12 @@
 """`cchc report` through click: exit 0 with a file written, 2 on bad input, never a traceback."""
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from factory import write_inputs
+from factory import cchc, write_inputs
 
 from cchc_rules.cli import main
 
@@ -15,8 +16,7 @@ def inputs(tmp_path: Path) -> tuple[Path, Path]:
     return write_inputs(tmp_path / "in")
 
 
-def run(*args: object):
-    return CliRunner().invoke(main, ["report", *map(str, args)])
+run = partial(cchc, "report")
 
 
 def test_html_report_written(inputs, tmp_path: Path) -> None:
@@ -145,9 +145,7 @@ def test_report_period_and_graded_exit_on_counted_records(tmp_path):
     evaluate's (1 when a listed status occurred), the report still written; without it, 0."""
     from pathlib import Path
 
-    from click.testing import CliRunner
 
-    from cchc_rules.cli import main
     root = Path(__file__).resolve().parents[3]
     args = ["report", str(root / "rulesets/national/qd766-records.yaml"), "--units",
             str(root / "examples/records/units.csv"), "--records",
