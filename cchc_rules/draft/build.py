@@ -101,7 +101,7 @@ def _merge(items: list[Drafted]) -> list[list[Drafted]]:
     for item in items:
         key = _key(item)
         home = next((g for g in groups if key is not None and _key(g[0]) == key
-                     and all(int(m.deadline or 0) != int(item.deadline or 0) for m in g)),
+                     and all(m.deadline != item.deadline for m in g)),
                     None)
         if home is None:
             groups.append([item])

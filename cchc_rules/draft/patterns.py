@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import NUMBER, parse_number
+from .text import COUNTED, MEASURES, NUMBER, parse_number, unit_words
 
 YEAR = r"(20\d\d|19\d\d)"
 
@@ -19,7 +19,7 @@ _BEFORE = [
     (r"trên|hơn|vượt|cao hơn|lớn hơn|nhiều hơn", ">"),
     (r"dưới|thấp hơn|ít hơn|nhỏ hơn", "<"),
     (r"từ", ">="),
-    (r"đạt|phấn đấu|bằng|là", ">="),
+    (r"đạt|phấn đấu|bằng|là|có", ">="),
 ]
 _OP_WORDS = re.compile(r"(?:(?:" + "|".join(w for w, _ in _BEFORE) + r")\s*)+$")
 _AFTER_UP = re.compile(r"^\s*(?:trở lên|trở lại đây)")
@@ -30,13 +30,26 @@ RANGE = re.compile(rf"(?:từ\s*)?(?P<low>{NUMBER})\s*%?\s*(?:-|đến|tới)\s*
 RANK = re.compile(r"(?:nhóm|top|tốp|tốp đầu|trong)\s*(?P<num>\d{1,2})\s*(?:tỉnh|địa phương|"
                   r"đơn vị)?[^.;]{0,30}?(?:dẫn đầu|đứng đầu|cao nhất|xếp hạng cao|đầu)|"
                   r"(?:top|tốp)\s*(?P<top>\d{1,2})\b|xếp (?:hạng|thứ)\s*(?:từ\s*)?"
-                  r"(?P<place>\d{1,2})\b")
+                  r"(?P<place>\d{1,2})\b|"
+                  # "trong nhóm 30/63 tỉnh", "thuộc nhóm 70 nước": a group of the ranking
+                  r"(?:trong|thuộc|vào)\s+nhóm\s*(?P<group>\d{1,2})\s*(?:/\s*\d{2}\b|"
+                  r"(?:tỉnh|địa phương|nước|quốc gia)\b)")
 RANK_NO_NUMBER = re.compile(r"nhóm (?:dẫn đầu|đứng đầu|khá|tốt|xuất sắc|cao)|tốp đầu|top đầu")
 DAYS = re.compile(rf"(?P<num>{NUMBER})\s*ngày(?: làm việc)?")
-COUNT_WORDS = (r"biên chế|người|đơn vị|thủ tục|hồ sơ|văn bản|cơ quan|xã|phòng|ban|tổ chức|"
-               r"dịch vụ|chỉ tiêu|sáng kiến|cuộc")
-COUNT = re.compile(rf"(?P<num>{NUMBER})\s+(?P<noun>{COUNT_WORDS})\b")
+COUNT = re.compile(rf"(?P<num>{NUMBER})\s+(?P<noun>{unit_words(COUNTED)})\b")
+# any figure with a unit word ("10 đến 15 bậc", "5 điểm", "300 xã"): what no value may leave
+# unread without saying so
+FIGURE = re.compile(rf"\b(?:{NUMBER})(?:\s*(?:-|đến|tới)\s*(?:{NUMBER}))?\s*(?:%|"
+                    rf"{unit_words(COUNTED, MEASURES)})(?!\w)")
 
+# "hết tháng 6-2025", "trước tháng 7/2025", "tháng 9 năm 2025": a month's deadline
+MONTH_DEADLINE = re.compile(r"(?P<word>hết|đến|tới|trước|trong|cuối|vào)?\s*tháng\s*"
+                            r"(?P<month>1[0-2]|0?[1-9])\s*(?:[-/.]|năm)\s*(?P<year>20\d\d)\b")
+# a cited title ("“Chiến lược … giai đoạn 2021 - 2025, định hướng đến năm 2030”") states no
+# deadline of the sentence
+QUOTED = re.compile(r"[“\"][^”\"]{10,300}[”\"]")
+# years a title gives as orientation, not as its horizon: "định hướng đến năm 2030"
+ORIENTATION = re.compile(rf"(?:định hướng|tầm nhìn)\s*(?:đến\s*)?(?:năm\s*)?{YEAR}")
 DEADLINE = re.compile(rf"(?P<word>đến|tới|trước|vào|trong|hết|cuối|từ nay đến)?\s*"
                       rf"(?:hết |cuối )?năm\s+{YEAR}(?!\s*[-/]\s*\d)")
 PERIOD_SPAN = re.compile(rf"(?:giai đoạn|thời kỳ)\s*(?:từ\s*)?(?:năm\s*)?{YEAR}\s*(?:-|đến)\s*"
@@ -46,7 +59,12 @@ BASE = re.compile(rf"so với (?:cùng kỳ )?(?:năm\s*{YEAR}|giai đoạn\s*{Y
                   rf"(?P<other>[^,;.]{{0,40}}))")
 EVERY_PERIOD = re.compile(r"\b(?:duy trì|giữ vững|hằng năm|hàng năm|mỗi năm)\b")
 DECREASE = re.compile(r"\b(?:giảm|cắt giảm|tinh giản|rút ngắn|hạ)\b")
-INCREASE = re.compile(r"\b(?:tăng|nâng)\b")
+INCREASE = re.compile(r"\b(?:tăng|nâng)\b(?!\s+(?:thêm|cao)\b)")   # "giá trị tăng thêm" names
+# between the verb and the figure, the level to reach: "nâng … lên 95%", "giảm … xuống còn 5%"
+TO_LEVEL = re.compile(r"\b(?:đạt|lên|xuống|còn|ở mức)\b")
+# what a plan keeps low: a bare figure of these may be a ceiling
+LOWER_IS_BETTER = re.compile(r"trễ hạn|quá hạn|trễ hẹn|chậm|tồn đọng|sai sót|vi phạm|khiếu nại|"
+                             r"chi phí|thời gian|lỗi")
 AVERAGE = re.compile(r"\bbình quân\b|\btrung bình\b")
 EXCLUSION = re.compile(r"[\[(]?\s*(?:trừ|ngoại trừ|không bao gồm|không tính)\s+"
                        r"([^\])]{3,80})[\])]?")
@@ -100,7 +118,7 @@ def find_values(text: str) -> list[Value]:
             taken.append((m.start(), m.end()))
     for m in RANK.finditer(text):
         if free(m.start(), m.end()):
-            number = m.group("num") or m.group("top") or m.group("place")
+            number = m.group("num") or m.group("top") or m.group("place") or m.group("group")
             found.append(Value(m.start(), m.end(), "rank", float(number), "<="))
             taken.append((m.start(), m.end()))
     for m in VALUE.finditer(text):
@@ -114,11 +132,18 @@ def find_values(text: str) -> list[Value]:
             if value.op is not None or DECREASE.search(text[:m.start()]):
                 found.append(value)
                 taken.append((m.start(), m.end()))
+    counted: Value | None = None
     for m in COUNT.finditer(text):
         if free(m.start(), m.end()) and not re.search(r"(?:năm|số|nghị quyết|quyết định|"
                                                       r"kế hoạch)\s*$", text[:m.start()]):
             value = _with_op(text, m.start(), m.end(), "count", parse_number(m.group("num")))
             value.noun = m.group("noun")
+            # "có 06 huyện, thị xã, thành phố và 300 xã": the second count of a pair shares
+            # the first one's operator
+            if value.op is None and counted is not None and counted.op is not None and \
+                    re.fullmatch(r"[^.;]*(?:,|\bvà\b)[^.;]*", text[counted.end:m.start()]):
+                value.op, value.op_words = counted.op, counted.op_words
+            counted = value
             # a bare count ("6 nhóm giải pháp") is no target: only with an operator or a cut
             if value.op is not None or re.search(r"(?:giảm|cắt giảm|tinh giản|tăng)\s*$",
                                                  text[:m.start()]):
@@ -151,11 +176,27 @@ def _compared(text: str, at: int) -> bool:
 
 
 def deadlines(text: str) -> list[tuple[int, str, str]]:
-    """(position, year, words) of every deadline a clause states; a base year ('so với năm
-    2021') is none. 'trước năm 2026' is by the end of 2025."""
+    """(position, period, words) of every deadline a clause states; a base year ('so với năm
+    2021') or a year inside a cited title is none. 'trước năm 2026' is by the end of 2025;
+    'hết tháng 6-2025' is the month 2025-06."""
     out = []
+    quoted = [(m.start(), m.end()) for m in QUOTED.finditer(text)]
+
+    def cited(at: int) -> bool:
+        return any(a <= at < b for a, b in quoted)
+
+    months = []
+    for m in MONTH_DEADLINE.finditer(text):
+        if cited(m.start()) or _compared(text, m.start()):
+            continue
+        year, month = int(m.group("year")), int(m.group("month"))
+        if m.group("word") == "trước":
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        months.append((m.start(), m.end()))
+        out.append((m.start(), f"{year}-{month:02d}", m.group(0).strip()))
     for m in DEADLINE.finditer(text):
-        if _compared(text, m.start()):
+        if _compared(text, m.start()) or cited(m.start()) or \
+                any(a <= m.start() < b for a, b in months):
             continue
         year = int(m.group(2) if m.lastindex and m.lastindex >= 2 else m.group(1))
         word = (m.group("word") or "")
@@ -163,19 +204,22 @@ def deadlines(text: str) -> list[tuple[int, str, str]]:
             year -= 1
         out.append((m.start(), str(year), m.group(0).strip()))
     for m in SHORT_DEADLINE.finditer(text):
-        if not any(abs(p - m.start()) < 8 for p, _, _ in out) and not _compared(text, m.start()):
+        if not any(abs(p - m.start()) < 8 for p, _, _ in out) and \
+                not _compared(text, m.start()) and not cited(m.start()):
             year = int(m.group(1)) - (1 if m.group(0).startswith("trước") else 0)
             out.append((m.start(), str(year), m.group(0).strip()))
     for m in PERIOD_SPAN.finditer(text):
-        if not _compared(text, m.start()):
+        if not _compared(text, m.start()) and not cited(m.start()):
             out.append((m.start(), m.group(2), m.group(0).strip()))
     return sorted(out)
 
 
 def span(text: str) -> tuple[str, str] | None:
-    """The first 'giai đoạn 2026 - 2027' of a text that is no base period: (start, end)."""
+    """The first 'giai đoạn 2026 - 2027' of a text that is no base period nor inside a cited
+    title: (start, end)."""
+    quoted = [(q.start(), q.end()) for q in QUOTED.finditer(text)]
     for m in PERIOD_SPAN.finditer(text):
-        if not _compared(text, m.start()):
+        if not _compared(text, m.start()) and not any(a <= m.start() < b for a, b in quoted):
             return m.group(1), m.group(2)
     return None
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..messages import _
 from . import patterns as p
 from .documents import Block
-from .text import NUMBER, normalise
+from .text import normalise
 
 AREA_WORDS = {
     "institutions": r"thể chế|văn bản quy phạm pháp luật|xây dựng pháp luật",
@@ -21,8 +21,17 @@ AREA_WORDS = {
     "civil_service": r"công vụ|công chức|viên chức|cán bộ|đào tạo|bồi dưỡng",
     "public_finance": r"tài chính công|ngân sách|chi thường xuyên|tự chủ tài chính|tự bảo đảm",
     "digital_government": r"chính phủ điện tử|chính quyền điện tử|chính phủ số|chính quyền số|"
-                          r"chuyển đổi số|số hóa|môi trường mạng|dữ liệu|định danh",
+                          r"chuyển đổi số|số hóa|môi trường mạng|dữ liệu|định danh|kinh tế số|"
+                          r"xã hội số|thương mại điện tử|điện tử|internet|cáp quang|phủ sóng|"
+                          r"điện thoại thông minh|nền tảng số|an toàn thông tin|dti",
 }
+# the whole-reform indices (PAR INDEX, SIPAS, PAPI, PCI) name no one area: they are filed, as
+# the hand-made rulesets do, under the first area of the plan's general objective
+_INDEX_AREA = ("institutions", r"chỉ số cải cách hành chính|par index|sipas|papi|pci|"
+                               r"dẫn đầu (?:cả nước )?về cải cách hành chính")
+# a plan whose title names one area: its targets are of that area unless a section says not
+_TITLE_AREA = {"digital_government": r"chuyển đổi số|chính (?:quyền|phủ) (?:số|điện tử)|"
+                                     r"đề án 06"}
 # a section of the plan names its area first: "Thứ hai, về cải cách thủ tục hành chính"
 _SECTION_AREA = {
     "institutions": r"(?:cải cách )?thể chế",
@@ -35,12 +44,13 @@ _SECTION_AREA = {
 }
 _INTRO = re.compile(r"^(?:thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám)|về|mục tiêu về|"
                     r"[0-9]+(?:\.[0-9]+)*\.?|[a-zđ]\)|[ivx]+\.)[\s,.:-]*(?:về\s+)?", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-ZĐÀ-Ỹ0-9])")
+_SENTENCE_END = re.compile(r"(?<!\bTP\.)(?<!\bTp\.)(?<!\bTX\.)(?<!\bTT\.)(?<=[.!?])\s+"
+                           r"(?=[\"'(\[]?[A-ZĐÀ-Ỹ0-9])")
 _CUES = re.compile(r"\b(?:phấn đấu|hoàn thành|duy trì|nâng cao|cải thiện|hoàn thiện|nâng hạng|"
-                   r"giữ vững|bảo đảm|đảm bảo)\b")
-_FIGURE = re.compile(rf"\b(?:{NUMBER})(?:\s*(?:-|đến|tới)\s*(?:{NUMBER}))?\s*(?:%|bậc|điểm|"
-                     r"lần|ngày|tỉnh|địa phương|đơn vị|biên chế|người)(?!\w)")
+                   r"giữ vững|bảo đảm|đảm bảo|sẽ|(?<!định )hướng (?:đến|tới)|đặt mục tiêu)\b")
 _SEPARATOR = re.compile(r"[,;]|\bvà\b|\bđồng thời\b")
+_OP_TAIL = re.compile(r"\b(?:đạt|tối thiểu|ít nhất|từ|trên|dưới|hơn|lên|xuống|còn|là|có|"
+                      r"không quá|tối đa|phấn đấu)\b")
 
 
 @dataclass
@@ -75,6 +85,7 @@ class _Context:
     area: str | None = None
     plan: tuple[str, str] | None = None       # the plan's span from its title
     single_year: str | None = None            # "Kế hoạch CCHC năm 2025"
+    title: Block | None = None                # the plan's name: no qualitative target
 
 
 def split_sentences(text: str) -> list[str]:
@@ -85,15 +96,18 @@ def draft_blocks(blocks: list[Block]) -> list[Drafted]:
     """Every target sentence of the document, structured as far as the patterns reach."""
     context = _Context()
     if blocks:
+        context.title = blocks[0]
         title = normalise(blocks[0].text).lower()
         context.plan = p.span(title)
-        years = re.findall(r"năm\s+(20\d\d)", title)
+        horizon = p.ORIENTATION.sub(" ", title)   # "định hướng đến năm 2030" is no deadline
+        years = re.findall(r"năm\s+(20\d\d)", horizon) or re.findall(r"năm\s+(20\d\d)", title)
         if context.plan is None and years:
             context.single_year = years[-1]
             context.deadline = (years[-1], blocks[0].place())
             context.start = years[-1]
         elif context.plan:
             context.start = context.plan[0]
+        context.area = next((a for a, w in _TITLE_AREA.items() if re.search(w, title)), None)
     drafted: list[Drafted] = []
     for block in blocks:
         text = normalise(block.text)
@@ -135,7 +149,7 @@ def _sentence(sentence: str, block: Block, context: _Context,
     found = p.span(text)
     if found:
         context.start = found[0]
-    if not values:
+    if not values and block is not context.title:
         rank = p.RANK_NO_NUMBER.search(text)
         if rank or (_CUES.search(text) and (stated or context.deadline)):
             item = _new(sentence, block, written, "percent", context)
@@ -149,8 +163,12 @@ def _sentence(sentence: str, block: Block, context: _Context,
     for (seg_start, seg_end), value in segments:
         segment = text[seg_start:seg_end]
         item = _new(sentence, block, written[seg_start:seg_end], value.unit, context)
-        item.sub = bool(p.SUBTARGET.match(segment.strip(" ,"))) or \
-            (seg_start == 0 and bool(p.SUBTARGET.match(text)) and bool(before))
+        # "… 80% …, trong đó 30% …": a share of the group just named; "trong đó phấn đấu …"
+        # with no figure before it in the sentence only opens a list of targets
+        item.sub = (bool(p.SUBTARGET.match(segment.strip(" ,"))) and
+                    any(v.end <= seg_start for v in values)) or \
+            (seg_start == 0 and bool(p.SUBTARGET.match(text)) and bool(before) and
+             bool(before[-1].quote) and not _CUES.search(text))
         item.phrase = _phrase(segment, value, seg_start)
         _deadline(item, text, stated, value, context, (seg_start, seg_end))
         _operator(item, text[:value.start], segment, value, text)
@@ -167,7 +185,7 @@ def _sentence(sentence: str, block: Block, context: _Context,
             item.notes.append(_("a sub-target («trong đó»): a share of the group named just "
                                 "before, so its metric's denominator is that group"))
         if item.area is None:
-            item.area = _area_from_words(item.phrase or text)
+            item.area = _area_from_words(item.phrase) or _area_from_words(text)
         exclusion = p.EXCLUSION.search(text)
         if exclusion and not item.qualitative:
             item.notes.append(_("the plan leaves out «{words}»: the metric must count without "
@@ -177,8 +195,13 @@ def _sentence(sentence: str, block: Block, context: _Context,
         for words in unread:
             item.notes.append(_("a figure of the sentence was not read: «{words}»; add it "
                                 "as a target if the plan means one").format(words=words))
-    if stated:
-        context.deadline = (stated[-1][1], block.place())
+    # what the next sentences inherit: a sentence with no figure ("… đến năm 2025, định hướng
+    # đến năm 2030") passes on its horizon, not its orientation, unless that is all it states
+    # ("Định hướng đến năm 2030, tiếp tục …")
+    oriented = [m.span() for m in p.ORIENTATION.finditer(text)] if not values else []
+    carried = [d for d in stated if not any(a <= d[0] < b for a, b in oriented)] or stated
+    if carried:
+        context.deadline = (carried[-1][1], block.place())
     return out
 
 
@@ -186,16 +209,26 @@ def _unread(text: str, values: list[p.Value]) -> list[str]:
     """Figures with a unit ('10 đến 15 bậc', '5 điểm') that no value covers: said, so a
     target the patterns do not know is never dropped silently."""
     out = []
-    for m in _FIGURE.finditer(text):
+    for m in p.FIGURE.finditer(text):
         if not any(v.start <= m.start() < v.end for v in values):
             out.append(text[max(0, m.start() - 30):m.end()].strip(" ,;."))
     return out
 
 
+_RESULT = re.compile(r"\b(?:đã\s+(?:đạt|có|thực hiện|giải quyết)|"
+                     r"đạt được(?!\s+(?:mục tiêu|chỉ tiêu))|ước\s+(?:đạt|tính|khoảng)|"
+                     r"(?P<share>chiếm))\b[^,;.]{0,25}$")
+_GOAL = re.compile(r"mục tiêu|chỉ tiêu|phấn đấu|kế hoạch|đến năm|hướng đến|hướng tới")
+
+
 def _is_result(text: str, value: p.Value) -> bool:
-    """A figure already reached ('đã đạt 95%', 'tăng 5% so với cùng kỳ' in a report)."""
-    return bool(re.search(r"(?:đã\s+(?:đạt|có|thực hiện|giải quyết)|đạt được|chiếm)[^,;.]{0,25}$",
-                          text[:value.start]))
+    """A figure already reached ('đã đạt 95%', 'ước đạt hơn 7%'); 'chiếm 30%' is one unless
+    the sentence set it as a goal before ('đặt mục tiêu … kinh tế số chiếm 30% GRDP')."""
+    head = text[:value.start] + re.split(r"\d", text[value.start:value.end], maxsplit=1)[0]
+    found = _RESULT.search(head)
+    if found is None:
+        return False
+    return not (found.group("share") and _GOAL.search(text[:found.start()]))
 
 
 def _new(sentence: str, block: Block, segment: str, unit: str, context: _Context) -> Drafted:
@@ -221,7 +254,13 @@ def _segments(text: str, values: list[p.Value]) -> list[tuple[tuple[int, int], p
         # cấp xã đạt 30%') is inside the next target's words
         if separators and ";" not in between and \
                 not any(previous.end <= c <= value.start for c in cuts[1:]):
-            cuts.append(previous.end + separators[-1].start())
+            cut = separators[-1]
+            # "…, tỷ trọng kinh tế số trong từng ngành, lĩnh vực đạt 20%": one or two words
+            # after the last separator are the end of the next target's words, not all of them
+            tail = _OP_TAIL.sub(" ", between[cut.end():]).split()
+            if 0 < len(tail) < 3 and len(separators) > 1:
+                cut = separators[-2]
+            cuts.append(previous.end + cut.start())
     for clause in re.finditer(r";", text):
         cuts.append(clause.start())
     cuts = sorted(set(cuts))
@@ -233,9 +272,17 @@ def _segments(text: str, values: list[p.Value]) -> list[tuple[tuple[int, int], p
     return out
 
 
+# what introduces a list of targets, before the words that name the metric: "…, UBND tỉnh đề
+# ra một số mục tiêu:", "Về phát triển kinh tế số, tỉnh đặt mục tiêu", "Lạng Sơn phấn đấu"
+_LEAD = re.compile(r"^.*(?::|\b(?:đặt mục tiêu|mục tiêu đặt ra là|đặt chỉ tiêu|đề ra (?:một số )?"
+                   r"mục tiêu|phấn đấu|hướng đến|hướng tới|dự kiến)\b)\s*")
+
+
 def _phrase(segment: str, value: p.Value, offset: int) -> str:
     start, end = value.start - offset, value.end - offset
-    words = (segment[:start] + " " + segment[end:]).strip(" ,;.")
+    lead = _LEAD.match(segment[:start])
+    before = segment[lead.end() if lead else 0:start]
+    words = (before + " " + segment[end:]).strip(" ,;.")
     words = re.sub(r"\b(?:đến|tới|trước|vào) năm 20\d\d\b|\bnăm 20\d\d\b|\btrở lên\b|"
                    r"\bphấn đấu\b|\bđạt\b|\btối thiểu\b|\bít nhất\b", " ", words)
     return " ".join(p.SUBTARGET.sub(" ", words).split())
@@ -247,9 +294,10 @@ def _deadline(item: Drafted, text: str, stated: list, value: p.Value, context: _
     đến năm 2025'), then the last one stated before it, then the section's."""
     # a year written just after another figure ('tăng 10 đến 15 bậc năm 2020') is that
     # figure's deadline, not this value's
-    others = [m.end() for m in _FIGURE.finditer(text) if not value.start <= m.start() < value.end]
+    others = [m.end() for m in p.FIGURE.finditer(text) if not value.start <= m.start() < value.end]
     stated = [s for s in stated if s[0] > value.start or not any(
-        0 <= s[0] - end <= 25 and not re.search(r"[,;]", text[end:s[0]]) for end in others)]
+        0 <= s[0] - end <= 25 and not re.search(r"[,;]|\bvà\b", text[end:s[0]])
+        for end in others)]
     own_before = [s for s in stated if seg[0] <= s[0] < value.start]
     later = [s for s in stated if value.end <= s[0] < seg[1]]
     earlier = [s for s in stated if s[0] < value.start]
@@ -271,14 +319,21 @@ def _operator(item: Drafted, head: str, segment: str, value: p.Value, text: str)
         item.kind, item.op = "rank", "<="
         return
     local = head[-80:]
-    cut = p.DECREASE.search(local)
-    grow = p.INCREASE.search(local) if not cut else None
-    if (cut or grow) and value.unit in ("percent", "count", "days"):
-        _change(item, value, text, bool(cut))
+    verbs = list(p.DECREASE.finditer(local)) + list(p.INCREASE.finditer(local))
+    verb = max(verbs, key=lambda m: m.start(), default=None)
+    if verb is not None and value.unit in ("percent", "count", "days"):
+        down = bool(p.DECREASE.fullmatch(verb.group(0)))
+        if p.TO_LEVEL.search(local[verb.end():] + " " + value.op_words):
+            # "nâng tỷ lệ … đạt 50%", "giảm … xuống còn 5%": the level to reach, no change
+            item.op = item.op or ("<=" if down else ">=")
+            return
+        _change(item, value, text, down)
         return
     if item.op is None:
         item.op = ">="
-        if not (value.unit == "percent" and value.value == 100):
+        # a bare figure is a floor, as plans mean it; said when the words name something to
+        # keep low ("tỷ lệ hồ sơ trễ hạn 2%"), where a ceiling may be meant
+        if p.LOWER_IS_BETTER.search(segment):
             item.notes.append(_("no operator word before {value:g}%: read as at least (≥), as "
                                 "plans mean it").format(value=value.value))
 
@@ -341,15 +396,19 @@ def _levels(items: list[Drafted]) -> None:
     named = [lv for lv in levels if lv]
     if len(named) < 2 or len(set(named)) != len(named):
         return
-    richest = max(items, key=lambda i: len(i.phrase)).phrase
+    named_before = ""
     for item, level in zip(items, levels, strict=True):
         if level:
             item.levels = [level]
             if len(re.sub(p.LEVEL_WORDS[level], "", item.phrase).split()) < 3:
-                item.phrase = item.phrase + " " + richest
+                item.phrase = item.phrase + " " + named_before
+            else:
+                named_before = item.phrase
 
 
 def _area_from_words(text: str) -> str | None:
     scores = {a: len(re.findall(w, text)) for a, w in AREA_WORDS.items()}
     best = max(scores, key=lambda a: scores[a])
-    return best if scores[best] else None
+    if scores[best]:
+        return best
+    return _INDEX_AREA[0] if re.search(_INDEX_AREA[1], text) else None

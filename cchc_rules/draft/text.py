@@ -28,9 +28,23 @@ def tone_placement(text: str) -> str:
 _UNITS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5,
           "lăm": 5, "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
 _WORD = r"(?:không|một|mốt|hai|ba|bốn|tư|năm|lăm|nhăm|sáu|bảy|bẩy|tám|chín|mười|mươi|trăm|linh|lẻ)"
+
+# The Vietnamese words a plan writes after a figure, written once here for every pattern:
+# what a count counts ("300 xã", "10 biên chế") and what else a figure measures ("15 bậc").
+COUNTED = ("biên chế", "người", "đơn vị", "thủ tục", "hồ sơ", "văn bản", "cơ quan", "xã",
+           "huyện", "phòng", "ban", "tổ chức", "dịch vụ", "chỉ tiêu", "sáng kiến", "cuộc")
+MEASURES = ("bậc", "điểm", "lần", "ngày", "tỉnh", "địa phương", "nước")
+
+
+def unit_words(*groups: tuple[str, ...]) -> str:
+    """A regex alternation of the unit words of `groups`, longest first."""
+    words = sorted({w for group in groups for w in group}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in words)
+
+
 # number words are read only before a unit they count, so "năm 2025" stays a year
-_NUMBER_WORDS = re.compile(rf"\b({_WORD}(?:\s+{_WORD})*)(?=\s*(?:%|phần trăm|tỉnh|bậc|ngày|"
-                           r"đơn vị|thủ tục|hồ sơ)\b|\s*%)", re.IGNORECASE)
+_NUMBER_WORDS = re.compile(rf"\b({_WORD}(?:\s+{_WORD})*)(?=\s*(?:%|phần trăm|"
+                           rf"{unit_words(COUNTED, MEASURES)})\b|\s*%)", re.IGNORECASE)
 
 
 def words_to_number(words: str) -> int | None:
@@ -63,6 +77,8 @@ def words_to_number(words: str) -> int | None:
 
 
 def _number_words(match: re.Match) -> str:
+    if match.group(1).lower() in ("không", "một"):   # a negation, an article: "không ban
+        return match.group(0)                         # hành", "nhập dữ liệu một lần"
     value = words_to_number(match.group(1))
     return match.group(0) if value is None else str(value)
 

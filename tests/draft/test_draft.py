@@ -29,7 +29,10 @@ def run(*args):
 
 
 def one(text: str, heading: str | None = None):
-    blocks = [Block(heading, True, 1)] if heading else []
+    """The sentence drafted as the body of a plan whose title names no year."""
+    blocks = [Block("Kế hoạch cải cách hành chính", False, 1)]
+    if heading:
+        blocks.append(Block(heading, True, 2))
     blocks.append(Block(text, False, len(blocks) + 1))
     return draft_blocks(blocks)
 
@@ -94,7 +97,47 @@ def test_sub_target_and_no_operator_are_marked():
                 "tuyến đạt từ 30% trở lên.")
     assert [(i.value, i.sub) for i in items] == [(80, False), (30, True)]
     assert any("sub-target" in n for n in items[1].notes)
-    assert any("read as at least" in n for n in items[0].notes)
+    # a bare figure is a floor, as plans mean it: said only where a ceiling may be meant
+    assert not any("read as at least" in n for n in items[0].notes) and items[0].op == ">="
+    [late] = one("Đến năm 2025, tỷ lệ hồ sơ trễ hạn 2%.")
+    assert late.op == ">=" and any("read as at least" in n for n in late.notes)
+
+
+@pytest.mark.parametrize(("text", "heading", "expected"), [
+    # a month's deadline
+    ("Hết tháng 6-2025, 100% hồ sơ được gắn định danh cá nhân.", None, [(">=", 100, "2025-06")]),
+    # "nâng … đạt", "nâng … lên": the level to reach, not a change
+    ("Nâng tỷ lệ tái sử dụng hồ sơ đã được số hóa đạt 50%.", "Giai đoạn 2021 - 2025",
+     [(">=", 50, "2025")]),
+    ("Giảm tỷ lệ hồ sơ trễ hạn xuống dưới 2% vào năm 2026.", None, [("<", 2, "2026")]),
+    # a result ("ước đạt") is no target; "chiếm" after a goal is one
+    ("Tỷ trọng kinh tế số ước đạt hơn 7% GRDP, phấn đấu đến năm 2025 đạt 20% GRDP.", None,
+     [(">=", 20, "2025")]),
+    ("Tỉnh đặt mục tiêu đến năm 2030 tỷ trọng kinh tế số chiếm 30% GRDP.", None,
+     [(">=", 30, "2030")]),
+    # ranks written as a group of the ranking
+    ("Năm 2026, chỉ số chuyển đổi số của tỉnh trong nhóm 30/63 tỉnh, thành phố.", None,
+     [("<=", 30, "2026")]),
+    # two years joined by "và": each figure its own
+    ("Đến năm 2025 kinh tế số đạt 20% GRDP và đến năm 2030, kinh tế số đạt 30% GRDP.", None,
+     [(">=", 20, "2025"), (">=", 30, "2030")]),
+    # "có N …" is at least N; a count of districts
+    ("Đến cuối năm 2025, toàn tỉnh phấn đấu có 300 xã hoàn thành tiêu chí.", None,
+     [(">=", 300, "2025")]),
+])
+def test_more_shapes(text, heading, expected):
+    items = one(text, heading=heading)
+    assert [(i.op, i.value, i.deadline) for i in items] == expected
+
+
+def test_a_cited_title_and_an_orientation_year_set_no_deadline():
+    blocks = [Block("Chương trình Chuyển đổi số quốc gia đến năm 2025, định hướng đến năm 2030",
+                    False, 1),
+              Block("Theo đó, 80% dịch vụ công trực tuyến được cung cấp trên nhiều phương tiện.",
+                    False, 2),
+              Block("“Chiến lược giai đoạn 2021 - 2026, định hướng đến năm 2030” đề ra: 100% "
+                    "dịch vụ công trực tuyến được thiết kế lại.", False, 3)]
+    assert [(i.value, i.deadline) for i in draft_blocks(blocks)] == [(80, "2025"), (100, "2025")]
 
 
 def test_qualitative_kept_and_marked():
