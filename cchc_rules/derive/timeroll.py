@@ -409,18 +409,21 @@ def _plan(values: pl.DataFrame, needed: list[Period], units: Mapping | None = No
     per_unit = values.group_by("unit").agg(pl.col("period").unique().sort())
     began = _began(units, needed) if units else {}
     reported = dict(per_unit.iter_rows()) if began else {}
-    shapes: dict[tuple[str, ...], list[tuple]] = {}
+    shapes: dict[tuple[str, ...], list[str]] = {}   # reported periods -> the units
     rows: list[tuple] = []
     for unit, periods in per_unit.iter_rows():
         if unit in began:
             rows += [(unit, *row) for row in _began_plan(tuple(periods), needed,
                                                          began[unit], reported)]
             continue
-        shape = tuple(periods)
-        if shape not in shapes:
-            shapes[shape] = _shape_plan(shape, needed)
-        rows += [(unit, *row) for row in shapes[shape]]
-    return pl.DataFrame(rows, schema=PLAN_SCHEMA, orient="row")
+        shapes.setdefault(tuple(periods), []).append(unit)
+    # each shape's plan once, given to all its units by one cross join (not a tuple a row)
+    pieces = {k: v for k, v in PLAN_SCHEMA.items() if k != "unit"}
+    frames = [pl.DataFrame({"unit": members}, schema={"unit": pl.String}).join(
+                  pl.DataFrame(found, schema=pieces, orient="row"), how="cross")
+              for shape, members in shapes.items() if (found := _shape_plan(shape, needed))]
+    frames.append(pl.DataFrame(rows, schema=PLAN_SCHEMA, orient="row"))
+    return pl.concat(frames).select(list(PLAN_SCHEMA))
 
 
 def _began(units: Mapping, needed: list[Period]) -> dict[str, tuple]:
