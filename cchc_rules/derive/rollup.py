@@ -99,6 +99,11 @@ def roll_up(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph, summabl
     return current.sort(CODES).select(OUTPUT)
 
 
+def _code(column: str, names: list[str]) -> pl.Expr:
+    """The index of each value of `column` in `names` (which holds them all, once each)."""
+    return pl.col(column).cast(pl.Enum(names)).to_physical().cast(pl.UInt64)
+
+
 def _parsed(text: str):
     """The period, or None for text that does not parse (its children all count)."""
     try:
@@ -157,12 +162,11 @@ def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
     metrics = names["metric"]
     n_units, n_periods, n_metrics = len(names["unit"]), len(order), len(metrics)
     codes = {key: {name: i for i, name in enumerate(names[key])} for key in KEYS}
-    q_of = {names["period"][i]: q for q, i in enumerate(order)}
     size = n_units * n_periods
-    cell = values.select(
-        (pl.col("unit").replace_strict(codes["unit"], return_dtype=pl.UInt64) * n_periods
-         + pl.col("period").replace_strict(q_of, return_dtype=pl.UInt64)) * n_metrics
-        + pl.col("metric").replace_strict(codes["metric"], return_dtype=pl.UInt64))
+    cell = values.select(   # Enum codes are the categories' order (half replace_strict's CPU)
+        (_code("unit", names["unit"]) * n_periods
+         + _code("period", [names["period"][i] for i in order])) * n_metrics
+        + _code("metric", metrics))
     flat = pl.Series("v", [None], dtype=pl.Float64).extend_constant(None, size * n_metrics - 1)
     flat.scatter(cell.to_series(), values["value"])
     if flat.null_count() != flat.len() - values.height:

@@ -244,8 +244,8 @@ def _complete_coded(plan: pl.DataFrame, values: pl.DataFrame, kinds: pl.DataFram
              for key in ("unit", "period", "metric")}
     code = {key: {name: i for i, name in enumerate(found)} for key, found in names.items()}
 
-    def coded(column: str, key: str) -> pl.Expr:
-        return pl.col(column).replace_strict(code[key], return_dtype=pl.UInt32)
+    def coded(column: str, key: str) -> pl.Expr:   # an Enum's codes: its categories' order
+        return pl.col(column).cast(pl.Enum(names[key])).to_physical().cast(pl.UInt32)
 
     n_periods, n_metrics = len(names["period"]), len(names["metric"])
 

@@ -70,7 +70,8 @@ def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
     if periods is not None:   # "Quý I/2024", "9 tháng năm 2024" as their canonical periods
         periods = [canonical(p) for p in periods]
     timed = _over_time(ruleset, figures, periods)
-    rolled, declared = _rolled(ruleset, timed.values, figures)
+    graph = UnitGraph.from_units(figures.units)   # built once: roll-up and restatement
+    rolled, declared = _rolled(ruleset, timed.values, figures, graph)
     periods, units, chosen = _filters(model, rolled, figures, periods, units, targets,
                                       timed)
     wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures, declared),
@@ -86,7 +87,7 @@ def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
     # rolled figures' files, lines and sources
     values = lambda: _values(ruleset, rolled.long().select(list(VALUE_SCHEMA)),  # noqa: E731
                              scope)
-    bases, unrestated = _restated_bases(ruleset, chosen, rolled, figures, scope)
+    bases, unrestated = _restated_bases(ruleset, chosen, rolled, figures, scope, graph)
     statuses, fields = _statuses(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
     found = [*reported_vs_computed(ruleset, figures.values), *timed.warnings,
@@ -186,7 +187,7 @@ def _over_time(ruleset: LoadedRuleset, figures: Figures, periods: Iterable[str] 
                   figures.units, figures.restated, _summable(ruleset))
 
 
-def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures
+def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures, graph: UnitGraph
             ) -> tuple[WideRoll, pl.DataFrame | None]:
     """Reported (and derived over time) figures plus parents' sums (spec §2), wide and
     long (derive/rollup.py's WideRoll), and every unit × period × metric declared `n/a`,
@@ -194,7 +195,7 @@ def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures
     unless a figure is declared n/a or the figures do not suit it (roll_up_wide)."""
     declared = getattr(figures, "declared", None)   # `known`: of the ruleset's metrics
     if declared is None or not declared.height:
-        fast = roll_up_wide(known, figures.units, _summable(ruleset), PREFIX)
+        fast = roll_up_wide(known, graph, _summable(ruleset), PREFIX)
         if fast is not None:
             # a unit gets results only for periods that overlap its validity (spec §6)
             wide = within_validity(fast.wide, figures.units)
@@ -203,7 +204,7 @@ def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures
             return WideRoll(wide, within_validity(fast.moved.collect(), figures.units).lazy(),
                             within_validity(fast.reported.collect(), figures.units).lazy(),
                             lambda: within_validity(fast.long(), figures.units)), None
-        rolled, declared = roll_up(known, figures.units, _summable(ruleset)), None
+        rolled, declared = roll_up(known, graph, _summable(ruleset)), None
     else:
         rolled, declared = roll_up_declared(known, _of_metrics(declared, ruleset.model.metrics),
                                             figures.units, _summable(ruleset))
@@ -232,14 +233,13 @@ def _unrestated_inputs(ruleset, target) -> list[str]:
 
 
 def _restated_bases(ruleset: LoadedRuleset, chosen: list[Target], rolled: WideRoll,
-                    figures: Figures, scope: pl.DataFrame
+                    figures: Figures, scope: pl.DataFrame, graph: UnitGraph
                     ) -> tuple[dict[str, pl.DataFrame], list[Problem]]:
     """Baseline period (or relative name) -> one row per restated (unit, period) of `scope`
     (spec §6): the base period's metrics on that period's territory (`m:` columns, derived
     ones computed from the restated sums) and `territory`, `territory_changed`
     (territory.TERRITORY_SCHEMA); and a UNT15 warning per unit, base period and metric whose
     figure could not be restated and is the unit's own (v3)."""
-    graph = UnitGraph.from_units(figures.units)
     if not touched_units(graph):   # no merger, no split: nothing to restate
         return {}, []
     rows = scope.select(*_KEYS).rows()
@@ -691,11 +691,13 @@ def _checks(ruleset: LoadedRuleset, scope: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema=CHECK_SCHEMA)
     frames = []
     tolerance = {c.id: c.tolerance or 0.0 for c in ruleset.model.checks}
-    for cid, node in ruleset.asserts.items():
+    count = len(ruleset.asserts)
+    for n, (cid, node) in enumerate(ruleset.asserts.items()):
         left, right = to_polars(node.left, metric), to_polars(node.right, metric)
         holds = approx_cmp(node.op, pl.col("left"), pl.col("right"), tolerance.get(cid, 0.0))
         frames.append(scope.lazy().select(
-            "row", pl.lit(cid).alias("check"), "unit", "period",
+            "row", (pl.col("row").cast(pl.UInt64) * count + n).alias("_n"),
+            pl.lit(cid).alias("check"), "unit", "period",
             left.alias("left"), right.alias("right"))
             .with_columns(
                 pl.when(pl.col("left").is_null() | pl.col("right").is_null())
@@ -706,7 +708,7 @@ def _checks(ruleset: LoadedRuleset, scope: pl.DataFrame) -> pl.DataFrame:
     # an implied check (a rank within its field, rank_metrics.py) that cannot run for lack of
     # a figure is no check at all: it is not counted as missing data
     implied = list(field_checks(ruleset.model.metrics))
-    return (pl.concat(frames).with_row_index("_n").sort("row", "_n")
+    return (pl.concat(frames).sort("_n")   # by row, then check
             .filter(~(pl.col("check").is_in(implied) & (pl.col("status") == "no_data")))
             .select(list(CHECK_SCHEMA)).cast(CHECK_SCHEMA).collect())
 
