@@ -4,6 +4,8 @@
 A node without its own figure for a summable metric takes the sum over its children, only
 when every child has one (reported, or itself summed one level down); edges are walked
 bottom-up one level at a time, each level in a few columnar joins on integer codes.
+`roll_up_wide` applies the same rule to the wide frame `evaluate` reads (one row per unit
+and period, a column per metric), without the long figures' sort and pivot.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ OUTPUT = ["unit", "period", "metric", "value", "origin", "file", "line", "source
 _EXTRA = {"origin": pl.String, "file": pl.String, "line": pl.Int64, "source": pl.String}
 _EDGE = ("child", "parent", "level")
 
-__all__ = ["OUTPUT", "aggregate", "children_of", "roll_up"]
+__all__ = ["OUTPUT", "WideRoll", "aggregate", "children_of", "roll_up", "roll_up_wide"]
 
 
 def aggregate(values: pl.DataFrame, edges: pl.DataFrame, summable: Collection, *, along: str,
