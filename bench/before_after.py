@@ -44,30 +44,48 @@ print(json.dumps({"wall": time.perf_counter() - t, "cpu": cpu() - c,
 '''
 
 
-def run(tree: Path, data: Path, what: str) -> dict:
+def run(tree: Path, data: Path, what: str, child: str = CHILD,
+        env: dict[str, str] | None = None) -> dict:
+    """`child` run in a fresh process on `tree`'s sources; its last line of output, a JSON
+    object."""
     import subprocess
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(CHILD)
+        f.write(child)
     try:
         done = subprocess.run([sys.executable, f.name, str(data), what], capture_output=True,
-                              text=True, check=True, env={**os.environ, "PYTHONPATH": str(tree)})
+                              text=True, check=True,
+                              env={**os.environ, **(env or {}), "PYTHONPATH": str(tree)})
     finally:
         os.unlink(f.name)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m bench.before_after", description=__doc__)
+def alternate(trees: dict[str, Path], data: Path, what: str, repeat: int,
+              child: str = CHILD, env: dict[str, str] | None = None) -> dict[str, list[dict]]:
+    """`repeat` runs of `child` per tree, the trees taking turns (both see the same load)."""
+    runs: dict[str, list[dict]] = {name: [] for name in trees}
+    for _ in range(repeat):
+        for name, tree in trees.items():
+            runs[name].append(run(tree, data, what, child, env))
+    return runs
+
+
+def arguments(prog: str, doc: str | None, what: str,
+              argv: list[str] | None) -> argparse.Namespace:
+    """DATA OLD_TREE NEW_TREE [--repeat N] [--what WHAT], as every before/after script reads
+    them."""
+    ap = argparse.ArgumentParser(prog=prog, description=doc)
     ap.add_argument("data", type=Path)
     ap.add_argument("old", type=Path)
     ap.add_argument("new", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--what", default="evaluate")
-    a = ap.parse_args(argv)
-    runs: dict[str, list[dict]] = {"old": [], "new": []}
-    for _ in range(a.repeat):
-        for name, tree in (("old", a.old), ("new", a.new)):
-            runs[name].append(run(tree, a.data, a.what))
+    ap.add_argument("--what", default=what)
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    a = arguments("python -m bench.before_after", __doc__, "evaluate", argv)
+    runs = alternate({"old": a.old, "new": a.new}, a.data, a.what, a.repeat)
     out = {name: {key: statistics.median(r[key] for r in rs) for key in ("wall", "cpu", "rss")}
            | {"runs": rs} for name, rs in runs.items()}
     out["ratio_wall"] = out["old"]["wall"] / out["new"]["wall"]

@@ -4,10 +4,12 @@
 A node without its own figure for a summable metric takes the sum over its children, only
 when every child has one (reported, or itself summed one level down); edges are walked
 bottom-up one level at a time, each level in a few columnar joins on integer codes.
+`roll_up_wide` applies the same rule to the wide frame `evaluate` reads (one row per unit
+and period, a column per metric), without the long figures' sort and pivot.
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import cast
 
 import polars as pl
@@ -22,7 +24,7 @@ OUTPUT = ["unit", "period", "metric", "value", "origin", "file", "line", "source
 _EXTRA = {"origin": pl.String, "file": pl.String, "line": pl.Int64, "source": pl.String}
 _EDGE = ("child", "parent", "level")
 
-__all__ = ["OUTPUT", "aggregate", "children_of", "roll_up"]
+__all__ = ["OUTPUT", "WideRoll", "aggregate", "children_of", "roll_up", "roll_up_wide"]
 
 
 def aggregate(values: pl.DataFrame, edges: pl.DataFrame, summable: Collection, *, along: str,
@@ -99,9 +101,148 @@ def roll_up(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph, summabl
     return current.sort(CODES).select(OUTPUT)
 
 
+def _code(column: str, names: list[str]) -> pl.Expr:
+    """The index of each value of `column` in `names` (which holds them all, once each)."""
+    return pl.col(column).cast(pl.Enum(names)).to_physical().cast(pl.UInt64)
+
+
 def _parsed(text: str):
     """The period, or None for text that does not parse (its children all count)."""
     try:
         return parse_period(text)
     except ValueError:
         return None
+
+
+class WideRoll:
+    """The roll-up over units done on the wide frame (one row per unit × period, a column
+    per metric) instead of on the long figures: what `roll_up` then a pivot give, in a few
+    columnar steps on 40 k rows instead of joins and a sort of 640 k.
+
+    `wide`: `unit`, `period` and `prefix + metric` per metric (Float64), one row per
+    (unit, period) with a figure, ordered by unit, then period end, then period;
+    `moved`: the rolled figures whose origin is not "reported" (unit, period, metric,
+    value, origin), `reported` those whose origin is (both lazy); `long()`: the same rows
+    as `roll_up(values, …)`, in its order, built when first asked (only a few outputs read
+    the long figures)."""
+
+    def __init__(self, wide: pl.DataFrame, moved: pl.LazyFrame, reported: pl.LazyFrame,
+                 long: Callable[[], pl.DataFrame]) -> None:
+        self.wide, self.moved, self.reported, self._long = wide, moved, reported, long
+        self._made: pl.DataFrame | None = None
+
+    def long(self) -> pl.DataFrame:
+        if self._made is None:
+            self._made = self._long()
+        return self._made
+
+
+def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
+                 summable: Collection, prefix: str = "") -> WideRoll | None:
+    """`roll_up` on the wide frame (see WideRoll); None when that does not apply: a figure
+    without a value (present but null: the long rule counts it as reported), a period that
+    does not parse, or two figures for one unit × period × metric. The caller then takes
+    the long way.
+
+    Every figure is one cell of a flat array of (unit, period) rows × metrics, so the
+    reported figures go in with one scatter, each level's sums with one more, and the wide
+    frame is that array's rows."""
+    graph = units if isinstance(units, UnitGraph) else UnitGraph.from_units(units)
+    refuse_cycles(graph.units)
+    if not values.height or values["value"].null_count():
+        return None
+    found = values.lazy().select(pl.col(key).unique().implode() for key in KEYS) \
+        .collect().row(0)
+    names = {key: sorted(set(found[i]) | (set(graph.units) if key == "unit" else set()))
+             for i, key in enumerate(KEYS)}
+    parsed = [_parsed(p) for p in names["period"]]
+    if any(p is None for p in parsed):
+        return None
+    # the wide frame's order: unit, then period end, then period (as evaluate sorts it)
+    order = sorted(range(len(parsed)),
+                   key=lambda i: (parsed[i].end, names["period"][i]))
+    metrics = names["metric"]
+    n_units, n_periods, n_metrics = len(names["unit"]), len(order), len(metrics)
+    codes = {key: {name: i for i, name in enumerate(names[key])} for key in KEYS}
+    size = n_units * n_periods
+    cell = values.select(   # Enum codes are the categories' order (half replace_strict's CPU)
+        (_code("unit", names["unit"]) * n_periods
+         + _code("period", [names["period"][i] for i in order])) * n_metrics
+        + _code("metric", metrics))
+    flat = pl.Series("v", [None], dtype=pl.Float64).extend_constant(None, size * n_metrics - 1)
+    flat.scatter(cell.to_series(), values["value"])
+    if flat.null_count() != flat.len() - values.height:
+        return None   # two figures for one cell: the scatter kept only one of them
+
+    def grid(columns: Sequence[str] = metrics) -> pl.DataFrame:
+        """The flat array as one row per (unit, period), a column per metric."""
+        return flat.reshape((size, n_metrics)).arr.to_struct(fields=metrics) \
+            .struct.unnest().select(columns)
+
+    summed = [m for m in metrics if m in set(summable)]
+    edges = graph.parent_frame([parsed[i] for i in order]).select(
+        *((pl.col(c).replace_strict(codes["unit"], return_dtype=pl.UInt64) * n_periods
+           + pl.col("p")).alias(c) for c in ("child", "parent")), "level")
+    rolled: list[pl.DataFrame] = []
+    if summed and edges.height:
+        children = edges.group_by("parent").agg(pl.len().alias("_children"))
+        metric_code = {m: codes["metric"][m] for m in summed}
+        for level in range(cast(int, edges["level"].max()), 0, -1):
+            kids = edges.filter(pl.col("level") == level)
+            sums = (grid(summed).gather(kids["child"]).with_columns(kids["parent"]).lazy()
+                    .group_by("parent")
+                    .agg(*(pl.col(m).sum() for m in summed),
+                         *(pl.col(m).count().alias(f"#{m}") for m in summed))
+                    .join(children.lazy(), on="parent")
+                    .select("parent", *(pl.when(pl.col(f"#{m}") == pl.col("_children"))
+                                        .then(pl.col(m)).alias(m) for m in summed))
+                    .unpivot(index="parent", variable_name="metric", value_name="value")
+                    .drop_nulls("value")
+                    .with_columns((pl.col("parent") * n_metrics + pl.col("metric").replace_strict(
+                        metric_code, return_dtype=pl.UInt64)).alias("_cell"))
+                    .collect())
+            added = sums.filter(flat.gather(sums["_cell"]).is_null())   # its own figure wins
+            flat.scatter(added["_cell"], added["value"])
+            rolled.append(added.select("_cell", "metric", "value"))
+    unit_names = pl.Series(names["unit"], dtype=pl.String)
+    period_names = pl.Series([names["period"][i] for i in order], dtype=pl.String)
+    with_figures = flat.is_not_null().reshape((size, n_metrics)).arr.any()
+    key = pl.int_range(size, dtype=pl.UInt64, eager=True).filter(with_figures)
+    wide = grid().filter(with_figures).select(
+        pl.lit(unit_names).gather(key // n_periods).alias("unit"),
+        pl.lit(period_names).gather(key % n_periods).alias("period"),
+        *(pl.col(m).alias(prefix + m) for m in metrics))
+    up = (pl.concat(rolled) if rolled else
+          pl.DataFrame(schema={"_cell": pl.UInt64, "metric": pl.String, "value": pl.Float64}))
+    up = up.select(
+        pl.lit(unit_names).gather(pl.col("_cell") // n_metrics // n_periods).alias("unit"),
+        pl.lit(period_names).gather(pl.col("_cell") // n_metrics % n_periods).alias("period"),
+        "metric", "value", pl.lit("rolled_up").alias("origin"), "_cell")
+    # roll_up's order: unit, then period by its text, then metric — from a cell's index
+    by_text = pl.Series(sorted(range(n_periods), key=lambda q: period_names[q]),
+                        dtype=pl.UInt64).arg_sort()   # wide order q -> its text's rank
+
+    def ordered(cells: pl.Expr) -> pl.Expr:
+        row = cells // n_metrics
+        return ((row // n_periods * n_periods + pl.lit(by_text).gather(row % n_periods))
+                * n_metrics + cells % n_metrics)
+    given = values.lazy()
+    if "origin" not in values.columns:
+        given = given.with_columns(pl.lit("reported").alias("origin"))
+    own = pl.col("origin") == "reported"
+    moved = pl.concat([given.filter(~own).select("unit", "period", "metric", "value",
+                                                  "origin"), up.lazy().drop("_cell")])
+
+    def long() -> pl.DataFrame:
+        current = given.with_columns(
+            [pl.lit(None, dtype).alias(name) for name, dtype in _EXTRA.items()
+             if name not in given.collect_schema().names()]
+        ).with_columns([pl.col(name).cast(dtype) for name, dtype in _EXTRA.items()])
+        current = pl.concat([current.with_columns(cell.to_series().alias("_cell"))
+                             .select(*OUTPUT, "_cell"),
+                             up.lazy().with_columns(
+            [pl.lit(None, _EXTRA[n]).alias(n) for n in ("file", "line", "source")])
+            .select(*OUTPUT, "_cell")])
+        return current.sort(ordered(pl.col("_cell"))).select(OUTPUT).collect()
+
+    return WideRoll(wide, moved, given.filter(own), long)

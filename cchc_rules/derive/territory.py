@@ -91,12 +91,20 @@ def territory(graph: UnitGraph, unit: str, base: Period, period: Period) -> Terr
     return None
 
 
+def touched_units(graph: UnitGraph) -> set[str]:
+    """The units that absorbed or received a part of another: the only ones whose base
+    periods can be restated: `absorbed` or `split_from` not empty, found in one pass."""
+    split = {part for u in graph.units.values() for part in u.split_into}
+    return {u for u in graph.units
+            if u in split or any(old != u for old in graph.predecessors_of(u))}
+
+
 def territories(graph: UnitGraph, rows: Iterable[tuple[str, str]], base_text: str
                 ) -> dict[tuple[str, str], Territory]:
     """(unit, period) -> Territory for the rows whose base period `base_text` is restated.
     Only units that absorbed or received a part of another are looked at."""
     base = _period(base_text)
-    touched = {u for u in graph.units if absorbed(graph, u) or split_from(graph, u)}
+    touched = touched_units(graph)
     out: dict[tuple[str, str], Territory] = {}
     if base is None or not touched:
         return out

@@ -153,13 +153,16 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
     plan = plan.filter(pl.col("how") != ALTERNATIVE)
     moved = restated_pieces(plan, values, units, restated, summable) if units else \
         pl.DataFrame(schema=PIECE_SCHEMA)
-    complete = _complete(plan, known, kinds, moved)
-    reported = values.select("unit", "period", "metric", pl.col("value").alias("_reported"),
-                             "file", "line")
-    clash = complete.filter(pl.col("how") == TILE).join(
-        reported, on=["unit", "period", "metric"])
-    new = complete.join(reported, on=["unit", "period", "metric"], how="anti").sort(
-        "unit", "period", "metric")
+    if moved.height:
+        complete = _complete(plan, known, kinds, moved)
+        reported = values.select("unit", "period", "metric",
+                                 pl.col("value").alias("_reported"), "file", "line")
+        clash = complete.filter(pl.col("how") == TILE).join(
+            reported, on=["unit", "period", "metric"])
+        new = complete.join(reported, on=["unit", "period", "metric"], how="anti").sort(
+            "unit", "period", "metric")
+    else:
+        complete, clash, new = _complete_coded(plan, values, kinds)
     rows = new.select("unit", "period", "metric", pl.col("_derived").alias("value"),
                       pl.when(pl.col("_restated")).then(pl.lit(Origin.RESTATED.value))
                       .otherwise(pl.lit(Origin.DERIVED_TIME.value)).alias("origin"))
@@ -228,6 +231,80 @@ def _complete(plan: pl.DataFrame, known: pl.DataFrame, kinds: pl.DataFrame,
         pl.when(pl.col("over_time") == OverTime.FIRST).then(pl.col("_first"))
         .when(pl.col("over_time") == OverTime.LAST).then(pl.col("_last"))
         .otherwise(pl.col("_sum")).alias("_derived"))
+
+
+def _complete_coded(plan: pl.DataFrame, values: pl.DataFrame, kinds: pl.DataFrame
+                    ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """`_complete` without restated pieces, and what `derive` reads of it — (complete, the
+    complete tilings of reported figures with `_reported`, `file`, `line`; the new figures,
+    by unit, period and metric) — with the joins, group-by and sort on integer codes of
+    unit, period and metric (their order the texts' order) instead of on the texts."""
+    names = {key: sorted(set(values[key].unique().to_list())
+                         | (set(plan[key].unique().to_list()) if key != "metric" else set()))
+             for key in ("unit", "period", "metric")}
+    code = {key: {name: i for i, name in enumerate(found)} for key, found in names.items()}
+
+    def coded(column: str, key: str) -> pl.Expr:   # an Enum's codes: its categories' order
+        return pl.col(column).cast(pl.Enum(names[key])).to_physical().cast(pl.UInt32)
+
+    n_periods, n_metrics = len(names["period"]), len(names["metric"])
+
+    def cell(unit: str, period: str) -> pl.Expr:
+        """One integer for a (unit, period): joins and groups run on one key, not three."""
+        return coded(unit, "unit").cast(pl.UInt64) * n_periods + coded(period, "period")
+
+    key = pl.col("_g")   # (unit × periods + period) × metrics + metric
+    texts = (pl.lit(pl.Series(names["unit"], dtype=pl.String))
+             .gather(key // n_metrics // n_periods).alias("unit"),
+             pl.lit(pl.Series(names["period"], dtype=pl.String))
+             .gather(key // n_metrics % n_periods).alias("period"),
+             pl.lit(pl.Series(names["metric"], dtype=pl.String))
+             .gather(key % n_metrics).alias("metric"))
+    given = values.lazy().select(
+        (cell("unit", "period") * n_metrics + coded("metric", "metric")).alias("_g"),
+        "metric", "value", "file", "line").collect().lazy()
+    known = given.filter(pl.col("metric").is_in(kinds["metric"].to_list())).select(
+        (key // n_metrics).alias("_part"), (key % n_metrics).alias("_m"), "value")
+    steps = plan.lazy().select(cell("unit", "period").alias("_at"),
+                               cell("unit", "part").alias("_part"),
+                               "pos", "sign", "parts", "how")
+    over = kinds.lazy().filter(pl.col("metric").is_in(names["metric"])).select(
+        coded("metric", "metric").cast(pl.UInt64).alias("_m"), "over_time")
+    flows = [code["metric"][m] for m, kind in kinds.iter_rows()
+             if kind == OverTime.SUM and m in code["metric"]]
+    # one plan per unit and period: its how and parts are joined after the group-by, which
+    # then only counts, adds and takes maxima (its fast kernels)
+    plans = steps.unique("_at", keep="first").select("_at", "how", "parts")
+    complete = (steps.join(known, on="_part")
+                # a difference only makes sense for a flow
+                .filter((pl.col("how") != DIFFERENCE) | pl.col("_m").is_in(flows))
+                # the first and last piece's figure as columns; a plan has one piece at each
+                # position
+                .select((pl.col("_at") * n_metrics + pl.col("_m")).alias("_g"),
+                        (pl.col("value") * pl.col("sign")).alias("_v"),
+                        pl.when(pl.col("pos") == 0).then("value").alias("_first"),
+                        pl.when(pl.col("pos") == pl.col("parts") - 1).then("value")
+                        .alias("_last"))
+                .group_by("_g")
+                .agg(pl.len().alias("_n"), pl.col("_v").sum().alias("_sum"),
+                     pl.col("_first").max(), pl.col("_last").max())
+                .with_columns((key // n_metrics).alias("_at"), (key % n_metrics).alias("_m"))
+                .join(plans, on="_at")
+                .filter(pl.col("_n") == pl.col("parts"))
+                .join(over, on="_m")
+                .with_columns(*texts, pl.lit(False).alias("_restated"),
+                              pl.when(pl.col("over_time") == OverTime.FIRST).then(pl.col("_first"))
+                              .when(pl.col("over_time") == OverTime.LAST).then(pl.col("_last"))
+                              .otherwise(pl.col("_sum")).alias("_derived"))
+                .collect())
+    reported = given.select("_g", pl.col("value").alias("_reported"), "file", "line")
+    columns = ["unit", "period", "metric", "how", "over_time", "parts", "_n", "_restated",
+               "_sum", "_first", "_last", "_derived"]
+    clash, new = pl.collect_all([
+        complete.lazy().filter(pl.col("how") == TILE).join(reported, on="_g")
+        .select(*columns, "_reported", "file", "line"),
+        complete.lazy().join(reported, on="_g", how="anti").sort("_g").select(columns)])
+    return complete.select(columns), clash, new
 
 
 def restated_pieces(plan: pl.DataFrame, values: pl.DataFrame, units: Mapping,
@@ -332,18 +409,21 @@ def _plan(values: pl.DataFrame, needed: list[Period], units: Mapping | None = No
     per_unit = values.group_by("unit").agg(pl.col("period").unique().sort())
     began = _began(units, needed) if units else {}
     reported = dict(per_unit.iter_rows()) if began else {}
-    shapes: dict[tuple[str, ...], list[tuple]] = {}
+    shapes: dict[tuple[str, ...], list[str]] = {}   # reported periods -> the units
     rows: list[tuple] = []
     for unit, periods in per_unit.iter_rows():
         if unit in began:
             rows += [(unit, *row) for row in _began_plan(tuple(periods), needed,
                                                          began[unit], reported)]
             continue
-        shape = tuple(periods)
-        if shape not in shapes:
-            shapes[shape] = _shape_plan(shape, needed)
-        rows += [(unit, *row) for row in shapes[shape]]
-    return pl.DataFrame(rows, schema=PLAN_SCHEMA, orient="row")
+        shapes.setdefault(tuple(periods), []).append(unit)
+    # each shape's plan once, given to all its units by one cross join (not a tuple a row)
+    pieces = {k: v for k, v in PLAN_SCHEMA.items() if k != "unit"}
+    frames = [pl.DataFrame({"unit": members}, schema={"unit": pl.String}).join(
+                  pl.DataFrame(found, schema=pieces, orient="row"), how="cross")
+              for shape, members in shapes.items() if (found := _shape_plan(shape, needed))]
+    frames.append(pl.DataFrame(rows, schema=PLAN_SCHEMA, orient="row"))
+    return pl.concat(frames).select(list(PLAN_SCHEMA))
 
 
 def _began(units: Mapping, needed: list[Period]) -> dict[str, tuple]:

@@ -16,8 +16,8 @@ import polars as pl
 from ..derive.consistency import reported_vs_computed
 from ..derive.declared import FLAG_PREFIX, declared_rows, flag_columns, roll_up_declared
 from ..derive.relative import base_groups, join_base, with_resolved_baselines
-from ..derive.rollup import roll_up
-from ..derive.territory import restated_figures, territories, territory_frame
+from ..derive.rollup import WideRoll, roll_up, roll_up_wide
+from ..derive.territory import restated_figures, territories, territory_frame, touched_units
 from ..derive.timeroll import TimeRoll, absent_parts, began_since, derive, needed_periods
 from ..domain import OPS, ORIGINS, SUMMABLE_UNITS, WHOLE_UNITS, MetricUnit, Origin, Status
 from ..errors import CchcError, Problem, did_you_mean
@@ -70,10 +70,12 @@ def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
     if periods is not None:   # "Quý I/2024", "9 tháng năm 2024" as their canonical periods
         periods = [canonical(p) for p in periods]
     timed = _over_time(ruleset, figures, periods)
-    rolled, declared = _rolled(ruleset, timed.values, figures)
+    graph = UnitGraph.from_units(figures.units)   # built once: roll-up and restatement
+    rolled, declared = _rolled(ruleset, timed.values, figures, graph)
     periods, units, chosen = _filters(model, rolled, figures, periods, units, targets,
                                       timed)
-    wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures, declared), rolled)
+    wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures, declared),
+                         rolled.moved, rolled.reported)
     keep = _keep(periods, units)
     scope = wide.filter(keep) if keep is not None else wide
     if timed.covers.height:   # v3 §6: a unit that began during the period, part of it
@@ -83,9 +85,9 @@ def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
         raise CchcError([nothing_selected(wide, figures.units, periods, units)])
     # built when read, from only the columns it reads: the evaluation does not hold the
     # rolled figures' files, lines and sources
-    own = rolled.select(list(VALUE_SCHEMA))
-    values = lambda: _values(ruleset, own, scope)  # noqa: E731
-    bases, unrestated = _restated_bases(ruleset, chosen, rolled, figures, scope)
+    values = lambda: _values(ruleset, rolled.long().select(list(VALUE_SCHEMA)),  # noqa: E731
+                             scope)
+    bases, unrestated = _restated_bases(ruleset, chosen, rolled, figures, scope, graph)
     statuses, fields = _statuses(ruleset, chosen, wide, scope, bases)
     checks = _checks(ruleset, scope)
     found = [*reported_vs_computed(ruleset, figures.values), *timed.warnings,
@@ -185,19 +187,36 @@ def _over_time(ruleset: LoadedRuleset, figures: Figures, periods: Iterable[str] 
                   figures.units, figures.restated, _summable(ruleset))
 
 
-def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures
-            ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """Reported (and derived over time) figures plus parents' sums (spec §2), and every
-    unit × period × metric declared `n/a`, rolled up too (spec §7 v3, derive/declared.py)."""
-    known = _of_metrics(known, ruleset.model.metrics)
-    declared = getattr(figures, "declared", None)
+def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures, graph: UnitGraph
+            ) -> tuple[WideRoll, pl.DataFrame | None]:
+    """Reported (and derived over time) figures plus parents' sums (spec §2), wide and
+    long (derive/rollup.py's WideRoll), and every unit × period × metric declared `n/a`,
+    rolled up too (spec §7 v3, derive/declared.py). The roll-up runs on the wide frame
+    unless a figure is declared n/a or the figures do not suit it (roll_up_wide)."""
+    declared = getattr(figures, "declared", None)   # `known`: of the ruleset's metrics
     if declared is None or not declared.height:
-        rolled, declared = roll_up(known, figures.units, _summable(ruleset)), None
+        fast = roll_up_wide(known, graph, _summable(ruleset), PREFIX)
+        if fast is not None:
+            # a unit gets results only for periods that overlap its validity (spec §6)
+            wide = within_validity(fast.wide, figures.units)
+            if wide is fast.wide:
+                return fast, None
+            return WideRoll(wide, within_validity(fast.moved.collect(), figures.units).lazy(),
+                            within_validity(fast.reported.collect(), figures.units).lazy(),
+                            lambda: within_validity(fast.long(), figures.units)), None
+        rolled, declared = roll_up(known, graph, _summable(ruleset)), None
     else:
         rolled, declared = roll_up_declared(known, _of_metrics(declared, ruleset.model.metrics),
                                             figures.units, _summable(ruleset))
-    # a unit gets results only for periods that overlap its validity (spec §6)
-    return within_validity(rolled, figures.units), declared
+    rolled = within_validity(rolled, figures.units)
+    if rolled.height:
+        wide = rolled.with_columns((PREFIX + pl.col("metric")).alias("metric")).pivot(
+            on="metric", index=list(_KEYS), values="value")
+    else:
+        wide = pl.DataFrame(schema={"unit": pl.String, "period": pl.String})
+    reported = pl.col("origin") == Origin.REPORTED.value
+    return WideRoll(wide, rolled.lazy().filter(~reported), rolled.lazy().filter(reported),
+                    lambda: rolled), declared
 
 
 def _unsummable(ruleset) -> set[str]:
@@ -213,15 +232,16 @@ def _unrestated_inputs(ruleset, target) -> list[str]:
     return sorted(raw & _unsummable(ruleset))
 
 
-def _restated_bases(ruleset: LoadedRuleset, chosen: list[Target], rolled: pl.DataFrame,
-                    figures: Figures, scope: pl.DataFrame
+def _restated_bases(ruleset: LoadedRuleset, chosen: list[Target], rolled: WideRoll,
+                    figures: Figures, scope: pl.DataFrame, graph: UnitGraph
                     ) -> tuple[dict[str, pl.DataFrame], list[Problem]]:
     """Baseline period (or relative name) -> one row per restated (unit, period) of `scope`
     (spec §6): the base period's metrics on that period's territory (`m:` columns, derived
     ones computed from the restated sums) and `territory`, `territory_changed`
     (territory.TERRITORY_SCHEMA); and a UNT15 warning per unit, base period and metric whose
     figure could not be restated and is the unit's own (v3)."""
-    graph = UnitGraph.from_units(figures.units)
+    if not touched_units(graph):   # no merger, no split: nothing to restate
+        return {}, []
     rows = scope.select(*_KEYS).rows()
     out: dict[str, list[pl.DataFrame]] = {}
     kept = _unsummable(ruleset)
@@ -230,7 +250,7 @@ def _restated_bases(ruleset: LoadedRuleset, chosen: list[Target], rolled: pl.Dat
         found = territories(graph, group, period)
         if not found:
             continue
-        long = restated_figures(found, rolled, figures.restated, period, _summable(ruleset),
+        long = restated_figures(found, rolled.long(), figures.restated, period, _summable(ruleset),
                                 kept)
         used = {m for t in chosen if t.baseline is not None and t.baseline.period == label
                 for m in _unrestated_inputs(ruleset, t)}
@@ -281,10 +301,12 @@ def _derive(ruleset: LoadedRuleset, lf: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _with_origins(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
-                  rolled: pl.DataFrame) -> pl.DataFrame:
+                  moved: pl.LazyFrame, reported: pl.LazyFrame) -> pl.DataFrame:
     """`wide` plus, per target metric, the code (index in ORIGINS) of where its figure comes
     from: a raw metric's own origin; a formula metric's strongest among its raw inputs
-    (restated > rolled up > derived over time > reported), unless the unit reported it."""
+    (restated > rolled up > derived over time > reported), unless the unit reported it.
+    `moved`: the rolled figures whose origin is not "reported"; `reported`: those whose
+    origin is."""
     rank = {name: i for i, name in enumerate(ORIGINS)}
     names = sorted({t.metric_id for t in chosen})
     if not names:
@@ -296,16 +318,13 @@ def _with_origins(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFra
         [(ORIGIN_PREFIX + name, raw) for name in names
          for raw in sorted(ruleset.raw_inputs.get(name, frozenset({name})))],
         schema={"_target": pl.String, "metric": pl.String}, orient="row").lazy()
-    figures = rolled.lazy()
-    codes = (figures.filter(pl.col("origin") != Origin.REPORTED.value)
-             .join(feeds, on="metric")
+    codes = (moved.join(feeds, on="metric")
              .group_by("unit", "period", "_target")
              .agg(pl.col("origin").replace_strict(rank, default=0, return_dtype=pl.UInt8)
                   .max().alias("_o")))
     formulas = [name for name in names if name in ruleset.formulas]
     if formulas:   # a formula figure the unit reported itself keeps no code
-        own = figures.filter((pl.col("origin") == Origin.REPORTED.value)
-                             & pl.col("metric").is_in(formulas)).select(
+        own = reported.filter(pl.col("metric").is_in(formulas)).select(
             "unit", "period", (ORIGIN_PREFIX + pl.col("metric")).alias("_target"))
         codes = codes.join(own, on=["unit", "period", "_target"], how="anti")
     found = codes.collect()
@@ -317,7 +336,7 @@ def _with_origins(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFra
                      maintain_order="left")
 
 
-def _filters(model: Ruleset, rolled: pl.DataFrame, figures: Figures,
+def _filters(model: Ruleset, rolled: WideRoll, figures: Figures,
              periods: Iterable[str] | None, units: Iterable[str] | None,
              targets: Iterable[str] | None, timed: TimeRoll
              ) -> tuple[list[str] | None, list[str] | None, list[Target]]:
@@ -333,9 +352,11 @@ def _filters(model: Ruleset, rolled: pl.DataFrame, figures: Figures,
             if name in choices:
                 continue
             if kind == "period" and is_period(name):
-                problems.append(unit_lacks_period(name, units, rolled, figures.units, timed)
+                problems.append(unit_lacks_period(name, units, rolled.long(), figures.units,
+                                                  timed)
                                 or _no_period(name, choices, timed.missing(period=name),
-                                              _began_inside(rolled, figures.units, name)))
+                                              _began_inside(rolled.long(), figures.units,
+                                                            name)))
                 continue
             wrong = bad_range(name) if kind == "period" else None
             if wrong is not None:   # "2024-09/2024-01": say what is wrong
@@ -348,8 +369,8 @@ def _filters(model: Ruleset, rolled: pl.DataFrame, figures: Figures,
                                          choices=', '.join(sorted(choices)[:10]))))
         return asked
 
-    data_periods = set(rolled["period"].unique().to_list())
-    data_units = set(figures.units) | set(rolled["unit"].unique().to_list())
+    data_periods = set(rolled.wide["period"].unique().to_list())
+    data_units = set(figures.units) | set(rolled.wide["unit"].unique().to_list())
     target_ids = [t.id for t in model.targets]
     periods = known("period", "EVL01", periods, data_periods)
     units = known("unit", "EVL02", units, data_units)
@@ -401,7 +422,7 @@ def _keep(periods: list[str] | None, units: list[str] | None) -> pl.Expr | None:
     return keep
 
 
-def _wide(ruleset: LoadedRuleset, rolled: pl.DataFrame, figures: Figures,
+def _wide(ruleset: LoadedRuleset, rolled: WideRoll, figures: Figures,
           declared: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per (unit, period) with data: level, period end, every metric as a column.
 
@@ -409,11 +430,7 @@ def _wide(ruleset: LoadedRuleset, rolled: pl.DataFrame, figures: Figures,
     for it wins, as it does for raw figures. A unit that declared `n/a` has data, and a
     column `n:<metric>` per declared metric (derive/declared.py).
     """
-    if rolled.height:
-        wide = rolled.with_columns((PREFIX + pl.col("metric")).alias("metric")).pivot(
-            on="metric", index=list(_KEYS), values="value")
-    else:
-        wide = pl.DataFrame(schema={"unit": pl.String, "period": pl.String})
+    wide = rolled.wide
     if declared is not None and declared.height:   # a unit and period with only n/a
         wide = wide.join(declared.select(*_KEYS).unique(maintain_order=True), on=list(_KEYS),
                          how="full", coalesce=True, maintain_order="left")
@@ -674,11 +691,13 @@ def _checks(ruleset: LoadedRuleset, scope: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema=CHECK_SCHEMA)
     frames = []
     tolerance = {c.id: c.tolerance or 0.0 for c in ruleset.model.checks}
-    for cid, node in ruleset.asserts.items():
+    count = len(ruleset.asserts)
+    for n, (cid, node) in enumerate(ruleset.asserts.items()):
         left, right = to_polars(node.left, metric), to_polars(node.right, metric)
         holds = approx_cmp(node.op, pl.col("left"), pl.col("right"), tolerance.get(cid, 0.0))
         frames.append(scope.lazy().select(
-            "row", pl.lit(cid).alias("check"), "unit", "period",
+            "row", (pl.col("row").cast(pl.UInt64) * count + n).alias("_n"),
+            pl.lit(cid).alias("check"), "unit", "period",
             left.alias("left"), right.alias("right"))
             .with_columns(
                 pl.when(pl.col("left").is_null() | pl.col("right").is_null())
@@ -689,7 +708,7 @@ def _checks(ruleset: LoadedRuleset, scope: pl.DataFrame) -> pl.DataFrame:
     # an implied check (a rank within its field, rank_metrics.py) that cannot run for lack of
     # a figure is no check at all: it is not counted as missing data
     implied = list(field_checks(ruleset.model.metrics))
-    return (pl.concat(frames).with_row_index("_n").sort("row", "_n")
+    return (pl.concat(frames).sort("_n")   # by row, then check
             .filter(~(pl.col("check").is_in(implied) & (pl.col("status") == "no_data")))
             .select(list(CHECK_SCHEMA)).cast(CHECK_SCHEMA).collect())
 

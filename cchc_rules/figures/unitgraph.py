@@ -110,12 +110,19 @@ class UnitGraph:
         child's depth in that period's tree (1 under a root), so summing the highest level
         first feeds each sum into the next level up. A None period (text that does not parse)
         takes every unit and only undated edges. CchcError when the edges form a cycle."""
+        lives = [self.lifetime(e.child) for e in self.parents]
+        if not any(e.valid_from or e.valid_to for e in self.parents) \
+                and not any(a or b for a, b in lives):
+            fixed = self._undated_levels()
+            if fixed is not None:   # no date anywhere: the same tree in every period
+                return fixed.join(pl.DataFrame({"p": range(len(periods))},
+                                               schema={"p": pl.UInt32}), how="cross") \
+                    .select("child", "parent", "p", "level")
         edges = pl.DataFrame({
             "child": [e.child for e in self.parents], "parent": [e.parent for e in self.parents],
             "e_from": [e.valid_from for e in self.parents],
             "e_to": [e.valid_to for e in self.parents],
-            "c_from": [self.lifetime(e.child)[0] for e in self.parents],
-            "c_to": [self.lifetime(e.child)[1] for e in self.parents],
+            "c_from": [life[0] for life in lives], "c_to": [life[1] for life in lives],
         }, schema={"child": pl.String, "parent": pl.String, "e_from": pl.Date, "e_to": pl.Date,
                    "c_from": pl.Date, "c_to": pl.Date})
         spans = pl.DataFrame({"p": range(len(periods)),
@@ -133,6 +140,27 @@ class UnitGraph:
                  .unique(["child", "p"], keep="first", maintain_order=True)
                  .select("child", "parent", "p"))
         return links.join(self._levels(links), on=["child", "p"], maintain_order="left")
+
+    def _undated_levels(self) -> pl.DataFrame | None:
+        """(child, parent, level) when no edge and no unit has a date: each child under its
+        first edge's parent, at its depth; None on a cycle (`_levels` then reports it)."""
+        parent: dict[str, str] = {}
+        for edge in self.parents:
+            parent.setdefault(edge.child, edge.parent)
+        depth: dict[str, int] = {}
+        for child in parent:
+            path = [child]
+            while path[-1] in parent and path[-1] not in depth:
+                path.append(parent[path[-1]])
+                if len(path) > len(self.units) + 1:
+                    return None
+            below = depth.get(path[-1], 0)
+            for node in reversed(path[:-1]):
+                below += 1
+                depth[node] = below
+        return pl.DataFrame({"child": list(parent), "parent": list(parent.values()),
+                             "level": [depth[c] for c in parent]},
+                            schema={"child": pl.String, "parent": pl.String, "level": pl.Int32})
 
     def _levels(self, links: pl.DataFrame) -> pl.DataFrame:
         """(child, p, level): how many parent edges lead from the child to its period's root."""

@@ -204,11 +204,15 @@ def check_tree(units: Mapping[str, Unit]) -> list[Problem]:
                     unit.pos, did_you_mean(ref, units) or _("declare it under 'units:'")))
     problems += successor_problems(units)
     problems += chain_problems(units)
-    problems += [Problem("UNT03", _("units form a cycle: {value}").format(
-                                    value=" → ".join([*cycle, cycle[0]])),
-                         units[cycle[0]].pos, _("a unit cannot be its own ancestor"))
-                 for cycle in _cycles(units, "parent")]
-    return problems
+    return problems + _parent_cycles(units)
+
+
+def _parent_cycles(units: Mapping[str, Unit]) -> list[Problem]:
+    """UNT03 for each cycle of declared parents."""
+    return [Problem("UNT03", _("units form a cycle: {value}").format(
+                               value=" → ".join([*cycle, cycle[0]])),
+                    units[cycle[0]].pos, _("a unit cannot be its own ancestor"))
+            for cycle in _cycles(units, "parent")]
 
 
 # Bounds on the chains that drive work (docs/security.md): roll-up sums one level at a time,
@@ -305,7 +309,7 @@ def successor_problems(units: Mapping[str, Unit]) -> list[Problem]:
 
 def refuse_cycles(units: Mapping[str, Unit]) -> None:
     """CchcError naming each cycle of declared parents, so nothing walks the tree forever."""
-    problems = [p for p in check_tree(units) if p.code == "UNT03"]
+    problems = _parent_cycles(units)   # only the cycles: the rest of check_tree is not needed
     if problems:
         raise CchcError(problems)
 

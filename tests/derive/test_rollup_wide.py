@@ -1,0 +1,105 @@
+"""The roll-up on the wide frame (rollup.roll_up_wide) against the long roll-up and a
+plain-Python reference: the same figures, origins and order (issue 28)."""
+from __future__ import annotations
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cchc_rules.derive.rollup import roll_up, roll_up_wide
+from cchc_rules.figures.units import Unit
+from cchc_rules.periods import parse_period
+
+PERIODS = ("2024", "2024-Q1", "2024-01", "2024-02", "2024-03", "2025-06")
+METRICS = ("received", "rate", "amount")
+SUMMABLE = {"received", "amount"}
+
+
+def random_tree(shape: list[list[int]]) -> dict[str, Unit]:
+    units = {"root": Unit("root", "root")}
+    for i, districts in enumerate(shape):
+        units[f"p{i}"] = Unit(f"p{i}", f"p{i}", parent="root")
+        for j, communes in enumerate(districts):
+            units[f"p{i}d{j}"] = Unit(f"p{i}d{j}", "d", parent=f"p{i}")
+            for k in range(communes):
+                units[f"p{i}d{j}c{k}"] = Unit(f"p{i}d{j}c{k}", "c", parent=f"p{i}d{j}")
+    return units
+
+
+def reference(units: dict[str, Unit], figures: dict[tuple[str, str, str], float]
+              ) -> dict[tuple[str, str, str], tuple[float, str]]:
+    """Spec §2 in plain Python: a unit without its own summable figure takes the sum of its
+    children's when every child has one, deepest units first."""
+    out = {key: (value, "reported") for key, value in figures.items()}
+    kids: dict[str, list[str]] = {}
+    for u in units.values():
+        if u.parent is not None:
+            kids.setdefault(u.parent, []).append(u.id)
+
+    def depth(uid: str) -> int:
+        return 0 if units[uid].parent is None else 1 + depth(units[uid].parent)
+
+    for parent in sorted(kids, key=depth, reverse=True):
+        for period in PERIODS:
+            for m in SUMMABLE:
+                if (parent, period, m) in out:
+                    continue
+                got = [out.get((c, period, m)) for c in kids[parent]]
+                if all(g is not None for g in got):
+                    out[(parent, period, m)] = (sum(g[0] for g in got), "rolled_up")
+    return out
+
+
+shapes = st.lists(st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=3),
+                  min_size=1, max_size=3)
+
+
+@settings(deadline=None, max_examples=60)
+@given(shapes, st.data())
+def test_wide_roll_up_is_the_long_one_and_the_plain_rule(shape, data):
+    units = random_tree(shape)
+    cells = [(u, p, m) for u in units for p in PERIODS for m in METRICS]
+    chosen = data.draw(st.lists(st.sampled_from(cells), unique=True, min_size=1))
+    figures = {c: float(data.draw(st.integers(0, 1000))) for c in chosen}
+    values = pl.DataFrame([(*c, v) for c, v in figures.items()],
+                          schema={"unit": pl.String, "period": pl.String, "metric": pl.String,
+                                  "value": pl.Float64}, orient="row")
+    long = roll_up(values, units, SUMMABLE)
+    fast = roll_up_wide(values, units, SUMMABLE, "m:")
+    assert fast is not None
+    assert fast.long().equals(long)
+    want = reference(units, figures)
+    assert {(u, p, m): (v, o) for u, p, m, v, o in long.select(
+        "unit", "period", "metric", "value", "origin").iter_rows()} == want
+    # wide: one row per (unit, period) with a figure, by unit, period end, period
+    keys = sorted({(u, p) for u, p, _ in want},
+                  key=lambda k: (k[0], parse_period(k[1]).end, k[1]))
+    assert fast.wide.select("unit", "period").rows() == keys
+    for row in fast.wide.iter_rows(named=True):
+        for m in METRICS:
+            got = want.get((row["unit"], row["period"], m))
+            assert row.get("m:" + m) == (got[0] if got else None)
+    moved = {(u, p, m): (v, o) for u, p, m, v, o in fast.moved.collect().select(
+        "unit", "period", "metric", "value", "origin").iter_rows()}
+    assert moved == {k: v for k, v in want.items() if v[1] != "reported"}
+    assert fast.reported.collect().height == len(figures)
+
+
+def test_a_figure_without_a_value_takes_the_long_way():
+    units = {"a": Unit("a", "a"), "b": Unit("b", "b", parent="a")}
+    values = pl.DataFrame({"unit": ["b"], "period": ["2024"], "metric": ["received"],
+                           "value": [None]}, schema={"unit": pl.String, "period": pl.String,
+                                                     "metric": pl.String, "value": pl.Float64})
+    assert roll_up_wide(values, units, SUMMABLE) is None
+
+
+@settings(deadline=None, max_examples=40)
+@given(shapes)
+def test_an_undated_tree_has_the_same_edges_in_every_period(shape):
+    from cchc_rules.figures.unitgraph import UnitGraph
+    graph = UnitGraph.from_units(random_tree(shape))
+    periods = [parse_period(p) for p in PERIODS]
+    fast = graph.parent_frame(periods)
+    slow = UnitGraph.from_units(random_tree(shape))
+    object.__setattr__(slow, "_undated_levels", lambda: None)   # the general, dated way
+    assert fast.equals(slow.parent_frame(periods))
