@@ -119,6 +119,57 @@ def test_the_table_names_the_periods_in_progress():
         "In progress (not judged met or not met yet): 2025-06"), res.stdout[-300:]
 
 
+RUNNING = ["--period", "2025-05", "--period", "2025-06", "--as-of", "2025-06-15T12:00"]
+
+
+def _run(fmt: str, tmp_path: Path, *more: str) -> Path:
+    out = tmp_path / f"out.{fmt}"
+    res = CliRunner().invoke(main, ["evaluate", RULESET, *RECORDS, *RUNNING, "--format", fmt,
+                                    "--output", str(out), *more])
+    assert res.exit_code in (0, 1), res.output
+    return out
+
+
+def test_csv_parquet_and_arrow_mark_the_results_in_progress_as_the_json_does(tmp_path):
+    json_rows = json.loads(_run("json", tmp_path).read_text(encoding="utf-8"))["results"]
+    want = sorted((r["target"], r["unit"], r["period"], r["in_progress"]) for r in json_rows)
+    assert {w[2:] for w in want} == {("2025-05", False), ("2025-06", True)}
+    frames = {"csv": pl.read_csv(_run("csv", tmp_path), infer_schema=False).with_columns(
+                  pl.col("in_progress") == "true"),
+              "parquet": pl.read_parquet(_run("parquet", tmp_path)),
+              "arrow": pl.read_ipc(_run("arrow", tmp_path))}
+    for fmt, frame in frames.items():
+        got = sorted(frame.select(pl.col("target", "unit", "period").cast(pl.String),
+                                  "in_progress").iter_rows())
+        assert got == want, fmt
+
+
+def test_results_of_periods_ended_have_no_in_progress_column(tmp_path):
+    out = tmp_path / "ended.csv"
+    res = CliRunner().invoke(main, ["evaluate", RULESET, *RECORDS, "--period", "2025-05",
+                                    "--as-of", "2026-01-01", "--format", "csv",
+                                    "--output", str(out)])
+    assert res.exit_code in (0, 1), res.output
+    assert "in_progress" not in pl.read_csv(out).columns
+
+
+@pytest.mark.parametrize(("lang", "legend"), [
+    ("en", "* In progress (not judged met or not met yet): 2025-06"),
+    ("vi", "* Kỳ đang diễn ra (chưa chấm đạt/không đạt): 2025-06")])
+def test_the_report_marks_the_periods_in_progress_with_a_legend(tmp_path, lang, legend):
+    res = CliRunner().invoke(main, ["report", RULESET, *RECORDS[:-1], lang, *RUNNING,
+                                    "--format", "html", "--output", str(tmp_path / "r.html")])
+    assert res.exit_code in (0, 1), res.output
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    cover = html[html.index('id="cover"'):html.index('id="summary"')]
+    mark = '<sup class="in-progress-mark"'
+    assert cover.count(mark) == 1 and cover.index("2025-06") < cover.index(mark)
+    assert html.count(legend) == 2          # under the cover's periods and the summary
+    rows = [r for r in html.split("<tr>") if '<td class="nw">2025-0' in r]
+    assert rows and all((mark in r) == ('<td class="nw">2025-06' in r) for r in rows)
+    assert any('<td class="nw">2025-05' in r for r in rows)
+
+
 def test_reported_figures_of_a_period_not_ended_are_flagged_the_same_way(tmp_path):
     data = tmp_path / "d.yaml"
     data.write_text("reports:\n  - {unit: T01, period: 2025-07, values: {received: 4}}\n",
