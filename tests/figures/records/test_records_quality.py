@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from records_services import count_records, write_records
 
 from cchc_rules.cli import main
-from cchc_rules.figures.records import count_figures, parse_location
+from cchc_rules.figures.records import parse_location
 from cchc_rules.pipeline import Session
 
 RULESET = """\
@@ -86,19 +87,15 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("quality")
-    pl.DataFrame(ROWS).write_parquet(folder / "d.parquet")
-    (folder / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
+    folder = write_records(tmp_path_factory.mktemp("quality"), ROWS, RULESET)
     (folder / "units.yaml").write_text(UNITS, encoding="utf-8")
     return folder
 
 
 @pytest.fixture(scope="module")
 def counted(folder):
-    ruleset = Session().load_ruleset(folder / "ruleset.yaml")
     units = Session().read_figures([], folder / "units.yaml").units
-    location = parse_location(f"dossiers={folder}/d.parquet", ruleset.model.sources)
-    return count_figures(ruleset, [location], units)
+    return count_records(folder, f"dossiers={folder}/d.parquet", units)
 
 
 def test_each_kind_of_bad_date_is_counted_and_left_out_of_every_figure(counted):
@@ -142,9 +139,7 @@ def _count(folder: Path, full: bool, monkeypatch) -> tuple:
         kinds.append(args[-1])
         return real(*args[:-1], **kwargs) if full else real(*args, **kwargs)
     monkeypatch.setattr(records, "fused_query", spy)
-    ruleset = Session().load_ruleset(folder / "ruleset.yaml")
-    got = count_figures(ruleset, [parse_location(f"dossiers={folder}/d.parquet",
-                                                 ruleset.model.sources)], None)
+    got = count_records(folder, f"dossiers={folder}/d.parquet")
     return got.values.sort("unit", "period", "metric"), got.info.sources[0].dates, kinds
 
 
@@ -154,8 +149,7 @@ def test_the_counting_queries_test_only_the_kinds_the_quality_scan_found(tmp_pat
     received whose due date is out of the window is out_of_window, and stays out of every
     figure when the counting queries test out_of_window alone."""
     rows = [row(0), row(1), row(2, resolved=(2025, 1, 9), due=(2099, 1, 2))]
-    pl.DataFrame(rows).write_parquet(tmp_path / "d.parquet")
-    (tmp_path / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
+    write_records(tmp_path, rows, RULESET)
     values, dates, kinds = _count(tmp_path, False, monkeypatch)
     assert dates["out_of_window"] == 1 and dates["resolved_before_date"] == 0
     assert kinds == [["out_of_window"], ["out_of_window"]]
@@ -168,11 +162,10 @@ def test_the_counting_queries_test_only_the_kinds_the_quality_scan_found(tmp_pat
 @given(st.lists(st.tuples(_WHEN, _WHEN, _WHEN), min_size=1, max_size=8))
 def test_law_testing_only_the_kinds_found_gives_the_same_figures(tmp_path_factory,
                                                                  monkeypatch, dates):
-    folder = tmp_path_factory.mktemp("kinds")
     rows = [row(i, received=r, due=d, resolved=x) for i, (r, d, x) in enumerate(dates)]
-    pl.DataFrame(rows, schema_overrides={k: pl.Datetime("us") for k in (
-        "received_at", "due_at", "resolved_at")}).write_parquet(folder / "d.parquet")
-    (folder / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
+    folder = write_records(tmp_path_factory.mktemp("kinds"), rows, RULESET,
+                           schema_overrides={k: pl.Datetime("us") for k in (
+                               "received_at", "due_at", "resolved_at")})
     pruned, found, _ = _count(folder, False, monkeypatch)
     full, found_full, _ = _count(folder, True, monkeypatch)
     assert found == found_full
@@ -247,12 +240,9 @@ def test_explain_sql_run_as_shown_gives_the_count(folder, counted):
      (1, 3, 0, ["A"])),                                     # identical copies, named too
 ])
 def test_duplicate_ids_are_counted_exactly(tmp_path, ids_units, want):
-    pl.DataFrame([row(0, unit=u) | {"dossier_id": i} for i, u in ids_units]).write_parquet(
-        tmp_path / "d.parquet")
-    (tmp_path / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
-    ruleset = Session().load_ruleset(tmp_path / "ruleset.yaml")
-    got = count_figures(ruleset, [parse_location(f"dossiers={tmp_path}/d.parquet",
-                                                 ruleset.model.sources)], None)
+    write_records(tmp_path, [row(0, unit=u) | {"dossier_id": i} for i, u in ids_units],
+                  RULESET)
+    got = count_records(tmp_path, f"dossiers={tmp_path}/d.parquet")
     (quality,) = got.info.sources
     assert (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids,
             quality.duplicate_examples) == want
