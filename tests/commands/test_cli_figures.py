@@ -81,6 +81,39 @@ def test_reported_figures_have_their_file_and_line(tmp_path):
     assert mine["origin"] == "reported" and mine["source"] == f"{data}:2"
 
 
+CASE = ROOT / "tests/conformance/met-and-not-met-at-deadline"
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_without_records_reported_figures_of_a_period_not_ended_are_warned(lang, tmp_path):
+    """A run without --records: the periods not ended as of the moment get REC12; the
+    results are judged as the spec judges any figure (b/2026 not_met, as the case says)."""
+    def run(data: Path, *as_of: str):
+        res = CliRunner().invoke(main, ["evaluate", str(CASE / "ruleset.yaml"), "--data",
+                                        str(data), "--format", "json", "--lang", lang,
+                                        *as_of])
+        assert res.exit_code == 1, res.output
+        return json.loads(res.stdout), res.stderr
+    running, said = run(CASE / "data.yaml", "--as-of", "2026-06-30T08:00")
+    (line,) = [x for x in said.splitlines() if "REC12" in x]
+    assert line == {
+        "en": "warning REC12 reported figures for 2026, not ended as of 2026-06-30 08:00: "
+              "judged on the figures as reported [check that they are the whole period's, "
+              "or set --as-of]",
+        "vi": "warning REC12 số liệu báo cáo của 2026, kỳ chưa kết thúc tại 2026-06-30 "
+              "08:00: được chấm theo số liệu đã báo cáo [kiểm tra số liệu là của cả kỳ, "
+              "hay đặt --as-of]"}[lang]
+    now, _said = run(CASE / "data.yaml")          # as of now: 2026 has not ended either
+    assert running["results"] == now["results"] and "in_progress" not in running
+    assert [(r["unit"], r["period"], r["status"]) for r in running["results"]] == [
+        ("a", "2025", "met"), ("b", "2025", "not_met"), ("b", "2026", "not_met")]
+    ended = tmp_path / "2025.yaml"
+    ended.write_text("\n".join((CASE / "data.yaml").read_text(encoding="utf-8")
+                               .splitlines()[:3]) + "\n", encoding="utf-8")
+    _doc, quiet = run(ended, "--as-of", "2026-06-30T08:00")
+    assert "REC12" not in quiet
+
+
 @pytest.mark.parametrize("text", ["yesterday", "2025-13-01", "2999-01-01"])
 def test_a_bad_as_of_is_one_line_and_exit_2(text):
     res = figures("--as-of", text)

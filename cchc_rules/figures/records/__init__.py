@@ -30,7 +30,7 @@ import polars as pl
 
 from ...errors import CchcError, Problem, Unreachable, did_you_mean
 from ...messages import _
-from ...periods import Period, parse_period
+from ...periods import Period, local_time, parse_period
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
 from .protocol import Engine
 from .quality import (
@@ -117,14 +117,6 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
     if units is not None:
         values = values.filter(pl.col("unit").is_in(list(units)))
     return RecordFigures(values, [u for u in seen if u is not None], warnings, info)
-
-
-def local_time(moment: datetime, offset: int) -> datetime:
-    """`moment` as a wall-clock time `offset` hours ahead of UTC, without a zone (a naive
-    moment is taken as that wall-clock time already)."""
-    if moment.tzinfo is None:
-        return moment
-    return (moment.astimezone(UTC) + timedelta(hours=offset)).replace(tzinfo=None)
 
 
 def earliest_year(ruleset) -> int:
