@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache, total_ordering
 
 from .messages import N_, _, translate
@@ -250,3 +250,11 @@ def day_after(day: date) -> date:
     """The next day; the last representable day (9999-12-31, "never ends") stays itself, so
     a unit valid to 9999-12-31 is one that never ends, not an OverflowError."""
     return day if day == date.max else date.fromordinal(day.toordinal() + 1)
+
+
+def local_time(moment: datetime, offset: int) -> datetime:
+    """`moment` as a wall-clock time `offset` hours ahead of UTC, without a zone (a naive
+    moment is taken as that wall-clock time already)."""
+    if moment.tzinfo is None:
+        return moment
+    return (moment.astimezone(UTC) + timedelta(hours=offset)).replace(tzinfo=None)

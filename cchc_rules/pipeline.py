@@ -8,6 +8,7 @@ state (the CLI alone pauses the garbage collector, see cli.py).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import threading
@@ -133,6 +134,8 @@ class Session:
         figures = self.read_figures(data_paths, units_file, decimal_comma, known, labels)
         if records:
             figures = add_records(ruleset, figures, records, as_of, periods)
+        else:
+            figures = warn_unfinished(figures, as_of)
         _call(step)
         inputs = Inputs(ruleset, figures)
         if warn is not None:
@@ -242,13 +245,35 @@ def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str]
                        level_titles=figures.level_titles)
 
 
+def warn_unfinished(figures: Figures, as_of: datetime | None = None) -> Figures:
+    """`figures` (reported only: a run without --records) with a REC12 warning naming the
+    periods not ended as of `as_of` (default now), if any. Their results are judged on the
+    figures as reported, as the spec judges any figure (a run with --records marks them in
+    progress and leaves them unjudged: add_records)."""
+    running = unfinished_reported(figures.values, as_of)
+    if not running:
+        return figures
+    from .errors import Problem
+    return dataclasses.replace(figures, warnings=[*figures.warnings, Problem("REC12", _(
+        "reported figures for {periods}, not ended as of {as_of}: judged on the figures "
+        "as reported").format(periods=", ".join(running), as_of=_shown_moment(as_of)),
+        None, _("check that they are the whole period's, or set --as-of"), "warning")])
+
+
+def _shown_moment(as_of: datetime | None) -> str:
+    """The moment counted as of, in Vietnam time, to the minute."""
+    from datetime import UTC
+
+    from .periods import local_time
+    return local_time(as_of or datetime.now(UTC), 7).isoformat(sep=" ", timespec="minutes")
+
+
 def unfinished_reported(values, as_of: datetime | None) -> list[str]:
     """The periods of reported figures (`values`) not ended as of `as_of` (default now),
     in Vietnam time: the first moment after the period is later."""
     from datetime import UTC, time, timedelta
 
-    from .figures.records import local_time
-    from .periods import parse_period
+    from .periods import local_time, parse_period
     moment = local_time(as_of or datetime.now(UTC), 7)
     out = []
     for text in values.get_column("period").unique().sort().to_list():

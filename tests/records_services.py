@@ -1,6 +1,9 @@
 """Throw-away services for the records tests (not a test module): a PostgreSQL 15 cluster
 (initdb + pg_ctl in a temp folder, a free loopback port, trust authentication for that
-port only) and a small local Spark session, each started once and stopped at the end.
+port only) and a small local Spark session, each started once and stopped at the end;
+and the records' loaders: rows into a table (load_table, load_frame), rows into a Parquet
+file beside a ruleset (write_records), and those counted (count_records). The `server`
+fixture of tests/figures/records/conftest.py is a cluster per test module.
 
 As root, PostgreSQL runs as the `postgres` user (it refuses root). Each helper skips, with
 the reason, when its binaries or packages are missing.
@@ -92,3 +95,23 @@ def load_frame(url: str, table: str, frame) -> None:
     columns = {name: "timestamp" if str(dtype).startswith("Datetime")
                else PG_TYPES[str(dtype)] for name, dtype in frame.schema.items()}
     load_table(url, table, columns, frame.to_dicts())
+
+
+def write_records(folder: Path, rows: list[dict], ruleset: str, name: str = "d.parquet",
+                  **frame_options) -> Path:
+    """`rows` as the Parquet file `name` in `folder` (`frame_options`: polars.DataFrame's,
+    e.g. schema_overrides), the ruleset text beside it as ruleset.yaml; `folder`."""
+    import polars as pl
+    pl.DataFrame(rows, **frame_options).write_parquet(folder / name)
+    (folder / "ruleset.yaml").write_text(ruleset, encoding="utf-8")
+    return folder
+
+
+def count_records(folder: Path, location: str, units=None, **options):
+    """count_figures of `folder`/ruleset.yaml over one `location` (NAME=…, as --records):
+    records.RecordFigures. `units`: the declared units, or None; `options`: count_figures'."""
+    from cchc_rules.figures.records import count_figures, parse_location
+    from cchc_rules.pipeline import Session
+    ruleset = Session().load_ruleset(folder / "ruleset.yaml")
+    return count_figures(ruleset, [parse_location(location, ruleset.model.sources)], units,
+                         **options)

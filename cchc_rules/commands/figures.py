@@ -29,8 +29,7 @@ def figures_frame(evaluation):
         .then(pl.col("file") + pl.lit(" (") + pl.col("source") + pl.lit(")"))
         .otherwise(pl.col("file") + pl.lit(":") + pl.col("line").cast(pl.String))
         .alias("source"))
-    running = sorted(evaluation.figures.records.in_progress) \
-        if evaluation.figures.records is not None else []
+    running = evaluation.in_progress
     frame = (evaluation.values
              .join(given, on=["unit", "period", "metric"], how="left")
              .with_columns(pl.when(pl.col("origin") == "reported")

@@ -133,6 +133,14 @@ class Evaluation:
         """Every warning of the run: the figures' own, then what evaluating found."""
         return [*self.figures.warnings, *self.found]
 
+    @property
+    def in_progress(self) -> list[str]:
+        """The periods not ended as of the moment counted (records/ REC12; reported figures
+        of such periods too), in order: every output marks their results, which are never
+        judged not_met or off_track yet."""
+        info = self.figures.records
+        return sorted(info.in_progress) if info is not None else []
+
     def result_slices(self) -> Iterator[pl.DataFrame]:
         """The result rows, in order, for a writer that reads each row once: slices of rows
         with Categorical label columns (COMPACT_SCHEMA), each built when asked and not kept,

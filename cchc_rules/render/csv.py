@@ -1,7 +1,8 @@
 """Render stage: one CSV row per result (`--format csv`), written by polars for speed;
 `--what scores|groups|rankings` writes that spec §7 list instead.
 
-Columns are the results frame's (docs/architecture.md) plus the target's title; empty cells
+Columns are the results frame's (docs/architecture.md) plus the target's title, and
+`in_progress` (true on the results of a period not ended, REC12) when a period is; empty cells
 are values that do not exist (no data, no trajectory), never zeros. A text cell that would
 start a spreadsheet formula (=, +, -, @, tab, CR) is written with a leading ' (OWASP).
 """
@@ -29,6 +30,10 @@ def _frame(evaluation: Evaluation, safe: bool = True,
         pl.col("target").replace_strict(titles, default=None,
                                         return_dtype=pl.Enum(sorted(set(titles.values()))))
         .alias("title"))
+    running = evaluation.in_progress
+    if running:   # results of periods not ended (REC12): marked as the JSON marks them
+        frame = frame.with_columns(pl.col("period").cast(pl.String).is_in(running)
+                                   .alias("in_progress"))
     # the v3 optional fields under their public names (JSON's `reason`, `covers`, …)
     frame = frame.rename({k: v for k, v in PUBLIC_OPTIONAL.items() if k in frame.columns})
     if not safe:

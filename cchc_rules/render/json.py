@@ -122,7 +122,7 @@ def _results(evaluation: Evaluation, out: BinaryIO) -> None:
         .otherwise(pl.concat_str([pl.lit("["), low, pl.lit(", "), high, pl.lit("]")]))
     titles = {t.id: t.title for t in evaluation.ruleset.model.targets}
     fields["title"] = _text(frame, "target", titles)
-    running = _in_progress(evaluation)
+    running = evaluation.in_progress
     if running:   # counted from records before the period ended: never judged yet
         fields["in_progress"] = pl.when(pl.col("period").cast(pl.String).is_in(running)) \
             .then(pl.lit("true")).otherwise(pl.lit("false"))
@@ -137,11 +137,6 @@ def _optional(frame: pl.DataFrame, column: str) -> pl.Expr:
     """The JSON text of an optional field, null where the row has none."""
     text = _text(frame, column) if frame[column].dtype == pl.String else _number(column)
     return pl.when(pl.col(column).is_not_null()).then(text)
-
-
-def _in_progress(evaluation: Evaluation) -> list[str]:
-    """The periods counted from records though not ended as of the moment counted."""
-    return sorted(getattr(evaluation.figures.records, "in_progress", None) or ())
 
 
 def _checks(evaluation: Evaluation, out: BinaryIO) -> None:
@@ -238,7 +233,7 @@ def document(evaluation: Evaluation) -> dict[str, Any]:
     out = {"ruleset": model.ruleset, "title": model.title,
            "summary": evaluation.summary(), "check_summary": evaluation.check_summary(),
            "diagnostics": diagnostics(evaluation)}
-    running = _in_progress(evaluation)
+    running = evaluation.in_progress
     if running:   # counted from records before the period ended: never judged yet
         out["in_progress"] = running
     if evaluation.versions:   # plans in force by date: which version judged which periods

@@ -243,7 +243,7 @@ def _footer(evaluation: Evaluation, t: dict[str, str], lang: str) -> list[str]:
     if any(checks.values()):
         out.append(f"{t['check']}: " + " · ".join(f"{t['check.' + k]} {v}"
                                                   for k, v in checks.items() if v))
-    running = sorted(getattr(evaluation.figures.records, "in_progress", None) or ())
+    running = evaluation.in_progress
     if running:   # counted from records before they ended: pending, never judged yet
         out.append(t["in_progress_periods"].format(periods=", ".join(running)))
     return out

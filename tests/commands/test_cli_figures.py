@@ -81,6 +81,39 @@ def test_reported_figures_have_their_file_and_line(tmp_path):
     assert mine["origin"] == "reported" and mine["source"] == f"{data}:2"
 
 
+CASE = ROOT / "tests/conformance/met-and-not-met-at-deadline"
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_without_records_reported_figures_of_a_period_not_ended_are_warned(lang, tmp_path):
+    """A run without --records: the periods not ended as of the moment get REC12; the
+    results are judged as the spec judges any figure (b/2026 not_met, as the case says)."""
+    def run(data: Path, *as_of: str):
+        res = CliRunner().invoke(main, ["evaluate", str(CASE / "ruleset.yaml"), "--data",
+                                        str(data), "--format", "json", "--lang", lang,
+                                        *as_of])
+        assert res.exit_code == 1, res.output
+        return json.loads(res.stdout), res.stderr
+    running, said = run(CASE / "data.yaml", "--as-of", "2026-06-30T08:00")
+    (line,) = [x for x in said.splitlines() if "REC12" in x]
+    assert line == {
+        "en": "warning REC12 reported figures for 2026, not ended as of 2026-06-30 08:00: "
+              "judged on the figures as reported [check that they are the whole period's, "
+              "or set --as-of]",
+        "vi": "warning REC12 số liệu báo cáo của 2026, kỳ chưa kết thúc tại 2026-06-30 "
+              "08:00: được chấm theo số liệu đã báo cáo [kiểm tra số liệu là của cả kỳ, "
+              "hay đặt --as-of]"}[lang]
+    now, _said = run(CASE / "data.yaml")          # as of now: 2026 has not ended either
+    assert running["results"] == now["results"] and "in_progress" not in running
+    assert [(r["unit"], r["period"], r["status"]) for r in running["results"]] == [
+        ("a", "2025", "met"), ("b", "2025", "not_met"), ("b", "2026", "not_met")]
+    ended = tmp_path / "2025.yaml"
+    ended.write_text("\n".join((CASE / "data.yaml").read_text(encoding="utf-8")
+                               .splitlines()[:3]) + "\n", encoding="utf-8")
+    _doc, quiet = run(ended, "--as-of", "2026-06-30T08:00")
+    assert "REC12" not in quiet
+
+
 @pytest.mark.parametrize("text", ["yesterday", "2025-13-01", "2999-01-01"])
 def test_a_bad_as_of_is_one_line_and_exit_2(text):
     res = figures("--as-of", text)
@@ -117,6 +150,57 @@ def test_the_table_names_the_periods_in_progress():
     assert res.exit_code == 0, res.output
     assert res.stdout.rstrip().endswith(
         "In progress (not judged met or not met yet): 2025-06"), res.stdout[-300:]
+
+
+RUNNING = ["--period", "2025-05", "--period", "2025-06", "--as-of", "2025-06-15T12:00"]
+
+
+def _run(fmt: str, tmp_path: Path, *more: str) -> Path:
+    out = tmp_path / f"out.{fmt}"
+    res = CliRunner().invoke(main, ["evaluate", RULESET, *RECORDS, *RUNNING, "--format", fmt,
+                                    "--output", str(out), *more])
+    assert res.exit_code in (0, 1), res.output
+    return out
+
+
+def test_csv_parquet_and_arrow_mark_the_results_in_progress_as_the_json_does(tmp_path):
+    json_rows = json.loads(_run("json", tmp_path).read_text(encoding="utf-8"))["results"]
+    want = sorted((r["target"], r["unit"], r["period"], r["in_progress"]) for r in json_rows)
+    assert {w[2:] for w in want} == {("2025-05", False), ("2025-06", True)}
+    frames = {"csv": pl.read_csv(_run("csv", tmp_path), infer_schema=False).with_columns(
+                  pl.col("in_progress") == "true"),
+              "parquet": pl.read_parquet(_run("parquet", tmp_path)),
+              "arrow": pl.read_ipc(_run("arrow", tmp_path))}
+    for fmt, frame in frames.items():
+        got = sorted(frame.select(pl.col("target", "unit", "period").cast(pl.String),
+                                  "in_progress").iter_rows())
+        assert got == want, fmt
+
+
+def test_results_of_periods_ended_have_no_in_progress_column(tmp_path):
+    out = tmp_path / "ended.csv"
+    res = CliRunner().invoke(main, ["evaluate", RULESET, *RECORDS, "--period", "2025-05",
+                                    "--as-of", "2026-01-01", "--format", "csv",
+                                    "--output", str(out)])
+    assert res.exit_code in (0, 1), res.output
+    assert "in_progress" not in pl.read_csv(out).columns
+
+
+@pytest.mark.parametrize(("lang", "legend"), [
+    ("en", "* In progress (not judged met or not met yet): 2025-06"),
+    ("vi", "* Kỳ đang diễn ra (chưa chấm đạt/không đạt): 2025-06")])
+def test_the_report_marks_the_periods_in_progress_with_a_legend(tmp_path, lang, legend):
+    res = CliRunner().invoke(main, ["report", RULESET, *RECORDS[:-1], lang, *RUNNING,
+                                    "--format", "html", "--output", str(tmp_path / "r.html")])
+    assert res.exit_code in (0, 1), res.output
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    cover = html[html.index('id="cover"'):html.index('id="summary"')]
+    mark = '<sup class="in-progress-mark"'
+    assert cover.count(mark) == 1 and cover.index("2025-06") < cover.index(mark)
+    assert html.count(legend) == 2          # under the cover's periods and the summary
+    rows = [r for r in html.split("<tr>") if '<td class="nw">2025-0' in r]
+    assert rows and all((mark in r) == ('<td class="nw">2025-06' in r) for r in rows)
+    assert any('<td class="nw">2025-05' in r for r in rows)
 
 
 def test_reported_figures_of_a_period_not_ended_are_flagged_the_same_way(tmp_path):

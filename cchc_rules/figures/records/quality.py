@@ -31,7 +31,7 @@ from sqlglot import exp
 
 from ...errors import Problem, did_you_mean
 from ...messages import _
-from .sql import PERIOD, RECORD, Clock, as_text, bad_dates, column, exclusive, local_day, table
+from .sql import PERIOD, RECORD, Clock, as_text, bad_dates, column, local_day, table
 
 if TYPE_CHECKING:
     from .protocol import Engine
@@ -127,22 +127,33 @@ def unit_stats(engine: Engine, name: str, source, clock: Clock, due_used: bool =
     """One pass over the records: (unit, rows, first day, last day) per unit of the source,
     unit None included — the days of the rows kept only — and the rows per kind left out
     (only the kinds the source can show: due and resolved need its `due` and `resolved`
-    columns; NO_DUE when `due_used`, some metric comparing with the due date)."""
-    unit = as_text(source.unit)
-    when = local_day(source.date, source.columns, source.utc_offset)
-    kinds = exclusive(bad_dates(source, clock))
-    bad = exp.or_(*(c.copy() for c in bad_dates(source, clock).values()))
+    columns; NO_DUE when `due_used`, some metric comparing with the due date).
+
+    Each record's kind is one CASE (its first kind, or none): every condition is tested at
+    most once per record, and the counts, the first and the last day are conditional
+    aggregates of that one number in the same group-by."""
+    kinds = bad_dates(source, clock)
     if due_used and source.due is not None:
-        kinds[NO_DUE] = exp.and_(exp.Not(this=exp.Paren(this=bad.copy())), exp.Is(
-            this=column(source.due, source.columns, source.utc_offset),
-            expression=exp.Null()))
-    kept = exp.Case(ifs=[exp.If(this=bad, true=exp.Null())], default=when)
-    query = (exp.select(unit.as_("unit"), exp.Count(this=exp.Star()).as_("n"),
-                        exp.Min(this=kept).as_("first_day"),
-                        exp.Max(this=kept.copy()).as_("last_day"),
-                        *(_count_if(cond).as_(kind) for kind, cond in kinds.items()))
-             .from_(table(engine.tables[name]).as_(RECORD))
-             .group_by(unit.copy()))
+        kinds[NO_DUE] = exp.Is(this=column(source.due, source.columns, source.utc_offset),
+                               expression=exp.Null())
+    number = exp.column("record_kind")
+    kind = exp.Case(ifs=[exp.If(this=cond, true=exp.Literal.number(i + 1))
+                         for i, cond in enumerate(kinds.values())])
+    when = local_day(source.date, source.columns, source.utc_offset)
+    records = (exp.select(as_text(source.unit).as_("unit"), when.as_("record_day"),
+                          kind.as_("record_kind"))
+               .from_(table(engine.tables[name]).as_(RECORD)))
+    kept = exp.or_(exp.Is(this=number.copy(), expression=exp.Null()), *(
+        [exp.EQ(this=number.copy(), expression=exp.Literal.number(len(kinds)))]
+        if NO_DUE in kinds else []))
+    day = exp.Case(ifs=[exp.If(this=kept, true=exp.column("record_day"))])
+    query = (exp.select(exp.column("unit"), exp.Count(this=exp.Star()).as_("n"),
+                        exp.Min(this=day).as_("first_day"),
+                        exp.Max(this=day.copy()).as_("last_day"),
+                        *(_count_if(exp.EQ(this=number.copy(), expression=exp.Literal.number(
+                            i + 1))).as_(k) for i, k in enumerate(kinds)))
+             .from_(records.subquery("k"))
+             .group_by(exp.column("unit")))
     rows = sorted(engine.rows(name, query), key=lambda r: (r[0] is None, r[0] or ""))
     dates = {kind: sum(int(r[4 + i] or 0) for r in rows) for i, kind in enumerate(kinds)}
     return UnitStats([UnitSpan(*(_day(v) if i >= 2 else v for i, v in enumerate(r[:4])))

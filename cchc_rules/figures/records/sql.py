@@ -30,7 +30,7 @@ Every period of a source's `periods` kinds is made of whole months.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from fractions import Fraction
@@ -407,10 +407,15 @@ def placement(spec) -> tuple[str, str | None]:
 
 
 def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequence,
-                groups: str | None = None, clock: Clock | None = None) -> exp.Select:
+                groups: str | None = None, clock: Clock | None = None,
+                left_out: Collection[str] | None = None) -> exp.Select:
     """One query counting several metrics of the same placement in one pass over the
     records: `metrics` are (spec, where) pairs; one metric's figure is in `value`, several
-    metrics' in `v0`, `v1`, … (each aggregate with its own `FILTER (WHERE …)`)."""
+    metrics' in `v0`, `v1`, … (each aggregate with its own `FILTER (WHERE …)`).
+    `left_out`: the kinds of bad_dates to filter out (default every kind). The kinds the
+    data-quality scan found no record of as its first kind may be omitted: a record of an
+    omitted kind is then of an earlier kind, still filtered out, so the figures are the
+    same."""
     columns, offset = source.columns, source.utc_offset
     first = metrics[0][0]
     if first.stock:
@@ -430,8 +435,10 @@ def fused_query(source, metrics: Sequence[tuple], table_name: str, periods: Sequ
         if clock is not None and clock.as_of < clock.now:   # flows up to the as-of moment
             filters = exp.And(this=filters, expression=temporal_compare(
                 "<", _side(name, columns, offset), (moment(clock.as_of), "moment")))
-    if clock is not None:
-        bad = exp.or_(*bad_dates(source, clock).values())
+    kinds = [c for k, c in bad_dates(source, clock).items()
+             if left_out is None or k in left_out] if clock is not None else []
+    if kinds:
+        bad = exp.or_(*kinds)
         filters = exp.And(this=filters, expression=exp.Not(this=exp.Paren(this=bad)))
     single = len(metrics) == 1
     if single and metrics[0][1] is not None:

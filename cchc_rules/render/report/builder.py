@@ -498,6 +498,7 @@ def build_context(ev: Any, *, lang: str = "vi", output: str = "html", detail: st
                             source=model.source),
         periods=[PeriodInfo(text=p, start=fmt.date(parse_period(p).start),
                             end=fmt.date(parse_period(p).end)) for p in b.periods],
+        in_progress=ev.in_progress,
         unit_count=len(unit_ids),
         unit_names=sorted(b.marked_name(u) for u in unit_ids)[:COVER_UNITS],  # † ended
         detail=b.detail,

@@ -421,6 +421,9 @@ class ReportContext(_Model):
     tool: str = Field(description="Tool name and version, for the footer.")
     ruleset: RulesetInfo = Field(description="Cover facts about the ruleset.")
     periods: list[PeriodInfo] = Field(description="Periods covered, in time order.")
+    in_progress: list[str] = Field(default_factory=list, description="Periods not ended as "
+                                   "of the moment counted (REC12): marked * wherever shown, "
+                                   "with a legend; their results are not judged yet.")
     unit_count: int = Field(description="Units with results.")
     unit_names: list[str] = Field(description="Names of units covered (at most 30); † after "
                                                "the name of a unit that ended.")

@@ -11,13 +11,10 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import polars as pl
 import pytest
-from records_services import load_table, postgres_server, spark_ready
+from records_services import count_records, load_table, spark_ready, write_records
 
 from cchc_rules.errors import CchcError
-from cchc_rules.figures.records import count_figures, parse_location
-from cchc_rules.pipeline import Session
 
 COLUMNS = {"dossier_id": "text", "unit_id": "text", "applicant": "text",
            "received_at": "timestamp", "due_at": "date", "resolved_at": "date",
@@ -105,25 +102,11 @@ def _rows(n: int = 2000) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def server():
-    pytest.importorskip("psycopg", reason="psycopg is not installed")
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
 def loaded(server, tmp_path_factory):
     rows = _rows()
-    folder = tmp_path_factory.mktemp("pg")
-    pl.DataFrame(rows).write_parquet(folder / "dossiers.parquet")
-    (folder / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
+    folder = write_records(tmp_path_factory.mktemp("pg"), rows, RULESET, "dossiers.parquet")
     load_table(server, "dossiers", COLUMNS, rows)
     return folder, server
-
-
-def _counted(folder: Path, location: str, units=None):
-    ruleset = Session().load_ruleset(folder / "ruleset.yaml")
-    return count_figures(ruleset, [parse_location(location, ruleset.model.sources)], units)
 
 
 def _as_dict(counted) -> dict:
@@ -132,7 +115,7 @@ def _as_dict(counted) -> dict:
 
 
 def _figures(folder: Path, location: str, units=None) -> dict:
-    return _as_dict(_counted(folder, location, units))
+    return _as_dict(count_records(folder, location, units))
 
 
 def _quality(got) -> tuple:
@@ -145,15 +128,13 @@ def _quality(got) -> tuple:
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     """The records as Parquet and the ruleset, for the engines that read files."""
-    folder = tmp_path_factory.mktemp("records")
-    pl.DataFrame(_rows()).write_parquet(folder / "dossiers.parquet")
-    (folder / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
-    return folder
+    return write_records(tmp_path_factory.mktemp("records"), _rows(), RULESET,
+                         "dossiers.parquet")
 
 
 @pytest.fixture(scope="module")
 def duckdb_counted(folder):
-    return _counted(folder, f"dossiers={folder}/dossiers.parquet")
+    return count_records(folder, f"dossiers={folder}/dossiers.parquet")
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +167,7 @@ def _location(engine: str, request) -> tuple[Path, str]:
                                     pytest.param("spark", marks=pytest.mark.slow)])
 def test_every_engine_gives_identical_figures(engine, reference, duckdb_counted, request):
     folder, location = _location(engine, request)
-    counted = _counted(folder, location)
+    counted = count_records(folder, location)
     got = _as_dict(counted)
     # the data-quality section too: each engine checks the ids in its own way (DuckDB and
     # Spark group hashes of the ids, PostgreSQL the ids themselves)

@@ -10,9 +10,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from records_services import count_records, write_records
 
 from cchc_rules.cli import main
-from cchc_rules.figures.records import count_figures, parse_location
+from cchc_rules.figures.records import parse_location
 from cchc_rules.pipeline import Session
 
 RULESET = """\
@@ -84,19 +87,15 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("quality")
-    pl.DataFrame(ROWS).write_parquet(folder / "d.parquet")
-    (folder / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
+    folder = write_records(tmp_path_factory.mktemp("quality"), ROWS, RULESET)
     (folder / "units.yaml").write_text(UNITS, encoding="utf-8")
     return folder
 
 
 @pytest.fixture(scope="module")
 def counted(folder):
-    ruleset = Session().load_ruleset(folder / "ruleset.yaml")
     units = Session().read_figures([], folder / "units.yaml").units
-    location = parse_location(f"dossiers={folder}/d.parquet", ruleset.model.sources)
-    return count_figures(ruleset, [location], units)
+    return count_records(folder, f"dossiers={folder}/d.parquet", units)
 
 
 def test_each_kind_of_bad_date_is_counted_and_left_out_of_every_figure(counted):
@@ -120,6 +119,57 @@ def test_each_kind_of_bad_date_is_counted_and_left_out_of_every_figure(counted):
     assert {r["period"] for r in counted.values.iter_rows(named=True)} == {"2025-01"}
     assert "out_of_window 1" in rec09[0] and "resolved_before_date 2" in rec09[0]
     assert "1 record(s) of 'dossiers' have no due date and are left out of on_time" in rec09[1]
+
+
+# Dates a generated record may have: none, in 2025 (the hour varies, so received, due and
+# resolved fall either way of each other on one day), outside the window, in the future.
+_WHEN = st.one_of(st.none(), st.tuples(st.just(2025), st.integers(1, 2), st.integers(1, 3),
+                                       st.integers(0, 23)),
+                  st.sampled_from([(1990, 1, 1), (2099, 1, 2), SOON]))
+
+
+def _count(folder: Path, full: bool, monkeypatch) -> tuple:
+    """count_figures on `folder`, testing every kind of left-out record in the counting
+    queries (`full`) or only those the quality scan found (the default)."""
+    import cchc_rules.figures.records as records
+    from cchc_rules.figures.records.sql import fused_query as real
+    kinds: list = []
+
+    def spy(*args, **kwargs):
+        kinds.append(args[-1])
+        return real(*args[:-1], **kwargs) if full else real(*args, **kwargs)
+    monkeypatch.setattr(records, "fused_query", spy)
+    got = count_records(folder, f"dossiers={folder}/d.parquet")
+    return got.values.sort("unit", "period", "metric"), got.info.sources[0].dates, kinds
+
+
+def test_the_counting_queries_test_only_the_kinds_the_quality_scan_found(tmp_path,
+                                                                         monkeypatch):
+    """A kind no record is first of needs no test: a record resolved before it was
+    received whose due date is out of the window is out_of_window, and stays out of every
+    figure when the counting queries test out_of_window alone."""
+    rows = [row(0), row(1), row(2, resolved=(2025, 1, 9), due=(2099, 1, 2))]
+    write_records(tmp_path, rows, RULESET)
+    values, dates, kinds = _count(tmp_path, False, monkeypatch)
+    assert dates["out_of_window"] == 1 and dates["resolved_before_date"] == 0
+    assert kinds == [["out_of_window"], ["out_of_window"]]
+    got = {r["metric"]: r["value"] for r in values.iter_rows(named=True)}
+    assert got == {"received": 2, "on_time": 2}
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(_WHEN, _WHEN, _WHEN), min_size=1, max_size=8))
+def test_law_testing_only_the_kinds_found_gives_the_same_figures(tmp_path_factory,
+                                                                 monkeypatch, dates):
+    rows = [row(i, received=r, due=d, resolved=x) for i, (r, d, x) in enumerate(dates)]
+    folder = write_records(tmp_path_factory.mktemp("kinds"), rows, RULESET,
+                           schema_overrides={k: pl.Datetime("us") for k in (
+                               "received_at", "due_at", "resolved_at")})
+    pruned, found, _ = _count(folder, False, monkeypatch)
+    full, found_full, _ = _count(folder, True, monkeypatch)
+    assert found == found_full
+    assert pruned.equals(full)
 
 
 def test_undeclared_units_are_counted_with_a_did_you_mean(counted):
@@ -190,12 +240,9 @@ def test_explain_sql_run_as_shown_gives_the_count(folder, counted):
      (1, 3, 0, ["A"])),                                     # identical copies, named too
 ])
 def test_duplicate_ids_are_counted_exactly(tmp_path, ids_units, want):
-    pl.DataFrame([row(0, unit=u) | {"dossier_id": i} for i, u in ids_units]).write_parquet(
-        tmp_path / "d.parquet")
-    (tmp_path / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
-    ruleset = Session().load_ruleset(tmp_path / "ruleset.yaml")
-    got = count_figures(ruleset, [parse_location(f"dossiers={tmp_path}/d.parquet",
-                                                 ruleset.model.sources)], None)
+    write_records(tmp_path, [row(0, unit=u) | {"dossier_id": i} for i, u in ids_units],
+                  RULESET)
+    got = count_records(tmp_path, f"dossiers={tmp_path}/d.parquet")
     (quality,) = got.info.sources
     assert (quality.duplicate_ids, quality.duplicate_rows, quality.differing_ids,
             quality.duplicate_examples) == want

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
-from records_services import load_frame, postgres_server
+from records_services import load_frame
 
 from cchc_rules.cli import main
 from cchc_rules.errors import CchcError, Unreachable
@@ -94,16 +94,15 @@ def test_sockets_services_and_the_environment_keep_their_url(given, url, shown):
 
 
 @pytest.fixture(scope="module")
-def server():
-    pytest.importorskip("psycopg", reason="psycopg is not installed")
-    with postgres_server() as url:
-        import psycopg
-        load_frame(url, "dossiers", pl.read_parquet(SAMPLE / "*.parquet"))
-        load_frame(url, "thin", pl.read_parquet(SAMPLE / "*.parquet").drop("ma_tthc"))
-        with psycopg.connect(url, autocommit=True) as con:
-            con.execute(f'CREATE ROLE "{USER}" LOGIN')
-            con.execute(f'GRANT SELECT ON dossiers, thin TO "{USER}"')
-        yield url
+def server(server):
+    """The module's cluster (conftest.py) with the sample, and a role of our own."""
+    import psycopg
+    load_frame(server, "dossiers", pl.read_parquet(SAMPLE / "*.parquet"))
+    load_frame(server, "thin", pl.read_parquet(SAMPLE / "*.parquet").drop("ma_tthc"))
+    with psycopg.connect(server, autocommit=True) as con:
+        con.execute(f'CREATE ROLE "{USER}" LOGIN')
+        con.execute(f'GRANT SELECT ON dossiers, thin TO "{USER}"')
+    return server
 
 
 def _port(url: str) -> str:

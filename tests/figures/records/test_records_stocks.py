@@ -8,11 +8,10 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-import polars as pl
 import pytest
+from records_services import count_records, write_records
 from sqlglot import exp
 
-from cchc_rules.figures.records import count_figures, parse_location
 from cchc_rules.figures.units import Unit
 from cchc_rules.periods import parse_period
 from cchc_rules.pipeline import Session
@@ -80,15 +79,11 @@ def _expected(rows: list[dict]) -> dict[tuple[str, str, str], float]:
 
 @pytest.fixture(scope="module")
 def counted(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("stocks")
     rows = _rows()
-    pl.DataFrame(rows).write_parquet(folder / "d.parquet")
-    (folder / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
-    ruleset = Session().load_ruleset(folder / "ruleset.yaml")
+    folder = write_records(tmp_path_factory.mktemp("stocks"), rows, RULESET)
     units = {"p": Unit("p", "P", "district"),
              **{u: Unit(u, u, "commune", "p") for u in CHILDREN}}
-    got = count_figures(ruleset, [parse_location(f"dossiers={folder}/d.parquet",
-                                                 ruleset.model.sources)], units,
+    got = count_records(folder, f"dossiers={folder}/d.parquet", units,
                         now=datetime(2026, 1, 1, tzinfo=UTC))
     return rows, got
 

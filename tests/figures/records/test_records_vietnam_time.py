@@ -25,7 +25,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from records_services import postgres_server
+from records_services import load_table
 
 from cchc_rules.periods import parse_period
 
@@ -257,21 +257,17 @@ def test_timestamp_declared_over_instants_is_read_as_the_instants_with_a_warning
 
 
 @pytest.fixture(scope="module")
-def server(records):
-    pytest.importorskip("psycopg", reason="psycopg is not installed")
+def server(server, records):
+    """The module's cluster (conftest.py) holding the records, in a zone of its own."""
     import psycopg
-    with postgres_server() as url:
-        with psycopg.connect(url, autocommit=True) as con:
-            # the server's own zone far from both UTC and Vietnam: cchc must not use it
-            con.execute("ALTER DATABASE postgres SET timezone TO 'Pacific/Kiritimati'")
-            con.execute("CREATE TABLE dossiers (dossier_id text, unit_id text, channel text,"
-                        " received_at timestamptz, due_at timestamptz, "
-                        "resolved_at timestamptz)")
-            with con.cursor() as cur, cur.copy("COPY dossiers FROM STDIN") as copy:
-                for r in records[1]:
-                    copy.write_row([r["dossier_id"], r["unit_id"], r["channel"],
-                                    r["received_at"], r["due_at"], r["resolved_at"]])
-        yield url
+    with psycopg.connect(server, autocommit=True) as con:
+        # the server's own zone far from both UTC and Vietnam: cchc must not use it
+        con.execute("ALTER DATABASE postgres SET timezone TO 'Pacific/Kiritimati'")
+    load_table(server, "dossiers", {
+        "dossier_id": "text", "unit_id": "text", "channel": "text",
+        "received_at": "timestamptz", "due_at": "timestamptz", "resolved_at": "timestamptz"},
+        records[1])
+    return server
 
 
 @pytest.mark.parametrize("zone", ZONES)
