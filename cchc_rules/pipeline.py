@@ -289,11 +289,13 @@ def evaluate_files(ruleset_path: PathArg, data_paths: Sequence[PathArg] = (),
                    units_file: PathArg | None = None, decimal_comma: bool = False, *,
                    records: Sequence[str] = (), warn: Warn | None = None,
                    periods: Iterable[str] | None = None, units: Iterable[str] | None = None,
-                   targets: Iterable[str] | None = None) -> Evaluation:
+                   targets: Iterable[str] | None = None, since: str | None = None,
+                   cache: PathArg | None = None) -> Evaluation:
     """Load a ruleset and data files, then evaluate (filters: periods, units, targets).
     `records`: `NAME=LOCATION` texts, as --records (figures counted from dossier records;
-    docs/records.md); `warn` gets every warning. A fresh session per call: nothing stays
-    cached between calls of this function."""
+    docs/records.md); `warn` gets every warning; `since`, `cache` as --since, --cache
+    (docs/records.md §8). A fresh session per call: nothing stays cached between calls of
+    this function but what `cache` keeps."""
     return Session().evaluate(ruleset_path, data_paths, units_file, decimal_comma,
                               records=records, warn=warn, periods=periods, units=units,
-                              targets=targets)
+                              targets=targets, since=since, cache=cache)

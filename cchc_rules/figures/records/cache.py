@@ -6,8 +6,8 @@ a Parquet file, keyed by
   parents, the source's name, location as shown, engine and column types, the metrics of
   the query and the unit groups it counts parents by;
 - the records' fingerprint of that period (`Months.fingerprint`): per month of the source's
-  `date`, the rows, the first and last value of every date column and, on DuckDB, a sum of
-  a hash of every declared column of every row — of the months the period's figures can
+  `date`, the rows, the first and last value of every date column and a sum of a 64-bit
+  hash of every declared column of every row — of the months the period's figures can
   read: its own months for a flow placed by `date`; every month up to its end for a stock
   that needs `date < period_end` or a flow placed by `resolved`; every month otherwise.
 A figure is reused only when both match; a period whose months hold a date the run would
@@ -185,8 +185,9 @@ class Months:
 
 def months(engine: Engine, name: str, source, now: datetime, latest: datetime) -> Months:
     """One pass over the records, grouped by the month of `date`: rows, first and last of
-    every date column (local moments) and, on DuckDB, a sum of a hash of every declared
-    column. `now` and `latest` (local) are the run's moment and the plausible window's end."""
+    every date column (local moments) and a sum of a hash of every declared column (a
+    row's content). `now` and `latest` (local) are the run's moment and the plausible
+    window's end."""
     columns, offset = source.columns, source.utc_offset
     dated = [c for c in dict.fromkeys((source.date, source.resolved, source.due))
              if c is not None]
@@ -194,11 +195,8 @@ def months(engine: Engine, name: str, source, now: datetime, latest: datetime) -
     for col in dated:
         value = local_moment(col, columns, offset)
         parts += [exp.Min(this=value), exp.Max(this=value.copy())]
-    if engine.dialect == "duckdb":
-        raw = [exp.Column(this=identifier(c), table=exp.to_identifier(RECORD))
-               for c in columns]
-        parts.append(exp.Cast(this=exp.Sum(this=exp.Anonymous(this="hash", expressions=raw)),
-                              to=exp.DataType.build("TEXT")))
+    parts.append(exp.Cast(this=exp.Sum(this=_row_hash(engine.dialect, list(columns))),
+                          to=exp.DataType.build("TEXT")))
     month = month_of(local_day(source.date, columns, offset))
     query = (exp.select(month.as_("m"), *(p.as_(f"s{i}") for i, p in enumerate(parts)))
              .from_(table(engine.tables[name]).as_(RECORD)).group_by(month.copy()))
@@ -213,6 +211,29 @@ def months(engine: Engine, name: str, source, now: datetime, latest: datetime) -
             if high is not None and _moment(high) >= bound:
                 unsettled.add(m)
     return Months(stats, frozenset(unsettled))
+
+
+def _row_hash(dialect: str, names: Sequence[str]) -> exp.Expr:
+    """A 64-bit hash of a row's declared columns, summed per month: any change of a value
+    changes the sum (but for a collision). DuckDB's `hash` of the values themselves; on
+    PostgreSQL `hashtextextended` and on Spark `xxhash64` of one text per row, every value
+    written out and a missing one marked (as the duplicate check writes it)."""
+    raw = [exp.Column(this=identifier(c), table=exp.to_identifier(RECORD)) for c in names]
+    if dialect == "duckdb":
+        return exp.Cast(this=exp.Anonymous(this="hash", expressions=raw),
+                        to=exp.DataType.build("HUGEINT"))
+    parts: list[exp.Expr] = []
+    for col in raw:
+        parts += [exp.Coalesce(this=exp.Cast(this=col, to=exp.DataType.build("TEXT")),
+                               expressions=[exp.Literal.string("\u2205")]),
+                  exp.Literal.string("|")]
+    text = exp.Concat(expressions=parts)
+    if dialect == "postgres":
+        hashed: exp.Expr = exp.Anonymous(this="hashtextextended",
+                                         expressions=[text, exp.Literal.number(0)])
+    else:
+        hashed = exp.Anonymous(this="xxhash64", expressions=[text])
+    return exp.Cast(this=hashed, to=exp.DataType.build("DECIMAL(38, 0)"))
 
 
 def _text(value: Any) -> Any:

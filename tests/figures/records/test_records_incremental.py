@@ -380,3 +380,13 @@ def test_postgresql_cache_sees_a_new_record_in_a_closed_period(tmp_path, pg_serv
     assert again == full
     counted = _counted_of(counting, "received")
     assert "2025-11" in counted and "2024-03" not in counted
+    # a value changed in place: same rows, same first and last dates
+    changed = next(r["dossier_id"] for r in rows if r["channel"] == "direct"
+                   and r["received_at"].strftime("%Y-%m") == "2025-11")
+    with psycopg.connect(server, autocommit=True) as con:
+        con.execute("UPDATE cached SET channel = 'online' WHERE dossier_id = %s", (changed,))
+    full, _, _ = _run(folder, location, narrowing=False, periods=["2025-11", "2026-02"],
+                      as_of=datetime(2026, 2, 20))
+    assert full != again
+    again, _, counting = _cached(folder, cache, location)
+    assert again == full and "2025-11" in _counted_of(counting, "received")
