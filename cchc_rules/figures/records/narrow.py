@@ -41,7 +41,12 @@ NATIVE = ("date", "timestamp", "timestamptz")   # real types a raw range is writ
 def wanted(model, asked: Iterable[str]) -> list[Period] | None:
     """The spans whose figures the results of `asked` read: each asked period, every fixed
     baseline period, and for a relative baseline a span holding the period it names for each
-    asked one. None (count everything) when an asked name is not a period."""
+    asked one. None (count everything) when an asked name is not a period, or when the
+    ruleset is a plan in force by date (`replaces`, `amends`): an older version's targets,
+    not known here, may have other baselines."""
+    if getattr(model, "replaces", None) is not None or \
+            getattr(model, "amends", None) is not None:
+        return None
     own: list[Period] = []
     for text in asked:
         if not is_period(canonical(text)):

@@ -390,3 +390,15 @@ def test_postgresql_cache_sees_a_new_record_in_a_closed_period(tmp_path, pg_serv
     assert full != again
     again, _, counting = _cached(folder, cache, location)
     assert again == full and "2025-11" in _counted_of(counting, "received")
+
+
+def test_a_plan_in_force_by_date_or_a_name_not_a_period_is_counted_whole():
+    from types import SimpleNamespace
+    plain = SimpleNamespace(replaces=None, amends=None, targets=[])
+    assert [p.text for p in narrow.wanted(plain, ["2025-11"])] == ["2025-11"]
+    # an older version's targets may have other baselines: not known here, so no narrowing
+    assert narrow.wanted(SimpleNamespace(replaces="old.yaml", amends=None, targets=[]),
+                         ["2025-11"]) is None
+    assert narrow.wanted(SimpleNamespace(replaces=None, amends="old.yaml", targets=[]),
+                         ["2025-11"]) is None
+    assert narrow.wanted(plain, ["tháng trước"]) is None
