@@ -402,3 +402,18 @@ def test_a_plan_in_force_by_date_or_a_name_not_a_period_is_counted_whole():
     assert narrow.wanted(SimpleNamespace(replaces=None, amends="old.yaml", targets=[]),
                          ["2025-11"]) is None
     assert narrow.wanted(plain, ["tháng trước"]) is None
+
+
+def test_explain_says_what_was_narrowed(folders):
+    from click.testing import CliRunner
+
+    from cchc_rules.cli import main
+    folder = folders["2024"]
+    got = CliRunner().invoke(main, [
+        "explain", str(folder / "ruleset.yaml"), "--units", str(folder / "units.csv"),
+        "--records", _parquet(folder), "--as-of", "2025-12-03", "--lang", "en",
+        "--target", "UP", "--unit", "a", "--period", "2025-11"])
+    assert got.exit_code == 0, got.output
+    assert "    narrowed to what 2025-11 needs: 19 of 30 periods counted (2024-01, 2024-02, " \
+        "2024-Q1," in got.stdout
+    assert "r.\"received_at\" >= CAST('2023-12-31 00:00:00' AS TIMESTAMP)" in got.stdout
