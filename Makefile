@@ -113,6 +113,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.serve_latency
 	$(BIN)/python -m bench.records
+	nice -n 10 $(BIN)/python -m bench.incremental
 	$(BIN)/python -m bench.index
 
 # The standing fuzz suite with a large budget (make test runs it with a small one).

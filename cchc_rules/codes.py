@@ -222,6 +222,8 @@ _ALL = (
     Code("DIF02", "a ruleset and a results file", "một bộ chỉ tiêu và một tệp kết quả"),
     Code("REC14", "record dates that cannot be counted in periods",
          "ngày của hồ sơ không xếp được vào kỳ"),
+    Code("REC15", "a --cache file that cannot be used: every period counted again",
+         "tệp --cache không dùng được: đếm lại mọi kỳ", warning=True),
     Code("EVL01", "no such period", "không có kỳ này"),
     Code("EVL02", "no such unit", "không có đơn vị này"),
     Code("EVL03", "no such target", "không có chỉ tiêu này"),

@@ -119,10 +119,13 @@ class Session:
              units_file: PathArg | None = None, decimal_comma: bool = False, *,
              step: Step | None = None, warn: Warn | None = None,
              records: Sequence[str] = (), as_of: datetime | None = None,
-             periods: Iterable[str] | None = None) -> Inputs:
+             periods: Iterable[str] | None = None, since: str | None = None,
+             cache: PathArg | None = None) -> Inputs:
         """The ruleset, then the figures of its metrics; `warn` gets every warning of both.
         `records`: `NAME=LOCATION` texts (--records), figures counted from dossier records
-        as of `as_of` (default now); a period not ended by then only if in `periods`."""
+        as of `as_of` (default now); a period not ended by then only if in `periods` or
+        from `since` on; with either, only what they need is counted. `cache`: a file or
+        folder keeping closed periods' counted figures (docs/records.md §8)."""
         LOG.info(_("loading {path}").format(path=ruleset_path))
         ruleset = self.load_ruleset(ruleset_path)
         known, labels = known_metrics(ruleset), metric_labels(ruleset)
@@ -133,7 +136,7 @@ class Session:
         LOG.info(_("reading {files} data file(s)").format(files=len(data_paths)))
         figures = self.read_figures(data_paths, units_file, decimal_comma, known, labels)
         if records:
-            figures = add_records(ruleset, figures, records, as_of, periods)
+            figures = add_records(ruleset, figures, records, as_of, periods, since, cache)
         else:
             figures = warn_unfinished(figures, as_of)
         _call(step)
@@ -147,11 +150,16 @@ class Session:
                  units_file: PathArg | None = None, decimal_comma: bool = False, *,
                  step: Step | None = None, warn: Warn | None = None,
                  records: Sequence[str] = (), as_of: datetime | None = None,
+                 since: str | None = None, cache: PathArg | None = None,
                  **filters: Iterable[str] | None) -> Evaluation:
-        """Load, read and evaluate (filters: `periods`, `units`, `targets`)."""
+        """Load, read and evaluate (filters: `periods`, `units`, `targets`; `since`: the
+        periods starting on or after it too, see `load`)."""
         inputs = self.load(ruleset_path, data_paths, units_file, decimal_comma,
                            step=step, warn=warn, records=records, as_of=as_of,
-                           periods=filters.get("periods"))
+                           periods=filters.get("periods"), since=since, cache=cache)
+        if since is not None:
+            filters["periods"] = [*(filters.get("periods") or ()),
+                                  *periods_since(inputs.figures.values, since)]
         versions = self.versions(ruleset_path, inputs.ruleset)
         LOG.info(_("evaluating {figures:,} figures").format(
             figures=inputs.figures.values.height))
@@ -200,9 +208,17 @@ class Session:
         return []
 
 
+def periods_since(values, since: str) -> list[str]:
+    """The periods of figures (`values`) starting on or after the start of `since`."""
+    from .periods import is_period, parse_period
+    first = parse_period(since).start
+    return [p for p in values.get_column("period").unique().sort().to_list()
+            if is_period(p) and parse_period(p).start >= first]
+
+
 def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str],
-                as_of: datetime | None = None, periods: Iterable[str] | None = None
-                ) -> Figures:
+                as_of: datetime | None = None, periods: Iterable[str] | None = None,
+                since: str | None = None, cache: PathArg | None = None) -> Figures:
     """`figures` plus those counted from dossier records (records/), as if reported, as of
     `as_of` (a period not ended by then only if in `periods`). A figure both reported and
     counted is an error (REC08): which one is right is not ours to guess. Without declared
@@ -218,8 +234,11 @@ def add_records(ruleset: LoadedRuleset, figures: Figures, records: Sequence[str]
     sources = ruleset.model.sources
     locations = [parse_location(text, sources) for text in records]
     declared = any(u.pos is not None for u in figures.units.values())
+    from .periods import parse_period
     counted = count_figures(ruleset, locations, figures.units if declared else None,
-                            as_of=as_of, asked=list(periods) if periods else None)
+                            as_of=as_of, asked=list(periods) if periods else None,
+                            since=parse_period(since) if since is not None else None,
+                            cache=Path(cache) if cache is not None else None)
     both = figures.values.join(counted.values, on=KEYS, how="semi")
     if both.height:
         first = both.row(0, named=True)
@@ -295,11 +314,13 @@ def evaluate_files(ruleset_path: PathArg, data_paths: Sequence[PathArg] = (),
                    units_file: PathArg | None = None, decimal_comma: bool = False, *,
                    records: Sequence[str] = (), warn: Warn | None = None,
                    periods: Iterable[str] | None = None, units: Iterable[str] | None = None,
-                   targets: Iterable[str] | None = None) -> Evaluation:
+                   targets: Iterable[str] | None = None, since: str | None = None,
+                   cache: PathArg | None = None) -> Evaluation:
     """Load a ruleset and data files, then evaluate (filters: periods, units, targets).
     `records`: `NAME=LOCATION` texts, as --records (figures counted from dossier records;
-    docs/records.md); `warn` gets every warning. A fresh session per call: nothing stays
-    cached between calls of this function."""
+    docs/records.md); `warn` gets every warning; `since`, `cache` as --since, --cache
+    (docs/records.md §8). A fresh session per call: nothing stays cached between calls of
+    this function but what `cache` keeps."""
     return Session().evaluate(ruleset_path, data_paths, units_file, decimal_comma,
                               records=records, warn=warn, periods=periods, units=units,
-                              targets=targets)
+                              targets=targets, since=since, cache=cache)

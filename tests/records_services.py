@@ -60,6 +60,15 @@ def postgres_server() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def pg_server() -> Iterator[str]:
+    """A throw-away server's URL for one test module (skipped without psycopg): import it
+    into the module that uses it."""
+    pytest.importorskip("psycopg", reason="psycopg is not installed")
+    with postgres_server() as url:
+        yield url
+
+
 def load_table(url: str, table: str, columns: dict[str, str], rows: list[dict]) -> None:
     """Create `table` with `columns` (name -> PostgreSQL type) and insert `rows`."""
     import psycopg

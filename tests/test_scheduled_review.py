@@ -1,8 +1,9 @@
 """The worked example of docs/scheduled-review.md, run end to end (issue 24): the nightly
 script examples/scheduled-review/nightly.sh counts the sample dossiers from a throw-away
 PostgreSQL server (records_services.py), keeps the results, posts the digest to a local
-webhook and publishes the report; four nights check the digest, the diagnostics and the
-exit codes (0 first run, 1 something got worse, 75 database unreachable, 2 bad input)."""
+webhook and publishes the report; five nights check the digest, the diagnostics and the
+exit codes (0 first run, 1 something got worse, 75 database unreachable, 2 bad input, 0 again
+with every closed period from the cache)."""
 from __future__ import annotations
 
 import io
@@ -74,7 +75,7 @@ def _night(state: Path, stamp: str, records: str, webhook: str):
     return done.returncode, done.stderr
 
 
-def test_four_nights_of_a_scheduled_review(database, webhook, tmp_path):
+def test_five_nights_of_a_scheduled_review(database, webhook, tmp_path):
     import psycopg
     records = f"dossiers={database}?table=dossiers"
     runs = tmp_path / "runs"
@@ -92,8 +93,13 @@ def test_four_nights_of_a_scheduled_review(database, webhook, tmp_path):
         ("REC07", "T01-H09-X999", "1")
     parquet = io.BytesIO((runs / "2026-12-01T0200.parquet").read_bytes())
     assert pq.read_table(parquet).num_rows == len(first["results"])
-    assert json.loads(pq.read_metadata(parquet).metadata[b"cchc:diagnostics"]) == \
-        first["diagnostics"]
+    noted = json.loads(pq.read_metadata(parquet).metadata[b"cchc:diagnostics"])
+    # the same run's diagnostics, but that the JSON run counted every closed period and
+    # kept it in the cache, and the Parquet run after it took them all from there
+    cold, warm = first["diagnostics"].pop("counting")[0], noted.pop("counting")[0]
+    assert noted == first["diagnostics"]
+    assert cold["cache"]["hits"] == 0 and warm["cache"]["misses"] == 0
+    assert warm["cache"]["hits"] == cold["cache"]["misses"] > 0
     report = (tmp_path / "www/index.html").read_text()
     assert "QD766-2.1" in report
     assert not (runs / "2026-12-01T0200.digest.md").exists() and _Hook.posts == []
@@ -129,8 +135,18 @@ def test_four_nights_of_a_scheduled_review(database, webhook, tmp_path):
                   (runs / "2026-12-04T0200.problems.jsonl").read_text().splitlines()]
     assert problem["code"] == "REC06" and "there is no table 'hoso'" in problem["message"]
 
+    # Night 5: nothing changed since night 2: every closed period comes from the cache
+    # (written by night 1, refreshed by night 2) and nothing got worse.
+    code, err = _night(tmp_path, "2026-12-05T0200", records, webhook)
+    assert code == 0, err
+    fifth = json.loads((runs / "2026-12-05T0200.json").read_text())
+    (counting,) = fifth["diagnostics"]["counting"]
+    assert counting["cache"]["hits"] > 0 and counting["cache"]["misses"] == 0
+    assert fifth["results"] == json.loads((runs / "2026-12-02T0200.json").read_text())[
+        "results"]
+
     # No run wrote the password anywhere.
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
-    assert len(_Hook.posts) == 1
+    assert len(_Hook.posts) == 2

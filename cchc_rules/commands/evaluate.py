@@ -67,6 +67,31 @@ def data_options(func=None, *, records: bool = False):
     return func
 
 
+def incremental_options(func):
+    """--since and --cache: count only what some periods need, keep closed periods' figures
+    (docs/records.md §8). Shared by evaluate, report and figures."""
+    func = click.option(
+        "--cache", "cache", metavar="PATH", type=click.Path(path_type=Path),
+        help="Keep the figures of closed periods counted from records in this Parquet file "
+        "(or a file in this folder) and reuse them while the ruleset and their records are "
+        "unchanged.")(func)
+    return click.option(
+        "--since", "since", metavar="P", callback=_since,
+        help="The results of every period starting on or after P (e.g. 2026-10); records "
+        "are counted only for what those need.")(func)
+
+
+def _since(ctx, param, text: str | None) -> str | None:
+    """--since: a period's canonical text; EVL01 when the text is not a period."""
+    if text is None:
+        return None
+    from ..periods import canonical, is_period
+    if not is_period(canonical(text.strip())):
+        raise CchcError([Problem("EVL01", _("--since '{text}' is not a period").format(
+            text=text), None, _("e.g. --since 2026-10, --since 2026-Q3 or --since 2026"))])
+    return canonical(text.strip())
+
+
 def _as_of(ctx, param, text: str | None):
     """--as-of: an ISO date (the end of that day), date and time (local time unless it has
     an offset); never after now."""
@@ -137,10 +162,11 @@ def require_figures(ctx: click.Context, data, records) -> None:
 @click.option("--show-not-applicable", is_flag=True,
               help="The table lists not applicable results too (hidden by default, counted;"
               " JSON, CSV and the others always hold every result).")
+@incremental_options
 @click.pass_context
 def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, records,
             as_of, periods, units, targets, fmt, output, what, fail_on,
-            show_not_applicable) -> None:
+            show_not_applicable, since, cache) -> None:
     """Evaluate reported figures against the targets of RULESET."""
     from ..output import atomic_open
     from ..pipeline import Session
@@ -152,7 +178,7 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
     with bar if bar is not None else contextlib.nullcontext():
         evaluation = session.evaluate(ruleset, data, units_file, decimal_comma, step=step,
                                       warn=echo_warning, records=records, as_of=as_of,
-                                      periods=periods or None,
+                                      since=since, cache=cache, periods=periods or None,
                                       units=units or None, targets=targets or None)
         options = {"lang": lang, "fail_on": failing,
                    "show_not_applicable": show_not_applicable}

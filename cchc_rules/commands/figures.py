@@ -12,7 +12,7 @@ import click
 
 from ..messages import _
 from . import OUTPUT
-from .evaluate import data_options, echo_warning, require_figures
+from .evaluate import data_options, echo_warning, incremental_options, require_figures
 
 COLUMNS = ["unit", "period", "metric", "value", "origin", "in_progress", "source"]
 
@@ -47,9 +47,10 @@ def figures_frame(evaluation):
               type=click.Choice(["table", "csv", "json", "parquet"]))
 @click.option("--output", type=OUTPUT, metavar="FILE",
               help="Write here (atomically) instead of stdout.")
+@incremental_options
 @click.pass_context
 def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, records,
-            as_of, periods, units, fmt, output) -> None:
+            as_of, periods, units, fmt, output, since, cache) -> None:
     """Write every figure the evaluation of RULESET used, with its origin and source."""
     import io
 
@@ -58,7 +59,8 @@ def command(ctx: click.Context, ruleset, data, units_file, decimal_comma, lang, 
     require_figures(ctx, data, records)
     evaluation = Session().evaluate(ruleset, data, units_file, decimal_comma,
                                     warn=echo_warning, records=records, as_of=as_of,
-                                    periods=periods or None, units=units or None)
+                                    since=since, cache=cache, periods=periods or None,
+                                    units=units or None)
     frame = figures_frame(evaluation)
     buffer = io.BytesIO()
     if fmt == "parquet":

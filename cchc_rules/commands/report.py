@@ -16,7 +16,13 @@ from ..cli import EXIT_FAIL, EXIT_OK
 from ..messages import _
 from ..render import choices
 from . import OUTPUT
-from .evaluate import data_options, echo_warning, parse_fail_on, require_figures
+from .evaluate import (
+    data_options,
+    echo_warning,
+    incremental_options,
+    parse_fail_on,
+    require_figures,
+)
 
 DETAILS = ("auto", "full", "summary")
 
@@ -39,11 +45,12 @@ DETAILS = ("auto", "full", "summary")
 @click.option("--fail-on", default=None, metavar="STATUSES",
               help="Exit 1 when one of these statuses occurred, as evaluate "
                    "(e.g. not_met,off_track,invalid,fail); without it the exit is 0.")
+@incremental_options
 def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
             decimal_comma: bool, lang: str, records: tuple[str, ...], as_of, fmt: str,
             output: Path, template_dir: Path | None, detail: str,
             show_not_applicable: bool, periods: tuple[str, ...],
-            fail_on: str | None) -> None:
+            fail_on: str | None, since: str | None, cache: Path | None) -> None:
     """Render a compliance report of RULESET against the reported figures."""
     from ..output import write_atomic
     from ..pipeline import Session
@@ -54,7 +61,7 @@ def command(ruleset: Path, data: tuple[Path, ...], units_file: Path | None,
     session = Session()
     evaluation = session.evaluate(ruleset, data, units_file, decimal_comma, warn=echo_warning,
                                   records=records, periods=periods or None,
-                                  as_of=as_of)
+                                  as_of=as_of, since=since, cache=cache)
     from ..evaluation.view import for_readers
     evaluation = for_readers(evaluation, show_not_applicable=show_not_applicable)
     inputs = [("data", p) for p in data] + ([("units", units_file)] if units_file else [])

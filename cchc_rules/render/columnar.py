@@ -43,18 +43,33 @@ def _write(out: BinaryIO, save) -> None:
     out.write(buffer.getbuffer())
 
 
+def _notes(evaluation: Evaluation) -> dict[str, str]:
+    """The run's warnings and data-quality counts, as the JSON's `diagnostics`: what both
+    formats carry in their metadata under `cchc:diagnostics`."""
+    return {"cchc:diagnostics": json.dumps(diagnostics(evaluation), ensure_ascii=False,
+                                           sort_keys=True)}
+
+
 def write_parquet(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
                   **_options: Any) -> None:
     frame = _typed(evaluation, what)
-    # the run's warnings and data-quality counts ride along in the file's key-value
-    # metadata, as the JSON's `diagnostics` (pyarrow: pq.read_metadata(f).metadata)
-    notes = {"cchc:diagnostics": json.dumps(diagnostics(evaluation), ensure_ascii=False,
-                                            sort_keys=True)}
+    # in the file's key-value metadata (pyarrow: pq.read_metadata(f).metadata)
+    notes = _notes(evaluation)
     _write(out, lambda stream: frame.write_parquet(stream, compression="zstd",
                                                    metadata=notes))
 
 
 def write_arrow(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
                 **_options: Any) -> None:
-    frame = _typed(evaluation, what)
-    _write(out, lambda stream: frame.write_ipc(stream, compression="zstd"))
+    import pyarrow as pa
+    # in the schema's metadata (pyarrow: pa.ipc.open_file(f).schema.metadata); polars'
+    # write_ipc writes none, so pyarrow writes the file from the same columns
+    table = _typed(evaluation, what).to_arrow()
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                           **_notes(evaluation)})
+
+    def save(stream) -> None:
+        options = pa.ipc.IpcWriteOptions(compression="zstd")
+        with pa.ipc.new_file(stream, table.schema, options=options) as writer:
+            writer.write_table(table)
+    _write(out, save)

@@ -351,7 +351,14 @@ def _records_lines(ev: Evaluation, name: str, unit: str, period: str, value: flo
         source=query.source, engine=query.engine)
     row = _("    its row for unit {unit}, period {period}: {value}").format(
         unit=unit, period=period, value=say.n(value))
-    return [head, *("      " + line for line in query.sql(period).splitlines()), row]
+    said = next((c for c in info.counting if c["source"] == query.source
+                 and c.get("asked") is not None), None) if info is not None else None
+    narrowed = [] if said is None else [_(
+        "    narrowed to what {asked} needs: {count} of {every} periods counted ({periods})"
+        ).format(asked=", ".join(said["asked"]), count=len(said["needed"]),
+                 every=said["periods"], periods=", ".join(said["needed"]))]
+    return [head, *("      " + line for line in query.sql(period).splitlines()), row,
+            *narrowed]
 
 
 def _time_lines(ev: Evaluation, name: str, unit: str, period: str, value: float, say: _Say

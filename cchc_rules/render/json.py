@@ -252,7 +252,9 @@ def diagnostics(evaluation: Evaluation) -> dict[str, Any]:
     info = evaluation.figures.records
     sources = [{k: v.isoformat() if isinstance(v, date) else v
                 for k, v in asdict(q).items()} for q in (info.sources if info else ())]
-    return {"warnings": [w.record() for w in warnings], "records": sources}
+    counting = list(info.counting) if info else []
+    return {"warnings": [w.record() for w in warnings], "records": sources,
+            **({"counting": counting} if counting else {})}
 
 
 def write(evaluation: Evaluation, out: BinaryIO, **_options: Any) -> None:

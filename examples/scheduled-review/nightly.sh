@@ -12,6 +12,7 @@ RULESET=${RULESET:-rulesets/national/qd766-records.yaml}
 UNITS=${UNITS:-examples/records/units.csv}
 RECORDS=${RECORDS:?"RECORDS=dossiers=postgresql://?service=NAME&table=T"}
 STATE=${STATE:-/var/lib/cchc-review}          # results of every run, and their problems
+CACHE=${CACHE:-$STATE/cache.parquet}          # closed periods' counted figures, reused
 PUBLISH=${PUBLISH:-/var/www/cchc}             # where the report is published
 PERIOD=${PERIOD:-$(date -d yesterday +%Y-%m)} # the month the report is about
 STAMP=${STAMP:-$(date +%Y-%m-%dT%H%M)}
@@ -24,7 +25,8 @@ PREVIOUS=$(ls "$STATE"/runs/*.json 2>/dev/null | sort | tail -n 1)
 
 count() {  # $1: format, $2: output; exit code as cchc evaluate's (0, 1, 2, 3)
     $CCHC evaluate "$RULESET" --units "$UNITS" --records "$RECORDS" --lang "$LANGUAGE" \
-        --format "$1" --output "$2" --problems-format json --problems-file "$RUN.problems.jsonl"
+        --cache "$CACHE" --format "$1" --output "$2" \
+        --problems-format json --problems-file "$RUN.problems.jsonl"
 }
 
 count json "$RUN.json"
@@ -38,7 +40,7 @@ esac
 count parquet "$RUN.parquet" || [ $? -eq 1 ] || exit 2
 
 $CCHC report "$RULESET" --units "$UNITS" --records "$RECORDS" --lang "$LANGUAGE" \
-    --period "$PERIOD" --format html --output "$PUBLISH/index.html" \
+    --period "$PERIOD" --cache "$CACHE" --format html --output "$PUBLISH/index.html" \
     --problems-file "$RUN.report-problems.txt" || [ $? -eq 1 ] || exit 2
 
 worse=0

@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import polars as pl
 import pyarrow.parquet as pq
 import pytest
 from factory import cchc
@@ -103,6 +104,21 @@ def test_and_in_the_parquet_file_metadata(units_less_one, tmp_path):
     diagnostics = json.loads(metadata[b"cchc:diagnostics"])
     assert diagnostics["warnings"][0]["code"] == "REC07"
     assert diagnostics["records"][0]["rows"] == 5000
+
+
+def test_and_in_the_arrow_file_schema(units_less_one, tmp_path):
+    import pyarrow as pa
+    target = tmp_path / "r.parquet"
+    _evaluate(units_less_one, "--format", "parquet", "--output", target)
+    arrow = tmp_path / "r2.arrow"
+    code, _out, _err = _evaluate(units_less_one, "--format", "arrow", "--output", arrow)
+    assert code == 1
+    reader = pa.ipc.open_file(io.BytesIO(arrow.read_bytes()))
+    diagnostics = json.loads(reader.schema.metadata[b"cchc:diagnostics"])
+    assert diagnostics == json.loads(pq.read_metadata(io.BytesIO(target.read_bytes()))
+                                     .metadata[b"cchc:diagnostics"])
+    assert diagnostics["warnings"][0]["code"] == "REC07"
+    assert pl.read_ipc(io.BytesIO(arrow.read_bytes())).equals(pl.read_parquet(target))
 
 
 def test_verbose_writes_plain_log_lines_and_quiet_drops_warnings(units_less_one):

@@ -17,6 +17,9 @@ roll-up and evaluation treat them exactly as reported figures.
 - Counting happens as of a moment (`as_of`, default now; Vietnam time unless the source
   sets `utc_offset`). A period not ended by then is "in progress": it is counted only when
   asked for (`asked`), its flows up to that moment and its stocks at it (REC12 says which).
+- Asked periods (`asked`, `since`) narrow the count to the periods their results need and
+  the records those hold (records/narrow.py); with a `cache`, closed periods' figures are
+  kept and reused while the ruleset and their records are unchanged (records/cache.py).
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from time import monotonic
 
 import polars as pl
@@ -31,7 +35,10 @@ import polars as pl
 from ...errors import CchcError, Problem, Unreachable, did_you_mean
 from ...messages import _
 from ...periods import Period, local_time, parse_period
+from .cache import Cache
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
+from .incremental import Incremental
+from .narrow import narrowed, wanted
 from .protocol import Engine
 from .quality import (
     DATE_KINDS,
@@ -71,16 +78,21 @@ class RecordFigures:
 
 def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None = None,
                   as_of: datetime | None = None, asked: Sequence[str] | None = None,
-                  now: datetime | None = None) -> RecordFigures:
+                  now: datetime | None = None, since: Period | None = None,
+                  cache: Path | None = None) -> RecordFigures:
     """Every metric of `ruleset` counted from the sources in `locations`. `units`: the
     declared units (id -> units.Unit), or None when no unit is declared anywhere. `as_of`
     (an aware moment, or a naive one in the source's local time; default `now`, itself
     default the run's moment) is the moment counted as of; `asked`: the periods asked for
-    (--period), the only in-progress periods counted."""
+    (--period), the only in-progress periods counted; `since`: every period starting on or
+    after it is asked for too (--since). With either, only what their results need is
+    counted. `cache`: a file or folder keeping closed periods' figures (--cache)."""
     model = ruleset.model
     by_source = {loc.source: loc for loc in locations}
     engines: dict[str, Engine] = {}
     moment_now = now or datetime.now(UTC)
+    store = Cache.open(cache) if cache is not None else None
+    warnings: list[Problem] = list(store.warnings) if store is not None else []
     try:
         for kind, make in ENGINES.items():
             mine = [loc for loc in locations if loc.engine == kind]
@@ -89,8 +101,8 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
                 engines.update({loc.source: engine for loc in mine})
         frames: list[pl.DataFrame] = []
         seen: dict[str | None, int] = {}   # unit -> its records, first seen first
-        warnings: list[Problem] = []
         info = RecordsInfo()
+        asking = Asking(asked, since, store)
         for name, loc in by_source.items():
             source, engine = model.sources[name], engines[name]
             LOG.info(_("records '{name}' ({engine}): checking {where}").format(
@@ -101,7 +113,8 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
             source = source.model_copy(update={"columns": columns})
             clock = make_clock(ruleset, source, moment_now, as_of)
             try:
-                got = _count_source(ruleset, source, loc, engine, units, clock, asked, info)
+                got = _count_source(ruleset, source, loc, engine, units, clock, asking,
+                                    info)
             except CchcError as err:   # trace a failure to its column when one is to blame
                 if not isinstance(err, Unreachable) and err.problems[0].pos is None:
                     locate_column(engine, name, source, engine.tables[name])
@@ -113,6 +126,8 @@ def count_figures(ruleset, locations: Sequence[Location], units: Mapping | None 
     finally:
         for key in set(map(id, engines.values())):
             next(e for e in engines.values() if id(e) == key).close()
+    if store is not None and store.save():
+        LOG.info(_("cache '{path}' written").format(path=store.path))
     values = pl.concat(frames) if frames else _empty()
     if units is not None:
         values = values.filter(pl.col("unit").is_in(list(units)))
@@ -142,8 +157,26 @@ def make_clock(ruleset, source, now: datetime, as_of: datetime | None) -> Clock:
                  latest=datetime.combine(last + timedelta(days=1), time()))
 
 
+@dataclass(frozen=True)
+class Asking:
+    """What a run asks of the records: `asked` periods (--period), every period from
+    `since` on (--since), and the `cache` of closed periods (--cache), each optional."""
+
+    asked: Sequence[str] | None = None
+    since: Period | None = None
+    cache: Cache | None = None
+
+    def periods(self, periods: Sequence[Period]) -> list[str] | None:
+        """The asked periods' names among `periods` (None: nothing was asked)."""
+        if self.asked is None and self.since is None:
+            return None
+        since = self.since
+        return [*(self.asked or ()),
+                *(p.text for p in periods if since is not None and p.start >= since.start)]
+
+
 def _count_source(ruleset, source, loc: Location, engine: Engine, units: Mapping | None,
-                  clock: Clock, asked: Sequence[str] | None, info: RecordsInfo
+                  clock: Clock, asking: Asking, info: RecordsInfo
                   ) -> tuple[list[pl.DataFrame], dict, list[Problem]]:
     """One source: its quality (into `info`), then each of its metrics' figures."""
     model, name = ruleset.model, loc.source
@@ -173,8 +206,15 @@ def _count_source(ruleset, source, loc: Location, engine: Engine, units: Mapping
     if not days or min(days) > last_day:
         return [], counts, warnings
     periods = covering(min(days), min(max(days), last_day), source.periods)
+    asked = asking.periods(periods)
     periods, problems = _in_progress(name, periods, clock, asked, info)
     warnings += problems
+    every = len(periods)
+    spans = wanted(model, asked) if asked is not None else None
+    if spans is not None and any(not narrowed(periods, [s]) for s in spans[:len(asked or ())]):
+        spans = None   # an asked period holds none counted: the full count says why
+    if spans is not None:
+        periods = narrowed(periods, spans)
     if not periods:
         return [], counts, warnings
     known = [u for u in counts if u is not None and (units is None or u in units)]
@@ -201,23 +241,32 @@ def _count_source(ruleset, source, loc: Location, engine: Engine, units: Mapping
     pairs = _ancestry(known, units) if units is not None and any(
         g for _place, g in batches) else []
     group_table = engine.groups(name, pairs) if pairs else None
-    for (_place, grouped), mids in batches.items():
+    incremental = Incremental(ruleset, source, loc, engine, clock, periods, spans is not None,
+                              asking.cache)
+    for (place, grouped), mids in batches.items():
         groups = group_table if grouped else None
         specs = [(model.metrics[m].records, ruleset.conditions.get(m)) for m in mids]
+        todo, kept = incremental.plan(mids, specs, place, pairs if grouped else None)
         for mid, (spec, where) in zip(mids, specs, strict=True):
-            info.queries[mid] = Query(name, loc.engine, engine.dialect, metric_query(
-                source, spec, where, engine.tables[name], periods, groups, clock))
-        query = fused_query(source, specs, engine.tables[name], periods, groups, clock,
-                            left_out)
-        started = monotonic()
-        got = engine.frame(name, query, len(mids))
-        LOG.info(_("records '{name}': counted {metrics} over {periods} periods in {took:.1f} s"
-                   ).format(name=name, metrics=", ".join(mids), periods=len(periods),
-                            took=monotonic() - started))
+            info.queries[mid] = Query(name, loc.engine, engine.dialect, incremental.narrow(
+                metric_query(source, spec, where, engine.tables[name], todo or periods,
+                             groups, clock), [(spec, where)], todo or periods))
+        got = kept
+        if todo:
+            query = incremental.narrow(fused_query(source, specs, engine.tables[name], todo,
+                                                   groups, clock, left_out), specs, todo)
+            started = monotonic()
+            counted = engine.frame(name, query, len(mids))
+            LOG.info(_("records '{name}': counted {metrics} over {periods} periods in "
+                       "{took:.1f} s").format(name=name, metrics=", ".join(mids),
+                                              periods=len(todo), took=monotonic() - started))
+            incremental.keep(counted, len(mids))
+            got = pl.concat([kept, counted]) if kept.height else counted
         members = [g for _, g in pairs] if grouped else known
         for i, (mid, (spec, _where)) in enumerate(zip(mids, specs, strict=True)):
             picked = got.select("period", "unit", pl.col(f"v{i}").alias("value"))
             frames.append(_frame(picked, mid, spec, periods, members, loc.text))
+    info.counting.append(incremental.said(every, asked))
     return frames, counts, warnings
 
 

@@ -266,6 +266,9 @@ class DuckDB:
         # The session in UTC whatever the machine's TZ: an instant cast to a time without a
         # zone is then UTC, and local time is UTC + the source's offset (records/sql.py).
         self.con.execute("SET TimeZone = 'UTC'")
+        # No progress bar of DuckDB's own on stderr (a cron log would fill with it): the
+        # CLI's --verbose log lines say what is being counted.
+        self.con.execute("SET enable_progress_bar = false")
         self.tables: dict[str, str] = {}
         for loc in locations:
             view = f"records_{loc.source}"

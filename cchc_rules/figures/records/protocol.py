@@ -30,6 +30,9 @@ class Engine(Protocol):
         """Raise one REC06 for the first value not of its declared type (when the engine
         can find it before counting)."""
 
+    def physical(self, source: str) -> dict[str, str | None]:
+        """Each column's real type: date, timestamp, timestamptz, text, or None."""
+
     def id_key(self, text: exp.Expr) -> exp.Expr:
         """What the duplicate check groups a dossier id by."""
 

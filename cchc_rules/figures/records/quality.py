@@ -88,6 +88,8 @@ class RecordsInfo:
     sources: list[SourceQuality] = field(default_factory=list)
     queries: dict[str, Query] = field(default_factory=dict)
     in_progress: set[str] = field(default_factory=set)   # periods counted though not ended
+    # per source, what an incremental count did (records/narrow.py, records/cache.py)
+    counting: list[dict] = field(default_factory=list)
 
 
 def _count_if(condition: exp.Expr) -> exp.Expr:

@@ -10,10 +10,10 @@ from cchc_rules.errors import CchcError
 from cchc_rules.figures.records.engines import DuckDB, Postgres, Spark, rec06
 from cchc_rules.figures.records.protocol import Engine
 
-METHODS = ("check", "id_key", "groups", "rows", "frame", "close")
+METHODS = ("check", "physical", "id_key", "groups", "rows", "frame", "close")
 
 
-def test_the_protocol_has_the_six_methods_every_engine_shares():
+def test_the_protocol_has_the_seven_methods_every_engine_shares():
     declared = {name for name, _ in inspect.getmembers(Engine, inspect.isfunction)
                 if not name.startswith("_")}
     assert declared == set(METHODS)
