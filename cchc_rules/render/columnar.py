@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from ..evaluation.result import Evaluation
-from .csv import chosen_frame
+from .csv import chosen_frame, result_frame
 from .json import diagnostics
 
 # Repeated texts (unit, target, status, …) stored once per file, indexed per row.
@@ -23,9 +23,15 @@ REPEATED = ("target", "unit", "period", "metric", "area", "level", "status", "op
 
 
 def _typed(evaluation: Evaluation, what: str | None) -> pl.DataFrame:
-    frame = chosen_frame(evaluation, what, safe=False)
-    return frame.with_columns(pl.col(name).cast(pl.Categorical) for name in REPEATED
-                              if frame.schema.get(name) == pl.String)
+    """The chosen rows with their label columns Categorical. The result rows come from the
+    evaluation's compact slices (labels already Categorical), never from a String frame."""
+    # one chunk, as the whole String frame was: Parquet's row groups (and bytes) stay the same
+    frame = result_frame(evaluation).rechunk() if what in (None, "results") \
+        else chosen_frame(evaluation, what, safe=False)
+    return frame.with_columns(
+        pl.col(name).cast(pl.Categorical if name in REPEATED else pl.String)
+        for name, dtype in frame.schema.items()
+        if (dtype == pl.String) == (name in REPEATED) and dtype in (pl.String, pl.Categorical))
 
 
 def _write(out: BinaryIO, save) -> None:
