@@ -219,13 +219,13 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
     pieces = []
     for j, metric in places:
         num, text = cells[j]
-        pieces.append(frame.with_columns(
+        pieces.append(frame.lazy().with_columns(
             metric=pl.lit(metric, pl.String) if metric is not None else pl.col("metric"),
             source=pl.col("source") if "source" in names else pl.lit(None, pl.String),
             file=pl.lit(file), col=pl.lit(cols[j], pl.Int64), num=num, text=text,
         ).filter(keep).select(list(CELLS)))
     # row by row, metrics in column order: the order a reader of the file meets them
-    batch.add_cells(pl.concat(pieces).sort("line", "col", maintain_order=True))
+    batch.add_cells(pl.concat(pieces).sort("line", "col", maintain_order=True).collect())
 
 
 def _fit(batch: Batch, rows: Iterable[tuple[int, Sequence[object]]], file: str, width: int
