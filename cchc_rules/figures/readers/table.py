@@ -22,7 +22,6 @@ from .batch import CELLS, Batch, cell_text, split_cells
 from .numbers import SPACES
 
 BAD = "\x00"  # an identifier cell already reported as not text
-CELL = "\x00cell"  # prefix of the cell columns beside the names (never a column's name)
 LONG = ("unit", "period", "metric", "value", "source")
 # The names planners give these columns; compared after `normalise`.
 VIETNAMESE = {"đơn vị": "unit", "kỳ báo cáo": "period", "chỉ số": "metric", "giá trị": "value",
@@ -198,46 +197,35 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
              for key, j in layout.index.items() if key != "value"}
     places = ([(layout.index["value"], None)] if layout.long
               else list(layout.metrics.items()))
-    # the cells beside the row's names, each column as a number and a text: every flag below
-    # and every piece of the long frame is then one expression over this frame
-    cells = {f"{CELL}{j}": split_cells(columns[j], text_only) for j, _ in places}
-    frame = pl.DataFrame({"line": lines, **names, **{
-        f"{key}{part}": series for key, pair in cells.items()
-        for part, series in zip(("n", "t"), pair, strict=True)}},
-        schema_overrides={"line": pl.Int64})
+    cells = {j: split_cells(columns[j], text_only) for j, _ in places}
+    frame = pl.DataFrame({"line": lines, **names}, schema_overrides={"line": pl.Int64})
     filled = [pl.col(k).is_not_null() for k in names] + [
-        pl.col(f"{key}n").is_not_null()
-        | pl.col(f"{key}t").str.strip_chars(SPACES).fill_null("").ne("") for key in cells]
+        num.is_not_null() | text.str.strip_chars(SPACES).fill_null("").ne("")
+        for num, text in cells.values()]
     needed = [k for k in ("unit", "period", "metric") if k in names]
-    blank, missing = ~pl.any_horizontal(filled), pl.any_horizontal(
-        [pl.col(k).is_null() for k in needed])
-    bad = pl.any_horizontal([pl.col(k).eq_missing(BAD) for k in names])
-    # the row flags once (each reads every cell), then the queries below read them
-    rows = frame.with_columns(keep=~(blank | missing | bad), hole=missing & ~blank).lazy()
-    keep = pl.col("keep")
-    pieces = [rows.filter(keep).select(
-        *[pl.col(k) for k in ("unit", "period")],
-        metric=pl.lit(metric, pl.String) if metric is not None else pl.col("metric"),
-        file=pl.lit(file), line=pl.col("line"), col=pl.lit(cols[j], pl.Int64),
-        source=pl.col("source") if "source" in names else pl.lit(None, pl.String),
-        num=pl.col(f"{CELL}{j}n"), text=pl.col(f"{CELL}{j}t"),
-    ).select(list(CELLS)) for j, metric in places]
-    # one query: the rows with a name missing, where each unit and period is first written,
-    # and the cells row by row, metrics in column order (the order a reader meets them)
-    holes, *firsts, long = pl.collect_all([
-        rows.filter("hole").select("line", *needed),
-        *[rows.filter(keep).group_by(key, maintain_order=True).agg(pl.col("line").first())
-          for key in ("unit", "period")],
-        pl.concat(pieces).sort("line", "col", maintain_order=True)])
-    for row in holes.iter_rows(named=True):
+    frame = frame.with_columns(blank=~pl.any_horizontal(filled),
+                               missing=pl.any_horizontal([pl.col(k).is_null() for k in needed]),
+                               bad=pl.any_horizontal([pl.col(k).eq_missing(BAD) for k in names]))
+    for row in frame.filter(pl.col("missing") & ~pl.col("blank")).iter_rows(named=True):
         for key in needed:
             if row[key] is None:
                 batch.error("DAT08", _("the row has no {key}").format(key=key),
                             Position(file, row["line"], cols[layout.index[key]]))
-    for key, first in zip(("unit", "period"), firsts, strict=True):
-        for text, line in first.iter_rows():
+    keep = ~(pl.col("blank") | pl.col("missing") | pl.col("bad"))
+    for key in ("unit", "period"):
+        firsts = frame.filter(keep).group_by(key, maintain_order=True).agg(pl.col("line").first())
+        for text, line in firsts.iter_rows():
             batch.place(key, text, Position(file, line, cols[layout.index[key]]))
-    batch.add_cells(long)
+    pieces = []
+    for j, metric in places:
+        num, text = cells[j]
+        pieces.append(frame.with_columns(
+            metric=pl.lit(metric, pl.String) if metric is not None else pl.col("metric"),
+            source=pl.col("source") if "source" in names else pl.lit(None, pl.String),
+            file=pl.lit(file), col=pl.lit(cols[j], pl.Int64), num=num, text=text,
+        ).filter(keep).select(list(CELLS)))
+    # row by row, metrics in column order: the order a reader of the file meets them
+    batch.add_cells(pl.concat(pieces).sort("line", "col", maintain_order=True))
 
 
 def _fit(batch: Batch, rows: Iterable[tuple[int, Sequence[object]]], file: str, width: int
