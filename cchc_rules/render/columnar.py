@@ -25,13 +25,17 @@ REPEATED = ("target", "unit", "period", "metric", "area", "level", "status", "op
 def _typed(evaluation: Evaluation, what: str | None) -> pl.DataFrame:
     """The chosen rows with their label columns Categorical. The result rows come from the
     evaluation's compact slices (labels already Categorical), never from a String frame."""
-    # one chunk, as the whole String frame was: Parquet's row groups (and bytes) stay the same
-    frame = result_frame(evaluation).rechunk() if what in (None, "results") \
-        else chosen_frame(evaluation, what, safe=False)
-    return frame.with_columns(
-        pl.col(name).cast(pl.Categorical if name in REPEATED else pl.String)
-        for name, dtype in frame.schema.items()
-        if (dtype == pl.String) == (name in REPEATED) and dtype in (pl.String, pl.Categorical))
+    if what in (None, "results"):
+        # one chunk, as the whole String frame was: Parquet's row groups (and bytes) stay
+        # the same; the slices' other label columns (reason, covers) are texts, as they were
+        frame = result_frame(evaluation).rechunk()
+        frame = frame.with_columns(pl.col(name).cast(pl.String)
+                                   for name, dtype in frame.schema.items()
+                                   if dtype == pl.Categorical and name not in REPEATED)
+    else:
+        frame = chosen_frame(evaluation, what, safe=False)
+    return frame.with_columns(pl.col(name).cast(pl.Categorical) for name in REPEATED
+                              if frame.schema.get(name) == pl.String)
 
 
 def _write(out: BinaryIO, save) -> None:
