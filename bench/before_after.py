@@ -2,7 +2,9 @@
 alternating in fresh processes, so both see the same machine load.
 
 `python -m bench.before_after DATA_DIR OLD_TREE NEW_TREE [--repeat 3] [--what WHAT]`
-(WHAT: evaluate, results, or an output format) prints, per tree, the median wall time and
+(WHAT: evaluate, results, read — `read_data` as the CLI calls it —, an output format written
+after the long results are built, or write-FORMAT: written as the CLI does, from a fresh
+evaluation) prints, per tree, the median wall time and
 the median CPU time (user + system, all threads) of the measured call; on a shared machine
 the CPU time is the steadier of the two.
 """
@@ -17,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 CHILD = r'''
+import gc; gc.disable()  # as the CLI runs
 import json, resource, sys, time
 from pathlib import Path
 from cchc_rules import evaluate, load_ruleset, read_data
@@ -26,7 +29,19 @@ figures = read_data([d / "data.csv"], units_file=d / "units.yaml")
 def cpu():
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
-if what in ("evaluate", "results"):
+if what == "read":   # read_data as `cchc evaluate` calls it: the ruleset's metrics known
+    from cchc_rules.pipeline import known_metrics, metric_labels
+    t, c = time.perf_counter(), cpu()
+    read_data([d / "data.csv"], units_file=d / "units.yaml", known_metrics=known_metrics(rules),
+              metric_labels=metric_labels(rules))
+elif what.startswith("write-"):   # evaluate, then the format written as the CLI writes it
+    ev = evaluate(rules, figures)
+    from cchc_rules.render import write
+    import tempfile
+    with tempfile.TemporaryFile() as out:
+        t, c = time.perf_counter(), cpu()
+        write(what.removeprefix("write-"), ev, out)
+elif what in ("evaluate", "results"):
     t, c = time.perf_counter(), cpu()
     ev = evaluate(rules, figures)
     if what == "results":

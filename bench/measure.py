@@ -1,7 +1,8 @@
 """Benchmark children: each measurement runs in a fresh process so its peak RSS is its own.
 
-`python -m bench.measure inproc|quarters|zen|lean|render|scoring|profile DIR [--repeat N]
-[--results FILE]` prints one JSON object on stdout; bench/run.py starts these and reads it.
+`python -m bench.measure inproc|quarters|zen|lean|render|scoring|profile|floor-read|floor-write
+DIR [--repeat N] [--results FILE]` prints one JSON object on stdout; bench/run.py starts these
+and reads it.
 """
 from __future__ import annotations
 
@@ -35,19 +36,21 @@ def inproc(data_dir: Path, repeat: int, results: Path | None) -> dict:
     t1 = time.perf_counter()
     figures = read_data([data_dir / "data.csv"], units_file=_units_file(data_dir))
     t2 = time.perf_counter()
-    runs, long_runs, ev = [], [], None
+    runs, long_runs, cpus, ev = [], [], [], None
     for _ in range(repeat):
         ev = None  # let the last run's frames go first: peak RSS is one evaluation's
-        start = time.perf_counter()
+        start, tick = time.perf_counter(), time.process_time()
         ev = evaluate(ruleset, figures)
         runs.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - tick)
         start = time.perf_counter()
         ev.results  # noqa: B018  (the long results frame, built on first read)
         long_runs.append(time.perf_counter() - start)
     if results is not None:
         ev.results.select(COMPARED).write_parquet(results)
     return {"load_ruleset_s": t1 - t0, "read_data_s": t2 - t1, "evaluate_runs_s": runs,
-            "evaluate_s": statistics.median(runs), "results_runs_s": long_runs,
+            "evaluate_s": statistics.median(runs), "evaluate_cpu_s": statistics.median(cpus),
+            "results_runs_s": long_runs,
             "results_s": statistics.median(long_runs), "results": ev.results.height,
             "checks": ev.checks.height, "summary": _counts(ev.results, "status"),
             "check_summary": _counts(ev.checks, "status"), "peak_rss_mb": _rss_mb()}
@@ -155,6 +158,56 @@ def scoring(data_dir: Path, repeat: int) -> dict:
             "json_cpu_s": json_cpu, "json_bytes": json_bytes,
             "indicators": len(ruleset.model.scoring.indicators), "score_rows": rows,
             "ranking_rows": scores.rankings.height, "peak_rss_mb": _rss_mb()}
+
+
+def floor_read(data_dir: Path, repeat: int) -> dict:
+    """The least reading the national run's inputs needs: polars' own CSV reader on the
+    figures (every column as polars infers it) and PyYAML's C composer on the units file
+    (the nodes with their line and column, nothing built from them: polars reads no YAML).
+    Medians of `repeat` in this process."""
+    import gc
+
+    import polars as pl
+    import yaml
+
+    gc.disable()   # as the CLI runs
+    text = _units_file(data_dir).read_text(encoding="utf-8")
+    out: dict = {}
+    for name, run in (("csv", lambda: pl.read_csv(data_dir / "data.csv")),
+                      ("units", lambda: yaml.compose(text, Loader=yaml.CSafeLoader))):
+        out.update(_timed(name, run, repeat))
+    return out
+
+
+def _timed(name: str, run, repeat: int) -> dict:
+    """`{name}_s` and `{name}_cpu_s`, medians of `repeat` calls (wall and process CPU, all
+    threads), with the wall times of every run."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        start, tick = time.perf_counter(), time.process_time()
+        run()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - tick)
+    return {f"{name}_runs_s": walls, f"{name}_s": statistics.median(walls),
+            f"{name}_cpu_s": statistics.median(cpus)}
+
+
+def floor_write(results: Path, repeat: int) -> dict:
+    """The least writing the national run's results need: the rows `cchc evaluate --format
+    parquet` wrote (read back, untimed) written by polars alone, as Parquet (zstd) and as
+    CSV, to a file each; medians of `repeat` in this process."""
+    import tempfile
+
+    import polars as pl
+
+    frame = pl.read_parquet(results)
+    out: dict = {"rows": frame.height}
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "floor"
+        out.update(_timed("parquet", lambda: frame.write_parquet(target, compression="zstd"),
+                          repeat))
+        out.update(_timed("csv", lambda: frame.write_csv(target), repeat))
+    return out
 
 
 def _counts(frame, column: str) -> dict[str, int]:
@@ -268,7 +321,7 @@ def _short(file: str) -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.measure")
     ap.add_argument("what", choices=["inproc", "quarters", "zen", "lean", "render", "scoring",
-                                     "profile"])
+                                     "profile", "floor-read", "floor-write"])
     ap.add_argument("data_dir", type=Path)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--results", type=Path)
@@ -286,6 +339,10 @@ def main(argv: list[str] | None = None) -> None:
         out = render(a.data_dir, a.formats.split(","))
     elif a.what == "scoring":
         out = scoring(a.data_dir, a.repeat)
+    elif a.what == "floor-read":
+        out = floor_read(a.data_dir, a.repeat)
+    elif a.what == "floor-write":
+        out = floor_write(a.results, a.repeat)
     else:
         out = profile(a.data_dir)
     json.dump(out, sys.stdout)

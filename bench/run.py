@@ -157,8 +157,8 @@ def series(work: Path, base: dict, repeat: int, units: float = 1.0,
     return sorted(points, key=lambda p: (order[p["dim"]], p["scale"]))
 
 
-STEPS = ("core", "e2e", "scoring", "zen", "lean", "compare", "render", "quarters", "profile",
-         "series")
+STEPS = ("core", "e2e", "floor", "scoring", "zen", "lean", "compare", "render", "quarters",
+         "profile", "series")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -227,6 +227,58 @@ def _scoring(data: Path, work: Path, m: dict) -> dict:
     return scored
 
 
+FLOOR_FORMATS = ("parquet", "csv")
+
+
+def floor(data: Path, work: Path, repeat: int = 3) -> dict:
+    """Issue 28: each end-to-end `cchc evaluate` (Parquet, CSV) beside its floor, all in this
+    step: interpreter start (`python -c pass`) plus the import of cchc_rules and polars
+    (which the floor's own reading and writing need), polars reading
+    the same inputs, the core (`evaluate()`), polars writing the same results. Every part is
+    the median of `repeat`; the end-to-end runs alternate with the parts' children."""
+    results = work / "floor-results.parquet"
+    e2e: dict[str, list[Child]] = {fmt: [] for fmt in FLOOR_FORMATS}
+    starts: list[Child] = []
+    imports: list[Child] = []
+    for _ in range(repeat):
+        for fmt in FLOOR_FORMATS:
+            target = results if fmt == "parquet" else work / "floor-results.csv"
+            e2e[fmt].append(spawn([CCHC, "evaluate", *inputs(data), "--format", fmt,
+                                   "--output", str(target)], (0, 1)))
+        starts.append(spawn([PY, "-c", "pass"]))
+        imports.append(spawn([PY, "-c", "import cchc_rules, polars"]))
+    core = spawn([PY, "-m", "bench.measure", "inproc", str(data), "--repeat",
+                  str(repeat)]).json()
+    read = spawn([PY, "-m", "bench.measure", "floor-read", str(data), "--repeat",
+                  str(repeat)]).json()
+    write = spawn([PY, "-m", "bench.measure", "floor-write", str(data), "--results",
+                   str(results), "--repeat", str(repeat)]).json()
+    (work / "floor-results.csv").unlink()
+    results.unlink()
+    def median(children: list[Child], what: str = "seconds") -> float:
+        return statistics.median(getattr(c, what) for c in children)
+    out = {"python_s": median(starts), "python_cpu_s": median(starts, "cpu_s"),
+           "import_s": median(imports) - median(starts),
+           "import_cpu_s": median(imports, "cpu_s") - median(starts, "cpu_s"),
+           "read_csv_s": read["csv_s"], "read_csv_cpu_s": read["csv_cpu_s"],
+           "read_units_s": read["units_s"], "read_units_cpu_s": read["units_cpu_s"],
+           "core_s": core["evaluate_s"], "core_cpu_s": core["evaluate_cpu_s"],
+           "core_runs_s": core["evaluate_runs_s"],
+           "read_data_s": core["read_data_s"], "results_s": core["results_s"]}
+    for fmt in FLOOR_FORMATS:
+        floor_s, floor_cpu = (sum(out[f"{part}{kind}"] for part in (
+            "python", "import", "read_csv", "read_units", "core")) + write[f"{fmt}{kind}"]
+            for kind in ("_s", "_cpu_s"))
+        seconds, cpu = median(e2e[fmt]), median(e2e[fmt], "cpu_s")
+        out[fmt] = {"seconds": seconds, "runs_s": [r.seconds for r in e2e[fmt]], "cpu_s": cpu,
+                    "peak_rss_mb": max(r.peak_rss_mb for r in e2e[fmt]),
+                    "write_s": write[f"{fmt}_s"], "write_cpu_s": write[f"{fmt}_cpu_s"],
+                    "write_runs_s": write[f"{fmt}_runs_s"], "floor_s": floor_s,
+                    "floor_cpu_s": floor_cpu, "ratio": seconds / floor_s,
+                    "cpu_ratio": cpu / floor_cpu}
+    return out
+
+
 def _zen(data: Path, work: Path, m: dict) -> dict:
     zen = spawn([PY, "-m", "bench.measure", "zen", str(data), "--results",
                  str(work / "zen.parquet")])
@@ -253,6 +305,7 @@ def _series(data: Path, work: Path, m: dict) -> list[dict]:
 _STEP = {
     "core": _core,
     "e2e": lambda data, work, m: end_to_end(data, work, repeat=3),
+    "floor": lambda data, work, m: floor(data, work),
     "scoring": _scoring,
     "zen": _zen,
     "lean": _lean,
@@ -269,7 +322,8 @@ _STEP = {
 
 # Headings of what `make bench` writes (and wrote before); any other `## ` section of
 # RESULTS.md was appended by another benchmark (serve latency, …) and is kept below ours.
-OURS = ("Machine", "Workload", "Timings", "National run", "cchc against zen-engine",
+OURS = ("Machine", "Workload", "Timings", "National run", "The floor",
+        "cchc against zen-engine",
         "Quarterly-to-yearly", "Scaling", "Goals", "Profile", "Findings")
 
 

@@ -6,6 +6,7 @@ are accepted, duplicate keys and oversized alias expansion are refused, size is 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,14 +32,48 @@ _BOM = b"\xef\xbb\xbf"
 _scalars = SafeConstructor()
 
 
+class Places(Mapping[tuple, Position]):
+    """Key path -> Position, made from the composed node only when one is read: a file of
+    thousands of units is built without a Position per node, and a message still has its
+    place."""
+
+    def __init__(self, file: str, nodes: dict[tuple, Node]) -> None:
+        self.file, self.nodes = file, nodes
+
+    def __getitem__(self, path: tuple) -> Position:
+        return node_position(self.file, self.nodes[path])
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.nodes
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.nodes)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def under(self, key: object) -> Places:
+        """The same places with `key` in front of every path (a bare list read as a section)."""
+        return Places(self.file, {(key, *path): node for path, node in self.nodes.items()})
+
+
 @dataclass(frozen=True)
 class Doc:
     """A loaded file: `positions[path]` is where the value at that key path starts."""
 
     file: str
     data: Any
-    positions: dict[tuple, Position]
-    key_positions: dict[tuple, Position] = field(default_factory=dict)
+    positions: Mapping[tuple, Position]
+    key_positions: Mapping[tuple, Position] = field(default_factory=dict)
+
+    def under(self, key: str) -> Doc:
+        """The document as if its data were `{key: data}`, positions and all."""
+        def moved(places: Mapping[tuple, Position]) -> Mapping[tuple, Position]:
+            if isinstance(places, Places):
+                return places.under(key)
+            return {(key, *path): pos for path, pos in places.items()}
+        return Doc(self.file, {key: self.data}, moved(self.positions),
+                   moved(self.key_positions))
 
     def pos(self, loc: tuple | list = (), key: bool = False) -> Position:
         """The position of `loc` (a key path, e.g. a pydantic error loc), or of its nearest
@@ -56,6 +91,15 @@ class Doc:
 def mark_position(file: str, mark: Any) -> Position:
     """The one place where PyYAML's 0-based marks become 1-based positions."""
     return Position(file, mark.line + 1, mark.column + 1)
+
+
+def node_position(file: str, node: Node) -> Position:
+    """Where a node's value starts; a quoted scalar's at the text itself, so formula columns
+    line up."""
+    where = mark_position(file, node.start_mark)
+    if isinstance(node, ScalarNode) and node.style in ("'", '"'):
+        return where.shifted(1)
+    return where
 
 
 def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> Doc:
@@ -86,7 +130,7 @@ def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> Doc:
     data = builder.build(root, (), 0)
     if builder.problems:
         raise CchcError(builder.problems)
-    return Doc(file, data, builder.positions, builder.key_positions)
+    return Doc(file, data, Places(file, builder.nodes), Places(file, builder.key_nodes))
 
 
 def _read_text(path: Path, file: str, max_bytes: int) -> str:
@@ -156,19 +200,15 @@ class _Builder:
 
     def __init__(self, file: str) -> None:
         self.file = file
-        self.positions: dict[tuple, Position] = {}
-        self.key_positions: dict[tuple, Position] = {}
+        self.nodes: dict[tuple, Node] = {}       # key path -> its value's node
+        self.key_nodes: dict[tuple, Node] = {}   # key path -> its key's node
         self.key_texts: dict[tuple, str] = {}  # each key as written, for messages
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.expanded = 0
 
     def pos(self, node: Node) -> Position:
-        where = mark_position(self.file, node.start_mark)
-        # Quoted scalars: point at the text itself, so formula columns line up.
-        if isinstance(node, ScalarNode) and node.style in ("'", '"'):
-            return where.shifted(1)
-        return where
+        return node_position(self.file, node)
 
     def fail(self, code: str, message: str, node: Node, hint: str | None = None) -> None:
         self.problems.append(Problem(code, message, self.pos(node), hint))
@@ -186,7 +226,7 @@ class _Builder:
             raise CchcError.one("YAML01", _("nesting deeper than {MAX_DEPTH} levels").format(
                                             MAX_DEPTH=MAX_DEPTH),
                                 self.pos(node))
-        self.positions.setdefault(path, self.pos(node))
+        self.nodes.setdefault(path, node)
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         if node.tag not in (_T + "seq", _T + "map"):
@@ -237,9 +277,10 @@ class _Builder:
                 self.fail("YAML02", _("duplicate key '{value}'").format(
                                       value=key_node.value), key_node,
                           _("'{first}' is already given at line {line}{same}").format(
-                            first=first, line=self.key_positions[(*path, key)].line, same=same))
+                            first=first, line=self.pos(self.key_nodes[(*path, key)]).line,
+                            same=same))
                 continue
-            self.key_positions.setdefault((*path, key), self.pos(key_node))
+            self.key_nodes.setdefault((*path, key), key_node)
             self.key_texts.setdefault((*path, key), key_node.value)
             result[key] = self.build(value_node, (*path, key), depth + 1)
         for merged in self.merge_sources(merges):

@@ -145,18 +145,27 @@ def _where(row: Mapping, places: Mapping[tuple[str, str], Position] | None = Non
     return found or Position(row["file"], row["line"], row["col"])
 
 
+def _distinct(frame: pl.DataFrame, column: str) -> list[str]:
+    """The distinct texts of `column`, in the order they first appear."""
+    return frame.get_column(column).unique(maintain_order=True).to_list()
+
+
 def _check_periods(frame: pl.DataFrame, places: Mapping[tuple[str, str], Position]
                    ) -> list[Problem]:
-    firsts = _firsts(frame, "period")
-    good, bad = [], []
-    for row in firsts:
+    """PER01 for each period text that is not a period. Each distinct text is parsed once;
+    where a bad one is used (`_firsts`) is looked up only when there is one."""
+    good, bad = [], {}
+    for text in _distinct(frame, "period"):
         try:
-            parse_period(row["period"])
-            good.append(row["period"])
+            parse_period(text)
+            good.append(text)
         except ValueError as err:
-            bad.append((row, str(err)))
-    return [Problem("PER01", message + _more(row), _where(row, places, "period"),
-                    _period_hint(row["period"], good)) for row, message in bad]
+            bad[text] = str(err)
+    if not bad:
+        return []
+    firsts = _firsts(frame.filter(pl.col("period").is_in(list(bad))), "period")
+    return [Problem("PER01", bad[row["period"]] + _more(row), _where(row, places, "period"),
+                    _period_hint(row["period"], good)) for row in firsts]
 
 
 _REWRITES = [
@@ -206,12 +215,22 @@ def _check_reported_units(frame: pl.DataFrame, units: Mapping[str, Unit],
                     _where(row, places, "unit"),
                     did_you_mean(row["unit"], units) or _("add it under 'units:' or to the "
                                                           "--units file"))
-            for row in _firsts(frame, "unit") if row["unit"] not in units]
+            for row in _firsts(frame.filter(pl.col("unit").is_in(unknown)), "unit")] \
+        if (unknown := [u for u in _distinct(frame, "unit") if u not in units]) else []
+
+
+def _key_hash() -> pl.Expr:
+    """One 64-bit hash of unit, period and metric: keys whose hashes all differ all differ
+    (equal hashes send `merge` to the exact comparison)."""
+    unit, period, metric = (pl.col(k).hash(seed) for seed, k in enumerate(KEYS, start=1))
+    return (unit * 0x9E3779B97F4A7C15 + period) * 0xC2B2AE3D27D4EB4F + metric
 
 
 def merge(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
     """Keep the first of repeated unit × period × metric figures; a repeat with another value
     is an error at the first place naming the other."""
+    if not frame.height or frame.select(_key_hash().n_unique()).item() == frame.height:
+        return frame, []   # no two keys hash alike: no repeat (the common case, one pass)
     repeated = frame.with_row_index("row").filter(pl.struct(KEYS).is_duplicated())
     problems: list[Problem] = []
     for _key, group in repeated.group_by(KEYS, maintain_order=True):

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from ..evaluation.result import Evaluation
-from .csv import chosen_frame
+from .csv import chosen_frame, result_frame
 from .json import diagnostics
 
 # Repeated texts (unit, target, status, …) stored once per file, indexed per row.
@@ -23,7 +23,17 @@ REPEATED = ("target", "unit", "period", "metric", "area", "level", "status", "op
 
 
 def _typed(evaluation: Evaluation, what: str | None) -> pl.DataFrame:
-    frame = chosen_frame(evaluation, what, safe=False)
+    """The chosen rows with their label columns Categorical. The result rows come from the
+    evaluation's compact slices (labels already Categorical), never from a String frame."""
+    if what in (None, "results"):
+        # one chunk, as the whole String frame was: Parquet's row groups (and bytes) stay
+        # the same; the slices' other label columns (reason, covers) are texts, as they were
+        frame = result_frame(evaluation).rechunk()
+        frame = frame.with_columns(pl.col(name).cast(pl.String)
+                                   for name, dtype in frame.schema.items()
+                                   if dtype == pl.Categorical and name not in REPEATED)
+    else:
+        frame = chosen_frame(evaluation, what, safe=False)
     return frame.with_columns(pl.col(name).cast(pl.Categorical) for name in REPEATED
                               if frame.schema.get(name) == pl.String)
 

@@ -80,6 +80,13 @@ def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True
     return csv_frame(scores, what, titles)
 
 
+def result_frame(evaluation: Evaluation) -> pl.DataFrame:
+    """Every result row with its CSV columns, texts as they are (not spreadsheet-safe), built
+    from `Evaluation.result_slices`: label columns Categorical, no String copy of them."""
+    return pl.concat([_frame(evaluation, safe=False, rows=rows)
+                      for rows in evaluation.result_slices()])
+
+
 def write(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
           **_options: Any) -> None:
     """The CSV, UTF-8, straight to a binary stream; the result rows a slice at a time

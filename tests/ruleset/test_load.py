@@ -44,6 +44,33 @@ def test_positions_are_one_based_for_every_node(tmp_path):
     assert doc.key_positions[("a", "c")] == Position(f, 3, 3)
 
 
+def test_places_are_every_node_with_its_mark_and_move_under_a_key(tmp_path):
+    """Positions are made from the nodes when read: each equals the composer's own mark,
+    1-based (a quoted scalar's one further on), for every key path; `under` only prefixes."""
+    text = "- id: a\n  name: 'Xã A'\n- {id: b, parent: a}\n"
+    path = write(tmp_path, text)
+    doc = load_yaml(path)
+    root = yaml.compose(text, Loader=yaml.CSafeLoader)
+
+    def marks(node, at=()):   # plain walk of the composed nodes: key path -> 1-based place
+        start = node.start_mark
+        quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
+        yield at, Position(str(path), start.line + 1, start.column + 1 + quoted)
+        if isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                yield from marks(item, (*at, i))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                yield from marks(value, (*at, key.value))
+    expected = dict(marks(root))
+    assert dict(doc.positions) == expected
+    assert len(doc.positions) == len(expected) and (0, "name") in doc.positions
+    moved = doc.under("units")
+    assert moved.data == {"units": doc.data}
+    assert dict(moved.positions) == {("units", *k): v for k, v in expected.items()}
+    assert moved.pos(("units", 1, "parent"), key=True) == Position(str(path), 3, 11)
+
+
 def test_pos_walks_up_to_the_nearest_known_position(tmp_path):
     doc = load_yaml(write(tmp_path, "targets:\n  - id: T1\n"))
     assert doc.pos(("targets", 0, "milestones", 3, "value")) == doc.positions[("targets", 0)]

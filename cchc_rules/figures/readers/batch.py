@@ -149,11 +149,16 @@ class Batch:
             pl.col("text").str.strip_chars(SPACES + "\t\r\n"))
         known = self.known_metrics
         if known is not None:
-            for row in frame.filter(~pl.col("metric").is_in(list(known))).group_by(
-                    "metric", maintain_order=True).first().iter_rows(named=True):
-                self.unknown_metrics.setdefault(row["metric"], _where(row))
-            frame = frame.filter(pl.col("metric").is_in(list(known)))
-        frame = frame.filter(pl.col("num").is_not_null() | (pl.col("text") != ""))
+            # each metric once (a few distinct texts), the cells of unknown ones placed only
+            # when there are some
+            unknown = [m for m in frame.get_column("metric").unique(maintain_order=True)
+                       if m not in known]
+            if unknown:
+                for row in frame.filter(pl.col("metric").is_in(unknown)).group_by(
+                        "metric", maintain_order=True).first().iter_rows(named=True):
+                    self.unknown_metrics.setdefault(row["metric"], _where(row))
+                frame = frame.filter(pl.col("metric").is_in(list(known)))
+        lazy = frame.lazy().filter(pl.col("num").is_not_null() | (pl.col("text") != ""))
         text = pl.col("text")
         if self.decimal_comma:
             fast = pl.when(text.str.contains(_FAST_COMMA)).then(
@@ -162,7 +167,7 @@ class Batch:
         else:
             fast = pl.when(text.str.contains(_FAST_DOT) & ~text.str.contains(_AMBIGUOUS)
                            ).then(text.cast(pl.Float64))
-        frame = frame.with_columns(value=pl.coalesce("num", fast))
+        lazy = lazy.with_columns(value=pl.coalesce("num", fast))
         slow = pl.col("value").is_null() | ~pl.col("value").is_finite()
         if known is not None:
             signed = [m for m, unit in known.items() if unit in NON_NEGATIVE]
@@ -173,7 +178,10 @@ class Batch:
             whole = [m for m, unit in known.items() if unit in WHOLE]
             slow = slow | ((pl.col("value") != pl.col("value").round(0))
                            & pl.col("metric").is_in(whole))
-        frame = frame.with_columns(slow=slow)
+        frame = lazy.with_columns(slow=slow).collect()
+        if not frame.get_column("slow").any():   # every cell a plain figure: in order already
+            self.chunks.append(frame.select(list(SCHEMA)))
+            return
         checked = []
         for row in frame.filter("slow").iter_rows(named=True):
             raw = row["num"] if row["num"] is not None else row["text"]

@@ -30,9 +30,8 @@ def read_yaml(batch: Batch, path: Path, units_only: bool = False) -> None:
     data = doc.data
     allowed = ("units", "levels") if units_only else TOP
     if units_only and isinstance(data, list):
-        data = {"units": data}
-        doc = Doc(doc.file, data, {("units", *k): v for k, v in doc.positions.items()},
-                  {("units", *k): v for k, v in doc.key_positions.items()})
+        doc = doc.under("units")
+        data = doc.data
     if not isinstance(data, dict):
         batch.error("DAT11", _("a data file is a mapping with 'units:' and 'reports:'"),
                     doc.pos(), _("see docs/data-format.md"))
