@@ -104,7 +104,7 @@ class WideStatuses:
         per (unit, period) of `inputs`, all targets decided in one query: each target's plan,
         folded on its constants, reads and makes its own columns `name#k` of one frame, and
         the targets' expressions of a stage are one `with_columns`. Forty queries of the
-        same plans cost a quarter more CPU, most of it polars' fixed cost per query."""
+        same plans cost a tenth more CPU: polars' fixed cost per query (bench/FINDINGS.md)."""
         made = {name for stage in self.plan for name, _ in stage}
         plan, read = pruned(self.plan, set(outputs) & made)
         own = sorted((read | (set(outputs) - made)) & set(self.row_inputs))
