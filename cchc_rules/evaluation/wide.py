@@ -1,12 +1,13 @@
 """Evaluate stage: the status plan run wide, on one row per (unit, period) and per target.
 
 `evaluate` decides every target's status on the (unit, period) frame it already has (40 k
-rows nationally), one small frame per target, instead of on the long frame of one row per
-result (1.6 M rows). The long results and trace are built from the same plan only when an
-output reads them (`WideStatuses.results`, `.trace`): a run that only counts statuses never
-allocates them. status_plan.STATUS_PLAN stays the one statement of the rules: each target runs it
-folded on what is one value for all its rows (expr/plan_fold.py), compiled once per such set
-and process (a long-running caller, `cchc serve`, re-evaluates without compiling again).
+rows nationally), each target's columns side by side in that one frame and decided in one
+query, instead of on the long frame of one row per result (1.6 M rows). The long results
+and trace are built from the same plan only when an output reads them
+(`WideStatuses.results`, `.trace`): a run that only counts statuses never allocates them.
+status_plan.STATUS_PLAN stays the one statement of the rules: each target runs it folded on
+what is one value for all its rows (plan/fold.py), compiled once per such set and process
+(a long-running caller, `cchc serve`, re-evaluates without compiling again).
 
 A small evaluation (at most `ONE_PASS` results) decides everything the long frames read in
 the one pass that decides the statuses, on inputs collected once: each polars query costs
@@ -100,43 +101,46 @@ class WideStatuses:
 
     def decide(self, outputs: tuple[str, ...]) -> pl.DataFrame:
         """`outputs` (plan outputs or row inputs) for every target: columns `name#k`, one row
-        per (unit, period) of `inputs`, all targets' frames collected together."""
+        per (unit, period) of `inputs`, all targets decided in one query: each target's plan,
+        folded on its constants, reads and makes its own columns `name#k` of one frame, and
+        the targets' expressions of a stage are one `with_columns`. Forty queries of the
+        same plans cost a tenth more CPU: polars' fixed cost per query (bench/FINDINGS.md)."""
         made = {name for stage in self.plan for name, _ in stage}
         plan, read = pruned(self.plan, set(outputs) & made)
         own = sorted((read | (set(outputs) - made)) & set(self.row_inputs))
-        inputs = self.inputs.select(*(pl.col(f"{name}#{k}") for name in own
-                                      for k in range(self.n)), "_p").collect()
         constants = sorted(read - set(self.row_inputs))
-        frames = [self._target(plan, inputs, k, own, constants, outputs)
-                  for k in range(self.n)]
-        return pl.concat(pl.collect_all(frames), how="horizontal")
+        frame = self.inputs.select(*(pl.col(f"{name}#{k}") for name in own
+                                     for k in range(self.n)), "_p")
+        given: list[pl.Expr] = []
+        stages: Compiled = [[] for _ in plan]
+        shown: list[pl.Expr] = []
+        for k in range(self.n):
+            known = self._constants(constants, k, given)
+            for exprs, more in zip(stages, _compiled(self.plan, plan, known, outputs, f"#{k}"),
+                                   strict=True):
+                exprs.extend(more)
+            shown.extend(_shown(outputs, f"#{k}"))
+        for exprs in (given, *stages):
+            frame = frame.with_columns(exprs)
+        return frame.select(shown).collect()
 
-    def _target(self, plan: Plan, inputs: pl.DataFrame, k: int, own: list[str],
-                constants: list[str], outputs: tuple[str, ...]) -> pl.LazyFrame:
-        """Target k's frame: its inputs under the plan's names, the plan folded on what is
-        one value in all its rows, `outputs` renamed `name#k`."""
-        given, known = [], {}
+    def _constants(self, constants: list[str], k: int, given: list[pl.Expr]) -> dict:
+        """Target k's values of `constants` as columns `name#k` (added to `given`), and the
+        ones that are one value in all its rows (what its plan is folded on)."""
+        known = {}
         for name in constants:
             if name in self.per_target:
                 value = self.per_target[name][k]
-                given.append(pl.lit(value).alias(name))
+                given.append(pl.lit(value).alias(f"{name}#{k}"))
                 known[name] = value
                 continue
             values = self.steps[name].slice(k * self.periods, self.periods)
             if values.n_unique() == 1:
-                given.append(pl.lit(values[0], dtype=values.dtype).alias(name))
+                given.append(pl.lit(values[0], dtype=values.dtype).alias(f"{name}#{k}"))
                 known[name] = values[0]
             else:
-                given.append(pl.lit(values).gather(pl.col("_p")).alias(name))
-        compiled = _compiled(self.plan, plan, known, outputs)
-        frame = inputs.lazy().select(*(pl.col(f"{name}#{k}").alias(name) for name in own),
-                                     *given)
-        shown = [pl.col(name).cast(WIDE_SCHEMA[name]) for name in outputs]
-        if "origin" in outputs:   # no compared value: no origin
-            shown[outputs.index("origin")] = pl.when(pl.col("actual").is_not_null()) \
-                .then(pl.col("origin")).alias("origin")
-        return (apply(frame, compiled).select(shown)
-                .rename(lambda name: f"{name}#{k}"))
+                given.append(pl.lit(values).gather(pl.col("_p")).alias(f"{name}#{k}"))
+        return known
 
     def _all_at_once(self) -> pl.DataFrame:
         """Every ROW output of every result in one query: the targets' inputs stacked into
@@ -158,14 +162,11 @@ class WideStatuses:
                  .alias(name) if name in self.per_target
                  else pl.lit(self.steps[name]).gather(index).alias(name)
                  for name in sorted(read - set(self.row_inputs))]
-        shown = [pl.col(name).cast(WIDE_SCHEMA[name]) for name in ROW]
-        shown[ROW.index("origin")] = pl.when(pl.col("actual").is_not_null()) \
-            .then(pl.col("origin")).alias("origin")   # no compared value: no origin
         frame = apply(rows.lazy().with_columns(given), _compiled(self.plan, plan, {}, ROW))
         # Without common-subexpression elimination: polars 2.1's in-memory engine (the one
         # `cchc serve` runs) mis-types a shared column in this plan ("cannot unpack series
         # of type u8 into bool", tests/test_time_territory.py); the plan is small anyway.
-        return frame.select("unit", "period", "level", "_p", "_t", *shown).collect(
+        return frame.select("unit", "period", "level", "_p", "_t", *_shown(ROW)).collect(
             optimizations=pl.QueryOptFlags(comm_subexpr_elim=False))
 
     def results(self, schema: dict = RESULT_SCHEMA) -> pl.DataFrame:
@@ -226,16 +227,27 @@ def _stack(columns: list[pl.Series]) -> pl.Series:
     return pl.concat(columns, rechunk=True)
 
 
-def _compiled(whole: Plan, plan: Plan, known: dict, outputs: tuple[str, ...]) -> Compiled:
-    """`plan` (`whole` pruned to `outputs`) folded on `known` and compiled, once per
-    process for each such set."""
+def _shown(outputs: tuple[str, ...], suffix: str = "") -> list[pl.Expr]:
+    """The columns `name + suffix` of `outputs`, typed as the long frames; no compared value
+    (`actual`), no origin."""
+    shown = [pl.col(name + suffix).cast(WIDE_SCHEMA[name]) for name in outputs]
+    if "origin" in outputs:
+        shown[outputs.index("origin")] = pl.when(pl.col("actual" + suffix).is_not_null()) \
+            .then(pl.col("origin" + suffix)).alias("origin" + suffix)
+    return shown
+
+
+def _compiled(whole: Plan, plan: Plan, known: dict, outputs: tuple[str, ...],
+              suffix: str = "") -> Compiled:
+    """`plan` (`whole` pruned to `outputs`) folded on `known` and compiled with its columns
+    named `name + suffix`, once per process for each such set."""
     key = (id(whole), tuple(sorted((name, repr(value)) for name, value in known.items())),
-           outputs)
+           outputs, suffix)
     found = _COMPILED.get(key)
     if found is not None and found[0] is whole:
         return found[1]
     if len(_COMPILED) >= _MOST_COMPILED:
         _COMPILED.clear()
-    compiled = compile_plan(fold(plan, known))
+    compiled = compile_plan(fold(plan, known), suffix)
     _COMPILED[key] = (whole, compiled)
     return compiled

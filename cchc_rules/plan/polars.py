@@ -20,20 +20,21 @@ _ARITH = {"+": pl.Expr.__add__, "-": pl.Expr.__sub__, "*": pl.Expr.__mul__,
           "/": pl.Expr.__truediv__}
 
 
-def to_polars(node: n.Node) -> pl.Expr:
-    """The polars expression of `node`; columns are read by name."""
+def to_polars(node: n.Node, suffix: str = "") -> pl.Expr:
+    """The polars expression of `node`; columns are read by name, `suffix` appended (one
+    frame can then hold many copies of a plan's columns, `name#k`)."""
     if isinstance(node, n.Col):
-        return pl.col(node.name)
+        return pl.col(node.name + suffix)
     if isinstance(node, n.Lit):
         return _lit(node.value)
     if isinstance(node, n.Arith):
-        return _ARITH[node.op](to_polars(node.left), to_polars(node.right))
+        return _ARITH[node.op](to_polars(node.left, suffix), to_polars(node.right, suffix))
     if isinstance(node, n.Cmp):
-        return _CMP[node.op](to_polars(node.left), to_polars(node.right))
+        return _CMP[node.op](to_polars(node.left, suffix), to_polars(node.right, suffix))
     if isinstance(node, n.ApproxCmp):
-        return approx_cmp(node.op, to_polars(node.left), to_polars(node.right))
+        return approx_cmp(node.op, to_polars(node.left, suffix), to_polars(node.right, suffix))
     if isinstance(node, n.And | n.Or):
-        args = [to_polars(a) for a in node.args]
+        args = [to_polars(a, suffix) for a in node.args]
         out = args[0]
         for arg in args[1:]:
             out = out & arg if isinstance(node, n.And) else out | arg
@@ -41,18 +42,18 @@ def to_polars(node: n.Node) -> pl.Expr:
     if isinstance(node, n.Case):
         chain: Then | ChainedThen | None = None
         for cond, value in node.whens:
-            chain = (pl.when(to_polars(cond)) if chain is None
-                     else chain.when(to_polars(cond))).then(to_polars(value))
-        otherwise = to_polars(node.otherwise)
+            chain = (pl.when(to_polars(cond, suffix)) if chain is None
+                     else chain.when(to_polars(cond, suffix))).then(to_polars(value, suffix))
+        otherwise = to_polars(node.otherwise, suffix)
         return otherwise if chain is None else chain.otherwise(otherwise)
     if isinstance(node, n.Lookup):
-        return pl.lit(_table(node.table)).gather(to_polars(node.index))
+        return pl.lit(_table(node.table)).gather(to_polars(node.index, suffix))
     if isinstance(node, n.In):
-        return to_polars(node.arg).is_in(list(node.values))
+        return to_polars(node.arg, suffix).is_in(list(node.values))
     if isinstance(node, n.Max):
-        return pl.max_horizontal(*(to_polars(a) for a in node.args))
+        return pl.max_horizontal(*(to_polars(a, suffix) for a in node.args))
     if isinstance(node, n.Unary):
-        return _UNARY[type(node)](to_polars(node.arg))
+        return _UNARY[type(node)](to_polars(node.arg, suffix))
     raise TypeError(f"not a plan node: {node!r}")
 
 
@@ -71,10 +72,12 @@ def _lit(value) -> pl.Expr:
 Compiled = list[list[pl.Expr]]
 
 
-def compile_plan(stages: n.Plan) -> Compiled:
-    """Every stage's expressions, built once: an expression can be applied to many frames
-    (the wide evaluation runs the same plan on one frame per target)."""
-    return [[to_polars(node).alias(name) for name, node in stage] for stage in stages]
+def compile_plan(stages: n.Plan, suffix: str = "") -> Compiled:
+    """Every stage's expressions, built once: an expression can be applied to many frames.
+    With `suffix`, every column the plan reads or makes is `name + suffix`: the wide
+    evaluation gives each target's plan its own columns (`#k`) of one frame."""
+    return [[to_polars(node, suffix).alias(name + suffix) for name, node in stage]
+            for stage in stages]
 
 
 def apply(frame: pl.LazyFrame, stages: n.Plan | Compiled) -> pl.LazyFrame:
