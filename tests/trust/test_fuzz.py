@@ -28,6 +28,7 @@ import xlsxwriter
 from fuzz_sandbox import Sandbox
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from records_ruleset import records_ruleset
 
 EXAMPLES = int(os.environ.get("CCHC_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 100,
@@ -231,41 +232,36 @@ FAR_PERIODS = ["0001", "0001-01", "9999", "9999-12", "9999-Q4", "9999-H2", "0000
 far_day = st.sampled_from(FAR_DAYS)
 far_period = st.sampled_from(FAR_PERIODS)
 
-RECORDS_RULESET = """\
-ruleset: fuzz-records
-title: Hồ sơ một cửa
-sources:
-  dossiers:
-    table: dossiers
-    unit: unit_id
-    date: received_at
-    due: due_at
-    resolved: resolved_at
-    periods: [month, quarter]
-    columns: {dossier_id: text, unit_id: text, received_at: date, due_at: date,
-              resolved_at: date}
-metrics:
-  received: {label: Tổng số hồ sơ tiếp nhận, unit: count,
-             records: {source: dossiers, aggregate: count}}
-  days: {label: Số ngày giải quyết, unit: days,
-         records: {source: dossiers, aggregate: mean_days, from: received_at, to: resolved_at}}
-targets:
-  - {id: TTHC-01, title: Tiếp nhận, area: procedures, metric: received,
-     milestones: [{by: "2025", op: ">=", value: 1}]}
-"""
+DAYS = ("  days: {label: Số ngày giải quyết, unit: days,\n"
+        "         records: {source: dossiers, aggregate: mean_days, from: received_at, "
+        "to: resolved_at}}\n")
+# The source's plausible window and the run's --as-of moment reach the far days too.
+far_window = st.one_of(st.none(), far_day)
+FAR_AS_OF = ["0001-01-01", "0001-01-01T00:00:00", "0001-01-01T00:00:00+07:00",
+             "0001-01-02T05:00:00+14:00", "0001-01-01T17:00:00Z", "2025-01-31", "9999-12-31",
+             "9999-12-31T23:59:59Z", "10000-01-01"]
+
+
+def far_records_ruleset(earliest: str | None, latest: str | None) -> str:
+    keys = "    due: due_at\n    resolved: resolved_at\n"
+    keys += "".join(f"    {key}: '{day}'\n" for key, day in
+                    (("earliest", earliest), ("latest", latest)) if day is not None)
+    return records_ruleset("fuzz-records", keys=keys, periods="month, quarter",
+                           columns=", due_at: date, resolved_at: date", metrics=DAYS)
 
 
 @FUZZ
-@given(st.lists(st.tuples(far_day, far_day, far_day), min_size=1, max_size=5))
-def test_far_record_dates(folder, days):
+@given(st.lists(st.tuples(far_day, far_day, far_day), min_size=1, max_size=5), far_window,
+       far_window, st.one_of(st.none(), st.sampled_from(FAR_AS_OF)))
+def test_far_record_dates(folder, days, earliest, latest, as_of):
     rows = "".join(f"d{i},ham-tan,2025-01-{1 + i % 28:02d},2025-02-01,2025-01-20\n"
                    for i in range(50))
     rows += "".join(f"x{i},ham-tan,{a},{b},{c}\n" for i, (a, b, c) in enumerate(days))
-    (folder / "r.yaml").write_text(RECORDS_RULESET, encoding="utf-8")
+    (folder / "r.yaml").write_text(far_records_ruleset(earliest, latest), encoding="utf-8")
     (folder / "d.csv").write_text("dossier_id,unit_id,received_at,due_at,resolved_at\n" + rows,
                                   encoding="utf-8")
     run(["evaluate", str(folder / "r.yaml"), "--records", f"dossiers={folder / 'd.csv'}",
-         "--format", "json"])
+         "--format", "json", *(["--as-of", as_of] if as_of else [])])
 
 
 @FUZZ
