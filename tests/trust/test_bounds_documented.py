@@ -23,6 +23,7 @@ BOUNDS = {
     ("cchc_rules.load", "MAX_BYTES"): (10 * MB, "YAML08", "10 MB"),
     ("cchc_rules.load", "MAX_ALIAS_NODES"): (50_000, "YAML04", "50.000 nút"),
     ("cchc_rules.load", "MAX_DEPTH"): (200, "YAML01", "lồng 200 cấp"),
+    ("cchc_rules.load", "MAX_NODES"): (500_000, "YAML10", "500.000 giá trị"),
     ("cchc_rules.expr.tokens", "MAX_NUMBER_DIGITS"): (1_000, "FRM08", "1.000 chữ số"),
     ("cchc_rules.expr.parser", "MAX_DEPTH"): (100, "FRM01", "ngoặc lồng 100 cấp"),
     ("cchc_rules.expr.parser", "MAX_HEIGHT"): (256, "FRM09", "sâu 256"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import struct
+import time
 
 import pytest
 import xlsxwriter
@@ -130,3 +131,37 @@ def test_an_as_of_moment_in_year_1_counts_nothing_yet(tmp_path):
                                        "--as-of", "0001-01-01T17:00:00Z", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["results"] == []
+
+
+def test_a_ruleset_of_more_than_500000_values_is_yaml10_before_it_is_read(tmp_path):
+    """Found by the widened long-lists family: 137 indicators of 1,132 steps each, a 5.4 MB
+    ruleset under the 10 MB cap, took 22 s and 900 MB to read (a minute under load) before
+    SCH10 refused its steps; a 10 MB file of short values took 1.6 GB. Now the values are
+    counted on the parser's events first and the file refused at the 500,001st."""
+    steps = ", ".join(f'{{op: ">=", value: {1132 - i}, points: 1}}' for i in range(1132))
+    indicators = "".join(f"    - {{id: 'i{i}', title: t, metric: m0, max: 1, steps: [{steps}]}}\n"
+                         for i in range(137))
+    (tmp_path / "r.yaml").write_text(
+        "ruleset: fuzz-long\ntitle: Danh sách dài\nmetrics:\n  m0: {label: Chỉ số, unit: count}\n"
+        f"scoring:\n  bands: [{{id: A, min: 0}}]\n  indicators:\n{indicators}", encoding="utf-8")
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "r.yaml")])
+    seconds = time.monotonic() - started
+    assert result.exit_code == 2, result.output
+    # the 64th indicator (line 71), its 9th step's value: the 500,001st value of the file
+    [line] = [x for x in result.output.splitlines() if "error" in x]
+    assert line == (f"{tmp_path / 'r.yaml'}:71:363: error YAML10 the file holds more than "
+                    "500,000 values [split it into several files; keep large figures in CSV]")
+    assert seconds < 15, f"{seconds:.0f} s"
+
+
+def test_a_data_file_of_more_than_500000_values_is_yaml10(tmp_path):
+    (tmp_path / "r.yaml").write_text(RULESET, encoding="utf-8")
+    (tmp_path / "d.yaml").write_text("reports:\n" + "  - 1\n" * 500_000, encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", str(tmp_path / "r.yaml"), "--data",
+                                       str(tmp_path / "d.yaml")])
+    assert result.exit_code == 2, result.output
+    # the mapping, its key, the list: the 500,001st value is the list's 499,998th item
+    assert result.stderr.splitlines() == [
+        f"{tmp_path / 'd.yaml'}:499999:5: error YAML10 the file holds more than 500,000 values "
+        "[split it into several files; keep large figures in CSV]"]
