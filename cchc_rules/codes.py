@@ -45,6 +45,7 @@ _ALL = (
     Code("YAML07", "the file is empty", "tệp rỗng"),
     Code("YAML08", "the file is over 10 MB", "tệp lớn hơn 10 MB"),
     Code("YAML09", "a key that is a list or mapping", "khoá là danh sách hay bảng"),
+    Code("YAML10", "the file holds more than 500,000 values", "tệp có hơn 500.000 giá trị"),
     Code("SCH01", "wrong type", "sai kiểu dữ liệu"),
     Code("SCH02", "unknown key", "khoá lạ"),
     Code("SCH03", "a required key is missing", "thiếu khoá bắt buộc"),

@@ -23,6 +23,13 @@ MAX_BYTES = 10 * 1024 * 1024
 # Nodes reached a second time through an alias; a "billion laughs" file hits this in microseconds.
 MAX_ALIAS_NODES = 50_000
 MAX_DEPTH = 200
+# Values (scalars, lists, mappings) of one file. PyYAML's node graph and the positioned tree
+# cost about 750 bytes a value: a 10 MB file of short values (2 million) took 1.6 GB and
+# 45 s to read; at this bound reading stays near 500 MB. Counted on the parser's events first
+# (constant memory, a tenth of the time), only in a file long enough to hold that many.
+MAX_NODES = 500_000
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent,
+                yaml.AliasEvent)
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _T = "tag:yaml.org,2002:"
@@ -106,6 +113,7 @@ def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> Doc:
     """Read a YAML or JSON file into a `Doc`; `CchcError` with positions on any problem."""
     file = str(path)
     text = _read_text(Path(path), file, max_bytes)
+    _count_nodes(file, text)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
@@ -131,6 +139,25 @@ def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> Doc:
     if builder.problems:
         raise CchcError(builder.problems)
     return Doc(file, data, Places(file, builder.nodes), Places(file, builder.key_nodes))
+
+
+def _count_nodes(file: str, text: str) -> None:
+    """Refuse (YAML10) a file of more than MAX_NODES values before it is composed; a file
+    that does not parse is left to the composer, which says where."""
+    if len(text) <= 2 * MAX_NODES:   # a value takes two characters at the least ("1,")
+        return
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > MAX_NODES:
+                    raise CchcError.one(
+                        "YAML10", _("the file holds more than {limit:,} values").format(
+                            limit=MAX_NODES), mark_position(file, event.start_mark),
+                        _("split it into several files; keep large figures in CSV"))
+    except yaml.YAMLError:
+        return
 
 
 def _read_text(path: Path, file: str, max_bytes: int) -> str:

@@ -100,7 +100,9 @@ def _as_of(ctx, param, text: str | None):
     from datetime import UTC, date, datetime, timedelta
     try:
         day = date.fromisoformat(text.strip())
-        moment = datetime.combine(day + timedelta(days=1), datetime.min.time())
+        # the end of 9999-12-31 has no next day: it is after now all the same
+        moment = datetime.max if day == date.max else \
+            datetime.combine(day + timedelta(days=1), datetime.min.time())
     except ValueError:
         try:
             moment = datetime.fromisoformat(text.strip())
@@ -115,6 +117,17 @@ def _as_of(ctx, param, text: str | None):
     if later:
         raise CchcError([Problem("REC05", _("--as-of '{text}' is after now").format(
             text=text), None, _("count as of a moment that has come"))])
+    # Records are counted in local time a day either side of UTC: an as-of moment before
+    # the second day of year 1 has no day before it to count, nor a moment in UTC.
+    try:
+        local = moment if moment.tzinfo is None else \
+            moment.astimezone(UTC).replace(tzinfo=None) + timedelta(hours=7)
+    except OverflowError:  # before year 1 in UTC
+        local = datetime.min
+    if local < datetime(1, 1, 2):
+        raise CchcError([Problem("REC05", _(
+            "--as-of '{text}' is before 0001-01-02, the first moment records are counted "
+            "as of").format(text=text), None, _("count as of a later moment"))])
     return moment
 
 

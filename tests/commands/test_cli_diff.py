@@ -90,3 +90,15 @@ def test_two_rulesets_go_to_the_rulesets_diff_and_a_mixed_pair_is_refused(tmp_pa
     results.write_text('{"results": []}', encoding="utf-8")
     code, _out, err = _run("diff", ruleset, results, "--lang", "en")
     assert code == 2 and "error DIF02 cannot compare a ruleset with a results file" in err, err
+
+
+def test_a_results_file_past_the_byte_cap_is_io02(runs, monkeypatch):
+    """A national year's results are ~1 GB; past 2,000,000,000 bytes a file is refused before
+    it is parsed (here the cap is lowered to the first file's size)."""
+    from cchc_rules.commands import diff
+    old, new = runs
+    monkeypatch.setattr(diff, "MAX_RESULTS_BYTES", old.stat().st_size - 1)
+    code, out, err = _run("diff", old, new, "--lang", "en")
+    assert code == 2 and out == ""
+    assert err.splitlines() == [f"{old}: error IO02 file is larger than "
+                                f"{old.stat().st_size - 1:,} bytes"]

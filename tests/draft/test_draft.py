@@ -216,3 +216,16 @@ def test_no_target_sentence_drafts_an_empty_ruleset(tmp_path):
     assert result.exit_code == 0
     assert "warning DRF05" in result.output
     assert load_ruleset(tmp_path / "d.yaml").model.targets == []
+
+
+def test_a_document_past_the_length_bound_is_drf04(tmp_path):
+    """A plan runs 10–40 pages: 1,500,032 characters of text (1,500,031 once its last space
+    is trimmed) are refused before drafting."""
+    (tmp_path / "plan.txt").write_text("Tỷ lệ hồ sơ trực tuyến đạt 50%. " * 46_876,
+                                       encoding="utf-8")   # 32 characters each
+    result = run("draft", str(tmp_path / "plan.txt"), "-o", str(tmp_path / "d.yaml"))
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        f"{tmp_path / 'plan.txt'}: error DRF04 the document holds 1,500,031 characters, more "
+        "than 1,500,000 (about 300 pages) [draft from the part that states the targets]"]
+    assert not (tmp_path / "d.yaml").exists()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 from click.testing import CliRunner
+from records_ruleset import records_ruleset
 
 from cchc_rules.cli import main
 from cchc_rules.figures.readers import xlsx
@@ -29,25 +30,7 @@ targets:
 """
 HAM_TAN = "reports:\n  - {unit: ham-tan, period: 2024-Q1, values: {received: 4917}}\n"
 
-RECORDS = """\
-ruleset: records-far
-title: Hồ sơ một cửa
-sources:
-  dossiers:
-    table: dossiers
-    unit: unit_id
-    date: received_at
-    periods: [month]
-    columns: {dossier_id: text, unit_id: text, received_at: date}
-metrics:
-  received:
-    label: Tổng số hồ sơ tiếp nhận
-    unit: count
-    records: {source: dossiers, aggregate: count}
-targets:
-  - {id: TTHC-01, title: Tiếp nhận hồ sơ, area: procedures, metric: received,
-     milestones: [{by: "2025", op: ">=", value: 1}]}
-"""
+RECORDS = records_ruleset("records-far")
 
 
 def cchc(*args: str):
@@ -424,10 +407,8 @@ def test_records_globs_are_expanded_once(tmp_path, pattern, expected):
     assert got == {"2025-01": expected}
 
 
-NUMBERS = RECORDS.replace("received_at: date}", "received_at: date, fee: number}").replace(
-    "records: {source: dossiers, aggregate: count}",
-    "records: {source: dossiers, aggregate: sum, column: fee}").replace(
-    "unit: count\n", "unit: vnd\n")
+NUMBERS = records_ruleset("records-far", columns=", fee: number", unit="vnd",
+                          received="{source: dossiers, aggregate: sum, column: fee}")
 
 
 @pytest.mark.parametrize(("column", "values", "shown"), [

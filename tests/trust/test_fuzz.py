@@ -26,8 +26,9 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 from fuzz_sandbox import Sandbox
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from records_ruleset import records_ruleset
 
 EXAMPLES = int(os.environ.get("CCHC_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 100,
@@ -231,41 +232,36 @@ FAR_PERIODS = ["0001", "0001-01", "9999", "9999-12", "9999-Q4", "9999-H2", "0000
 far_day = st.sampled_from(FAR_DAYS)
 far_period = st.sampled_from(FAR_PERIODS)
 
-RECORDS_RULESET = """\
-ruleset: fuzz-records
-title: Hồ sơ một cửa
-sources:
-  dossiers:
-    table: dossiers
-    unit: unit_id
-    date: received_at
-    due: due_at
-    resolved: resolved_at
-    periods: [month, quarter]
-    columns: {dossier_id: text, unit_id: text, received_at: date, due_at: date,
-              resolved_at: date}
-metrics:
-  received: {label: Tổng số hồ sơ tiếp nhận, unit: count,
-             records: {source: dossiers, aggregate: count}}
-  days: {label: Số ngày giải quyết, unit: days,
-         records: {source: dossiers, aggregate: mean_days, from: received_at, to: resolved_at}}
-targets:
-  - {id: TTHC-01, title: Tiếp nhận, area: procedures, metric: received,
-     milestones: [{by: "2025", op: ">=", value: 1}]}
-"""
+DAYS = ("  days: {label: Số ngày giải quyết, unit: days,\n"
+        "         records: {source: dossiers, aggregate: mean_days, from: received_at, "
+        "to: resolved_at}}\n")
+# The source's plausible window and the run's --as-of moment reach the far days too.
+far_window = st.one_of(st.none(), far_day)
+FAR_AS_OF = ["0001-01-01", "0001-01-01T00:00:00", "0001-01-01T00:00:00+07:00",
+             "0001-01-02T05:00:00+14:00", "0001-01-01T17:00:00Z", "2025-01-31", "9999-12-31",
+             "9999-12-31T23:59:59Z", "10000-01-01"]
+
+
+def far_records_ruleset(earliest: str | None, latest: str | None) -> str:
+    keys = "    due: due_at\n    resolved: resolved_at\n"
+    keys += "".join(f"    {key}: '{day}'\n" for key, day in
+                    (("earliest", earliest), ("latest", latest)) if day is not None)
+    return records_ruleset("fuzz-records", keys=keys, periods="month, quarter",
+                           columns=", due_at: date, resolved_at: date", metrics=DAYS)
 
 
 @FUZZ
-@given(st.lists(st.tuples(far_day, far_day, far_day), min_size=1, max_size=5))
-def test_far_record_dates(folder, days):
+@given(st.lists(st.tuples(far_day, far_day, far_day), min_size=1, max_size=5), far_window,
+       far_window, st.one_of(st.none(), st.sampled_from(FAR_AS_OF)))
+def test_far_record_dates(folder, days, earliest, latest, as_of):
     rows = "".join(f"d{i},ham-tan,2025-01-{1 + i % 28:02d},2025-02-01,2025-01-20\n"
                    for i in range(50))
     rows += "".join(f"x{i},ham-tan,{a},{b},{c}\n" for i, (a, b, c) in enumerate(days))
-    (folder / "r.yaml").write_text(RECORDS_RULESET, encoding="utf-8")
+    (folder / "r.yaml").write_text(far_records_ruleset(earliest, latest), encoding="utf-8")
     (folder / "d.csv").write_text("dossier_id,unit_id,received_at,due_at,resolved_at\n" + rows,
                                   encoding="utf-8")
     run(["evaluate", str(folder / "r.yaml"), "--records", f"dossiers={folder / 'd.csv'}",
-         "--format", "json"])
+         "--format", "json", *(["--as-of", as_of] if as_of else [])])
 
 
 @FUZZ
@@ -307,33 +303,44 @@ reports:
 LISTS = ["metrics", "targets", "milestones", "checks", "steps", "bands", "groups", "indicators"]
 
 
-def long_ruleset(which: str, n: int) -> str:
+def long_ruleset(sizes: dict[str, int]) -> str:
+    """A ruleset whose lists have the lengths in `sizes` (1 for a list not named)."""
+    n = {which: sizes.get(which, 1) for which in LISTS}
     metrics = "".join(f"  m{i}: {{label: Chỉ số {i}, unit: count}}\n"
-                      for i in range(n if which == "metrics" else 1))
+                      for i in range(n["metrics"]))
     milestones = ", ".join(f'{{by: "{2025 + i % 5}-{1 + i % 12:02d}", op: ">=", value: {i}}}'
-                           for i in range(n if which == "milestones" else 1))
+                           for i in range(n["milestones"]))
     targets = "".join(f"  - {{id: T{i}, title: t{i}, area: procedures, metric: m0, "
                       f"milestones: [{milestones}]}}\n"
-                      for i in range(n if which == "targets" else 1))
-    checks = "".join(f"  - {{id: c{i}, assert: m0 >= {i}}}\n"
-                     for i in range(n if which == "checks" else 1))
-    steps = ", ".join(f'{{op: ">=", value: {n - i}, points: 1}}'
-                      for i in range(n if which == "steps" else 1))
-    bands = ", ".join(f"{{id: B{i}, min: {n - i}}}" for i in range(n if which == "bands" else 1))
-    groups = "".join(f"    - {{id: g{i}, title: Nhóm {i}}}\n"
-                     for i in range(n if which == "groups" else 1))
+                      for i in range(n["targets"]))
+    checks = "".join(f"  - {{id: c{i}, assert: m0 >= {i}}}\n" for i in range(n["checks"]))
+    steps = ", ".join(f'{{op: ">=", value: {n["steps"] - i}, points: 1}}'
+                      for i in range(n["steps"]))
+    bands = ", ".join(f"{{id: B{i}, min: {n['bands'] - i}}}" for i in range(n["bands"]))
+    groups = "".join(f"    - {{id: g{i}, title: Nhóm {i}}}\n" for i in range(n["groups"]))
     indicators = "".join(f"    - {{id: 'i{i}', title: t, group: g0, metric: m0, max: 1, "
                          f"steps: [{steps}]}}\n"
-                         for i in range(n if which == "indicators" else 1))
+                         for i in range(n["indicators"]))
     return (f"ruleset: fuzz-long\ntitle: Danh sách dài\nmetrics:\n{metrics}checks:\n{checks}"
             f"targets:\n{targets}scoring:\n  bands: [{bands}]\n  groups:\n{groups}"
             f"  indicators:\n{indicators}")
 
 
+# The lengths at and around each bound (SCH10: 100 steps, 100 bands, 1,000 indicators), and
+# any length up to 2,000; one list long, or two at once (targets × milestones, indicators ×
+# steps multiply).
+LENGTHS = st.one_of(st.sampled_from([0, 1, 2, 99, 100, 101, 999, 1_000, 1_001, 5_000]),
+                    st.integers(0, 2_000))
+
+
 @FUZZ
-@given(st.sampled_from(LISTS), st.sampled_from([0, 1, 2, 99, 100, 101, 1_000, 5_000]))
-def test_long_lists_in_every_ruleset_list(folder, which, n):
-    (folder / "r.yaml").write_text(long_ruleset(which, n), encoding="utf-8")
+@given(st.dictionaries(st.sampled_from(LISTS), LENGTHS, min_size=1, max_size=2))
+def test_long_lists_in_every_ruleset_list(folder, sizes):
+    # Milestones are written once per target and steps once per indicator: a product past
+    # the 10 MB file cap (YAML08, tested on its own) would only build a huge text here.
+    assume(sizes.get("targets", 1) * sizes.get("milestones", 1) <= 200_000
+           and sizes.get("indicators", 1) * sizes.get("steps", 1) <= 300_000)
+    (folder / "r.yaml").write_text(long_ruleset(sizes), encoding="utf-8")
     (folder / "d.yaml").write_text(
         "units:\n  - {id: ham-tan, name: Huyện Hàm Tân, level: district}\nreports:\n"
         "  - {unit: ham-tan, period: 2024-Q1, values: {m0: 4917}}\n", encoding="utf-8")
@@ -343,18 +350,24 @@ def test_long_lists_in_every_ruleset_list(folder, which, n):
 
 @FUZZ
 @given(st.sampled_from(["parent", "successor", "dated", "both"]),
-       st.sampled_from([1, 2, 49, 50, 51, 52, 500, 3_000]), st.booleans())
-def test_deep_chains(folder, link, n, cycle):
+       st.one_of(st.sampled_from([1, 2, 49, 50, 51, 52, 500, 3_000]), st.integers(1, 3_000)),
+       st.one_of(st.none(), st.integers(0, 3_000)))
+def test_deep_chains(folder, link, n, loop_to):
+    """A chain of `n` units, each under the one before (or merged into the one after); with
+    `loop_to`, the first unit's parent, and the last unit's successor, is unit `loop_to` (a
+    cycle, with a tail when it is not the chain's end)."""
+    cycle = loop_to is not None
     lines = ["units:"]
     for i in range(n):
-        above = f"u{i - 1}" if i else (f"u{n - 1}" if cycle else None)
+        above = f"u{i - 1}" if i else (f"u{min(loop_to, n - 1)}" if cycle else None)
         parts = [f"id: u{i}", f"name: Đơn vị {i}"]
         if above and link in ("parent", "both"):
             parts.append(f"parent: {above}")
         if above and link == "dated":
             parts.append(f"parents: [[{above}, '2020-01-01', '2030-12-31']]")
         if link in ("successor", "both") and (i < n - 1 or cycle):
-            parts += [f"valid_to: '2020-{1 + i % 12:02d}-01'", f"successor: u{(i + 1) % n}"]
+            after = i + 1 if i < n - 1 else min(loop_to, n - 1)  # the last: back (or itself)
+            parts += [f"valid_to: '2020-{1 + i % 12:02d}-01'", f"successor: u{after}"]
         lines.append("  - {" + ", ".join(parts) + "}")
     lines.append(f"reports:\n  - {{unit: u{n - 1}, period: 2024-Q1, values: {{received: 4917, "
                  "received_online: 246, received_direct: 2180, carried_over: 2491}}")

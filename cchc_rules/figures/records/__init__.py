@@ -152,9 +152,12 @@ def make_clock(ruleset, source, now: datetime, as_of: datetime | None) -> Clock:
     local_now = local_time(now, offset)
     first = source.earliest or date(earliest_year(ruleset), 1, 1)
     last = source.latest or (local_now + timedelta(days=366)).date()
+    # The window ends before the day after `last`; after 9999-12-31 there is none, so the
+    # last moment Python has stands for it (a record at 23:59:59.999999 of that day aside).
+    end = datetime.max if last == date.max else datetime.combine(last + timedelta(days=1),
+                                                                 time())
     return Clock(as_of=local_time(as_of, offset) if as_of is not None else local_now,
-                 now=local_now, earliest=datetime.combine(first, time()),
-                 latest=datetime.combine(last + timedelta(days=1), time()))
+                 now=local_now, earliest=datetime.combine(first, time()), latest=end)
 
 
 @dataclass(frozen=True)
