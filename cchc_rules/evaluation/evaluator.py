@@ -130,19 +130,44 @@ def unfinished(results: pl.DataFrame, periods: list[str]) -> pl.DataFrame:
             pl.col("status").cast(pl.String)).cast(results.schema["status"]).alias("status"))
 
 
-# Results per slice of `_result_slices`: a writer holds this many rows at a time, not 1.6 M.
-SLICE_RESULTS = 600_000
+# Results per slice of `_result_slices`; None: every result in one piece, built once (issue
+# 28: three slices decided the plan three times and cost 0.87 s of CPU nationally against
+# 0.69 s for one piece, bench/FINDINGS.md). A bound trades that time for a lower peak.
+SLICE_RESULTS: int | None = None
 
 
 def _result_slices(statuses: WideStatuses) -> Iterator[pl.DataFrame]:
-    """The long results (COMPACT_SCHEMA), in order, a slice of (unit, period) rows at a time:
-    each slice is the same statuses over a slice of their input rows (every row is decided
-    on its own; the compiled plans are shared). At least one frame, empty when no rows."""
+    """The long results (COMPACT_SCHEMA), in order: by default one frame of every result, else
+    a slice of (unit, period) rows at a time, each the same plan over a slice of its input
+    rows (every row is decided on its own; the compiled plans and the statuses decided by
+    `evaluate` are shared). At least one frame, empty when no rows."""
+    if SLICE_RESULTS is None:
+        yield statuses.results(COMPACT_SCHEMA)
+        return
     height = statuses.inputs.select(pl.len()).collect().item()
     parts = max(1, -(-height * statuses.n // SLICE_RESULTS))
     rows = max(1, -(-height // parts))   # equal slices: the largest sets the peak
     for start in range(0, max(height, 1), rows):
         yield statuses.over_rows(start, rows).results(COMPACT_SCHEMA)
+
+
+class _Decided(WideStatuses):
+    """WideStatuses whose long frames take the statuses it decided when built (`status`, kept
+    for the counts) instead of deciding them again with the other outputs: the status is
+    most of the plan, and deciding it again cost a fifth of the long frame's decision."""
+
+    def decide(self, outputs: tuple[str, ...]) -> pl.DataFrame:
+        known = getattr(self, "status", None)
+        if known is None or "status" not in outputs or outputs == ("status",):
+            return super().decide(outputs)
+        rest = super().decide(tuple(name for name in outputs if name != "status"))
+        return rest.with_columns(known.get_columns())
+
+    def over_rows(self, start: int, length: int) -> WideStatuses:
+        part = super().over_rows(start, length)
+        if getattr(self, "status", None) is not None:
+            part.status = self.status.slice(start, length)
+        return part
 
 
 def _summable(ruleset: LoadedRuleset) -> set[str]:
@@ -505,7 +530,7 @@ def _statuses(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
     row_inputs = lf.select("unit", "period", "level", "_p",
                        *(expr.alias(f"{name}#{k}") for name, exprs in columns.items()
                          for k, expr in enumerate(exprs)))
-    return (WideStatuses(STATUS_PLAN, row_inputs, list(columns), steps, per_target,
+    return (_Decided(STATUS_PLAN, row_inputs, list(columns), steps, per_target,
                          len(periods), finish=(with_resolved_baselines(periods, chosen),)),
             _field_warnings(ruleset, chosen, row_inputs))
 

@@ -142,10 +142,11 @@ class Evaluation:
         return sorted(info.in_progress) if info is not None else []
 
     def result_slices(self) -> Iterator[pl.DataFrame]:
-        """The result rows, in order, for a writer that reads each row once: slices of rows
-        with Categorical label columns (COMPACT_SCHEMA), each built when asked and not kept,
-        so neither `results` nor a whole long frame is held. `results` itself, in one piece,
-        when it is already built (or cannot be built in slices)."""
+        """The result rows, in order, for a writer that reads each row once: frames with
+        Categorical label columns (COMPACT_SCHEMA), built when asked and not kept, never the
+        String `results`; one frame of every row unless evaluator.SLICE_RESULTS bounds a
+        slice. `results` itself, in one piece, when it is already built (or cannot be built
+        in slices)."""
         if self.compact is None or not callable(self.__dict__.get("_results")):
             yield self.results
             return

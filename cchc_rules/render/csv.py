@@ -89,7 +89,7 @@ def result_frame(evaluation: Evaluation) -> pl.DataFrame:
 
 def write(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
           **_options: Any) -> None:
-    """The CSV, UTF-8, straight to a binary stream; the result rows a slice at a time
+    """The CSV, UTF-8, straight to a binary stream; the result rows as they come
     (`Evaluation.result_slices`), the header once. A cell's text depends on its row only,
     so the slices' CSVs end to end are the whole frame's CSV."""
     if what not in (None, "results"):
