@@ -111,8 +111,8 @@ def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
     return Evaluation(ruleset=ruleset, figures=figures, values=values,
                       results=statuses.results, checks=checks, found=found,
                       trace=statuses.trace, time=timed, counts=statuses.counts(),
-                      compact=lambda: _result_slices(statuses), declared=declared_all,
-                      asked=_asked(periods), asked_units=_asked(units))
+                      compact=lambda rows=None: _result_slices(statuses, rows),
+                      declared=declared_all, asked=_asked(periods), asked_units=_asked(units))
 
 
 def _asked(periods: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -130,25 +130,28 @@ def unfinished(results: pl.DataFrame, periods: list[str]) -> pl.DataFrame:
             pl.col("status").cast(pl.String)).cast(results.schema["status"]).alias("status"))
 
 
-# Results per slice of `_result_slices`; None: every result in one piece, built once (issue
-# 28: three slices decided the plan three times and cost 0.87 s of CPU nationally against
-# 0.69 s for one piece, bench/FINDINGS.md). A bound trades that time for a lower peak.
+# Results per slice of `_result_slices` for every writer (tests set it); None: the writer's
+# own bound, or every result in one piece, built once (issue 28: one piece cost 0.69 s of CPU
+# nationally against 0.87 s for three slices that each decided the plan again). A bound
+# trades time for a lower peak: the CSV writer keeps one (render/csv.py).
 SLICE_RESULTS: int | None = None
 
 
-def _result_slices(statuses: WideStatuses) -> Iterator[pl.DataFrame]:
+def _result_slices(statuses: WideStatuses, rows: int | None = None
+                   ) -> Iterator[pl.DataFrame]:
     """The long results (COMPACT_SCHEMA), in order: by default one frame of every result, else
     a slice of (unit, period) rows at a time, each the same plan over a slice of its input
     rows (every row is decided on its own; the compiled plans and the statuses decided by
     `evaluate` are shared). At least one frame, empty when no rows."""
-    if SLICE_RESULTS is None:
+    bound = SLICE_RESULTS if SLICE_RESULTS is not None else rows
+    if bound is None:
         yield statuses.results(COMPACT_SCHEMA)
         return
     height = statuses.inputs.select(pl.len()).collect().item()
-    parts = max(1, -(-height * statuses.n // SLICE_RESULTS))
-    rows = max(1, -(-height // parts))   # equal slices: the largest sets the peak
-    for start in range(0, max(height, 1), rows):
-        yield statuses.over_rows(start, rows).results(COMPACT_SCHEMA)
+    parts = max(1, -(-height * statuses.n // bound))
+    step = max(1, -(-height // parts))   # equal slices: the largest sets the peak
+    for start in range(0, max(height, 1), step):
+        yield statuses.over_rows(start, step).results(COMPACT_SCHEMA)
 
 
 class _Decided(WideStatuses):

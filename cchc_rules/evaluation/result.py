@@ -116,7 +116,7 @@ class Evaluation:
     _scores: Scores | None = field(default=None, repr=False)
     counts: dict[str, int] | None = None  # status counts, when known without `results`
     # a function giving the result rows as COMPACT_SCHEMA frames, in order, a slice at a time
-    compact: Callable[[], Iterator[pl.DataFrame]] | None = None
+    compact: Callable[..., Iterator[pl.DataFrame]] | None = None
     # spec §7 v3: (unit, period, metric) declared n/a, after roll-up and through formulas
     declared: pl.DataFrame | None = None
     asked: tuple[str, ...] | None = None   # the periods asked for (`--period`), if any
@@ -141,16 +141,16 @@ class Evaluation:
         info = self.figures.records
         return sorted(info.in_progress) if info is not None else []
 
-    def result_slices(self) -> Iterator[pl.DataFrame]:
+    def result_slices(self, rows: int | None = None) -> Iterator[pl.DataFrame]:
         """The result rows, in order, for a writer that reads each row once: frames with
         Categorical label columns (COMPACT_SCHEMA), built when asked and not kept, never the
-        String `results`; one frame of every row unless evaluator.SLICE_RESULTS bounds a
-        slice. `results` itself, in one piece, when it is already built (or cannot be built
-        in slices)."""
+        String `results`; one frame of every row unless `rows` (about that many results a
+        slice) or evaluator.SLICE_RESULTS bounds a slice. `results` itself, in one piece,
+        when it is already built (or cannot be built in slices)."""
         if self.compact is None or not callable(self.__dict__.get("_results")):
             yield self.results
             return
-        yield from self.compact()
+        yield from self.compact(rows)
 
     def compact_results(self, text: tuple[str, ...] = ("target", "unit", "period")
                         ) -> pl.DataFrame:

@@ -82,7 +82,7 @@ def for_readers(ev: Any, *, show_not_applicable: bool = False) -> Any:
     if ev.trace is not None:
         view.__dict__["_trace"] = lambda: ev.trace.filter(
             ev.results.select(keep.alias("k"))["k"])
-    view.compact = lambda: (s.filter(keep) for s in ev.result_slices())
+    view.compact = lambda rows=None: (s.filter(keep) for s in ev.result_slices(rows))
     view.counts = None
     unscored = 0
     if ev.ruleset.model.scoring is not None:

@@ -87,6 +87,12 @@ def result_frame(evaluation: Evaluation) -> pl.DataFrame:
                       for rows in evaluation.result_slices()])
 
 
+# About this many results a slice: the CSV's text of 1.6 M national results in one piece
+# peaked at 557–568 MiB, over issue 13's 500 MiB; three slices (the statuses decided once,
+# shared) peak at 476–479 MiB for 0.4 s more CPU (bench/FINDINGS.md, issue 28).
+SLICE = 600_000
+
+
 def write(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
           **_options: Any) -> None:
     """The CSV, UTF-8, straight to a binary stream; the result rows as they come
@@ -95,7 +101,7 @@ def write(evaluation: Evaluation, out: BinaryIO, *, what: str | None = None,
     if what not in (None, "results"):
         chosen_frame(evaluation, what).write_csv(out)
         return
-    for i, rows in enumerate(evaluation.result_slices()):
+    for i, rows in enumerate(evaluation.result_slices(SLICE)):
         _frame(evaluation, rows=rows).write_csv(out, include_header=i == 0)
 
 
