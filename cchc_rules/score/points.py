@@ -104,6 +104,9 @@ class Scores:
         return self._frame("groups")
 
 
+BATCH = 100   # indicators planned and computed together (see score)
+
+
 def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
           levels: dict[str, str | None], graph: Any = None,
           declared: pl.DataFrame | None = None) -> Scores:
@@ -131,8 +134,13 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
     wide = _aligned(keys, values, results, indicators)
     if declared is not None and declared.height:
         wide = wide.hstack(_declared(keys, declared, indicators))
-    exprs = [e for n, ind in enumerate(indicators) for e in _indicator(ind, n, wide)]
-    computed = wide.select(exprs)  # every indicator in one parallel pass over the key rows
+    # every indicator in parallel passes over the key rows, BATCH indicators a pass: one
+    # select of all 999 × 13-step indicators planned past 2 GB (issue 25's fuzz)
+    computed = pl.concat([wide.select([e for n in range(start, min(start + BATCH,
+                                                                    len(indicators)))
+                                       for e in _indicator(indicators[n], n, wide)])
+                          for start in range(0, len(indicators), BATCH)] or [wide.select()],
+                         how="horizontal")
     columns = []
     sources: dict[str, tuple[pl.Series, pl.Series]] = {}
     for n, ind in enumerate(indicators):

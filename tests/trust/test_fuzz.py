@@ -338,6 +338,9 @@ LENGTHS = st.one_of(st.sampled_from([0, 1, 2, 99, 100, 101, 999, 1_000, 1_001, 5
 # found at 2,000 examples: every check planned over the whole wide frame (1.3 GB, an abort
 # under the 2 GB ceiling); now each reads only its own columns (evaluator._checks)
 @example({"checks": 1586, "metrics": 1583})
+# and every indicator's steps planned in one select (999 indicators × 13 steps: 1.2 GB); now
+# a hundred indicators a pass (score/points.py)
+@example({"indicators": 999, "steps": 13})
 def test_long_lists_in_every_ruleset_list(folder, sizes):
     # Milestones are written once per target and steps once per indicator: a product past
     # the 10 MB file cap (YAML08, tested on its own) would only build a huge text here.
