@@ -104,8 +104,8 @@ def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
         return Evaluation(ruleset=ruleset, figures=figures, values=values,
                           results=lambda: unfinished(statuses.results(), running),
                           checks=checks, found=found, trace=statuses.trace, time=timed,
-                          compact=lambda: (unfinished(s, running)
-                                           for s in _result_slices(statuses)),
+                          compact=lambda rows=None: (unfinished(s, running)
+                                                     for s in _result_slices(statuses, rows)),
                           declared=declared_all, asked=_asked(periods),
                           asked_units=_asked(units))
     return Evaluation(ruleset=ruleset, figures=figures, values=values,
