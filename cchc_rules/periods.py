@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache, total_ordering
 
 from .messages import N_, _, translate
@@ -250,6 +250,14 @@ def day_after(day: date) -> date:
     """The next day; the last representable day (9999-12-31, "never ends") stays itself, so
     a unit valid to 9999-12-31 is one that never ends, not an OverflowError."""
     return day if day == date.max else date.fromordinal(day.toordinal() + 1)
+
+
+def moment_after(period: Period) -> datetime:
+    """The first local moment after `period`: midnight after its last day. A period to the
+    last representable day (9999-12-31) never ends: datetime.max, not an OverflowError."""
+    if period.end == date.max:
+        return datetime.max
+    return datetime.combine(period.end + timedelta(days=1), time())
 
 
 def local_time(moment: datetime, offset: int) -> datetime:

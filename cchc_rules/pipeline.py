@@ -290,17 +290,17 @@ def _shown_moment(as_of: datetime | None) -> str:
 def unfinished_reported(values, as_of: datetime | None) -> list[str]:
     """The periods of reported figures (`values`) not ended as of `as_of` (default now),
     in Vietnam time: the first moment after the period is later."""
-    from datetime import UTC, time, timedelta
+    from datetime import UTC
 
-    from .periods import local_time, parse_period
+    from .periods import local_time, moment_after, parse_period
     moment = local_time(as_of or datetime.now(UTC), 7)
     out = []
     for text in values.get_column("period").unique().sort().to_list():
         try:
-            end = parse_period(text).end
+            period = parse_period(text)
         except ValueError:
             continue
-        if datetime.combine(end + timedelta(days=1), time()) > moment:
+        if moment_after(period) > moment:
             out.append(text)
     return out
 

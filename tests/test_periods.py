@@ -1,14 +1,14 @@
 """Reporting periods: the four shapes, their first and last days, and refusals."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cchc_rules.periods import is_period, parse_period
+from cchc_rules.periods import is_period, moment_after, parse_period
 
 
 @pytest.mark.parametrize(("text", "kind", "start", "end"), [
@@ -114,3 +114,9 @@ def test_data_and_period_options_take_vietnamese_names(tmp_path):
     data.write_text("unit,period,received\nham-tan,Quý V/2024,1\n", encoding="utf-8")
     res = CliRunner().invoke(main, ["evaluate", str(ruleset), "--data", str(data)])
     assert res.exit_code == 2 and "PER01" in res.output and "Quý I/2024" in res.output
+
+
+def test_the_moment_after_a_period():
+    assert moment_after(parse_period("2025-06")) == datetime(2025, 7, 1)
+    assert moment_after(parse_period("2025-Q4")) == datetime(2026, 1, 1)
+    assert moment_after(parse_period("9999")) == datetime.max   # never ends

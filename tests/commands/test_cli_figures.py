@@ -114,6 +114,24 @@ def test_without_records_reported_figures_of_a_period_not_ended_are_warned(lang,
     assert "REC12" not in quiet
 
 
+def test_a_reported_figure_of_the_last_representable_year_is_warned_and_judged(tmp_path):
+    """Period 9999 ends on the last representable day: it never ends (no OverflowError)."""
+    ruleset, data = tmp_path / "r.yaml", tmp_path / "d.yaml"
+    ruleset.write_text(
+        "ruleset: r9\ntitle: T\nmetrics:\n  received: {label: R, unit: count}\ntargets:\n"
+        "  - {id: T1, title: t, area: procedures, metric: received,\n"
+        "     milestones: [{by: \"9999\", op: \">=\", value: 1}]}\n", encoding="utf-8")
+    data.write_text('reports:\n  - {unit: ham-tan, period: "9999", values: {received: 5}}\n',
+                    encoding="utf-8")
+    res = CliRunner().invoke(main, ["evaluate", str(ruleset), "--data", str(data),
+                                    "--format", "json", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert [(r["period"], r["status"]) for r in json.loads(res.stdout)["results"]] == [
+        ("9999", "met")]
+    (line,) = [x for x in res.stderr.splitlines() if "REC12" in x]
+    assert line.startswith("warning REC12 reported figures for 9999, not ended as of ")
+
+
 @pytest.mark.parametrize("text", ["yesterday", "2025-13-01", "2999-01-01"])
 def test_a_bad_as_of_is_one_line_and_exit_2(text):
     res = figures("--as-of", text)

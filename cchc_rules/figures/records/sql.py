@@ -54,6 +54,7 @@ from ...expr.ast import (
 )
 from ...expr.condition import literal_date
 from ...messages import _
+from ...periods import moment_after
 
 RECORD, PERIOD = "r", "p"  # table aliases
 LOCAL_OFFSET = 7  # Vietnam: UTC+7 all year (no daylight saving)
@@ -294,7 +295,7 @@ def period_moments(p, as_of: datetime | None = None) -> tuple[datetime, datetime
     """(first instant, first instant after) of period `p` in local time; the end is
     `as_of` for a period not ended by then."""
     start = datetime.combine(p.start, time())
-    end = datetime.combine(p.end + timedelta(days=1), time())
+    end = moment_after(p)
     return start, end if as_of is None else max(start, min(end, as_of))
 
 
