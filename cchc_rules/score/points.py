@@ -136,11 +136,10 @@ def score(scoring: Any, values: pl.DataFrame, results: pl.DataFrame,
         wide = wide.hstack(_declared(keys, declared, indicators))
     # every indicator in parallel passes over the key rows, BATCH indicators a pass: one
     # select of all 999 × 13-step indicators planned past 2 GB (issue 25's fuzz)
-    computed = pl.concat([wide.select([e for n in range(start, min(start + BATCH,
-                                                                    len(indicators)))
-                                       for e in _indicator(indicators[n], n, wide)])
-                          for start in range(0, len(indicators), BATCH)] or [wide.select()],
-                         how="horizontal")
+    passes = [wide.select([e for n in range(start, min(start + BATCH, len(indicators)))
+                           for e in _indicator(indicators[n], n, wide)])
+              for start in range(0, len(indicators), BATCH)]
+    computed = pl.concat(passes, how="horizontal") if passes else wide.select()
     columns = []
     sources: dict[str, tuple[pl.Series, pl.Series]] = {}
     for n, ind in enumerate(indicators):
