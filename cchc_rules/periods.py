@@ -252,12 +252,17 @@ def day_after(day: date) -> date:
     return day if day == date.max else date.fromordinal(day.toordinal() + 1)
 
 
-def moment_after(period: Period) -> datetime:
-    """The first local moment after `period`: midnight after its last day. A period to the
-    last representable day (9999-12-31) never ends: datetime.max, not an OverflowError."""
-    if period.end == date.max:
+def midnight_after(day: date) -> datetime:
+    """The first local moment after `day`. The last representable day (9999-12-31) has no
+    next one: datetime.max ("never ends"), not an OverflowError."""
+    if day == date.max:
         return datetime.max
-    return datetime.combine(period.end + timedelta(days=1), time())
+    return datetime.combine(day + timedelta(days=1), time())
+
+
+def moment_after(period: Period) -> datetime:
+    """The first local moment after `period`: midnight after its last day."""
+    return midnight_after(period.end)
 
 
 def local_time(moment: datetime, offset: int) -> datetime:

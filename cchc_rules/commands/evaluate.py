@@ -97,12 +97,12 @@ def _as_of(ctx, param, text: str | None):
     an offset); never after now."""
     if text is None:
         return None
-    from datetime import UTC, date, datetime, timedelta
+    from datetime import UTC, date, datetime
+
+    from ..periods import local_time, midnight_after
     try:
-        day = date.fromisoformat(text.strip())
-        # the end of 9999-12-31 has no next day: it is after now all the same
-        moment = datetime.max if day == date.max else \
-            datetime.combine(day + timedelta(days=1), datetime.min.time())
+        # the end of that day (of 9999-12-31: datetime.max, after now all the same)
+        moment = midnight_after(date.fromisoformat(text.strip()))
     except ValueError:
         try:
             moment = datetime.fromisoformat(text.strip())
@@ -112,16 +112,14 @@ def _as_of(ctx, param, text: str | None):
                                      _("e.g. --as-of 2025-12-31 or 2025-12-31T17:00"))]
                             ) from None
     now = datetime.now(UTC)
-    later = moment > now if moment.tzinfo is not None else \
-        moment > (now + timedelta(hours=7)).replace(tzinfo=None)
+    later = moment > (now if moment.tzinfo is not None else local_time(now, 7))
     if later:
         raise CchcError([Problem("REC05", _("--as-of '{text}' is after now").format(
             text=text), None, _("count as of a moment that has come"))])
     # Records are counted in local time a day either side of UTC: an as-of moment before
     # the second day of year 1 has no day before it to count, nor a moment in UTC.
     try:
-        local = moment if moment.tzinfo is None else \
-            moment.astimezone(UTC).replace(tzinfo=None) + timedelta(hours=7)
+        local = local_time(moment, 7)
     except OverflowError:  # before year 1 in UTC
         local = datetime.min
     if local < datetime(1, 1, 2):
