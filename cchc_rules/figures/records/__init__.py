@@ -34,7 +34,7 @@ import polars as pl
 
 from ...errors import CchcError, Problem, Unreachable, did_you_mean
 from ...messages import _
-from ...periods import Period, local_time, parse_period
+from ...periods import Period, local_time, midnight_after, parse_period
 from .cache import Cache
 from .engines import DuckDB, Location, Postgres, Spark, parse_location
 from .incremental import Incremental
@@ -154,8 +154,7 @@ def make_clock(ruleset, source, now: datetime, as_of: datetime | None) -> Clock:
     last = source.latest or (local_now + timedelta(days=366)).date()
     # The window ends before the day after `last`; after 9999-12-31 there is none, so the
     # last moment Python has stands for it (a record at 23:59:59.999999 of that day aside).
-    end = datetime.max if last == date.max else datetime.combine(last + timedelta(days=1),
-                                                                 time())
+    end = midnight_after(last)
     return Clock(as_of=local_time(as_of, offset) if as_of is not None else local_now,
                  now=local_now, earliest=datetime.combine(first, time()), latest=end)
 
