@@ -50,6 +50,7 @@ _NULL = pl.lit(None, dtype=pl.Float64)
 _KEYS = ("unit", "period")
 PREFIX = "m:"  # metric columns of the wide frame, apart from its own (unit, level, row, …)
 ORIGIN_PREFIX = "o:"  # per target metric: where its figure comes from (see _with_origins)
+ORIGIN = pl.Enum(ORIGINS)   # a result's origin, as the status plan's rows carry it
 
 
 def metric(name: str) -> pl.Expr:
@@ -577,9 +578,10 @@ def _origin(target, value: pl.Expr, territory: pl.Expr, unrestated: bool = False
     (rolled up > derived over time > reported); null without a value."""
     code = pl.col(ORIGIN_PREFIX + target.metric_id).fill_null(0)
     moved = Origin.NOT_RESTATED if unrestated else Origin.RESTATED
+    # an enum: the long results gather its codes, never 1.6 M texts (issue 28)
     return (pl.when(value.is_null()).then(None)
-            .when(territory.is_not_null()).then(pl.lit(moved.value))
-            .otherwise(pl.lit(pl.Series(ORIGINS, dtype=pl.String)).gather(code)))
+            .when(territory.is_not_null()).then(pl.lit(moved.value, dtype=ORIGIN))
+            .otherwise(pl.lit(pl.Series(ORIGINS, dtype=ORIGIN)).gather(code)))
 
 
 @dataclass(frozen=True)

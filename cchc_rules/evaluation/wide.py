@@ -20,7 +20,7 @@ import copy
 
 import polars as pl
 
-from ..domain import STATUSES
+from ..domain import NOT_APPLICABLE_REASONS, ORIGINS, STATUSES
 from ..plan.fold import fold
 from ..plan.nodes import Plan
 from ..plan.nodes import columns as node_columns
@@ -32,8 +32,15 @@ ROW = ("status", "actual", "expected", "gap", "needed", "reason", "na_reason", "
        "start_period", "start_value", "days_done", "days_total",
        "raw", "baseline_value", "origin", "territory", "territory_changed", "covers",
        "field", "base_field", "share", "base_share")
-# The per-target columns' types: the long frames' types, with the status an enum.
-WIDE_SCHEMA = RESULT_SCHEMA | TRACE_SCHEMA | {"status": pl.Enum(STATUSES)}
+# The per-target columns' types: the long frames' types, with the labels the plan makes
+# from a few words enums (the status, the origin, why not applicable): the long frames
+# gather their codes, and a Categorical or String column is made from the codes once
+# (`_typed`), never by hashing 1.6 M texts (issue 28). `covers`, null on nearly every row,
+# is Categorical: each target's texts cast in the query, the long frame gathers codes.
+WIDE_SCHEMA = RESULT_SCHEMA | TRACE_SCHEMA | {
+    "status": pl.Enum(STATUSES), "origin": pl.Enum(ORIGINS),
+    "na_reason": pl.Enum(sorted(set(NOT_APPLICABLE_REASONS.values()))),
+    "covers": pl.Categorical}
 # Per (target, period): what the long results take from the milestone in force.
 FROM_STEPS = ("milestone", "op", "threshold", "threshold_high", "deadline")
 ONE_PASS = 100_000   # results: up to this many, every output is decided in one pass
@@ -193,12 +200,14 @@ class WideStatuses:
         row = tuple(name for name in ROW if name in schema)
         flat = self.decide(row)
         j = pl.int_range(keys.height * n, dtype=pl.UInt32, eager=True)
-        perm = (j % n) * keys.height + j // n
-        done = keys.gather(j // n).with_columns((j % n).alias("_t"))
+        at, target = j // n, (j % n).alias("_t")
+        perm = target * keys.height + at
+        done = keys.gather(at).with_columns(target)
+        del j, at
         for name in row:
             stacked = _stack([flat[f"{name}#{k}"] for k in range(n)])
             flat = flat.drop([f"{name}#{k}" for k in range(n)])
-            done = done.with_columns(stacked.gather(perm).cast(schema[name]).alias(name))
+            done = done.with_columns(_typed(stacked.gather(perm), schema[name]).alias(name))
             del stacked
         return self._finish(done, schema)
 
@@ -213,7 +222,9 @@ class WideStatuses:
             *(pl.lit(self.steps[name].cast(schema[name])).gather(index).alias(name)
               for name in FROM_STEPS if name in schema))
             .with_columns(*(e for e in self.finish if e.meta.output_name() in schema))
-            .select(list(schema)).cast(schema).collect())
+            .select(list(schema)).cast(schema).collect(engine="in-memory"))
+        # in-memory: the streaming engine would give each column in ~16 chunks, which a
+        # writer then copies into one (Parquet's row groups follow the chunks)
 
 
 def _stack(columns: list[pl.Series]) -> pl.Series:
@@ -225,6 +236,14 @@ def _stack(columns: list[pl.Series]) -> pl.Series:
     elif types:
         return pl.concat([c.to_frame("c") for c in columns], how="vertical_relaxed")["c"]
     return pl.concat(columns, rechunk=True)
+
+
+def _typed(column: pl.Series, dtype: pl.DataType) -> pl.Series:
+    """`column` as `dtype`. An enum's words are cast, a few of them, and its codes look
+    them up: a plain cast to Categorical or String does the work per row (issue 28)."""
+    if isinstance(column.dtype, pl.Enum) and column.dtype != dtype:
+        return column.dtype.categories.cast(dtype).gather(column.to_physical())
+    return column.cast(dtype)
 
 
 def _shown(outputs: tuple[str, ...], suffix: str = "") -> list[pl.Expr]:
