@@ -191,7 +191,8 @@ class WideStatuses:
         target j % n, in ruleset order. Stacking each quantity's per-target columns end to
         end and gathering by this permutation is a plain memory copy (concat_list + explode
         costs ten times more); per-target and per-milestone values are gathered from small
-        tables. One quantity at a time, so its per-target columns go before the next."""
+        tables. One quantity at a time, so its per-target columns go before the next; one
+        that no target has (a rank's `field`, …) is a column of nulls, never gathered."""
         if self._long_rows is not None:
             return self._finish(self._long_rows, schema)
         n = self.n
@@ -205,10 +206,14 @@ class WideStatuses:
         done = keys.gather(at).with_columns(target)
         del j, at
         for name in row:
-            stacked = _stack([flat[f"{name}#{k}"] for k in range(n)])
+            columns = [flat[f"{name}#{k}"] for k in range(n)]
             flat = flat.drop([f"{name}#{k}" for k in range(n)])
-            done = done.with_columns(_typed(stacked.gather(perm), schema[name]).alias(name))
-            del stacked
+            if all(c.null_count() == c.len() for c in columns):
+                column = pl.repeat(None, perm.len(), dtype=schema[name], eager=True)
+            else:
+                column = _typed(_stack(columns).gather(perm), schema[name])
+            done = done.with_columns(column.alias(name))
+            del columns, column
         return self._finish(done, schema)
 
     def _finish(self, done: pl.DataFrame, schema: dict) -> pl.DataFrame:
@@ -217,14 +222,22 @@ class WideStatuses:
         gathered, the last touches made, columns in order and typed."""
         index = pl.col("_t") * self.periods + pl.col("_p")
         return (done.lazy().with_columns(
-            *(pl.lit(pl.Series(name, values).cast(schema[name])).gather(pl.col("_t"))
-              .alias(name) for name, values in self.per_target.items() if name in schema),
-            *(pl.lit(self.steps[name].cast(schema[name])).gather(index).alias(name)
+            *(_spread(pl.Series(name, values).cast(schema[name]), pl.col("_t"))
+              for name, values in self.per_target.items() if name in schema),
+            *(_spread(self.steps[name].cast(schema[name]), index)
               for name in FROM_STEPS if name in schema))
             .with_columns(*(e for e in self.finish if e.meta.output_name() in schema))
             .select(list(schema)).cast(schema).collect(engine="in-memory"))
         # in-memory: the streaming engine would give each column in ~16 chunks, which a
         # writer then copies into one (Parquet's row groups follow the chunks)
+
+
+def _spread(values: pl.Series, index: pl.Expr) -> pl.Expr:
+    """`values` (per target, or per target and period) at `index`, one per result: the one
+    value, when all are the same (a weight, a null upper threshold), without a gather."""
+    if values.len() and values.n_unique() == 1:
+        return pl.lit(values.head(1)).first().alias(values.name)
+    return pl.lit(values).gather(index).alias(values.name)
 
 
 def _stack(columns: list[pl.Series]) -> pl.Series:
