@@ -261,8 +261,9 @@ def _typed(column: pl.Series, dtype: pl.DataType) -> pl.Series:
 
 def _shown(outputs: tuple[str, ...], suffix: str = "") -> list[pl.Expr]:
     """The columns `name + suffix` of `outputs`, typed as the long frames; no compared value
-    (`actual`), no origin."""
-    shown = [pl.col(name + suffix).cast(WIDE_SCHEMA[name]) for name in outputs]
+    (`actual`), no origin. A column of the plan's own (`_reason`) as the plan makes it."""
+    shown = [pl.col(name + suffix).cast(WIDE_SCHEMA[name]) if name in WIDE_SCHEMA
+             else pl.col(name + suffix) for name in outputs]
     if "origin" in outputs:
         shown[outputs.index("origin")] = pl.when(pl.col("actual" + suffix).is_not_null()) \
             .then(pl.col("origin" + suffix)).alias("origin" + suffix)

@@ -32,8 +32,9 @@ def test_compact_results_are_the_results_with_categorical_labels(tmp_path, monke
 
 def test_long_results_reuse_the_decided_statuses(tmp_path, monkeypatch):
     """The national path (per target, folded; ONE_PASS 0) builds the long results once, its
-    statuses the ones `evaluate` decided, in one piece or in slices: each equal to the small
-    path's, which decides every output of the unfolded plan in one query."""
+    statuses the ones `evaluate` decided, the rest from what that decision kept (the plan's
+    last stage only), in one piece or in slices: each equal to the small path's, which
+    decides every output of the unfolded plan in one query."""
     (tmp_path / "r.yaml").write_text(RULESET, encoding="utf-8")
     (tmp_path / "d.csv").write_text(DATA, encoding="utf-8")
 
@@ -45,15 +46,18 @@ def test_long_results_reuse_the_decided_statuses(tmp_path, monkeypatch):
     monkeypatch.setattr(wide, "ONE_PASS", 0)
     decided = []
     real = wide.WideStatuses.decide
-    monkeypatch.setattr(wide.WideStatuses, "decide",
-                        lambda self, outputs: decided.append(outputs) or real(self, outputs))
+    monkeypatch.setattr(wide.WideStatuses, "decide", lambda self, outputs: decided.append(
+        (outputs, len(self.plan))) or real(self, outputs))
     once = compact()
-    assert [o for o in decided if "status" in o] == [("status",)]   # decided once
-    assert len(decided) == 2 and once.equals(reference)
+    whole = len(evaluator.STATUS_PLAN)
+    # decided once, with what the long results take from it; the rest by the last stage
+    assert decided[0] == (("status", *evaluator.CARRIED), whole)
+    assert [stages for _, stages in decided[1:]] == [1] and once.equals(reference)
     monkeypatch.setattr(evaluator, "SLICE_RESULTS", 4)   # two (unit, period) rows a slice
     decided.clear()
     sliced = compact()
-    assert [o for o in decided if "status" in o] == [("status",)] and len(decided) == 8
+    assert [o for o, _ in decided if "status" in o] == [("status", *evaluator.CARRIED)]
+    assert [stages for _, stages in decided[1:]] == [1] * 7
     assert sliced.equals(reference)
 
 
