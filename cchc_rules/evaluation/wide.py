@@ -199,15 +199,15 @@ class WideStatuses:
         keys = self.inputs.select("unit", "period", "level", "_p").collect().cast(
             {name: schema[name] for name in ("unit", "period", "level") if name in schema})
         row = tuple(name for name in ROW if name in schema)
-        flat = self.decide(row)
+        # each column let go once stacked (a frame's `drop` costs a query plan each time)
+        flat = {column.name: column for column in self.decide(row).get_columns()}
         j = pl.int_range(keys.height * n, dtype=pl.UInt32, eager=True)
         at, target = j // n, (j % n).alias("_t")
         perm = target * keys.height + at
         done = keys.gather(at).with_columns(target)
         del j, at
         for name in row:
-            columns = [flat[f"{name}#{k}"] for k in range(n)]
-            flat = flat.drop([f"{name}#{k}" for k in range(n)])
+            columns = [flat.pop(f"{name}#{k}") for k in range(n)]
             if all(c.null_count() == c.len() for c in columns):
                 column = pl.repeat(None, perm.len(), dtype=schema[name], eager=True)
             else:
