@@ -221,6 +221,8 @@ class WideStatuses:
         `_t` the target's index, the plan's outputs): per-target and per-milestone values
         gathered, the last touches made, columns in order and typed."""
         index = pl.col("_t") * self.periods + pl.col("_p")
+        # in-memory: the streaming engine would give each column in ~16 chunks, which a
+        # writer then copies into one (Parquet's row groups follow the chunks)
         return (done.lazy().with_columns(
             *(_spread(pl.Series(name, values).cast(schema[name]), pl.col("_t"))
               for name, values in self.per_target.items() if name in schema),
@@ -228,8 +230,6 @@ class WideStatuses:
               for name in FROM_STEPS if name in schema))
             .with_columns(*(e for e in self.finish if e.meta.output_name() in schema))
             .select(list(schema)).cast(schema).collect(engine="in-memory"))
-        # in-memory: the streaming engine would give each column in ~16 chunks, which a
-        # writer then copies into one (Parquet's row groups follow the chunks)
 
 
 def _spread(values: pl.Series, index: pl.Expr) -> pl.Expr:
