@@ -20,7 +20,7 @@ import copy
 
 import polars as pl
 
-from ..domain import STATUSES
+from ..domain import NOT_APPLICABLE_REASONS, ORIGINS, STATUSES
 from ..plan.fold import fold
 from ..plan.nodes import Plan
 from ..plan.nodes import columns as node_columns
@@ -32,8 +32,15 @@ ROW = ("status", "actual", "expected", "gap", "needed", "reason", "na_reason", "
        "start_period", "start_value", "days_done", "days_total",
        "raw", "baseline_value", "origin", "territory", "territory_changed", "covers",
        "field", "base_field", "share", "base_share")
-# The per-target columns' types: the long frames' types, with the status an enum.
-WIDE_SCHEMA = RESULT_SCHEMA | TRACE_SCHEMA | {"status": pl.Enum(STATUSES)}
+# The per-target columns' types: the long frames' types, with the labels the plan makes
+# from a few words enums (the status, the origin, why not applicable): the long frames
+# gather their codes, and a Categorical or String column is made from the codes once
+# (`_typed`), never by hashing 1.6 M texts (issue 28). `covers`, null on nearly every row,
+# is Categorical: each target's texts cast in the query, the long frame gathers codes.
+WIDE_SCHEMA = RESULT_SCHEMA | TRACE_SCHEMA | {
+    "status": pl.Enum(STATUSES), "origin": pl.Enum(ORIGINS),
+    "na_reason": pl.Enum(sorted(set(NOT_APPLICABLE_REASONS.values()))),
+    "covers": pl.Categorical}
 # Per (target, period): what the long results take from the milestone in force.
 FROM_STEPS = ("milestone", "op", "threshold", "threshold_high", "deadline")
 ONE_PASS = 100_000   # results: up to this many, every output is decided in one pass
@@ -184,22 +191,29 @@ class WideStatuses:
         target j % n, in ruleset order. Stacking each quantity's per-target columns end to
         end and gathering by this permutation is a plain memory copy (concat_list + explode
         costs ten times more); per-target and per-milestone values are gathered from small
-        tables. One quantity at a time, so its per-target columns go before the next."""
+        tables. One quantity at a time, so its per-target columns go before the next; one
+        that no target has (a rank's `field`, …) is a column of nulls, never gathered."""
         if self._long_rows is not None:
             return self._finish(self._long_rows, schema)
         n = self.n
         keys = self.inputs.select("unit", "period", "level", "_p").collect().cast(
             {name: schema[name] for name in ("unit", "period", "level") if name in schema})
         row = tuple(name for name in ROW if name in schema)
-        flat = self.decide(row)
+        # each column let go once stacked (a frame's `drop` costs a query plan each time)
+        flat = {column.name: column for column in self.decide(row).get_columns()}
         j = pl.int_range(keys.height * n, dtype=pl.UInt32, eager=True)
-        perm = (j % n) * keys.height + j // n
-        done = keys.gather(j // n).with_columns((j % n).alias("_t"))
+        at, target = j // n, (j % n).alias("_t")
+        perm = target * keys.height + at
+        done = keys.gather(at).with_columns(target)
+        del j, at
         for name in row:
-            stacked = _stack([flat[f"{name}#{k}"] for k in range(n)])
-            flat = flat.drop([f"{name}#{k}" for k in range(n)])
-            done = done.with_columns(stacked.gather(perm).cast(schema[name]).alias(name))
-            del stacked
+            columns = [flat.pop(f"{name}#{k}") for k in range(n)]
+            if all(c.null_count() == c.len() for c in columns):
+                column = pl.repeat(None, perm.len(), dtype=schema[name], eager=True)
+            else:
+                column = _typed(_stack(columns).gather(perm), schema[name])
+            done = done.with_columns(column.alias(name))
+            del columns, column
         return self._finish(done, schema)
 
     def _finish(self, done: pl.DataFrame, schema: dict) -> pl.DataFrame:
@@ -207,13 +221,23 @@ class WideStatuses:
         `_t` the target's index, the plan's outputs): per-target and per-milestone values
         gathered, the last touches made, columns in order and typed."""
         index = pl.col("_t") * self.periods + pl.col("_p")
+        # in-memory: the streaming engine would give each column in ~16 chunks, which a
+        # writer then copies into one (Parquet's row groups follow the chunks)
         return (done.lazy().with_columns(
-            *(pl.lit(pl.Series(name, values).cast(schema[name])).gather(pl.col("_t"))
-              .alias(name) for name, values in self.per_target.items() if name in schema),
-            *(pl.lit(self.steps[name].cast(schema[name])).gather(index).alias(name)
+            *(_spread(pl.Series(name, values).cast(schema[name]), pl.col("_t"))
+              for name, values in self.per_target.items() if name in schema),
+            *(_spread(self.steps[name].cast(schema[name]), index)
               for name in FROM_STEPS if name in schema))
             .with_columns(*(e for e in self.finish if e.meta.output_name() in schema))
-            .select(list(schema)).cast(schema).collect())
+            .select(list(schema)).cast(schema).collect(engine="in-memory"))
+
+
+def _spread(values: pl.Series, index: pl.Expr) -> pl.Expr:
+    """`values` (per target, or per target and period) at `index`, one per result: the one
+    value, when all are the same (a weight, a null upper threshold), without a gather."""
+    if values.len() and values.n_unique() == 1:
+        return pl.lit(values.head(1)).first().alias(values.name)
+    return pl.lit(values).gather(index).alias(values.name)
 
 
 def _stack(columns: list[pl.Series]) -> pl.Series:
@@ -227,10 +251,19 @@ def _stack(columns: list[pl.Series]) -> pl.Series:
     return pl.concat(columns, rechunk=True)
 
 
+def _typed(column: pl.Series, dtype: pl.DataType) -> pl.Series:
+    """`column` as `dtype`. An enum's words are cast, a few of them, and its codes look
+    them up: a plain cast to Categorical or String does the work per row (issue 28)."""
+    if isinstance(column.dtype, pl.Enum) and column.dtype != dtype:
+        return column.dtype.categories.cast(dtype).gather(column.to_physical())
+    return column.cast(dtype)
+
+
 def _shown(outputs: tuple[str, ...], suffix: str = "") -> list[pl.Expr]:
     """The columns `name + suffix` of `outputs`, typed as the long frames; no compared value
-    (`actual`), no origin."""
-    shown = [pl.col(name + suffix).cast(WIDE_SCHEMA[name]) for name in outputs]
+    (`actual`), no origin. A column of the plan's own (`_reason`) as the plan makes it."""
+    shown = [pl.col(name + suffix).cast(WIDE_SCHEMA[name]) if name in WIDE_SCHEMA
+             else pl.col(name + suffix) for name in outputs]
     if "origin" in outputs:
         shown[outputs.index("origin")] = pl.when(pl.col("actual" + suffix).is_not_null()) \
             .then(pl.col("origin" + suffix)).alias("origin" + suffix)

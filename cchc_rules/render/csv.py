@@ -46,12 +46,28 @@ def _frame(evaluation: Evaluation, safe: bool = True,
         return frame
     risky = list(frame.select(_risky(pl.col(name)).any() for name in texts).row(0)) \
         if texts else []
-    # a Categorical column: its distinct texts are enough to look at
-    risky += [frame[name].unique().to_frame().select(_risky(pl.col(name).cast(pl.String))
-                                                     .any()).item() for name in labels]
+    risky += _risky_labels(frame, labels)
     return frame.with_columns(spreadsheet_safe(pl.col(name).cast(pl.String)).alias(name)
                               for name, found in zip(texts + labels, risky, strict=True)
                               if found)
+
+
+def _risky_labels(frame: pl.DataFrame, labels: list[str]) -> list[bool]:
+    """Whether each Categorical column of `labels` has a cell that would start a formula.
+    Every text its categories hold (the process's category list, a few thousand texts,
+    looked at once) is enough when none is risky, the usual case; else the column's
+    distinct texts are looked at (a hash of each row: 0.02 s a national slice)."""
+    anywhere: dict[tuple, bool] = {}
+    found = []
+    for name in labels:
+        categories = frame.schema[name].categories   # type: ignore[attr-defined]
+        key = (categories.namespace(), categories.name())
+        if key not in anywhere:
+            words = categories.to_series()
+            anywhere[key] = words.to_frame("w").select(_risky(pl.col("w")).any()).item()
+        found.append(anywhere[key] and frame[name].unique().to_frame().select(
+            _risky(pl.col(name).cast(pl.String)).any()).item())
+    return found
 
 
 def _risky(text: pl.Expr) -> pl.Expr:

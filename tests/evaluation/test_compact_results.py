@@ -2,7 +2,11 @@
 but the join keys, row for row and value for value the String results."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import polars as pl
+import yaml
 
 from cchc_rules.evaluation import evaluator, wide
 from cchc_rules.evaluation.evaluator import evaluate
@@ -28,8 +32,9 @@ def test_compact_results_are_the_results_with_categorical_labels(tmp_path, monke
 
 def test_long_results_reuse_the_decided_statuses(tmp_path, monkeypatch):
     """The national path (per target, folded; ONE_PASS 0) builds the long results once, its
-    statuses the ones `evaluate` decided, in one piece or in slices: each equal to the small
-    path's, which decides every output of the unfolded plan in one query."""
+    statuses the ones `evaluate` decided, the rest from what that decision kept (the plan's
+    last stage only), in one piece or in slices: each equal to the small path's, which
+    decides every output of the unfolded plan in one query."""
     (tmp_path / "r.yaml").write_text(RULESET, encoding="utf-8")
     (tmp_path / "d.csv").write_text(DATA, encoding="utf-8")
 
@@ -41,13 +46,47 @@ def test_long_results_reuse_the_decided_statuses(tmp_path, monkeypatch):
     monkeypatch.setattr(wide, "ONE_PASS", 0)
     decided = []
     real = wide.WideStatuses.decide
-    monkeypatch.setattr(wide.WideStatuses, "decide",
-                        lambda self, outputs: decided.append(outputs) or real(self, outputs))
+    monkeypatch.setattr(wide.WideStatuses, "decide", lambda self, outputs: decided.append(
+        (outputs, len(self.plan))) or real(self, outputs))
     once = compact()
-    assert [o for o in decided if "status" in o] == [("status",)]   # decided once
-    assert len(decided) == 2 and once.equals(reference)
+    whole = len(evaluator.STATUS_PLAN)
+    # decided once, with what the long results take from it; the rest by the last stage
+    assert decided[0] == (("status", *evaluator.CARRIED), whole)
+    assert [stages for _, stages in decided[1:]] == [1] and once.equals(reference)
     monkeypatch.setattr(evaluator, "SLICE_RESULTS", 4)   # two (unit, period) rows a slice
     decided.clear()
     sliced = compact()
-    assert [o for o in decided if "status" in o] == [("status",)] and len(decided) == 8
+    assert [o for o, _ in decided if "status" in o] == [("status", *evaluator.CARRIED)]
+    assert [stages for _, stages in decided[1:]] == [1] * 7
     assert sliced.equals(reference)
+
+
+def test_long_results_of_a_rank_field_on_the_national_path(tmp_path, monkeypatch):
+    """A quantity no target has (the rank's `field`, `share`, … when the fields are the
+    same) is a column of nulls on the national path, one some target has is gathered:
+    both as the small path decides them, value for value."""
+    case = Path(__file__).parents[1] / "conformance" / "rank-fields-differ"
+    shutil.copytree(case, tmp_path / "case")
+    ruleset = tmp_path / "case" / "ruleset.yaml"
+    data = tmp_path / "case" / "data.yaml"
+    reports = yaml.safe_load(data.read_text(encoding="utf-8"))
+    reports["units"].append({"id": "bac-lieu", "name": "Tỉnh Bạc Liêu", "level": "province"})
+    for base_field, shown in ((63, True), (34, False)):
+        reports["reports"] = [
+            {"unit": unit, "period": period,
+             "values": {"par_rank": rank, "provinces_ranked": field}}
+            for unit, shift in (("ca-mau", 0), ("bac-lieu", 4))
+            for period, rank, field in (("2024", 20 + shift, base_field),
+                                        ("2025", 15 + shift, 34))]
+        data.write_text(yaml.safe_dump(reports, allow_unicode=True), encoding="utf-8")
+
+        def results():
+            ev = evaluate(load_ruleset(ruleset), read_data([data]))
+            return pl.concat(list(ev.result_slices()))
+
+        monkeypatch.setattr(wide, "ONE_PASS", 100_000)
+        small = results()
+        monkeypatch.setattr(wide, "ONE_PASS", 0)
+        national = results()
+        assert national.equals(small) and national.height == small.height > 0
+        assert (national["share"].null_count() < national.height) is shown

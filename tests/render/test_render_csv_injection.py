@@ -8,9 +8,12 @@ import polars as pl
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cchc_rules.cli import main
 from cchc_rules.present import FORMULA_STARTS, spreadsheet_safe
+from cchc_rules.render.csv import _risky_labels
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)",
@@ -55,3 +58,19 @@ def test_csv_output_quotes_unit_and_title_but_not_negative_numbers(tmp_path):
     assert rows["'-xa"]["actual"] == "-20.0"       # a negative number stays a number
     assert rows["'-xa"]["threshold"] == "-10.0"
     assert rows["'-xa"]["op"] == "<="              # an operator is not a formula start
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.sampled_from(
+    ["a", "b-", "=x", "+1", "@c", "-d", "ham-tan", " =y", "\tz"])), min_size=0, max_size=6),
+    min_size=1, max_size=4))
+def test_a_categorical_column_is_risky_when_one_of_its_cells_is(columns):
+    """The CSV's check of its Categorical label columns (every category the process knows
+    looked at first, the column's own texts only when one of those is risky) says what a
+    plain look at each cell says."""
+    height = max(len(c) for c in columns)
+    frame = pl.DataFrame({f"c{i}": pl.Series(c + [None] * (height - len(c)), dtype=pl.String)
+                          for i, c in enumerate(columns)}).cast(pl.Categorical)
+    expected = [any(cell is not None and cell.startswith(FORMULA_STARTS) for cell in c)
+                for c in columns]
+    assert _risky_labels(frame, frame.columns) == expected
