@@ -204,10 +204,13 @@ class _Fields:
     and the distinct values of the varying ones."""
 
     def __init__(self, frame: pl.DataFrame, columns: list[str], texts: set[str]) -> None:
-        stats = frame.select([pl.col(c).drop_nulls().n_unique().alias(f"d{i}")
-                              for i, c in enumerate(columns)]
-                             + [pl.col(c).null_count().alias(f"n{i}")
-                                for i, c in enumerate(columns)]).row(0)
+        # each column's distinct values (a list) and null count, all columns in one query
+        self.values = frame.select(*(pl.col(c).drop_nulls().unique().implode()
+                                     for c in columns),
+                                   *(pl.col(c).null_count().alias(f"{c}:nulls")
+                                     for c in columns))
+        stats = self.values.select(*(pl.col(c).list.len() for c in columns),
+                                   pl.col("^.*:nulls$")).row(0)
         self.frame, self.height, self.texts = frame, frame.height, texts
         self.distinct = dict(zip(columns, stats[:len(columns)], strict=True))
         nulls = dict(zip(columns, stats[len(columns):], strict=True))
@@ -235,22 +238,22 @@ class _Fields:
                                                  return_dtype=pl.String)
         if column not in self.texts:
             return _number(column)
-        distinct = self.frame[column].drop_nulls().unique().to_list()
+        distinct = self.values[column].explode().to_list()
         return _text(self.frame, column, {v: v for v in distinct})
 
     def _lookups(self) -> dict[str, tuple[pl.Series, pl.Series]]:
         """The distinct values of each varying column of few distinct numbers, and their
-        texts: found for all such columns in two queries, not two per column (a column
-        is one row per key, so setting up its lookup costs more than the lookup)."""
+        texts, all written in one query (a column is one row per key, so setting up its
+        lookup costs more than the lookup)."""
         few = [c for c in self.varying if c not in self.texts
                and self.frame[c].dtype.is_float() and self.distinct[c] * 4 <= self.height]
         if not few:
             return {}
-        lists = self.frame.select(pl.col(c).drop_nulls().unique().implode() for c in few)
-        values = lists.select(pl.concat_list(few).explode().alias("v"))
+        values = self.values.select(pl.concat_list(few).explode().alias("v"))
         texts = values.select(number_text(pl.col("v"))).to_series()
         out, start = {}, 0
-        for c, count in zip(few, lists.select(pl.all().list.len()).row(0), strict=True):
+        for c in few:
+            count = self.distinct[c]
             out[c] = (values["v"].slice(start, count), texts.slice(start, count))
             start += count
         return out
