@@ -157,6 +157,26 @@ def series(work: Path, base: dict, repeat: int, units: float = 1.0,
     return sorted(points, key=lambda p: (order[p["dim"]], p["scale"]))
 
 
+BYTECODE = ("compiled", "source")
+
+
+def bytecode(setting: str) -> str:
+    """Make every child start cchc_rules as `setting` says, and return it. `compiled`: its
+    bytecode written first (`python -m compileall`, into the __pycache__ folders git
+    ignores), as pip does when it installs a wheel, so no child compiles a module (where
+    PYTHONDONTWRITEBYTECODE is set, each would otherwise compile all of them at its start,
+    about 0.1 s). `source`: those folders removed and PYTHONDONTWRITEBYTECODE set, so
+    every child compiles cchc_rules from source (a checkout run with that setting)."""
+    package = HERE.parent / "cchc_rules"
+    if setting == "compiled":
+        spawn([PY, "-m", "compileall", "-q", str(package)])
+    else:
+        for cache in package.rglob("__pycache__"):
+            shutil.rmtree(cache)
+        ENV["PYTHONDONTWRITEBYTECODE"] = "1"
+    return setting
+
+
 STEPS = ("core", "e2e", "floor", "scoring", "zen", "lean", "compare", "render", "quarters",
          "profile", "series")
 
@@ -168,6 +188,10 @@ def main(argv: list[str] | None = None) -> None:
                     "measurements are kept in WORK/measurements.json")
     ap.add_argument("--scale", type=float, default=1.0, help="units scale of the main run")
     ap.add_argument("--no-series", action="store_true", help="skip the scaling series")
+    ap.add_argument("--bytecode", choices=BYTECODE, default="compiled",
+                    help="compiled (the default): cchc_rules' bytecode compiled first, as pip "
+                    "compiles an installed wheel's; source: every child compiles cchc_rules "
+                    "from source at its start (no __pycache__, PYTHONDONTWRITEBYTECODE=1)")
     ap.add_argument("--steps", default=",".join(STEPS),
                     help="the steps to run now (a shared machine can take them one at a time "
                     "with --work): " + ", ".join(STEPS))
@@ -179,6 +203,8 @@ def main(argv: list[str] | None = None) -> None:
     steps = [s for s in a.steps.split(",") if s and not (s == "series" and a.no_series)]
     started, load_before = time.perf_counter(), os.getloadavg()
     step = _stepper(started)
+    step(f"bytecode: {a.bytecode}")
+    m["bytecode"] = bytecode(a.bytecode)
     data = work / "main"
     if not (data / "manifest.json").exists():
         step("generating")
@@ -305,7 +331,7 @@ def _series(data: Path, work: Path, m: dict) -> list[dict]:
 _STEP = {
     "core": _core,
     "e2e": lambda data, work, m: end_to_end(data, work, repeat=3),
-    "floor": lambda data, work, m: floor(data, work),
+    "floor": lambda data, work, m: {**floor(data, work), "bytecode": m.get("bytecode")},
     "scoring": _scoring,
     "zen": _zen,
     "lean": _lean,

@@ -429,6 +429,10 @@ def run() -> None:
     # national size the in-memory engine is as fast (bench/FINDINGS.md). A user's own
     # setting wins.
     os.environ.setdefault("POLARS_ENGINE_AFFINITY", "in-memory")
+    # pydantic looks for plugins (entry points of every installed distribution) when the
+    # first model class is built: 8–12 ms of each start, for plugins the ruleset's schema
+    # never uses (bench/FINDINGS.md, issue 28). A user's own setting wins here too.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _watch_signals()
     try:
         main()

@@ -46,3 +46,11 @@ def test_goals_say_whether_each_run_is_within_one_and_a_half_times_its_floor():
 
 def test_the_floor_section_is_left_out_when_not_measured():
     assert report._floor_section(None) == []
+
+
+def test_the_floor_says_how_cchc_rules_was_started():
+    compiled = "\n".join(report._floor_section({**measured(), "bytecode": "compiled"}))
+    assert "bytecode was compiled before the step (`python -m compileall`)" in compiled
+    source = "\n".join(report._floor_section({**measured(), "bytecode": "source"}))
+    assert "compiled cchc_rules from source at its start" in source
+    assert "not recorded" in "\n".join(report._floor_section(measured()))

@@ -167,7 +167,8 @@ def _write_wide(wide: WideList, out: BinaryIO) -> None:
     """A §7 list kept one frame per indicator (or group): the same records, in the same
     order, as `_write_array` of the long frame, one line per key row holding the records of
     all its indicators. The JSON text of every varying field is computed once, in one
-    parallel pass; ids and fields the same on every row are literal text; nothing is
+    parallel pass, and once only for columns equal to another (indicators of one metric
+    share their values); ids and fields the same on every row are literal text; nothing is
     interleaved."""
     keys, count = wide.keys, len(wide.columns)
     if not count or not keys.height:
@@ -180,37 +181,91 @@ def _write_wide(wide: WideList, out: BinaryIO) -> None:
                           *(c[f].rename(f"{n}:{f}") for n, c in enumerate(wide.columns)
                             for f in names)])
     texts = {"unit": _text(frame, "unit"), "period": _text(frame, "period")}
-    same: dict[str, pl.Expr] = {}  # columns with one value: their text is computed on one row
-    for n in range(count):
-        for f in names:
-            column = f"{n}:{f}"
-            text, constant = _field(frame, column, f in TEXT_FIELDS)
-            (same if constant else texts)[column] = text
-    once = frame.head(1).select(e.alias(c) for c, e in same.items()).row(0, named=True) \
-        if same else {}
+    columns = [f"{n}:{f}" for n in range(count) for f in names]
+    fields = _Fields(frame, columns, {c for c in columns if c.partition(":")[2] in TEXT_FIELDS})
+    texts |= {column: fields.text(column) for column in fields.varying}
+    once = fields.constants()
     parts: list[pl.Expr | str] = []
     for n in range(count):
         ids = {wide.name: wide.ids[n]} | {k: v[n] for k, v in wide.texts.items()}
-        fields: dict[str, pl.Expr | str] = {k: _dumps(v) for k, v in ids.items()}
-        fields |= {f: once[c] if c in once else pl.col(c)
+        record: dict[str, pl.Expr | str] = {k: _dumps(v) for k, v in ids.items()}
+        record |= {f: once[c] if c in once else pl.col(fields.first[c])
                    for f, c in ((f, f"{n}:{f}") for f in names)}
-        fields |= {"unit": pl.col("unit"), "period": pl.col("period")}
-        parts += [*([",\n    "] if n else []), *_record(fields)]
+        record |= {"unit": pl.col("unit"), "period": pl.col("period")}
+        parts += [*([",\n    "] if n else []), *_record(record)]
     frame = frame.select(expr.alias(name) for name, expr in texts.items())
     _write_lines(frame, _joined(parts), out, rows=max(1, CHUNK // count))
 
 
-def _field(frame: pl.DataFrame, column: str, text: bool) -> tuple[pl.Expr, bool]:
-    """The JSON text of a column's values, and whether every row has the same value (a max,
-    a missing status: one text for 40 k rows)."""
-    values = frame[column]
-    distinct = values.drop_nulls().unique()
-    if not distinct.len():
-        return pl.lit("null"), True
-    same = distinct.len() == 1 and not values.null_count()
-    if text:
-        return _text(frame, column, {v: v for v in distinct.to_list()}), same
-    return _few_numbers(frame, column, distinct), same
+class _Fields:
+    """What the JSON text of a wide list's value columns needs, found in one parallel pass
+    over all of them: which are the same on every row (a max, a missing status: one text
+    for 40 k rows), which equal an earlier column (`first`: their text is that column's),
+    and the distinct values of the varying ones."""
+
+    def __init__(self, frame: pl.DataFrame, columns: list[str], texts: set[str]) -> None:
+        # each column's distinct values (a list) and null count, all columns in one query
+        self.values = frame.select(*(pl.col(c).drop_nulls().unique().implode()
+                                     for c in columns),
+                                   *(pl.col(c).null_count().alias(f"{c}:nulls")
+                                     for c in columns))
+        stats = self.values.select(*(pl.col(c).list.len() for c in columns),
+                                   pl.col("^.*:nulls$")).row(0)
+        self.frame, self.height, self.texts = frame, frame.height, texts
+        self.distinct = dict(zip(columns, stats[:len(columns)], strict=True))
+        nulls = dict(zip(columns, stats[len(columns):], strict=True))
+        self.same = {c for c in columns if not self.distinct[c]
+                     or (self.distinct[c] == 1 and not nulls[c])}
+        self.first: dict[str, str] = {}
+        seen: dict[tuple, list[str]] = {}
+        for c in columns:
+            if c in self.same:
+                continue
+            alike = seen.setdefault((frame[c].dtype, self.distinct[c], nulls[c]), [])
+            # equal values give equal text: -0.0 equals 0.0 and both write 0, NaN equals NaN
+            # and both write null
+            self.first[c] = next((o for o in alike if frame[c].equals(frame[o])), c)
+            if self.first[c] == c:
+                alike.append(c)
+        self.varying = [c for c, o in self.first.items() if o == c]
+        self.lookups = self._lookups()
+
+    def text(self, column: str) -> pl.Expr:
+        """The JSON text of a varying column's values (`_few_numbers`, `_text`)."""
+        if column in self.lookups:
+            values, texts = self.lookups[column]
+            return pl.col(column).replace_strict(values, texts, default="null",
+                                                 return_dtype=pl.String)
+        if column not in self.texts:
+            return _number(column)
+        distinct = self.values[column].explode().to_list()
+        return _text(self.frame, column, {v: v for v in distinct})
+
+    def _lookups(self) -> dict[str, tuple[pl.Series, pl.Series]]:
+        """The distinct values of each varying column of few distinct numbers, and their
+        texts, all written in one query (a column is one row per key, so setting up its
+        lookup costs more than the lookup)."""
+        few = [c for c in self.varying if c not in self.texts
+               and self.frame[c].dtype.is_float() and self.distinct[c] * 4 <= self.height]
+        if not few:
+            return {}
+        values = self.values.select(pl.concat_list(few).explode().alias("v"))
+        texts = values.select(number_text(pl.col("v"))).to_series()
+        out, start = {}, 0
+        for c in few:
+            count = self.distinct[c]
+            out[c] = (values["v"].slice(start, count), texts.slice(start, count))
+            start += count
+        return out
+
+    def constants(self) -> dict[str, str]:
+        """The text of each column that is the same on every row, from its first row."""
+        row = self.frame.head(1)
+        numbers = [c for c in self.same if self.distinct[c] and c not in self.texts]
+        once = row.select(_number(c).alias(c) for c in numbers).row(0, named=True) \
+            if numbers else {}
+        return {c: once[c] if c in once else _dumps(row[c][0]) if self.distinct[c]
+                else "null" for c in self.same}
 
 
 def _few_numbers(frame: pl.DataFrame, column: str, distinct: pl.Series | None = None

@@ -218,8 +218,11 @@ EntryId = Annotated[str, _matching(ENTRY_ID, N_("an id of letters, digits, '.', 
 
 
 class _Model(BaseModel):
-    # Keys are read by their YAML names only (`assert`, never `assert_`).
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Keys are read by their YAML names only (`assert`, never `assert_`). Validators are
+    # built on first use: a run validates a Ruleset (which builds what it nests once, in
+    # one schema) and seldom a model alone, so the 14 classes' own validators were mostly
+    # built for nothing (3–4 ms of each start, bench/FINDINGS.md, issue 28).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # Literals built from the tables they check against, as domain.py's are: a Literal of a

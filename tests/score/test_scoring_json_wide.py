@@ -4,15 +4,20 @@ long frames: the bytes must be exactly those of the long frames written record b
 for every optional column (status, self-assessed, inherited) and across slice boundaries."""
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cchc_rules import evaluate_files
 from cchc_rules.render import FORMATS
 from cchc_rules.render import json as render_json
-from cchc_rules.score.points import Scores
+from cchc_rules.score.points import Scores, WideList
 from tests.factory import write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,3 +87,59 @@ def test_a_scored_run_without_figures_writes_empty_lists(tmp_path):
     assert wide == long
     doc = json.loads(wide)
     assert doc["scores"] == [] and doc["groups"] == [] and doc["rankings"] == []
+
+
+VALUES = [0.0, -0.0, 1.0, 2.5, 1 / 3, 56.99999999999999, 1e20, float("nan"), float("inf"),
+          None]
+
+
+@st.composite
+def wide_lists(draw) -> WideList:
+    """A WideList of a few indicators whose columns repeat each other, hold a single value,
+    NaN, ±0, infinities and nulls: the cases the writer's shortcuts (constant columns,
+    columns equal to an earlier one, lookups of few distinct numbers) must write alike."""
+    height = draw(st.integers(1, 12))
+    count = draw(st.integers(1, 5))
+    numbers = st.lists(st.sampled_from(VALUES), min_size=height, max_size=height)
+    statuses = st.lists(st.sampled_from([None, "met", "not_met"]), min_size=height,
+                        max_size=height)
+    columns: list[pl.DataFrame] = []
+    for _ in range(count):
+        if columns and draw(st.booleans()):   # the same values as an earlier indicator
+            earlier = draw(st.sampled_from(columns))
+            column = earlier.with_columns(pl.Series("points", draw(numbers), pl.Float64))
+        else:
+            column = pl.DataFrame({
+                "value": pl.Series(draw(numbers), dtype=pl.Float64),
+                "status": pl.Series(draw(statuses), dtype=pl.String),
+                "points": pl.Series(draw(numbers), dtype=pl.Float64),
+                "max": pl.Series([draw(st.sampled_from(VALUES))] * height, dtype=pl.Float64)})
+        columns.append(column)
+    keys = pl.DataFrame({"unit": [f"xã-{i % 3}" for i in range(height)],
+                         "period": [f"2025-{1 + i // 3:02d}" for i in range(height)]})
+    return WideList(keys, "indicator", [f"i{n}" for n in range(count)],
+                    {"group": [f"g{n % 2}" for n in range(count)]}, columns,
+                    ["unit", "period", "indicator", "group", "value", "status", "points",
+                     "max"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(wide=wide_lists(), chunk=st.sampled_from([1, 3, 200_000]))
+def test_wide_lists_write_the_bytes_of_their_long_frame(wide, chunk):
+    """Law: written from the side-by-side columns or from the long frame, a list's bytes
+    are the same (every shortcut of `_write_wide` is checked against the plain writer)."""
+    def written(scores: Scores) -> bytes:
+        out = io.BytesIO()
+        render_json._scored("scores")(SimpleNamespace(scores=lambda: scores), out)
+        return out.getvalue()
+
+    empty = pl.DataFrame()
+    original = render_json.CHUNK
+    render_json.CHUNK = chunk
+    try:
+        side_by_side = written(Scores(wide, empty, empty))
+        long = written(Scores(wide.frame(), empty, empty))
+    finally:
+        render_json.CHUNK = original
+    assert side_by_side == long
+    json.loads(side_by_side)
