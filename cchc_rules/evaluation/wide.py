@@ -40,6 +40,8 @@ ONE_PASS = 100_000   # results: up to this many, every output is decided in one 
 # (plan id, folded constants, suffix) -> (the plan, kept so its id is not reused; compiled)
 _COMPILED: dict[tuple, tuple[Plan, Compiled]] = {}
 _MOST_COMPILED = 4096   # a bound for a process that sees ever new rulesets
+# (plan id, outputs) -> (the plan; what `_kept` found)
+_KEPT: dict[tuple, tuple[Plan, tuple[list[set[str]], set[str]]]] = {}
 
 
 def pruned(stages: Plan, outputs: set[str]) -> tuple[Plan, set[str]]:
@@ -48,12 +50,19 @@ def pruned(stages: Plan, outputs: set[str]) -> tuple[Plan, set[str]]:
     kept, wanted = _kept(stages, outputs)
     plan = (tuple((name, node) for name, node in stage if name in names)
             for stage, names in zip(stages, kept, strict=True))
-    return tuple(stage for stage in plan if stage), wanted
+    return tuple(stage for stage in plan if stage), set(wanted)
 
 
 def _kept(stages: Plan, outputs: set[str]) -> tuple[list[set[str]], set[str]]:
     """Per stage of `stages`, the names of the columns `outputs` need from it (`pruned`),
-    and the columns read that no kept column makes."""
+    and the columns read that no kept column makes; not to be changed (remembered per plan
+    and outputs: walking the plan's nodes cost milliseconds per decision)."""
+    key = (id(stages), frozenset(outputs))
+    found = _KEPT.get(key)
+    if found is not None and found[0] is stages:
+        return found[1]
+    if len(_KEPT) >= _MOST_COMPILED:
+        _KEPT.clear()
     wanted, kept = set(outputs), []
     for stage in reversed(stages):
         made = {name for name, _ in stage if name in wanted}
@@ -62,6 +71,7 @@ def _kept(stages: Plan, outputs: set[str]) -> tuple[list[set[str]], set[str]]:
             if name in made:
                 wanted |= node_columns(node)
         kept.append(made)
+    _KEPT[key] = (stages, (kept[::-1], wanted))
     return kept[::-1], wanted
 
 
@@ -119,6 +129,7 @@ class WideStatuses:
         made = {name for stage in self.plan for name, _ in stage}
         kept, read = _kept(self.plan, set(outputs) & made)
         own = sorted((read | (set(outputs) - made)) & set(self.row_inputs))
+
         frame = self.inputs.select(*(pl.col(f"{name}#{k}") for name in own
                                      for k in range(self.n)), "_p")
         given: list[pl.Expr] = []
