@@ -150,11 +150,13 @@ class WideRoll:
     `moved`: the rolled figures whose origin is not "reported" (unit, period, metric,
     value, origin), `reported` those whose origin is (both lazy); `long()`: the same rows
     as `roll_up(values, …)`, in its order, built when first asked (only a few outputs read
-    the long figures)."""
+    the long figures). `ordered`: `wide` is in that order (roll_up_wide's is; a pivot of
+    the long figures is not)."""
 
     def __init__(self, wide: pl.DataFrame, moved: pl.LazyFrame, reported: pl.LazyFrame,
-                 long: Callable[[], pl.DataFrame]) -> None:
+                 long: Callable[[], pl.DataFrame], ordered: bool = False) -> None:
         self.wide, self.moved, self.reported, self._long = wide, moved, reported, long
+        self.ordered = ordered
         self._made: pl.DataFrame | None = None
 
     def long(self) -> pl.DataFrame:
@@ -276,4 +278,4 @@ def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
             .select(*OUTPUT, "_cell")])
         return current.sort(ordered(pl.col("_cell"))).select(OUTPUT).collect()
 
-    return WideRoll(wide, moved, given.filter(own), long)
+    return WideRoll(wide, moved, given.filter(own), long, ordered=True)

@@ -74,7 +74,7 @@ def test_wide_roll_up_is_the_long_one_and_the_plain_rule(shape, data):
     # wide: one row per (unit, period) with a figure, by unit, period end, period
     keys = sorted({(u, p) for u, p, _ in want},
                   key=lambda k: (k[0], parse_period(k[1]).end, k[1]))
-    assert fast.wide.select("unit", "period").rows() == keys
+    assert fast.ordered and fast.wide.select("unit", "period").rows() == keys
     for row in fast.wide.iter_rows(named=True):
         for m in METRICS:
             got = want.get((row["unit"], row["period"], m))

@@ -106,3 +106,25 @@ def test_each_target_plan_is_compiled_once_for_every_decision(monkeypatch) -> No
     again = Session().evaluate(ruleset, demo)
     assert_frame_equal(again.results, each.results)
     assert len(made) == targets
+
+
+def test_the_wide_rolls_order_is_the_sorted_order() -> None:
+    """The roll-up on the wide frame gives its rows in (unit, period end, period) order, so
+    `_wide` does not sort them again: the same frame as sorting."""
+    from pathlib import Path
+
+    from cchc_rules.evaluation import evaluator
+    from cchc_rules.figures.unitgraph import UnitGraph
+    from cchc_rules.pipeline import Session
+    root = Path(__file__).resolve().parents[2]
+    inputs = Session().load(root / "rulesets/tuyen-quang/cchc-2021-2030.yaml",
+                            sorted((root / "examples/demo").glob("*.yaml")))
+    ruleset, figures = inputs.ruleset, inputs.figures
+    timed = evaluator._over_time(ruleset, figures, None)
+    rolled, declared = evaluator._rolled(ruleset, timed.values, figures,
+                                         UnitGraph.from_units(figures.units))
+    assert rolled.ordered and declared is None
+    fast = evaluator._wide(ruleset, rolled, figures, declared)
+    rolled.ordered = False
+    assert fast.equals(evaluator._wide(ruleset, rolled, figures, declared))
+    assert fast.height > 10
