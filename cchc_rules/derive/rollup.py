@@ -101,9 +101,35 @@ def roll_up(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph, summabl
     return current.sort(CODES).select(OUTPUT)
 
 
-def _code(column: str, names: list[str]) -> pl.Expr:
-    """The index of each value of `column` in `names` (which holds them all, once each)."""
-    return pl.col(column).cast(pl.Enum(names)).to_physical().cast(pl.UInt64)
+def _distinct(column: pl.Series) -> tuple[list, list, pl.Series]:
+    """The distinct values of a String `column`, each one's code, and each row's code, from
+    one pass hashing the strings (a cast to a Categorical of its own categories, whose codes
+    are 0, 1, … up to the number of distinct values). Where equal values come in runs (the
+    figures of a unit, of a period, read together), only each run's value is hashed:
+    comparing neighbours costs a fraction of hashing every row."""
+    change = column.ne_missing(column.shift(1))
+    if column.len():
+        change.scatter(0, True)   # the first row starts a run, even a null one
+    if change.sum() * 4 > column.len():
+        return _hashed(column)
+    names, code, index = _hashed(column.filter(change))
+    return names, code, index.gather(change.cum_sum() - 1)
+
+
+def _hashed(column: pl.Series) -> tuple[list, list, pl.Series]:
+    """`_distinct` hashing every row."""
+    hashed = column.cast(pl.Categorical(pl.Categories.random()))
+    found = hashed.unique()
+    return found.cast(pl.String).to_list(), found.to_physical().to_list(), hashed.to_physical()
+
+
+def _recoded(distinct: list, code: list, index: pl.Series, at: Mapping[str, int]
+             ) -> pl.Series:
+    """`index` (each row's code, as `_distinct` gives it) as each row's value's code in `at`."""
+    table = [0] * (max(code, default=-1) + 1)
+    for name, i in zip(distinct, code, strict=True):
+        table[i] = at[name]
+    return pl.Series(table, dtype=pl.UInt64).gather(index)
 
 
 def _parsed(text: str):
@@ -124,11 +150,13 @@ class WideRoll:
     `moved`: the rolled figures whose origin is not "reported" (unit, period, metric,
     value, origin), `reported` those whose origin is (both lazy); `long()`: the same rows
     as `roll_up(values, …)`, in its order, built when first asked (only a few outputs read
-    the long figures)."""
+    the long figures). `ordered`: `wide` is in that order (roll_up_wide's is; a pivot of
+    the long figures is not)."""
 
     def __init__(self, wide: pl.DataFrame, moved: pl.LazyFrame, reported: pl.LazyFrame,
-                 long: Callable[[], pl.DataFrame]) -> None:
+                 long: Callable[[], pl.DataFrame], ordered: bool = False) -> None:
         self.wide, self.moved, self.reported, self._long = wide, moved, reported, long
+        self.ordered = ordered
         self._made: pl.DataFrame | None = None
 
     def long(self) -> pl.DataFrame:
@@ -151,10 +179,14 @@ def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
     refuse_cycles(graph.units)
     if not values.height or values["value"].null_count():
         return None
-    found = values.lazy().select(pl.col(key).unique().implode() for key in KEYS) \
-        .collect().row(0)
-    names = {key: sorted(set(found[i]) | (set(graph.units) if key == "unit" else set()))
-             for i, key in enumerate(KEYS)}
+    # Each key's strings are hashed once (a cast to a Categorical of its own categories);
+    # the distinct values and the codes come from it (finding the distinct values, then
+    # casting to their Enum, hashed the same 637 k strings twice: half the roll-up's time).
+    found = {key: _distinct(values[key]) for key in KEYS}
+    if any(None in found[key][0] for key in KEYS):
+        return None
+    names = {key: sorted(set(found[key][0]) | (set(graph.units) if key == "unit" else set()))
+             for key in KEYS}
     parsed = [_parsed(p) for p in names["period"]]
     if any(p is None for p in parsed):
         return None
@@ -165,10 +197,11 @@ def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
     n_units, n_periods, n_metrics = len(names["unit"]), len(order), len(metrics)
     codes = {key: {name: i for i, name in enumerate(names[key])} for key in KEYS}
     size = n_units * n_periods
-    cell = values.select(   # Enum codes are the categories' order (half replace_strict's CPU)
-        (_code("unit", names["unit"]) * n_periods
-         + _code("period", [names["period"][i] for i in order])) * n_metrics
-        + _code("metric", metrics))
+    at = {"unit": codes["unit"], "metric": codes["metric"],
+          "period": {names["period"][i]: q for q, i in enumerate(order)}}
+    coded = {key: _recoded(*found[key], at[key]) for key in KEYS}
+    cell = ((coded["unit"] * n_periods + coded["period"]) * n_metrics
+            + coded["metric"]).to_frame()
     flat = pl.Series("v", [None], dtype=pl.Float64).extend_constant(None, size * n_metrics - 1)
     flat.scatter(cell.to_series(), values["value"])
     if flat.null_count() != flat.len() - values.height:
@@ -181,7 +214,7 @@ def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
 
     summed = [m for m in metrics if m in set(summable)]
     edges = graph.parent_frame([parsed[i] for i in order]).select(
-        *((pl.col(c).replace_strict(codes["unit"], return_dtype=pl.UInt64) * n_periods
+        *((pl.col(c).cast(pl.Enum(names["unit"])).to_physical().cast(pl.UInt64) * n_periods
            + pl.col("p")).alias(c) for c in ("child", "parent")), "level")
     rolled: list[pl.DataFrame] = []
     if summed and edges.height:
@@ -245,4 +278,4 @@ def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
             .select(*OUTPUT, "_cell")])
         return current.sort(ordered(pl.col("_cell"))).select(OUTPUT).collect()
 
-    return WideRoll(wide, moved, given.filter(own), long)
+    return WideRoll(wide, moved, given.filter(own), long, ordered=True)

@@ -273,7 +273,8 @@ def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures, graph
                 return fast, None
             return WideRoll(wide, within_validity(fast.moved.collect(), figures.units).lazy(),
                             within_validity(fast.reported.collect(), figures.units).lazy(),
-                            lambda: within_validity(fast.long(), figures.units)), None
+                            lambda: within_validity(fast.long(), figures.units),
+                            ordered=fast.ordered), None
         rolled, declared = roll_up(known, graph, _summable(ruleset)), None
     else:
         rolled, declared = roll_up_declared(known, _of_metrics(declared, ruleset.model.metrics),
@@ -500,10 +501,11 @@ def _wide(ruleset: LoadedRuleset, rolled: WideRoll, figures: Figures,
     for it wins, as it does for raw figures. A unit that declared `n/a` has data, and a
     column `n:<metric>` per declared metric (derive/declared.py).
     """
-    wide = rolled.wide
+    wide, ordered = rolled.wide, rolled.ordered
     if declared is not None and declared.height:   # a unit and period with only n/a
         wide = wide.join(declared.select(*_KEYS).unique(maintain_order=True), on=list(_KEYS),
                          how="full", coalesce=True, maintain_order="left")
+        ordered = False
     lf = _derive(ruleset, wide.lazy())
     if declared is not None:
         lf, _flagged = flag_columns(lf, declared, list(ruleset.order), ruleset.formulas)
@@ -511,12 +513,12 @@ def _wide(ruleset: LoadedRuleset, rolled: WideRoll, figures: Figures,
     levels = pl.DataFrame({"unit": list(figures.units),
                            "level": [u.level for u in figures.units.values()]},
                           schema={"unit": pl.String, "level": pl.String})
-    return (lf.join(levels.lazy(), on="unit", how="left")
-            .with_columns(pl.col("period").replace_strict(ends, return_dtype=pl.Date)
-                          .alias("period_end"))
-            .sort("unit", "period_end", "period")
-            .with_row_index("row")
-            .collect())
+    lf = (lf.join(levels.lazy(), on="unit", how="left", maintain_order="left")
+          .with_columns(pl.col("period").replace_strict(ends, return_dtype=pl.Date)
+                        .alias("period_end")))
+    if not ordered:   # the roll-up on the wide frame gives this order (a third of the step)
+        lf = lf.sort("unit", "period_end", "period")
+    return lf.with_row_index("row").collect()
 
 
 def _values(ruleset: LoadedRuleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:

@@ -44,23 +44,42 @@ WIDE_SCHEMA = RESULT_SCHEMA | TRACE_SCHEMA | {
 # Per (target, period): what the long results take from the milestone in force.
 FROM_STEPS = ("milestone", "op", "threshold", "threshold_high", "deadline")
 ONE_PASS = 100_000   # results: up to this many, every output is decided in one pass
-# (plan id, folded constants, outputs) -> (the plan, kept so its id is not reused; compiled)
+# (plan id, folded constants, suffix) -> (the plan, kept so its id is not reused; compiled)
 _COMPILED: dict[tuple, tuple[Plan, Compiled]] = {}
 _MOST_COMPILED = 4096   # a bound for a process that sees ever new rulesets
+# (plan id, outputs) -> (the plan; what `_kept` found)
+_KEPT: dict[tuple, tuple[Plan, tuple[list[set[str]], set[str]]]] = {}
 
 
 def pruned(stages: Plan, outputs: set[str]) -> tuple[Plan, set[str]]:
     """Only the columns of `stages` that `outputs` need, and the columns that pruned plan
     reads that none of its stages makes (its inputs)."""
+    kept, wanted = _kept(stages, outputs)
+    plan = (tuple((name, node) for name, node in stage if name in names)
+            for stage, names in zip(stages, kept, strict=True))
+    return tuple(stage for stage in plan if stage), set(wanted)
+
+
+def _kept(stages: Plan, outputs: set[str]) -> tuple[list[set[str]], set[str]]:
+    """Per stage of `stages`, the names of the columns `outputs` need from it (`pruned`),
+    and the columns read that no kept column makes; not to be changed (remembered per plan
+    and outputs: walking the plan's nodes cost milliseconds per decision)."""
+    key = (id(stages), frozenset(outputs))
+    found = _KEPT.get(key)
+    if found is not None and found[0] is stages:
+        return found[1]
+    if len(_KEPT) >= _MOST_COMPILED:
+        _KEPT.clear()
     wanted, kept = set(outputs), []
     for stage in reversed(stages):
-        made = tuple((name, node) for name, node in stage if name in wanted)
-        wanted -= {name for name, _ in made}
-        for _, node in made:
-            wanted |= node_columns(node)
-        if made:
-            kept.append(made)
-    return tuple(reversed(kept)), wanted
+        made = {name for name, _ in stage if name in wanted}
+        wanted -= made
+        for name, node in stage:
+            if name in made:
+                wanted |= node_columns(node)
+        kept.append(made)
+    _KEPT[key] = (stages, (kept[::-1], wanted))
+    return kept[::-1], wanted
 
 
 class WideStatuses:
@@ -83,6 +102,7 @@ class WideStatuses:
             raise KeyError(f"the status plan reads {sorted(missing)}, which evaluate does "
                            "not provide")
         self._long_rows: pl.DataFrame | None = None   # every result at once (small runs)
+        self._targets: list[tuple[Compiled, dict[str, pl.Expr]]] | None = None
         keys = self.inputs.select(pl.len()).collect().item() if self.n else 0
         if keys * self.n <= ONE_PASS:
             self._long_rows = self._all_at_once()
@@ -111,43 +131,65 @@ class WideStatuses:
         per (unit, period) of `inputs`, all targets decided in one query: each target's plan,
         folded on its constants, reads and makes its own columns `name#k` of one frame, and
         the targets' expressions of a stage are one `with_columns`. Forty queries of the
-        same plans cost a tenth more CPU: polars' fixed cost per query (bench/FINDINGS.md)."""
+        same plans cost a tenth more CPU: polars' fixed cost per query (bench/FINDINGS.md).
+        Each target's plan is compiled once (`compiled`), whatever the outputs asked."""
         made = {name for stage in self.plan for name, _ in stage}
-        plan, read = pruned(self.plan, set(outputs) & made)
+        kept, read = _kept(self.plan, set(outputs) & made)
         own = sorted((read | (set(outputs) - made)) & set(self.row_inputs))
-        constants = sorted(read - set(self.row_inputs))
+
         frame = self.inputs.select(*(pl.col(f"{name}#{k}") for name in own
                                      for k in range(self.n)), "_p")
         given: list[pl.Expr] = []
-        stages: Compiled = [[] for _ in plan]
+        stages: Compiled = [[] for _ in self.plan]
         shown: list[pl.Expr] = []
         for k in range(self.n):
-            known = self._constants(constants, k, given)
-            for exprs, more in zip(stages, _compiled(self.plan, plan, known, outputs, f"#{k}"),
-                                   strict=True):
+            compiled, varying = self.compiled(k)
+            given.extend(expr for name, expr in varying.items() if name in read)
+            for exprs, more in zip(stages, _picked(self.plan, compiled, kept), strict=True):
                 exprs.extend(more)
             shown.extend(_shown(outputs, f"#{k}"))
         for exprs in (given, *stages):
-            frame = frame.with_columns(exprs)
+            if exprs:
+                frame = frame.with_columns(exprs)
         return frame.select(shown).collect()
 
-    def _constants(self, constants: list[str], k: int, given: list[pl.Expr]) -> dict:
-        """Target k's values of `constants` as columns `name#k` (added to `given`), and the
-        ones that are one value in all its rows (what its plan is folded on)."""
-        known = {}
-        for name in constants:
-            if name in self.per_target:
-                value = self.per_target[name][k]
-                given.append(pl.lit(value).alias(f"{name}#{k}"))
-                known[name] = value
-                continue
-            values = self.steps[name].slice(k * self.periods, self.periods)
-            if values.n_unique() == 1:
-                given.append(pl.lit(values[0], dtype=values.dtype).alias(f"{name}#{k}"))
-                known[name] = values[0]
-            else:
-                given.append(pl.lit(values).gather(pl.col("_p")).alias(f"{name}#{k}"))
-        return known
+    def compiled(self, k: int) -> tuple[Compiled, dict[str, pl.Expr]]:
+        """Target k's whole plan folded on its constants and compiled with its columns
+        `name#k` (`_compiled`: once per process for each set of constants), and the columns
+        of its constants that vary by period (`name#k`, from the period's index `_p`). A
+        constant that is one value in all its rows is written into the compiled expressions
+        instead of being a column. Made once per WideStatuses, for every `decide`."""
+        if self._targets is None:
+            self._targets = self._compile_targets()
+        return self._targets[k]
+
+    def _compile_targets(self) -> list[tuple[Compiled, dict[str, pl.Expr]]]:
+        """`compiled` for every target: which constants are one value per target, in one
+        query over the milestone steps."""
+        made = {name for stage in self.plan for name, _ in stage}
+        read = pruned(self.plan, made)[1] - set(self.row_inputs)
+        by_period = sorted(read & (set(self.steps.columns) - {"target", "period"})
+                           - set(self.per_target))
+        one = self.steps.select(by_period).with_columns(   # per target: one value?
+            (pl.int_range(pl.len(), dtype=pl.UInt32) // self.periods).alias("_t")) \
+            .group_by("_t", maintain_order=True).agg(pl.all().n_unique() == 1) \
+            .to_dict(as_series=False)
+        firsts = self.steps.select(by_period).gather_every(self.periods)
+        first, types = firsts.to_dict(as_series=False), firsts.schema
+        out = []
+        for k in range(self.n):
+            known: dict[str, tuple] = {name: (values[k], _dtype(values[k]))
+                                       for name, values in self.per_target.items()
+                                       if name in read}
+            varying: dict[str, pl.Expr] = {}
+            for name in by_period:
+                if one[name][k]:
+                    known[name] = (first[name][k], types[name])
+                else:
+                    values = self.steps[name].slice(k * self.periods, self.periods)
+                    varying[name] = pl.lit(values).gather(pl.col("_p")).alias(f"{name}#{k}")
+            out.append((_compiled(self.plan, known, f"#{k}"), varying))
+        return out
 
     def _all_at_once(self) -> pl.DataFrame:
         """Every ROW output of every result in one query: the targets' inputs stacked into
@@ -163,13 +205,15 @@ class WideStatuses:
         rows = (inputs.select("unit", "period", "level", "_p").gather(j // n)
                 .with_columns((j % n).alias("_t"), *stacked))
         made = {name for stage in self.plan for name, _ in stage}
-        plan, read = pruned(self.plan, set(ROW) & made)
+        kept, read = _kept(self.plan, set(ROW) & made)
         index = pl.col("_t") * self.periods + pl.col("_p")
         given = [pl.lit(pl.Series(name, self.per_target[name])).gather(pl.col("_t"))
                  .alias(name) if name in self.per_target
                  else pl.lit(self.steps[name]).gather(index).alias(name)
                  for name in sorted(read - set(self.row_inputs))]
-        frame = apply(rows.lazy().with_columns(given), _compiled(self.plan, plan, {}, ROW))
+        frame = apply(rows.lazy().with_columns(given),
+                      [exprs for exprs in _picked(self.plan, _compiled(self.plan, {}), kept)
+                       if exprs])
         # Without common-subexpression elimination: polars 2.1's in-memory engine (the one
         # `cchc serve` runs) mis-types a shared column in this plan ("cannot unpack series
         # of type u8 into bool", tests/test_time_territory.py); the plan is small anyway.
@@ -270,17 +314,35 @@ def _shown(outputs: tuple[str, ...], suffix: str = "") -> list[pl.Expr]:
     return shown
 
 
-def _compiled(whole: Plan, plan: Plan, known: dict, outputs: tuple[str, ...],
-              suffix: str = "") -> Compiled:
-    """`plan` (`whole` pruned to `outputs`) folded on `known` and compiled with its columns
-    named `name + suffix`, once per process for each such set."""
-    key = (id(whole), tuple(sorted((name, repr(value)) for name, value in known.items())),
-           outputs, suffix)
+def _dtype(value: object) -> pl.DataType:
+    """The type of the column `pl.lit(value)` makes, for a value of one target."""
+    for kind, dtype in ((bool, pl.Boolean()), (int, pl.Int32()), (float, pl.Float64()),
+                        (str, pl.String())):
+        if isinstance(value, kind):
+            return dtype
+    return pl.Null()
+
+
+def _picked(whole: Plan, compiled: Compiled, kept: list[set[str]]) -> Compiled:
+    """The expressions of `compiled` (all of `whole`'s columns, stage by stage) named in
+    `kept` (per stage, `_kept`); an empty list for a stage none of them is in."""
+    return [[expr for (name, _), expr in zip(stage, exprs, strict=True) if name in names]
+            for stage, exprs, names in zip(whole, compiled, kept, strict=True)]
+
+
+def _compiled(whole: Plan, known: dict[str, tuple], suffix: str = "") -> Compiled:
+    """`whole` folded on `known` (name -> (value, type)), each known column written in as
+    its value, compiled with its columns named `name + suffix`: once per process for each
+    such set (a long-running caller, `cchc serve`, re-evaluates without compiling again)."""
+    key = (id(whole), tuple(sorted((name, repr(value), repr(dtype))
+                                   for name, (value, dtype) in known.items())), suffix)
     found = _COMPILED.get(key)
     if found is not None and found[0] is whole:
         return found[1]
     if len(_COMPILED) >= _MOST_COMPILED:
         _COMPILED.clear()
-    compiled = compile_plan(fold(plan, known), suffix)
+    compiled = compile_plan(fold(whole, {name: value for name, (value, _) in known.items()}),
+                            suffix, {name: pl.lit(value, dtype=dtype)
+                                     for name, (value, dtype) in known.items()})
     _COMPILED[key] = (whole, compiled)
     return compiled

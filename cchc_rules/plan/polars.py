@@ -2,6 +2,7 @@
 comparison every polars comparison of the tool uses."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -20,21 +21,28 @@ _ARITH = {"+": pl.Expr.__add__, "-": pl.Expr.__sub__, "*": pl.Expr.__mul__,
           "/": pl.Expr.__truediv__}
 
 
-def to_polars(node: n.Node, suffix: str = "") -> pl.Expr:
+def to_polars(node: n.Node, suffix: str = "", given: Mapping[str, pl.Expr] | None = None
+              ) -> pl.Expr:
     """The polars expression of `node`; columns are read by name, `suffix` appended (one
-    frame can then hold many copies of a plan's columns, `name#k`)."""
+    frame can then hold many copies of a plan's columns, `name#k`), except the columns
+    `given` holds an expression for (a value one for all rows, written in the expression
+    instead of read from a column of the frame)."""
+    def sub(part: n.Node) -> pl.Expr:
+        return to_polars(part, suffix, given)
     if isinstance(node, n.Col):
+        if given is not None and node.name in given:
+            return given[node.name]
         return pl.col(node.name + suffix)
     if isinstance(node, n.Lit):
         return _lit(node.value)
     if isinstance(node, n.Arith):
-        return _ARITH[node.op](to_polars(node.left, suffix), to_polars(node.right, suffix))
+        return _ARITH[node.op](sub(node.left), sub(node.right))
     if isinstance(node, n.Cmp):
-        return _CMP[node.op](to_polars(node.left, suffix), to_polars(node.right, suffix))
+        return _CMP[node.op](sub(node.left), sub(node.right))
     if isinstance(node, n.ApproxCmp):
-        return approx_cmp(node.op, to_polars(node.left, suffix), to_polars(node.right, suffix))
+        return approx_cmp(node.op, sub(node.left), sub(node.right))
     if isinstance(node, n.And | n.Or):
-        args = [to_polars(a, suffix) for a in node.args]
+        args = [sub(a) for a in node.args]
         out = args[0]
         for arg in args[1:]:
             out = out & arg if isinstance(node, n.And) else out | arg
@@ -42,18 +50,18 @@ def to_polars(node: n.Node, suffix: str = "") -> pl.Expr:
     if isinstance(node, n.Case):
         chain: Then | ChainedThen | None = None
         for cond, value in node.whens:
-            chain = (pl.when(to_polars(cond, suffix)) if chain is None
-                     else chain.when(to_polars(cond, suffix))).then(to_polars(value, suffix))
-        otherwise = to_polars(node.otherwise, suffix)
+            chain = (pl.when(sub(cond)) if chain is None
+                     else chain.when(sub(cond))).then(sub(value))
+        otherwise = sub(node.otherwise)
         return otherwise if chain is None else chain.otherwise(otherwise)
     if isinstance(node, n.Lookup):
-        return pl.lit(_table(node.table)).gather(to_polars(node.index, suffix))
+        return pl.lit(_table(node.table)).gather(sub(node.index))
     if isinstance(node, n.In):
-        return to_polars(node.arg, suffix).is_in(list(node.values))
+        return sub(node.arg).is_in(list(node.values))
     if isinstance(node, n.Max):
-        return pl.max_horizontal(*(to_polars(a, suffix) for a in node.args))
+        return pl.max_horizontal(*(sub(a) for a in node.args))
     if isinstance(node, n.Unary):
-        return _UNARY[type(node)](to_polars(node.arg, suffix))
+        return _UNARY[type(node)](sub(node.arg))
     raise TypeError(f"not a plan node: {node!r}")
 
 
@@ -72,12 +80,19 @@ def _lit(value) -> pl.Expr:
 Compiled = list[list[pl.Expr]]
 
 
-def compile_plan(stages: n.Plan, suffix: str = "") -> Compiled:
+def compile_plan(stages: n.Plan, suffix: str = "",
+                 given: Mapping[str, pl.Expr] | None = None) -> Compiled:
     """Every stage's expressions, built once: an expression can be applied to many frames.
     With `suffix`, every column the plan reads or makes is `name + suffix`: the wide
-    evaluation gives each target's plan its own columns (`#k`) of one frame."""
-    return [[to_polars(node, suffix).alias(name + suffix) for name, node in stage]
-            for stage in stages]
+    evaluation gives each target's plan its own columns (`#k`) of one frame. A column in
+    `given` is read as its expression there (see to_polars) until a stage makes it."""
+    given = dict(given or {})
+    out = []
+    for stage in stages:
+        out.append([to_polars(node, suffix, given).alias(name + suffix) for name, node in stage])
+        for name, _ in stage:
+            given.pop(name, None)
+    return out
 
 
 def apply(frame: pl.LazyFrame, stages: n.Plan | Compiled) -> pl.LazyFrame:

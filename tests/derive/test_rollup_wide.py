@@ -74,7 +74,7 @@ def test_wide_roll_up_is_the_long_one_and_the_plain_rule(shape, data):
     # wide: one row per (unit, period) with a figure, by unit, period end, period
     keys = sorted({(u, p) for u, p, _ in want},
                   key=lambda k: (k[0], parse_period(k[1]).end, k[1]))
-    assert fast.wide.select("unit", "period").rows() == keys
+    assert fast.ordered and fast.wide.select("unit", "period").rows() == keys
     for row in fast.wide.iter_rows(named=True):
         for m in METRICS:
             got = want.get((row["unit"], row["period"], m))
@@ -103,3 +103,18 @@ def test_an_undated_tree_has_the_same_edges_in_every_period(shape):
     slow = UnitGraph.from_units(random_tree(shape))
     object.__setattr__(slow, "_undated_levels", lambda: None)   # the general, dated way
     assert fast.equals(slow.parent_frame(periods))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bb", "ccc", "a-long-name-of-a-unit", None]),
+                max_size=40), st.booleans())
+def test_distinct_gives_each_value_and_row_its_code(values, in_runs) -> None:
+    """Hashing each run's value once (rows in runs) or every row gives the same distinct
+    values and codes as a plain-Python reading of the column."""
+    from cchc_rules.derive.rollup import _distinct
+    rows = sorted(values, key=lambda v: (v is None, v or "")) if in_runs else values
+    names, codes, index = _distinct(pl.Series(rows, dtype=pl.String))
+    assert sorted(names, key=lambda v: (v is None, v or "")) == \
+        sorted(set(rows), key=lambda v: (v is None, v or ""))
+    at = dict(zip(codes, names, strict=True))
+    assert [None if i is None else at[i] for i in index.to_list()] == rows

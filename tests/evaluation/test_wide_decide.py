@@ -77,3 +77,54 @@ def test_all_targets_decided_in_one_frame_answer_as_the_reference(workload):
             for name in OUTPUTS:
                 got = decided[r][f"{name}#{k}"]
                 assert same(got, want[name]), (name, k, given_, got, want[name])
+
+
+def test_each_target_plan_is_compiled_once_for_every_decision(monkeypatch) -> None:
+    """The statuses, the long results and the trace decide different outputs from one
+    compiled plan per target (`WideStatuses.compiled`); a second evaluation compiles none."""
+    from pathlib import Path
+
+    from polars.testing import assert_frame_equal
+
+    from cchc_rules.pipeline import Session
+    root = Path(__file__).resolve().parents[2]
+    ruleset = root / "rulesets/tuyen-quang/cchc-2021-2030.yaml"
+    demo = sorted((root / "examples/demo").glob("*.yaml"))
+    one = Session().evaluate(ruleset, demo)
+    monkeypatch.setattr(wide, "ONE_PASS", 0)   # the national path: per target, folded
+    monkeypatch.setattr(wide, "_COMPILED", {})
+    made: list[str] = []
+    compile_plan = wide.compile_plan
+    monkeypatch.setattr(wide, "compile_plan",
+                        lambda plan, suffix="", given=None: made.append(suffix)
+                        or compile_plan(plan, suffix, given))
+    each = Session().evaluate(ruleset, demo)
+    assert_frame_equal(one.results, each.results)
+    assert_frame_equal(one.trace, each.trace)
+    targets = len(each.ruleset.model.targets)
+    assert sorted(made) == sorted(f"#{k}" for k in range(targets))
+    again = Session().evaluate(ruleset, demo)
+    assert_frame_equal(again.results, each.results)
+    assert len(made) == targets
+
+
+def test_the_wide_rolls_order_is_the_sorted_order() -> None:
+    """The roll-up on the wide frame gives its rows in (unit, period end, period) order, so
+    `_wide` does not sort them again: the same frame as sorting."""
+    from pathlib import Path
+
+    from cchc_rules.evaluation import evaluator
+    from cchc_rules.figures.unitgraph import UnitGraph
+    from cchc_rules.pipeline import Session
+    root = Path(__file__).resolve().parents[2]
+    inputs = Session().load(root / "rulesets/tuyen-quang/cchc-2021-2030.yaml",
+                            sorted((root / "examples/demo").glob("*.yaml")))
+    ruleset, figures = inputs.ruleset, inputs.figures
+    timed = evaluator._over_time(ruleset, figures, None)
+    rolled, declared = evaluator._rolled(ruleset, timed.values, figures,
+                                         UnitGraph.from_units(figures.units))
+    assert rolled.ordered and declared is None
+    fast = evaluator._wide(ruleset, rolled, figures, declared)
+    rolled.ordered = False
+    assert fast.equals(evaluator._wide(ruleset, rolled, figures, declared))
+    assert fast.height > 10
