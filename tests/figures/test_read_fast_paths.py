@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cchc_rules.errors import Position
+from cchc_rules.errors import CchcError, Position
 from cchc_rules.figures import units as units_module
+from cchc_rules.figures.data import read_data
 from cchc_rules.figures.readers import Batch, read_into
 from cchc_rules.figures.readers import csv as csv_reader
 from cchc_rules.figures.units import (
@@ -113,3 +114,26 @@ def test_the_quick_chain_bound_agrees_with_the_exact_walk(links, dated, bound):
         patch.setattr(units_module, "_within", lambda *args: False)
         exact = [p.format() for p in chain_problems(units)]
     assert quick == exact
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["a", "b"]),
+                               st.sampled_from(["2024-Q1", "Quý I/2024", "2024-Q2"]),
+                               st.sampled_from(["", "3", "4"])), max_size=6))
+def test_a_vouched_table_reads_as_one_merged(tmp_path_factory, rows):
+    """Figures a wide table vouches distinct skip `merge`: the same figures and the same
+    problems (repeats, periods that become one) as when merged."""
+    path = tmp_path_factory.mktemp("merge") / "m.csv"
+    path.write_text("unit,period,received\n" + "".join(f"{u},{p},{v}\n" for u, p, v in rows),
+                    encoding="utf-8")
+
+    def read() -> object:
+        try:
+            return read_data([path], known_metrics={"received": "count"}).values.rows()
+        except CchcError as err:
+            return [p.format() for p in err.problems]
+
+    vouched = read()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Batch, "keys_distinct", lambda self: False)
+        assert read() == vouched

@@ -74,6 +74,8 @@ class Batch:
         default_factory=dict)
     # level id -> the title a units or data file gives it (`levels:`)
     level_titles: dict[str, str] = field(default_factory=dict)
+    # indexes of `chunks` whose figures' keys (unit, period, metric) all differ
+    distinct: set[int] = field(default_factory=set)
 
     def place(self, kind: str, text: str, pos: Position) -> None:
         if (kind, text) not in self.places and has_controls(text):
@@ -207,13 +209,16 @@ class Batch:
                            & pl.col("metric").is_in(whole))
         return [*plans, lazy.with_columns(slow=slow)]
 
-    def take_cells(self, *found: pl.DataFrame) -> None:
+    def take_cells(self, *found: pl.DataFrame, distinct: bool = False) -> None:
         """The collected `cells_plan`: unknown metrics placed, plain figures kept as they are,
-        the rest checked one by one (`check`: its messages), the reading order kept."""
+        the rest checked one by one (`check`: its messages), the reading order kept.
+        `distinct`: the reader knows no two cells share a unit, period and metric."""
         self._flush()
         *unknown, frame = found
         for metric, file, line, col in (unknown[0].iter_rows() if unknown else ()):
             self.unknown_metrics.setdefault(metric, Position(file, line, col))
+        if distinct:
+            self.distinct.add(len(self.chunks))
         if not frame.get_column("slow").any():   # every cell a plain figure: in order already
             self.chunks.append(frame.select(list(SCHEMA)))
             return
@@ -253,6 +258,12 @@ class Batch:
             self.warn("DAT20", _("metric '{metric}' is not in the ruleset; its figures are "
                                  "ignored").format(
                                  metric=metric), pos, did_you_mean(metric, known))
+
+    def keys_distinct(self) -> bool:
+        """Whether every figure read is known to have a unit, period and metric of its own:
+        all came in one chunk its reader vouched for."""
+        self._flush()
+        return len(self.chunks) == 1 and 0 in self.distinct
 
     def frame(self) -> pl.DataFrame:
         self._flush()

@@ -225,10 +225,14 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
     known = batch.known_metrics
     read = [(n, j, metric) for n, (j, metric) in enumerate(places)
             if metric is None or known is None or metric in known]
-    gaps, unit_firsts, period_firsts, *found = pl.collect_all([
+    # a wide table's rows each of another unit and period: its figures' keys all differ (its
+    # metric columns do), which spares `merge` hashing them all (equal hashes: not shown)
+    pair = pl.col("unit").hash(1) * 0x9E3779B97F4A7C15 + pl.col("period").hash(2)
+    distinct = pl.lit(False) if layout.long else pair.n_unique() == pl.len()
+    gaps, unit_firsts, period_firsts, unique, *found = pl.collect_all([
         rows.filter(pl.col("missing") & ~pl.col("blank")).select("line", *needed),
         *(kept.group_by(key, maintain_order=True).agg(pl.col("line").first())
-          for key in ("unit", "period")),
+          for key in ("unit", "period")), kept.select(distinct=distinct),
         *batch.cells_plan(_cells(kept, read, nums, keys, file, cols),
                           unknown=layout.long)])
     for row in gaps.iter_rows(named=True):
@@ -243,7 +247,7 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
         for j, metric in layout.metrics.items():
             if known is not None and metric not in known:
                 batch.unknown_metrics.setdefault(metric, Position(file, line, cols[j]))
-    batch.take_cells(*found)
+    batch.take_cells(*found, distinct=unique.item())
 
 
 def _stripped(text: pl.Expr) -> pl.Expr:
