@@ -20,6 +20,7 @@ Severity = Literal["error", "warning"]
 _CONTROLS = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
 _ESCAPES = {c: chr(c).encode("unicode_escape").decode("ascii") for c in _CONTROLS}
 _CONTROL_CLASS = re.compile("[" + "".join(f"\\u{c:04x}" for c in _CONTROLS) + "]")
+CONTROL_PATTERN = _CONTROL_CLASS.pattern   # the same class for polars' str.contains
 
 
 def escape_controls(text: str) -> str:

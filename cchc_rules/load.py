@@ -35,6 +35,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _T = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null", _T + "timestamp"}
 _MERGE = _T + "merge"
+_STR = _T + "str"
 _BOM = b"\xef\xbb\xbf"
 _scalars = SafeConstructor()
 
@@ -229,7 +230,6 @@ class _Builder:
         self.file = file
         self.nodes: dict[tuple, Node] = {}       # key path -> its value's node
         self.key_nodes: dict[tuple, Node] = {}   # key path -> its key's node
-        self.key_texts: dict[tuple, str] = {}  # each key as written, for messages
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.expanded = 0
@@ -287,29 +287,39 @@ class _Builder:
     def mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
         result: dict = {}
         merges: list[Node] = []
+        seen, nodes, key_nodes = self.seen, self.nodes, self.key_nodes
         for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.tag == _MERGE:
+            if key_node.__class__ is ScalarNode and key_node.tag == _STR:
+                key = key_node.value   # the common key, read as `scalar` reads it
+            elif isinstance(key_node, ScalarNode) and key_node.tag == _MERGE:
                 merges.append(value_node)
                 continue
-            if not isinstance(key_node, ScalarNode):
+            elif not isinstance(key_node, ScalarNode):
                 self.fail("YAML09", _("a key must be plain text, not a list or mapping"), key_node)
                 continue
-            key = self.scalar(key_node)
+            else:
+                key = self.scalar(key_node)
+            at = (*path, key)
             if key in result:
                 # as written: `1:` and `true:` are one key to Python, never 'True' to a reader
-                first = self.key_texts.get((*path, key), str(key))
+                first = key_nodes[at].value if at in key_nodes else str(key)
                 same = "" if first == key_node.value else \
                     _(" ('{value}' and '{first}' are read as the same key)").format(
                         value=key_node.value, first=first)
                 self.fail("YAML02", _("duplicate key '{value}'").format(
                                       value=key_node.value), key_node,
                           _("'{first}' is already given at line {line}{same}").format(
-                            first=first, line=self.pos(self.key_nodes[(*path, key)]).line,
+                            first=first, line=self.pos(key_nodes[at]).line,
                             same=same))
                 continue
-            self.key_nodes.setdefault((*path, key), key_node)
-            self.key_texts.setdefault((*path, key), key_node.value)
-            result[key] = self.build(value_node, (*path, key), depth + 1)
+            key_nodes.setdefault(at, key_node)
+            if value_node.__class__ is ScalarNode and value_node.tag == _STR \
+                    and id(value_node) not in seen and depth < MAX_DEPTH:
+                seen.add(id(value_node))   # `build` of a text met once, without the call
+                nodes.setdefault(at, value_node)
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node, at, depth + 1)
         for merged in self.merge_sources(merges):
             for key, value in self.mapping(merged, path, depth).items():
                 result.setdefault(key, value)

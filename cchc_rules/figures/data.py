@@ -67,8 +67,10 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     for path in paths:
         read_into(batch, Path(path))
     batch.finish()
-    frame, restated = _split_restated(batch.frame(), batch.restated_at)
-    frame, restated = _canonical_periods(frame), _canonical_periods(restated)
+    read, restated = _split_restated(batch.frame(), batch.restated_at)
+    frame, restated = _canonical_periods(read), _canonical_periods(restated)
+    # keys the reader vouched for stay distinct unless two period names became one
+    distinct = batch.keys_distinct() and frame is read
     units, problems = collect_units(batch.units)
     batch.warnings += level_warnings(units)
     declared = batch.declared_frame()
@@ -80,7 +82,7 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     else:
         units = {u: Unit(u, u) for u in placed["unit"].unique(maintain_order=True)}
     problems += _declared_and_reported(declared, frame)
-    frame, conflicts = merge(frame)
+    frame, conflicts = (frame, []) if distinct else merge(frame)
     restated, restated_conflicts = merge(restated)
     raise_if(problems + conflicts + restated_conflicts + batch.warnings)
     frame, outside = outside_validity(frame, units)

@@ -34,6 +34,9 @@ class ParentEdge:
                 and (self.valid_to is None or day <= self.valid_to))
 
 
+_OPEN: tuple[date | None, date | None] = (None, None)
+
+
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -64,6 +67,8 @@ class UnitGraph:
     def lifetime(self, unit: str) -> tuple[date | None, date | None]:
         """The unit's own `valid_from` and `valid_to` (None: open)."""
         u = self.units[unit]
+        if u.valid_from is None and u.valid_to is None:
+            return _OPEN   # most units: no date to read
         return _day(u.valid_from), _day(u.valid_to)
 
     def exists_on(self, unit: str, day: date) -> bool:

@@ -43,6 +43,38 @@ class Unit:
                    for f in fields(self) if f.name != "pos")
 
 
+# The fields a plain declaration holds: text as it is, no dates, no lists.
+_PLAIN = frozenset({"id", "name", "level", "parent", "successor", "code"})
+_ABSENT = {f.name: f.default for f in fields(Unit)}
+
+
+def plain_units(entries: list[object]) -> list[int] | None:
+    """The indexes of `entries` that are plain declarations (a mapping of `_PLAIN` fields to
+    non-empty text without surrounding spaces, `id` among them), which `plain_unit` takes
+    as they are; None when some text of the file holds a control character (then every
+    entry goes through `parse_unit`, which says where)."""
+    plain = [i for i, entry in enumerate(entries) if entry.__class__ is dict
+             and "id" in entry and _PLAIN.issuperset(entry)]
+    values = [v for i in plain for v in entries[i].values()]   # type: ignore[attr-defined]
+    if set(map(type, values)) - {str} or "" in values \
+            or list(map(str.strip, values)) != values:   # some entry is not plain: which
+        plain = [i for i in plain if all(v.__class__ is str and v and v == v.strip()
+                                         for v in entries[i].values())]  # type: ignore
+        values = [v for i in plain for v in entries[i].values()]  # type: ignore
+    return None if has_controls("".join(values)) else plain
+
+
+def plain_unit(entry: Mapping[str, str], pos: Position) -> Unit:
+    """`parse_unit` of a plain declaration (see `plain_units`), which has nothing to refuse:
+    the same Unit, built without the frozen dataclass's field-by-field setattr (a national
+    units file holds thousands)."""
+    unit = object.__new__(Unit)
+    unit.__dict__.update(_ABSENT, **entry, pos=pos)
+    if "name" not in entry:
+        unit.__dict__["name"] = entry["id"]
+    return unit
+
+
 def parse_unit(entry: Mapping[str, object], pos_of: Callable[[str | None], Position]
                ) -> tuple[Unit | None, list[Problem]]:
     """One declaration (a YAML mapping or a CSV row) into a Unit; `pos_of(key)` places a field,
@@ -226,6 +258,8 @@ def chain_problems(units: Mapping[str, Unit]) -> list[Problem]:
     """UNT18 for the first unit (in declaration order) under more than MAX_DEPTH levels of
     parents, and for the first at the start of a successor chain longer than MAX_SUCCESSION;
     each unit walked once (linear in the units and their links)."""
+    if _within(units, "parent", MAX_DEPTH) and _within(units, "successor", MAX_SUCCESSION):
+        return []   # the common tree: no chain near a bound, nothing to name
     problems = []
     depth = _longest(units, lambda u: (u.parent, *(p[0] for p in u.parents)))
     deep = next((u for u in units.values() if depth[u.id] - 1 > MAX_DEPTH), None)
@@ -242,6 +276,32 @@ def chain_problems(units: Mapping[str, Unit]) -> list[Problem]:
                 id=long.id, n=chain[long.id] - 1, limit=MAX_SUCCESSION), long.pos,
             _("a unit's successor is the unit that took its territory over")))
     return problems
+
+
+def _within(units: Mapping[str, Unit], link: str, bound: int) -> bool:
+    """True when no chain along `link` (parent or successor) holds more than `bound` links,
+    by one memoised walk up from each unit (linear); False, to have `_longest` decide, on
+    anything this walk does not settle: dated parents, a cycle, a longer chain."""
+    if link == "parent" and any(u.parents for u in units.values()):
+        return False
+    links = {uid: ref for uid, u in units.items()
+             if (ref := getattr(u, link)) is not None and ref in units}
+    above: dict[str, int] = {}
+    for start in links:
+        path = []
+        node: str | None = start
+        while node in links and node not in above:
+            path.append(node)
+            if len(path) > bound + 1:
+                return False   # a chain too long, or a cycle: `_longest` says which
+            node = links[node]
+        count = above.get(node, 0) if node is not None else 0
+        for uid in reversed(path):
+            count += 1
+            if count > bound:
+                return False
+            above[uid] = count
+    return True
 
 
 def _longest(units: Mapping[str, Unit], links) -> dict[str, int]:

@@ -14,7 +14,14 @@ from math import inf
 import polars as pl
 
 from ...domain import LOWEST, NON_NEGATIVE_UNITS, WHOLE_UNITS
-from ...errors import CchcError, Position, Problem, did_you_mean, has_controls
+from ...errors import (
+    CONTROL_PATTERN,
+    CchcError,
+    Position,
+    Problem,
+    did_you_mean,
+    has_controls,
+)
 from ...messages import _, noun, translate
 from ..units import Unit
 from .numbers import (
@@ -67,6 +74,8 @@ class Batch:
         default_factory=dict)
     # level id -> the title a units or data file gives it (`levels:`)
     level_titles: dict[str, str] = field(default_factory=dict)
+    # indexes of `chunks` whose figures' keys (unit, period, metric) all differ
+    distinct: set[int] = field(default_factory=set)
 
     def place(self, kind: str, text: str, pos: Position) -> None:
         if (kind, text) not in self.places and has_controls(text):
@@ -141,24 +150,44 @@ class Batch:
             return None
         return value
 
+    def place_firsts(self, kind: str, firsts: pl.DataFrame, file: str, col: int) -> None:
+        """`place` for each (text, line) row of `firsts`, a column's distinct texts where they
+        are first written: only the texts holding a control character are looked at one by
+        one (a national file's thousands of units are not)."""
+        flagged = firsts.get_column(kind).str.contains(CONTROL_PATTERN)
+        if flagged.any():   # the same messages, in the same order, as `place` row by row
+            for text, line, control in zip(*firsts.get_columns(), flagged, strict=True):
+                if control:
+                    self.place(kind, text, Position(file, line, col))
+                else:
+                    self.places.setdefault((kind, text), Position(file, line, col))
+            return
+        places = self.places
+        for text, line in firsts.iter_rows():
+            if (kind, text) not in places:
+                places[kind, text] = Position(file, line, col)
+
     def add_cells(self, cells: pl.DataFrame) -> None:
         """Many cells (CELLS columns) in reading order: plain numbers are read column-wise,
         the rest one by one through `check`, and the order is kept."""
-        self._flush()
+        self.take_cells(*pl.collect_all(self.cells_plan(cells.lazy())))
+
+    def cells_plan(self, cells: pl.LazyFrame, unknown: bool = True) -> list[pl.LazyFrame]:
+        """What `take_cells` takes, as plans to collect together with the reader's own: the
+        first cell of each metric not in the ruleset (unless the reader places those itself,
+        `unknown=False`), and the cells (CELLS columns, in reading order) with `value` where
+        plain figures are read column-wise and `slow` where the rest must go through
+        `check`."""
         frame = cells.with_row_index("i").with_columns(
             pl.col("text").str.strip_chars(SPACES + "\t\r\n"))
         known = self.known_metrics
-        if known is not None:
-            # each metric once (a few distinct texts), the cells of unknown ones placed only
-            # when there are some
-            unknown = [m for m in frame.get_column("metric").unique(maintain_order=True)
-                       if m not in known]
-            if unknown:
-                for row in frame.filter(pl.col("metric").is_in(unknown)).group_by(
-                        "metric", maintain_order=True).first().iter_rows(named=True):
-                    self.unknown_metrics.setdefault(row["metric"], _where(row))
-                frame = frame.filter(pl.col("metric").is_in(list(known)))
-        lazy = frame.lazy().filter(pl.col("num").is_not_null() | (pl.col("text") != ""))
+        plans = []
+        if known is not None and unknown:
+            plans.append(frame.filter(~pl.col("metric").is_in(list(known)))
+                         .group_by("metric", maintain_order=True).first()
+                         .select("metric", "file", "line", "col"))
+            frame = frame.filter(pl.col("metric").is_in(list(known)))
+        lazy = frame.filter(pl.col("num").is_not_null() | (pl.col("text") != ""))
         text = pl.col("text")
         if self.decimal_comma:
             fast = pl.when(text.str.contains(_FAST_COMMA)).then(
@@ -178,7 +207,18 @@ class Batch:
             whole = [m for m, unit in known.items() if unit in WHOLE]
             slow = slow | ((pl.col("value") != pl.col("value").round(0))
                            & pl.col("metric").is_in(whole))
-        frame = lazy.with_columns(slow=slow).collect()
+        return [*plans, lazy.with_columns(slow=slow)]
+
+    def take_cells(self, *found: pl.DataFrame, distinct: bool = False) -> None:
+        """The collected `cells_plan`: unknown metrics placed, plain figures kept as they are,
+        the rest checked one by one (`check`: its messages), the reading order kept.
+        `distinct`: the reader knows no two cells share a unit, period and metric."""
+        self._flush()
+        *unknown, frame = found
+        for metric, file, line, col in (unknown[0].iter_rows() if unknown else ()):
+            self.unknown_metrics.setdefault(metric, Position(file, line, col))
+        if distinct:
+            self.distinct.add(len(self.chunks))
         if not frame.get_column("slow").any():   # every cell a plain figure: in order already
             self.chunks.append(frame.select(list(SCHEMA)))
             return
@@ -218,6 +258,12 @@ class Batch:
             self.warn("DAT20", _("metric '{metric}' is not in the ruleset; its figures are "
                                  "ignored").format(
                                  metric=metric), pos, did_you_mean(metric, known))
+
+    def keys_distinct(self) -> bool:
+        """Whether every figure read is known to have a unit, period and metric of its own:
+        all came in one chunk its reader vouched for."""
+        self._flush()
+        return len(self.chunks) == 1 and 0 in self.distinct
 
     def frame(self) -> pl.DataFrame:
         self._flush()

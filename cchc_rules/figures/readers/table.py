@@ -192,40 +192,87 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
                  columns: Sequence[Sequence[object] | pl.Series], file: str, cols: Sequence[int],
                  text_only: bool = False) -> None:
     """`read_rows` once the rows are columns (`columns[j]` holds column j's cells, a list or
-    a polars String Series, `lines[i]` the line of row i)."""
-    names = {key: _texts(batch, key, columns[j], file, lines, cols[j], text_only)
-             for key, j in layout.index.items() if key != "value"}
+    a polars String Series, `lines[i]` the line of row i). Two polars passes: the rows with
+    their ids and flags, then together the rows missing an id, where each unit and period is
+    first written, and the cells in reading order (row by row, metrics in column order)."""
     places = ([(layout.index["value"], None)] if layout.long
               else list(layout.metrics.items()))
-    cells = {j: split_cells(columns[j], text_only) for j, _ in places}
-    frame = pl.DataFrame({"line": lines, **names}, schema_overrides={"line": pl.Int64})
-    filled = [pl.col(k).is_not_null() for k in names] + [
-        num.is_not_null() | text.str.strip_chars(SPACES).fill_null("").ne("")
-        for num, text in cells.values()]
-    needed = [k for k in ("unit", "period", "metric") if k in names]
-    frame = frame.with_columns(blank=~pl.any_horizontal(filled),
-                               missing=pl.any_horizontal([pl.col(k).is_null() for k in needed]),
-                               bad=pl.any_horizontal([pl.col(k).eq_missing(BAD) for k in names]))
-    for row in frame.filter(pl.col("missing") & ~pl.col("blank")).iter_rows(named=True):
+    keys = [key for key in layout.index if key != "value"]
+    data: dict[str, pl.Series] = {"line": pl.Series("line", lines, dtype=pl.Int64)}
+    for key in keys:   # a cell that is not text (Excel) is said here, in column order
+        j = layout.index[key]
+        data[key] = pl.Series(key, columns[j], dtype=pl.String) if text_only \
+            else _texts(batch, key, columns[j], file, lines, cols[j], False)
+    for n, (j, _metric) in enumerate(places):
+        if text_only:   # every cell text: no number column to build
+            data[f"t{n}"] = pl.Series(f"t{n}", columns[j], dtype=pl.String)
+        else:
+            data[f"n{n}"], data[f"t{n}"] = split_cells(columns[j])
+    nums = [pl.lit(None, pl.Float64) if text_only else pl.col(f"n{n}")
+            for n in range(len(places))]
+    frame = pl.DataFrame(data).lazy()
+    if text_only:
+        frame = frame.with_columns(_stripped(pl.col(key)).alias(key) for key in keys)
+    filled = [pl.col(k).is_not_null() for k in keys] + [
+        num.is_not_null() | pl.col(f"t{n}").str.strip_chars(SPACES).fill_null("").ne("")
+        for n, num in enumerate(nums)]
+    needed = [k for k in ("unit", "period", "metric") if k in keys]
+    rows = frame.with_columns(
+        blank=~pl.any_horizontal(filled),
+        missing=pl.any_horizontal([pl.col(k).is_null() for k in needed]),
+        bad=pl.any_horizontal([pl.col(k).eq_missing(BAD) for k in keys])).collect().lazy()
+    kept = rows.filter(~(pl.col("blank") | pl.col("missing") | pl.col("bad")))
+    known = batch.known_metrics
+    read = [(n, j, metric) for n, (j, metric) in enumerate(places)
+            if metric is None or known is None or metric in known]
+    # a wide table's rows each of another unit and period: its figures' keys all differ (its
+    # metric columns do), which spares `merge` hashing them all (equal hashes: not shown)
+    pair = pl.col("unit").hash(1) * 0x9E3779B97F4A7C15 + pl.col("period").hash(2)
+    distinct = pl.lit(False) if layout.long else pair.n_unique() == pl.len()
+    gaps, unit_firsts, period_firsts, unique, *found = pl.collect_all([
+        rows.filter(pl.col("missing") & ~pl.col("blank")).select("line", *needed),
+        *(kept.group_by(key, maintain_order=True).agg(pl.col("line").first())
+          for key in ("unit", "period")), kept.select(distinct=distinct),
+        *batch.cells_plan(_cells(kept, read, nums, keys, file, cols),
+                          unknown=layout.long)])
+    for row in gaps.iter_rows(named=True):
         for key in needed:
             if row[key] is None:
                 batch.error("DAT08", _("the row has no {key}").format(key=key),
                             Position(file, row["line"], cols[layout.index[key]]))
-    keep = ~(pl.col("blank") | pl.col("missing") | pl.col("bad"))
-    for key in ("unit", "period"):
-        firsts = frame.filter(keep).group_by(key, maintain_order=True).agg(pl.col("line").first())
-        for text, line in firsts.iter_rows():
-            batch.place(key, text, Position(file, line, cols[layout.index[key]]))
-    pieces = []
-    for j, metric in places:
-        num, text = cells[j]
-        pieces.append(frame.with_columns(
-            metric=pl.lit(metric, pl.String) if metric is not None else pl.col("metric"),
-            source=pl.col("source") if "source" in names else pl.lit(None, pl.String),
-            file=pl.lit(file), col=pl.lit(cols[j], pl.Int64), num=num, text=text,
-        ).filter(keep).select(list(CELLS)))
-    # row by row, metrics in column order: the order a reader of the file meets them
-    batch.add_cells(pl.concat(pieces).sort("line", "col", maintain_order=True))
+    for key, first in (("unit", unit_firsts), ("period", period_firsts)):
+        batch.place_firsts(key, first, file, cols[layout.index[key]])
+    if not layout.long and unit_firsts.height:   # a wide column of a metric not in the ruleset:
+        line = unit_firsts.item(0, "line")      # its first cell is on the first row read
+        for j, metric in layout.metrics.items():
+            if known is not None and metric not in known:
+                batch.unknown_metrics.setdefault(metric, Position(file, line, cols[j]))
+    batch.take_cells(*found, distinct=unique.item())
+
+
+def _stripped(text: pl.Expr) -> pl.Expr:
+    """A text cell without its spaces, null when nothing is left."""
+    text = text.str.strip_chars()
+    return pl.when(text != "").then(text)
+
+
+def _cells(kept: pl.LazyFrame, read: Sequence[tuple[int, int, str | None]],
+           nums: Sequence[pl.Expr], keys: Sequence[str], file: str, cols: Sequence[int]
+           ) -> pl.LazyFrame:
+    """The kept rows' cells (CELLS) of the columns `read` ((n, j, metric): the n-th place,
+    column j), row by row, metrics in column order: one piece per column, concatenated in
+    column order, then a stable sort on the line alone (a sort on line and column costs
+    ten times as much and gives the same order: the pieces are in column order)."""
+    source = pl.col("source") if "source" in keys else pl.lit(None, pl.String)
+    pieces = [kept.select(
+        "unit", "period",
+        metric=pl.lit(metric, pl.String) if metric is not None else pl.col("metric"),
+        file=pl.lit(file), line="line", col=pl.lit(cols[j], pl.Int64), source=source,
+        num=nums[n], text=f"t{n}") for n, j, metric in read]
+    if not pieces:
+        return kept.select(**{k: pl.lit(None, t) for k, t in CELLS.items()}).clear()
+    return pl.concat(pieces).sort("line", maintain_order=True) if len(pieces) > 1 \
+        else pieces[0]
 
 
 def _fit(batch: Batch, rows: Iterable[tuple[int, Sequence[object]]], file: str, width: int
@@ -254,8 +301,8 @@ def _texts(batch: Batch, key: str, column: Sequence[object] | pl.Series, file: s
            lines: Sequence[int] | pl.Series, col: int, text_only: bool) -> pl.Series:
     """An identifier column as text, null where empty and BAD where the cell is not text."""
     if text_only or all(v is None or v.__class__ is str for v in column):
-        text = pl.Series(key, column, dtype=pl.String).str.strip_chars()
-        return pl.select(pl.when(text != "").then(text).alias(key)).to_series()
+        return pl.select(_stripped(pl.lit(pl.Series(key, column, dtype=pl.String)))
+                         .alias(key)).to_series()
     out: list[str | None] = []
     for line, cell in zip(lines, column, strict=True):
         try:

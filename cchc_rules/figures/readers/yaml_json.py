@@ -9,7 +9,7 @@ from pathlib import Path
 from ...errors import CchcError, Position, Problem, did_you_mean
 from ...load import Doc, load_yaml
 from ...messages import N_, _, translate
-from ..units import parse_unit
+from ..units import parse_unit, plain_unit, plain_units
 from .batch import Batch
 
 TOP = ("units", "reports", "levels")
@@ -91,7 +91,12 @@ def _read_levels(batch: Batch, doc: Doc, section: object) -> None:
 
 
 def _read_units(batch: Batch, doc: Doc, section: object) -> None:
-    for i, entry in enumerate(_list(batch, doc, section, "units")):
+    entries = _list(batch, doc, section, "units")
+    plain = set(plain_units(entries) or ())
+    for i, entry in enumerate(entries):
+        if i in plain:   # nothing to refuse: built as it is, placed where it starts
+            batch.units.append(plain_unit(entry, doc.pos(("units", i))))
+            continue
         if not isinstance(entry, dict):
             batch.error("UNT01", _("a unit is a mapping like {id: ham-tan, name: Huyện Hàm Tân}"),
                         doc.pos(("units", i)))

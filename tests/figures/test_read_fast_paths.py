@@ -1,0 +1,139 @@
+"""The fast paths of reading at the floor say what the careful paths say: polars' plain-CSV
+read and the cell-by-cell reader give the same figures, problems and places for generated
+tables, bad cells included; a plain unit declaration is the Unit `parse_unit` makes; the
+quick chain bound agrees with the exact walk."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cchc_rules.errors import CchcError, Position
+from cchc_rules.figures import units as units_module
+from cchc_rules.figures.data import read_data
+from cchc_rules.figures.readers import Batch, read_into
+from cchc_rules.figures.readers import csv as csv_reader
+from cchc_rules.figures.units import (
+    FIELDS,
+    Unit,
+    chain_problems,
+    parse_unit,
+    plain_unit,
+    plain_units,
+)
+
+KNOWN = {"received": "count", "rate": "percent", "rank": "rank"}
+CELL = st.sampled_from(["", "5", "0", "-3", "1.5", "1.000", "4,5", " 7 ", "x", "n/a", "1e3",
+                        "12", "2.25", "\x1b", "-0", "99999999999"])
+ID = st.sampled_from(["", "a", "b", " c ", "a\x1b"])
+PERIOD = st.sampled_from(["", "2024-01", "2024-Q1", "2024-13", " 2024 "])
+METRICS = st.lists(st.sampled_from(["received", "rate", "rank", "nope", "Received"]),
+                   min_size=1, max_size=4, unique=True)
+
+
+def _read(path, fast: bool) -> Batch:
+    batch = Batch(False, KNOWN, {"received": "Received"})
+    with pytest.MonkeyPatch.context() as patch:
+        if not fast:
+            patch.setattr(csv_reader, "_read_plain", lambda *args: False)
+        read_into(batch, path)
+    batch.finish()
+    return batch
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(metrics=METRICS, rows=st.lists(st.tuples(ID, PERIOD, st.lists(CELL, min_size=4,
+                                                                       max_size=4)),
+                                      max_size=8))
+def test_plain_csv_reads_as_the_cell_reader(tmp_path_factory, metrics, rows):
+    lines = [",".join(["unit", "period", *metrics])]
+    lines += [",".join([unit, period, *cells[:len(metrics)]]) for unit, period, cells in rows]
+    path = tmp_path_factory.mktemp("csv") / "figures.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fast, slow = _read(path, True), _read(path, False)
+    assert fast.frame().equals(slow.frame())
+    assert [p.format() for p in fast.problems] == [p.format() for p in slow.problems]
+    assert [p.format() for p in fast.warnings] == [p.format() for p in slow.warnings]
+    assert fast.places == slow.places
+
+
+@settings(max_examples=40, deadline=None)
+@given(metrics=st.lists(st.sampled_from(["received", "rate", "rank"]), min_size=1, max_size=3,
+                        unique=True),
+       rows=st.lists(st.tuples(st.sampled_from(["a", "b"]), st.sampled_from(["2024-01", "2024"]),
+                               st.lists(st.sampled_from(["", "3", "17", "2.5"]), min_size=3,
+                                        max_size=3)), max_size=6))
+def test_wide_figures_come_row_by_row_in_column_order(tmp_path_factory, metrics, rows):
+    """An independent reference: plain Python over the lines of the file."""
+    text = ",".join(["unit", "period", *metrics]) + "\n" + "".join(
+        ",".join([u, p, *cells[:len(metrics)]]) + "\n" for u, p, cells in rows)
+    path = tmp_path_factory.mktemp("wide") / "w.csv"
+    path.write_text(text, encoding="utf-8")
+    batch = _read(path, True)
+    expected = [(u, p, m, float(v), str(path), line, 0, None)
+                for line, (u, p, cells) in enumerate(rows, start=2)
+                for m, v in zip(metrics, cells, strict=False) if v
+                and not (m in ("received", "rank") and "." in v)]   # whole units
+    assert batch.frame().rows() == expected
+
+
+TEXT = st.sampled_from(["a", "b", " a", "a ", "", "x\x1b", "01", "Huyện Hàm Tân"])
+ENTRY = st.dictionaries(st.sampled_from([*FIELDS, "levle"]),
+                        st.one_of(TEXT, st.integers(0, 9), st.none(), st.just(["a", "b"])),
+                        max_size=5)
+
+
+@given(entries=st.lists(ENTRY, max_size=6))
+def test_plain_units_are_the_units_parse_unit_makes(entries):
+    pos = Position("u.yaml", 3, 1)
+    for i in plain_units(entries) or ():
+        unit, problems = parse_unit(entries[i], lambda _key: pos)
+        assert problems == []
+        made = plain_unit(entries[i], pos)
+        assert made == unit and isinstance(made, Unit) and made.pos == pos
+        assert hash(made) == hash(unit)
+
+
+@settings(max_examples=80)
+@given(links=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=14),
+       dated=st.booleans(), bound=st.integers(1, 4))
+def test_the_quick_chain_bound_agrees_with_the_exact_walk(links, dated, bound):
+    """Parents and successors drawn at random (cycles and long chains included): the same
+    problems with the quick screen as with the exact walk alone."""
+    parent = dict(links)
+    successor = {child: (child + 3) % 10 for child in parent if child % 3 == 0}
+    units = {f"u{i}": Unit(f"u{i}", f"u{i}", None,
+                           f"u{parent[i]}" if i in parent else None, Position("u.yaml", i + 1),
+                           successor=f"u{successor[i]}" if i in successor else None,
+                           parents=(("u1", None, "2024-12-31"),) if dated and i == 5 else ())
+             for i in range(10)}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(units_module, "MAX_DEPTH", bound)
+        patch.setattr(units_module, "MAX_SUCCESSION", bound)
+        quick = [p.format() for p in chain_problems(units)]
+        patch.setattr(units_module, "_within", lambda *args: False)
+        exact = [p.format() for p in chain_problems(units)]
+    assert quick == exact
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["a", "b"]),
+                               st.sampled_from(["2024-Q1", "Quý I/2024", "2024-Q2"]),
+                               st.sampled_from(["", "3", "4"])), max_size=6))
+def test_a_vouched_table_reads_as_one_merged(tmp_path_factory, rows):
+    """Figures a wide table vouches distinct skip `merge`: the same figures and the same
+    problems (repeats, periods that become one) as when merged."""
+    path = tmp_path_factory.mktemp("merge") / "m.csv"
+    path.write_text("unit,period,received\n" + "".join(f"{u},{p},{v}\n" for u, p, v in rows),
+                    encoding="utf-8")
+
+    def read() -> object:
+        try:
+            return read_data([path], known_metrics={"received": "count"}).values.rows()
+        except CchcError as err:
+            return [p.format() for p in err.problems]
+
+    vouched = read()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Batch, "keys_distinct", lambda self: False)
+        assert read() == vouched
