@@ -203,9 +203,7 @@ class _Decided(WideStatuses):
         part.plan = last
         # the whole plan's compiled targets, their last stage: the plans are compiled once
         # per target for every decision (the earlier stages' columns are the CARRIED ones)
-        if self.n:
-            self.compiled(0)
-        part._targets = [(compiled[-1:], varying) for compiled, varying in self._targets or ()]
+        part._targets = [(compiled[-1:], varying) for compiled, varying in self.every_compiled()]
         part.row_inputs = [*self.row_inputs, *CARRIED, "_status"]
         part.inputs = self.inputs.with_columns(
             *(pl.lit(known[f"{name}#{k}"]) for name in CARRIED for k in range(self.n)),

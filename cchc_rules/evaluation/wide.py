@@ -159,9 +159,13 @@ class WideStatuses:
         of its constants that vary by period (`name#k`, from the period's index `_p`). A
         constant that is one value in all its rows is written into the compiled expressions
         instead of being a column. Made once per WideStatuses, for every `decide`."""
+        return self.every_compiled()[k]
+
+    def every_compiled(self) -> list[tuple[Compiled, dict[str, pl.Expr]]]:
+        """`compiled` of every target, in target order."""
         if self._targets is None:
             self._targets = self._compile_targets()
-        return self._targets[k]
+        return self._targets
 
     def _compile_targets(self) -> list[tuple[Compiled, dict[str, pl.Expr]]]:
         """`compiled` for every target: which constants are one value per target, in one
