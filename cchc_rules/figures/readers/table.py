@@ -18,7 +18,7 @@ import polars as pl
 
 from ...errors import Position
 from ...messages import N_, _, translate
-from .batch import CELLS, Batch, cell_text, split_cells
+from .batch import CELLS, STRIP, Batch, cell_text, split_cells
 from .numbers import SPACES
 
 BAD = "\x00"  # an identifier cell already reported as not text
@@ -194,7 +194,9 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
     """`read_rows` once the rows are columns (`columns[j]` holds column j's cells, a list or
     a polars String Series, `lines[i]` the line of row i). Two polars passes: the rows with
     their ids and flags, then together the rows missing an id, where each unit and period is
-    first written, and the cells in reading order (row by row, metrics in column order)."""
+    first written, and the cells: a wide table's parsed a column at a time, side by side
+    (`_wide`), then laid out in reading order (row by row, metrics in column order) by
+    `Batch.take_wide`; a long table's in one long column (`_cells`, `Batch.cells_plan`)."""
     places = ([(layout.index["value"], None)] if layout.long
               else list(layout.metrics.items()))
     keys = [key for key in layout.index if key != "value"]
@@ -229,12 +231,13 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
     # metric columns do), which spares `merge` hashing them all (equal hashes: not shown)
     pair = pl.col("unit").hash(1) * 0x9E3779B97F4A7C15 + pl.col("period").hash(2)
     distinct = pl.lit(False) if layout.long else pair.n_unique() == pl.len()
+    wide = by_columns(layout)
+    cells = [_wide(batch, kept, read, nums, keys)] if wide else batch.cells_plan(
+        _cells(kept, read, nums, keys, file, cols), unknown=layout.long)
     gaps, unit_firsts, period_firsts, unique, *found = pl.collect_all([
         rows.filter(pl.col("missing") & ~pl.col("blank")).select("line", *needed),
         *(kept.group_by(key, maintain_order=True).agg(pl.col("line").first())
-          for key in ("unit", "period")), kept.select(distinct=distinct),
-        *batch.cells_plan(_cells(kept, read, nums, keys, file, cols),
-                          unknown=layout.long)])
+          for key in ("unit", "period")), kept.select(distinct=distinct), *cells])
     for row in gaps.iter_rows(named=True):
         for key in needed:
             if row[key] is None:
@@ -247,7 +250,18 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
         for j, metric in layout.metrics.items():
             if known is not None and metric not in known:
                 batch.unknown_metrics.setdefault(metric, Position(file, line, cols[j]))
-    batch.take_cells(*found, distinct=unique.item())
+    if not wide:
+        batch.take_cells(*found, distinct=unique.item())
+    else:
+        batch.take_wide(found[0], [(metric or "", cols[j]) for _n, j, metric in read], file,
+                        distinct=unique.item())
+
+
+def by_columns(layout: Layout) -> bool:
+    """Whether the cells are read a column at a time (`_wide`: a wide table's columns each
+    of one metric) rather than as one long column of cells (`_cells`, `Batch.cells_plan`),
+    which reads any table the same way (a law in the tests holds them to each other)."""
+    return not layout.long
 
 
 def _stripped(text: pl.Expr) -> pl.Expr:
@@ -273,6 +287,27 @@ def _cells(kept: pl.LazyFrame, read: Sequence[tuple[int, int, str | None]],
         return kept.select(**{k: pl.lit(None, t) for k, t in CELLS.items()}).clear()
     return pl.concat(pieces).sort("line", maintain_order=True) if len(pieces) > 1 \
         else pieces[0]
+
+
+def _wide(batch: Batch, kept: pl.LazyFrame, read: Sequence[tuple[int, int, str | None]],
+          nums: Sequence[pl.Expr], keys: Sequence[str]) -> pl.LazyFrame:
+    """The kept rows of a wide table as `Batch.take_wide` takes them: each metric column's
+    texts stripped, then read by `Batch.column_value` and `column_rule`, a column at a time
+    (not one long column of all the cells: the columns are read side by side)."""
+    k = range(len(read))
+    frame = kept.select(
+        "line", "unit", "period",
+        (pl.col("source") if "source" in keys else pl.lit(None, pl.String)).alias("source"),
+        *(nums[n].alias(f"n{i}") for i, (n, _j, _m) in enumerate(read)),
+        *(pl.col(f"t{n}").str.strip_chars(STRIP).alias(f"s{i}")
+          for i, (n, _j, _m) in enumerate(read)))
+    frame = frame.with_columns(batch.column_value(pl.col(f"n{i}"), pl.col(f"s{i}"))
+                               .alias(f"v{i}") for i in k)
+    frame = frame.with_columns(batch.column_rule(pl.col(f"n{i}"), pl.col(f"s{i}"),
+                                                 pl.col(f"v{i}"), metric or "").alias(f"x{i}")
+                               for i, (_n, _j, metric) in enumerate(read))
+    return frame.with_columns(slow=pl.any_horizontal(f"x{i}" for i in k) if read
+                              else pl.lit(False))
 
 
 def _fit(batch: Batch, rows: Iterable[tuple[int, Sequence[object]]], file: str, width: int
