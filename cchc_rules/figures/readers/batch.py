@@ -189,7 +189,7 @@ class Batch:
                          .select("metric", "file", "line", "col"))
             frame = frame.filter(pl.col("metric").is_in(list(known)))
         lazy = frame.filter(pl.col("num").is_not_null() | (pl.col("text") != ""))
-        lazy = lazy.with_columns(value=pl.coalesce("num", self._fast(pl.col("text"))))
+        lazy = lazy.with_columns(value=pl.coalesce("num", self.read_number(pl.col("text"))))
         slow = pl.col("value").is_null() | ~pl.col("value").is_finite()
         if known is not None:
             signed = [m for m, unit in known.items() if unit in NON_NEGATIVE]
@@ -202,8 +202,10 @@ class Batch:
                            & pl.col("metric").is_in(whole))
         return [*plans, lazy.with_columns(slow=slow)]
 
-    def _fast(self, text: pl.Expr) -> pl.Expr:
-        """The figure of a stripped text the columnar rule reads, else null."""
+    def read_number(self, text: pl.Expr) -> pl.Expr:
+        """The figure of a stripped text the columnar rule reads, else null. The rule takes
+        no character that stripping removes: a text it reads as it stands reads the same
+        stripped."""
         if self.decimal_comma:
             return pl.when(text.str.contains(_FAST_COMMA)).then(
                 text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
@@ -214,8 +216,8 @@ class Batch:
     def column_rule(self, num: pl.Expr, text: pl.Expr, value: pl.Expr, metric: str
                     ) -> pl.Expr:
         """`cells_plan`'s `slow` for a wide column of one metric (`num` its numbers, `text`
-        its stripped texts, `value` their `column_value`): whether a cell must go through
-        `check` (an empty cell need not: it is no figure)."""
+        its stripped texts, `value` their figures as `cells_plan` reads them): whether a
+        cell must go through `check` (an empty cell need not: it is no figure)."""
         slow = value.is_null() | ~value.is_finite()
         kind = None if self.known_metrics is None else self.known_metrics.get(metric)
         if kind in NON_NEGATIVE:
@@ -226,19 +228,15 @@ class Batch:
             slow = slow | (value != value.round(0))
         return (num.is_not_null() | text.ne("").fill_null(False)) & slow
 
-    def column_value(self, num: pl.Expr, text: pl.Expr) -> pl.Expr:
-        """`cells_plan`'s figure for a column of cells (`num` numbers, `text` stripped texts):
-        null where `check` must read it (or it is empty)."""
-        return pl.coalesce(num, self._fast(text))
-
     def take_wide(self, wide: pl.DataFrame, metrics: Sequence[tuple[str, int]], file: str,
                   distinct: bool = False) -> None:
         """A wide table's cells, collected by its reader: `line`, `unit`, `period`, `source`
         and, for the i-th of `metrics` ((metric, col)), `n{i}` and `s{i}` its numbers and
-        stripped texts, `v{i}` their `column_value`, `x{i}` their `column_rule`; `slow` when a
-        row has a cell to check. Those cells go through `check` row by row in column order
-        (the order `take_cells` reads them in), then the figures are taken row by row, metrics
-        in column order: what `take_cells` takes from the same cells in long form."""
+        stripped texts, `v{i}` their figures as `cells_plan` reads them, `x{i}` their
+        `column_rule`; `slow` when a row has a cell to check. Those cells go through `check`
+        row by row in column order (the order `take_cells` reads them in), then the figures
+        are taken row by row, metrics in column order: what `take_cells` takes from the same
+        cells in long form."""
         self._flush()
         if distinct:
             self.distinct.add(len(self.chunks))

@@ -220,10 +220,12 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
         for n, num in enumerate(nums)]
     needed = [k for k in ("unit", "period", "metric") if k in keys]
     rows = frame.with_columns(
-        blank=~pl.any_horizontal(filled),
         missing=pl.any_horizontal([pl.col(k).is_null() for k in needed]),
-        bad=pl.any_horizontal([pl.col(k).eq_missing(BAD) for k in keys])).collect().lazy()
-    kept = rows.filter(~(pl.col("blank") | pl.col("missing") | pl.col("bad")))
+        bad=pl.any_horizontal([pl.col(k).eq_missing(BAD) for k in keys])).collect()
+    # a blank row (nothing `filled`) misses its unit too: only the rows missing an id are
+    # looked at for blanks, not every cell of the file
+    gaps_plan = rows.filter("missing").lazy().filter(pl.any_horizontal(filled))
+    kept = rows.lazy().filter(~(pl.col("missing") | pl.col("bad")))
     known = batch.known_metrics
     read = [(n, j, metric) for n, (j, metric) in enumerate(places)
             if metric is None or known is None or metric in known]
@@ -235,7 +237,7 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
     cells = [_wide(batch, kept, read, nums, keys)] if wide else batch.cells_plan(
         _cells(kept, read, nums, keys, file, cols), unknown=layout.long)
     gaps, unit_firsts, period_firsts, unique, *found = pl.collect_all([
-        rows.filter(pl.col("missing") & ~pl.col("blank")).select("line", *needed),
+        gaps_plan.select("line", *needed),
         *(kept.group_by(key, maintain_order=True).agg(pl.col("line").first())
           for key in ("unit", "period")), kept.select(distinct=distinct), *cells])
     for row in gaps.iter_rows(named=True):
@@ -292,17 +294,25 @@ def _cells(kept: pl.LazyFrame, read: Sequence[tuple[int, int, str | None]],
 def _wide(batch: Batch, kept: pl.LazyFrame, read: Sequence[tuple[int, int, str | None]],
           nums: Sequence[pl.Expr], keys: Sequence[str]) -> pl.LazyFrame:
     """The kept rows of a wide table as `Batch.take_wide` takes them: each metric column's
-    texts stripped, then read by `Batch.column_value` and `column_rule`, a column at a time
-    (not one long column of all the cells: the columns are read side by side)."""
+    texts read by `Batch.read_number` (those it refuses stripped and read again), then
+    ruled by `Batch.column_rule`, a column at a time (not one long column of all the cells:
+    the columns are read side by side)."""
     k = range(len(read))
     frame = kept.select(
         "line", "unit", "period",
         (pl.col("source") if "source" in keys else pl.lit(None, pl.String)).alias("source"),
         *(nums[n].alias(f"n{i}") for i, (n, _j, _m) in enumerate(read)),
-        *(pl.col(f"t{n}").str.strip_chars(STRIP).alias(f"s{i}")
+        *(pl.col(f"t{n}").alias(f"t{i}") for i, (n, _j, _m) in enumerate(read)),
+        *(batch.read_number(pl.col(f"t{n}")).alias(f"f{i}")
           for i, (n, _j, _m) in enumerate(read)))
-    frame = frame.with_columns(batch.column_value(pl.col(f"n{i}"), pl.col(f"s{i}"))
-                               .alias(f"v{i}") for i in k)
+    # a text the rule reads as it stands reads the same stripped: only the others are
+    # stripped and read again (most cells of a file are plain figures)
+    frame = frame.with_columns(pl.when(pl.col(f"f{i}").is_null()).then(pl.col(f"t{i}"))
+                               .str.strip_chars(STRIP).alias(f"q{i}") for i in k)
+    frame = frame.with_columns(
+        *(pl.coalesce(f"n{i}", f"f{i}", batch.read_number(pl.col(f"q{i}"))).alias(f"v{i}")
+          for i in k),
+        *(pl.coalesce(f"q{i}", f"t{i}").alias(f"s{i}") for i in k))
     frame = frame.with_columns(batch.column_rule(pl.col(f"n{i}"), pl.col(f"s{i}"),
                                                  pl.col(f"v{i}"), metric or "").alias(f"x{i}")
                                for i, (_n, _j, metric) in enumerate(read))
