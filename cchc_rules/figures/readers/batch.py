@@ -363,13 +363,13 @@ def _row_major(wide: pl.DataFrame, values: Sequence[pl.Series],
     flat = pl.DataFrame(values).select(
         pl.concat_arr(pl.all()).reshape((-1,)).alias("value"))
     at, of = pl.col("i") // k, pl.col("i") % k
-    source = wide.get_column("source")
+    # one chunk each: a gather from a text column of several chunks takes ten times as long
+    unit, period, line, source = (wide.get_column(name).rechunk()
+                                  for name in ("unit", "period", "line", "source"))
     return flat.lazy().with_row_index("i").filter(pl.col("value").is_not_null()).select(
-        unit=pl.lit(wide.get_column("unit")).gather(at),
-        period=pl.lit(wide.get_column("period")).gather(at),
+        unit=pl.lit(unit).gather(at), period=pl.lit(period).gather(at),
         metric=pl.lit(pl.Series([m for m, _ in metrics], dtype=pl.String)).gather(of),
-        value="value", file=pl.lit(file, pl.String),
-        line=pl.lit(wide.get_column("line")).gather(at),
+        value="value", file=pl.lit(file, pl.String), line=pl.lit(line).gather(at),
         col=pl.lit(pl.Series([c for _, c in metrics], dtype=pl.Int64)).gather(of),
         source=pl.lit(source).gather(at) if source.null_count() < len(source)
         else pl.lit(None, pl.String)).collect()
