@@ -13,6 +13,7 @@ from cchc_rules.figures import units as units_module
 from cchc_rules.figures.data import read_data
 from cchc_rules.figures.readers import Batch, read_into
 from cchc_rules.figures.readers import csv as csv_reader
+from cchc_rules.figures.readers import table as table_reader
 from cchc_rules.figures.units import (
     FIELDS,
     Unit,
@@ -75,6 +76,47 @@ def test_wide_figures_come_row_by_row_in_column_order(tmp_path_factory, metrics,
                 for m, v in zip(metrics, cells, strict=False) if v
                 and not (m in ("received", "rank") and "." in v)]   # whole units
     assert batch.frame().rows() == expected
+
+
+WIDE_CELL = st.sampled_from(["", "5", "0", "-3", "1.5", "3.0", "1.000", "1.000.000", "4,5",
+                             "4.917,5", " 7 ", "\u00a08\t", "x", "n/a", " Không áp dụng ", "1e3",
+                             "inf", "nan", "-0", "2.25", "0.5", "99999999999", "\x1b", "٣"])
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(comma=st.booleans(), known=st.booleans(), source=st.booleans(), metrics=METRICS,
+       rows=st.lists(st.tuples(ID, PERIOD, st.sampled_from(["", "s1", " s2 "]),
+                               st.lists(WIDE_CELL, min_size=4, max_size=4)), max_size=8))
+def test_a_wide_table_read_by_columns_reads_as_cell_by_cell(tmp_path_factory, comma, known,
+                                                            source, metrics, rows):
+    """A wide table's columns read side by side (each column's cells parsed where they
+    stand, only the cells the rule refuses checked one by one) give what the long column of
+    all its cells gives: the same figures in the same order, the same problems (one DAT02
+    per column included), warnings, places and declared n/a; good and bad cells mixed in
+    every column, with and without --decimal-comma and a ruleset."""
+    names = ["unit", "period", *(["source"] if source else []), *metrics]
+    lines = [",".join(names)] + [",".join([unit, period, *([src] if source else []),
+                                          *cells[:len(metrics)]])
+                                 for unit, period, src, cells in rows]
+    path = tmp_path_factory.mktemp("wide") / "figures.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def read(by_columns: bool) -> Batch:
+        batch = Batch(comma, KNOWN if known else None, {"received": "Received"})
+        with pytest.MonkeyPatch.context() as patch:
+            if not by_columns:
+                patch.setattr(table_reader, "by_columns", lambda layout: False)
+            read_into(batch, path)
+        batch.finish()
+        return batch
+
+    columns, cells = read(True), read(False)
+    assert columns.frame().equals(cells.frame())
+    assert [p.format() for p in columns.problems] == [p.format() for p in cells.problems]
+    assert [p.format() for p in columns.warnings] == [p.format() for p in cells.warnings]
+    assert columns.places == cells.places
+    assert columns.declared == cells.declared
+    assert columns.keys_distinct() == cells.keys_distinct()
 
 
 TEXT = st.sampled_from(["a", "b", " a", "a ", "", "x\x1b", "01", "Huyện Hàm Tân"])

@@ -47,6 +47,7 @@ _AMBIGUOUS = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
 _FAST_COMMA = r"^-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$"
 
 
+STRIP = SPACES + "\t\r\n"   # around a cell's text: not read
 COMMA_LISTED = 5   # positions named in the one DAT02 line of a column
 
 
@@ -123,7 +124,7 @@ class Batch:
                 Position(file, line, col), bad.hint)
             if bad.code == "DAT02" and not self.decimal_comma and isinstance(raw, str):
                 self.comma_cells.setdefault((file, metric), []).append(
-                    (Position(file, line, col), raw.strip(SPACES + "\t\r\n"), one))
+                    (Position(file, line, col), raw.strip(STRIP), one))
             else:
                 self.problems.append(one)
             return None
@@ -179,7 +180,7 @@ class Batch:
         plain figures are read column-wise and `slow` where the rest must go through
         `check`."""
         frame = cells.with_row_index("i").with_columns(
-            pl.col("text").str.strip_chars(SPACES + "\t\r\n"))
+            pl.col("text").str.strip_chars(STRIP))
         known = self.known_metrics
         plans = []
         if known is not None and unknown:
@@ -188,15 +189,7 @@ class Batch:
                          .select("metric", "file", "line", "col"))
             frame = frame.filter(pl.col("metric").is_in(list(known)))
         lazy = frame.filter(pl.col("num").is_not_null() | (pl.col("text") != ""))
-        text = pl.col("text")
-        if self.decimal_comma:
-            fast = pl.when(text.str.contains(_FAST_COMMA)).then(
-                text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
-                .cast(pl.Float64))
-        else:
-            fast = pl.when(text.str.contains(_FAST_DOT) & ~text.str.contains(_AMBIGUOUS)
-                           ).then(text.cast(pl.Float64))
-        lazy = lazy.with_columns(value=pl.coalesce("num", fast))
+        lazy = lazy.with_columns(value=pl.coalesce("num", self.read_number(pl.col("text"))))
         slow = pl.col("value").is_null() | ~pl.col("value").is_finite()
         if known is not None:
             signed = [m for m, unit in known.items() if unit in NON_NEGATIVE]
@@ -208,6 +201,63 @@ class Batch:
             slow = slow | ((pl.col("value") != pl.col("value").round(0))
                            & pl.col("metric").is_in(whole))
         return [*plans, lazy.with_columns(slow=slow)]
+
+    def read_number(self, text: pl.Expr) -> pl.Expr:
+        """The figure of a stripped text the columnar rule reads, else null. The rule takes
+        no character that stripping removes: a text it reads as it stands reads the same
+        stripped."""
+        if self.decimal_comma:
+            return pl.when(text.str.contains(_FAST_COMMA)).then(
+                text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+                .cast(pl.Float64, strict=False))
+        return pl.when(text.str.contains(_FAST_DOT) & ~text.str.contains(_AMBIGUOUS)
+                       ).then(text.cast(pl.Float64, strict=False))
+
+    def column_rule(self, num: pl.Expr, text: pl.Expr, value: pl.Expr, metric: str
+                    ) -> pl.Expr:
+        """`cells_plan`'s `slow` for a wide column of one metric (`num` its numbers, `text`
+        its stripped texts, `value` their figures as `cells_plan` reads them): whether a
+        cell must go through `check` (an empty cell need not: it is no figure)."""
+        slow = value.is_null() | ~value.is_finite()
+        kind = None if self.known_metrics is None else self.known_metrics.get(metric)
+        if kind in NON_NEGATIVE:
+            slow = slow | (value < 0)
+        if kind in LOWEST:
+            slow = slow | (value < LOWEST[kind])
+        if kind in WHOLE:
+            slow = slow | (value != value.round(0))
+        return (num.is_not_null() | text.ne("").fill_null(False)) & slow
+
+    def take_wide(self, wide: pl.DataFrame, metrics: Sequence[tuple[str, int]], file: str,
+                  distinct: bool = False) -> None:
+        """A wide table's cells, collected by its reader: `line`, `unit`, `period`, `source`
+        and, for the i-th of `metrics` ((metric, col)), `n{i}` and `s{i}` its numbers and
+        stripped texts, `v{i}` their figures as `cells_plan` reads them, `x{i}` their
+        `column_rule`; `slow` when a row has a cell to check. Those cells go through `check`
+        row by row in column order (the order `take_cells` reads them in), then the figures
+        are taken row by row, metrics in column order: what `take_cells` takes from the same
+        cells in long form."""
+        self._flush()
+        if distinct:
+            self.distinct.add(len(self.chunks))
+        if not metrics:
+            self.chunks.append(pl.DataFrame(schema=SCHEMA))
+            return
+        values = [wide.get_column(f"v{i}") for i in range(len(metrics))]
+        if wide.get_column("slow").any():
+            at: list[list[int]] = [[] for _ in metrics]
+            checked: list[list[float | None]] = [[] for _ in metrics]
+            for row in wide.with_row_index("r").filter("slow").iter_rows(named=True):
+                for i, (metric, col) in enumerate(metrics):
+                    if row[f"x{i}"]:
+                        num = row[f"n{i}"]
+                        at[i].append(row["r"])
+                        checked[i].append(self.check(
+                            row["unit"], row["period"], metric,
+                            num if num is not None else row[f"s{i}"], file, row["line"], col))
+            values = [v.clone().scatter(at[i], pl.Series(checked[i], dtype=pl.Float64))
+                      if at[i] else v for i, v in enumerate(values)]
+        self.chunks.append(_row_major(wide, values, metrics, file))
 
     def take_cells(self, *found: pl.DataFrame, distinct: bool = False) -> None:
         """The collected `cells_plan`: unknown metrics placed, plain figures kept as they are,
@@ -286,7 +336,7 @@ def is_declared(raw: object) -> bool:
     (any case, NFC or not, spaces around ignored)."""
     if raw.__class__ is not str or len(raw) > 40:
         return False
-    text = unicodedata.normalize("NFC", raw.strip(SPACES + "\t\r\n")).casefold()
+    text = unicodedata.normalize("NFC", raw.strip(STRIP)).casefold()
     return " ".join(text.split()) in NOT_APPLICABLE_WORDS
 
 
@@ -302,6 +352,27 @@ def split_cells(values: Sequence[object] | pl.Series, text_only: bool = False
     text = [None if v is None or v.__class__ in (int, float) else
             str(v).lower() if isinstance(v, bool) else str(v) for v in values]
     return pl.Series("num", num, dtype=pl.Float64), pl.Series("text", text, dtype=pl.String)
+
+
+def _row_major(wide: pl.DataFrame, values: Sequence[pl.Series],
+               metrics: Sequence[tuple[str, int]], file: str) -> pl.DataFrame:
+    """The figures of a wide frame's `values` (one Series per metric), row by row, metrics in
+    column order (SCHEMA): the values side by side as one array per row, read flat (no sort),
+    the empty dropped, then each figure's row and metric gathered by its place."""
+    k = len(metrics)
+    flat = pl.DataFrame(values).select(
+        pl.concat_arr(pl.all()).reshape((-1,)).alias("value"))
+    at, of = pl.col("i") // k, pl.col("i") % k
+    # one chunk each: a gather from a text column of several chunks takes ten times as long
+    unit, period, line, source = (wide.get_column(name).rechunk()
+                                  for name in ("unit", "period", "line", "source"))
+    return flat.lazy().with_row_index("i").filter(pl.col("value").is_not_null()).select(
+        unit=pl.lit(unit).gather(at), period=pl.lit(period).gather(at),
+        metric=pl.lit(pl.Series([m for m, _ in metrics], dtype=pl.String)).gather(of),
+        value="value", file=pl.lit(file, pl.String), line=pl.lit(line).gather(at),
+        col=pl.lit(pl.Series([c for _, c in metrics], dtype=pl.Int64)).gather(of),
+        source=pl.lit(source).gather(at) if source.null_count() < len(source)
+        else pl.lit(None, pl.String)).collect()
 
 
 def _where(row: Mapping) -> Position:

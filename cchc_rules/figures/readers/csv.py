@@ -102,7 +102,8 @@ def _read_plain(batch: Batch, text: str, file: str) -> bool:
     column named, then one record per line (no quotes, no blank lines, no lone CR), every
     row no wider than the header. False, having read nothing, for any other file: the
     cell-by-cell reader above takes it, with its line numbers and messages."""
-    if not text or '"' in text or "\x00" in text or text.count("\r") != text.count("\r\n") \
+    if not text or '"' in text or "\x00" in text \
+            or ("\r" in text and text.count("\r") != text.count("\r\n")) \
             or "\n\n" in text or "\n\r\n" in text or text.startswith(("\n", "\r")):
         return False
     delimiter = _delimiter(text)

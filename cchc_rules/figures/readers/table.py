@@ -18,7 +18,7 @@ import polars as pl
 
 from ...errors import Position
 from ...messages import N_, _, translate
-from .batch import CELLS, Batch, cell_text, split_cells
+from .batch import CELLS, STRIP, Batch, cell_text, split_cells
 from .numbers import SPACES
 
 BAD = "\x00"  # an identifier cell already reported as not text
@@ -194,7 +194,9 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
     """`read_rows` once the rows are columns (`columns[j]` holds column j's cells, a list or
     a polars String Series, `lines[i]` the line of row i). Two polars passes: the rows with
     their ids and flags, then together the rows missing an id, where each unit and period is
-    first written, and the cells in reading order (row by row, metrics in column order)."""
+    first written, and the cells: a wide table's parsed a column at a time, side by side
+    (`_wide`), then laid out in reading order (row by row, metrics in column order) by
+    `Batch.take_wide`; a long table's in one long column (`_cells`, `Batch.cells_plan`)."""
     places = ([(layout.index["value"], None)] if layout.long
               else list(layout.metrics.items()))
     keys = [key for key in layout.index if key != "value"]
@@ -218,10 +220,12 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
         for n, num in enumerate(nums)]
     needed = [k for k in ("unit", "period", "metric") if k in keys]
     rows = frame.with_columns(
-        blank=~pl.any_horizontal(filled),
         missing=pl.any_horizontal([pl.col(k).is_null() for k in needed]),
-        bad=pl.any_horizontal([pl.col(k).eq_missing(BAD) for k in keys])).collect().lazy()
-    kept = rows.filter(~(pl.col("blank") | pl.col("missing") | pl.col("bad")))
+        bad=pl.any_horizontal([pl.col(k).eq_missing(BAD) for k in keys])).collect()
+    # a blank row (nothing `filled`) misses its unit too: only the rows missing an id are
+    # looked at for blanks, not every cell of the file
+    gaps_plan = rows.filter("missing").lazy().filter(pl.any_horizontal(filled))
+    kept = rows.lazy().filter(~(pl.col("missing") | pl.col("bad")))
     known = batch.known_metrics
     read = [(n, j, metric) for n, (j, metric) in enumerate(places)
             if metric is None or known is None or metric in known]
@@ -229,12 +233,13 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
     # metric columns do), which spares `merge` hashing them all (equal hashes: not shown)
     pair = pl.col("unit").hash(1) * 0x9E3779B97F4A7C15 + pl.col("period").hash(2)
     distinct = pl.lit(False) if layout.long else pair.n_unique() == pl.len()
+    wide = by_columns(layout)
+    cells = [_wide(batch, kept, read, nums, keys)] if wide else batch.cells_plan(
+        _cells(kept, read, nums, keys, file, cols), unknown=layout.long)
     gaps, unit_firsts, period_firsts, unique, *found = pl.collect_all([
-        rows.filter(pl.col("missing") & ~pl.col("blank")).select("line", *needed),
+        gaps_plan.select("line", *needed),
         *(kept.group_by(key, maintain_order=True).agg(pl.col("line").first())
-          for key in ("unit", "period")), kept.select(distinct=distinct),
-        *batch.cells_plan(_cells(kept, read, nums, keys, file, cols),
-                          unknown=layout.long)])
+          for key in ("unit", "period")), kept.select(distinct=distinct), *cells])
     for row in gaps.iter_rows(named=True):
         for key in needed:
             if row[key] is None:
@@ -247,7 +252,18 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
         for j, metric in layout.metrics.items():
             if known is not None and metric not in known:
                 batch.unknown_metrics.setdefault(metric, Position(file, line, cols[j]))
-    batch.take_cells(*found, distinct=unique.item())
+    if not wide:
+        batch.take_cells(*found, distinct=unique.item())
+    else:
+        batch.take_wide(found[0], [(metric or "", cols[j]) for _n, j, metric in read], file,
+                        distinct=unique.item())
+
+
+def by_columns(layout: Layout) -> bool:
+    """Whether the cells are read a column at a time (`_wide`: a wide table's columns each
+    of one metric) rather than as one long column of cells (`_cells`, `Batch.cells_plan`),
+    which reads any table the same way (a law in the tests holds them to each other)."""
+    return not layout.long
 
 
 def _stripped(text: pl.Expr) -> pl.Expr:
@@ -273,6 +289,35 @@ def _cells(kept: pl.LazyFrame, read: Sequence[tuple[int, int, str | None]],
         return kept.select(**{k: pl.lit(None, t) for k, t in CELLS.items()}).clear()
     return pl.concat(pieces).sort("line", maintain_order=True) if len(pieces) > 1 \
         else pieces[0]
+
+
+def _wide(batch: Batch, kept: pl.LazyFrame, read: Sequence[tuple[int, int, str | None]],
+          nums: Sequence[pl.Expr], keys: Sequence[str]) -> pl.LazyFrame:
+    """The kept rows of a wide table as `Batch.take_wide` takes them: each metric column's
+    texts read by `Batch.read_number` (those it refuses stripped and read again), then
+    ruled by `Batch.column_rule`, a column at a time (not one long column of all the cells:
+    the columns are read side by side)."""
+    k = range(len(read))
+    frame = kept.select(
+        "line", "unit", "period",
+        (pl.col("source") if "source" in keys else pl.lit(None, pl.String)).alias("source"),
+        *(nums[n].alias(f"n{i}") for i, (n, _j, _m) in enumerate(read)),
+        *(pl.col(f"t{n}").alias(f"t{i}") for i, (n, _j, _m) in enumerate(read)),
+        *(batch.read_number(pl.col(f"t{n}")).alias(f"f{i}")
+          for i, (n, _j, _m) in enumerate(read)))
+    # a text the rule reads as it stands reads the same stripped: only the others are
+    # stripped and read again (most cells of a file are plain figures)
+    frame = frame.with_columns(pl.when(pl.col(f"f{i}").is_null()).then(pl.col(f"t{i}"))
+                               .str.strip_chars(STRIP).alias(f"q{i}") for i in k)
+    frame = frame.with_columns(
+        *(pl.coalesce(f"n{i}", f"f{i}", batch.read_number(pl.col(f"q{i}"))).alias(f"v{i}")
+          for i in k),
+        *(pl.coalesce(f"q{i}", f"t{i}").alias(f"s{i}") for i in k))
+    frame = frame.with_columns(batch.column_rule(pl.col(f"n{i}"), pl.col(f"s{i}"),
+                                                 pl.col(f"v{i}"), metric or "").alias(f"x{i}")
+                               for i, (_n, _j, metric) in enumerate(read))
+    return frame.with_columns(slow=pl.any_horizontal(f"x{i}" for i in k) if read
+                              else pl.lit(False))
 
 
 def _fit(batch: Batch, rows: Iterable[tuple[int, Sequence[object]]], file: str, width: int
