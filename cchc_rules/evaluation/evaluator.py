@@ -40,7 +40,7 @@ from .result import (
 from .selection import bad_range, nothing_selected, unit_lacks_period
 from .status_plan import STATUS_PLAN
 from .trajectory import plan
-from .wide import WideStatuses, pruned
+from .wide import WideStatuses, pruned, remembered
 
 if TYPE_CHECKING:
     from ..figures.data import Figures
@@ -161,9 +161,9 @@ def _result_slices(statuses: WideStatuses, rows: int | None = None
 # shown output, instead of the whole plan again (issue 28: 0.15 → 0.06 s of CPU a national
 # piece; the status decision itself costs no more, it makes these columns anyway).
 CARRIED = ("expected", "_reason", "_holds")
-# the plan -> (the plan, kept so its id is not reused; its last stage, one object per plan so
-# its compiled copies are found again by wide._compiled)
-_LAST_STAGE: dict[int, tuple[Plan, Plan]] = {}
+# the plan's last stage, one object per plan (`remembered`), so that what wide remembers of
+# it (the columns each decision keeps) is found again
+_LAST_STAGE: dict[tuple, tuple[Plan, Plan]] = {}
 
 
 class _Decided(WideStatuses):
@@ -192,9 +192,7 @@ class _Decided(WideStatuses):
         trace's trajectory) or the statuses were decided without them."""
         if any(f"{name}#0" not in known.columns for name in CARRIED):
             return None
-        whole, last = _LAST_STAGE.setdefault(id(self.plan), (self.plan, self.plan[-1:]))
-        if whole is not self.plan:   # an id reused by another plan
-            whole, last = _LAST_STAGE[id(self.plan)] = (self.plan, self.plan[-1:])
+        last = remembered(_LAST_STAGE, self.plan, (), lambda: self.plan[-1:])
         made = {name for stage in self.plan[:-1] for name, _ in stage}
         if pruned(last, set(outputs))[1] & (made - {*CARRIED, "_status"}):
             return None

@@ -17,6 +17,8 @@ a re-evaluation. A large one keeps one quantity in memory at a time.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from typing import TypeVar
 
 import polars as pl
 
@@ -44,11 +46,28 @@ WIDE_SCHEMA = RESULT_SCHEMA | TRACE_SCHEMA | {
 # Per (target, period): what the long results take from the milestone in force.
 FROM_STEPS = ("milestone", "op", "threshold", "threshold_high", "deadline")
 ONE_PASS = 100_000   # results: up to this many, every output is decided in one pass
-# (plan id, folded constants, suffix) -> (the plan, kept so its id is not reused; compiled)
+# What is made once per process for a plan (`remembered`): (plan id, …) -> (the plan, kept so
+# its id is not reused; what was made). The compiled plans by folded constants and suffix:
 _COMPILED: dict[tuple, tuple[Plan, Compiled]] = {}
 _MOST_COMPILED = 4096   # a bound for a process that sees ever new rulesets
-# (plan id, outputs) -> (the plan; what `_kept` found)
+# what `_kept` found, by outputs
 _KEPT: dict[tuple, tuple[Plan, tuple[list[set[str]], set[str]]]] = {}
+_Made = TypeVar("_Made")
+
+
+def remembered(cache: dict[tuple, tuple[Plan, _Made]], plan: Plan, key: tuple,
+               make: Callable[[], _Made]) -> _Made:
+    """`make()` for `plan` and `key`, made once per process: kept in `cache` beside the plan
+    itself (an id is reused only once its object is gone, and then the plan differs), the
+    cache emptied at `_MOST_COMPILED` entries."""
+    found = cache.get((id(plan), *key))
+    if found is not None and found[0] is plan:
+        return found[1]
+    if len(cache) >= _MOST_COMPILED:
+        cache.clear()
+    made = make()
+    cache[(id(plan), *key)] = (plan, made)
+    return made
 
 
 def pruned(stages: Plan, outputs: set[str]) -> tuple[Plan, set[str]]:
@@ -64,12 +83,11 @@ def _kept(stages: Plan, outputs: set[str]) -> tuple[list[set[str]], set[str]]:
     """Per stage of `stages`, the names of the columns `outputs` need from it (`pruned`),
     and the columns read that no kept column makes; not to be changed (remembered per plan
     and outputs: walking the plan's nodes cost milliseconds per decision)."""
-    key = (id(stages), frozenset(outputs))
-    found = _KEPT.get(key)
-    if found is not None and found[0] is stages:
-        return found[1]
-    if len(_KEPT) >= _MOST_COMPILED:
-        _KEPT.clear()
+    return remembered(_KEPT, stages, (frozenset(outputs),), lambda: _walked(stages, outputs))
+
+
+def _walked(stages: Plan, outputs: set[str]) -> tuple[list[set[str]], set[str]]:
+    """`_kept`, found by walking `stages` from the last."""
     wanted, kept = set(outputs), []
     for stage in reversed(stages):
         made = {name for name, _ in stage if name in wanted}
@@ -78,7 +96,6 @@ def _kept(stages: Plan, outputs: set[str]) -> tuple[list[set[str]], set[str]]:
             if name in made:
                 wanted |= node_columns(node)
         kept.append(made)
-    _KEPT[key] = (stages, (kept[::-1], wanted))
     return kept[::-1], wanted
 
 
@@ -338,15 +355,8 @@ def _compiled(whole: Plan, known: dict[str, tuple], suffix: str = "") -> Compile
     """`whole` folded on `known` (name -> (value, type)), each known column written in as
     its value, compiled with its columns named `name + suffix`: once per process for each
     such set (a long-running caller, `cchc serve`, re-evaluates without compiling again)."""
-    key = (id(whole), tuple(sorted((name, repr(value), repr(dtype))
-                                   for name, (value, dtype) in known.items())), suffix)
-    found = _COMPILED.get(key)
-    if found is not None and found[0] is whole:
-        return found[1]
-    if len(_COMPILED) >= _MOST_COMPILED:
-        _COMPILED.clear()
-    compiled = compile_plan(fold(whole, {name: value for name, (value, _) in known.items()}),
-                            suffix, {name: pl.lit(value, dtype=dtype)
-                                     for name, (value, dtype) in known.items()})
-    _COMPILED[key] = (whole, compiled)
-    return compiled
+    key = (tuple(sorted((name, repr(value), repr(dtype))
+                        for name, (value, dtype) in known.items())), suffix)
+    return remembered(_COMPILED, whole, key, lambda: compile_plan(
+        fold(whole, {name: value for name, (value, _) in known.items()}), suffix,
+        {name: pl.lit(value, dtype=dtype) for name, (value, dtype) in known.items()}))
