@@ -7,7 +7,7 @@ parsing, the negative-count rule and unknown metrics are decided here for every 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from math import inf
 
@@ -190,17 +190,25 @@ class Batch:
             frame = frame.filter(pl.col("metric").is_in(list(known)))
         lazy = frame.filter(pl.col("num").is_not_null() | (pl.col("text") != ""))
         lazy = lazy.with_columns(value=pl.coalesce("num", self.read_number(pl.col("text"))))
-        slow = pl.col("value").is_null() | ~pl.col("value").is_finite()
-        if known is not None:
-            signed = [m for m, unit in known.items() if unit in NON_NEGATIVE]
-            slow = slow | ((pl.col("value") < 0) & pl.col("metric").is_in(signed))
-            for unit_name, lowest in LOWEST.items():
-                low = [m for m, unit in known.items() if unit == unit_name]
-                slow = slow | ((pl.col("value") < lowest) & pl.col("metric").is_in(low))
-            whole = [m for m, unit in known.items() if unit in WHOLE]
-            slow = slow | ((pl.col("value") != pl.col("value").round(0))
-                           & pl.col("metric").is_in(whole))
+        slow = self._unplain(pl.col("value"), lambda units: pl.col("metric").is_in(
+            [m for m, unit in (known or {}).items() if unit in units]))
         return [*plans, lazy.with_columns(slow=slow)]
+
+    def _unplain(self, value: pl.Expr, of: Callable[[Collection[str]], pl.Expr | None]
+                 ) -> pl.Expr:
+        """Whether a cell's figure `value` must go through `check`: not a finite number, or
+        one its metric's unit refuses (below zero, below its lowest, not whole). `of(units)`:
+        whether the cell's metric has one of `units` (None: it has not)."""
+        slow = value.is_null() | ~value.is_finite()
+        if self.known_metrics is None:
+            return slow
+        refused = [(NON_NEGATIVE, value < 0),
+                   *(({unit}, value < lowest) for unit, lowest in LOWEST.items()),
+                   (WHOLE, value != value.round(0))]
+        for units, refuses in refused:
+            if (among := of(units)) is not None:
+                slow = slow | (refuses & among)
+        return slow
 
     def read_number(self, text: pl.Expr) -> pl.Expr:
         """The figure of a stripped text the columnar rule reads, else null. The rule takes
@@ -218,14 +226,8 @@ class Batch:
         """`cells_plan`'s `slow` for a wide column of one metric (`num` its numbers, `text`
         its stripped texts, `value` their figures as `cells_plan` reads them): whether a
         cell must go through `check` (an empty cell need not: it is no figure)."""
-        slow = value.is_null() | ~value.is_finite()
         kind = None if self.known_metrics is None else self.known_metrics.get(metric)
-        if kind in NON_NEGATIVE:
-            slow = slow | (value < 0)
-        if kind in LOWEST:
-            slow = slow | (value < LOWEST[kind])
-        if kind in WHOLE:
-            slow = slow | (value != value.round(0))
+        slow = self._unplain(value, lambda units: pl.lit(True) if kind in units else None)
         return (num.is_not_null() | text.ne("").fill_null(False)) & slow
 
     def take_wide(self, wide: pl.DataFrame, metrics: Sequence[tuple[str, int]], file: str,
