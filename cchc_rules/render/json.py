@@ -246,7 +246,7 @@ class _Fields:
         texts, all written in one query (a column is one row per key, so setting up its
         lookup costs more than the lookup)."""
         few = [c for c in self.varying if c not in self.texts
-               and self.frame[c].dtype.is_float() and self.distinct[c] * 4 <= self.height]
+               and _few(self.distinct[c], self.height, self.frame[c].dtype)]
         if not few:
             return {}
         values = self.values.select(pl.concat_list(few).explode().alias("v"))
@@ -268,14 +268,17 @@ class _Fields:
                 else "null" for c in self.same}
 
 
-def _few_numbers(frame: pl.DataFrame, column: str, distinct: pl.Series | None = None
-                 ) -> pl.Expr:
-    """`_number`, but a column of few distinct numbers (max, step and status points: 1.6 M
-    rows of a national run) has each distinct one written once and looked up per row; a
+def _few(distinct: int, rows: int, dtype: pl.DataType) -> bool:
+    """Whether a column of `rows` numbers with `distinct` distinct ones has each written once
+    and looked up per row (max, step and status points: 1.6 M rows of a national run); a
     column of mostly distinct numbers (an index) is written row by row, which costs less."""
-    if distinct is None:
-        distinct = frame[column].drop_nulls().unique()
-    if distinct.len() * 4 > frame.height or not distinct.dtype.is_float():
+    return dtype.is_float() and distinct * 4 <= rows
+
+
+def _few_numbers(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """`_number`, or for a column of `_few` distinct numbers a lookup of their texts."""
+    distinct = frame[column].drop_nulls().unique()
+    if not _few(distinct.len(), frame.height, distinct.dtype):
         return _number(column)
     texts = distinct.to_frame().select(number_text(pl.col(column))).to_series()
     return pl.col(column).replace_strict(distinct, texts, default="null",
