@@ -253,42 +253,46 @@ class WideStatuses:
 
     def _long(self, schema: dict) -> pl.DataFrame:
         """The columns of `schema`, row-major: result j is (unit, period) row j // n and
-        target j % n, in ruleset order. Stacking each quantity's per-target columns end to
-        end and gathering by this permutation is a plain memory copy (concat_list + explode
-        costs ten times more); per-target and per-milestone values are gathered from small
-        tables. One quantity at a time, so its per-target columns go before the next; one
-        that no target has (a rank's `field`, …) is a column of nulls, never gathered."""
+        target j % n, in ruleset order. Each quantity's n per-target columns side by side are
+        one fixed-size array per row, read flat (`concat_arr` + `reshape`): the transposition
+        in one copy, where stacking the columns end to end and gathering by a permutation took
+        two (and concat_list + explode ten times more); a key is repeated n times the same
+        way. Per-target and per-milestone values are gathered from small tables. All of it is
+        one query, so polars lays the quantities out on every core at once; one that no
+        target has (a rank's `field`, …) is a null column, never laid out."""
         if self._long_rows is not None:
-            return self._finish(self._long_rows, schema)
+            return self._finish(self._long_rows.lazy(), schema)
         n = self.n
-        keys = self.inputs.select("unit", "period", "level", "_p").collect().cast(
-            {name: schema[name] for name in ("unit", "period", "level") if name in schema})
         row = tuple(name for name in ROW if name in schema)
-        # each column let go once stacked (a frame's `drop` costs a query plan each time)
-        flat = {column.name: column for column in self.decide(row).get_columns()}
-        j = pl.int_range(keys.height * n, dtype=pl.UInt32, eager=True)
-        at, target = j // n, (j % n).alias("_t")
-        perm = target * keys.height + at
-        done = keys.gather(at).with_columns(target)
-        del j, at
-        for name in row:
-            columns = [flat.pop(f"{name}#{k}") for k in range(n)]
-            if all(c.null_count() == c.len() for c in columns):
-                column = pl.repeat(None, perm.len(), dtype=schema[name], eager=True)
-            else:
-                column = _typed(_stack(columns).gather(perm), schema[name])
-            done = done.with_columns(column.alias(name))
-            del columns, column
-        return self._finish(done, schema)
+        decided = self.decide(row)
+        keys = self.inputs.select("unit", "period", "level", "_p").collect(
+            engine="in-memory").cast({name: schema[name] for name in ("unit", "period", "level")
+                                      if name in schema})
 
-    def _finish(self, done: pl.DataFrame, schema: dict) -> pl.DataFrame:
+        def flat(columns: list[pl.Expr]) -> pl.Expr:
+            return pl.concat_arr(columns).reshape((-1,))
+
+        laid = [flat([pl.col(name)] * n) for name in keys.columns]
+        laid.append((pl.int_range(pl.len() * n, dtype=pl.UInt32) % n).alias("_t"))
+        for name in row:
+            columns = [decided[f"{name}#{k}"] for k in range(n)]
+            if all(c.null_count() == c.len() for c in columns):
+                laid.append(pl.lit(None, dtype=schema[name]).alias(name))
+                continue
+            kind = _common_type(columns)
+            column = flat([pl.col(c.name).cast(kind) for c in columns])
+            laid.append(_typed(column, kind, schema[name]).alias(name))
+        frame = pl.concat([keys, decided], how="horizontal").lazy().select(laid)
+        return self._finish(frame, schema)
+
+    def _finish(self, done: pl.LazyFrame, schema: dict) -> pl.DataFrame:
         """The long frame of `schema` from one row per result (`unit, period, level, _p`,
         `_t` the target's index, the plan's outputs): per-target and per-milestone values
         gathered, the last touches made, columns in order and typed."""
         index = pl.col("_t") * self.periods + pl.col("_p")
         # in-memory: the streaming engine would give each column in ~16 chunks, which a
         # writer then copies into one (Parquet's row groups follow the chunks)
-        return (done.lazy().with_columns(
+        return (done.with_columns(
             *(_spread(pl.Series(name, values).cast(schema[name]), pl.col("_t"))
               for name, values in self.per_target.items() if name in schema),
             *(_spread(self.steps[name].cast(schema[name]), index)
@@ -305,6 +309,15 @@ def _spread(values: pl.Series, index: pl.Expr) -> pl.Expr:
     return pl.lit(values).gather(index).alias(values.name)
 
 
+def _common_type(columns: list[pl.Series]) -> pl.DataType:
+    """The type `columns` end to end take: the one type of those not all null without a
+    type, else their supertype."""
+    types = {c.dtype for c in columns} - {pl.Null}
+    if len(types) <= 1:
+        return types.pop() if types else pl.Null()
+    return pl.concat([c.clear().to_frame("c") for c in columns], how="vertical_relaxed").dtypes[0]
+
+
 def _stack(columns: list[pl.Series]) -> pl.Series:
     """`columns` end to end; one that is all null without a type takes the others' type."""
     types = {c.dtype for c in columns} - {pl.Null}
@@ -316,11 +329,12 @@ def _stack(columns: list[pl.Series]) -> pl.Series:
     return pl.concat(columns, rechunk=True)
 
 
-def _typed(column: pl.Series, dtype: pl.DataType) -> pl.Series:
-    """`column` as `dtype`. An enum's words are cast, a few of them, and its codes look
-    them up: a plain cast to Categorical or String does the work per row (issue 28)."""
-    if isinstance(column.dtype, pl.Enum) and column.dtype != dtype:
-        return column.dtype.categories.cast(dtype).gather(column.to_physical())
+def _typed(column: pl.Expr, kind: pl.DataType, dtype: pl.DataType) -> pl.Expr:
+    """`column` (of type `kind`) as `dtype`. An enum's words are cast, a few of them, and
+    its codes look them up: a plain cast to Categorical or String does the work per row
+    (issue 28)."""
+    if isinstance(kind, pl.Enum) and kind != dtype:
+        return pl.lit(kind.categories.cast(dtype)).gather(column.to_physical())
     return column.cast(dtype)
 
 
