@@ -2,6 +2,7 @@
 comparison every polars comparison of the tool uses."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -21,14 +22,29 @@ _ARITH = {"+": pl.Expr.__add__, "-": pl.Expr.__sub__, "*": pl.Expr.__mul__,
           "/": pl.Expr.__truediv__}
 
 
-def to_polars(node: n.Node, suffix: str = "", given: Mapping[str, pl.Expr] | None = None
-              ) -> pl.Expr:
+def to_polars(node: n.Node, suffix: str = "", given: Mapping[str, pl.Expr] | None = None,
+              made: dict[int, tuple[n.Node, pl.Expr]] | None = None) -> pl.Expr:
     """The polars expression of `node`; columns are read by name, `suffix` appended (one
     frame can then hold many copies of a plan's columns, `name#k`), except the columns
     `given` holds an expression for (a value one for all rows, written in the expression
-    instead of read from a column of the frame)."""
+    instead of read from a column of the frame). `made` (by node id, for one `suffix` and
+    `given`): a node met again — a plan shares subtrees — is built once (an expression is
+    immutable, so it can be part of many)."""
+    if made is None:
+        made = {}
+    found = made.get(id(node))
+    if found is not None and found[0] is node:
+        return found[1]
+    expr = _built(node, suffix, given, made)
+    made[id(node)] = (node, expr)
+    return expr
+
+
+def _built(node: n.Node, suffix: str, given: Mapping[str, pl.Expr] | None,
+           made: dict[int, tuple[n.Node, pl.Expr]]) -> pl.Expr:
+    """`to_polars` of one node, its parts through `to_polars`."""
     def sub(part: n.Node) -> pl.Expr:
-        return to_polars(part, suffix, given)
+        return to_polars(part, suffix, given, made)
     if isinstance(node, n.Col):
         if given is not None and node.name in given:
             return given[node.name]
@@ -55,7 +71,8 @@ def to_polars(node: n.Node, suffix: str = "", given: Mapping[str, pl.Expr] | Non
         otherwise = sub(node.otherwise)
         return otherwise if chain is None else chain.otherwise(otherwise)
     if isinstance(node, n.Lookup):
-        return pl.lit(_table(node.table)).gather(sub(node.index))
+        # typed key: (1, 2) and (1.0, 2.0) are equal tuples but not the same table
+        return _table(tuple((type(v), v) for v in node.table)).gather(sub(node.index))
     if isinstance(node, n.In):
         return sub(node.arg).is_in(list(node.values))
     if isinstance(node, n.Max):
@@ -65,11 +82,17 @@ def to_polars(node: n.Node, suffix: str = "", given: Mapping[str, pl.Expr] | Non
     raise TypeError(f"not a plan node: {node!r}")
 
 
-def _table(values: tuple) -> pl.Series:
-    """A lookup table; names become an Enum (one byte a row, not a string)."""
-    if all(isinstance(v, str) for v in values) and len(set(values)) == len(values):
-        return pl.Series(list(values), dtype=pl.Enum(list(values)))
-    return pl.Series(list(values))
+@functools.lru_cache(maxsize=256)
+def _table(typed: tuple[tuple[type, object], ...]) -> pl.Expr:
+    """A lookup table of `typed` ((type, value) pairs) as a literal; names become an Enum
+    (one byte a row, not a string). Made once per table: every target's plan holds the
+    same few tables (a Series built per target was a third of compiling the national
+    plans)."""
+    values = [value for _, value in typed]
+    names = [v for v in values if isinstance(v, str)]
+    if len(names) == len(values) and len(set(names)) == len(names):
+        return pl.lit(pl.Series(names, dtype=pl.Enum(names)))
+    return pl.lit(pl.Series(values))
 
 
 def _lit(value) -> pl.Expr:
@@ -89,7 +112,9 @@ def compile_plan(stages: n.Plan, suffix: str = "",
     given = dict(given or {})
     out = []
     for stage in stages:
-        out.append([to_polars(node, suffix, given).alias(name + suffix) for name, node in stage])
+        made: dict[int, tuple[n.Node, pl.Expr]] = {}   # per stage: `given` changes between
+        out.append([to_polars(node, suffix, given, made).alias(name + suffix)
+                    for name, node in stage])
         for name, _ in stage:
             given.pop(name, None)
     return out
