@@ -256,8 +256,8 @@ class WideStatuses:
         target j % n, in ruleset order. Each quantity's n per-target columns side by side are
         one fixed-size array per row, read flat (`concat_arr` + `reshape`): the transposition
         in one copy, where stacking the columns end to end and gathering by a permutation took
-        two (and concat_list + explode ten times more); a key is repeated n times the same
-        way. Per-target and per-milestone values are gathered from small tables. All of it is
+        two (and concat_list + explode ten times more); a key is gathered n times by one
+        index. Per-target and per-milestone values are gathered from small tables. All of it is
         one query, so polars lays the quantities out on every core at once; one that no
         target has (a rank's `field`, …) is a null column, never laid out."""
         if self._long_rows is not None:
@@ -272,8 +272,13 @@ class WideStatuses:
         def flat(columns: list[pl.Expr]) -> pl.Expr:
             return pl.concat_arr(columns).reshape((-1,))
 
-        laid = [flat([pl.col(name)] * n) for name in keys.columns]
-        laid.append((pl.int_range(pl.len() * n, dtype=pl.UInt32) % n).alias("_t"))
+        # a key is its row's, n times: gathered by one shared index (2-3x quicker than
+        # laying out n copies of it side by side)
+        j = pl.int_range(keys.height * n, dtype=pl.UInt32, eager=True)
+        at, target = pl.lit(j // n), (j % n).alias("_t")
+        del j
+        laid = [pl.col(name).gather(at) for name in keys.columns]
+        laid.append(pl.lit(target))
         for name in row:
             columns = [decided[f"{name}#{k}"] for k in range(n)]
             if all(c.null_count() == c.len() for c in columns):
