@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from ..evaluation.result import Evaluation
-from .csv import chosen_frame, result_frame
+from .csv import as_texts, chosen_frame, result_frame
 from .json import diagnostics
 
 # Repeated texts (unit, target, status, …) stored once per file, indexed per row.
@@ -29,8 +29,7 @@ def _typed(evaluation: Evaluation, what: str | None) -> pl.DataFrame:
         # one chunk, as the whole String frame was: Parquet's row groups (and bytes) stay
         # the same; the slices' other label columns (reason, covers) are texts, as they were
         frame = result_frame(evaluation).rechunk()
-        frame = frame.with_columns(pl.col(name).cast(pl.String)
-                                   for name, dtype in frame.schema.items()
+        frame = frame.with_columns(as_texts(frame[name]) for name, dtype in frame.schema.items()
                                    if dtype == pl.Categorical and name not in REPEATED)
     else:
         frame = chosen_frame(evaluation, what, safe=False)
