@@ -6,7 +6,7 @@ semantic rules the schema cannot express. Every problem is collected and raised 
 from __future__ import annotations
 
 import os
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, NamedTuple, TypeVar
 

@@ -12,7 +12,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from difflib import get_close_matches
 
 import polars as pl
 
@@ -142,6 +141,7 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
     where = Position(file, line, cols[0] if cols else 0)
     for need in ("unit", "period"):
         if need not in index:
+            from difflib import get_close_matches  # a header without unit or period only
             close = get_close_matches(need, list(metrics.values()), n=1, cutoff=0.6)
             batch.error("DAT06", _("the header has no '{need}' column (expected {NAMES}; "
                                    "{found})").format(
