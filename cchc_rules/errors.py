@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from typing import Literal
 
 from .messages import _
@@ -127,6 +126,7 @@ class Unreachable(CchcError):
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
     """A "did you mean 'x'?" hint when a known name is close to `name`."""
+    from difflib import get_close_matches  # only when a name is unknown: not at start-up
     close = get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return _("did you mean '{name}'?").format(name=close[0]) if close else None
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import CchcError
-from .messages import _
+from .messages import N_, _, translate
 
 if TYPE_CHECKING:  # the heavy modules (polars, WeasyPrint) load only when a step runs
     from .errors import Problem
@@ -29,6 +29,13 @@ if TYPE_CHECKING:  # the heavy modules (polars, WeasyPrint) load only when a ste
     from .ruleset.loader import LoadedRuleset
 
 LOG = logging.getLogger("cchc.pipeline")   # progress lines (the CLI's --verbose)
+
+
+def _progress(message: str, **values: object) -> None:
+    """One progress line, translated only when someone reads it: a run without --verbose
+    need not read the catalogue (8 ms) for lines it drops."""
+    if LOG.isEnabledFor(logging.INFO):
+        LOG.info(translate(message).format(**values))
 PathArg = str | PathLike
 Step = Callable[[], None]            # called after each stage (a progress bar advances)
 Warn = Callable[["Problem"], None]   # called once per warning, before evaluation starts
@@ -126,14 +133,14 @@ class Session:
         as of `as_of` (default now); a period not ended by then only if in `periods` or
         from `since` on; with either, only what they need is counted. `cache`: a file or
         folder keeping closed periods' counted figures (docs/records.md §8)."""
-        LOG.info(_("loading {path}").format(path=ruleset_path))
+        _progress(N_("loading {path}"), path=ruleset_path)
         ruleset = self.load_ruleset(ruleset_path)
         known, labels = known_metrics(ruleset), metric_labels(ruleset)
         for version in self.versions(ruleset_path, ruleset)[:-1]:  # older plans' metrics too
             known = {**known_metrics(version.ruleset), **known}
             labels = {**metric_labels(version.ruleset), **labels}
         _call(step)
-        LOG.info(_("reading {files} data file(s)").format(files=len(data_paths)))
+        _progress(N_("reading {files} data file(s)"), files=len(data_paths))
         figures = self.read_figures(data_paths, units_file, decimal_comma, known, labels)
         if records:
             figures = add_records(ruleset, figures, records, as_of, periods, since, cache)
@@ -161,8 +168,7 @@ class Session:
             filters["periods"] = [*(filters.get("periods") or ()),
                                   *periods_since(inputs.figures.values, since)]
         versions = self.versions(ruleset_path, inputs.ruleset)
-        LOG.info(_("evaluating {figures:,} figures").format(
-            figures=inputs.figures.values.height))
+        _progress(N_("evaluating {figures:,} figures"), figures=inputs.figures.values.height)
         if len(versions) > 1:
             from .evaluation.versions import evaluate_versions
             evaluation = evaluate_versions(versions, inputs.figures, **filters)

@@ -12,14 +12,16 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import polars as pl
 
 from ..evaluation.result import PUBLIC_OPTIONAL, Evaluation
 from ..evaluation.survey import with_margins
 from ..present import number_text
-from ..score.points import WideList
+
+if TYPE_CHECKING:  # the scoring's modules load only when a run scores (start-up, issue 28)
+    from ..score.points import WideList
 
 TEXT_FIELDS = ("target", "unit", "period", "metric", "area", "level", "status", "op",
                "deadline", "baseline_period", "check", "origin", "indicator", "group",

@@ -49,16 +49,16 @@ class _Source(NamedTuple, Generic[_Item]):
     loc: tuple
 
 
-@dataclass
 class _Entries:
     """Merged entries by id."""
 
-    metrics: dict[str, _Source[Metric]] = field(default_factory=dict)
-    checks: dict[str, _Source[Check]] = field(default_factory=dict)
-    targets: dict[str, _Source[Target]] = field(default_factory=dict)
-    sources: dict[str, _Source[Source]] = field(default_factory=dict)  # record sources by name
-    files: list[Path] = field(default_factory=list)
-    scoring: _Source[Scoring] | None = None  # a child's scoring replaces its parent's whole
+    def __init__(self) -> None:
+        self.metrics: dict[str, _Source[Metric]] = {}
+        self.checks: dict[str, _Source[Check]] = {}
+        self.targets: dict[str, _Source[Target]] = {}
+        self.sources: dict[str, _Source[Source]] = {}  # record sources by name
+        self.files: list[Path] = []
+        self.scoring: _Source[Scoring] | None = None  # a child's replaces its parent's whole
 
     def update(self, other: _Entries) -> None:
         self.scoring = other.scoring or self.scoring

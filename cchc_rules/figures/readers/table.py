@@ -12,7 +12,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from difflib import get_close_matches
 
 import polars as pl
 
@@ -140,13 +139,13 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
         elif metric is not None:   # always, when it has no role
             metrics[j] = metric
     where = Position(file, line, cols[0] if cols else 0)
-    found = describe(header)
     for need in ("unit", "period"):
         if need not in index:
+            from difflib import get_close_matches  # a header without unit or period only
             close = get_close_matches(need, list(metrics.values()), n=1, cutoff=0.6)
             batch.error("DAT06", _("the header has no '{need}' column (expected {NAMES}; "
                                    "{found})").format(
-                                   need=need, NAMES=NAMES[need], found=found), where,
+                                   need=need, NAMES=NAMES[need], found=describe(header)), where,
                         _("rename the column '{close}' to '{need}'").format(
                           close=close[0], need=need) if close else translate(HEADER_HINT))
             ok = False
@@ -155,8 +154,8 @@ def read_header(batch: Batch, header: Sequence[object], rows: Sequence[Sequence[
             if need not in index:
                 batch.error("DAT06", _("a long table needs a '{need}' column too (expected "
                                        "{NAMES}; {found})").format(
-                                       need=need, NAMES=NAMES[need], found=found), where,
-                            translate(HEADER_HINT))
+                                       need=need, NAMES=NAMES[need],
+                                       found=describe(header)), where, translate(HEADER_HINT))
                 ok = False
         for j, name in metrics.items():
             batch.error("DAT05", _("unexpected column '{name}' in a long table").format(
