@@ -5,7 +5,7 @@ parents, unknown successors and cycles, so roll-up can walk the tree by depth.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -48,7 +48,7 @@ _PLAIN = frozenset({"id", "name", "level", "parent", "successor", "code"})
 _ABSENT = {f.name: f.default for f in fields(Unit)}
 
 
-def plain_units(entries: list[object]) -> list[int] | None:
+def plain_units(entries: Sequence[object]) -> list[int] | None:
     """The indexes of `entries` that are plain declarations (a mapping of `_PLAIN` fields to
     non-empty text without surrounding spaces, `id` among them), which `plain_unit` takes
     as they are; None when some text of the file holds a control character (then every

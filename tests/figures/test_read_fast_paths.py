@@ -8,12 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cchc_rules import load as load_module
 from cchc_rules.errors import CchcError, Position
 from cchc_rules.figures import units as units_module
 from cchc_rules.figures.data import read_data
 from cchc_rules.figures.readers import Batch, read_into
 from cchc_rules.figures.readers import csv as csv_reader
 from cchc_rules.figures.readers import table as table_reader
+from cchc_rules.figures.readers import yaml_json as yaml_reader
 from cchc_rules.figures.units import (
     FIELDS,
     Unit,
@@ -179,3 +181,55 @@ def test_a_vouched_table_reads_as_one_merged(tmp_path_factory, rows):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Batch, "keys_distinct", lambda self: False)
         assert read() == vouched
+
+
+YAML_TEXT = st.sampled_from(["a", "b", "' a'", '"x\\e"', "01", "Huyện Hàm Tân", "''", "!!str 5",
+                             "5", "null", "&k a", "*k", "[a, b]", "{id: a}", "yes", "a # note",
+                             "!!binary eA=="])
+YAML_KEY = st.sampled_from(["id", "name", "level", "parent", "code", "levle", "valid_from",
+                            "split_into", "<<", "'id'", "1"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entries=st.lists(st.lists(st.tuples(YAML_KEY, YAML_TEXT), min_size=1, max_size=4),
+                        max_size=5),
+       bare=st.booleans(), flow=st.booleans(), levels=st.booleans())
+def test_units_read_from_the_nodes_read_as_built(tmp_path_factory, entries, bare, flow,
+                                                 levels):
+    """A units file read straight from its nodes (`yaml_json._read_plain_units`) reads as
+    the built document does: the same units and places, problems and warnings, for
+    generated files (aliases, merge keys, tags, repeated keys, numbers, quoted and flow
+    entries, a `levels:` section or none, a bare list)."""
+    def item(pairs: list[tuple[str, str]]) -> str:
+        if flow:
+            return "- {" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}\n"
+        return "".join(("- " if n == 0 else "  ") + f"{k}: {v}\n"
+                       for n, (k, v) in enumerate(pairs))
+    body = "".join(item(pairs) for pairs in entries) or "[]\n"
+    text = body if bare else "units:\n" + "".join("  " + line + "\n"
+                                                  for line in body.splitlines())
+    if levels and not bare:
+        text += "levels:\n  commune: Xã\n"
+    path = tmp_path_factory.mktemp("units") / "units.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    def read(fast: bool) -> tuple:
+        batch = Batch()
+        with pytest.MonkeyPatch.context() as patch:
+            if not fast:
+                patch.setattr(yaml_reader, "_read_plain_units", lambda *args: False)
+            read_into(batch, path, units=True)
+        return ([(u, u.pos) for u in batch.units], [p.format() for p in batch.problems],
+                [p.format() for p in batch.warnings], batch.level_titles)
+    assert read(True) == read(False)
+
+
+def test_units_aliased_beyond_the_bound_are_refused(tmp_path, monkeypatch):
+    """The nodes path leaves a file with aliases to the built document, which counts them:
+    a units list aliased past MAX_ALIAS_NODES is YAML04 as before."""
+    monkeypatch.setattr(load_module, "MAX_ALIAS_NODES", 5)
+    path = tmp_path / "units.yaml"
+    path.write_text("units:\n- &u {id: a, name: A}\n" + "- *u\n" * 6, encoding="utf-8")
+    batch = Batch()
+    read_into(batch, path, units=True)
+    assert [p.code for p in batch.problems] == ["YAML04"] and not batch.units
