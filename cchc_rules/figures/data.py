@@ -112,7 +112,7 @@ def _canonical_periods(frame: pl.DataFrame) -> pl.DataFrame:
     ("2024-Q1", "2024-01/2024-09"): each distinct text looked at once."""
     if not frame.height:
         return frame
-    names = {text: named for text in frame["period"].unique().to_list()
+    names = {text: named for text in _distinct(frame, "period")
              if (named := from_vietnamese(text)) is not None}
     if not names:
         return frame
@@ -148,8 +148,13 @@ def _where(row: Mapping, places: Mapping[tuple[str, str], Position] | None = Non
 
 
 def _distinct(frame: pl.DataFrame, column: str) -> list[str]:
-    """The distinct texts of `column`, in the order they first appear."""
-    return frame.get_column(column).unique(maintain_order=True).to_list()
+    """The distinct texts of `column`, in the order they first appear. Each run of one text
+    is one value first (a unit's or a period's figures stand side by side): the same
+    texts in the same order, from a fraction of the rows hashed."""
+    texts = frame.get_column(column)
+    rest = texts.slice(1)
+    return pl.concat([texts.head(1), rest.filter(rest.ne_missing(texts.head(len(rest))))]
+                     ).unique(maintain_order=True).to_list()
 
 
 def _check_periods(frame: pl.DataFrame, places: Mapping[tuple[str, str], Position]

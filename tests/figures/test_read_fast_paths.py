@@ -4,12 +4,14 @@ tables, bad cells included; a plain unit declaration is the Unit `parse_unit` ma
 quick chain bound agrees with the exact walk."""
 from __future__ import annotations
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cchc_rules import load as load_module
 from cchc_rules.errors import CchcError, Position
+from cchc_rules.figures import data as data_module
 from cchc_rules.figures import units as units_module
 from cchc_rules.figures.data import read_data
 from cchc_rules.figures.readers import Batch, read_into
@@ -20,6 +22,7 @@ from cchc_rules.figures.units import (
     FIELDS,
     Unit,
     chain_problems,
+    check_tree,
     parse_unit,
     plain_unit,
     plain_units,
@@ -139,13 +142,17 @@ def test_plain_units_are_the_units_parse_unit_makes(entries):
 
 
 @settings(max_examples=80)
-@given(links=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=14),
+@given(links=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 11)), max_size=14),
+       heirs=st.one_of(st.none(), st.lists(st.tuples(st.integers(0, 9), st.integers(0, 11)),
+                                           max_size=8)),
        dated=st.booleans(), bound=st.integers(1, 4))
-def test_the_quick_chain_bound_agrees_with_the_exact_walk(links, dated, bound):
+def test_the_quick_chain_bound_agrees_with_the_exact_walk(links, heirs, dated, bound):
     """Parents and successors drawn at random (cycles and long chains included): the same
-    problems with the quick screen as with the exact walk alone."""
+    problems with the quick screen as with the exact walks alone, for the chain bounds and
+    for the whole tree check."""
     parent = dict(links)
-    successor = {child: (child + 3) % 10 for child in parent if child % 3 == 0}
+    successor = dict(heirs) if heirs is not None else {
+        child: (child + 3) % 10 for child in parent if child % 3 == 0}
     units = {f"u{i}": Unit(f"u{i}", f"u{i}", None,
                            f"u{parent[i]}" if i in parent else None, Position("u.yaml", i + 1),
                            successor=f"u{successor[i]}" if i in successor else None,
@@ -155,9 +162,12 @@ def test_the_quick_chain_bound_agrees_with_the_exact_walk(links, dated, bound):
         patch.setattr(units_module, "MAX_DEPTH", bound)
         patch.setattr(units_module, "MAX_SUCCESSION", bound)
         quick = [p.format() for p in chain_problems(units)]
+        quick_tree = [p.format() for p in check_tree(units)]
         patch.setattr(units_module, "_within", lambda *args: False)
         exact = [p.format() for p in chain_problems(units)]
+        exact_tree = [p.format() for p in check_tree(units)]
     assert quick == exact
+    assert quick_tree == exact_tree   # cycles too: a chain the screen finds short is none
 
 
 @settings(max_examples=40, deadline=None)
@@ -233,3 +243,13 @@ def test_units_aliased_beyond_the_bound_are_refused(tmp_path, monkeypatch):
     batch = Batch()
     read_into(batch, path, units=True)
     assert [p.code for p in batch.problems] == ["YAML04"] and not batch.units
+
+
+@given(texts=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", "Quý I/2024"])),
+                      max_size=30))
+def test_distinct_texts_by_runs_are_the_distinct_texts(texts):
+    """`data._distinct` (runs collapsed, then hashed) gives polars' distinct values in the
+    order they first appear, nulls included."""
+    frame = pl.DataFrame({"period": texts}, schema={"period": pl.String})
+    assert data_module._distinct(frame, "period") == \
+        frame.get_column("period").unique(maintain_order=True).to_list()
