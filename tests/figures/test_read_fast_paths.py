@@ -253,3 +253,23 @@ def test_distinct_texts_by_runs_are_the_distinct_texts(texts):
     frame = pl.DataFrame({"period": texts}, schema={"period": pl.String})
     assert data_module._distinct(frame, "period") == \
         frame.get_column("period").unique(maintain_order=True).to_list()
+
+
+
+@settings(max_examples=300)
+@given(texts=st.lists(st.one_of(st.none(), st.text(alphabet="0123456789+-.,e _ ١５", max_size=22),
+                                st.sampled_from(["18446744073709551615", "18446744073709551616",
+                                                 "9007199254740993", "007", "+5", "0"])),
+                      max_size=20), comma=st.booleans())
+def test_a_text_read_as_digits_reads_as_the_number_rule_reads_it(texts, comma):
+    """`Batch.read_digits` reads a text only when it is digits alone, and then as
+    `read_number` reads it (either decimal mark): a wide column whose texts it reads all
+    needs no regular expression."""
+    batch = Batch(comma)
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String}).select(
+        digits=batch.read_digits(pl.col("t")), rule=batch.read_number(pl.col("t")))
+    for text, digits, rule in zip(texts, *frame.get_columns(), strict=True):
+        assert (digits is not None) == (text is not None and text.isascii()
+                                        and text.isdigit() and int(text) < 2 ** 64), text
+        if digits is not None:
+            assert digits == rule == float(int(text)), text

@@ -221,6 +221,14 @@ class Batch:
         return pl.when(text.str.contains(_FAST_DOT) & ~text.str.contains(_AMBIGUOUS)
                        ).then(text.cast(pl.Float64, strict=False))
 
+    @staticmethod
+    def read_digits(text: pl.Expr) -> pl.Expr:
+        """The figure of a text of ASCII digits alone (within 64 bits), else null: what
+        `read_number` reads such a text as, without its regular expressions (polars' cast
+        to an unsigned integer takes digits and a leading '+', which is refused here)."""
+        return pl.when(~text.str.starts_with("+")).then(
+            text.cast(pl.UInt64, strict=False)).cast(pl.Float64)
+
     def column_rule(self, num: pl.Expr, text: pl.Expr, value: pl.Expr, metric: str
                     ) -> pl.Expr:
         """`cells_plan`'s `slow` for a wide column of one metric (`num` its numbers, `text`
