@@ -15,7 +15,6 @@ import polars as pl
 
 from ...domain import LOWEST, NON_NEGATIVE_UNITS, WHOLE_UNITS
 from ...errors import (
-    CONTROL_PATTERN,
     CchcError,
     Position,
     Problem,
@@ -154,17 +153,19 @@ class Batch:
     def place_firsts(self, kind: str, firsts: pl.DataFrame, file: str, col: int) -> None:
         """`place` for each (text, line) row of `firsts`, a column's distinct texts where they
         are first written: only the texts holding a control character are looked at one by
-        one (a national file's thousands of units are not)."""
-        flagged = firsts.get_column(kind).str.contains(CONTROL_PATTERN)
-        if flagged.any():   # the same messages, in the same order, as `place` row by row
-            for text, line, control in zip(*firsts.get_columns(), flagged, strict=True):
-                if control:
+        one (a national file's thousands of units are not; all of them are looked at in one
+        search of their texts joined, which `has_controls` would find in one of them)."""
+        texts, lines = firsts.get_column(kind).to_list(), firsts.get_column("line").to_list()
+        if has_controls("".join(text for text in texts if text is not None)):
+            # the same messages, in the same order, as `place` row by row
+            for text, line in zip(texts, lines, strict=True):
+                if has_controls(text or ""):
                     self.place(kind, text, Position(file, line, col))
                 else:
                     self.places.setdefault((kind, text), Position(file, line, col))
             return
         places = self.places
-        for text, line in firsts.iter_rows():
+        for text, line in zip(texts, lines, strict=True):
             if (kind, text) not in places:
                 places[kind, text] = Position(file, line, col)
 
