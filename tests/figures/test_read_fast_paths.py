@@ -273,3 +273,9 @@ def test_a_text_read_as_digits_reads_as_the_number_rule_reads_it(texts, comma):
                                         and text.isdigit() and int(text) < 2 ** 64), text
         if digits is not None:
             assert digits == rule == float(int(text)), text
+
+
+@given(text=st.text(alphabet="ab\n\r,", max_size=30), lines=st.integers(1, 12))
+def test_the_head_of_a_text_is_its_first_lines(text, lines):
+    """`csv._head` (no copy of the rest) is the first lines as a split would give them."""
+    assert csv_reader._head(text, lines) == "\n".join(text.split("\n", lines)[:lines])
