@@ -98,7 +98,8 @@ def test_a_wide_table_read_by_columns_reads_as_cell_by_cell(tmp_path_factory, co
     stand, only the cells the rule refuses checked one by one) give what the long column of
     all its cells gives: the same figures in the same order, the same problems (one DAT02
     per column included), warnings, places and declared n/a; good and bad cells mixed in
-    every column, with and without --decimal-comma and a ruleset."""
+    every column, with and without --decimal-comma and a ruleset. The distinct units and
+    periods the reader found on the way are its figures' own."""
     names = ["unit", "period", *(["source"] if source else []), *metrics]
     lines = [",".join(names)] + [",".join([unit, period, *([src] if source else []),
                                           *cells[:len(metrics)]])
@@ -122,6 +123,9 @@ def test_a_wide_table_read_by_columns_reads_as_cell_by_cell(tmp_path_factory, co
     assert columns.places == cells.places
     assert columns.declared == cells.declared
     assert columns.keys_distinct() == cells.keys_distinct()
+    texts, frame = columns.distinct_texts(), columns.frame()   # the figures' own, in order
+    assert texts is None or texts == {key: data_module._distinct(frame, key)
+                                      for key in ("unit", "period")}
 
 
 TEXT = st.sampled_from(["a", "b", " a", "a ", "", "x\x1b", "01", "Huyện Hàm Tân"])

@@ -76,6 +76,9 @@ class Batch:
     level_titles: dict[str, str] = field(default_factory=dict)
     # indexes of `chunks` whose figures' keys (unit, period, metric) all differ
     distinct: set[int] = field(default_factory=set)
+    # index of a chunk -> the distinct units and periods of its figures, in the order they
+    # first appear, when its reader found them on the way (a wide table: one per row)
+    texts: dict[int, dict[str, list[str]]] = field(default_factory=dict)
 
     def place(self, kind: str, text: str, pos: Position) -> None:
         if (kind, text) not in self.places and has_controls(text):
@@ -268,6 +271,13 @@ class Batch:
                             num if num is not None else row[f"s{i}"], file, row["line"], col))
             values = [v.clone().scatter(at[i], pl.Series(checked[i], dtype=pl.Float64))
                       if at[i] else v for i, v in enumerate(values)]
+        # the rows with a figure, a row each: their texts are the figures' (a fortieth of
+        # the cells of a national file looked at)
+        figured = wide.select("unit", "period").filter(
+            pl.any_horizontal(value.is_not_null() for value in values))
+        self.texts[len(self.chunks)] = {
+            key: figured.get_column(key).unique(maintain_order=True).to_list()
+            for key in ("unit", "period")}
         self.chunks.append(_row_major(wide, values, metrics, file))
 
     def take_cells(self, *found: pl.DataFrame, distinct: bool = False) -> None:
@@ -325,6 +335,12 @@ class Batch:
         all came in one chunk its reader vouched for."""
         self._flush()
         return len(self.chunks) == 1 and 0 in self.distinct
+
+    def distinct_texts(self) -> dict[str, list[str]] | None:
+        """The distinct units and periods of the figures read (`frame()`), each in the order
+        it first appears, when the reader of their one chunk found them; else None."""
+        self._flush()
+        return self.texts.get(0) if len(self.chunks) == 1 else None
 
     def frame(self) -> pl.DataFrame:
         self._flush()
