@@ -18,7 +18,7 @@ from ..errors import Position, Problem, did_you_mean, raise_if
 from ..messages import _
 from ..periods import VI_EXAMPLES, VI_WORDS, from_vietnamese, parse_period, plain
 from .readers import Batch, read_into
-from .readers.batch import DECLARED_SCHEMA, SCHEMA, shown
+from .readers.batch import DECLARED_SCHEMA, SCHEMA, in_order, shown
 from .units import Unit, collect_units, level_warnings
 from .validity import outside_validity
 
@@ -157,13 +157,8 @@ def _where(row: Mapping, places: Mapping[tuple[str, str], Position] | None = Non
 
 
 def _distinct(frame: pl.DataFrame, column: str) -> list[str]:
-    """The distinct texts of `column`, in the order they first appear. Each run of one text
-    is one value first (a unit's or a period's figures stand side by side): the same
-    texts in the same order, from a fraction of the rows hashed."""
-    texts = frame.get_column(column)
-    rest = texts.slice(1)
-    return pl.concat([texts.head(1), rest.filter(rest.ne_missing(texts.head(len(rest))))]
-                     ).unique(maintain_order=True).to_list()
+    """The distinct texts of `column`, in the order they first appear (`batch.in_order`)."""
+    return in_order(frame.get_column(column))
 
 
 def _check_periods(frame: pl.DataFrame, places: Mapping[tuple[str, str], Position],

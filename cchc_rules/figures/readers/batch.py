@@ -275,9 +275,8 @@ class Batch:
         # the cells of a national file looked at)
         figured = wide.select("unit", "period").filter(
             pl.any_horizontal(value.is_not_null() for value in values))
-        self.texts[len(self.chunks)] = {
-            key: figured.get_column(key).unique(maintain_order=True).to_list()
-            for key in ("unit", "period")}
+        self.texts[len(self.chunks)] = {key: in_order(figured.get_column(key))
+                                        for key in ("unit", "period")}
         self.chunks.append(_row_major(wide, values, metrics, file))
 
     def take_cells(self, *found: pl.DataFrame, distinct: bool = False) -> None:
@@ -400,6 +399,15 @@ def _row_major(wide: pl.DataFrame, values: Sequence[pl.Series],
         col=pl.lit(pl.Series([c for _, c in metrics], dtype=pl.Int64)).gather(of),
         source=pl.lit(source).gather(at) if source.null_count() < len(source)
         else pl.lit(None, pl.String)).collect()
+
+
+def in_order(texts: pl.Series) -> list:
+    """The distinct values of `texts`, in the order they first appear. Each run of one value
+    is one value first (a unit's or a period's figures stand side by side): the same values
+    in the same order, from a fraction of the rows hashed."""
+    rest = texts.slice(1)
+    return pl.concat([texts.head(1), rest.filter(rest.ne_missing(texts.head(len(rest))))]
+                     ).unique(maintain_order=True).to_list()
 
 
 def _where(row: Mapping) -> Position:
