@@ -112,6 +112,21 @@ def node_position(file: str, node: Node) -> Position:
 
 def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> Doc:
     """Read a YAML or JSON file into a `Doc`; `CchcError` with positions on any problem."""
+    return build_doc(compose_yaml(path, max_bytes))
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A file's text and its composed root node, before `build_doc` turns it into data."""
+
+    file: str
+    text: str
+    root: Node
+
+
+def compose_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> Composed:
+    """The first half of `load_yaml`: the file read, counted and composed (its problems
+    raised as `load_yaml` raises them), nothing built yet."""
     file = str(path)
     text = _read_text(Path(path), file, max_bytes)
     _count_nodes(file, text)
@@ -135,11 +150,52 @@ def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> Doc:
     if root is None:
         raise CchcError.one("YAML07", _("file is empty"), Position(file, 1, 1),
                             _("a ruleset starts with 'ruleset: <id>' and 'title: ...'"))
+    return Composed(file, text, root)
+
+
+def build_doc(composed: Composed) -> Doc:
+    """The second half of `load_yaml`: the composed nodes as plain data with positions."""
+    file = composed.file
     builder = _Builder(file)
-    data = builder.build(root, (), 0)
+    data = builder.build(composed.root, (), 0)
     if builder.problems:
         raise CchcError(builder.problems)
     return Doc(file, data, Places(file, builder.nodes), Places(file, builder.key_nodes))
+
+
+_SEQ, _MAP = _T + "seq", _T + "map"
+
+
+def text_mappings(composed: Composed, key: str) -> tuple[list[dict[str, str]], list[Node]] | None:
+    """When the document is `{key: [...]}` (or a bare `[...]`) and every item a mapping of
+    text keys, each once, to text values: the items as `build_doc` builds them (`data[key]`)
+    with each item's node (its place: `node_position`), built straight from the nodes. None
+    for any other document, which `build_doc` reads (and refuses where it must): an alias
+    (a file without `*` has none), a merge key, a tag, a repeated key, a number."""
+    root = composed.root
+    if "*" in composed.text:
+        return None
+    if root.__class__ is MappingNode and root.tag == _MAP and len(root.value) == 1:
+        (top, items), = root.value
+        if not (top.__class__ is ScalarNode and top.tag == _STR and top.value == key):
+            return None
+    else:
+        items = root
+    if items.__class__ is not SequenceNode or items.tag != _SEQ:
+        return None
+    entries: list[dict[str, str]] = []
+    for item in items.value:
+        if item.__class__ is not MappingNode or item.tag != _MAP:
+            return None
+        pairs = item.value
+        if not all(k.__class__ is ScalarNode and k.tag == _STR and v.__class__ is ScalarNode
+                   and v.tag == _STR for k, v in pairs):
+            return None
+        entry = {k.value: v.value for k, v in pairs}
+        if len(entry) != len(pairs):
+            return None
+        entries.append(entry)
+    return entries, items.value
 
 
 def _count_nodes(file: str, text: str) -> None:

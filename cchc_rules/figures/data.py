@@ -18,7 +18,7 @@ from ..errors import Position, Problem, did_you_mean, raise_if
 from ..messages import _
 from ..periods import VI_EXAMPLES, VI_WORDS, from_vietnamese, parse_period, plain
 from .readers import Batch, read_into
-from .readers.batch import DECLARED_SCHEMA, SCHEMA, shown
+from .readers.batch import DECLARED_SCHEMA, SCHEMA, in_order, shown
 from .units import Unit, collect_units, level_warnings
 from .validity import outside_validity
 
@@ -68,7 +68,10 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
         read_into(batch, Path(path))
     batch.finish()
     read, restated = _split_restated(batch.frame(), batch.restated_at)
-    frame, restated = _canonical_periods(read), _canonical_periods(restated)
+    # the reader's distinct units and periods, while they are the figures' own
+    texts = batch.distinct_texts() if not batch.restated_at else None
+    frame = _canonical_periods(read, texts["period"] if texts else None)
+    restated = _canonical_periods(restated)
     # keys the reader vouched for stay distinct unless two period names became one
     distinct = batch.keys_distinct() and frame is read
     units, problems = collect_units(batch.units)
@@ -76,9 +79,13 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     declared = batch.declared_frame()
     # a declared `n/a` names a unit and a period like any figure: both are checked
     placed = pl.concat([frame, declared], how="diagonal_relaxed") if declared.height else frame
-    problems = batch.problems + problems + _check_periods(placed, batch.places)
+    if placed is not read:
+        texts = None
+    problems = batch.problems + problems + _check_periods(
+        placed, batch.places, texts["period"] if texts else None)
     if batch.units:
-        problems += _check_reported_units(placed, units, batch.places)
+        problems += _check_reported_units(placed, units, batch.places,
+                                          texts["unit"] if texts else None)
     else:
         units = {u: Unit(u, u) for u in placed["unit"].unique(maintain_order=True)}
     problems += _declared_and_reported(declared, frame)
@@ -107,12 +114,14 @@ def _declared_and_reported(declared: pl.DataFrame, frame: pl.DataFrame) -> list[
 
 
 
-def _canonical_periods(frame: pl.DataFrame) -> pl.DataFrame:
+def _canonical_periods(frame: pl.DataFrame, periods: list[str] | None = None
+                       ) -> pl.DataFrame:
     """Vietnamese period names ("Quý I/2024", "9 tháng năm 2024") as their canonical period
-    ("2024-Q1", "2024-01/2024-09"): each distinct text looked at once."""
+    ("2024-Q1", "2024-01/2024-09"): each distinct text looked at once (`periods`, when the
+    reader gave them)."""
     if not frame.height:
         return frame
-    names = {text: named for text in frame["period"].unique().to_list()
+    names = {text: named for text in (periods or _distinct(frame, "period"))
              if (named := from_vietnamese(text)) is not None}
     if not names:
         return frame
@@ -148,16 +157,17 @@ def _where(row: Mapping, places: Mapping[tuple[str, str], Position] | None = Non
 
 
 def _distinct(frame: pl.DataFrame, column: str) -> list[str]:
-    """The distinct texts of `column`, in the order they first appear."""
-    return frame.get_column(column).unique(maintain_order=True).to_list()
+    """The distinct texts of `column`, in the order they first appear (`batch.in_order`)."""
+    return in_order(frame.get_column(column))
 
 
-def _check_periods(frame: pl.DataFrame, places: Mapping[tuple[str, str], Position]
-                   ) -> list[Problem]:
-    """PER01 for each period text that is not a period. Each distinct text is parsed once;
-    where a bad one is used (`_firsts`) is looked up only when there is one."""
+def _check_periods(frame: pl.DataFrame, places: Mapping[tuple[str, str], Position],
+                   periods: list[str] | None = None) -> list[Problem]:
+    """PER01 for each period text that is not a period. Each distinct text (`periods`, when
+    the reader gave them) is parsed once; where a bad one is used (`_firsts`) is looked up
+    only when there is one."""
     good, bad = [], {}
-    for text in _distinct(frame, "period"):
+    for text in _distinct(frame, "period") if periods is None else periods:
         try:
             parse_period(text)
             good.append(text)
@@ -211,14 +221,16 @@ def _more(row: Mapping) -> str:
 
 
 def _check_reported_units(frame: pl.DataFrame, units: Mapping[str, Unit],
-                          places: Mapping[tuple[str, str], Position]) -> list[Problem]:
+                          places: Mapping[tuple[str, str], Position],
+                          reported: list[str] | None = None) -> list[Problem]:
     return [Problem("UNT07", _("unit '{unit}' is not declared{more}").format(
                                unit=row['unit'], more=_more(row)),
                     _where(row, places, "unit"),
                     did_you_mean(row["unit"], units) or _("add it under 'units:' or to the "
                                                           "--units file"))
             for row in _firsts(frame.filter(pl.col("unit").is_in(unknown)), "unit")] \
-        if (unknown := [u for u in _distinct(frame, "unit") if u not in units]) else []
+        if (unknown := [u for u in (_distinct(frame, "unit") if reported is None else reported)
+                        if u not in units]) else []
 
 
 def _key_hash() -> pl.Expr:

@@ -5,7 +5,7 @@ parents, unknown successors and cycles, so roll-up can walk the tree by depth.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -48,7 +48,7 @@ _PLAIN = frozenset({"id", "name", "level", "parent", "successor", "code"})
 _ABSENT = {f.name: f.default for f in fields(Unit)}
 
 
-def plain_units(entries: list[object]) -> list[int] | None:
+def plain_units(entries: Sequence[object]) -> list[int] | None:
     """The indexes of `entries` that are plain declarations (a mapping of `_PLAIN` fields to
     non-empty text without surrounding spaces, `id` among them), which `plain_unit` takes
     as they are; None when some text of the file holds a control character (then every
@@ -218,9 +218,14 @@ def level_warnings(units: Mapping[str, Unit]) -> list[Problem]:
 
 
 def check_tree(units: Mapping[str, Unit]) -> list[Problem]:
-    """Unknown parents and successors, and cycles, each once with a position."""
+    """Unknown parents and successors, and cycles, each once with a position. The quick
+    chain walk (`_within`) that settles the chain bounds also settles the cycles: a chain
+    it finds short is no cycle, so the cycle walks run only where it does not settle."""
     problems: list[Problem] = []
-    for unit in units.values():
+    linked = [u for u in units.values() if u.split_into or u.parents
+              or (u.parent is not None and u.parent not in units)
+              or (u.successor is not None and u.successor not in units)]
+    for unit in linked:   # only the units naming some other unit that may not be declared
         for what in ("parent", "successor"):
             ref = getattr(unit, what)
             if ref is not None and ref not in units:
@@ -234,9 +239,12 @@ def check_tree(units: Mapping[str, Unit]) -> list[Problem]:
                     "UNT02", _("unit '{id}' names '{ref}', which is not declared").format(
                                id=unit.id, ref=ref),
                     unit.pos, did_you_mean(ref, units) or _("declare it under 'units:'")))
-    problems += successor_problems(units)
-    problems += chain_problems(units)
-    return problems + _parent_cycles(units)
+    short_parents = _within(units, "parent", MAX_DEPTH)
+    short_successions = _within(units, "successor", MAX_SUCCESSION)
+    problems += successor_problems(units, cycles=not short_successions)
+    if not (short_parents and short_successions):
+        problems += chain_problems(units)
+    return problems + ([] if short_parents else _parent_cycles(units))
 
 
 def _parent_cycles(units: Mapping[str, Unit]) -> list[Problem]:
@@ -343,15 +351,18 @@ def _cycles(units: Mapping[str, Unit], link: str) -> list[list[str]]:
     return found
 
 
-def successor_problems(units: Mapping[str, Unit]) -> list[Problem]:
+def successor_problems(units: Mapping[str, Unit], cycles: bool = True) -> list[Problem]:
     """Successor cycles (UNT10), and a successor that starts later than the day after its
-    predecessor ended (UNT11: the territory would belong to nobody in between)."""
+    predecessor ended (UNT11: the territory would belong to nobody in between). `cycles`
+    False: the caller knows there is no successor cycle."""
     problems = [Problem("UNT10", _("successors form a cycle: {value}").format(
                                    value=" → ".join([*cycle, cycle[0]])),
                         units[cycle[0]].pos, _("a unit cannot succeed itself"))
-                for cycle in _cycles(units, "successor")]
+                for cycle in (_cycles(units, "successor") if cycles else ())]
     for unit in units.values():
-        heir = units.get(unit.successor or "")
+        if unit.successor is None or not unit.valid_to:
+            continue
+        heir = units.get(unit.successor)
         if heir is None or not unit.valid_to or not heir.valid_from \
                 or not _is_date(unit.valid_to) or not _is_date(heir.valid_from):
             continue

@@ -4,20 +4,25 @@ tables, bad cells included; a plain unit declaration is the Unit `parse_unit` ma
 quick chain bound agrees with the exact walk."""
 from __future__ import annotations
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cchc_rules import load as load_module
 from cchc_rules.errors import CchcError, Position
+from cchc_rules.figures import data as data_module
 from cchc_rules.figures import units as units_module
 from cchc_rules.figures.data import read_data
 from cchc_rules.figures.readers import Batch, read_into
 from cchc_rules.figures.readers import csv as csv_reader
 from cchc_rules.figures.readers import table as table_reader
+from cchc_rules.figures.readers import yaml_json as yaml_reader
 from cchc_rules.figures.units import (
     FIELDS,
     Unit,
     chain_problems,
+    check_tree,
     parse_unit,
     plain_unit,
     plain_units,
@@ -93,7 +98,8 @@ def test_a_wide_table_read_by_columns_reads_as_cell_by_cell(tmp_path_factory, co
     stand, only the cells the rule refuses checked one by one) give what the long column of
     all its cells gives: the same figures in the same order, the same problems (one DAT02
     per column included), warnings, places and declared n/a; good and bad cells mixed in
-    every column, with and without --decimal-comma and a ruleset."""
+    every column, with and without --decimal-comma and a ruleset. The distinct units and
+    periods the reader found on the way are its figures' own."""
     names = ["unit", "period", *(["source"] if source else []), *metrics]
     lines = [",".join(names)] + [",".join([unit, period, *([src] if source else []),
                                           *cells[:len(metrics)]])
@@ -117,6 +123,9 @@ def test_a_wide_table_read_by_columns_reads_as_cell_by_cell(tmp_path_factory, co
     assert columns.places == cells.places
     assert columns.declared == cells.declared
     assert columns.keys_distinct() == cells.keys_distinct()
+    texts, frame = columns.distinct_texts(), columns.frame()   # the figures' own, in order
+    assert texts is None or texts == {key: data_module._distinct(frame, key)
+                                      for key in ("unit", "period")}
 
 
 TEXT = st.sampled_from(["a", "b", " a", "a ", "", "x\x1b", "01", "Huyện Hàm Tân"])
@@ -137,13 +146,17 @@ def test_plain_units_are_the_units_parse_unit_makes(entries):
 
 
 @settings(max_examples=80)
-@given(links=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=14),
+@given(links=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 11)), max_size=14),
+       heirs=st.one_of(st.none(), st.lists(st.tuples(st.integers(0, 9), st.integers(0, 11)),
+                                           max_size=8)),
        dated=st.booleans(), bound=st.integers(1, 4))
-def test_the_quick_chain_bound_agrees_with_the_exact_walk(links, dated, bound):
+def test_the_quick_chain_bound_agrees_with_the_exact_walk(links, heirs, dated, bound):
     """Parents and successors drawn at random (cycles and long chains included): the same
-    problems with the quick screen as with the exact walk alone."""
+    problems with the quick screen as with the exact walks alone, for the chain bounds and
+    for the whole tree check."""
     parent = dict(links)
-    successor = {child: (child + 3) % 10 for child in parent if child % 3 == 0}
+    successor = dict(heirs) if heirs is not None else {
+        child: (child + 3) % 10 for child in parent if child % 3 == 0}
     units = {f"u{i}": Unit(f"u{i}", f"u{i}", None,
                            f"u{parent[i]}" if i in parent else None, Position("u.yaml", i + 1),
                            successor=f"u{successor[i]}" if i in successor else None,
@@ -153,9 +166,12 @@ def test_the_quick_chain_bound_agrees_with_the_exact_walk(links, dated, bound):
         patch.setattr(units_module, "MAX_DEPTH", bound)
         patch.setattr(units_module, "MAX_SUCCESSION", bound)
         quick = [p.format() for p in chain_problems(units)]
+        quick_tree = [p.format() for p in check_tree(units)]
         patch.setattr(units_module, "_within", lambda *args: False)
         exact = [p.format() for p in chain_problems(units)]
+        exact_tree = [p.format() for p in check_tree(units)]
     assert quick == exact
+    assert quick_tree == exact_tree   # cycles too: a chain the screen finds short is none
 
 
 @settings(max_examples=40, deadline=None)
@@ -179,3 +195,91 @@ def test_a_vouched_table_reads_as_one_merged(tmp_path_factory, rows):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Batch, "keys_distinct", lambda self: False)
         assert read() == vouched
+
+
+YAML_TEXT = st.sampled_from(["a", "b", "' a'", '"x\\e"', "01", "Huyện Hàm Tân", "''", "!!str 5",
+                             "5", "null", "&k a", "*k", "[a, b]", "{id: a}", "yes", "a # note",
+                             "!!binary eA=="])
+YAML_KEY = st.sampled_from(["id", "name", "level", "parent", "code", "levle", "valid_from",
+                            "split_into", "<<", "'id'", "1"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entries=st.lists(st.lists(st.tuples(YAML_KEY, YAML_TEXT), min_size=1, max_size=4),
+                        max_size=5),
+       bare=st.booleans(), flow=st.booleans(), levels=st.booleans())
+def test_units_read_from_the_nodes_read_as_built(tmp_path_factory, entries, bare, flow,
+                                                 levels):
+    """A units file read straight from its nodes (`yaml_json._read_plain_units`) reads as
+    the built document does: the same units and places, problems and warnings, for
+    generated files (aliases, merge keys, tags, repeated keys, numbers, quoted and flow
+    entries, a `levels:` section or none, a bare list)."""
+    def item(pairs: list[tuple[str, str]]) -> str:
+        if flow:
+            return "- {" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}\n"
+        return "".join(("- " if n == 0 else "  ") + f"{k}: {v}\n"
+                       for n, (k, v) in enumerate(pairs))
+    body = "".join(item(pairs) for pairs in entries) or "[]\n"
+    text = body if bare else "units:\n" + "".join("  " + line + "\n"
+                                                  for line in body.splitlines())
+    if levels and not bare:
+        text += "levels:\n  commune: Xã\n"
+    path = tmp_path_factory.mktemp("units") / "units.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    def read(fast: bool) -> tuple:
+        batch = Batch()
+        with pytest.MonkeyPatch.context() as patch:
+            if not fast:
+                patch.setattr(yaml_reader, "_read_plain_units", lambda *args: False)
+            read_into(batch, path, units=True)
+        return ([(u, u.pos) for u in batch.units], [p.format() for p in batch.problems],
+                [p.format() for p in batch.warnings], batch.level_titles)
+    assert read(True) == read(False)
+
+
+def test_units_aliased_beyond_the_bound_are_refused(tmp_path, monkeypatch):
+    """The nodes path leaves a file with aliases to the built document, which counts them:
+    a units list aliased past MAX_ALIAS_NODES is YAML04 as before."""
+    monkeypatch.setattr(load_module, "MAX_ALIAS_NODES", 5)
+    path = tmp_path / "units.yaml"
+    path.write_text("units:\n- &u {id: a, name: A}\n" + "- *u\n" * 6, encoding="utf-8")
+    batch = Batch()
+    read_into(batch, path, units=True)
+    assert [p.code for p in batch.problems] == ["YAML04"] and not batch.units
+
+
+@given(texts=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", "Quý I/2024"])),
+                      max_size=30))
+def test_distinct_texts_by_runs_are_the_distinct_texts(texts):
+    """`data._distinct` (runs collapsed, then hashed) gives polars' distinct values in the
+    order they first appear, nulls included."""
+    frame = pl.DataFrame({"period": texts}, schema={"period": pl.String})
+    assert data_module._distinct(frame, "period") == \
+        frame.get_column("period").unique(maintain_order=True).to_list()
+
+
+
+@settings(max_examples=300)
+@given(texts=st.lists(st.one_of(st.none(), st.text(alphabet="0123456789+-.,e _ ١５", max_size=22),
+                                st.sampled_from(["18446744073709551615", "18446744073709551616",
+                                                 "9007199254740993", "007", "+5", "0"])),
+                      max_size=20), comma=st.booleans())
+def test_a_text_read_as_digits_reads_as_the_number_rule_reads_it(texts, comma):
+    """`Batch.read_digits` reads a text only when it is digits alone, and then as
+    `read_number` reads it (either decimal mark): a wide column whose texts it reads all
+    needs no regular expression."""
+    batch = Batch(comma)
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String}).select(
+        digits=batch.read_digits(pl.col("t")), rule=batch.read_number(pl.col("t")))
+    for text, digits, rule in zip(texts, *frame.get_columns(), strict=True):
+        assert (digits is not None) == (text is not None and text.isascii()
+                                        and text.isdigit() and int(text) < 2 ** 64), text
+        if digits is not None:
+            assert digits == rule == float(int(text)), text
+
+
+@given(text=st.text(alphabet="ab\n\r,", max_size=30), lines=st.integers(1, 12))
+def test_the_head_of_a_text_is_its_first_lines(text, lines):
+    """`csv._head` (no copy of the rest) is the first lines as a split would give them."""
+    assert csv_reader._head(text, lines) == "\n".join(text.split("\n", lines)[:lines])

@@ -63,7 +63,7 @@ def test_fast_path_reads_as_the_cell_reader(tmp_path, monkeypatch, name):
 def test_plain_files_take_the_fast_path_and_others_do_not(tmp_path):
     taken = {}
     for name, text in CASES.items():
-        taken[name] = csv_reader._read_plain(Batch(False, KNOWN), text, "f.csv")
+        taken[name] = csv_reader._read_plain(Batch(False, KNOWN), text.encode(), text, "f.csv")
     assert taken["plain"] and taken["crlf"] and taken["bad values"] and taken["missing ids"]
     assert not any(taken[n] for n in ("quotes", "blank line", "lone CR", "title rows",
                                       "wide row", "first row short", "unnamed column"))

@@ -15,7 +15,6 @@ import polars as pl
 
 from ...domain import LOWEST, NON_NEGATIVE_UNITS, WHOLE_UNITS
 from ...errors import (
-    CONTROL_PATTERN,
     CchcError,
     Position,
     Problem,
@@ -77,6 +76,9 @@ class Batch:
     level_titles: dict[str, str] = field(default_factory=dict)
     # indexes of `chunks` whose figures' keys (unit, period, metric) all differ
     distinct: set[int] = field(default_factory=set)
+    # index of a chunk -> the distinct units and periods of its figures, in the order they
+    # first appear, when its reader found them on the way (a wide table: one per row)
+    texts: dict[int, dict[str, list[str]]] = field(default_factory=dict)
 
     def place(self, kind: str, text: str, pos: Position) -> None:
         if (kind, text) not in self.places and has_controls(text):
@@ -154,17 +156,19 @@ class Batch:
     def place_firsts(self, kind: str, firsts: pl.DataFrame, file: str, col: int) -> None:
         """`place` for each (text, line) row of `firsts`, a column's distinct texts where they
         are first written: only the texts holding a control character are looked at one by
-        one (a national file's thousands of units are not)."""
-        flagged = firsts.get_column(kind).str.contains(CONTROL_PATTERN)
-        if flagged.any():   # the same messages, in the same order, as `place` row by row
-            for text, line, control in zip(*firsts.get_columns(), flagged, strict=True):
-                if control:
+        one (a national file's thousands of units are not; all of them are looked at in one
+        search of their texts joined, which `has_controls` would find in one of them)."""
+        texts, lines = firsts.get_column(kind).to_list(), firsts.get_column("line").to_list()
+        if has_controls("".join(text for text in texts if text is not None)):
+            # the same messages, in the same order, as `place` row by row
+            for text, line in zip(texts, lines, strict=True):
+                if has_controls(text or ""):
                     self.place(kind, text, Position(file, line, col))
                 else:
                     self.places.setdefault((kind, text), Position(file, line, col))
             return
         places = self.places
-        for text, line in firsts.iter_rows():
+        for text, line in zip(texts, lines, strict=True):
             if (kind, text) not in places:
                 places[kind, text] = Position(file, line, col)
 
@@ -221,6 +225,14 @@ class Batch:
         return pl.when(text.str.contains(_FAST_DOT) & ~text.str.contains(_AMBIGUOUS)
                        ).then(text.cast(pl.Float64, strict=False))
 
+    @staticmethod
+    def read_digits(text: pl.Expr) -> pl.Expr:
+        """The figure of a text of ASCII digits alone (within 64 bits), else null: what
+        `read_number` reads such a text as, without its regular expressions (polars' cast
+        to an unsigned integer takes digits and a leading '+', which is refused here)."""
+        return pl.when(~text.str.starts_with("+")).then(
+            text.cast(pl.UInt64, strict=False)).cast(pl.Float64)
+
     def column_rule(self, num: pl.Expr, text: pl.Expr, value: pl.Expr, metric: str
                     ) -> pl.Expr:
         """`cells_plan`'s `slow` for a wide column of one metric (`num` its numbers, `text`
@@ -259,6 +271,12 @@ class Batch:
                             num if num is not None else row[f"s{i}"], file, row["line"], col))
             values = [v.clone().scatter(at[i], pl.Series(checked[i], dtype=pl.Float64))
                       if at[i] else v for i, v in enumerate(values)]
+        # the rows with a figure, a row each: their texts are the figures' (a fortieth of
+        # the cells of a national file looked at)
+        figured = wide.select("unit", "period").filter(
+            pl.any_horizontal(value.is_not_null() for value in values))
+        self.texts[len(self.chunks)] = {key: in_order(figured.get_column(key))
+                                        for key in ("unit", "period")}
         self.chunks.append(_row_major(wide, values, metrics, file))
 
     def take_cells(self, *found: pl.DataFrame, distinct: bool = False) -> None:
@@ -316,6 +334,12 @@ class Batch:
         all came in one chunk its reader vouched for."""
         self._flush()
         return len(self.chunks) == 1 and 0 in self.distinct
+
+    def distinct_texts(self) -> dict[str, list[str]] | None:
+        """The distinct units and periods of the figures read (`frame()`), each in the order
+        it first appears, when the reader of their one chunk found them; else None."""
+        self._flush()
+        return self.texts.get(0) if len(self.chunks) == 1 else None
 
     def frame(self) -> pl.DataFrame:
         self._flush()
@@ -375,6 +399,15 @@ def _row_major(wide: pl.DataFrame, values: Sequence[pl.Series],
         col=pl.lit(pl.Series([c for _, c in metrics], dtype=pl.Int64)).gather(of),
         source=pl.lit(source).gather(at) if source.null_count() < len(source)
         else pl.lit(None, pl.String)).collect()
+
+
+def in_order(texts: pl.Series) -> list:
+    """The distinct values of `texts`, in the order they first appear. Each run of one value
+    is one value first (a unit's or a period's figures stand side by side): the same values
+    in the same order, from a fraction of the rows hashed."""
+    rest = texts.slice(1)
+    return pl.concat([texts.head(1), rest.filter(rest.ne_missing(texts.head(len(rest))))]
+                     ).unique(maintain_order=True).to_list()
 
 
 def _where(row: Mapping) -> Position:

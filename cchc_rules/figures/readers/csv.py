@@ -20,18 +20,25 @@ from .crosswalk import is_crosswalk, read_crosswalk
 from .table import TITLE_ROWS, find_header, read_columns, read_header, read_rows
 
 MAX_BYTES = 512 * 1024 * 1024
+_BOM = "\ufeff".encode()
 UTF8_HINT = N_("save the file as UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')")
 
 
 def read_text(path: Path) -> str:
     """The file's text without a BOM; CchcError naming the line of the first non-UTF-8 byte."""
+    return _read_raw(path)[1]
+
+
+def _read_raw(path: Path) -> tuple[bytes, str]:
+    """`read_text`, with the bytes it was read from (without a BOM: the text's UTF-8)."""
     file = str(path)
     raw = read_capped(path, MAX_BYTES, lambda size: CchcError.one(
         "IO02", _("file is larger than {MAX_BYTES:,} bytes").format(
                   MAX_BYTES=MAX_BYTES), Position(file),
         _("split the figures into several files")))
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")   # one BOM dropped, if there is one
+        return raw.removeprefix(_BOM), text
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         raise CchcError.one("DAT14", _("file is not UTF-8 text: byte 0x{byte:02X} cannot be "
@@ -39,9 +46,20 @@ def read_text(path: Path) -> str:
                             translate(UTF8_HINT)) from None
 
 
+def _head(text: str, lines: int) -> str:
+    """The first `lines` (one or more) lines of `text` (the whole text when it has fewer),
+    without the line break after them: no copy of the rest of a large file."""
+    end = -1
+    for _line in range(lines):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[:end]
+
+
 def _delimiter(text: str) -> str:
     # the first line with a separator decides it (title lines above the header may have none)
-    top = text.split("\n", TITLE_ROWS + 1)[:TITLE_ROWS + 1]
+    top = _head(text, TITLE_ROWS + 1).split("\n")
     first = next((line for line in top if any(d in line for d in ",;\t")), "")
     return max((",", ";", "\t"), key=first.count) if first else ","
 
@@ -84,8 +102,8 @@ def _header_and_rows(batch: Batch, path: Path, text: str | None = None
 def read_csv(batch: Batch, path: Path) -> None:
     """Figures from a long or wide CSV file into `batch`."""
     file = str(path)
-    text = read_text(path)
-    if _read_plain(batch, text, file):
+    raw, text = _read_raw(path)
+    if _read_plain(batch, raw, text, file):
         return
     split = _header_and_rows(batch, path, text)
     if split is None:
@@ -97,7 +115,7 @@ def read_csv(batch: Batch, path: Path) -> None:
         read_rows(batch, layout, rows, file, [0] * width, width, text_only=True)
 
 
-def _read_plain(batch: Batch, text: str, file: str) -> bool:
+def _read_plain(batch: Batch, raw: bytes, text: str, file: str) -> bool:
     """The common file read by polars' own CSV reader: the header on line 1 with every
     column named, then one record per line (no quotes, no blank lines, no lone CR), every
     row no wider than the header. False, having read nothing, for any other file: the
@@ -107,13 +125,13 @@ def _read_plain(batch: Batch, text: str, file: str) -> bool:
             or "\n\n" in text or "\n\r\n" in text or text.startswith(("\n", "\r")):
         return False
     delimiter = _delimiter(text)
-    top = [cells for cells in csv.reader(io.StringIO(
-        "\n".join(text.split("\n", TITLE_ROWS * 4)[:TITLE_ROWS * 4])), delimiter=delimiter)]
+    top = [cells for cells in csv.reader(io.StringIO(_head(text, TITLE_ROWS * 4)),
+                                         delimiter=delimiter)]
     header = top[0] if top else []
     if find_header(top) != 0 or not all(cell.strip() for cell in header):
         return False
     try:
-        frame = pl.read_csv(text.encode("utf-8"), has_header=False, separator=delimiter,
+        frame = pl.read_csv(raw, has_header=False, separator=delimiter,
                             quote_char=None, skip_rows=1,
                             schema={str(j): pl.String for j in range(len(header))})
     except (pl.exceptions.PolarsError, ValueError):   # a row wider than the header

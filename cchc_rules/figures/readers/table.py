@@ -9,7 +9,7 @@ compared without regard to case and spacing. Columns named `#…` are notes (a f
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -218,9 +218,14 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
         num.is_not_null() | pl.col(f"t{n}").str.strip_chars(SPACES).fill_null("").ne("")
         for n, num in enumerate(nums)]
     needed = [k for k in ("unit", "period", "metric") if k in keys]
-    rows = frame.with_columns(
+    wide = by_columns(layout)
+    # a wide column of digits alone (most of a national file) is read without the number
+    # rule's regular expressions: which are, looked at before the cells are read
+    rows, digits = pl.collect_all([frame.with_columns(
         missing=pl.any_horizontal([pl.col(k).is_null() for k in needed]),
-        bad=pl.any_horizontal([pl.col(k).eq_missing(BAD) for k in keys])).collect()
+        bad=pl.any_horizontal([pl.col(k).eq_missing(BAD) for k in keys])), frame.select(
+            *((pl.col(f"t{n}").is_null() | batch.read_digits(pl.col(f"t{n}")).is_not_null())
+              .all().alias(str(n)) for n in range(len(places) if wide else 0)))])
     # a blank row (nothing `filled`) misses its unit too: only the rows missing an id are
     # looked at for blanks, not every cell of the file
     gaps_plan = rows.filter("missing").lazy().filter(pl.any_horizontal(filled))
@@ -232,8 +237,10 @@ def read_columns(batch: Batch, layout: Layout, lines: Sequence[int] | pl.Series,
     # metric columns do), which spares `merge` hashing them all (equal hashes: not shown)
     pair = pl.col("unit").hash(1) * 0x9E3779B97F4A7C15 + pl.col("period").hash(2)
     distinct = pl.lit(False) if layout.long else pair.n_unique() == pl.len()
-    wide = by_columns(layout)
-    cells = [_wide(batch, kept, read, nums, keys)] if wide else batch.cells_plan(
+    cells = [_wide(batch, kept, read, nums, keys, {int(n) for n, all_digits
+                                                   in digits.row(0, named=True).items()
+                                                   if all_digits} if digits.width else set())
+             ] if wide else batch.cells_plan(
         _cells(kept, read, nums, keys, file, cols), unknown=layout.long)
     gaps, unit_firsts, period_firsts, unique, *found = pl.collect_all([
         gaps_plan.select("line", *needed),
@@ -291,26 +298,32 @@ def _cells(kept: pl.LazyFrame, read: Sequence[tuple[int, int, str | None]],
 
 
 def _wide(batch: Batch, kept: pl.LazyFrame, read: Sequence[tuple[int, int, str | None]],
-          nums: Sequence[pl.Expr], keys: Sequence[str]) -> pl.LazyFrame:
+          nums: Sequence[pl.Expr], keys: Sequence[str], digits: Collection[int] = ()
+          ) -> pl.LazyFrame:
     """The kept rows of a wide table as `Batch.take_wide` takes them: each metric column's
     texts read by `Batch.read_number` (those it refuses stripped and read again), then
     ruled by `Batch.column_rule`, a column at a time (not one long column of all the cells:
-    the columns are read side by side)."""
+    the columns are read side by side). A column among `digits` (its texts all digits
+    alone) is read by `Batch.read_digits`, which reads those as `read_number` does: none
+    is refused, none stripped."""
     k = range(len(read))
     frame = kept.select(
         "line", "unit", "period",
         (pl.col("source") if "source" in keys else pl.lit(None, pl.String)).alias("source"),
         *(nums[n].alias(f"n{i}") for i, (n, _j, _m) in enumerate(read)),
         *(pl.col(f"t{n}").alias(f"t{i}") for i, (n, _j, _m) in enumerate(read)),
-        *(batch.read_number(pl.col(f"t{n}")).alias(f"f{i}")
-          for i, (n, _j, _m) in enumerate(read)))
+        *((batch.read_digits if n in digits else batch.read_number)(pl.col(f"t{n}"))
+          .alias(f"f{i}") for i, (n, _j, _m) in enumerate(read)))
     # a text the rule reads as it stands reads the same stripped: only the others are
     # stripped and read again (most cells of a file are plain figures)
-    frame = frame.with_columns(pl.when(pl.col(f"f{i}").is_null()).then(pl.col(f"t{i}"))
-                               .str.strip_chars(STRIP).alias(f"q{i}") for i in k)
     frame = frame.with_columns(
-        *(pl.coalesce(f"n{i}", f"f{i}", batch.read_number(pl.col(f"q{i}"))).alias(f"v{i}")
-          for i in k),
+        (pl.lit(None, pl.String) if n in digits else pl.when(pl.col(f"f{i}").is_null())
+         .then(pl.col(f"t{i}")).str.strip_chars(STRIP)).alias(f"q{i}")
+        for i, (n, _j, _m) in enumerate(read))
+    frame = frame.with_columns(
+        *(pl.coalesce(f"n{i}", f"f{i}", *([] if n in digits else
+                                          [batch.read_number(pl.col(f"q{i}"))])).alias(f"v{i}")
+          for i, (n, _j, _m) in enumerate(read)),
         *(pl.coalesce(f"q{i}", f"t{i}").alias(f"s{i}") for i in k))
     frame = frame.with_columns(batch.column_rule(pl.col(f"n{i}"), pl.col(f"s{i}"),
                                                  pl.col(f"v{i}"), metric or "").alias(f"x{i}")

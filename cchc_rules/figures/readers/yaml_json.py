@@ -1,13 +1,14 @@
 """Data stage: YAML and JSON files of figures (spec §2: `units:` and `reports:`) and of units.
 
-Read through `load.load_yaml`, so every figure keeps the line and column it was written at.
+Read through `load.compose_yaml` and `build_doc`, so every figure keeps the line and column
+it was written at; a units file of plain declarations is read straight from its nodes.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from ...errors import CchcError, Position, Problem, did_you_mean
-from ...load import Doc, load_yaml
+from ...load import Composed, Doc, build_doc, compose_yaml, node_position, text_mappings
 from ...messages import N_, _, translate
 from ..units import parse_unit, plain_unit, plain_units
 from .batch import Batch
@@ -23,7 +24,10 @@ def read_yaml(batch: Batch, path: Path, units_only: bool = False) -> None:
     """Units and reports from a YAML or JSON file into `batch`; a `--units` file
     (`units_only`) may also be a bare list of units."""
     try:
-        doc = load_yaml(path)
+        composed = compose_yaml(path)
+        if units_only and _read_plain_units(batch, composed):
+            return
+        doc = build_doc(composed)
     except CchcError as err:  # load_yaml's hints speak of rulesets; this is a data file
         raise CchcError([Problem(p.code, p.message, p.pos, translate(_EMPTY_HINT), p.severity)
                          if p.code == "YAML07" else p for p in err.problems]) from None
@@ -88,6 +92,23 @@ def _read_levels(batch: Batch, doc: Doc, section: object) -> None:
                         doc.pos(("levels", level)), _("keep one of the two"))
             continue
         batch.level_titles[level] = title.strip()
+
+
+def _read_plain_units(batch: Batch, composed: Composed) -> bool:
+    """A units file that is only a list of plain declarations (`units.plain_units`), read
+    straight from its nodes: the units `_read_units` reads from the built document, each
+    placed where it starts. False, having read nothing, for any other file."""
+    found = text_mappings(composed, "units")
+    if found is None:
+        return False
+    entries, nodes = found
+    plain = plain_units(entries)
+    if plain is None or len(plain) != len(entries):
+        return False
+    file = composed.file
+    batch.units += [plain_unit(entry, node_position(file, node))
+                    for entry, node in zip(entries, nodes, strict=True)]
+    return True
 
 
 def _read_units(batch: Batch, doc: Doc, section: object) -> None:
