@@ -152,6 +152,8 @@ def _result_slices(statuses: WideStatuses, rows: int | None = None
     height = statuses.inputs.select(pl.len()).collect().item()
     parts = max(1, -(-height * statuses.n // bound))
     step = max(1, -(-height // parts))   # equal slices: the largest sets the peak
+    if parts > 1:   # the plan decided once, each slice laid out from its part
+        statuses = statuses.with_outputs(COMPACT_SCHEMA)
     for start in range(0, max(height, 1), step):
         yield statuses.over_rows(start, step).results(COMPACT_SCHEMA)
 

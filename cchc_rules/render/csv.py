@@ -120,8 +120,8 @@ def result_frame(evaluation: Evaluation) -> pl.DataFrame:
 
 
 # About this many results a slice: the CSV's text of 1.6 M national results in one piece
-# peaked at 557–568 MiB, over issue 13's 500 MiB; three slices (the statuses decided once,
-# shared) peak at 476–479 MiB for 0.4 s more CPU (bench/FINDINGS.md, issue 28).
+# peaked at 532–557 MiB, over issue 13's 500 MiB; three slices peak at 385–413 MiB (the plan
+# decided once for every row, 53 MB, each slice laid out from its part: bench/FINDINGS.md).
 SLICE = 600_000
 
 
