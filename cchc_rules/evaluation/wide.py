@@ -26,7 +26,7 @@ from ..domain import NOT_APPLICABLE_REASONS, ORIGINS, STATUSES
 from ..plan.fold import fold
 from ..plan.nodes import Plan
 from ..plan.nodes import columns as node_columns
-from ..plan.polars import Compiled, apply, compile_plan
+from ..plan.polars import Compiled, apply, compile_plan, literal
 from .result import RESULT_SCHEMA, TRACE_SCHEMA
 
 # Per result, what the long frames take from the plan's outputs and the target's own inputs.
@@ -401,4 +401,4 @@ def _compiled(whole: Plan, known: dict[str, tuple], suffix: str = "") -> Compile
                         for name, (value, dtype) in known.items())), suffix)
     return remembered(_COMPILED, whole, key, lambda: compile_plan(
         fold(whole, {name: value for name, (value, _) in known.items()}), suffix,
-        {name: pl.lit(value, dtype=dtype) for name, (value, dtype) in known.items()}))
+        {name: literal(value, dtype) for name, (value, dtype) in known.items()}))

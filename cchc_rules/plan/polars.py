@@ -97,7 +97,24 @@ def _table(typed: tuple[tuple[type, object], ...]) -> pl.Expr:
 
 def _lit(value) -> pl.Expr:
     # A bare null takes the type of the other branches; a float stays a float.
-    return pl.lit(value, dtype=pl.Float64) if isinstance(value, float) else pl.lit(value)
+    return literal(value, pl.Float64() if isinstance(value, float) else None)
+
+
+_LITERALS: dict[tuple, pl.Expr] = {}
+
+
+def literal(value: object, dtype: pl.DataType | None = None) -> pl.Expr:
+    """`pl.lit(value, dtype)`, made once per process for each value and type: the national
+    plans write ~1,800 constants into their expressions, and polars builds a Series for
+    each literal (~20 µs). Keyed by the value's type and text, so 0.0 and -0.0, 1 and
+    True, stay apart."""
+    key = (type(value), repr(value), repr(dtype))
+    found = _LITERALS.get(key)
+    if found is None:
+        if len(_LITERALS) >= 4096:   # a long-running process seeing ever new values
+            _LITERALS.clear()
+        found = _LITERALS[key] = pl.lit(value, dtype=dtype)
+    return found
 
 
 Compiled = list[list[pl.Expr]]
