@@ -154,9 +154,9 @@ def approx_cmp(op: str, a: pl.Expr | float, b: pl.Expr | float,
     so "57 of 100" meets ">= 57" in both. `absolute` (a check's `tolerance`) is added to
     the relative slack: sides that far apart count as equal.
     """
-    a = a if isinstance(a, pl.Expr) else pl.lit(float(a), dtype=pl.Float64)
-    b = b if isinstance(b, pl.Expr) else pl.lit(float(b), dtype=pl.Float64)
-    tol = n.TOLERANCE * pl.max_horizontal(pl.lit(1.0), a.abs(), b.abs())
+    a = a if isinstance(a, pl.Expr) else literal(float(a), pl.Float64())
+    b = b if isinstance(b, pl.Expr) else literal(float(b), pl.Float64())
+    tol = literal(n.TOLERANCE) * pl.max_horizontal(literal(1.0), a.abs(), b.abs())
     if absolute:
         tol = tol + absolute
     holds = {
@@ -164,4 +164,4 @@ def approx_cmp(op: str, a: pl.Expr | float, b: pl.Expr | float,
         "==": (a - b).abs() <= tol, "!=": (a - b).abs() > tol,
     }[op]
     unknown = a.is_null() | b.is_null() | a.is_nan() | b.is_nan()
-    return pl.when(unknown).then(pl.lit(None, dtype=pl.Boolean)).otherwise(holds)
+    return pl.when(unknown).then(literal(None, pl.Boolean())).otherwise(holds)
