@@ -347,14 +347,9 @@ def _common_type(columns: list[pl.Series]) -> pl.DataType:
 
 
 def _stack(columns: list[pl.Series]) -> pl.Series:
-    """`columns` end to end; one that is all null without a type takes the others' type."""
-    types = {c.dtype for c in columns} - {pl.Null}
-    if len(types) == 1:
-        kind = types.pop()
-        columns = [c if c.dtype == kind else c.cast(kind) for c in columns]
-    elif types:
-        return pl.concat([c.to_frame("c") for c in columns], how="vertical_relaxed")["c"]
-    return pl.concat(columns, rechunk=True)
+    """`columns` end to end, as the type they take together (`_common_type`)."""
+    kind = _common_type(columns)
+    return pl.concat([c if c.dtype == kind else c.cast(kind) for c in columns], rechunk=True)
 
 
 def _typed(column: pl.Expr, kind: pl.DataType, dtype: pl.DataType) -> pl.Expr:
