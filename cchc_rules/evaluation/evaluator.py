@@ -40,7 +40,7 @@ from .result import (
 from .selection import bad_range, nothing_selected, unit_lacks_period
 from .status_plan import STATUS_PLAN
 from .trajectory import plan
-from .wide import WideStatuses, pruned, remembered
+from .wide import WIDE_SCHEMA, WideStatuses, pruned, remembered
 
 if TYPE_CHECKING:
     from ..figures.data import Figures
@@ -51,7 +51,6 @@ _NULL = pl.lit(None, dtype=pl.Float64)
 _KEYS = ("unit", "period")
 PREFIX = "m:"  # metric columns of the wide frame, apart from its own (unit, level, row, …)
 ORIGIN_PREFIX = "o:"  # per target metric: where its figure comes from (see _with_origins)
-ORIGIN = pl.Enum(ORIGINS)   # a result's origin, as the status plan's rows carry it
 
 
 def metric(name: str) -> pl.Expr:
@@ -624,10 +623,11 @@ def _origin(target, value: pl.Expr, territory: pl.Expr, unrestated: bool = False
     (rolled up > derived over time > reported); null without a value."""
     code = pl.col(ORIGIN_PREFIX + target.metric_id).fill_null(0)
     moved = Origin.NOT_RESTATED if unrestated else Origin.RESTATED
-    # an enum: the long results gather its codes, never 1.6 M texts (issue 28)
+    # the per-target columns' enum: the long results gather its codes, never 1.6 M texts
+    kind = WIDE_SCHEMA["origin"]
     return (pl.when(value.is_null()).then(None)
-            .when(territory.is_not_null()).then(pl.lit(moved.value, dtype=ORIGIN))
-            .otherwise(pl.lit(pl.Series(ORIGINS, dtype=ORIGIN)).gather(code)))
+            .when(territory.is_not_null()).then(pl.lit(moved.value, dtype=kind))
+            .otherwise(pl.lit(pl.Series(ORIGINS, dtype=kind)).gather(code)))
 
 
 @dataclass(frozen=True)
