@@ -166,7 +166,8 @@ class WideRoll:
 
 
 def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
-                 summable: Collection, prefix: str = "") -> WideRoll | None:
+                 summable: Collection, prefix: str = "", table: pl.DataFrame | None = None
+                 ) -> WideRoll | None:
     """`roll_up` on the wide frame (see WideRoll); None when that does not apply: a figure
     without a value (present but null: the long rule counts it as reported), a period that
     does not parse, or two figures for one unit × period × metric. The caller then takes
@@ -174,15 +175,30 @@ def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
 
     Every figure is one cell of a flat array of (unit, period) rows × metrics, so the
     reported figures go in with one scatter, each level's sums with one more, and the wide
-    frame is that array's rows."""
+    frame is that array's rows. `table`: the same figures as `values`, as the wide table
+    they were read from (Figures.as_wide: `unit`, `period`, a Float64 column per metric,
+    null where no figure); its 40 k keys are hashed instead of the long figures' 640 k, and
+    each metric column goes into the array as it is (the long figures' cells are found only
+    if `long()` is asked for)."""
     graph = units if isinstance(units, UnitGraph) else UnitGraph.from_units(units)
     refuse_cycles(graph.units)
     if not values.height or values["value"].null_count():
         return None
+    if table is not None:
+        columns = [c for c in table.columns if c not in ("unit", "period")]
+        table = table.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in columns)) \
+            if columns else table.clear()   # a row without a figure has no long figure
+        if sum(table[c].len() - table[c].null_count() for c in columns) != values.height:
+            table = None   # not the same figures: the long way below
     # Each key's strings are hashed once (a cast to a Categorical of its own categories);
     # the distinct values and the codes come from it (finding the distinct values, then
     # casting to their Enum, hashed the same 637 k strings twice: half the roll-up's time).
-    found = {key: _distinct(values[key]) for key in KEYS}
+    if table is None:
+        found = {key: _distinct(values[key]) for key in KEYS}
+    else:   # the table's rows, and the metrics that have a figure
+        found = {key: _distinct(table[key]) for key in ("unit", "period")}
+        found["metric"] = ([c for c in columns if table[c].null_count() < table.height], [],
+                           pl.Series(dtype=pl.UInt32))
     if any(None in found[key][0] for key in KEYS):
         return None
     names = {key: sorted(set(found[key][0]) | (set(graph.units) if key == "unit" else set()))
@@ -199,11 +215,28 @@ def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
     size = n_units * n_periods
     at = {"unit": codes["unit"], "metric": codes["metric"],
           "period": {names["period"][i]: q for q, i in enumerate(order)}}
-    coded = {key: _recoded(*found[key], at[key]) for key in KEYS}
-    cell = ((coded["unit"] * n_periods + coded["period"]) * n_metrics
-            + coded["metric"]).to_frame()
     flat = pl.Series("v", [None], dtype=pl.Float64).extend_constant(None, size * n_metrics - 1)
-    flat.scatter(cell.to_series(), values["value"])
+
+    def cells(long: pl.DataFrame) -> pl.Series:
+        """Each long figure's cell of the flat array."""
+        coded = {key: _recoded(*_distinct(long[key]), at[key]) for key in KEYS}
+        return (coded["unit"] * n_periods + coded["period"]) * n_metrics + coded["metric"]
+
+    if table is None:
+        coded = {key: _recoded(*found[key], at[key]) for key in KEYS}
+        cell: pl.Series | None = (coded["unit"] * n_periods + coded["period"]) * n_metrics \
+            + coded["metric"]
+        flat.scatter(cell, values["value"])
+    else:   # each metric column's figures beside their cells, all in one scatter
+        cell = None
+        rows = table.select(metrics).with_columns(
+            (_recoded(*found["unit"], at["unit"]) * n_periods
+             + _recoded(*found["period"], at["period"])).alias("_row")).lazy()
+        placed = pl.concat([rows.select(
+            (pl.col("_row") * n_metrics + codes["metric"][metric]).alias("cell"),
+            pl.col(metric).alias("value")).drop_nulls("value") for metric in metrics]
+        ).collect()
+        flat.scatter(placed.get_column("cell"), placed.get_column("value"))
     if flat.null_count() != flat.len() - values.height:
         return None   # two figures for one cell: the scatter kept only one of them
 
@@ -271,7 +304,8 @@ def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
             [pl.lit(None, dtype).alias(name) for name, dtype in _EXTRA.items()
              if name not in given.collect_schema().names()]
         ).with_columns([pl.col(name).cast(dtype) for name, dtype in _EXTRA.items()])
-        current = pl.concat([current.with_columns(cell.to_series().alias("_cell"))
+        current = pl.concat([current.with_columns(
+            (cell if cell is not None else cells(values)).alias("_cell"))
                              .select(*OUTPUT, "_cell"),
                              up.lazy().with_columns(
             [pl.lit(None, _EXTRA[n]).alias(n) for n in ("file", "line", "source")])

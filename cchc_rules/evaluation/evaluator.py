@@ -239,10 +239,15 @@ def _field_of(ruleset, target) -> str | None:
     return spec.of
 
 
-def _of_metrics(values: pl.DataFrame, metrics: Iterable[str]) -> pl.DataFrame:
+def _of_metrics(values: pl.DataFrame, metrics: Iterable[str],
+                table: pl.DataFrame | None = None) -> pl.DataFrame:
     """The rows of `values` for `metrics`; `values` itself, not a copy, when that is all of
-    them (read_data keeps only the ruleset's metrics): the evaluation keeps what it is given."""
-    kept = values["metric"].is_in(list(metrics))
+    them (read_data keeps only the ruleset's metrics): the evaluation keeps what it is given.
+    `table`: `values` as read wide (Figures.as_wide), whose columns say which metrics it has."""
+    wanted = set(metrics)
+    if table is not None and set(table.columns) - {"unit", "period"} <= wanted:
+        return values
+    kept = values["metric"].is_in(list(wanted))
     return values if kept.all() else values.filter(kept)
 
 
@@ -251,11 +256,14 @@ def _over_time(ruleset: LoadedRuleset, figures: Figures, periods: Iterable[str] 
     """Spec §5, per unit and before the roll-up over units: the needed periods' figures
     derived from the unit's shorter reported periods (timeroll.py)."""
     metrics = ruleset.model.metrics
-    known = _of_metrics(figures.values, metrics)
+    table = figures.as_wide()
+    known = _of_metrics(figures.values, metrics, table)
     over_time = {mid: m.over_time for mid, m in metrics.items()
                  if m.over_time is not None and m.formula is None}
+    # the reported periods: the wide table's 40 k rows have them all, as the figures' 640 k
+    reported = (table if table is not None and known is figures.values else known)["period"]
     return derive(known, over_time, needed_periods(ruleset.model, periods,
-                                                   known["period"].unique().to_list()),
+                                                   reported.unique().to_list()),
                   figures.units, figures.restated, _summable(ruleset))
 
 
@@ -267,7 +275,14 @@ def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures, graph
     unless a figure is declared n/a or the figures do not suit it (roll_up_wide)."""
     declared = getattr(figures, "declared", None)   # `known`: of the ruleset's metrics
     if declared is None or not declared.height:
-        fast = roll_up_wide(known, graph, _summable(ruleset), PREFIX)
+        # the figures as read wide, while `known` is them (nothing derived over time, no
+        # metric left out: roll_up_wide also checks that the counts agree)
+        table = figures.as_wide()
+        if table is not None and (known.height != figures.values.height
+                                  or not set(table.columns) - {"unit", "period"}
+                                  <= set(ruleset.model.metrics)):
+            table = None
+        fast = roll_up_wide(known, graph, _summable(ruleset), PREFIX, table)
         if fast is not None:
             # a unit gets results only for periods that overlap its validity (spec §6)
             wide = within_validity(fast.wide, figures.units)

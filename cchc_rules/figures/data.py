@@ -47,10 +47,29 @@ class Figures:
         schema=DECLARED_SCHEMA))
     # level id -> its title from a units or data file (`levels:`), shown instead of the id
     level_titles: dict[str, str] = field(default_factory=dict)
+    # `values` as the wide table they were read from, while `values` is that frame
+    # (`as_wide`)
+    wide: WideFigures | None = field(default=None, repr=False, compare=False)
 
     def level_title(self, level: str | None) -> str | None:
         """The title of `level` given by the data (`levels:`), else None."""
         return self.level_titles.get(level) if level else None
+
+    def as_wide(self) -> pl.DataFrame | None:
+        """`values` as one row per unit and period with a figure, `unit`, `period` and a
+        Float64 column per metric (null: no figure), when they were read so (one wide table,
+        every figure kept as read); None otherwise, or once `values` is another frame."""
+        wide = self.wide
+        return wide.table if wide is not None and wide.values is self.values else None
+
+
+@dataclass(frozen=True, eq=False)
+class WideFigures:
+    """`table`: the figures of `values` (that very frame) as the wide table they were read
+    from. The roll-up reads them so, without finding the long figures' 640 k keys again."""
+
+    table: pl.DataFrame
+    values: pl.DataFrame
 
 
 def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None = None,
@@ -92,10 +111,14 @@ def read_data(paths: Iterable[str | PathLike], units_file: str | PathLike | None
     frame, conflicts = (frame, []) if distinct else merge(frame)
     restated, restated_conflicts = merge(restated)
     raise_if(problems + conflicts + restated_conflicts + batch.warnings)
-    frame, outside = outside_validity(frame, units)
+    kept, outside = outside_validity(frame, units)
     batch.warnings += outside
-    return Figures(frame.select(COLUMNS), units, batch.warnings, restated.select(COLUMNS),
-                   declared=declared, level_titles=dict(batch.level_titles))
+    values = kept.select(COLUMNS)
+    # the wide table holds the same figures while none was renamed, merged or left out
+    table = batch.table() if distinct and kept is frame and not batch.restated_at else None
+    return Figures(values, units, batch.warnings, restated.select(COLUMNS),
+                   declared=declared, level_titles=dict(batch.level_titles),
+                   wide=WideFigures(table, values) if table is not None else None)
 
 
 def _declared_and_reported(declared: pl.DataFrame, frame: pl.DataFrame) -> list[Problem]:

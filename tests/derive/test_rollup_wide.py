@@ -50,13 +50,10 @@ def reference(units: dict[str, Unit], figures: dict[tuple[str, str, str], float]
     return out
 
 
-shapes = st.lists(st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=3),
-                  min_size=1, max_size=3)
-
-
-@settings(deadline=None, max_examples=60)
-@given(shapes, st.data())
-def test_wide_roll_up_is_the_long_one_and_the_plain_rule(shape, data):
+def drawn_figures(shape: list[list[int]], data
+                  ) -> tuple[dict[str, Unit], dict[tuple[str, str, str], float], pl.DataFrame]:
+    """A tree of `shape`, some of its (unit, period, metric) cells with a figure, and those
+    figures as the long frame the roll-ups read."""
     units = random_tree(shape)
     cells = [(u, p, m) for u in units for p in PERIODS for m in METRICS]
     chosen = data.draw(st.lists(st.sampled_from(cells), unique=True, min_size=1))
@@ -64,6 +61,17 @@ def test_wide_roll_up_is_the_long_one_and_the_plain_rule(shape, data):
     values = pl.DataFrame([(*c, v) for c, v in figures.items()],
                           schema={"unit": pl.String, "period": pl.String, "metric": pl.String,
                                   "value": pl.Float64}, orient="row")
+    return units, figures, values
+
+
+shapes = st.lists(st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=3),
+                  min_size=1, max_size=3)
+
+
+@settings(deadline=None, max_examples=60)
+@given(shapes, st.data())
+def test_wide_roll_up_is_the_long_one_and_the_plain_rule(shape, data):
+    units, figures, values = drawn_figures(shape, data)
     long = roll_up(values, units, SUMMABLE)
     fast = roll_up_wide(values, units, SUMMABLE, "m:")
     assert fast is not None
@@ -118,3 +126,58 @@ def test_distinct_gives_each_value_and_row_its_code(values, in_runs) -> None:
         sorted(set(rows), key=lambda v: (v is None, v or ""))
     at = dict(zip(codes, names, strict=True))
     assert [None if i is None else at[i] for i in index.to_list()] == rows
+
+
+def _as_table(figures: dict[tuple[str, str, str], float], extra_rows: list[tuple[str, str]],
+              extra_metrics: list[str]) -> pl.DataFrame:
+    """The figures as a wide table, as a reader gives it: a row per (unit, period), a
+    Float64 column per metric, null where no figure; rows and columns without any figure
+    too (a reader keeps only the rows with one, but roll_up_wide must not count on it)."""
+    keys = list(dict.fromkeys([(u, p) for u, p, _ in figures] + extra_rows))
+    metrics = sorted({m for _, _, m in figures} | set(extra_metrics))
+    return pl.DataFrame({"unit": [u for u, _ in keys], "period": [p for _, p in keys],
+                         **{m: pl.Series([figures.get((u, p, m)) for u, p in keys],
+                                         dtype=pl.Float64) for m in metrics}})
+
+
+def _same_roll(a, b) -> None:
+    assert a.wide.equals(b.wide)
+    # the sums of a level come in no set order (a group_by): compared as rows, sorted
+    assert sorted(a.moved.collect().rows()) == sorted(b.moved.collect().rows())
+    assert a.reported.collect().equals(b.reported.collect())
+    assert a.long().equals(b.long())
+    assert a.ordered == b.ordered
+
+
+@settings(deadline=None, max_examples=60)
+@given(shapes, st.data())
+def test_the_figures_as_read_wide_roll_up_as_the_long_ones(shape, data):
+    """roll_up_wide from the wide table the figures were read from (Figures.as_wide) gives
+    what it gives from the long figures, whatever order the table's rows are in and with
+    rows or metric columns that hold no figure; a table that is not the same figures (one
+    missing) is not used."""
+    units, figures, values = drawn_figures(shape, data)
+    empty_rows = data.draw(st.lists(st.tuples(st.sampled_from(sorted(units)),
+                                              st.sampled_from(PERIODS)), max_size=3))
+    empty_rows = [k for k in empty_rows if not any(k == (u, p) for u, p, _ in figures)]
+    table = _as_table(figures, empty_rows, [m for m in METRICS if data.draw(st.booleans())])
+    table = table.sample(fraction=1.0, shuffle=True, seed=data.draw(st.integers(0, 99)))
+    long_way = roll_up_wide(values, units, SUMMABLE, "m:")
+    assert long_way is not None
+    _same_roll(roll_up_wide(values, units, SUMMABLE, "m:", table), long_way)
+    if len(figures) > 1:   # one figure missing from the table: the long way, same answer
+        shorter = _as_table(dict(list(figures.items())[1:]), [], [])
+        _same_roll(roll_up_wide(values, units, SUMMABLE, "m:", shorter), long_way)
+
+
+def test_a_table_with_one_figure_twice_takes_the_long_way():
+    """Two rows of one unit and period in the table, each with the same metric: the cell
+    holds one of them only, so the count check refuses the wide roll-up (as two long
+    figures for one cell do)."""
+    units = {"a": Unit("a", "a"), "b": Unit("b", "b", parent="a")}
+    values = pl.DataFrame({"unit": ["b", "b"], "period": ["2024", "2024"],
+                           "metric": ["received", "received"], "value": [1.0, 2.0]})
+    table = pl.DataFrame({"unit": ["b", "b"], "period": ["2024", "2024"],
+                          "received": [1.0, 2.0]})
+    assert roll_up_wide(values, units, SUMMABLE, "m:", table) is None
+    assert roll_up_wide(values, units, SUMMABLE, "m:") is None

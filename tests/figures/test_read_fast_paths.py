@@ -283,3 +283,77 @@ def test_a_text_read_as_digits_reads_as_the_number_rule_reads_it(texts, comma):
 def test_the_head_of_a_text_is_its_first_lines(text, lines):
     """`csv._head` (no copy of the rest) is the first lines as a split would give them."""
     assert csv_reader._head(text, lines) == "\n".join(text.split("\n", lines)[:lines])
+
+
+WIDE_TEXT = ("unit,period,received,rate\n"
+             "a,2024-01,5,50\n"
+             "a,2024-02,,\n"
+             "b,2024-01,7,\n")
+
+
+def _pivoted(values: pl.DataFrame) -> set[tuple]:
+    return {(r["unit"], r["period"], r["metric"], r["value"])
+            for r in values.iter_rows(named=True)}
+
+
+def _cells(table: pl.DataFrame) -> set[tuple]:
+    metrics = [c for c in table.columns if c not in ("unit", "period")]
+    return {(r["unit"], r["period"], m, r[m]) for r in table.iter_rows(named=True)
+            for m in metrics if r[m] is not None}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(metrics=METRICS, rows=st.lists(st.tuples(ID, PERIOD, st.lists(CELL, min_size=4,
+                                                                       max_size=4)),
+                                      max_size=8))
+def test_figures_read_wide_are_their_long_figures(tmp_path_factory, metrics, rows):
+    """Whenever read_data keeps the wide table (Figures.as_wide), its cells are exactly the
+    long figures, and its rows are those with a figure."""
+    lines = [",".join(["unit", "period", *metrics])]
+    lines += [",".join([unit, period, *cells[:len(metrics)]]) for unit, period, cells in rows]
+    path = tmp_path_factory.mktemp("csv") / "figures.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        figures = read_data([path], known_metrics=KNOWN, metric_labels={"received": "Received"})
+    except CchcError:
+        return
+    table = figures.as_wide()
+    if table is None:
+        return
+    assert _cells(table) == _pivoted(figures.values)
+    assert table.height == figures.values.select("unit", "period").unique().height
+
+
+def test_the_wide_table_is_kept_only_while_it_is_the_figures(tmp_path):
+    import dataclasses
+    path = tmp_path / "figures.csv"
+    path.write_text(WIDE_TEXT, encoding="utf-8")
+    figures = read_data([path], known_metrics=KNOWN)
+    table = figures.as_wide()
+    assert table is not None
+    assert _cells(table) == _pivoted(figures.values)
+    assert table.select("unit", "period").rows() == [("a", "2024-01"), ("b", "2024-01")]
+    # another values frame (a caller's filter, a merge): the table no longer says it
+    changed = dataclasses.replace(figures, values=figures.values.head(1))
+    assert changed.as_wide() is None
+    # Vietnamese period names become canonical ones in the long figures only: not kept
+    path.write_text(WIDE_TEXT.replace("2024-01", "Tháng 1/2024"), encoding="utf-8")
+    assert read_data([path], known_metrics=KNOWN).as_wide() is None
+    # a long table, or two files: the figures were not read as one wide table
+    path.write_text("unit,period,metric,value\na,2024-01,received,5\n", encoding="utf-8")
+    assert read_data([path], known_metrics=KNOWN).as_wide() is None
+    other = tmp_path / "more.csv"
+    other.write_text("unit,period,received\nc,2024-01,1\n", encoding="utf-8")
+    path.write_text(WIDE_TEXT, encoding="utf-8")
+    assert read_data([path, other], known_metrics=KNOWN).as_wide() is None
+
+
+def test_figures_outside_a_units_validity_drop_the_wide_table(tmp_path):
+    path = tmp_path / "figures.csv"
+    path.write_text(WIDE_TEXT, encoding="utf-8")
+    units = tmp_path / "units.yaml"
+    units.write_text("units:\n  - {id: a, name: A}\n"
+                     "  - {id: b, name: B, valid_from: 2024-02-01}\n", encoding="utf-8")
+    figures = read_data([path], units_file=units, known_metrics=KNOWN)
+    assert figures.warnings   # b's January figure is left out (UNT12)
+    assert figures.as_wide() is None

@@ -79,6 +79,9 @@ class Batch:
     # index of a chunk -> the distinct units and periods of its figures, in the order they
     # first appear, when its reader found them on the way (a wide table: one per row)
     texts: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+    # index of a chunk -> its figures as the wide table they were read from (`take_wide`):
+    # `unit`, `period` and a Float64 column per metric, the rows with a figure
+    tables: dict[int, pl.DataFrame] = field(default_factory=dict)
 
     def place(self, kind: str, text: str, pos: Position) -> None:
         if (kind, text) not in self.places and has_controls(text):
@@ -273,10 +276,14 @@ class Batch:
                       if at[i] else v for i, v in enumerate(values)]
         # the rows with a figure, a row each: their texts are the figures' (a fortieth of
         # the cells of a national file looked at)
-        figured = wide.select("unit", "period").filter(
-            pl.any_horizontal(value.is_not_null() for value in values))
+        names = [metric for metric, _col in metrics]
+        figured = pl.DataFrame([wide.get_column("unit"), wide.get_column("period"),
+                                *(v.alias(m) for v, m in zip(values, names, strict=True))]
+                               ).filter(pl.any_horizontal(v.is_not_null() for v in values))
         self.texts[len(self.chunks)] = {key: in_order(figured.get_column(key))
                                         for key in ("unit", "period")}
+        if len(set(names)) == len(names) and not {"unit", "period", ""} & set(names):
+            self.tables[len(self.chunks)] = figured
         self.chunks.append(_row_major(wide, values, metrics, file))
 
     def take_cells(self, *found: pl.DataFrame, distinct: bool = False) -> None:
@@ -340,6 +347,12 @@ class Batch:
         it first appears, when the reader of their one chunk found them; else None."""
         self._flush()
         return self.texts.get(0) if len(self.chunks) == 1 else None
+
+    def table(self) -> pl.DataFrame | None:
+        """The figures read (`frame()`) as the wide table they came from (`tables`), when
+        they are one chunk read so; else None."""
+        self._flush()
+        return self.tables.get(0) if len(self.chunks) == 1 else None
 
     def frame(self) -> pl.DataFrame:
         self._flush()
