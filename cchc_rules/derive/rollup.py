@@ -15,7 +15,7 @@ from typing import cast
 import polars as pl
 
 from ..figures.unitgraph import UnitGraph
-from ..figures.units import Unit, children_of, refuse_cycles
+from ..figures.units import Unit, children_of
 from ..periods import parse_period
 
 KEYS = ["unit", "period", "metric"]
@@ -72,7 +72,6 @@ def roll_up(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph, summabl
     force on the period's last day (`UnitGraph.parent_frame`). CchcError when the units form
     a cycle."""
     graph = units if isinstance(units, UnitGraph) else UnitGraph.from_units(units)
-    refuse_cycles(graph.units)
     current = values.with_columns(
         [pl.lit("reported" if name == "origin" else None, dtype).alias(name)
          for name, dtype in _EXTRA.items() if name not in values.columns]
@@ -181,7 +180,6 @@ def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
     each metric column goes into the array as it is (the long figures' cells are found only
     if `long()` is asked for)."""
     graph = units if isinstance(units, UnitGraph) else UnitGraph.from_units(units)
-    refuse_cycles(graph.units)
     if not values.height or values["value"].null_count():
         return None
     if table is not None:

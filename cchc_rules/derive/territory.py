@@ -95,8 +95,8 @@ def touched_units(graph: UnitGraph) -> set[str]:
     """The units that absorbed or received a part of another: the only ones whose base
     periods can be restated: `absorbed` or `split_from` not empty, found in one pass."""
     split = {part for u in graph.units.values() for part in u.split_into}
-    return {u for u in graph.units
-            if u in split or any(old != u for old in graph.predecessors_of(u))}
+    return (split & graph.units.keys()) | {new for old, new in graph.successors.items()
+                                           if old != new}
 
 
 def territories(graph: UnitGraph, rows: Iterable[tuple[str, str]], base_text: str

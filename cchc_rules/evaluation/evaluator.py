@@ -686,6 +686,7 @@ def _per_target(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame
                   for e in _base_columns(ruleset, t, i, "_rbase"))), on=list(_KEYS), how="left",
                 maintain_order="left")
     no_text = pl.lit(None, dtype=pl.String)
+    covers = "_covers" in lf.collect_schema().names()
     for i, target in enumerate(chosen):
         value, baseline = metric(target.metric_id), target.baseline
         territory = changed = no_text
@@ -741,7 +742,7 @@ def _per_target(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame
                                                actual), strict=True):
             columns[name].append(expr)
         columns["covers"].append(pl.when(actual.is_not_null()).then(pl.col("_covers"))
-                                 if "_covers" in lf.collect_schema().names() else no_text)
+                                 if covers else no_text)
         columns["territory"].append(territory)
         columns["territory_changed"].append(changed)
         constants["_k"].append(float(k))

@@ -11,18 +11,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import NamedTuple
 
 import polars as pl
 
 from ..errors import CchcError, Problem
 from ..messages import _
 from ..periods import Period
-from .units import Unit, check_tree
+from .units import Unit, check_tree, refuse_cycles
 
 
-@dataclass(frozen=True)
-class ParentEdge:
-    """`child` is under `parent` from `valid_from` to `valid_to` (both included; None: open)."""
+class ParentEdge(NamedTuple):
+    """`child` is under `parent` from `valid_from` to `valid_to` (both included; None: open).
+    A named tuple: a graph makes one per unit each evaluation, and a frozen dataclass took
+    twice as long to build (3.5 ms of 3,355 national units)."""
 
     child: str
     parent: str
@@ -114,15 +116,21 @@ class UnitGraph:
         period's last day, or on the unit's own last day when it ended earlier. `level` is the
         child's depth in that period's tree (1 under a root), so summing the highest level
         first feeds each sum into the next level up. A None period (text that does not parse)
-        takes every unit and only undated edges. CchcError when the edges form a cycle."""
+        takes every unit and only undated edges. CchcError when the edges form a cycle,
+        naming each cycle of declared parents (refuse_cycles) before anything walks them."""
         lives = [self.lifetime(e.child) for e in self.parents]
         if not any(e.valid_from or e.valid_to for e in self.parents) \
                 and not any(a or b for a, b in lives):
             fixed = self._undated_levels()
             if fixed is not None:   # no date anywhere: the same tree in every period
+                if any(u.parents for u in self.units.values()):
+                    # the walk took each unit's first edge: its `parent` may close a cycle
+                    refuse_cycles(self.units)
                 return fixed.join(pl.DataFrame({"p": range(len(periods))},
                                                schema={"p": pl.UInt32}), how="cross") \
                     .select("child", "parent", "p", "level")
+        # without a date, `_undated_levels` walked every `parent` link: no cycle among them
+        refuse_cycles(self.units)
         edges = pl.DataFrame({
             "child": [e.child for e in self.parents], "parent": [e.parent for e in self.parents],
             "e_from": [e.valid_from for e in self.parents],

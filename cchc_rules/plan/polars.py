@@ -64,6 +64,14 @@ def _built(node: n.Node, suffix: str, given: Mapping[str, pl.Expr] | None,
             out = out & arg if isinstance(node, n.And) else out | arg
         return out
     if isinstance(node, n.Case):
+        if len(node.whens) > 2 and isinstance(node.otherwise, n.Lit) and all(
+                isinstance(value, n.Lit) and value.value is not None for _, value in node.whens):
+            # Every branch a code (the status plan's reason, its trajectory): the first
+            # branch whose condition holds is the first non-null of the when-thens. polars
+            # takes them in one pass where a chain is a ternary per branch, each over the
+            # whole column (issue 28: the national decision 48 → 41 ms, the same values).
+            return pl.coalesce([pl.when(sub(cond)).then(sub(value))
+                                for cond, value in node.whens] + [sub(node.otherwise)])
         chain: Then | ChainedThen | None = None
         for cond, value in node.whens:
             chain = (pl.when(sub(cond)) if chain is None

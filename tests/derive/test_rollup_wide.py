@@ -3,10 +3,12 @@ plain-Python reference: the same figures, origins and order (issue 28)."""
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cchc_rules.derive.rollup import roll_up, roll_up_wide
+from cchc_rules.errors import CchcError
 from cchc_rules.figures.units import Unit
 from cchc_rules.periods import parse_period
 
@@ -99,6 +101,14 @@ def test_a_figure_without_a_value_takes_the_long_way():
                            "value": [None]}, schema={"unit": pl.String, "period": pl.String,
                                                      "metric": pl.String, "value": pl.Float64})
     assert roll_up_wide(values, units, SUMMABLE) is None
+
+
+def test_units_in_a_cycle_are_refused_by_name():
+    units = {"a": Unit("a", "a", parent="b"), "b": Unit("b", "b", parent="a")}
+    values = pl.DataFrame({"unit": ["b"], "period": ["2024"], "metric": ["received"],
+                           "value": [1.0]})
+    with pytest.raises(CchcError, match=r"UNT03.*a → b → a"):
+        roll_up_wide(values, units, SUMMABLE)
 
 
 @settings(deadline=None, max_examples=40)

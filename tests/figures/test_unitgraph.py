@@ -88,6 +88,22 @@ def test_a_cycle_through_dated_parents_is_refused():
         graph.parent_frame([parse_period("2025-Q3")])
 
 
+def test_the_parent_frame_names_a_cycle_of_declared_parents():
+    # the roll-ups leave the refusal to parent_frame: the cycle is named, with or without
+    # undated `parents` beside the `parent` links (the tree walk takes a unit's first edge)
+    cyclic = {"p": Unit("p", "p"), "a": Unit("a", "a", parent="b"),
+              "b": Unit("b", "b", parent="a")}
+    with pytest.raises(CchcError, match=r"UNT03.*a → b → a"):
+        UnitGraph.from_units(cyclic).parent_frame([parse_period("2025")])
+    beside = {**cyclic, "a": Unit("a", "a", parent="b", parents=(("p", None, None),))}
+    with pytest.raises(CchcError, match=r"UNT03.*a → b → a"):
+        UnitGraph.from_units(beside).parent_frame([parse_period("2025")])
+    tree = {"p": Unit("p", "p"), "a": Unit("a", "a", parent="p"),
+            "b": Unit("b", "b", parent="a")}
+    assert UnitGraph.from_units(tree).parent_frame([parse_period("2025")]).sort(
+        "child").rows() == [("a", "p", 0, 1), ("b", "a", 0, 2)]
+
+
 def test_undeclared_parents_and_successors_give_no_edge():
     graph = UnitGraph.from_units({"a": Unit("a", "a", parent="x", successor="y")})
     assert (graph.parents, dict(graph.successors)) == ((), {})

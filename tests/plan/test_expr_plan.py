@@ -42,6 +42,12 @@ def test_each_node_means_the_same_in_both_generators():
              n.Max((n.Lit(1.0), x, y)), n.IsNull(x), n.IsNaN(x), n.In(x, (0.0, 2.5)),
              *(n.Cmp(op, x, y) for op in n.CMP_OPS), *(n.ApproxCmp(op, x, y) for op in n.CMP_OPS),
              n.case((n.Cmp(">", x, y), x), (n.IsNull(y), 7.0), otherwise=y),
+             # every branch a code: compiled as a coalesce of when-thens (plan/polars.py);
+             # a comparison with a null or NaN side is null, never the branch
+             n.case((n.Cmp(">", x, y), 1), (n.IsNaN(x), 2), (n.ApproxCmp("<=", x, y), 3),
+                    otherwise=4),
+             n.case((n.Cmp("<", x, y), 1.5), (n.Cmp("==", x, y), 2.5), (n.IsNull(x), 3.5),
+                    otherwise=None),
              n.Lookup(n.case((n.IsNull(x), 0), otherwise=1), ("none", "some"))]
     for node in nodes:
         by_polars, by_rows = both(node, PAIRS, F64)
@@ -54,7 +60,8 @@ def test_and_or_not_are_three_valued():
     rows = [{"p": a, "q": b} for a in truth for b in truth]
     schema = {"p": pl.Boolean, "q": pl.Boolean}
     p, q = n.Col("p"), n.Col("q")
-    for node in (p & q, p | q, ~p, n.case((p, 1.0), otherwise=2.0)):
+    for node in (p & q, p | q, ~p, n.case((p, 1.0), otherwise=2.0),
+                 n.case((p & q, 1), (p | q, 2), (~q, 3), otherwise=4)):
         by_polars, by_rows = both(node, rows, schema)
         assert by_polars == by_rows, n.to_text(node)
     assert plan_rows.evaluate(p & q, {"p": None, "q": False}) is False
