@@ -148,7 +148,7 @@ def _result_slices(statuses: WideStatuses, rows: int | None = None
     if bound is None:
         yield statuses.results(COMPACT_SCHEMA)
         return
-    height = statuses.inputs.select(pl.len()).collect().item()
+    height = statuses.height
     parts = max(1, -(-height * statuses.n // bound))
     step = max(1, -(-height // parts))   # equal slices: the largest sets the peak
     if parts > 1:   # the plan decided once, each slice laid out from its part
@@ -584,7 +584,8 @@ def _statuses(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
     # The (unit, period) rows with their joined baselines, made once: the statuses, the long
     # results and each slice of them read it, and a slice of a frame is cheap where a slice
     # of the joins is not.
-    lf = inputs.rows.collect().lazy()
+    rows = inputs.rows.collect()
+    lf = rows.lazy()
     per_target = {
         "target": [t.id for t in chosen], "metric": [t.metric_id for t in chosen],
         "area": [t.area for t in chosen], "weight": [float(t.weight) for t in chosen],
@@ -595,7 +596,8 @@ def _statuses(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
                        *(expr.alias(f"{name}#{k}") for name, exprs in columns.items()
                          for k, expr in enumerate(exprs)))
     return (_Decided(STATUS_PLAN, row_inputs, list(columns), steps, per_target,
-                         len(periods), finish=(with_resolved_baselines(periods, chosen),)),
+                         len(periods), finish=(with_resolved_baselines(periods, chosen),),
+                         height=rows.height),
             _field_warnings(ruleset, chosen, row_inputs))
 
 

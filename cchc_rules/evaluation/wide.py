@@ -103,11 +103,12 @@ class WideStatuses:
     """The status plan over `inputs`: one row per (unit, period) with `unit, period, level,
     _p` (the period's index) and, per target k, the row inputs `name#k` (`row_inputs`).
     `steps` (trajectory.plan: target-major, one row per target × period) and `per_target`
-    (name -> one value per target) give the rest of what the plan reads."""
+    (name -> one value per target) give the rest of what the plan reads. `height`: how many
+    rows `inputs` has, when the caller knows (counting them plans its every column)."""
 
     def __init__(self, plan: Plan, inputs: pl.LazyFrame, row_inputs: list[str],
                  steps: pl.DataFrame, per_target: dict[str, list], periods: int,
-                 finish: tuple[pl.Expr, ...] = ()) -> None:
+                 finish: tuple[pl.Expr, ...] = (), height: int | None = None) -> None:
         self.plan, self.inputs, self.row_inputs = plan, inputs, row_inputs
         self.finish = finish   # last touches on the long frames' columns, by output name
         self.steps, self.per_target, self.periods = steps, per_target, periods
@@ -122,8 +123,9 @@ class WideStatuses:
         # the long frames' outputs decided for every row (`with_outputs`): (outputs, frame)
         self._outputs: tuple[tuple[str, ...], pl.DataFrame] | None = None
         self._targets: list[tuple[Compiled, dict[str, pl.Expr]]] | None = None
-        keys = self.inputs.select(pl.len()).collect().item() if self.n else 0
-        if keys * self.n <= ONE_PASS:
+        self.height = height if height is not None else \
+            self.inputs.select(pl.len()).collect().item()
+        if self.height * self.n <= ONE_PASS:
             self._long_rows = self._all_at_once()
         else:
             self.status = self.decide(("status",))
@@ -133,6 +135,7 @@ class WideStatuses:
         row is decided on its own; the compiled plans are shared)."""
         part = copy.copy(self)
         part.inputs = self.inputs.slice(start, length)
+        part.height = max(0, min(length, self.height - start))
         if self._long_rows is not None:   # row-major: a row's n results are adjacent
             part._long_rows = self._long_rows.slice(start * self.n, length * self.n)
         if self._outputs is not None:

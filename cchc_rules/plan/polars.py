@@ -171,5 +171,7 @@ def approx_cmp(op: str, a: pl.Expr | float, b: pl.Expr | float,
         ">=": a >= b - tol, ">": a > b + tol, "<=": a <= b + tol, "<": a < b - tol,
         "==": (a - b).abs() <= tol, "!=": (a - b).abs() > tol,
     }[op]
-    unknown = a.is_null() | b.is_null() | a.is_nan() | b.is_nan()
-    return pl.when(unknown).then(literal(None, pl.Boolean())).otherwise(holds)
+    # a null side makes `holds` null by itself; a NaN does not (polars orders NaN above
+    # every number), so only NaN is asked for: fewer nodes in each of the national plans'
+    # ~100 comparisons (their planning is half the status decision)
+    return pl.when(a.is_nan() | b.is_nan()).then(literal(None, pl.Boolean())).otherwise(holds)
