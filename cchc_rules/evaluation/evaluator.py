@@ -40,7 +40,7 @@ from .result import (
 from .selection import bad_range, nothing_selected, unit_lacks_period
 from .status_plan import STATUS_PLAN
 from .trajectory import plan
-from .wide import WIDE_SCHEMA, WideStatuses, pruned, remembered
+from .wide import ENGINE, WIDE_SCHEMA, WideStatuses, pruned, remembered
 
 if TYPE_CHECKING:
     from ..figures.data import Figures
@@ -288,8 +288,9 @@ def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures, graph
             wide = within_validity(fast.wide, figures.units)
             if wide is fast.wide:
                 return fast, None
-            return WideRoll(wide, within_validity(fast.moved.collect(), figures.units).lazy(),
-                            within_validity(fast.reported.collect(), figures.units).lazy(),
+            moved, kept = (within_validity(part.collect(engine=ENGINE), figures.units)
+                           for part in (fast.moved, fast.reported))
+            return WideRoll(wide, moved.lazy(), kept.lazy(),
                             lambda: within_validity(fast.long(), figures.units),
                             ordered=fast.ordered), None
         rolled, declared = roll_up(known, graph, _summable(ruleset)), None
@@ -356,7 +357,8 @@ def _restated_bases(ruleset: LoadedRuleset, chosen: list[Target], rolled: WideRo
             wide = wide.join(long.with_columns((PREFIX + pl.col("metric")).alias("metric"))
                              .pivot(on="metric", index=list(_KEYS), values="value"),
                              on=list(_KEYS), how="left")
-        out.setdefault(label, []).append(_derive(ruleset, wide.lazy()).collect())
+        out.setdefault(label, []).append(
+            _derive(ruleset, wide.lazy()).collect(engine=ENGINE))
     return ({label: pl.concat(frames, how="diagonal_relaxed") for label, frames in out.items()},
             list(warned.values()))
 
@@ -415,7 +417,7 @@ def _with_origins(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFra
         own = reported.filter(pl.col("metric").is_in(formulas)).select(
             "unit", "period", (ORIGIN_PREFIX + pl.col("metric")).alias("_target"))
         codes = codes.join(own, on=["unit", "period", "_target"], how="anti")
-    found = codes.collect()
+    found = codes.collect(engine=ENGINE)
     spread = found.pivot("_target", index=list(_KEYS), values="_o") if found.height \
         else found.select(*_KEYS)
     columns = [pl.col(c) if c in spread.columns else pl.lit(None, pl.UInt8).alias(c)
@@ -535,7 +537,7 @@ def _wide(ruleset: LoadedRuleset, rolled: WideRoll, figures: Figures,
                         .alias("period_end")))
     if not ordered:   # the roll-up on the wide frame gives this order (a third of the step)
         lf = lf.sort("unit", "period_end", "period")
-    return lf.with_row_index("row").collect()
+    return lf.with_row_index("row").collect(engine=ENGINE)
 
 
 def _values(ruleset: LoadedRuleset, rolled: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
@@ -584,7 +586,7 @@ def _statuses(ruleset: LoadedRuleset, chosen: list[Target], wide: pl.DataFrame,
     # The (unit, period) rows with their joined baselines, made once: the statuses, the long
     # results and each slice of them read it, and a slice of a frame is cheap where a slice
     # of the joins is not.
-    rows = inputs.rows.collect()
+    rows = inputs.rows.collect(engine=ENGINE)
     lf = rows.lazy()
     per_target = {
         "target": [t.id for t in chosen], "metric": [t.metric_id for t in chosen],
@@ -615,7 +617,7 @@ def _field_warnings(ruleset: LoadedRuleset, chosen: list[Target],
             continue
         rows = inputs.select("unit", "period", pl.lit(target.baseline.period).alias("base"),
                              *(pl.col(f"{n}#{k}").alias(n) for n in FIELD_WORDS)) \
-            .filter(pl.col("field").is_not_null()).collect()
+            .filter(pl.col("field").is_not_null()).collect(engine=ENGINE)
         fmt = lambda x: f"{x:.1f}"  # noqa: E731  one decimal, as the spec's example
         for r in rows.sort("unit", "period").iter_rows(named=True):
             out.append(Problem("EVL11", _(
@@ -808,5 +810,5 @@ def _checks(ruleset: LoadedRuleset, scope: pl.DataFrame) -> pl.DataFrame:
     implied = list(field_checks(ruleset.model.metrics))
     return (pl.concat(frames).sort("_n")   # by row, then check
             .filter(~(pl.col("check").is_in(implied) & (pl.col("status") == "no_data")))
-            .select(list(CHECK_SCHEMA)).cast(CHECK_SCHEMA).collect())
+            .select(list(CHECK_SCHEMA)).cast(CHECK_SCHEMA).collect(engine=ENGINE))
 

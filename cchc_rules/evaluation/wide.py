@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import polars as pl
 
@@ -46,6 +46,11 @@ WIDE_SCHEMA = RESULT_SCHEMA | TRACE_SCHEMA | {
 # Per (target, period): what the long results take from the milestone in force.
 FROM_STEPS = ("milestone", "op", "threshold", "threshold_high", "deadline")
 ONE_PASS = 100_000   # results: up to this many, every output is decided in one pass
+# The engine evaluate's own queries run on, whatever the process's default: their frames
+# are in memory already, and polars' default engine starts each deep query at a fixed cost
+# (in-process evaluate() +48 ms nationally, the decision alone +19 ms: bench/FINDINGS.md).
+# The CLI sets the same for the whole run (cli.run); a library caller now gets it too.
+ENGINE: Final = "in-memory"
 # What is made once per process for a plan (`remembered`): (plan id, …) -> (the plan, kept so
 # its id is not reused; what was made). The compiled plans by folded constants and suffix:
 _COMPILED: dict[tuple, tuple[Plan, Compiled]] = {}
@@ -124,7 +129,7 @@ class WideStatuses:
         self._outputs: tuple[tuple[str, ...], pl.DataFrame] | None = None
         self._targets: list[tuple[Compiled, dict[str, pl.Expr]]] | None = None
         self.height = height if height is not None else \
-            self.inputs.select(pl.len()).collect().item()
+            self.inputs.select(pl.len()).collect(engine=ENGINE).item()
         if self.height * self.n <= ONE_PASS:
             self._long_rows = self._all_at_once()
         else:
@@ -188,7 +193,7 @@ class WideStatuses:
         for exprs in (given, *stages):
             if exprs:
                 frame = frame.with_columns(exprs)
-        return frame.select(shown).collect()
+        return frame.select(shown).collect(engine=ENGINE)
 
     def compiled(self, k: int) -> tuple[Compiled, dict[str, pl.Expr]]:
         """Target k's whole plan folded on its constants and compiled with its columns
@@ -237,7 +242,7 @@ class WideStatuses:
         one row per result (row-major, as `_long` orders them), the plan run unfolded once.
         The folded plan gives the same values (tests/test_plan_fold.py), so a small run
         trades per-target folding, which pays on millions of rows, for one query."""
-        inputs = self.inputs.collect()
+        inputs = self.inputs.collect(engine=ENGINE)
         n, height = self.n, inputs.height
         j = pl.int_range(height * n, dtype=pl.UInt32, eager=True)
         perm = (j % n) * height + j // n
@@ -259,7 +264,7 @@ class WideStatuses:
         # `cchc serve` runs) mis-types a shared column in this plan ("cannot unpack series
         # of type u8 into bool", tests/test_time_territory.py); the plan is small anyway.
         return frame.select("unit", "period", "level", "_p", "_t", *_shown(ROW)).collect(
-            optimizations=pl.QueryOptFlags(comm_subexpr_elim=False))
+            engine=ENGINE, optimizations=pl.QueryOptFlags(comm_subexpr_elim=False))
 
     def results(self, schema: dict = RESULT_SCHEMA) -> pl.DataFrame:
         """One row per result (`schema`: RESULT_SCHEMA or result.COMPACT_SCHEMA), row-major:
@@ -287,7 +292,7 @@ class WideStatuses:
         decided = self._outputs[1] if self._outputs is not None and self._outputs[0] == row \
             else self.decide(row)
         keys = self.inputs.select("unit", "period", "level", "_p").collect(
-            engine="in-memory").cast({name: schema[name] for name in ("unit", "period", "level")
+            engine=ENGINE).cast({name: schema[name] for name in ("unit", "period", "level")
                                       if name in schema})
 
         def flat(columns: list[pl.Expr]) -> pl.Expr:
@@ -324,7 +329,7 @@ class WideStatuses:
             *(_spread(self.steps[name].cast(schema[name]), index)
               for name in FROM_STEPS if name in schema))
             .with_columns(*(e for e in self.finish if e.meta.output_name() in schema))
-            .select(list(schema)).cast(schema).collect(engine="in-memory"))
+            .select(list(schema)).cast(schema).collect(engine=ENGINE))
 
 
 def _outputs(schema: dict) -> tuple[str, ...]:
