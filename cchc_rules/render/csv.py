@@ -115,11 +115,13 @@ def chosen_frame(evaluation: Evaluation, what: str | None, safe: bool = True
     return csv_frame(scores, what, titles)
 
 
-def result_frame(evaluation: Evaluation) -> pl.DataFrame:
+def result_frame(evaluation: Evaluation, rows: int | None = None) -> pl.DataFrame:
     """Every result row with its CSV columns, texts as they are (not spreadsheet-safe), built
-    from `Evaluation.result_slices`: label columns Categorical, no String copy of them."""
-    return pl.concat([_frame(evaluation, safe=False, rows=rows)
-                      for rows in evaluation.result_slices()])
+    from `Evaluation.result_slices`: label columns Categorical, no String copy of them. With
+    `rows`, built about that many results a slice and kept as one chunk per slice (each
+    slice's working memory is the next one's: no copy of the whole into one chunk)."""
+    return pl.concat([_frame(evaluation, safe=False, rows=part)
+                      for part in evaluation.result_slices(rows)], rechunk=False)
 
 
 # About this many results a slice: the CSV's text of 1.6 M national results in one piece
