@@ -239,13 +239,19 @@ def _field_of(ruleset, target) -> str | None:
     return spec.of
 
 
+def _all_of(table: pl.DataFrame, metrics: Collection[str]) -> bool:
+    """Whether every metric of `table` (the figures as read wide, Figures.as_wide: a column
+    per metric beside `unit` and `period`) is one of `metrics`."""
+    return set(table.columns) - {"unit", "period"} <= set(metrics)
+
+
 def _of_metrics(values: pl.DataFrame, metrics: Iterable[str],
                 table: pl.DataFrame | None = None) -> pl.DataFrame:
     """The rows of `values` for `metrics`; `values` itself, not a copy, when that is all of
     them (read_data keeps only the ruleset's metrics): the evaluation keeps what it is given.
     `table`: `values` as read wide (Figures.as_wide), whose columns say which metrics it has."""
     wanted = set(metrics)
-    if table is not None and set(table.columns) - {"unit", "period"} <= wanted:
+    if table is not None and _all_of(table, wanted):
         return values
     kept = values["metric"].is_in(list(wanted))
     return values if kept.all() else values.filter(kept)
@@ -279,8 +285,7 @@ def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures, graph
         # metric left out: roll_up_wide also checks that the counts agree)
         table = figures.as_wide()
         if table is not None and (known.height != figures.values.height
-                                  or not set(table.columns) - {"unit", "period"}
-                                  <= set(ruleset.model.metrics)):
+                                  or not _all_of(table, ruleset.model.metrics)):
             table = None
         fast = roll_up_wide(known, graph, _summable(ruleset), PREFIX, table)
         if fast is not None:
