@@ -182,6 +182,53 @@ def floor_table(floor: dict) -> list[str]:
     return _table(["part (wall / CPU)", *[f"`--format {f}`" for f in formats]], rows)
 
 
+# The run's phases (bench/timeline.py) against the floor's part each stands beside (None: a
+# phase the floor has no part for: it is all beyond the floor).
+PHASES = (
+    ("interpreter start", ("interpreter start",), "python"),
+    ("imports (the CLI, polars, the rest a run needs)",
+     ("import the CLI", "import polars", "import the rest"), "import"),
+    ("load and check the ruleset", ("load the ruleset",), None),
+    ("read the figures and the units", ("read the figures",), "read"),
+    ("`evaluate()`, cold", ("evaluate()",), "core"),
+    ("the long results and the writer; the output's flush, fsync and rename",
+     ("render and write", "close the output"), "write"),
+    ("the exit (the kernel frees the process)", ("exit",), None),
+)
+
+
+def phase_table(floor: dict) -> list[str]:
+    """Issue 28: each format's run phase by phase (medians of fresh runs timed by
+    bench/timeline.py) beside the floor's part for that phase, and what the run pays beyond
+    it: where the ratio of the table above comes from."""
+    formats = [f for f in ("parquet", "csv") if "timeline" in floor.get(f, {})]
+    if not formats:
+        return []
+
+    def part(key: str | None, fmt: str) -> float:
+        if key is None:
+            return 0.0
+        if key == "read":
+            return floor["read_csv_s"] + floor["read_units_s"]
+        return floor[fmt]["write_s"] if key == "write" else floor[f"{key}_s"]
+    rows, sums = [], {f: [0.0, 0.0] for f in formats}
+    for label, names, key in PHASES:
+        row = [label]
+        for fmt in formats:
+            took = {p["phase"]: p["seconds"] for p in floor[fmt]["timeline"]["phases"]}
+            run, least = sum(took.get(name, 0.0) for name in names), part(key, fmt)
+            sums[fmt][0] += run
+            sums[fmt][1] += least
+            row += [_s(run), _s(least) if key else "—", f"{run - least:+.3f} s"]
+        rows.append(row)
+    rows.append(["**sum**", *[cell for fmt in formats for cell in (
+        f"**{_s(sums[fmt][0])}**", f"**{_s(sums[fmt][1])}**",
+        f"**{sums[fmt][0] - sums[fmt][1]:+.3f} s**")]])
+    header = ["phase (wall, medians)"] + [cell for fmt in formats for cell in (
+        f"`--format {fmt}`", "its floor's part", "beyond")]
+    return _table(header, rows)
+
+
 def _floor_section(floor: dict | None) -> list[str]:
     if not floor:
         return []
@@ -194,7 +241,19 @@ def _floor_section(floor: dict | None) -> list[str]:
             "core inflates wall time. cchc's in-process `read_data` took "
             f"{_s(floor['read_data_s'])} and building the long results "
             f"{_s(floor['results_s'])} in the core's child. {_bytecode(floor)}", "",
-            *floor_table(floor), ""]
+            *floor_table(floor), "", *_phases_text(floor)]
+
+
+def _phases_text(floor: dict) -> list[str]:
+    table = phase_table(floor)
+    if not table:
+        return []
+    runs = len(floor["parquet" if "parquet" in floor else "csv"]["timeline"]["totals_s"])
+    return ["The same runs phase by phase (`python -m bench.timeline`: "
+            f"{runs} more fresh runs of each format, timed at the pipeline's stages; the "
+            "interpreter's start is read in the kernel's 10 ms ticks), each phase beside "
+            "the part of the floor it stands for. The phases' medians need not add up to "
+            "the end-to-end median above.", "", *table, ""]
 
 
 def _bytecode(floor: dict) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from bench import report
+from bench.timeline import timeline
 
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
@@ -261,7 +262,9 @@ def floor(data: Path, work: Path, repeat: int = 3) -> dict:
     step: interpreter start (`python -c pass`) plus the import of cchc_rules and polars
     (which the floor's own reading and writing need), polars reading
     the same inputs, the core (`evaluate()`), polars writing the same results. Every part is
-    the median of `repeat`; the end-to-end runs alternate with the parts' children."""
+    the median of `repeat`; the end-to-end runs alternate with the parts' children. Then
+    `repeat` more runs of each format timed phase by phase (bench/timeline.py), to set
+    beside the floor's parts."""
     results = work / "floor-results.parquet"
     e2e: dict[str, list[Child]] = {fmt: [] for fmt in FLOOR_FORMATS}
     starts: list[Child] = []
@@ -279,6 +282,9 @@ def floor(data: Path, work: Path, repeat: int = 3) -> dict:
                   str(repeat)]).json()
     write = spawn([PY, "-m", "bench.measure", "floor-write", str(data), "--results",
                    str(results), "--repeat", str(repeat)]).json()
+    # the run phase by phase (bench/timeline.py): what it pays beside each part of its floor
+    phases = {fmt: timeline(data, fmt, repeat, work / f"timeline.{fmt}", ENV)
+              for fmt in FLOOR_FORMATS}
     (work / "floor-results.csv").unlink()
     results.unlink()
     def median(children: list[Child], what: str = "seconds") -> float:
@@ -301,7 +307,7 @@ def floor(data: Path, work: Path, repeat: int = 3) -> dict:
                     "write_s": write[f"{fmt}_s"], "write_cpu_s": write[f"{fmt}_cpu_s"],
                     "write_runs_s": write[f"{fmt}_runs_s"], "floor_s": floor_s,
                     "floor_cpu_s": floor_cpu, "ratio": seconds / floor_s,
-                    "cpu_ratio": cpu / floor_cpu}
+                    "cpu_ratio": cpu / floor_cpu, "timeline": phases[fmt]}
     return out
 
 

@@ -54,3 +54,53 @@ def test_the_floor_says_how_cchc_rules_was_started():
     source = "\n".join(report._floor_section({**measured(), "bytecode": "source"}))
     assert "compiled cchc_rules from source at its start" in source
     assert "not recorded" in "\n".join(report._floor_section(measured()))
+
+
+# One run's phases (bench/timeline.py), seconds; the CSV's output costs its fsync too.
+TIMELINE = {
+    "parquet": {"interpreter start": 0.02, "import the CLI": 0.06, "import polars": 0.12,
+                "import the rest": 0.14, "load the ruleset": 0.02, "read the figures": 0.20,
+                "evaluate()": 0.25, "render and write": 0.50, "close the output": 0.01,
+                "exit": 0.04},
+    "csv": {"interpreter start": 0.02, "import the CLI": 0.06, "import polars": 0.12,
+            "import the rest": 0.14, "load the ruleset": 0.02, "read the figures": 0.20,
+            "evaluate()": 0.25, "render and write": 1.10, "close the output": 0.20,
+            "exit": 0.04},
+}
+
+
+def with_timeline() -> dict:
+    floor = measured()
+    for fmt, took in TIMELINE.items():
+        phases = [{"phase": name, "seconds": s, "runs_s": [s] * 3, "faults": 0}
+                  for name, s in took.items()]
+        floor[fmt]["timeline"] = {"phases": phases, "total_s": sum(took.values()),
+                                  "totals_s": [sum(took.values())] * 3}
+    return floor
+
+
+def test_each_phase_stands_beside_its_part_of_the_floor():
+    lines = report.phase_table(with_timeline())
+    rows = {line.split(" | ")[0].lstrip("| "): [c.strip(" |") for c in line.split(" | ")[1:]]
+            for line in lines[2:]}
+    # imports: 0.06 + 0.12 + 0.14 = 0.32 against the floor's 0.30
+    assert rows["imports (the CLI, polars, the rest a run needs)"][:3] == [
+        "0.320 s", "0.300 s", "+0.020 s"]
+    # reading: 0.20 against read_csv 0.03 + the units 0.12
+    assert rows["read the figures and the units"][:3] == ["0.200 s", "0.150 s", "+0.050 s"]
+    # the ruleset and the exit have no part in the floor: all of them is beyond it
+    assert rows["load and check the ruleset"][:3] == ["0.020 s", "—", "+0.020 s"]
+    # CSV: render 1.10 + close 0.20 against polars' write 0.90
+    assert rows["the long results and the writer; the output's flush, fsync and rename"][
+        3:] == ["1.300 s", "0.900 s", "+0.400 s"]
+    # sums: the run's phases 1.36 (Parquet) against the floor's 1.30
+    run = sum(TIMELINE["parquet"].values())
+    assert rows["**sum**"][:3] == [f"**{run:.3f} s**", "**1.300 s**",
+                                   f"**{run - 1.30:+.3f} s**"]
+    assert rows["**sum**"][3:] == ["**2.150 s**", "**1.900 s**", "**+0.250 s**"]
+
+
+def test_the_phase_table_is_left_out_without_a_timeline():
+    assert report.phase_table(measured()) == []
+    assert "bench.timeline" not in "\n".join(report._floor_section(measured()))
+    assert "bench.timeline" in "\n".join(report._floor_section(with_timeline()))
