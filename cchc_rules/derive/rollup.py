@@ -214,17 +214,15 @@ def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
     at = {"unit": codes["unit"], "metric": codes["metric"],
           "period": {names["period"][i]: q for q, i in enumerate(order)}}
 
-    def cells(long: pl.DataFrame) -> pl.Series:
-        """Each long figure's cell of the flat array."""
-        coded = {key: _recoded(*_distinct(long[key]), at[key]) for key in KEYS}
+    def cells(distinct: Mapping[str, tuple[list, list, pl.Series]]) -> pl.Series:
+        """Each long figure's cell of the flat array, from its keys' `_distinct`."""
+        coded = {key: _recoded(*distinct[key], at[key]) for key in KEYS}
         return (coded["unit"] * n_periods + coded["period"]) * n_metrics + coded["metric"]
 
     if table is None:
         flat = pl.Series("v", [None], dtype=pl.Float64).extend_constant(
             None, size * n_metrics - 1)
-        coded = {key: _recoded(*found[key], at[key]) for key in KEYS}
-        cell: pl.Series | None = (coded["unit"] * n_periods + coded["period"]) * n_metrics \
-            + coded["metric"]
+        cell: pl.Series | None = cells(found)
         flat.scatter(cell, values["value"])
     else:   # each grid row takes its table row (none: null), the metric columns side by side
         cell = None
@@ -305,7 +303,8 @@ def roll_up_wide(values: pl.DataFrame, units: Mapping[str, Unit] | UnitGraph,
              if name not in given.collect_schema().names()]
         ).with_columns([pl.col(name).cast(dtype) for name, dtype in _EXTRA.items()])
         current = pl.concat([current.with_columns(
-            (cell if cell is not None else cells(values)).alias("_cell"))
+            (cell if cell is not None
+             else cells({key: _distinct(values[key]) for key in KEYS})).alias("_cell"))
                              .select(*OUTPUT, "_cell"),
                              up.lazy().with_columns(
             [pl.lit(None, _EXTRA[n]).alias(n) for n in ("file", "line", "source")])
