@@ -1,8 +1,8 @@
 """Benchmark children: each measurement runs in a fresh process so its peak RSS is its own.
 
 `python -m bench.measure inproc|quarters|zen|lean|render|scoring|profile|floor-read|floor-write
-DIR [--repeat N] [--results FILE]` prints one JSON object on stdout; bench/run.py starts these
-and reads it.
+DIR [--repeat N] [--results FILE]` (and `first-touch`, no DIR) prints one JSON object on
+stdout; bench/run.py starts these and reads it.
 """
 from __future__ import annotations
 
@@ -23,6 +23,11 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _faults() -> int:
+    """The page faults this process has taken so far (each a page touched the first time)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def _units_file(data_dir: Path) -> Path:
     return data_dir / "units.yaml"
 
@@ -36,13 +41,14 @@ def inproc(data_dir: Path, repeat: int, results: Path | None) -> dict:
     t1 = time.perf_counter()
     figures = read_data([data_dir / "data.csv"], units_file=_units_file(data_dir))
     t2 = time.perf_counter()
-    runs, long_runs, cpus, ev = [], [], [], None
+    runs, long_runs, cpus, faults, ev = [], [], [], [], None
     for _ in range(repeat):
         ev = None  # let the last run's frames go first: peak RSS is one evaluation's
-        start, tick = time.perf_counter(), time.process_time()
+        start, tick, touched = time.perf_counter(), time.process_time(), _faults()
         ev = evaluate(ruleset, figures)
         runs.append(time.perf_counter() - start)
         cpus.append(time.process_time() - tick)
+        faults.append(_faults() - touched)
         start = time.perf_counter()
         ev.results  # noqa: B018  (the long results frame, built on first read)
         long_runs.append(time.perf_counter() - start)
@@ -50,6 +56,7 @@ def inproc(data_dir: Path, repeat: int, results: Path | None) -> dict:
         ev.results.select(COMPARED).write_parquet(results)
     return {"load_ruleset_s": t1 - t0, "read_data_s": t2 - t1, "evaluate_runs_s": runs,
             "evaluate_s": statistics.median(runs), "evaluate_cpu_s": statistics.median(cpus),
+            "evaluate_faults": statistics.median(faults),
             "results_runs_s": long_runs,
             "results_s": statistics.median(long_runs), "results": ev.results.height,
             "checks": ev.checks.height, "summary": _counts(ev.results, "status"),
@@ -180,16 +187,46 @@ def floor_read(data_dir: Path, repeat: int) -> dict:
 
 
 def _timed(name: str, run, repeat: int) -> dict:
-    """`{name}_s` and `{name}_cpu_s`, medians of `repeat` calls (wall and process CPU, all
-    threads), with the wall times of every run."""
-    walls, cpus = [], []
+    """`{name}_s`, `{name}_cpu_s` and `{name}_faults`, medians of `repeat` calls (wall,
+    process CPU of all threads, pages touched the first time), with the wall times of every
+    run."""
+    walls, cpus, faults = [], [], []
     for _ in range(repeat):
-        start, tick = time.perf_counter(), time.process_time()
+        start, tick, touched = time.perf_counter(), time.process_time(), _faults()
         run()
         walls.append(time.perf_counter() - start)
         cpus.append(time.process_time() - tick)
+        faults.append(_faults() - touched)
     return {f"{name}_runs_s": walls, f"{name}_s": statistics.median(walls),
-            f"{name}_cpu_s": statistics.median(cpus)}
+            f"{name}_cpu_s": statistics.median(cpus), f"{name}_faults": statistics.median(faults)}
+
+
+# How much memory `first_touch` fills: large enough that its faults outnumber the noise of
+# a fresh interpreter's, small beside the national run's ~480 MB.
+TOUCHED_MIB = 256
+
+
+def first_touch() -> dict:
+    """What a page touched the first time costs on this machine: polars fills a Float64
+    column of TOUCHED_MIB MiB on fresh pages (the kernel zeroes and maps each one on its
+    first write: a page fault), frees it, then fills the same size again on the pages its
+    allocator kept (no fault), three times. The first fill's extra time over the quickest
+    refill, per page fault, is the cost of one first touch; run in a fresh process each time
+    (a process touches fresh pages only once)."""
+    import polars as pl
+
+    rows = TOUCHED_MIB * 1024 * 1024 // 8
+
+    def fill() -> tuple[float, int]:
+        start, touched = time.perf_counter(), _faults()
+        column = pl.repeat(1.5, rows, dtype=pl.Float64, eager=True)
+        seconds, faults = time.perf_counter() - start, _faults() - touched
+        del column
+        return seconds, faults
+    cold, faults = fill()
+    warm = min(fill()[0] for _ in range(3))
+    return {"mib": TOUCHED_MIB, "cold_s": cold, "warm_s": warm, "faults": faults,
+            "page_us": (cold - warm) / faults * 1e6 if faults else 0.0}
 
 
 def floor_write(results: Path, repeat: int) -> dict:
@@ -321,8 +358,8 @@ def _short(file: str) -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.measure")
     ap.add_argument("what", choices=["inproc", "quarters", "zen", "lean", "render", "scoring",
-                                     "profile", "floor-read", "floor-write"])
-    ap.add_argument("data_dir", type=Path)
+                                     "profile", "floor-read", "floor-write", "first-touch"])
+    ap.add_argument("data_dir", type=Path, nargs="?")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--results", type=Path)
     ap.add_argument("--formats", default="table,junit")
@@ -343,6 +380,8 @@ def main(argv: list[str] | None = None) -> None:
         out = floor_read(a.data_dir, a.repeat)
     elif a.what == "floor-write":
         out = floor_write(a.results, a.repeat)
+    elif a.what == "first-touch":
+        out = first_touch()
     else:
         out = profile(a.data_dir)
     json.dump(out, sys.stdout)

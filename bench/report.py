@@ -229,6 +229,47 @@ def phase_table(floor: dict) -> list[str]:
     return _table(header, rows)
 
 
+# The run's phases after its imports: the floor's own import part is a fresh process too,
+# touching the same interpreter and library pages, so only these are set against its warm
+# parts (bench/timeline.py's names).
+AFTER_IMPORTS = ("load the ruleset", "read the figures", "evaluate()", "render and write",
+                 "close the output")
+
+
+def touch_table(floor: dict) -> list[str]:
+    """Issue 28: the pages each run touches the first time after its imports (bench/
+    timeline.py's medians), priced at what one first touch costs on this machine (bench.
+    measure first-touch), beside the pages the floor's warm reading, core and writing touch,
+    what the run pays beyond its floor, and what the 1.5× goal allows beyond it."""
+    formats = [f for f in ("parquet", "csv") if "timeline" in floor.get(f, {})]
+    if not formats or "page_us" not in floor:
+        return []
+    cost = floor["page_us"] / 1e6
+    warm = floor["floor_faults"]
+
+    def run_pages(fmt: str) -> float:
+        return sum(p["faults"] for p in floor[fmt]["timeline"]["phases"]
+                   if p["phase"] in AFTER_IMPORTS)
+
+    def floor_pages(fmt: str) -> float:
+        return warm["read"] + warm["core"] + warm[fmt]
+    runs = ", ".join(f"{us:.2f}" for us in floor["page_runs_us"])
+    rows = [
+        [f"a page touched the first time (median of {len(floor['page_runs_us'])} fresh "
+         f"processes: {runs} µs)", *[f"{floor['page_us']:.2f} µs"] * len(formats)],
+        ["pages the run touches after its imports (ruleset, reading, `evaluate()`, results "
+         "and writer)", *[f"{run_pages(f):,.0f}" for f in formats]],
+        ["the same, priced", *[_s(run_pages(f) * cost) for f in formats]],
+        ["pages the floor's reading, core and writing touch (warm medians), priced",
+         *[f"{floor_pages(f):,.0f}: {_s(floor_pages(f) * cost)}" for f in formats]],
+        ["the run beyond its floor (end to end − floor)",
+         *[f"{floor[f]['seconds'] - floor[f]['floor_s']:+.3f} s" for f in formats]],
+        ["what 1.5× the floor allows beyond it (half the floor)",
+         *[_s(floor[f]["floor_s"] / 2) for f in formats]],
+    ]
+    return _table(["first touches", *[f"`--format {f}`" for f in formats]], rows)
+
+
 def _floor_section(floor: dict | None) -> list[str]:
     if not floor:
         return []
@@ -241,7 +282,7 @@ def _floor_section(floor: dict | None) -> list[str]:
             "core inflates wall time. cchc's in-process `read_data` took "
             f"{_s(floor['read_data_s'])} and building the long results "
             f"{_s(floor['results_s'])} in the core's child. {_bytecode(floor)}", "",
-            *floor_table(floor), "", *_phases_text(floor)]
+            *floor_table(floor), "", *_phases_text(floor), *_touches_text(floor)]
 
 
 def _phases_text(floor: dict) -> list[str]:
@@ -254,6 +295,19 @@ def _phases_text(floor: dict) -> list[str]:
             "interpreter's start is read in the kernel's 10 ms ticks), each phase beside "
             "the part of the floor it stands for. The phases' medians need not add up to "
             "the end-to-end median above.", "", *table, ""]
+
+
+def _touches_text(floor: dict) -> list[str]:
+    table = touch_table(floor)
+    if not table:
+        return []
+    return ["The floor's parts are medians of calls repeated in one process: after the "
+            "first, polars' allocator hands each call the pages the last one touched. A run "
+            "is one fresh process, and each page it uses costs a page fault the first time "
+            "(the kernel zeroes and maps it). Priced at what that costs here "
+            "(`python -m bench.measure first-touch`: polars filling "
+            f"{floor['page_mib']} MiB on fresh pages against refilling the same ones):", "",
+            *table, ""]
 
 
 def _bytecode(floor: dict) -> str:

@@ -264,7 +264,9 @@ def floor(data: Path, work: Path, repeat: int = 3) -> dict:
     the same inputs, the core (`evaluate()`), polars writing the same results. Every part is
     the median of `repeat`; the end-to-end runs alternate with the parts' children. Then
     `repeat` more runs of each format timed phase by phase (bench/timeline.py), to set
-    beside the floor's parts."""
+    beside the floor's parts, and what a page touched the first time costs on this machine
+    (bench.measure first-touch), to price the pages the run touches and its warm parts do
+    not."""
     results = work / "floor-results.parquet"
     e2e: dict[str, list[Child]] = {fmt: [] for fmt in FLOOR_FORMATS}
     starts: list[Child] = []
@@ -285,6 +287,8 @@ def floor(data: Path, work: Path, repeat: int = 3) -> dict:
     # the run phase by phase (bench/timeline.py): what it pays beside each part of its floor
     phases = {fmt: timeline(data, fmt, repeat, work / f"timeline.{fmt}", ENV)
               for fmt in FLOOR_FORMATS}
+    # what a page touched the first time costs here (a fresh process each: it happens once)
+    touches = [spawn([PY, "-m", "bench.measure", "first-touch"]).json() for _ in range(repeat)]
     (work / "floor-results.csv").unlink()
     results.unlink()
     def median(children: list[Child], what: str = "seconds") -> float:
@@ -296,7 +300,13 @@ def floor(data: Path, work: Path, repeat: int = 3) -> dict:
            "read_units_s": read["units_s"], "read_units_cpu_s": read["units_cpu_s"],
            "core_s": core["evaluate_s"], "core_cpu_s": core["evaluate_cpu_s"],
            "core_runs_s": core["evaluate_runs_s"],
-           "read_data_s": core["read_data_s"], "results_s": core["results_s"]}
+           "read_data_s": core["read_data_s"], "results_s": core["results_s"],
+           "page_us": statistics.median(t["page_us"] for t in touches),
+           "page_runs_us": [t["page_us"] for t in touches], "page_mib": touches[0]["mib"],
+           # the pages the floor's warm parts touch the first time (medians of their calls)
+           "floor_faults": {"read": read["csv_faults"] + read["units_faults"],
+                            "core": core["evaluate_faults"],
+                            **{fmt: write[f"{fmt}_faults"] for fmt in FLOOR_FORMATS}}}
     for fmt in FLOOR_FORMATS:
         floor_s, floor_cpu = (sum(out[f"{part}{kind}"] for part in (
             "python", "import", "read_csv", "read_units", "core")) + write[f"{fmt}{kind}"]

@@ -104,3 +104,56 @@ def test_the_phase_table_is_left_out_without_a_timeline():
     assert report.phase_table(measured()) == []
     assert "bench.timeline" not in "\n".join(report._floor_section(measured()))
     assert "bench.timeline" in "\n".join(report._floor_section(with_timeline()))
+
+
+# Pages each phase touched the first time (bench/timeline.py's medians), Parquet's.
+FAULTS = {"interpreter start": 1_000, "import the CLI": 2_000, "import polars": 5_000,
+          "import the rest": 2_000, "load the ruleset": 400, "read the figures": 29_000,
+          "evaluate()": 13_600, "render and write": 69_000, "close the output": 0, "exit": 0}
+
+
+def with_touches() -> dict:
+    floor = with_timeline()
+    for phase in floor["parquet"]["timeline"]["phases"]:
+        phase["faults"] = FAULTS[phase["phase"]]
+    return floor | {"page_us": 2.0, "page_runs_us": [1.5, 2.0, 2.5], "page_mib": 256,
+                    "floor_faults": {"read": 300, "core": 1_000, "parquet": 3_700, "csv": 200}}
+
+
+def test_first_touches_are_priced_after_the_imports_only():
+    lines = report.touch_table(with_touches())
+    rows = {line.split(" | ")[0].lstrip("| "): [c.strip(" |") for c in line.split(" | ")[1:]]
+            for line in lines[2:]}
+    assert rows["a page touched the first time (median of 3 fresh processes: 1.50, 2.00, "
+                "2.50 µs)"] == ["2.00 µs", "2.00 µs"]
+    # 400 + 29,000 + 13,600 + 69,000 + 0: the interpreter's and the imports' pages are left
+    # out (the floor's import part is a fresh process that touches them too)
+    pages = "pages the run touches after its imports (ruleset, reading, `evaluate()`, " \
+            "results and writer)"
+    assert rows[pages] == ["112,000", "0"]
+    assert rows["the same, priced"] == ["0.224 s", "0.000 s"]          # 112,000 × 2 µs
+    # the floor's reading, core and writing: 300 + 1,000 + the format's write
+    assert rows["pages the floor's reading, core and writing touch (warm medians), priced"] \
+        == ["5,000: 0.010 s", "1,500: 0.003 s"]
+    assert rows["the run beyond its floor (end to end − floor)"] == ["+0.800 s", "+1.400 s"]
+    assert rows["what 1.5× the floor allows beyond it (half the floor)"] == [
+        "0.650 s", "0.950 s"]                                          # 1.30 / 2, 1.90 / 2
+
+
+def test_first_touches_are_left_out_when_not_measured():
+    assert report.touch_table(with_timeline()) == []
+    assert "first-touch" not in "\n".join(report._floor_section(with_timeline()))
+    assert "256 MiB on fresh pages" in "\n".join(report._floor_section(with_touches()))
+
+
+def test_first_touch_prices_a_fault_from_a_fresh_process():
+    import json
+    import subprocess
+    import sys
+
+    out = json.loads(subprocess.run([sys.executable, "-m", "bench.measure", "first-touch"],
+                                    capture_output=True, text=True, check=True).stdout)
+    assert out["mib"] == 256
+    # a fresh process faults on the column's pages (4 KiB each, fewer with huge pages)
+    assert 0 < out["faults"] <= 256 * 1024 // 4 + 1_000
+    assert out["page_us"] == (out["cold_s"] - out["warm_s"]) / out["faults"] * 1e6
