@@ -1,7 +1,8 @@
 """Benchmark children: each measurement runs in a fresh process so its peak RSS is its own.
 
 `python -m bench.measure inproc|quarters|zen|lean|render|scoring|profile|floor-read|floor-write
-DIR [--repeat N] [--results FILE]` (and `first-touch`, no DIR) prints one JSON object on
+DIR [--repeat N] [--results FILE]` (and `warm-run DIR --format F`, `first-touch` with no DIR)
+prints one JSON object on
 stdout; bench/run.py starts these and reads it.
 """
 from __future__ import annotations
@@ -201,6 +202,41 @@ def _timed(name: str, run, repeat: int) -> dict:
             f"{name}_cpu_s": statistics.median(cpus), f"{name}_faults": statistics.median(faults)}
 
 
+def warm_run(data_dir: Path, fmt: str, repeat: int) -> dict:
+    """`cchc evaluate --format fmt --output FILE`'s work, as the CLI does it (a pipeline
+    Session: load the ruleset, read, evaluate, render through `atomic_open`), `repeat` + 1
+    times in this one process, gc off and the in-memory engine as the CLI sets them: the
+    first run cold, the others warm — imported, its allocator's pages reused, nothing of the
+    last run kept (a new Session each time: the ruleset is loaded again). Their median is the
+    run's own work without what a fresh process adds (the interpreter, the imports, first
+    touches of memory, the exit)."""
+    import gc
+    import os
+    import tempfile
+
+    gc.disable()
+    os.environ.setdefault("POLARS_ENGINE_AFFINITY", "in-memory")
+    from cchc_rules.output import atomic_open
+    from cchc_rules.pipeline import Session
+
+    walls, cpus, faults = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(repeat + 1):
+            start, tick, touched = time.perf_counter(), time.process_time(), _faults()
+            session = Session()
+            evaluation = session.evaluate(data_dir / "ruleset.yaml", [data_dir / "data.csv"],
+                                          _units_file(data_dir))
+            with atomic_open(Path(tmp) / f"results.{fmt}", "wb") as out:
+                session.render(evaluation, fmt, out)
+            del evaluation
+            walls.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - tick)
+            faults.append(_faults() - touched)
+    return {"first_s": walls[0], "first_faults": faults[0], "runs_s": walls[1:],
+            "seconds": statistics.median(walls[1:]), "cpu_s": statistics.median(cpus[1:]),
+            "faults": statistics.median(faults[1:])}
+
+
 # How much memory `first_touch` fills: large enough that its faults outnumber the noise of
 # a fresh interpreter's, small beside the national run's ~480 MB.
 TOUCHED_MIB = 256
@@ -358,11 +394,13 @@ def _short(file: str) -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.measure")
     ap.add_argument("what", choices=["inproc", "quarters", "zen", "lean", "render", "scoring",
-                                     "profile", "floor-read", "floor-write", "first-touch"])
+                                     "profile", "floor-read", "floor-write", "first-touch",
+                                     "warm-run"])
     ap.add_argument("data_dir", type=Path, nargs="?")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--results", type=Path)
     ap.add_argument("--formats", default="table,junit")
+    ap.add_argument("--format", default="parquet", help="warm-run: the output format")
     a = ap.parse_args(argv)
     if a.what == "inproc":
         out = inproc(a.data_dir, a.repeat, a.results)
@@ -382,6 +420,8 @@ def main(argv: list[str] | None = None) -> None:
         out = floor_write(a.results, a.repeat)
     elif a.what == "first-touch":
         out = first_touch()
+    elif a.what == "warm-run":
+        out = warm_run(a.data_dir, a.format, a.repeat)
     else:
         out = profile(a.data_dir)
     json.dump(out, sys.stdout)

@@ -270,6 +270,38 @@ def touch_table(floor: dict) -> list[str]:
     return _table(["first touches", *[f"`--format {f}`" for f in formats]], rows)
 
 
+def warm_table(floor: dict) -> list[str]:
+    """Issue 28: each run's own work warm (bench.measure warm-run: after a first run in one
+    process) beside the floor's work parts (polars reading, the core, polars writing), and
+    the ratio the run would have if a fresh process added nothing to that work: the
+    interpreter and the floor's imports plus the warm work, over the floor."""
+    formats = [f for f in ("parquet", "csv") if "warm" in floor.get(f, {})]
+    if not formats:
+        return []
+
+    def work(fmt: str) -> float:
+        return (floor["read_csv_s"] + floor["read_units_s"] + floor["core_s"]
+                + floor[fmt]["write_s"])
+
+    def start() -> float:
+        return floor["python_s"] + floor["import_s"]
+    warm = {f: floor[f]["warm"] for f in formats}
+    runs = len(warm[formats[0]]["runs_s"])
+    rows = [
+        [f"the run's work warm (load, read, evaluate, write; median of {runs} runs after a "
+         "first in one process)", *[_s(warm[f]["seconds"]) for f in formats]],
+        ["the first of them, in the same process", *[_s(warm[f]["first_s"]) for f in formats]],
+        ["the floor's work parts (polars reading, the core, polars writing)",
+         *[_s(work(f)) for f in formats]],
+        ["warm work / the floor's work parts",
+         *[f"{warm[f]['seconds'] / work(f):.2f}×" for f in formats]],
+        ["(interpreter + the floor's imports + the warm work) / the floor",
+         *[f"**{(start() + warm[f]['seconds']) / floor[f]['floor_s']:.2f}×**"
+           for f in formats]],
+    ]
+    return _table(["the same work, warm", *[f"`--format {f}`" for f in formats]], rows)
+
+
 def _floor_section(floor: dict | None) -> list[str]:
     if not floor:
         return []
@@ -282,32 +314,44 @@ def _floor_section(floor: dict | None) -> list[str]:
             "core inflates wall time. cchc's in-process `read_data` took "
             f"{_s(floor['read_data_s'])} and building the long results "
             f"{_s(floor['results_s'])} in the core's child. {_bytecode(floor)}", "",
-            *floor_table(floor), "", *_phases_text(floor), *_touches_text(floor)]
+            *floor_table(floor), "", *_phases_text(floor), *_warm_text(floor),
+            *_touches_text(floor)]
+
+
+def _captioned(caption: str, table: list[str]) -> list[str]:
+    """`table` after its caption paragraph; nothing when the table was not measured."""
+    return [caption, "", *table, ""] if table else []
 
 
 def _phases_text(floor: dict) -> list[str]:
     table = phase_table(floor)
-    if not table:
-        return []
-    runs = len(floor["parquet" if "parquet" in floor else "csv"]["timeline"]["totals_s"])
-    return ["The same runs phase by phase (`python -m bench.timeline`: "
-            f"{runs} more fresh runs of each format, timed at the pipeline's stages; the "
-            "interpreter's start is read in the kernel's 10 ms ticks), each phase beside "
-            "the part of the floor it stands for. The phases' medians need not add up to "
-            "the end-to-end median above.", "", *table, ""]
+    runs = len(floor["parquet" if "parquet" in floor else "csv"]["timeline"]["totals_s"]) \
+        if table else 0
+    return _captioned(
+        "The same runs phase by phase (`python -m bench.timeline`: "
+        f"{runs} more fresh runs of each format, timed at the pipeline's stages; the "
+        "interpreter's start is read in the kernel's 10 ms ticks), each phase beside "
+        "the part of the floor it stands for. The phases' medians need not add up to "
+        "the end-to-end median above.", table)
+
+
+def _warm_text(floor: dict) -> list[str]:
+    return _captioned(
+        "The same work in a warm process (`python -m bench.measure warm-run`: a pipeline "
+        "Session loads, reads, evaluates and writes through `atomic_open` as the CLI does, "
+        "several times in one process; a new Session each time): what is left of the "
+        "excess when the interpreter, the imports, first touches of memory and the exit "
+        "cost nothing.", warm_table(floor))
 
 
 def _touches_text(floor: dict) -> list[str]:
-    table = touch_table(floor)
-    if not table:
-        return []
-    return ["The floor's parts are medians of calls repeated in one process: after the "
-            "first, polars' allocator hands each call the pages the last one touched. A run "
-            "is one fresh process, and each page it uses costs a page fault the first time "
-            "(the kernel zeroes and maps it). Priced at what that costs here "
-            "(`python -m bench.measure first-touch`: polars filling "
-            f"{floor['page_mib']} MiB on fresh pages against refilling the same ones):", "",
-            *table, ""]
+    return _captioned(
+        "The floor's parts are medians of calls repeated in one process: after the first, "
+        "polars' allocator hands each call the pages the last one touched. A run is one "
+        "fresh process, and each page it uses costs a page fault the first time (the kernel "
+        "zeroes and maps it). Priced at what that costs here (`python -m bench.measure "
+        f"first-touch`: polars filling {floor.get('page_mib')} MiB on fresh pages against "
+        "refilling the same ones):", touch_table(floor))
 
 
 def _bytecode(floor: dict) -> str:

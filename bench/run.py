@@ -264,9 +264,9 @@ def floor(data: Path, work: Path, repeat: int = 3) -> dict:
     the same inputs, the core (`evaluate()`), polars writing the same results. Every part is
     the median of `repeat`; the end-to-end runs alternate with the parts' children. Then
     `repeat` more runs of each format timed phase by phase (bench/timeline.py), to set
-    beside the floor's parts, and what a page touched the first time costs on this machine
-    (bench.measure first-touch), to price the pages the run touches and its warm parts do
-    not."""
+    beside the floor's parts; the run's work warm, repeated in one process (bench.measure
+    warm-run); and what a page touched the first time costs on this machine (bench.measure
+    first-touch), to price the pages the run touches and the floor's warm parts do not."""
     results = work / "floor-results.parquet"
     e2e: dict[str, list[Child]] = {fmt: [] for fmt in FLOOR_FORMATS}
     starts: list[Child] = []
@@ -287,6 +287,10 @@ def floor(data: Path, work: Path, repeat: int = 3) -> dict:
     # the run phase by phase (bench/timeline.py): what it pays beside each part of its floor
     phases = {fmt: timeline(data, fmt, repeat, work / f"timeline.{fmt}", ENV)
               for fmt in FLOOR_FORMATS}
+    # the same work warm: runs after a first in one process (no interpreter start, imports,
+    # first touches of memory or exit): how much of the excess is the work itself
+    warm = {fmt: spawn([PY, "-m", "bench.measure", "warm-run", str(data), "--format", fmt,
+                        "--repeat", str(repeat)]).json() for fmt in FLOOR_FORMATS}
     # what a page touched the first time costs here (a fresh process each: it happens once)
     touches = [spawn([PY, "-m", "bench.measure", "first-touch"]).json() for _ in range(repeat)]
     (work / "floor-results.csv").unlink()
@@ -317,7 +321,8 @@ def floor(data: Path, work: Path, repeat: int = 3) -> dict:
                     "write_s": write[f"{fmt}_s"], "write_cpu_s": write[f"{fmt}_cpu_s"],
                     "write_runs_s": write[f"{fmt}_runs_s"], "floor_s": floor_s,
                     "floor_cpu_s": floor_cpu, "ratio": seconds / floor_s,
-                    "cpu_ratio": cpu / floor_cpu, "timeline": phases[fmt]}
+                    "cpu_ratio": cpu / floor_cpu, "timeline": phases[fmt],
+                    "warm": warm[fmt]}
     return out
 
 

@@ -157,3 +157,24 @@ def test_first_touch_prices_a_fault_from_a_fresh_process():
     # a fresh process faults on the column's pages (4 KiB each, fewer with huge pages)
     assert 0 < out["faults"] <= 256 * 1024 // 4 + 1_000
     assert out["page_us"] == (out["cold_s"] - out["warm_s"]) / out["faults"] * 1e6
+
+
+def with_warm() -> dict:
+    floor = with_timeline()
+    floor["parquet"]["warm"] = {"seconds": 0.90, "first_s": 1.20, "runs_s": [0.9, 0.9, 0.95]}
+    floor["csv"]["warm"] = {"seconds": 1.60, "first_s": 1.90, "runs_s": [1.6, 1.6, 1.7]}
+    return floor
+
+
+def test_the_warm_work_stands_beside_the_floors_work_parts():
+    lines = report.warm_table(with_warm())
+    rows = {line.split(" | ")[0].lstrip("| "): [c.strip(" |") for c in line.split(" | ")[1:]]
+            for line in lines[2:]}
+    # the floor's work: read_csv 0.03 + units 0.12 + core 0.50 + the write (0.30 / 0.90)
+    assert rows["the floor's work parts (polars reading, the core, polars writing)"] == [
+        "0.950 s", "1.550 s"]
+    assert rows["warm work / the floor's work parts"] == ["0.95×", "1.03×"]   # 0.90 / 0.95
+    # (0.05 + 0.30 + 0.90) / 1.30 and (0.05 + 0.30 + 1.60) / 1.90
+    assert rows["(interpreter + the floor's imports + the warm work) / the floor"] == [
+        "**0.96×**", "**1.03×**"]
+    assert report.warm_table(with_timeline()) == []
