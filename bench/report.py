@@ -147,7 +147,12 @@ def render(*, machine: dict, workload: dict, m: dict, total_s: float) -> str:
     findings = HERE / "FINDINGS.md"
     if findings.exists():
         lines += ["", findings.read_text(encoding="utf-8").rstrip()]
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", FINDINGS_END]) + "\n"
+
+
+# Ends what `render` writes (FINDINGS.md's copy last): bench/run.py keeps only the sections
+# other benchmarks appended after it, never FINDINGS.md's own `## ` sections a second time.
+FINDINGS_END = "<!-- end of bench/FINDINGS.md: the sections below are other benchmarks' -->"
 
 
 def floor_table(floor: dict) -> list[str]:

@@ -375,9 +375,14 @@ OURS = ("Machine", "Workload", "Timings", "National run", "The floor",
 
 
 def _appended(path: Path) -> str:
+    """The sections other benchmarks appended to RESULTS.md at `path`: those after the
+    copy of FINDINGS.md (report.FINDINGS_END), or in a file written before that mark, from
+    the first `## ` heading that is not ours."""
     if not path.exists():
         return ""
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    text = path.read_text(encoding="utf-8")
+    _, marked, after = text.partition(report.FINDINGS_END)
+    lines = (after if marked else text).splitlines(keepends=True)
     for i, line in enumerate(lines):
         if line.startswith("## ") and not line[3:].startswith(OURS):
             return "\n" + "".join(lines[i:])
