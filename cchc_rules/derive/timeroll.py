@@ -133,17 +133,20 @@ def needed_periods(model, asked: Iterable[str] | None, reported: Iterable[str] =
 
 def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[str],
            units: Mapping | None = None, restated: pl.DataFrame | None = None,
-           summable: Collection[str] = ()) -> TimeRoll:
+           summable: Collection[str] = (), table: pl.DataFrame | None = None) -> TimeRoll:
     """`values` (unit, period, metric, value, file, line, source; reported figures) plus the
     figures spec §5 derives for the `needed` periods of the metrics in `over_time`
     (metric id → sum | first | last). With `units`, a piece that ends before units merged
     into the unit (spec §6) is taken on the derived period's territory: the `summable`
-    metrics added over the merged units, or the unit's own `restated` report."""
+    metrics added over the merged units, or the unit's own `restated` report. `table`: the
+    same figures as `values`, as the wide table they were read from (Figures.as_wide); the
+    tilings then add the table's rows (`_complete_wide`) instead of the long figures."""
     empty = TimeRoll(values.with_columns(pl.lit(Origin.REPORTED.value).alias("origin")))
     periods = [parse_period(p) for p in needed]
     if not over_time or not periods or not values.height:
         return empty
-    plan = _plan(values, periods, units)
+    # the units' reported periods: the table's rows have them all, as the long figures'
+    plan = _plan(values if table is None else table, periods, units)
     if not plan.height:
         return empty
     known = values.filter(pl.col("metric").is_in(list(over_time)))
@@ -162,7 +165,8 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
         new = complete.join(reported, on=["unit", "period", "metric"], how="anti").sort(
             "unit", "period", "metric")
     else:
-        complete, clash, new = _complete_coded(plan, values, kinds)
+        complete, clash, new = (table is not None and _complete_wide(plan, table, kinds)) \
+            or _complete_coded(plan, values, kinds)
     rows = new.select("unit", "period", "metric", pl.col("_derived").alias("value"),
                       pl.when(pl.col("_restated")).then(pl.lit(Origin.RESTATED.value))
                       .otherwise(pl.lit(Origin.DERIVED_TIME.value)).alias("origin"))
@@ -305,6 +309,57 @@ def _complete_coded(plan: pl.DataFrame, values: pl.DataFrame, kinds: pl.DataFram
         .select(*columns, "_reported", "file", "line"),
         complete.lazy().join(reported, on="_g", how="anti").sort("_g").select(columns)])
     return complete.select(columns), clash, new
+
+
+def _complete_wide(plan: pl.DataFrame, table: pl.DataFrame, kinds: pl.DataFrame
+                   ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None:
+    """`_complete_coded` from the wide table the figures were read as (`unit`, `period`, a
+    Float64 column per metric, null where no figure): each plan piece joins its table row
+    once, its metrics side by side, and each (unit, period) is one group with every metric's
+    count, sum, first and last in columns — a sixteenth of the rows the long figures give
+    (issue 28: the quarterly variant's national tilings 200–250 → 47–55 ms, FINDINGS.md).
+    None when a derived (unit, period) is also a row of the table: a figure it reports may
+    clash with its tiling (PER02), which the long path checks with the figure's place."""
+    metrics = [m for m in kinds["metric"].to_list()
+               if m in table.columns and table[m].null_count() < table.height]
+    how = dict(kinds.iter_rows())
+    pieces = plan.lazy().join(
+        table.lazy().select("unit", pl.col("period").alias("part"), *metrics),
+        on=["unit", "part"], maintain_order="left")
+    # one plan per unit and period: its how and parts are the same in every piece
+    groups = pieces.group_by("unit", "period", maintain_order=True).agg(
+        pl.col("how", "parts").first(),
+        *(agg for i, m in enumerate(metrics) for agg in (
+            pl.col(m).count().alias(f"_n{i}"), (pl.col(m) * pl.col("sign")).sum().alias(f"_s{i}"),
+            pl.when(pl.col("pos") == 0).then(m).max().alias(f"_f{i}"),
+            pl.when(pl.col("pos") == pl.col("parts") - 1).then(m).max().alias(f"_l{i}")))
+    ).collect().sort("unit", "period")
+    if groups.join(table.select("unit", "period"), on=["unit", "period"], how="semi").height:
+        return None
+    taken = {OverTime.FIRST: "_f", OverTime.LAST: "_l"}
+    # the new figures' order (unit, period, metric, as the coded path's codes give it): a
+    # group's place times the metrics plus the metric's rank, an integer sort
+    rank = {m: r for r, m in enumerate(sorted(metrics))}
+    complete = pl.concat([groups.select(
+        (pl.int_range(pl.len(), dtype=pl.UInt64) * len(metrics) + rank[m]).alias("_key"),
+        "unit", "period", pl.lit(m, pl.String).alias("metric"), "how",
+        pl.lit(how[m], pl.String).alias("over_time"), "parts", pl.col(f"_n{i}").alias("_n"),
+        pl.lit(False).alias("_restated"), pl.col(f"_s{i}").alias("_sum"),
+        pl.col(f"_f{i}").alias("_first"), pl.col(f"_l{i}").alias("_last"),
+        pl.col(f"{taken.get(how[m], '_s')}{i}").alias("_derived"))
+        # a difference only makes sense for a flow
+        .filter(pl.col("_n") == pl.col("parts"),
+                (pl.col("how") != DIFFERENCE) | pl.lit(how[m] == OverTime.SUM))
+        for i, m in enumerate(metrics)],
+        how="vertical") if metrics else None
+    if complete is None:
+        return None
+    new = complete.sort("_key").drop("_key")
+    complete = complete.drop("_key")
+    clash = complete.clear().with_columns(pl.lit(None, pl.Float64).alias("_reported"),
+                                          pl.lit(None, pl.String).alias("file"),
+                                          pl.lit(None, pl.Int64).alias("line"))
+    return complete, clash, new
 
 
 def restated_pieces(plan: pl.DataFrame, values: pl.DataFrame, units: Mapping,

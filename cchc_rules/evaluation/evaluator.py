@@ -267,10 +267,11 @@ def _over_time(ruleset: LoadedRuleset, figures: Figures, periods: Iterable[str] 
     over_time = {mid: m.over_time for mid, m in metrics.items()
                  if m.over_time is not None and m.formula is None}
     # the reported periods: the wide table's 40 k rows have them all, as the figures' 640 k
-    reported = (table if table is not None and known is figures.values else known)["period"]
+    same = table if table is not None and known is figures.values else None
+    reported = (same if same is not None else known)["period"]
     return derive(known, over_time, needed_periods(ruleset.model, periods,
                                                    reported.unique().to_list()),
-                  figures.units, figures.restated, _summable(ruleset))
+                  figures.units, figures.restated, _summable(ruleset), same)
 
 
 def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures, graph: UnitGraph
