@@ -62,6 +62,10 @@ class TimeRoll:
     restated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PIECE_SCHEMA))
     # (v3 §6) figures of a unit that began during the period, over its lifetime only
     covers: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=COVERS_SCHEMA))
+    # `values` as one wide table (Figures.as_wide's shape: `unit`, `period`, a Float64
+    # column per metric), when derive added its figures on the table the reported ones
+    # were read as: the roll-up then reads it instead of finding the long figures' keys
+    table: pl.DataFrame | None = None
 
     def _pieces(self, keep: pl.Expr) -> pl.DataFrame:
         plan = self.plan.filter(keep)
@@ -156,7 +160,11 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
     plan = plan.filter(pl.col("how") != ALTERNATIVE)
     moved = restated_pieces(plan, values, units, restated, summable) if units else \
         pl.DataFrame(schema=PIECE_SCHEMA)
-    if moved.height:
+    wide = _complete_wide(plan, table, kinds) if table is not None and not moved.height \
+        else None
+    if wide is not None:
+        complete, clash, new, derived = wide
+    elif moved.height:
         complete = _complete(plan, known, kinds, moved)
         reported = values.select("unit", "period", "metric",
                                  pl.col("value").alias("_reported"), "file", "line")
@@ -165,8 +173,7 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
         new = complete.join(reported, on=["unit", "period", "metric"], how="anti").sort(
             "unit", "period", "metric")
     else:
-        complete, clash, new = (table is not None and _complete_wide(plan, table, kinds)) \
-            or _complete_coded(plan, values, kinds)
+        complete, clash, new = _complete_coded(plan, values, kinds)
     rows = new.select("unit", "period", "metric", pl.col("_derived").alias("value"),
                       pl.when(pl.col("_restated")).then(pl.lit(Origin.RESTATED.value))
                       .otherwise(pl.lit(Origin.DERIVED_TIME.value)).alias("origin"))
@@ -178,7 +185,10 @@ def derive(values: pl.DataFrame, over_time: Mapping[str, str], needed: Iterable[
     covers = _covers(plan, new, units)
     return TimeRoll(out, plan, _clashes(clash, known, plan)
                     + _ambiguous(complete, _complete(others, known, kinds, moved), plan,
-                                 others, known) + _part_warnings(covers), moved, covers)
+                                 others, known) + _part_warnings(covers), moved, covers,
+                    # the reported rows and the derived ones: no (unit, period) is both
+                    pl.concat([table, derived], how="diagonal_relaxed")
+                    if wide is not None and table is not None else None)
 
 
 def _covers(plan: pl.DataFrame, new: pl.DataFrame, units: Mapping | None) -> pl.DataFrame:
@@ -312,16 +322,19 @@ def _complete_coded(plan: pl.DataFrame, values: pl.DataFrame, kinds: pl.DataFram
 
 
 def _complete_wide(plan: pl.DataFrame, table: pl.DataFrame, kinds: pl.DataFrame
-                   ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None:
+                   ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame] | None:
     """`_complete_coded` from the wide table the figures were read as (`unit`, `period`, a
     Float64 column per metric, null where no figure): each plan piece joins its table row
     once, its metrics side by side, and each (unit, period) is one group with every metric's
     count, sum, first and last in columns — a sixteenth of the rows the long figures give
     (issue 28: the quarterly variant's national tilings 200–250 → 47–55 ms, FINDINGS.md).
+    Fourth, the new figures as table rows (`unit`, `period`, a column per derived metric).
     None when a derived (unit, period) is also a row of the table: a figure it reports may
     clash with its tiling (PER02), which the long path checks with the figure's place."""
     metrics = [m for m in kinds["metric"].to_list()
                if m in table.columns and table[m].null_count() < table.height]
+    if not metrics:
+        return None
     how = dict(kinds.iter_rows())
     pieces = plan.lazy().join(
         table.lazy().select("unit", pl.col("period").alias("part"), *metrics),
@@ -333,33 +346,39 @@ def _complete_wide(plan: pl.DataFrame, table: pl.DataFrame, kinds: pl.DataFrame
             pl.col(m).count().alias(f"_n{i}"), (pl.col(m) * pl.col("sign")).sum().alias(f"_s{i}"),
             pl.when(pl.col("pos") == 0).then(m).max().alias(f"_f{i}"),
             pl.when(pl.col("pos") == pl.col("parts") - 1).then(m).max().alias(f"_l{i}")))
-    ).collect().sort("unit", "period")
+    ).collect().sort("unit", "period").with_row_index("_at")
     if groups.join(table.select("unit", "period"), on=["unit", "period"], how="semi").height:
         return None
     taken = {OverTime.FIRST: "_f", OverTime.LAST: "_l"}
+
+    def made(i: int, m: str) -> pl.Expr:
+        """Whether metric m (the i-th) has a figure: every piece has it, and a difference
+        only makes sense for a flow."""
+        return (pl.col(f"_n{i}") == pl.col("parts")) \
+            & ((pl.col("how") != DIFFERENCE) | pl.lit(how[m] == OverTime.SUM))
+
+    def derived(i: int, m: str) -> pl.Expr:
+        return pl.col(f"{taken.get(how[m], '_s')}{i}")
     # the new figures' order (unit, period, metric, as the coded path's codes give it): a
     # group's place times the metrics plus the metric's rank, an integer sort
     rank = {m: r for r, m in enumerate(sorted(metrics))}
-    complete = pl.concat([groups.select(
-        (pl.int_range(pl.len(), dtype=pl.UInt64) * len(metrics) + rank[m]).alias("_key"),
+    complete = pl.concat([groups.filter(made(i, m)).select(
+        (pl.col("_at").cast(pl.UInt64) * len(metrics) + rank[m]).alias("_key"),
         "unit", "period", pl.lit(m, pl.String).alias("metric"), "how",
         pl.lit(how[m], pl.String).alias("over_time"), "parts", pl.col(f"_n{i}").alias("_n"),
         pl.lit(False).alias("_restated"), pl.col(f"_s{i}").alias("_sum"),
         pl.col(f"_f{i}").alias("_first"), pl.col(f"_l{i}").alias("_last"),
-        pl.col(f"{taken.get(how[m], '_s')}{i}").alias("_derived"))
-        # a difference only makes sense for a flow
-        .filter(pl.col("_n") == pl.col("parts"),
-                (pl.col("how") != DIFFERENCE) | pl.lit(how[m] == OverTime.SUM))
-        for i, m in enumerate(metrics)],
-        how="vertical") if metrics else None
-    if complete is None:
-        return None
+        derived(i, m).alias("_derived"))
+        for i, m in enumerate(metrics)], how="vertical")
     new = complete.sort("_key").drop("_key")
     complete = complete.drop("_key")
     clash = complete.clear().with_columns(pl.lit(None, pl.Float64).alias("_reported"),
                                           pl.lit(None, pl.String).alias("file"),
                                           pl.lit(None, pl.Int64).alias("line"))
-    return complete, clash, new
+    rows = groups.select("unit", "period", *(pl.when(made(i, m)).then(derived(i, m)).alias(m)
+                                             for i, m in enumerate(metrics)))
+    return complete, clash, new, rows.filter(pl.any_horizontal(
+        pl.col(m).is_not_null() for m in metrics))
 
 
 def restated_pieces(plan: pl.DataFrame, values: pl.DataFrame, units: Mapping,

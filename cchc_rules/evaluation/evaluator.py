@@ -72,7 +72,7 @@ def evaluate(ruleset: LoadedRuleset, figures: Figures, *,
         periods = [canonical(p) for p in periods]
     timed = _over_time(ruleset, figures, periods)
     graph = UnitGraph.from_units(figures.units)   # built once: roll-up and restatement
-    rolled, declared = _rolled(ruleset, timed.values, figures, graph)
+    rolled, declared = _rolled(ruleset, timed.values, figures, graph, timed.table)
     periods, units, chosen = _filters(model, rolled, figures, periods, units, targets,
                                       timed)
     wide = _with_origins(ruleset, chosen, _wide(ruleset, rolled, figures, declared),
@@ -274,18 +274,20 @@ def _over_time(ruleset: LoadedRuleset, figures: Figures, periods: Iterable[str] 
                   figures.units, figures.restated, _summable(ruleset), same)
 
 
-def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures, graph: UnitGraph
-            ) -> tuple[WideRoll, pl.DataFrame | None]:
+def _rolled(ruleset: LoadedRuleset, known: pl.DataFrame, figures: Figures, graph: UnitGraph,
+            derived: pl.DataFrame | None = None) -> tuple[WideRoll, pl.DataFrame | None]:
     """Reported (and derived over time) figures plus parents' sums (spec §2), wide and
     long (derive/rollup.py's WideRoll), and every unit × period × metric declared `n/a`,
     rolled up too (spec §7 v3, derive/declared.py). The roll-up runs on the wide frame
-    unless a figure is declared n/a or the figures do not suit it (roll_up_wide)."""
+    unless a figure is declared n/a or the figures do not suit it (roll_up_wide).
+    `derived`: `known` as one wide table, when derive made it (TimeRoll.table)."""
     declared = getattr(figures, "declared", None)   # `known`: of the ruleset's metrics
     if declared is None or not declared.height:
         # the figures as read wide, while `known` is them (nothing derived over time, no
-        # metric left out: roll_up_wide also checks that the counts agree)
-        table = figures.as_wide()
-        if table is not None and (known.height != figures.values.height
+        # metric left out), or with the derived ones: roll_up_wide also checks that the
+        # counts agree
+        table = derived if derived is not None else figures.as_wide()
+        if table is not None and ((derived is None and known.height != figures.values.height)
                                   or not _all_of(table, ruleset.model.metrics)):
             table = None
         fast = roll_up_wide(known, graph, _summable(ruleset), PREFIX, table)

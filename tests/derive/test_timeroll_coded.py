@@ -81,6 +81,13 @@ def test_the_wide_table_derives_what_the_long_figures_do(data):
     assert [str(p) for p in wide.warnings] == [str(p) for p in long.warnings]
     assert wide.covers.equals(long.covers)
     assert wide.plan.sort(wide.plan.columns).equals(long.plan.sort(long.plan.columns))
+    assert long.table is None
+    if wide.table is not None:   # the roll-up reads it for `values`: the same cells
+        cells = wide.table.unpivot(index=["unit", "period"], variable_name="metric") \
+            .drop_nulls("value")
+        keys = ["unit", "period", "metric"]
+        assert cells.sort(keys).equals(wide.values.select(*keys, "value").sort(keys))
+        assert wide.table.select("unit", "period").is_duplicated().sum() == 0
 
 
 def test_months_alone_take_the_wide_path_and_a_reported_quarter_the_long_one():
@@ -90,7 +97,8 @@ def test_months_alone_take_the_wide_path_and_a_reported_quarter_the_long_one():
     kinds = pl.DataFrame({"metric": ["received"], "over_time": ["sum"]})
     found = timeroll._complete_wide(plan, _table(values), kinds)
     assert found is not None
-    complete, clash, new = found
+    complete, clash, new, rows = found
+    assert rows.rows() == [("u1", "2024-Q1", 6.0)]
     assert new.select("unit", "period", "metric", "_derived").rows() == [
         ("u1", "2024-Q1", "received", 6.0)]                  # 1 + 2 + 3
     assert complete.select("_n", "parts", "_sum").rows() == [(3, 3, 6.0)]
