@@ -155,6 +155,12 @@ def render(*, machine: dict, workload: dict, m: dict, total_s: float) -> str:
 FINDINGS_END = "<!-- end of bench/FINDINGS.md: the sections below are other benchmarks' -->"
 
 
+def _with(floor: dict, measured: str) -> list[str]:
+    """The floor step's formats (Parquet, then CSV) whose runs have `measured` (a timeline,
+    the warm work)."""
+    return [f for f in ("parquet", "csv") if measured in floor.get(f, {})]
+
+
 def floor_table(floor: dict) -> list[str]:
     """Issue 28: each end-to-end run beside its floor (interpreter and imports, polars
     reading the inputs, the core, polars writing the results), their sum and the ratio;
@@ -206,7 +212,7 @@ def phase_table(floor: dict) -> list[str]:
     """Issue 28: each format's run phase by phase (medians of fresh runs timed by
     bench/timeline.py) beside the floor's part for that phase, and what the run pays beyond
     it: where the ratio of the table above comes from."""
-    formats = [f for f in ("parquet", "csv") if "timeline" in floor.get(f, {})]
+    formats = _with(floor, "timeline")
     if not formats:
         return []
 
@@ -246,7 +252,7 @@ def touch_table(floor: dict) -> list[str]:
     timeline.py's medians), priced at what one first touch costs on this machine (bench.
     measure first-touch), beside the pages the floor's warm reading, core and writing touch,
     what the run pays beyond its floor, and what the 1.5× goal allows beyond it."""
-    formats = [f for f in ("parquet", "csv") if "timeline" in floor.get(f, {})]
+    formats = _with(floor, "timeline")
     if not formats or "page_us" not in floor:
         return []
     cost = floor["page_us"] / 1e6
@@ -280,7 +286,7 @@ def warm_table(floor: dict) -> list[str]:
     process) beside the floor's work parts (polars reading, the core, polars writing), and
     the ratio the run would have if a fresh process added nothing to that work: the
     interpreter and the floor's imports plus the warm work, over the floor."""
-    formats = [f for f in ("parquet", "csv") if "warm" in floor.get(f, {})]
+    formats = _with(floor, "warm")
     if not formats:
         return []
 
